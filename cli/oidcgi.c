@@ -1,0 +1,101 @@
+/*
+ * oidcgi: the command-line tool for operators.
+ *
+ *   oidcgi init               check the configuration, create the data
+ *                             directory, the system secret and the store
+ *   oidcgi config check       check the configuration only
+ *   oidcgi config get KEY     print one configuration value
+ *   oidcgi version
+ *
+ * It reads the configuration exactly as the FastCGI binaries do
+ * (OIDCGI_CONFIG, the environment, OIDCGI_DATA_DIR).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "conf.h"
+#include "err.h"
+#include "store.h"
+#include "util.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: oidcgi init\n"
+	    "       oidcgi config check | get KEY\n"
+	    "       oidcgi version\n");
+}
+
+static int
+cmd_init(struct oconf *c)
+{
+	struct oerr	 err;
+	char		 msg[512];
+
+	oerr_clear(&err);
+	if (!oconf_secrets(c, msg, sizeof(msg))) {
+		fprintf(stderr, "oidcgi: %s\n", msg);
+		return 1;
+	}
+	if (!ostore_open(c->data_dir, c->map_size, &err)) {
+		fprintf(stderr, "oidcgi: %s\n", err.description);
+		return 1;
+	}
+	ostore_close();
+	return 0;
+}
+
+static int
+cmd_config(struct oconf *c, int argc, char *argv[])
+{
+	char	 buf[1024];
+
+	if (argc == 1 && strcmp(argv[0], "check") == 0)
+		return 0;
+	if (argc == 2 && strcmp(argv[0], "get") == 0) {
+		if (!oconf_value(c, argv[1], buf, sizeof(buf))) {
+			fprintf(stderr, "oidcgi: %s\n", buf);
+			return 1;
+		}
+		puts(buf);
+		return 0;
+	}
+	usage();
+	return 2;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct oconf	 c;
+	char		 msg[512];
+	int		 rc;
+
+	olog_init("oidcgi");
+	umask(077);
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	if (strcmp(argv[1], "version") == 0) {
+		puts(OIDCGI_VERSION);
+		return 0;
+	}
+	memset(&c, 0, sizeof(c));
+	if (!oconf_load(&c, NULL, msg, sizeof(msg))) {
+		fprintf(stderr, "oidcgi: %s\n", msg);
+		return 1;
+	}
+	olog_set_level(c.log_level);
+	if (strcmp(argv[1], "init") == 0 && argc == 2)
+		rc = cmd_init(&c);
+	else if (strcmp(argv[1], "config") == 0)
+		rc = cmd_config(&c, argc - 2, argv + 2);
+	else {
+		usage();
+		rc = 2;
+	}
+	oconf_free(&c);
+	return rc;
+}

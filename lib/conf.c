@@ -1,0 +1,1195 @@
+/*
+ * conf.c: configuration (see conf.h).
+ *
+ * One table, keys[], says for every key its type, its default (as the
+ * text a user would write, parsed like any other value), its bounds and
+ * where the result goes in struct oconf.  Loading is four steps:
+ *
+ *	1. read the file into raw strings, one per key (file_read);
+ *	2. for each key in table order take the environment variable if
+ *	   set and non-empty, else the file's value, else the default;
+ *	3. parse and check that text by the key's type (key_set);
+ *	4. cross-key checks (the two ports must differ).
+ *
+ * The first failure stops loading with one line in errbuf naming where
+ * the bad value came from: "file:line: key: ...", "ENV_NAME: ..." or
+ * "key: ...".  A secret's value never appears in a message.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "crypto.h"
+#include "util.h"
+
+const struct oconf *oconf = NULL;
+
+#define LINE_MAX_LEN	4096		/* bytes per line, newline excluded */
+#define VALUE_MAX_LEN	LINE_MAX_LEN	/* bytes per environment value */
+#define URL_MAX_LEN	2048
+#define QUOTE_MAX	48		/* bytes of a bad value echoed back */
+#define SECRET_FILE_MAX	1024		/* bytes read from secrets.system */
+#define SECRET_GEN_LEN	32		/* random bytes of a generated secret */
+
+#define TTL_MAX		(10LL * 365 * 24 * 3600)	/* 87600h */
+#define MIB		(1024LL * 1024)
+#if SIZE_MAX > 0xffffffffUL
+#define MAP_MAX		(1024LL * 1024 * MIB)		/* 1 TiB */
+#else
+#define MAP_MAX		(1024LL * MIB)			/* 1 GiB */
+#endif
+
+enum ktype {
+	KT_PORT,	/* int, TCP port */
+	KT_BYTES,	/* size_t, plain decimal byte count */
+	KT_ISSUER,	/* char *, absolute URL without query, ends in '/' */
+	KT_URL,		/* char *, absolute URL; default is issuer + def */
+	KT_SECRETS,	/* secrets[] and nsecrets, comma-separated */
+	KT_TTL,		/* int64_t seconds, via oconf_duration() */
+	KT_BOOL,	/* int, true|false|1|0 */
+	KT_ENUM		/* int via set(), one of choices[] */
+};
+
+#define KF_NEVER	0x1	/* KT_TTL: "-1" means never expires */
+
+struct choice {
+	const char	*name;
+	int		 value;
+};
+
+struct key {
+	const char		*name;
+	enum ktype		 type;
+	const char		*def;	/* default text; see enum ktype */
+	long long		 min, max;
+	int			 flags;
+	size_t			 off;	/* offsetof(struct oconf, field) */
+	const struct choice	*choices; /* KT_ENUM, NULL-terminated */
+	void			(*set)(struct oconf *, int); /* KT_ENUM */
+};
+
+/*
+ * Key indices.  NOTE: ORDER MATTERS: keys are resolved in this order,
+ * and the issuer's default needs serve.public.port while the other
+ * URLs' defaults need the final issuer.
+ */
+enum kid {
+	K_PUBLIC_PORT,
+	K_ADMIN_PORT,
+	K_BODY_MAX,
+	K_ISSUER,
+	K_URL_LOGIN,
+	K_URL_CONSENT,
+	K_URL_LOGOUT,
+	K_URL_ERROR,
+	K_URL_POST_LOGOUT,
+	K_SECRETS,
+	K_TTL_ACCESS,
+	K_TTL_REFRESH,
+	K_TTL_ID,
+	K_TTL_CODE,
+	K_TTL_LOGIN_CONSENT,
+	K_STRATEGY,
+	K_DCR,
+	K_LOG_LEVEL,
+	K_EXPOSE,
+	K_MAP_SIZE,
+	K__MAX
+};
+
+static void	set_strategy(struct oconf *, int);
+static void	set_log_level(struct oconf *, int);
+
+static const struct choice strategies[] = {
+	{ "opaque",	OCONF_TOKEN_OPAQUE },
+	{ "jwt",	OCONF_TOKEN_JWT },
+	{ NULL,		0 }
+};
+
+/* "warning" is what Hydra's documentation writes. */
+static const struct choice log_levels[] = {
+	{ "debug",	OLOG_DEBUG },
+	{ "info",	OLOG_INFO },
+	{ "warn",	OLOG_WARN },
+	{ "warning",	OLOG_WARN },
+	{ "error",	OLOG_ERROR },
+	{ NULL,		0 }
+};
+
+#define F(f)	offsetof(struct oconf, f)
+
+static const struct key keys[K__MAX] = {
+	/* K_PUBLIC_PORT */
+	{ "serve.public.port", KT_PORT, "4444", 1, 65535, 0,
+	    F(public_port), NULL, NULL },
+	/* K_ADMIN_PORT */
+	{ "serve.admin.port", KT_PORT, "4445", 1, 65535, 0,
+	    F(admin_port), NULL, NULL },
+	/* K_BODY_MAX */
+	{ "serve.request_body_max", KT_BYTES, "1048576", 1024, 64 * MIB, 0,
+	    F(body_max), NULL, NULL },
+	/* K_ISSUER: default http://127.0.0.1:<serve.public.port>/ */
+	{ "urls.self.issuer", KT_ISSUER, NULL, 0, 0, 0,
+	    F(issuer), NULL, NULL },
+	/* K_URL_LOGIN */
+	{ "urls.login", KT_URL, "ui/login", 0, 0, 0,
+	    F(url_login), NULL, NULL },
+	/* K_URL_CONSENT */
+	{ "urls.consent", KT_URL, "ui/consent", 0, 0, 0,
+	    F(url_consent), NULL, NULL },
+	/* K_URL_LOGOUT */
+	{ "urls.logout", KT_URL, "ui/logout", 0, 0, 0,
+	    F(url_logout), NULL, NULL },
+	/* K_URL_ERROR */
+	{ "urls.error", KT_URL, "ui/error", 0, 0, 0,
+	    F(url_error), NULL, NULL },
+	/* K_URL_POST_LOGOUT */
+	{ "urls.post_logout_redirect", KT_URL, "ui/logged-out", 0, 0, 0,
+	    F(url_post_logout), NULL, NULL },
+	/* K_SECRETS: none by default; see oconf_secrets() */
+	{ "secrets.system", KT_SECRETS, NULL, OCONF_SECRET_MIN,
+	    OCONF_SECRETS_MAX, 0, F(secrets), NULL, NULL },
+	/* K_TTL_ACCESS */
+	{ "ttl.access_token", KT_TTL, "1h", 1, TTL_MAX, 0,
+	    F(ttl_access_token), NULL, NULL },
+	/* K_TTL_REFRESH */
+	{ "ttl.refresh_token", KT_TTL, "720h", 1, TTL_MAX, KF_NEVER,
+	    F(ttl_refresh_token), NULL, NULL },
+	/* K_TTL_ID */
+	{ "ttl.id_token", KT_TTL, "1h", 1, TTL_MAX, 0,
+	    F(ttl_id_token), NULL, NULL },
+	/* K_TTL_CODE */
+	{ "ttl.auth_code", KT_TTL, "10m", 1, TTL_MAX, 0,
+	    F(ttl_auth_code), NULL, NULL },
+	/* K_TTL_LOGIN_CONSENT */
+	{ "ttl.login_consent_request", KT_TTL, "30m", 1, TTL_MAX, 0,
+	    F(ttl_login_consent), NULL, NULL },
+	/* K_STRATEGY */
+	{ "strategies.access_token", KT_ENUM, "opaque", 0, 0, 0,
+	    0, strategies, set_strategy },
+	/* K_DCR */
+	{ "oidc.dynamic_client_registration.enabled", KT_BOOL, "false",
+	    0, 1, 0, F(dcr_enabled), NULL, NULL },
+	/* K_LOG_LEVEL */
+	{ "log.level", KT_ENUM, "info", 0, 0, 0,
+	    0, log_levels, set_log_level },
+	/* K_EXPOSE */
+	{ "oauth2.expose_internal_errors", KT_BOOL, "false", 0, 1, 0,
+	    F(expose_debug), NULL, NULL },
+	/* K_MAP_SIZE */
+	{ "store.map_size", KT_BYTES, "67108864", MIB, MAP_MAX, 0,
+	    F(map_size), NULL, NULL },
+};
+
+#undef F
+
+/*
+ * Raw text of each key as the file gave it (owned), with its line, before
+ * the environment and defaults are applied.
+ */
+struct raw {
+	char	*val[K__MAX];
+	size_t	 line[K__MAX];
+};
+
+/*
+ * Setter of strategies.access_token.
+ */
+static void
+set_strategy(struct oconf *c, int v)
+{
+	c->access_token_strategy = (enum oconf_token_strategy)v;
+}
+
+/*
+ * Setter of log.level.
+ */
+static void
+set_log_level(struct oconf *c, int v)
+{
+	c->log_level = (enum olog_level)v;
+}
+
+/*
+ * Format one line into errbuf (which may be NULL when errsz is 0).
+ */
+static void
+seterr(char *errbuf, size_t errsz, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (errbuf == NULL || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errsz, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Copy s into buf as a short, printable, double-quoted string for an
+ * error message: at most QUOTE_MAX bytes, anything outside printable
+ * ASCII shown as '?', "..." appended when cut.  Returns buf.
+ * NEVER use it on a secret.
+ */
+static const char *
+quote(char *buf, size_t bufsz, const char *s)
+{
+	size_t	 i, j = 0;
+
+	if (bufsz < QUOTE_MAX + 6)
+		return "";
+	buf[j++] = '"';
+	for (i = 0; s[i] != '\0' && i < QUOTE_MAX; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		buf[j++] = (ch < 0x20 || ch >= 0x7f) ? '?' : (char)ch;
+	}
+	if (s[i] != '\0') {
+		memcpy(buf + j, "...", 3);
+		j += 3;
+	}
+	buf[j++] = '"';
+	buf[j] = '\0';
+	return buf;
+}
+
+/*
+ * Write the environment variable name of a key into buf: upper case,
+ * '.' as '_' (urls.self.issuer -> URLS_SELF_ISSUER), as Hydra names them.
+ */
+static void
+key_envname(const char *name, char *buf, size_t bufsz)
+{
+	size_t	 i;
+
+	for (i = 0; name[i] != '\0' && i + 1 < bufsz; i++)
+		buf[i] = name[i] == '.' ? '_' :
+		    (char)toupper((unsigned char)name[i]);
+	buf[i] = '\0';
+}
+
+/*
+ * Look a key name up in the table.  Returns its index or K__MAX.
+ */
+static enum kid
+key_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < K__MAX; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return (enum kid)i;
+	return K__MAX;
+}
+
+/*
+ * Parse a duration ("1h30m", "3600s", "90", "-1") into seconds.
+ * Like Go's time.ParseDuration restricted to whole seconds: one or more
+ * <digits><unit> with unit h, m or s, in any order, summed; or a bare
+ * number of seconds; or exactly "-1".  Fractions ("1.5h"), signs other
+ * than the lone "-1", spaces and sub-second units (ms, us, ns) are
+ * refused.  "0" parses as 0; callers decide whether that is allowed.
+ * Returns 1, or 0 on malformed input or int64_t overflow.
+ */
+int
+oconf_duration(const char *s, int64_t *out)
+{
+	int64_t	 total = 0, n, mul;
+	int	 first = 1, d;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (strcmp(s, "-1") == 0) {
+		*out = -1;
+		return 1;
+	}
+	while (*s != '\0') {
+		if (*s < '0' || *s > '9')
+			return 0;
+		for (n = 0; *s >= '0' && *s <= '9'; s++) {
+			d = *s - '0';
+			if (n > (INT64_MAX - d) / 10)
+				return 0;
+			n = n * 10 + d;
+		}
+		switch (*s) {
+		case 'h':
+			mul = 3600;
+			s++;
+			break;
+		case 'm':
+			mul = 60;
+			s++;
+			break;
+		case 's':
+			mul = 1;
+			s++;
+			break;
+		case '\0':
+			/* A bare number is seconds, but not "1h30". */
+			if (!first)
+				return 0;
+			mul = 1;
+			break;
+		default:
+			return 0;
+		}
+		if (n > INT64_MAX / mul)
+			return 0;
+		n *= mul;
+		if (total > INT64_MAX - n)
+			return 0;
+		total += n;
+		first = 0;
+	}
+	*out = total;
+	return 1;
+}
+
+/*
+ * Check an absolute http(s) URL: scheme http or https (any case), a
+ * non-empty host (name, IPv4 or [IPv6]) with an optional port 1-65535,
+ * no user info, no fragment, a query only if allowed, and no byte that
+ * must be percent-encoded (RFC 3986 §2).  Returns NULL if good, else the
+ * reason for the message ("is not an absolute http(s) URL", ...).
+ */
+static const char *
+url_check(const char *s, int allow_query)
+{
+	const char	*p, *host, *end;
+	long long	 port;
+	size_t		 len;
+
+	if (strlen(s) > URL_MAX_LEN)
+		return "is longer than 2048 bytes";
+	if (strncasecmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else if (strncasecmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else
+		return "is not an absolute http(s) URL";
+
+	/* Authority: up to the path, query or fragment. */
+	end = host + strcspn(host, "/?#");
+	if (memchr(host, '@', (size_t)(end - host)) != NULL)
+		return "has user info (user@host)";
+	if (*host == '[') {
+		for (p = host + 1; p < end && *p != ']'; p++)
+			if (!isxdigit((unsigned char)*p) && *p != ':' &&
+			    *p != '.')
+				return "has a bad host";
+		if (p == end || p == host + 1)
+			return "has a bad host";
+		p++;
+	} else {
+		for (p = host; p < end && *p != ':'; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-' &&
+			    *p != '.' && *p != '_' && *p != '~')
+				return "has a bad host";
+		if (p == host)
+			return "is not an absolute http(s) URL";
+	}
+	if (p < end) {
+		if (*p != ':')
+			return "has a bad host";
+		p++;
+		len = (size_t)(end - p);
+		if (!ostrtonum(p, len, 1, 65535, &port))
+			return "has a bad port";
+	}
+
+	/* Path, query, fragment. */
+	for (p = end; *p != '\0'; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '#')
+			return "has a fragment";
+		if (ch == '?' && !allow_query)
+			return "has a query";
+		if (ch <= 0x20 || ch >= 0x7f || strchr("\"<>\\^`{|}", ch))
+			return "has a character that must be "
+			    "percent-encoded";
+		if (ch == '%' && (!isxdigit((unsigned char)p[1]) ||
+		    !isxdigit((unsigned char)p[2])))
+			return "has a bad percent-encoding";
+	}
+	return NULL;
+}
+
+/*
+ * Split a comma-separated secrets.system value into c->secrets[].
+ * Entries are taken verbatim (no trimming: a secret may hold any byte
+ * but ','); each must be at least OCONF_SECRET_MIN bytes.  Messages
+ * name the entry by number, never by value.  Returns 1, or 0 with
+ * "<where>: ..." in errbuf.
+ */
+static int
+secrets_set(struct oconf *c, const char *val, const char *where,
+    char *errbuf, size_t errsz)
+{
+	const char	*p, *comma;
+	size_t		 len, n = 0;
+
+	for (p = val; ; p = comma + 1) {
+		comma = strchr(p, ',');
+		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (n == OCONF_SECRETS_MAX) {
+			seterr(errbuf, errsz, "%s: more than %d entries",
+			    where, OCONF_SECRETS_MAX);
+			return 0;
+		}
+		if (len == 0) {
+			seterr(errbuf, errsz, "%s: entry %zu is empty",
+			    where, n + 1);
+			return 0;
+		}
+		if (len < OCONF_SECRET_MIN) {
+			seterr(errbuf, errsz, "%s: entry %zu is shorter "
+			    "than %d bytes", where, n + 1, OCONF_SECRET_MIN);
+			return 0;
+		}
+		c->secrets[n++] = oxstrndup(p, len);
+		c->nsecrets = n;
+		if (comma == NULL)
+			break;
+	}
+	return 1;
+}
+
+/*
+ * Append src to the NUL-terminated string in dst of size dstsz,
+ * truncating silently (only used for messages).
+ */
+static void
+append(char *dst, const char *src, size_t dstsz)
+{
+	size_t	 len = strlen(dst);
+
+	if (len + 1 < dstsz)
+		snprintf(dst + len, dstsz - len, "%s", src);
+}
+
+/*
+ * Parse val by key k's type and store it in c.  where names the source
+ * for messages ("file:line: key", "ENV_NAME" or "key").
+ * Returns 1, or 0 with a message in errbuf.
+ */
+static int
+key_set(struct oconf *c, enum kid k, const char *val, const char *where,
+    char *errbuf, size_t errsz)
+{
+	const struct key	*kt = &keys[k];
+	unsigned char		*field = (unsigned char *)c + kt->off;
+	const struct choice	*ch;
+	const char		*why;
+	char			 q[QUOTE_MAX + 8], list[128], *s;
+	long long		 v;
+	int64_t			 d;
+	size_t			 len;
+
+	switch (kt->type) {
+	case KT_PORT:
+		if (!ostrtonum(val, strlen(val), kt->min, kt->max, &v)) {
+			seterr(errbuf, errsz, "%s: %s is not a port (%lld-%lld)",
+			    where, quote(q, sizeof(q), val), kt->min, kt->max);
+			return 0;
+		}
+		*(int *)(void *)field = (int)v;
+		return 1;
+	case KT_BYTES:
+		if (!ostrtonum(val, strlen(val), kt->min, kt->max, &v)) {
+			seterr(errbuf, errsz, "%s: %s is not a size in bytes "
+			    "(%lld-%lld)", where, quote(q, sizeof(q), val),
+			    kt->min, kt->max);
+			return 0;
+		}
+		*(size_t *)(void *)field = (size_t)v;
+		return 1;
+	case KT_ISSUER:
+	case KT_URL:
+		if ((why = url_check(val, kt->type == KT_URL)) != NULL) {
+			seterr(errbuf, errsz, "%s: %s %s", where,
+			    quote(q, sizeof(q), val), why);
+			return 0;
+		}
+		len = strlen(val);
+		if (kt->type == KT_ISSUER && val[len - 1] != '/') {
+			s = oxmalloc(len + 2);
+			memcpy(s, val, len);
+			memcpy(s + len, "/", 2);
+		} else
+			s = oxstrdup(val);
+		free(*(char **)(void *)field);
+		*(char **)(void *)field = s;
+		return 1;
+	case KT_SECRETS:
+		return secrets_set(c, val, where, errbuf, errsz);
+	case KT_TTL:
+		if (!oconf_duration(val, &d)) {
+			seterr(errbuf, errsz, "%s: %s is not a duration "
+			    "(e.g. 1h, 30m, 3600s)", where,
+			    quote(q, sizeof(q), val));
+			return 0;
+		}
+		if ((d < kt->min || d > kt->max) &&
+		    !(d == -1 && (kt->flags & KF_NEVER))) {
+			seterr(errbuf, errsz, "%s: %s is out of range "
+			    "(1s to %lldh%s)", where, quote(q, sizeof(q), val),
+			    kt->max / 3600,
+			    (kt->flags & KF_NEVER) ? ", or -1 for never" : "");
+			return 0;
+		}
+		*(int64_t *)(void *)field = d;
+		return 1;
+	case KT_BOOL:
+		if (strcmp(val, "true") == 0 || strcmp(val, "1") == 0)
+			*(int *)(void *)field = 1;
+		else if (strcmp(val, "false") == 0 || strcmp(val, "0") == 0)
+			*(int *)(void *)field = 0;
+		else {
+			seterr(errbuf, errsz, "%s: %s is not a boolean "
+			    "(true or false)", where, quote(q, sizeof(q), val));
+			return 0;
+		}
+		return 1;
+	case KT_ENUM:
+		for (ch = kt->choices; ch->name != NULL; ch++)
+			if (strcmp(val, ch->name) == 0) {
+				kt->set(c, ch->value);
+				return 1;
+			}
+		list[0] = '\0';
+		for (ch = kt->choices; ch->name != NULL; ch++) {
+			if (ch != kt->choices)
+				append(list, ", ", sizeof(list));
+			append(list, ch->name, sizeof(list));
+		}
+		seterr(errbuf, errsz, "%s: %s is not one of: %s", where,
+		    quote(q, sizeof(q), val), list);
+		return 0;
+	}
+	abort();
+}
+
+/*
+ * Take the value part of a line (already trimmed, NUL-terminated, may be
+ * empty) and return it as a new string: verbatim, or, if it starts with
+ * '"', the text up to the closing '"' with \" and \\ unescaped (any other
+ * backslash is refused, and nothing but spaces may follow the closing
+ * quote).  Returns NULL with *why set on a malformed quoted value.
+ */
+static char *
+value_unquote(const char *v, const char **why)
+{
+	char	*out, *o;
+
+	if (*v != '"')
+		return oxstrdup(v);
+	o = out = oxmalloc(strlen(v));
+	for (v++; *v != '"'; v++) {
+		if (*v == '\0') {
+			*why = "unterminated quoted value";
+			goto fail;
+		}
+		if (*v == '\\') {
+			v++;
+			if (*v != '"' && *v != '\\') {
+				*why = "bad escape in quoted value "
+				    "(only \\\" and \\\\)";
+				goto fail;
+			}
+		}
+		*o++ = *v;
+	}
+	if (v[1] != '\0') {
+		*why = "text after the closing quote";
+		goto fail;
+	}
+	*o = '\0';
+	return out;
+fail:
+	free(out);
+	return NULL;
+}
+
+/*
+ * Read one line of at most LINE_MAX_LEN bytes (newline excluded) from f
+ * into buf (LINE_MAX_LEN + 1 bytes), NUL-terminated, without the newline
+ * or a trailing CR.  Returns 1 with a line, 0 at end of file, -1 if the
+ * line is too long or holds a NUL byte (*why says which; the rest of the
+ * line is not consumed), -2 on a read error.
+ */
+static int
+line_read(FILE *f, char *buf, const char **why)
+{
+	size_t	 n = 0;
+	int	 ch;
+
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if (ch == '\0') {
+			*why = "line holds a NUL byte";
+			return -1;
+		}
+		if (n == LINE_MAX_LEN) {
+			*why = "line longer than 4096 bytes";
+			return -1;
+		}
+		buf[n++] = (char)ch;
+	}
+	if (ferror(f))
+		return -2;
+	if (ch == EOF && n == 0)
+		return 0;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return 1;
+}
+
+/*
+ * Read the configuration file f (named path for messages) into raw:
+ * "key = value" lines, whole-line '#' comments and blank lines.  An
+ * unknown or repeated key is an error, so typos cannot pass silently.
+ * Returns 1, or 0 with "path:line: ..." in errbuf.
+ */
+static int
+file_read(FILE *f, const char *path, struct raw *raw, char *errbuf,
+    size_t errsz)
+{
+	char		*buf = NULL, *key, *eq, *val, *end;
+	char		 q[QUOTE_MAX + 8];
+	const char	*why = NULL;
+	size_t		 line = 0;
+	enum kid	 k;
+	int		 rc = 0, r;
+
+	buf = oxmalloc(LINE_MAX_LEN + 1);
+	while ((r = line_read(f, buf, &why)) == 1) {
+		line++;
+		key = buf;
+		/* A UTF-8 byte order mark is allowed at the very start. */
+		if (line == 1 && strncmp(key, "\xef\xbb\xbf", 3) == 0)
+			key += 3;
+		if (!outf8(key, strlen(key))) {
+			seterr(errbuf, errsz, "%s:%zu: not valid UTF-8",
+			    path, line);
+			goto out;
+		}
+		key += strspn(key, " \t");
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			/* Don't echo the line: it may be a secret. */
+			seterr(errbuf, errsz, "%s:%zu: expected "
+			    "\"key = value\"", path, line);
+			goto out;
+		}
+		for (end = eq; end > key && (end[-1] == ' ' ||
+		    end[-1] == '\t'); end--)
+			continue;
+		*end = '\0';
+		val = eq + 1;
+		val += strspn(val, " \t");
+		for (end = val + strlen(val); end > val && (end[-1] == ' ' ||
+		    end[-1] == '\t'); end--)
+			continue;
+		*end = '\0';
+
+		if (*key == '\0') {
+			seterr(errbuf, errsz, "%s:%zu: missing key before "
+			    "'='", path, line);
+			goto out;
+		}
+		if ((k = key_find(key)) == K__MAX) {
+			seterr(errbuf, errsz, "%s:%zu: unknown key %s",
+			    path, line, quote(q, sizeof(q), key));
+			goto out;
+		}
+		if (raw->val[k] != NULL) {
+			seterr(errbuf, errsz, "%s:%zu: duplicate key \"%s\" "
+			    "(first on line %zu)", path, line, keys[k].name,
+			    raw->line[k]);
+			goto out;
+		}
+		if ((raw->val[k] = value_unquote(val, &why)) == NULL) {
+			seterr(errbuf, errsz, "%s:%zu: %s: %s", path, line,
+			    keys[k].name, why);
+			goto out;
+		}
+		raw->line[k] = line;
+	}
+	if (r == -1)
+		seterr(errbuf, errsz, "%s:%zu: %s", path, line + 1, why);
+	else if (r == -2)
+		seterr(errbuf, errsz, "%s: read error", path);
+	else
+		rc = 1;
+out:
+	free(buf);
+	return rc;
+}
+
+/*
+ * Open the configuration file: path if given, else $OIDCGI_CONFIG if set
+ * and non-empty (both must exist), else OCONF_DEFAULT_PATH if it exists.
+ * Sets *fp (NULL when there is no file) and c->path.
+ * Returns 1, or 0 with a message in errbuf.
+ */
+static int
+file_open(struct oconf *c, const char *path, FILE **fp, char *errbuf,
+    size_t errsz)
+{
+	const char	*env, *pfx = "";
+	struct stat	 st;
+	FILE		*f = NULL;
+	int		 named = 1;
+
+	*fp = NULL;
+	if (path == NULL && (env = getenv("OIDCGI_CONFIG")) != NULL &&
+	    *env != '\0') {
+		path = env;
+		pfx = "OIDCGI_CONFIG: ";
+	}
+	if (path == NULL) {
+		path = OCONF_DEFAULT_PATH;
+		named = 0;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		if (!named && errno == ENOENT)
+			return 1;
+		seterr(errbuf, errsz, "%s%s: %s", pfx, path, strerror(errno));
+		return 0;
+	}
+	if (fstat(fileno(f), &st) == -1) {
+		seterr(errbuf, errsz, "%s: %s", path, strerror(errno));
+		fclose(f);
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		seterr(errbuf, errsz, "%s: not a regular file", path);
+		fclose(f);
+		return 0;
+	}
+	c->path = oxstrdup(path);
+	*fp = f;
+	return 1;
+}
+
+/*
+ * Set c->data_dir from $OIDCGI_DATA_DIR (unset or empty: "var"),
+ * trailing slashes removed.  Returns 1, or 0 if nothing is left.
+ */
+static int
+data_dir_set(struct oconf *c, char *errbuf, size_t errsz)
+{
+	const char	*env;
+	size_t		 len;
+
+	if ((env = getenv("OIDCGI_DATA_DIR")) == NULL || *env == '\0')
+		env = OCONF_DEFAULT_DATA;
+	len = strlen(env);
+	while (len > 0 && env[len - 1] == '/')
+		len--;
+	if (len == 0) {
+		seterr(errbuf, errsz, "OIDCGI_DATA_DIR: \"/\" cannot be "
+		    "the data directory");
+		return 0;
+	}
+	if (len > PATH_MAX - sizeof(OCONF_SECRET_FILE) - 16) {
+		seterr(errbuf, errsz, "OIDCGI_DATA_DIR: path too long");
+		return 0;
+	}
+	c->data_dir = oxstrndup(env, len);
+	return 1;
+}
+
+/*
+ * Load the configuration (see conf.h).  On failure everything allocated
+ * so far is freed and *c is left zeroed, so oconf_free() on it is
+ * harmless but not needed.
+ */
+int
+oconf_load(struct oconf *c, const char *path, char *errbuf, size_t errsz)
+{
+	struct raw	 raw;
+	FILE		*f = NULL;
+	const char	*val, *env;
+	char		 envname[64], where[PATH_MAX + 128], def[URL_MAX_LEN + 64];
+	size_t		 i;
+	int		 rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	memset(&raw, 0, sizeof(raw));
+	seterr(errbuf, errsz, "%s", "");
+
+	if (!file_open(c, path, &f, errbuf, errsz))
+		goto out;
+	if (f != NULL && !file_read(f, c->path, &raw, errbuf, errsz))
+		goto out;
+	if (!data_dir_set(c, errbuf, errsz))
+		goto out;
+
+	for (i = 0; i < K__MAX; i++) {
+		key_envname(keys[i].name, envname, sizeof(envname));
+		/* An empty variable counts as unset. */
+		if ((env = getenv(envname)) != NULL && *env != '\0') {
+			if (strlen(env) > VALUE_MAX_LEN) {
+				seterr(errbuf, errsz, "%s: longer than %d "
+				    "bytes", envname, VALUE_MAX_LEN);
+				goto out;
+			}
+			val = env;
+			snprintf(where, sizeof(where), "%s", envname);
+		} else if (raw.val[i] != NULL) {
+			val = raw.val[i];
+			snprintf(where, sizeof(where), "%s:%zu: %s",
+			    c->path, raw.line[i], keys[i].name);
+		} else {
+			snprintf(where, sizeof(where), "%s", keys[i].name);
+			switch (keys[i].type) {
+			case KT_SECRETS:
+				continue;	/* see oconf_secrets() */
+			case KT_ISSUER:
+				snprintf(def, sizeof(def),
+				    "http://127.0.0.1:%d/", c->public_port);
+				val = def;
+				break;
+			case KT_URL:
+				snprintf(def, sizeof(def), "%s%s",
+				    c->issuer, keys[i].def);
+				val = def;
+				break;
+			default:
+				val = keys[i].def;
+				break;
+			}
+		}
+		if (!key_set(c, (enum kid)i, val, where, errbuf, errsz))
+			goto out;
+	}
+
+	if (c->public_port == c->admin_port) {
+		seterr(errbuf, errsz, "serve.admin.port: %d is the same as "
+		    "serve.public.port", c->admin_port);
+		goto out;
+	}
+	rc = 1;
+out:
+	if (f != NULL)
+		fclose(f);
+	for (i = 0; i < K__MAX; i++) {
+		if (raw.val[i] != NULL && i == K_SECRETS)
+			ocrypto_wipe(raw.val[i], strlen(raw.val[i]));
+		free(raw.val[i]);
+	}
+	if (!rc)
+		oconf_free(c);
+	return rc;
+}
+
+/*
+ * Read the secret file at path into c->secrets[0].  The file must be a
+ * regular file holding one line of at least OCONF_SECRET_MIN bytes (a
+ * trailing newline is stripped); group or other access is only warned
+ * about.  Returns 1, 0 with a message in errbuf, or -1 with errno
+ * ENOENT (and no message) when the file does not exist.
+ */
+static int
+secret_file_read(struct oconf *c, const char *path, char *errbuf,
+    size_t errsz)
+{
+	struct stat	 st;
+	char		 buf[SECRET_FILE_MAX + 1];
+	size_t		 n = 0;
+	ssize_t		 r;
+	int		 fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return -1;
+		seterr(errbuf, errsz, "%s: %s", path, strerror(errno));
+		return 0;
+	}
+	if (fstat(fd, &st) == -1) {
+		seterr(errbuf, errsz, "%s: %s", path, strerror(errno));
+		goto out;
+	} else if (!S_ISREG(st.st_mode)) {
+		seterr(errbuf, errsz, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_mode & 077)
+		olog_warn("%s: mode %03o lets group or others read it; "
+		    "chmod 600", path, (unsigned)(st.st_mode & 0777));
+	while (n < sizeof(buf)) {
+		if ((r = read(fd, buf + n, sizeof(buf) - n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			seterr(errbuf, errsz, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n == sizeof(buf)) {
+		seterr(errbuf, errsz, "%s: longer than %d bytes", path,
+		    SECRET_FILE_MAX);
+		goto out;
+	}
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (memchr(buf, '\n', n) != NULL || memchr(buf, '\0', n) != NULL) {
+		seterr(errbuf, errsz, "%s: must hold exactly one line", path);
+		goto out;
+	}
+	if (n < OCONF_SECRET_MIN) {
+		seterr(errbuf, errsz, "%s: secret is shorter than %d bytes",
+		    path, OCONF_SECRET_MIN);
+		goto out;
+	}
+	c->secrets[0] = oxstrndup(buf, n);
+	c->nsecrets = 1;
+	rc = 1;
+out:
+	ocrypto_wipe(buf, sizeof(buf));
+	close(fd);
+	return rc;
+}
+
+/*
+ * Create the secret file at path atomically: write a fresh secret to a
+ * temporary file in the same directory (mkstemp: O_CREAT|O_EXCL, mode
+ * 0600), fsync it, then link() it to path, so path either does not exist
+ * or holds a whole secret.  If link() finds path already there, another
+ * process won the race; that is not an error, the caller reads theirs.
+ * Returns 1, or 0 with a message in errbuf.
+ */
+static int
+secret_file_create(const struct oconf *c, const char *path, char *errbuf,
+    size_t errsz)
+{
+	char	 tmp[PATH_MAX], tok[64];
+	size_t	 len, off = 0;
+	ssize_t	 w;
+	int	 fd = -1, dfd, rc = 0, linked = 0, made = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", c->data_dir,
+	    OCONF_SECRET_FILE) >= sizeof(tmp)) {
+		seterr(errbuf, errsz, "%s: path too long", c->data_dir);
+		return 0;
+	}
+	if (!ocrypto_token(tok, sizeof(tok) - 1, SECRET_GEN_LEN)) {
+		seterr(errbuf, errsz, "%s: cannot generate a secret", path);
+		goto out;
+	}
+	len = strlen(tok);
+	tok[len++] = '\n';
+	if ((fd = mkstemp(tmp)) == -1) {
+		seterr(errbuf, errsz, "%s: cannot create a temporary file: "
+		    "%s", c->data_dir, strerror(errno));
+		goto out;
+	}
+	made = 1;
+	while (off < len) {
+		if ((w = write(fd, tok + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			seterr(errbuf, errsz, "%s: write: %s", tmp,
+			    strerror(errno));
+			goto out;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) == -1) {
+		seterr(errbuf, errsz, "%s: fsync: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		seterr(errbuf, errsz, "%s: close: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (link(tmp, path) == -1) {
+		if (errno != EEXIST) {
+			seterr(errbuf, errsz, "%s: link: %s", path,
+			    strerror(errno));
+			goto out;
+		}
+	} else
+		linked = 1;
+	/* Make the new name durable too; failure here is not fatal. */
+	if (linked && (dfd = open(c->data_dir, O_RDONLY | O_CLOEXEC)) != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	rc = 1;
+out:
+	ocrypto_wipe(tok, sizeof(tok));
+	if (fd != -1)
+		close(fd);
+	if (made)
+		(void)unlink(tmp);
+	return rc;
+}
+
+/*
+ * Create the data directory (only its last component, mode 0700) unless
+ * it exists as a directory.  Returns 1, or 0 with a message in errbuf.
+ */
+static int
+data_dir_make(const struct oconf *c, char *errbuf, size_t errsz)
+{
+	struct stat	 st;
+
+	if (mkdir(c->data_dir, 0700) == 0)
+		return 1;
+	if (errno == ENOENT) {
+		seterr(errbuf, errsz, "OIDCGI_DATA_DIR: cannot create %s: "
+		    "its parent directory does not exist", c->data_dir);
+		return 0;
+	}
+	if (errno != EEXIST) {
+		seterr(errbuf, errsz, "OIDCGI_DATA_DIR: mkdir %s: %s",
+		    c->data_dir, strerror(errno));
+		return 0;
+	}
+	if (stat(c->data_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		seterr(errbuf, errsz, "OIDCGI_DATA_DIR: %s is not a "
+		    "directory", c->data_dir);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Make sure c has a secret (see conf.h).  Configured secrets are used as
+ * they are and no file is touched.
+ */
+int
+oconf_secrets(struct oconf *c, char *errbuf, size_t errsz)
+{
+	char	 path[PATH_MAX];
+	int	 r, tries;
+
+	if (c->nsecrets > 0)
+		return 1;
+	if (c->data_dir == NULL) {
+		seterr(errbuf, errsz, "no data directory (oconf_load first)");
+		return 0;
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", c->data_dir,
+	    OCONF_SECRET_FILE) >= sizeof(path)) {
+		seterr(errbuf, errsz, "%s: path too long", c->data_dir);
+		return 0;
+	}
+	if (!data_dir_make(c, errbuf, errsz))
+		return 0;
+	/*
+	 * Read; if missing, create and read again.  Whoever's link() wins,
+	 * everyone reads the same file.  The second round only fails to
+	 * find it if someone removes it meanwhile.
+	 */
+	for (tries = 0; tries < 2; tries++) {
+		if ((r = secret_file_read(c, path, errbuf, errsz)) != -1)
+			return r;
+		if (!secret_file_create(c, path, errbuf, errsz))
+			return 0;
+	}
+	seterr(errbuf, errsz, "%s: vanished after it was created", path);
+	return 0;
+}
+
+/*
+ * Free everything c holds, wiping the secrets first, and zero c.
+ * Safe on a zeroed or already freed struct.
+ */
+void
+oconf_free(struct oconf *c)
+{
+	size_t	 i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < OCONF_SECRETS_MAX; i++) {
+		if (c->secrets[i] == NULL)
+			continue;
+		ocrypto_wipe(c->secrets[i], strlen(c->secrets[i]));
+		free(c->secrets[i]);
+	}
+	free(c->issuer);
+	free(c->url_login);
+	free(c->url_consent);
+	free(c->url_logout);
+	free(c->url_error);
+	free(c->url_post_logout);
+	free(c->data_dir);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * The name of the choice whose value is v, or "?".
+ */
+static const char *
+choice_name(const struct choice *ch, int v)
+{
+	for (; ch->name != NULL; ch++)
+		if (ch->value == v)
+			return ch->name;
+	return "?";
+}
+
+int
+oconf_value(const struct oconf *c, const char *name, char *buf,
+    size_t bufsz)
+{
+	enum kid		 k;
+	const struct key	*key;
+	const char		*p;
+
+	if ((k = key_find(name)) == K__MAX) {
+		seterr(buf, bufsz, "unknown key \"%.64s\"", name);
+		return 0;
+	}
+	key = &keys[k];
+	p = (const char *)c + key->off;
+	switch (key->type) {
+	case KT_PORT:
+	case KT_BOOL:
+		if (key->type == KT_BOOL)
+			snprintf(buf, bufsz, "%s",
+			    *(const int *)p ? "true" : "false");
+		else
+			snprintf(buf, bufsz, "%d", *(const int *)p);
+		return 1;
+	case KT_BYTES:
+		snprintf(buf, bufsz, "%zu", *(const size_t *)p);
+		return 1;
+	case KT_ISSUER:
+	case KT_URL:
+		snprintf(buf, bufsz, "%s", *(char *const *)p);
+		return 1;
+	case KT_TTL:
+		snprintf(buf, bufsz, "%lld", (long long)*(const int64_t *)p);
+		return 1;
+	case KT_ENUM:
+		snprintf(buf, bufsz, "%s", choice_name(key->choices,
+		    k == K_STRATEGY ? (int)c->access_token_strategy :
+		    (int)c->log_level));
+		return 1;
+	case KT_SECRETS:
+		break;
+	}
+	seterr(buf, bufsz, "%s: secrets are never printed", name);
+	return 0;
+}

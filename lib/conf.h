@@ -1,0 +1,125 @@
+/*
+ * conf.h: configuration.
+ *
+ * Keys are named as Hydra names them (urls.self.issuer, ttl.access_token,
+ * ...).  They are read from a file of "key = value" lines (conf/oidcgi.conf,
+ * or the path in OIDCGI_CONFIG) and then overridden by environment
+ * variables named as Hydra's: the key upper-cased with '.' as '_'
+ * (URLS_SELF_ISSUER, SECRETS_SYSTEM, SERVE_PUBLIC_PORT, ...).  An empty
+ * variable counts as unset.  Every value is checked against the key table
+ * at start; the first bad one stops the binary with a one-line message
+ * naming where it came from ("file:line: key: ...", "ENV_NAME: ..." or
+ * "key: ...").  A secret's value never appears in a message.
+ *
+ * File format: UTF-8, "key = value" lines, whole-line '#' comments and
+ * blank lines; spaces around key and value are trimmed; a value may be
+ * double-quoted (then \" and \\ are its only escapes); lines are at most
+ * 4096 bytes; an unknown or repeated key is an error.  conf/oidcgi.conf
+ * lists every key with its default.
+ *
+ * The data directory comes from OIDCGI_DATA_DIR (default "var").  When no
+ * secrets.system is configured, one is generated once into
+ * <data>/secrets.system with mode 0600 and read from there afterwards; it
+ * is never printed.
+ */
+#ifndef OIDCGI_CONF_H
+#define OIDCGI_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define OCONF_DEFAULT_PATH	"conf/oidcgi.conf"
+#define OCONF_DEFAULT_DATA	"var"
+#define OCONF_SECRET_FILE	"secrets.system"
+#define OCONF_SECRET_MIN	16	/* bytes, as Hydra requires */
+#define OCONF_SECRETS_MAX	8
+
+enum oconf_token_strategy {
+	OCONF_TOKEN_OPAQUE,
+	OCONF_TOKEN_JWT
+};
+
+struct oconf {
+	/* urls.* (absolute URLs; issuer always ends in '/') */
+	char		*issuer;		/* urls.self.issuer */
+	char		*url_login;		/* urls.login */
+	char		*url_consent;		/* urls.consent */
+	char		*url_logout;		/* urls.logout */
+	char		*url_error;		/* urls.error */
+	char		*url_post_logout;	/* urls.post_logout_redirect */
+	/* secrets.system: [0] encrypts and signs, all of them verify */
+	char		*secrets[OCONF_SECRETS_MAX];
+	size_t		 nsecrets;
+	/* ttl.* in seconds; refresh_token -1 means never expires */
+	int64_t		 ttl_access_token;
+	int64_t		 ttl_refresh_token;
+	int64_t		 ttl_id_token;
+	int64_t		 ttl_auth_code;
+	int64_t		 ttl_login_consent;
+	enum oconf_token_strategy access_token_strategy; /* strategies.access_token */
+	int		 dcr_enabled;	/* oidc.dynamic_client_registration.enabled */
+	int		 public_port;	/* serve.public.port */
+	int		 admin_port;	/* serve.admin.port */
+	size_t		 body_max;	/* serve.request_body_max (bytes) */
+	enum olog_level	 log_level;	/* log.level */
+	int		 expose_debug;	/* oauth2.expose_internal_errors */
+	size_t		 map_size;	/* store.map_size (bytes, initial) */
+	char		*data_dir;	/* OIDCGI_DATA_DIR */
+	char		*path;		/* the file read, or NULL */
+};
+
+/*
+ * Load the configuration: defaults, then the file, then the environment,
+ * then validate.  When path is NULL, OIDCGI_CONFIG is used (if set and
+ * non-empty), else OCONF_DEFAULT_PATH if it exists (a missing default
+ * file is not an error; a missing named file is).  data_dir comes from
+ * OIDCGI_DATA_DIR, trailing slashes removed.  Secrets are only taken
+ * from secrets.system here; generating one is oconf_secrets()'s job.
+ * Returns 1, or 0 with a one-line message in errbuf (errbuf may be NULL
+ * if errsz is 0).  On success free with oconf_free(); on failure *c is
+ * left zeroed with nothing to free (oconf_free() on it is harmless).
+ */
+int	 oconf_load(struct oconf *, const char *path, char *errbuf,
+	    size_t errsz);
+/*
+ * Make sure secrets are available: when none were configured, read
+ * <data_dir>/secrets.system, creating it (with a fresh 256-bit random
+ * secret, mode 0600, atomically, so concurrent first starts agree) when
+ * missing.  Creates the data directory (mode 0700; only its last
+ * component) if needed.  The file must be a regular file of one line of
+ * at least OCONF_SECRET_MIN bytes; group or other access is warned
+ * about, not refused.  When secrets were configured, does nothing.
+ * Returns 1, or 0 with a message in errbuf.
+ */
+int	 oconf_secrets(struct oconf *, char *errbuf, size_t errsz);
+/* Wipe the secrets, free everything and zero the struct. */
+void	 oconf_free(struct oconf *);
+
+/*
+ * The value of one key as text in buf (durations in seconds, booleans as
+ * true/false), for operators and scripts.  secrets.system is refused: a
+ * secret is never printed.  Returns 1, or 0 with a message in buf.
+ */
+int	 oconf_value(const struct oconf *, const char *key, char *buf,
+	    size_t bufsz);
+
+/*
+ * Parse a duration as Hydra writes them ("1h", "30m", "720h", "1h30m",
+ * "3600s", "10s", or a bare number of seconds; "-1" for never) into
+ * seconds: pieces of <digits><unit>, unit h, m or s, summed as Go's
+ * time.ParseDuration does.  No fractions, signs (but the lone "-1"),
+ * spaces or sub-second units.  "0" parses as 0: the ttl.* keys refuse
+ * it, and take 1s to 87600h (ttl.refresh_token also -1).
+ * Returns 1 on success, 0 on malformed input or int64_t overflow.
+ */
+int	 oconf_duration(const char *, int64_t *);
+
+/*
+ * The process-wide configuration, set by omain() before serving.
+ * NULL before that.
+ */
+extern const struct oconf *oconf;
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * route.c: path patterns to handlers (see route.h).
+ */
+#include <string.h>
+
+#include "http.h"
+#include "route.h"
+#include "util.h"
+
+int
+oroute_match(const char *pat, const char *path, size_t pathlen,
+    const char *params[], size_t plens[], size_t *nparams)
+{
+	size_t		 pi = 0, n = 0, seg;
+	const char	*close;
+
+	while (*pat != '\0') {
+		if (*pat == '{') {
+			/* A parameter: one non-empty segment. */
+			if ((close = strchr(pat, '}')) == NULL)
+				return 0;
+			for (seg = pi; seg < pathlen && path[seg] != '/'; seg++)
+				continue;
+			if (seg == pi || n == OROUTE_MAXPARAMS)
+				return 0;
+			params[n] = path + pi;
+			plens[n] = seg - pi;
+			n++;
+			pi = seg;
+			pat = close + 1;
+			continue;
+		}
+		if (pi >= pathlen || path[pi] != *pat)
+			return 0;
+		pi++;
+		pat++;
+	}
+	if (pi != pathlen)
+		return 0;
+	*nparams = n;
+	return 1;
+}
+
+/* Append a method name to the Allow list being built. */
+static void
+allow_add(char *buf, size_t sz, const char *m)
+{
+	if (buf[0] != '\0')
+		strncat(buf, ", ", sz - strlen(buf) - 1);
+	strncat(buf, m, sz - strlen(buf) - 1);
+}
+
+void
+oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
+{
+	static const char *const names[OHTTP__MAX] = {
+		"GET",		/* OHTTP_GET */
+		"HEAD",		/* OHTTP_HEAD */
+		"POST",		/* OHTTP_POST */
+		"PUT",		/* OHTTP_PUT */
+		"PATCH",	/* OHTTP_PATCH */
+		"DELETE",	/* OHTTP_DELETE */
+		"OPTIONS",	/* OHTTP_OPTIONS */
+		NULL,		/* OHTTP_OTHER */
+	};
+	const char	*raw[OROUTE_MAXPARAMS];
+	size_t		 rawlen[OROUTE_MAXPARAMS], np, i, k;
+	unsigned	 allow = 0, want;
+	char		 allowbuf[128];
+	struct oerr	 err;
+
+	oerr_clear(&err);
+	/* HEAD is GET without the body (RFC 9110 §9.3.2). */
+	want = req->method == OHTTP_HEAD ? OHTTP_M(GET) :
+	    (1u << req->method);
+	for (i = 0; i < n; i++) {
+		if (!(r[i].listeners & req->listener))
+			continue;
+		if (!oroute_match(r[i].pattern, req->path, req->pathlen,
+		    raw, rawlen, &np))
+			continue;
+		allow |= r[i].methods;
+		if (!(r[i].methods & want))
+			continue;
+		for (k = 0; k < np; k++) {
+			req->params[k] = oform_decode(&req->arena, raw[k],
+			    rawlen[k], 0, NULL);
+			if (req->params[k] == NULL ||
+			    !outf8(req->params[k], strlen(req->params[k]))) {
+				oerr_set(&err, OERR_INVALID_REQUEST,
+				    "The request path is not correctly "
+				    "percent-encoded UTF-8 without NUL bytes.");
+				ohttp_send_error(req, &err);
+				return;
+			}
+		}
+		req->nparams = np;
+		r[i].fn(req);
+		if (req->status == 0) {
+			oerr_set(&err, OERR_SERVER_ERROR,
+			    "The handler produced no response.");
+			ohttp_send_error(req, &err);
+		}
+		return;
+	}
+	if (allow == 0) {
+		oerr_set(&err, OERR_NOT_FOUND,
+		    "The requested resource could not be found.");
+		ohttp_send_error(req, &err);
+		return;
+	}
+	allowbuf[0] = '\0';
+	for (k = 0; k < OHTTP_OTHER; k++) {
+		if (allow & (1u << k))
+			allow_add(allowbuf, sizeof(allowbuf), names[k]);
+		if (k == OHTTP_GET && (allow & OHTTP_M(GET)) &&
+		    !(allow & OHTTP_M(HEAD)))
+			allow_add(allowbuf, sizeof(allowbuf), "HEAD");
+	}
+	ohttp_header(req, "Allow", allowbuf);
+	oerr_set(&err, OERR_METHOD_NOT_ALLOWED,
+	    "The method %s is not allowed here; allowed: %s.",
+	    req->method_name, allowbuf);
+	ohttp_send_error(req, &err);
+}

@@ -1,0 +1,49 @@
+/*
+ * route.h: path patterns to handlers, shared by every binary.
+ *
+ * A binary lists its routes in a table; the dispatcher picks the first
+ * whose listener, pattern and method match.  On the admin listener the
+ * Hydra 2.x "/admin" prefix is stripped first, so each admin route is
+ * served both at the root (Hydra 1.x) and under /admin.  Trailing slashes
+ * are ignored, as Hydra trims them.  A path no route knows is a 404; a
+ * known path with another method is a 405 with Allow.
+ */
+#ifndef OIDCGI_ROUTE_H
+#define OIDCGI_ROUTE_H
+
+#include <stddef.h>
+
+struct oreq;
+
+/* Listener bits. */
+#define OLISTEN_PUBLIC	0x1
+#define OLISTEN_ADMIN	0x2
+#define OLISTEN_BOTH	(OLISTEN_PUBLIC | OLISTEN_ADMIN)
+
+#define OROUTE_MAXPARAMS	4
+
+struct oroute {
+	unsigned	 methods;	/* OHTTP_M(GET) | ... */
+	unsigned	 listeners;	/* OLISTEN_* */
+	/* "/clients/{id}": {name} matches one non-empty segment */
+	const char	*pattern;
+	void		(*fn)(struct oreq *);
+};
+
+/*
+ * Route req to the first matching entry of the table and run its
+ * handler; answer 404 or 405 (with Allow) when none matches, and 500
+ * when a handler wrote no response.  Path parameters are percent-decoded
+ * into req->params (a malformed one is a 400).
+ */
+void	 oroute_dispatch(struct oreq *, const struct oroute *, size_t);
+
+/*
+ * Match one path against one pattern; on a match fill params (at most
+ * OROUTE_MAXPARAMS raw, undecoded segments as pointer/length) and return
+ * 1.  Exposed for the unit tests.
+ */
+int	 oroute_match(const char *pattern, const char *path, size_t pathlen,
+	    const char *params[], size_t plens[], size_t *nparams);
+
+#endif

@@ -1,0 +1,187 @@
+"""Integration-test harness: real lighttpd on loopback, spawning the
+oidcgi FastCGI binaries through scripts/serve, with a temporary data
+directory and free ports.  Every test also checks that no FastCGI child
+crashed while it ran (lighttpd logs such a death)."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+import requests
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.join(TOP, os.environ.get("OIDCGI_BUILD", "build"))
+CLI = os.path.join(BUILD, "bin", "oidcgi")
+ECHO = os.path.join(BUILD, "tests", "echo")
+CRASH_MARKS = ("child signalled", "child exited", "died", "Sanitizer",
+               "runtime error")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children_of(pid):
+    """PIDs whose parent is pid (read from /proc)."""
+    kids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid:
+            kids.append(int(d))
+    return kids
+
+
+class Server:
+    """One lighttpd serving oidcgi, public and admin listeners."""
+
+    def __init__(self, tmp, conf="", env=None, procs=1):
+        self.tmp = str(tmp)
+        self.data = os.path.join(self.tmp, "data")
+        self.conf = os.path.join(self.tmp, "oidcgi.conf")
+        with open(self.conf, "w") as f:
+            f.write(conf)
+        self.pub_port = free_port()
+        self.adm_port = free_port()
+        self.pub = f"http://127.0.0.1:{self.pub_port}"
+        self.adm = f"http://127.0.0.1:{self.adm_port}"
+        self.log = os.path.join(self.tmp, "server.log")
+        self.env = dict(os.environ)
+        for k in list(self.env):
+            if k.startswith(("URLS_", "SECRETS_", "TTL_", "SERVE_",
+                             "STRATEGIES_", "OIDC_", "LOG_", "OAUTH2_",
+                             "STORE_")):
+                del self.env[k]
+        self.env.update({
+            "OIDCGI_BUILD": BUILD,
+            "OIDCGI_DATA_DIR": self.data,
+            "OIDCGI_CONFIG": self.conf,
+            "OIDCGI_EXTRA": ECHO,
+            "OIDCGI_PROCS": str(procs),
+            "SERVE_PUBLIC_PORT": str(self.pub_port),
+            "SERVE_ADMIN_PORT": str(self.adm_port),
+        })
+        self.env.update(env or {})
+        self.proc = None
+        self.logpos = 0
+
+    def start(self):
+        logf = open(self.log, "ab")
+        self.proc = subprocess.Popen(
+            [os.path.join(TOP, "scripts", "serve")], env=self.env,
+            stdout=logf, stderr=subprocess.STDOUT, cwd=self.tmp)
+        logf.close()
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited: " + self.read_log())
+            try:
+                if (requests.get(self.pub + "/health/alive", timeout=1)
+                        .status_code == 200 and
+                        requests.get(self.adm + "/health/alive", timeout=1)
+                        .status_code == 200):
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("server did not start: " + self.read_log())
+
+    def stop(self):
+        """SIGTERM lighttpd; return the PIDs of its children that were
+        still running afterwards (there should be none)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return []
+        kids = children_of(self.proc.pid)
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        deadline = time.time() + 5
+        left = kids
+        while left and time.time() < deadline:
+            left = [k for k in kids if os.path.exists(f"/proc/{k}")
+                    and "Z" not in open(f"/proc/{k}/stat").read()
+                    .rsplit(")", 1)[1].split()[0]]
+            time.sleep(0.05)
+        for k in left:          # only our own children, by PID
+            os.kill(k, signal.SIGKILL)
+        return left
+
+    def read_log(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def new_log(self):
+        """Log lines written since the last call."""
+        text = self.read_log()
+        new, self.logpos = text[self.logpos:], len(text)
+        return new
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    s = Server(tmp_path_factory.mktemp("srv")).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_crash(request):
+    """Fail a test during which any FastCGI child of the shared server
+    died or a sanitizer reported."""
+    srv = None
+    if "server" in request.fixturenames:
+        srv = request.getfixturevalue("server")
+        srv.new_log()
+    yield
+    if srv is not None:
+        log = srv.new_log()
+        for mark in CRASH_MARKS:
+            assert mark not in log, log
+
+
+def raw_request(port, data, timeout=5, shut=False):
+    """Send raw bytes to a port; return what came back (until close or
+    the first complete response head and body when short)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        if shut:
+            s.shutdown(socket.SHUT_WR)
+        out = b""
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                out += chunk
+                head, sep, body = out.partition(b"\r\n\r\n")
+                if sep:
+                    cl = [l for l in head.split(b"\r\n")
+                          if l.lower().startswith(b"content-length:")]
+                    if cl and len(body) >= int(cl[0].split(b":")[1]):
+                        break
+        except (socket.timeout, ConnectionResetError):
+            pass
+        return out
+
+
+def status_of(resp):
+    line = resp.split(b"\r\n", 1)[0]
+    return int(line.split()[1]) if line.startswith(b"HTTP/") else 0

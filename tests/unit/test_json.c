@@ -1,0 +1,114 @@
+/* Unit tests for lib/json.c. */
+#include <string.h>
+
+#include "arena.h"
+#include "err.h"
+#include "json.h"
+#include "t.h"
+
+static json_t *
+p(const char *s, struct oerr *e)
+{
+	oerr_clear(e);
+	return ojson_parse(s, strlen(s), 1, e);
+}
+
+static void
+parse(void)
+{
+	struct oerr	 e;
+	json_t		*j;
+
+	CHECK((j = p("{\"a\":1}", &e)) != NULL);
+	json_decref(j);
+	CHECK(p("{\"a\":1,\"a\":2}", &e) == NULL);
+	CHECK(e.status == 400 && strstr(e.description, "duplicate") != NULL);
+	CHECK(p("[1]", &e) == NULL);
+	CHECK(strstr(e.description, "object") != NULL);
+	CHECK(p("{\"a\":1} x", &e) == NULL);
+	CHECK(p("", &e) == NULL);
+	CHECK(p("{\"a\":\"\\u0000\"}", &e) == NULL);
+	CHECK(p("{\"a\":\"\xff\"}", &e) == NULL);
+	oerr_clear(&e);
+	CHECK(ojson_parse("{}\0", 3, 1, &e) == NULL);
+}
+
+static void
+getters(void)
+{
+	struct oerr	 e;
+	json_t		*j, *arr = NULL, *obj = NULL;
+	const char	*s = "unset";
+	long long	 n = -1;
+	int		 b = -1;
+
+	j = p("{\"s\":\"x\",\"n\":5,\"b\":true,\"a\":[\"u\",\"v\"],"
+	    "\"o\":{},\"z\":null,\"e\":\"\",\"bad\":[1]}", &e);
+	CHECK(j != NULL);
+	CHECK(ojson_get_str(j, "s", 10, 0, &s, &e) && strcmp(s, "x") == 0);
+	CHECK(ojson_get_str(j, "missing", 10, 0, &s, &e) &&
+	    strcmp(s, "x") == 0);
+	CHECK(ojson_get_str(j, "z", 10, 0, &s, &e));
+	CHECK(!ojson_get_str(j, "missing", 10, OJSON_REQUIRED, &s, &e));
+	CHECK(strstr(e.description, "'missing'") != NULL);
+	oerr_clear(&e);
+	CHECK(!ojson_get_str(j, "n", 10, 0, &s, &e));
+	CHECK(strstr(e.description, "'n' must be a string") != NULL);
+	oerr_clear(&e);
+	CHECK(!ojson_get_str(j, "e", 10, OJSON_NONEMPTY, &s, &e));
+	oerr_clear(&e);
+	CHECK(ojson_get_int(j, "n", 0, 10, 0, &n, &e) && n == 5);
+	CHECK(!ojson_get_int(j, "n", 6, 10, 0, &n, &e));
+	oerr_clear(&e);
+	CHECK(!ojson_get_int(j, "s", 0, 10, 0, &n, &e));
+	oerr_clear(&e);
+	CHECK(ojson_get_bool(j, "b", 0, &b, &e) && b == 1);
+	CHECK(!ojson_get_bool(j, "n", 0, &b, &e));
+	oerr_clear(&e);
+	CHECK(ojson_get_strarray(j, "a", 2, 1, 0, &arr, &e) &&
+	    json_array_size(arr) == 2);
+	CHECK(!ojson_get_strarray(j, "a", 1, 1, 0, &arr, &e));
+	oerr_clear(&e);
+	CHECK(!ojson_get_strarray(j, "bad", 0, 0, 0, &arr, &e));
+	CHECK(strstr(e.description, "'bad'") != NULL);
+	oerr_clear(&e);
+	CHECK(!ojson_get_strarray(j, "s", 0, 0, 0, &arr, &e));
+	oerr_clear(&e);
+	CHECK(ojson_get_object(j, "o", 0, &obj, &e) && json_is_object(obj));
+	CHECK(!ojson_get_object(j, "a", 0, &obj, &e));
+	json_decref(j);
+}
+
+static void
+dump_lossy(void)
+{
+	struct oarena	 a;
+	json_t		*j;
+	size_t		 len;
+	const char	*s;
+
+	oarena_init(&a);
+	j = json_pack("{s:s,s:i}", "k", "v", "n", 1);
+	s = ojson_dump(&a, j, &len);
+	CHECK_STR(s, "{\"k\":\"v\",\"n\":1}");
+	CHECK(len == strlen(s));
+	json_decref(j);
+	j = ojson_string_lossy("a\xff" "b\xc3\xa9", 5);
+	CHECK(j != NULL);
+	CHECK_STR(json_string_value(j), "a\xef\xbf\xbd" "b\xc3\xa9");
+	json_decref(j);
+	j = ojson_string_lossy("a\0b", 3);
+	CHECK(j != NULL && json_string_length(j) == 5);
+	json_decref(j);
+	oarena_free(&a);
+}
+
+static const struct t_case tests[] = {
+	T(parse), T(getters), T(dump_lossy),
+};
+
+int
+main(void)
+{
+	return t_run(tests, NTESTS);
+}
