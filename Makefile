@@ -18,6 +18,7 @@ CFLAGS	?= -g -O2
 CFLAGS	+= -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wno-unused-parameter \
+	   -Wno-missing-field-initializers \
 	   -fstack-protector-strong -fPIE \
 	   -DOIDCGI_VERSION='"$(VERSION)"' -Ilib
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
@@ -38,9 +39,12 @@ LDLIBS	+= $(PKG_LIBS)
 
 LIBSRC	 = $(wildcard lib/*.c)
 LIBHDR	 = $(wildcard lib/*.h)
-LIBOBJ	 = $(LIBSRC:%.c=$(B)/%.o)
+LIBOBJ	 = $(LIBSRC:%.c=$(B)/obj/%.o)
 LIBA	 = $(B)/lib/liboidcgi.a
-CGI	 = $(patsubst cgi-bin/%.c,$(B)/cgi-bin/%,$(wildcard cgi-bin/*.c))
+# A binary is cgi-bin/<name>.c, or every .c file of cgi-bin/<name>/.
+CGI1	 = $(patsubst cgi-bin/%.c,%,$(wildcard cgi-bin/*.c))
+CGIDIRS	 = $(patsubst cgi-bin/%/,%,$(dir $(wildcard cgi-bin/*/*.c)))
+CGI	 = $(addprefix $(B)/cgi-bin/,$(CGI1) $(sort $(CGIDIRS)))
 CLI	 = $(B)/bin/oidcgi
 UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 ECHO	 = $(B)/tests/echo
@@ -51,7 +55,7 @@ ECHO	 = $(B)/tests/echo
 
 all: $(LIBA) $(CGI) $(CLI)
 
-$(B)/%.o: %.c $(LIBHDR)
+$(B)/obj/%.o: %.c $(LIBHDR) $(wildcard cgi-bin/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -60,21 +64,32 @@ $(LIBA): $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-$(B)/cgi-bin/%: $(B)/cgi-bin/%.o $(LIBA)
+$(B)/cgi-bin/%: $(B)/obj/cgi-bin/%.o $(LIBA)
+	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
-$(CLI): $(B)/cli/oidcgi.o $(LIBA)
+# Binaries made of a folder of sources.
+define cgidir
+$(B)/cgi-bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(wildcard cgi-bin/$(1)/*.c)) $(LIBA)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBA) $$(LDLIBS)
+endef
+$(foreach d,$(sort $(CGIDIRS)),$(eval $(call cgidir,$(d))))
+
+$(CLI): $(B)/obj/cli/oidcgi.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
 # A FastCGI binary for the integration tests only; never installed.
-$(ECHO): $(B)/tests/integration/echo.o $(LIBA)
+$(ECHO): $(B)/obj/tests/integration/echo.o $(LIBA)
+	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
-$(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBA)
+$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(LIBA)
+	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
-$(B)/tests/unit/%.o: tests/unit/%.c tests/unit/t.h $(LIBHDR) $(LIBSRC)
+$(B)/obj/tests/unit/%.o: tests/unit/%.c tests/unit/t.h $(LIBHDR) $(LIBSRC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -51,9 +51,9 @@ version(struct oreq *req)
 }
 
 static const struct oroute routes[] = {
-	{ OHTTP_M(GET), OLISTEN_BOTH, "/health/alive", alive },
-	{ OHTTP_M(GET), OLISTEN_BOTH, "/health/ready", ready },
-	{ OHTTP_M(GET), OLISTEN_BOTH, "/version", version },
+	{ OHTTP_M(GET), OLISTEN_BOTH, "/health/alive", alive, OROUTE_OPEN },
+	{ OHTTP_M(GET), OLISTEN_BOTH, "/health/ready", ready, OROUTE_OPEN },
+	{ OHTTP_M(GET), OLISTEN_BOTH, "/version", version, OROUTE_OPEN },
 };
 
 int

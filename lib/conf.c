@@ -31,6 +31,7 @@
 
 #include "conf.h"
 #include "crypto.h"
+#include "url.h"
 #include "util.h"
 
 const struct oconf *oconf = NULL;
@@ -56,6 +57,7 @@ enum ktype {
 	KT_ISSUER,	/* char *, absolute URL without query, ends in '/' */
 	KT_URL,		/* char *, absolute URL; default is issuer + def */
 	KT_SECRETS,	/* secrets[] and nsecrets, comma-separated */
+	KT_KEY,		/* char *, one secret of at least min bytes, or unset */
 	KT_TTL,		/* int64_t seconds, via oconf_duration() */
 	KT_BOOL,	/* int, true|false|1|0 */
 	KT_ENUM		/* int via set(), one of choices[] */
@@ -95,6 +97,7 @@ enum kid {
 	K_URL_ERROR,
 	K_URL_POST_LOGOUT,
 	K_SECRETS,
+	K_ADMIN_KEY,
 	K_TTL_ACCESS,
 	K_TTL_REFRESH,
 	K_TTL_ID,
@@ -160,6 +163,9 @@ static const struct key keys[K__MAX] = {
 	/* K_SECRETS: none by default; see oconf_secrets() */
 	{ "secrets.system", KT_SECRETS, NULL, OCONF_SECRET_MIN,
 	    OCONF_SECRETS_MAX, 0, F(secrets), NULL, NULL },
+	/* K_ADMIN_KEY: none by default (the admin listener is the fence) */
+	{ "secrets.admin", KT_KEY, NULL, OCONF_SECRET_MIN, 0, 0,
+	    F(admin_key), NULL, NULL },
 	/* K_TTL_ACCESS */
 	{ "ttl.access_token", KT_TTL, "1h", 1, TTL_MAX, 0,
 	    F(ttl_access_token), NULL, NULL },
@@ -366,62 +372,21 @@ oconf_duration(const char *s, int64_t *out)
 static const char *
 url_check(const char *s, int allow_query)
 {
-	const char	*p, *host, *end;
-	long long	 port;
-	size_t		 len;
+	struct ourl	 u;
+	const char	*why;
 
-	if (strlen(s) > URL_MAX_LEN)
-		return "is longer than 2048 bytes";
-	if (strncasecmp(s, "http://", 7) == 0)
-		host = s + 7;
-	else if (strncasecmp(s, "https://", 8) == 0)
-		host = s + 8;
-	else
+	if (strncasecmp(s, "http://", 7) != 0 &&
+	    strncasecmp(s, "https://", 8) != 0)
 		return "is not an absolute http(s) URL";
-
-	/* Authority: up to the path, query or fragment. */
-	end = host + strcspn(host, "/?#");
-	if (memchr(host, '@', (size_t)(end - host)) != NULL)
+	if ((why = ourl_parse(s, &u)) != NULL)
+		return strcmp(why, "has no host") == 0 ?
+		    "is not an absolute http(s) URL" : why;
+	if (u.has_userinfo)
 		return "has user info (user@host)";
-	if (*host == '[') {
-		for (p = host + 1; p < end && *p != ']'; p++)
-			if (!isxdigit((unsigned char)*p) && *p != ':' &&
-			    *p != '.')
-				return "has a bad host";
-		if (p == end || p == host + 1)
-			return "has a bad host";
-		p++;
-	} else {
-		for (p = host; p < end && *p != ':'; p++)
-			if (!isalnum((unsigned char)*p) && *p != '-' &&
-			    *p != '.' && *p != '_' && *p != '~')
-				return "has a bad host";
-		if (p == host)
-			return "is not an absolute http(s) URL";
-	}
-	if (p < end) {
-		if (*p != ':')
-			return "has a bad host";
-		p++;
-		len = (size_t)(end - p);
-		if (!ostrtonum(p, len, 1, 65535, &port))
-			return "has a bad port";
-	}
-
-	/* Path, query, fragment. */
-	for (p = end; *p != '\0'; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch == '#')
-			return "has a fragment";
-		if (ch == '?' && !allow_query)
-			return "has a query";
-		if (ch <= 0x20 || ch >= 0x7f || strchr("\"<>\\^`{|}", ch))
-			return "has a character that must be "
-			    "percent-encoded";
-		if (ch == '%' && (!isxdigit((unsigned char)p[1]) ||
-		    !isxdigit((unsigned char)p[2])))
-			return "has a bad percent-encoding";
-	}
+	if (u.has_fragment)
+		return "has a fragment";
+	if (u.has_query && !allow_query)
+		return "has a query";
 	return NULL;
 }
 
@@ -533,6 +498,14 @@ key_set(struct oconf *c, enum kid k, const char *val, const char *where,
 		return 1;
 	case KT_SECRETS:
 		return secrets_set(c, val, where, errbuf, errsz);
+	case KT_KEY:
+		if (strlen(val) < (size_t)kt->min) {
+			seterr(errbuf, errsz, "%s: is shorter than %lld bytes",
+			    where, kt->min);
+			return 0;
+		}
+		*(char **)(void *)field = oxstrdup(val);
+		return 1;
 	case KT_TTL:
 		if (!oconf_duration(val, &d)) {
 			seterr(errbuf, errsz, "%s: %s is not a duration "
@@ -858,6 +831,8 @@ oconf_load(struct oconf *c, const char *path, char *errbuf, size_t errsz)
 			switch (keys[i].type) {
 			case KT_SECRETS:
 				continue;	/* see oconf_secrets() */
+			case KT_KEY:
+				continue;	/* unset */
 			case KT_ISSUER:
 				snprintf(def, sizeof(def),
 				    "http://127.0.0.1:%d/", c->public_port);
@@ -1126,6 +1101,10 @@ oconf_free(struct oconf *c)
 		ocrypto_wipe(c->secrets[i], strlen(c->secrets[i]));
 		free(c->secrets[i]);
 	}
+	if (c->admin_key != NULL) {
+		ocrypto_wipe(c->admin_key, strlen(c->admin_key));
+		free(c->admin_key);
+	}
 	free(c->issuer);
 	free(c->url_login);
 	free(c->url_consent);
@@ -1188,6 +1167,7 @@ oconf_value(const struct oconf *c, const char *name, char *buf,
 		    (int)c->log_level));
 		return 1;
 	case KT_SECRETS:
+	case KT_KEY:
 		break;
 	}
 	seterr(buf, bufsz, "%s: secrets are never printed", name);

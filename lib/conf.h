@@ -52,6 +52,8 @@ struct oconf {
 	/* secrets.system: [0] encrypts and signs, all of them verify */
 	char		*secrets[OCONF_SECRETS_MAX];
 	size_t		 nsecrets;
+	/* secrets.admin: when set, admin requests need it as a Bearer token */
+	char		*admin_key;
 	/* ttl.* in seconds; refresh_token -1 means never expires */
 	int64_t		 ttl_access_token;
 	int64_t		 ttl_refresh_token;

@@ -3,6 +3,8 @@
  */
 #include <string.h>
 
+#include "conf.h"
+#include "crypto.h"
 #include "http.h"
 #include "route.h"
 #include "util.h"
@@ -50,6 +52,24 @@ allow_add(char *buf, size_t sz, const char *m)
 	strncat(buf, m, sz - strlen(buf) - 1);
 }
 
+/*
+ * 1 unless this is the admin listener, an admin key is configured, and
+ * the request does not carry it as a Bearer token.
+ */
+static int
+admin_authed(struct oreq *req)
+{
+	struct oerr	 err;
+	const char	*tok;
+
+	if (req->listener != OLISTEN_ADMIN || oconf == NULL ||
+	    oconf->admin_key == NULL)
+		return 1;
+	oerr_clear(&err);
+	return ohttp_bearer(req, &tok, &err) == OHTTP_AUTH_OK &&
+	    ocrypto_streq(tok, oconf->admin_key);
+}
+
 void
 oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 {
@@ -66,10 +86,12 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 	const char	*raw[OROUTE_MAXPARAMS];
 	size_t		 rawlen[OROUTE_MAXPARAMS], np, i, k;
 	unsigned	 allow = 0, want;
+	int		 authed;
 	char		 allowbuf[128];
 	struct oerr	 err;
 
 	oerr_clear(&err);
+	authed = admin_authed(req);
 	/* HEAD is GET without the body (RFC 9110 §9.3.2). */
 	want = req->method == OHTTP_HEAD ? OHTTP_M(GET) :
 	    (1u << req->method);
@@ -79,6 +101,8 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 		if (!oroute_match(r[i].pattern, req->path, req->pathlen,
 		    raw, rawlen, &np))
 			continue;
+		if (!authed && !(r[i].flags & OROUTE_OPEN))
+			break;
 		allow |= r[i].methods;
 		if (!(r[i].methods & want))
 			continue;
@@ -101,6 +125,14 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 			    "The handler produced no response.");
 			ohttp_send_error(req, &err);
 		}
+		return;
+	}
+	if (!authed && allow == 0) {
+		oerr_set(&err, OERR_UNAUTHORIZED, "The admin API needs "
+		    "the admin key as a Bearer token.");
+		ohttp_header(req, "WWW-Authenticate",
+		    "Bearer realm=\"oidcgi-admin\"");
+		ohttp_send_error(req, &err);
 		return;
 	}
 	if (allow == 0) {

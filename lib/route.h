@@ -7,6 +7,11 @@
  * served both at the root (Hydra 1.x) and under /admin.  Trailing slashes
  * are ignored, as Hydra trims them.  A path no route knows is a 404; a
  * known path with another method is a 405 with Allow.
+ *
+ * When secrets.admin is set, every request on the admin listener needs
+ * "Authorization: Bearer <secrets.admin>" (compared in constant time),
+ * except on OROUTE_OPEN routes; without it the answer is a 401, also for
+ * paths no route knows.
  */
 #ifndef OIDCGI_ROUTE_H
 #define OIDCGI_ROUTE_H
@@ -28,7 +33,14 @@ struct oroute {
 	/* "/clients/{id}": {name} matches one non-empty segment */
 	const char	*pattern;
 	void		(*fn)(struct oreq *);
+	unsigned	 flags;		/* OROUTE_OPEN */
 };
+
+/*
+ * Served on the admin listener without the admin key (secrets.admin):
+ * health and version, which probes call without credentials.
+ */
+#define OROUTE_OPEN	0x1
 
 /*
  * Route req to the first matching entry of the table and run its

@@ -65,6 +65,9 @@ static const struct {
 	unsigned int	 flags;
 } dbs[OSTORE__MAX] = {
 	{ "meta", 0 },			/* OSTORE_META */
+	{ "clients", 0 },		/* OSTORE_CLIENTS */
+	{ "clients_by_app", 0 },	/* OSTORE_CLIENTS_BY_APP */
+	{ "apps", 0 },			/* OSTORE_APPS */
 };
 
 static MDB_env		*env;		/* NULL when closed */

@@ -31,6 +31,9 @@ struct oerr;
 /* Named databases.  The table in store.c gives each one its LMDB name. */
 enum ostore_db {
 	OSTORE_META,		/* "meta": format version, generation counters */
+	OSTORE_CLIENTS,		/* "clients": client_id -> client record */
+	OSTORE_CLIENTS_BY_APP,	/* "clients_by_app": app_id NUL client_id -> "" */
+	OSTORE_APPS,		/* "apps": app_id -> application record */
 	OSTORE__MAX
 };
 

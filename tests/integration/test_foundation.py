@@ -102,7 +102,7 @@ def test_cache_headers(server):
 # --- routing errors ---------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/", "/nope", "/health", "/health/x",
-                                  "/clients", "/oauth2/token", "/%2e%2e/x"])
+                                  "/clientz", "/nope/oauth2/token", "/%2e%2e/x"])
 @pytest.mark.parametrize("listener", ["pub", "adm"])
 def test_unknown_path_is_json_404(server, listener, path):
     is_json_error(requests.get(getattr(server, listener) + path), 404,

@@ -1,0 +1,22 @@
+/*
+ * api.h: the route tables of the client-management dialects served by
+ * the clients binary (admin listener), one file each.
+ */
+#ifndef OIDCGI_CLIENTS_API_H
+#define OIDCGI_CLIENTS_API_H
+
+#include <stddef.h>
+
+#include "route.h"
+
+/* hydra.c: /clients (Hydra 1.x) and /admin/clients (2.x) */
+extern const struct oroute	hydra_routes[];
+extern const size_t		hydra_nroutes;
+/* authentiq.c: /client (Authentiq Connect) */
+extern const struct oroute	authentiq_routes[];
+extern const size_t		authentiq_nroutes;
+/* apps.c: /v1/applications */
+extern const struct oroute	apps_routes[];
+extern const size_t		apps_nroutes;
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * clients.h: OAuth 2.0 client records, shared by every management
+ * dialect (Hydra's /clients, Authentiq's /client, Dynamic Client
+ * Registration's /oauth2/register, and /v1/applications), the CLI and
+ * the authorization server.
+ *
+ * A client record is a JSON object whose members are Hydra 2.x's
+ * oAuth2Client fields (client_id, client_name, grant_types, ...), all
+ * present after oclient_build() with their defaults, plus the members
+ * the other dialects need (application_type, default_max_age,
+ * default_scopes, app_id, description, require_pkce, supported_prompts,
+ * enforce_par, device_authorization, session_expiration,
+ * max_refresh_rotate), plus internal members whose names start with '_'
+ * (the secret's hash "_secret", the registration access token's hash
+ * "_rat", the record version "_v").  Internal members never leave
+ * lib/: every view for a response is built with oclient_view_*() or
+ * strips them with oclient_public().
+ *
+ * The per-grant lifespans (authorization_code_grant_access_token_lifespan
+ * and the nine others) are stored as integer seconds, or null for "use
+ * the configured ttl"; views render them as Go durations ("1h0m0s"),
+ * as Hydra does.  created_at and updated_at are RFC 3339 UTC strings.
+ *
+ * Records live in the "clients" database, keyed by client_id, with an
+ * index "clients_by_app" (app_id NUL client_id -> empty) for
+ * applications.  See schema/store.md.
+ */
+#ifndef OIDCGI_CLIENTS_H
+#define OIDCGI_CLIENTS_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct oarena;
+struct oerr;
+struct ostore_txn;
+
+#define OCLIENT_ID_MAX		255	/* bytes of a client_id */
+#define OCLIENT_SECRET_MIN	6	/* bytes of a chosen secret */
+#define OCLIENT_SECRET_MAX	1024
+#define OCLIENT_SECRET_BYTES	32	/* random bytes of a generated one */
+/* base64url of OCLIENT_SECRET_BYTES, plus NUL */
+#define OCLIENT_SECRET_LEN	44
+
+/* Flags of oclient_build(). */
+#define OCLIENT_DCR		0x01	/* self-registration (RFC 7591):
+					   server-chosen id and secret; no
+					   metadata, owner, skip_consent,
+					   access_token_strategy, lifespans */
+#define OCLIENT_GEN_ID		0x02	/* ignore a client_id in the input
+					   and generate a UUIDv4 */
+#define OCLIENT_GEN_SECRET	0x04	/* ignore a client_secret in the
+					   input and generate one */
+#define OCLIENT_KEEP_SECRET	0x08	/* update: keep the old secret when
+					   the input has none */
+#define OCLIENT_MERGE		0x10	/* update: every member absent from
+					   the input keeps its old value
+					   (dialects that see only some
+					   members); without it, absent Hydra
+					   members take their defaults and
+					   only the other dialects' members
+					   are kept */
+
+/*
+ * Validate in (a JSON object in Hydra's oAuth2Client shape, as a
+ * dialect has mapped its own input into it) and build a complete client
+ * record from it: every field present, defaults applied (grant_types
+ * ["authorization_code"], response_types ["code"],
+ * token_endpoint_auth_method "client_secret_basic", scope
+ * "offline_access offline openid", subject_type "public",
+ * application_type "web", ...), created_at/updated_at set (created_at
+ * and the internal members kept from old when old is not NULL, i.e. on
+ * update), and the secret hashed.
+ *
+ * The secret: a client_secret in the input is hashed with PBKDF2
+ * (chosen secrets may be guessable); when there is none (or with
+ * OCLIENT_GEN_SECRET) and the auth method needs one, a 256-bit secret is
+ * generated and hashed with a keyed HMAC.  With OCLIENT_KEEP_SECRET and
+ * no secret in the input, old's hash is kept.  The plain secret, when a
+ * new one was set, is written to secret_out (OCLIENT_SECRET_MAX + 1
+ * bytes) for the response that returns it once; otherwise secret_out is
+ * "".  A client with token_endpoint_auth_method "none" has no secret.
+ *
+ * Returns a new record, or NULL with a 400 naming the field in err
+ * (invalid_client_metadata or invalid_redirect_uri for OCLIENT_DCR, as
+ * RFC 7591 §3.2.2 requires; invalid_request otherwise).
+ */
+json_t	*oclient_build(const json_t *in, const json_t *old, unsigned flags,
+	    char *secret_out, struct oerr *err);
+
+/*
+ * Whole operations, each in one write (or read) transaction of its own,
+ * for handlers that need nothing more.  The records returned are new
+ * references; secret_out as for oclient_build().
+ */
+json_t	*oclient_create(const json_t *in, unsigned flags, char *secret_out,
+	    struct oerr *err);
+/* Replace client id with in (id in the input, if any, must match). */
+json_t	*oclient_update(const char *id, const json_t *in, unsigned flags,
+	    char *secret_out, struct oerr *err);
+json_t	*oclient_get(const char *id, struct oerr *err);
+int	 oclient_delete(const char *id, struct oerr *err);
+
+/*
+ * Store operations, inside a transaction (see store.h).  Records are
+ * new references the caller releases.
+ */
+/* Insert a new record; a client_id that exists is a 409 conflict. */
+int	 oclient_insert(struct ostore_txn *, const json_t *rec,
+	    struct oerr *err);
+/* Replace an existing record (404 when there is none). */
+int	 oclient_replace(struct ostore_txn *, const json_t *rec,
+	    struct oerr *err);
+/*
+ * Load a record by client_id.  Returns it, or NULL with a 404 (or 500)
+ * in err.
+ */
+json_t	*oclient_load(struct ostore_txn *, const char *id,
+	    struct oerr *err);
+/*
+ * Delete a client and everything that belongs to it (its index
+ * entries; its tokens and consents once those exist).  404 when absent.
+ */
+int	 oclient_remove(struct ostore_txn *, const char *id,
+	    struct oerr *err);
+
+struct oclient_filter {
+	const char	*client_name;	/* exact match, or NULL */
+	const char	*owner;		/* exact match, or NULL */
+	const char	*app_id;	/* exact match, or NULL */
+};
+
+/*
+ * List the records matching the filter, in client_id order, skipping
+ * offset of them and returning at most limit in a new JSON array.
+ * *total is the number of matching records.  NULL on store failure.
+ */
+json_t	*oclient_list(struct ostore_txn *, const struct oclient_filter *,
+	    size_t offset, size_t limit, size_t *total, struct oerr *err);
+
+/*
+ * Check a client's secret in constant time against the record's hash
+ * (any of the configured secrets.system keys for generated secrets).
+ * Returns 1 if it matches, 0 otherwise (also for clients without one).
+ */
+int	 oclient_secret_ok(const json_t *rec, const char *secret);
+
+/*
+ * Set the registration access token (RFC 7592) of a record: a fresh
+ * 256-bit token is written to token_out (OCLIENT_SECRET_LEN bytes) and
+ * only its keyed hash is kept in the record.
+ */
+void	 oclient_rat_new(json_t *rec, char *token_out);
+/* 1 if token is the record's registration access token (constant time). */
+int	 oclient_rat_ok(const json_t *rec, const char *token);
+
+/*
+ * The record as Hydra's oAuth2Client (2.x field set, which 1.x SDKs
+ * read too): internal members and non-Hydra members removed,
+ * lifespans as Go durations.  When secret is not NULL and not "", it is
+ * included as client_secret.  A new reference.
+ */
+json_t	*oclient_view_hydra(const json_t *rec, const char *secret);
+
+/* Seconds as a Go duration ("1h0m0s", "90s" -> "1m30s"). */
+void	 oclient_duration_str(long long secs, char *buf, size_t sz);
+
+#endif

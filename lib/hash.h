@@ -1,0 +1,45 @@
+/*
+ * hash.h: one-way hashes of credentials for the store.
+ *
+ * Two kinds, told apart by their prefix:
+ *
+ *   $pbkdf2-sha256$i=<iter>,l=32$<salt>$<key>
+ *	for secrets a person chose (they may be guessable): PBKDF2 with
+ *	HMAC-SHA-256, a 16-byte random salt, standard base64 without
+ *	padding; the format Hydra writes, so its hashes can be imported.
+ *   $hmac-sha256$<mac>
+ *	for credentials the server generated with 256 random bits (client
+ *	secrets, registration tokens): HMAC-SHA-256 under a key derived
+ *	from secrets.system and the credential's purpose.  Guessing is
+ *	hopeless, so a slow hash would only cost time; and a copy of the
+ *	store without secrets.system cannot check a guess offline.
+ *
+ * Verification is constant-time; keyed hashes are tried with every
+ * configured secrets.system entry, so rotating the secret (the old one
+ * kept second) keeps old hashes valid.
+ */
+#ifndef OIDCGI_HASH_H
+#define OIDCGI_HASH_H
+
+#include <stddef.h>
+
+#define OHASH_MAX		128	/* bytes of any hash string, NUL too */
+#define OHASH_PBKDF2_ITER	25000	/* Hydra's default */
+
+/* PBKDF2 hash of secret; returns 1, or 0 on failure (logged). */
+int	 ohash_slow(const char *secret, unsigned iter, char *out,
+	    size_t outsz);
+/*
+ * Keyed hash of secret for a purpose ("client_secret", ...), under the
+ * first secrets.system entry.  Returns 1, or 0 on failure.
+ */
+int	 ohash_keyed(const char *secret, const char *purpose, char *out,
+	    size_t outsz);
+/*
+ * 1 if secret matches hash (either kind; purpose is used for keyed
+ * hashes).  0 for a mismatch, a malformed hash, or no hash.
+ */
+int	 ohash_verify(const char *secret, const char *purpose,
+	    const char *hash);
+
+#endif

@@ -1,0 +1,210 @@
+#!/usr/bin/env node
+'use strict';
+// The OAuth 2.0 client lifecycle through the Hydra 1.11 generation SDK
+// (@ory/hydra-client 1.11.x, AdminApi, paths at the root: /clients).
+//
+//   node hydra1.js ADMIN_URL [PUBLIC_URL]
+//
+// One JSON line per step on stdout ({"step":..., "ok":true, ...}); on the
+// first failure a line with "ok":false, the request, the HTTP status and
+// the body the SDK saw, a message on stderr, and exit status 1.  With
+// PUBLIC_URL, the secret kept by PUT is also checked at /oauth2/token.
+
+const path = require('path');
+const { AdminApi, Configuration } = require('hydra1');
+const c = require('./common');
+
+const admin = (process.argv[2] || '').replace(/\/+$/, '');
+const pub = (process.argv[3] || '').replace(/\/+$/, '');
+if (!/^https?:\/\//.test(admin)) {
+  process.stderr.write('usage: node hydra1.js ADMIN_URL [PUBLIC_URL]\n');
+  process.exit(2);
+}
+
+const api = new AdminApi(new Configuration({
+  basePath: admin,
+  // Talk to the server directly even if an http_proxy is set, and never
+  // hang the test.
+  baseOptions: { proxy: false, timeout: 15000 },
+}));
+const CLIENT = c.declaredFields(
+  path.dirname(require.resolve('hydra1/package.json')), 'OAuth2Client');
+
+const name = `sdk-hydra1-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+const want = c.wanted(name);
+let id;
+let secret;
+let peer;
+let current;
+const created = new Set();   // deleted again if a step fails
+
+function client(res) {
+  c.isJson(res);
+  const unknown = c.typeCheck(res, res.data, CLIENT, 'OAuth2Client');
+  return { unknown_fields: unknown.length ? unknown : undefined };
+}
+
+// Walk the list with limit/offset taken from the Link header until every
+// id in `ids` was seen.
+async function walk(ids, limit) {
+  const left = new Set(ids);
+  const seen = new Set();
+  let offset = 0;
+  let pages = 0;
+  let total;
+  let firstLinks;
+  for (;;) {
+    const res = await api.listOAuth2Clients(limit, offset);
+    c.status(res, 200, 'list');
+    c.isJson(res);
+    c.check(res, Array.isArray(res.data), 'list: the body should be a JSON array');
+    c.check(res, res.data.length <= limit,
+      `list: asked for limit=${limit}, got ${res.data.length} clients`);
+    pages += 1;
+    const t = c.totalCount(res, ids.length);
+    if (t !== undefined) total = t;
+    const l = c.links(res, admin);
+    if (pages === 1) firstLinks = Object.keys(l).sort();
+    for (const item of res.data) {
+      c.typeCheck(res, item, CLIENT, 'OAuth2Client');
+      c.noSecret(res, item, 'list');
+      c.check(res, !seen.has(item.client_id),
+        `list: client ${item.client_id} came back on two pages`);
+      seen.add(item.client_id);
+      left.delete(item.client_id);
+    }
+    if (!left.size) break;
+    const next = l.next;
+    c.check(res, next, `list: clients ${[...left].join(', ')} not found after ` +
+      `${pages} page(s) and no rel="next" in the Link header ` +
+      `(${JSON.stringify(res.headers.link)})`);
+    const nl = Number(next.searchParams.get('limit'));
+    const no = Number(next.searchParams.get('offset'));
+    c.check(res, Number.isInteger(nl) && nl > 0 && Number.isInteger(no) &&
+      no > offset, `list: rel="next" should carry limit and a larger ` +
+      `offset, got ${next.pathname}${next.search}`);
+    c.check(res, pages < 1000, 'list: more than 1000 pages');
+    limit = nl;
+    offset = no;
+  }
+  return { pages, total, first_page_links: firstLinks };
+}
+
+c.run('hydra1', [
+  ['create', async () => {
+    const res = await api.createOAuth2Client(want);
+    if (res.data && res.data.client_id) created.add(res.data.client_id);
+    c.status(res, 201, 'create');
+    const info = client(res);
+    c.hasFields(res, res.data, want);
+    c.check(res, typeof res.data.client_secret === 'string' &&
+      res.data.client_secret.length > 0,
+      'create must return the generated client_secret');
+    id = res.data.client_id;
+    secret = res.data.client_secret;
+    return { client_id: id, unknown_fields: info.unknown_fields };
+  }],
+  ['get', async () => {
+    const res = await api.getOAuth2Client(id);
+    c.status(res, 200, 'get');
+    const info = client(res);
+    c.hasFields(res, res.data, want);
+    c.check(res, res.data.client_id === id, 'get: wrong client_id');
+    c.noSecret(res, res.data, 'get');
+    current = res.data;
+    return { unknown_fields: info.unknown_fields };
+  }],
+  ['list', async () => {
+    const res = await api.listOAuth2Clients(500, 0);
+    c.status(res, 200, 'list');
+    c.isJson(res);
+    c.check(res, Array.isArray(res.data), 'list: the body should be a JSON array');
+    const mine = res.data.filter((x) => x && x.client_id === id);
+    c.check(res, mine.length === 1,
+      `list?limit=500&offset=0: expected client ${id} once, found ${mine.length}`);
+    for (const item of res.data) {
+      c.typeCheck(res, item, CLIENT, 'OAuth2Client');
+      c.noSecret(res, item, 'list');
+    }
+    c.hasFields(res, mine[0], want);
+    return { count: res.data.length, total: c.totalCount(res, 1) };
+  }],
+  ['create_peer', async () => {
+    const res = await api.createOAuth2Client(
+      Object.assign({}, want, { client_name: name + '-peer' }));
+    if (res.data && res.data.client_id) created.add(res.data.client_id);
+    c.status(res, 201, 'create');
+    client(res);
+    peer = res.data.client_id;
+    c.check(res, peer && peer !== id, 'the second client needs its own id');
+    return { client_id: peer };
+  }],
+  ['list_paged', async () => walk([id, peer], 1)],
+  ['list_by_name', async () => {
+    const res = await api.listOAuth2Clients(undefined, undefined, name);
+    c.status(res, 200, 'list');
+    c.isJson(res);
+    c.check(res, Array.isArray(res.data), 'list: the body should be a JSON array');
+    const ids = res.data.map((x) => x.client_id);
+    c.check(res, ids.length === 1 && ids[0] === id,
+      `list?client_name=${name}: expected exactly [${id}], got ${JSON.stringify(ids)}`);
+    return {};
+  }],
+  ['update', async () => {
+    // Read-modify-write, as apps do: PUT back what GET returned.
+    const body = Object.assign({}, current, { client_name: name + '-updated' });
+    const res = await api.updateOAuth2Client(id, body);
+    c.status(res, 200, 'update');
+    const info = client(res);
+    c.hasFields(res, res.data,
+      Object.assign({}, want, { client_name: name + '-updated' }));
+    c.check(res, res.data.client_id === id, 'update: wrong client_id');
+    c.noSecret(res, res.data, 'update without a client_secret');
+    return { unknown_fields: info.unknown_fields };
+  }],
+  ['get_after_update', async () => {
+    const res = await api.getOAuth2Client(id);
+    c.status(res, 200, 'get');
+    client(res);
+    c.hasFields(res, res.data,
+      Object.assign({}, want, { client_name: name + '-updated' }));
+    c.noSecret(res, res.data, 'get');
+    return {};
+  }],
+  ['secret_kept', async () => {
+    if (!pub) return { skipped: 'no PUBLIC_URL given' };
+    return c.secretAccepted(pub, id, secret);
+  }],
+  ['delete', async () => {
+    const res = await api.deleteOAuth2Client(id);
+    c.status(res, 204, 'delete');
+    created.delete(id);
+    return {};
+  }],
+  ['delete_peer', async () => {
+    const res = await api.deleteOAuth2Client(peer);
+    c.status(res, 204, 'delete');
+    created.delete(peer);
+    return {};
+  }],
+  ['get_deleted', async () => {
+    let res;
+    try {
+      res = await api.getOAuth2Client(id);
+    } catch (err) {
+      if (!err.isAxiosError || !err.response) throw err;
+      const r = err.response;
+      c.check(r, r.status === 404,
+        `get after delete: expected 404, got ${r.status}`);
+      c.isJson(r);
+      c.check(r, typeof r.data.error === 'string' && r.data.error,
+        'the 404 body should carry a string "error"');
+      return { status: r.status, body: r.data };
+    }
+    return c.fail(res, `get after delete succeeded with ${res.status}; expected 404`);
+  }],
+], async () => {
+  for (const x of created) {
+    try { await api.deleteOAuth2Client(x); } catch (e) { /* best effort */ }
+  }
+});
