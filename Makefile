@@ -55,7 +55,7 @@ ECHO	 = $(B)/tests/echo
 
 all: $(LIBA) $(CGI) $(CLI)
 
-$(B)/obj/%.o: %.c $(LIBHDR) $(wildcard cgi-bin/*/*.h)
+$(B)/obj/%.o: %.c $(LIBHDR) $(wildcard cgi-bin/*/*.h cli/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -76,9 +76,10 @@ $(B)/cgi-bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(wildcard cgi-bin/$(1)/*.c)) $(L
 endef
 $(foreach d,$(sort $(CGIDIRS)),$(eval $(call cgidir,$(d))))
 
-$(CLI): $(B)/obj/cli/oidcgi.o $(LIBA)
+CLIOBJ	 = $(patsubst %.c,$(B)/obj/%.o,$(wildcard cli/*.c))
+$(CLI): $(CLIOBJ) $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLIOBJ) $(LIBA) $(LDLIBS)
 
 # A FastCGI binary for the integration tests only; never installed.
 $(ECHO): $(B)/obj/tests/integration/echo.o $(LIBA)

@@ -1,10 +1,12 @@
 /*
- * oidcgi: the command-line tool for operators.
+ * oidcgi: the command-line tool for operators.  It works on the data
+ * directory directly, so it needs no running web server.
  *
  *   oidcgi init               check the configuration, create the data
  *                             directory, the system secret and the store
  *   oidcgi config check       check the configuration only
  *   oidcgi config get KEY     print one configuration value
+ *   oidcgi clients ...        manage OAuth 2.0 clients (cli/clients.c)
  *   oidcgi version
  *
  * It reads the configuration exactly as the FastCGI binaries do
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "conf.h"
 #include "err.h"
 #include "store.h"
@@ -24,6 +27,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: oidcgi init\n"
 	    "       oidcgi config check | get KEY\n"
+	    "       oidcgi clients create|get|list|update|delete ...\n"
 	    "       oidcgi version\n");
 }
 
@@ -44,6 +48,31 @@ cmd_init(struct oconf *c)
 	}
 	ostore_close();
 	return 0;
+}
+
+/* Commands that need the secrets and the store open. */
+static int
+with_store(struct oconf *c, int (*fn)(int, char *[]), int argc,
+    char *argv[])
+{
+	struct oerr	 err;
+	char		 msg[512];
+	int		 rc;
+
+	oerr_clear(&err);
+	if (!oconf_secrets(c, msg, sizeof(msg))) {
+		fprintf(stderr, "oidcgi: %s\n", msg);
+		return 1;
+	}
+	if (!ostore_open(c->data_dir, c->map_size, &err)) {
+		fprintf(stderr, "oidcgi: %s\n", err.description);
+		return 1;
+	}
+	oconf = c;
+	rc = fn(argc, argv);
+	oconf = NULL;
+	ostore_close();
+	return rc;
 }
 
 static int
@@ -90,6 +119,8 @@ main(int argc, char *argv[])
 	olog_set_level(c.log_level);
 	if (strcmp(argv[1], "init") == 0 && argc == 2)
 		rc = cmd_init(&c);
+	else if (strcmp(argv[1], "clients") == 0)
+		rc = with_store(&c, cmd_clients, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "config") == 0)
 		rc = cmd_config(&c, argc - 2, argv + 2);
 	else {

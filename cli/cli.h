@@ -1,0 +1,14 @@
+/*
+ * cli.h: the commands of the oidcgi tool, one file each.
+ */
+#ifndef OIDCGI_CLI_H
+#define OIDCGI_CLI_H
+
+/*
+ * oidcgi clients create|get|list|update|delete ...: argv[0] is the
+ * verb.  The configuration (oconf) is loaded and the store open.
+ * Returns the exit status.
+ */
+int	 cmd_clients(int argc, char *argv[]);
+
+#endif

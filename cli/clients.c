@@ -1,0 +1,221 @@
+/*
+ * clients.c: "oidcgi clients ...", client management on the data
+ * directory itself (it works with the web server down), with Hydra's
+ * CLI flags and JSON output in Hydra's shape.
+ *
+ *   oidcgi clients create [flags]
+ *   oidcgi clients get ID
+ *   oidcgi clients list [--limit N] [--offset N]
+ *   oidcgi clients update ID [flags]   (given flags replace those fields)
+ *   oidcgi clients delete ID
+ *
+ * flags: --id ID, --name NAME, --grant-type T, --response-type T,
+ *        --scope S, --redirect-uri URI, --audience A, --owner O,
+ *        --token-endpoint-auth-method M, --secret S
+ * Repeatable flags (grant types, response types, scopes, redirect URIs,
+ * audiences) may also take comma-separated lists.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "clients.h"
+#include "crypto.h"
+#include "err.h"
+#include "store.h"
+#include "util.h"
+
+static const struct {
+	const char	*flag;
+	const char	*field;
+	int		 list;		/* an array member */
+	const char	*sep;		/* how list items are split */
+} flags[] = {
+	{ "--id", "client_id", 0, NULL },
+	{ "--name", "client_name", 0, NULL },
+	{ "--grant-type", "grant_types", 1, "," },
+	{ "--response-type", "response_types", 1, "," },
+	{ "--scope", "scope", 2, ", " },
+	{ "--redirect-uri", "redirect_uris", 1, "," },
+	{ "--audience", "audience", 1, "," },
+	{ "--owner", "owner", 0, NULL },
+	{ "--token-endpoint-auth-method", "token_endpoint_auth_method", 0,
+	    NULL },
+	{ "--secret", "client_secret", 0, NULL },
+};
+
+#define NFLAGS	(sizeof(flags) / sizeof(flags[0]))
+
+/* Print a JSON value on stdout, one line. */
+static void
+print(const json_t *j)
+{
+	char	*s = json_dumps(j, JSON_COMPACT);
+
+	puts(s);
+	free(s);
+}
+
+static int
+fail(const struct oerr *err)
+{
+	fprintf(stderr, "oidcgi: %s\n", err->description);
+	return 1;
+}
+
+/*
+ * Build the input object from flags.  Lists accumulate; --scope joins
+ * into one space-separated string.  Returns NULL (message printed) on a
+ * bad flag.
+ */
+static json_t *
+parse_flags(int argc, char *argv[])
+{
+	json_t		*in = json_object(), *a;
+	const char	*old;
+	char		*copy, *tok, *save;
+	size_t		 i;
+	int		 k;
+
+	for (k = 0; k < argc; k++) {
+		for (i = 0; i < NFLAGS; i++)
+			if (strcmp(argv[k], flags[i].flag) == 0)
+				break;
+		if (i == NFLAGS || k + 1 == argc) {
+			fprintf(stderr, "oidcgi: %s: %s\n", argv[k], i == NFLAGS ?
+			    "unknown flag" : "needs a value");
+			json_decref(in);
+			return NULL;
+		}
+		k++;
+		if (flags[i].list == 0) {
+			json_object_set_new(in, flags[i].field,
+			    json_string(argv[k]));
+			continue;
+		}
+		copy = oxstrdup(argv[k]);
+		for (tok = strtok_r(copy, flags[i].sep, &save); tok != NULL;
+		    tok = strtok_r(NULL, flags[i].sep, &save)) {
+			if (flags[i].list == 2) {
+				old = json_string_value(json_object_get(in,
+				    flags[i].field));
+				json_object_set_new(in, flags[i].field,
+				    old == NULL ? json_string(tok) :
+				    json_sprintf("%s %s", old, tok));
+				continue;
+			}
+			if ((a = json_object_get(in, flags[i].field)) == NULL) {
+				a = json_array();
+				json_object_set_new(in, flags[i].field, a);
+			}
+			json_array_append_new(a, json_string(tok));
+		}
+		free(copy);
+	}
+	return in;
+}
+
+/* Print rec in Hydra's shape (with the secret, when new). */
+static int
+show(const json_t *rec, char *secret)
+{
+	json_t	*view = oclient_view_hydra(rec, secret);
+
+	print(view);
+	json_decref(view);
+	if (secret != NULL)
+		ocrypto_wipe(secret, strlen(secret));
+	return 0;
+}
+
+static int
+list(int argc, char *argv[])
+{
+	struct oerr		 err;
+	struct oclient_filter	 f;
+	struct ostore_txn	*t;
+	json_t			*arr, *out, *e;
+	long long		 limit = 100, offset = 0;
+	size_t			 total, i;
+	int			 k;
+
+	oerr_clear(&err);
+	memset(&f, 0, sizeof(f));
+	for (k = 0; k < argc; k += 2) {
+		long long *p = strcmp(argv[k], "--limit") == 0 ? &limit :
+		    strcmp(argv[k], "--offset") == 0 ? &offset : NULL;
+
+		if (p == NULL || k + 1 == argc || !ostrtonum(argv[k + 1],
+		    strlen(argv[k + 1]), 0, 1000000, p)) {
+			fprintf(stderr, "oidcgi: usage: clients list "
+			    "[--limit N] [--offset N]\n");
+			return 2;
+		}
+	}
+	if ((t = ostore_read_begin()) == NULL) {
+		fprintf(stderr, "oidcgi: the store is not available\n");
+		return 1;
+	}
+	arr = oclient_list(t, &f, (size_t)offset, (size_t)limit, &total,
+	    &err);
+	ostore_read_end(t);
+	if (arr == NULL)
+		return fail(&err);
+	out = json_array();
+	json_array_foreach(arr, i, e)
+		json_array_append_new(out, oclient_view_hydra(e, NULL));
+	print(out);
+	json_decref(out);
+	json_decref(arr);
+	return 0;
+}
+
+int
+cmd_clients(int argc, char *argv[])
+{
+	struct oerr	 err;
+	json_t		*in = NULL, *rec = NULL;
+	char		 secret[OCLIENT_SECRET_MAX + 1] = "";
+	int		 rc = 1;
+
+	oerr_clear(&err);
+	if (argc >= 1 && strcmp(argv[0], "create") == 0) {
+		if ((in = parse_flags(argc - 1, argv + 1)) == NULL)
+			return 2;
+		if ((rec = oclient_create(in, 0, secret, &err)) == NULL)
+			rc = fail(&err);
+		else
+			rc = show(rec, secret);
+	} else if (argc == 2 && strcmp(argv[0], "get") == 0) {
+		if ((rec = oclient_get(argv[1], &err)) == NULL)
+			rc = fail(&err);
+		else
+			rc = show(rec, NULL);
+	} else if (argc >= 2 && strcmp(argv[0], "update") == 0) {
+		if ((in = parse_flags(argc - 2, argv + 2)) == NULL)
+			return 2;
+		if ((rec = oclient_update(argv[1], in, OCLIENT_MERGE |
+		    OCLIENT_KEEP_SECRET, secret, &err)) == NULL)
+			rc = fail(&err);
+		else
+			rc = show(rec, secret);
+	} else if (argc == 2 && strcmp(argv[0], "delete") == 0) {
+		if (!oclient_delete(argv[1], &err))
+			rc = fail(&err);
+		else
+			rc = 0;
+	} else if (argc >= 1 && strcmp(argv[0], "list") == 0)
+		rc = list(argc - 1, argv + 1);
+	else {
+		fprintf(stderr, "usage: oidcgi clients create [flags] | "
+		    "get ID | list [--limit N] [--offset N] |\n"
+		    "       update ID [flags] | delete ID\n");
+		rc = 2;
+	}
+	json_decref(in);
+	json_decref(rec);
+	return rc;
+}
