@@ -178,31 +178,6 @@ has_space(const char *s)
 	return 0;
 }
 
-/* RFC 3339 UTC time of t into buf (at least 21 bytes). */
-static void
-rfc3339(int64_t t, char *buf, size_t sz)
-{
-	time_t		 tt = (time_t)t;
-	struct tm	 tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* A random UUIDv4 (RFC 9562 §5.4) into buf (37 bytes). */
-static void
-uuid4(char *buf)
-{
-	unsigned char	 b[16];
-
-	ocrypto_random(b, sizeof(b));
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(buf, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
-	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-}
-
 void
 oclient_duration_str(long long secs, char *buf, size_t sz)
 {
@@ -547,13 +522,25 @@ badtype:
 	return 0;
 }
 
+/* 1 if rec's grant_types include g. */
+static int
+has_grant(const json_t *rec, const char *g)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(rec, "grant_types"), i, e)
+		if (strcmp(json_string_value(e), g) == 0)
+			return 1;
+	return 0;
+}
+
 /* Checks that involve several members. */
 static int
 consistent(json_t *rec, unsigned flags, struct oerr *err)
 {
 	const char	*method, *s;
-	json_t		*jwks, *g;
-	size_t		 i;
+	json_t		*jwks;
 
 	if (!types_consistent(rec, flags, err))
 		return 0;
@@ -572,16 +559,13 @@ consistent(json_t *rec, unsigned flags, struct oerr *err)
 		    "'private_key_jwt' needs 'jwks' or 'jwks_uri'.");
 		return 0;
 	}
-	if (strcmp(method, "none") == 0)
-		json_array_foreach(json_object_get(rec, "grant_types"), i, g)
-			if (strcmp(json_string_value(g),
-			    "client_credentials") == 0) {
-				oerr_set(err, bad(flags), "The grant type "
-				    "'client_credentials' needs a client that "
-				    "authenticates: token_endpoint_auth_method "
-				    "must not be 'none'.");
-				return 0;
-			}
+	if (strcmp(method, "none") == 0 &&
+	    has_grant(rec, "client_credentials")) {
+		oerr_set(err, bad(flags), "The grant type 'client_credentials' "
+		    "needs a client that authenticates: "
+		    "token_endpoint_auth_method must not be 'none'.");
+		return 0;
+	}
 	return 1;
 }
 
@@ -604,7 +588,8 @@ set_secret(json_t *rec, const json_t *in, const json_t *old,
 	needs = strcmp(method, "none") != 0 &&
 	    strcmp(method, "private_key_jwt") != 0;
 	v = json_object_get(in, "client_secret");
-	if (v != NULL && !json_is_null(v) && !(flags & OCLIENT_GEN_SECRET)) {
+	if (v != NULL && !json_is_null(v) &&
+	    !(flags & (OCLIENT_GEN_SECRET | OCLIENT_DCR))) {
 		if (!json_is_string(v) || strlen(json_string_value(v)) !=
 		    json_string_length(v)) {
 			oerr_set(err, bad(flags), "The field 'client_secret' "
@@ -663,7 +648,7 @@ oclient_build(const json_t *in, const json_t *old, unsigned flags,
 	const char	*at;
 	char		 id[37], now[32];
 	size_t		 i;
-	int		 native = 0;
+	int		 native = 0, reset;
 
 	secret_out[0] = '\0';
 	if (!json_is_object(in)) {
@@ -683,7 +668,8 @@ oclient_build(const json_t *in, const json_t *old, unsigned flags,
 		const struct field *f = &fields[i];
 
 		v = json_object_get(in, f->name);
-		if (v != NULL && json_is_null(v))
+		reset = v != NULL && json_is_null(v);
+		if (reset)
 			v = NULL;
 		if ((flags & OCLIENT_DCR) && (f->flags & F_NODCR) &&
 		    v != NULL) {
@@ -699,16 +685,22 @@ oclient_build(const json_t *in, const json_t *old, unsigned flags,
 			if (old != NULL)
 				v = json_object_get(old, "client_id");
 			if (v == NULL) {
-				uuid4(id);
+				ocrypto_uuid4(id);
 				json_object_set_new(rec, f->name,
 				    json_string(id));
 				continue;
 			}
 		}
-		/* Absent: keep what the old record had, or the default. */
+		/*
+		 * Absent: keep what the old record had, or the default.  An
+		 * explicit null resets to the default even when merging.
+		 * Self-registration keeps what only the operator may set
+		 * (RFC 7592 §2.2 replaces only the registrant's metadata).
+		 */
 		src = NULL;
-		if (v == NULL && old != NULL &&
-		    ((f->flags & F_EXTRA) || (flags & OCLIENT_MERGE)))
+		if (v == NULL && old != NULL && ((f->flags & F_EXTRA) ||
+		    ((flags & OCLIENT_MERGE) && !reset) ||
+		    ((flags & OCLIENT_DCR) && (f->flags & F_NODCR))))
 			src = old;
 		if (v == NULL && src != NULL &&
 		    (val = json_object_get(src, f->name)) != NULL) {
@@ -723,11 +715,20 @@ oclient_build(const json_t *in, const json_t *old, unsigned flags,
 			goto fail;
 		json_object_set_new(rec, f->name, val);
 	}
+	/*
+	 * A client given grant types but no response types (Hydra's CLI
+	 * does that for client_credentials) gets the response types its
+	 * grants allow rather than a default that contradicts them.
+	 */
+	v = json_object_get(in, "response_types");
+	if ((v == NULL || json_is_null(v)) && (old == NULL ||
+	    !(flags & OCLIENT_MERGE)) && !has_grant(rec, "authorization_code"))
+		json_object_set_new(rec, "response_types", json_array());
 	if (!consistent(rec, flags, err))
 		goto fail;
 	if (!set_secret(rec, in, old, flags, secret_out, err))
 		goto fail;
-	rfc3339(onow(), now, sizeof(now));
+	otime_rfc3339(onow(), now, sizeof(now));
 	at = old != NULL ?
 	    json_string_value(json_object_get(old, "created_at")) : NULL;
 	json_object_set_new(rec, "created_at", json_string(at != NULL ?

@@ -57,10 +57,13 @@ struct ostore_txn;
 #define OCLIENT_MERGE		0x10	/* update: every member absent from
 					   the input keeps its old value
 					   (dialects that see only some
-					   members); without it, absent Hydra
-					   members take their defaults and
-					   only the other dialects' members
-					   are kept */
+					   members; an explicit null resets
+					   a member to its default); without
+					   it, absent Hydra members take
+					   their defaults and only the other
+					   dialects' members are kept.  With
+					   OCLIENT_DCR, the members only the
+					   operator may set are always kept */
 
 /*
  * Validate in (a JSON object in Hydra's oAuth2Client shape, as a

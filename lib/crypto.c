@@ -783,3 +783,16 @@ ocrypto_wipe(void *p, size_t n)
 	if (p != NULL && n > 0)
 		OPENSSL_cleanse(p, n);
 }
+
+void
+ocrypto_uuid4(char buf[37])
+{
+	unsigned char	 b[16];
+
+	ocrypto_random(b, sizeof(b));
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(buf, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
+	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}

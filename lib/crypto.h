@@ -35,6 +35,9 @@ void	 ocrypto_random(void *buf, size_t n);
  */
 int	 ocrypto_token(char *out, size_t outsz, size_t nbytes);
 
+/* A random UUIDv4 (RFC 9562 §5.4), lower-case, into buf (37 bytes). */
+void	 ocrypto_uuid4(char buf[37]);
+
 /* Length of the unpadded base64url encoding of n bytes (no NUL). */
 size_t	 ocrypto_b64url_len(size_t n);
 /*

@@ -7,6 +7,26 @@
 #include "url.h"
 #include "util.h"
 
+/*
+ * RFC 3986 §3.2.1, §3.2.2: s up to e holds only unreserved characters,
+ * sub-delims, the characters in extra and well-formed %-escapes.
+ */
+static int
+auth_chars_ok(const char *s, const char *e, const char *extra)
+{
+	for (; s < e; s++)
+		if (*s == '%') {
+			if (e - s < 3 || !isxdigit((unsigned char)s[1]) ||
+			    !isxdigit((unsigned char)s[2]))
+				return 0;
+			s += 2;
+		} else if (!isalnum((unsigned char)*s) &&
+		    strchr("-._~!$&'()*+,;=", *s) == NULL &&
+		    strchr(extra, *s) == NULL)
+			return 0;
+	return 1;
+}
+
 /* RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
 static size_t
 scheme_len(const char *s)
@@ -42,6 +62,8 @@ ourl_parse(const char *s, struct ourl *u)
 		auth = p + 2;
 		end = auth + strcspn(auth, "/?#");
 		if ((at = memchr(auth, '@', (size_t)(end - auth))) != NULL) {
+			if (!auth_chars_ok(auth, at, ":"))
+				return "has bad user info";
 			u->has_userinfo = 1;
 			h = at + 1;
 		} else
@@ -60,6 +82,8 @@ ourl_parse(const char *s, struct ourl *u)
 				if (!isalnum((unsigned char)*hend) &&
 				    strchr("-._~%!$&'()*+,;=", *hend) == NULL)
 					return "has a bad host";
+			if (!auth_chars_ok(h, hend, ""))
+				return "has a bad host";
 		}
 		if (hend == h)
 			return "has no host";
@@ -89,7 +113,7 @@ ourl_parse(const char *s, struct ourl *u)
 		} else if (ch == '?' && !u->has_fragment)
 			u->has_query = 1;
 		else if (ch <= 0x20 || ch >= 0x7f ||
-		    strchr("\"<>\\^`{|}", ch) != NULL)
+		    strchr("\"<>[\\]^`{|}", ch) != NULL)
 			return "has a character that must be percent-encoded";
 		else if (ch == '%' && (!isxdigit((unsigned char)p[1]) ||
 		    !isxdigit((unsigned char)p[2])))
@@ -98,10 +122,28 @@ ourl_parse(const char *s, struct ourl *u)
 	return NULL;
 }
 
+/* 1 if s is a dotted-quad IPv4 address (RFC 3986 §3.2.2) in 127/8. */
+static int
+ipv4_loopback(const char *s)
+{
+	long long	 v;
+	size_t		 n;
+	int		 i;
+
+	for (i = 0; i < 4; i++) {
+		n = strspn(s, "0123456789");
+		if (!ostrtonum(s, n, 0, 255, &v) || (i == 0 && v != 127))
+			return 0;
+		s += n;
+		if (*s++ != (i < 3 ? '.' : '\0'))
+			return 0;
+	}
+	return 1;
+}
+
 int
 ourl_loopback(const struct ourl *u)
 {
 	return strcmp(u->host, "localhost") == 0 ||
-	    strcmp(u->host, "[::1]") == 0 ||
-	    strncmp(u->host, "127.", 4) == 0;
+	    strcmp(u->host, "[::1]") == 0 || ipv4_loopback(u->host);
 }

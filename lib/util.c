@@ -181,6 +181,16 @@ outf8(const void *str, size_t len)
 	return 1;
 }
 
+void
+otime_rfc3339(int64_t t, char *buf, size_t sz)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 int64_t
 onow(void)
 {

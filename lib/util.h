@@ -56,6 +56,9 @@ int	 ostrtonum(const char *s, size_t len, long long min, long long max,
  */
 int	 outf8(const void *s, size_t len);
 
+/* t as RFC 3339 UTC ("2026-11-24T11:01:30Z") into buf (>= 21 bytes). */
+void	 otime_rfc3339(int64_t t, char *buf, size_t sz);
+
 /* Seconds since the epoch (wall clock). */
 int64_t	 onow(void);
 

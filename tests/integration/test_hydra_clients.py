@@ -274,6 +274,14 @@ def test_malformed_body(server, body):
                       headers={"Content-Type": "application/json"}), 400)
 
 
+def test_client_credentials_quickstart(server):
+    """Hydra's quickstart client: grant types given, response types not."""
+    c = new_client(server, grant_types=["client_credentials"],
+                   redirect_uris=[])
+    assert c["response_types"] == []
+    assert c["client_secret"]
+
+
 def test_loopback_and_public_clients(server):
     c = new_client(server, redirect_uris=["http://127.0.0.1/cb",
                                           "http://[::1]:8080/cb",

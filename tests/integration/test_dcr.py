@@ -1,0 +1,538 @@
+"""OpenID Connect Dynamic Client Registration (RFC 7591, RFC 7592) on the
+public listener, at /oauth2/register and /connect/register: off by
+default, server-chosen credentials, the registration access token and
+its rotation, RFC 7591 §3.2.2 errors, RFC 6750 §3 challenges that never
+tell an unknown client from a wrong token, and the same records seen
+through the admin dialects."""
+
+import time
+import uuid
+
+import pytest
+import requests
+
+from conftest import CRASH_MARKS, Server
+
+ENABLED = {"OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED": "true"}
+BASES = ["/oauth2/register", "/connect/register"]
+CHALLENGE = 'Bearer error="invalid_token"'
+OPERATOR_ONLY = {
+    "metadata": {"a": 1},
+    "owner": "someone",
+    "skip_consent": True,
+    "skip_logout_consent": True,
+    "access_token_strategy": "jwt",
+    "authorization_code_grant_access_token_lifespan": "1h",
+    "refresh_token_grant_refresh_token_lifespan": "720h",
+}
+
+
+@pytest.fixture(scope="module")
+def dcr(tmp_path_factory):
+    s = Server(tmp_path_factory.mktemp("dcr"), env=ENABLED).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(autouse=True)
+def dcr_no_crash(request):
+    """As conftest's no_crash, for the module's own server."""
+    srv = None
+    if "dcr" in request.fixturenames:
+        srv = request.getfixturevalue("dcr")
+        srv.new_log()
+    yield
+    if srv is not None:
+        log = srv.new_log()
+        for mark in CRASH_MARKS:
+            assert mark not in log, log
+
+
+def metadata(**kw):
+    body = {"client_name": "DCR test",
+            "redirect_uris": ["https://rp.example.com/cb"]}
+    body.update(kw)
+    return body
+
+
+def register(srv, base="/oauth2/register", **kw):
+    r = requests.post(srv.pub + base, json=metadata(**kw))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def bearer(token):
+    return {"Authorization": "Bearer " + token}
+
+
+def is_error(r, status, code):
+    """Hydra's genericError with an RFC 6749/7591 error code."""
+    assert r.status_code == status, r.text
+    assert r.headers["Content-Type"].startswith("application/json")
+    body = r.json()
+    assert body["error"] == code, body
+    assert body["error_description"]
+    return body
+
+
+def is_invalid_token(r):
+    body = is_error(r, 401, "invalid_token")
+    assert r.headers["WWW-Authenticate"] == CHALLENGE
+    return body
+
+
+def reg_url(srv, c, base="/oauth2/register"):
+    return srv.pub + base + "/" + c["client_id"]
+
+
+# --- off by default ---------------------------------------------------------
+
+@pytest.mark.parametrize("base", BASES)
+@pytest.mark.parametrize("method,sub", [
+    ("POST", ""), ("GET", "/x"), ("PUT", "/x"), ("DELETE", "/x"),
+    ("GET", ""), ("PATCH", "/x"), ("PUT", ""),
+])
+def test_disabled_by_default_is_404(server, base, method, sub):
+    r = requests.request(method, server.pub + base + sub,
+                         json=None if method == "GET" else metadata(),
+                         headers=bearer("dGVzdA"))
+    body = is_error(r, 404, "not_found")
+    assert "Dynamic client registration is not enabled." in \
+        body["error_description"] + body.get("error_hint", "")
+    assert "WWW-Authenticate" not in r.headers
+
+
+# --- register -----------------------------------------------------------------
+
+@pytest.mark.parametrize("base", BASES)
+def test_register(dcr, base):
+    before = int(time.time())
+    r = requests.post(dcr.pub + base, json=metadata(
+        contacts=["dev@rp.example.com"], client_uri="https://rp.example.com/",
+        scope="openid email"))
+    assert r.status_code == 201, r.text
+    # RFC 7591 §3.2.1: never cached.
+    assert "no-store" in r.headers["Cache-Control"]
+    assert r.headers["Pragma"] == "no-cache"
+    c = r.json()
+    uuid.UUID(c["client_id"])
+    assert len(c["client_secret"]) >= 43
+    assert len(c["registration_access_token"]) >= 43
+    assert c["registration_access_token"] != c["client_secret"]
+    assert c["registration_client_uri"] == \
+        dcr.pub + "/oauth2/register/" + c["client_id"]
+    assert before - 1 <= c["client_id_issued_at"] <= int(time.time()) + 1
+    assert c["client_secret_expires_at"] == 0
+    assert c["client_name"] == "DCR test"
+    assert c["contacts"] == ["dev@rp.example.com"]
+    assert c["scope"] == "openid email"
+    assert c["redirect_uris"] == ["https://rp.example.com/cb"]
+    assert c["token_endpoint_auth_method"] == "client_secret_basic"
+    assert c["grant_types"] == ["authorization_code"]
+    assert c["response_types"] == ["code"]
+    assert "metadata" not in c
+    assert not any(k.startswith("_") for k in c)
+
+
+def test_register_ignores_chosen_id_and_secret(dcr):
+    c = register(dcr, client_id="my-own-id", client_secret="my-own-secret",
+                 client_secret_expires_at=12345,
+                 registration_access_token="my-token")
+    assert c["client_id"] != "my-own-id"
+    assert c["client_secret"] != "my-own-secret"
+    assert c["registration_access_token"] != "my-token"
+    assert c["client_secret_expires_at"] == 0
+    r = requests.get(dcr.adm + "/clients/my-own-id")
+    assert r.status_code == 404
+
+
+def test_register_public_client_has_no_secret(dcr):
+    c = register(dcr, token_endpoint_auth_method="none",
+                 application_type="native",
+                 redirect_uris=["com.example.app:/cb",
+                                "http://127.0.0.1/cb"])
+    assert "client_secret" not in c
+    assert c["registration_access_token"]
+    assert c["redirect_uris"] == ["com.example.app:/cb",
+                                  "http://127.0.0.1/cb"]
+
+
+def test_register_client_credentials_needs_no_redirect_uri(dcr):
+    r = requests.post(dcr.pub + "/oauth2/register", json={
+        "grant_types": ["client_credentials"], "response_types": []})
+    assert r.status_code == 201, r.text
+    assert r.json()["redirect_uris"] == []
+
+
+@pytest.mark.parametrize("member", sorted(OPERATOR_ONLY))
+def test_register_refuses_operator_members(dcr, member):
+    body = is_error(requests.post(dcr.pub + "/oauth2/register", json=metadata(
+        **{member: OPERATOR_ONLY[member]})), 400, "invalid_client_metadata")
+    assert member in body["error_description"]
+
+
+@pytest.mark.parametrize("uris", [
+    ["https://rp.example.com/cb#frag"],
+    ["/relative/cb"],
+    ["cb"],
+    ["http://rp.example.com/cb"],
+    ["https://rp.example.com/ok", "http://rp.example.com/bad"],
+    ["com.example.app:/cb"],    # own scheme, but a web client
+])
+def test_register_bad_redirect_uri(dcr, uris):
+    body = is_error(requests.post(dcr.pub + "/oauth2/register",
+                                  json=metadata(redirect_uris=uris)),
+                    400, "invalid_redirect_uri")
+    assert "redirect_uris" in body["error_description"]
+
+
+@pytest.mark.parametrize("body", [
+    {"client_name": "no uris"},
+    {"client_name": "empty", "redirect_uris": []},
+    {"grant_types": ["implicit"], "response_types": ["id_token"]},
+])
+def test_register_redirect_uris_required_for_redirecting_grants(dcr, body):
+    is_error(requests.post(dcr.pub + "/oauth2/register", json=body), 400,
+             "invalid_redirect_uri")
+
+
+@pytest.mark.parametrize("member,value", [
+    ("redirect_uris", "https://rp.example.com/cb"),
+    ("contacts", "dev@rp.example.com"),
+    ("grant_types", "authorization_code"),
+    ("response_types", "code"),
+    ("post_logout_redirect_uris", "https://rp.example.com/"),
+    ("grant_types", ["password"]),
+    ("token_endpoint_auth_method", "magic"),
+    ("client_uri", "not a uri"),
+    ("jwks", {"no": "keys"}),
+    ("response_types", ["token"]),
+])
+def test_register_invalid_client_metadata(dcr, member, value):
+    body = is_error(requests.post(dcr.pub + "/oauth2/register",
+                                  json=metadata(**{member: value})),
+                    400, "invalid_client_metadata")
+    assert member in body["error_description"]
+
+
+@pytest.mark.parametrize("data", [b"{", b"[]", b"null", b"",
+                                  b'{"client_name":"a","client_name":"b"}'])
+def test_register_malformed_body(dcr, data):
+    is_error(requests.post(dcr.pub + "/oauth2/register", data=data,
+                           headers={"Content-Type": "application/json"}),
+             400, "invalid_request")
+
+
+# --- read ---------------------------------------------------------------
+
+@pytest.mark.parametrize("base", BASES)
+def test_read(dcr, base):
+    c = register(dcr, base)
+    r = requests.get(reg_url(dcr, c, base),
+                     headers=bearer(c["registration_access_token"]))
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["client_id"] == c["client_id"]
+    assert got["client_name"] == "DCR test"
+    assert got["registration_client_uri"] == c["registration_client_uri"]
+    assert got["client_id_issued_at"] == c["client_id_issued_at"]
+    assert got["client_secret_expires_at"] == 0
+    assert "client_secret" not in got
+    assert "registration_access_token" not in got
+    assert "metadata" not in got
+    assert c["client_secret"] not in r.text
+    assert c["registration_access_token"] not in r.text
+
+
+def test_read_through_registration_client_uri(dcr):
+    c = register(dcr)
+    r = requests.get(c["registration_client_uri"],
+                     headers=bearer(c["registration_access_token"]))
+    assert r.status_code == 200
+    assert r.json()["client_id"] == c["client_id"]
+
+
+def test_read_needs_the_token(dcr):
+    c = register(dcr)
+    other = register(dcr)
+    url = reg_url(dcr, c)
+    bodies = [
+        is_invalid_token(requests.get(url)),
+        is_invalid_token(requests.get(url, headers=bearer("d3Jvbmc"))),
+        is_invalid_token(requests.get(url, headers=bearer(
+            other["registration_access_token"]))),
+        is_invalid_token(requests.get(url, headers=bearer(
+            c["client_secret"]))),
+        is_invalid_token(requests.get(url, headers={
+            "Authorization": "Basic " + "eDp5"})),
+        is_invalid_token(requests.get(url, headers={
+            "Authorization": "Bearer"})),
+        is_invalid_token(requests.get(url, headers={
+            "Authorization": "Bearer a b"})),
+    ]
+    # An unknown client gets exactly the same answer.
+    bodies.append(is_invalid_token(requests.get(
+        dcr.pub + "/oauth2/register/" + str(uuid.uuid4()),
+        headers=bearer(c["registration_access_token"]))))
+    assert all(b == bodies[0] for b in bodies)
+    for b in bodies:
+        assert c["client_id"] not in str(b)
+
+
+def test_admin_clients_cannot_be_read_here(dcr):
+    r = requests.post(dcr.adm + "/client", json={
+        "client_name": "admin made", "client_uri": "https://a.example/"})
+    assert r.status_code == 201, r.text
+    cid = r.json()["client_id"]
+    is_invalid_token(requests.get(dcr.pub + "/oauth2/register/" + cid,
+                                  headers=bearer(r.json()["client_secret"])))
+    is_invalid_token(requests.delete(dcr.pub + "/oauth2/register/" + cid,
+                                     headers=bearer("eA")))
+    assert requests.get(dcr.adm + "/client/" + cid).status_code == 200
+
+
+# --- update -----------------------------------------------------------------
+
+@pytest.mark.parametrize("base", BASES)
+def test_update_replaces_metadata_and_rotates_the_token(dcr, base):
+    c = register(dcr, base, contacts=["old@rp.example.com"],
+                 client_uri="https://rp.example.com/")
+    url = reg_url(dcr, c, base)
+    old = c["registration_access_token"]
+    r = requests.put(url, headers=bearer(old), json={
+        "client_id": c["client_id"], "client_name": "renamed",
+        "redirect_uris": ["https://rp.example.com/cb2"]})
+    assert r.status_code == 200, r.text
+    assert "no-store" in r.headers["Cache-Control"]
+    u = r.json()
+    new = u["registration_access_token"]
+    assert new and new != old
+    assert "client_secret" not in u          # kept, so not returned
+    assert u["client_id"] == c["client_id"]
+    assert u["client_name"] == "renamed"
+    assert u["redirect_uris"] == ["https://rp.example.com/cb2"]
+    # RFC 7592 §2.2: omitted members are removed.
+    assert u["contacts"] == []
+    assert u["client_uri"] == ""
+    assert u["registration_client_uri"] == c["registration_client_uri"]
+    assert u["client_id_issued_at"] == c["client_id_issued_at"]
+    assert u["client_secret_expires_at"] == 0
+    # The old token stopped working; the new one works.
+    is_invalid_token(requests.get(url, headers=bearer(old)))
+    is_invalid_token(requests.put(url, headers=bearer(old),
+                                  json=metadata()))
+    g = requests.get(url, headers=bearer(new))
+    assert g.status_code == 200
+    assert g.json()["client_name"] == "renamed"
+    assert new not in g.text
+
+
+def test_update_ignores_a_client_secret_and_keeps_the_old(dcr):
+    c = register(dcr)
+    r = requests.put(reg_url(dcr, c),
+                     headers=bearer(c["registration_access_token"]),
+                     json=metadata(client_secret="chosen-secret-1"))
+    assert r.status_code == 200, r.text
+    assert "client_secret" not in r.json()
+    assert "chosen-secret-1" not in r.text
+
+
+def test_update_to_confidential_issues_a_secret(dcr):
+    c = register(dcr, token_endpoint_auth_method="none")
+    assert "client_secret" not in c
+    r = requests.put(reg_url(dcr, c),
+                     headers=bearer(c["registration_access_token"]),
+                     json=metadata(
+                         token_endpoint_auth_method="client_secret_post"))
+    assert r.status_code == 200, r.text
+    u = r.json()
+    assert len(u["client_secret"]) >= 43
+    assert u["client_secret_expires_at"] == 0
+    g = requests.get(reg_url(dcr, c),
+                     headers=bearer(u["registration_access_token"]))
+    assert u["client_secret"] not in g.text
+
+
+def test_update_client_id_must_match(dcr):
+    c = register(dcr)
+    tok = c["registration_access_token"]
+    body = is_error(requests.put(reg_url(dcr, c), headers=bearer(tok),
+                                 json=metadata(client_id="someone-else")),
+                    400, "invalid_client_metadata")
+    assert "client_id" in body["error_description"]
+    # Refused: the token was not rotated.
+    assert requests.get(reg_url(dcr, c), headers=bearer(tok)) \
+        .status_code == 200
+
+
+def test_update_errors_keep_record_and_token(dcr):
+    c = register(dcr)
+    url, tok = reg_url(dcr, c), c["registration_access_token"]
+    is_error(requests.put(url, headers=bearer(tok), json=metadata(
+        redirect_uris=["https://rp.example.com/#f"])), 400,
+        "invalid_redirect_uri")
+    is_error(requests.put(url, headers=bearer(tok), json=metadata(
+        redirect_uris="https://rp.example.com/")), 400,
+        "invalid_client_metadata")
+    is_error(requests.put(url, headers=bearer(tok), json=metadata(
+        metadata={"x": 1})), 400, "invalid_client_metadata")
+    is_error(requests.put(url, data=b"{", headers=dict(
+        bearer(tok), **{"Content-Type": "application/json"})), 400,
+        "invalid_request")
+    g = requests.get(url, headers=bearer(tok))
+    assert g.status_code == 200
+    assert g.json()["redirect_uris"] == ["https://rp.example.com/cb"]
+
+
+def test_update_needs_the_token_before_anything_else(dcr):
+    c = register(dcr)
+    url = reg_url(dcr, c)
+    is_invalid_token(requests.put(url, json=metadata()))
+    is_invalid_token(requests.put(url, headers=bearer("d3Jvbmc"),
+                                  json=metadata(client_name="hijack")))
+    # Even a malformed body is told only to the token's holder.
+    is_invalid_token(requests.put(url, data=b"{", headers={
+        "Content-Type": "application/json"}))
+    is_invalid_token(requests.put(
+        dcr.pub + "/oauth2/register/" + str(uuid.uuid4()),
+        headers=bearer(c["registration_access_token"]), json=metadata()))
+    g = requests.get(url, headers=bearer(c["registration_access_token"]))
+    assert g.json()["client_name"] == "DCR test"
+
+
+def test_update_keeps_what_the_operator_set(dcr):
+    c = register(dcr)
+    cid = c["client_id"]
+    h = requests.get(dcr.adm + "/clients/" + cid).json()
+    h.update({"metadata": {"tier": "gold"}, "skip_consent": True,
+              "owner": "ops"})
+    h.pop("client_secret", None)
+    r = requests.put(dcr.adm + "/clients/" + cid, json=h)
+    assert r.status_code == 200, r.text
+    # The registration still works after the operator's change, and the
+    # operator's metadata is not shown to the registrant.
+    tok = c["registration_access_token"]
+    g = requests.get(reg_url(dcr, c), headers=bearer(tok))
+    assert g.status_code == 200, g.text
+    assert "metadata" not in g.json() and "gold" not in g.text
+    u = requests.put(reg_url(dcr, c), headers=bearer(tok),
+                     json=metadata(client_name="self-renamed"))
+    assert u.status_code == 200, u.text
+    h = requests.get(dcr.adm + "/clients/" + cid).json()
+    assert h["client_name"] == "self-renamed"
+    assert h["metadata"] == {"tier": "gold"}
+    assert h["skip_consent"] is True
+    assert h["owner"] == "ops"
+
+
+# --- delete -----------------------------------------------------------------
+
+@pytest.mark.parametrize("base", BASES)
+def test_delete(dcr, base):
+    c = register(dcr, base)
+    url, tok = reg_url(dcr, c, base), c["registration_access_token"]
+    is_invalid_token(requests.delete(url))
+    is_invalid_token(requests.delete(url, headers=bearer("d3Jvbmc")))
+    assert requests.get(url, headers=bearer(tok)).status_code == 200
+    r = requests.delete(url, headers=bearer(tok))
+    assert r.status_code == 204
+    assert r.content == b""
+    # Gone, and so is its token.
+    is_invalid_token(requests.get(url, headers=bearer(tok)))
+    is_invalid_token(requests.delete(url, headers=bearer(tok)))
+    is_invalid_token(requests.put(url, headers=bearer(tok),
+                                  json=metadata()))
+    assert requests.get(dcr.adm + "/client/" + c["client_id"]) \
+        .status_code == 404
+
+
+# --- the same records through the admin dialects ---------------------------
+
+def test_visible_through_authentiq_and_hydra(dcr):
+    c = register(dcr, client_uri="https://rp.example.com/",
+                 contacts=["dev@rp.example.com"])
+    cid = c["client_id"]
+    r = requests.get(dcr.adm + "/client/" + cid)
+    assert r.status_code == 200, r.text
+    a = r.json()
+    assert a["client_id"] == cid
+    assert a["client_name"] == "DCR test"
+    assert a["client_uri"] == "https://rp.example.com/"
+    assert a["contacts"] == ["dev@rp.example.com"]
+    assert a["redirect_uris"] == ["https://rp.example.com/cb"]
+    lst = requests.get(dcr.adm + "/client")
+    assert cid in {x["client_id"] for x in lst.json()}
+    h = requests.get(dcr.adm + "/clients/" + cid)
+    assert h.status_code == 200, h.text
+    assert h.json()["client_name"] == "DCR test"
+    for resp in (r, lst, h):
+        assert c["client_secret"] not in resp.text
+        assert c["registration_access_token"] not in resp.text
+        assert "registration_access_token" not in resp.text
+
+
+def test_deleted_by_the_operator_is_401_here(dcr):
+    c = register(dcr)
+    assert requests.delete(dcr.adm + "/client/" + c["client_id"]) \
+        .status_code == 204
+    is_invalid_token(requests.get(
+        reg_url(dcr, c), headers=bearer(c["registration_access_token"])))
+
+
+# --- listeners and methods --------------------------------------------------
+
+@pytest.mark.parametrize("base", BASES)
+@pytest.mark.parametrize("prefix", ["", "/admin"])
+def test_not_on_the_admin_listener(dcr, base, prefix):
+    c = register(dcr)
+    tok = bearer(c["registration_access_token"])
+    r = requests.post(dcr.adm + prefix + base, json=metadata())
+    is_error(r, 404, "not_found")
+    r = requests.get(dcr.adm + prefix + base + "/" + c["client_id"],
+                     headers=tok)
+    is_error(r, 404, "not_found")
+
+
+def test_other_methods_are_405_when_enabled(dcr):
+    for base in BASES:
+        r = requests.get(dcr.pub + base)
+        is_error(r, 405, "method_not_allowed")
+        assert r.headers["Allow"] == "POST"
+        r = requests.patch(dcr.pub + base + "/x", json={})
+        is_error(r, 405, "method_not_allowed")
+        assert set(a.strip() for a in r.headers["Allow"].split(",")) >= \
+            {"GET", "PUT", "DELETE"}
+        r = requests.post(dcr.pub + base + "/x", json={})
+        is_error(r, 405, "method_not_allowed")
+
+
+def test_head_reads_like_get(dcr):
+    c = register(dcr)
+    r = requests.head(reg_url(dcr, c),
+                      headers=bearer(c["registration_access_token"]))
+    assert r.status_code == 200
+    assert r.content == b""
+    r = requests.head(reg_url(dcr, c))
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"] == CHALLENGE
+
+
+def test_store_has_no_plain_secret_or_token(tmp_path):
+    """A copy of the database holds neither the client secret nor the
+    registration access token, before or after rotation."""
+    import subprocess
+    s = Server(tmp_path, env=ENABLED).start()
+    try:
+        c = register(s)
+        r = requests.put(reg_url(s, c), json=metadata(),
+                         headers=bearer(c["registration_access_token"]))
+        assert r.status_code == 200, r.text
+        rotated = r.json()["registration_access_token"]
+    finally:
+        s.stop()
+    dump = subprocess.run(["mdb_dump", "-a", "-p", s.data],
+                          capture_output=True, check=True).stdout
+    for plain in (c["client_secret"], c["registration_access_token"],
+                  rotated):
+        assert plain.encode() not in dump
+    assert b"$hmac-sha256$" in dump

@@ -1,0 +1,1623 @@
+/*
+ * test_clients.c: unit tests of lib/clients.c: oclient_build() (defaults,
+ * secrets, updates with and without OCLIENT_MERGE, self-registration,
+ * validation), lifespans and durations, the Hydra view, and the store
+ * operations (create, get, update, delete, list, registration access
+ * tokens) against a real LMDB store in a fresh directory under $TMPDIR.
+ *
+ * oconf points at a configuration with one system secret for the whole
+ * run: generated secrets and registration access tokens are keyed
+ * hashes under it.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "clients.h"
+#include "conf.h"
+#include "err.h"
+#include "store.h"
+#include "t.h"
+
+static char		 sys_secret[] = "0123456789abcdef0123456789abcdef";
+static struct oconf	 conf;
+
+/* Parse JSON text written in a test; a typo there is fatal. */
+static json_t *
+J(const char *s)
+{
+	json_error_t	 je;
+	json_t		*v;
+
+	if ((v = json_loads(s, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL |
+	    JSON_DECODE_ANY, &je)) == NULL) {
+		fprintf(stderr, "bad test JSON: %s: %s\n", s, je.text);
+		abort();
+	}
+	return v;
+}
+
+/* 1 if member k of o equals the JSON text want. */
+static int
+jeq(const json_t *o, const char *k, const char *want)
+{
+	json_t	*w = J(want);
+	int	 eq;
+
+	eq = json_equal(json_object_get(o, k), w);
+	if (!eq) {
+		char *got = json_dumps(json_object_get(o, k),
+		    JSON_ENCODE_ANY | JSON_COMPACT);
+
+		fprintf(stderr, "%s: %s != %s\n", k, got ? got : "(absent)",
+		    want);
+		free(got);
+	}
+	json_decref(w);
+	return eq;
+}
+
+/* String member k of o, or NULL. */
+static const char *
+sget(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* oclient_build() from JSON text. */
+static json_t *
+build(const char *in, const json_t *old, unsigned flags, char *secret,
+    struct oerr *err)
+{
+	json_t	*j = J(in), *rec;
+
+	oerr_clear(err);
+	rec = oclient_build(j, old, flags, secret, err);
+	json_decref(j);
+	if (rec == NULL && err->code == OERR_NONE) {
+		fprintf(stderr, "oclient_build failed without an error\n");
+		CHECK(0);
+	}
+	return rec;
+}
+
+/* Build that must succeed; prints the error otherwise. */
+static json_t *
+build_ok(const char *in, const json_t *old, unsigned flags, char *secret)
+{
+	struct oerr	 err;
+	json_t		*rec;
+
+	if ((rec = build(in, old, flags, secret, &err)) == NULL) {
+		fprintf(stderr, "oclient_build(%s): %s\n", in,
+		    err.description);
+		CHECK(0);
+	}
+	return rec;
+}
+
+/* 1 if s is n characters of base64url. */
+static int
+is_b64url(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		    s[i] == '_'))
+			return 0;
+	return s[n] == '\0';
+}
+
+/* 1 if s looks like "2024-01-02T03:04:05Z". */
+static int
+is_rfc3339(const char *s)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+	size_t	 i;
+
+	if (s == NULL || strlen(s) != sizeof(pat) - 1)
+		return 0;
+	for (i = 0; pat[i] != '\0'; i++)
+		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
+		    s[i] != pat[i])
+			return 0;
+	return 1;
+}
+
+/* The ten per-grant lifespans. */
+static const char *const lifespans[] = {
+	"authorization_code_grant_access_token_lifespan",
+	"authorization_code_grant_id_token_lifespan",
+	"authorization_code_grant_refresh_token_lifespan",
+	"client_credentials_grant_access_token_lifespan",
+	"implicit_grant_access_token_lifespan",
+	"implicit_grant_id_token_lifespan",
+	"jwt_bearer_grant_access_token_lifespan",
+	"refresh_token_grant_access_token_lifespan",
+	"refresh_token_grant_id_token_lifespan",
+	"refresh_token_grant_refresh_token_lifespan",
+};
+#define NLIFESPANS	(sizeof(lifespans) / sizeof(lifespans[0]))
+
+/* Members that are not Hydra's: hidden from its view. */
+static const char *const extras[] = {
+	"application_type", "default_max_age", "default_scopes", "app_id",
+	"description", "require_pkce", "supported_prompts", "enforce_par",
+	"device_authorization", "session_expiration", "max_refresh_rotate",
+};
+#define NEXTRAS	(sizeof(extras) / sizeof(extras[0]))
+
+/* Hydra 2.x oAuth2Client members (what its view may contain). */
+static const char *const hydra_members[] = {
+	"client_id", "client_name", "client_secret", "redirect_uris",
+	"grant_types", "response_types", "scope", "audience", "owner",
+	"policy_uri", "allowed_cors_origins", "tos_uri", "client_uri",
+	"logo_uri", "contacts", "client_secret_expires_at", "subject_type",
+	"sector_identifier_uri", "jwks", "jwks_uri",
+	"token_endpoint_auth_method", "token_endpoint_auth_signing_alg",
+	"request_uris", "request_object_signing_alg",
+	"userinfo_signed_response_alg", "post_logout_redirect_uris",
+	"frontchannel_logout_uri", "frontchannel_logout_session_required",
+	"backchannel_logout_uri", "backchannel_logout_session_required",
+	"metadata", "access_token_strategy", "skip_consent",
+	"skip_logout_consent", "created_at", "updated_at",
+};
+#define NHYDRA	(sizeof(hydra_members) / sizeof(hydra_members[0]))
+
+/* A record built from {} has every member, with its default. */
+static void
+build_defaults(void)
+{
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	json_t		*rec;
+	const char	*id;
+	size_t		 i;
+
+	if ((rec = build_ok("{}", NULL, 0, secret)) == NULL)
+		return;
+	CHECK(jeq(rec, "grant_types", "[\"authorization_code\"]"));
+	CHECK(jeq(rec, "response_types", "[\"code\"]"));
+	CHECK(jeq(rec, "token_endpoint_auth_method",
+	    "\"client_secret_basic\""));
+	CHECK(jeq(rec, "scope", "\"offline_access offline openid\""));
+	CHECK(jeq(rec, "subject_type", "\"public\""));
+	CHECK(jeq(rec, "application_type", "\"web\""));
+	CHECK(jeq(rec, "userinfo_signed_response_alg", "\"none\""));
+	CHECK(jeq(rec, "token_endpoint_auth_signing_alg", "\"\""));
+	CHECK(jeq(rec, "access_token_strategy", "\"\""));
+	CHECK(jeq(rec, "client_name", "\"\""));
+	CHECK(jeq(rec, "owner", "\"\""));
+	CHECK(jeq(rec, "redirect_uris", "[]"));
+	CHECK(jeq(rec, "audience", "[]"));
+	CHECK(jeq(rec, "contacts", "[]"));
+	CHECK(jeq(rec, "allowed_cors_origins", "[]"));
+	CHECK(jeq(rec, "metadata", "{}"));
+	CHECK(jeq(rec, "jwks", "null"));
+	CHECK(jeq(rec, "skip_consent", "false"));
+	CHECK(jeq(rec, "client_secret_expires_at", "0"));
+	CHECK(jeq(rec, "default_max_age", "0"));
+	CHECK(jeq(rec, "_v", "1"));
+	for (i = 0; i < NLIFESPANS; i++)
+		CHECK(jeq(rec, lifespans[i], "null"));
+	for (i = 0; i < NHYDRA; i++)
+		if (strcmp(hydra_members[i], "client_secret") != 0 &&
+		    json_object_get(rec, hydra_members[i]) == NULL) {
+			fprintf(stderr, "missing %s\n", hydra_members[i]);
+			CHECK(0);
+		}
+	for (i = 0; i < NEXTRAS; i++)
+		CHECK(json_object_get(rec, extras[i]) != NULL);
+	/* No plain secret is ever stored. */
+	CHECK(json_object_get(rec, "client_secret") == NULL);
+	/* A UUIDv4 client_id. */
+	id = sget(rec, "client_id");
+	CHECK(id != NULL && strlen(id) == 36 && id[8] == '-' &&
+	    id[13] == '-' && id[14] == '4' && id[18] == '-' &&
+	    strchr("89ab", id[19]) != NULL && id[23] == '-');
+	CHECK(is_rfc3339(sget(rec, "created_at")));
+	CHECK_STR(sget(rec, "created_at"), sget(rec, "updated_at"));
+	json_decref(rec);
+
+	/* Each build gets its own id. */
+	{
+		json_t	*a = build_ok("{}", NULL, 0, secret);
+		json_t	*b = build_ok("{}", NULL, 0, secret);
+
+		if (a != NULL && b != NULL)
+			CHECK(strcmp(sget(a, "client_id"),
+			    sget(b, "client_id")) != 0);
+		json_decref(a);
+		json_decref(b);
+	}
+	/* A given client_id is kept; OCLIENT_GEN_ID ignores it. */
+	if ((rec = build_ok("{\"client_id\":\"my-client\"}", NULL, 0,
+	    secret)) != NULL)
+		CHECK_STR(sget(rec, "client_id"), "my-client");
+	json_decref(rec);
+	if ((rec = build_ok("{\"client_id\":\"my-client\"}", NULL,
+	    OCLIENT_GEN_ID, secret)) != NULL)
+		CHECK(strlen(sget(rec, "client_id")) == 36);
+	json_decref(rec);
+}
+
+/* Without a secret in the input one is generated and keyed-hashed. */
+static void
+build_generated_secret(void)
+{
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	char		 other[OCLIENT_SECRET_MAX + 1];
+	json_t		*rec, *rec2;
+	const char	*h;
+
+	memset(secret, 'x', sizeof(secret));
+	if ((rec = build_ok("{}", NULL, 0, secret)) == NULL)
+		return;
+	CHECK(strlen(secret) == OCLIENT_SECRET_LEN - 1);
+	CHECK(is_b64url(secret, OCLIENT_SECRET_LEN - 1));
+	h = sget(rec, "_secret");
+	CHECK(h != NULL && strncmp(h, "$hmac-sha256$", 13) == 0);
+	CHECK(h != NULL && strstr(h, secret) == NULL);
+	CHECK(oclient_secret_ok(rec, secret));
+	CHECK(!oclient_secret_ok(rec, ""));
+	CHECK(!oclient_secret_ok(rec, NULL));
+	CHECK(!oclient_secret_ok(rec, "wrong"));
+	CHECK(!oclient_secret_ok(rec, h));
+	memcpy(other, secret, sizeof(other));
+	other[0] = other[0] == 'A' ? 'B' : 'A';
+	CHECK(!oclient_secret_ok(rec, other));
+	memcpy(other, secret, sizeof(other));
+	other[strlen(other) - 1] = '\0';
+	CHECK(!oclient_secret_ok(rec, other));
+
+	/* Another build, another secret; neither opens the other. */
+	if ((rec2 = build_ok("{}", NULL, 0, other)) != NULL) {
+		CHECK(strcmp(secret, other) != 0);
+		CHECK(!oclient_secret_ok(rec, other));
+		CHECK(!oclient_secret_ok(rec2, secret));
+		CHECK(oclient_secret_ok(rec2, other));
+	}
+	json_decref(rec2);
+
+	/* An empty client_secret counts as none. */
+	if ((rec2 = build_ok("{\"client_secret\":\"\"}", NULL, 0,
+	    other)) != NULL) {
+		CHECK(strlen(other) == OCLIENT_SECRET_LEN - 1);
+		CHECK(oclient_secret_ok(rec2, other));
+		CHECK(!oclient_secret_ok(rec2, ""));
+	}
+	json_decref(rec2);
+
+	/* OCLIENT_GEN_SECRET ignores a chosen one. */
+	if ((rec2 = build_ok("{\"client_secret\":\"chosen-secret\"}", NULL,
+	    OCLIENT_GEN_SECRET, other)) != NULL) {
+		CHECK(strlen(other) == OCLIENT_SECRET_LEN - 1);
+		CHECK(strncmp(sget(rec2, "_secret"), "$hmac-sha256$",
+		    13) == 0);
+		CHECK(oclient_secret_ok(rec2, other));
+		CHECK(!oclient_secret_ok(rec2, "chosen-secret"));
+	}
+	json_decref(rec2);
+
+	/* A record without "_secret", or with a foreign one. */
+	json_object_del(rec, "_secret");
+	CHECK(!oclient_secret_ok(rec, secret));
+	json_object_set_new(rec, "_secret", json_integer(1));
+	CHECK(!oclient_secret_ok(rec, secret));
+	json_decref(rec);
+}
+
+/* A chosen secret is PBKDF2-hashed; its bounds are checked. */
+static void
+build_chosen_secret(void)
+{
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	char		 in[OCLIENT_SECRET_MAX + 64];
+	struct oerr	 err;
+	json_t		*rec;
+	const char	*h;
+
+	if ((rec = build_ok("{\"client_secret\":\"chosen-secret\"}", NULL, 0,
+	    secret)) == NULL)
+		return;
+	CHECK_STR(secret, "chosen-secret");
+	h = sget(rec, "_secret");
+	CHECK(h != NULL && strncmp(h, "$pbkdf2-sha256$i=25000,l=32$",
+	    28) == 0);
+	CHECK(oclient_secret_ok(rec, "chosen-secret"));
+	CHECK(!oclient_secret_ok(rec, "chosen-secreT"));
+	CHECK(!oclient_secret_ok(rec, "chosen-secre"));
+	CHECK(!oclient_secret_ok(rec, ""));
+	json_decref(rec);
+
+	/* Six bytes is the least (Hydra's rule). */
+	if ((rec = build_ok("{\"client_secret\":\"123456\"}", NULL, 0,
+	    secret)) != NULL)
+		CHECK(oclient_secret_ok(rec, "123456"));
+	json_decref(rec);
+	CHECK(build("{\"client_secret\":\"12345\"}", NULL, 0, secret,
+	    &err) == NULL);
+	CHECK(err.status == 400 && strstr(err.description,
+	    "client_secret") != NULL);
+	CHECK(strstr(err.description, "12345") == NULL);
+	CHECK(secret[0] == '\0');
+	/* OCLIENT_SECRET_MAX bytes, and one more. */
+	snprintf(in, sizeof(in), "{\"client_secret\":\"%0*d\"}",
+	    OCLIENT_SECRET_MAX, 7);
+	rec = build_ok(in, NULL, 0, secret);
+	CHECK(rec != NULL && strlen(secret) == OCLIENT_SECRET_MAX);
+	json_decref(rec);
+	snprintf(in, sizeof(in), "{\"client_secret\":\"%0*d\"}",
+	    OCLIENT_SECRET_MAX + 1, 7);
+	CHECK(build(in, NULL, 0, secret, &err) == NULL);
+	CHECK(strstr(err.description, "client_secret") != NULL);
+	/* Not a string, or with a NUL. */
+	CHECK(build("{\"client_secret\":123456}", NULL, 0, secret,
+	    &err) == NULL);
+	CHECK(strstr(err.description, "client_secret") != NULL);
+	CHECK(build("{\"client_secret\":\"abc\\u0000defgh\"}", NULL, 0,
+	    secret, &err) == NULL);
+	CHECK(strstr(err.description, "client_secret") != NULL);
+	/* client_secret_post also has a secret. */
+	if ((rec = build_ok("{\"client_secret\":\"chosen-secret\","
+	    "\"token_endpoint_auth_method\":\"client_secret_post\"}", NULL, 0,
+	    secret)) != NULL)
+		CHECK(oclient_secret_ok(rec, "chosen-secret"));
+	json_decref(rec);
+}
+
+/* Clients that do not authenticate with a secret have none. */
+static void
+build_auth_none(void)
+{
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	struct oerr	 err;
+	json_t		*rec;
+
+	memset(secret, 'x', sizeof(secret));
+	if ((rec = build_ok("{\"token_endpoint_auth_method\":\"none\"}", NULL,
+	    0, secret)) != NULL) {
+		CHECK(secret[0] == '\0');
+		CHECK(json_object_get(rec, "_secret") == NULL);
+		CHECK(!oclient_secret_ok(rec, ""));
+		CHECK(!oclient_secret_ok(rec, "anything"));
+	}
+	json_decref(rec);
+	/* Even OCLIENT_GEN_SECRET makes none. */
+	if ((rec = build_ok("{\"token_endpoint_auth_method\":\"none\"}", NULL,
+	    OCLIENT_GEN_SECRET, secret)) != NULL) {
+		CHECK(secret[0] == '\0');
+		CHECK(json_object_get(rec, "_secret") == NULL);
+	}
+	json_decref(rec);
+	/* A secret for such a client is refused. */
+	CHECK(build("{\"token_endpoint_auth_method\":\"none\","
+	    "\"client_secret\":\"chosen-secret\"}", NULL, 0, secret,
+	    &err) == NULL);
+	CHECK(err.code == OERR_INVALID_REQUEST && err.status == 400);
+	CHECK(strstr(err.description, "client_secret") != NULL);
+	CHECK(strstr(err.description, "chosen-secret") == NULL);
+	CHECK(secret[0] == '\0');
+	/* private_key_jwt (with keys) has no secret either. */
+	if ((rec = build_ok("{\"token_endpoint_auth_method\":"
+	    "\"private_key_jwt\",\"jwks_uri\":\"https://a.example/jwks\"}",
+	    NULL, 0, secret)) != NULL) {
+		CHECK(secret[0] == '\0');
+		CHECK(json_object_get(rec, "_secret") == NULL);
+	}
+	json_decref(rec);
+	CHECK(build("{\"token_endpoint_auth_method\":\"private_key_jwt\","
+	    "\"jwks\":{\"keys\":[]},\"client_secret\":\"chosen-secret\"}",
+	    NULL, 0, secret, &err) == NULL);
+	CHECK(strstr(err.description, "client_secret") != NULL);
+}
+
+/* OCLIENT_KEEP_SECRET keeps the old hash when the input has no secret. */
+static void
+build_keep_secret(void)
+{
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	char		 rat[OCLIENT_SECRET_LEN];
+	json_t		*old, *rec;
+
+	if ((old = build_ok("{\"client_secret\":\"old-secret-1\"}", NULL, 0,
+	    secret)) == NULL)
+		return;
+	oclient_rat_new(old, rat);
+
+	memset(secret, 'x', sizeof(secret));
+	if ((rec = build_ok("{\"client_name\":\"n\"}", old,
+	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
+		CHECK(secret[0] == '\0');
+		CHECK_STR(sget(rec, "_secret"), sget(old, "_secret"));
+		CHECK(oclient_secret_ok(rec, "old-secret-1"));
+		/* The registration access token survives updates. */
+		CHECK_STR(sget(rec, "_rat"), sget(old, "_rat"));
+		CHECK(oclient_rat_ok(rec, rat));
+		CHECK_STR(sget(rec, "client_id"), sget(old, "client_id"));
+	}
+	json_decref(rec);
+	/* An explicit null is no secret either. */
+	if ((rec = build_ok("{\"client_secret\":null}", old,
+	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
+		CHECK(secret[0] == '\0');
+		CHECK(oclient_secret_ok(rec, "old-secret-1"));
+	}
+	json_decref(rec);
+	/* A new secret in the input replaces it. */
+	if ((rec = build_ok("{\"client_secret\":\"new-secret-2\"}", old,
+	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
+		CHECK_STR(secret, "new-secret-2");
+		CHECK(oclient_secret_ok(rec, "new-secret-2"));
+		CHECK(!oclient_secret_ok(rec, "old-secret-1"));
+	}
+	json_decref(rec);
+	/* Without the flag, a new one is generated. */
+	if ((rec = build_ok("{}", old, 0, secret)) != NULL) {
+		CHECK(strlen(secret) == OCLIENT_SECRET_LEN - 1);
+		CHECK(oclient_secret_ok(rec, secret));
+		CHECK(!oclient_secret_ok(rec, "old-secret-1"));
+	}
+	json_decref(rec);
+	/* Switching to "none" drops the secret even with the flag. */
+	if ((rec = build_ok("{\"token_endpoint_auth_method\":\"none\"}", old,
+	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
+		CHECK(secret[0] == '\0');
+		CHECK(json_object_get(rec, "_secret") == NULL);
+		CHECK(!oclient_secret_ok(rec, "old-secret-1"));
+	}
+	json_decref(rec);
+	json_decref(old);
+
+	/* An old record without a secret: one is generated. */
+	if ((old = build_ok("{\"token_endpoint_auth_method\":\"none\"}",
+	    NULL, 0, secret)) == NULL)
+		return;
+	if ((rec = build_ok("{}", old, OCLIENT_KEEP_SECRET, secret)) !=
+	    NULL) {
+		CHECK(strlen(secret) == OCLIENT_SECRET_LEN - 1);
+		CHECK(oclient_secret_ok(rec, secret));
+	}
+	json_decref(rec);
+	json_decref(old);
+}
+
+#define OLD_CLIENT							\
+	"{\"client_id\":\"merge-me\",\"client_name\":\"n\","		\
+	"\"owner\":\"o\",\"scope\":\"openid\","				\
+	"\"redirect_uris\":[\"com.example.app:/cb\"],"			\
+	"\"grant_types\":[\"authorization_code\",\"refresh_token\"],"	\
+	"\"metadata\":{\"k\":1},\"skip_consent\":true,"			\
+	"\"authorization_code_grant_access_token_lifespan\":\"2h\","	\
+	"\"application_type\":\"native\",\"description\":\"d\","	\
+	"\"default_max_age\":60,\"default_scopes\":[\"openid\"],"	\
+	"\"app_id\":\"app-9\",\"require_pkce\":true,"			\
+	"\"supported_prompts\":[\"login\"],\"session_expiration\":5}"
+
+/* OCLIENT_MERGE keeps every absent member. */
+static void
+build_merge(void)
+{
+	char	 secret[OCLIENT_SECRET_MAX + 1];
+	json_t	*old, *rec;
+
+	if ((old = build_ok(OLD_CLIENT, NULL, 0, secret)) == NULL)
+		return;
+	json_object_set_new(old, "created_at",
+	    json_string("2000-01-02T03:04:05Z"));
+	json_object_set_new(old, "updated_at",
+	    json_string("2000-01-02T03:04:05Z"));
+	if ((rec = build_ok("{\"client_name\":\"n2\"}", old,
+	    OCLIENT_MERGE | OCLIENT_KEEP_SECRET, secret)) != NULL) {
+		CHECK(jeq(rec, "client_name", "\"n2\""));
+		CHECK(jeq(rec, "client_id", "\"merge-me\""));
+		CHECK(jeq(rec, "owner", "\"o\""));
+		CHECK(jeq(rec, "scope", "\"openid\""));
+		CHECK(jeq(rec, "redirect_uris", "[\"com.example.app:/cb\"]"));
+		CHECK(jeq(rec, "grant_types",
+		    "[\"authorization_code\",\"refresh_token\"]"));
+		CHECK(jeq(rec, "metadata", "{\"k\":1}"));
+		CHECK(jeq(rec, "skip_consent", "true"));
+		CHECK(jeq(rec, "authorization_code_grant_access_token_lifespan",
+		    "7200"));
+		CHECK(jeq(rec, "application_type", "\"native\""));
+		CHECK(jeq(rec, "description", "\"d\""));
+		CHECK(jeq(rec, "default_max_age", "60"));
+		CHECK(jeq(rec, "app_id", "\"app-9\""));
+		CHECK(jeq(rec, "require_pkce", "true"));
+		CHECK_STR(sget(rec, "created_at"), "2000-01-02T03:04:05Z");
+		CHECK(strcmp(sget(rec, "updated_at"),
+		    "2000-01-02T03:04:05Z") > 0);
+		CHECK(secret[0] == '\0');
+		CHECK_STR(sget(rec, "_secret"), sget(old, "_secret"));
+	}
+	json_decref(rec);
+	/* A member given is still checked. */
+	{
+		struct oerr	 err;
+
+		CHECK(build("{\"scope\":\"a\\\"b\"}", old, OCLIENT_MERGE,
+		    secret, &err) == NULL);
+		CHECK(strstr(err.description, "scope") != NULL);
+	}
+	json_decref(old);
+}
+
+/*
+ * A plain update replaces: absent Hydra members take their defaults,
+ * while the other dialects' members (F_EXTRA) keep their old values.
+ */
+static void
+build_replace(void)
+{
+	char	 secret[OCLIENT_SECRET_MAX + 1];
+	json_t	*old, *rec;
+
+	if ((old = build_ok(OLD_CLIENT, NULL, 0, secret)) == NULL)
+		return;
+	json_object_set_new(old, "created_at",
+	    json_string("2000-01-02T03:04:05Z"));
+	if ((rec = build_ok("{\"client_name\":\"n2\","
+	    "\"client_id\":\"ignored\"}", old, 0, secret)) != NULL) {
+		CHECK(jeq(rec, "client_name", "\"n2\""));
+		/* The id is the old record's. */
+		CHECK(jeq(rec, "client_id", "\"merge-me\""));
+		/* Hydra members: defaults. */
+		CHECK(jeq(rec, "owner", "\"\""));
+		CHECK(jeq(rec, "scope", "\"offline_access offline openid\""));
+		CHECK(jeq(rec, "grant_types", "[\"authorization_code\"]"));
+		CHECK(jeq(rec, "metadata", "{}"));
+		CHECK(jeq(rec, "skip_consent", "false"));
+		CHECK(jeq(rec, "authorization_code_grant_access_token_lifespan",
+		    "null"));
+		CHECK(jeq(rec, "redirect_uris", "[]"));
+		/* Other dialects' members: kept. */
+		CHECK(jeq(rec, "application_type", "\"native\""));
+		CHECK(jeq(rec, "description", "\"d\""));
+		CHECK(jeq(rec, "default_max_age", "60"));
+		CHECK(jeq(rec, "default_scopes", "[\"openid\"]"));
+		CHECK(jeq(rec, "app_id", "\"app-9\""));
+		CHECK(jeq(rec, "require_pkce", "true"));
+		CHECK(jeq(rec, "supported_prompts", "[\"login\"]"));
+		CHECK(jeq(rec, "session_expiration", "5"));
+		CHECK_STR(sget(rec, "created_at"), "2000-01-02T03:04:05Z");
+	}
+	json_decref(rec);
+	/* The kept application_type still governs redirect URIs. */
+	if ((rec = build_ok("{\"redirect_uris\":[\"com.example.app:/cb2\"]}",
+	    old, 0, secret)) != NULL)
+		CHECK(jeq(rec, "redirect_uris", "[\"com.example.app:/cb2\"]"));
+	json_decref(rec);
+	/* Extras given replace the old ones. */
+	if ((rec = build_ok("{\"application_type\":\"web\","
+	    "\"description\":\"e\"}", old, 0, secret)) != NULL) {
+		CHECK(jeq(rec, "application_type", "\"web\""));
+		CHECK(jeq(rec, "description", "\"e\""));
+		CHECK(jeq(rec, "app_id", "\"app-9\""));
+	}
+	json_decref(rec);
+	json_decref(old);
+}
+
+/* What self-registration (RFC 7591) may not set, and its error codes. */
+static void
+build_dcr(void)
+{
+	static const char *const nodcr[] = {
+		"{\"metadata\":{}}",
+		"{\"owner\":\"me\"}",
+		"{\"skip_consent\":true}",
+		"{\"skip_logout_consent\":false}",
+		"{\"access_token_strategy\":\"jwt\"}",
+		"{\"app_id\":\"a\"}",
+		"{\"authorization_code_grant_access_token_lifespan\":\"1h\"}",
+		"{\"refresh_token_grant_refresh_token_lifespan\":\"720h\"}",
+		"{\"implicit_grant_id_token_lifespan\":\"1h\"}",
+	};
+	static const char *const badredir[] = {
+		"{\"redirect_uris\":[\"http://evil.example/cb\"]}",
+		"{\"redirect_uris\":[\"https://a.example/cb#f\"]}",
+		"{\"redirect_uris\":[\"/relative\"]}",
+		"{\"redirect_uris\":[\"com.example.app:/cb\"]}",
+		"{\"redirect_uris\":[\"https://a.example/ok\",\"nope\"]}",
+	};
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	struct oerr	 err;
+	json_t		*rec;
+	json_t		*j;
+	size_t		 i;
+	const char	*name;
+
+	for (i = 0; i < sizeof(nodcr) / sizeof(nodcr[0]); i++) {
+		rec = build(nodcr[i], NULL, OCLIENT_DCR, secret, &err);
+		CHECK(rec == NULL);
+		json_decref(rec);
+		CHECK(err.code == OERR_INVALID_CLIENT_METADATA);
+		CHECK(err.status == 400);
+		j = J(nodcr[i]);
+		name = json_object_iter_key(json_object_iter(j));
+		if (strstr(err.description, name) == NULL) {
+			fprintf(stderr, "%s: %s\n", nodcr[i],
+			    err.description);
+			CHECK(0);
+		}
+		json_decref(j);
+		/* Through the admin API they are fine. */
+		rec = build_ok(nodcr[i], NULL, 0, secret);
+		json_decref(rec);
+	}
+	for (i = 0; i < sizeof(badredir) / sizeof(badredir[0]); i++) {
+		rec = build(badredir[i], NULL, OCLIENT_DCR, secret, &err);
+		CHECK(rec == NULL);
+		json_decref(rec);
+		if (err.code != OERR_INVALID_REDIRECT_URI ||
+		    err.status != 400 ||
+		    strstr(err.description, "redirect_uris") == NULL) {
+			fprintf(stderr, "%s: %s (%d)\n", badredir[i],
+			    err.description, err.code);
+			CHECK(0);
+		}
+		/* Without OCLIENT_DCR: invalid_request. */
+		CHECK(build(badredir[i], NULL, 0, secret, &err) == NULL);
+		CHECK(err.code == OERR_INVALID_REQUEST);
+	}
+	/* Other bad metadata: invalid_client_metadata. */
+	CHECK(build("{\"grant_types\":[\"password\"]}", NULL, OCLIENT_DCR,
+	    secret, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_CLIENT_METADATA);
+	CHECK(build("{\"redirect_uris\":\"https://a.example/cb\"}", NULL,
+	    OCLIENT_DCR, secret, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_CLIENT_METADATA ||
+	    err.code == OERR_INVALID_REDIRECT_URI);
+	CHECK(build("{\"response_types\":[\"tokens\"]}", NULL, OCLIENT_DCR,
+	    secret, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_CLIENT_METADATA);
+	CHECK(build("{\"response_types\":[\"token\"]}", NULL, OCLIENT_DCR,
+	    secret, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_CLIENT_METADATA);
+	CHECK(build("[]", NULL, OCLIENT_DCR, secret, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_CLIENT_METADATA);
+	/* A good registration: the id is the server's. */
+	if ((rec = build_ok("{\"client_id\":\"mine\",\"redirect_uris\":"
+	    "[\"https://a.example/cb\"],\"client_name\":\"x\",\"owner\":null}",
+	    NULL, OCLIENT_DCR, secret)) != NULL) {
+		CHECK(strcmp(sget(rec, "client_id"), "mine") != 0);
+		CHECK(strlen(sget(rec, "client_id")) == 36);
+		CHECK(strlen(secret) == OCLIENT_SECRET_LEN - 1);
+		CHECK(oclient_secret_ok(rec, secret));
+	}
+	json_decref(rec);
+}
+
+/*
+ * OCLIENT_DCR promises "server-chosen id and secret" (clients.h), and
+ * RFC 7592 §2.2 says a client "MUST NOT be allowed to overwrite its
+ * existing client secret with its own chosen value".  With OCLIENT_DCR
+ * a client_secret in the input must not become the secret.
+ */
+static void
+build_dcr_server_chosen_secret(void)
+{
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	struct oerr	 err;
+	json_t		*rec, *old;
+
+	rec = build("{\"client_secret\":\"registrant-chose-this\"}", NULL,
+	    OCLIENT_DCR, secret, &err);
+	if (rec != NULL) {
+		CHECK(strcmp(secret, "registrant-chose-this") != 0);
+		CHECK(!oclient_secret_ok(rec, "registrant-chose-this"));
+	}
+	json_decref(rec);
+	/* An RFC 7592 replacement keeps the old secret. */
+	if ((old = build_ok("{}", NULL, OCLIENT_DCR, secret)) == NULL)
+		return;
+	rec = build("{\"client_secret\":\"registrant-chose-this\"}", old,
+	    OCLIENT_DCR | OCLIENT_KEEP_SECRET, secret, &err);
+	if (rec != NULL) {
+		CHECK(!oclient_secret_ok(rec, "registrant-chose-this"));
+		CHECK_STR(sget(rec, "_secret"), sget(old, "_secret"));
+	}
+	json_decref(rec);
+	json_decref(old);
+}
+
+/* A bad input and the field its error must name. */
+struct invalid {
+	const char	*in;
+	const char	*field;
+};
+
+static const struct invalid invalids[] = {
+	{ "{\"client_id\":\"has space\"}", "client_id" },
+	{ "{\"client_id\":\"\"}", "client_id" },
+	{ "{\"client_id\":\"caf\\u00e9\"}", "client_id" },
+	{ "{\"client_id\":7}", "client_id" },
+	{ "{\"client_name\":5}", "client_name" },
+	{ "{\"client_name\":\"a\\u0000b\"}", "client_name" },
+	{ "{\"redirect_uris\":\"https://a.example/cb\"}", "redirect_uris" },
+	{ "{\"redirect_uris\":[\"/relative\"]}", "redirect_uris" },
+	{ "{\"redirect_uris\":[\"http://example.com/cb\"]}", "redirect_uris" },
+	{ "{\"redirect_uris\":[\"com.example.app:/cb\"]}", "redirect_uris" },
+	{ "{\"redirect_uris\":[\"https://a.example/cb#x\"]}",
+	    "redirect_uris" },
+	{ "{\"redirect_uris\":[\"https://u@a.example/cb\"]}",
+	    "redirect_uris" },
+	{ "{\"redirect_uris\":[\"https://a.example/a b\"]}",
+	    "redirect_uris" },
+	{ "{\"redirect_uris\":[7]}", "redirect_uris" },
+	{ "{\"application_type\":\"native\",\"redirect_uris\":"
+	    "[\"javascript:alert(1)\"]}", "redirect_uris" },
+	{ "{\"application_type\":\"native\",\"redirect_uris\":"
+	    "[\"http://example.com/cb\"]}", "redirect_uris" },
+	{ "{\"grant_types\":[\"password\"]}", "grant_types" },
+	{ "{\"grant_types\":[1]}", "grant_types" },
+	{ "{\"grant_types\":\"authorization_code\"}", "grant_types" },
+	{ "{\"response_types\":[\"code code\"]}", "response_types" },
+	{ "{\"response_types\":[\"magic\"]}", "response_types" },
+	{ "{\"response_types\":[\"\"]}", "response_types" },
+	{ "{\"response_types\":[\"token\"]}", "response_types" },
+	{ "{\"response_types\":[\"code\"],\"grant_types\":[\"implicit\"]}",
+	    "response_types" },
+	{ "{\"scope\":\"a\\\"b\"}", "scope" },
+	{ "{\"scope\":\"a\\\\b\"}", "scope" },
+	{ "{\"scope\":1}", "scope" },
+	{ "{\"audience\":[\"has space\"]}", "audience" },
+	{ "{\"audience\":[\"\"]}", "audience" },
+	{ "{\"owner\":[]}", "owner" },
+	{ "{\"allowed_cors_origins\":[\"https://a.example/path\"]}",
+	    "allowed_cors_origins" },
+	{ "{\"allowed_cors_origins\":[\"ftp://a.example\"]}",
+	    "allowed_cors_origins" },
+	{ "{\"policy_uri\":\"ftp://a.example/\"}", "policy_uri" },
+	{ "{\"tos_uri\":\"https://a.example/#f\"}", "tos_uri" },
+	{ "{\"client_uri\":\"a.example\"}", "client_uri" },
+	{ "{\"logo_uri\":\"https:///x\"}", "logo_uri" },
+	{ "{\"jwks_uri\":\"https://a.example:0/\"}", "jwks_uri" },
+	{ "{\"sector_identifier_uri\":\"http://a.example/s\"}",
+	    "sector_identifier_uri" },
+	{ "{\"subject_type\":\"magic\"}", "subject_type" },
+	{ "{\"token_endpoint_auth_method\":\"magic\"}",
+	    "token_endpoint_auth_method" },
+	{ "{\"token_endpoint_auth_method\":\"private_key_jwt\"}",
+	    "token_endpoint_auth_method" },
+	{ "{\"token_endpoint_auth_signing_alg\":\"HS256\"}",
+	    "token_endpoint_auth_signing_alg" },
+	{ "{\"request_object_signing_alg\":\"none\"}",
+	    "request_object_signing_alg" },
+	{ "{\"userinfo_signed_response_alg\":\"HS256\"}",
+	    "userinfo_signed_response_alg" },
+	{ "{\"jwks\":{\"keys\":[{\"n\":\"x\"}]}}", "jwks" },
+	{ "{\"jwks\":[]}", "jwks" },
+	{ "{\"jwks\":{\"keys\":[]},\"jwks_uri\":\"https://a.example/j\"}",
+	    "jwks" },
+	{ "{\"client_secret_expires_at\":-1}", "client_secret_expires_at" },
+	{ "{\"client_secret_expires_at\":\"0\"}",
+	    "client_secret_expires_at" },
+	{ "{\"skip_consent\":\"yes\"}", "skip_consent" },
+	{ "{\"skip_logout_consent\":1}", "skip_logout_consent" },
+	{ "{\"metadata\":[]}", "metadata" },
+	{ "{\"access_token_strategy\":\"magic\"}", "access_token_strategy" },
+	{ "{\"contacts\":\"a@b.example\"}", "contacts" },
+	{ "{\"request_uris\":[\"https://a.example/r#f\"]}", "request_uris" },
+	{ "{\"post_logout_redirect_uris\":[\"nope\"]}",
+	    "post_logout_redirect_uris" },
+	{ "{\"frontchannel_logout_uri\":\"nope\"}", "frontchannel_logout_uri" },
+	{ "{\"backchannel_logout_session_required\":null,"
+	    "\"backchannel_logout_uri\":\"javascript:x\"}",
+	    "backchannel_logout_uri" },
+	{ "{\"application_type\":\"desktop\"}", "application_type" },
+	{ "{\"default_max_age\":1.5}", "default_max_age" },
+	{ "{\"default_max_age\":-1}", "default_max_age" },
+	{ "{\"default_scopes\":[\"a b\"]}", "default_scopes" },
+	{ "{\"supported_prompts\":[\"maybe\"]}", "supported_prompts" },
+	{ "{\"require_pkce\":\"true\"}", "require_pkce" },
+	{ "{\"authorization_code_grant_access_token_lifespan\":\"1 hour\"}",
+	    "authorization_code_grant_access_token_lifespan" },
+	{ "{\"implicit_grant_id_token_lifespan\":\"0s\"}",
+	    "implicit_grant_id_token_lifespan" },
+	{ "{\"refresh_token_grant_refresh_token_lifespan\":\"-1\"}",
+	    "refresh_token_grant_refresh_token_lifespan" },
+	{ "{\"jwt_bearer_grant_access_token_lifespan\":\"87601h\"}",
+	    "jwt_bearer_grant_access_token_lifespan" },
+	{ "{\"client_credentials_grant_access_token_lifespan\":3600}",
+	    "client_credentials_grant_access_token_lifespan" },
+	{ "{\"refresh_token_grant_id_token_lifespan\":\"1.5h\"}",
+	    "refresh_token_grant_id_token_lifespan" },
+	{ "{\"token_endpoint_auth_method\":\"none\",\"response_types\":[],"
+	    "\"grant_types\":[\"client_credentials\"]}", "client_credentials" },
+};
+
+/* Every invalid input is refused with a 400 that names the field. */
+static void
+build_validation(void)
+{
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	struct oerr	 err;
+	json_t		*rec;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(invalids) / sizeof(invalids[0]); i++) {
+		memset(secret, 'x', sizeof(secret));
+		rec = build(invalids[i].in, NULL, 0, secret, &err);
+		if (rec != NULL || err.code != OERR_INVALID_REQUEST ||
+		    err.status != 400 || strstr(err.description,
+		    invalids[i].field) == NULL || secret[0] != '\0') {
+			fprintf(stderr, "%s: %s\n", invalids[i].in,
+			    rec != NULL ? "accepted" : err.description);
+			CHECK(0);
+		}
+		json_decref(rec);
+	}
+	/* Not an object. */
+	CHECK(build("[]", NULL, 0, secret, &err) == NULL);
+	CHECK(err.status == 400);
+	CHECK(build("\"x\"", NULL, 0, secret, &err) == NULL);
+	/* Too long. */
+	{
+		char	 in[1200];
+
+		snprintf(in, sizeof(in), "{\"client_id\":\"%0*d\"}",
+		    OCLIENT_ID_MAX + 1, 1);
+		CHECK(build(in, NULL, 0, secret, &err) == NULL);
+		CHECK(strstr(err.description, "client_id") != NULL);
+		snprintf(in, sizeof(in), "{\"client_id\":\"%0*d\"}",
+		    OCLIENT_ID_MAX, 1);
+		rec = build_ok(in, NULL, 0, secret);
+		json_decref(rec);
+	}
+	{
+		json_t	*in = json_object(), *arr = json_array();
+		char	 big[1100];
+		int	 k;
+
+		memset(big, 'n', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		json_object_set_new(in, "client_name", json_string(big));
+		oerr_clear(&err);
+		CHECK(oclient_build(in, NULL, 0, secret, &err) == NULL);
+		CHECK(strstr(err.description, "client_name") != NULL);
+		json_object_clear(in);
+		for (k = 0; k < 101; k++)
+			json_array_append_new(arr, json_string("a"));
+		json_object_set_new(in, "audience", arr);
+		oerr_clear(&err);
+		CHECK(oclient_build(in, NULL, 0, secret, &err) == NULL);
+		CHECK(strstr(err.description, "audience") != NULL);
+		json_decref(in);
+	}
+}
+
+/* Inputs that are valid, for contrast with the table above. */
+static void
+build_valid(void)
+{
+	static const char *const goods[] = {
+		"{\"redirect_uris\":[\"https://a.example/cb?x=1\","
+		    "\"http://127.0.0.1:9/cb\",\"http://[::1]/cb\","
+		    "\"http://localhost:3000/cb\"]}",
+		"{\"application_type\":\"native\",\"redirect_uris\":"
+		    "[\"com.example.app:/cb\",\"myapp://cb\"]}",
+		"{\"grant_types\":[\"authorization_code\",\"implicit\","
+		    "\"refresh_token\",\"client_credentials\"],"
+		    "\"response_types\":[\"code\",\"code id_token\","
+		    "\"id_token token\",\"token\",\"code id_token token\"]}",
+		"{\"response_types\":[],\"grant_types\":"
+		    "[\"client_credentials\"]}",
+		"{\"allowed_cors_origins\":[\"https://a.example\","
+		    "\"http://localhost:8080\"]}",
+		"{\"jwks\":{\"keys\":[{\"kty\":\"EC\"}]},"
+		    "\"token_endpoint_auth_method\":\"private_key_jwt\"}",
+		"{\"scope\":\"\"}",
+		"{\"client_name\":null,\"scope\":null}",
+		"{\"access_token_strategy\":\"jwt\",\"metadata\":{\"a\":[1]}}",
+		"{\"subject_type\":\"pairwise\",\"sector_identifier_uri\":"
+		    "\"https://a.example/s\"}",
+		"{\"client_id\":\"a~!$&'()*+,;=:@/?.-_\"}",
+		"{\"unknown_member\":1}",
+	};
+	char	 secret[OCLIENT_SECRET_MAX + 1];
+	json_t	*rec;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(goods) / sizeof(goods[0]); i++) {
+		rec = build_ok(goods[i], NULL, 0, secret);
+		json_decref(rec);
+	}
+	/* Unknown members are dropped. */
+	if ((rec = build_ok("{\"unknown_member\":1,\"_secret\":\"x\","
+	    "\"_v\":9}", NULL, 0, secret)) != NULL) {
+		CHECK(json_object_get(rec, "unknown_member") == NULL);
+		CHECK(jeq(rec, "_v", "1"));
+		CHECK(strncmp(sget(rec, "_secret"), "$hmac-sha256$", 13) == 0);
+	}
+	json_decref(rec);
+}
+
+/* Lifespans: Go durations in, seconds stored, Go durations out. */
+static void
+build_lifespans(void)
+{
+	char	 secret[OCLIENT_SECRET_MAX + 1];
+	json_t	*rec, *view;
+
+	if ((rec = build_ok("{"
+	    "\"authorization_code_grant_access_token_lifespan\":\"1h\","
+	    "\"authorization_code_grant_id_token_lifespan\":\"90s\","
+	    "\"implicit_grant_id_token_lifespan\":\"1h30m\","
+	    "\"refresh_token_grant_refresh_token_lifespan\":\"720h\","
+	    "\"client_credentials_grant_access_token_lifespan\":\"3661\","
+	    "\"jwt_bearer_grant_access_token_lifespan\":null}",
+	    NULL, 0, secret)) == NULL)
+		return;
+	CHECK(jeq(rec, "authorization_code_grant_access_token_lifespan",
+	    "3600"));
+	CHECK(jeq(rec, "authorization_code_grant_id_token_lifespan", "90"));
+	CHECK(jeq(rec, "implicit_grant_id_token_lifespan", "5400"));
+	CHECK(jeq(rec, "refresh_token_grant_refresh_token_lifespan",
+	    "2592000"));
+	CHECK(jeq(rec, "client_credentials_grant_access_token_lifespan",
+	    "3661"));
+	CHECK(jeq(rec, "jwt_bearer_grant_access_token_lifespan", "null"));
+	CHECK(jeq(rec, "refresh_token_grant_access_token_lifespan", "null"));
+	view = oclient_view_hydra(rec, NULL);
+	CHECK(jeq(view, "authorization_code_grant_access_token_lifespan",
+	    "\"1h0m0s\""));
+	CHECK(jeq(view, "authorization_code_grant_id_token_lifespan",
+	    "\"1m30s\""));
+	CHECK(jeq(view, "implicit_grant_id_token_lifespan", "\"1h30m0s\""));
+	CHECK(jeq(view, "refresh_token_grant_refresh_token_lifespan",
+	    "\"720h0m0s\""));
+	CHECK(jeq(view, "client_credentials_grant_access_token_lifespan",
+	    "\"1h1m1s\""));
+	CHECK(jeq(view, "jwt_bearer_grant_access_token_lifespan", "null"));
+	json_decref(view);
+	json_decref(rec);
+	/* The longest allowed: ten years. */
+	rec = build_ok("{\"implicit_grant_access_token_lifespan\":"
+	    "\"87600h\"}", NULL, 0, secret);
+	CHECK(rec != NULL && jeq(rec, "implicit_grant_access_token_lifespan",
+	    "315360000"));
+	json_decref(rec);
+}
+
+/* Seconds as Go durations. */
+static void
+duration_str(void)
+{
+	static const struct {
+		long long	 secs;
+		const char	*want;
+	} c[] = {
+		{ 0, "0s" }, { 1, "1s" }, { 59, "59s" }, { 60, "1m0s" },
+		{ 90, "1m30s" }, { 3599, "59m59s" }, { 3600, "1h0m0s" },
+		{ 3601, "1h0m1s" }, { 3660, "1h1m0s" }, { 3661, "1h1m1s" },
+		{ 86400, "24h0m0s" }, { 2592000, "720h0m0s" },
+		{ 315360000, "87600h0m0s" },
+	};
+	char	 buf[64];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(buf, 'x', sizeof(buf));
+		oclient_duration_str(c[i].secs, buf, sizeof(buf));
+		CHECK_STR(buf, c[i].want);
+	}
+	/* A short buffer is truncated, still terminated. */
+	memset(buf, 'x', sizeof(buf));
+	oclient_duration_str(3661, buf, 4);
+	CHECK_STR(buf, "1h1");
+}
+
+/* The Hydra view: Hydra's members only, the secret only when given. */
+static void
+view_hydra(void)
+{
+	char		 secret[OCLIENT_SECRET_MAX + 1], rat[OCLIENT_SECRET_LEN];
+	json_t		*rec, *view, *v;
+	const char	*k;
+	size_t		 i;
+	int		 found;
+
+	if ((rec = build_ok("{\"client_id\":\"v1\",\"client_name\":\"V\","
+	    "\"client_secret\":\"chosen-secret\",\"app_id\":\"app\","
+	    "\"application_type\":\"native\",\"description\":\"d\","
+	    "\"metadata\":{\"m\":true},\"owner\":\"o\"}", NULL, 0,
+	    secret)) == NULL)
+		return;
+	oclient_rat_new(rec, rat);
+	CHECK(json_object_get(rec, "_rat") != NULL);
+
+	view = oclient_view_hydra(rec, NULL);
+	json_object_foreach(view, k, v) {
+		CHECK(k[0] != '_');
+		for (found = 0, i = 0; i < NHYDRA; i++)
+			found |= strcmp(k, hydra_members[i]) == 0;
+		found |= strncmp(k, "authorization_code_grant_", 25) == 0 ||
+		    strncmp(k, "client_credentials_grant_", 25) == 0 ||
+		    strncmp(k, "implicit_grant_", 15) == 0 ||
+		    strncmp(k, "jwt_bearer_grant_", 17) == 0 ||
+		    strncmp(k, "refresh_token_grant_", 20) == 0;
+		if (!found) {
+			fprintf(stderr, "not Hydra's: %s\n", k);
+			CHECK(0);
+		}
+	}
+	CHECK(json_object_get(view, "_secret") == NULL);
+	CHECK(json_object_get(view, "_v") == NULL);
+	CHECK(json_object_get(view, "_rat") == NULL);
+	CHECK(json_object_get(view, "client_secret") == NULL);
+	for (i = 0; i < NEXTRAS; i++)
+		CHECK(json_object_get(view, extras[i]) == NULL);
+	for (i = 0; i < NHYDRA; i++)
+		if (strcmp(hydra_members[i], "client_secret") != 0 &&
+		    strcmp(hydra_members[i], "jwks") != 0 &&
+		    json_object_get(view, hydra_members[i]) == NULL) {
+			fprintf(stderr, "view lacks %s\n", hydra_members[i]);
+			CHECK(0);
+		}
+	for (i = 0; i < NLIFESPANS; i++)
+		CHECK(json_object_get(view, lifespans[i]) != NULL);
+	CHECK(jeq(view, "client_id", "\"v1\""));
+	CHECK(jeq(view, "client_name", "\"V\""));
+	CHECK(jeq(view, "metadata", "{\"m\":true}"));
+	CHECK(jeq(view, "owner", "\"o\""));
+	CHECK_STR(sget(view, "created_at"), sget(rec, "created_at"));
+	CHECK_STR(sget(view, "updated_at"), sget(rec, "updated_at"));
+	/* Hydra omits an unset key set. */
+	CHECK(json_object_get(view, "jwks") == NULL);
+	json_decref(view);
+
+	view = oclient_view_hydra(rec, "");
+	CHECK(json_object_get(view, "client_secret") == NULL);
+	json_decref(view);
+	view = oclient_view_hydra(rec, secret);
+	CHECK(jeq(view, "client_secret", "\"chosen-secret\""));
+	CHECK(json_object_get(view, "_secret") == NULL);
+	json_decref(view);
+	/* The view is a copy: the record is unchanged. */
+	CHECK(json_object_get(rec, "_secret") != NULL);
+	CHECK(json_object_get(rec, "app_id") != NULL);
+	json_decref(rec);
+
+	/* A key set is shown. */
+	if ((rec = build_ok("{\"jwks\":{\"keys\":[{\"kty\":\"EC\"}]}}", NULL,
+	    0, secret)) != NULL) {
+		view = oclient_view_hydra(rec, NULL);
+		CHECK(jeq(view, "jwks", "{\"keys\":[{\"kty\":\"EC\"}]}"));
+		json_decref(view);
+	}
+	json_decref(rec);
+}
+
+/* Registration access tokens (RFC 7592), without a store. */
+static void
+rat(void)
+{
+	char	 secret[OCLIENT_SECRET_MAX + 1];
+	char	 tok[OCLIENT_SECRET_LEN], tok2[OCLIENT_SECRET_LEN];
+	json_t	*rec;
+
+	if ((rec = build_ok("{}", NULL, 0, secret)) == NULL)
+		return;
+	CHECK(!oclient_rat_ok(rec, ""));
+	CHECK(!oclient_rat_ok(rec, secret));
+	oclient_rat_new(rec, tok);
+	CHECK(strlen(tok) == OCLIENT_SECRET_LEN - 1);
+	CHECK(is_b64url(tok, OCLIENT_SECRET_LEN - 1));
+	CHECK(strncmp(sget(rec, "_rat"), "$hmac-sha256$", 13) == 0);
+	CHECK(strstr(sget(rec, "_rat"), tok) == NULL);
+	CHECK(oclient_rat_ok(rec, tok));
+	CHECK(!oclient_rat_ok(rec, ""));
+	CHECK(!oclient_rat_ok(rec, NULL));
+	CHECK(!oclient_rat_ok(rec, "x"));
+	/* The token and the secret are not interchangeable. */
+	CHECK(!oclient_rat_ok(rec, secret));
+	CHECK(!oclient_secret_ok(rec, tok));
+	CHECK(oclient_secret_ok(rec, secret));
+	/* Purpose separation: the token's hash as a secret hash. */
+	json_object_set(rec, "_secret", json_object_get(rec, "_rat"));
+	CHECK(!oclient_secret_ok(rec, tok));
+	/* A new token replaces the old one. */
+	oclient_rat_new(rec, tok2);
+	CHECK(strcmp(tok, tok2) != 0);
+	CHECK(oclient_rat_ok(rec, tok2));
+	CHECK(!oclient_rat_ok(rec, tok));
+	json_decref(rec);
+}
+
+/* A store directory for one test. */
+struct tdir {
+	char	 base[256];
+	char	 var[256 + 8];
+};
+
+/*
+ * Make a fresh directory under $TMPDIR (or /tmp) and open the store in
+ * its "var" subdirectory.  Returns 1, or 0 (and the test fails).
+ */
+static int
+store_open(struct tdir *d)
+{
+	const char	*tmp;
+	struct oerr	 err;
+
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	if (strlen(tmp) > sizeof(d->base) - 32) {
+		fprintf(stderr, "TMPDIR too long\n");
+		CHECK(0);
+		return 0;
+	}
+	snprintf(d->base, sizeof(d->base), "%s/test_clients.XXXXXX", tmp);
+	if (mkdtemp(d->base) == NULL) {
+		fprintf(stderr, "mkdtemp: %s: %s\n", d->base,
+		    strerror(errno));
+		CHECK(0);
+		return 0;
+	}
+	snprintf(d->var, sizeof(d->var), "%s/var", d->base);
+	oerr_clear(&err);
+	if (!ostore_open(d->var, 0, &err)) {
+		fprintf(stderr, "ostore_open: %s\n", err.description);
+		CHECK(0);
+		rmdir(d->base);
+		return 0;
+	}
+	return 1;
+}
+
+/* Close the store and remove its files and the directory. */
+static void
+store_rm(struct tdir *d)
+{
+	char	 p[sizeof(d->var) + 16];
+
+	ostore_close();
+	snprintf(p, sizeof(p), "%s/data.mdb", d->var);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/lock.mdb", d->var);
+	unlink(p);
+	rmdir(d->var);
+	CHECK(rmdir(d->base) == 0);
+}
+
+/* oclient_create() from JSON text; err is cleared first. */
+static json_t *
+create(const char *in, unsigned flags, char *secret, struct oerr *err)
+{
+	json_t	*j = J(in), *rec;
+
+	oerr_clear(err);
+	rec = oclient_create(j, flags, secret, err);
+	json_decref(j);
+	return rec;
+}
+
+/* oclient_update() from JSON text; err is cleared first. */
+static json_t *
+update(const char *id, const char *in, unsigned flags, char *secret,
+    struct oerr *err)
+{
+	json_t	*j = J(in), *rec;
+
+	oerr_clear(err);
+	rec = oclient_update(id, j, flags, secret, err);
+	json_decref(j);
+	return rec;
+}
+
+/* Create, get, update, delete. */
+static void
+store_crud(void)
+{
+	struct tdir	 d;
+	struct oerr	 err;
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	char		 first[OCLIENT_SECRET_MAX + 1];
+	json_t		*rec, *got;
+
+	if (!store_open(&d))
+		return;
+	rec = create("{\"client_id\":\"c1\",\"client_name\":\"one\","
+	    "\"app_id\":\"app\"}", 0, secret, &err);
+	CHECK(rec != NULL && !oerr_isset(&err));
+	if (rec == NULL)
+		goto out;
+	strcpy(first, secret);
+	CHECK(strlen(first) == OCLIENT_SECRET_LEN - 1);
+	CHECK(oclient_secret_ok(rec, first));
+
+	oerr_clear(&err);
+	got = oclient_get("c1", &err);
+	CHECK(got != NULL);
+	if (got != NULL) {
+		CHECK(json_equal(rec, got));
+		CHECK(oclient_secret_ok(got, first));
+	}
+	json_decref(got);
+
+	/* Update keeping the secret. */
+	got = update("c1", "{\"client_name\":\"uno\"}", OCLIENT_KEEP_SECRET,
+	    secret, &err);
+	CHECK(got != NULL);
+	CHECK(secret[0] == '\0');
+	json_decref(got);
+	oerr_clear(&err);
+	got = oclient_get("c1", &err);
+	CHECK(got != NULL);
+	if (got != NULL) {
+		CHECK(jeq(got, "client_name", "\"uno\""));
+		CHECK(jeq(got, "app_id", "\"app\""));
+		CHECK(oclient_secret_ok(got, first));
+		CHECK_STR(sget(got, "created_at"), sget(rec, "created_at"));
+	}
+	json_decref(got);
+
+	/* The id in the input must match. */
+	got = update("c1", "{\"client_id\":\"c2\",\"client_name\":\"dos\"}",
+	    OCLIENT_KEEP_SECRET, secret, &err);
+	CHECK(got == NULL && err.status == 400);
+	CHECK(strstr(err.description, "client_id") != NULL);
+	json_decref(got);
+	/* The same id is fine. */
+	got = update("c1", "{\"client_id\":\"c1\",\"client_name\":\"tres\"}",
+	    OCLIENT_KEEP_SECRET, secret, &err);
+	CHECK(got != NULL);
+	json_decref(got);
+	/* A failed validation changes nothing. */
+	got = update("c1", "{\"client_name\":7}", OCLIENT_KEEP_SECRET,
+	    secret, &err);
+	CHECK(got == NULL && err.status == 400);
+	json_decref(got);
+	oerr_clear(&err);
+	got = oclient_get("c1", &err);
+	CHECK(got != NULL && jeq(got, "client_name", "\"tres\""));
+	json_decref(got);
+
+	/* Update with a new (generated) secret. */
+	got = update("c1", "{}", 0, secret, &err);
+	CHECK(got != NULL && strlen(secret) == OCLIENT_SECRET_LEN - 1);
+	json_decref(got);
+	oerr_clear(&err);
+	got = oclient_get("c1", &err);
+	CHECK(got != NULL && oclient_secret_ok(got, secret) &&
+	    !oclient_secret_ok(got, first));
+	json_decref(got);
+
+	/* Delete. */
+	oerr_clear(&err);
+	CHECK(oclient_delete("c1", &err));
+	CHECK(!oerr_isset(&err));
+	oerr_clear(&err);
+	CHECK(oclient_get("c1", &err) == NULL);
+	CHECK(err.status == 404 && err.code == OERR_NOT_FOUND);
+	oerr_clear(&err);
+	CHECK(!oclient_delete("c1", &err));
+	CHECK(err.status == 404);
+	/* The id is free again. */
+	json_decref(rec);
+	rec = create("{\"client_id\":\"c1\"}", 0, secret, &err);
+	CHECK(rec != NULL);
+out:
+	json_decref(rec);
+	store_rm(&d);
+}
+
+/* A duplicate id is a 409; unknown ids are 404s. */
+static void
+store_conflict_notfound(void)
+{
+	struct tdir	 d;
+	struct oerr	 err;
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	char		 first[OCLIENT_SECRET_MAX + 1];
+	json_t		*rec, *dup, *got;
+
+	if (!store_open(&d))
+		return;
+	rec = create("{\"client_id\":\"dup\",\"client_name\":\"a\"}", 0,
+	    first, &err);
+	CHECK(rec != NULL);
+	memset(secret, 'x', sizeof(secret));
+	dup = create("{\"client_id\":\"dup\",\"client_name\":\"b\"}", 0,
+	    secret, &err);
+	CHECK(dup == NULL);
+	CHECK(err.status == 409 && err.code == OERR_CONFLICT);
+	CHECK(strstr(err.description, "dup") != NULL);
+	/* The secret that was never stored is not handed out. */
+	CHECK(secret[0] == '\0');
+	json_decref(dup);
+	/* The first one is untouched. */
+	oerr_clear(&err);
+	got = oclient_get("dup", &err);
+	CHECK(got != NULL && jeq(got, "client_name", "\"a\"") &&
+	    oclient_secret_ok(got, first));
+	json_decref(got);
+
+	oerr_clear(&err);
+	CHECK(oclient_get("nope", &err) == NULL);
+	CHECK(err.status == 404 && err.code == OERR_NOT_FOUND);
+	got = update("nope", "{}", 0, secret, &err);
+	CHECK(got == NULL && err.status == 404);
+	CHECK(secret[0] == '\0');
+	json_decref(got);
+	oerr_clear(&err);
+	CHECK(!oclient_delete("nope", &err));
+	CHECK(err.status == 404);
+	/* A generated id cannot collide with a given one. */
+	got = create("{\"client_id\":\"dup\"}", OCLIENT_GEN_ID, secret, &err);
+	CHECK(got != NULL && strcmp(sget(got, "client_id"), "dup") != 0);
+	json_decref(got);
+	json_decref(rec);
+	store_rm(&d);
+}
+
+/* Client ids of a JSON array of records, space-separated, into buf. */
+static const char *
+ids(const json_t *arr, char *buf, size_t sz)
+{
+	size_t	 i;
+	json_t	*e;
+
+	buf[0] = '\0';
+	json_array_foreach(arr, i, e) {
+		if (i > 0)
+			strncat(buf, " ", sz - strlen(buf) - 1);
+		strncat(buf, sget(e, "client_id"), sz - strlen(buf) - 1);
+	}
+	return buf;
+}
+
+/* One oclient_list() in a read transaction; ids of the page into buf. */
+static const char *
+list(const char *name, const char *owner, const char *app, size_t off,
+    size_t lim, size_t *total, char *buf, size_t sz)
+{
+	struct oclient_filter	 f = { name, owner, app };
+	struct ostore_txn	*t;
+	struct oerr		 err;
+	json_t			*arr;
+
+	*total = (size_t)-1;
+	buf[0] = '\0';
+	if ((t = ostore_read_begin()) == NULL) {
+		CHECK(0);
+		return "(no txn)";
+	}
+	oerr_clear(&err);
+	arr = oclient_list(t, &f, off, lim, total, &err);
+	ostore_read_end(t);
+	if (arr == NULL) {
+		fprintf(stderr, "oclient_list: %s\n", err.description);
+		CHECK(0);
+		return "(failed)";
+	}
+	CHECK(json_array_size(arr) <= lim);
+	ids(arr, buf, sz);
+	json_decref(arr);
+	return buf;
+}
+
+/* Listing: order, offset, limit, total, and the three filters. */
+static void
+store_list(void)
+{
+	static const char *const recs[] = {
+		"{\"client_id\":\"c3\",\"client_name\":\"x\","
+		    "\"owner\":\"alice\",\"app_id\":\"app1\"}",
+		"{\"client_id\":\"c1\",\"client_name\":\"x\","
+		    "\"owner\":\"bob\",\"app_id\":\"app1\"}",
+		"{\"client_id\":\"c5\",\"client_name\":\"y\","
+		    "\"owner\":\"alice\",\"app_id\":\"app2\"}",
+		"{\"client_id\":\"c2\",\"client_name\":\"y\","
+		    "\"owner\":\"alice\"}",
+		"{\"client_id\":\"c4\",\"client_name\":\"x\","
+		    "\"owner\":\"carol\",\"app_id\":\"app10\"}",
+	};
+	struct tdir	 d;
+	struct oerr	 err;
+	char		 secret[OCLIENT_SECRET_MAX + 1], buf[256];
+	size_t		 i, total;
+	json_t		*rec;
+
+	if (!store_open(&d))
+		return;
+	CHECK_STR(list(NULL, NULL, NULL, 0, 100, &total, buf, sizeof(buf)),
+	    "");
+	CHECK(total == 0);
+	for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		rec = create(recs[i], 0, secret, &err);
+		CHECK(rec != NULL);
+		json_decref(rec);
+	}
+	/* All, in client_id order. */
+	CHECK_STR(list(NULL, NULL, NULL, 0, 100, &total, buf, sizeof(buf)),
+	    "c1 c2 c3 c4 c5");
+	CHECK(total == 5);
+	/* Pages. */
+	CHECK_STR(list(NULL, NULL, NULL, 1, 2, &total, buf, sizeof(buf)),
+	    "c2 c3");
+	CHECK(total == 5);
+	CHECK_STR(list(NULL, NULL, NULL, 4, 2, &total, buf, sizeof(buf)),
+	    "c5");
+	CHECK(total == 5);
+	CHECK_STR(list(NULL, NULL, NULL, 5, 2, &total, buf, sizeof(buf)),
+	    "");
+	CHECK(total == 5);
+	CHECK_STR(list(NULL, NULL, NULL, 100, 2, &total, buf, sizeof(buf)),
+	    "");
+	CHECK(total == 5);
+	CHECK_STR(list(NULL, NULL, NULL, 0, 0, &total, buf, sizeof(buf)),
+	    "");
+	CHECK(total == 5);
+	/* client_name. */
+	CHECK_STR(list("x", NULL, NULL, 0, 100, &total, buf, sizeof(buf)),
+	    "c1 c3 c4");
+	CHECK(total == 3);
+	CHECK_STR(list("x", NULL, NULL, 1, 1, &total, buf, sizeof(buf)),
+	    "c3");
+	CHECK(total == 3);
+	CHECK_STR(list("X", NULL, NULL, 0, 100, &total, buf, sizeof(buf)),
+	    "");
+	CHECK(total == 0);
+	/* owner. */
+	CHECK_STR(list(NULL, "alice", NULL, 0, 100, &total, buf, sizeof(buf)),
+	    "c2 c3 c5");
+	CHECK(total == 3);
+	CHECK_STR(list("y", "alice", NULL, 0, 100, &total, buf, sizeof(buf)),
+	    "c2 c5");
+	CHECK(total == 2);
+	CHECK_STR(list(NULL, "alic", NULL, 0, 100, &total, buf, sizeof(buf)),
+	    "");
+	CHECK(total == 0);
+	/* app_id: exact, not a prefix. */
+	CHECK_STR(list(NULL, NULL, "app1", 0, 100, &total, buf, sizeof(buf)),
+	    "c1 c3");
+	CHECK(total == 2);
+	CHECK_STR(list(NULL, NULL, "app1", 1, 100, &total, buf, sizeof(buf)),
+	    "c3");
+	CHECK(total == 2);
+	CHECK_STR(list(NULL, NULL, "app10", 0, 100, &total, buf,
+	    sizeof(buf)), "c4");
+	CHECK(total == 1);
+	CHECK_STR(list(NULL, NULL, "app", 0, 100, &total, buf, sizeof(buf)),
+	    "");
+	CHECK(total == 0);
+	CHECK_STR(list(NULL, NULL, "nope", 0, 100, &total, buf, sizeof(buf)),
+	    "");
+	CHECK(total == 0);
+	CHECK_STR(list(NULL, "bob", "app1", 0, 100, &total, buf, sizeof(buf)),
+	    "c1");
+	CHECK(total == 1);
+	CHECK_STR(list("y", NULL, "app2", 0, 100, &total, buf, sizeof(buf)),
+	    "c5");
+	CHECK(total == 1);
+
+	/* Moving a client to another application moves its index entry. */
+	rec = update("c3", "{\"client_name\":\"x\",\"owner\":\"alice\","
+	    "\"app_id\":\"app2\"}", OCLIENT_KEEP_SECRET, secret, &err);
+	CHECK(rec != NULL);
+	json_decref(rec);
+	CHECK_STR(list(NULL, NULL, "app1", 0, 100, &total, buf, sizeof(buf)),
+	    "c1");
+	CHECK_STR(list(NULL, NULL, "app2", 0, 100, &total, buf, sizeof(buf)),
+	    "c3 c5");
+	/* A plain update without app_id keeps it (and its index entry). */
+	rec = update("c3", "{\"client_name\":\"x\"}", OCLIENT_KEEP_SECRET,
+	    secret, &err);
+	CHECK(rec != NULL && jeq(rec, "app_id", "\"app2\""));
+	json_decref(rec);
+	CHECK_STR(list(NULL, NULL, "app2", 0, 100, &total, buf, sizeof(buf)),
+	    "c3 c5");
+	/* Owner was reset to "" by that plain update. */
+	CHECK_STR(list(NULL, "alice", NULL, 0, 100, &total, buf, sizeof(buf)),
+	    "c2 c5");
+	/* Deleting removes the index entry too. */
+	oerr_clear(&err);
+	CHECK(oclient_delete("c5", &err));
+	CHECK_STR(list(NULL, NULL, "app2", 0, 100, &total, buf, sizeof(buf)),
+	    "c3");
+	CHECK(total == 1);
+	CHECK_STR(list(NULL, NULL, NULL, 0, 100, &total, buf, sizeof(buf)),
+	    "c1 c2 c3 c4");
+	CHECK(total == 4);
+	store_rm(&d);
+}
+
+/* ostore_write function: oclient_replace() of the record arg. */
+static int
+replace_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	return oclient_replace(t, arg, err);
+}
+
+/* A registration access token stored with the record survives updates. */
+static void
+store_rat(void)
+{
+	struct tdir	 d;
+	struct oerr	 err;
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	char		 tok[OCLIENT_SECRET_LEN];
+	json_t		*rec, *got, *ghost;
+
+	if (!store_open(&d))
+		return;
+	rec = create("{\"client_id\":\"r1\"}", 0, secret, &err);
+	CHECK(rec != NULL);
+	if (rec == NULL)
+		goto out;
+	CHECK(!oclient_rat_ok(rec, ""));
+	oclient_rat_new(rec, tok);
+	oerr_clear(&err);
+	CHECK(ostore_write(replace_fn, rec, &err));
+	oerr_clear(&err);
+	got = oclient_get("r1", &err);
+	CHECK(got != NULL && oclient_rat_ok(got, tok));
+	CHECK(got != NULL && !oclient_rat_ok(got, secret));
+	CHECK(got != NULL && oclient_secret_ok(got, secret));
+	json_decref(got);
+	/* Kept through an update. */
+	got = update("r1", "{\"client_name\":\"n\"}", OCLIENT_KEEP_SECRET,
+	    secret, &err);
+	CHECK(got != NULL && oclient_rat_ok(got, tok));
+	json_decref(got);
+	oerr_clear(&err);
+	got = oclient_get("r1", &err);
+	CHECK(got != NULL && oclient_rat_ok(got, tok));
+	CHECK(got != NULL && jeq(got, "client_name", "\"n\""));
+	json_decref(got);
+	/* Replacing a client that does not exist is a 404. */
+	ghost = json_deep_copy(rec);
+	json_object_set_new(ghost, "client_id", json_string("ghost"));
+	oerr_clear(&err);
+	CHECK(!ostore_write(replace_fn, ghost, &err));
+	CHECK(err.status == 404);
+	json_decref(ghost);
+	oerr_clear(&err);
+	CHECK(oclient_get("ghost", &err) == NULL);
+out:
+	json_decref(rec);
+	store_rm(&d);
+}
+
+int
+main(void)
+{
+	static const struct t_case tests[] = {
+		T(build_defaults),
+		T(build_generated_secret),
+		T(build_chosen_secret),
+		T(build_auth_none),
+		T(build_keep_secret),
+		T(build_merge),
+		T(build_replace),
+		T(build_dcr),
+		T(build_dcr_server_chosen_secret),
+		T(build_validation),
+		T(build_valid),
+		T(build_lifespans),
+		T(duration_str),
+		T(view_hydra),
+		T(rat),
+		T(store_crud),
+		T(store_conflict_notfound),
+		T(store_list),
+		T(store_rat),
+	};
+
+	conf.secrets[0] = sys_secret;
+	conf.nsecrets = 1;
+	oconf = &conf;
+	return t_run(tests, NTESTS);
+}
