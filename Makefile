@@ -9,7 +9,7 @@
 #   make integration  integration tests against lighttpd
 
 VERSION	 = 0.1.0
-PKGS	 = fcgi jansson libcrypto lmdb
+PKGS	 = fcgi jansson libcrypto lmdb libcurl
 B	?= build
 CC	 = gcc
 PYTHON	 = /usr/bin/python3

@@ -10,5 +10,7 @@
  * Returns the exit status.
  */
 int	 cmd_clients(int argc, char *argv[]);
+/* oidcgi keys create|get|delete|rotate|import ...: as cmd_clients. */
+int	 cmd_keys(int argc, char *argv[]);
 
 #endif

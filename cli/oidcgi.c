@@ -3,10 +3,12 @@
  * directory directly, so it needs no running web server.
  *
  *   oidcgi init               check the configuration, create the data
- *                             directory, the system secret and the store
+ *                             directory, the system secret, the store and
+ *                             the default signing keys
  *   oidcgi config check       check the configuration only
  *   oidcgi config get KEY     print one configuration value
  *   oidcgi clients ...        manage OAuth 2.0 clients (cli/clients.c)
+ *   oidcgi keys ...           manage JSON Web Key sets (cli/keys.c)
  *   oidcgi version
  *
  * It reads the configuration exactly as the FastCGI binaries do
@@ -19,6 +21,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "err.h"
+#include "keys.h"
 #include "store.h"
 #include "util.h"
 
@@ -28,27 +31,10 @@ usage(void)
 	fprintf(stderr, "usage: oidcgi init\n"
 	    "       oidcgi config check | get KEY\n"
 	    "       oidcgi clients create|get|list|update|delete ...\n"
+	    "       oidcgi keys create|get|delete|rotate|import ...\n"
 	    "       oidcgi version\n");
 }
 
-static int
-cmd_init(struct oconf *c)
-{
-	struct oerr	 err;
-	char		 msg[512];
-
-	oerr_clear(&err);
-	if (!oconf_secrets(c, msg, sizeof(msg))) {
-		fprintf(stderr, "oidcgi: %s\n", msg);
-		return 1;
-	}
-	if (!ostore_open(c->data_dir, c->map_size, &err)) {
-		fprintf(stderr, "oidcgi: %s\n", err.description);
-		return 1;
-	}
-	ostore_close();
-	return 0;
-}
 
 /* Commands that need the secrets and the store open. */
 static int
@@ -73,6 +59,20 @@ with_store(struct oconf *c, int (*fn)(int, char *[]), int argc,
 	oconf = NULL;
 	ostore_close();
 	return rc;
+}
+
+/* oidcgi init: the secret, the store and the default signing keys. */
+static int
+init_keys(int argc, char *argv[])
+{
+	struct oerr	 err;
+
+	oerr_clear(&err);
+	if (!okeys_ensure_defaults(&err)) {
+		fprintf(stderr, "oidcgi: %s\n", err.description);
+		return 1;
+	}
+	return 0;
 }
 
 static int
@@ -118,7 +118,9 @@ main(int argc, char *argv[])
 	}
 	olog_set_level(c.log_level);
 	if (strcmp(argv[1], "init") == 0 && argc == 2)
-		rc = cmd_init(&c);
+		rc = with_store(&c, init_keys, 0, NULL);
+	else if (strcmp(argv[1], "keys") == 0)
+		rc = with_store(&c, cmd_keys, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "clients") == 0)
 		rc = with_store(&c, cmd_clients, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "config") == 0)

@@ -15,6 +15,7 @@
 #include "hash.h"
 #include "json.h"
 #include "store.h"
+#include "tokens.h"
 #include "url.h"
 #include "util.h"
 
@@ -743,6 +744,33 @@ fail:
 	return NULL;
 }
 
+/*
+ * The clients_by_app key of rec (app_id NUL client_id) into key, which
+ * holds 2 * OCLIENT_ID_MAX + 2 bytes.  Returns its length, or 0 when rec
+ * belongs to no application.
+ */
+static size_t
+app_key(const json_t *rec, char *key)
+{
+	const char	*id = json_string_value(json_object_get(rec,
+			    "client_id"));
+	const char	*app = json_string_value(json_object_get(rec,
+			    "app_id"));
+	size_t		 alen, ilen;
+
+	if (app == NULL || *app == '\0' || id == NULL)
+		return 0;
+	alen = strlen(app);
+	if (alen > OCLIENT_ID_MAX)
+		alen = OCLIENT_ID_MAX;
+	if ((ilen = strlen(id)) > OCLIENT_ID_MAX)
+		ilen = OCLIENT_ID_MAX;
+	memcpy(key, app, alen);
+	key[alen] = '\0';
+	memcpy(key + alen + 1, id, ilen);
+	return alen + 1 + ilen;
+}
+
 /* Store rec under its client_id (and its app index entry). */
 static int
 put(struct ostore_txn *t, const json_t *rec, unsigned pflags,
@@ -750,31 +778,21 @@ put(struct ostore_txn *t, const json_t *rec, unsigned pflags,
 {
 	const char	*id = json_string_value(json_object_get(rec,
 			    "client_id"));
-	const char	*app = json_string_value(json_object_get(rec,
-			    "app_id"));
 	char		*buf, key[OCLIENT_ID_MAX * 2 + 2];
-	size_t		 len, alen;
+	size_t		 klen;
 	enum ostore_rc	 rc;
 
 	buf = json_dumps(rec, JSON_COMPACT);
-	len = strlen(buf);
-	rc = ostore_put(t, OSTORE_CLIENTS, id, strlen(id), buf, len, pflags);
+	rc = ostore_put(t, OSTORE_CLIENTS, id, strlen(id), buf, strlen(buf),
+	    pflags);
 	free(buf);
 	if (rc == OSTORE_EXISTS) {
 		oerr_set(err, OERR_CONFLICT, "A client with the client_id "
 		    "'%s' exists already.", id);
 		return 0;
 	}
-	if (rc == OSTORE_OK && app != NULL && *app != '\0') {
-		alen = strlen(app);
-		if (alen > OCLIENT_ID_MAX)
-			alen = OCLIENT_ID_MAX;
-		memcpy(key, app, alen);
-		key[alen] = '\0';
-		memcpy(key + alen + 1, id, strlen(id));
-		rc = ostore_put(t, OSTORE_CLIENTS_BY_APP, key,
-		    alen + 1 + strlen(id), "", 0, 0);
-	}
+	if (rc == OSTORE_OK && (klen = app_key(rec, key)) > 0)
+		rc = ostore_put(t, OSTORE_CLIENTS_BY_APP, key, klen, "", 0, 0);
 	if (rc != OSTORE_OK) {
 		oerr_set(err, OERR_SERVER_ERROR, "The client could not be "
 		    "stored.");
@@ -787,22 +805,11 @@ put(struct ostore_txn *t, const json_t *rec, unsigned pflags,
 static void
 unindex(struct ostore_txn *t, const json_t *rec)
 {
-	const char	*id = json_string_value(json_object_get(rec,
-			    "client_id"));
-	const char	*app = json_string_value(json_object_get(rec,
-			    "app_id"));
-	char		 key[OCLIENT_ID_MAX * 2 + 2];
-	size_t		 alen;
+	char	 key[OCLIENT_ID_MAX * 2 + 2];
+	size_t	 klen;
 
-	if (app == NULL || *app == '\0')
-		return;
-	alen = strlen(app);
-	if (alen > OCLIENT_ID_MAX)
-		alen = OCLIENT_ID_MAX;
-	memcpy(key, app, alen);
-	key[alen] = '\0';
-	memcpy(key + alen + 1, id, strlen(id));
-	ostore_del(t, OSTORE_CLIENTS_BY_APP, key, alen + 1 + strlen(id));
+	if ((klen = app_key(rec, key)) > 0)
+		ostore_del(t, OSTORE_CLIENTS_BY_APP, key, klen);
 }
 
 int
@@ -862,9 +869,15 @@ oclient_remove(struct ostore_txn *t, const char *id, struct oerr *err)
 	unindex(t, old);
 	json_decref(old);
 	/*
-	 * NOTE: when tokens, codes and consents exist (the authorization
-	 * server), they are removed here too, through their client index.
+	 * Every code, access and refresh token of the client goes with it,
+	 * through the tokens_by_client index (Hydra deletes them by
+	 * foreign key).
 	 */
+	if (!otoken_revoke_client(t, id)) {
+		oerr_set(err, OERR_SERVER_ERROR, "The client's tokens could "
+		    "not be revoked.");
+		return 0;
+	}
 	if (ostore_del(t, OSTORE_CLIENTS, id, strlen(id)) != OSTORE_OK) {
 		oerr_set(err, OERR_SERVER_ERROR, "The client could not be "
 		    "deleted.");

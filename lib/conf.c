@@ -91,6 +91,7 @@ enum kid {
 	K_ADMIN_PORT,
 	K_BODY_MAX,
 	K_ISSUER,
+	K_URL_ADMIN,
 	K_URL_LOGIN,
 	K_URL_CONSENT,
 	K_URL_LOGOUT,
@@ -103,6 +104,7 @@ enum kid {
 	K_TTL_ID,
 	K_TTL_CODE,
 	K_TTL_LOGIN_CONSENT,
+	K_REFRESH_GRACE,
 	K_STRATEGY,
 	K_DCR,
 	K_LOG_LEVEL,
@@ -145,6 +147,9 @@ static const struct key keys[K__MAX] = {
 	/* K_ISSUER: default http://127.0.0.1:<serve.public.port>/ */
 	{ "urls.self.issuer", KT_ISSUER, NULL, 0, 0, 0,
 	    F(issuer), NULL, NULL },
+	/* K_URL_ADMIN: default http://127.0.0.1:<serve.admin.port>/ */
+	{ "urls.self.admin", KT_ISSUER, NULL, 0, 0, 0,
+	    F(admin_url), NULL, NULL },
 	/* K_URL_LOGIN */
 	{ "urls.login", KT_URL, "ui/login", 0, 0, 0,
 	    F(url_login), NULL, NULL },
@@ -181,6 +186,12 @@ static const struct key keys[K__MAX] = {
 	/* K_TTL_LOGIN_CONSENT */
 	{ "ttl.login_consent_request", KT_TTL, "30m", 1, TTL_MAX, 0,
 	    F(ttl_login_consent), NULL, NULL },
+	/*
+	 * K_REFRESH_GRACE: Hydra 2.3's graceful refresh token rotation;
+	 * 0 is strict rotation, and Hydra caps the period at 5m.
+	 */
+	{ "oauth2.grant.refresh_token.rotation_grace_period", KT_TTL, "0",
+	    0, 5 * 60, 0, F(refresh_grace), NULL, NULL },
 	/* K_STRATEGY */
 	{ "strategies.access_token", KT_ENUM, "opaque", 0, 0, 0,
 	    0, strategies, set_strategy },
@@ -444,6 +455,22 @@ append(char *dst, const char *src, size_t dstsz)
 }
 
 /*
+ * A bound of a duration key for a message, in its largest whole unit
+ * ("1s", "5m", "87600h").  Returns buf.
+ */
+static const char *
+dur(long long secs, char *buf, size_t bufsz)
+{
+	if (secs >= 3600 && secs % 3600 == 0)
+		snprintf(buf, bufsz, "%lldh", secs / 3600);
+	else if (secs >= 60 && secs % 60 == 0)
+		snprintf(buf, bufsz, "%lldm", secs / 60);
+	else
+		snprintf(buf, bufsz, "%llds", secs);
+	return buf;
+}
+
+/*
  * Parse val by key k's type and store it in c.  where names the source
  * for messages ("file:line: key", "ENV_NAME" or "key").
  * Returns 1, or 0 with a message in errbuf.
@@ -516,8 +543,10 @@ key_set(struct oconf *c, enum kid k, const char *val, const char *where,
 		if ((d < kt->min || d > kt->max) &&
 		    !(d == -1 && (kt->flags & KF_NEVER))) {
 			seterr(errbuf, errsz, "%s: %s is out of range "
-			    "(1s to %lldh%s)", where, quote(q, sizeof(q), val),
-			    kt->max / 3600,
+			    "(%s to %s%s)", where, quote(q, sizeof(q), val),
+			    dur(kt->min, list, sizeof(list) / 2),
+			    dur(kt->max, list + sizeof(list) / 2,
+			    sizeof(list) / 2),
 			    (kt->flags & KF_NEVER) ? ", or -1 for never" : "");
 			return 0;
 		}
@@ -835,7 +864,8 @@ oconf_load(struct oconf *c, const char *path, char *errbuf, size_t errsz)
 				continue;	/* unset */
 			case KT_ISSUER:
 				snprintf(def, sizeof(def),
-				    "http://127.0.0.1:%d/", c->public_port);
+				    "http://127.0.0.1:%d/", i == K_URL_ADMIN ?
+				    c->admin_port : c->public_port);
 				val = def;
 				break;
 			case KT_URL:
@@ -1106,6 +1136,7 @@ oconf_free(struct oconf *c)
 		free(c->admin_key);
 	}
 	free(c->issuer);
+	free(c->admin_url);
 	free(c->url_login);
 	free(c->url_consent);
 	free(c->url_logout);

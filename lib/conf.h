@@ -44,6 +44,7 @@ enum oconf_token_strategy {
 struct oconf {
 	/* urls.* (absolute URLs; issuer always ends in '/') */
 	char		*issuer;		/* urls.self.issuer */
+	char		*admin_url;		/* urls.self.admin */
 	char		*url_login;		/* urls.login */
 	char		*url_consent;		/* urls.consent */
 	char		*url_logout;		/* urls.logout */
@@ -60,6 +61,8 @@ struct oconf {
 	int64_t		 ttl_id_token;
 	int64_t		 ttl_auth_code;
 	int64_t		 ttl_login_consent;
+	/* oauth2.grant.refresh_token.rotation_grace_period: 0 (off) to 300 */
+	int64_t		 refresh_grace;
 	enum oconf_token_strategy access_token_strategy; /* strategies.access_token */
 	int		 dcr_enabled;	/* oidc.dynamic_client_registration.enabled */
 	int		 public_port;	/* serve.public.port */

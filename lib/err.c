@@ -39,6 +39,7 @@ static const struct {
 	{ "invalid_client_metadata", 400 },		/* OERR_INVALID_CLIENT_METADATA */
 	{ "invalid_state", 400 },			/* OERR_INVALID_STATE */
 	{ "request_unauthorized", 401 },		/* OERR_REQUEST_UNAUTHORIZED */
+	{ "request_forbidden", 403 },			/* OERR_REQUEST_FORBIDDEN */
 	{ "not_found", 404 },				/* OERR_NOT_FOUND */
 	{ "method_not_allowed", 405 },			/* OERR_METHOD_NOT_ALLOWED */
 	{ "conflict", 409 },				/* OERR_CONFLICT */

@@ -44,6 +44,7 @@ enum oerr_code {
 	/* fosite */
 	OERR_INVALID_STATE,
 	OERR_REQUEST_UNAUTHORIZED,
+	OERR_REQUEST_FORBIDDEN,
 	/* HTTP-level errors of the API itself */
 	OERR_NOT_FOUND,
 	OERR_METHOD_NOT_ALLOWED,

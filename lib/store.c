@@ -68,6 +68,15 @@ static const struct {
 	{ "clients", 0 },		/* OSTORE_CLIENTS */
 	{ "clients_by_app", 0 },	/* OSTORE_CLIENTS_BY_APP */
 	{ "apps", 0 },			/* OSTORE_APPS */
+	{ "keys", 0 },			/* OSTORE_KEYS */
+	{ "tokens", 0 },		/* OSTORE_TOKENS */
+	{ "tokens_by_request", 0 },	/* OSTORE_TOKENS_BY_REQUEST */
+	{ "tokens_by_client", 0 },	/* OSTORE_TOKENS_BY_CLIENT */
+	{ "expiry", 0 },		/* OSTORE_EXPIRY */
+	{ "flows", 0 },			/* OSTORE_FLOWS */
+	{ "sessions", 0 },		/* OSTORE_SESSIONS */
+	{ "sessions_by_subject", 0 },	/* OSTORE_SESSIONS_BY_SUBJECT */
+	{ "consents", 0 },		/* OSTORE_CONSENTS */
 };
 
 static MDB_env		*env;		/* NULL when closed */
@@ -1095,4 +1104,49 @@ ostore_mapsize(void)
 	if (env == NULL || broken)
 		return 0;
 	return map_size();
+}
+
+/* The expiry index key of (db, key, exp) into buf; returns its length. */
+static size_t
+expiry_key(enum ostore_db db, const void *key, size_t keylen, int64_t exp,
+    unsigned char *buf, size_t bufsz)
+{
+	uint64_t	 e = exp < 0 ? 0 : (uint64_t)exp;
+	int		 i;
+
+	if (keylen + 9 > bufsz)
+		return 0;
+	for (i = 7; i >= 0; i--) {
+		buf[i] = (unsigned char)(e & 0xff);
+		e >>= 8;
+	}
+	buf[8] = (unsigned char)db;
+	memcpy(buf + 9, key, keylen);
+	return keylen + 9;
+}
+
+enum ostore_rc
+ostore_expiry_put(struct ostore_txn *t, enum ostore_db db, const void *key,
+    size_t keylen, int64_t exp)
+{
+	unsigned char	 buf[600];
+	size_t		 n;
+
+	if ((n = expiry_key(db, key, keylen, exp, buf, sizeof(buf))) == 0)
+		return OSTORE_ERR;
+	return ostore_put(t, OSTORE_EXPIRY, buf, n, "", 0, 0);
+}
+
+enum ostore_rc
+ostore_expiry_del(struct ostore_txn *t, enum ostore_db db, const void *key,
+    size_t keylen, int64_t exp)
+{
+	unsigned char	 buf[600];
+	size_t		 n;
+	enum ostore_rc	 rc;
+
+	if ((n = expiry_key(db, key, keylen, exp, buf, sizeof(buf))) == 0)
+		return OSTORE_ERR;
+	rc = ostore_del(t, OSTORE_EXPIRY, buf, n);
+	return rc == OSTORE_NOTFOUND ? OSTORE_OK : rc;
 }

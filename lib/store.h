@@ -21,6 +21,7 @@
 #define OIDCGI_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct oerr;
 
@@ -34,6 +35,16 @@ enum ostore_db {
 	OSTORE_CLIENTS,		/* "clients": client_id -> client record */
 	OSTORE_CLIENTS_BY_APP,	/* "clients_by_app": app_id NUL client_id -> "" */
 	OSTORE_APPS,		/* "apps": app_id -> application record */
+	OSTORE_KEYS,		/* "keys": set NUL kid -> key record */
+	OSTORE_TOKENS,		/* "tokens": id -> token record */
+	OSTORE_TOKENS_BY_REQUEST, /* request_id NUL id -> "" */
+	OSTORE_TOKENS_BY_CLIENT, /* client_id NUL id -> "" */
+	OSTORE_EXPIRY,		/* exp (8, BE) db (1) key -> "": what expires */
+	OSTORE_FLOWS,		/* "flows": SHA-256(challenge or verifier) ->
+				   handled/used record */
+	OSTORE_SESSIONS,	/* "sessions": sid -> login session */
+	OSTORE_SESSIONS_BY_SUBJECT, /* subject NUL sid -> "" */
+	OSTORE_CONSENTS,	/* subject NUL client_id -> consent */
 	OSTORE__MAX
 };
 
@@ -128,6 +139,17 @@ enum ostore_rc	 ostore_count(struct ostore_txn *, enum ostore_db,
 enum ostore_rc	 ostore_gen_get(struct ostore_txn *, const char *name,
 		    unsigned long long *gen);
 enum ostore_rc	 ostore_gen_bump(struct ostore_txn *, const char *name);
+
+/*
+ * The shared expiry index (OSTORE_EXPIRY): key = exp (8 bytes,
+ * big-endian) || db (1 byte) || the record's key, value empty.  Every
+ * record that expires is entered with its exp when written and removed
+ * with it; the janitor (ogrant_flush) scans the index from its start.
+ */
+enum ostore_rc	 ostore_expiry_put(struct ostore_txn *, enum ostore_db,
+		    const void *key, size_t keylen, int64_t exp);
+enum ostore_rc	 ostore_expiry_del(struct ostore_txn *, enum ostore_db,
+		    const void *key, size_t keylen, int64_t exp);
 
 /*
  * 1 if a read transaction can be opened and the meta record "format"

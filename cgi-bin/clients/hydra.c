@@ -25,13 +25,9 @@
 #include "http.h"
 #include "json.h"
 #include "jsonpatch.h"
+#include "page.h"
 #include "store.h"
 #include "util.h"
-
-#define LIMIT_DEFAULT		100	/* Hydra 1.x */
-#define LIMIT_MAX		500
-#define PAGE_SIZE_DEFAULT	250	/* Hydra 2.x */
-#define PAGE_SIZE_MAX		1000
 
 static const char *const lifespans[] = {
 	"authorization_code_grant_access_token_lifespan",
@@ -46,15 +42,6 @@ static const char *const lifespans[] = {
 	"refresh_token_grant_refresh_token_lifespan",
 };
 
-/* "/admin" when the request came in under Hydra 2.x's prefix, else "". */
-static const char *
-prefix(struct oreq *req)
-{
-	const char	*uri = ohttp_env(req, "REQUEST_URI");
-
-	return uri != NULL && strncmp(uri, "/admin/", 7) == 0 ? "/admin" : "";
-}
-
 /* Answer with the Hydra view of rec (and the secret, when new). */
 static void
 send_client(struct oreq *req, int status, const json_t *rec,
@@ -64,7 +51,7 @@ send_client(struct oreq *req, int status, const json_t *rec,
 
 	if (status == 201)
 		ohttp_header(req, "Location", oarena_printf(&req->arena,
-		    "%s/clients/%s", prefix(req), oform_encode(&req->arena,
+		    "%s/clients/%s", opage_prefix(req), oform_encode(&req->arena,
 		    json_string_value(json_object_get(rec, "client_id")))));
 	ohttp_send_json(req, status, view);
 	json_decref(view);
@@ -265,82 +252,6 @@ set_lifespans(struct oreq *req)
 	edit(req, make_lifespans, 1);
 }
 
-/*
- * Parse a non-negative integer query parameter into *out (left as it is
- * when absent).  Returns 0 with a 400 in err when malformed.
- */
-static int
-qnum(const struct oparams *q, const char *name, long long max,
-    long long *out, struct oerr *err)
-{
-	const char	*v = oparams_get(q, name);
-
-	if (v == NULL)
-		return 1;
-	if (!ostrtonum(v, strlen(v), 0, max, out)) {
-		oerr_set(err, OERR_INVALID_REQUEST, "The query parameter "
-		    "'%s' must be a number from 0 to %lld.", name, max);
-		return 0;
-	}
-	return 1;
-}
-
-/* Hydra 2.x page token: base64url of {"offset":"N","v":2}. */
-static char *
-page_token(struct oreq *req, long long offset)
-{
-	char	 json[64], out[128];
-	size_t	 len;
-
-	snprintf(json, sizeof(json), "{\"offset\":\"%lld\",\"v\":2}", offset);
-	if (!ocrypto_b64url_encode(out, sizeof(out), &len, json,
-	    strlen(json)))
-		return oarena_strdup(&req->arena, "");
-	return oarena_strdup(&req->arena, out);
-}
-
-/* Decode a page token into an offset; 0 with a 400 when malformed. */
-static int
-page_offset(const char *tok, long long *offset, struct oerr *err)
-{
-	char		 buf[128];
-	size_t		 len;
-	json_t		*j = NULL;
-	const char	*s;
-	int		 rc = 0;
-
-	if (strlen(tok) < sizeof(buf) &&
-	    ocrypto_b64url_decode(buf, sizeof(buf) - 1, &len, tok,
-	    strlen(tok)) &&
-	    (j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL)) != NULL &&
-	    (s = json_string_value(json_object_get(j, "offset"))) != NULL &&
-	    ostrtonum(s, strlen(s), 0, 0x7fffffffLL, offset))
-		rc = 1;
-	json_decref(j);
-	if (!rc)
-		oerr_set(err, OERR_INVALID_REQUEST, "The query parameter "
-		    "'page_token' is not a page token this server issued.");
-	return rc;
-}
-
-/* One Link header entry. */
-static char *
-link(struct oreq *req, char *acc, const char *rel, int v2, long long size,
-    long long offset, const char *filters)
-{
-	char	*url;
-
-	if (v2)
-		url = oarena_printf(&req->arena, "%s/clients?page_size=%lld"
-		    "&page_token=%s%s", prefix(req), size,
-		    page_token(req, offset), filters);
-	else
-		url = oarena_printf(&req->arena, "%s/clients?limit=%lld"
-		    "&offset=%lld%s", prefix(req), size, offset, filters);
-	return oarena_printf(&req->arena, "%s%s<%s>; rel=\"%s\"", acc,
-	    *acc != '\0' ? "," : "", url, rel);
-}
-
 /* GET /clients */
 static void
 list(struct oreq *req)
@@ -349,26 +260,16 @@ list(struct oreq *req)
 	const struct oparams	*q;
 	struct oclient_filter	 f;
 	struct ostore_txn	*t;
+	struct opage		 pg;
 	json_t			*arr = NULL, *out, *e;
-	long long		 size, offset = 0, last;
 	size_t			 total = 0, i;
-	int			 v2;
-	char			*links = "", *filters = "";
+	char			*filters = "";
 
 	oerr_clear(&err);
 	memset(&f, 0, sizeof(f));
-	q = ohttp_query(req, &err);
-	v2 = oparams_get(q, "page_size") != NULL ||
-	    oparams_get(q, "page_token") != NULL;
-	size = v2 ? PAGE_SIZE_DEFAULT : LIMIT_DEFAULT;
-	if (!qnum(q, v2 ? "page_size" : "limit", v2 ? PAGE_SIZE_MAX :
-	    LIMIT_MAX, &size, &err) ||
-	    (!v2 && !qnum(q, "offset", 0x7fffffffLL, &offset, &err)) ||
-	    (v2 && oparams_get(q, "page_token") != NULL &&
-	    !page_offset(oparams_get(q, "page_token"), &offset, &err)))
+	if ((q = ohttp_query(req, &err)) == NULL ||
+	    !opage_parse(q, &pg, &err))
 		goto fail;
-	if (size == 0)
-		size = v2 ? PAGE_SIZE_DEFAULT : LIMIT_DEFAULT;
 	f.client_name = oparams_get(q, "client_name");
 	f.owner = oparams_get(q, "owner");
 	if (f.client_name != NULL)
@@ -382,24 +283,13 @@ list(struct oreq *req)
 		    "The store is not available.");
 		goto fail;
 	}
-	arr = oclient_list(t, &f, (size_t)offset, (size_t)size, &total, &err);
+	arr = oclient_list(t, &f, (size_t)pg.offset, (size_t)pg.size, &total,
+	    &err);
 	ostore_read_end(t);
 	if (arr == NULL)
 		goto fail;
-
-	/* RFC 8288 links, as Hydra sends them. */
-	last = total == 0 ? 0 : ((long long)(total - 1) / size) * size;
-	links = link(req, links, "first", v2, size, 0, filters);
-	if (offset + size < (long long)total)
-		links = link(req, links, "next", v2, size, offset + size,
-		    filters);
-	if (offset > 0)
-		links = link(req, links, "prev", v2, size,
-		    offset > size ? offset - size : 0, filters);
-	links = link(req, links, "last", v2, size, last, filters);
-	ohttp_header(req, "Link", links);
-	ohttp_header(req, "X-Total-Count", oarena_printf(&req->arena, "%zu",
-	    total));
+	opage_headers(req, oarena_printf(&req->arena, "%s/clients",
+	    opage_prefix(req)), &pg, total, filters);
 	out = json_array();
 	json_array_foreach(arr, i, e)
 		json_array_append_new(out, oclient_view_hydra(e, NULL));

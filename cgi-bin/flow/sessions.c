@@ -1,0 +1,257 @@
+/*
+ * sessions.c: Hydra's login and consent sessions on the admin API:
+ *
+ *   GET    /oauth2/auth/sessions/consent?subject=[&login_session_id=]
+ *          the subject's grants, newest first, paginated, each with its
+ *          consent request
+ *   DELETE /oauth2/auth/sessions/consent?subject=&client= | &all=true
+ *          revoke those grants and every token issued under them
+ *   DELETE /oauth2/auth/sessions/login?subject= | ?sid=
+ *          end the login sessions (the browser must log in again)
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "clients.h"
+#include "err.h"
+#include "flow.h"
+#include "http.h"
+#include "logout.h"
+#include "page.h"
+#include "store.h"
+#include "util.h"
+
+static const char *
+str(const json_t *o, const char *k)
+{
+	const char	*s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+/* A required, non-empty query parameter; NULL with a 400 otherwise. */
+static const char *
+need(const struct oparams *q, const char *name, struct oerr *err)
+{
+	const char	*v = oparams_get(q, name);
+
+	if (v == NULL || *v == '\0') {
+		oerr_set(err, OERR_INVALID_REQUEST, "The query parameter '%s' "
+		    "is required.", name);
+		return NULL;
+	}
+	return v;
+}
+
+/* Unix seconds as RFC 3339, or null for 0. */
+static json_t *
+when(json_int_t t)
+{
+	char	 buf[32];
+
+	if (t == 0)
+		return json_null();
+	otime_rfc3339(t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+/* A consent record as Hydra's PreviousConsentSession. */
+static json_t *
+previous(const json_t *c)
+{
+	struct oerr	 err;
+	json_t		*client, *cr, *login = json_object_get(c, "login");
+
+	oerr_clear(&err);
+	client = oclient_get(str(c, "client_id"), &err);
+	cr = json_pack("{s:s,s:O,s:O,s:b,s:s,s:s,s:O,s:s}",
+	    "challenge", str(c, "request_id"),
+	    "requested_scope", json_object_get(c, "requested_scope"),
+	    "requested_access_token_audience",
+	    json_object_get(c, "requested_audience"),
+	    "skip", 0,
+	    "subject", str(c, "sub"),
+	    "login_session_id", str(c, "sid"),
+	    "request_url", json_object_get(c, "request_url"),
+	    "acr", str(login, "acr"));
+	json_object_set_new(cr, "consent_request_id",
+	    json_string(str(c, "request_id")));
+	json_object_set_new(cr, "client", client != NULL ?
+	    oclient_view_hydra(client, NULL) : json_null());
+	json_decref(client);
+	return json_pack("{s:o,s:O,s:O,s:O,s:O,s:O,s:o,s:o}",
+	    "consent_request", cr,
+	    "grant_scope", json_object_get(c, "scope"),
+	    "grant_access_token_audience", json_object_get(c, "aud"),
+	    "session", json_object_get(c, "session"),
+	    "remember", json_object_get(c, "remember"),
+	    "remember_for", json_object_get(c, "remember_for"),
+	    "handled_at", when(json_integer_value(json_object_get(c,
+	    "handled_at"))),
+	    "expires_at", when(json_integer_value(json_object_get(c,
+	    "remember_until"))));
+}
+
+/* GET /oauth2/auth/sessions/consent */
+static void
+list_consent(struct oreq *req)
+{
+	struct oerr		 err;
+	const struct oparams	*q;
+	const char		*sub, *sid;
+	struct opage		 pg;
+	struct ostore_txn	*t;
+	json_t			*all, *out, *c;
+	size_t			 i, n = 0;
+	char			*filters;
+
+	oerr_clear(&err);
+	if ((q = ohttp_query(req, &err)) == NULL ||
+	    (sub = need(q, "subject", &err)) == NULL ||
+	    !opage_parse(q, &pg, &err)) {
+		ohttp_send_error(req, &err);
+		return;
+	}
+	sid = oparams_get(q, "login_session_id");
+	if ((t = ostore_read_begin()) == NULL) {
+		oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE, "The store is "
+		    "not available.");
+		ohttp_send_error(req, &err);
+		return;
+	}
+	all = oflow_consent_list(t, sub, NULL);
+	ostore_read_end(t);
+	out = json_array();
+	json_array_foreach(all, i, c) {
+		if (sid != NULL && strcmp(str(c, "sid"), sid) != 0)
+			continue;
+		if ((long long)n >= pg.offset &&
+		    (long long)n < pg.offset + pg.size)
+			json_array_append_new(out, previous(c));
+		n++;
+	}
+	filters = oarena_printf(&req->arena, "&subject=%s",
+	    oform_encode(&req->arena, sub));
+	if (sid != NULL)
+		filters = oarena_printf(&req->arena, "%s&login_session_id=%s",
+		    filters, oform_encode(&req->arena, sid));
+	opage_headers(req, oarena_printf(&req->arena,
+	    "%s/oauth2/auth/sessions/consent", opage_prefix(req)), &pg, n,
+	    filters);
+	ohttp_send_json(req, 200, out);
+	json_decref(out);
+	json_decref(all);
+}
+
+struct revoke {
+	const char	*subject;
+	const char	*client;	/* NULL: all */
+	const char	*sid;
+	int		 login;		/* login sessions, not consents */
+	json_t		*notify;	/* the ended session, for back-channel */
+};
+
+static int
+revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct revoke	*r = arg;
+
+	if (r->login) {
+		/* Headless logout by sid also tells the clients. */
+		json_decref(r->notify);
+		r->notify = r->sid != NULL ? ologout_session(t, r->sid, NULL) :
+		    NULL;
+		if (!oflow_session_delete(t, r->sid, r->subject))
+			goto fail;
+		return 1;
+	}
+	if (oflow_consent_revoke(t, r->subject, r->client) < 0)
+		goto fail;
+	return 1;
+fail:
+	oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+	return 0;
+}
+
+/* DELETE /oauth2/auth/sessions/consent */
+static void
+revoke_consent(struct oreq *req)
+{
+	struct oerr		 err;
+	const struct oparams	*q;
+	struct revoke		 r;
+	const char		*all;
+
+	oerr_clear(&err);
+	memset(&r, 0, sizeof(r));
+	if ((q = ohttp_query(req, &err)) == NULL ||
+	    (r.subject = need(q, "subject", &err)) == NULL)
+		goto fail;
+	r.client = oparams_get(q, "client");
+	all = oparams_get(q, "all");
+	if ((r.client == NULL || *r.client == '\0') &&
+	    (all == NULL || strcmp(all, "true") != 0)) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "Name the 'client' whose "
+		    "consents to revoke, or set 'all=true'.");
+		goto fail;
+	}
+	if (r.client != NULL && *r.client == '\0')
+		r.client = NULL;
+	if (!ostore_write(revoke_fn, &r, &err))
+		goto fail;
+	ohttp_send(req, 204, NULL, NULL, 0);
+	return;
+fail:
+	ohttp_send_error(req, &err);
+}
+
+/* DELETE /oauth2/auth/sessions/login */
+static void
+revoke_login(struct oreq *req)
+{
+	struct oerr		 err;
+	const struct oparams	*q;
+	struct revoke		 r;
+
+	oerr_clear(&err);
+	memset(&r, 0, sizeof(r));
+	r.login = 1;
+	if ((q = ohttp_query(req, &err)) == NULL)
+		goto fail;
+	r.subject = oparams_get(q, "subject");
+	r.sid = oparams_get(q, "sid");
+	if ((r.subject == NULL || *r.subject == '\0') &&
+	    (r.sid == NULL || *r.sid == '\0')) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "The query parameter "
+		    "'subject' or 'sid' is required.");
+		goto fail;
+	}
+	if (r.sid != NULL && *r.sid == '\0')
+		r.sid = NULL;
+	if (!ostore_write(revoke_fn, &r, &err)) {
+		json_decref(r.notify);
+		goto fail;
+	}
+	/* After the commit, never inside a transaction. */
+	if (r.notify != NULL)
+		ologout_backchannel(r.notify);
+	json_decref(r.notify);
+	ohttp_send(req, 204, NULL, NULL, 0);
+	return;
+fail:
+	ohttp_send_error(req, &err);
+}
+
+const struct oroute sessions_routes[] = {
+	{ OHTTP_M(GET), OLISTEN_ADMIN, "/oauth2/auth/sessions/consent",
+	    list_consent },
+	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/oauth2/auth/sessions/consent",
+	    revoke_consent },
+	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/oauth2/auth/sessions/login",
+	    revoke_login },
+};
+const size_t sessions_nroutes = sizeof(sessions_routes) /
+    sizeof(sessions_routes[0]);

@@ -1,0 +1,123 @@
+/*
+ * keys: JSON Web Key sets on the admin listener, as Hydra serves them
+ * (1.x paths at the root, 2.x under /admin):
+ *
+ *   POST   /keys/{set}         generate a key: {"alg","kid","use"}
+ *                              (+ "bits" for RSA); 201 with the new key
+ *   GET    /keys/{set}         the set, private members included
+ *   PUT    /keys/{set}         replace the set with a JWK Set
+ *   DELETE /keys/{set}         204
+ *   GET    /keys/{set}/{kid}   a set holding that one key
+ *   PUT    /keys/{set}/{kid}   put one JWK
+ *   DELETE /keys/{set}/{kid}   204
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "http.h"
+#include "json.h"
+#include "keys.h"
+
+/* Answer with j (a new reference), or with the error. */
+static void
+answer(struct oreq *req, int status, json_t *j, const struct oerr *err)
+{
+	if (j == NULL)
+		ohttp_send_error(req, err);
+	else
+		ohttp_send_json(req, status, j);
+	json_decref(j);
+}
+
+/* POST /keys/{set} */
+static void
+generate(struct oreq *req)
+{
+	struct oerr	 err;
+	json_t		*in, *out = NULL;
+	const char	*alg = NULL, *kid = NULL, *use = NULL;
+	long long	 bits = 0;
+
+	oerr_clear(&err);
+	if ((in = ohttp_json(req, 1, &err)) != NULL &&
+	    ojson_get_str(in, "alg", 16, OJSON_REQUIRED, &alg, &err) &&
+	    ojson_get_str(in, "kid", 256, 0, &kid, &err) &&
+	    ojson_get_str(in, "use", 16, 0, &use, &err) &&
+	    ojson_get_int(in, "bits", 0, 4096, 0, &bits, &err)) {
+		if (use != NULL && *use != '\0' && strcmp(use, "sig") != 0 &&
+		    strcmp(use, "enc") != 0)
+			oerr_set(&err, OERR_INVALID_REQUEST, "The field 'use' "
+			    "must be 'sig' or 'enc'.");
+		else
+			out = okeys_generate(req->params[0], alg, kid, use,
+			    (int)bits, &err);
+	}
+	json_decref(in);
+	answer(req, 201, out, &err);
+}
+
+/* GET /keys/{set} and /keys/{set}/{kid} */
+static void
+get(struct oreq *req)
+{
+	struct oerr	 err;
+
+	oerr_clear(&err);
+	answer(req, 200, okeys_get(req->params[0], req->nparams > 1 ?
+	    req->params[1] : NULL, 1, &err), &err);
+}
+
+/* PUT /keys/{set} and /keys/{set}/{kid} */
+static void
+put(struct oreq *req)
+{
+	struct oerr	 err;
+	json_t		*in, *out = NULL;
+
+	oerr_clear(&err);
+	if ((in = ohttp_json(req, 1, &err)) != NULL)
+		out = okeys_put(req->params[0], req->nparams > 1 ?
+		    req->params[1] : NULL, in, &err);
+	/* One key is answered as the JWK itself (Hydra's setJsonWebKey). */
+	if (out != NULL && req->nparams > 1) {
+		json_t *k = json_incref(json_array_get(json_object_get(out,
+		    "keys"), 0));
+
+		json_decref(out);
+		out = k;
+	}
+	json_decref(in);
+	answer(req, 200, out, &err);
+}
+
+/* DELETE /keys/{set} and /keys/{set}/{kid} */
+static void
+delete(struct oreq *req)
+{
+	struct oerr	 err;
+
+	oerr_clear(&err);
+	if (!okeys_delete(req->params[0], req->nparams > 1 ?
+	    req->params[1] : NULL, &err))
+		ohttp_send_error(req, &err);
+	else
+		ohttp_send(req, 204, NULL, NULL, 0);
+}
+
+static const struct oroute routes[] = {
+	{ OHTTP_M(POST), OLISTEN_ADMIN, "/keys/{set}", generate },
+	{ OHTTP_M(GET), OLISTEN_ADMIN, "/keys/{set}", get },
+	{ OHTTP_M(PUT), OLISTEN_ADMIN, "/keys/{set}", put },
+	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/keys/{set}", delete },
+	{ OHTTP_M(GET), OLISTEN_ADMIN, "/keys/{set}/{kid}", get },
+	{ OHTTP_M(PUT), OLISTEN_ADMIN, "/keys/{set}/{kid}", put },
+	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/keys/{set}/{kid}", delete },
+};
+
+int
+main(int argc, char *argv[])
+{
+	return omain(argc, argv, routes, sizeof(routes) / sizeof(routes[0]));
+}

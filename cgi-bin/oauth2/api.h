@@ -1,0 +1,22 @@
+/*
+ * api.h: the route tables of the oauth2 binary (public listener), one
+ * file each.
+ */
+#ifndef OIDCGI_OAUTH2_API_H
+#define OIDCGI_OAUTH2_API_H
+
+#include <stddef.h>
+
+#include "route.h"
+
+/* auth.c: /oauth2/auth */
+extern const struct oroute	auth_routes[];
+extern const size_t		auth_nroutes;
+/* token.c: /oauth2/token, /oauth2/revoke, /userinfo */
+extern const struct oroute	token_routes[];
+extern const size_t		token_nroutes;
+/* logout.c: /oauth2/sessions/logout and the session-management iframe */
+extern const struct oroute	logout_routes[];
+extern const size_t		logout_nroutes;
+
+#endif

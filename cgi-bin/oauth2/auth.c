@@ -1,0 +1,1200 @@
+/*
+ * auth.c: the authorization endpoint, /oauth2/auth (RFC 6749 §3.1,
+ * §4.1.1, §4.2.1; OpenID Connect Core §3.1.2, §3.2.2, §3.3.2; OAuth 2.0
+ * Multiple Response Types; RFC 7636), in Hydra's headless model:
+ *
+ *   1. a new request is validated, then the user agent goes to
+ *      urls.login with a sealed login challenge (skip: true when a
+ *      login session covers it);
+ *   2. the login app accepts it on the admin API and sends the user
+ *      agent back here with a login verifier: the login session is
+ *      stored when remembered, and the user agent goes to urls.consent
+ *      with a consent challenge (skip: true when a remembered consent
+ *      covers the request);
+ *   3. the consent app accepts it and sends the user agent back with a
+ *      consent verifier: the grant is recorded and the response (code,
+ *      tokens) goes to the client.
+ *
+ * Verifiers are single use and bound to the browser by CSRF cookies.
+ * Errors found before the redirect URI is trusted go to urls.error;
+ * after, to the client in its response mode, with state.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "clients.h"
+#include "conf.h"
+#include "crypto.h"
+#include "err.h"
+#include "flow.h"
+#include "http.h"
+#include "jose.h"
+#include "json.h"
+#include "keys.h"
+#include "session.h"
+#include "store.h"
+#include "tokens.h"
+#include "url.h"
+#include "util.h"
+
+#define RT_CODE		0x1
+#define RT_TOKEN	0x2
+#define RT_IDTOKEN	0x4
+
+enum mode {
+	MODE_QUERY,
+	MODE_FRAGMENT,
+	MODE_FORM_POST
+};
+
+/* Parameters of the authorization request (RFC 6749 §3.1: at most once). */
+static const struct ofield fields[] = {
+	{ "client_id", 255, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "redirect_uri", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "response_type", 64, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "response_mode", 32, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "scope", 2048, OFIELD_NQSCHAR, OFIELD_ONCE },
+	{ "state", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "nonce", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "prompt", 128, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "max_age", 20, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "id_token_hint", 16384, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "login_hint", 1024, OFIELD_ANY, OFIELD_ONCE },
+	{ "acr_values", 1024, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "ui_locales", 256, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "display", 32, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "audience", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "code_challenge", 128, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "code_challenge_method", 16, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "login_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "consent_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
+};
+
+/* The validated request: everything later steps need, sealed along. */
+struct areq {
+	json_t		*client;	/* record (new reference) */
+	json_t		*r;		/* the request as JSON (owned) */
+	unsigned	 rt;		/* RT_* */
+	enum mode	 mode;
+	const char	*redirect_uri;	/* borrowed from r */
+	const char	*state;
+};
+
+static void
+areq_free(struct areq *a)
+{
+	json_decref(a->client);
+	json_decref(a->r);
+	memset(a, 0, sizeof(*a));
+}
+
+/* The string member of a JSON object, or "" (borrowed). */
+static const char *
+str(const json_t *o, const char *k)
+{
+	const char	*s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+/*
+ * Send the user agent to urls.error with the error (before the redirect
+ * URI is trusted, RFC 6749 §4.1.2.1: never to an unverified client).
+ */
+static void
+error_page(struct oreq *req, const struct oerr *err)
+{
+	char	*url;
+
+	url = oarena_printf(&req->arena, "%s%serror=%s&error_description=%s",
+	    oconf->url_error, strchr(oconf->url_error, '?') ? "&" : "?",
+	    oform_encode(&req->arena, oerr_name(err->code)),
+	    oform_encode(&req->arena, err->description));
+	if (err->hint[0] != '\0')
+		url = oarena_printf(&req->arena, "%s&error_hint=%s", url,
+		    oform_encode(&req->arena, err->hint));
+	ohttp_redirect(req, 302, url);
+}
+
+/* HTML-escape s into the arena (for the form_post page). */
+static char *
+html(struct oreq *req, const char *s)
+{
+	size_t	 n = strlen(s), i, o = 0;
+	char	*out = oarena_alloc(&req->arena, n * 6 + 1);
+
+	for (i = 0; i < n; i++)
+		switch (s[i]) {
+		case '&': memcpy(out + o, "&amp;", 5); o += 5; break;
+		case '<': memcpy(out + o, "&lt;", 4); o += 4; break;
+		case '>': memcpy(out + o, "&gt;", 4); o += 4; break;
+		case '"': memcpy(out + o, "&quot;", 6); o += 6; break;
+		case '\'': memcpy(out + o, "&#39;", 5); o += 5; break;
+		default: out[o++] = s[i];
+		}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * Deliver response parameters (an object of strings and integers) to
+ * the client's redirect URI in the response mode: query, fragment, or
+ * an auto-submitting form (OAuth 2.0 Form Post Response Mode).
+ */
+static void
+to_client(struct oreq *req, const struct areq *a, const json_t *params)
+{
+	const char	*k, *sep;
+	json_t		*v;
+	char		*qs = "", *val, *page, *inputs = "", nonce[24];
+
+	json_object_foreach((json_t *)params, k, v) {
+		if (json_is_string(v))
+			val = oarena_strdup(&req->arena, json_string_value(v));
+		else if (json_is_integer(v))
+			val = oarena_printf(&req->arena, "%lld",
+			    (long long)json_integer_value(v));
+		else
+			continue;
+		if (a->mode == MODE_FORM_POST)
+			inputs = oarena_printf(&req->arena, "%s<input type="
+			    "\"hidden\" name=\"%s\" value=\"%s\">\n", inputs,
+			    html(req, k), html(req, val));
+		else
+			qs = oarena_printf(&req->arena, "%s%s%s=%s", qs,
+			    *qs != '\0' ? "&" : "", k,
+			    oform_encode(&req->arena, val));
+	}
+	if (a->mode != MODE_FORM_POST) {
+		sep = a->mode == MODE_FRAGMENT ? "#" :
+		    strchr(a->redirect_uri, '?') != NULL ? "&" : "?";
+		ohttp_redirect(req, 303, oarena_printf(&req->arena, "%s%s%s",
+		    a->redirect_uri, sep, qs));
+		return;
+	}
+	ocrypto_token(nonce, sizeof(nonce), 16);
+	page = oarena_printf(&req->arena, "<!DOCTYPE html>\n<html><head>"
+	    "<meta charset=\"utf-8\"><title>Submit</title></head>\n"
+	    "<body><form method=\"post\" action=\"%s\">\n%s"
+	    "<noscript><button type=\"submit\">Continue</button></noscript>"
+	    "</form>\n<script nonce=\"%s\">document.forms[0].submit();"
+	    "</script></body></html>\n", html(req, a->redirect_uri), inputs,
+	    nonce);
+	ohttp_header(req, "Content-Security-Policy", oarena_printf(
+	    &req->arena, "default-src 'none'; script-src 'nonce-%s'; "
+	    "form-action %s", nonce, a->redirect_uri));
+	ohttp_send(req, 200, "text/html; charset=utf-8", page, strlen(page));
+}
+
+/*
+ * An error to the client, with state (RFC 6749 §4.1.2.1, §4.2.2.1).
+ * name is the error code (a login or consent app may choose its own
+ * when it rejects); the hint, when any, follows the description, as
+ * Hydra 2.x sends it.
+ */
+static void
+error_to_client_named(struct oreq *req, const struct areq *a,
+    const char *name, const struct oerr *err)
+{
+	json_t		*p = json_object();
+	const char	*d = err->description;
+
+	if (err->hint[0] != '\0')
+		d = oarena_printf(&req->arena, "%s %s", d, err->hint);
+	json_object_set_new(p, "error", ojson_string_lossy(name,
+	    strlen(name)));
+	json_object_set_new(p, "error_description", ojson_string_lossy(d,
+	    strlen(d)));
+	if (a->state != NULL && *a->state != '\0')
+		json_object_set_new(p, "state", json_string(a->state));
+	to_client(req, a, p);
+	json_decref(p);
+}
+
+static void
+error_to_client(struct oreq *req, const struct areq *a,
+    const struct oerr *err)
+{
+	error_to_client_named(req, a, oerr_name(err->code), err);
+}
+
+/* 1 if the space-separated list s contains word. */
+static int
+has_word(const char *s, const char *word)
+{
+	size_t	 n = strlen(word);
+
+	while (s != NULL && *s != '\0') {
+		while (*s == ' ')
+			s++;
+		if (strncmp(s, word, n) == 0 && (s[n] == ' ' || s[n] == '\0'))
+			return 1;
+		s += strcspn(s, " ");
+	}
+	return 0;
+}
+
+/* Split a space-separated list into a new JSON array (no duplicates). */
+static json_t *
+words(const char *s)
+{
+	json_t	*a = json_array();
+	char	*copy, *w, *save;
+
+	if (s == NULL)
+		return a;
+	copy = oxstrdup(s);
+	for (w = strtok_r(copy, " ", &save); w != NULL;
+	    w = strtok_r(NULL, " ", &save)) {
+		size_t i;
+		json_t *e;
+		int dup = 0;
+
+		json_array_foreach(a, i, e)
+			dup |= strcmp(json_string_value(e), w) == 0;
+		if (!dup)
+			json_array_append_new(a, json_string(w));
+	}
+	free(copy);
+	return a;
+}
+
+/* The response type's bits, 0 when it is not a combination we know. */
+static unsigned
+response_bits(const char *rt)
+{
+	unsigned	 b = 0;
+	const char	*p = rt;
+	size_t		 n;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		n = strcspn(p, " ");
+		if (n == 4 && strncmp(p, "code", 4) == 0 && !(b & RT_CODE))
+			b |= RT_CODE;
+		else if (n == 5 && strncmp(p, "token", 5) == 0 &&
+		    !(b & RT_TOKEN))
+			b |= RT_TOKEN;
+		else if (n == 8 && strncmp(p, "id_token", 8) == 0 &&
+		    !(b & RT_IDTOKEN))
+			b |= RT_IDTOKEN;
+		else if (n > 0)
+			return 0;
+		p += n;
+	}
+	return b;
+}
+
+/* 1 if the client registered a response type with these bits. */
+static int
+client_has_rt(const json_t *client, unsigned bits)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(client, "response_types"), i, e)
+		if (response_bits(json_string_value(e)) == bits)
+			return 1;
+	return 0;
+}
+
+static int
+client_has(const json_t *client, const char *member, const char *v)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(client, member), i, e)
+		if (strcmp(json_string_value(e), v) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Does the redirect URI match one the client registered?  Exactly, or
+ * for a loopback IP with any port (RFC 8252 §7.3).
+ */
+static int
+redirect_matches(const json_t *client, const char *uri)
+{
+	struct ourl	 u, r;
+	json_t		*e;
+	size_t		 i;
+	const char	*reg, *pu, *pr;
+
+	json_array_foreach(json_object_get(client, "redirect_uris"), i, e) {
+		reg = json_string_value(e);
+		if (strcmp(reg, uri) == 0)
+			return 1;
+		if (ourl_parse(reg, &r) != NULL || ourl_parse(uri, &u) != NULL)
+			continue;
+		if (strcmp(r.scheme, "http") != 0 ||
+		    strcmp(u.scheme, "http") != 0 ||
+		    (strncmp(r.host, "127.", 4) != 0 &&
+		    strcmp(r.host, "[::1]") != 0) ||
+		    strcmp(r.host, u.host) != 0 || !ourl_loopback(&u))
+			continue;
+		/* Same URI but for the port. */
+		pr = strchr(reg + 7, '/');
+		pu = strchr(uri + 7, '/');
+		if (strcmp(pr != NULL ? pr : "", pu != NULL ? pu : "") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The claims of an id_token_hint: an ID token we issued (signature
+ * checked with the ID-token keys; an expired one is accepted, OpenID
+ * Connect Core §3.1.2.1).  NULL with err set otherwise.
+ */
+static json_t *
+hint_claims(const char *hint, const char *client_id, struct oerr *err)
+{
+	const struct ojwks	*keys;
+	struct ojws		*jws;
+	json_t			*claims = NULL;
+	struct oerr		 e;
+
+	oerr_clear(&e);
+	if ((keys = okeys_verifiers(OKEYS_ID_TOKEN, &e)) != NULL &&
+	    (jws = ojws_verify(hint, strlen(hint), keys->keys, keys->nkeys,
+	    NULL, &e)) != NULL) {
+		claims = ojwt_claims(jws, &e);
+		ojws_free(jws);
+	}
+	if (claims != NULL) {
+		/* An expired hint is fine: check the rest without exp. */
+		json_t *c = json_deep_copy(claims);
+
+		json_object_del(c, "exp");
+		if (!ojwt_check(c, oconf->issuer, client_id, onow(), 60, 0,
+		    &e)) {
+			json_decref(claims);
+			claims = NULL;
+		}
+		json_decref(c);
+	}
+	if (claims == NULL)
+		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint is not "
+		    "an ID token this server issued to this client.");
+	return claims;
+}
+
+/*
+ * Validate a new authorization request.  Returns 1 with a filled in.
+ * Otherwise 0, with *trusted telling whether the error may go to the
+ * client (the redirect URI was verified) or to the error page.
+ */
+static int
+validate(struct oreq *req, const struct oparams *p, struct areq *a,
+    int *trusted, struct oerr *err)
+{
+	const char	*cid, *uri, *rt, *mode, *scope, *prompt, *s, *cc, *ccm;
+	const char	*aud, *hint, *max_age;
+	json_t		*e, *claims = NULL, *reqscope, *reqaud;
+	struct oerr	 e2;
+	long long	 ma = -1;
+	size_t		 i;
+
+	*trusted = 0;
+	memset(a, 0, sizeof(*a));
+	if (!oform_check(p, fields, sizeof(fields) / sizeof(fields[0]), err))
+		return 0;
+	if ((cid = oparams_get(p, "client_id")) == NULL || *cid == '\0') {
+		oerr_set(err, OERR_INVALID_REQUEST, "The request is missing "
+		    "the parameter 'client_id'.");
+		return 0;
+	}
+	oerr_clear(&e2);
+	if ((a->client = oclient_get(cid, &e2)) == NULL) {
+		oerr_set(err, OERR_INVALID_CLIENT, "The client '%.64s' does "
+		    "not exist.", cid);
+		return 0;
+	}
+	/* RFC 6749 §3.1.2.3: the one registered URI may be left out. */
+	uri = oparams_get(p, "redirect_uri");
+	if (uri == NULL || *uri == '\0') {
+		if (json_array_size(json_object_get(a->client,
+		    "redirect_uris")) != 1) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The request is "
+			    "missing 'redirect_uri', and the client has not "
+			    "exactly one registered.");
+			return 0;
+		}
+		uri = json_string_value(json_array_get(json_object_get(
+		    a->client, "redirect_uris"), 0));
+	} else if (!redirect_matches(a->client, uri)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The 'redirect_uri' is "
+		    "not one the client registered.");
+		return 0;
+	}
+
+	/* From here on errors go to the client. */
+	a->r = json_object();
+	json_object_set_new(a->r, "client_id", json_string(cid));
+	json_object_set_new(a->r, "redirect_uri", json_string(uri));
+	a->redirect_uri = str(a->r, "redirect_uri");
+	if ((s = oparams_get(p, "state")) != NULL)
+		json_object_set_new(a->r, "state", json_string(s));
+	a->state = json_string_value(json_object_get(a->r, "state"));
+	rt = oparams_get(p, "response_type");
+	a->rt = rt != NULL ? response_bits(rt) : 0;
+	a->mode = a->rt == RT_CODE ? MODE_QUERY : MODE_FRAGMENT;
+	mode = oparams_get(p, "response_mode");
+	if (mode != NULL && strcmp(mode, "form_post") == 0)
+		a->mode = MODE_FORM_POST;
+	else if (mode != NULL && strcmp(mode, "fragment") == 0)
+		a->mode = MODE_FRAGMENT;
+	else if (mode != NULL && strcmp(mode, "query") == 0 &&
+	    a->rt == RT_CODE)
+		a->mode = MODE_QUERY;
+	*trusted = 1;
+
+	if (mode != NULL && *mode != '\0' && strcmp(mode, "query") != 0 &&
+	    strcmp(mode, "fragment") != 0 && strcmp(mode, "form_post") != 0) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The response_mode '%.32s' "
+		    "is not supported.", mode);
+		return 0;
+	}
+	if (mode != NULL && strcmp(mode, "query") == 0 && a->rt != RT_CODE &&
+	    a->rt != 0) {
+		/* Multiple Response Types §5: tokens never in a query. */
+		oerr_set(err, OERR_INVALID_REQUEST, "The response_mode 'query' "
+		    "cannot carry tokens; use fragment or form_post.");
+		return 0;
+	}
+	if (oparams_get(p, "request") != NULL) {
+		oerr_set(err, OERR_REQUEST_NOT_SUPPORTED, "Request objects "
+		    "are not supported.");
+		return 0;
+	}
+	if (oparams_get(p, "request_uri") != NULL) {
+		oerr_set(err, OERR_REQUEST_URI_NOT_SUPPORTED, "The request_uri "
+		    "parameter is not supported.");
+		return 0;
+	}
+	if (rt == NULL || *rt == '\0') {
+		oerr_set(err, OERR_INVALID_REQUEST, "The request is missing "
+		    "the parameter 'response_type'.");
+		return 0;
+	}
+	if (a->rt == 0) {
+		oerr_set(err, OERR_UNSUPPORTED_RESPONSE_TYPE, "The "
+		    "response_type '%.64s' is not supported.", rt);
+		return 0;
+	}
+	if (!client_has_rt(a->client, a->rt) ||
+	    ((a->rt & RT_CODE) && !client_has(a->client, "grant_types",
+	    "authorization_code")) ||
+	    ((a->rt & (RT_TOKEN | RT_IDTOKEN)) && !client_has(a->client,
+	    "grant_types", "implicit"))) {
+		oerr_set(err, OERR_UNAUTHORIZED_CLIENT, "The client is not "
+		    "allowed the response_type '%.64s'.", rt);
+		return 0;
+	}
+	json_object_set_new(a->r, "response_type", json_string(rt));
+	json_object_set_new(a->r, "response_mode", json_integer(a->mode));
+	/* fosite requires state of at least 8 characters. */
+	if (a->state == NULL || strlen(a->state) < 8) {
+		oerr_set(err, OERR_INVALID_STATE, "The state is missing or has "
+		    "fewer than 8 characters.");
+		return 0;
+	}
+	scope = oparams_get(p, "scope");
+	reqscope = words(scope);
+	json_object_set_new(a->r, "scope", reqscope);
+	json_array_foreach(reqscope, i, e)
+		if (!has_word(str(a->client, "scope"), json_string_value(e))) {
+			oerr_set(err, OERR_INVALID_SCOPE, "The client is not "
+			    "allowed the scope '%.64s'.",
+			    json_string_value(e));
+			return 0;
+		}
+	if ((a->rt & RT_IDTOKEN) && !has_word(scope, "openid")) {
+		oerr_set(err, OERR_INVALID_SCOPE, "The response_type id_token "
+		    "needs the scope 'openid'.");
+		return 0;
+	}
+	if ((s = oparams_get(p, "nonce")) != NULL && *s != '\0')
+		json_object_set_new(a->r, "nonce", json_string(s));
+	else if (a->rt != RT_CODE && has_word(scope, "openid")) {
+		/* OpenID Connect Core §3.2.2.1, §3.3.2.11. */
+		oerr_set(err, OERR_INVALID_REQUEST, "The implicit and hybrid "
+		    "flows need a 'nonce'.");
+		return 0;
+	}
+	prompt = oparams_get(p, "prompt");
+	if (prompt != NULL) {
+		json_t *pw = words(prompt);
+
+		json_array_foreach(pw, i, e) {
+			s = json_string_value(e);
+			if (strcmp(s, "none") != 0 && strcmp(s, "login") != 0 &&
+			    strcmp(s, "consent") != 0 &&
+			    strcmp(s, "select_account") != 0) {
+				oerr_set(err, OERR_INVALID_REQUEST, "The prompt "
+				    "'%.32s' is not supported.", s);
+				json_decref(pw);
+				return 0;
+			}
+		}
+		if (has_word(prompt, "none") && json_array_size(pw) > 1) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The prompt 'none' "
+			    "cannot be combined with another.");
+			json_decref(pw);
+			return 0;
+		}
+		json_decref(pw);
+		json_object_set_new(a->r, "prompt", json_string(prompt));
+	}
+	if ((max_age = oparams_get(p, "max_age")) != NULL &&
+	    !ostrtonum(max_age, strlen(max_age), 0, 0x7fffffffLL, &ma)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The max_age must be a "
+		    "number of seconds.");
+		return 0;
+	}
+	json_object_set_new(a->r, "max_age", json_integer(ma));
+	aud = oparams_get(p, "audience");
+	reqaud = words(aud);
+	json_object_set_new(a->r, "audience", reqaud);
+	json_array_foreach(reqaud, i, e)
+		if (!client_has(a->client, "audience", json_string_value(e))) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The client is not "
+			    "allowed the audience '%.64s'.",
+			    json_string_value(e));
+			return 0;
+		}
+	/* RFC 7636; required for public clients (OAuth 2.0 BCP §2.1.1). */
+	cc = oparams_get(p, "code_challenge");
+	ccm = oparams_get(p, "code_challenge_method");
+	if (cc != NULL && *cc != '\0') {
+		if (ccm == NULL || *ccm == '\0')
+			ccm = "plain";
+		if (strcmp(ccm, "S256") != 0) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The "
+			    "code_challenge_method must be S256 ('%.16s' is "
+			    "not enabled).", ccm);
+			return 0;
+		}
+		if (strlen(cc) != 43) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The code_challenge "
+			    "must be the 43-character base64url SHA-256 of "
+			    "the verifier.");
+			return 0;
+		}
+		json_object_set_new(a->r, "code_challenge", json_string(cc));
+		json_object_set_new(a->r, "code_challenge_method",
+		    json_string(ccm));
+	} else if ((a->rt & RT_CODE) && (strcmp(str(a->client,
+	    "token_endpoint_auth_method"), "none") == 0 ||
+	    json_is_true(json_object_get(a->client, "require_pkce")))) {
+		oerr_set(err, OERR_INVALID_REQUEST, "This client must use PKCE "
+		    "(RFC 7636): send code_challenge with method S256.");
+		return 0;
+	}
+	hint = oparams_get(p, "id_token_hint");
+	if (hint != NULL && *hint != '\0') {
+		if ((claims = hint_claims(hint, cid, err)) == NULL)
+			return 0;
+		json_object_set_new(a->r, "id_token_hint_claims", claims);
+	}
+	for (i = 0; i < 4; i++) {
+		static const char *const pass[] = { "login_hint", "acr_values",
+		    "ui_locales", "display" };
+
+		if ((s = oparams_get(p, pass[i])) != NULL)
+			json_object_set_new(a->r, pass[i], json_string(s));
+	}
+	return 1;
+}
+
+/* The request URL, to come back to with a verifier. */
+static char *
+request_url(struct oreq *req, const struct oparams *p)
+{
+	char	*qs = "";
+	size_t	 i;
+
+	if (req->method == OHTTP_GET && *req->query != '\0')
+		return oarena_printf(&req->arena, "%soauth2/auth?%s",
+		    oconf->issuer, req->query);
+	for (i = 0; i < p->n; i++)
+		qs = oarena_printf(&req->arena, "%s%s%s=%s", qs,
+		    *qs != '\0' ? "&" : "", oform_encode(&req->arena,
+		    p->v[i].name), oform_encode(&req->arena, p->v[i].value));
+	return oarena_printf(&req->arena, "%soauth2/auth?%s", oconf->issuer,
+	    qs);
+}
+
+/* Set a CSRF cookie for a flow and client, for the challenge's lifetime. */
+static void
+csrf_cookie(struct oreq *req, const char *kind, const char *client_id,
+    const char *value)
+{
+	ohttp_cookie(req, oflow_csrf_name(req, kind, client_id), value,
+	    oconf->ttl_login_consent, "/", oflow_cookie_flags());
+}
+
+/* 1 if the request's CSRF cookie for the flow matches the state's. */
+static int
+csrf_ok(struct oreq *req, const char *kind, const json_t *state)
+{
+	const char	*c = oparams_get(ohttp_cookies(req), oflow_csrf_name(
+			    req, kind, str(json_object_get(state, "req"),
+			    "client_id")));
+
+	return c != NULL && ocrypto_streq(c, str(state, "csrf"));
+}
+
+/* Redirect to a UI URL with a challenge parameter. */
+static void
+to_ui(struct oreq *req, const char *url, const char *param,
+    const char *challenge)
+{
+	ohttp_redirect(req, 302, oarena_printf(&req->arena, "%s%s%s=%s", url,
+	    strchr(url, '?') != NULL ? "&" : "?", param, challenge));
+}
+
+/* Step 1: a new request goes to the login UI. */
+static void
+start(struct oreq *req, const struct oparams *p)
+{
+	struct oerr		 err;
+	struct areq		 a;
+	struct ostore_txn	*t;
+	json_t			*session = NULL, *st, *hc;
+	const char		*prompt, *hsub;
+	char			 id[37], sid[37], csrf[44], *ch;
+	long long		 ma;
+	int			 trusted, force = 0;
+
+	oerr_clear(&err);
+	if (!validate(req, p, &a, &trusted, &err)) {
+		if (trusted)
+			error_to_client(req, &a, &err);
+		else
+			error_page(req, &err);
+		areq_free(&a);
+		return;
+	}
+	if ((t = ostore_read_begin()) != NULL) {
+		session = oflow_session_get(req, t);
+		ostore_read_end(t);
+	}
+	prompt = json_string_value(json_object_get(a.r, "prompt"));
+	ma = json_integer_value(json_object_get(a.r, "max_age"));
+	if (has_word(prompt, "login") || has_word(prompt, "select_account"))
+		force = 1;
+	if (session != NULL && ma >= 0 && onow() - json_integer_value(
+	    json_object_get(session, "auth_time")) > ma)
+		force = 1;
+	hc = json_object_get(a.r, "id_token_hint_claims");
+	hsub = json_string_value(json_object_get(hc, "sub"));
+	if (session != NULL && hsub != NULL &&
+	    strcmp(hsub, str(session, "sub")) != 0)
+		force = 1;
+	if (has_word(prompt, "none") && (session == NULL || force)) {
+		oerr_set(&err, OERR_LOGIN_REQUIRED, "The end-user is not "
+		    "logged in (prompt=none).");
+		error_to_client(req, &a, &err);
+		goto out;
+	}
+	ocrypto_uuid4(id);
+	ocrypto_token(csrf, sizeof(csrf), 32);
+	if (session != NULL)
+		snprintf(sid, sizeof(sid), "%s", str(session, "sid"));
+	else
+		ocrypto_uuid4(sid);
+	st = json_pack("{s:s,s:I,s:I,s:s,s:O,s:s,s:b,s:s}", "id", id,
+	    "exp", (json_int_t)(onow() + oconf->ttl_login_consent),
+	    "requested_at", (json_int_t)onow(), "csrf", csrf, "req", a.r,
+	    "request_url", request_url(req, p), "skip", session != NULL &&
+	    !force, "sid", sid);
+	if (session != NULL && !force) {
+		json_object_set(st, "subject", json_object_get(session, "sub"));
+		json_object_set(st, "auth_time", json_object_get(session,
+		    "auth_time"));
+	}
+	ch = oflow_seal(OFLOW_LOGIN, st);
+	json_decref(st);
+	csrf_cookie(req, "login", str(a.r, "client_id"), csrf);
+	to_ui(req, oconf->url_login, "login_challenge", ch);
+	free(ch);
+out:
+	json_decref(session);
+	areq_free(&a);
+}
+
+/* Restore the request of a sealed state (the client is reloaded). */
+static int
+restore(const json_t *state, struct areq *a, struct oerr *err)
+{
+	memset(a, 0, sizeof(*a));
+	a->r = json_incref(json_object_get(state, "req"));
+	a->rt = response_bits(str(a->r, "response_type"));
+	a->mode = (enum mode)json_integer_value(json_object_get(a->r,
+	    "response_mode"));
+	a->redirect_uri = str(a->r, "redirect_uri");
+	a->state = json_string_value(json_object_get(a->r, "state"));
+	if ((a->client = oclient_get(str(a->r, "client_id"), err)) == NULL) {
+		json_decref(a->r);
+		a->r = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+/* Does a remembered consent cover the requested scopes? */
+static int
+covers(const json_t *consent, const json_t *r)
+{
+	json_t	*e, *g;
+	size_t	 i, j;
+	int	 found;
+
+	json_array_foreach(json_object_get(r, "scope"), i, e) {
+		found = 0;
+		json_array_foreach(json_object_get(consent, "scope"), j, g)
+			found |= json_equal(e, g);
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A public client may skip consent only when its redirect is https or
+ * loopback http (a native app's custom scheme can be claimed by any app:
+ * Hydra #866).
+ */
+static int
+may_skip(const struct areq *a)
+{
+	struct ourl	 u;
+
+	if (strcmp(str(a->client, "token_endpoint_auth_method"), "none") != 0)
+		return 1;
+	return ourl_parse(a->redirect_uri, &u) == NULL &&
+	    (strcmp(u.scheme, "https") == 0 || ourl_loopback(&u));
+}
+
+struct step {
+	struct oreq	*req;
+	json_t		*state;		/* the opened verifier */
+	struct areq	*a;
+	json_t		*out;		/* result for after the txn */
+	int		 used;		/* the verifier was spent already */
+};
+
+/* Write function of step 2 (the login verifier). */
+static int
+login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct step	*s = arg;
+	json_t		*login = json_object_get(s->state, "login");
+	json_t		*consent = NULL, *session, *st;
+	const char	*prompt = json_string_value(json_object_get(s->a->r,
+			    "prompt"));
+	char		 id[37], csrf[44];
+	int64_t		 now = onow(), rf;
+	int		 skip;
+
+	json_decref(s->out);
+	s->out = NULL;
+	s->used = 0;
+	switch (oflow_use(t, OFLOW_LOGIN_VERIFIER, str(s->state, "id"),
+	    json_integer_value(json_object_get(s->state, "exp")), NULL)) {
+	case OSTORE_OK:
+		break;
+	case OSTORE_EXISTS:
+		s->used = 1;
+		return 1;
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+		return 0;
+	}
+	if (json_object_get(s->state, "error") != NULL)
+		return 1;
+	/* A remembered login becomes a session (Hydra verifyAuthentication). */
+	if (!json_is_true(json_object_get(s->state, "skip")) &&
+	    json_is_true(json_object_get(login, "remember"))) {
+		rf = json_integer_value(json_object_get(login,
+		    "remember_for"));
+		session = json_pack("{s:s,s:O,s:O,s:I,s:I,s:[]}", "sid",
+		    str(s->state, "sid"), "sub", json_object_get(login,
+		    "subject"), "auth_time", json_object_get(login,
+		    "auth_time"), "exp", (json_int_t)(now + (rf > 0 ? rf :
+		    OFLOW_SESSION_LIFESPAN)), "remember_for", (json_int_t)rf,
+		    "clients");
+		if (!oflow_session_put(t, session, err)) {
+			json_decref(session);
+			return 0;
+		}
+		json_decref(session);
+	}
+	if (!has_word(prompt, "consent") && may_skip(s->a))
+		consent = oflow_consent_find(t, str(login, "subject"),
+		    str(s->a->r, "client_id"));
+	skip = consent != NULL && covers(consent, s->a->r);
+	ocrypto_uuid4(id);
+	ocrypto_token(csrf, sizeof(csrf), 32);
+	st = json_pack("{s:s,s:I,s:O,s:s,s:O,s:O,s:O,s:O,s:b,s:s}", "id", id,
+	    "exp", (json_int_t)(now + oconf->ttl_login_consent),
+	    "requested_at", json_object_get(s->state, "requested_at"),
+	    "csrf", csrf, "req", s->a->r, "request_url",
+	    json_object_get(s->state, "request_url"), "login", login,
+	    "sid", json_object_get(s->state, "sid"), "skip", skip,
+	    "login_challenge", str(s->state, "id"));
+	if (skip)
+		json_object_set_new(st, "previous", json_pack("{s:O,s:O,s:O}",
+		    "scope", json_object_get(consent, "scope"), "aud",
+		    json_object_get(consent, "aud"), "session",
+		    json_object_get(consent, "session")));
+	json_decref(consent);
+	s->out = st;
+	return 1;
+}
+
+/* Step 2: back from the login app with a login verifier. */
+static void
+after_login(struct oreq *req, const char *verifier)
+{
+	struct oerr	 err;
+	struct areq	 a;
+	struct step	 s;
+	json_t		*login, *e;
+	char		*ch;
+	const char	*prompt;
+
+	oerr_clear(&err);
+	memset(&a, 0, sizeof(a));
+	memset(&s, 0, sizeof(s));
+	if ((s.state = oflow_open(OFLOW_LOGIN_VERIFIER, verifier, &err)) ==
+	    NULL || !restore(s.state, &a, &err)) {
+		oerr_status(&err, 400);
+		error_page(req, &err);
+		goto out;
+	}
+	if (!csrf_ok(req, "login", s.state)) {
+		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The login verifier "
+		    "came without this browser's CSRF cookie.");
+		error_to_client(req, &a, &err);
+		goto out;
+	}
+	s.req = req;
+	s.a = &a;
+	if (!ostore_write(login_fn, &s, &err)) {
+		error_to_client(req, &a, &err);
+		goto out;
+	}
+	if (s.used) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "The login verifier has "
+		    "been used already.");
+		error_to_client(req, &a, &err);
+		goto out;
+	}
+	if ((e = json_object_get(s.state, "error")) != NULL) {
+		oerr_set(&err, OERR_ACCESS_DENIED, "%s", str(e,
+		    "error_description"));
+		snprintf(err.hint, sizeof(err.hint), "%s", str(e,
+		    "error_hint"));
+		error_to_client_named(req, &a, str(e, "error"), &err);
+		goto out;
+	}
+	login = json_object_get(s.state, "login");
+	/* Remembered: the session cookie; not remembered: none. */
+	if (!json_is_true(json_object_get(s.state, "skip"))) {
+		if (json_is_true(json_object_get(login, "remember"))) {
+			json_t *c = json_pack("{s:s,s:I}", "sid",
+			    str(s.state, "sid"), "exp", (json_int_t)(onow() +
+			    OFLOW_SESSION_LIFESPAN));
+			long long rf = json_integer_value(json_object_get(
+			    login, "remember_for"));
+
+			ch = oflow_seal(OFLOW_SESSION_COOKIE, c);
+			json_decref(c);
+			ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, ch,
+			    rf > 0 ? rf : -1, "/", oflow_cookie_flags());
+			free(ch);
+			osession_browser_state(req, str(s.state, "sid"));
+		} else {
+			ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, "", 0, "/",
+			    oflow_cookie_flags());
+			osession_browser_state(req, NULL);
+		}
+	} else
+		/* A reused session: bring the browser state back. */
+		osession_browser_state(req, str(s.state, "sid"));
+	prompt = json_string_value(json_object_get(a.r, "prompt"));
+	if (has_word(prompt, "none") &&
+	    !json_is_true(json_object_get(s.out, "skip"))) {
+		oerr_set(&err, OERR_CONSENT_REQUIRED, "The end-user has not "
+		    "consented (prompt=none).");
+		error_to_client(req, &a, &err);
+		goto out;
+	}
+	ch = oflow_seal(OFLOW_CONSENT, s.out);
+	csrf_cookie(req, "consent", str(a.r, "client_id"), str(s.out,
+	    "csrf"));
+	to_ui(req, oconf->url_consent, "consent_challenge", ch);
+	free(ch);
+out:
+	json_decref(s.state);
+	json_decref(s.out);
+	areq_free(&a);
+}
+
+/* The grant of a completed consent (see tokens.h). */
+static json_t *
+grant_of(const json_t *st)
+{
+	json_t	*r = json_object_get(st, "req");
+	json_t	*login = json_object_get(st, "login");
+	json_t	*c = json_object_get(st, "consent");
+	json_t	*g, *v;
+	size_t	 i;
+	static const char *const from_req[] = { "nonce", "redirect_uri",
+	    "code_challenge", "code_challenge_method" };
+
+	g = json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}",
+	    "request_id", str(st, "id"), "client_id",
+	    json_object_get(r, "client_id"), "sub",
+	    json_object_get(login, "subject"), "sid",
+	    json_object_get(st, "sid"), "scope",
+	    json_object_get(c, "grant_scope"), "aud",
+	    json_object_get(c, "grant_access_token_audience"), "auth_time",
+	    json_object_get(login, "auth_time"), "acr",
+	    json_object_get(login, "acr"), "amr",
+	    json_object_get(login, "amr"), "requested_at",
+	    json_object_get(st, "requested_at"), "session",
+	    json_object_get(c, "session"));
+	for (i = 0; i < sizeof(from_req) / sizeof(from_req[0]); i++)
+		if ((v = json_object_get(r, from_req[i])) != NULL)
+			json_object_set(g, from_req[i], v);
+	return g;
+}
+
+/* Add client to the login session's clients (for logout). */
+static void
+session_add_client(struct ostore_txn *t, const char *sid,
+    const char *client_id, struct oerr *err)
+{
+	const void	*v;
+	size_t		 vl, i;
+	json_t		*s, *e, *clients;
+	int		 found = 0;
+
+	if (ostore_get(t, OSTORE_SESSIONS, sid, strlen(sid), &v, &vl) !=
+	    OSTORE_OK || (s = json_loadb(v, vl, 0, NULL)) == NULL)
+		return;
+	if (!json_is_array(clients = json_object_get(s, "clients"))) {
+		clients = json_array();
+		json_object_set_new(s, "clients", clients);
+	}
+	json_array_foreach(clients, i, e)
+		found |= strcmp(json_string_value(e), client_id) == 0;
+	if (!found) {
+		json_array_append_new(clients, json_string(client_id));
+		oflow_session_put(t, s, err);
+	}
+	json_decref(s);
+}
+
+/* Write function of step 3 (the consent verifier): grant and issue. */
+static int
+consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct step	*s = arg;
+	json_t		*c = json_object_get(s->state, "consent");
+	json_t		*grant = NULL, *rec = NULL, *tok = NULL, *out;
+	char		 code[OTOKEN_MAX];
+	int64_t		 now = onow(), rf, until, exp;
+	unsigned	 what = 0;
+	int		 ok = 0;
+
+	json_decref(s->out);
+	s->out = NULL;
+	s->used = 0;
+	switch (oflow_use(t, OFLOW_CONSENT_VERIFIER, str(s->state, "id"),
+	    json_integer_value(json_object_get(s->state, "exp")), NULL)) {
+	case OSTORE_OK:
+		break;
+	case OSTORE_EXISTS:
+		s->used = 1;
+		return 1;
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+		return 0;
+	}
+	if (json_object_get(s->state, "error") != NULL)
+		return 1;
+	grant = grant_of(s->state);
+	/* Every grant is recorded, remembered or not, to revoke it later. */
+	rf = json_integer_value(json_object_get(c, "remember_for"));
+	until = json_is_true(json_object_get(c, "remember")) && rf > 0 ?
+	    now + rf : 0;
+	exp = json_is_true(json_object_get(c, "remember")) ? until : now;
+	if (exp != 0 && oconf->ttl_refresh_token > 0 &&
+	    exp < now + oconf->ttl_refresh_token)
+		exp = now + oconf->ttl_refresh_token;
+	else if (exp != 0 && oconf->ttl_refresh_token < 0)
+		exp = 0;
+	rec = json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:b,s:I,s:I,s:I,s:I,"
+	    "s:O,s:O,s:O,s:O}",
+	    "request_id", str(s->state, "id"), "sub",
+	    json_object_get(grant, "sub"), "client_id",
+	    json_object_get(grant, "client_id"), "scope",
+	    json_object_get(grant, "scope"), "aud",
+	    json_object_get(grant, "aud"), "session",
+	    json_object_get(grant, "session"), "sid",
+	    json_object_get(s->state, "sid"), "remember",
+	    json_is_true(json_object_get(c, "remember")), "remember_for",
+	    (json_int_t)rf, "remember_until", (json_int_t)until, "handled_at",
+	    (json_int_t)now, "exp", (json_int_t)exp, "requested_scope",
+	    json_object_get(json_object_get(s->state, "req"), "scope"),
+	    "requested_audience",
+	    json_object_get(json_object_get(s->state, "req"), "audience"),
+	    "login", json_object_get(s->state, "login"), "request_url",
+	    json_object_get(s->state, "request_url"));
+	if (!oflow_consent_put(t, rec, err))
+		goto out;
+	session_add_client(t, str(s->state, "sid"), str(grant, "client_id"),
+	    err);
+	out = json_object();
+	s->out = out;
+	if (s->a->rt & RT_CODE) {
+		if (!ogrant_code(t, grant, code, err))
+			goto out;
+		json_object_set_new(out, "code", json_string(code));
+	}
+	if (s->a->rt & RT_TOKEN)
+		what |= OISSUE_ACCESS;
+	if (s->a->rt & RT_IDTOKEN)
+		what |= OISSUE_IDTOKEN;
+	if (what != 0) {
+		if ((tok = ogrant_issue(t, grant, s->a->client, what,
+		    (s->a->rt & RT_CODE) ? code : NULL, "implicit", err)) ==
+		    NULL)
+			goto out;
+		json_object_update(out, tok);
+	}
+	ok = 1;
+out:
+	ocrypto_wipe(code, sizeof(code));
+	json_decref(grant);
+	json_decref(rec);
+	json_decref(tok);
+	return ok;
+}
+
+/* 1 if the request's scope list holds scope. */
+static int
+has_word_json(const json_t *r, const char *scope)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(r, "scope"), i, e)
+		if (strcmp(json_string_value(e), scope) == 0)
+			return 1;
+	return 0;
+}
+
+/* Step 3: back from the consent app with a consent verifier. */
+static void
+after_consent(struct oreq *req, const char *verifier)
+{
+	struct oerr	 err;
+	struct areq	 a;
+	struct step	 s;
+	json_t		*e;
+	char		*ss;
+
+	oerr_clear(&err);
+	memset(&a, 0, sizeof(a));
+	memset(&s, 0, sizeof(s));
+	if ((s.state = oflow_open(OFLOW_CONSENT_VERIFIER, verifier, &err)) ==
+	    NULL || !restore(s.state, &a, &err)) {
+		oerr_status(&err, 400);
+		error_page(req, &err);
+		goto out;
+	}
+	if (!csrf_ok(req, "consent", s.state)) {
+		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The consent verifier "
+		    "came without this browser's CSRF cookie.");
+		error_to_client(req, &a, &err);
+		goto out;
+	}
+	s.req = req;
+	s.a = &a;
+	/* Signing keys load outside the write transaction. */
+	if (!ogrant_prepare(&err) || !ostore_write(consent_fn, &s, &err)) {
+		error_to_client(req, &a, &err);
+		goto out;
+	}
+	if (s.used) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "The consent verifier has "
+		    "been used already.");
+		error_to_client(req, &a, &err);
+		goto out;
+	}
+	if ((e = json_object_get(s.state, "error")) != NULL) {
+		oerr_set(&err, OERR_ACCESS_DENIED, "%s", str(e,
+		    "error_description"));
+		snprintf(err.hint, sizeof(err.hint), "%s", str(e,
+		    "error_hint"));
+		error_to_client_named(req, &a, str(e, "error"), &err);
+		goto out;
+	}
+	if (a.state != NULL)
+		json_object_set_new(s.out, "state", json_string(a.state));
+	/* OpenID Connect Session Management §3. */
+	if (has_word_json(a.r, "openid") && (ss = osession_state(req,
+	    str(a.r, "client_id"), a.redirect_uri)) != NULL) {
+		json_object_set_new(s.out, "session_state", json_string(ss));
+	}
+	to_client(req, &a, s.out);
+out:
+	json_decref(s.state);
+	json_decref(s.out);
+	areq_free(&a);
+}
+
+/* GET or POST /oauth2/auth */
+static void
+authorize(struct oreq *req)
+{
+	struct oerr		 err;
+	const struct oparams	*p;
+	const char		*v;
+
+	oerr_clear(&err);
+	p = req->method == OHTTP_POST ? ohttp_form(req, &err) :
+	    ohttp_query(req, &err);
+	if (p == NULL) {
+		error_page(req, &err);
+		return;
+	}
+	if (oparams_count(p, "login_verifier") > 1 ||
+	    oparams_count(p, "consent_verifier") > 1) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "A verifier must not be "
+		    "included more than once.");
+		error_page(req, &err);
+	} else if ((v = oparams_get(p, "consent_verifier")) != NULL)
+		after_consent(req, v);
+	else if ((v = oparams_get(p, "login_verifier")) != NULL)
+		after_login(req, v);
+	else
+		start(req, p);
+}
+
+const struct oroute auth_routes[] = {
+	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/auth",
+	    authorize },
+};
+const size_t auth_nroutes = sizeof(auth_routes) / sizeof(auth_routes[0]);

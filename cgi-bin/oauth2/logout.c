@@ -1,0 +1,772 @@
+/*
+ * logout.c: logout and session management on the public listener:
+ *
+ *   GET, POST /oauth2/sessions/logout
+ *	RP-Initiated Logout 1.0 (id_token_hint, client_id,
+ *	post_logout_redirect_uri, state) and OP-initiated logout (the
+ *	session cookie): the user agent goes to urls.logout with a sealed
+ *	logout challenge, which the logout app answers on the admin API
+ *	(cgi-bin/flow/logout.c).
+ *   GET, POST /oauth2/sessions/logout?logout_verifier=
+ *	back from the logout app: the login session ends, its clients are
+ *	told (Back-Channel Logout 1.0 POSTs, Front-Channel Logout 1.0
+ *	iframes), and the user agent goes to the post-logout redirect.
+ *   GET /oauth2/sessions/iframe, GET /{client_id}/iframe (Authentiq's
+ *	path), GET /oauth2/sessions/iframe.js
+ *	Session Management 1.0 §3.2's check_session_iframe.
+ *
+ * Errors found before a post-logout redirect is trusted go to
+ * urls.error, as in the authorization endpoint.
+ *
+ * THE IFRAME'S SCRIPT IS A SEPARATE RESOURCE, not inline: the page's
+ * Content-Security-Policy then allows exactly one script URL and no
+ * inline script at all, the script is cached on its own (both for two
+ * hours, as Session Management expects the iframe to be cheap to
+ * reload), and nothing has to keep a CSP hash in step with the text.
+ * It implements SHA-256 itself because crypto.subtle exists only in
+ * secure contexts, which an iframe in an http RP page is not.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "clients.h"
+#include "conf.h"
+#include "crypto.h"
+#include "err.h"
+#include "flow.h"
+#include "http.h"
+#include "jose.h"
+#include "keys.h"
+#include "logout.h"
+#include "session.h"
+#include "store.h"
+#include "util.h"
+
+#define IFRAME_CACHE	"public, max-age=7200"
+
+/* Parameters (RP-Initiated Logout 1.0 §2; at most once each). */
+static const struct ofield fields[] = {
+	{ "id_token_hint", 8192, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "client_id", 255, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "post_logout_redirect_uri", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "state", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "logout_hint", 1024, OFIELD_ANY, OFIELD_ONCE },
+	{ "ui_locales", 256, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "logout_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
+};
+
+/* The string member of a JSON object, or "" (borrowed). */
+static const char *
+str(const json_t *o, const char *k)
+{
+	const char	*s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+/* A parameter's value, NULL when absent or empty. */
+static const char *
+param(const struct oparams *p, const char *name)
+{
+	const char	*v = oparams_get(p, name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* Send the user agent to urls.error with the error. */
+static void
+error_page(struct oreq *req, const struct oerr *err)
+{
+	char	*url;
+
+	url = oarena_printf(&req->arena, "%s%serror=%s&error_description=%s",
+	    oconf->url_error, strchr(oconf->url_error, '?') ? "&" : "?",
+	    oform_encode(&req->arena, oerr_name(err->code)),
+	    oform_encode(&req->arena, err->description));
+	if (err->hint[0] != '\0')
+		url = oarena_printf(&req->arena, "%s&error_hint=%s", url,
+		    oform_encode(&req->arena, err->hint));
+	ohttp_redirect(req, 302, url);
+}
+
+/* HTML-escape s into the arena. */
+static char *
+html(struct oreq *req, const char *s)
+{
+	size_t	 n = strlen(s), i, o = 0;
+	char	*out = oarena_alloc(&req->arena, n * 6 + 1);
+
+	for (i = 0; i < n; i++)
+		switch (s[i]) {
+		case '&': memcpy(out + o, "&amp;", 5); o += 5; break;
+		case '<': memcpy(out + o, "&lt;", 4); o += 4; break;
+		case '>': memcpy(out + o, "&gt;", 4); o += 4; break;
+		case '"': memcpy(out + o, "&quot;", 6); o += 6; break;
+		case '\'': memcpy(out + o, "&#39;", 5); o += 5; break;
+		default: out[o++] = s[i];
+		}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * A URL as a CSP source expression (CSP 3 §2.3.1): without its query,
+ * and with the characters that would end or split the expression
+ * (';', ',', quote) percent-encoded; CSP matches decoded paths.
+ */
+static char *
+csp_source(struct oreq *req, const char *url)
+{
+	size_t	 n = strcspn(url, "?#"), i, o = 0;
+	char	*out = oarena_alloc(&req->arena, n * 3 + 1);
+
+	for (i = 0; i < n; i++)
+		if (url[i] == ';' || url[i] == ',' || url[i] == '\'') {
+			snprintf(out + o, 4, "%%%02X", (unsigned char)url[i]);
+			o += 3;
+		} else
+			out[o++] = url[i];
+	out[o] = '\0';
+	return out;
+}
+
+/* 1 if uri is one of the client's post_logout_redirect_uris (exactly). */
+static int
+registered(const json_t *client, const char *uri)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(client, "post_logout_redirect_uris"),
+	    i, e)
+		if (strcmp(json_string_value(e), uri) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if the claim aud (a string or an array of strings) names id. */
+static int
+has_aud(const json_t *aud, const char *id)
+{
+	json_t	*e;
+	size_t	 i;
+
+	if (json_is_string(aud))
+		return strcmp(json_string_value(aud), id) == 0;
+	json_array_foreach(aud, i, e)
+		if (json_is_string(e) && strcmp(json_string_value(e), id) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The claims of an id_token_hint: an ID token we issued, signature
+ * checked with the ID-token keys, iss ours, iat not in the future; an
+ * expired one is accepted (RP-Initiated Logout 1.0 §2).  *cid is the
+ * client: when given (client_id) it must be an audience (§2: "MUST
+ * verify"); else azp, else the (first) audience.  Returns a new
+ * reference (*cid may borrow from it), or NULL with err set.
+ */
+static json_t *
+hint_claims(const char *hint, const char **cid, struct oerr *err)
+{
+	const struct ojwks	*keys;
+	struct ojws		*jws;
+	json_t			*claims = NULL, *aud, *copy;
+	struct oerr		 e;
+
+	oerr_clear(&e);
+	if ((keys = okeys_verifiers(OKEYS_ID_TOKEN, &e)) != NULL &&
+	    (jws = ojws_verify(hint, strlen(hint), keys->keys, keys->nkeys,
+	    NULL, &e)) != NULL) {
+		claims = ojwt_claims(jws, &e);
+		ojws_free(jws);
+	}
+	if (claims == NULL) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint is not "
+		    "an ID token this server issued.");
+		return NULL;
+	}
+	aud = json_object_get(claims, "aud");
+	if (*cid != NULL) {
+		if (!has_aud(aud, *cid)) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The client_id is "
+			    "not the audience of the id_token_hint.");
+			goto bad;
+		}
+	} else if (json_is_string(json_object_get(claims, "azp")))
+		*cid = str(claims, "azp");
+	else if (json_is_string(aud))
+		*cid = json_string_value(aud);
+	else
+		*cid = json_string_value(json_array_get(aud, 0));
+	if (*cid == NULL || **cid == '\0' || !has_aud(aud, *cid)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint names "
+		    "no client in its audience.");
+		goto bad;
+	}
+	/* Everything but exp. */
+	copy = json_copy(claims);
+	json_object_del(copy, "exp");
+	if (!ojwt_check(copy, oconf->issuer, *cid, onow(), 60, 0, &e)) {
+		json_decref(copy);
+		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint is not "
+		    "valid: %s", e.description);
+		goto bad;
+	}
+	json_decref(copy);
+	return claims;
+bad:
+	*cid = NULL;
+	json_decref(claims);
+	return NULL;
+}
+
+/*
+ * The live login session sid, or NULL (a new reference).  The sid of a
+ * verified ID token is enough: it is random, and the token's sub may be
+ * a pairwise one that the session does not know.
+ */
+static json_t *
+live_session(struct ostore_txn *t, const char *sid)
+{
+	const void	*v;
+	size_t		 vl;
+	json_t		*s;
+
+	if (sid == NULL || ostore_get(t, OSTORE_SESSIONS, sid, strlen(sid),
+	    &v, &vl) != OSTORE_OK || (s = json_loadb(v, vl, 0, NULL)) == NULL)
+		return NULL;
+	if (json_integer_value(json_object_get(s, "exp")) <= onow()) {
+		json_decref(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* The request URL, for the logout request's request_url. */
+static char *
+request_url(struct oreq *req, const struct oparams *p)
+{
+	char	*qs = "";
+	size_t	 i;
+
+	if (req->method != OHTTP_POST)
+		return oarena_printf(&req->arena,
+		    "%soauth2/sessions/logout%s%s", oconf->issuer,
+		    *req->query != '\0' ? "?" : "", req->query);
+	for (i = 0; i < p->n; i++)
+		qs = oarena_printf(&req->arena, "%s%s%s=%s", qs,
+		    *qs != '\0' ? "&" : "", oform_encode(&req->arena,
+		    p->v[i].name), oform_encode(&req->arena, p->v[i].value));
+	return oarena_printf(&req->arena, "%soauth2/sessions/logout%s%s",
+	    oconf->issuer, *qs != '\0' ? "?" : "", qs);
+}
+
+/* Clear the login-session and browser-state cookies the request has. */
+static void
+forget_browser(struct oreq *req)
+{
+	const struct oparams	*c = ohttp_cookies(req);
+
+	if (oparams_get(c, OFLOW_SESSION_COOKIE_NAME) != NULL)
+		ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, "", 0, "/",
+		    oflow_cookie_flags());
+	if (oparams_get(c, OSESSION_COOKIE_NAME) != NULL)
+		osession_browser_state(req, NULL);
+}
+
+/*
+ * A new logout request: validate it, find the login session to end
+ * (the browser's, when there is no hint or it has the hint's sid or
+ * subject; else the hint's sid, when that session still lives: the RP
+ * knows which session it logs out), seal it into a
+ * challenge and send the user agent to urls.logout.  Without a session
+ * there is nothing to end and it goes on to the post-logout redirect
+ * at once, as Hydra does.
+ */
+static void
+start(struct oreq *req, const struct oparams *p)
+{
+	struct oerr		 err, e2;
+	struct ostore_txn	*t;
+	const char		*hint, *cid, *uri, *state, *hsid = NULL;
+	const char		*hsub = NULL;
+	json_t			*claims = NULL, *client = NULL;
+	json_t			*hs = NULL, *cs = NULL, *session = NULL, *st;
+	char			 id[37], csrf[44], *ch, *target;
+	int64_t			 now = onow();
+
+	oerr_clear(&err);
+	if (!oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
+	    &err))
+		goto fail;
+	hint = param(p, "id_token_hint");
+	cid = param(p, "client_id");
+	uri = param(p, "post_logout_redirect_uri");
+	state = param(p, "state");
+	if (hint != NULL) {
+		if ((claims = hint_claims(hint, &cid, &err)) == NULL)
+			goto fail;
+		hsid = json_string_value(json_object_get(claims, "sid"));
+		hsub = json_string_value(json_object_get(claims, "sub"));
+	} else if (cid == NULL && (uri != NULL || state != NULL)) {
+		/* Hydra: "... is set but id_token_hint is missing". */
+		oerr_set(&err, OERR_INVALID_REQUEST, "Logout failed because "
+		    "the parameter '%s' is set but neither id_token_hint nor "
+		    "client_id is.", uri != NULL ? "post_logout_redirect_uri" :
+		    "state");
+		goto fail;
+	}
+	oerr_clear(&e2);
+	if (cid != NULL && (client = oclient_get(cid, &e2)) == NULL) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "The client '%.64s' does "
+		    "not exist.", cid);
+		goto fail;
+	}
+	if (uri != NULL && !registered(client, uri)) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "Logout failed because "
+		    "the post_logout_redirect_uri is not one the client "
+		    "registered.");
+		goto fail;
+	}
+	target = ologout_redirect(&req->arena, uri, state);
+
+	if ((t = ostore_read_begin()) != NULL) {
+		cs = oflow_session_get(req, t);
+		hs = live_session(t, hsid);
+		ostore_read_end(t);
+	}
+	if (cs != NULL && (hint == NULL || (hsid != NULL &&
+	    strcmp(str(cs, "sid"), hsid) == 0) || (hsub != NULL &&
+	    strcmp(str(cs, "sub"), hsub) == 0)))
+		session = cs;
+	else if (hs != NULL)
+		session = hs;
+	if (session == NULL) {
+		if (cs == NULL)
+			forget_browser(req);
+		ohttp_redirect(req, 302, target);
+		goto out;
+	}
+
+	/*
+	 * rp_initiated only with a hint: a client_id alone proves nothing,
+	 * and a logout app may skip its confirmation for RP-initiated
+	 * logouts.
+	 */
+	ocrypto_uuid4(id);
+	ocrypto_token(csrf, sizeof(csrf), 32);
+	st = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s}",
+	    "id", id, "exp", (json_int_t)(now + oconf->ttl_login_consent),
+	    "requested_at", (json_int_t)now, "csrf", csrf,
+	    "subject", str(session, "sub"), "sid", str(session, "sid"),
+	    "client_id", cid != NULL ? cid : "",
+	    "post_logout_redirect_uri", uri != NULL ? uri : "",
+	    "state", state != NULL ? state : "",
+	    "rp_initiated", hint != NULL,
+	    "request_url", request_url(req, p));
+	ch = oflow_seal(OFLOW_LOGOUT, st);
+	json_decref(st);
+	ohttp_cookie(req, oflow_csrf_name(req, "logout", cid != NULL ? cid :
+	    ""), csrf, oconf->ttl_login_consent, "/", oflow_cookie_flags());
+	ohttp_redirect(req, 302, oarena_printf(&req->arena,
+	    "%s%slogout_challenge=%s", oconf->url_logout,
+	    strchr(oconf->url_logout, '?') != NULL ? "&" : "?", ch));
+	free(ch);
+	goto out;
+fail:
+	error_page(req, &err);
+out:
+	json_decref(claims);
+	json_decref(client);
+	json_decref(hs);
+	json_decref(cs);
+}
+
+struct done {
+	struct oreq	*req;
+	const json_t	*state;		/* the opened verifier */
+	json_t		*session;	/* whom to notify (out) */
+	int		 used;		/* spent already */
+	int		 clear;		/* the browser's session ended */
+};
+
+/*
+ * Write function of the verifier: spend it, note whom to notify, end
+ * the login session.  Runs again from the start if the map grows.
+ */
+static int
+done_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct done	*d = arg;
+	const char	*sid = str(d->state, "sid");
+	json_t		*cookie;
+
+	json_decref(d->session);
+	d->session = NULL;
+	d->used = d->clear = 0;
+	switch (oflow_use(t, OFLOW_LOGOUT_VERIFIER, str(d->state, "id"),
+	    json_integer_value(json_object_get(d->state, "exp")), NULL)) {
+	case OSTORE_OK:
+		break;
+	case OSTORE_EXISTS:
+		d->used = 1;
+		return 1;
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+		return 0;
+	}
+	d->session = ologout_session(t, sid, str(d->state, "subject"));
+	/* The browser's cookie goes with its session (or a dead one). */
+	cookie = oflow_session_get(d->req, t);
+	d->clear = cookie == NULL || strcmp(str(cookie, "sid"), sid) == 0;
+	json_decref(cookie);
+	if (!oflow_session_delete(t, sid, NULL)) {
+		oerr_set(err, OERR_SERVER_ERROR, "The login session could not "
+		    "be deleted.");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Front-Channel Logout 1.0 §2: a page that loads each client's
+ * frontchannel_logout_uri in a hidden iframe, then moves on to target
+ * by a meta refresh (no script: the CSP allows none, and frames only
+ * from those URIs).
+ */
+static void
+frontchannel_page(struct oreq *req, const json_t *uris, const char *target)
+{
+	json_t	*e;
+	size_t	 i;
+	char	*frames = "", *csp = "default-src 'none'; frame-src", *page;
+
+	json_array_foreach(uris, i, e) {
+		frames = oarena_printf(&req->arena, "%s<iframe hidden "
+		    "title=\"logout\" src=\"%s\"></iframe>\n", frames,
+		    html(req, json_string_value(e)));
+		csp = oarena_printf(&req->arena, "%s %s", csp,
+		    csp_source(req, json_string_value(e)));
+	}
+	csp = oarena_printf(&req->arena, "%s; frame-ancestors 'none'; "
+	    "base-uri 'none'; form-action 'none'", csp);
+	page = oarena_printf(&req->arena, "<!DOCTYPE html>\n<html><head>"
+	    "<meta charset=\"utf-8\">\n<meta http-equiv=\"refresh\" "
+	    "content=\"3;url=%s\">\n<title>Logging out</title></head>\n"
+	    "<body>\n<p>You have been logged out. <a href=\"%s\">Continue"
+	    "</a></p>\n%s</body></html>\n", html(req, target),
+	    html(req, target), frames);
+	ohttp_header(req, "Content-Security-Policy", csp);
+	ohttp_header(req, "Referrer-Policy", "no-referrer");
+	ohttp_send(req, 200, "text/html; charset=utf-8", page, strlen(page));
+}
+
+/* Back from the logout app with a logout verifier. */
+static void
+finish(struct oreq *req, const char *verifier)
+{
+	struct oerr	 err;
+	struct done	 d;
+	json_t		*st, *client = NULL, *fc = NULL;
+	const char	*c, *cid, *uri;
+
+	oerr_clear(&err);
+	memset(&d, 0, sizeof(d));
+	if ((st = oflow_open(OFLOW_LOGOUT_VERIFIER, verifier, &err)) == NULL) {
+		oerr_status(&err, 400);
+		error_page(req, &err);
+		return;
+	}
+	cid = str(st, "client_id");
+	c = oparams_get(ohttp_cookies(req), oflow_csrf_name(req, "logout",
+	    cid));
+	if (c == NULL || !ocrypto_streq(c, str(st, "csrf"))) {
+		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The logout verifier "
+		    "came without this browser's CSRF cookie.");
+		error_page(req, &err);
+		goto out;
+	}
+	d.req = req;
+	d.state = st;
+	if (!ostore_write(done_fn, &d, &err)) {
+		error_page(req, &err);
+		goto out;
+	}
+	if (d.used) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "The logout verifier has "
+		    "been used already.");
+		error_page(req, &err);
+		goto out;
+	}
+	ohttp_cookie(req, oflow_csrf_name(req, "logout", cid), "", 0, "/",
+	    oflow_cookie_flags());
+	if (d.clear) {
+		ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, "", 0, "/",
+		    oflow_cookie_flags());
+		osession_browser_state(req, NULL);
+	}
+	/* After the commit: a slow client delays, never undoes, logout. */
+	ologout_backchannel(d.session);
+	fc = ologout_frontchannel(d.session);
+	/* The redirect must still be registered. */
+	uri = str(st, "post_logout_redirect_uri");
+	oerr_clear(&err);
+	if (*uri != '\0' && (*cid == '\0' ||
+	    (client = oclient_get(cid, &err)) == NULL ||
+	    !registered(client, uri)))
+		uri = NULL;
+	if (json_array_size(fc) > 0)
+		frontchannel_page(req, fc, ologout_redirect(&req->arena, uri,
+		    str(st, "state")));
+	else
+		ohttp_redirect(req, 302, ologout_redirect(&req->arena, uri,
+		    str(st, "state")));
+out:
+	json_decref(client);
+	json_decref(fc);
+	json_decref(d.session);
+	json_decref(st);
+}
+
+/* GET or POST /oauth2/sessions/logout */
+static void
+logout(struct oreq *req)
+{
+	struct oerr		 err;
+	const struct oparams	*p;
+	const char		*v;
+
+	oerr_clear(&err);
+	p = req->method == OHTTP_POST ? ohttp_form(req, &err) :
+	    ohttp_query(req, &err);
+	if (p == NULL) {
+		error_page(req, &err);
+		return;
+	}
+	if (oparams_count(p, "logout_verifier") > 1) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "The logout_verifier must "
+		    "not be included more than once.");
+		error_page(req, &err);
+	} else if ((v = param(p, "logout_verifier")) != NULL)
+		finish(req, v);
+	else
+		start(req, p);
+}
+
+/*
+ * The script of the check_session_iframe (generated from a readable
+ * source and tested against Python's hashlib; see the integration
+ * tests).
+ */
+static const char iframe_js[] =
+    "/* check_session_iframe: OpenID Connect Session Management 1.0 §3.2 */\n"
+    "(function () {\n"
+    "\t\"use strict\";\n"
+    "\tvar NAME = \"" OSESSION_COOKIE_NAME "\";\n"
+    "\t/* SHA-256 (FIPS 180-4); crypto.subtle needs a secure context. */\n"
+    "\tvar K = [\n"
+    "\t    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b,\n"
+    "\t    0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,\n"
+    "\t    0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7,\n"
+    "\t    0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,\n"
+    "\t    0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152,\n"
+    "\t    0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,\n"
+    "\t    0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,\n"
+    "\t    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,\n"
+    "\t    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,\n"
+    "\t    0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08,\n"
+    "\t    0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,\n"
+    "\t    0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,\n"
+    "\t    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2];\n"
+    "\tvar H = [\n"
+    "\t    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,\n"
+    "\t    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];\n"
+    "\n"
+    "\tfunction ror(x, n) {\n"
+    "\t\treturn (x >>> n) | (x << (32 - n));\n"
+    "\t}\n"
+    "\n"
+    "\tfunction sha256(m) {\n"
+    "\t\tvar l = m.length, n = ((l + 72) >> 6) << 6, p = new Uint8Array(n);\n"
+    "\t\tvar h = H.slice(0), w = new Array(64), i, j, a, b, c, d, e, f, g, k;\n"
+    "\t\tvar t1, t2, hi = Math.floor(l / 0x20000000), lo = (l * 8) >>> 0;\n"
+    "\t\tvar out = new Uint8Array(32);\n"
+    "\n"
+    "\t\tp.set(m);\n"
+    "\t\tp[l] = 0x80;\n"
+    "\t\tfor (i = 0; i < 4; i++) {\n"
+    "\t\t\tp[n - 8 + i] = (hi >>> (24 - 8 * i)) & 0xff;\n"
+    "\t\t\tp[n - 4 + i] = (lo >>> (24 - 8 * i)) & 0xff;\n"
+    "\t\t}\n"
+    "\t\tfor (i = 0; i < n; i += 64) {\n"
+    "\t\t\tfor (j = 0; j < 16; j++)\n"
+    "\t\t\t\tw[j] = (p[i + 4 * j] << 24) | (p[i + 4 * j + 1] << 16) |\n"
+    "\t\t\t\t    (p[i + 4 * j + 2] << 8) | p[i + 4 * j + 3];\n"
+    "\t\t\tfor (j = 16; j < 64; j++) {\n"
+    "\t\t\t\tt1 = w[j - 15];\n"
+    "\t\t\t\tt2 = w[j - 2];\n"
+    "\t\t\t\tw[j] = (w[j - 16] + (ror(t1, 7) ^ ror(t1, 18) ^ (t1 >>> 3)) +\n"
+    "\t\t\t\t    w[j - 7] + (ror(t2, 17) ^ ror(t2, 19) ^ (t2 >>> 10))) | 0;\n"
+    "\t\t\t}\n"
+    "\t\t\ta = h[0]; b = h[1]; c = h[2]; d = h[3];\n"
+    "\t\t\te = h[4]; f = h[5]; g = h[6]; k = h[7];\n"
+    "\t\t\tfor (j = 0; j < 64; j++) {\n"
+    "\t\t\t\tt1 = (k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +\n"
+    "\t\t\t\t    ((e & f) ^ (~e & g)) + K[j] + w[j]) | 0;\n"
+    "\t\t\t\tt2 = ((ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +\n"
+    "\t\t\t\t    ((a & b) ^ (a & c) ^ (b & c))) | 0;\n"
+    "\t\t\t\tk = g; g = f; f = e; e = (d + t1) | 0;\n"
+    "\t\t\t\td = c; c = b; b = a; a = (t1 + t2) | 0;\n"
+    "\t\t\t}\n"
+    "\t\t\th[0] = (h[0] + a) | 0; h[1] = (h[1] + b) | 0;\n"
+    "\t\t\th[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0;\n"
+    "\t\t\th[4] = (h[4] + e) | 0; h[5] = (h[5] + f) | 0;\n"
+    "\t\t\th[6] = (h[6] + g) | 0; h[7] = (h[7] + k) | 0;\n"
+    "\t\t}\n"
+    "\t\tfor (i = 0; i < 32; i++)\n"
+    "\t\t\tout[i] = (h[i >> 2] >>> (24 - 8 * (i & 3))) & 0xff;\n"
+    "\t\treturn out;\n"
+    "\t}\n"
+    "\n"
+    "\tfunction utf8(s) {\n"
+    "\t\tvar b, a, i;\n"
+    "\n"
+    "\t\tif (typeof TextEncoder === \"function\")\n"
+    "\t\t\treturn new TextEncoder().encode(s);\n"
+    "\t\tb = unescape(encodeURIComponent(s));\n"
+    "\t\ta = new Uint8Array(b.length);\n"
+    "\t\tfor (i = 0; i < b.length; i++)\n"
+    "\t\t\ta[i] = b.charCodeAt(i);\n"
+    "\t\treturn a;\n"
+    "\t}\n"
+    "\n"
+    "\tfunction b64url(v) {\n"
+    "\t\tvar s = \"\", i;\n"
+    "\n"
+    "\t\tfor (i = 0; i < v.length; i++)\n"
+    "\t\t\ts += String.fromCharCode(v[i]);\n"
+    "\t\treturn btoa(s).replace(/\\+/g, \"-\").replace(/\\//g, \"_\")\n"
+    "\t\t    .replace(/=+$/, \"\");\n"
+    "\t}\n"
+    "\n"
+    "\t/* The browser state, \"\" without one; null if cookies are hidden. */\n"
+    "\tfunction browserState() {\n"
+    "\t\tvar c, i, kv;\n"
+    "\n"
+    "\t\ttry {\n"
+    "\t\t\tc = document.cookie ? document.cookie.split(\";\") : [];\n"
+    "\t\t} catch (x) {\n"
+    "\t\t\treturn null;\n"
+    "\t\t}\n"
+    "\t\tfor (i = 0; i < c.length; i++) {\n"
+    "\t\t\tkv = c[i].replace(/^\\s+/, \"\");\n"
+    "\t\t\tif (kv.indexOf(NAME + \"=\") === 0)\n"
+    "\t\t\t\treturn kv.substring(NAME.length + 1);\n"
+    "\t\t}\n"
+    "\t\treturn \"\";\n"
+    "\t}\n"
+    "\n"
+    "\t/* §3.2: \"client_id session_state\" -> changed, unchanged or error. */\n"
+    "\tfunction check(data, origin) {\n"
+    "\t\tvar i, cid, ss, dot, salt, bs;\n"
+    "\n"
+    "\t\tif (typeof data !== \"string\" || (i = data.lastIndexOf(\" \")) <= 0)\n"
+    "\t\t\treturn \"error\";\n"
+    "\t\tcid = data.substring(0, i);\n"
+    "\t\tss = data.substring(i + 1);\n"
+    "\t\tdot = ss.lastIndexOf(\".\");\n"
+    "\t\tif (dot <= 0 || dot === ss.length - 1)\n"
+    "\t\t\treturn \"error\";\n"
+    "\t\tsalt = ss.substring(dot + 1);\n"
+    "\t\tif ((bs = browserState()) === null)\n"
+    "\t\t\treturn \"error\";\n"
+    "\t\treturn b64url(sha256(utf8(cid + \" \" + origin + \" \" + bs + \" \" +\n"
+    "\t\t    salt))) + \".\" + salt === ss ? \"unchanged\" : \"changed\";\n"
+    "\t}\n"
+    "\n"
+    "\t/* Only the page that embeds this frame may ask (§3.2). */\n"
+    "\twindow.addEventListener(\"message\", function (e) {\n"
+    "\t\tvar r;\n"
+    "\n"
+    "\t\tif (e.source !== window.parent || !e.origin || e.origin === \"null\")\n"
+    "\t\t\treturn;\n"
+    "\t\ttry {\n"
+    "\t\t\tr = check(e.data, e.origin);\n"
+    "\t\t} catch (x) {\n"
+    "\t\t\tr = \"error\";\n"
+    "\t\t}\n"
+    "\t\te.source.postMessage(r, e.origin);\n"
+    "\t}, false);\n"
+    "})();\n";
+
+/* The check_session_iframe page. */
+static void
+iframe_page(struct oreq *req)
+{
+	char	*js, *page;
+
+	js = oarena_printf(&req->arena, "%soauth2/sessions/iframe.js",
+	    oconf->issuer);
+	page = oarena_printf(&req->arena, "<!DOCTYPE html>\n<html><head>"
+	    "<meta charset=\"utf-8\"><title>check_session_iframe</title>\n"
+	    "<script src=\"%s\"></script>\n</head><body></body></html>\n",
+	    html(req, js));
+	/* No frame-ancestors: every RP embeds it. */
+	ohttp_header(req, "Content-Security-Policy", oarena_printf(
+	    &req->arena, "default-src 'none'; script-src %s; base-uri "
+	    "'none'; form-action 'none'", csp_source(req, js)));
+	ohttp_header(req, "Cache-Control", IFRAME_CACHE);
+	ohttp_send(req, 200, "text/html; charset=utf-8", page, strlen(page));
+}
+
+/* GET /oauth2/sessions/iframe */
+static void
+iframe(struct oreq *req)
+{
+	iframe_page(req);
+}
+
+/* GET /{client_id}/iframe: the same, for a client that exists. */
+static void
+client_iframe(struct oreq *req)
+{
+	struct oerr	 err, e2;
+	json_t		*client;
+
+	oerr_clear(&err);
+	oerr_clear(&e2);
+	if ((client = oclient_get(req->params[0], &e2)) == NULL) {
+		oerr_set(&err, OERR_NOT_FOUND, "The requested resource could "
+		    "not be found.");
+		ohttp_send_error(req, &err);
+		return;
+	}
+	json_decref(client);
+	iframe_page(req);
+}
+
+/* GET /oauth2/sessions/iframe.js */
+static void
+iframe_script(struct oreq *req)
+{
+	ohttp_header(req, "Cache-Control", IFRAME_CACHE);
+	ohttp_send(req, 200, "text/javascript; charset=utf-8", iframe_js,
+	    sizeof(iframe_js) - 1);
+}
+
+const struct oroute logout_routes[] = {
+	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC,
+	    "/oauth2/sessions/logout", logout },
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/oauth2/sessions/iframe", iframe },
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/oauth2/sessions/iframe.js",
+	    iframe_script },
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/{client_id}/iframe",
+	    client_iframe },
+};
+const size_t logout_nroutes = sizeof(logout_routes) /
+    sizeof(logout_routes[0]);

@@ -1,0 +1,1156 @@
+/*
+ * test_tokens.c: unit tests of lib/tokens.c: opaque tokens (mint and
+ * check, tampering, kinds, secret rotation), token records with their
+ * indexes and expiry entries, revocation by request and by client,
+ * tombstones, the bounded flush, and ogrant_issue() (response shape,
+ * lifespans, refresh only for offline scopes, ID token claims and
+ * at_hash/c_hash, RFC 9068 JWT access tokens) against a real LMDB store
+ * in a fresh directory under $TMPDIR, with the default signing keys
+ * created by okeys_ensure_defaults().
+ *
+ * lib/tokens.c is included to reach half_hash() for every alg.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "../../lib/tokens.c"
+
+#include "clients.h"
+#include "conf.h"
+#include "crypto.h"
+#include "err.h"
+#include "jose.h"
+#include "keys.h"
+#include "store.h"
+#include "t.h"
+
+static char		 secret_a[] = "0123456789abcdef0123456789abcdef";
+static char		 secret_b[] = "fedcba9876543210fedcba9876543210";
+static char		 issuer[] = "https://op.example/";
+static struct oconf	 conf;
+static char		 base[256], var[300];
+
+/* Parse JSON text written in a test; a typo there is fatal. */
+static json_t *
+J(const char *s)
+{
+	json_error_t	 je;
+	json_t		*v;
+
+	if ((v = json_loads(s, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+	    &je)) == NULL) {
+		fprintf(stderr, "bad test JSON: %s: %s\n", s, je.text);
+		abort();
+	}
+	return v;
+}
+
+/* Use only secret a, or b, or b then a. */
+static void
+secrets(char *first, char *second)
+{
+	conf.secrets[0] = first;
+	conf.secrets[1] = second;
+	conf.nsecrets = second != NULL ? 2 : 1;
+}
+
+/* A write transaction running fn(t, arg); returns what ostore_write does. */
+static int
+run(int (*fn)(struct ostore_txn *, void *, struct oerr *), void *arg)
+{
+	struct oerr	 err;
+	int		 rc;
+
+	oerr_clear(&err);
+	if (!(rc = ostore_write(fn, arg, &err)))
+		fprintf(stderr, "ostore_write: %s\n", err.description);
+	return rc;
+}
+
+/* 1 if key (of keylen bytes) is in db. */
+static int
+present(enum ostore_db db, const void *key, size_t keylen)
+{
+	struct ostore_txn	*t;
+	const void		*v;
+	size_t			 vl;
+	enum ostore_rc		 rc;
+
+	if ((t = ostore_read_begin()) == NULL)
+		return -1;
+	rc = ostore_get(t, db, key, keylen, &v, &vl);
+	ostore_read_end(t);
+	return rc == OSTORE_OK;
+}
+
+/* The index key "s NUL id". */
+static size_t
+ikey(const char *s, const unsigned char id[OTOKEN_ID_LEN],
+    unsigned char *buf)
+{
+	size_t	 n = strlen(s);
+
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	memcpy(buf + n + 1, id, OTOKEN_ID_LEN);
+	return n + 1 + OTOKEN_ID_LEN;
+}
+
+/* The expiry entry key of a token. */
+static size_t
+ekey(int64_t exp, const unsigned char id[OTOKEN_ID_LEN], unsigned char *buf)
+{
+	int	 i;
+
+	for (i = 7; i >= 0; i--) {
+		buf[i] = (unsigned char)(exp & 0xff);
+		exp >>= 8;
+	}
+	buf[8] = (unsigned char)OSTORE_TOKENS;
+	memcpy(buf + 9, id, OTOKEN_ID_LEN);
+	return 9 + OTOKEN_ID_LEN;
+}
+
+/* A token record as loaded in a read transaction, or NULL. */
+static json_t *
+load(const unsigned char id[OTOKEN_ID_LEN])
+{
+	struct ostore_txn	*t;
+	json_t			*rec;
+
+	if ((t = ostore_read_begin()) == NULL)
+		return NULL;
+	rec = otoken_load(t, id);
+	ostore_read_end(t);
+	return rec;
+}
+
+/* 1 if the token with id has its record, index and expiry entries. */
+static int
+stored(const unsigned char id[OTOKEN_ID_LEN], const char *request_id,
+    const char *client_id, int64_t exp)
+{
+	unsigned char	 k[600];
+
+	return present(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 1 &&
+	    present(OSTORE_TOKENS_BY_REQUEST, k, ikey(request_id, id, k)) ==
+	    1 &&
+	    present(OSTORE_TOKENS_BY_CLIENT, k, ikey(client_id, id, k)) == 1 &&
+	    (exp == 0 || present(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 1);
+}
+
+/* 1 if nothing of the token with id is left. */
+static int
+gone(const unsigned char id[OTOKEN_ID_LEN], const char *request_id,
+    const char *client_id, int64_t exp)
+{
+	unsigned char	 k[600];
+
+	return present(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 0 &&
+	    present(OSTORE_TOKENS_BY_REQUEST, k, ikey(request_id, id, k)) ==
+	    0 &&
+	    present(OSTORE_TOKENS_BY_CLIENT, k, ikey(client_id, id, k)) == 0 &&
+	    present(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 0;
+}
+
+/* A grant of request rid for client cid with the given scope JSON. */
+static json_t *
+grant(const char *rid, const char *cid, const char *scope)
+{
+	json_t	*g;
+
+	g = json_pack("{s:s,s:s,s:s,s:s,s:o,s:[s],s:I,s:s,s:[s,s],s:s,"
+	    "s:I,s:{s:{s:s,s:s,s:s},s:{s:s}},s:s,s:s,s:s}",
+	    "request_id", rid, "client_id", cid, "sub", "alice",
+	    "sid", "session-1", "scope", J(scope), "aud",
+	    "https://api.example", "auth_time", (json_int_t)1700000000,
+	    "acr", "urn:acr:pwd", "amr", "pwd", "otp", "nonce", "n-0S6_WzA2Mj",
+	    "requested_at", (json_int_t)1700000100,
+	    "session", "id_token", "email", "alice@example.com",
+	    "sub", "mallory", "iss", "https://evil.example/",
+	    "access_token", "tier", "gold",
+	    "redirect_uri", "https://app.example/cb",
+	    "code_challenge", "", "code_challenge_method", "");
+	if (g == NULL)
+		abort();
+	return g;
+}
+
+/* A client record with the members ogrant_issue() reads. */
+static json_t *
+client(const char *cid, const char *strategy)
+{
+	json_t	*c = json_pack("{s:s,s:s}", "client_id", cid,
+	    "access_token_strategy", strategy);
+
+	if (c == NULL)
+		abort();
+	return c;
+}
+
+/* --- opaque tokens ------------------------------------------------ */
+
+static void
+mint_check(void)
+{
+	static const char *const pre[] = { "ory_ac_", "ory_at_", "ory_rt_" };
+	char		 tok[OTOKEN_MAX];
+	unsigned char	 id[OTOKEN_ID_LEN], id2[OTOKEN_ID_LEN];
+	unsigned char	 other[OTOKEN_ID_LEN];
+	int		 k, j;
+
+	secrets(secret_a, NULL);
+	memset(other, 0, sizeof(other));
+	for (k = 0; k < OTOKEN__MAX; k++) {
+		otoken_mint((enum otoken_kind)k, tok, id);
+		CHECK(strlen(tok) == 7 + 43 + 1 + 43);
+		CHECK(strncmp(tok, pre[k], 7) == 0);
+		CHECK(tok[50] == '.');
+		CHECK(otoken_check(tok, (enum otoken_kind)k, id2) == 1);
+		CHECK(memcmp(id, id2, sizeof(id)) == 0);
+		CHECK(memcmp(id, other, sizeof(id)) != 0);
+		memcpy(other, id, sizeof(id));
+		for (j = 0; j < OTOKEN__MAX; j++)
+			if (j != k)
+				CHECK(otoken_check(tok, (enum otoken_kind)j,
+				    id2) == 0);
+	}
+	/* Two tokens of a kind differ. */
+	otoken_mint(OTOKEN_ACCESS, tok, id);
+	otoken_mint(OTOKEN_ACCESS, tok, id2);
+	CHECK(memcmp(id, id2, sizeof(id)) != 0);
+}
+
+static void
+tampered(void)
+{
+	char		 tok[OTOKEN_MAX], bad[OTOKEN_MAX + 8];
+	unsigned char	 id[OTOKEN_ID_LEN];
+	size_t		 i;
+
+	secrets(secret_a, NULL);
+	otoken_mint(OTOKEN_ACCESS, tok, id);
+	/* Every single character changed. */
+	for (i = 0; i < strlen(tok); i++) {
+		strcpy(bad, tok);
+		bad[i] = bad[i] == 'A' ? 'B' : 'A';
+		if (strcmp(bad, tok) == 0)
+			continue;
+		if (otoken_check(bad, OTOKEN_ACCESS, id)) {
+			fprintf(stderr, "tampered at %zu accepted\n", i);
+			CHECK(0);
+		}
+	}
+	/* Another kind's prefix on the same body: the prefix is MACed. */
+	strcpy(bad, tok);
+	memcpy(bad, "ory_rt_", 7);
+	CHECK(otoken_check(bad, OTOKEN_REFRESH, id) == 0);
+	/* Shorter, longer, empty, NULL, a JWT-looking string. */
+	strcpy(bad, tok);
+	bad[strlen(bad) - 1] = '\0';
+	CHECK(otoken_check(bad, OTOKEN_ACCESS, id) == 0);
+	snprintf(bad, sizeof(bad), "%sA", tok);
+	CHECK(otoken_check(bad, OTOKEN_ACCESS, id) == 0);
+	CHECK(otoken_check("", OTOKEN_ACCESS, id) == 0);
+	CHECK(otoken_check(NULL, OTOKEN_ACCESS, id) == 0);
+	CHECK(otoken_check("eyJhbGciOiJSUzI1NiJ9.e30.c2ln", OTOKEN_ACCESS,
+	    id) == 0);
+	/* Non-canonical base64url (trailing bits) is refused. */
+	strcpy(bad, tok);
+	bad[49] = bad[49] == 'A' ? 'B' : 'A';
+	CHECK(otoken_check(bad, OTOKEN_ACCESS, id) == 0);
+}
+
+static void
+secret_rotation(void)
+{
+	char		 tok[OTOKEN_MAX], tok2[OTOKEN_MAX];
+	unsigned char	 id[OTOKEN_ID_LEN], id2[OTOKEN_ID_LEN];
+
+	secrets(secret_a, NULL);
+	otoken_mint(OTOKEN_REFRESH, tok, id);
+	secrets(secret_b, NULL);
+	CHECK(otoken_check(tok, OTOKEN_REFRESH, id2) == 0);
+	/* Rotated: b signs, a still verifies, and the id is the same. */
+	secrets(secret_b, secret_a);
+	CHECK(otoken_check(tok, OTOKEN_REFRESH, id2) == 1);
+	CHECK(memcmp(id, id2, sizeof(id)) == 0);
+	otoken_mint(OTOKEN_REFRESH, tok2, id);
+	CHECK(otoken_check(tok2, OTOKEN_REFRESH, id2) == 1);
+	secrets(secret_a, NULL);
+	CHECK(otoken_check(tok2, OTOKEN_REFRESH, id2) == 0);
+	secrets(secret_b, NULL);
+	CHECK(otoken_check(tok2, OTOKEN_REFRESH, id2) == 1);
+	secrets(secret_a, NULL);
+}
+
+/* --- records ------------------------------------------------------ */
+
+struct code_op {
+	const json_t	*grant;
+	char		 code[OTOKEN_MAX];
+};
+
+static int
+code_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct code_op	*op = arg;
+
+	return ogrant_code(t, op->grant, op->code, err);
+}
+
+static int
+delete_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	return otoken_delete(t, arg);
+}
+
+/* Store a code for g; its id into id.  Returns 1 on success. */
+static int
+new_code(const json_t *g, unsigned char id[OTOKEN_ID_LEN],
+    char code[OTOKEN_MAX])
+{
+	struct code_op	 op;
+
+	op.grant = g;
+	if (!run(code_fn, &op) || !otoken_check(op.code, OTOKEN_CODE, id))
+		return 0;
+	if (code != NULL)
+		memcpy(code, op.code, OTOKEN_MAX);
+	return 1;
+}
+
+static void
+code_store_delete(void)
+{
+	unsigned char	 id[OTOKEN_ID_LEN];
+	char		 code[OTOKEN_MAX];
+	json_t		*g = grant("req-code", "client-code", "[\"openid\"]");
+	json_t		*rec = NULL, *gg = NULL;
+	int64_t		 exp;
+
+	secrets(secret_a, NULL);
+	if (!new_code(g, id, code) || (rec = load(id)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	CHECK(strncmp(code, "ory_ac_", 7) == 0);
+	CHECK_STR(json_string_value(json_object_get(rec, "kind")), "code");
+	CHECK(json_is_true(json_object_get(rec, "active")));
+	CHECK(json_integer_value(json_object_get(rec, "_v")) == 1);
+	exp = json_integer_value(json_object_get(rec, "exp"));
+	CHECK(exp - json_integer_value(json_object_get(rec, "iat")) == 600);
+	CHECK_STR(json_string_value(json_object_get(rec, "redirect_uri")),
+	    "https://app.example/cb");
+	CHECK(otoken_live(rec, OTOKEN_CODE, onow()));
+	CHECK(!otoken_live(rec, OTOKEN_ACCESS, onow()));
+	CHECK(!otoken_live(rec, OTOKEN_CODE, exp));
+	CHECK(stored(id, "req-code", "client-code", exp));
+	/* otoken_grant() strips the token and code members. */
+	gg = otoken_grant(rec);
+	CHECK(json_object_get(gg, "kind") == NULL);
+	CHECK(json_object_get(gg, "exp") == NULL);
+	CHECK(json_object_get(gg, "_v") == NULL);
+	CHECK(json_object_get(gg, "redirect_uri") == NULL);
+	CHECK_STR(json_string_value(json_object_get(gg, "nonce")),
+	    "n-0S6_WzA2Mj");
+	CHECK(run(delete_fn, id));
+	CHECK(gone(id, "req-code", "client-code", exp));
+	CHECK(load(id) == NULL);
+	/* Deleting what is not there is no error. */
+	CHECK(run(delete_fn, id));
+out:
+	json_decref(g);
+	json_decref(gg);
+	json_decref(rec);
+}
+
+static int
+store_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	json_t		*rec = arg;
+	unsigned char	 id[OTOKEN_ID_LEN];
+
+	memset(id, 0x5a, sizeof(id));
+	return otoken_store(t, id, rec, err);
+}
+
+static void
+store_refused(void)
+{
+	struct oerr	 err;
+	json_t		*rec;
+
+	/* A record without request_id, client_id or exp is refused. */
+	rec = J("{\"kind\":\"access_token\",\"client_id\":\"c\","
+	    "\"exp\":1}");
+	oerr_clear(&err);
+	CHECK(ostore_write(store_fn, rec, &err) == 0);
+	CHECK(err.code == OERR_SERVER_ERROR);
+	json_decref(rec);
+	rec = J("{\"kind\":\"nonsense\",\"client_id\":\"c\","
+	    "\"request_id\":\"r\",\"exp\":1}");
+	oerr_clear(&err);
+	CHECK(ostore_write(store_fn, rec, &err) == 0);
+	json_decref(rec);
+	rec = J("{\"kind\":\"code\",\"client_id\":\"c\","
+	    "\"request_id\":\"r\"}");
+	oerr_clear(&err);
+	CHECK(ostore_write(store_fn, rec, &err) == 0);
+	json_decref(rec);
+}
+
+struct use_op {
+	unsigned char	*id;
+};
+
+static int
+use_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct use_op	*op = arg;
+	json_t		*rec;
+	int		 rc;
+
+	if ((rec = otoken_load(t, op->id)) == NULL)
+		return 0;
+	rc = otoken_use(t, op->id, rec, err);
+	json_decref(rec);
+	return rc;
+}
+
+static void
+tombstone(void)
+{
+	unsigned char	 id[OTOKEN_ID_LEN], k[600];
+	struct use_op	 op;
+	json_t		*g = grant("req-tomb", "client-tomb", "[]");
+	json_t		*rec = NULL;
+	int64_t		 exp, nexp;
+
+	if (!new_code(g, id, NULL) || (rec = load(id)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	exp = json_integer_value(json_object_get(rec, "exp"));
+	json_decref(rec);
+	op.id = id;
+	CHECK(run(use_fn, &op));
+	if ((rec = load(id)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	CHECK(json_is_false(json_object_get(rec, "active")));
+	CHECK(json_integer_value(json_object_get(rec, "used_at")) >= onow() -
+	    5);
+	nexp = json_integer_value(json_object_get(rec, "exp"));
+	CHECK(nexp >= onow() + TOMBSTONE_TTL - 5 &&
+	    nexp <= onow() + TOMBSTONE_TTL);
+	CHECK(!otoken_live(rec, OTOKEN_CODE, onow()));
+	/* The expiry entry moved with the exp. */
+	CHECK(present(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 0);
+	CHECK(stored(id, "req-tomb", "client-tomb", nexp));
+out:
+	json_decref(rec);
+	json_decref(g);
+}
+
+/* --- issuing ------------------------------------------------------ */
+
+struct issue_op {
+	const json_t	*grant, *client;
+	unsigned	 what;
+	const char	*code, *lifespan;
+	json_t		*resp;
+	struct oerr	 err;
+};
+
+static int
+issue_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct issue_op	*op = arg;
+
+	json_decref(op->resp);
+	op->resp = ogrant_issue(t, op->grant, op->client, op->what, op->code,
+	    op->lifespan, err);
+	if (op->resp == NULL)
+		memcpy(&op->err, err, sizeof(op->err));
+	return op->resp != NULL;
+}
+
+/* Issue for g and c; the response or NULL. */
+static json_t *
+issue_for(const json_t *g, const json_t *c, unsigned what,
+    const char *code, const char *lifespan)
+{
+	struct issue_op	 op;
+	struct oerr	 err;
+
+	memset(&op, 0, sizeof(op));
+	op.grant = g;
+	op.client = c;
+	op.what = what;
+	op.code = code;
+	op.lifespan = lifespan;
+	oerr_clear(&err);
+	if (!ogrant_prepare(&err)) {
+		fprintf(stderr, "ogrant_prepare: %s\n", err.description);
+		return NULL;
+	}
+	if (!ostore_write(issue_fn, &op, &err)) {
+		fprintf(stderr, "ogrant_issue: %s\n", err.description);
+		return NULL;
+	}
+	return op.resp;
+}
+
+static const char *
+sget(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* The verified claims of a JWT signed by a key of set. */
+static json_t *
+verified(const char *jwt, const char *set, json_t **header)
+{
+	const struct ojwks	*keys;
+	struct ojws		*jws;
+	struct oerr		 err;
+	json_t			*claims = NULL;
+
+	oerr_clear(&err);
+	if ((keys = okeys_verifiers(set, &err)) == NULL ||
+	    (jws = ojws_verify(jwt, strlen(jwt), keys->keys, keys->nkeys,
+	    NULL, &err)) == NULL) {
+		fprintf(stderr, "verify: %s\n", err.description);
+		return NULL;
+	}
+	claims = ojwt_claims(jws, &err);
+	if (header != NULL)
+		*header = json_incref(jws->header);
+	ojws_free(jws);
+	return claims;
+}
+
+/* The left half of SHA-256 of s, base64url. */
+static void
+left_half(const char *s, char out[64])
+{
+	unsigned char	 h[OCRYPTO_SHA256_LEN];
+	size_t		 n;
+
+	ocrypto_sha256(s, strlen(s), h);
+	ocrypto_b64url_encode(out, 64, &n, h, 16);
+}
+
+static void
+issue_shape(void)
+{
+	json_t		*g = grant("req-shape", "client-shape",
+			    "[\"openid\",\"offline\",\"email\"]");
+	json_t		*c = client("client-shape", "opaque");
+	json_t		*r = NULL, *rec = NULL;
+	unsigned char	 atid[OTOKEN_ID_LEN], rtid[OTOKEN_ID_LEN];
+	char		 hex[2 * OTOKEN_ID_LEN + 1];
+	const char	*k;
+	json_t		*v;
+	size_t		 n = 0;
+
+	secrets(secret_a, NULL);
+	if ((r = issue_for(g, c, OISSUE_ACCESS | OISSUE_REFRESH |
+	    OISSUE_IDTOKEN, NULL, "authorization_code")) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	/* RFC 6749 §5.1, in this order. */
+	json_object_foreach(r, k, v) {
+		static const char *const want[] = { "access_token",
+		    "token_type", "expires_in", "scope", "refresh_token",
+		    "id_token" };
+
+		CHECK(n < 6 && strcmp(k, want[n]) == 0);
+		n++;
+	}
+	CHECK(n == 6);
+	CHECK(strncmp(sget(r, "access_token"), "ory_at_", 7) == 0);
+	CHECK(strncmp(sget(r, "refresh_token"), "ory_rt_", 7) == 0);
+	CHECK_STR(sget(r, "token_type"), "bearer");
+	CHECK(json_integer_value(json_object_get(r, "expires_in")) == 3600);
+	CHECK_STR(sget(r, "scope"), "openid offline email");
+	CHECK(otoken_check(sget(r, "access_token"), OTOKEN_ACCESS, atid));
+	CHECK(otoken_check(sget(r, "refresh_token"), OTOKEN_REFRESH, rtid));
+	CHECK((rec = load(rtid)) != NULL);
+	hex_id(atid, hex);
+	CHECK_STR(sget(rec, "access_id"), hex);
+	CHECK(json_integer_value(json_object_get(rec, "exp")) -
+	    json_integer_value(json_object_get(rec, "iat")) == 720 * 3600);
+	CHECK(otoken_live(rec, OTOKEN_REFRESH, onow()));
+	json_decref(rec);
+	CHECK((rec = load(atid)) != NULL);
+	CHECK(otoken_live(rec, OTOKEN_ACCESS, onow()));
+	CHECK_STR(sget(rec, "sub"), "alice");
+	CHECK(stored(atid, "req-shape", "client-shape",
+	    json_integer_value(json_object_get(rec, "exp"))));
+	/* Only what was asked for. */
+	json_decref(r);
+	r = issue_for(g, c, OISSUE_ACCESS, NULL, "authorization_code");
+	CHECK(r != NULL && json_object_get(r, "refresh_token") == NULL &&
+	    json_object_get(r, "id_token") == NULL);
+	json_decref(r);
+	r = issue_for(g, c, OISSUE_IDTOKEN, NULL, "implicit");
+	CHECK(r != NULL && json_object_get(r, "access_token") == NULL &&
+	    json_object_get(r, "id_token") != NULL);
+out:
+	json_decref(r);
+	json_decref(rec);
+	json_decref(g);
+	json_decref(c);
+}
+
+static void
+issue_scopes(void)
+{
+	json_t	*c = client("client-sc", "");
+	json_t	*g, *r;
+
+	/* No openid: no ID token; no offline: no refresh token. */
+	g = grant("req-sc1", "client-sc", "[\"profile\"]");
+	r = issue_for(g, c, OISSUE_ACCESS | OISSUE_REFRESH | OISSUE_IDTOKEN,
+	    NULL, "authorization_code");
+	CHECK(r != NULL && json_object_get(r, "access_token") != NULL &&
+	    json_object_get(r, "refresh_token") == NULL &&
+	    json_object_get(r, "id_token") == NULL);
+	CHECK(r != NULL && strcmp(sget(r, "scope"), "profile") == 0);
+	json_decref(r);
+	json_decref(g);
+	/* offline_access counts as offline; the empty scope is "". */
+	g = grant("req-sc2", "client-sc", "[\"offline_access\"]");
+	r = issue_for(g, c, OISSUE_ACCESS | OISSUE_REFRESH, NULL,
+	    "authorization_code");
+	CHECK(r != NULL && json_object_get(r, "refresh_token") != NULL);
+	json_decref(r);
+	json_decref(g);
+	g = grant("req-sc3", "client-sc", "[]");
+	r = issue_for(g, c, OISSUE_ACCESS | OISSUE_REFRESH | OISSUE_IDTOKEN,
+	    NULL, "client_credentials");
+	CHECK(r != NULL && strcmp(sget(r, "scope"), "") == 0);
+	json_decref(r);
+	json_decref(g);
+	/* A grant without request_id is refused. */
+	g = J("{\"client_id\":\"client-sc\",\"sub\":\"x\"}");
+	CHECK(issue_for(g, c, OISSUE_ACCESS, NULL, NULL) == NULL);
+	json_decref(g);
+	json_decref(c);
+}
+
+static void
+lifespans(void)
+{
+	json_t		*c = client("client-ls", "");
+	json_t		*g = grant("req-ls", "client-ls",
+			    "[\"openid\",\"offline\"]");
+	json_t		*r = NULL, *rec = NULL, *claims = NULL;
+	unsigned char	 id[OTOKEN_ID_LEN];
+
+	json_object_set_new(c, "authorization_code_grant_access_token_lifespan",
+	    json_integer(120));
+	json_object_set_new(c, "authorization_code_grant_refresh_token_lifespan",
+	    json_integer(7200));
+	json_object_set_new(c, "authorization_code_grant_id_token_lifespan",
+	    json_integer(300));
+	json_object_set_new(c, "refresh_token_grant_access_token_lifespan",
+	    json_null());
+	if ((r = issue_for(g, c, OISSUE_ACCESS | OISSUE_REFRESH |
+	    OISSUE_IDTOKEN, NULL, "authorization_code")) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	CHECK(json_integer_value(json_object_get(r, "expires_in")) == 120);
+	CHECK(otoken_check(sget(r, "refresh_token"), OTOKEN_REFRESH, id));
+	CHECK((rec = load(id)) != NULL);
+	CHECK(json_integer_value(json_object_get(rec, "exp")) -
+	    json_integer_value(json_object_get(rec, "iat")) == 7200);
+	CHECK((claims = verified(sget(r, "id_token"), OKEYS_ID_TOKEN,
+	    NULL)) != NULL);
+	CHECK(json_integer_value(json_object_get(claims, "exp")) -
+	    json_integer_value(json_object_get(claims, "iat")) == 300);
+	json_decref(r);
+	json_decref(rec);
+	json_decref(claims);
+	rec = claims = NULL;
+	/* null: the configured ttl; the refresh ttl -1: never expires. */
+	conf.ttl_refresh_token = -1;
+	r = issue_for(g, c, OISSUE_ACCESS | OISSUE_REFRESH, NULL,
+	    "refresh_token");
+	conf.ttl_refresh_token = 720 * 3600;
+	if (r == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	CHECK(json_integer_value(json_object_get(r, "expires_in")) == 3600);
+	CHECK(otoken_check(sget(r, "refresh_token"), OTOKEN_REFRESH, id));
+	CHECK((rec = load(id)) != NULL);
+	CHECK(json_integer_value(json_object_get(rec, "exp")) == 0);
+	CHECK(otoken_live(rec, OTOKEN_REFRESH, onow() + 100LL * 365 * 86400));
+	CHECK(stored(id, "req-ls", "client-ls", 0));
+out:
+	json_decref(r);
+	json_decref(rec);
+	json_decref(claims);
+	json_decref(g);
+	json_decref(c);
+}
+
+static void
+id_token_claims(void)
+{
+	json_t		*c = client("client-idt", "");
+	json_t		*g = grant("req-idt", "client-idt",
+			    "[\"openid\",\"email\"]");
+	json_t		*r = NULL, *claims = NULL, *hdr = NULL;
+	struct oerr	 err;
+	char		 want[64];
+	const char	*code = "ory_ac_some-code.value";
+
+	if ((r = issue_for(g, c, OISSUE_ACCESS | OISSUE_IDTOKEN, code,
+	    "authorization_code")) == NULL ||
+	    (claims = verified(sget(r, "id_token"), OKEYS_ID_TOKEN,
+	    &hdr)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	oerr_clear(&err);
+	CHECK(ojwt_check(claims, issuer, "client-idt", onow(), 0,
+	    OJWT_REQUIRE_EXP | OJWT_REQUIRE_IAT, &err));
+	CHECK_STR(sget(hdr, "alg"), "RS256");
+	CHECK(sget(hdr, "kid") != NULL);
+	CHECK_STR(sget(hdr, "typ"), "JWT");
+	/* Registered claims come from the grant, never the session. */
+	CHECK_STR(sget(claims, "iss"), issuer);
+	CHECK_STR(sget(claims, "sub"), "alice");
+	CHECK(json_array_size(json_object_get(claims, "aud")) == 1);
+	CHECK_STR(json_string_value(json_array_get(json_object_get(claims,
+	    "aud"), 0)), "client-idt");
+	CHECK(json_integer_value(json_object_get(claims, "exp")) -
+	    json_integer_value(json_object_get(claims, "iat")) == 3600);
+	CHECK(json_integer_value(json_object_get(claims, "auth_time")) ==
+	    1700000000);
+	CHECK(json_integer_value(json_object_get(claims, "rat")) ==
+	    1700000100);
+	CHECK_STR(sget(claims, "nonce"), "n-0S6_WzA2Mj");
+	CHECK_STR(sget(claims, "acr"), "urn:acr:pwd");
+	CHECK(json_array_size(json_object_get(claims, "amr")) == 2);
+	CHECK_STR(sget(claims, "sid"), "session-1");
+	CHECK(sget(claims, "jti") != NULL && strlen(sget(claims, "jti")) ==
+	    36);
+	CHECK_STR(sget(claims, "email"), "alice@example.com");
+	/* OpenID Connect Core §3.3.2.11 with RS256: SHA-256, left half. */
+	left_half(sget(r, "access_token"), want);
+	CHECK_STR(sget(claims, "at_hash"), want);
+	left_half(code, want);
+	CHECK_STR(sget(claims, "c_hash"), want);
+	json_decref(claims);
+	json_decref(r);
+	claims = NULL;
+	/* Without an access token or code: neither hash. */
+	if ((r = issue_for(g, c, OISSUE_IDTOKEN, NULL, "implicit")) == NULL ||
+	    (claims = verified(sget(r, "id_token"), OKEYS_ID_TOKEN,
+	    NULL)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	CHECK(json_object_get(claims, "at_hash") == NULL);
+	CHECK(json_object_get(claims, "c_hash") == NULL);
+out:
+	json_decref(r);
+	json_decref(claims);
+	json_decref(hdr);
+	json_decref(g);
+	json_decref(c);
+}
+
+static void
+hashes(void)
+{
+	static const struct {
+		const char	*alg;
+		enum ocrypto_md	 md;
+	} tc[] = {
+		{ "RS256", OCRYPTO_SHA256 }, { "ES256", OCRYPTO_SHA256 },
+		{ "PS256", OCRYPTO_SHA256 }, { "RS384", OCRYPTO_SHA384 },
+		{ "ES384", OCRYPTO_SHA384 }, { "PS512", OCRYPTO_SHA512 },
+		{ "ES512", OCRYPTO_SHA512 }, { "EdDSA", OCRYPTO_SHA512 },
+	};
+	unsigned char	 h[OCRYPTO_SHA512_LEN];
+	char		 want[128];
+	size_t		 i, n;
+	json_t		*got;
+
+	for (i = 0; i < sizeof(tc) / sizeof(tc[0]); i++) {
+		ocrypto_digest(tc[i].md, "jHkWEdUXMU1BwAsC4vtUsZwnNMqNXZnA",
+		    32, h);
+		ocrypto_b64url_encode(want, sizeof(want), &n, h,
+		    ocrypto_md_len(tc[i].md) / 2);
+		got = half_hash(tc[i].alg, "jHkWEdUXMU1BwAsC4vtUsZwnNMqNXZnA");
+		CHECK_STR(json_string_value(got), want);
+		json_decref(got);
+	}
+	/*
+	 * A fixed vector computed elsewhere (Python hashlib).  NOTE: the
+	 * at_hash of OpenID Connect Core's example A.3 does not match its
+	 * access token, so it cannot serve as one.
+	 */
+	got = half_hash("RS256", "jHkWEdUXMU1BwAsC4vtUsZwnNMqNXZnA");
+	CHECK_STR(json_string_value(got), "vQt_DFxZKvUY8r1f1YeOWg");
+	json_decref(got);
+}
+
+static void
+jwt_access(void)
+{
+	json_t		*c = client("client-jwt", "jwt");
+	json_t		*g = grant("req-jwt", "client-jwt",
+			    "[\"openid\",\"offline\",\"api\"]");
+	json_t		*r = NULL, *claims = NULL, *hdr = NULL, *rec = NULL;
+	unsigned char	 id[OTOKEN_ID_LEN], rtid[OTOKEN_ID_LEN];
+	unsigned char	 want[OTOKEN_ID_LEN];
+	char		 hex[2 * OTOKEN_ID_LEN + 1];
+	enum otoken_kind kind;
+	const char	*at, *sig;
+
+	if ((r = issue_for(g, c, OISSUE_ACCESS | OISSUE_REFRESH, NULL,
+	    "authorization_code")) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	at = sget(r, "access_token");
+	CHECK(strncmp(at, "ory_", 4) != 0);
+	if ((claims = verified(at, OKEYS_ACCESS_TOKEN, &hdr)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	/* RFC 9068 §2.1, §2.2; claims as Hydra's. */
+	CHECK_STR(sget(hdr, "typ"), "at+jwt");
+	CHECK(sget(hdr, "kid") != NULL);
+	CHECK_STR(sget(claims, "iss"), issuer);
+	CHECK_STR(sget(claims, "sub"), "alice");
+	CHECK_STR(sget(claims, "client_id"), "client-jwt");
+	CHECK_STR(json_string_value(json_array_get(json_object_get(claims,
+	    "aud"), 0)), "https://api.example");
+	CHECK(json_array_size(json_object_get(claims, "scp")) == 3);
+	CHECK_STR(sget(json_object_get(claims, "ext"), "tier"), "gold");
+	CHECK(json_integer_value(json_object_get(claims, "nbf")) ==
+	    json_integer_value(json_object_get(claims, "iat")));
+	CHECK(json_integer_value(json_object_get(claims, "exp")) -
+	    json_integer_value(json_object_get(claims, "iat")) == 3600);
+	CHECK(sget(claims, "jti") != NULL);
+	/* Its record: keyed by SHA-256 of the signature segment. */
+	sig = strrchr(at, '.') + 1;
+	ocrypto_sha256(sig, strlen(sig), want);
+	CHECK(otoken_identify(at, &kind, id) == 1 && kind == OTOKEN_ACCESS);
+	CHECK(memcmp(id, want, sizeof(id)) == 0);
+	CHECK((rec = load(id)) != NULL && otoken_live(rec, OTOKEN_ACCESS,
+	    onow()));
+	json_decref(rec);
+	/* The refresh token points at it. */
+	CHECK(otoken_check(sget(r, "refresh_token"), OTOKEN_REFRESH, rtid));
+	CHECK((rec = load(rtid)) != NULL);
+	hex_id(id, hex);
+	CHECK_STR(sget(rec, "access_id"), hex);
+	/* Tampered, or an ID token: not identified. */
+	{
+		char	*bad = strdup(at);
+		size_t	 n = strlen(bad);
+
+		bad[n - 2] = bad[n - 2] == 'A' ? 'B' : 'A';
+		CHECK(otoken_identify(bad, &kind, id) == 0);
+		free(bad);
+	}
+	/* The global strategy applies when the client's is "". */
+	json_decref(r);
+	json_decref(c);
+	c = client("client-jwt", "");
+	conf.access_token_strategy = OCONF_TOKEN_JWT;
+	r = issue_for(g, c, OISSUE_ACCESS, NULL, "authorization_code");
+	conf.access_token_strategy = OCONF_TOKEN_OPAQUE;
+	CHECK(r != NULL && strncmp(sget(r, "access_token"), "ory_", 4) != 0);
+	json_decref(r);
+	json_decref(c);
+	c = client("client-jwt", "opaque");
+	conf.access_token_strategy = OCONF_TOKEN_JWT;
+	r = issue_for(g, c, OISSUE_ACCESS, NULL, "authorization_code");
+	conf.access_token_strategy = OCONF_TOKEN_OPAQUE;
+	CHECK(r != NULL && strncmp(sget(r, "access_token"), "ory_at_", 7) ==
+	    0);
+out:
+	json_decref(r);
+	json_decref(claims);
+	json_decref(hdr);
+	json_decref(rec);
+	json_decref(g);
+	json_decref(c);
+}
+
+/* --- revocation and flush ----------------------------------------- */
+
+static int
+revoke_request_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	return otoken_revoke_request(t, arg);
+}
+
+static int
+revoke_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	return otoken_revoke_client(t, arg);
+}
+
+static void
+revoke_chains(void)
+{
+	json_t		*c = client("client-rv", "");
+	json_t		*g1 = grant("req-rv1", "client-rv",
+			    "[\"offline\"]");
+	json_t		*g2 = grant("req-rv2", "client-rv",
+			    "[\"offline\"]");
+	json_t		*g3 = grant("req-rv1x", "client-rvx",
+			    "[\"offline\"]");
+	json_t		*r1 = NULL, *r2 = NULL, *r3 = NULL;
+	unsigned char	 code[OTOKEN_ID_LEN], a1[OTOKEN_ID_LEN];
+	unsigned char	 f1[OTOKEN_ID_LEN], a2[OTOKEN_ID_LEN];
+	unsigned char	 f2[OTOKEN_ID_LEN], a3[OTOKEN_ID_LEN];
+
+	if (!new_code(g1, code, NULL) ||
+	    (r1 = issue_for(g1, c, OISSUE_ACCESS | OISSUE_REFRESH, NULL,
+	    "authorization_code")) == NULL ||
+	    (r2 = issue_for(g2, c, OISSUE_ACCESS | OISSUE_REFRESH, NULL,
+	    "authorization_code")) == NULL ||
+	    (r3 = issue_for(g3, c, OISSUE_ACCESS, NULL,
+	    "authorization_code")) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	CHECK(otoken_check(sget(r1, "access_token"), OTOKEN_ACCESS, a1));
+	CHECK(otoken_check(sget(r1, "refresh_token"), OTOKEN_REFRESH, f1));
+	CHECK(otoken_check(sget(r2, "access_token"), OTOKEN_ACCESS, a2));
+	CHECK(otoken_check(sget(r2, "refresh_token"), OTOKEN_REFRESH, f2));
+	CHECK(otoken_check(sget(r3, "access_token"), OTOKEN_ACCESS, a3));
+	/* One chain: its code, access and refresh tokens, nothing else. */
+	CHECK(run(revoke_request_fn, "req-rv1"));
+	CHECK(load(code) == NULL && load(a1) == NULL && load(f1) == NULL);
+	CHECK(present(OSTORE_TOKENS, a2, OTOKEN_ID_LEN) == 1);
+	CHECK(present(OSTORE_TOKENS, f2, OTOKEN_ID_LEN) == 1);
+	/* "req-rv1x" starts with "req-rv1" but is another chain. */
+	CHECK(present(OSTORE_TOKENS, a3, OTOKEN_ID_LEN) == 1);
+	/* Revoking an unknown or empty chain is no error. */
+	CHECK(run(revoke_request_fn, "req-none"));
+	CHECK(run(revoke_request_fn, ""));
+	/* A client: every token of it, with their index entries. */
+	CHECK(run(revoke_client_fn, "client-rv"));
+	CHECK(load(a2) == NULL && load(f2) == NULL);
+	CHECK(gone(a2, "req-rv2", "client-rv", 0));
+	CHECK(present(OSTORE_TOKENS, a3, OTOKEN_ID_LEN) == 1);
+	CHECK(run(revoke_client_fn, "client-rvx"));
+	CHECK(load(a3) == NULL);
+out:
+	json_decref(r1);
+	json_decref(r2);
+	json_decref(r3);
+	json_decref(g1);
+	json_decref(g2);
+	json_decref(g3);
+	json_decref(c);
+}
+
+/* Store a token record for request rid that expires at exp. */
+struct put_op {
+	const char	*rid;
+	int64_t		 exp;
+	unsigned char	 id[OTOKEN_ID_LEN];
+};
+
+static int
+put_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct put_op	*op = arg;
+	char		 tok[OTOKEN_MAX];
+	json_t		*rec;
+	int		 rc;
+
+	otoken_mint(OTOKEN_ACCESS, tok, op->id);
+	rec = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:b}", "kind",
+	    "access_token", "request_id", op->rid, "client_id", "client-fl",
+	    "sub", "s", "iat", (json_int_t)(op->exp - 10), "exp",
+	    (json_int_t)op->exp, "active", 1);
+	rc = otoken_store(t, op->id, rec, err);
+	json_decref(rec);
+	return rc;
+}
+
+/* A "flows" record (a spent client assertion) expiring at exp. */
+static int
+flow_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	int64_t	*exp = arg;
+
+	return ostore_put(t, OSTORE_FLOWS, "flow-key-0123456789", 19,
+	    "{}", 2, 0) == OSTORE_OK && ostore_expiry_put(t, OSTORE_FLOWS,
+	    "flow-key-0123456789", 19, *exp) == OSTORE_OK;
+}
+
+struct flush_op {
+	int64_t	 not_after;
+	size_t	 max;
+	long	 n;
+};
+
+static int
+flush_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct flush_op	*op = arg;
+
+	return (op->n = ogrant_flush(t, op->not_after, op->max)) >= 0;
+}
+
+static void
+flush(void)
+{
+	struct put_op	 old[5], live;
+	struct flush_op	 f;
+	int64_t		 now = onow();
+	size_t		 i;
+	char		 rid[32];
+
+	/* Clear whatever earlier tests left that expired (none should). */
+	f.not_after = now - 1000;
+	f.max = 0;
+	CHECK(run(flush_fn, &f) && f.n == 0);
+	for (i = 0; i < 5; i++) {
+		snprintf(rid, sizeof(rid), "req-fl%zu", i);
+		old[i].rid = strdup(rid);
+		old[i].exp = now - 500 + (int64_t)i;
+		CHECK(run(put_fn, &old[i]));
+	}
+	live.rid = "req-fl-live";
+	live.exp = now + 500;
+	CHECK(run(put_fn, &live));
+	/* Before their exp: nothing. */
+	f.not_after = now - 500;
+	f.max = 0;
+	CHECK(run(flush_fn, &f) && f.n == 0);
+	/* Bounded: the two that expired first. */
+	f.not_after = now;
+	f.max = 2;
+	CHECK(run(flush_fn, &f) && f.n == 2);
+	CHECK(gone(old[0].id, old[0].rid, "client-fl", old[0].exp));
+	CHECK(gone(old[1].id, old[1].rid, "client-fl", old[1].exp));
+	CHECK(stored(old[2].id, old[2].rid, "client-fl", old[2].exp));
+	/* Unbounded: the rest, and not the live one. */
+	f.max = 0;
+	CHECK(run(flush_fn, &f) && f.n == 3);
+	for (i = 2; i < 5; i++)
+		CHECK(gone(old[i].id, old[i].rid, "client-fl", old[i].exp));
+	CHECK(stored(live.id, live.rid, "client-fl", live.exp));
+	f.max = 16;
+	CHECK(run(flush_fn, &f) && f.n == 0);
+	/* Records of the flow go through oflow_expire(). */
+	{
+		int64_t		 fexp = now - 5;
+		unsigned char	 k[64], id[OTOKEN_ID_LEN];
+
+		CHECK(run(flow_fn, &fexp));
+		CHECK(present(OSTORE_FLOWS, "flow-key-0123456789", 19) == 1);
+		f.not_after = now;
+		f.max = 0;
+		CHECK(run(flush_fn, &f) && f.n == 1);
+		CHECK(present(OSTORE_FLOWS, "flow-key-0123456789", 19) == 0);
+		memset(id, 0, sizeof(id));
+		memcpy(id, "flow-key-0123456789", 19);
+		ekey(fexp, id, k);
+		k[8] = (unsigned char)OSTORE_FLOWS;
+		CHECK(present(OSTORE_EXPIRY, k, 9 + 19) == 0);
+	}
+	/* Later, the live one goes too. */
+	f.not_after = now + 501;
+	f.max = 0;
+	CHECK(run(flush_fn, &f) && f.n >= 1);
+	CHECK(gone(live.id, live.rid, "client-fl", live.exp));
+	for (i = 0; i < 5; i++)
+		free((char *)old[i].rid);
+}
+
+/* --- setup -------------------------------------------------------- */
+
+/* Remove the store's files and the directory. */
+static void
+cleanup(void)
+{
+	char	 p[sizeof(var) + 16];
+
+	ostore_close();
+	snprintf(p, sizeof(p), "%s/data.mdb", var);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/lock.mdb", var);
+	unlink(p);
+	rmdir(var);
+	rmdir(base);
+}
+
+int
+main(void)
+{
+	static const struct t_case tests[] = {
+		T(mint_check),
+		T(tampered),
+		T(secret_rotation),
+		T(code_store_delete),
+		T(store_refused),
+		T(tombstone),
+		T(issue_shape),
+		T(issue_scopes),
+		T(lifespans),
+		T(id_token_claims),
+		T(hashes),
+		T(jwt_access),
+		T(revoke_chains),
+		T(flush),
+	};
+	const char	*tmp;
+	struct oerr	 err;
+	int		 rc;
+
+	conf.issuer = issuer;
+	conf.ttl_access_token = 3600;
+	conf.ttl_refresh_token = 720 * 3600;
+	conf.ttl_id_token = 3600;
+	conf.ttl_auth_code = 600;
+	conf.access_token_strategy = OCONF_TOKEN_OPAQUE;
+	secrets(secret_a, NULL);
+	oconf = &conf;
+
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(base, sizeof(base), "%s/test_tokens.XXXXXX", tmp);
+	if (mkdtemp(base) == NULL) {
+		fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	snprintf(var, sizeof(var), "%s/var", base);
+	oerr_clear(&err);
+	if (!ostore_open(var, 0, &err) || !okeys_ensure_defaults(&err)) {
+		fprintf(stderr, "setup: %s\n", err.description);
+		cleanup();
+		return 1;
+	}
+	rc = t_run(tests, NTESTS);
+	cleanup();
+	return rc;
+}
