@@ -16,6 +16,7 @@
 
 #include "api.h"
 #include "clients.h"
+#include "conf.h"
 #include "err.h"
 #include "flow.h"
 #include "http.h"
@@ -58,12 +59,35 @@ when(json_int_t t)
 	return json_string(buf);
 }
 
+/*
+ * When the tokens of a grant handled at t expire, in Hydra 2.2's
+ * OAuth2ConsentSession.expires_at shape (one time per kind).
+ */
+static json_t *
+expires(json_int_t t)
+{
+	json_t	*e = json_object();
+
+	json_object_set_new(e, "access_token", when(t +
+	    oconf->ttl_access_token));
+	json_object_set_new(e, "authorize_code", when(t +
+	    oconf->ttl_auth_code));
+	json_object_set_new(e, "id_token", when(t + oconf->ttl_id_token));
+	json_object_set_new(e, "par_context", when(t +
+	    oconf->ttl_auth_code));
+	json_object_set_new(e, "refresh_token", oconf->ttl_refresh_token > 0 ?
+	    when(t + oconf->ttl_refresh_token) : json_null());
+	return e;
+}
+
 /* A consent record as Hydra's PreviousConsentSession. */
 static json_t *
 previous(const json_t *c)
 {
 	struct oerr	 err;
 	json_t		*client, *cr, *login = json_object_get(c, "login");
+	json_int_t	 handled = json_integer_value(json_object_get(c,
+			    "handled_at"));
 
 	oerr_clear(&err);
 	client = oclient_get(str(c, "client_id"), &err);
@@ -89,10 +113,8 @@ previous(const json_t *c)
 	    "session", json_object_get(c, "session"),
 	    "remember", json_object_get(c, "remember"),
 	    "remember_for", json_object_get(c, "remember_for"),
-	    "handled_at", when(json_integer_value(json_object_get(c,
-	    "handled_at"))),
-	    "expires_at", when(json_integer_value(json_object_get(c,
-	    "remember_until"))));
+	    "handled_at", when(handled),
+	    "expires_at", expires(handled));
 }
 
 /* GET /oauth2/auth/sessions/consent */
@@ -126,7 +148,9 @@ list_consent(struct oreq *req)
 	ostore_read_end(t);
 	out = json_array();
 	json_array_foreach(all, i, c) {
-		if (sid != NULL && strcmp(str(c, "sid"), sid) != 0)
+		/* As Hydra: consents given on the screen, not skipped ones. */
+		if (json_is_true(json_object_get(c, "skip")) ||
+		    (sid != NULL && strcmp(str(c, "sid"), sid) != 0))
 			continue;
 		if ((long long)n >= pg.offset &&
 		    (long long)n < pg.offset + pg.size)

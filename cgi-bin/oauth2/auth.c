@@ -1061,6 +1061,9 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    json_object_get(json_object_get(s->state, "req"), "audience"),
 	    "login", json_object_get(s->state, "login"), "request_url",
 	    json_object_get(s->state, "request_url"));
+	/* A consent the app accepted without asking (skip) is not listed. */
+	json_object_set_new(rec, "skip", json_boolean(json_is_true(
+	    json_object_get(s->state, "skip"))));
 	if (!oflow_consent_put(t, rec, err))
 		goto out;
 	session_add_client(t, str(s->state, "sid"), str(grant, "client_id"),

@@ -59,9 +59,19 @@ function check(res, cond, msg) {
 }
 
 // Run the steps in order; one JSON line each; stop at the first failure,
-// after a best-effort `cleanup` (deleting what the run created).
+// after a best-effort `cleanup` (deleting what the run created).  A step
+// given as [name, fn, { independent: true }] only checks: nothing after
+// it needs what it did, so after its failure the run goes on (and still
+// exits 1 at the end), to show what the later steps find.
 async function run(name, steps, cleanup) {
-  for (const [step, fn] of steps) {
+  let failed = 0;
+  const finish = async (code) => {
+    if (cleanup) {
+      try { await cleanup(); } catch (e) { /* best effort */ }
+    }
+    process.exit(code);
+  };
+  for (const [step, fn, opts] of steps) {
     let extra;
     try {
       extra = await fn();
@@ -73,14 +83,14 @@ async function run(name, steps, cleanup) {
         (rep.status !== undefined ? `\n  status: ${rep.status}` : '') +
         (rep.body !== undefined ? `\n  body: ${JSON.stringify(rep.body)}` : '') +
         '\n');
-      if (cleanup) {
-        try { await cleanup(); } catch (e) { /* best effort */ }
-      }
-      process.exit(1);
+      failed += 1;
+      if (opts && opts.independent) continue;
+      await finish(1);
     }
     process.stdout.write(JSON.stringify(Object.assign({ step, ok: true },
       extra || {})) + '\n');
   }
+  if (failed) await finish(1);
 }
 
 // --- types from the SDK's .d.ts ------------------------------------------
