@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "err.h"
+#include "flow.h"
 #include "hash.h"
 #include "json.h"
 #include "store.h"
@@ -873,9 +874,10 @@ oclient_remove(struct ostore_txn *t, const char *id, struct oerr *err)
 	 * through the tokens_by_client index (Hydra deletes them by
 	 * foreign key).
 	 */
-	if (!otoken_revoke_client(t, id)) {
-		oerr_set(err, OERR_SERVER_ERROR, "The client's tokens could "
-		    "not be revoked.");
+	if (!otoken_revoke_client(t, id) ||
+	    oflow_consent_revoke_client(t, id) < 0) {
+		oerr_set(err, OERR_SERVER_ERROR, "The client's tokens and "
+		    "consents could not be revoked.");
 		return 0;
 	}
 	if (ostore_del(t, OSTORE_CLIENTS, id, strlen(id)) != OSTORE_OK) {

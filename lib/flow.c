@@ -504,3 +504,62 @@ oflow_expire(struct ostore_txn *t, enum ostore_db db, const void *key,
 		return 1;
 	}
 }
+
+struct by_client {
+	const char	*client_id;
+	struct collect	 keys;
+};
+
+/* Collect the keys of consents given to one client. */
+static int
+by_client_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	struct by_client	*b = arg;
+	const char		*sub_end, *cid;
+	size_t			 cl = strlen(b->client_id);
+
+	/* Key: subject NUL client_id NUL request_id. */
+	if ((sub_end = memchr(k, '\0', kl)) == NULL)
+		return 1;
+	cid = sub_end + 1;
+	if ((size_t)((const char *)k + kl - cid) > cl && cid[cl] == '\0' &&
+	    memcmp(cid, b->client_id, cl) == 0)
+		collect_cb(k, kl, v, vl, &b->keys);
+	return 1;
+}
+
+long
+oflow_consent_revoke_client(struct ostore_txn *t, const char *client_id)
+{
+	struct by_client	 b;
+	const void		*v;
+	size_t			 vl, i;
+	json_t			*c;
+	long			 n = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.client_id = client_id;
+	if (ostore_scan(t, OSTORE_CONSENTS, NULL, 0, NULL, 0, by_client_cb,
+	    &b) != OSTORE_OK) {
+		collect_free(&b.keys);
+		return -1;
+	}
+	for (i = 0; i < b.keys.n; i++) {
+		if (ostore_get(t, OSTORE_CONSENTS, b.keys.keys[i],
+		    b.keys.lens[i], &v, &vl) != OSTORE_OK ||
+		    (c = json_loadb(v, vl, 0, NULL)) == NULL)
+			continue;
+		ostore_expiry_del(t, OSTORE_CONSENTS, b.keys.keys[i],
+		    b.keys.lens[i], json_integer_value(json_object_get(c,
+		    "exp")));
+		json_decref(c);
+		if (ostore_del(t, OSTORE_CONSENTS, b.keys.keys[i],
+		    b.keys.lens[i]) == OSTORE_ERR) {
+			n = -1;
+			break;
+		}
+		n++;
+	}
+	collect_free(&b.keys);
+	return n;
+}

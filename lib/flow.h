@@ -108,6 +108,15 @@ long	 oflow_consent_revoke(struct ostore_txn *, const char *subject,
 	    const char *client_id);
 
 /*
+ * Delete every consent given to a client (when the client is deleted,
+ * so that a new client with the same id inherits nothing; its tokens
+ * are revoked by otoken_revoke_client).  A full scan: consents are
+ * keyed by subject.  Returns how many, or -1 on a store failure.
+ */
+long	 oflow_consent_revoke_client(struct ostore_txn *,
+	    const char *client_id);
+
+/*
  * Delete an expired record the flow owns (db OSTORE_FLOWS,
  * OSTORE_SESSIONS or OSTORE_CONSENTS) and its index entries, for the
  * janitor walking OSTORE_EXPIRY.  Returns 1, or 0 on a store failure.

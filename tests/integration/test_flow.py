@@ -428,3 +428,27 @@ def test_store_holds_no_usable_credential(tmp_path):
         for part in secret.split("."):
             if len(part) > 20:
                 assert part[-40:].encode() not in dump
+
+
+def test_deleting_a_client_forgets_its_consents(server):
+    """A new client with a deleted client's id inherits no remembered
+    consent and no token."""
+    cid = "reused-" + __import__("os").urandom(4).hex()
+    client = new_client(server, client_id=cid)
+    tok, loc, browser = code_flow(server, client,
+                                  login={"remember": True},
+                                  consent={"remember": True})
+    r = admin(server, "DELETE", "/clients/" + cid)
+    assert r.status_code == 204
+    assert not introspect(server, tok["access_token"])["active"]
+    client = new_client(server, client_id=cid)
+    loc = go(browser, auth_url(server, client))
+    loc = go(browser, accept_login(server, challenge(loc, "login")))
+    req = admin(server, "GET", "/oauth2/auth/requests/consent",
+                params={"consent_challenge": challenge(loc, "consent")})
+    assert req.json()["skip"] is False
+    r = admin(server, "GET", "/oauth2/auth/sessions/consent",
+              params={"subject": "alice"})
+    assert all(c["consent_request"]["client"] is None or
+               c["consent_request"]["client"]["client_id"] != cid
+               for c in r.json())
