@@ -12,5 +12,9 @@
 int	 cmd_clients(int argc, char *argv[]);
 /* oidcgi keys create|get|delete|rotate|import ...: as cmd_clients. */
 int	 cmd_keys(int argc, char *argv[]);
+/* oidcgi users add|get|list|passwd|set-claim|delete ...: as cmd_clients. */
+int	 cmd_users(int argc, char *argv[]);
+/* oidcgi demo: the demo user and client of a fresh store (cli/users.c). */
+int	 cmd_demo(int argc, char *argv[]);
 
 #endif

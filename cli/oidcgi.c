@@ -9,6 +9,11 @@
  *   oidcgi config get KEY     print one configuration value
  *   oidcgi clients ...        manage OAuth 2.0 clients (cli/clients.c)
  *   oidcgi keys ...           manage JSON Web Key sets (cli/keys.c)
+ *   oidcgi users ...          manage the users of the bundled login
+ *                             app (cli/users.c)
+ *   oidcgi demo               on a store without users and clients,
+ *                             create a demo user and client and print
+ *                             how to try them (cli/users.c)
  *   oidcgi version
  *
  * It reads the configuration exactly as the FastCGI binaries do
@@ -32,6 +37,8 @@ usage(void)
 	    "       oidcgi config check | get KEY\n"
 	    "       oidcgi clients create|get|list|update|delete ...\n"
 	    "       oidcgi keys create|get|delete|rotate|import ...\n"
+	    "       oidcgi users add|get|list|passwd|set-claim|delete ...\n"
+	    "       oidcgi demo\n"
 	    "       oidcgi version\n");
 }
 
@@ -123,6 +130,10 @@ main(int argc, char *argv[])
 		rc = with_store(&c, cmd_keys, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "clients") == 0)
 		rc = with_store(&c, cmd_clients, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "users") == 0)
+		rc = with_store(&c, cmd_users, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "demo") == 0)
+		rc = with_store(&c, cmd_demo, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "config") == 0)
 		rc = cmd_config(&c, argc - 2, argv + 2);
 	else {

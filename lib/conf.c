@@ -60,6 +60,7 @@ enum ktype {
 	KT_KEY,		/* char *, one secret of at least min bytes, or unset */
 	KT_TTL,		/* int64_t seconds, via oconf_duration() */
 	KT_BOOL,	/* int, true|false|1|0 */
+	KT_INT,		/* int, plain decimal within min..max */
 	KT_ENUM		/* int via set(), one of choices[] */
 };
 
@@ -110,6 +111,9 @@ enum kid {
 	K_LOG_LEVEL,
 	K_EXPOSE,
 	K_MAP_SIZE,
+	K_LOCKOUT_ATTEMPTS,
+	K_LOCKOUT_WINDOW,
+	K_LOCKOUT_DURATION,
 	K__MAX
 };
 
@@ -207,6 +211,15 @@ static const struct key keys[K__MAX] = {
 	/* K_MAP_SIZE */
 	{ "store.map_size", KT_BYTES, "67108864", MIB, MAP_MAX, 0,
 	    F(map_size), NULL, NULL },
+	/* K_LOCKOUT_ATTEMPTS: failed sign-ins on one username that lock it */
+	{ "ui.lockout.attempts", KT_INT, "5", 1, 1000, 0,
+	    F(lockout_attempts), NULL, NULL },
+	/* K_LOCKOUT_WINDOW: ... when they fall within this time */
+	{ "ui.lockout.window", KT_TTL, "15m", 1, 30LL * 24 * 3600, 0,
+	    F(lockout_window), NULL, NULL },
+	/* K_LOCKOUT_DURATION: how long the username then stays locked */
+	{ "ui.lockout.duration", KT_TTL, "15m", 1, 30LL * 24 * 3600, 0,
+	    F(lockout_duration), NULL, NULL },
 };
 
 #undef F
@@ -493,6 +506,15 @@ key_set(struct oconf *c, enum kid k, const char *val, const char *where,
 		if (!ostrtonum(val, strlen(val), kt->min, kt->max, &v)) {
 			seterr(errbuf, errsz, "%s: %s is not a port (%lld-%lld)",
 			    where, quote(q, sizeof(q), val), kt->min, kt->max);
+			return 0;
+		}
+		*(int *)(void *)field = (int)v;
+		return 1;
+	case KT_INT:
+		if (!ostrtonum(val, strlen(val), kt->min, kt->max, &v)) {
+			seterr(errbuf, errsz, "%s: %s is not a number "
+			    "(%lld-%lld)", where, quote(q, sizeof(q), val),
+			    kt->min, kt->max);
 			return 0;
 		}
 		*(int *)(void *)field = (int)v;
@@ -1175,6 +1197,7 @@ oconf_value(const struct oconf *c, const char *name, char *buf,
 	p = (const char *)c + key->off;
 	switch (key->type) {
 	case KT_PORT:
+	case KT_INT:
 	case KT_BOOL:
 		if (key->type == KT_BOOL)
 			snprintf(buf, bufsz, "%s",

@@ -71,6 +71,10 @@ struct oconf {
 	enum olog_level	 log_level;	/* log.level */
 	int		 expose_debug;	/* oauth2.expose_internal_errors */
 	size_t		 map_size;	/* store.map_size (bytes, initial) */
+	/* ui.lockout.*: the bundled login page's lockout of a username */
+	int		 lockout_attempts;	/* failures that lock it */
+	int64_t		 lockout_window;	/* within these seconds */
+	int64_t		 lockout_duration;	/* locked this long */
 	char		*data_dir;	/* OIDCGI_DATA_DIR */
 	char		*path;		/* the file read, or NULL */
 };

@@ -7,6 +7,13 @@
  *	for secrets a person chose (they may be guessable): PBKDF2 with
  *	HMAC-SHA-256, a 16-byte random salt, standard base64 without
  *	padding; the format Hydra writes, so its hashes can be imported.
+ *   $scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<key>
+ *	for passwords of the user store: scrypt (RFC 7914; memory-hard),
+ *	a 16-byte random salt, a 32-byte key, standard base64 without
+ *	padding (passlib's format).  The cost, OHASH_SCRYPT_LN/R/P, makes
+ *	one check take about 35 ms and 16 MiB on the machine oidcgi is
+ *	developed on; a hash records its own cost, so raising it later
+ *	keeps old hashes valid.
  *   $hmac-sha256$<mac>
  *	for credentials the server generated with 256 random bits (client
  *	secrets, registration tokens): HMAC-SHA-256 under a key derived
@@ -25,10 +32,18 @@
 
 #define OHASH_MAX		128	/* bytes of any hash string, NUL too */
 #define OHASH_PBKDF2_ITER	25000	/* Hydra's default */
+#define OHASH_SCRYPT_LN		14	/* N = 2^14 */
+#define OHASH_SCRYPT_R		8
+#define OHASH_SCRYPT_P		1
 
 /* PBKDF2 hash of secret; returns 1, or 0 on failure (logged). */
 int	 ohash_slow(const char *secret, unsigned iter, char *out,
 	    size_t outsz);
+/*
+ * scrypt hash of a password with the default cost (see above); returns
+ * 1, or 0 on failure (logged).
+ */
+int	 ohash_password(const char *password, char *out, size_t outsz);
 /*
  * Keyed hash of secret for a purpose ("client_secret", ...), under the
  * first secrets.system entry.  Returns 1, or 0 on failure.

@@ -77,6 +77,8 @@ static const struct {
 	{ "sessions", 0 },		/* OSTORE_SESSIONS */
 	{ "sessions_by_subject", 0 },	/* OSTORE_SESSIONS_BY_SUBJECT */
 	{ "consents", 0 },		/* OSTORE_CONSENTS */
+	{ "users", 0 },			/* OSTORE_USERS */
+	{ "users_by_subject", 0 },	/* OSTORE_USERS_BY_SUBJECT */
 };
 
 static MDB_env		*env;		/* NULL when closed */

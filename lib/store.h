@@ -45,6 +45,8 @@ enum ostore_db {
 	OSTORE_SESSIONS,	/* "sessions": sid -> login session */
 	OSTORE_SESSIONS_BY_SUBJECT, /* subject NUL sid -> "" */
 	OSTORE_CONSENTS,	/* subject NUL client_id -> consent */
+	OSTORE_USERS,		/* "users": folded username -> user record */
+	OSTORE_USERS_BY_SUBJECT, /* sub NUL folded username -> "" */
 	OSTORE__MAX
 };
 

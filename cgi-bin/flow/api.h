@@ -7,11 +7,21 @@
 
 #include <stddef.h>
 
+#include "flowapi.h"
 #include "route.h"
+
+struct oreq;
 
 /* requests.c: /oauth2/auth/requests/{login,consent}[/accept|reject] */
 extern const struct oroute	requests_routes[];
 extern const size_t		requests_nroutes;
+/*
+ * requests.c: the HTTP side of every kind of request (lib/flowapi.h):
+ * GET the request of ?<kind>_challenge=, and PUT accept (accept 1) or
+ * reject (accept 0) with the JSON body (none for logout).
+ */
+void	 flow_get(struct oreq *, enum oflowapi_kind);
+void	 flow_answer(struct oreq *, enum oflowapi_kind, int accept);
 /* logout.c: /oauth2/auth/requests/logout[/accept|reject] */
 extern const struct oroute	logout_routes[];
 extern const size_t		logout_nroutes;

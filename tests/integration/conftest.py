@@ -61,7 +61,7 @@ class Server:
         for k in list(self.env):
             if k.startswith(("URLS_", "SECRETS_", "TTL_", "SERVE_",
                              "STRATEGIES_", "OIDC_", "LOG_", "OAUTH2_",
-                             "STORE_")):
+                             "STORE_", "UI_")):
                 del self.env[k]
         self.env.update({
             "OIDCGI_BUILD": BUILD,
@@ -69,6 +69,8 @@ class Server:
             "OIDCGI_CONFIG": self.conf,
             "OIDCGI_EXTRA": ECHO,
             "OIDCGI_PROCS": str(procs),
+            # No demo user and client: tests make their own.
+            "OIDCGI_NO_DEMO": "1",
             "SERVE_PUBLIC_PORT": str(self.pub_port),
             "SERVE_ADMIN_PORT": str(self.adm_port),
         })

@@ -657,7 +657,7 @@ def test_client_iframe_path(server):
 
 
 @pytest.mark.parametrize("path", ["/", "/nope", "/a/b/c", "/x/iframe/y",
-                                  "/ui/login"])
+                                  "/ui/nope"])
 def test_public_unknown_paths_are_json_404(server, path):
     r = requests.get(server.pub + path)
     assert r.status_code == 404, r.text

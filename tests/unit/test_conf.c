@@ -50,6 +50,9 @@ static const struct {
 	{ "log.level", "LOG_LEVEL" },
 	{ "oauth2.expose_internal_errors", "OAUTH2_EXPOSE_INTERNAL_ERRORS" },
 	{ "store.map_size", "STORE_MAP_SIZE" },
+	{ "ui.lockout.attempts", "UI_LOCKOUT_ATTEMPTS" },
+	{ "ui.lockout.window", "UI_LOCKOUT_WINDOW" },
+	{ "ui.lockout.duration", "UI_LOCKOUT_DURATION" },
 };
 #define NNAMES	(sizeof(names) / sizeof(names[0]))
 
@@ -199,7 +202,10 @@ conf_eq(const struct oconf *a, const struct oconf *b)
 	    a->body_max == b->body_max &&
 	    a->log_level == b->log_level &&
 	    a->expose_debug == b->expose_debug &&
-	    a->map_size == b->map_size;
+	    a->map_size == b->map_size &&
+	    a->lockout_attempts == b->lockout_attempts &&
+	    a->lockout_window == b->lockout_window &&
+	    a->lockout_duration == b->lockout_duration;
 }
 
 /*
@@ -229,6 +235,9 @@ check_defaults(const struct oconf *c)
 	CHECK(c->log_level == OLOG_INFO);
 	CHECK(c->expose_debug == 0);
 	CHECK(c->map_size == (size_t)64 << 20);
+	CHECK(c->lockout_attempts == 5);
+	CHECK(c->lockout_window == 900);
+	CHECK(c->lockout_duration == 900);
 	CHECK_STR(c->data_dir, "var");
 }
 
@@ -615,6 +624,13 @@ struct bad {
 };
 
 static const struct bad bads[] = {
+	/* numbers */
+	{ "ui.lockout.attempts = 0\n", NULL, NULL,
+	    "@:1: ui.lockout.attempts: \"0\" is not a number (1-1000)" },
+	{ NULL, "UI_LOCKOUT_ATTEMPTS", "5x",
+	    "UI_LOCKOUT_ATTEMPTS: \"5x\" is not a number (1-1000)" },
+	{ NULL, "UI_LOCKOUT_WINDOW", "721h",
+	    "UI_LOCKOUT_WINDOW: \"721h\" is out of range (1s to 720h)" },
 	/* durations */
 	{ "ttl.access_token = 5x\n", NULL, NULL,
 	    "@:1: ttl.access_token: \"5x\" is not a duration "

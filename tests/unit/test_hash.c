@@ -2,7 +2,8 @@
  * test_hash.c: unit tests of lib/hash.c: the PBKDF2 format Hydra writes
  * (checked against vectors from Python's hashlib and against OpenSSL
  * directly), keyed hashes under secrets.system with rotation and
- * purpose separation, and malformed hashes.
+ * purpose separation, the scrypt format of user passwords (against
+ * Python's hashlib.scrypt), and malformed hashes.
  *
  * The keyed hashes read the global oconf; each test points it at one of
  * the configurations below and leaves it NULL.
@@ -42,6 +43,15 @@
  *   "$hmac-sha256$" + base64url_nopad(HMAC-SHA-256(key, "my-generated-secret"))
  */
 #define PY_KEYED	"$hmac-sha256$ajD_J80Smyp-GLPy2GXBz3-tv3MlRKrzE97vsXPEb7s"
+
+/*
+ * scrypt, from Python:
+ *   k = hashlib.scrypt(pw, salt=bytes(range(16)), n=1024, r=8, p=1,
+ *       dklen=32)
+ *   "$scrypt$ln=10,r=8,p=1$%s$%s" % (b64(salt), b64(k))
+ */
+#define PY_SCRYPT	"$scrypt$ln=10,r=8,p=1$AAECAwQFBgcICQoLDA0ODw$" \
+			"hKGWL22WtdGfIbxEPAZ06BS2bWyYKuZIKvypfAlYOWk"
 
 static char secret_a[] = "0123456789abcdef0123456789abcdef";
 static char secret_b[] = "fedcba9876543210fedcba9876543210";
@@ -441,6 +451,61 @@ malformed(void)
 	oconf = NULL;
 }
 
+/*
+ * ohash_password: the default cost, a fresh salt each time, verified
+ * by ohash_verify (without any system secret: scrypt is not keyed).
+ */
+static void
+scrypt_format(void)
+{
+	char	 h1[OHASH_MAX], h2[OHASH_MAX];
+
+	oconf = NULL;
+	CHECK(ohash_password("hunter2 hunter2", h1, sizeof(h1)) == 1);
+	CHECK(ohash_password("hunter2 hunter2", h2, sizeof(h2)) == 1);
+	CHECK(strncmp(h1, "$scrypt$ln=14,r=8,p=1$", 22) == 0);
+	/* 22 characters of salt, '$', 43 of key. */
+	CHECK(strlen(h1) == 22 + 22 + 1 + 43);
+	CHECK(strcmp(h1, h2) != 0);
+	CHECK(ohash_verify("hunter2 hunter2", NULL, h1) == 1);
+	CHECK(ohash_verify("hunter2 hunter2", NULL, h2) == 1);
+	CHECK(ohash_verify("hunter2 hunter3", NULL, h1) == 0);
+	CHECK(ohash_verify("", NULL, h1) == 0);
+	CHECK(ohash_password("x", h1, 40) == 0);	/* too small */
+}
+
+/* The Python vector, with its own (lower) cost; and bad variants. */
+static void
+scrypt_vectors(void)
+{
+	char	 h[OHASH_MAX];
+
+	CHECK(ohash_verify(PY_PW1, NULL, PY_SCRYPT) == 1);
+	CHECK(ohash_verify(PY_PW2, NULL, PY_SCRYPT) == 0);
+	/* The same key under another cost. */
+	snprintf(h, sizeof(h), "%s", PY_SCRYPT);
+	h[12] = '1';	/* ln=11 */
+	CHECK(ohash_verify(PY_PW1, NULL, h) == 0);
+	/* Costs out of bounds or malformed are refused without work. */
+	CHECK(ohash_verify(PY_PW1, NULL, "$scrypt$ln=40,r=8,p=1$"
+	    "AAECAwQFBgcICQoLDA0ODw$hKGWL22WtdGfIbxEPAZ06BS2bWyYKuZIKvypfAl"
+	    "YOWk") == 0);
+	CHECK(ohash_verify(PY_PW1, NULL, "$scrypt$ln=22,r=32,p=16$"
+	    "AAECAwQFBgcICQoLDA0ODw$hKGWL22WtdGfIbxEPAZ06BS2bWyYKuZIKvypfAl"
+	    "YOWk") == 0);
+	CHECK(ohash_verify(PY_PW1, NULL, "$scrypt$ln=10,r=8$"
+	    "AAECAwQFBgcICQoLDA0ODw$hKGWL22WtdGfIbxEPAZ06BS2bWyYKuZIKvypfAl"
+	    "YOWk") == 0);
+	CHECK(ohash_verify(PY_PW1, NULL, "$scrypt$ln=10,r=8,p=1$"
+	    "AAECAwQFBgcICQoLDA0ODw") == 0);
+	CHECK(ohash_verify(PY_PW1, NULL, "$scrypt$ln=10,r=8,p=1$"
+	    "AAECAwQFBgcICQoLDA0O$hKGWL22WtdGfIbxEPAZ06BS2bWyYKuZIKvypfAlYOWk")
+	    == 0);
+	CHECK(ohash_verify(PY_PW1, NULL, "$scrypt$ln=0,r=8,p=1$"
+	    "AAECAwQFBgcICQoLDA0ODw$hKGWL22WtdGfIbxEPAZ06BS2bWyYKuZIKvypfAl"
+	    "YOWk") == 0);
+}
+
 int
 main(void)
 {
@@ -455,6 +520,8 @@ main(void)
 		T(keyed_purpose),
 		T(keyed_no_secrets),
 		T(malformed),
+		T(scrypt_format),
+		T(scrypt_vectors),
 	};
 
 	conf_init();

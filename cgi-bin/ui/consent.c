@@ -1,0 +1,281 @@
+/*
+ * consent.c: the consent page of the bundled app.
+ *
+ *   GET  /ui/consent?consent_challenge=
+ *	the page: the client (name, logo, client_uri, policy_uri and
+ *	tos_uri links), each requested scope with what it means (a
+ *	checkbox for each but openid, which the sign-in itself needs),
+ *	"remember this decision", Allow and Deny.  A skipped request (a
+ *	remembered consent covers it) and a skip_consent client are
+ *	accepted at once with every requested scope, with no page;
+ *   POST /ui/consent  challenge, csrf, scope (repeated), remember,
+ *	action (allow or deny)
+ *	Allow grants openid (when requested) and the ticked scopes that
+ *	were requested, with the user's claims that they cover (OpenID
+ *	Connect Core §5.4) as session.id_token, so the ID token and
+ *	userinfo carry them; Deny rejects with access_denied.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "flowapi.h"
+#include "form.h"
+#include "http.h"
+#include "ui.h"
+#include "users.h"
+#include "util.h"
+
+#define REMEMBER_FOR	(30 * 24 * 3600)	/* "remember": 30 days */
+
+static const struct ofield fields[] = {
+	{ "challenge", 32768, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },
+	{ "csrf", 64, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "scope", 256, OFIELD_NQSCHAR, 0 },
+	{ "remember", 8, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "action", 16, OFIELD_VSCHAR, OFIELD_ONCE },
+};
+
+/* What each well-known scope lets the client do, for people. */
+static const struct {
+	const char	*scope;
+	const char	*what;
+} scopes[] = {
+	{ "openid", "Know who you are: sign you in with your account" },
+	{ "profile", "See your profile: name, username, picture, locale and "
+	    "time zone" },
+	{ "email", "See your email address" },
+	{ "address", "See your postal address" },
+	{ "phone", "See your phone number" },
+	{ "offline_access", "Keep access while you are not using it" },
+	{ "offline", "Keep access while you are not using it" },
+};
+
+/* The description of a scope (escaped, in the arena). */
+static char *
+describe(struct oreq *req, const char *scope)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++)
+		if (strcmp(scopes[i].scope, scope) == 0)
+			return ui_h(req, scopes[i].what);
+	return oarena_printf(&req->arena, "Use the permission "
+	    "&ldquo;%s&rdquo;", ui_h(req, scope));
+}
+
+/* A link to the client's page of a kind, when it is a web URL. */
+static void
+link(struct upage *p, const json_t *client, const char *member,
+    const char *text, int *n)
+{
+	const char	*u = ui_str(client, member);
+
+	if (!ui_web_url(u))
+		return;
+	ui_add(p, "%s<a href=\"%s\" rel=\"noopener noreferrer\">%s</a>",
+	    *n > 0 ? " &middot; " : "", ui_h(p->req, u), text);
+	(*n)++;
+}
+
+/* The consent page for the consent request r of challenge. */
+static void
+page(struct oreq *req, const char *challenge, const json_t *r)
+{
+	struct upage	 p;
+	struct oerr	 e;
+	const json_t	*client = json_object_get(r, "client");
+	json_t		*s, *user, *aud;
+	const char	*sc, *who = ui_str(r, "subject");
+	size_t		 i;
+	int		 n = 0;
+
+	oerr_clear(&e);
+	if ((user = ouser_get_by_subject(who, &e)) != NULL)
+		who = ui_str(user, "username");
+	ui_page(&p, req, "Allow access?");
+	ui_client(&p, client, "asks for access to your account.");
+	ui_allow_forms(&p, client, "redirect_uris");
+	ui_add(&p, "<p class=\"who\">Signed in as <strong>%s</strong>.</p>\n"
+	    "<form method=\"post\" action=\"consent\">\n", ui_h(req, who));
+	json_decref(user);
+	ui_csrf_fields(&p, "consent", challenge);
+	ui_add(&p, "<fieldset>\n<legend>It will be able to:</legend>\n"
+	    "<ul class=\"scopes\">\n");
+	json_array_foreach(json_object_get(r, "requested_scope"), i, s) {
+		sc = json_string_value(s);
+		if (strcmp(sc, "openid") == 0)
+			ui_add(&p, "<li><label class=\"check\"><input "
+			    "type=\"checkbox\" checked disabled> <span>%s "
+			    "<code>openid</code></span></label></li>\n",
+			    describe(req, sc));
+		else
+			ui_add(&p, "<li><label class=\"check\"><input "
+			    "type=\"checkbox\" name=\"scope\" value=\"%s\" "
+			    "checked> <span>%s <code>%s</code></span></label>"
+			    "</li>\n",
+			    ui_h(req, sc), describe(req, sc), ui_h(req, sc));
+	}
+	ui_add(&p, "</ul>\n</fieldset>\n");
+	aud = json_object_get(r, "requested_access_token_audience");
+	if (json_array_size(aud) > 0) {
+		ui_add(&p, "<p class=\"muted\">For use with:");
+		json_array_foreach(aud, i, s)
+			ui_add(&p, "%s <code>%s</code>", i > 0 ? "," : "",
+			    ui_h(req, json_string_value(s)));
+		ui_add(&p, "</p>\n");
+	}
+	if (ui_web_url(ui_str(client, "client_uri")) ||
+	    ui_web_url(ui_str(client, "policy_uri")) ||
+	    ui_web_url(ui_str(client, "tos_uri"))) {
+		ui_add(&p, "<p class=\"links\">");
+		link(&p, client, "client_uri", "About this application", &n);
+		link(&p, client, "policy_uri", "Privacy policy", &n);
+		link(&p, client, "tos_uri", "Terms of service", &n);
+		ui_add(&p, "</p>\n");
+	}
+	ui_add(&p, "<label class=\"check\"><input type=\"checkbox\" "
+	    "name=\"remember\" value=\"1\"> Remember this decision</label>\n"
+	    "<div class=\"actions\">\n"
+	    "<button type=\"submit\" name=\"action\" value=\"allow\" "
+	    "class=\"primary\">Allow</button>\n"
+	    "<button type=\"submit\" name=\"action\" value=\"deny\">Deny"
+	    "</button>\n</div>\n</form>\n");
+	ui_send(&p, 200);
+}
+
+/* 1 if the array a holds the string s. */
+static int
+has(const json_t *a, const char *s)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(a, i, e)
+		if (strcmp(json_string_value(e), s) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Accept r (opened as st) granting scope, with the user's claims for
+ * it, remembered or not; then on to redirect_to.
+ */
+static void
+allow(struct oreq *req, const json_t *st, const json_t *r, json_t *scope,
+    int remember)
+{
+	struct oerr	 err, e;
+	json_t		*user, *claims, *body, *out = NULL;
+
+	oerr_clear(&err);
+	oerr_clear(&e);
+	/* A subject that is not one of our users (another login app) has
+	 * no claims here. */
+	user = ouser_get_by_subject(ui_str(r, "subject"), &e);
+	claims = user != NULL ? ouser_claims(user, scope) : json_object();
+	body = json_pack("{s:O,s:O,s:b,s:i,s:{s:o}}", "grant_scope", scope,
+	    "grant_access_token_audience", json_object_get(r,
+	    "requested_access_token_audience"), "remember", remember,
+	    "remember_for", remember ? REMEMBER_FOR : 0,
+	    "session", "id_token", claims);
+	ui_answered(req, oflowapi_accept(OFLOWAPI_CONSENT, st, body, &out,
+	    &err), &out, &err);
+	json_decref(body);
+	json_decref(user);
+}
+
+/* GET /ui/consent */
+static void
+consent_get(struct oreq *req)
+{
+	struct oerr	 err;
+	json_t		*st, *r;
+
+	oerr_clear(&err);
+	if ((st = ui_open(req, OFLOWAPI_CONSENT, NULL)) == NULL)
+		return;
+	if ((r = oflowapi_request(OFLOWAPI_CONSENT, st, &err)) == NULL)
+		ui_error(req, &err);
+	else if (json_is_true(json_object_get(r, "skip")) ||
+	    json_is_true(json_object_get(json_object_get(r, "client"),
+	    "skip_consent")))
+		/* Remembered, or a client trusted to skip: no page. */
+		allow(req, st, r, json_object_get(r, "requested_scope"), 0);
+	else
+		page(req, ui_str(st, "challenge"), r);
+	json_decref(r);
+	json_decref(st);
+}
+
+/* POST /ui/consent */
+static void
+consent_post(struct oreq *req)
+{
+	struct oerr		 err;
+	const struct oparams	*p;
+	const char		*ch, *action, *sc;
+	json_t			*st = NULL, *r = NULL, *body, *out = NULL;
+	json_t			*grant, *s;
+	size_t			 i, j;
+	int			 ticked;
+
+	oerr_clear(&err);
+	if ((p = ohttp_form(req, &err)) == NULL ||
+	    !oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
+	    &err)) {
+		ui_error(req, &err);
+		return;
+	}
+	ch = oparams_get(p, "challenge");
+	if (!ui_csrf_ok(req, "consent", ch, oparams_get(p, "csrf"))) {
+		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The consent form was "
+		    "not sent from this site's page for this request, or "
+		    "this browser's cookies were cleared meanwhile.");
+		oerr_status(&err, 403);
+		oerr_hint(&err, "Go back to the application and start "
+		    "again.");
+		ui_error(req, &err);
+		return;
+	}
+	if ((st = ui_open(req, OFLOWAPI_CONSENT, ch)) == NULL)
+		return;
+	if ((r = oflowapi_request(OFLOWAPI_CONSENT, st, &err)) == NULL) {
+		ui_error(req, &err);
+		goto out;
+	}
+	action = oparams_get(p, "action");
+	if (action == NULL || strcmp(action, "allow") != 0) {
+		body = json_pack("{s:s,s:s}", "error", "access_denied",
+		    "error_description", "The user denied the request.");
+		ui_answered(req, oflowapi_reject(OFLOWAPI_CONSENT, st, body,
+		    &out, &err), &out, &err);
+		json_decref(body);
+		goto out;
+	}
+	/* openid when requested, and the ticked scopes that were. */
+	grant = json_array();
+	json_array_foreach(json_object_get(r, "requested_scope"), i, s) {
+		sc = json_string_value(s);
+		ticked = strcmp(sc, "openid") == 0;
+		for (j = 0; !ticked && j < p->n; j++)
+			ticked = strcmp(p->v[j].name, "scope") == 0 &&
+			    strcmp(p->v[j].value, sc) == 0;
+		if (ticked && !has(grant, sc))
+			json_array_append(grant, s);
+	}
+	allow(req, st, r, grant, oparams_get(p, "remember") != NULL);
+	json_decref(grant);
+out:
+	json_decref(r);
+	json_decref(st);
+}
+
+const struct oroute consent_routes[] = {
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/consent", consent_get },
+	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/consent", consent_post },
+};
+const size_t consent_nroutes = sizeof(consent_routes) /
+    sizeof(consent_routes[0]);

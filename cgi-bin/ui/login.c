@@ -1,0 +1,203 @@
+/*
+ * login.c: the login page of the bundled app.
+ *
+ *   GET  /ui/login?login_challenge=
+ *	the form (username prefilled from login_hint), or, for a skipped
+ *	request (the browser has a login session), the login accepted at
+ *	once for the session's subject, with no page;
+ *   POST /ui/login  challenge, csrf, username, password, remember,
+ *	action (login or cancel)
+ *	the password checked against the user store (lib/users.h, with
+ *	its lockout), then the challenge accepted (subject: the user's,
+ *	amr ["pwd"], remember and remember_for from "remember me") or,
+ *	on cancel, rejected with access_denied.
+ *
+ * A wrong password and an unknown username get the same answer, and so
+ * does a locked username whether it exists or not.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "err.h"
+#include "flowapi.h"
+#include "form.h"
+#include "http.h"
+#include "ui.h"
+#include "users.h"
+#include "util.h"
+
+#define REMEMBER_FOR	(30 * 24 * 3600)	/* "remember me": 30 days */
+
+static const struct ofield fields[] = {
+	{ "challenge", 32768, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },
+	{ "csrf", 64, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "username", 512, OFIELD_ANY, OFIELD_ONCE },
+	{ "password", OUSER_PASSWORD_MAX, OFIELD_ANY, OFIELD_ONCE },
+	{ "remember", 8, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "action", 16, OFIELD_VSCHAR, OFIELD_ONCE },
+};
+
+/*
+ * The form for the login request r of challenge, with username filled
+ * in and an error message (already escaped) when not NULL.
+ */
+static void
+form(struct oreq *req, const char *challenge, const json_t *r,
+    const char *username, const char *msg, int remember, int status)
+{
+	struct upage	 p;
+	const json_t	*client = json_object_get(r, "client");
+	int		 has_name = username != NULL && *username != '\0';
+
+	ui_page(&p, req, "Sign in");
+	ui_client(&p, client, "asks you to sign in.");
+	ui_allow_forms(&p, client, "redirect_uris");
+	if (msg != NULL)
+		ui_add(&p, "<p class=\"error\" role=\"alert\">%s</p>\n", msg);
+	ui_add(&p, "<form method=\"post\" action=\"login\">\n");
+	ui_csrf_fields(&p, "login", challenge);
+	ui_add(&p, "<label for=\"username\">Username</label>\n"
+	    "<input id=\"username\" name=\"username\" type=\"text\" "
+	    "autocomplete=\"username\" autocapitalize=\"none\" "
+	    "spellcheck=\"false\" maxlength=\"%d\" required%s value=\"%s\">\n"
+	    "<label for=\"password\">Password</label>\n"
+	    "<input id=\"password\" name=\"password\" type=\"password\" "
+	    "autocomplete=\"current-password\" maxlength=\"%d\" required%s>\n"
+	    "<label class=\"check\"><input type=\"checkbox\" "
+	    "name=\"remember\" value=\"1\"%s> Remember me on this "
+	    "device</label>\n"
+	    "<div class=\"actions\">\n"
+	    "<button type=\"submit\" name=\"action\" value=\"login\" "
+	    "class=\"primary\">Sign in</button>\n"
+	    "<button type=\"submit\" name=\"action\" value=\"cancel\" "
+	    "formnovalidate>Cancel</button>\n</div>\n</form>\n",
+	    OUSER_NAME_MAX, has_name ? "" : " autofocus",
+	    ui_h(req, username), OUSER_PASSWORD_MAX,
+	    has_name ? " autofocus" : "", remember ? " checked" : "");
+	ui_send(&p, status);
+}
+
+/* GET /ui/login */
+static void
+login_get(struct oreq *req)
+{
+	struct oerr	 err;
+	json_t		*st, *r = NULL, *body, *out = NULL;
+
+	oerr_clear(&err);
+	if ((st = ui_open(req, OFLOWAPI_LOGIN, NULL)) == NULL)
+		return;
+	if ((r = oflowapi_request(OFLOWAPI_LOGIN, st, &err)) == NULL)
+		ui_error(req, &err);
+	else if (json_is_true(json_object_get(r, "skip"))) {
+		/* The browser's login session covers it: no page. */
+		body = json_pack("{s:s}", "subject", ui_str(r, "subject"));
+		ui_answered(req, oflowapi_accept(OFLOWAPI_LOGIN, st, body,
+		    &out, &err), &out, &err);
+		json_decref(body);
+	} else
+		form(req, ui_str(st, "challenge"), r, ui_str(json_object_get(r,
+		    "oidc_context"), "login_hint"), NULL, 0, 200);
+	json_decref(r);
+	json_decref(st);
+}
+
+/* The lockout message: the same whether or not the user exists. */
+static char *
+locked_msg(struct oreq *req)
+{
+	long long	 m = (oconf->lockout_duration + 59) / 60;
+
+	return oarena_printf(&req->arena, "Too many failed sign-in attempts "
+	    "for this username. It is locked for up to %lld minute%s; try "
+	    "again later.", m, m == 1 ? "" : "s");
+}
+
+/* POST /ui/login */
+static void
+login_post(struct oreq *req)
+{
+	struct oerr		 err;
+	const struct oparams	*p;
+	const char		*ch, *user, *pw, *action;
+	json_t			*st = NULL, *r = NULL, *body, *out = NULL;
+	json_t			*u = NULL;
+	int			 remember;
+
+	oerr_clear(&err);
+	if ((p = ohttp_form(req, &err)) == NULL ||
+	    !oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
+	    &err)) {
+		ui_error(req, &err);
+		return;
+	}
+	ch = oparams_get(p, "challenge");
+	if (!ui_csrf_ok(req, "login", ch, oparams_get(p, "csrf"))) {
+		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The sign-in form was "
+		    "not sent from this site's page for this request, or "
+		    "this browser's cookies were cleared meanwhile.");
+		oerr_status(&err, 403);
+		oerr_hint(&err, "Go back to the application and sign in "
+		    "again.");
+		ui_error(req, &err);
+		return;
+	}
+	if ((st = ui_open(req, OFLOWAPI_LOGIN, ch)) == NULL)
+		return;
+	if ((r = oflowapi_request(OFLOWAPI_LOGIN, st, &err)) == NULL) {
+		ui_error(req, &err);
+		goto out;
+	}
+	user = oparams_get(p, "username");
+	pw = oparams_get(p, "password");
+	action = oparams_get(p, "action");
+	remember = oparams_get(p, "remember") != NULL;
+	if (action != NULL && strcmp(action, "cancel") == 0) {
+		body = json_pack("{s:s,s:s}", "error", "access_denied",
+		    "error_description", "The user cancelled the sign-in.");
+		ui_answered(req, oflowapi_reject(OFLOWAPI_LOGIN, st, body,
+		    &out, &err), &out, &err);
+		json_decref(body);
+		goto out;
+	}
+	if (user == NULL || *user == '\0' || pw == NULL || *pw == '\0') {
+		form(req, ch, r, user, "Enter your username and password.",
+		    remember, 400);
+		goto out;
+	}
+	switch (ouser_authenticate(user, pw, &u, &err)) {
+	case OUSER_AUTH_OK:
+		body = json_pack("{s:s,s:b,s:i,s:[s],s:{s:s}}",
+		    "subject", ui_str(u, "subject"), "remember", remember,
+		    "remember_for", remember ? REMEMBER_FOR : 0,
+		    "amr", "pwd", "context", "username",
+		    ui_str(u, "username"));
+		ui_answered(req, oflowapi_accept(OFLOWAPI_LOGIN, st, body,
+		    &out, &err), &out, &err);
+		json_decref(body);
+		break;
+	case OUSER_AUTH_LOCKED:
+		form(req, ch, r, user, locked_msg(req), remember, 429);
+		break;
+	case OUSER_AUTH_BAD:
+		form(req, ch, r, user, "The username or password is "
+		    "incorrect.", remember, 200);
+		break;
+	default:
+		ui_error(req, &err);
+		break;
+	}
+out:
+	json_decref(u);
+	json_decref(r);
+	json_decref(st);
+}
+
+const struct oroute login_routes[] = {
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/login", login_get },
+	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/login", login_post },
+};
+const size_t login_nroutes = sizeof(login_routes) / sizeof(login_routes[0]);

@@ -1,0 +1,120 @@
+/*
+ * logout.c: the logout page of the bundled app.
+ *
+ *   GET  /ui/logout?logout_challenge=
+ *	asks whether to sign out (naming the application when it asked
+ *	for the logout);
+ *   POST /ui/logout  challenge, csrf, action (logout or stay)
+ *	accepts the logout (the flow goes on to end the login session
+ *	and tell the clients) or rejects it (the session stays, and the
+ *	browser goes to the post-logout redirect).
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "err.h"
+#include "flowapi.h"
+#include "form.h"
+#include "http.h"
+#include "ui.h"
+#include "users.h"
+#include "util.h"
+
+static const struct ofield fields[] = {
+	{ "challenge", 32768, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },
+	{ "csrf", 64, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "action", 16, OFIELD_VSCHAR, OFIELD_ONCE },
+};
+
+/* GET /ui/logout */
+static void
+logout_get(struct oreq *req)
+{
+	struct oerr	 err, e;
+	struct upage	 p;
+	json_t		*st, *r, *client, *user;
+	const char	*who;
+
+	oerr_clear(&err);
+	oerr_clear(&e);
+	if ((st = ui_open(req, OFLOWAPI_LOGOUT, NULL)) == NULL)
+		return;
+	if ((r = oflowapi_request(OFLOWAPI_LOGOUT, st, &err)) == NULL) {
+		ui_error(req, &err);
+		json_decref(st);
+		return;
+	}
+	client = json_object_get(r, "client");
+	who = ui_str(r, "subject");
+	if ((user = ouser_get_by_subject(who, &e)) != NULL)
+		who = ui_str(user, "username");
+	ui_page(&p, req, "Sign out?");
+	if (json_is_object(client) && json_is_true(json_object_get(r,
+	    "rp_initiated")))
+		ui_client(&p, client, "asks you to sign out.");
+	else
+		ui_add(&p, "<header class=\"client\">\n<h1>Sign out</h1>\n"
+		    "</header>\n");
+	/* Where the flow may end: the client's redirect, or ours. */
+	ui_allow_forms(&p, client, "post_logout_redirect_uris");
+	ui_allow_form(&p, oconf->url_post_logout);
+	ui_add(&p, "<p class=\"who\">Do you want to sign out of your account "
+	    "<strong>%s</strong> here?</p>\n"
+	    "<form method=\"post\" action=\"logout\">\n", ui_h(req, who));
+	ui_csrf_fields(&p, "logout", ui_str(st, "challenge"));
+	ui_add(&p, "<div class=\"actions\">\n"
+	    "<button type=\"submit\" name=\"action\" value=\"logout\" "
+	    "class=\"primary\">Sign out</button>\n"
+	    "<button type=\"submit\" name=\"action\" value=\"stay\">Stay "
+	    "signed in</button>\n</div>\n</form>\n");
+	ui_send(&p, 200);
+	json_decref(user);
+	json_decref(r);
+	json_decref(st);
+}
+
+/* POST /ui/logout */
+static void
+logout_post(struct oreq *req)
+{
+	struct oerr		 err;
+	const struct oparams	*p;
+	const char		*ch, *action;
+	json_t			*st, *out = NULL;
+
+	oerr_clear(&err);
+	if ((p = ohttp_form(req, &err)) == NULL ||
+	    !oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
+	    &err)) {
+		ui_error(req, &err);
+		return;
+	}
+	ch = oparams_get(p, "challenge");
+	if (!ui_csrf_ok(req, "logout", ch, oparams_get(p, "csrf"))) {
+		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The sign-out form was "
+		    "not sent from this site's page for this request, or "
+		    "this browser's cookies were cleared meanwhile.");
+		oerr_status(&err, 403);
+		ui_error(req, &err);
+		return;
+	}
+	if ((st = ui_open(req, OFLOWAPI_LOGOUT, ch)) == NULL)
+		return;
+	action = oparams_get(p, "action");
+	if (action != NULL && strcmp(action, "logout") == 0)
+		ui_answered(req, oflowapi_accept(OFLOWAPI_LOGOUT, st, NULL,
+		    &out, &err), &out, &err);
+	else
+		ui_answered(req, oflowapi_reject(OFLOWAPI_LOGOUT, st, NULL,
+		    &out, &err), &out, &err);
+	json_decref(st);
+}
+
+const struct oroute logout_routes[] = {
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/logout", logout_get },
+	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/logout", logout_post },
+};
+const size_t logout_nroutes = sizeof(logout_routes) /
+    sizeof(logout_routes[0]);

@@ -1,0 +1,356 @@
+/*
+ * page.c: what every page of the bundled app shares: escaping, the
+ * layout, the security headers, the client's header, the CSRF token and
+ * opening challenges (see ui.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "crypto.h"
+#include "err.h"
+#include "flow.h"
+#include "flowapi.h"
+#include "form.h"
+#include "http.h"
+#include "ui.h"
+#include "url.h"
+#include "util.h"
+
+#define CSRF_COOKIE	"oidcgi_ui_csrf"
+#define CSRF_BYTES	32
+#define CSRF_LEN	43	/* base64url of CSRF_BYTES */
+
+const char *
+ui_str(const json_t *o, const char *k)
+{
+	const char	*s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+char *
+ui_h(struct oreq *req, const char *s)
+{
+	size_t	 n, i, o = 0;
+	char	*out;
+
+	if (s == NULL)
+		s = "";
+	n = strlen(s);
+	out = oarena_alloc(&req->arena, n * 6 + 1);
+	for (i = 0; i < n; i++)
+		switch (s[i]) {
+		case '&': memcpy(out + o, "&amp;", 5); o += 5; break;
+		case '<': memcpy(out + o, "&lt;", 4); o += 4; break;
+		case '>': memcpy(out + o, "&gt;", 4); o += 4; break;
+		case '"': memcpy(out + o, "&quot;", 6); o += 6; break;
+		case '\'': memcpy(out + o, "&#39;", 5); o += 5; break;
+		default: out[o++] = s[i];
+		}
+	out[o] = '\0';
+	return out;
+}
+
+int
+ui_web_url(const char *s)
+{
+	struct ourl	 u;
+
+	return s != NULL && *s != '\0' && ourl_parse(s, &u) == NULL &&
+	    (strcmp(u.scheme, "https") == 0 || strcmp(u.scheme, "http") == 0);
+}
+
+void
+ui_page(struct upage *p, struct oreq *req, const char *title)
+{
+	memset(p, 0, sizeof(*p));
+	p->req = req;
+	p->title = title;
+	p->body = "";
+	p->img = "";
+	p->forms = "";
+}
+
+void
+ui_add(struct upage *p, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	s = oarena_vprintf(&p->req->arena, fmt, ap);
+	va_end(ap);
+	p->body = oarena_printf(&p->req->arena, "%s%s", p->body, s);
+}
+
+/*
+ * A URL as a CSP source expression (CSP 3 §2.3.1): without query and
+ * fragment, with ';', ',' and quotes percent-encoded (CSP matches
+ * decoded paths); a loopback http URL with any port (RFC 8252 §7.3
+ * lets native apps pick one); a URL of another scheme as its scheme
+ * ("com.example.app:").  NULL when it is not an absolute URI.
+ */
+static char *
+csp_source(struct oreq *req, const char *url)
+{
+	struct ourl	 u;
+	size_t		 n = strcspn(url, "?#"), i, o = 0;
+	char		*out, *base;
+	const char	*path;
+
+	if (ourl_parse(url, &u) != NULL)
+		return NULL;
+	if (strcmp(u.scheme, "http") != 0 && strcmp(u.scheme, "https") != 0)
+		return oarena_printf(&req->arena, "%s:", u.scheme);
+	out = oarena_alloc(&req->arena, n * 3 + 16);
+	for (i = 0; i < n; i++)
+		if (url[i] == ';' || url[i] == ',' || url[i] == '\'' ||
+		    url[i] == '"' || url[i] == ' ') {
+			snprintf(out + o, 4, "%%%02X", (unsigned char)url[i]);
+			o += 3;
+		} else
+			out[o++] = url[i];
+	out[o] = '\0';
+	if (strcmp(u.scheme, "http") == 0 && ourl_loopback(&u)) {
+		path = strchr(out + 7, '/');
+		base = oarena_printf(&req->arena, "http://%s:*%s", u.host,
+		    path != NULL ? path : "");
+		return base;
+	}
+	return out;
+}
+
+void
+ui_allow_form(struct upage *p, const char *uri)
+{
+	char	*s;
+
+	if (uri != NULL && *uri != '\0' &&
+	    (s = csp_source(p->req, uri)) != NULL)
+		p->forms = oarena_printf(&p->req->arena, "%s %s", p->forms, s);
+}
+
+void
+ui_allow_forms(struct upage *p, const json_t *client, const char *member)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(client, member), i, e)
+		ui_allow_form(p, json_string_value(e));
+}
+
+void
+ui_client(struct upage *p, const json_t *client, const char *what)
+{
+	const char	*name = ui_str(client, "client_name");
+	const char	*logo = ui_str(client, "logo_uri");
+	char		*src;
+
+	if (*name == '\0')
+		name = ui_str(client, "client_id");
+	ui_add(p, "<header class=\"client\">\n");
+	if (ui_web_url(logo) && (src = csp_source(p->req, logo)) != NULL) {
+		p->img = oarena_printf(&p->req->arena, "%s %s", p->img, src);
+		ui_add(p, "<img class=\"logo\" src=\"%s\" alt=\"\" "
+		    "width=\"64\" height=\"64\">\n", ui_h(p->req, logo));
+	}
+	ui_add(p, "<h1><span class=\"client-name\">%s</span></h1>\n"
+	    "<p class=\"what\">%s</p>\n</header>\n",
+	    ui_h(p->req, name), what);
+}
+
+void
+ui_send(struct upage *p, int status)
+{
+	struct oreq	*req = p->req;
+	char		*page;
+
+	page = oarena_printf(&req->arena, "<!DOCTYPE html>\n"
+	    "<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n"
+	    "<title>%s</title>\n"
+	    "<link rel=\"stylesheet\" href=\"static/oidcgi.css\">\n"
+	    "</head>\n<body>\n<main class=\"card\">\n%s</main>\n"
+	    "</body>\n</html>\n", ui_h(req, p->title), p->body);
+	ohttp_header(req, "Content-Security-Policy", oarena_printf(
+	    &req->arena, "default-src 'none'; style-src 'self'; img-src%s; "
+	    "form-action 'self'%s; frame-ancestors 'none'; base-uri 'none'",
+	    *p->img != '\0' ? p->img : " 'none'", p->forms));
+	ohttp_header(req, "X-Frame-Options", "DENY");
+	ohttp_header(req, "Referrer-Policy", "no-referrer");
+	ohttp_header(req, "Cache-Control", "no-store");
+	ohttp_send(req, status, "text/html; charset=utf-8", page,
+	    strlen(page));
+}
+
+void
+ui_error(struct oreq *req, const struct oerr *err)
+{
+	struct upage	 p;
+	int		 status = err->status ? err->status : 500;
+
+	if (status >= 500)
+		olog_err("%s %s: %s", req->method_name, req->path,
+		    err->description);
+	ui_page(&p, req, "Something went wrong");
+	ui_add(&p, "<h1>Something went wrong</h1>\n"
+	    "<p class=\"error\" role=\"alert\"><strong>%s</strong></p>\n"
+	    "<p>%s</p>\n", ui_h(req, oerr_name(err->code)),
+	    ui_h(req, err->description));
+	if (err->hint[0] != '\0')
+		ui_add(&p, "<p class=\"hint\">%s</p>\n", ui_h(req, err->hint));
+	ui_add(&p, "<p class=\"muted\">Go back to the application you came "
+	    "from and start again.</p>\n");
+	ui_send(&p, status);
+}
+
+void
+ui_redirect(struct oreq *req, const char *url)
+{
+	ohttp_header(req, "Referrer-Policy", "no-referrer");
+	ohttp_redirect(req, req->method == OHTTP_POST ? 303 : 302, url);
+}
+
+/* The CSRF key from system secret i. */
+static int
+csrf_key(size_t i, unsigned char key[32])
+{
+	if (oconf == NULL || i >= oconf->nsecrets)
+		return 0;
+	return ocrypto_hkdf(oconf->secrets[i], strlen(oconf->secrets[i]),
+	    NULL, 0, "oidcgi ui csrf", key, 32);
+}
+
+/*
+ * The token of kind, challenge and cookie under system secret i, as
+ * base64url into out (CSRF_LEN + 1 bytes).
+ */
+static int
+csrf_token(size_t i, const char *kind, const char *challenge,
+    const char *cookie, char *out)
+{
+	unsigned char	 key[32], mac[OCRYPTO_SHA256_LEN];
+	char		*msg;
+	size_t		 kl = strlen(kind), cl = strlen(challenge);
+	size_t		 ol = strlen(cookie), len;
+	int		 ok;
+
+	msg = oxmalloc(kl + cl + ol + 2);
+	memcpy(msg, kind, kl);
+	msg[kl] = '\0';
+	memcpy(msg + kl + 1, challenge, cl);
+	msg[kl + 1 + cl] = '\0';
+	memcpy(msg + kl + cl + 2, cookie, ol);
+	ok = csrf_key(i, key) && ocrypto_hmac(OCRYPTO_SHA256, key,
+	    sizeof(key), msg, kl + cl + ol + 2, mac) &&
+	    ocrypto_b64url_encode(out, CSRF_LEN + 1, &len, mac, sizeof(mac));
+	ocrypto_wipe(key, sizeof(key));
+	free(msg);
+	return ok;
+}
+
+/* This browser's CSRF cookie, or NULL when it has none (well-formed). */
+static const char *
+csrf_cookie(struct oreq *req)
+{
+	const char	*c = oparams_get(ohttp_cookies(req), CSRF_COOKIE);
+
+	if (c == NULL || strlen(c) != CSRF_LEN || strspn(c,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    "-_") != CSRF_LEN)
+		return NULL;
+	return c;
+}
+
+void
+ui_csrf_fields(struct upage *p, const char *kind, const char *challenge)
+{
+	struct oreq	*req = p->req;
+	const char	*c;
+	char		 fresh[CSRF_LEN + 1], tok[CSRF_LEN + 1];
+
+	if ((c = csrf_cookie(req)) == NULL) {
+		ocrypto_token(fresh, sizeof(fresh), CSRF_BYTES);
+		ohttp_cookie(req, CSRF_COOKIE, fresh, -1, "/",
+		    oflow_cookie_flags());
+		c = fresh;
+	}
+	if (!csrf_token(0, kind, challenge, c, tok))
+		tok[0] = '\0';
+	ui_add(p, "<input type=\"hidden\" name=\"challenge\" value=\"%s\">\n"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
+	    ui_h(req, challenge), ui_h(req, tok));
+}
+
+int
+ui_csrf_ok(struct oreq *req, const char *kind, const char *challenge,
+    const char *token)
+{
+	const char	*c;
+	char		 want[CSRF_LEN + 1];
+	size_t		 i;
+	int		 ok = 0;
+
+	if (challenge == NULL || token == NULL ||
+	    (c = csrf_cookie(req)) == NULL)
+		return 0;
+	for (i = 0; oconf != NULL && i < oconf->nsecrets; i++)
+		if (csrf_token(i, kind, challenge, c, want))
+			ok |= ocrypto_eq(want, strlen(want), token,
+			    strlen(token));
+	return ok;
+}
+
+json_t *
+ui_open(struct oreq *req, enum oflowapi_kind k, const char *challenge)
+{
+	struct oerr		 err;
+	const struct oparams	*q;
+	json_t			*st = NULL, *out = NULL;
+	char			 name[32];
+
+	oerr_clear(&err);
+	if (challenge == NULL && (q = ohttp_query(req, &err)) != NULL) {
+		snprintf(name, sizeof(name), "%s_challenge",
+		    oflowapi_name(k));
+		if (oparams_count(q, name) > 1) {
+			oerr_set(&err, OERR_INVALID_REQUEST, "The parameter "
+			    "'%s' must not be included more than once.", name);
+			ui_error(req, &err);
+			return NULL;
+		}
+		challenge = oparams_get(q, name);
+	}
+	switch (oflowapi_open(k, challenge, &st, &out, &err)) {
+	case OFLOWAPI_OK:
+		return st;
+	case OFLOWAPI_HANDLED:
+		/* Answered already (a reload, the back button). */
+		ui_redirect(req, ui_str(out, "redirect_to"));
+		break;
+	default:
+		ui_error(req, &err);
+		break;
+	}
+	json_decref(out);
+	return NULL;
+}
+
+void
+ui_answered(struct oreq *req, enum oflowapi_rc rc, json_t **out,
+    const struct oerr *err)
+{
+	if (rc == OFLOWAPI_ERR)
+		ui_error(req, err);
+	else
+		ui_redirect(req, ui_str(*out, "redirect_to"));
+	json_decref(*out);
+	*out = NULL;
+}

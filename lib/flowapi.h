@@ -1,0 +1,85 @@
+/*
+ * flowapi.h: Hydra's login, consent and logout requests as functions:
+ * what the admin API's
+ *
+ *   GET /oauth2/auth/requests/{login,consent,logout}
+ *   PUT /oauth2/auth/requests/{login,consent,logout}/accept
+ *   PUT /oauth2/auth/requests/{login,consent,logout}/reject
+ *
+ * do, without HTTP.  cgi-bin/flow wraps them for the admin listener;
+ * the bundled login and consent app (cgi-bin/ui) calls them directly.
+ * Both go through the same checks: a challenge must open (sealed by
+ * this server, of the right kind, unexpired: else a 404), must not have
+ * been answered (else OFLOWAPI_HANDLED with the first answer's
+ * redirect_to: the API's 410), bodies are validated member by member,
+ * and answering records the challenge as handled inside one write
+ * transaction, so a challenge is answered at most once even when two
+ * answers race.
+ *
+ * Usage: oflowapi_open() the challenge; then read it with
+ * oflowapi_request(), or answer it with oflowapi_accept() or
+ * oflowapi_reject(), passing the state oflowapi_open() returned.
+ */
+#ifndef OIDCGI_FLOWAPI_H
+#define OIDCGI_FLOWAPI_H
+
+#include <jansson.h>
+
+struct oerr;
+
+enum oflowapi_kind {
+	OFLOWAPI_LOGIN,
+	OFLOWAPI_CONSENT,
+	OFLOWAPI_LOGOUT,
+	OFLOWAPI__MAX
+};
+
+enum oflowapi_rc {
+	OFLOWAPI_OK,		/* done: HTTP 200 */
+	OFLOWAPI_HANDLED,	/* answered already: HTTP 410 */
+	OFLOWAPI_ERR		/* err set (404, 400, 500) */
+};
+
+/* "login", "consent" or "logout": the API's name of a kind. */
+const char	*oflowapi_name(enum oflowapi_kind);
+
+/*
+ * Open the challenge of a kind.  On OFLOWAPI_OK *st is the opened state
+ * (a new reference, with "challenge" added); on OFLOWAPI_HANDLED *out is
+ * {"redirect_to": the first answer's} (a new reference); on
+ * OFLOWAPI_ERR err holds a 400 (no challenge) or a 404 (not one this
+ * server issued, of another kind, or expired).
+ */
+enum oflowapi_rc oflowapi_open(enum oflowapi_kind, const char *challenge,
+		    json_t **st, json_t **out, struct oerr *err);
+
+/*
+ * The request of an opened challenge, as the API's GET answers it
+ * (Hydra's loginRequest, consentRequest or logoutRequest, with the
+ * client in Hydra's view).  Returns a new reference, or NULL with err
+ * set (the client was deleted meanwhile: a 404).
+ */
+json_t	*oflowapi_request(enum oflowapi_kind, const json_t *st,
+	    struct oerr *err);
+
+/*
+ * Accept an opened challenge with body (a JSON object as the API's PUT
+ * takes it: Hydra's acceptOAuth2LoginRequest or
+ * acceptOAuth2ConsentRequest; ignored for logout, and may then be
+ * NULL).  On OFLOWAPI_OK or OFLOWAPI_HANDLED *out is {"redirect_to"} (a
+ * new reference): where the user agent goes next, or where the first
+ * answer sent it.  OFLOWAPI_ERR with a 400 naming the bad member, or a
+ * 500 when the store failed.
+ */
+enum oflowapi_rc oflowapi_accept(enum oflowapi_kind, const json_t *st,
+		    const json_t *body, json_t **out, struct oerr *err);
+
+/*
+ * Reject an opened challenge with body (Hydra's RequestDeniedError:
+ * error, error_description, error_hint, error_debug, status_code;
+ * ignored for logout, and may then be NULL).  As oflowapi_accept().
+ */
+enum oflowapi_rc oflowapi_reject(enum oflowapi_kind, const json_t *st,
+		    const json_t *body, json_t **out, struct oerr *err);
+
+#endif

@@ -1,0 +1,282 @@
+/*
+ * Unit tests for lib/flowapi.c: the login, consent and logout requests
+ * as functions: opening, body checks, single use (the API's 410), and
+ * where the answers lead.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "clients.h"
+#include "conf.h"
+#include "err.h"
+#include "flow.h"
+#include "flowapi.h"
+#include "store.h"
+#include "t.h"
+#include "util.h"
+
+static char		 secret_a[] = "flowapi-secret-aaaaaaaaaaaaaaa";
+static struct oconf	 conf;
+static char		 dir[256];
+
+#define LOGOUT_URL \
+	"http://127.0.0.1:4444/oauth2/sessions/logout?logout_verifier="
+#define REQUEST_URL	"http://127.0.0.1:4444/oauth2/auth?client_id=c1"
+
+static void
+up(void)
+{
+	struct oerr	 err;
+	const char	*tmp = getenv("TMPDIR");
+	json_t		*in, *rec;
+	char		 secret[OCLIENT_SECRET_MAX + 1] = "";
+
+	snprintf(dir, sizeof(dir), "%s/test_flowapi.XXXXXX",
+	    tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		abort();
+	oerr_clear(&err);
+	if (!ostore_open(dir, 0, &err))
+		abort();
+	in = json_pack("{s:s,s:[s],s:s,s:[s]}", "client_id", "c1",
+	    "redirect_uris", "https://rp.example/cb", "scope",
+	    "openid profile", "audience", "https://api.example/");
+	if ((rec = oclient_create(in, 0, secret, &err)) == NULL)
+		abort();
+	json_decref(rec);
+	json_decref(in);
+}
+
+static void
+down(void)
+{
+	char	 p[300];
+
+	ostore_close();
+	snprintf(p, sizeof(p), "%s/data.mdb", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
+	unlink(p);
+	rmdir(dir);
+}
+
+/* A sealed challenge of purpose p, as the authorization endpoint makes. */
+static char *
+challenge(enum oflow_purpose p, const char *id)
+{
+	json_t	*st;
+	char	*s;
+
+	st = json_pack("{s:s,s:I,s:I,s:s,s:{s:s,s:[s,s],s:[],s:s},s:s,s:b,"
+	    "s:s,s:{s:s},s:s,s:s,s:s}", "id", id,
+	    "exp", (json_int_t)(onow() + 600),
+	    "requested_at", (json_int_t)onow(), "csrf", "c",
+	    "req", "client_id", "c1", "scope", "openid", "profile",
+	    "audience", "login_hint", "ada",
+	    "request_url", REQUEST_URL, "skip", 0, "sid", "sid-1",
+	    "login", "subject", "sub-1",
+	    "client_id", p == OFLOW_LOGOUT ? "c1" : "",
+	    "post_logout_redirect_uri", "", "subject", "sub-1");
+	s = oflow_seal(p, st);
+	json_decref(st);
+	return s;
+}
+
+static void
+open_checks(void)
+{
+	struct oerr		 err;
+	json_t			*st, *out;
+	char			*c;
+
+	up();
+	oerr_clear(&err);
+	CHECK(oflowapi_open(OFLOWAPI_LOGIN, NULL, &st, &out, &err) ==
+	    OFLOWAPI_ERR && err.status == 400);
+	oerr_clear(&err);
+	CHECK(oflowapi_open(OFLOWAPI_LOGIN, "garbage", &st, &out, &err) ==
+	    OFLOWAPI_ERR && err.status == 404);
+	/* A consent challenge is not a login challenge. */
+	c = challenge(OFLOW_CONSENT, "k1");
+	oerr_clear(&err);
+	CHECK(oflowapi_open(OFLOWAPI_LOGIN, c, &st, &out, &err) ==
+	    OFLOWAPI_ERR && err.status == 404);
+	oerr_clear(&err);
+	CHECK(oflowapi_open(OFLOWAPI_CONSENT, c, &st, &out, &err) ==
+	    OFLOWAPI_OK && st != NULL && out == NULL);
+	CHECK(strcmp(json_string_value(json_object_get(st, "challenge")), c)
+	    == 0);
+	json_decref(st);
+	free(c);
+	down();
+}
+
+static void
+login(void)
+{
+	struct oerr	 err;
+	json_t		*st, *out, *r, *body, *st2, *out2;
+	char		*c;
+	const char	*to;
+
+	up();
+	c = challenge(OFLOW_LOGIN, "l1");
+	oerr_clear(&err);
+	CHECK(oflowapi_open(OFLOWAPI_LOGIN, c, &st, &out, &err) ==
+	    OFLOWAPI_OK);
+	CHECK((r = oflowapi_request(OFLOWAPI_LOGIN, st, &err)) != NULL);
+	CHECK(strcmp(json_string_value(json_object_get(json_object_get(r,
+	    "oidc_context"), "login_hint")), "ada") == 0);
+	CHECK(strcmp(json_string_value(json_object_get(json_object_get(r,
+	    "client"), "client_id")), "c1") == 0);
+	CHECK(json_object_get(json_object_get(r, "client"), "_secret") ==
+	    NULL);
+	json_decref(r);
+	/* Bodies are checked member by member. */
+	body = json_pack("{s:i}", "subject", 1);
+	oerr_clear(&err);
+	CHECK(oflowapi_accept(OFLOWAPI_LOGIN, st, body, &out, &err) ==
+	    OFLOWAPI_ERR && err.status == 400);
+	CHECK(strstr(err.description, "subject") != NULL);
+	json_decref(body);
+	oerr_clear(&err);
+	CHECK(oflowapi_accept(OFLOWAPI_LOGIN, st, NULL, &out, &err) ==
+	    OFLOWAPI_ERR && err.status == 400);
+	body = json_pack("{s:s,s:[s]}", "subject", "sub-1", "amr", "pwd");
+	oerr_clear(&err);
+	CHECK(oflowapi_accept(OFLOWAPI_LOGIN, st, body, &out, &err) ==
+	    OFLOWAPI_OK);
+	to = json_string_value(json_object_get(out, "redirect_to"));
+	CHECK(to != NULL && strncmp(to, REQUEST_URL "&login_verifier=",
+	    strlen(REQUEST_URL "&login_verifier=")) == 0);
+	/* Single use: a second answer gets the first one's redirect. */
+	oerr_clear(&err);
+	CHECK(oflowapi_accept(OFLOWAPI_LOGIN, st, body, &out2, &err) ==
+	    OFLOWAPI_HANDLED);
+	CHECK(json_equal(out, out2));
+	json_decref(out2);
+	CHECK(oflowapi_open(OFLOWAPI_LOGIN, c, &st2, &out2, &err) ==
+	    OFLOWAPI_HANDLED && st2 == NULL && json_equal(out, out2));
+	json_decref(out2);
+	CHECK(oflowapi_reject(OFLOWAPI_LOGIN, st, body, &out2, &err) ==
+	    OFLOWAPI_HANDLED);
+	json_decref(out2);
+	json_decref(out);
+	json_decref(body);
+	json_decref(st);
+	free(c);
+	down();
+}
+
+static void
+consent(void)
+{
+	struct oerr	 err;
+	json_t		*st, *out, *body;
+	char		*c;
+
+	up();
+	c = challenge(OFLOW_CONSENT, "k2");
+	oerr_clear(&err);
+	CHECK(oflowapi_open(OFLOWAPI_CONSENT, c, &st, &out, &err) ==
+	    OFLOWAPI_OK);
+	/* Only scopes and audiences the client may have. */
+	body = json_pack("{s:[s]}", "grant_scope", "email");
+	oerr_clear(&err);
+	CHECK(oflowapi_accept(OFLOWAPI_CONSENT, st, body, &out, &err) ==
+	    OFLOWAPI_ERR && strstr(err.description, "email") != NULL);
+	json_decref(body);
+	body = json_pack("{s:[s]}", "grant_access_token_audience", "x");
+	oerr_clear(&err);
+	CHECK(oflowapi_accept(OFLOWAPI_CONSENT, st, body, &out, &err) ==
+	    OFLOWAPI_ERR && err.status == 400);
+	json_decref(body);
+	body = json_pack("{s:{s:i}}", "session", "id_token", 1);
+	oerr_clear(&err);
+	CHECK(oflowapi_accept(OFLOWAPI_CONSENT, st, body, &out, &err) ==
+	    OFLOWAPI_ERR && err.status == 400);
+	json_decref(body);
+	/* Rejections name an error code of their own shape. */
+	body = json_pack("{s:s}", "error", "Bad Code");
+	oerr_clear(&err);
+	CHECK(oflowapi_reject(OFLOWAPI_CONSENT, st, body, &out, &err) ==
+	    OFLOWAPI_ERR && err.status == 400);
+	json_decref(body);
+	body = json_pack("{s:[s,s],s:[s],s:{s:{s:s}}}", "grant_scope",
+	    "openid", "profile", "grant_access_token_audience",
+	    "https://api.example/", "session", "id_token", "name", "Ada");
+	oerr_clear(&err);
+	CHECK(oflowapi_accept(OFLOWAPI_CONSENT, st, body, &out, &err) ==
+	    OFLOWAPI_OK);
+	CHECK(strstr(json_string_value(json_object_get(out, "redirect_to")),
+	    "&consent_verifier=") != NULL);
+	json_decref(out);
+	json_decref(body);
+	json_decref(st);
+	free(c);
+	down();
+}
+
+static void
+logout(void)
+{
+	struct oerr	 err;
+	json_t		*st, *out, *r;
+	char		*c, *c2;
+
+	up();
+	c = challenge(OFLOW_LOGOUT, "o1");
+	oerr_clear(&err);
+	CHECK(oflowapi_open(OFLOWAPI_LOGOUT, c, &st, &out, &err) ==
+	    OFLOWAPI_OK);
+	CHECK((r = oflowapi_request(OFLOWAPI_LOGOUT, st, &err)) != NULL);
+	CHECK(strcmp(json_string_value(json_object_get(r, "subject")),
+	    "sub-1") == 0);
+	CHECK(json_is_object(json_object_get(r, "client")));
+	json_decref(r);
+	CHECK(oflowapi_accept(OFLOWAPI_LOGOUT, st, NULL, &out, &err) ==
+	    OFLOWAPI_OK);
+	CHECK(strncmp(json_string_value(json_object_get(out, "redirect_to")),
+	    LOGOUT_URL, strlen(LOGOUT_URL)) == 0);
+	json_decref(out);
+	json_decref(st);
+	/* Rejected: on to the post-logout redirect. */
+	c2 = challenge(OFLOW_LOGOUT, "o2");
+	CHECK(oflowapi_open(OFLOWAPI_LOGOUT, c2, &st, &out, &err) ==
+	    OFLOWAPI_OK);
+	CHECK(oflowapi_reject(OFLOWAPI_LOGOUT, st, NULL, &out, &err) ==
+	    OFLOWAPI_OK);
+	CHECK(strcmp(json_string_value(json_object_get(out, "redirect_to")),
+	    "http://127.0.0.1:4444/ui/logged-out") == 0);
+	json_decref(out);
+	json_decref(st);
+	CHECK(!oerr_isset(&err));
+	free(c);
+	free(c2);
+	down();
+}
+
+static const struct t_case tests[] = {
+	T(open_checks), T(login), T(consent), T(logout),
+};
+
+int
+main(void)
+{
+	int	 rc;
+
+	conf.issuer = "http://127.0.0.1:4444/";
+	conf.url_post_logout = "http://127.0.0.1:4444/ui/logged-out";
+	conf.secrets[0] = secret_a;
+	conf.nsecrets = 1;
+	conf.ttl_login_consent = 1800;
+	conf.body_max = 1048576;
+	oconf = &conf;
+	rc = t_run(tests, NTESTS);
+	oconf = NULL;
+	return rc;
+}
