@@ -7,6 +7,9 @@
 #   make check      unit tests only, this build
 #   make asan       unit tests under AddressSanitizer + UBSan (build-asan/)
 #   make integration  integration tests against lighttpd
+#   make bench      build, then benchmark every endpoint family against a
+#                   do-nothing FastCGI responder (scripts/bench); never
+#                   part of make test
 
 VERSION	 = 0.1.0
 PKGS	 = fcgi jansson libcrypto lmdb libcurl
@@ -49,7 +52,7 @@ CLI	 = $(B)/bin/oidcgi
 UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 ECHO	 = $(B)/tests/echo
 
-.PHONY: all deps run test check asan integration clean
+.PHONY: all deps run test check asan integration clean bench
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -94,6 +97,17 @@ $(B)/obj/tests/unit/%.o: tests/unit/%.c tests/unit/t.h $(LIBHDR) $(LIBSRC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# Benchmark helpers; never installed, never run by make test.  The
+# ceiling links libfcgi alone: it must do no work of ours.
+BENCH	 = $(B)/bench/ceiling $(B)/bench/flow $(B)/bench/mint
+$(B)/bench/ceiling: $(B)/obj/bench/ceiling.o
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs fcgi)
+
+$(B)/bench/%: $(B)/obj/bench/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS) -lpthread
+
 # Install every build, run and test dependency from Debian's packages.
 deps:
 	@scripts/deps
@@ -115,6 +129,10 @@ test: deps
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory integration
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH)
+	@OIDCGI_BUILD=$(B) scripts/bench
 
 clean:
 	rm -rf build build-asan

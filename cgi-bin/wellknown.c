@@ -11,6 +11,7 @@
  * The metadata lists only what this server does; every URL is derived
  * from urls.self.issuer exactly as configured.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -40,23 +41,70 @@ ensure_keys(struct oerr *err)
 	return okeys_ensure_defaults(err);
 }
 
+/*
+ * A rendered document, kept per process while the key cache has not
+ * changed (okeys_serial()): both documents depend on the signing keys
+ * and on the configuration only, which is fixed for the process.
+ * Every okeys_*() call checks the store's keys generation first, so
+ * the serial read after one is current.
+ */
+struct rendered {
+	char			*body;
+	size_t			 len;
+	unsigned long long	 serial;
+};
+
+/* 1 if r holds a document rendered from the key cache as it is. */
+static int
+current(const struct rendered *r)
+{
+	return r->body != NULL && r->serial == okeys_serial();
+}
+
+/* Keep j, rendered, in r, for the key cache as it is now. */
+static void
+keep(struct rendered *r, const json_t *j)
+{
+	free(r->body);
+	if ((r->body = json_dumps(j, JSON_COMPACT)) == NULL)
+		abort();
+	r->len = strlen(r->body);
+	r->serial = okeys_serial();
+}
+
+/* Send a kept document. */
+static void
+send_rendered(struct oreq *req, const struct rendered *r)
+{
+	public_headers(req);
+	ohttp_send(req, 200, "application/json; charset=utf-8", r->body,
+	    r->len);
+}
+
 /* GET /.well-known/jwks.json */
 static void
 jwks(struct oreq *req)
 {
 	static const char *const sets[] = { OKEYS_ID_TOKEN,
 	    OKEYS_ACCESS_TOKEN, NULL };
-	struct oerr	 err;
-	json_t		*j;
+	static struct rendered	 r;
+	struct oerr		 err;
+	json_t			*j;
 
 	oerr_clear(&err);
-	if (!ensure_keys(&err) || (j = okeys_public(sets, &err)) == NULL) {
-		ohttp_send_error(req, &err);
-		return;
+	/* Only to bring the key cache up to date; errors come below. */
+	(void)okeys_verifiers(OKEYS_ID_TOKEN, &err);
+	oerr_clear(&err);
+	if (!current(&r)) {
+		if (!ensure_keys(&err) ||
+		    (j = okeys_public(sets, &err)) == NULL) {
+			ohttp_send_error(req, &err);
+			return;
+		}
+		keep(&r, j);
+		json_decref(j);
 	}
-	public_headers(req);
-	ohttp_send_json(req, 200, j);
-	json_decref(j);
+	send_rendered(req, &r);
 }
 
 /* An array of strings from a NULL-terminated list. */
@@ -103,15 +151,23 @@ configuration(struct oreq *req)
 	    "birthdate", "zoneinfo", "locale", "phone_number",
 	    "phone_number_verified", "address", "updated_at", NULL };
 	static const char *const userinfo_algs[] = { "none", "RS256", NULL };
+	static struct rendered	 r;
 	struct oerr		 err;
 	const struct ojwk	*signer;
 	const char		*iss = oconf->issuer;
 	json_t			*j;
 
 	oerr_clear(&err);
-	if (!ensure_keys(&err) ||
-	    (signer = okeys_signer(OKEYS_ID_TOKEN, &err)) == NULL) {
-		ohttp_send_error(req, &err);
+	if ((signer = okeys_signer(OKEYS_ID_TOKEN, &err)) == NULL) {
+		oerr_clear(&err);
+		if (!ensure_keys(&err) ||
+		    (signer = okeys_signer(OKEYS_ID_TOKEN, &err)) == NULL) {
+			ohttp_send_error(req, &err);
+			return;
+		}
+	}
+	if (current(&r)) {
+		send_rendered(req, &r);
 		return;
 	}
 	j = json_object();
@@ -169,9 +225,9 @@ configuration(struct oreq *req)
 	json_object_set_new(j, "frontchannel_logout_supported", json_true());
 	json_object_set_new(j, "frontchannel_logout_session_supported",
 	    json_true());
-	public_headers(req);
-	ohttp_send_json(req, 200, j);
+	keep(&r, j);
 	json_decref(j);
+	send_rendered(req, &r);
 }
 
 static const struct oroute routes[] = {

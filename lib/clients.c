@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "clients.h"
 #include "conf.h"
@@ -25,6 +26,8 @@
 #define NAME_MAX_LEN	1024	/* client_name, description */
 #define ARRAY_MAX	100	/* items of any array member */
 #define LIFESPAN_MAX	(10LL * 365 * 24 * 3600)
+#define CACHE_CLIENTS	64	/* parsed records kept per process */
+#define CACHE_SECRETS	64	/* verified secrets kept per process */
 
 /* How a member is checked and what its default is. */
 enum ftype {
@@ -641,6 +644,17 @@ fail:
 	return 0;
 }
 
+/* A fresh "_epoch" for rec: 72 random bits, base64url. */
+static void
+new_epoch(json_t *rec)
+{
+	char	 e[OCLIENT_EPOCH_LEN + 1];
+
+	if (!ocrypto_token(e, sizeof(e), 9))
+		abort();
+	json_object_set_new(rec, "_epoch", json_string(e));
+}
+
 json_t *
 oclient_build(const json_t *in, const json_t *old, unsigned flags,
     char *secret_out, struct oerr *err)
@@ -738,6 +752,17 @@ oclient_build(const json_t *in, const json_t *old, unsigned flags,
 	json_object_set_new(rec, "updated_at", json_string(now));
 	if (old != NULL && (v = json_object_get(old, "_rat")) != NULL)
 		json_object_set(rec, "_rat", v);
+	/*
+	 * The epoch of its stateless tokens (tokens.h): kept on update,
+	 * new for a new client, so that a client deleted and created again
+	 * under its old client_id does not find its predecessor's tokens
+	 * valid.
+	 */
+	if (old != NULL && json_is_string(v = json_object_get(old,
+	    "_epoch")))
+		json_object_set(rec, "_epoch", v);
+	else
+		new_epoch(rec);
 	return rec;
 fail:
 	json_decref(rec);
@@ -843,6 +868,80 @@ oclient_load(struct ostore_txn *t, const char *id, struct oerr *err)
 		oerr_set(err, OERR_SERVER_ERROR, "A client record is damaged.");
 	}
 	return rec;
+}
+
+/*
+ * Parsed records, per process, with the stored bytes they were parsed
+ * from.  A hit is a store read and a comparison of those bytes, so a
+ * record changed by any process is never served stale.
+ */
+static struct cached {
+	char		*id;
+	unsigned char	*raw;
+	size_t		 rawlen;
+	json_t		*rec;
+} cached[CACHE_CLIENTS];
+static size_t		 cached_next;
+
+json_t *
+oclient_load_cached(struct ostore_txn *t, const char *id, struct oerr *err)
+{
+	const void	*val;
+	size_t		 len, i;
+	struct cached	*c = NULL;
+	json_t		*rec;
+	json_error_t	 je;
+
+	switch (ostore_get(t, OSTORE_CLIENTS, id, strlen(id), &val, &len)) {
+	case OSTORE_OK:
+		break;
+	case OSTORE_NOTFOUND:
+		oerr_set(err, OERR_NOT_FOUND, "The OAuth 2.0 client '%.255s' "
+		    "does not exist.", id);
+		return NULL;
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+		return NULL;
+	}
+	for (i = 0; i < CACHE_CLIENTS; i++)
+		if (cached[i].id != NULL && strcmp(cached[i].id, id) == 0) {
+			c = &cached[i];
+			break;
+		}
+	if (c != NULL && c->rawlen == len && memcmp(c->raw, val, len) == 0)
+		return json_incref(c->rec);
+	if ((rec = json_loadb(val, len, 0, &je)) == NULL) {
+		olog_err("client record %.64s: %s", id, je.text);
+		oerr_set(err, OERR_SERVER_ERROR, "A client record is damaged.");
+		return NULL;
+	}
+	if (c == NULL) {
+		c = &cached[cached_next];
+		cached_next = (cached_next + 1) % CACHE_CLIENTS;
+	}
+	free(c->id);
+	free(c->raw);
+	json_decref(c->rec);
+	c->id = oxstrdup(id);
+	c->raw = oxmalloc(len > 0 ? len : 1);
+	memcpy(c->raw, val, len);
+	c->rawlen = len;
+	c->rec = rec;
+	return json_incref(rec);
+}
+
+int
+oclient_void_tokens(struct ostore_txn *t, const char *id, struct oerr *err)
+{
+	json_t	*rec;
+	int	 rc;
+
+	if ((rec = oclient_load(t, id, err)) == NULL)
+		return 0;
+	new_epoch(rec);
+	rc = put(t, rec, 0, err);
+	json_decref(rec);
+	return rc;
 }
 
 int
@@ -984,11 +1083,65 @@ oclient_list(struct ostore_txn *t, const struct oclient_filter *f,
 	return l.out;
 }
 
+/*
+ * Secrets verified by this process: the client, the stored hash they
+ * were verified against, and an HMAC of the secret under a key made at
+ * random per process.  A later request with the same secret against the
+ * same stored hash costs one HMAC instead of PBKDF2 (chosen secrets) or
+ * HKDF and three HMACs (generated ones).  A changed secret changes the
+ * stored hash, so nothing stale is ever accepted.  Only successes are
+ * kept.
+ */
+static struct verified {
+	char		 id[OCLIENT_ID_MAX + 1];
+	char		 hash[OHASH_MAX];
+	unsigned char	 mac[OCRYPTO_SHA256_LEN];
+} verified[CACHE_SECRETS];
+static size_t		 verified_next;
+static unsigned char	 verified_key[OCRYPTO_SHA256_LEN];
+static int		 verified_keyed;
+
 int
 oclient_secret_ok(const json_t *rec, const char *secret)
 {
-	return ohash_verify(secret, "client_secret",
-	    json_string_value(json_object_get(rec, "_secret")));
+	const char	*id = json_string_value(json_object_get(rec,
+			    "client_id"));
+	const char	*hash = json_string_value(json_object_get(rec,
+			    "_secret"));
+	unsigned char	 mac[OCRYPTO_SHA256_LEN];
+	struct verified	*v = NULL;
+	size_t		 i;
+	int		 ok = 0, macd;
+
+	if (secret == NULL || hash == NULL || id == NULL ||
+	    strlen(id) > OCLIENT_ID_MAX || strlen(hash) >= OHASH_MAX)
+		return ohash_verify(secret, "client_secret", hash);
+	if (!verified_keyed) {
+		ocrypto_random(verified_key, sizeof(verified_key));
+		verified_keyed = 1;
+	}
+	macd = ocrypto_hmac(OCRYPTO_SHA256, verified_key,
+	    sizeof(verified_key), secret, strlen(secret), mac);
+	for (i = 0; macd && i < CACHE_SECRETS; i++)
+		if (strcmp(verified[i].id, id) == 0) {
+			v = &verified[i];
+			break;
+		}
+	if (v != NULL && strcmp(v->hash, hash) == 0 &&
+	    CRYPTO_memcmp(v->mac, mac, sizeof(mac)) == 0)
+		ok = 1;
+	else if ((ok = ohash_verify(secret, "client_secret", hash)) &&
+	    macd) {
+		if (v == NULL) {
+			v = &verified[verified_next];
+			verified_next = (verified_next + 1) % CACHE_SECRETS;
+		}
+		snprintf(v->id, sizeof(v->id), "%s", id);
+		snprintf(v->hash, sizeof(v->hash), "%s", hash);
+		memcpy(v->mac, mac, sizeof(mac));
+	}
+	ocrypto_wipe(mac, sizeof(mac));
+	return ok;
 }
 
 void
@@ -1117,6 +1270,22 @@ oclient_update(const char *id, const json_t *in, unsigned flags,
 		return NULL;
 	}
 	return op.rec;
+}
+
+json_t *
+oclient_get_cached(const char *id, struct oerr *err)
+{
+	struct ostore_txn	*t;
+	json_t			*rec;
+
+	if ((t = ostore_read_begin()) == NULL) {
+		oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE, "The store is "
+		    "not available.");
+		return NULL;
+	}
+	rec = oclient_load_cached(t, id, err);
+	ostore_read_end(t);
+	return rec;
 }
 
 json_t *

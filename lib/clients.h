@@ -12,7 +12,9 @@
  * enforce_par, device_authorization, session_expiration,
  * max_refresh_rotate), plus internal members whose names start with '_'
  * (the secret's hash "_secret", the registration access token's hash
- * "_rat", the record version "_v").  Internal members never leave
+ * "_rat", the record version "_v", and "_epoch", which every stateless access
+ * token of the client carries (tokens.h): random, made anew when the
+ * client is created and by DELETE /oauth2/tokens, which voids them).  Internal members never leave
  * lib/: every view for a response is built with oclient_view_*() or
  * strips them with oclient_public().
  *
@@ -42,6 +44,7 @@ struct ostore_txn;
 #define OCLIENT_SECRET_BYTES	32	/* random bytes of a generated one */
 /* base64url of OCLIENT_SECRET_BYTES, plus NUL */
 #define OCLIENT_SECRET_LEN	44
+#define OCLIENT_EPOCH_LEN	12	/* characters of "_epoch" */
 
 /* Flags of oclient_build(). */
 #define OCLIENT_DCR		0x01	/* self-registration (RFC 7591):
@@ -103,6 +106,8 @@ json_t	*oclient_create(const json_t *in, unsigned flags, char *secret_out,
 json_t	*oclient_update(const char *id, const json_t *in, unsigned flags,
 	    char *secret_out, struct oerr *err);
 json_t	*oclient_get(const char *id, struct oerr *err);
+/* oclient_get() through oclient_load_cached(): SHARED, never modified. */
+json_t	*oclient_get_cached(const char *id, struct oerr *err);
 int	 oclient_delete(const char *id, struct oerr *err);
 
 /*
@@ -120,6 +125,19 @@ int	 oclient_replace(struct ostore_txn *, const json_t *rec,
  * in err.
  */
 json_t	*oclient_load(struct ostore_txn *, const char *id,
+	    struct oerr *err);
+/*
+ * The same, from a per-process cache of parsed records that is checked
+ * against the stored bytes on every call (never stale).  The record is
+ * SHARED: a new reference the caller must release and MUST NOT MODIFY.
+ */
+json_t	*oclient_load_cached(struct ostore_txn *, const char *id,
+	    struct oerr *err);
+/*
+ * Void every stateless token of client id issued so far (tokens.h): it
+ * gets a new "_epoch".  404 when there is no such client.
+ */
+int	 oclient_void_tokens(struct ostore_txn *, const char *id,
 	    struct oerr *err);
 /*
  * Delete a client and everything that belongs to it (its index
@@ -145,6 +163,9 @@ json_t	*oclient_list(struct ostore_txn *, const struct oclient_filter *,
 /*
  * Check a client's secret in constant time against the record's hash
  * (any of the configured secrets.system keys for generated secrets).
+ * A secret verified once is remembered per process (as an HMAC under a
+ * random key) with the hash it matched, so that the next check of the
+ * same secret against the same hash costs one HMAC.
  * Returns 1 if it matches, 0 otherwise (also for clients without one).
  */
 int	 oclient_secret_ok(const json_t *rec, const char *secret);

@@ -26,9 +26,42 @@
 /* Key for ocrypto_eq(), made once per process by eq_key_init(). */
 static unsigned char	 eq_key[OCRYPTO_SHA256_LEN];
 static CRYPTO_ONCE	 eq_once = CRYPTO_ONCE_STATIC_INIT;
+static int		 eq_keyed;
 
 /* A non-NULL pointer for zero-length inputs, which OpenSSL may refuse. */
 static const unsigned char	 empty[1];
+
+/*
+ * Algorithms fetched once per process and kept.  OpenSSL 3 looks an
+ * algorithm up in its provider tables on every implicit fetch
+ * (EVP_sha256() in EVP_Digest(), EVP_MAC_fetch(), EVP_KDF_fetch()),
+ * which cost more than hashing a token; an explicitly fetched object
+ * is reusable and stays valid until freed (never, here: the process
+ * ends first).
+ */
+static EVP_MD		*md_fetched[OCRYPTO_MD__MAX];
+static EVP_MAC		*hmac_fetched;
+static EVP_KDF		*hkdf_fetched;
+
+/*
+ * Derived keys, remembered per process: every caller of ocrypto_hkdf()
+ * derives a fixed-purpose key from a system secret, again for every
+ * token, cookie or challenge, and HKDF through EVP_KDF costs tens of
+ * microseconds.  A hit needs the same ikm, salt, info and length.  The
+ * entries hold copies of secrets.system for the life of the process,
+ * as struct oconf does anyway.
+ */
+#define HKDF_CACHE	16
+#define HKDF_IKM_MAX	256
+#define HKDF_OUT_MAX	64
+static struct hkdf_memo {
+	unsigned char	 ikm[HKDF_IKM_MAX], salt[HKDF_IKM_MAX];
+	char		 info[128];
+	size_t		 ikmlen, saltlen, outlen;
+	unsigned char	 out[HKDF_OUT_MAX];
+	int		 used;
+} hkdf_memo[HKDF_CACHE];
+static size_t		 hkdf_next;	/* round-robin replacement */
 
 /*
  * Log that the OpenSSL function "call" failed, with the reason from the
@@ -86,6 +119,25 @@ md_name(enum ocrypto_md md)
 	default:
 		return NULL;
 	}
+}
+
+/*
+ * The fetched digest for md (see md_fetched), or NULL if md is out of
+ * range.  Falls back to the implicit one if the fetch fails.
+ */
+static const EVP_MD *
+md_fetch(enum ocrypto_md md)
+{
+	const char	*name;
+
+	if ((name = md_name(md)) == NULL)
+		return NULL;
+	if (md_fetched[md] == NULL &&
+	    (md_fetched[md] = EVP_MD_fetch(NULL, name, NULL)) == NULL) {
+		ERR_clear_error();
+		return md_evp(md);
+	}
+	return md_fetched[md];
 }
 
 /*
@@ -443,7 +495,7 @@ ocrypto_digest(enum ocrypto_md md, const void *in, size_t inlen,
 	const EVP_MD	*evp;
 	int		 rc = 0;
 
-	if ((evp = md_evp(md)) == NULL)
+	if ((evp = md_fetch(md)) == NULL)
 		olog_err("ocrypto_digest: unknown digest %d", (int)md);
 	else if (!EVP_Digest(inlen == 0 ? empty : in, inlen, out, NULL,
 	    evp, NULL))
@@ -477,6 +529,82 @@ ocrypto_sha512(const void *in, size_t inlen,
 }
 
 /*
+ * Keyed HMAC contexts, kept per process: the keys HMACs run under are
+ * few and fixed (derived from secrets.system, or made at random per
+ * process), and keying a context costs more than the HMAC of a token.
+ * A hit re-initialises the kept context, which keeps its key.  Keys are
+ * compared in constant time.
+ */
+#define HMAC_CACHE	8
+#define HMAC_KEY_MAX	64
+static struct hmac_memo {
+	enum ocrypto_md	 md;
+	size_t		 keylen;
+	unsigned char	 key[HMAC_KEY_MAX];
+	EVP_MAC_CTX	*ctx;
+} hmac_memo[HMAC_CACHE];
+static size_t		 hmac_next;
+
+/*
+ * A context keyed with key for md, ready for EVP_MAC_update(): from
+ * the memo, or new (and kept when the key is short enough).  *owned is
+ * set when the caller must free it.  NULL on failure (logged).
+ */
+static EVP_MAC_CTX *
+hmac_ctx(enum ocrypto_md md, const void *key, size_t keylen, int *owned)
+{
+	struct hmac_memo	*m;
+	EVP_MAC_CTX		*ctx;
+	OSSL_PARAM		 params[2];
+	size_t			 i;
+
+	*owned = 0;
+	for (i = 0; keylen <= HMAC_KEY_MAX && i < HMAC_CACHE; i++) {
+		m = &hmac_memo[i];
+		if (m->ctx != NULL && m->md == md && m->keylen == keylen &&
+		    (keylen == 0 ||
+		    CRYPTO_memcmp(m->key, key, keylen) == 0)) {
+			if (EVP_MAC_init(m->ctx, NULL, 0, NULL))
+				return m->ctx;
+			ossl_err("EVP_MAC_init");
+			return NULL;
+		}
+	}
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)md_name(md), 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (hmac_fetched == NULL)
+		hmac_fetched = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	if (hmac_fetched == NULL) {
+		ossl_err("EVP_MAC_fetch");
+		return NULL;
+	}
+	if ((ctx = EVP_MAC_CTX_new(hmac_fetched)) == NULL) {
+		ossl_err("EVP_MAC_CTX_new");
+		return NULL;
+	}
+	if (!EVP_MAC_init(ctx, keylen == 0 ? empty : key, keylen, params)) {
+		ossl_err("EVP_MAC_init");
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	if (keylen > HMAC_KEY_MAX) {
+		*owned = 1;
+		return ctx;
+	}
+	m = &hmac_memo[hmac_next];
+	hmac_next = (hmac_next + 1) % HMAC_CACHE;
+	EVP_MAC_CTX_free(m->ctx);
+	OPENSSL_cleanse(m->key, sizeof(m->key));
+	m->md = md;
+	m->keylen = keylen;
+	if (keylen > 0)
+		memcpy(m->key, key, keylen);
+	m->ctx = ctx;
+	return ctx;
+}
+
+/*
  * HMAC (RFC 2104) with md over inlen bytes of in, keyed with keylen
  * bytes of key (an empty key is allowed), into out, which must hold
  * ocrypto_md_len(md) bytes.  Returns 0 if md is out of range or an
@@ -486,30 +614,18 @@ int
 ocrypto_hmac(enum ocrypto_md md, const void *key, size_t keylen,
     const void *in, size_t inlen, unsigned char *out)
 {
-	EVP_MAC		*mac = NULL;
 	EVP_MAC_CTX	*ctx = NULL;
-	OSSL_PARAM	 params[2];
-	const char	*name;
 	size_t		 len = 0, mdlen;
-	int		 rc = 0;
+	int		 rc = 0, owned = 0;
 
 	mdlen = ocrypto_md_len(md);
-	if ((name = md_name(md)) == NULL) {
+	if (md_name(md) == NULL) {
 		olog_err("ocrypto_hmac: unknown digest %d", (int)md);
 		goto out;
 	}
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)name, 0);
-	params[1] = OSSL_PARAM_construct_end();
-
-	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
-		ossl_err("EVP_MAC_fetch");
-	else if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
-		ossl_err("EVP_MAC_CTX_new");
-	else if (!EVP_MAC_init(ctx, keylen == 0 ? empty : key, keylen,
-	    params))
-		ossl_err("EVP_MAC_init");
-	else if (!EVP_MAC_update(ctx, inlen == 0 ? empty : in, inlen))
+	if ((ctx = hmac_ctx(md, key, keylen, &owned)) == NULL)
+		goto out;
+	if (!EVP_MAC_update(ctx, inlen == 0 ? empty : in, inlen))
 		ossl_err("EVP_MAC_update");
 	else if (!EVP_MAC_final(ctx, out, &len, mdlen))
 		ossl_err("EVP_MAC_final");
@@ -520,8 +636,8 @@ ocrypto_hmac(enum ocrypto_md md, const void *key, size_t keylen,
 out:
 	if (!rc && mdlen > 0)
 		OPENSSL_cleanse(out, mdlen);
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
+	if (owned)
+		EVP_MAC_CTX_free(ctx);
 	return rc;
 }
 
@@ -552,9 +668,13 @@ ocrypto_eq(const void *a, size_t alen, const void *b, size_t blen)
 	unsigned char	 ma[OCRYPTO_SHA256_LEN], mb[OCRYPTO_SHA256_LEN];
 	int		 rc = 0;
 
-	if (!CRYPTO_THREAD_run_once(&eq_once, eq_key_init)) {
-		ossl_err("CRYPTO_THREAD_run_once");
-		abort();
+	/* Processes are single-threaded; the flag saves the once-lock. */
+	if (!eq_keyed) {
+		if (!CRYPTO_THREAD_run_once(&eq_once, eq_key_init)) {
+			ossl_err("CRYPTO_THREAD_run_once");
+			abort();
+		}
+		eq_keyed = 1;
 	}
 
 	if (!ocrypto_hmac(OCRYPTO_SHA256, eq_key, sizeof(eq_key),
@@ -571,6 +691,17 @@ out:
 }
 
 /*
+ * Compare two byte strings of the same, public length (MACs, digests,
+ * tokens of a fixed shape) in constant time: no reduction is needed
+ * when the lengths cannot differ.  Returns 1 if equal.
+ */
+int
+ocrypto_eq_fixed(const void *a, const void *b, size_t len)
+{
+	return CRYPTO_memcmp(a, b, len) == 0;
+}
+
+/*
  * ocrypto_eq() for NUL-terminated strings.  NULL equals nothing, not
  * even another NULL, so a missing secret never matches a missing input.
  */
@@ -583,6 +714,28 @@ ocrypto_streq(const char *a, const char *b)
 }
 
 /*
+ * The memo of a derivation, or NULL.  Lengths are compared first;
+ * none of the inputs comes from a client (see hkdf_memo).
+ */
+static struct hkdf_memo *
+hkdf_find(const void *ikm, size_t ikmlen, const void *salt, size_t saltlen,
+    const char *info, size_t outlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < HKDF_CACHE; i++) {
+		struct hkdf_memo *m = &hkdf_memo[i];
+
+		if (m->used && m->ikmlen == ikmlen && m->saltlen == saltlen &&
+		    m->outlen == outlen && strcmp(m->info, info) == 0 &&
+		    memcmp(m->ikm, ikm, ikmlen) == 0 &&
+		    (saltlen == 0 || memcmp(m->salt, salt, saltlen) == 0))
+			return m;
+	}
+	return NULL;
+}
+
+/*
  * HKDF-SHA-256 (RFC 5869 §2): extract with salt (saltlen 0 or a NULL
  * salt means HashLen zero bytes, §2.2), then expand with info (NULL
  * means empty) to outlen bytes.  ikm must not be empty, and outlen
@@ -592,42 +745,68 @@ int
 ocrypto_hkdf(const void *ikm, size_t ikmlen, const void *salt,
     size_t saltlen, const char *info, unsigned char *out, size_t outlen)
 {
-	EVP_KDF		*kdf = NULL;
-	EVP_KDF_CTX	*ctx = NULL;
-	OSSL_PARAM	 params[5], *p = params;
-	int		 rc = 0;
+	EVP_KDF_CTX		*ctx = NULL;
+	OSSL_PARAM		 params[5], *p = params;
+	struct hkdf_memo	*m;
+	int			 rc = 0, memo;
 
 	if (ikm == NULL || ikmlen == 0 || outlen == 0 ||
 	    outlen > 255 * OCRYPTO_SHA256_LEN) {
 		olog_err("ocrypto_hkdf: bad key or output length");
 		goto out;
 	}
+	if (salt == NULL)
+		saltlen = 0;
+	if (info == NULL)
+		info = "";
+	memo = ikmlen <= HKDF_IKM_MAX && saltlen <= HKDF_IKM_MAX &&
+	    outlen <= HKDF_OUT_MAX && strlen(info) < sizeof(m->info);
+	if (memo && (m = hkdf_find(ikm, ikmlen, salt, saltlen, info,
+	    outlen)) != NULL) {
+		memcpy(out, m->out, outlen);
+		return 1;
+	}
 
 	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
 	    "SHA256", 0);
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
 	    (void *)ikm, ikmlen);
-	if (salt != NULL && saltlen > 0)
+	if (saltlen > 0)
 		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
 		    (void *)salt, saltlen);
-	if (info != NULL && info[0] != '\0')
+	if (info[0] != '\0')
 		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
 		    (void *)info, strlen(info));
 	*p = OSSL_PARAM_construct_end();
 
-	if ((kdf = EVP_KDF_fetch(NULL, "HKDF", NULL)) == NULL)
+	if (hkdf_fetched == NULL)
+		hkdf_fetched = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	if (hkdf_fetched == NULL)
 		ossl_err("EVP_KDF_fetch");
-	else if ((ctx = EVP_KDF_CTX_new(kdf)) == NULL)
+	else if ((ctx = EVP_KDF_CTX_new(hkdf_fetched)) == NULL)
 		ossl_err("EVP_KDF_CTX_new");
 	else if (EVP_KDF_derive(ctx, out, outlen, params) != 1)
 		ossl_err("EVP_KDF_derive");
 	else
 		rc = 1;
+	if (rc && memo) {
+		m = &hkdf_memo[hkdf_next];
+		hkdf_next = (hkdf_next + 1) % HKDF_CACHE;
+		OPENSSL_cleanse(m, sizeof(*m));
+		memcpy(m->ikm, ikm, ikmlen);
+		if (saltlen > 0)
+			memcpy(m->salt, salt, saltlen);
+		strcpy(m->info, info);
+		m->ikmlen = ikmlen;
+		m->saltlen = saltlen;
+		m->outlen = outlen;
+		memcpy(m->out, out, outlen);
+		m->used = 1;
+	}
 out:
 	if (!rc && out != NULL)
 		OPENSSL_cleanse(out, outlen);
 	EVP_KDF_CTX_free(ctx);
-	EVP_KDF_free(kdf);
 	return rc;
 }
 

@@ -80,10 +80,19 @@ int	 ocrypto_hmac(enum ocrypto_md, const void *key, size_t keylen,
 int	 ocrypto_eq(const void *a, size_t alen, const void *b, size_t blen);
 /* Same, for two NUL-terminated strings. */
 int	 ocrypto_streq(const char *a, const char *b);
+/*
+ * Compare len bytes of a and b in constant time, for values whose
+ * length is fixed and public (two MACs or digests of one algorithm):
+ * no HMAC reduction needed.  Returns 1 if equal.
+ */
+int	 ocrypto_eq_fixed(const void *a, const void *b, size_t len);
 
 /*
  * HKDF-SHA-256 (RFC 5869): derive outlen bytes from key material ikm,
- * with an optional salt and a context label info.
+ * with an optional salt and a context label info.  Derivations of keys
+ * of up to 64 bytes from inputs of up to 256 are remembered per process
+ * (callers derive fixed-purpose keys from secrets.system again and
+ * again), as are keyed HMAC contexts for keys of up to 64 bytes.
  */
 int	 ocrypto_hkdf(const void *ikm, size_t ikmlen, const void *salt,
 	    size_t saltlen, const char *info, unsigned char *out,

@@ -385,6 +385,22 @@ struct consents {
 	int		 remembered_only;
 };
 
+/* 1 if the hl bytes at hay contain the string needle. */
+static int
+contains(const void *hay, size_t hl, const char *needle)
+{
+	const char	*h = hay, *p;
+	size_t		 nl = strlen(needle);
+
+	while (hl >= nl && (p = memchr(h, needle[0], hl - nl + 1)) != NULL) {
+		if (memcmp(p, needle, nl) == 0)
+			return 1;
+		hl -= (size_t)(p - h) + 1;
+		h = p + 1;
+	}
+	return 0;
+}
+
 static int
 consent_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
@@ -392,6 +408,14 @@ consent_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 	json_t		*c;
 	int64_t		 until;
 
+	/*
+	 * Every grant leaves a consent record, so a subject can have many;
+	 * looking for a remembered one, skip without parsing those that
+	 * cannot be (records are written compact, so a remembered one has
+	 * this text; the parsed check below still decides).
+	 */
+	if (cs->remembered_only && !contains(v, vl, "\"remember\":true"))
+		return 1;
 	if ((c = json_loadb(v, vl, 0, NULL)) == NULL)
 		return 1;
 	until = json_integer_value(json_object_get(c, "remember_until"));

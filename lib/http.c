@@ -90,6 +90,12 @@ io_write(struct oreq *req, const char *buf, size_t n)
 		FCGX_PutStr(buf, (int)n, req->io->fcgi->out);
 }
 
+static void
+io_puts(struct oreq *req, const char *s)
+{
+	io_write(req, s, strlen(s));
+}
+
 const struct oparams *
 ohttp_query(struct oreq *req, struct oerr *err)
 {
@@ -389,8 +395,9 @@ void
 ohttp_send(struct oreq *req, int status, const char *ctype,
     const char *body, size_t len)
 {
-	char	*head;
+	char	 line[64];
 	size_t	 i;
+	int	 n;
 
 	if (req->status != 0) {
 		olog_err("second response to one request dropped");
@@ -399,31 +406,41 @@ ohttp_send(struct oreq *req, int status, const char *ctype,
 	req->status = status;
 	if (status == 204 || status == 304)
 		len = 0;
-	head = oarena_printf(&req->arena, "Status: %d %s\r\n", status,
+	/*
+	 * Written piece by piece: the FastCGI stream (or stdio) buffers
+	 * it, so this costs no allocation and no formatting of the
+	 * header block as a whole.
+	 */
+	n = snprintf(line, sizeof(line), "Status: %d %s\r\n", status,
 	    ohttp_reason(status));
-	if (ctype != NULL && len > 0)
-		head = oarena_printf(&req->arena, "%sContent-Type: %s\r\n",
-		    head, ctype);
-	if (status != 204 && status != 304)
-		head = oarena_printf(&req->arena, "%sContent-Length: %zu\r\n",
-		    head, len);
+	io_write(req, line, (size_t)n);
+	if (ctype != NULL && len > 0) {
+		io_puts(req, "Content-Type: ");
+		io_puts(req, ctype);
+		io_puts(req, "\r\n");
+	}
+	if (status != 204 && status != 304) {
+		n = snprintf(line, sizeof(line), "Content-Length: %zu\r\n",
+		    len);
+		io_write(req, line, (size_t)n);
+	}
 	/*
 	 * Nothing here is for shared caches: admin answers as Hydra's
 	 * (private, no-cache, no-store, must-revalidate), public ones
 	 * no-store unless a handler says otherwise (RFC 6749 §5.1).
 	 */
 	if (!has_header(req, "Cache-Control"))
-		head = oarena_printf(&req->arena, "%sCache-Control: %s\r\n"
-		    "Pragma: no-cache\r\n", head,
-		    req->listener == OLISTEN_ADMIN ?
-		    "private, no-cache, no-store, must-revalidate" :
-		    "no-store");
-	head = oarena_printf(&req->arena,
-	    "%sX-Content-Type-Options: nosniff\r\n", head);
-	for (i = 0; i < req->nhdrs; i++)
-		head = oarena_printf(&req->arena, "%s%s: %s\r\n", head,
-		    req->hdrs[i].name, req->hdrs[i].value);
-	io_write(req, head, strlen(head));
+		io_puts(req, req->listener == OLISTEN_ADMIN ?
+		    "Cache-Control: private, no-cache, no-store, "
+		    "must-revalidate\r\nPragma: no-cache\r\n" :
+		    "Cache-Control: no-store\r\nPragma: no-cache\r\n");
+	io_puts(req, "X-Content-Type-Options: nosniff\r\n");
+	for (i = 0; i < req->nhdrs; i++) {
+		io_puts(req, req->hdrs[i].name);
+		io_puts(req, ": ");
+		io_puts(req, req->hdrs[i].value);
+		io_puts(req, "\r\n");
+	}
 	io_write(req, "\r\n", 2);
 	if (req->method != OHTTP_HEAD && body != NULL)
 		io_write(req, body, len);

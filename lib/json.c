@@ -204,14 +204,18 @@ ojson_get_object(const json_t *o, const char *key, unsigned flags,
 char *
 ojson_dump(struct oarena *a, const json_t *j, size_t *len)
 {
-	size_t	 n;
+	size_t	 n, guess = 2048;
 	char	*out;
 
-	n = json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
-	out = oarena_alloc(a, n + 1);
-	if (n > 0 && json_dumpb(j, out, n, JSON_COMPACT | JSON_ENCODE_ANY)
-	    != n)
-		abort();
+	/* One pass when it fits the first guess; json_dumpb says if not. */
+	out = oarena_alloc(a, guess);
+	n = json_dumpb(j, out, guess - 1, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (n > guess - 1) {
+		out = oarena_alloc(a, n + 1);
+		if (json_dumpb(j, out, n, JSON_COMPACT | JSON_ENCODE_ANY) !=
+		    n)
+			abort();
+	}
 	out[n] = '\0';
 	if (len != NULL)
 		*len = n;

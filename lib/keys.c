@@ -37,6 +37,8 @@ struct cached {
 static struct cached		 cache[CACHE_SETS];
 static unsigned long long	 cache_gen;
 static int			 cache_valid;
+/* Bumped whenever a cached set is dropped or loaded (okeys_serial()). */
+static unsigned long long	 cache_serial;
 
 /* The store key of set/kid into key; returns its length or 0. */
 static size_t
@@ -349,6 +351,7 @@ cache_drop(void)
 		memset(&cache[i], 0, sizeof(cache[i]));
 	}
 	cache_valid = 0;
+	cache_serial++;
 }
 
 /*
@@ -391,6 +394,7 @@ cached(const char *set, struct oerr *err)
 	c = &cache[free_slot];
 	c->set = oxstrdup(set);
 	c->keys = load(t, set);
+	cache_serial++;
 	ostore_read_end(t);
 	for (i = c->keys->nkeys; i > 0; i--)
 		if (ojwk_has_private(c->keys->keys[i - 1])) {
@@ -437,6 +441,12 @@ okeys_verifiers(const char *set, struct oerr *err)
 		return NULL;
 	}
 	return c->keys;
+}
+
+unsigned long long
+okeys_serial(void)
+{
+	return cache_serial;
 }
 
 json_t *

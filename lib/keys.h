@@ -78,6 +78,15 @@ const struct ojwk	*okeys_signer(const char *set, struct oerr *err);
 const struct ojwks	*okeys_verifiers(const char *set, struct oerr *err);
 
 /*
+ * A number that changes whenever the process cache drops or loads a
+ * set, i.e. whenever a key borrowed from okeys_signer() or
+ * okeys_verifiers() may have been freed or replaced: a caller that
+ * derived something from a key (a copy, a thumbprint) can keep it while
+ * the number stays the same.
+ */
+unsigned long long	 okeys_serial(void);
+
+/*
  * The public JWK Set of the given sets (NULL-terminated), for
  * /.well-known/jwks.json: public members only, oct keys left out.
  */

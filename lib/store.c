@@ -57,6 +57,7 @@ struct ostore_txn {
 	int		 rdonly;
 	int		 active;	/* between begin and end */
 	int		 full;		/* MDB_MAP_FULL was hit */
+	int		 dirty;		/* something was put or deleted */
 };
 
 /* LMDB names of the databases, indexed by enum ostore_db. */
@@ -381,8 +382,19 @@ write_run(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 		} else if (!done) {
 			mdb_txn_abort(t.txn);
 			goto out;
-		} else
-			rc = mdb_txn_commit(t.txn);	/* frees t.txn */
+		} else if ((rc = mdb_txn_commit(t.txn)) == 0 &&	/* frees t.txn */
+		    t.dirty && (rc = mdb_env_sync(env, 1)) != 0) {
+			/*
+			 * Committed, but not known to be on disk
+			 * (MDB_NOMETASYNC, env_create()): the caller must
+			 * not tell anyone it happened.
+			 */
+			olog_err("mdb_env_sync: %s", mdb_strerror(rc));
+			oerr_set(err, OERR_SERVER_ERROR,
+			    "The store could not save the change.");
+			oerr_debug(err, "mdb_env_sync: %s", mdb_strerror(rc));
+			goto out;
+		}
 		if (rc == 0) {
 			ok = 1;
 			goto out;
@@ -556,13 +568,22 @@ env_create(const char *dir, size_t mapsize, MDB_env **ep, struct oerr *err)
 	/*
 	 * MDB_NOTLS: reader slots belong to the transaction handle, not
 	 * the thread, so one reset-and-renewed handle keeps one slot.
+	 * MDB_NOMETASYNC: a commit syncs the data pages, then writes the
+	 * meta page that makes them current without syncing it, and
+	 * releases the write lock; write_run() then syncs (mdb_env_sync)
+	 * before it returns.  So a write is on disk before anyone is told
+	 * it happened, exactly as with full sync, and LMDB keeps the
+	 * store consistent however a crash falls (the meta page is
+	 * written only after the pages it points to are on disk); but the
+	 * second sync no longer holds every other writer up.
 	 * Left out on purpose: MDB_NOLOCK (many processes share the
-	 * store), MDB_NOSYNC/MDB_NOMETASYNC/MDB_MAPASYNC (a committed
-	 * grant must survive a crash), MDB_WRITEMAP (a stray pointer
+	 * store), MDB_NOSYNC/MDB_MAPASYNC (a crash could then corrupt the
+	 * store, or undo a committed grant), MDB_WRITEMAP (a stray pointer
 	 * write would reach the file) and MDB_NOMEMINIT (unused parts of
 	 * pages would carry heap bytes, possibly secrets, to disk).
 	 */
-	} else if ((rc = mdb_env_open(*ep, dir, MDB_NOTLS, 0600)) != 0) {
+	} else if ((rc = mdb_env_open(*ep, dir, MDB_NOTLS | MDB_NOMETASYNC,
+	    0600)) != 0) {
 		olog_err("mdb_env_open: %s: %s", dir, mdb_strerror(rc));
 		oerr_set(err, OERR_SERVER_ERROR, "store at %s: "
 		    "mdb_env_open: %s", dir, mdb_strerror(rc));
@@ -787,6 +808,26 @@ ostore_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 }
 
 /*
+ * Flush every committed transaction to disk (mdb_env_sync), for a
+ * reader about to act on a record another process may have committed
+ * a moment ago, before that writer's own sync (MDB_NOMETASYNC).
+ * Returns 1, or 0 (logged).
+ */
+int
+ostore_sync(void)
+{
+	int	 rc;
+
+	if (!usable("ostore_sync"))
+		return 0;
+	if ((rc = mdb_env_sync(env, 1)) != 0) {
+		olog_err("mdb_env_sync: %s", mdb_strerror(rc));
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * Look key up in db.  On OSTORE_OK, *val and *vallen point into the map
  * and stay valid until the transaction ends.
  */
@@ -844,6 +885,7 @@ ostore_put(struct ostore_txn *t, enum ostore_db db, const void *key,
 	k.mv_data = (void *)key;
 	v.mv_size = vallen;
 	v.mv_data = val != NULL ? (void *)val : (void *)"";
+	t->dirty = 1;
 	return map_rc(t, mdb_put(t->txn, dbis[db], &k, &v,
 	    (flags & OSTORE_NOOVERWRITE) ? MDB_NOOVERWRITE : 0), "mdb_put");
 }
@@ -864,6 +906,7 @@ ostore_del(struct ostore_txn *t, enum ostore_db db, const void *key,
 		return OSTORE_FULL;
 	k.mv_size = keylen;
 	k.mv_data = (void *)key;
+	t->dirty = 1;
 	return map_rc(t, mdb_del(t->txn, dbis[db], &k, NULL), "mdb_del");
 }
 

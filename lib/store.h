@@ -106,6 +106,14 @@ void			 ostore_read_end(struct ostore_txn *);
 int	 ostore_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 	    void *arg, struct oerr *err);
 
+/*
+ * Make every committed transaction durable.  ostore_write() returns
+ * only once its own is; a reader that acts on what another process
+ * committed an instant ago (and may not have synced yet) calls this
+ * first.  Returns 1, or 0 (logged).
+ */
+int	 ostore_sync(void);
+
 enum ostore_rc	 ostore_get(struct ostore_txn *, enum ostore_db,
 		    const void *key, size_t keylen,
 		    const void **val, size_t *vallen);

@@ -10,10 +10,12 @@
  *	tokens_by_client   client_id NUL id -> ""
  *	expiry             exp (8, BE) OSTORE_TOKENS id -> ""  (exp != 0)
  *
- * The id of an opaque token is SHA-256 of its HMAC (the part after the
- * dot, decoded); the id of a JWT access token is SHA-256 of its
- * signature segment (the base64url text).  Neither lets anyone rebuild
- * the token.
+ * The id of an opaque token is the 5 time bytes it starts with and 27
+ * bytes of SHA-256 of its HMAC (the part after the dot, decoded:
+ * store_id()); of a stateless access token, SHA-256 of its HMAC; of a
+ * JWT access token, SHA-256 of its signature segment (the base64url
+ * text).  None lets anyone rebuild the token.  Shared grants of
+ * stateless tokens live in the tokens database too, under 16-byte ids.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "clients.h"
 #include "crypto.h"
 #include "err.h"
 #include "flow.h"
@@ -29,14 +32,16 @@
 #include "keys.h"
 #include "store.h"
 #include "tokens.h"
+#include "tokens_int.h"
 #include "util.h"
 
-#define RECORD_VERSION	1
-#define RAW_LEN		32	/* random bytes of an opaque token */
-#define SIG_LEN		OCRYPTO_SHA256_LEN
-#define PREFIX_LEN	7	/* "ory_at_" */
-#define B64_LEN		43	/* base64url of 32 bytes */
-#define TOKEN_LEN	(PREFIX_LEN + B64_LEN + 1 + B64_LEN)
+#define RECORD_VERSION	OTK_RECORD_VERSION
+#define RAW_LEN		OTK_RAW_LEN
+#define TIME_LEN	5	/* of them, the time a stored token was made */
+#define SIG_LEN		OTK_SIG_LEN
+#define PREFIX_LEN	OTK_PREFIX_LEN
+#define B64_LEN		OTK_B64_LEN
+#define TOKEN_LEN	OTK_TOKEN_LEN
 #define IDS_MAX		255	/* bytes of a request_id or client_id */
 #define INDEX_MAX	(IDS_MAX + 1 + OTOKEN_ID_LEN)
 #define EXPIRY_KEY_MAX	600
@@ -46,6 +51,7 @@
  */
 #define TOMBSTONE_TTL	(30 * 60)
 #define FLUSH_BATCH	256	/* expiry entries collected per scan */
+#define MAC_INFO	"oidcgi tokens"	/* HKDF info of stored tokens */
 
 static const char *const prefixes[OTOKEN__MAX] = {
 	"ory_ac_",		/* OTOKEN_CODE */
@@ -53,7 +59,7 @@ static const char *const prefixes[OTOKEN__MAX] = {
 	"ory_rt_",		/* OTOKEN_REFRESH */
 };
 
-static const char *const kinds[OTOKEN__MAX] = {
+const char *const otk_kinds[OTOKEN__MAX] = {
 	"code",			/* OTOKEN_CODE */
 	"access_token",		/* OTOKEN_ACCESS */
 	"refresh_token",	/* OTOKEN_REFRESH */
@@ -86,41 +92,48 @@ static const char *const asym_algs[] = {
  * there), with the RFC 7638 thumbprint they were copied from.
  */
 static struct signer {
-	const char	*set;
-	struct ojwk	*key;
-	char		 tp[OJWK_THUMBPRINT_LEN + 1];
+	const char		*set;
+	struct ojwk		*key;
+	char			 tp[OJWK_THUMBPRINT_LEN + 1];
+	/*
+	 * The cache's key it was last checked against, while
+	 * okeys_serial() stays put: the same key, no thumbprint needed.
+	 */
+	const struct ojwk	*src;
+	unsigned long long	 serial;
 } signers[] = {
-	{ OKEYS_ID_TOKEN, NULL, "" },
-	{ OKEYS_ACCESS_TOKEN, NULL, "" },
+	{ OKEYS_ID_TOKEN, NULL, "", NULL, 0 },
+	{ OKEYS_ACCESS_TOKEN, NULL, "", NULL, 0 },
 };
 #define SIGNER_ID	0
 #define SIGNER_AT	1
 
 /*
- * The MAC key from system secret i: HKDF-SHA-256, info "oidcgi tokens".
- * Returns 1, or 0 when there is no such secret.
+ * The MAC key from system secret i: HKDF-SHA-256 with info (MAC_INFO
+ * for stored tokens, OTK_SL_INFO for stateless ones).  Returns 1, or 0 when
+ * there is no such secret.
  */
-static int
-mac_key(size_t i, unsigned char key[OCRYPTO_SHA256_LEN])
+int
+otk_mac_key(const char *info, size_t i, unsigned char key[OCRYPTO_SHA256_LEN])
 {
 	if (oconf == NULL || i >= oconf->nsecrets)
 		return 0;
 	return ocrypto_hkdf(oconf->secrets[i], strlen(oconf->secrets[i]),
-	    NULL, 0, "oidcgi tokens", key, OCRYPTO_SHA256_LEN);
+	    NULL, 0, info, key, OCRYPTO_SHA256_LEN);
 }
 
 /*
- * sig = HMAC-SHA-256(key i, prefix || raw).  Returns 1, or 0 when
- * secret i does not exist or OpenSSL failed.
+ * sig = HMAC-SHA-256(key i of info, prefix || raw).  Returns 1, or 0
+ * when secret i does not exist or OpenSSL failed.
  */
-static int
-mac(size_t i, enum otoken_kind kind, const unsigned char raw[RAW_LEN],
-    unsigned char sig[SIG_LEN])
+int
+otk_mac_in(const char *info, size_t i, enum otoken_kind kind,
+    const unsigned char raw[RAW_LEN], unsigned char sig[SIG_LEN])
 {
 	unsigned char	 key[OCRYPTO_SHA256_LEN], in[PREFIX_LEN + RAW_LEN];
 	int		 rc = 0;
 
-	if (!mac_key(i, key))
+	if (!otk_mac_key(info, i, key))
 		goto out;
 	memcpy(in, prefixes[kind], PREFIX_LEN);
 	memcpy(in + PREFIX_LEN, raw, RAW_LEN);
@@ -132,16 +145,108 @@ out:
 	return rc;
 }
 
+/* The MAC of a stored token. */
+static int
+mac(size_t i, enum otoken_kind kind, const unsigned char raw[RAW_LEN],
+    unsigned char sig[SIG_LEN])
+{
+	return otk_mac_in(MAC_INFO, i, kind, raw, sig);
+}
+
+/*
+ * The store id of a stored token: the 5 time bytes its raw part starts
+ * with, then the first 27 bytes of SHA-256(sig).  Records of tokens
+ * made about the same time sort together, so a write transaction
+ * dirties a few pages at the end of each index instead of one page
+ * at random per record (the disk pays for every page).
+ */
+static void
+store_id(const unsigned char raw[RAW_LEN], const unsigned char sig[SIG_LEN],
+    unsigned char id[OTOKEN_ID_LEN])
+{
+	unsigned char	 h[OCRYPTO_SHA256_LEN];
+
+	ocrypto_sha256(sig, SIG_LEN, h);
+	memcpy(id, raw, TIME_LEN);
+	memcpy(id + TIME_LEN, h, OTOKEN_ID_LEN - TIME_LEN);
+}
+
+/*
+ * Encode prefix || b64url(raw) "." b64url(sig) into out.
+ */
+void
+otk_encode(enum otoken_kind kind, const unsigned char raw[RAW_LEN],
+    const unsigned char sig[SIG_LEN], char out[OTOKEN_MAX])
+{
+	size_t	 n;
+
+	memcpy(out, prefixes[kind], PREFIX_LEN);
+	if (!ocrypto_b64url_encode(out + PREFIX_LEN, OTOKEN_MAX - PREFIX_LEN,
+	    &n, raw, RAW_LEN) || n != B64_LEN)
+		abort();
+	out[PREFIX_LEN + B64_LEN] = '.';
+	if (!ocrypto_b64url_encode(out + PREFIX_LEN + B64_LEN + 1,
+	    OTOKEN_MAX - PREFIX_LEN - B64_LEN - 1, &n, sig, SIG_LEN) ||
+	    n != B64_LEN)
+		abort();
+}
+
+/*
+ * Decode a token of kind shaped prefix b64url(32) "." b64url(32) into
+ * raw and sig.  Returns 1, or 0 for any other shape.
+ */
+int
+otk_decode(const char *tok, enum otoken_kind kind,
+    unsigned char raw[RAW_LEN + 2], unsigned char sig[SIG_LEN + 2])
+{
+	size_t	 n;
+
+	if (tok == NULL || (unsigned)kind >= OTOKEN__MAX ||
+	    strnlen(tok, TOKEN_LEN + 1) != TOKEN_LEN ||
+	    strncmp(tok, prefixes[kind], PREFIX_LEN) != 0 ||
+	    tok[PREFIX_LEN + B64_LEN] != '.')
+		return 0;
+	return ocrypto_b64url_decode(raw, RAW_LEN + 2, &n, tok + PREFIX_LEN,
+	    B64_LEN) && n == RAW_LEN &&
+	    ocrypto_b64url_decode(sig, SIG_LEN + 2, &n,
+	    tok + PREFIX_LEN + B64_LEN + 1, B64_LEN) && n == SIG_LEN;
+}
+
+/*
+ * 1 if sig is the MAC of raw under info with any configured secret
+ * (rotation keeps old tokens valid).
+ */
+int
+otk_mac_ok(const char *info, enum otoken_kind kind,
+    const unsigned char raw[RAW_LEN], const unsigned char sig[SIG_LEN])
+{
+	unsigned char	 want[SIG_LEN];
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; oconf != NULL && i < oconf->nsecrets && !rc; i++)
+		if (otk_mac_in(info, i, kind, raw, want) &&
+		    ocrypto_eq_fixed(want, sig, SIG_LEN))
+			rc = 1;
+	ocrypto_wipe(want, sizeof(want));
+	return rc;
+}
+
 void
 otoken_mint(enum otoken_kind kind, char out[OTOKEN_MAX],
     unsigned char id[OTOKEN_ID_LEN])
 {
 	unsigned char	 raw[RAW_LEN], sig[SIG_LEN];
-	size_t		 n;
+
+	uint64_t	 now = (uint64_t)onow();
+	int		 i;
 
 	if ((unsigned)kind >= OTOKEN__MAX)
 		abort();
-	ocrypto_random(raw, sizeof(raw));
+	/* The time first (big-endian, 40 bits), for store_id(). */
+	for (i = TIME_LEN - 1; i >= 0; i--, now >>= 8)
+		raw[i] = (unsigned char)(now & 0xff);
+	ocrypto_random(raw + TIME_LEN, sizeof(raw) - TIME_LEN);
 	/*
 	 * NOTE: NO SECRET MEANS NO TOKEN.  omain() always has one; a
 	 * caller without a configuration is a bug, not an input error.
@@ -150,16 +255,8 @@ otoken_mint(enum otoken_kind kind, char out[OTOKEN_MAX],
 		olog_err("otoken_mint: no system secret");
 		abort();
 	}
-	memcpy(out, prefixes[kind], PREFIX_LEN);
-	if (!ocrypto_b64url_encode(out + PREFIX_LEN, OTOKEN_MAX - PREFIX_LEN,
-	    &n, raw, sizeof(raw)) || n != B64_LEN)
-		abort();
-	out[PREFIX_LEN + B64_LEN] = '.';
-	if (!ocrypto_b64url_encode(out + PREFIX_LEN + B64_LEN + 1,
-	    OTOKEN_MAX - PREFIX_LEN - B64_LEN - 1, &n, sig, sizeof(sig)) ||
-	    n != B64_LEN)
-		abort();
-	ocrypto_sha256(sig, sizeof(sig), id);
+	otk_encode(kind, raw, sig, out);
+	store_id(raw, sig, id);
 	ocrypto_wipe(raw, sizeof(raw));
 	ocrypto_wipe(sig, sizeof(sig));
 }
@@ -169,31 +266,13 @@ otoken_check(const char *tok, enum otoken_kind kind,
     unsigned char id[OTOKEN_ID_LEN])
 {
 	unsigned char	 raw[RAW_LEN + 2], sig[SIG_LEN + 2];
-	unsigned char	 want[SIG_LEN];
-	size_t		 n, i;
 	int		 rc = 0;
 
-	if (tok == NULL || (unsigned)kind >= OTOKEN__MAX ||
-	    strnlen(tok, TOKEN_LEN + 1) != TOKEN_LEN ||
-	    strncmp(tok, prefixes[kind], PREFIX_LEN) != 0 ||
-	    tok[PREFIX_LEN + B64_LEN] != '.')
-		return 0;
-	if (!ocrypto_b64url_decode(raw, sizeof(raw), &n, tok + PREFIX_LEN,
-	    B64_LEN) || n != RAW_LEN ||
-	    !ocrypto_b64url_decode(sig, sizeof(sig), &n,
-	    tok + PREFIX_LEN + B64_LEN + 1, B64_LEN) || n != SIG_LEN)
-		goto out;
-	/* Every secret, so that rotation keeps old tokens valid. */
-	for (i = 0; oconf != NULL && i < oconf->nsecrets && !rc; i++)
-		if (mac(i, kind, raw, want) &&
-		    ocrypto_eq(want, SIG_LEN, sig, SIG_LEN))
-			rc = 1;
-	if (rc)
-		ocrypto_sha256(sig, SIG_LEN, id);
-out:
+	if (otk_decode(tok, kind, raw, sig) &&
+	    (rc = otk_mac_ok(MAC_INFO, kind, raw, sig)))
+		store_id(raw, sig, id);
 	ocrypto_wipe(raw, sizeof(raw));
 	ocrypto_wipe(sig, sizeof(sig));
-	ocrypto_wipe(want, sizeof(want));
 	return rc;
 }
 
@@ -205,7 +284,7 @@ kind_of(const json_t *rec)
 	int		 k;
 
 	for (k = 0; s != NULL && k < OTOKEN__MAX; k++)
-		if (strcmp(s, kinds[k]) == 0)
+		if (strcmp(s, otk_kinds[k]) == 0)
 			return (enum otoken_kind)k;
 	return OTOKEN__MAX;
 }
@@ -297,7 +376,7 @@ otoken_store(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
 	json_t		*copy = NULL, *old = NULL;
 	char		*buf = NULL;
 	int64_t		 exp;
-	int		 rc = 0;
+	int		 rc = 0, same_r = 0, same_c = 0, same_e = 0;
 
 	if (!json_is_object(rec) || kind_of(rec) == OTOKEN__MAX ||
 	    (rn = index_key(str(rec, "request_id"), id, rk)) == 0 ||
@@ -308,21 +387,40 @@ otoken_store(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
 		    "incomplete.");
 		goto out;
 	}
-	/* A rewrite (a used tombstone) may move the exp and the indexes. */
-	if ((old = otoken_load(t, id)) != NULL && !unindex(t, id, old))
-		goto store;
+	/*
+	 * A rewrite (a used tombstone) may move the exp and the indexes;
+	 * entries that stay the same are left alone (fewer pages to write).
+	 */
+	if ((old = otoken_load(t, id)) != NULL) {
+		same_r = strcmp(str(old, "request_id"),
+		    str(rec, "request_id")) == 0;
+		same_c = strcmp(str(old, "client_id"),
+		    str(rec, "client_id")) == 0;
+		same_e = num(old, "exp") == exp;
+		if (!same_r || !same_c || !same_e) {
+			json_object_set_new(old, "request_id", json_string(
+			    same_r ? "" : str(old, "request_id")));
+			json_object_set_new(old, "client_id", json_string(
+			    same_c ? "" : str(old, "client_id")));
+			if (same_e)
+				json_object_set_new(old, "exp",
+				    json_integer(0));
+			if (!unindex(t, id, old))
+				goto store;
+		}
+	}
 	copy = json_copy((json_t *)rec);
 	json_object_set_new(copy, "_v", json_integer(RECORD_VERSION));
 	if ((buf = json_dumps(copy, JSON_COMPACT)) == NULL)
 		abort();
 	if (ostore_put(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN, buf, strlen(buf),
 	    0) != OSTORE_OK ||
-	    ostore_put(t, OSTORE_TOKENS_BY_REQUEST, rk, rn, "", 0, 0) !=
-	    OSTORE_OK ||
-	    ostore_put(t, OSTORE_TOKENS_BY_CLIENT, ck, cn, "", 0, 0) !=
-	    OSTORE_OK ||
-	    (exp > 0 && ostore_expiry_put(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN,
-	    exp) != OSTORE_OK))
+	    (!same_r && ostore_put(t, OSTORE_TOKENS_BY_REQUEST, rk, rn, "", 0,
+	    0) != OSTORE_OK) ||
+	    (!same_c && ostore_put(t, OSTORE_TOKENS_BY_CLIENT, ck, cn, "", 0,
+	    0) != OSTORE_OK) ||
+	    (exp > 0 && !same_e && ostore_expiry_put(t, OSTORE_TOKENS, id,
+	    OTOKEN_ID_LEN, exp) != OSTORE_OK))
 		goto store;
 	rc = 1;
 	goto out;
@@ -476,6 +574,26 @@ jwt_id(const char *jwt, unsigned char id[OTOKEN_ID_LEN])
 	ocrypto_sha256(sig, strlen(sig), id);
 }
 
+/* Lowercase hex of a store id into out (2 * OTOKEN_ID_LEN + 1 bytes). */
+static void
+hex_id(const unsigned char id[OTOKEN_ID_LEN], char *out)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i;
+
+	for (i = 0; i < OTOKEN_ID_LEN; i++) {
+		out[2 * i] = hex[id[i] >> 4];
+		out[2 * i + 1] = hex[id[i] & 0xf];
+	}
+	out[2 * OTOKEN_ID_LEN] = '\0';
+}
+
+void
+otk_hex_id(const unsigned char id[OTOKEN_ID_LEN], char *out)
+{
+	hex_id(id, out);
+}
+
 int
 otoken_identify(const char *tok, enum otoken_kind *kind,
     unsigned char id[OTOKEN_ID_LEN])
@@ -490,7 +608,8 @@ otoken_identify(const char *tok, enum otoken_kind *kind,
 		return 0;
 	if (strncmp(tok, prefixes[OTOKEN_ACCESS], PREFIX_LEN) == 0) {
 		*kind = OTOKEN_ACCESS;
-		return otoken_check(tok, OTOKEN_ACCESS, id);
+		return otoken_check(tok, OTOKEN_ACCESS, id) ||
+		    otk_sl_open(tok, id);
 	}
 	if (strncmp(tok, prefixes[OTOKEN_REFRESH], PREFIX_LEN) == 0) {
 		*kind = OTOKEN_REFRESH;
@@ -505,9 +624,10 @@ otoken_identify(const char *tok, enum otoken_kind *kind,
 	    (jws = ojws_verify(tok, strlen(tok), keys->keys, keys->nkeys,
 	    asym_algs, &err)) == NULL)
 		return 0;
-	ojws_free(jws);
 	*kind = OTOKEN_ACCESS;
 	jwt_id(tok, id);
+	otk_jwt_seen(id, ojwt_claims(jws, &err));
+	ojws_free(jws);
 	return 1;
 }
 
@@ -551,9 +671,10 @@ collect_expired(const void *k, size_t kl, const void *v, size_t vl,
 }
 
 /*
- * Expire one token (the janitor): delete it when its record's exp is
- * before not_after, or when the record is gone or unreadable.  A record
- * whose exp moved (an entry left behind by a rewrite) is kept.
+ * Expire one token or shared grant (the janitor): delete it when its
+ * record's exp is before not_after, or when the record is gone or
+ * unreadable.  A record whose exp moved (an entry left behind by a
+ * rewrite) is kept.
  * Returns 1, or 0 on a store failure.
  */
 static int
@@ -564,6 +685,8 @@ expire_token(struct ostore_txn *t, const unsigned char *id, size_t idlen,
 	int64_t	 exp;
 	int	 rc;
 
+	if (idlen == OTK_GRANT_ID_LEN)
+		return otk_grant_expire(t, id, not_after);
 	if (idlen != OTOKEN_ID_LEN)
 		return 1;
 	if ((rec = otoken_load(t, id)) == NULL)
@@ -634,8 +757,8 @@ out:
  * <grant>_grant_<token>_lifespan (integer seconds) when set, else def
  * (a ttl.* value; -1 never).
  */
-static int64_t
-lifespan_of(const json_t *client, const char *grant, const char *token,
+int64_t
+otk_lifespan_of(const json_t *client, const char *grant, const char *token,
     int64_t def)
 {
 	char	 name[128];
@@ -664,8 +787,8 @@ has_scope(const json_t *grant, const char *s)
 }
 
 /* The grant's scope as a space-separated string (new reference). */
-static json_t *
-scope_str(const json_t *grant)
+json_t *
+otk_scope_str(const json_t *grant)
 {
 	json_t		*v;
 	size_t		 i, len = 0;
@@ -688,8 +811,8 @@ scope_str(const json_t *grant)
 }
 
 /* A copy of an array member, or an empty array. */
-static json_t *
-array_of(const json_t *o, const char *key)
+json_t *
+otk_array_of(const json_t *o, const char *key)
 {
 	json_t	*v = json_object_get(o, key);
 
@@ -700,8 +823,8 @@ array_of(const json_t *o, const char *key)
  * Check the members every grant needs.  Returns 1, or 0 with a 500 in
  * err (a grant is built by this server, never by a client).
  */
-static int
-grant_ok(const json_t *grant, struct oerr *err)
+int
+otk_grant_ok(const json_t *grant, struct oerr *err)
 {
 	size_t	 n;
 
@@ -724,7 +847,7 @@ token_rec(const json_t *grant, enum otoken_kind kind, int64_t now,
 	json_t	*rec = json_deep_copy(grant);
 
 	json_object_set_new(rec, "_v", json_integer(RECORD_VERSION));
-	json_object_set_new(rec, "kind", json_string(kinds[kind]));
+	json_object_set_new(rec, "kind", json_string(otk_kinds[kind]));
 	json_object_set_new(rec, "iat", json_integer(now));
 	json_object_set_new(rec, "exp", json_integer(exp));
 	json_object_set_new(rec, "active", json_true());
@@ -741,7 +864,7 @@ ogrant_code(struct ostore_txn *t, const json_t *grant, char out[OTOKEN_MAX],
 	int		 rc = 0;
 
 	out[0] = '\0';
-	if (!grant_ok(grant, err))
+	if (!otk_grant_ok(grant, err))
 		goto out;
 	rec = token_rec(grant, OTOKEN_CODE, now, now + (oconf != NULL ?
 	    oconf->ttl_auth_code : 600));
@@ -782,15 +905,24 @@ ogrant_prepare(struct oerr *err)
 			ojwk_free(signers[i].key);
 			signers[i].key = NULL;
 			signers[i].tp[0] = '\0';
+			signers[i].src = NULL;
 			continue;
 		}
+		/* The same cached key as last time: nothing to redo. */
+		if (signers[i].key != NULL && signers[i].src == k &&
+		    signers[i].serial == okeys_serial())
+			continue;
+		signers[i].src = NULL;
 		if (!ojwk_thumbprint(k, tp, err))
 			return 0;
 		if (signers[i].key != NULL && strcmp(tp, signers[i].tp) == 0 &&
 		    strcmp(ojwk_kid(k) ? ojwk_kid(k) : "",
 		    ojwk_kid(signers[i].key) ? ojwk_kid(signers[i].key) :
-		    "") == 0)
+		    "") == 0) {
+			signers[i].src = k;
+			signers[i].serial = okeys_serial();
 			continue;
+		}
 		/*
 		 * A private copy: the cache's keys are freed when another
 		 * process changes a key set, and ogrant_issue() runs later.
@@ -805,6 +937,8 @@ ogrant_prepare(struct oerr *err)
 			return 0;
 		}
 		memcpy(signers[i].tp, tp, sizeof(tp));
+		signers[i].src = k;
+		signers[i].serial = okeys_serial();
 	}
 	return 1;
 }
@@ -839,8 +973,14 @@ sign(const struct ojwk *key, const json_t *claims, const char *typ,
 }
 
 /* Does the client get JWT access tokens? */
-static int
-jwt_strategy(const json_t *client)
+int
+ogrant_jwt_access(const json_t *client)
+{
+	return otk_jwt_strategy(client);
+}
+
+int
+otk_jwt_strategy(const json_t *client)
 {
 	const char	*s = str(client, "access_token_strategy");
 
@@ -854,10 +994,12 @@ jwt_strategy(const json_t *client)
 
 /*
  * An RFC 9068 JWT access token for grant (typ "at+jwt"), claims as
- * Hydra's (hydra-behaviour.md 1.8).  A new string or NULL.
+ * Hydra's (hydra-behaviour.md 1.8), with jti sjti (a stateless token's,
+ * stateless_jti()) or a random UUID.  A new string or NULL.
  */
-static char *
-access_jwt(const json_t *grant, int64_t now, int64_t exp, struct oerr *err)
+char *
+otk_access_jwt(const json_t *grant, int64_t now, int64_t exp, const char *sjti,
+    struct oerr *err)
 {
 	const struct ojwk	*key;
 	json_t			*c, *ext;
@@ -865,17 +1007,20 @@ access_jwt(const json_t *grant, int64_t now, int64_t exp, struct oerr *err)
 
 	if ((key = signer(SIGNER_AT, err)) == NULL)
 		return NULL;
-	ocrypto_uuid4(jti);
+	if (sjti != NULL)
+		snprintf(jti, sizeof(jti), "%s", sjti);
+	else
+		ocrypto_uuid4(jti);
 	ext = json_object_get(json_object_get(grant, "session"),
 	    "access_token");
 	c = json_pack("{s:s,s:s,s:o,s:I,s:I,s:I,s:s,s:s,s:o,s:O}",
 	    "iss", oconf != NULL ? oconf->issuer : "",
 	    "sub", str(grant, "sub"),
-	    "aud", array_of(grant, "aud"),
+	    "aud", otk_array_of(grant, "aud"),
 	    "exp", (json_int_t)exp, "iat", (json_int_t)now,
 	    "nbf", (json_int_t)now, "jti", jti,
 	    "client_id", str(grant, "client_id"),
-	    "scp", array_of(grant, "scope"),
+	    "scp", otk_array_of(grant, "scope"),
 	    "ext", json_is_object(ext) ? ext : json_object());
 	if (c == NULL)
 		abort();
@@ -915,18 +1060,19 @@ half_hash(const char *alg, const char *value)
 }
 
 /*
- * An ID token for grant (OpenID Connect Core §2, §3.1.3.6): registered
- * claims from the grant, then the consent's session.id_token members
- * that are not registered ones.  A new string or NULL with err set.
+ * The claims of an ID token for grant (OpenID Connect Core §2,
+ * §3.1.3.6): registered claims from the grant, then the consent's
+ * session.id_token members that are not registered ones.  A new object
+ * or NULL with err set.
  */
-static char *
-id_token(const json_t *grant, int64_t now, int64_t exp, const char *access,
-    const char *code, struct oerr *err)
+static json_t *
+idt_claims(const json_t *grant, int64_t now, int64_t exp,
+    const char *access, const char *code, struct oerr *err)
 {
 	const struct ojwk	*key;
-	json_t			*c = NULL, *extra, *v, *h;
+	json_t			*c = NULL, *extra, *v, *h, *out = NULL;
 	const char		*name, *alg;
-	char			 jti[37], *out = NULL;
+	char			 jti[37];
 	size_t			 i;
 	int			 reserved;
 
@@ -953,7 +1099,7 @@ id_token(const json_t *grant, int64_t now, int64_t exp, const char *access,
 	if (*str(grant, "acr") != '\0')
 		json_object_set_new(c, "acr", json_string(str(grant, "acr")));
 	if (json_array_size(json_object_get(grant, "amr")) > 0)
-		json_object_set_new(c, "amr", array_of(grant, "amr"));
+		json_object_set_new(c, "amr", otk_array_of(grant, "amr"));
 	if ((access != NULL && (h = half_hash(alg, access)) == NULL) ||
 	    (access != NULL && json_object_set_new(c, "at_hash", h) != 0) ||
 	    (code != NULL && (h = half_hash(alg, code)) == NULL) ||
@@ -973,20 +1119,44 @@ id_token(const json_t *grant, int64_t now, int64_t exp, const char *access,
 		if (!reserved)
 			json_object_set(c, name, v);
 	}
-	out = sign(key, c, "JWT", err);
+	out = c;
+	c = NULL;
 out:
 	json_decref(c);
 	return out;
 }
 
-/* Lowercase hex of a store id into out (2 * OTOKEN_ID_LEN + 1 bytes). */
-static void
-hex_id(const unsigned char id[OTOKEN_ID_LEN], char *out)
+/* The ID token of idt_claims(), signed: a new string or NULL. */
+static char *
+id_token(const json_t *grant, int64_t now, int64_t exp, const char *access,
+    const char *code, struct oerr *err)
 {
-	size_t	 i;
+	const struct ojwk	*key;
+	json_t			*c;
+	char			*out = NULL;
 
-	for (i = 0; i < OTOKEN_ID_LEN; i++)
-		snprintf(out + 2 * i, 3, "%02x", id[i]);
+	if ((c = idt_claims(grant, now, exp, access, code, err)) !=
+	    NULL && (key = signer(SIGNER_ID, err)) != NULL)
+		out = sign(key, c, "JWT", err);
+	json_decref(c);
+	return out;
+}
+
+int
+ogrant_finish(json_t *resp, struct oerr *err)
+{
+	const struct ojwk	*key;
+	json_t			*c = json_object_get(resp, "id_token");
+	char			*jws;
+
+	if (!json_is_object(c))
+		return 1;
+	if ((key = signer(SIGNER_ID, err)) == NULL ||
+	    (jws = sign(key, c, "JWT", err)) == NULL)
+		return 0;
+	json_object_set_new(resp, "id_token", json_string(jws));
+	ojose_free(jws);
+	return 1;
 }
 
 /*
@@ -1003,7 +1173,7 @@ issue(struct ostore_txn *t, const json_t *grant, const json_t *rt_grant,
 	char		 hex[2 * OTOKEN_ID_LEN + 1];
 	char		*jwt = NULL, *idt = NULL;
 	const char	*access = NULL;
-	json_t		*resp = NULL, *rec = NULL, *out = NULL;
+	json_t		*resp = NULL, *rec = NULL, *out = NULL, *c;
 	int64_t		 now = onow(), ttl, exp;
 
 	at[0] = rt[0] = '\0';
@@ -1011,15 +1181,16 @@ issue(struct ostore_txn *t, const json_t *grant, const json_t *rt_grant,
 		oerr_set(err, OERR_SERVER_ERROR, "No configuration.");
 		goto out;
 	}
-	if (!grant_ok(grant, err) || !grant_ok(rt_grant, err))
+	if (!otk_grant_ok(grant, err) || !otk_grant_ok(rt_grant, err))
 		goto out;
 	resp = json_object();
 
 	if (what & OISSUE_ACCESS) {
-		ttl = lifespan_of(client, lifespan, "access_token",
+		ttl = otk_lifespan_of(client, lifespan, "access_token",
 		    oconf->ttl_access_token);
-		if (jwt_strategy(client)) {
-			if ((jwt = access_jwt(grant, now, now + ttl, err)) ==
+		if (otk_jwt_strategy(client)) {
+			if ((jwt = otk_access_jwt(grant, now, now + ttl, NULL,
+			    err)) ==
 			    NULL)
 				goto out;
 			jwt_id(jwt, atid);
@@ -1037,12 +1208,12 @@ issue(struct ostore_txn *t, const json_t *grant, const json_t *rt_grant,
 		json_object_set_new(resp, "token_type", json_string("bearer"));
 		json_object_set_new(resp, "expires_in", json_integer(ttl));
 	}
-	json_object_set_new(resp, "scope", scope_str(grant));
+	json_object_set_new(resp, "scope", otk_scope_str(grant));
 
 	/* Only for offline access (OpenID Connect Core §11). */
 	if ((what & OISSUE_REFRESH) && (has_scope(rt_grant, "offline") ||
 	    has_scope(rt_grant, "offline_access"))) {
-		ttl = lifespan_of(client, lifespan, "refresh_token",
+		ttl = otk_lifespan_of(client, lifespan, "refresh_token",
 		    oconf->ttl_refresh_token);
 		exp = ttl < 0 ? 0 : now + ttl;
 		otoken_mint(OTOKEN_REFRESH, rt, rtid);
@@ -1057,12 +1228,21 @@ issue(struct ostore_txn *t, const json_t *grant, const json_t *rt_grant,
 	}
 
 	if ((what & OISSUE_IDTOKEN) && has_scope(grant, "openid")) {
-		ttl = lifespan_of(client, lifespan, "id_token",
+		ttl = otk_lifespan_of(client, lifespan, "id_token",
 		    oconf->ttl_id_token);
-		if ((idt = id_token(grant, now, now + ttl, access, code,
-		    err)) == NULL)
-			goto out;
-		json_object_set_new(resp, "id_token", json_string(idt));
+		if (what & OISSUE_DEFER) {
+			/* Signed by ogrant_finish(), out of the write lock. */
+			if ((c = idt_claims(grant, now, now + ttl, access,
+			    code, err)) == NULL)
+				goto out;
+			json_object_set_new(resp, "id_token", c);
+		} else {
+			if ((idt = id_token(grant, now, now + ttl, access, code,
+			    err)) == NULL)
+				goto out;
+			json_object_set_new(resp, "id_token",
+			    json_string(idt));
+		}
 	}
 	out = resp;
 	resp = NULL;

@@ -7,14 +7,16 @@
  *	<prefix> b64url(key) "." b64url(sig)
  *
  * with prefix "ory_ac_" (code), "ory_at_" (access), "ory_rt_"
- * (refresh), key 32 random bytes and sig = HMAC-SHA-256 of prefix || key
+ * (refresh), key 32 bytes (the time it was made, 5 bytes big-endian,
+ * then 27 random ones) and sig = HMAC-SHA-256 of prefix || key
  * under a key derived from secrets.system (HKDF, info
  * "oidcgi tokens"); the prefix is under the MAC so that a token cannot
  * pass as another kind by swapping its prefix.  Every configured secret
  * is tried when checking, so the secret can rotate.  The HMAC is checked BEFORE the store is
  * touched, so a forged token costs no read.  The store keeps only
- * SHA-256(sig) as the record's key: a copy of the store yields no
- * usable credential.
+ * the time bytes and 27 bytes of SHA-256(sig) as the record's key (so
+ * that records written together sort together): a copy of the store
+ * yields no usable credential.
  *
  * THE GRANT.  Every token record carries a snapshot of the grant it was
  * issued under, a JSON object built by the authorization endpoint when
@@ -39,6 +41,33 @@
  * the client's access_token_strategy) get a record too, keyed by
  * SHA-256 of their signature segment, so they can be introspected and
  * revoked.
+ *
+ * STATELESS ACCESS TOKENS (stateless.c).  A client_credentials access
+ * token is not stored, so issuing one writes nothing
+ * (ogrant_issue_stateless()).  An opaque one has the shape of any
+ * opaque token, but the 32 bytes before the dot are not random: they
+ * hold the id of a SHARED GRANT, its iat and its lifetime (and 7 random
+ * bytes), and its MAC is made under another key (HKDF info "oidcgi
+ * stateless tokens"), so a stored token never passes for a stateless
+ * one or the other way round.  A shared grant is a record in the tokens
+ * database under a 16-byte id (the first half of SHA-256 over
+ * client_id, the client's "_epoch", scope and audience): {"_v":1,
+ * "kind":"grant", "client_id", "scope", "aud", "epoch", "at", "exp"}.
+ * Every token of that client, scope and audience names the same one,
+ * so it is written (durably, before any token naming it is handed out)
+ * twice per token lifetime (it lives half a lifetime past the newest
+ * token), not once per token.  A JWT one carries its grant in its
+ * claims and has no record at all; its jti is a UUID whose second half
+ * is an HMAC (info "oidcgi stateless jwt") of its first half, the
+ * client_id and the client's "_epoch", which tells it from a stored JWT
+ * whose record is gone.  A stateless token is live while it has not
+ * expired, the store holds no tombstone under its id (revocation writes
+ * one, kept until the token's own exp), its shared grant is there
+ * (opaque), its client exists, and the client's "_epoch" is still the
+ * one it was issued under (clients.h: new when the client is created and
+ * at DELETE /oauth2/tokens).  Whatever a client was told stays true
+ * after a crash: the grant a token names is on disk before the token is
+ * sent, and a revocation is a durable write.
  */
 #ifndef OIDCGI_TOKENS_H
 #define OIDCGI_TOKENS_H
@@ -65,6 +94,13 @@ enum otoken_kind {
 #define OISSUE_ACCESS	0x1
 #define OISSUE_REFRESH	0x2
 #define OISSUE_IDTOKEN	0x4
+/*
+ * With OISSUE_IDTOKEN: leave the ID token unsigned in the response (its
+ * claims object as "id_token"), for ogrant_finish() to sign after the
+ * write transaction has committed, so that no other writer waits for a
+ * signature.
+ */
+#define OISSUE_DEFER	0x8
 
 /*
  * Mint an opaque token of a kind into out; its store id into id.
@@ -86,7 +122,12 @@ json_t	*otoken_load(struct ostore_txn *,
 	    const unsigned char id[OTOKEN_ID_LEN]);
 int	 otoken_delete(struct ostore_txn *,
 	    const unsigned char id[OTOKEN_ID_LEN]);
-/* Delete every token of a grant chain, or of a client. */
+/*
+ * Delete every token of a grant chain, or of a client.  NOTE: DELETING
+ * A CLIENT'S TOKENS ALSO DELETES THE TOMBSTONES OF ITS REVOKED STATELESS
+ * TOKENS: the caller voids those as well (oclient_void_tokens(), or by
+ * deleting the client).
+ */
 int	 otoken_revoke_request(struct ostore_txn *, const char *request_id);
 int	 otoken_revoke_client(struct ostore_txn *, const char *client_id);
 
@@ -118,11 +159,27 @@ json_t	*ogrant_issue(struct ostore_txn *, const json_t *grant,
 	    const char *lifespan, struct oerr *err);
 
 /*
+ * Sign the ID token that ogrant_issue() left unsigned (OISSUE_DEFER) in
+ * resp, in place; outside any transaction, with the keys ogrant_prepare()
+ * loaded before it.  A response without one is left alone.  Returns 1,
+ * or 0 with err set (the transaction has committed: the code or refresh
+ * token it spent stays spent).
+ */
+int	 ogrant_finish(json_t *resp, struct oerr *err);
+
+/*
  * Delete records that expired before not_after (codes, tokens, used
  * tombstones, handled challenges, login sessions, consents), at most
  * max of them (0: no limit).  Returns how many, or -1 on failure.
  */
 long	 ogrant_flush(struct ostore_txn *, int64_t not_after, size_t max);
+
+/*
+ * 1 if client gets JWT access tokens: its access_token_strategy, else
+ * strategies.access_token (then ogrant_prepare() is needed before
+ * issuing even a client_credentials token).
+ */
+int	 ogrant_jwt_access(const json_t *client);
 
 /*
  * Load the signing keys ogrant_issue() uses, creating Hydra's two
@@ -147,6 +204,26 @@ int	 ogrant_prepare(struct oerr *err);
  */
 int	 otoken_identify(const char *tok, enum otoken_kind *kind,
 	    unsigned char id[OTOKEN_ID_LEN]);
+
+/*
+ * The record of a token identified by otoken_identify() (tok is the
+ * token as presented, id its store id), inside a transaction: the
+ * stored record, or for a stateless access token its tombstone when it
+ * was revoked, else a record rebuilt from its sealed grant, shaped as a
+ * stored client_credentials token with "stateless": true and "active"
+ * false when its client is gone or voided it.  A new reference, or NULL
+ * when there is none.  Check it with otoken_live() as any record.
+ */
+json_t	*otoken_lookup(struct ostore_txn *, const char *tok,
+	    const unsigned char id[OTOKEN_ID_LEN]);
+/*
+ * Revoke the token whose record (otoken_lookup()) is rec, with its
+ * grant chain (RFC 7009 §2.1; Hydra revokes both kinds): a stored token
+ * by its request_id (otoken_revoke_request()), a stateless one by
+ * storing its tombstone under id.  Returns 1, or 0 on a store failure.
+ */
+int	 otoken_revoke(struct ostore_txn *,
+	    const unsigned char id[OTOKEN_ID_LEN], const json_t *rec);
 
 /*
  * 1 if rec is a token record of kind kind that is active and not
@@ -181,5 +258,32 @@ json_t	*otoken_grant(const json_t *rec);
 json_t	*ogrant_issue_refresh(struct ostore_txn *, const json_t *grant,
 	    const json_t *rt_grant, const json_t *client, unsigned what,
 	    const char *lifespan, struct oerr *err);
+
+/* What ogrant_issue_stateless() did. */
+enum ogrant_rc {
+	OGRANT_OK,		/* issued */
+	OGRANT_WRITE,		/* its shared grant must be written first:
+				   call again in a write transaction */
+	OGRANT_STORE,		/* this one must be stored: ogrant_issue() */
+	OGRANT_ERR		/* failed, err set */
+};
+
+/*
+ * Issue a stateless access token (opaque, or a JWT for a client that
+ * takes them, signed with the keys ogrant_prepare() loaded) for a
+ * client_credentials grant (RFC 6749 §4.4.3) to client (the record it
+ * authenticated with), in transaction t: a read transaction (writable
+ * 0), where it writes nothing, or a write transaction (writable 1),
+ * where it stores an opaque token's shared grant when that is missing
+ * or would expire before the token.  On OGRANT_OK *resp is the token
+ * response (as ogrant_issue() makes it).  OGRANT_WRITE (only when not
+ * writable): call it again in a write transaction.  OGRANT_STORE when
+ * the token cannot be stateless (the grant has a subject other than the
+ * client, session claims, or a lifetime beyond 2^32 seconds): issue it
+ * with ogrant_issue().
+ */
+enum ogrant_rc	 ogrant_issue_stateless(struct ostore_txn *, int writable,
+		    const json_t *grant, const json_t *client,
+		    const char *lifespan, json_t **resp, struct oerr *err);
 
 #endif

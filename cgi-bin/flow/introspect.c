@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "clients.h"
 #include "conf.h"
 #include "err.h"
 #include "form.h"
@@ -153,7 +154,7 @@ introspect(struct oreq *req)
 			ohttp_send_error(req, &err);
 			return;
 		}
-		rec = otoken_load(t, id);
+		rec = otoken_lookup(t, oparams_get(p, "token"), id);
 		ostore_read_end(t);
 		if (otoken_live(rec, kind, onow()) &&
 		    (want == NULL || scope_has(rec, want)))
@@ -295,10 +296,18 @@ out:
 	json_decref(j);
 }
 
+/*
+ * Delete the client's stored tokens and void its stateless ones
+ * (tokens.h), in one transaction.
+ */
 static int
 revoke_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
-	if (!otoken_revoke_client(t, arg)) {
+	struct oerr	 e;
+
+	oerr_clear(&e);
+	if (!otoken_revoke_client(t, arg) ||
+	    (!oclient_void_tokens(t, arg, &e) && e.code != OERR_NOT_FOUND)) {
 		oerr_set(err, OERR_SERVER_ERROR, "The tokens could not be "
 		    "deleted.");
 		return 0;

@@ -411,7 +411,7 @@ validate(struct oreq *req, const struct oparams *p, struct areq *a,
 		return 0;
 	}
 	oerr_clear(&e2);
-	if ((a->client = oclient_get(cid, &e2)) == NULL) {
+	if ((a->client = oclient_get_cached(cid, &e2)) == NULL) {
 		oerr_set(err, OERR_INVALID_CLIENT, "The client '%.64s' does "
 		    "not exist.", cid);
 		return 0;
@@ -741,7 +741,7 @@ restore(const json_t *state, struct areq *a, struct oerr *err)
 	    "response_mode"));
 	a->redirect_uri = str(a->r, "redirect_uri");
 	a->state = json_string_value(json_object_get(a->r, "state"));
-	if ((a->client = oclient_get(str(a->r, "client_id"), err)) == NULL) {
+	if ((a->client = oclient_get_cached(str(a->r, "client_id"), err)) == NULL) {
 		json_decref(a->r);
 		a->r = NULL;
 		return 0;

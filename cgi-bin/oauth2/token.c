@@ -165,7 +165,10 @@ split_into(json_t *arr, const char *s, size_t max)
 	return 1;
 }
 
-/* The client record by id in a read transaction of its own. */
+/*
+ * The client record by id in a read transaction of its own: shared
+ * with the process cache, so never modified (oclient_load_cached()).
+ */
 static json_t *
 client_get(const char *id, struct oerr *err)
 {
@@ -177,7 +180,7 @@ client_get(const char *id, struct oerr *err)
 		    "available.");
 		return NULL;
 	}
-	c = oclient_load(t, id, err);
+	c = oclient_load_cached(t, id, err);
 	ostore_read_end(t);
 	return c;
 }
@@ -658,8 +661,8 @@ code_grant(struct ostore_txn *t, struct grant_op *op, const json_t *client,
 	grant = otoken_grant(rec);
 	if (!otoken_use(t, op->id, rec, err) ||
 	    (op->resp = ogrant_issue(t, grant, client, OISSUE_ACCESS |
-	    OISSUE_REFRESH | OISSUE_IDTOKEN, op->code, "authorization_code",
-	    err)) == NULL)
+	    OISSUE_REFRESH | OISSUE_IDTOKEN | OISSUE_DEFER, op->code,
+	    "authorization_code", err)) == NULL)
 		rc = 0;
 out:
 	json_decref(rec);
@@ -777,8 +780,8 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 	}
 	if ((!grace && !otoken_use(t, op->id, rec, err)) ||
 	    (op->resp = ogrant_issue_refresh(t, grant, rt_grant, client,
-	    OISSUE_ACCESS | OISSUE_REFRESH | OISSUE_IDTOKEN, "refresh_token",
-	    err)) == NULL)
+	    OISSUE_ACCESS | OISSUE_REFRESH | OISSUE_IDTOKEN | OISSUE_DEFER,
+	    "refresh_token", err)) == NULL)
 		rc = 0;
 out:
 	json_decref(rec);
@@ -895,7 +898,7 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if (!jti_use(t, op->auth, err))
 		return 0;
 	/* Loaded again here: a client deleted meanwhile gets nothing. */
-	if ((client = oclient_load(t, op->auth->id, &e)) == NULL) {
+	if ((client = oclient_load_cached(t, op->auth->id, &e)) == NULL) {
 		oerr_set(err, e.code == OERR_NOT_FOUND ? OERR_INVALID_CLIENT :
 		    e.code, "%s", e.description);
 		return 0;
@@ -904,9 +907,23 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		rc = code_grant(t, op, client, err);
 	else if (strcmp(op->type, "refresh_token") == 0)
 		rc = refresh_grant(t, op, client, err);
-	else
-		rc = (op->resp = ogrant_issue(t, op->grant, client,
-		    OISSUE_ACCESS, NULL, "client_credentials", err)) != NULL;
+	else {
+		/* Stateless when it can be (tokens.h). */
+		switch (ogrant_issue_stateless(t, 1, op->grant, client,
+		    "client_credentials", &op->resp, err)) {
+		case OGRANT_OK:
+			rc = 1;
+			break;
+		case OGRANT_STORE:
+			rc = (op->resp = ogrant_issue(t, op->grant, client,
+			    OISSUE_ACCESS, NULL, "client_credentials",
+			    err)) != NULL;
+			break;
+		default:
+			rc = 0;
+			break;
+		}
+	}
 	json_decref(client);
 	return rc;
 }
@@ -920,8 +937,10 @@ token(struct oreq *req)
 	struct oerr		 err;
 	struct client_auth	 auth;
 	struct grant_op		 op;
+	struct ostore_txn	*t;
 	const struct oparams	*p;
 	const char		*type, *tok;
+	enum ogrant_rc		 sl;
 	size_t			 i;
 
 	oerr_clear(&err);
@@ -991,12 +1010,44 @@ token(struct oreq *req)
 			op.scope = json_array();
 		if (!cc_prepare(p, &op, auth.client, &err))
 			goto fail;
+		/*
+		 * No write at all for a stateless token (tokens.h) whose
+		 * shared grant is stored: the client is as it authenticated,
+		 * and a client deleted since voids the token anyway.  A jti
+		 * to spend needs the write transaction below.
+		 */
+		if (!auth.has_jti) {
+			/* Keys first when a JWT is signed here. */
+			if (ogrant_jwt_access(auth.client) &&
+			    !ogrant_prepare(&err))
+				goto fail;
+			if ((t = ostore_read_begin()) == NULL) {
+				oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE,
+				    "The store is not available.");
+				goto fail;
+			}
+			sl = ogrant_issue_stateless(t, 0, op.grant,
+			    auth.client, "client_credentials", &op.resp,
+			    &err);
+			ostore_read_end(t);
+			if (sl == OGRANT_ERR)
+				goto fail;
+			if (sl == OGRANT_OK) {
+				ohttp_send_json(req, 200, op.resp);
+				goto out;
+			}
+		}
 	}
-	/* NOTE: KEYS ARE LOADED BEFORE THE WRITE TRANSACTION. */
+	/*
+	 * NOTE: KEYS ARE LOADED BEFORE THE WRITE TRANSACTION, and the ID
+	 * token is signed after it (OISSUE_DEFER).
+	 */
 	if (!ogrant_prepare(&err) || !ostore_write(token_fn, &op, &err))
 		goto fail;
 	if (oerr_isset(&op.fail))
 		send_error(req, &auth, &op.fail);
+	else if (!ogrant_finish(op.resp, &err))
+		goto fail;
 	else
 		ohttp_send_json(req, 200, op.resp);
 	goto out;
@@ -1013,6 +1064,7 @@ out:
 /* A revocation request, carried into its write transaction. */
 struct revoke_op {
 	struct client_auth	*auth;
+	const char		*tok;		/* as presented */
 	unsigned char		 id[OTOKEN_ID_LEN];
 	struct oerr		 fail;
 };
@@ -1034,14 +1086,14 @@ revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if (!jti_use(t, op->auth, err))
 		return 0;
 	/* RFC 7009 §2.2: an unknown token is not an error. */
-	if ((rec = otoken_load(t, op->id)) == NULL)
+	if ((rec = otoken_lookup(t, op->tok, op->id)) == NULL)
 		return 1;
 	if (strcmp(str(rec, "client_id"), op->auth->id) != 0) {
 		oerr_set(&op->fail, OERR_UNAUTHORIZED_CLIENT, "The client is "
 		    "not authorized to request a token using this method.");
 		oerr_hint(&op->fail, "The OAuth 2.0 Client is not allowed to "
 		    "revoke a token that was issued to another client.");
-	} else if (!otoken_revoke_request(t, str(rec, "request_id"))) {
+	} else if (!otoken_revoke(t, op->id, rec)) {
 		/* Both kinds, whichever was presented (Hydra). */
 		oerr_set(err, OERR_SERVER_ERROR, "The token could not be "
 		    "revoked.");
@@ -1075,7 +1127,8 @@ revoke(struct oreq *req)
 	 * the JWT shape) tells the kind anyway.  Anything not ours is
 	 * answered 200, as if revoked.
 	 */
-	if (otoken_identify(param(p, "token"), &kind, op.id)) {
+	op.tok = param(p, "token");
+	if (otoken_identify(op.tok, &kind, op.id)) {
 		if (!ostore_write(revoke_fn, &op, &err))
 			goto fail;
 		if (oerr_isset(&op.fail)) {
@@ -1195,14 +1248,14 @@ userinfo(struct oreq *req)
 		    "available.");
 		goto fail;
 	}
-	rec = otoken_load(t, id);
+	rec = otoken_lookup(t, tok, id);
 	if (!otoken_live(rec, OTOKEN_ACCESS, onow())) {
 		ostore_read_end(t);
 		oerr_set(&err, OERR_INVALID_TOKEN, "The access token has "
 		    "expired or was revoked.");
 		goto fail;
 	}
-	client = oclient_load(t, str(rec, "client_id"), &err);
+	client = oclient_load_cached(t, str(rec, "client_id"), &err);
 	ostore_read_end(t);
 	if (client == NULL) {
 		oerr_clear(&err);
