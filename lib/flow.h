@@ -6,9 +6,15 @@
  * from secrets.system (HKDF, info "oidcgi flow"), the purpose ("login",
  * "login_verifier", "consent", ...) bound as associated data, then
  * base64url.  Each state has an "id" and an "exp".  An abandoned flow
- * writes nothing.  Single use is enforced when a challenge is answered
- * and when a verifier is spent: the SHA-256 of purpose and id goes into
- * the "flows" database with NOOVERWRITE, kept until the state expires.
+ * writes nothing, and neither do answers to login and consent
+ * challenges nor a login verifier (unless it starts a login session):
+ * an authorization flow is single use as a whole, when a consent
+ * verifier is spent and marks the flow's login challenge (the id every
+ * state of the flow carries) as used, as Hydra 2.2 inserts its flow
+ * once.  A logout challenge is marked when answered, its verifier when
+ * spent.  A mark is the SHA-256 of purpose and id in the "flows"
+ * database, put with NOOVERWRITE and kept until every state it covers
+ * has expired.
  *
  * COOKIES are sealed the same way (purpose = cookie name): the login
  * session cookie holds the session id, the per-client CSRF cookies a

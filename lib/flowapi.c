@@ -1,8 +1,9 @@
 /*
  * flowapi.c: Hydra's login, consent and logout requests as functions
  * (see flowapi.h).  A challenge is sealed flow state (flow.h); answering
- * it seals a verifier with what was answered and records the challenge
- * as handled with the redirect_to given back, in one write transaction.
+ * it seals a verifier with what was answered.  A logout answer is
+ * recorded too, with the redirect_to given back; login and consent
+ * answers write nothing (see finish()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,13 +98,26 @@ oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
 	}
 	if ((s = oflow_open(kinds[k].p, challenge, err)) == NULL)
 		return OFLOWAPI_ERR;
+	/*
+	 * A login or consent challenge is handled once its flow is done:
+	 * the login challenge marked when a consent verifier was spent
+	 * (cgi-bin/oauth2/auth.c); a logout challenge once answered.
+	 */
 	if ((t = ostore_read_begin()) != NULL) {
-		used = oflow_used(t, kinds[k].p, str(s, "id"));
+		used = oflow_used(t, k == OFLOWAPI_LOGOUT ? OFLOW_LOGOUT :
+		    OFLOW_LOGIN, str(s, k == OFLOWAPI_CONSENT ?
+		    "login_challenge" : "id"));
 		ostore_read_end(t);
 	}
 	if (used != NULL) {
-		*out = json_pack("{s:O}", "redirect_to",
-		    json_object_get(used, "redirect_to"));
+		/*
+		 * A spent login or consent request leads back to where the
+		 * flow began, to start it again (Hydra's request_url); a
+		 * logout request to where its first answer led.
+		 */
+		*out = json_pack("{s:O}", "redirect_to", k == OFLOWAPI_LOGOUT ?
+		    json_object_get(used, "redirect_to") :
+		    json_object_get(s, "request_url"));
 		json_decref(used);
 		json_decref(s);
 		return OFLOWAPI_HANDLED;
@@ -268,8 +282,8 @@ answer_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 }
 
 /*
- * Record the challenge st of kind k as handled with redirect_to, and
- * set *out to {"redirect_to"}: this one (OFLOWAPI_OK) or, when it was
+ * Record the logout challenge st as handled with redirect_to, and set
+ * *out to {"redirect_to"}: this one (OFLOWAPI_OK) or, when it was
  * handled already, the first answer's (OFLOWAPI_HANDLED).
  */
 static enum oflowapi_rc
@@ -297,27 +311,24 @@ answer(enum oflowapi_kind k, const json_t *st, const char *redirect_to,
 }
 
 /*
- * Seal the verifier state vst of kind k and answer the challenge st
- * with the request URL plus the verifier.
+ * Seal the verifier state vst of a login or consent challenge st of
+ * kind k, and answer with the request URL plus the verifier.  Nothing
+ * is written: the verifier carries the answer, and the flow is marked
+ * done when a consent verifier of it is spent (cgi-bin/oauth2/auth.c),
+ * so until then a challenge may be answered again and the verifier
+ * spent first counts (as Hydra's LOGIN_UNUSED and CONSENT_UNUSED).
  */
 static enum oflowapi_rc
 finish(enum oflowapi_kind k, const json_t *st, const json_t *vst,
-    json_t **out, struct oerr *err)
+    json_t **out)
 {
-	char			*v, *to;
-	enum oflowapi_rc	 rc;
-	int			 n;
+	char	*v;
 
 	v = oflow_seal(kinds[k].vp, vst);
-	n = snprintf(NULL, 0, "%s&%s=%s", str(st, "request_url"),
-	    kinds[k].param, v);
-	to = oxmalloc((size_t)n + 1);
-	snprintf(to, (size_t)n + 1, "%s&%s=%s", str(st, "request_url"),
-	    kinds[k].param, v);
+	*out = json_pack("{s:s++++}", "redirect_to", str(st, "request_url"),
+	    "&", kinds[k].param, "=", v);
 	free(v);
-	rc = answer(k, st, to, out, err);
-	free(to);
-	return rc;
+	return OFLOWAPI_OK;
 }
 
 /* The verifier state: the challenge's, with what the app answered. */
@@ -386,7 +397,7 @@ accept_login(const json_t *st, const json_t *body, json_t **out,
 		json_object_set_new(login, "force_subject_identifier",
 		    json_string(fsi));
 	vst = verifier_state(st, "login", login);
-	rc = finish(OFLOWAPI_LOGIN, st, vst, out, err);
+	rc = finish(OFLOWAPI_LOGIN, st, vst, out);
 	json_decref(vst);
 	return rc;
 }
@@ -491,7 +502,7 @@ accept_consent(const json_t *st, const json_t *body, json_t **out,
 	    json_object(), "access_token", json_is_object(at) ?
 	    json_incref(at) : json_object()));
 	vst = verifier_state(st, "consent", consent);
-	rc = finish(OFLOWAPI_CONSENT, st, vst, out, err);
+	rc = finish(OFLOWAPI_CONSENT, st, vst, out);
 	json_decref(vst);
 out:
 	json_decref(client);
@@ -590,7 +601,7 @@ oflowapi_reject(enum oflowapi_kind k, const json_t *st, const json_t *body,
 		if ((e = reject_error(body, err)) == NULL)
 			return OFLOWAPI_ERR;
 		vst = verifier_state(st, "error", e);
-		rc = finish(k, st, vst, out, err);
+		rc = finish(k, st, vst, out);
 		json_decref(vst);
 		return rc;
 	case OFLOWAPI_LOGOUT:

@@ -9,12 +9,17 @@
  * do, without HTTP.  cgi-bin/flow wraps them for the admin listener;
  * the bundled login and consent app (cgi-bin/ui) calls them directly.
  * Both go through the same checks: a challenge must open (sealed by
- * this server, of the right kind, unexpired: else a 404), must not have
- * been answered (else OFLOWAPI_HANDLED with the first answer's
- * redirect_to: the API's 410), bodies are validated member by member,
- * and answering records the challenge as handled inside one write
- * transaction, so a challenge is answered at most once even when two
- * answers race.
+ * this server, of the right kind, unexpired: else a 404), must not be
+ * handled (else OFLOWAPI_HANDLED: the API's 410), and bodies are
+ * validated member by member.
+ *
+ * Handled means, as in Hydra 2: for a login or consent challenge, that
+ * its flow is done (a consent verifier of it was spent; until then it
+ * may be answered again, and the first verifier spent counts), and the
+ * 410 leads to the flow's request_url, to start again from; for a
+ * logout challenge, that it was answered, and the 410 leads where the
+ * first answer did (the answer is recorded in one write transaction, so
+ * two racing answers get one outcome).
  *
  * Usage: oflowapi_open() the challenge; then read it with
  * oflowapi_request(), or answer it with oflowapi_accept() or
@@ -46,7 +51,7 @@ const char	*oflowapi_name(enum oflowapi_kind);
 /*
  * Open the challenge of a kind.  On OFLOWAPI_OK *st is the opened state
  * (a new reference, with "challenge" added); on OFLOWAPI_HANDLED *out is
- * {"redirect_to": the first answer's} (a new reference); on
+ * {"redirect_to"} (a new reference; see above); on
  * OFLOWAPI_ERR err holds a 400 (no challenge) or a 404 (not one this
  * server issued, of another kind, or expired).
  */
@@ -67,9 +72,10 @@ json_t	*oflowapi_request(enum oflowapi_kind, const json_t *st,
  * takes it: Hydra's acceptOAuth2LoginRequest or
  * acceptOAuth2ConsentRequest; ignored for logout, and may then be
  * NULL).  On OFLOWAPI_OK or OFLOWAPI_HANDLED *out is {"redirect_to"} (a
- * new reference): where the user agent goes next, or where the first
- * answer sent it.  OFLOWAPI_ERR with a 400 naming the bad member, or a
- * 500 when the store failed.
+ * new reference): where the user agent goes next, or, for a logout
+ * challenge answered already, where the first answer sent it.
+ * OFLOWAPI_ERR with a 400 naming the bad member, or a 500 when the
+ * store failed.
  */
 enum oflowapi_rc oflowapi_accept(enum oflowapi_kind, const json_t *st,
 		    const json_t *body, json_t **out, struct oerr *err);

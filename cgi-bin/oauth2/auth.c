@@ -788,41 +788,55 @@ struct step {
 	json_t		*state;		/* the opened verifier */
 	struct areq	*a;
 	json_t		*out;		/* result for after the txn */
-	int		 used;		/* the verifier was spent already */
+	int		 used;		/* the flow is done already */
 };
 
-/* Write function of step 2 (the login verifier). */
+/*
+ * 1 if the login verifier of state starts a login session: a login
+ * accepted with remember, not one that reused a session.
+ */
+static int
+starts_session(const json_t *state)
+{
+	return json_object_get(state, "error") == NULL &&
+	    !json_is_true(json_object_get(state, "skip")) &&
+	    json_is_true(json_object_get(json_object_get(state, "login"),
+	    "remember"));
+}
+
+/*
+ * Step 2 (the login verifier): the consent challenge, and the login
+ * session when the login starts one.  Run in a write transaction only
+ * when it does; otherwise it reads.  A login verifier is not spent: it
+ * may lead to a consent challenge more than once until its flow is done
+ * (consent_fn()), as Hydra's stateless flows do; the CSRF cookie ties
+ * it to the browser.
+ */
 static int
 login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct step	*s = arg;
 	json_t		*login = json_object_get(s->state, "login");
-	json_t		*consent = NULL, *session, *st;
+	json_t		*consent = NULL, *session, *st, *used;
 	const char	*prompt = json_string_value(json_object_get(s->a->r,
 			    "prompt"));
 	char		 id[37], csrf[44];
-	int64_t		 now = onow(), rf;
+	int64_t		 now = onow(), rf, fexp, exp;
 	int		 skip;
 
 	json_decref(s->out);
 	s->out = NULL;
 	s->used = 0;
-	switch (oflow_use(t, OFLOW_LOGIN_VERIFIER, str(s->state, "id"),
-	    json_integer_value(json_object_get(s->state, "exp")), NULL)) {
-	case OSTORE_OK:
-		break;
-	case OSTORE_EXISTS:
+	if ((used = oflow_used(t, OFLOW_LOGIN, str(s->state, "id"))) !=
+	    NULL) {
+		json_decref(used);
 		s->used = 1;
 		return 1;
-	default:
-		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
-		return 0;
 	}
 	if (json_object_get(s->state, "error") != NULL)
 		return 1;
 	/* A remembered login becomes a session (Hydra verifyAuthentication). */
-	if (!json_is_true(json_object_get(s->state, "skip")) &&
-	    json_is_true(json_object_get(login, "remember"))) {
+	if (starts_session(s->state)) {
 		rf = json_integer_value(json_object_get(login,
 		    "remember_for"));
 		session = json_pack("{s:s,s:O,s:O,s:I,s:I,s:[]}", "sid",
@@ -843,8 +857,20 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	skip = consent != NULL && covers(consent, s->a->r);
 	ocrypto_uuid4(id);
 	ocrypto_token(csrf, sizeof(csrf), 32);
-	st = json_pack("{s:s,s:I,s:O,s:s,s:O,s:O,s:O,s:O,s:b,s:s}", "id", id,
-	    "exp", (json_int_t)(now + oconf->ttl_login_consent),
+	/*
+	 * Every consent challenge of this flow expires by flow_exp: the
+	 * login verifier's expiry plus as long again, the same for every
+	 * consent challenge it leads to, which is how long the flow's
+	 * done-mark must be kept (consent_fn()).
+	 */
+	exp = json_integer_value(json_object_get(s->state, "exp"));
+	fexp = exp + (exp - json_integer_value(json_object_get(s->state,
+	    "requested_at")));
+	exp = now + oconf->ttl_login_consent;
+	if (exp > fexp)
+		exp = fexp;
+	st = json_pack("{s:s,s:I,s:I,s:O,s:s,s:O,s:O,s:O,s:O,s:b,s:s}", "id",
+	    id, "exp", (json_int_t)exp, "flow_exp", (json_int_t)fexp,
 	    "requested_at", json_object_get(s->state, "requested_at"),
 	    "csrf", csrf, "req", s->a->r, "request_url",
 	    json_object_get(s->state, "request_url"), "login", login,
@@ -864,12 +890,14 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 after_login(struct oreq *req, const char *verifier)
 {
-	struct oerr	 err;
-	struct areq	 a;
-	struct step	 s;
-	json_t		*login, *e;
-	char		*ch;
-	const char	*prompt;
+	struct oerr		 err;
+	struct areq		 a;
+	struct step		 s;
+	struct ostore_txn	*t;
+	json_t			*login, *e;
+	char			*ch;
+	const char		*prompt;
+	int			 ok;
 
 	oerr_clear(&err);
 	memset(&a, 0, sizeof(a));
@@ -888,13 +916,22 @@ after_login(struct oreq *req, const char *verifier)
 	}
 	s.req = req;
 	s.a = &a;
-	if (!ostore_write(login_fn, &s, &err)) {
+	if (starts_session(s.state))
+		ok = ostore_write(login_fn, &s, &err);
+	else if ((t = ostore_read_begin()) != NULL) {
+		ok = login_fn(t, &s, &err);
+		ostore_read_end(t);
+	} else {
+		oerr_set(&err, OERR_SERVER_ERROR, "The store failed.");
+		ok = 0;
+	}
+	if (!ok) {
 		error_to_client(req, &a, &err);
 		goto out;
 	}
 	if (s.used) {
-		oerr_set(&err, OERR_INVALID_REQUEST, "The login verifier has "
-		    "been used already.");
+		oerr_set(&err, OERR_INVALID_REQUEST, "The login verifier's "
+		    "flow has been completed already.");
 		error_to_client(req, &a, &err);
 		goto out;
 	}
@@ -1013,15 +1050,24 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	json_t		*c = json_object_get(s->state, "consent");
 	json_t		*grant = NULL, *rec = NULL, *tok = NULL, *out;
 	char		 code[OTOKEN_MAX];
-	int64_t		 now = onow(), rf, until, exp;
+	int64_t		 now = onow(), rf, until, exp, fexp;
 	unsigned	 what = 0;
 	int		 ok = 0;
 
 	json_decref(s->out);
 	s->out = NULL;
 	s->used = 0;
-	switch (oflow_use(t, OFLOW_CONSENT_VERIFIER, str(s->state, "id"),
-	    json_integer_value(json_object_get(s->state, "exp")), NULL)) {
+	/*
+	 * The flow is done: its login challenge is marked (the id every
+	 * consent challenge of the flow names), so no other consent
+	 * verifier of it counts, its login verifier leads nowhere, and
+	 * the admin API answers 410 for its challenges.
+	 */
+	if ((fexp = json_integer_value(json_object_get(s->state,
+	    "flow_exp"))) == 0)
+		fexp = json_integer_value(json_object_get(s->state, "exp"));
+	switch (oflow_use(t, OFLOW_LOGIN, str(s->state, "login_challenge"),
+	    fexp, NULL)) {
 	case OSTORE_OK:
 		break;
 	case OSTORE_EXISTS:

@@ -212,21 +212,65 @@ def test_login_reject_reaches_client(server):
 
 
 def test_handled_challenge_is_410(server):
+    """As Hydra's flows: a challenge may be answered again until its flow
+    is done (a consent verifier spent); then every challenge of the flow
+    is 410 with the request URL, to start again from, and no verifier of
+    it leads anywhere."""
+    client = new_client(server)
+    b = requests.Session()
+    start = auth_url(server, client)
+    ch = challenge(go(b, start), "login")
+    first = accept_login(server, ch)
+    # Answered, not done: the request is still there, and a second
+    # answer gets a verifier of its own.
+    r = admin(server, "GET", "/oauth2/auth/requests/login",
+              params={"login_challenge": ch})
+    assert r.status_code == 200 and r.json()["challenge"] == ch
+    second = accept_login(server, ch, subject="mallory")
+    assert second != first
+    # A login verifier is not spent: it leads to a consent challenge
+    # each time (the browser's CSRF cookie then names the newest), until
+    # the flow is done.
+    c1 = challenge(go(b, first), "consent")
+    c2 = challenge(go(b, first), "consent")
+    assert c1 != c2
+    r = admin(server, "GET", "/oauth2/auth/requests/consent",
+              params={"consent_challenge": c1})
+    assert r.status_code == 200 and r.json()["subject"] == "alice"
+    v1 = accept_consent(server, c1)
+    v2 = accept_consent(server, c2)
+    # The first consent verifier spent ends the flow.
+    assert "code" in qs(go(b, v2))
+    assert qs(go(b, v2))["error"] == "invalid_request"
+    assert "error" in qs(go(b, v1))
+    assert qs(go(b, first))["error"] == "invalid_request"
+    assert qs(go(b, second))["error"] == "invalid_request"
+    for kind, c in (("login", ch), ("consent", c1), ("consent", c2)):
+        r = admin(server, "GET", "/oauth2/auth/requests/" + kind,
+                  params={kind + "_challenge": c})
+        assert r.status_code == 410, (kind, r.text)
+        assert r.json() == {"redirect_to": start}
+        for verb in ("accept", "reject"):
+            body = {"subject": "x"} if kind == "login" else {}
+            r = admin(server, "PUT", "/oauth2/auth/requests/%s/%s"
+                      % (kind, verb), params={kind + "_challenge": c},
+                      json=body)
+            assert r.status_code == 410, (kind, verb, r.text)
+            assert r.json() == {"redirect_to": start}
+
+
+def test_rejected_consent_ends_the_flow(server):
     client = new_client(server)
     b = requests.Session()
     ch = challenge(go(b, auth_url(server, client)), "login")
-    first = accept_login(server, ch)
-    r = admin(server, "PUT", "/oauth2/auth/requests/login/accept",
-              params={"login_challenge": ch}, json={"subject": "mallory"})
-    assert r.status_code == 410 and r.json()["redirect_to"] == first
-    r = admin(server, "GET", "/oauth2/auth/requests/login",
-              params={"login_challenge": ch})
-    assert r.status_code == 410 and r.json()["redirect_to"] == first
-    # The verifier works once.
-    loc = go(b, first)
-    assert "consent_challenge" in loc
-    loc = go(b, first)
-    assert qs(loc)["error"] == "invalid_request"
+    c = challenge(go(b, accept_login(server, ch)), "consent")
+    r = admin(server, "PUT", "/oauth2/auth/requests/consent/reject",
+              params={"consent_challenge": c}, json={"error": "access_denied"})
+    assert r.status_code == 200
+    assert qs(go(b, r.json()["redirect_to"]))["error"] == "access_denied"
+    r = admin(server, "GET", "/oauth2/auth/requests/consent",
+              params={"consent_challenge": c})
+    assert r.status_code == 410
 
 
 @pytest.mark.parametrize("ch", ["", "nope", "A" * 200])

@@ -1,7 +1,7 @@
 /*
  * Unit tests for lib/flowapi.c: the login, consent and logout requests
- * as functions: opening, body checks, single use (the API's 410), and
- * where the answers lead.
+ * as functions: opening, body checks, when a challenge is handled (the
+ * API's 410), and where the answers lead.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +64,14 @@ down(void)
 	rmdir(dir);
 }
 
+/* Mark the flow of login challenge id done, as a spent consent verifier. */
+static int
+done_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	return oflow_use(t, OFLOW_LOGIN, arg, onow() + 600, NULL) ==
+	    OSTORE_OK;
+}
+
 /* A sealed challenge of purpose p, as the authorization endpoint makes. */
 static char *
 challenge(enum oflow_purpose p, const char *id)
@@ -81,6 +89,9 @@ challenge(enum oflow_purpose p, const char *id)
 	    "login", "subject", "sub-1",
 	    "client_id", p == OFLOW_LOGOUT ? "c1" : "",
 	    "post_logout_redirect_uri", "", "subject", "sub-1");
+	/* A consent challenge names its flow: the login challenge "l1". */
+	if (p == OFLOW_CONSENT)
+		json_object_set_new(st, "login_challenge", json_string("l1"));
 	s = oflow_seal(p, st);
 	json_decref(st);
 	return s;
@@ -153,17 +164,28 @@ login(void)
 	to = json_string_value(json_object_get(out, "redirect_to"));
 	CHECK(to != NULL && strncmp(to, REQUEST_URL "&login_verifier=",
 	    strlen(REQUEST_URL "&login_verifier=")) == 0);
-	/* Single use: a second answer gets the first one's redirect. */
+	/* Answering writes nothing: a second answer has a verifier too. */
 	oerr_clear(&err);
 	CHECK(oflowapi_accept(OFLOWAPI_LOGIN, st, body, &out2, &err) ==
-	    OFLOWAPI_HANDLED);
-	CHECK(json_equal(out, out2));
+	    OFLOWAPI_OK);
+	CHECK(!json_equal(out, out2));
 	json_decref(out2);
 	CHECK(oflowapi_open(OFLOWAPI_LOGIN, c, &st2, &out2, &err) ==
-	    OFLOWAPI_HANDLED && st2 == NULL && json_equal(out, out2));
+	    OFLOWAPI_OK && out2 == NULL);
+	json_decref(st2);
+	/* Once the flow is done, its challenges are handled (the 410). */
+	CHECK(ostore_write(done_fn, "l1", &err));
+	CHECK(oflowapi_open(OFLOWAPI_LOGIN, c, &st2, &out2, &err) ==
+	    OFLOWAPI_HANDLED && st2 == NULL);
+	CHECK(strcmp(json_string_value(json_object_get(out2,
+	    "redirect_to")), REQUEST_URL) == 0);
 	json_decref(out2);
-	CHECK(oflowapi_reject(OFLOWAPI_LOGIN, st, body, &out2, &err) ==
-	    OFLOWAPI_HANDLED);
+	free(c);
+	c = challenge(OFLOW_CONSENT, "k9");
+	CHECK(oflowapi_open(OFLOWAPI_CONSENT, c, &st2, &out2, &err) ==
+	    OFLOWAPI_HANDLED && st2 == NULL);
+	CHECK(strcmp(json_string_value(json_object_get(out2,
+	    "redirect_to")), REQUEST_URL) == 0);
 	json_decref(out2);
 	json_decref(out);
 	json_decref(body);
