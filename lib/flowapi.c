@@ -154,7 +154,7 @@ request_json(const json_t *st, const char *subject, struct oerr *err)
 {
 	json_t	*r = json_object_get(st, "req"), *client, *j;
 
-	if ((client = oclient_get(str(r, "client_id"), err)) == NULL)
+	if ((client = oclient_get_cached(str(r, "client_id"), err)) == NULL)
 		return NULL;
 	j = json_pack("{s:s,s:o,s:O,s:O,s:O,s:O,s:s,s:o}",
 	    "challenge", str(st, "challenge"),
@@ -217,7 +217,7 @@ logout_request(const json_t *st)
 
 	oerr_clear(&e);
 	if (*str(st, "client_id") != '\0')
-		client = oclient_get(str(st, "client_id"), &e);
+		client = oclient_get_cached(str(st, "client_id"), &e);
 	j = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o}",
 	    "challenge", str(st, "challenge"),
 	    "subject", str(st, "subject"),
@@ -476,7 +476,7 @@ accept_consent(const json_t *st, const json_t *body, json_t **out,
 		    "objects.");
 		goto out;
 	}
-	if ((client = oclient_get(str(json_object_get(st, "req"),
+	if ((client = oclient_get_cached(str(json_object_get(st, "req"),
 	    "client_id"), err)) == NULL)
 		goto out;
 	if (scope != NULL && !within_words(scope, str(client, "scope"),

@@ -11,8 +11,9 @@ import time
 
 import requests
 
+from conftest import Server
 from test_token import (cc, check_jwt_access_token, entries, introspect,
-                        new_client, token)
+                        new_client, token, verify_jwt)
 
 
 def revoke(server, client, tok):
@@ -166,3 +167,31 @@ def test_tombstones_and_grants_are_flushed(server):
     # A new token names a new shared grant, and works.
     t2 = token(server, c)["access_token"]
     assert introspect(server, t2)["active"] is True
+
+
+def test_jwt_access_tokens_with_an_es256_key(tmp_path):
+    """The newest key of hydra.jwt.access-token signs: made ES256, the
+    stateless JWTs are ES256 under its kid, verify against the JWKS,
+    introspect and revoke as before; RS256 tokens issued before stay
+    valid."""
+    s = Server(tmp_path).start()
+    try:
+        j = new_client(s, access_token_strategy="jwt")
+        old = token(s, j, scope="read",
+                    audience="https://api.example")["access_token"]
+        r = requests.post(s.adm + "/admin/keys/hydra.jwt.access-token",
+                          json={"alg": "ES256", "use": "sig"})
+        assert r.status_code == 201, r.text
+        kid = r.json()["keys"][0]["kid"]
+        t = token(s, j, scope="read",
+                  audience="https://api.example")["access_token"]
+        check_jwt_access_token(s, j, t)
+        header, _ = verify_jwt(s, t)
+        assert header["alg"] == "ES256" and header["kid"] == kid
+        assert verify_jwt(s, old)[0]["alg"] == "RS256"
+        assert introspect(s, old)["active"] is True
+        revoke(s, j, t)
+        assert introspect(s, t) == {"active": False}
+        assert introspect(s, old)["active"] is True
+    finally:
+        s.stop()
