@@ -20,6 +20,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +120,21 @@ state_reset(void)
 }
 
 /*
+ * Set in the child of a fork() (pthread_atfork(), registered when the
+ * store is first opened): cheaper than comparing getpid() with envpid
+ * on every store call, a system call each, which under this kind of
+ * virtual machine cost several per cent of a request.
+ */
+static volatile sig_atomic_t	 forked;
+static int			 atfork_set;
+
+static void
+on_fork_child(void)
+{
+	forked = 1;
+}
+
+/*
  * If env was opened by another process (we are a fork()ed child), drop
  * it without calling LMDB: closing it would clear the parent's reader
  * slots.  Its file descriptors are close-on-exec; closing them here
@@ -127,8 +144,9 @@ state_reset(void)
 static void
 forget_inherited(void)
 {
-	if (env == NULL || envpid == getpid())
+	if (env == NULL || (atfork_set ? !forked : envpid == getpid()))
 		return;
+	forked = 0;
 	olog_warn("store at %s was opened by process %ld; dropped in this "
 	    "child, which must call ostore_open() again",
 	    envdir != NULL ? envdir : "?", (long)envpid);
@@ -345,6 +363,25 @@ begin_write(MDB_txn **txn)
 }
 
 /*
+ * Make durable what a write transaction that changed nothing saw: the
+ * commit before it, prev, whose writer may not have synced it yet
+ * (MDB_NOMETASYNC, env_create()); a caller may be about to answer on
+ * the strength of it (a grant found, a token found revoked).  Any
+ * commit after prev has synced the file before writing its own meta
+ * page, prev's with it, so the sync is skipped when there is one.
+ * Returns an LMDB status.
+ */
+static int
+sync_seen(size_t prev)
+{
+	MDB_envinfo	 info;
+
+	if (mdb_env_info(env, &info) == 0 && info.me_last_txnid > prev)
+		return 0;
+	return mdb_env_sync(env, 1);
+}
+
+/*
  * The write loop of ostore_write() and ostore_open(): run fn in a
  * write transaction, growing the map and running it again while it
  * runs out of room.  On a retry err is put back the way it was before
@@ -357,6 +394,7 @@ write_run(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 {
 	struct ostore_txn	 t;
 	struct oerr		 saved;
+	size_t			 id;
 	int			 i, rc, ok = 0, done;
 
 	memset(&saved, 0, sizeof(saved));
@@ -371,6 +409,7 @@ write_run(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 			oerr_debug(err, "mdb_txn_begin: %s", mdb_strerror(rc));
 			goto out;
 		}
+		id = mdb_txn_id(t.txn);
 		t.active = 1;
 		writing = 1;
 		done = fn(&t, arg, err);
@@ -383,7 +422,8 @@ write_run(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 			mdb_txn_abort(t.txn);
 			goto out;
 		} else if ((rc = mdb_txn_commit(t.txn)) == 0 &&	/* frees t.txn */
-		    t.dirty && (rc = mdb_env_sync(env, 1)) != 0) {
+		    (rc = t.dirty ? mdb_env_sync(env, 1) : sync_seen(id - 1)) !=
+		    0) {
 			/*
 			 * Committed, but not known to be on disk
 			 * (MDB_NOMETASYNC, env_create()): the caller must
@@ -635,6 +675,9 @@ ostore_open(const char *dir, size_t mapsize, struct oerr *err)
 		goto out;
 	env = e;
 	e = NULL;
+	if (!atfork_set && pthread_atfork(NULL, NULL, on_fork_child) == 0)
+		atfork_set = 1;
+	forked = 0;
 	envpid = getpid();
 	envdir = oxstrdup(dir);
 	maxkey = (size_t)mdb_env_get_maxkeysize(env);

@@ -108,9 +108,10 @@ int	 ostore_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 
 /*
  * Make every committed transaction durable.  ostore_write() returns
- * only once its own is; a reader that acts on what another process
- * committed an instant ago (and may not have synced yet) calls this
- * first.  Returns 1, or 0 (logged).
+ * only once its own is, and, when fn changed nothing, once what fn saw
+ * is; a reader that acts on what another process committed an instant
+ * ago (and may not have synced yet) calls this first.  Returns 1, or 0
+ * (logged).
  */
 int	 ostore_sync(void);
 

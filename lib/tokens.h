@@ -210,9 +210,10 @@ int	 otoken_identify(const char *tok, enum otoken_kind *kind,
  * token as presented, id its store id), inside a transaction: the
  * stored record, or for a stateless access token its tombstone when it
  * was revoked, else a record rebuilt from its sealed grant, shaped as a
- * stored client_credentials token with "stateless": true and "active"
- * false when its client is gone or voided it.  A new reference, or NULL
- * when there is none.  Check it with otoken_live() as any record.
+ * stored client_credentials token with "stateless": true; an opaque
+ * one has "active": false when its client is gone or voided it, where
+ * a JWT one has no record (NULL).  A new reference, or NULL when there
+ * is none.  Check it with otoken_live() as any record.
  */
 json_t	*otoken_lookup(struct ostore_txn *, const char *tok,
 	    const unsigned char id[OTOKEN_ID_LEN]);
