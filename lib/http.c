@@ -481,3 +481,41 @@ ohttp_redirect(struct oreq *req, int status, const char *url)
 	ohttp_header(req, "Location", url);
 	ohttp_send(req, status, NULL, NULL, 0);
 }
+
+void
+ohttp_error_page(struct oreq *req, const struct oerr *err)
+{
+	char	*url;
+
+	url = oarena_printf(&req->arena, "%s%serror=%s&error_description=%s",
+	    oconf->url_error, strchr(oconf->url_error, '?') ? "&" : "?",
+	    oform_encode(&req->arena, oerr_name(err->code)),
+	    oform_encode(&req->arena, err->description));
+	if (err->hint[0] != '\0')
+		url = oarena_printf(&req->arena, "%s&error_hint=%s", url,
+		    oform_encode(&req->arena, err->hint));
+	ohttp_redirect(req, 302, url);
+}
+
+char *
+ohttp_html(struct oreq *req, const char *s)
+{
+	size_t	 n, i, o = 0;
+	char	*out;
+
+	if (s == NULL)
+		s = "";
+	n = strlen(s);
+	out = oarena_alloc(&req->arena, n * 6 + 1);
+	for (i = 0; i < n; i++)
+		switch (s[i]) {
+		case '&': memcpy(out + o, "&amp;", 5); o += 5; break;
+		case '<': memcpy(out + o, "&lt;", 4); o += 4; break;
+		case '>': memcpy(out + o, "&gt;", 4); o += 4; break;
+		case '"': memcpy(out + o, "&quot;", 6); o += 6; break;
+		case '\'': memcpy(out + o, "&#39;", 5); o += 5; break;
+		default: out[o++] = s[i];
+		}
+	out[o] = '\0';
+	return out;
+}

@@ -157,6 +157,15 @@ void	 ohttp_send_json(struct oreq *, int status, const json_t *);
 void	 ohttp_send_error(struct oreq *, const struct oerr *);
 /* Redirect (302 or 303) to url. */
 void	 ohttp_redirect(struct oreq *, int status, const char *url);
+/*
+ * Send the user agent to urls.error with err as its error,
+ * error_description and error_hint (a 302), for a browser request that
+ * failed before a redirect URI could be trusted (RFC 6749 §4.1.2.1:
+ * never to an unverified client).
+ */
+void	 ohttp_error_page(struct oreq *, const struct oerr *);
+/* s HTML-escaped (& < > " ') into the request's arena; NULL as "". */
+char	*ohttp_html(struct oreq *, const char *s);
 
 /* Reason phrase of a status ("Not Found"). */
 const char	*ohttp_reason(int status);

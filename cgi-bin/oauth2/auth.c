@@ -101,45 +101,6 @@ str(const json_t *o, const char *k)
 }
 
 /*
- * Send the user agent to urls.error with the error (before the redirect
- * URI is trusted, RFC 6749 §4.1.2.1: never to an unverified client).
- */
-static void
-error_page(struct oreq *req, const struct oerr *err)
-{
-	char	*url;
-
-	url = oarena_printf(&req->arena, "%s%serror=%s&error_description=%s",
-	    oconf->url_error, strchr(oconf->url_error, '?') ? "&" : "?",
-	    oform_encode(&req->arena, oerr_name(err->code)),
-	    oform_encode(&req->arena, err->description));
-	if (err->hint[0] != '\0')
-		url = oarena_printf(&req->arena, "%s&error_hint=%s", url,
-		    oform_encode(&req->arena, err->hint));
-	ohttp_redirect(req, 302, url);
-}
-
-/* HTML-escape s into the arena (for the form_post page). */
-static char *
-html(struct oreq *req, const char *s)
-{
-	size_t	 n = strlen(s), i, o = 0;
-	char	*out = oarena_alloc(&req->arena, n * 6 + 1);
-
-	for (i = 0; i < n; i++)
-		switch (s[i]) {
-		case '&': memcpy(out + o, "&amp;", 5); o += 5; break;
-		case '<': memcpy(out + o, "&lt;", 4); o += 4; break;
-		case '>': memcpy(out + o, "&gt;", 4); o += 4; break;
-		case '"': memcpy(out + o, "&quot;", 6); o += 6; break;
-		case '\'': memcpy(out + o, "&#39;", 5); o += 5; break;
-		default: out[o++] = s[i];
-		}
-	out[o] = '\0';
-	return out;
-}
-
-/*
  * Deliver response parameters (an object of strings and integers) to
  * the client's redirect URI in the response mode: query, fragment, or
  * an auto-submitting form (OAuth 2.0 Form Post Response Mode).
@@ -162,7 +123,7 @@ to_client(struct oreq *req, const struct areq *a, const json_t *params)
 		if (a->mode == MODE_FORM_POST)
 			inputs = oarena_printf(&req->arena, "%s<input type="
 			    "\"hidden\" name=\"%s\" value=\"%s\">\n", inputs,
-			    html(req, k), html(req, val));
+			    ohttp_html(req, k), ohttp_html(req, val));
 		else
 			qs = oarena_printf(&req->arena, "%s%s%s=%s", qs,
 			    *qs != '\0' ? "&" : "", k,
@@ -181,8 +142,8 @@ to_client(struct oreq *req, const struct areq *a, const json_t *params)
 	    "<body><form method=\"post\" action=\"%s\">\n%s"
 	    "<noscript><button type=\"submit\">Continue</button></noscript>"
 	    "</form>\n<script nonce=\"%s\">document.forms[0].submit();"
-	    "</script></body></html>\n", html(req, a->redirect_uri), inputs,
-	    nonce);
+	    "</script></body></html>\n", ohttp_html(req, a->redirect_uri),
+	    inputs, nonce);
 	ohttp_header(req, "Content-Security-Policy", oarena_printf(
 	    &req->arena, "default-src 'none'; script-src 'nonce-%s'; "
 	    "form-action %s", nonce, a->redirect_uri));
@@ -678,7 +639,7 @@ start(struct oreq *req, const struct oparams *p)
 		if (trusted)
 			error_to_client(req, &a, &err);
 		else
-			error_page(req, &err);
+			ohttp_error_page(req, &err);
 		areq_free(&a);
 		return;
 	}
@@ -905,7 +866,7 @@ after_login(struct oreq *req, const char *verifier)
 	if ((s.state = oflow_open(OFLOW_LOGIN_VERIFIER, verifier, &err)) ==
 	    NULL || !restore(s.state, &a, &err)) {
 		oerr_status(&err, 400);
-		error_page(req, &err);
+		ohttp_error_page(req, &err);
 		goto out;
 	}
 	if (!csrf_ok(req, "login", s.state)) {
@@ -1170,7 +1131,7 @@ after_consent(struct oreq *req, const char *verifier)
 	if ((s.state = oflow_open(OFLOW_CONSENT_VERIFIER, verifier, &err)) ==
 	    NULL || !restore(s.state, &a, &err)) {
 		oerr_status(&err, 400);
-		error_page(req, &err);
+		ohttp_error_page(req, &err);
 		goto out;
 	}
 	if (!csrf_ok(req, "consent", s.state)) {
@@ -1226,14 +1187,14 @@ authorize(struct oreq *req)
 	p = req->method == OHTTP_POST ? ohttp_form(req, &err) :
 	    ohttp_query(req, &err);
 	if (p == NULL) {
-		error_page(req, &err);
+		ohttp_error_page(req, &err);
 		return;
 	}
 	if (oparams_count(p, "login_verifier") > 1 ||
 	    oparams_count(p, "consent_verifier") > 1) {
 		oerr_set(&err, OERR_INVALID_REQUEST, "A verifier must not be "
 		    "included more than once.");
-		error_page(req, &err);
+		ohttp_error_page(req, &err);
 	} else if ((v = oparams_get(p, "consent_verifier")) != NULL)
 		after_consent(req, v);
 	else if ((v = oparams_get(p, "login_verifier")) != NULL)

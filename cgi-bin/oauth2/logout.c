@@ -76,42 +76,6 @@ param(const struct oparams *p, const char *name)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
-/* Send the user agent to urls.error with the error. */
-static void
-error_page(struct oreq *req, const struct oerr *err)
-{
-	char	*url;
-
-	url = oarena_printf(&req->arena, "%s%serror=%s&error_description=%s",
-	    oconf->url_error, strchr(oconf->url_error, '?') ? "&" : "?",
-	    oform_encode(&req->arena, oerr_name(err->code)),
-	    oform_encode(&req->arena, err->description));
-	if (err->hint[0] != '\0')
-		url = oarena_printf(&req->arena, "%s&error_hint=%s", url,
-		    oform_encode(&req->arena, err->hint));
-	ohttp_redirect(req, 302, url);
-}
-
-/* HTML-escape s into the arena. */
-static char *
-html(struct oreq *req, const char *s)
-{
-	size_t	 n = strlen(s), i, o = 0;
-	char	*out = oarena_alloc(&req->arena, n * 6 + 1);
-
-	for (i = 0; i < n; i++)
-		switch (s[i]) {
-		case '&': memcpy(out + o, "&amp;", 5); o += 5; break;
-		case '<': memcpy(out + o, "&lt;", 4); o += 4; break;
-		case '>': memcpy(out + o, "&gt;", 4); o += 4; break;
-		case '"': memcpy(out + o, "&quot;", 6); o += 6; break;
-		case '\'': memcpy(out + o, "&#39;", 5); o += 5; break;
-		default: out[o++] = s[i];
-		}
-	out[o] = '\0';
-	return out;
-}
-
 /*
  * A URL as a CSP source expression (CSP 3 §2.3.1): without its query,
  * and with the characters that would end or split the expression
@@ -379,7 +343,7 @@ start(struct oreq *req, const struct oparams *p)
 	free(ch);
 	goto out;
 fail:
-	error_page(req, &err);
+	ohttp_error_page(req, &err);
 out:
 	json_decref(claims);
 	json_decref(client);
@@ -449,7 +413,7 @@ frontchannel_page(struct oreq *req, const json_t *uris, const char *target)
 	json_array_foreach(uris, i, e) {
 		frames = oarena_printf(&req->arena, "%s<iframe hidden "
 		    "title=\"logout\" src=\"%s\"></iframe>\n", frames,
-		    html(req, json_string_value(e)));
+		    ohttp_html(req, json_string_value(e)));
 		csp = oarena_printf(&req->arena, "%s %s", csp,
 		    csp_source(req, json_string_value(e)));
 	}
@@ -459,8 +423,8 @@ frontchannel_page(struct oreq *req, const json_t *uris, const char *target)
 	    "<meta charset=\"utf-8\">\n<meta http-equiv=\"refresh\" "
 	    "content=\"3;url=%s\">\n<title>Logging out</title></head>\n"
 	    "<body>\n<p>You have been logged out. <a href=\"%s\">Continue"
-	    "</a></p>\n%s</body></html>\n", html(req, target),
-	    html(req, target), frames);
+	    "</a></p>\n%s</body></html>\n", ohttp_html(req, target),
+	    ohttp_html(req, target), frames);
 	ohttp_header(req, "Content-Security-Policy", csp);
 	ohttp_header(req, "Referrer-Policy", "no-referrer");
 	ohttp_send(req, 200, "text/html; charset=utf-8", page, strlen(page));
@@ -479,7 +443,7 @@ finish(struct oreq *req, const char *verifier)
 	memset(&d, 0, sizeof(d));
 	if ((st = oflow_open(OFLOW_LOGOUT_VERIFIER, verifier, &err)) == NULL) {
 		oerr_status(&err, 400);
-		error_page(req, &err);
+		ohttp_error_page(req, &err);
 		return;
 	}
 	cid = str(st, "client_id");
@@ -488,19 +452,19 @@ finish(struct oreq *req, const char *verifier)
 	if (c == NULL || !ocrypto_streq(c, str(st, "csrf"))) {
 		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The logout verifier "
 		    "came without this browser's CSRF cookie.");
-		error_page(req, &err);
+		ohttp_error_page(req, &err);
 		goto out;
 	}
 	d.req = req;
 	d.state = st;
 	if (!ostore_write(done_fn, &d, &err)) {
-		error_page(req, &err);
+		ohttp_error_page(req, &err);
 		goto out;
 	}
 	if (d.used) {
 		oerr_set(&err, OERR_INVALID_REQUEST, "The logout verifier has "
 		    "been used already.");
-		error_page(req, &err);
+		ohttp_error_page(req, &err);
 		goto out;
 	}
 	ohttp_cookie(req, oflow_csrf_name(req, "logout", cid), "", 0, "/",
@@ -545,13 +509,13 @@ logout(struct oreq *req)
 	p = req->method == OHTTP_POST ? ohttp_form(req, &err) :
 	    ohttp_query(req, &err);
 	if (p == NULL) {
-		error_page(req, &err);
+		ohttp_error_page(req, &err);
 		return;
 	}
 	if (oparams_count(p, "logout_verifier") > 1) {
 		oerr_set(&err, OERR_INVALID_REQUEST, "The logout_verifier must "
 		    "not be included more than once.");
-		error_page(req, &err);
+		ohttp_error_page(req, &err);
 	} else if ((v = param(p, "logout_verifier")) != NULL)
 		finish(req, v);
 	else
@@ -715,7 +679,7 @@ iframe_page(struct oreq *req)
 	page = oarena_printf(&req->arena, "<!DOCTYPE html>\n<html><head>"
 	    "<meta charset=\"utf-8\"><title>check_session_iframe</title>\n"
 	    "<script src=\"%s\"></script>\n</head><body></body></html>\n",
-	    html(req, js));
+	    ohttp_html(req, js));
 	/* No frame-ancestors: every RP embeds it. */
 	ohttp_header(req, "Content-Security-Policy", oarena_printf(
 	    &req->arena, "default-src 'none'; script-src %s; base-uri "

@@ -61,9 +61,9 @@ describe(struct oreq *req, const char *scope)
 
 	for (i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++)
 		if (strcmp(scopes[i].scope, scope) == 0)
-			return ui_h(req, scopes[i].what);
+			return ohttp_html(req, scopes[i].what);
 	return oarena_printf(&req->arena, "Use the permission "
-	    "&ldquo;%s&rdquo;", ui_h(req, scope));
+	    "&ldquo;%s&rdquo;", ohttp_html(req, scope));
 }
 
 /* A link to the client's page of a kind, when it is a web URL. */
@@ -76,7 +76,7 @@ link(struct upage *p, const json_t *client, const char *member,
 	if (!ui_web_url(u))
 		return;
 	ui_add(p, "%s<a href=\"%s\" rel=\"noopener noreferrer\">%s</a>",
-	    *n > 0 ? " &middot; " : "", ui_h(p->req, u), text);
+	    *n > 0 ? " &middot; " : "", ohttp_html(p->req, u), text);
 	(*n)++;
 }
 
@@ -99,7 +99,7 @@ page(struct oreq *req, const char *challenge, const json_t *r)
 	ui_client(&p, client, "asks for access to your account.");
 	ui_allow_forms(&p, client, "redirect_uris");
 	ui_add(&p, "<p class=\"who\">Signed in as <strong>%s</strong>.</p>\n"
-	    "<form method=\"post\" action=\"consent\">\n", ui_h(req, who));
+	    "<form method=\"post\" action=\"consent\">\n", ohttp_html(req, who));
 	json_decref(user);
 	ui_csrf_fields(&p, "consent", challenge);
 	ui_add(&p, "<fieldset>\n<legend>It will be able to:</legend>\n"
@@ -116,7 +116,8 @@ page(struct oreq *req, const char *challenge, const json_t *r)
 			    "type=\"checkbox\" name=\"scope\" value=\"%s\" "
 			    "checked> <span>%s <code>%s</code></span></label>"
 			    "</li>\n",
-			    ui_h(req, sc), describe(req, sc), ui_h(req, sc));
+			    ohttp_html(req, sc), describe(req, sc),
+			    ohttp_html(req, sc));
 	}
 	ui_add(&p, "</ul>\n</fieldset>\n");
 	aud = json_object_get(r, "requested_access_token_audience");
@@ -124,7 +125,7 @@ page(struct oreq *req, const char *challenge, const json_t *r)
 		ui_add(&p, "<p class=\"muted\">For use with:");
 		json_array_foreach(aud, i, s)
 			ui_add(&p, "%s <code>%s</code>", i > 0 ? "," : "",
-			    ui_h(req, json_string_value(s)));
+			    ohttp_html(req, json_string_value(s)));
 		ui_add(&p, "</p>\n");
 	}
 	if (ui_web_url(ui_str(client, "client_uri")) ||

@@ -75,7 +75,7 @@ form(struct oreq *req, const char *challenge, const json_t *r,
 	    "<button type=\"submit\" name=\"action\" value=\"cancel\" "
 	    "formnovalidate>Cancel</button>\n</div>\n</form>\n",
 	    OUSER_NAME_MAX, has_name ? "" : " autofocus",
-	    ui_h(req, username), OUSER_PASSWORD_MAX,
+	    ohttp_html(req, username), OUSER_PASSWORD_MAX,
 	    has_name ? " autofocus" : "", remember ? " checked" : "");
 	ui_send(&p, status);
 }

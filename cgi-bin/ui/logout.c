@@ -62,7 +62,7 @@ logout_get(struct oreq *req)
 	ui_allow_form(&p, oconf->url_post_logout);
 	ui_add(&p, "<p class=\"who\">Do you want to sign out of your account "
 	    "<strong>%s</strong> here?</p>\n"
-	    "<form method=\"post\" action=\"logout\">\n", ui_h(req, who));
+	    "<form method=\"post\" action=\"logout\">\n", ohttp_html(req, who));
 	ui_csrf_fields(&p, "logout", ui_str(st, "challenge"));
 	ui_add(&p, "<div class=\"actions\">\n"
 	    "<button type=\"submit\" name=\"action\" value=\"logout\" "

@@ -52,11 +52,12 @@ error_page(struct oreq *req)
 	ui_page(&p, req, "Something went wrong");
 	ui_add(&p, "<h1>Something went wrong</h1>\n"
 	    "<p class=\"error\" role=\"alert\"><strong>%s</strong></p>\n",
-	    ui_h(req, e != NULL && *e != '\0' ? e : "error"));
+	    ohttp_html(req, e != NULL && *e != '\0' ? e : "error"));
 	if (d != NULL && *d != '\0')
-		ui_add(&p, "<p class=\"description\">%s</p>\n", ui_h(req, d));
+		ui_add(&p, "<p class=\"description\">%s</p>\n",
+		    ohttp_html(req, d));
 	if (h != NULL && *h != '\0')
-		ui_add(&p, "<p class=\"hint\">%s</p>\n", ui_h(req, h));
+		ui_add(&p, "<p class=\"hint\">%s</p>\n", ohttp_html(req, h));
 	ui_add(&p, "<p class=\"muted\">Go back to the application you came "
 	    "from and start again.</p>\n");
 	ui_send(&p, 200);
@@ -88,8 +89,8 @@ callback(struct oreq *req)
 	ui_add(&p, "<h1>Demo client</h1>\n");
 	if (e != NULL) {
 		ui_add(&p, "<p class=\"error\" role=\"alert\"><strong>%s"
-		    "</strong></p>\n<p>%s</p>\n", ui_h(req, e),
-		    ui_h(req, d));
+		    "</strong></p>\n<p>%s</p>\n", ohttp_html(req, e),
+		    ohttp_html(req, d));
 		ui_send(&p, 200);
 		return;
 	}
@@ -101,11 +102,12 @@ callback(struct oreq *req)
 	    "printed:</p>\n<pre class=\"code\">curl -u 'demo:CLIENT_SECRET' "
 	    "-d grant_type=authorization_code \\\n  -d redirect_uri='%s' "
 	    "\\\n  -d code='%s' \\\n  %s</pre>\n",
-	    ui_h(req, code), ui_h(req, state),
+	    ohttp_html(req, code), ohttp_html(req, state),
 	    (long long)oconf->ttl_auth_code,
-	    ui_h(req, oarena_printf(&req->arena, "%sui/callback",
-	    oconf->issuer)), ui_h(req, code), ui_h(req, oarena_printf(
-	    &req->arena, "%soauth2/token", oconf->issuer)));
+	    ohttp_html(req, oarena_printf(&req->arena, "%sui/callback",
+	    oconf->issuer)), ohttp_html(req, code),
+	    ohttp_html(req, oarena_printf(&req->arena, "%soauth2/token",
+	    oconf->issuer)));
 	ui_send(&p, 200);
 }
 

@@ -33,29 +33,6 @@ ui_str(const json_t *o, const char *k)
 	return s != NULL ? s : "";
 }
 
-char *
-ui_h(struct oreq *req, const char *s)
-{
-	size_t	 n, i, o = 0;
-	char	*out;
-
-	if (s == NULL)
-		s = "";
-	n = strlen(s);
-	out = oarena_alloc(&req->arena, n * 6 + 1);
-	for (i = 0; i < n; i++)
-		switch (s[i]) {
-		case '&': memcpy(out + o, "&amp;", 5); o += 5; break;
-		case '<': memcpy(out + o, "&lt;", 4); o += 4; break;
-		case '>': memcpy(out + o, "&gt;", 4); o += 4; break;
-		case '"': memcpy(out + o, "&quot;", 6); o += 6; break;
-		case '\'': memcpy(out + o, "&#39;", 5); o += 5; break;
-		default: out[o++] = s[i];
-		}
-	out[o] = '\0';
-	return out;
-}
-
 int
 ui_web_url(const char *s)
 {
@@ -158,11 +135,11 @@ ui_client(struct upage *p, const json_t *client, const char *what)
 	if (ui_web_url(logo) && (src = csp_source(p->req, logo)) != NULL) {
 		p->img = oarena_printf(&p->req->arena, "%s %s", p->img, src);
 		ui_add(p, "<img class=\"logo\" src=\"%s\" alt=\"\" "
-		    "width=\"64\" height=\"64\">\n", ui_h(p->req, logo));
+		    "width=\"64\" height=\"64\">\n", ohttp_html(p->req, logo));
 	}
 	ui_add(p, "<h1><span class=\"client-name\">%s</span></h1>\n"
 	    "<p class=\"what\">%s</p>\n</header>\n",
-	    ui_h(p->req, name), what);
+	    ohttp_html(p->req, name), what);
 }
 
 void
@@ -178,7 +155,7 @@ ui_send(struct upage *p, int status)
 	    "<title>%s</title>\n"
 	    "<link rel=\"stylesheet\" href=\"static/oidcgi.css\">\n"
 	    "</head>\n<body>\n<main class=\"card\">\n%s</main>\n"
-	    "</body>\n</html>\n", ui_h(req, p->title), p->body);
+	    "</body>\n</html>\n", ohttp_html(req, p->title), p->body);
 	ohttp_header(req, "Content-Security-Policy", oarena_printf(
 	    &req->arena, "default-src 'none'; style-src 'self'; img-src%s; "
 	    "form-action 'self'%s; frame-ancestors 'none'; base-uri 'none'",
@@ -202,10 +179,11 @@ ui_error(struct oreq *req, const struct oerr *err)
 	ui_page(&p, req, "Something went wrong");
 	ui_add(&p, "<h1>Something went wrong</h1>\n"
 	    "<p class=\"error\" role=\"alert\"><strong>%s</strong></p>\n"
-	    "<p>%s</p>\n", ui_h(req, oerr_name(err->code)),
-	    ui_h(req, err->description));
+	    "<p>%s</p>\n", ohttp_html(req, oerr_name(err->code)),
+	    ohttp_html(req, err->description));
 	if (err->hint[0] != '\0')
-		ui_add(&p, "<p class=\"hint\">%s</p>\n", ui_h(req, err->hint));
+		ui_add(&p, "<p class=\"hint\">%s</p>\n",
+		    ohttp_html(req, err->hint));
 	ui_add(&p, "<p class=\"muted\">Go back to the application you came "
 	    "from and start again.</p>\n");
 	ui_send(&p, status);
@@ -286,7 +264,7 @@ ui_csrf_fields(struct upage *p, const char *kind, const char *challenge)
 		tok[0] = '\0';
 	ui_add(p, "<input type=\"hidden\" name=\"challenge\" value=\"%s\">\n"
 	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
-	    ui_h(req, challenge), ui_h(req, tok));
+	    ohttp_html(req, challenge), ohttp_html(req, tok));
 }
 
 int

@@ -5,7 +5,7 @@
  * through exactly the checks an external app's PUTs do.
  *
  * Every page is server-rendered HTML5 without script, every value from
- * a request, a client or a user is HTML-escaped (ui_h), and every page
+ * a request, a client or a user is HTML-escaped (ohttp_html), and every page
  * is sent by ui_send with Content-Security-Policy (no script at all,
  * style only from the static stylesheet, images only from the client's
  * logo, forms only to this origin and where the flow then redirects),
@@ -41,8 +41,6 @@ struct upage {
 	char		*forms;		/* form-action sources beyond 'self' */
 };
 
-/* HTML-escape s (NULL as "") into the request's arena. */
-char	*ui_h(struct oreq *, const char *s);
 /* Start a page with a title (plain text; escaped when sent). */
 void	 ui_page(struct upage *, struct oreq *, const char *title);
 /* Append HTML (a printf format whose arguments are already escaped). */
