@@ -43,6 +43,44 @@ oroute_match(const char *pat, const char *path, size_t pathlen,
 	return 1;
 }
 
+/*
+ * How many leading segments of path the pattern matches (a parameter
+ * matches any non-empty segment): how close a path no route matches is
+ * to a route, to answer it in that route's dialect.
+ */
+static size_t
+shared_segments(const char *pat, const char *path, size_t pathlen)
+{
+	size_t		 pi = 0, n = 0, seg;
+	const char	*end;
+
+	while (*pat == '/' && pi < pathlen && path[pi] == '/') {
+		pat++;
+		pi++;
+		for (seg = pi; seg < pathlen && path[seg] != '/'; seg++)
+			continue;
+		if ((end = strchr(pat, '/')) == NULL)
+			end = pat + strlen(pat);
+		if (*pat == '{' ? seg == pi : ((size_t)(end - pat) != seg - pi ||
+		    memcmp(pat, path + pi, seg - pi) != 0))
+			break;
+		n++;
+		pat = end;
+		pi = seg;
+	}
+	return n;
+}
+
+/* Send err in the dialect of route r (Hydra's when r is NULL). */
+static void
+fail(struct oreq *req, const struct oroute *r, const struct oerr *err)
+{
+	if (r != NULL && r->fail != NULL)
+		r->fail(req, err);
+	else
+		ohttp_send_error(req, err);
+}
+
 /* Append a method name to the Allow list being built. */
 static void
 allow_add(char *buf, size_t sz, const char *m)
@@ -84,7 +122,8 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 		NULL,		/* OHTTP_OTHER */
 	};
 	const char	*raw[OROUTE_MAXPARAMS];
-	size_t		 rawlen[OROUTE_MAXPARAMS], np, i, k;
+	const struct oroute *near = NULL;
+	size_t		 rawlen[OROUTE_MAXPARAMS], np, i, k, best = 0, sh;
 	unsigned	 allow = 0, want;
 	int		 authed;
 	char		 allowbuf[128];
@@ -99,8 +138,16 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 		if (!(r[i].listeners & req->listener))
 			continue;
 		if (!oroute_match(r[i].pattern, req->path, req->pathlen,
-		    raw, rawlen, &np))
+		    raw, rawlen, &np)) {
+			if (allow == 0 && (sh = shared_segments(r[i].pattern,
+			    req->path, req->pathlen)) > best) {
+				best = sh;
+				near = &r[i];
+			}
 			continue;
+		}
+		if (allow == 0)
+			near = &r[i];	/* the path's own route, from now on */
 		if (!authed && !(r[i].flags & OROUTE_OPEN))
 			break;
 		allow |= r[i].methods;
@@ -114,7 +161,7 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 				oerr_set(&err, OERR_INVALID_REQUEST,
 				    "The request path is not correctly "
 				    "percent-encoded UTF-8 without NUL bytes.");
-				ohttp_send_error(req, &err);
+				fail(req, &r[i], &err);
 				return;
 			}
 		}
@@ -123,7 +170,7 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 		if (req->status == 0) {
 			oerr_set(&err, OERR_SERVER_ERROR,
 			    "The handler produced no response.");
-			ohttp_send_error(req, &err);
+			fail(req, &r[i], &err);
 		}
 		return;
 	}
@@ -132,13 +179,13 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 		    "the admin key as a Bearer token.");
 		ohttp_header(req, "WWW-Authenticate",
 		    "Bearer realm=\"oidcgi-admin\"");
-		ohttp_send_error(req, &err);
+		fail(req, near, &err);
 		return;
 	}
 	if (allow == 0) {
 		oerr_set(&err, OERR_NOT_FOUND,
 		    "The requested resource could not be found.");
-		ohttp_send_error(req, &err);
+		fail(req, near, &err);
 		return;
 	}
 	allowbuf[0] = '\0';
@@ -153,5 +200,5 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 	oerr_set(&err, OERR_METHOD_NOT_ALLOWED,
 	    "The method %s is not allowed here; allowed: %s.",
 	    req->method_name, allowbuf);
-	ohttp_send_error(req, &err);
+	fail(req, near, &err);
 }

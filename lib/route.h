@@ -27,6 +27,8 @@ struct oreq;
 
 #define OROUTE_MAXPARAMS	4
 
+struct oerr;
+
 struct oroute {
 	unsigned	 methods;	/* OHTTP_M(GET) | ... */
 	unsigned	 listeners;	/* OLISTEN_* */
@@ -34,6 +36,14 @@ struct oroute {
 	const char	*pattern;
 	void		(*fn)(struct oreq *);
 	unsigned	 flags;		/* OROUTE_OPEN */
+	/*
+	 * How the route's dialect answers an error; NULL is Hydra's
+	 * (ohttp_send_error()).  The dispatcher's own errors (404, 405,
+	 * 401, a malformed path) use it too: those of the route whose
+	 * pattern matched the path, or for a path no route matches, of
+	 * the route that shares the most leading segments with it.
+	 */
+	void		(*fail)(struct oreq *, const struct oerr *);
 };
 
 /*

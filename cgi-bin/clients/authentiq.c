@@ -247,11 +247,16 @@ delete(struct oreq *req)
 }
 
 const struct oroute	authentiq_routes[] = {
-	{ OHTTP_M(GET), OLISTEN_ADMIN, "/client", list },
-	{ OHTTP_M(POST), OLISTEN_ADMIN, "/client", create },
-	{ OHTTP_M(GET), OLISTEN_ADMIN, "/client/{client_id}", get },
-	{ OHTTP_M(PUT), OLISTEN_ADMIN, "/client/{client_id}", update },
-	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/client/{client_id}", delete },
+	{ OHTTP_M(GET), OLISTEN_ADMIN, "/client", list,
+	    0, send_problem },
+	{ OHTTP_M(POST), OLISTEN_ADMIN, "/client", create,
+	    0, send_problem },
+	{ OHTTP_M(GET), OLISTEN_ADMIN, "/client/{client_id}", get,
+	    0, send_problem },
+	{ OHTTP_M(PUT), OLISTEN_ADMIN, "/client/{client_id}", update,
+	    0, send_problem },
+	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/client/{client_id}", delete,
+	    0, send_problem },
 };
 const size_t		authentiq_nroutes =
     sizeof(authentiq_routes) / sizeof(authentiq_routes[0]);

@@ -12,7 +12,7 @@ int
 main(int argc, char *argv[])
 {
 	static struct oroute	 all[32];
-	size_t			 n = 0;
+	size_t			 n = 0, i;
 
 	if (login_nroutes + consent_nroutes + logout_nroutes +
 	    misc_nroutes > sizeof(all) / sizeof(all[0]))
@@ -25,5 +25,8 @@ main(int argc, char *argv[])
 	n += logout_nroutes;
 	memcpy(all + n, misc_routes, misc_nroutes * sizeof(all[0]));
 	n += misc_nroutes;
+	/* The router's own errors (404, 405) are pages too. */
+	for (i = 0; i < n; i++)
+		all[i].fail = ui_error;
 	return omain(argc, argv, all, n);
 }

@@ -801,3 +801,16 @@ def test_admin_key_required(tmp_path):
         assert r.status_code == 201
     finally:
         s.stop()
+
+
+def test_router_errors_in_the_api_shape(server):
+    """404 and 405 under /v1/applications come from the router, in the
+    API's {"message", "error_code"} shape."""
+    app = new_app(server)["app_id"]
+    base = url(server)
+    for path in ("/x/clients/y/z", "/x/y", "/%s/clients/y/resources/z" % app):
+        err(requests.get(base + path), 404)
+    r = requests.patch(base)
+    err(r, 405, "PATCH")
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "HEAD", "POST"}
+    err(requests.post(base + "/%s/resources" % app), 405)

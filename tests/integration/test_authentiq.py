@@ -13,7 +13,8 @@ MEMBERS = {"application_type", "client_id", "client_name", "client_uri",
            "logo_uri", "policy_uri", "redirect_uris", "response_types",
            "tos_uri"}
 
-REASONS = {400: "Bad Request", 404: "Not Found", 409: "Conflict"}
+REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+           405: "Method Not Allowed", 409: "Conflict"}
 
 
 def client_body(**kw):
@@ -396,3 +397,36 @@ def test_problem_body_is_json_without_generic_error_members(server):
     r = requests.get(server.adm + "/client/missing-one")
     body = json.loads(r.content)
     assert "error" not in body and "status_code" not in body
+
+
+# --- the router's own errors -------------------------------------------
+
+def test_unknown_paths_and_methods_are_problems(server):
+    """404 and 405 under /client come from the router, in this dialect."""
+    c = create(server)
+    for path in ("/client/%s/extra" % c["client_id"], "/client/a/b/c"):
+        for prefix in ("", "/admin"):
+            is_problem(requests.get(server.adm + prefix + path), 404)
+    r = requests.patch(server.adm + "/client/" + c["client_id"], json={})
+    is_problem(r, 405)
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "HEAD", "PUT",
+                                                   "DELETE"}
+    is_problem(requests.delete(server.adm + "/client"), 405)
+    # Hydra's own paths keep Hydra's shape.
+    r = requests.get(server.adm + "/clients/x/y")
+    assert r.status_code == 404 and "error" in r.json()
+
+
+def test_admin_key_refusal_is_a_problem(tmp_path):
+    from conftest import Server
+    s = Server(tmp_path, env={"SECRETS_ADMIN": "k" * 32}).start()
+    try:
+        for path in ("/client", "/client/x", "/client/x/y"):
+            r = requests.get(s.adm + path)
+            is_problem(r, 401)
+            assert r.headers["WWW-Authenticate"].startswith("Bearer")
+        r = requests.get(s.adm + "/client",
+                         headers={"Authorization": "Bearer " + "k" * 32})
+        assert r.status_code == 200
+    finally:
+        s.stop()

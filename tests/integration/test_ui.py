@@ -474,6 +474,12 @@ def test_bad_challenges(server):
         assert r.status_code == 400
     r = requests.put(server.pub + "/ui/login")
     assert r.status_code == 405
+    assert r.headers["Content-Type"].startswith("text/html")
+    assert "method_not_allowed" in r.text
+    r = requests.get(server.pub + "/ui/nowhere")
+    assert r.status_code == 404
+    assert r.headers["Content-Type"].startswith("text/html")
+    security_headers(r)
     # A consent challenge is not a login challenge.
     client = client_for(server)
     b = Browser(server)
