@@ -847,6 +847,62 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	return 1;
 }
 
+/*
+ * Open a verifier of purpose p from the app of kind ("login" or
+ * "consent") into s and a: sealed by us, unexpired, for a client that
+ * still exists, and brought by the browser whose CSRF cookie it names.
+ * Returns 1, or 0 once the user agent has been answered.
+ */
+static int
+step_open(struct oreq *req, enum oflow_purpose p, const char *kind,
+    const char *verifier, struct step *s, struct areq *a)
+{
+	struct oerr	 err;
+
+	oerr_clear(&err);
+	if ((s->state = oflow_open(p, verifier, &err)) == NULL ||
+	    !restore(s->state, a, &err)) {
+		oerr_status(&err, 400);
+		ohttp_error_page(req, &err);
+		return 0;
+	}
+	if (!csrf_ok(req, kind, s->state)) {
+		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The %s verifier came "
+		    "without this browser's CSRF cookie.", kind);
+		error_to_client(req, a, &err);
+		return 0;
+	}
+	s->req = req;
+	s->a = a;
+	return 1;
+}
+
+/*
+ * After a step's transaction: send the client the error when the flow
+ * was done already or the app rejected the request.  Returns 1 when it
+ * did (the step is over), 0 to go on.
+ */
+static int
+step_refused(struct oreq *req, const struct step *s, const struct areq *a,
+    const char *used)
+{
+	struct oerr	 err;
+	json_t		*e;
+
+	oerr_clear(&err);
+	if (s->used) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "%s", used);
+		error_to_client(req, a, &err);
+		return 1;
+	}
+	if ((e = json_object_get(s->state, "error")) == NULL)
+		return 0;
+	oerr_set(&err, OERR_ACCESS_DENIED, "%s", str(e, "error_description"));
+	snprintf(err.hint, sizeof(err.hint), "%s", str(e, "error_hint"));
+	error_to_client_named(req, a, str(e, "error"), &err);
+	return 1;
+}
+
 /* Step 2: back from the login app with a login verifier. */
 static void
 after_login(struct oreq *req, const char *verifier)
@@ -855,7 +911,7 @@ after_login(struct oreq *req, const char *verifier)
 	struct areq		 a;
 	struct step		 s;
 	struct ostore_txn	*t;
-	json_t			*login, *e;
+	json_t			*login;
 	char			*ch;
 	const char		*prompt;
 	int			 ok;
@@ -863,20 +919,8 @@ after_login(struct oreq *req, const char *verifier)
 	oerr_clear(&err);
 	memset(&a, 0, sizeof(a));
 	memset(&s, 0, sizeof(s));
-	if ((s.state = oflow_open(OFLOW_LOGIN_VERIFIER, verifier, &err)) ==
-	    NULL || !restore(s.state, &a, &err)) {
-		oerr_status(&err, 400);
-		ohttp_error_page(req, &err);
+	if (!step_open(req, OFLOW_LOGIN_VERIFIER, "login", verifier, &s, &a))
 		goto out;
-	}
-	if (!csrf_ok(req, "login", s.state)) {
-		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The login verifier "
-		    "came without this browser's CSRF cookie.");
-		error_to_client(req, &a, &err);
-		goto out;
-	}
-	s.req = req;
-	s.a = &a;
 	if (starts_session(s.state))
 		ok = ostore_write(login_fn, &s, &err);
 	else if ((t = ostore_read_begin()) != NULL) {
@@ -890,20 +934,9 @@ after_login(struct oreq *req, const char *verifier)
 		error_to_client(req, &a, &err);
 		goto out;
 	}
-	if (s.used) {
-		oerr_set(&err, OERR_INVALID_REQUEST, "The login verifier's "
-		    "flow has been completed already.");
-		error_to_client(req, &a, &err);
+	if (step_refused(req, &s, &a, "The login verifier's flow has been "
+	    "completed already."))
 		goto out;
-	}
-	if ((e = json_object_get(s.state, "error")) != NULL) {
-		oerr_set(&err, OERR_ACCESS_DENIED, "%s", str(e,
-		    "error_description"));
-		snprintf(err.hint, sizeof(err.hint), "%s", str(e,
-		    "error_hint"));
-		error_to_client_named(req, &a, str(e, "error"), &err);
-		goto out;
-	}
 	login = json_object_get(s.state, "login");
 	/* Remembered: the session cookie; not remembered: none. */
 	if (!json_is_true(json_object_get(s.state, "skip"))) {
@@ -1122,45 +1155,22 @@ after_consent(struct oreq *req, const char *verifier)
 	struct oerr	 err;
 	struct areq	 a;
 	struct step	 s;
-	json_t		*e;
 	char		*ss;
 
 	oerr_clear(&err);
 	memset(&a, 0, sizeof(a));
 	memset(&s, 0, sizeof(s));
-	if ((s.state = oflow_open(OFLOW_CONSENT_VERIFIER, verifier, &err)) ==
-	    NULL || !restore(s.state, &a, &err)) {
-		oerr_status(&err, 400);
-		ohttp_error_page(req, &err);
+	if (!step_open(req, OFLOW_CONSENT_VERIFIER, "consent", verifier, &s,
+	    &a))
 		goto out;
-	}
-	if (!csrf_ok(req, "consent", s.state)) {
-		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The consent verifier "
-		    "came without this browser's CSRF cookie.");
-		error_to_client(req, &a, &err);
-		goto out;
-	}
-	s.req = req;
-	s.a = &a;
 	/* Signing keys load outside the write transaction. */
 	if (!ogrant_prepare(&err) || !ostore_write(consent_fn, &s, &err)) {
 		error_to_client(req, &a, &err);
 		goto out;
 	}
-	if (s.used) {
-		oerr_set(&err, OERR_INVALID_REQUEST, "The consent verifier has "
-		    "been used already.");
-		error_to_client(req, &a, &err);
+	if (step_refused(req, &s, &a, "The consent verifier's flow has been "
+	    "completed already."))
 		goto out;
-	}
-	if ((e = json_object_get(s.state, "error")) != NULL) {
-		oerr_set(&err, OERR_ACCESS_DENIED, "%s", str(e,
-		    "error_description"));
-		snprintf(err.hint, sizeof(err.hint), "%s", str(e,
-		    "error_hint"));
-		error_to_client_named(req, &a, str(e, "error"), &err);
-		goto out;
-	}
 	if (a.state != NULL)
 		json_object_set_new(s.out, "state", json_string(a.state));
 	/* OpenID Connect Session Management §3. */
