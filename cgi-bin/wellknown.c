@@ -2,7 +2,8 @@
  * wellknown: discovery on the public listener.
  *
  *   GET /.well-known/jwks.json                  the public halves of the
- *       ID-token and access-token key sets (RFC 7517 §5)
+ *       ID-token and access-token key sets and of those named in
+ *       webfinger.jwks.broadcast_keys (RFC 7517 §5)
  *   GET /.well-known/openid-configuration       OpenID Connect Discovery
  *       1.0 §3
  *   GET /.well-known/oauth-authorization-server RFC 8414 §2, the same
@@ -81,14 +82,41 @@ send_rendered(struct oreq *req, const struct rendered *r)
 	    r->len);
 }
 
-/* GET /.well-known/jwks.json */
+/*
+ * The key sets /.well-known/jwks.json publishes, into sets
+ * (NULL-terminated): the ID-token and access-token sets, then those of
+ * webfinger.jwks.broadcast_keys in the order configured, each set once
+ * however often it is named (Hydra's WellKnownKeys).  The names are
+ * borrowed from the configuration, fixed for the process.
+ */
+static void
+published(const char *sets[OCONF_LIST_MAX + 3])
+{
+	const struct oconf_list	*l = &oconf->broadcast_keys;
+	size_t			 i, j, n = 0;
+
+	sets[n++] = OKEYS_ID_TOKEN;
+	sets[n++] = OKEYS_ACCESS_TOKEN;
+	for (i = 0; i < l->n; i++) {
+		for (j = 0; j < n; j++)
+			if (strcmp(sets[j], l->v[i]) == 0)
+				break;
+		if (j == n)
+			sets[n++] = l->v[i];
+	}
+	sets[n] = NULL;
+}
+
+/*
+ * GET /.well-known/jwks.json.  A named set that does not exist (yet) is
+ * left out; okeys_public() skips it.
+ */
 static void
 jwks(struct oreq *req)
 {
-	static const char *const sets[] = { OKEYS_ID_TOKEN,
-	    OKEYS_ACCESS_TOKEN, NULL };
 	static struct rendered	 r;
 	struct oerr		 err;
+	const char		*sets[OCONF_LIST_MAX + 3];
 	json_t			*j;
 
 	oerr_clear(&err);
@@ -96,6 +124,7 @@ jwks(struct oreq *req)
 	(void)okeys_verifiers(OKEYS_ID_TOKEN, &err);
 	oerr_clear(&err);
 	if (!current(&r)) {
+		published(sets);
 		if (!ensure_keys(&err) ||
 		    (j = okeys_public(sets, &err)) == NULL) {
 			ohttp_send_error(req, &err);

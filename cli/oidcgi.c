@@ -85,7 +85,7 @@ init_keys(int argc, char *argv[])
 static int
 cmd_config(struct oconf *c, int argc, char *argv[])
 {
-	char	 buf[1024];
+	char	 buf[2048];	/* a full webfinger.jwks.broadcast_keys */
 
 	if (argc == 1 && strcmp(argv[0], "check") == 0)
 		return 0;

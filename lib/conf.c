@@ -31,6 +31,7 @@
 
 #include "conf.h"
 #include "crypto.h"
+#include "keys.h"
 #include "url.h"
 #include "util.h"
 
@@ -61,7 +62,8 @@ enum ktype {
 	KT_TTL,		/* int64_t seconds, via oconf_duration() */
 	KT_BOOL,	/* int, true|false|1|0 */
 	KT_INT,		/* int, plain decimal within min..max */
-	KT_ENUM		/* int via set(), one of choices[] */
+	KT_ENUM,	/* int via set(), one of choices[] */
+	KT_NAMES	/* struct oconf_list, comma-separated names */
 };
 
 #define KF_NEVER	0x1	/* KT_TTL: "-1" means never expires */
@@ -114,6 +116,7 @@ enum kid {
 	K_LOCKOUT_ATTEMPTS,
 	K_LOCKOUT_WINDOW,
 	K_LOCKOUT_DURATION,
+	K_BROADCAST_KEYS,
 	K__MAX
 };
 
@@ -220,6 +223,12 @@ static const struct key keys[K__MAX] = {
 	/* K_LOCKOUT_DURATION: how long the username then stays locked */
 	{ "ui.lockout.duration", KT_TTL, "15m", 1, 30LL * 24 * 3600, 0,
 	    F(lockout_duration), NULL, NULL },
+	/*
+	 * K_BROADCAST_KEYS: key sets /.well-known/jwks.json publishes
+	 * besides the two token sets (it always does); Hydra's default.
+	 */
+	{ "webfinger.jwks.broadcast_keys", KT_NAMES, OKEYS_ACCESS_TOKEN,
+	    0, 0, 0, F(broadcast_keys), NULL, NULL },
 };
 
 #undef F
@@ -455,6 +464,90 @@ secrets_set(struct oconf *c, const char *val, const char *where,
 }
 
 /*
+ * Free the names of a list and empty it.
+ */
+static void
+list_free(struct oconf_list *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < OCONF_LIST_MAX; i++)
+		free(l->v[i]);
+	memset(l, 0, sizeof(*l));
+}
+
+/*
+ * Whether ch may be in a name of a list: ASCII letters, digits, '.',
+ * '-' and '_', so a key set name needs no escaping in a path, a log
+ * line or this file.
+ */
+static int
+name_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_';
+}
+
+/*
+ * Split a comma-separated list of names into l, replacing what it held.
+ * Spaces and tabs around an entry are trimmed ("a, b", as YAML and
+ * environment lists are often written).  Each entry must be 1 to
+ * OCONF_NAME_MAX bytes for which name_char() holds; at most
+ * OCONF_LIST_MAX entries.  Duplicates are kept (users of the list skip
+ * them).  Returns 1, or 0 with "<where>: ..." in errbuf; l then holds
+ * the entries before the bad one, for oconf_free().
+ */
+static int
+names_set(struct oconf_list *l, const char *val, const char *where,
+    char *errbuf, size_t errsz)
+{
+	const char	*p, *comma, *end;
+	char		 q[QUOTE_MAX + 8], *s;
+	size_t		 i, len;
+
+	list_free(l);
+	for (p = val; ; p = comma + 1) {
+		comma = strchr(p, ',');
+		end = comma != NULL ? comma : p + strlen(p);
+		p += strspn(p, " \t");
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		len = (size_t)(end - p);
+		if (l->n == OCONF_LIST_MAX) {
+			seterr(errbuf, errsz, "%s: more than %d entries",
+			    where, OCONF_LIST_MAX);
+			return 0;
+		}
+		if (len == 0) {
+			seterr(errbuf, errsz, "%s: entry %zu is empty",
+			    where, l->n + 1);
+			return 0;
+		}
+		s = oxstrndup(p, len);
+		if (len > OCONF_NAME_MAX) {
+			seterr(errbuf, errsz, "%s: entry %zu %s is longer "
+			    "than %d bytes", where, l->n + 1,
+			    quote(q, sizeof(q), s), OCONF_NAME_MAX);
+			free(s);
+			return 0;
+		}
+		for (i = 0; i < len && name_char(s[i]); i++)
+			continue;
+		if (i < len) {
+			seterr(errbuf, errsz, "%s: entry %zu %s may only hold "
+			    "letters, digits, '.', '-' and '_'", where,
+			    l->n + 1, quote(q, sizeof(q), s));
+			free(s);
+			return 0;
+		}
+		l->v[l->n++] = s;
+		if (comma == NULL)
+			break;
+	}
+	return 1;
+}
+
+/*
  * Append src to the NUL-terminated string in dst of size dstsz,
  * truncating silently (only used for messages).
  */
@@ -547,6 +640,9 @@ key_set(struct oconf *c, enum kid k, const char *val, const char *where,
 		return 1;
 	case KT_SECRETS:
 		return secrets_set(c, val, where, errbuf, errsz);
+	case KT_NAMES:
+		return names_set((struct oconf_list *)(void *)field, val,
+		    where, errbuf, errsz);
 	case KT_KEY:
 		if (strlen(val) < (size_t)kt->min) {
 			seterr(errbuf, errsz, "%s: is shorter than %lld bytes",
@@ -1164,6 +1260,7 @@ oconf_free(struct oconf *c)
 	free(c->url_logout);
 	free(c->url_error);
 	free(c->url_post_logout);
+	list_free(&c->broadcast_keys);
 	free(c->data_dir);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
@@ -1187,7 +1284,10 @@ oconf_value(const struct oconf *c, const char *name, char *buf,
 {
 	enum kid		 k;
 	const struct key	*key;
+	const struct oconf_list	*l;
 	const char		*p;
+	size_t			 i, len = 0;
+	int			 n;
 
 	if ((k = key_find(name)) == K__MAX) {
 		seterr(buf, bufsz, "unknown key \"%.64s\"", name);
@@ -1219,6 +1319,21 @@ oconf_value(const struct oconf *c, const char *name, char *buf,
 		snprintf(buf, bufsz, "%s", choice_name(key->choices,
 		    k == K_STRATEGY ? (int)c->access_token_strategy :
 		    (int)c->log_level));
+		return 1;
+	case KT_NAMES:
+		l = (const struct oconf_list *)(const void *)p;
+		if (bufsz > 0)
+			buf[0] = '\0';
+		for (i = 0; i < l->n; i++) {
+			n = snprintf(buf + len, bufsz - len, "%s%s",
+			    i > 0 ? "," : "", l->v[i]);
+			if (n < 0 || (size_t)n >= bufsz - len) {
+				seterr(buf, bufsz, "%s: the value is longer "
+				    "than %zu bytes", name, bufsz - 1);
+				return 0;
+			}
+			len += (size_t)n;
+		}
 		return 1;
 	case KT_SECRETS:
 	case KT_KEY:

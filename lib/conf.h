@@ -35,10 +35,22 @@
 #define OCONF_SECRET_FILE	"secrets.system"
 #define OCONF_SECRET_MIN	16	/* bytes, as Hydra requires */
 #define OCONF_SECRETS_MAX	8
+#define OCONF_LIST_MAX		16	/* entries of a list of names */
+#define OCONF_NAME_MAX		64	/* bytes of one name in a list */
 
 enum oconf_token_strategy {
 	OCONF_TOKEN_OPAQUE,
 	OCONF_TOKEN_JWT
+};
+
+/*
+ * A comma-separated list of names (webfinger.jwks.broadcast_keys): each
+ * 1 to OCONF_NAME_MAX bytes of letters, digits, '.', '-' and '_', kept
+ * in the order written, duplicates included.
+ */
+struct oconf_list {
+	char		*v[OCONF_LIST_MAX];
+	size_t		 n;
 };
 
 struct oconf {
@@ -71,6 +83,12 @@ struct oconf {
 	enum olog_level	 log_level;	/* log.level */
 	int		 expose_debug;	/* oauth2.expose_internal_errors */
 	size_t		 map_size;	/* store.map_size (bytes, initial) */
+	/*
+	 * webfinger.jwks.broadcast_keys: the key sets whose public keys
+	 * /.well-known/jwks.json publishes besides the ID-token and
+	 * access-token sets, which it always publishes.
+	 */
+	struct oconf_list broadcast_keys;
 	/* ui.lockout.*: the bundled login page's lockout of a username */
 	int		 lockout_attempts;	/* failures that lock it */
 	int64_t		 lockout_window;	/* within these seconds */
@@ -108,8 +126,9 @@ void	 oconf_free(struct oconf *);
 
 /*
  * The value of one key as text in buf (durations in seconds, booleans as
- * true/false), for operators and scripts.  secrets.system is refused: a
- * secret is never printed.  Returns 1, or 0 with a message in buf.
+ * true/false, lists comma-separated), for operators and scripts.
+ * secrets.system is refused: a secret is never printed.  Returns 1, or
+ * 0 with a message in buf (also when a list does not fit in it).
  */
 int	 oconf_value(const struct oconf *, const char *key, char *buf,
 	    size_t bufsz);

@@ -24,7 +24,12 @@
 #define RECORD_VERSION	1
 #define KEY_MAX		(OKEYS_SET_MAX + 1 + OJWK_KID_MAX)
 #define SEALED_MAX	(64 * 1024)
-#define CACHE_SETS	8
+/*
+ * Sets kept parsed per process: every set /.well-known/jwks.json may
+ * publish (the two token sets and webfinger.jwks.broadcast_keys) at
+ * once, with room for a few more, or its rendering is never current.
+ */
+#define CACHE_SETS	(OCONF_LIST_MAX + 6)
 #define GEN		"keys"
 
 /* A parsed set, kept per process until the generation moves. */

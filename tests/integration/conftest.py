@@ -61,7 +61,7 @@ class Server:
         for k in list(self.env):
             if k.startswith(("URLS_", "SECRETS_", "TTL_", "SERVE_",
                              "STRATEGIES_", "OIDC_", "LOG_", "OAUTH2_",
-                             "STORE_", "UI_")):
+                             "STORE_", "UI_", "WEBFINGER_")):
                 del self.env[k]
         self.env.update({
             "OIDCGI_BUILD": BUILD,

@@ -1070,6 +1070,131 @@ def test_deleted_id_token_set_is_made_again(tmp_path):
         stopped_clean(s)
 
 
+# --- webfinger.jwks.broadcast_keys ---------------------------------------
+
+def published(srv, *sets):
+    """The public keys /.well-known/jwks.json should show for these sets,
+    in order: each set's keys oldest first, symmetric keys left out."""
+    return [public_of(k) for name in sets for k in get_set(srv, name)
+            if k["kty"] != "oct"]
+
+
+def jwks_each_process(srv, procs=2):
+    """/.well-known/jwks.json as every process of wellknown answers it
+    (one answer per round, enough rounds to reach each); all must agree."""
+    seen = [public_jwks(srv) for _ in range(2 * procs)]
+    for keys in seen[1:]:
+        assert keys == seen[0]
+    return seen[0]
+
+
+def test_broadcast_keys_published(tmp_path):
+    """The named sets are published after the two token sets, in the
+    order configured, each once: a set named twice, or a token set named
+    again, adds nothing; a named set that does not exist yet is skipped
+    until it does; a set not named is never published; public members
+    only."""
+    conf = ("webfinger.jwks.broadcast_keys = extra-set, "
+            f"{ID_TOKEN} ,extra-set,\tlater-set, {ACCESS_TOKEN}\n")
+    s = Server(tmp_path, conf=conf, procs=2).start()
+    try:
+        out = cli(s, "config", "get", "webfinger.jwks.broadcast_keys")
+        assert out.returncode == 0, out.stderr
+        assert out.stdout == (f"extra-set,{ID_TOKEN},extra-set,later-set,"
+                              f"{ACCESS_TOKEN}\n")
+        # Neither extra-set nor later-set exists yet: the token sets only.
+        base = published(s, ID_TOKEN, ACCESS_TOKEN)
+        assert len(base) == 2
+        assert jwks_each_process(s) == base
+
+        extra = the_key(post(s, "extra-set", alg="ES256", use="sig"))
+        hidden = the_key(post(s, "not-named", alg="ES256", use="sig"))
+        assert "d" in extra and "d" in hidden
+        keys = jwks_each_process(s)
+        assert keys == base + [public_of(extra)]
+        assert extra["kid"] in [k["kid"] for k in keys]
+        assert hidden["kid"] not in [k["kid"] for k in keys]
+        mine = [k for k in keys if k["kid"] == extra["kid"]]
+        assert len(mine) == 1
+        assert "d" not in mine[0] and not set(mine[0]) & set(PRIVATE)
+        assert mine[0]["x"] == extra["x"] and mine[0]["y"] == extra["y"]
+
+        # A second key in extra-set, a key in later-set and one more in a
+        # token set: every key once, sets in the configured order.
+        extra2 = the_key(post(s, "extra-set", alg="EdDSA", use="sig"))
+        later = the_key(post(s, "later-set", alg="ES384", use="sig"))
+        tok = the_key(post(s, ACCESS_TOKEN, alg="ES256", use="sig"))
+        keys = jwks_each_process(s)
+        assert keys == published(s, ID_TOKEN, ACCESS_TOKEN, "extra-set",
+                                 "later-set")
+        kids = [k["kid"] for k in keys]
+        assert len(kids) == len(set(kids)) == 6
+        assert kids[2:] == [tok["kid"], extra["kid"], extra2["kid"],
+                            later["kid"]]
+        assert hidden["kid"] not in kids
+        text = requests.get(s.pub + "/.well-known/jwks.json").text
+        for k in (extra, extra2, later, tok, hidden):
+            assert k["d"] not in text
+
+        # Deleting a published set's key unpublishes it at once.
+        assert requests.delete(
+            f"{s.adm}/keys/extra-set/{extra['kid']}").status_code == 204
+        kids = [k["kid"] for k in jwks_each_process(s)]
+        assert extra["kid"] not in kids and extra2["kid"] in kids
+    finally:
+        stopped_clean(s)
+
+
+def test_broadcast_keys_from_the_environment(tmp_path):
+    """WEBFINGER_JWKS_BROADCAST_KEYS replaces the file's list: the set
+    the file names is no longer published, the one the variable names
+    is."""
+    s = Server(tmp_path, conf="webfinger.jwks.broadcast_keys = file-set\n",
+               env={"WEBFINGER_JWKS_BROADCAST_KEYS": "env-set"}).start()
+    try:
+        in_file = the_key(post(s, "file-set", alg="ES256", use="sig"))
+        in_env = the_key(post(s, "env-set", alg="ES256", use="sig"))
+        keys = public_jwks(s)
+        assert keys == published(s, ID_TOKEN, ACCESS_TOKEN) + \
+            [public_of(in_env)]
+        assert in_file["kid"] not in [k["kid"] for k in keys]
+    finally:
+        stopped_clean(s)
+
+
+def test_broadcast_keys_default_publishes_the_token_sets_only(tmp_path):
+    """Hydra's default ([hydra.jwt.access-token]): no other set, however
+    named, is published."""
+    s = Server(tmp_path).start()
+    try:
+        out = cli(s, "config", "get", "webfinger.jwks.broadcast_keys")
+        assert out.returncode == 0 and out.stdout == ACCESS_TOKEN + "\n"
+        other = the_key(post(s, "extra-set", alg="ES256", use="sig"))
+        keys = public_jwks(s)
+        assert keys == published(s, ID_TOKEN, ACCESS_TOKEN)
+        assert other["kid"] not in [k["kid"] for k in keys]
+    finally:
+        stopped_clean(s)
+
+
+@pytest.mark.parametrize("value,want", [
+    ("good,bad/name", "entry 2 \"bad/name\" may only hold letters"),
+    ("a,,b", "entry 2 is empty"),
+    (",".join(f"s{i}" for i in range(17)), "more than 16 entries"),
+    ("x" * 65, f"entry 1 \"{'x' * 48}...\" is longer than 64 bytes"),
+], ids=["character", "empty", "too-many", "too-long"])
+def test_broadcast_keys_invalid_stops_start(tmp_path, value, want):
+    s = Server(tmp_path, env={"WEBFINGER_JWKS_BROADCAST_KEYS": value})
+    with pytest.raises(RuntimeError) as e:
+        s.start()
+    s.stop()
+    assert f"WEBFINGER_JWKS_BROADCAST_KEYS: {want}" in str(e.value)
+    out = cli(s, "config", "check")
+    assert out.returncode == 1
+    assert out.stderr.count("\n") == 1
+    assert f"WEBFINGER_JWKS_BROADCAST_KEYS: {want}" in out.stderr
+
+
 # --- the command-line tool ----------------------------------------------
 
 def test_cli_create_get_rotate_delete(tmp_path):

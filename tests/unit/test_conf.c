@@ -53,11 +53,16 @@ static const struct {
 	{ "ui.lockout.attempts", "UI_LOCKOUT_ATTEMPTS" },
 	{ "ui.lockout.window", "UI_LOCKOUT_WINDOW" },
 	{ "ui.lockout.duration", "UI_LOCKOUT_DURATION" },
+	{ "webfinger.jwks.broadcast_keys", "WEBFINGER_JWKS_BROADCAST_KEYS" },
 };
 #define NNAMES	(sizeof(names) / sizeof(names[0]))
 
 #define S16A	"0123456789abcdef"
 #define S16B	"fedcba9876543210"
+/* Key set names of 48, 64 and 65 bytes. */
+#define N48	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
+#define N64	N48 "0123456789._-xyz"
+#define N65	N64 "Z"
 
 static int	 topfd = -1;		/* the directory we started in */
 static char	 tmp[256];		/* this test's scratch directory */
@@ -190,6 +195,11 @@ conf_eq(const struct oconf *a, const struct oconf *b)
 	for (i = 0; i < a->nsecrets; i++)
 		if (strcmp(a->secrets[i], b->secrets[i]) != 0)
 			return 0;
+	if (a->broadcast_keys.n != b->broadcast_keys.n)
+		return 0;
+	for (i = 0; i < a->broadcast_keys.n; i++)
+		if (strcmp(a->broadcast_keys.v[i], b->broadcast_keys.v[i]) != 0)
+			return 0;
 	return a->ttl_access_token == b->ttl_access_token &&
 	    a->ttl_refresh_token == b->ttl_refresh_token &&
 	    a->ttl_id_token == b->ttl_id_token &&
@@ -238,6 +248,9 @@ check_defaults(const struct oconf *c)
 	CHECK(c->lockout_attempts == 5);
 	CHECK(c->lockout_window == 900);
 	CHECK(c->lockout_duration == 900);
+	CHECK(c->broadcast_keys.n == 1);
+	CHECK_STR(c->broadcast_keys.v[0], "hydra.jwt.access-token");
+	CHECK(c->broadcast_keys.v[1] == NULL);
 	CHECK_STR(c->data_dir, "var");
 }
 
@@ -249,7 +262,8 @@ check_zeroed(const struct oconf *c)
 {
 	CHECK(c->issuer == NULL && c->url_login == NULL &&
 	    c->path == NULL && c->data_dir == NULL && c->nsecrets == 0 &&
-	    c->secrets[0] == NULL && c->public_port == 0);
+	    c->secrets[0] == NULL && c->public_port == 0 &&
+	    c->broadcast_keys.n == 0 && c->broadcast_keys.v[0] == NULL);
 }
 
 /*
@@ -410,7 +424,9 @@ t_file_values(void)
 	    "serve.request_body_max = 2048\n"
 	    "log.level = warning\n"
 	    "oauth2.expose_internal_errors = 1\n"
-	    "store.map_size = 1048576\n") == 1);
+	    "store.map_size = 1048576\n"
+	    "webfinger.jwks.broadcast_keys = a-set,hydra.openid.id-token\n")
+	    == 1);
 	CHECK_STR(errbuf, "");
 	CHECK_STR(c.issuer, "https://id.example.com/");
 	CHECK_STR(c.url_login, "https://ui.example.com/login?x=1");
@@ -434,6 +450,9 @@ t_file_values(void)
 	CHECK(c.log_level == OLOG_WARN);
 	CHECK(c.expose_debug == 1);
 	CHECK(c.map_size == 1048576);
+	CHECK(c.broadcast_keys.n == 2);
+	CHECK_STR(c.broadcast_keys.v[0], "a-set");
+	CHECK_STR(c.broadcast_keys.v[1], "hydra.openid.id-token");
 	CHECK(c.path != NULL && strstr(c.path, "oidcgi.conf") != NULL);
 	oconf_free(&c);
 }
@@ -467,6 +486,7 @@ t_env_values(void)
 	setenv("LOG_LEVEL", "debug", 1);
 	setenv("OAUTH2_EXPOSE_INTERNAL_ERRORS", "true", 1);
 	setenv("STORE_MAP_SIZE", "2097152", 1);
+	setenv("WEBFINGER_JWKS_BROADCAST_KEYS", "env.set", 1);
 	setenv("OIDCGI_DATA_DIR", "/srv/oidcgi//", 1);
 	CHECK(load_text(&c, "") == 1);
 	CHECK_STR(errbuf, "");
@@ -491,6 +511,8 @@ t_env_values(void)
 	CHECK(c.log_level == OLOG_DEBUG);
 	CHECK(c.expose_debug == 1);
 	CHECK(c.map_size == 2097152);
+	CHECK(c.broadcast_keys.n == 1);
+	CHECK_STR(c.broadcast_keys.v[0], "env.set");
 	CHECK_STR(c.data_dir, "/srv/oidcgi");
 	oconf_free(&c);
 }
@@ -609,6 +631,85 @@ t_issuer(void)
 	oconf_free(&c);
 	CHECK(load_text(&c, "urls.self.issuer = http://localhost:1\n") == 1);
 	CHECK_STR(c.issuer, "http://localhost:1/");
+	oconf_free(&c);
+}
+
+/*
+ * webfinger.jwks.broadcast_keys: entries trimmed, kept in order with
+ * duplicates, every allowed character, the limits exactly, the
+ * environment over the file, and oconf_value()'s comma-separated text.
+ */
+static void
+t_broadcast_keys(void)
+{
+	struct oconf	 c;
+	char		 buf[2048], small[16], want[2048];
+	size_t		 i;
+
+	setup();
+	CHECK(load_text(&c, "webfinger.jwks.broadcast_keys = "
+	    " a ,\tb.c\t, hydra.openid.id-token,a \n") == 1);
+	CHECK_STR(errbuf, "");
+	CHECK(c.broadcast_keys.n == 4);
+	CHECK_STR(c.broadcast_keys.v[0], "a");
+	CHECK_STR(c.broadcast_keys.v[1], "b.c");
+	CHECK_STR(c.broadcast_keys.v[2], "hydra.openid.id-token");
+	CHECK_STR(c.broadcast_keys.v[3], "a");
+	CHECK(c.broadcast_keys.v[4] == NULL);
+	CHECK(oconf_value(&c, "webfinger.jwks.broadcast_keys", buf,
+	    sizeof(buf)) == 1);
+	CHECK_STR(buf, "a,b.c,hydra.openid.id-token,a");
+	/* Too small a buffer is an error, not a cut list. */
+	CHECK(oconf_value(&c, "webfinger.jwks.broadcast_keys", small,
+	    sizeof(small)) == 0);
+	CHECK(strstr(small, "a,b.c") == NULL);
+	oconf_free(&c);
+	CHECK(c.broadcast_keys.n == 0 && c.broadcast_keys.v[0] == NULL);
+
+	/* The default, as oconf_value() prints it. */
+	CHECK(load_text(&c, "") == 1);
+	CHECK(oconf_value(&c, "webfinger.jwks.broadcast_keys", buf,
+	    sizeof(buf)) == 1);
+	CHECK_STR(buf, "hydra.jwt.access-token");
+	oconf_free(&c);
+
+	/* Every allowed character; a quoted value is a list too. */
+	CHECK(load_text(&c, "webfinger.jwks.broadcast_keys = "
+	    "\"" N64 ", Z9\"\n") == 1);
+	CHECK(c.broadcast_keys.n == 2);
+	CHECK_STR(c.broadcast_keys.v[0], N64);
+	CHECK_STR(c.broadcast_keys.v[1], "Z9");
+	oconf_free(&c);
+
+	/* Exactly 16 entries of 64 bytes: accepted, and printed whole. */
+	want[0] = '\0';
+	for (i = 0; i < OCONF_LIST_MAX; i++) {
+		if (i > 0)
+			strcat(want, ",");
+		strcat(want, N64);
+	}
+	CHECK(strlen(want) == 16 * 64 + 15);
+	setenv("WEBFINGER_JWKS_BROADCAST_KEYS", want, 1);
+	CHECK(load_text(&c, "") == 1);
+	CHECK(c.broadcast_keys.n == 16);
+	CHECK_STR(c.broadcast_keys.v[15], N64);
+	CHECK(oconf_value(&c, "webfinger.jwks.broadcast_keys", buf,
+	    sizeof(buf)) == 1);
+	CHECK_STR(buf, want);
+	oconf_free(&c);
+
+	/* The environment replaces the file's list; empty counts as unset. */
+	setenv("WEBFINGER_JWKS_BROADCAST_KEYS", "from-env, second", 1);
+	CHECK(load_text(&c, "webfinger.jwks.broadcast_keys = a,b,c\n") == 1);
+	CHECK(c.broadcast_keys.n == 2);
+	CHECK_STR(c.broadcast_keys.v[0], "from-env");
+	CHECK_STR(c.broadcast_keys.v[1], "second");
+	CHECK(c.broadcast_keys.v[2] == NULL);
+	oconf_free(&c);
+	setenv("WEBFINGER_JWKS_BROADCAST_KEYS", "", 1);
+	CHECK(load_text(&c, "webfinger.jwks.broadcast_keys = a,b,c\n") == 1);
+	CHECK(c.broadcast_keys.n == 3);
+	CHECK_STR(c.broadcast_keys.v[2], "c");
 	oconf_free(&c);
 }
 
@@ -752,6 +853,42 @@ static const struct bad bads[] = {
 	    S16A "," S16A "," S16A "," S16A "," S16A "," S16A "," S16A ","
 	    S16A "," S16A,
 	    "SECRETS_SYSTEM: more than 8 entries" },
+	/* lists of key set names */
+	{ "webfinger.jwks.broadcast_keys =\n", NULL, NULL,
+	    "@:1: webfinger.jwks.broadcast_keys: entry 1 is empty" },
+	{ "webfinger.jwks.broadcast_keys = a,,b\n", NULL, NULL,
+	    "@:1: webfinger.jwks.broadcast_keys: entry 2 is empty" },
+	{ NULL, "WEBFINGER_JWKS_BROADCAST_KEYS", "a,",
+	    "WEBFINGER_JWKS_BROADCAST_KEYS: entry 2 is empty" },
+	{ NULL, "WEBFINGER_JWKS_BROADCAST_KEYS", "a, \t ,b",
+	    "WEBFINGER_JWKS_BROADCAST_KEYS: entry 2 is empty" },
+	{ NULL, "WEBFINGER_JWKS_BROADCAST_KEYS", ",a",
+	    "WEBFINGER_JWKS_BROADCAST_KEYS: entry 1 is empty" },
+	{ NULL, "WEBFINGER_JWKS_BROADCAST_KEYS", "a,b c",
+	    "WEBFINGER_JWKS_BROADCAST_KEYS: entry 2 \"b c\" may only hold "
+	    "letters, digits, '.', '-' and '_'" },
+	{ "webfinger.jwks.broadcast_keys = a/b\n", NULL, NULL,
+	    "@:1: webfinger.jwks.broadcast_keys: entry 1 \"a/b\" may only "
+	    "hold letters, digits, '.', '-' and '_'" },
+	{ NULL, "WEBFINGER_JWKS_BROADCAST_KEYS", "set:1",
+	    "WEBFINGER_JWKS_BROADCAST_KEYS: entry 1 \"set:1\" may only hold "
+	    "letters, digits, '.', '-' and '_'" },
+	{ NULL, "WEBFINGER_JWKS_BROADCAST_KEYS", "caf\xc3\xa9",
+	    "WEBFINGER_JWKS_BROADCAST_KEYS: entry 1 \"caf??\" may only hold "
+	    "letters, digits, '.', '-' and '_'" },
+	{ NULL, "WEBFINGER_JWKS_BROADCAST_KEYS", "a;b",
+	    "WEBFINGER_JWKS_BROADCAST_KEYS: entry 1 \"a;b\" may only hold "
+	    "letters, digits, '.', '-' and '_'" },
+	{ NULL, "WEBFINGER_JWKS_BROADCAST_KEYS",
+	    "ok," N65,
+	    "WEBFINGER_JWKS_BROADCAST_KEYS: entry 2 \"" N48 "...\" is longer "
+	    "than 64 bytes" },
+	{ NULL, "WEBFINGER_JWKS_BROADCAST_KEYS",
+	    "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q",
+	    "WEBFINGER_JWKS_BROADCAST_KEYS: more than 16 entries" },
+	{ "webfinger.jwks.broadcast_keys = a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,\n",
+	    NULL, NULL,
+	    "@:1: webfinger.jwks.broadcast_keys: more than 16 entries" },
 	/* data directory */
 	{ NULL, "OIDCGI_DATA_DIR", "///",
 	    "OIDCGI_DATA_DIR: \"/\" cannot be the data directory" },
@@ -1160,6 +1297,7 @@ main(void)
 		T(t_env_over_file),
 		T(t_syntax),
 		T(t_issuer),
+		T(t_broadcast_keys),
 		T(t_errors),
 		T(t_file_errors),
 		T(t_secrets_configured),
