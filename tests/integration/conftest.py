@@ -4,6 +4,7 @@ directory and free ports.  Every test also checks that no FastCGI child
 crashed while it ran (lighttpd logs such a death)."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -187,3 +188,50 @@ def raw_request(port, data, timeout=5, shut=False):
 def status_of(resp):
     line = resp.split(b"\r\n", 1)[0]
     return int(line.split()[1]) if line.startswith(b"HTTP/") else 0
+
+
+# --- the Ory JavaScript SDKs (tests/sdk), for test_sdk and test_discovery --
+
+SDK = os.path.join(TOP, "tests", "sdk")
+NPM_CI = ["ci", "--no-audit", "--no-fund", "--prefer-offline",
+          "--ignore-scripts"]
+
+
+def mtime(path):
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
+
+
+def modules_stale():
+    """True when node_modules is missing or older than package.json or
+    package-lock.json (npm ci writes node_modules/.package-lock.json
+    last)."""
+    installed = mtime(os.path.join(SDK, "node_modules", ".package-lock.json"))
+    if installed is None:
+        return True
+    newest = max(mtime(os.path.join(SDK, f)) or 0
+                 for f in ("package.json", "package-lock.json"))
+    return installed < newest
+
+
+@pytest.fixture(scope="session")
+def sdk_dir():
+    """tests/sdk with its node_modules installed from the lockfile."""
+    if modules_stale():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("node is installed but npm is not: cannot install "
+                        "the SDKs (Debian package npm)")
+        try:
+            r = subprocess.run([npm] + NPM_CI, cwd=SDK, capture_output=True,
+                               text=True, timeout=600)
+        except subprocess.TimeoutExpired as e:
+            pytest.fail(f"npm ci timed out after 600 s:\n{e.stdout}\n{e.stderr}")
+        if r.returncode != 0:
+            pytest.fail(f"`npm {' '.join(NPM_CI)}` in {SDK} failed "
+                        f"(exit {r.returncode}):\n{r.stdout}\n{r.stderr}")
+        assert not modules_stale(), "npm ci left node_modules older than " \
+            "the lockfile"
+    return SDK

@@ -19,7 +19,7 @@ from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 from authlib.oidc.discovery import OpenIDProviderMetadata
 from jwcrypto import jwk
 
-from conftest import CRASH_MARKS, TOP, Server
+from conftest import CRASH_MARKS, SDK, Server
 
 DOCS = ["/.well-known/openid-configuration",
         "/.well-known/oauth-authorization-server"]
@@ -27,7 +27,6 @@ JWKS = "/.well-known/jwks.json"
 ID_TOKEN = "hydra.openid.id-token"
 ACCESS_TOKEN = "hydra.jwt.access-token"
 PRIVATE = ("d", "p", "q", "dp", "dq", "qi", "k", "oth")
-SDK = os.path.join(TOP, "tests", "sdk")
 NODE = shutil.which("node")
 DCR = {"OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED": "true"}
 
@@ -303,12 +302,10 @@ def test_alg_follows_the_id_token_key(tmp_path):
 # --- the Ory Hydra 2.2 SDK ------------------------------------------------
 
 @pytest.fixture(scope="module")
-def sdk_run(server):
+def sdk_run(server, request):
     if NODE is None:
         pytest.skip("node is not installed (Debian package nodejs)")
-    if not os.path.isdir(os.path.join(SDK, "node_modules", "hydra2")):
-        pytest.skip("tests/sdk/node_modules is not installed (test_sdk.py "
-                    "installs it with npm ci)")
+    request.getfixturevalue("sdk_dir")      # npm ci, once per session
     cmd = [NODE, "discovery.js", server.pub, server.pub + "/"]
     r = subprocess.run(cmd, cwd=SDK, capture_output=True, text=True,
                        timeout=120)
@@ -345,11 +342,10 @@ def test_sdk_declared_types(sdk_run):
         pytest.fail(f"step types not ok\n{shown}", pytrace=False)
 
 
-def test_sdk_discovery_custom_issuer(tmp_path):
+def test_sdk_discovery_custom_issuer(tmp_path, request):
     if NODE is None:
         pytest.skip("node is not installed (Debian package nodejs)")
-    if not os.path.isdir(os.path.join(SDK, "node_modules", "hydra2")):
-        pytest.skip("tests/sdk/node_modules is not installed")
+    request.getfixturevalue("sdk_dir")      # npm ci, once per session
     s = started(tmp_path, issuer_path="/some/path/")
     try:
         cmd = [NODE, "discovery.js", s.pub, s.pub + "/some/path/"]
