@@ -363,8 +363,9 @@ begin_write(MDB_txn **txn)
 }
 
 /*
- * Make durable what a write transaction that changed nothing saw: the
- * commit before it, prev, whose writer may not have synced it yet
+ * Make durable the commit prev and those before it, which a transaction
+ * saw (a write transaction that changed nothing, or a reader calling
+ * ostore_sync()) and whose writer may not have synced yet
  * (MDB_NOMETASYNC, env_create()); a caller may be about to answer on
  * the strength of it (a grant found, a token found revoked).  Any
  * commit after prev has synced the file before writing its own meta
@@ -863,7 +864,9 @@ ostore_sync(void)
 
 	if (!usable("ostore_sync"))
 		return 0;
-	if ((rc = mdb_env_sync(env, 1)) != 0) {
+	/* In a read transaction, what it sees is what must be on disk. */
+	if ((rc = rd.active ? sync_seen(mdb_txn_id(rd.txn)) :
+	    mdb_env_sync(env, 1)) != 0) {
 		olog_err("mdb_env_sync: %s", mdb_strerror(rc));
 		return 0;
 	}

@@ -190,7 +190,7 @@ def status_of(resp):
     return int(line.split()[1]) if line.startswith(b"HTTP/") else 0
 
 
-# --- the Ory JavaScript SDKs (tests/sdk), for test_sdk and test_discovery --
+# --- node packages: the Ory JavaScript SDKs (tests/sdk), Playwright ------
 
 SDK = os.path.join(TOP, "tests", "sdk")
 NPM_CI = ["ci", "--no-audit", "--no-fund", "--prefer-offline",
@@ -204,34 +204,42 @@ def mtime(path):
         return None
 
 
-def modules_stale():
-    """True when node_modules is missing or older than package.json or
+def modules_stale(d):
+    """True when d/node_modules is missing or older than package.json or
     package-lock.json (npm ci writes node_modules/.package-lock.json
     last)."""
-    installed = mtime(os.path.join(SDK, "node_modules", ".package-lock.json"))
+    installed = mtime(os.path.join(d, "node_modules", ".package-lock.json"))
     if installed is None:
         return True
-    newest = max(mtime(os.path.join(SDK, f)) or 0
+    newest = max(mtime(os.path.join(d, f)) or 0
                  for f in ("package.json", "package-lock.json"))
     return installed < newest
+
+
+def npm_ci(d):
+    """Install d/node_modules from its lockfile unless it is current;
+    a missing npm or a failing install fails the test."""
+    if not modules_stale(d):
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is not installed (Debian package npm; "
+                    "scripts/deps installs it)")
+    try:
+        r = subprocess.run([npm] + NPM_CI, cwd=d, capture_output=True,
+                           text=True, timeout=600)
+    except subprocess.TimeoutExpired as e:
+        pytest.fail(f"npm ci in {d} timed out after 600 s:\n{e.stdout}\n"
+                    f"{e.stderr}")
+    if r.returncode != 0:
+        pytest.fail(f"`npm {' '.join(NPM_CI)}` in {d} failed "
+                    f"(exit {r.returncode}):\n{r.stdout}\n{r.stderr}")
+    assert not modules_stale(d), "npm ci left node_modules older than " \
+        "the lockfile"
 
 
 @pytest.fixture(scope="session")
 def sdk_dir():
     """tests/sdk with its node_modules installed from the lockfile."""
-    if modules_stale():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("node is installed but npm is not: cannot install "
-                        "the SDKs (Debian package npm)")
-        try:
-            r = subprocess.run([npm] + NPM_CI, cwd=SDK, capture_output=True,
-                               text=True, timeout=600)
-        except subprocess.TimeoutExpired as e:
-            pytest.fail(f"npm ci timed out after 600 s:\n{e.stdout}\n{e.stderr}")
-        if r.returncode != 0:
-            pytest.fail(f"`npm {' '.join(NPM_CI)}` in {SDK} failed "
-                        f"(exit {r.returncode}):\n{r.stdout}\n{r.stderr}")
-        assert not modules_stale(), "npm ci left node_modules older than " \
-            "the lockfile"
+    npm_ci(SDK)
     return SDK

@@ -24,22 +24,13 @@ import pytest
 import requests
 from jwcrypto import jwk, jwt
 
-from conftest import TOP
+from conftest import TOP, npm_ci
 from flowlib import new_client, qs
 from uilib import add_user
 
 BROWSER_DIR = os.path.join(TOP, "tests", "browser")
 OUT = os.path.join(TOP, "test-output", "browser")
 CHROMIUM = "/usr/bin/chromium"
-NPM_CI = ["ci", "--no-audit", "--no-fund", "--prefer-offline",
-          "--ignore-scripts"]
-
-
-def mtime(p):
-    try:
-        return os.stat(p).st_mtime
-    except OSError:
-        return None
 
 
 @pytest.fixture(scope="module")
@@ -52,16 +43,7 @@ def playwright_dir():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing (Debian package chromium; "
                     "scripts/deps installs it)")
-    stamp = mtime(os.path.join(BROWSER_DIR, "node_modules",
-                               ".package-lock.json"))
-    newest = max(mtime(os.path.join(BROWSER_DIR, f)) or 0
-                 for f in ("package.json", "package-lock.json"))
-    if stamp is None or stamp < newest:
-        r = subprocess.run([shutil.which("npm")] + NPM_CI, cwd=BROWSER_DIR,
-                           capture_output=True, text=True, timeout=600)
-        if r.returncode != 0:
-            pytest.fail(f"npm ci in {BROWSER_DIR} failed:\n{r.stdout}\n"
-                        f"{r.stderr}")
+    npm_ci(BROWSER_DIR)
     return BROWSER_DIR
 
 
