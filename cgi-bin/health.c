@@ -1,13 +1,19 @@
 /*
  * health: liveness, readiness and version, on both listeners, as Hydra
- * serves them (ory/x healthx).  The web server also sends every path no
- * other binary claims here, so that an unknown path gets a JSON 404.
+ * serves them (ory/x healthx), and the Prometheus metrics on the admin
+ * listener.  The web server also sends every path no other binary
+ * claims here, so that an unknown path gets a JSON 404.
  */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include <jansson.h>
 
 #include "err.h"
 #include "http.h"
+#include "metrics.h"
 #include "store.h"
+#include "util.h"
 
 /* GET /health/alive: the process answers. */
 static void
@@ -50,10 +56,49 @@ version(struct oreq *req)
 	json_decref(j);
 }
 
+/*
+ * GET /metrics/prometheus (admin; Hydra's /admin/metrics/prometheus):
+ * the shared counters in the Prometheus text format 0.0.4.  Open like
+ * health, as Hydra serves it: the admin listener is not public anyway,
+ * and the metrics hold no secret.  503 when the counter file cannot be
+ * mapped.
+ */
+static void
+prometheus(struct oreq *req)
+{
+	struct oerr	 err;
+	FILE		*f;
+	char		*buf = NULL;
+	size_t		 len = 0;
+	int		 ok;
+
+	if ((f = open_memstream(&buf, &len)) == NULL) {
+		olog_err("open_memstream");
+		abort();
+	}
+	ok = ometrics_write(f);
+	if (fclose(f) != 0) {
+		olog_err("metrics: fclose");
+		ok = 0;
+	}
+	if (ok)
+		ohttp_send(req, 200, "text/plain; version=0.0.4; "
+		    "charset=utf-8", buf, len);
+	else {
+		oerr_clear(&err);
+		oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE,
+		    "The metrics are not available.");
+		ohttp_send_error(req, &err);
+	}
+	free(buf);
+}
+
 static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_BOTH, "/health/alive", alive, OROUTE_OPEN },
 	{ OHTTP_M(GET), OLISTEN_BOTH, "/health/ready", ready, OROUTE_OPEN },
 	{ OHTTP_M(GET), OLISTEN_BOTH, "/version", version, OROUTE_OPEN },
+	{ OHTTP_M(GET), OLISTEN_ADMIN, "/metrics/prometheus", prometheus,
+	    OROUTE_OPEN },
 };
 
 int

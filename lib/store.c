@@ -1197,6 +1197,36 @@ ostore_mapsize(void)
 	return map_size();
 }
 
+/*
+ * Map size and bytes in use (see store.h).  The read transaction first
+ * adopts a map another process has grown, so the size is current.
+ */
+int
+ostore_usage(size_t *mapsize, size_t *used)
+{
+	struct ostore_txn	*t;
+	MDB_envinfo		 info;
+	MDB_stat		 st;
+	int			 rc, ok = 0;
+
+	forget_inherited();
+	if (env == NULL || broken)
+		return 0;
+	if ((t = ostore_read_begin()) == NULL)
+		return 0;
+	if ((rc = mdb_env_info(env, &info)) != 0)
+		olog_err("mdb_env_info: %s", mdb_strerror(rc));
+	else if ((rc = mdb_env_stat(env, &st)) != 0)
+		olog_err("mdb_env_stat: %s", mdb_strerror(rc));
+	else {
+		*mapsize = info.me_mapsize;
+		*used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
+		ok = 1;
+	}
+	ostore_read_end(t);
+	return ok;
+}
+
 /* The expiry index key of (db, key, exp) into buf; returns its length. */
 static size_t
 expiry_key(enum ostore_db db, const void *key, size_t keylen, int64_t exp,

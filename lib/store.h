@@ -169,5 +169,12 @@ enum ostore_rc	 ostore_expiry_del(struct ostore_txn *, enum ostore_db,
 int	 ostore_ready(void);
 /* Current map size in bytes (for tests and diagnostics). */
 size_t	 ostore_mapsize(void);
+/*
+ * The map size and the bytes in use (LMDB's pages up to the last one
+ * used, times the page size) as of the newest commit, for the metrics.
+ * Opens and ends a read transaction, so none may be open.  Returns 1,
+ * or 0 when the store is closed or LMDB failed (logged).
+ */
+int	 ostore_usage(size_t *mapsize, size_t *used);
 
 #endif
