@@ -34,6 +34,7 @@
 #include "jose.h"
 #include "json.h"
 #include "keys.h"
+#include "metrics.h"
 #include "session.h"
 #include "store.h"
 #include "tokens.h"
@@ -1178,6 +1179,7 @@ after_consent(struct oreq *req, const char *verifier)
 	    str(a.r, "client_id"), a.redirect_uri)) != NULL) {
 		json_object_set_new(s.out, "session_state", json_string(ss));
 	}
+	ometrics_tokens("implicit", s.out);	/* implicit and hybrid */
 	to_client(req, &a, s.out);
 out:
 	json_decref(s.state);

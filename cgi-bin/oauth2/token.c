@@ -34,6 +34,7 @@
 #include "jose.h"
 #include "json.h"
 #include "keys.h"
+#include "metrics.h"
 #include "store.h"
 #include "tokens.h"
 #include "util.h"
@@ -1033,6 +1034,7 @@ token(struct oreq *req)
 			if (sl == OGRANT_ERR)
 				goto fail;
 			if (sl == OGRANT_OK) {
+				ometrics_tokens(type, op.resp);
 				ohttp_send_json(req, 200, op.resp);
 				goto out;
 			}
@@ -1048,8 +1050,10 @@ token(struct oreq *req)
 		send_error(req, &auth, &op.fail);
 	else if (!ogrant_finish(op.resp, &err))
 		goto fail;
-	else
+	else {
+		ometrics_tokens(type, op.resp);
 		ohttp_send_json(req, 200, op.resp);
+	}
 	goto out;
 fail:
 	send_error(req, &auth, &err);
