@@ -10,6 +10,12 @@
 #   make bench      build, then benchmark every endpoint family against a
 #                   do-nothing FastCGI responder (scripts/bench); never
 #                   part of make test
+#   make install    build with the install paths compiled in (build/install/)
+#                   and install under DESTDIR and PREFIX; make uninstall
+#   make static     libfcgi, liblmdb and libjansson linked statically
+#                   (build/static/), for hosts that lack them
+#   make dist       build/dist/oidcgi-VERSION-linux-ARCH.tar.gz of the
+#                   static build, laid out for a shared host
 
 VERSION	 = 0.1.0
 PKGS	 = fcgi jansson libcrypto lmdb libcurl
@@ -38,6 +44,42 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	+= $(PKG_CFLAGS)
 LDLIBS	+= $(PKG_LIBS)
 
+# Install directories, GNU-style; DESTDIR stages an install elsewhere.
+PREFIX		?= /usr/local
+bindir		?= $(PREFIX)/bin
+libexecdir	?= $(PREFIX)/libexec
+datadir		?= $(PREFIX)/share
+mandir		?= $(datadir)/man
+ifeq ($(PREFIX),/usr)
+sysconfdir	?= /etc
+localstatedir	?= /var
+else
+sysconfdir	?= $(PREFIX)/etc
+localstatedir	?= $(PREFIX)/var
+endif
+
+# The build of make install (INSTALLED=1) compiles in where it looks for
+# its configuration and data (lib/conf.h); other builds read
+# conf/oidcgi.conf and keep var/, or find oidcgi.conf beside the binaries.
+ifeq ($(INSTALLED),1)
+CONF_FILE	 = $(sysconfdir)/oidcgi/oidcgi.conf
+DATA_DEFAULT	 = $(localstatedir)/lib/oidcgi
+CFLAGS	+= -DOIDCGI_CONF_FILE='"$(CONF_FILE)"' \
+	   -DOIDCGI_DATA_DEFAULT='"$(DATA_DEFAULT)"'
+endif
+
+# The static build (STATIC=1): libfcgi, liblmdb and libjansson from
+# their .a archives; libc and libcrypto stay shared (a host's OpenSSL
+# gets its security updates), and libcurl is never linked: lib/logout.c
+# opens it with dlopen() when a back-channel logout is sent.
+ifeq ($(STATIC),1)
+STATIC_LIBDIRS := $(sort $(foreach p,fcgi lmdb jansson,\
+	$(shell pkg-config --variable=libdir $(p) 2>/dev/null)))
+LDLIBS	 = $(addprefix -L,$(STATIC_LIBDIRS)) \
+	   -Wl,-Bstatic -lfcgi -llmdb -ljansson -Wl,-Bdynamic \
+	   $(shell pkg-config --libs libcrypto 2>/dev/null) -lpthread
+endif
+
 -include Makefile.local
 
 LIBSRC	 = $(wildcard lib/*.c)
@@ -52,7 +94,8 @@ CLI	 = $(B)/bin/oidcgi
 UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 ECHO	 = $(B)/tests/echo
 
-.PHONY: all deps run test check asan integration clean bench
+.PHONY: all deps run test check asan integration clean bench \
+	install install-build uninstall static dist FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -107,6 +150,115 @@ $(B)/bench/ceiling: $(B)/obj/bench/ceiling.o
 $(B)/bench/%: $(B)/obj/bench/%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS) -lpthread
+
+# The install paths a build of make install was compiled with: written
+# only when they change, so a new PREFIX or sysconfdir recompiles it.
+ifeq ($(INSTALLED),1)
+PATHS	 = $(B)/paths
+$(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/*.c cli/*.c cgi-bin/*.c \
+    cgi-bin/*/*.c)): $(PATHS)
+$(PATHS): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(CONF_FILE)' '$(DATA_DEFAULT)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+endif
+
+# make install: the FastCGI binaries in $(libexecdir)/oidcgi/, the CLI,
+# the stylesheet, the example configurations of conf/ and the man page.
+# An existing configuration file is never overwritten; make uninstall
+# removes what install put there but the configuration and the data.
+INSTB	 = $(B)/install
+STATICB	 = $(B)/static
+CGINAMES = $(CGI1) $(sort $(CGIDIRS))
+INSTCONF = $(DESTDIR)$(sysconfdir)/oidcgi/oidcgi.conf
+EXAMPLES = $(DESTDIR)$(datadir)/oidcgi/examples
+
+install-build:
+	@$(MAKE) --no-print-directory B=$(INSTB) INSTALLED=1 STATIC= \
+	    sysconfdir='$(sysconfdir)' localstatedir='$(localstatedir)' all
+
+install: install-build
+	install -d -m 0755 '$(DESTDIR)$(bindir)' \
+	    '$(DESTDIR)$(libexecdir)/oidcgi' \
+	    '$(DESTDIR)$(datadir)/oidcgi/ui/static' '$(EXAMPLES)' \
+	    '$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(sysconfdir)/oidcgi'
+	install -m 0755 $(addprefix $(INSTB)/cgi-bin/,$(CGINAMES)) \
+	    '$(DESTDIR)$(libexecdir)/oidcgi/'
+	install -m 0755 $(INSTB)/bin/oidcgi '$(DESTDIR)$(bindir)/oidcgi'
+	install -m 0644 ui/static/oidcgi.css \
+	    '$(DESTDIR)$(datadir)/oidcgi/ui/static/oidcgi.css'
+	sed -e 's|/usr/local/etc|$(sysconfdir)|g' \
+	    -e 's|/usr/local/var|$(localstatedir)|g' \
+	    -e 's|/usr/local/libexec|$(libexecdir)|g' \
+	    -e 's|/usr/local/share|$(datadir)|g' doc/oidcgi.1 \
+	    > '$(DESTDIR)$(mandir)/man1/oidcgi.1'
+	chmod 0644 '$(DESTDIR)$(mandir)/man1/oidcgi.1'
+	cd conf && find . -mindepth 1 -type d -print | while read -r d; do \
+		install -d -m 0755 "$(EXAMPLES)/$$d" || exit 1; done
+	cd conf && find . -type f ! -path ./oidcgi.conf -print | \
+	    while read -r f; do m=0644; [ -x "$$f" ] && m=0755; \
+		install -m $$m "$$f" "$(EXAMPLES)/$$f" || exit 1; done
+	@if [ -e '$(INSTCONF)' ]; then \
+		echo "install: $(sysconfdir)/oidcgi/oidcgi.conf exists:" \
+		    "kept, not overwritten (the example is conf/oidcgi.conf)"; \
+	else \
+		install -m 0644 conf/oidcgi.conf '$(INSTCONF)' && \
+		echo "install: $(sysconfdir)/oidcgi/oidcgi.conf: the" \
+		    "example configuration; set urls.self.issuer there"; \
+	fi
+	@echo "install: then create the data directory, owned by the user" \
+	    "the web server runs the binaries as:" \
+	    "$(bindir)/oidcgi init --user www-data"
+
+uninstall:
+	rm -f '$(DESTDIR)$(bindir)/oidcgi' \
+	    '$(DESTDIR)$(mandir)/man1/oidcgi.1' \
+	    $(foreach n,$(CGINAMES),'$(DESTDIR)$(libexecdir)/oidcgi/$(n)')
+	rm -rf '$(EXAMPLES)'
+	rm -f '$(DESTDIR)$(datadir)/oidcgi/ui/static/oidcgi.css'
+	rmdir '$(DESTDIR)$(datadir)/oidcgi/ui/static' \
+	    '$(DESTDIR)$(datadir)/oidcgi/ui' '$(DESTDIR)$(datadir)/oidcgi' \
+	    '$(DESTDIR)$(libexecdir)/oidcgi' 2>/dev/null || :
+	@echo "uninstall: kept $(sysconfdir)/oidcgi/ and the data" \
+	    "directory ($(localstatedir)/lib/oidcgi unless configured)"
+
+static:
+	@$(MAKE) --no-print-directory B=$(STATICB) STATIC=1 INSTALLED= all
+
+# make dist: the static build, laid out as a person uploads it to a
+# shared host: bin/oidcgi, docroot/ (conf/htaccess/ with the binaries in
+# docroot/cgi-bin/ and the stylesheet), the example configuration, the
+# README and the man page.  It compiles in no install path: the binaries
+# find oidcgi.conf beside themselves.
+DISTNAME = oidcgi-$(VERSION)
+DISTDIR	 = $(B)/dist/$(DISTNAME)
+DISTTAR	 = $(B)/dist/$(DISTNAME)-linux-$(shell uname -m).tar.gz
+
+dist: static
+	@if [ ! -f conf/htaccess/.htaccess ]; then \
+		echo "make dist: conf/htaccess/.htaccess is missing: the" \
+		    "tarball's docroot/ is a copy of conf/htaccess/" >&2; \
+		exit 1; \
+	fi
+	rm -rf '$(DISTDIR)' '$(DISTTAR)'
+	install -d -m 0755 '$(DISTDIR)/bin' '$(DISTDIR)/docroot' \
+	    '$(DISTDIR)/doc'
+	cp -R conf/htaccess/. '$(DISTDIR)/docroot/'
+	install -d -m 0755 '$(DISTDIR)/docroot/cgi-bin' \
+	    '$(DISTDIR)/docroot/ui/static'
+	install -m 0755 -s $(addprefix $(STATICB)/cgi-bin/,$(CGINAMES)) \
+	    '$(DISTDIR)/docroot/cgi-bin/'
+	install -m 0755 -s $(STATICB)/bin/oidcgi '$(DISTDIR)/bin/oidcgi'
+	install -m 0644 ui/static/oidcgi.css '$(DISTDIR)/docroot/ui/static/'
+	install -m 0644 conf/oidcgi.conf '$(DISTDIR)/oidcgi.conf.example'
+	install -m 0644 README.md '$(DISTDIR)/'
+	if [ -f SECURITY.md ]; then \
+		install -m 0644 SECURITY.md '$(DISTDIR)/'; fi
+	install -m 0644 doc/oidcgi.1 '$(DISTDIR)/doc/oidcgi.1'
+	chmod -R u=rwX,go=rX '$(DISTDIR)'
+	tar -C '$(B)/dist' --sort=name --owner=0 --group=0 --numeric-owner \
+	    -czf '$(DISTTAR)' '$(DISTNAME)'
+	@echo "dist: $(DISTTAR)"
 
 # Install every build, run and test dependency from Debian's packages.
 deps:
