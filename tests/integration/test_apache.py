@@ -1,0 +1,275 @@
+"""Apache httpd in front of oidcgi, from the configurations in conf/:
+mod_fcgid (conf/apache/fcgid.conf), mod_proxy_fcgi with spawn-fcgi
+(conf/apache/proxy-fcgi.conf) and plain CGI driven only by .htaccess
+files on a shared host (conf/htaccess/).  Each file is used as it is,
+with only its Define values (paths, ports) changed; the global lines a
+Debian system has elsewhere (modules, ports.conf, PidFile, ErrorLog) are
+in a wrapper that Includes it.  check_deployment() then runs the same
+protocol checks as on every other web server."""
+
+import os
+import pwd
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+
+from conftest import BUILD, CLI, TOP, free_port
+from deploylib import check_deployment
+
+APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
+MODDIR = "/usr/lib/apache2/modules"
+BINARIES = ("health", "clients", "register", "keys", "wellknown", "flow",
+            "oauth2", "ui")
+ADMIN_KEY = "apache-admin-key-" + os.urandom(8).hex()
+# What a crashed or misbehaving binary leaves in Apache's error log.
+CRASH_MARKS = ("signal 11", "Segmentation fault", "core dump",
+               "unexpected signal", "Sanitizer", "runtime error",
+               "End of script output before headers",
+               "Premature end of script headers", "AH00052")
+WWW = "www-data"
+
+pytestmark = pytest.mark.skipif(not os.path.exists(APACHE),
+                                reason="apache2 is not installed "
+                                "(scripts/deps installs it)")
+
+
+def set_defines(text, values):
+    """Replace the value of each `Define NAME value` line named in
+    values; every name must be there."""
+    for name, value in values.items():
+        text, n = re.subn(r"(?m)^Define %s .*$" % re.escape(name),
+                          lambda m: f"Define {name} {value}", text)
+        assert n == 1, f"no Define {name} line"
+    return text
+
+
+def www_ids():
+    """The uid and gid Apache runs the binaries as: www-data when we are
+    root (Apache refuses to serve as root), else ourselves."""
+    if os.getuid() == 0:
+        pw = pwd.getpwnam(WWW)
+        return pw.pw_uid, pw.pw_gid
+    return os.getuid(), os.getgid()
+
+
+class Apache:
+    """One Apache httpd started with -k start from a wrapper file in a
+    temporary directory, stopped by the PID in its PidFile."""
+
+    def __init__(self, root, modules, site, extra=""):
+        self.root = root
+        self.conf = os.path.join(root, "httpd.conf")
+        self.pidfile = os.path.join(root, "httpd.pid")
+        self.errlog = os.path.join(root, "error.log")
+        self.pid = None
+        user = ""
+        if os.getuid() == 0:
+            user = f"User {WWW}\nGroup {WWW}\n"
+        loads = "".join(f"LoadModule {m}_module {MODDIR}/mod_{m}.so\n"
+                        for m in modules)
+        with open(self.conf, "w") as f:
+            f.write(f"""# Test-only global lines (Debian has them in
+# apache2.conf, ports.conf and mods-enabled/).
+ServerRoot "{root}"
+DefaultRuntimeDir "{root}"
+PidFile "{self.pidfile}"
+ErrorLog "{self.errlog}"
+LogLevel warn
+Mutex file:{root} default
+ServerName 127.0.0.1
+{user}{loads}TypesConfig /etc/mime.types
+LogFormat "%h %l %u %t \\"%r\\" %>s %O" common
+CustomLog "{root}/access.log" common
+<Directory />
+	AllowOverride None
+	Require all denied
+</Directory>
+<FilesMatch "^\\.ht">
+	Require all denied
+</FilesMatch>
+{extra}
+Include "{site}"
+""")
+
+    def start(self):
+        r = subprocess.run([APACHE, "-f", self.conf, "-t"],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, f"apache2 -t: {r.stdout}{r.stderr}"
+        r = subprocess.run([APACHE, "-f", self.conf, "-k", "start"],
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0, \
+            f"apache2 -k start: {r.stdout}{r.stderr}{self.log()}"
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                with open(self.pidfile) as f:
+                    self.pid = int(f.read().strip())
+                return self
+            except (OSError, ValueError):
+                time.sleep(0.05)
+        raise AssertionError("apache2 wrote no PidFile: " + self.log())
+
+    def stop(self):
+        if self.pid is None:
+            return
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            self.pid = None
+            return
+        deadline = time.time() + 15
+        while time.time() < deadline and os.path.exists(
+                f"/proc/{self.pid}"):
+            time.sleep(0.05)
+        if os.path.exists(f"/proc/{self.pid}"):
+            os.kill(self.pid, signal.SIGKILL)
+        self.pid = None
+
+    def log(self):
+        try:
+            with open(self.errlog, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def assert_no_crash(self):
+        log = self.log()
+        for mark in CRASH_MARKS:
+            assert mark not in log, f"{mark!r} in the error log:\n{log}"
+
+
+def wait_up(url, deadline=15):
+    end = time.time() + deadline
+    last = None
+    while time.time() < end:
+        try:
+            last = requests.get(url, timeout=2)
+            if last.status_code == 200:
+                return
+        except requests.ConnectionError as e:
+            last = e
+        time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer 200: {last}")
+
+
+@pytest.fixture
+def tmp():
+    """A temporary directory the web server's user can traverse (pytest's
+    own is mode 0700 under /tmp/pytest-of-<user>)."""
+    d = tempfile.mkdtemp(prefix="oidcgi-apache-")
+    os.chmod(d, 0o755)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def install(tmp):
+    """A copy of the build laid out as make install does: binaries in
+    libexec/oidcgi, the stylesheet in share/oidcgi/ui/static."""
+    libexec = os.path.join(tmp, "libexec", "oidcgi")
+    share = os.path.join(tmp, "share", "oidcgi")
+    os.makedirs(libexec)
+    for b in BINARIES:
+        shutil.copy2(os.path.join(BUILD, "cgi-bin", b), libexec)
+    shutil.copytree(os.path.join(TOP, "ui", "static"),
+                    os.path.join(share, "ui", "static"))
+    for d, _, files in os.walk(tmp):
+        os.chmod(d, 0o755)
+        for f in files:
+            p = os.path.join(d, f)
+            os.chmod(p, 0o755 if os.access(p, os.X_OK) else 0o644)
+    return libexec, share
+
+
+def oidcgi_conf(path, lines):
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.chmod(path, 0o644)
+
+
+def init_data(conf, data):
+    """oidcgi init --user www-data: the data directory owned by the user
+    the binaries run as."""
+    env = dict(os.environ, OIDCGI_CONFIG=conf, OIDCGI_DATA_DIR=data)
+    cmd = [CLI, "init"]
+    if os.getuid() == 0:
+        cmd += ["--user", WWW]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if r.returncode == 2 and "usage" in r.stderr and "--user" in cmd:
+        # A CLI without --user yet: init, then hand the directory over.
+        r = subprocess.run([CLI, "init"], env=env, capture_output=True,
+                           text=True)
+        uid, gid = www_ids()
+        for d, dirs, files in os.walk(data):
+            for p in [d] + [os.path.join(d, x) for x in dirs + files]:
+                os.chown(p, uid, gid)
+    assert r.returncode == 0, f"{cmd}: {r.stdout}{r.stderr}"
+    st = os.stat(data)
+    assert (st.st_uid, st.st_gid) == www_ids(), \
+        f"{data} belongs to {st.st_uid}:{st.st_gid}"
+
+
+def check_apache_traps(public, admin, apache):
+    """Beyond check_deployment: what Apache itself would answer in HTML."""
+    # An id with an encoded slash reaches oidcgi (Apache: HTML 404
+    # unless AllowEncodedSlashes NoDecode).
+    r = requests.get(admin + "admin/clients/a%2Fb",
+                     headers={"Authorization": "Bearer " + ADMIN_KEY})
+    assert r.status_code == 404 and r.json().get("error"), r.text
+    r = requests.get(public + "oauth2/a%2Fb")
+    assert r.status_code == 404 and r.json().get("error"), r.text
+    apache.assert_no_crash()
+
+
+# --- mod_fcgid -----------------------------------------------------------
+
+FCGID_MODULES = ("mpm_event", "authz_core", "authz_host", "alias", "env",
+                 "headers", "mime", "fcgid")
+
+
+def test_fcgid(tmp):
+    libexec, share = install(tmp)
+    pub_port, adm_port = free_port(), free_port()
+    public = f"http://127.0.0.1:{pub_port}/"
+    admin = f"http://127.0.0.1:{adm_port}/"
+    conf = os.path.join(tmp, "oidcgi.conf")
+    data = os.path.join(tmp, "data")
+    oidcgi_conf(conf, [f"urls.self.issuer = {public}",
+                       f"urls.self.admin = {admin}",
+                       f"secrets.admin = {ADMIN_KEY}"])
+    init_data(conf, data)
+    with open(os.path.join(TOP, "conf", "apache", "fcgid.conf")) as f:
+        site = set_defines(f.read(), {
+            "OIDCGI_BIN": libexec,
+            "OIDCGI_SHARE": share,
+            "OIDCGI_CONF": conf,
+            "OIDCGI_DATA": data,
+            "OIDCGI_PUBLIC_ADDR": f"127.0.0.1:{pub_port}",
+            "OIDCGI_PUBLIC_NAME": "public.test",
+            "OIDCGI_ADMIN_ADDR": f"127.0.0.1:{adm_port}",
+            "OIDCGI_ADMIN_NAME": "admin.test",
+        })
+    sitefile = os.path.join(tmp, "fcgid.conf")
+    with open(sitefile, "w") as f:
+        f.write(site)
+    fcgid = os.path.join(tmp, "fcgid")
+    os.makedirs(fcgid)
+    uid, gid = www_ids()
+    os.chown(fcgid, uid, gid)
+    apache = Apache(tmp, FCGID_MODULES, sitefile, extra=f"""
+Listen 127.0.0.1:{pub_port}
+FcgidIPCDir "{fcgid}"
+FcgidProcessTableFile "{fcgid}/shm"
+""")
+    apache.start()
+    try:
+        wait_up(public + "health/alive")
+        check_deployment(public, admin, admin_key=ADMIN_KEY)
+        check_apache_traps(public, admin, apache)
+    finally:
+        apache.stop()
