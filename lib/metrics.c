@@ -276,7 +276,12 @@ ometrics_open(const char *dir)
 					break;
 			}
 		}
-		close(fd);		/* also drops the lock */
+		/*
+		 * Unlock before closing: a mapping keeps the open file
+		 * description, and so its flock, alive after close().
+		 */
+		flock(fd, LOCK_UN);
+		close(fd);
 		fd = -1;
 	}
 	if (fd != -1)
