@@ -273,3 +273,101 @@ FcgidProcessTableFile "{fcgid}/shm"
         check_apache_traps(public, admin, apache)
     finally:
         apache.stop()
+
+
+# --- mod_proxy_fcgi and spawn-fcgi ---------------------------------------
+
+PROXY_MODULES = ("mpm_event", "authz_core", "authz_host", "alias", "env",
+                 "headers", "mime", "proxy", "proxy_fcgi")
+
+
+def spawn_script(text, values):
+    """The spawn-fcgi commands of proxy-fcgi.conf, from between its
+    BEGIN and END lines, with the variables of its first lines set as
+    in values (each must be there)."""
+    block = text.split("# BEGIN spawn-fcgi\n", 1)[1] \
+        .split("# END spawn-fcgi\n", 1)[0]
+    lines = []
+    for line in block.splitlines():
+        assert line.startswith("#\t"), line
+        lines.append(line[2:])
+    script = "set -eu\n" + "\n".join(lines) + "\n"
+    for name, value in values.items():
+        script, n = re.subn(r"(?m)^((?:export )?%s=).*$" % re.escape(name),
+                            lambda m: m.group(1) + value, script)
+        assert n == 1, f"no {name}= line in the spawn-fcgi commands"
+    return script
+
+
+def stop_spawned(run):
+    """Stop the processes spawn-fcgi started, by the PIDs in its PID
+    files, and wait for them to be gone."""
+    pids = []
+    for f in os.listdir(run):
+        if f.endswith(".pid"):
+            with open(os.path.join(run, f)) as fh:
+                pids += [int(p) for p in fh.read().split()]
+    for p in pids:
+        try:
+            os.kill(p, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.time() + 10
+    while time.time() < deadline and any(os.path.exists(f"/proc/{p}")
+                                         for p in pids):
+        time.sleep(0.05)
+    for p in pids:
+        if os.path.exists(f"/proc/{p}"):
+            os.kill(p, signal.SIGKILL)
+    return pids
+
+
+@pytest.mark.skipif(shutil.which("spawn-fcgi") is None,
+                    reason="spawn-fcgi is not installed")
+@pytest.mark.skipif(os.getuid() != 0,
+                    reason="the spawn-fcgi commands run as root")
+def test_proxy_fcgi(tmp):
+    libexec, share = install(tmp)
+    pub_port, adm_port = free_port(), free_port()
+    public = f"http://127.0.0.1:{pub_port}/"
+    admin = f"http://127.0.0.1:{adm_port}/"
+    conf = os.path.join(tmp, "oidcgi.conf")
+    data = os.path.join(tmp, "data")
+    run = os.path.join(tmp, "run")
+    oidcgi_conf(conf, [f"urls.self.issuer = {public}",
+                       f"urls.self.admin = {admin}"])
+    init_data(conf, data)
+    with open(os.path.join(TOP, "conf", "apache", "proxy-fcgi.conf")) as f:
+        text = f.read()
+    script = spawn_script(text, {"OIDCGI_BIN": libexec, "OIDCGI_RUN": run,
+                                 "OIDCGI_CONFIG": conf,
+                                 "OIDCGI_DATA_DIR": data})
+    site = set_defines(text, {
+        "OIDCGI_RUN": run,
+        "OIDCGI_SHARE": share,
+        "OIDCGI_PUBLIC_ADDR": f"127.0.0.1:{pub_port}",
+        "OIDCGI_PUBLIC_NAME": "public.test",
+        "OIDCGI_ADMIN_ADDR": f"127.0.0.1:{adm_port}",
+        "OIDCGI_ADMIN_NAME": "admin.test",
+    })
+    sitefile = os.path.join(tmp, "proxy-fcgi.conf")
+    with open(sitefile, "w") as f:
+        f.write(site)
+    spawnlog = os.path.join(tmp, "spawn.log")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("OIDCGI_")}
+    apache = Apache(tmp, PROXY_MODULES, sitefile,
+                    extra=f"Listen 127.0.0.1:{pub_port}\n")
+    try:
+        with open(spawnlog, "w") as log:
+            r = subprocess.run(["sh", "-c", script], env=env, stdout=log,
+                               stderr=subprocess.STDOUT, timeout=30)
+        assert r.returncode == 0, open(spawnlog).read()
+        apache.start()
+        wait_up(public + "health/alive")
+        check_deployment(public, admin)
+        check_apache_traps(public, admin, apache)
+    finally:
+        apache.stop()
+        if os.path.isdir(run):
+            assert stop_spawned(run), "spawn-fcgi wrote no PID files"
