@@ -16,5 +16,12 @@ int	 cmd_keys(int argc, char *argv[]);
 int	 cmd_users(int argc, char *argv[]);
 /* oidcgi demo: the demo user and client of a fresh store (cli/users.c). */
 int	 cmd_demo(int argc, char *argv[]);
+/*
+ * oidcgi doctor PUBLIC_URL ADMIN_URL [--admin-key KEY]: check a running
+ * deployment from outside (cli/doctor.c).  Needs no configuration; when
+ * one loads (from conffile, or as the binaries find it when NULL), also
+ * checks the data directory.  Returns the exit status.
+ */
+int	 cmd_doctor(const char *conffile, int argc, char *argv[]);
 
 #endif

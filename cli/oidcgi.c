@@ -14,6 +14,7 @@
  *   oidcgi demo               on a store without users and clients,
  *                             create a demo user and client and print
  *                             how to try them (cli/users.c)
+ *   oidcgi doctor ...         check a running deployment (cli/doctor.c)
  *   oidcgi version
  *
  * It reads the configuration exactly as the FastCGI binaries do
@@ -39,6 +40,7 @@ usage(void)
 	    "       oidcgi keys create|get|delete|rotate|import ...\n"
 	    "       oidcgi users add|get|list|passwd|set-claim|delete ...\n"
 	    "       oidcgi demo\n"
+	    "       oidcgi doctor PUBLIC_URL ADMIN_URL [--admin-key KEY]\n"
 	    "       oidcgi version\n");
 }
 
@@ -118,6 +120,8 @@ main(int argc, char *argv[])
 		puts(OIDCGI_VERSION);
 		return 0;
 	}
+	if (strcmp(argv[1], "doctor") == 0)
+		return cmd_doctor(NULL, argc - 2, argv + 2);
 	memset(&c, 0, sizeof(c));
 	if (!oconf_load(&c, NULL, msg, sizeof(msg))) {
 		fprintf(stderr, "oidcgi: %s\n", msg);
