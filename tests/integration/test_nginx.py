@@ -90,8 +90,9 @@ def deployment_paths(tmp):
     return [("/usr/local/libexec/oidcgi", os.path.join(BUILD, "cgi-bin")),
             ("/usr/local/share/oidcgi/ui/static/",
              os.path.join(TOP, "ui", "static") + "/"),
-            ("/etc/oidcgi/oidcgi.conf", os.path.join(tmp, "oidcgi.conf")),
-            ("/var/lib/oidcgi", os.path.join(tmp, "data")),
+            ("/usr/local/etc/oidcgi/oidcgi.conf",
+             os.path.join(tmp, "oidcgi.conf")),
+            ("/usr/local/var/lib/oidcgi", os.path.join(tmp, "data")),
             ("/run/oidcgi", os.path.join(tmp, "run"))]
 
 
