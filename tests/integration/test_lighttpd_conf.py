@@ -146,6 +146,13 @@ def errors(tmp):
 def test_deployment(lighttpd):
     public, admin, tmp = lighttpd
     check_deployment(public, admin, admin_key=ADMIN_KEY)
+    env = dict(os.environ, OIDCGI_CONFIG=os.path.join(tmp, "oidcgi.conf"),
+               OIDCGI_DATA_DIR=os.path.join(tmp, "data"))
+    r = subprocess.run([CLI, "doctor", public, admin, "--admin-key",
+                        ADMIN_KEY], env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0 and " 0 failed" in r.stdout, \
+        r.stdout + r.stderr
     log = errors(tmp)
     for mark in ("child signalled", "child exited", "died"):
         assert mark not in log, log

@@ -447,6 +447,15 @@ def test_units_match_nginx():
 def test_deployment(deployed):
     """The same protocol checks as on every target, through nginx."""
     check_deployment(deployed.public, deployed.admin, admin_key=ADMIN_KEY)
+    # And as the README tells an operator to check it.
+    env = dict(os.environ, OIDCGI_CONFIG=os.path.join(deployed.tmp,
+                                                      "oidcgi.conf"),
+               OIDCGI_DATA_DIR=deployed.data)
+    r = subprocess.run([CLI, "doctor", deployed.public, deployed.admin,
+                        "--admin-key", ADMIN_KEY], env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and " 0 failed" in r.stdout, \
+        r.stdout + r.stderr
 
 
 def test_encoded_slash(deployed):
