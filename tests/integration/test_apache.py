@@ -229,7 +229,7 @@ def check_apache_traps(public, admin, apache):
 # --- mod_fcgid -----------------------------------------------------------
 
 FCGID_MODULES = ("mpm_event", "authz_core", "authz_host", "alias", "env",
-                 "headers", "mime", "fcgid")
+                 "headers", "mime", "rewrite", "fcgid")
 
 
 def test_fcgid(tmp):
