@@ -1,7 +1,8 @@
 """lighttpd from exactly conf/lighttpd.conf: its var.* paths and its two
 ports replaced, nothing else, included from a wrapper that adds only what
 Debian's /etc/lighttpd/lighttpd.conf would (document root, pid file,
-error log, the user), and the same protocol checks as on every target.
+error log, the user, its own server.port), and the same protocol checks
+as on every target.
 (The development server, scripts/serve, is tested by every other test.)
 """
 
@@ -36,7 +37,7 @@ def instantiate(text, values, pub_port, adm_port):
             assert m.group(2) in values, f"unknown path {m.group(2)}"
             seen.add(m.group(2))
             line = f'{m.group(1)}"{values[m.group(2)]}"{m.group(3)}'
-        elif re.match(r"server\.port\s*=\s*4444\b", line):
+        elif line.startswith('$SERVER["socket"] == ":4444" {'):
             line = line.replace("4444", str(pub_port), 1)
             seen.add("port")
         elif '$SERVER["socket"] == "127.0.0.1:4445"' in line:
@@ -53,7 +54,7 @@ def lighttpd():
     os.chmod(tmp, 0o755)
     proc = None
     try:
-        pub, adm = free_port(), free_port()
+        pub, adm, other = free_port(), free_port(), free_port()
         public = f"http://127.0.0.1:{pub}/"
         admin = f"http://127.0.0.1:{adm}/"
         values = {"oidcgi_bin": os.path.join(BUILD, "cgi-bin"),
@@ -97,7 +98,11 @@ def lighttpd():
             f.write(site)
         wrapper = os.path.join(tmp, "lighttpd.conf")
         with open(wrapper, "w") as f:
+            # Debian's lighttpd.conf has a server.port (80) of its own
+            # and a document root: the oidcgi file must fit beside them.
             f.write(f'server.document-root = "{tmp}/www"\n'
+                    f'server.port = {other}\n'
+                    f'server.bind = "127.0.0.1"\n'
                     f'server.pid-file = "{tmp}/lighttpd.pid"\n'
                     f'server.errorlog = "{tmp}/log/error.log"\n'
                     f'{user}'
@@ -120,7 +125,7 @@ def lighttpd():
                 pass
             assert time.time() < deadline, errors(tmp)
             time.sleep(0.1)
-        yield public, admin, tmp
+        yield public, admin, tmp, f"http://127.0.0.1:{other}/"
     finally:
         if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGTERM)   # stops its FastCGI children
@@ -144,7 +149,7 @@ def errors(tmp):
 
 
 def test_deployment(lighttpd):
-    public, admin, tmp = lighttpd
+    public, admin, tmp, _ = lighttpd
     check_deployment(public, admin, admin_key=ADMIN_KEY)
     env = dict(os.environ, OIDCGI_CONFIG=os.path.join(tmp, "oidcgi.conf"),
                OIDCGI_DATA_DIR=os.path.join(tmp, "data"))
@@ -161,7 +166,7 @@ def test_deployment(lighttpd):
 def test_static_folder_only_css(lighttpd):
     """Under /ui/static/ only the stylesheets are files; any other name
     is the bundled pages' own 404 (their headers), not lighttpd's."""
-    public, _, _ = lighttpd
+    public, _, _, _ = lighttpd
     r = requests.get(public + "ui/static/oidcgi.css", timeout=10)
     assert r.status_code == 200 and "nosniff" in \
         r.headers.get("X-Content-Type-Options", ""), r.headers
@@ -173,10 +178,26 @@ def test_static_folder_only_css(lighttpd):
             f"{path}: {r.status_code} {r.headers} {r.text[:200]}"
 
 
+def test_other_site_untouched(lighttpd):
+    """The host's own site (Debian's port 80) serves its document root,
+    nothing of oidcgi."""
+    _, _, tmp, other = lighttpd
+    with open(os.path.join(tmp, "www", "index.html"), "w") as f:
+        f.write("the host's own page\n")
+    os.chmod(os.path.join(tmp, "www", "index.html"), 0o644)
+    assert requests.get(other + "index.html", timeout=10).text == \
+        "the host's own page\n"
+    for path in ("health/alive", ".well-known/openid-configuration",
+                 "clients"):
+        r = requests.get(other + path, timeout=10)
+        assert r.status_code == 404 and "json" not in \
+            r.headers.get("Content-Type", ""), f"{path}: {r.text[:200]}"
+
+
 def test_every_admin_prefix_routed(lighttpd):
     """Each binary's paths reach it on the admin listener, under both
     path generations (a path sent to the wrong binary is a JSON 404)."""
-    public, admin, _ = lighttpd
+    public, admin, _, _ = lighttpd
     h = {"Authorization": "Bearer " + ADMIN_KEY}
     for path in ("keys/hydra.openid.id-token", "clients", "client",
                  "v1/applications", "oauth2/auth/sessions/consent?subject=x",
