@@ -69,7 +69,7 @@ enum shape {
 enum want {
 	WANT_200,		/* 200 only */
 	WANT_4XX,		/* a client error */
-	WANT_ADMIN,		/* 200, or 401 when no admin key was given */
+	WANT_ADMIN,		/* 200, or 401 (needs the admin key) */
 	WANT_404,		/* unknown path: a 404 (warn otherwise) */
 	WANT__MAX
 };
@@ -508,8 +508,8 @@ check_routes(struct doctor *d, const char *name, const char *base,
 			ok = a.status >= 400 && a.status <= 499;
 			break;
 		case WANT_ADMIN:
-			ok = a.status == 200 ||
-			    (a.status == 401 && d->key == NULL);
+			/* A refused key is check_admin_key()'s to report. */
+			ok = a.status == 200 || a.status == 401;
 			break;
 		case WANT_404:
 		default:
@@ -523,13 +523,21 @@ check_routes(struct doctor *d, const char *name, const char *base,
 			say(d, V_WARN, "%s %s %s%s: 404 from oidcgi: this "
 			    "version of oidcgi does not serve it", name,
 			    p->method, url_path(base), p->path);
+		else if (a.status == 404 && base == d->adm)
+			say(d, V_FAIL, "%s %s %s%s: 404 from oidcgi: make "
+			    "ADMIN_URL urls.self.admin, and run the binaries "
+			    "behind it with OIDCGI_LISTENER=admin", name,
+			    p->method, url_path(base), p->path);
+		else if (a.status == 404)
+			say(d, V_FAIL, "%s %s %s%s: 404 from oidcgi: make "
+			    "PUBLIC_URL urls.self.issuer, and run the binaries "
+			    "behind it without OIDCGI_LISTENER=admin", name,
+			    p->method, url_path(base), p->path);
 		else {
 			describe(&a, desc, sizeof(desc));
 			say(d, V_FAIL, "%s %s %s%s answers %ld: %s: %s", name,
 			    p->method, url_path(base), p->path, a.status,
-			    desc, a.status == 401 ? "--admin-key is not "
-			    "secrets.admin, or the Authorization header does "
-			    "not reach the binary" : a.status >= 500 ?
+			    desc, a.status >= 500 ?
 			    "fix what it names (the web server's error log "
 			    "has the same line)" : "this oidcgi does not "
 			    "answer as expected; check its version");
@@ -779,11 +787,11 @@ check_public_not_admin(struct doctor *d)
 			    url_path(d->pub), admin_on_public[i]);
 			bad++;
 		} else if (a.status == 401 && is_error_json(&a)) {
-			say(d, V_WARN, "public: GET %s%s answers 401: the "
+			say(d, V_FAIL, "public: GET %s%s answers 401: the "
 			    "admin API is on the public listener, behind "
-			    "secrets.admin; route admin paths on the admin "
-			    "listener only", url_path(d->pub),
-			    admin_on_public[i]);
+			    "secrets.admin only; route admin paths on the admin "
+			    "listener only (or set OIDCGI_LISTENER=admin only "
+			    "there)", url_path(d->pub), admin_on_public[i]);
 			bad++;
 		}
 		answer_free(&a);
