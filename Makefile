@@ -70,14 +70,16 @@ endif
 
 # The static build (STATIC=1): libfcgi, liblmdb and libjansson from
 # their .a archives; libc and libcrypto stay shared (a host's OpenSSL
-# gets its security updates), and libcurl is never linked: lib/logout.c
-# opens it with dlopen() when a back-channel logout is sent.
+# gets its security updates), and so does libcurl, which only the CLI's
+# doctor links (lib/logout.c opens it with dlopen() when a back-channel
+# logout is sent; --as-needed keeps it out of the FastCGI binaries).
 ifeq ($(STATIC),1)
 STATIC_LIBDIRS := $(sort $(foreach p,fcgi lmdb jansson,\
 	$(shell pkg-config --variable=libdir $(p) 2>/dev/null)))
 LDLIBS	 = $(addprefix -L,$(STATIC_LIBDIRS)) \
 	   -Wl,-Bstatic -lfcgi -llmdb -ljansson -Wl,-Bdynamic \
-	   $(shell pkg-config --libs libcrypto 2>/dev/null) -lpthread
+	   -Wl,--as-needed $(shell pkg-config --libs libcrypto libcurl \
+	   2>/dev/null) -lpthread
 endif
 
 -include Makefile.local
@@ -230,20 +232,21 @@ static:
 # docroot/cgi-bin/ and the stylesheet), the example configuration, the
 # README and the man page.  It compiles in no install path: the binaries
 # find oidcgi.conf beside themselves.
+HTACCESS ?= conf/htaccess
 DISTNAME = oidcgi-$(VERSION)
 DISTDIR	 = $(B)/dist/$(DISTNAME)
 DISTTAR	 = $(B)/dist/$(DISTNAME)-linux-$(shell uname -m).tar.gz
 
 dist: static
-	@if [ ! -f conf/htaccess/.htaccess ]; then \
-		echo "make dist: conf/htaccess/.htaccess is missing: the" \
-		    "tarball's docroot/ is a copy of conf/htaccess/" >&2; \
+	@if [ ! -f '$(HTACCESS)/.htaccess' ]; then \
+		echo "make dist: $(HTACCESS)/.htaccess is missing: the" \
+		    "tarball's docroot/ is a copy of $(HTACCESS)/" >&2; \
 		exit 1; \
 	fi
 	rm -rf '$(DISTDIR)' '$(DISTTAR)'
 	install -d -m 0755 '$(DISTDIR)/bin' '$(DISTDIR)/docroot' \
 	    '$(DISTDIR)/doc'
-	cp -R conf/htaccess/. '$(DISTDIR)/docroot/'
+	cp -R '$(HTACCESS)/.' '$(DISTDIR)/docroot/'
 	install -d -m 0755 '$(DISTDIR)/docroot/cgi-bin' \
 	    '$(DISTDIR)/docroot/ui/static'
 	install -m 0755 -s $(addprefix $(STATICB)/cgi-bin/,$(CGINAMES)) \
