@@ -7,7 +7,6 @@ as on every target.
 """
 
 import os
-import pwd
 import re
 import shutil
 import signal
@@ -74,8 +73,9 @@ def lighttpd():
         for k in list(env):
             if k.startswith(("URLS_", "SECRETS_", "SERVE_", "LOG_")):
                 del env[k]
-        r = subprocess.run([CLI, "init"], env=env, capture_output=True,
-                           text=True)
+        # The store belongs to the user lighttpd runs the binaries as.
+        cmd = [CLI, "init"] + (["--user", "www-data"] if ROOT else [])
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         os.mkdir(values["oidcgi_run"], 0o700)
         os.mkdir(os.path.join(tmp, "www"), 0o755)
@@ -84,11 +84,10 @@ def lighttpd():
         os.mkdir(os.path.join(tmp, "log"), 0o755)
         user = ""
         if ROOT:
-            # As on Debian: lighttpd drops to www-data, which owns the
-            # store and the socket folder.
+            # As on Debian: lighttpd drops to www-data, which makes the
+            # sockets and writes the log.
             subprocess.run(["chown", "-R", "www-data:www-data",
-                            values["oidcgi_data"], values["oidcgi_run"],
-                            os.path.join(tmp, "log")],
+                            values["oidcgi_run"], os.path.join(tmp, "log")],
                            check=True)
             user = ('server.username = "www-data"\n'
                     'server.groupname = "www-data"\n')

@@ -21,7 +21,6 @@ What runs here and what cannot:
 """
 
 import grp
-import json
 import os
 import pwd
 import re
@@ -234,12 +233,10 @@ class Deployment:
             if k.startswith(("URLS_", "SECRETS_", "SERVE_", "LOG_")):
                 del env[k]
         # The data directory belongs to the user the units run as.
-        r = subprocess.run([CLI, "init"], env=env, capture_output=True,
-                           text=True)
+        cmd = [CLI, "init"] + (["--user", "www-data"] if ROOT else [])
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         if ROOT:
-            subprocess.run(["chown", "-R", "www-data:www-data", self.data],
-                           check=True)
             assert os.stat(self.data).st_uid == pwd.getpwnam(
                 "www-data").pw_uid, "oidcgi init --user left root's files"
         if self.mode == "spawn":
