@@ -1,15 +1,19 @@
 """make install, make uninstall, make static and make dist, and the man
 page: what lands where, what an installed binary looks for, what the
 static binaries still load, and that the tarball's health binary answers
-a plain CGI request.  The install and static builds are made once per
+a plain CGI request, and serves a shared host with its configuration
+beside the binaries.  The install and static builds are made once per
 session, in $OIDCGI_BUILD/install and $OIDCGI_BUILD/static."""
 
+import base64
 import glob
+import json
 import os
 import re
 import shutil
 import subprocess
 import tarfile
+from urllib.parse import quote
 
 import pytest
 
@@ -277,20 +281,11 @@ def test_dist_layout(dist):
 
 def test_dist_health_answers_cgi(dist, tmp_path):
     _, _, top = dist
-    data = tmp_path / "data"
-    p = subprocess.run(
-        [os.path.join(top, "docroot/cgi-bin/health")], cwd=tmp_path,
-        env=clean_env(REQUEST_METHOD="GET", REQUEST_URI="/health/alive",
-                      GATEWAY_INTERFACE="CGI/1.1", SERVER_PROTOCOL="HTTP/1.1",
-                      OIDCGI_DATA_DIR=str(data)),
-        stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
-    assert p.returncode == 0, p.stderr
-    head, _, body = p.stdout.partition(b"\r\n\r\n")
-    if not body:
-        head, _, body = p.stdout.partition(b"\n\n")
-    lines = head.decode().splitlines()
-    assert lines[0] == "Status: 200 OK", p.stdout
-    assert "Content-Type: application/json; charset=utf-8" in lines
+    status, headers, body = cgi(
+        os.path.join(top, "docroot/cgi-bin/health"), tmp_path,
+        "/health/alive", OIDCGI_DATA_DIR=str(tmp_path / "data"))
+    assert status == 200, body
+    assert "Content-Type: application/json; charset=utf-8" in headers
     assert body == b'{"status":"ok"}'
 
 
@@ -349,3 +344,66 @@ def test_man_page():
     for opt in ("OIDCGI_CONFIG", "OIDCGI_DATA_DIR", "DSN", "URLS_SELF_ISSUER"):
         assert f"Ev {opt}" in text, opt
     assert "Fl c Ar file" in text and "Fl Fl user Ar user" in text
+
+
+def cgi(binary, cwd, uri, method="GET", body=b"", **env):
+    """One plain CGI request; returns (status, headers, body)."""
+    e = clean_env(REQUEST_METHOD=method, REQUEST_URI=uri,
+                  GATEWAY_INTERFACE="CGI/1.1", SERVER_PROTOCOL="HTTP/1.1",
+                  **env)
+    if body:
+        e["CONTENT_LENGTH"] = str(len(body))
+    p = subprocess.run([binary], cwd=cwd, env=e, input=body,
+                       capture_output=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    head, _, out = p.stdout.partition(b"\r\n\r\n")
+    if not out:
+        head, _, out = p.stdout.partition(b"\n\n")
+    lines = head.decode().splitlines()
+    assert lines[0].startswith("Status: "), p.stdout
+    return int(lines[0].split()[1]), lines[1:], out
+
+
+def test_dist_on_a_shared_host(dist, tmp_path):
+    """The tarball as a shared host runs it: the configuration beside
+    the binaries (no environment variable, no install path), the store
+    made with bin/oidcgi -c, then discovery under the issuer's path and
+    a client_credentials token, each as one plain CGI request."""
+    _, _, top = dist
+    host = tmp_path / "host"
+    shutil.copytree(top, host, symlinks=True)
+    conf = host / "docroot" / "cgi-bin" / "oidcgi.conf"
+    data = tmp_path / "data"
+    conf.write_text("urls.self.issuer = https://example.org/sso/\n"
+                    f"dsn = {data}\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    cli = str(host / "bin" / "oidcgi")
+    p = run_cli(cli, ["-c", str(conf), "init"], work)
+    assert p.returncode == 0, p.stderr
+    assert (data / "data.mdb").exists()
+    p = run_cli(cli, ["-c", str(conf), "clients", "create",
+                      "--grant-type", "client_credentials"], work)
+    assert p.returncode == 0, p.stderr
+    client = json.loads(p.stdout)
+    cgibin = host / "docroot" / "cgi-bin"
+    docroot = str(host / "docroot")
+    status, _, body = cgi(str(cgibin / "wellknown"), work,
+                          "/sso/.well-known/openid-configuration",
+                          DOCUMENT_ROOT=docroot)
+    assert status == 200, body
+    doc = json.loads(body)
+    assert doc["issuer"] == "https://example.org/sso/"
+    assert doc["token_endpoint"] == "https://example.org/sso/oauth2/token"
+    basic = base64.b64encode(
+        f"{quote(client['client_id'], safe='')}:"
+        f"{quote(client['client_secret'], safe='')}".encode()).decode()
+    status, _, body = cgi(str(cgibin / "oauth2"), work, "/sso/oauth2/token",
+                          method="POST",
+                          body=b"grant_type=client_credentials",
+                          CONTENT_TYPE="application/x-www-form-urlencoded",
+                          HTTP_AUTHORIZATION=f"Basic {basic}",
+                          DOCUMENT_ROOT=docroot)
+    assert status == 200, body
+    tok = json.loads(body)
+    assert tok["token_type"].lower() == "bearer" and tok["access_token"]
