@@ -333,9 +333,11 @@ def check_body_limits(d, doc, body_max):
     jsonof(r, r.status_code, "a body under the limit")
 
 
-def check_routing(d):
+def check_routing(d, encoded_slash=True):
     """Unknown paths and the admin API on the public listener are JSON
-    404s; an encoded slash in an id reaches oidcgi as it was sent."""
+    404s; an encoded slash in an id reaches oidcgi as it was sent (unless
+    encoded_slash is False: where the web server's setting for it is out
+    of the deployment's reach, as in .htaccess files)."""
     for path in ("clients", "keys/hydra.openid.id-token",
                  "oauth2/auth/requests/login?login_challenge=x",
                  "no/such/path"):
@@ -347,8 +349,9 @@ def check_routing(d):
     if d.public != d.admin:
         r = requests.get(d.public + "admin/clients", timeout=TIMEOUT)
         jsonof(r, 404, "the admin API on the public listener")
-    d.admin_call("GET", "admin/clients/a%2Fb", "a client id with %2F",
-                 status=404)
+    if encoded_slash:
+        d.admin_call("GET", "admin/clients/a%2Fb", "a client id with %2F",
+                     status=404)
     d.admin_call("GET", "admin/no/such/path", "unknown admin path",
                  status=404)
 
@@ -361,7 +364,7 @@ def check_static(d):
 
 
 def check_deployment(public, admin, *, admin_key=None, body_max=1048576,
-                     v1_admin_paths=True, static=True):
+                     v1_admin_paths=True, static=True, encoded_slash=True):
     """Run every check against a deployment; return what it made (the
     Deployment, discovery, the client, the code flow's tokens)."""
     d = Deployment(public, admin, admin_key)
@@ -372,7 +375,7 @@ def check_deployment(public, admin, *, admin_key=None, body_max=1048576,
     check_client_credentials(d, doc, client)
     tok = check_code_flow(d, doc, client)
     check_body_limits(d, doc, body_max)
-    check_routing(d)
+    check_routing(d, encoded_slash)
     if static:
         check_static(d)
     return {"deployment": d, "discovery": doc, "client": client,

@@ -214,15 +214,17 @@ def init_data(conf, data):
         f"{data} belongs to {st.st_uid}:{st.st_gid}"
 
 
-def check_apache_traps(public, admin, apache):
-    """Beyond check_deployment: what Apache itself would answer in HTML."""
-    # An id with an encoded slash reaches oidcgi (Apache: HTML 404
-    # unless AllowEncodedSlashes NoDecode).
-    r = requests.get(admin + "admin/clients/a%2Fb",
-                     headers={"Authorization": "Bearer " + ADMIN_KEY})
-    assert r.status_code == 404 and r.json().get("error"), r.text
-    r = requests.get(public + "oauth2/a%2Fb")
-    assert r.status_code == 404 and r.json().get("error"), r.text
+def check_apache_traps(public, admin, apache, encoded_slash=True):
+    """Beyond check_deployment: what Apache itself would answer in HTML,
+    and the error log."""
+    if encoded_slash:
+        # An id with an encoded slash reaches oidcgi (Apache: HTML 404
+        # unless AllowEncodedSlashes NoDecode).
+        r = requests.get(admin + "admin/clients/a%2Fb",
+                         headers={"Authorization": "Bearer " + ADMIN_KEY})
+        assert r.status_code == 404 and r.json().get("error"), r.text
+        r = requests.get(public + "oauth2/a%2Fb")
+        assert r.status_code == 404 and r.json().get("error"), r.text
     apache.assert_no_crash()
 
 
@@ -371,3 +373,105 @@ def test_proxy_fcgi(tmp):
         apache.stop()
         if os.path.isdir(run):
             assert stop_spawned(run), "spawn-fcgi wrote no PID files"
+
+
+# --- plain CGI on a shared host, only .htaccess files --------------------
+
+HTACCESS_MODULES = ("mpm_event", "authz_core", "authz_host", "dir", "env",
+                    "headers", "mime", "rewrite", "cgid")
+
+
+def set_keys(text, values):
+    """Replace the value of each `key = value` line named in values."""
+    for key, value in values.items():
+        text, n = re.subn(r"(?m)^%s = .*$" % re.escape(key),
+                          lambda m: f"{key} = {value}", text)
+        assert n == 1, f"no {key} line"
+    return text
+
+
+@pytest.mark.parametrize("passauth", [True, False],
+                         ids=["CGIPassAuth", "rewrite-fallback"])
+def test_htaccess(tmp, passauth):
+    """The conf/htaccess/ tree uploaded as /sso/ of a site whose Apache
+    allows .htaccess files (AllowOverride All) and runs CGI programs;
+    without CGIPassAuth (a host that forbids it, the line deleted as its
+    comment says) the Authorization header must still get through."""
+    port = free_port()
+    public = f"http://127.0.0.1:{port}/sso/"
+    docroot = os.path.join(tmp, "www")
+    folder = os.path.join(docroot, "sso")
+    data = os.path.join(tmp, "oidcgi-data")
+    # The tarball's layout: conf/htaccess/ as it is, the binaries in
+    # cgi-bin/, the stylesheet in ui/static/.
+    shutil.copytree(os.path.join(TOP, "conf", "htaccess"), folder)
+    for b in BINARIES:
+        shutil.copy2(os.path.join(BUILD, "cgi-bin", b),
+                     os.path.join(folder, "cgi-bin"))
+    shutil.copytree(os.path.join(TOP, "ui", "static"),
+                    os.path.join(folder, "ui", "static"))
+    conf = os.path.join(folder, "cgi-bin", "oidcgi.conf")
+    with open(conf) as f:
+        text = set_keys(f.read(), {"urls.self.issuer": public,
+                                   "urls.self.admin": public,
+                                   "secrets.admin": ADMIN_KEY,
+                                   "dsn": data})
+    with open(conf, "w") as f:
+        f.write(text)
+    if not passauth:
+        p = os.path.join(folder, "cgi-bin", ".htaccess")
+        with open(p) as f:
+            text = f.read()
+        assert "\nCGIPassAuth On\n" in text
+        with open(p, "w") as f:
+            f.write(text.replace("\nCGIPassAuth On\n", "\n"))
+    for d, _, files in os.walk(tmp):
+        os.chmod(d, 0o755)
+        for f in files:
+            p = os.path.join(d, f)
+            os.chmod(p, 0o755 if os.access(p, os.X_OK) else 0o644)
+    # The data directory comes from the configuration's dsn.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("OIDCGI_")}
+    cmd = [CLI, "-c", conf, "init"]
+    if os.getuid() == 0:
+        cmd += ["--user", WWW]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, f"{cmd}: {r.stdout}{r.stderr}"
+    assert (os.stat(data).st_uid, os.stat(data).st_gid) == www_ids()
+    apache = Apache(tmp, HTACCESS_MODULES, "/dev/null", extra=f"""
+Listen 127.0.0.1:{port}
+ScriptSock "{tmp}/cgid.sock"
+DocumentRoot "{docroot}"
+<Directory "{docroot}">
+	AllowOverride All
+	Options FollowSymLinks
+	Require all granted
+</Directory>
+""")
+    apache.start()
+    try:
+        wait_up(public + "health/alive")
+        # AllowEncodedSlashes is not allowed in .htaccess files: %2F in
+        # a path stays Apache's HTML 404 unless the host sets it.
+        check_deployment(public, public, admin_key=ADMIN_KEY,
+                         v1_admin_paths=False, encoded_slash=False)
+        check_apache_traps(public, public, apache, encoded_slash=False)
+        # Nothing under the folder is served but through oidcgi: a
+        # binary by its name is oidcgi's 404; the configuration and the
+        # .htaccess files are refused (403) before any rewriting.
+        for path in ("cgi-bin/health", "cgi-bin/", "cgi-bin/oauth2/x"):
+            r = requests.get(public + path)
+            assert r.status_code == 404 and r.json()["error"], \
+                (path, r.status_code, r.text[:300])
+        for path in ("cgi-bin/oidcgi.conf", "cgi-bin/.htaccess",
+                     ".htaccess"):
+            r = requests.get(public + path)
+            assert r.status_code in (403, 404), (path, r.status_code)
+            assert ADMIN_KEY not in r.text and "Rewrite" not in r.text \
+                and "dsn" not in r.text, (path, r.text[:300])
+        # The admin API without the key, from the public side.
+        r = requests.get(public + "admin/clients")
+        assert r.status_code == 401 and r.json()["error"], r.text
+    finally:
+        apache.stop()
