@@ -5,9 +5,11 @@
  * listeners answer and route every endpoint family to oidcgi (not to the
  * web server's own error pages), the issuer in discovery is PUBLIC_URL,
  * the Authorization header reaches the binaries, the admin API is not on
- * the public listener, the configuration file is not served, and, when
- * the configuration can be loaded here, the data directory's owner and
- * mode.  One line per check:
+ * the public listener, the configuration file is not served, bodies up
+ * to serve.request_body_max reach oidcgi and larger ones get its JSON
+ * 413, and, when the configuration can be loaded here (as the binaries
+ * load it, or from -c FILE), the data directory's owner and mode.  One
+ * line per check:
  *
  *   ok   what was checked
  *   warn what looks wrong, and what to do about it
@@ -44,6 +46,8 @@
 #define TIMEOUT_MS	15000L
 #define KEY_MAX		1024		/* bytes of an admin key */
 #define WALK_DEPTH	3		/* directory levels of the data walk */
+#define BODY_DEFAULT	1048576		/* serve.request_body_max's default */
+#define BODY_AT_MAX	(8 * 1024 * 1024) /* largest body sent at the limit */
 
 enum verdict {
 	V_OK,
@@ -297,11 +301,13 @@ fetch(struct doctor *d, const char *method, const char *base,
 	url = oxmalloc(sz);
 	snprintf(url, sz, "%s%s", base, path);
 	curl_easy_reset(d->curl);
+	/* "Expect:" drops libcurl's 100-continue wait on large bodies. */
 	if ((hdrs = curl_slist_append(NULL, "Accept: application/json")) ==
-	    NULL) {
+	    NULL || (more = curl_slist_append(hdrs, "Expect:")) == NULL) {
 		snprintf(d->err, sizeof(d->err), "curl_slist_append");
 		goto out;
 	}
+	hdrs = more;
 	if (bearer != NULL) {
 		sz = strlen(bearer) + 32;
 		auth = oxmalloc(sz);
@@ -857,6 +863,90 @@ check_conf_served(struct doctor *d)
 }
 
 /*
+ * A body of max bytes to POST PUBLIC_URL oauth2/token: oidcgi's own
+ * answer (400: no grant_type), not the web server's refusal.  Skipped
+ * above BODY_AT_MAX.  Returns the answer's status, 0 when oidcgi
+ * answered, -1 when the request failed (said).
+ */
+static long
+body_probe(struct doctor *d, size_t len, struct answer *a)
+{
+	char	*body;
+	int	 ok;
+
+	body = oxmalloc(len + 1);
+	memset(body, 'a', len);
+	body[len] = '\0';
+	ok = fetch(d, "POST", d->pub, "oauth2/token", body, NULL, NULL, a);
+	free(body);
+	if (!ok) {
+		say(d, V_FAIL, "body limit: POST %soauth2/token with %zu bytes: "
+		    "%s", url_path(d->pub), len, d->err);
+		return -1;
+	}
+	return is_error_json(a) ? 0 : a->status;
+}
+
+/*
+ * Check 7: bodies up to serve.request_body_max (max; known when the
+ * configuration was loaded here, else its default) reach oidcgi, and a
+ * larger one is oidcgi's JSON 413, not the web server's page (a web
+ * server limit below oidcgi's turns them into its own 413 or 500).
+ */
+static void
+check_body(struct doctor *d, size_t max, int known)
+{
+	struct answer	 a;
+	long		 st;
+	const char	*fix = "Apache mod_fcgid: FcgidMaxRequestLen; Apache: "
+			    "LimitRequestBody; nginx: client_max_body_size";
+
+	if (max <= BODY_AT_MAX) {
+		if ((st = body_probe(d, max, &a)) == -1)
+			return;
+		if (st != 0)
+			say(d, V_FAIL, "body limit: a body of %zu bytes "
+			    "(serve.request_body_max%s) answers %ld %s, not "
+			    "oidcgi: raise the web server's limit above %zu "
+			    "(%s)", max, known ? "" : ", its default", st,
+			    a.ctype[0] ? a.ctype : "(no type)", max, fix);
+		else if (a.status == 413)
+			say(d, V_WARN, "body limit: oidcgi refuses %zu bytes: "
+			    "its serve.request_body_max is lower than %s",
+			    max, known ? "the configuration here says" :
+			    "the default");
+		answer_free(&a);
+		if (st != 0)
+			return;
+	}
+	if ((st = body_probe(d, max + 1, &a)) == -1)
+		return;
+	if (st == 0 && a.status == 413)
+		say(d, V_OK, "body limit: bodies up to %zu bytes reach oidcgi; "
+		    "a larger one is oidcgi's JSON 413", max);
+	else if (st == 0 && !known)
+		say(d, V_WARN, "body limit: a body of %zu bytes reaches "
+		    "oidcgi: serve.request_body_max is above the default; run "
+		    "doctor with the configuration to check the limit", max + 1);
+	else if (st == 0)
+		say(d, V_FAIL, "body limit: a body of %zu bytes answers %ld, "
+		    "not 413: the binaries do not use the configuration "
+		    "here", max + 1, a.status);
+	else if (st == 413)
+		say(d, V_WARN, "body limit: a body of %zu bytes is the web "
+		    "server's own 413 page, not oidcgi's JSON: raise the web "
+		    "server's limit a little above %zu, or send its 413 to "
+		    "oidcgi (Apache: ErrorDocument 413; nginx: error_page 413 "
+		    "with fastcgi_param REDIRECT_STATUS 413)", max + 1, max);
+	else
+		say(d, V_FAIL, "body limit: a body of %zu bytes answers %ld %s, "
+		    "not oidcgi's JSON 413: raise the web server's limit a "
+		    "little above %zu (%s)", max + 1, st, a.ctype[0] ? a.ctype :
+		    "(no type)", max, fix);
+	answer_free(&a);
+}
+
+/*
  * Walk dir (depth levels deep) for files not owned by uid.  Counts them
  * in *n and keeps the first one's path in first.
  */
@@ -968,47 +1058,45 @@ guess_docroot(const char *path, char *buf, size_t sz)
  * it is not under a document root.
  */
 static void
-check_local(struct doctor *d, const char *conffile)
+check_local(struct doctor *d, const struct oconf *c, const char *msg)
 {
-	struct oconf	 c;
 	struct stat	 st;
-	char		 msg[512], real[PATH_MAX], first[PATH_MAX];
+	char		 real[PATH_MAX], first[PATH_MAX];
 	char		 owner[64], other[64], root[PATH_MAX + 32];
 	size_t		 n = 0;
 	uid_t		 firstuid = 0;
 
-	memset(&c, 0, sizeof(c));
-	if (!oconf_load(&c, conffile, msg, sizeof(msg))) {
+	if (c == NULL) {
 		say(d, V_WARN, "local: the configuration cannot be loaded "
 		    "here (%s): data directory checks skipped; run doctor on "
 		    "the server, with OIDCGI_CONFIG if needed", msg);
 		return;
 	}
-	if (c.path != NULL && c.issuer != NULL &&
-	    strcmp(c.issuer, d->pub) != 0)
+	if (c->path != NULL && c->issuer != NULL &&
+	    strcmp(c->issuer, d->pub) != 0)
 		say(d, V_WARN, "local: %s names the issuer %s, not %s: the "
 		    "local checks below may be of another deployment",
-		    c.path, c.issuer, d->pub);
-	if (stat(c.data_dir, &st) == -1) {
-		if (c.path == NULL && getenv("OIDCGI_DATA_DIR") == NULL)
+		    c->path, c->issuer, d->pub);
+	if (stat(c->data_dir, &st) == -1) {
+		if (c->path == NULL && getenv("OIDCGI_DATA_DIR") == NULL)
 			say(d, V_WARN, "local: no configuration file and no "
 			    "data directory %s here: data directory checks "
 			    "skipped; run doctor on the server, with "
-			    "OIDCGI_CONFIG if needed", c.data_dir);
+			    "OIDCGI_CONFIG if needed", c->data_dir);
 		else
 			say(d, V_FAIL, "local: the data directory %s does not "
 			    "exist: create it with \"oidcgi init --user USER\" "
 			    "run as root, USER being the user the web server "
-			    "runs the binaries as", c.data_dir);
-		goto out;
+			    "runs the binaries as", c->data_dir);
+		return;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		say(d, V_FAIL, "local: %s is not a directory: point "
-		    "OIDCGI_DATA_DIR (or dsn) at a directory", c.data_dir);
-		goto out;
+		    "OIDCGI_DATA_DIR (or dsn) at a directory", c->data_dir);
+		return;
 	}
-	if (realpath(c.data_dir, real) == NULL)
-		snprintf(real, sizeof(real), "%s", c.data_dir);
+	if (realpath(c->data_dir, real) == NULL)
+		snprintf(real, sizeof(real), "%s", c->data_dir);
 	user_name(st.st_uid, owner, sizeof(owner));
 	if (st.st_mode & 077)
 		say(d, V_WARN, "local: the data directory %s (owner %s) has "
@@ -1034,8 +1122,6 @@ check_local(struct doctor *d, const char *conffile)
 		    "anyone can download the store and its secrets; move it "
 		    "out (OIDCGI_DATA_DIR, or dsn in the configuration)",
 		    real, root);
-out:
-	oconf_free(&c);
 }
 
 /* The admin key from the first line of file into buf. */
@@ -1069,9 +1155,10 @@ int
 cmd_doctor(const char *conffile, int argc, char *argv[])
 {
 	struct doctor	 d;
-	char		 keybuf[KEY_MAX];
+	struct oconf	 c;
+	char		 keybuf[KEY_MAX], msg[512];
 	const char	*urls[2] = { NULL, NULL };
-	int		 k, nurl = 0, pub_ok, adm_ok, rc = 2;
+	int		 k, nurl = 0, pub_ok, adm_ok, loaded, rc = 2;
 
 	memset(&d, 0, sizeof(d));
 	keybuf[0] = '\0';
@@ -1110,6 +1197,8 @@ cmd_doctor(const char *conffile, int argc, char *argv[])
 		fprintf(stderr, "oidcgi: curl_easy_init\n");
 		goto cleanup;
 	}
+	memset(&c, 0, sizeof(c));
+	loaded = oconf_load(&c, conffile, msg, sizeof(msg));
 	pub_ok = check_routes(&d, "public", d.pub, public_probes,
 	    sizeof(public_probes) / sizeof(public_probes[0]));
 	adm_ok = check_routes(&d, "admin", d.adm, admin_probes,
@@ -1123,8 +1212,10 @@ cmd_doctor(const char *conffile, int argc, char *argv[])
 	if (pub_ok) {
 		check_public_not_admin(&d);
 		check_conf_served(&d);
+		check_body(&d, loaded ? c.body_max : BODY_DEFAULT, loaded);
 	}
-	check_local(&d, conffile);
+	check_local(&d, loaded ? &c : NULL, msg);
+	oconf_free(&c);
 	printf("%u ok, %u warnings, %u failed\n", d.count[V_OK],
 	    d.count[V_WARN], d.count[V_FAIL]);
 	rc = d.count[V_FAIL] > 0;

@@ -41,7 +41,9 @@ class Proxy:
     it breaks: "pass" (nothing), "drop-auth" (the Authorization header),
     "admin-on-public" (admin paths go to the admin listener), "no-ui"
     (/ui/ answered by the proxy's own HTML 404), "serve-conf"
-    (/oidcgi.conf answered with the configuration file)."""
+    (/oidcgi.conf answered with the configuration file), "small-limit"
+    (bodies over 128 KiB answered with an HTML 500, as mod_fcgid's
+    default FcgidMaxRequestLen does)."""
 
     def __init__(self, port, public_port, admin_port, conf_text=""):
         self.mode = "pass"
@@ -69,6 +71,10 @@ class Proxy:
                 if proxy.mode == "no-ui" and path.startswith("/ui/"):
                     return self.reply(404, "text/html", b"<html><body>"
                                       b"<h1>404 Not Found</h1></body></html>")
+                if proxy.mode == "small-limit" and n > 131072:
+                    return self.reply(500, "text/html", b"<html><body>"
+                                      b"<h1>Internal Server Error</h1>"
+                                      b"</body></html>")
                 if proxy.mode == "serve-conf" and path == "/oidcgi.conf":
                     return self.reply(200, "text/plain",
                                       conf_text.encode())
@@ -147,6 +153,8 @@ def test_good_deployment_passes(server):
                  "discovery: the issuer is " + server.pub + "/",
                  "the Authorization header reaches the public binaries",
                  "no admin path answers", "oidcgi.conf is not served",
+                 "body limit: bodies up to 1048576 bytes reach oidcgi; a "
+                 "larger one is oidcgi's JSON 413",
                  "local: the data directory " + os.path.realpath(server.data),
                  "local: every file in"):
         assert what in text, (what, out)
@@ -266,6 +274,18 @@ def test_served_configuration_fails(proxied, proxy):
     assert len(by["FAIL"]) == 1, out
     assert by["FAIL"][0].startswith("FAIL configuration: GET /oidcgi.conf "
                                     "serves the configuration file"), out
+
+
+def test_web_server_body_limit_below_oidcgis_fails(proxied, proxy):
+    s, p, key = proxied
+    proxy.mode = "small-limit"
+    rc, by, out = doctor(s.env, p.url, s.adm)
+    assert rc == 1, out
+    assert by["FAIL"] == [
+        "FAIL body limit: a body of 1048576 bytes (serve.request_body_max) "
+        "answers 500 text/html, not oidcgi: raise the web server's limit "
+        "above 1048576 (Apache mod_fcgid: FcgidMaxRequestLen; Apache: "
+        "LimitRequestBody; nginx: client_max_body_size)"], out
 
 
 def test_wrong_issuer_fails(proxied):
