@@ -369,6 +369,19 @@ def test_proxy_fcgi(tmp):
         wait_up(public + "health/alive")
         check_deployment(public, admin)
         check_apache_traps(public, admin, apache)
+        # A binary that died stays dead under spawn-fcgi; its paths are
+        # then a 503, in oidcgi's JSON through the ErrorDocument.
+        with open(os.path.join(run, "ui-public.pid")) as f:
+            pids = [int(p) for p in f.read().split()]
+        for p in pids:
+            os.kill(p, signal.SIGKILL)
+        deadline = time.time() + 5
+        while time.time() < deadline and any(
+                os.path.exists(f"/proc/{p}") for p in pids):
+            time.sleep(0.05)
+        r = requests.get(public + "ui/login")
+        assert r.status_code == 503 and r.json()["error"], \
+            (r.status_code, r.text[:300])
     finally:
         apache.stop()
         if os.path.isdir(run):
