@@ -228,6 +228,22 @@ def check_apache_traps(public, admin, apache, encoded_slash=True):
     apache.assert_no_crash()
 
 
+def doctor(conf, public, admin, key=None, data=None):
+    """oidcgi doctor on the running deployment, with its configuration
+    (and data directory) for the local checks: nothing may fail."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("OIDCGI_")}
+    if data:
+        env["OIDCGI_DATA_DIR"] = data
+    cmd = [CLI, "-c", conf, "doctor", public, admin]
+    if key:
+        cmd += ["--admin-key", key]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0 and "FAIL" not in r.stdout, \
+        f"{cmd}: exit {r.returncode}\n{r.stdout}{r.stderr}"
+
+
 # --- mod_fcgid -----------------------------------------------------------
 
 FCGID_MODULES = ("mpm_event", "authz_core", "authz_host", "alias", "env",
@@ -273,6 +289,7 @@ FcgidProcessTableFile "{fcgid}/shm"
         wait_up(public + "health/alive")
         check_deployment(public, admin, admin_key=ADMIN_KEY)
         check_apache_traps(public, admin, apache)
+        doctor(conf, public, admin, ADMIN_KEY, data)
     finally:
         apache.stop()
 
@@ -369,6 +386,7 @@ def test_proxy_fcgi(tmp):
         wait_up(public + "health/alive")
         check_deployment(public, admin)
         check_apache_traps(public, admin, apache)
+        doctor(conf, public, admin, data=data)
         # A binary that died stays dead under spawn-fcgi; its paths are
         # then a 503, in oidcgi's JSON through the ErrorDocument.
         with open(os.path.join(run, "ui-public.pid")) as f:
@@ -470,6 +488,7 @@ DocumentRoot "{docroot}"
         check_deployment(public, public, admin_key=ADMIN_KEY,
                          v1_admin_paths=False, encoded_slash=False)
         check_apache_traps(public, public, apache, encoded_slash=False)
+        doctor(conf, public, public, ADMIN_KEY)
         # Nothing under the folder is served but through oidcgi: a
         # binary by its name is oidcgi's 404; the configuration and the
         # .htaccess files are refused (403) before any rewriting.
