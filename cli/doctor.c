@@ -105,8 +105,8 @@ struct doctor {
 	char		*pub;		/* PUBLIC_URL, ending in '/' */
 	char		*adm;		/* ADMIN_URL, ending in '/' */
 	const char	*key;		/* --admin-key, or NULL */
-	int		 pub_down;	/* the public listener did not connect */
-	int		 adm_down;
+	int		 pub_unavail;	/* oidcgi answered 503 there */
+	int		 adm_unavail;
 	int		 auth_dropped;	/* check 3 saw the header dropped */
 	unsigned	 count[V__MAX];
 	char		 err[CURL_ERROR_SIZE];
@@ -428,6 +428,9 @@ is_oidcgi(const struct probe *p, const struct answer *a)
 {
 	const json_t	*j = a->json;
 
+	/* A binary that cannot start serving answers JSON 503 anywhere. */
+	if (a->status == 503 && is_error_json(a))
+		return 1;
 	if (p->shape == SHAPE_PAGE)
 		return strncmp(a->ctype, "text/html", 9) == 0 &&
 		    strstr(a->body, "oidcgi.css") != NULL;
@@ -467,9 +470,10 @@ check_routes(struct doctor *d, const char *name, const char *base,
 	char		 desc[512];
 	const char	*bearer;
 	size_t		 i;
-	int		 ok;
+	int		 ok, *unavail;
 
 	bearer = base == d->adm ? d->key : NULL;
+	unavail = base == d->adm ? &d->adm_unavail : &d->pub_unavail;
 	for (i = 0; i < n; i++, p++) {
 		if (!fetch(d, p->method, base, p->path, NULL, NULL, bearer,
 		    &a)) {
@@ -503,6 +507,25 @@ check_routes(struct doctor *d, const char *name, const char *base,
 				    url_path(base), p->path, a.status,
 				    a.ctype[0] ? a.ctype : "(no type)",
 				    p->prefix, name, p->bin);
+			answer_free(&a);
+			continue;
+		}
+		/*
+		 * oidcgi cannot open its configuration or store: said once
+		 * with its reason; the other paths only show the routing.
+		 */
+		if (a.status == 503 && (*unavail)++ == 0) {
+			describe(&a, desc, sizeof(desc));
+			say(d, V_FAIL, "%s %s %s%s: oidcgi is unavailable, "
+			    "503: %s: fix what it names (the web server's "
+			    "error log has the same line)", name, p->method,
+			    url_path(base), p->path, desc);
+			answer_free(&a);
+			continue;
+		} else if (a.status == 503) {
+			say(d, V_OK, "%s %s %s%s: routed to oidcgi (503, "
+			    "unavailable as above)", name, p->method,
+			    url_path(base), p->path);
 			answer_free(&a);
 			continue;
 		}
@@ -1203,17 +1226,19 @@ cmd_doctor(const char *conffile, int argc, char *argv[])
 	    sizeof(public_probes) / sizeof(public_probes[0]));
 	adm_ok = check_routes(&d, "admin", d.adm, admin_probes,
 	    sizeof(admin_probes) / sizeof(admin_probes[0]));
-	if (pub_ok) {
+	/* An unavailable listener cannot be checked any further. */
+	if (pub_ok && !d.pub_unavail) {
 		check_discovery(&d);
 		check_auth_public(&d);
 	}
-	if (adm_ok)
+	if (adm_ok && !d.adm_unavail)
 		check_admin_key(&d);
 	if (pub_ok) {
 		check_public_not_admin(&d);
 		check_conf_served(&d);
-		check_body(&d, loaded ? c.body_max : BODY_DEFAULT, loaded);
 	}
+	if (pub_ok && !d.pub_unavail)
+		check_body(&d, loaded ? c.body_max : BODY_DEFAULT, loaded);
 	check_local(&d, loaded ? &c : NULL, msg);
 	oconf_free(&c);
 	printf("%u ok, %u warnings, %u failed\n", d.count[V_OK],

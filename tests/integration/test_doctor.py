@@ -369,3 +369,25 @@ def test_missing_data_directory_fails(server, tmp_path):
         f"FAIL local: the data directory {tmp_path}/nope does not exist: "
         "create it with \"oidcgi init --user USER\" run as root, USER "
         "being the user the web server runs the binaries as"], out
+
+
+def test_unavailable_store_is_said_once_per_listener(tmp_path):
+    """Binaries that cannot open their data directory answer JSON 503
+    (health/alive 200): doctor names the reason once per listener and
+    still shows that every path reaches oidcgi."""
+    s = Server(tmp_path, env={
+        "OIDCGI_WRAP": "env OIDCGI_DATA_DIR=/nonexistent/oidcgi-data"})
+    s.start()
+    try:
+        rc, by, out = doctor(s.env, s.pub, s.adm)
+    finally:
+        s.stop()
+    assert rc == 1, out
+    assert [l.split(":")[0] for l in by["FAIL"]] == [
+        "FAIL public GET /health/ready", "FAIL admin GET /admin/health/ready"
+    ], out
+    for l in by["FAIL"]:
+        assert "oidcgi is unavailable, 503: " in l and \
+            "/nonexistent/oidcgi-data" in l, out
+    assert any(l == "ok   public GET /ui/login: routed to oidcgi (503, "
+               "unavailable as above)" for l in by["ok"]), out
