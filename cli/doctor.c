@@ -86,7 +86,7 @@ struct probe {
 	enum want	 want;
 	const char	*bin;		/* the binary that serves it */
 	const char	*prefix;	/* the path prefix to route to it */
-	int		 optional;	/* not routed: a warning only */
+	const char	*optional;	/* not routed: a warning, saying why */
 };
 
 /* One HTTP answer.  body is NUL-terminated; json is its parse or NULL. */
@@ -114,41 +114,41 @@ struct doctor {
 
 static const struct probe public_probes[] = {
 	{ "GET", "health/alive", SHAPE_STATUS, WANT_200, "health",
-	    "/health/", 0 },
+	    "/health/", NULL },
 	{ "GET", "health/ready", SHAPE_STATUS, WANT_200, "health",
-	    "/health/", 0 },
+	    "/health/", NULL },
 	{ "GET", "version", SHAPE_VERSION, WANT_200, "health", "/version",
-	    0 },
+	    NULL },
 	{ "GET", ".well-known/openid-configuration", SHAPE_DISCOVERY,
-	    WANT_200, "wellknown", "/.well-known/", 0 },
+	    WANT_200, "wellknown", "/.well-known/", NULL },
 	{ "GET", ".well-known/jwks.json", SHAPE_JWKS, WANT_200, "wellknown",
-	    "/.well-known/", 0 },
+	    "/.well-known/", NULL },
 	{ "POST", "oauth2/token", SHAPE_ERROR, WANT_4XX, "oauth2",
-	    "/oauth2/token", 0 },
+	    "/oauth2/token", NULL },
 	{ "GET", "userinfo", SHAPE_ERROR, WANT_4XX, "oauth2", "/userinfo",
-	    0 },
+	    NULL },
 	{ "GET", "oauth2/register", SHAPE_ERROR, WANT_4XX, "register",
-	    "/oauth2/register", 0 },
-	{ "GET", "ui/login", SHAPE_PAGE, WANT_4XX, "ui", "/ui/", 0 },
+	    "/oauth2/register", NULL },
+	{ "GET", "ui/login", SHAPE_PAGE, WANT_4XX, "ui", "/ui/", NULL },
 	{ "GET", "oidcgi-doctor-no-such-path", SHAPE_ERROR, WANT_404,
-	    "health", "every other path", 1 },
+	    "oauth2", "every other path", "for oidcgi's JSON 404 there" },
 };
 
 static const struct probe admin_probes[] = {
 	{ "GET", "admin/health/alive", SHAPE_STATUS, WANT_200, "health",
-	    "/admin/health/", 0 },
+	    "/admin/health/", NULL },
 	{ "GET", "admin/health/ready", SHAPE_STATUS, WANT_200, "health",
-	    "/admin/health/", 0 },
+	    "/admin/health/", NULL },
 	{ "GET", "admin/version", SHAPE_VERSION, WANT_200, "health",
-	    "/admin/version", 0 },
+	    "/admin/version", NULL },
 	{ "GET", "admin/clients", SHAPE_ARRAY, WANT_ADMIN, "clients",
-	    "/admin/clients", 0 },
+	    "/admin/clients", NULL },
 	{ "GET", "admin/keys/hydra.openid.id-token", SHAPE_JWKS, WANT_ADMIN,
-	    "keys", "/admin/keys/", 0 },
+	    "keys", "/admin/keys/", NULL },
 	{ "GET", "admin/oauth2/auth/requests/login?login_challenge=x",
-	    SHAPE_ERROR, WANT_4XX, "flow", "/admin/oauth2/auth/", 0 },
+	    SHAPE_ERROR, WANT_4XX, "flow", "/admin/oauth2/auth/", NULL },
 	{ "GET", "admin/metrics/prometheus", SHAPE_METRICS, WANT_ADMIN,
-	    "health", "/admin/metrics/", 1 },
+	    "health", "/admin/metrics/", "for Prometheus metrics" },
 };
 
 /* Admin paths that must not answer 200 on the public listener. */
@@ -485,14 +485,13 @@ check_routes(struct doctor *d, const char *name, const char *base,
 			continue;
 		}
 		if (!is_oidcgi(p, &a)) {
-			if (p->optional && a.status == 404)
+			if (p->optional != NULL && a.status == 404)
 				say(d, V_WARN, "%s %s %s%s answers %ld %s, "
 				    "not oidcgi: route %s of the %s listener "
-				    "to the %s binary to have oidcgi's JSON "
-				    "errors there too", name, p->method,
+				    "to the %s binary %s", name, p->method,
 				    url_path(base), p->path, a.status,
 				    a.ctype[0] ? a.ctype : "(no type)",
-				    p->prefix, name, p->bin);
+				    p->prefix, name, p->bin, p->optional);
 			else if (a.status >= 500)
 				say(d, V_FAIL, "%s %s %s%s answers %ld %s, "
 				    "not oidcgi: the web server could not run "
@@ -548,7 +547,7 @@ check_routes(struct doctor *d, const char *name, const char *base,
 		if (ok)
 			say(d, V_OK, "%s %s %s%s: %ld from oidcgi", name,
 			    p->method, url_path(base), p->path, a.status);
-		else if (p->optional && a.status == 404)
+		else if (p->optional != NULL && a.status == 404)
 			say(d, V_WARN, "%s %s %s%s: 404 from oidcgi: this "
 			    "version of oidcgi does not serve it", name,
 			    p->method, url_path(base), p->path);

@@ -19,6 +19,8 @@ import pytest
 from conftest import CLI, Server, free_port
 
 ADMIN_PREFIXES = ("/admin/", "/clients", "/keys/", "/oauth2/auth/requests/")
+KNOWN_PREFIXES = ("/health/", "/version", "/.well-known/", "/oauth2/",
+                  "/userinfo", "/ui/", "/connect/")
 HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection",
        "upgrade", "te", "trailer"}
 
@@ -41,7 +43,8 @@ class Proxy:
     it breaks: "pass" (nothing), "drop-auth" (the Authorization header),
     "admin-on-public" (admin paths go to the admin listener), "no-ui"
     (/ui/ answered by the proxy's own HTML 404), "serve-conf"
-    (/oidcgi.conf answered with the configuration file), "small-limit"
+    (/oidcgi.conf answered with the configuration file), "no-fallback"
+    (paths no binary claims answered by an HTML 404), "small-limit"
     (bodies over 128 KiB answered with an HTML 500, as mod_fcgid's
     default FcgidMaxRequestLen does)."""
 
@@ -69,6 +72,10 @@ class Proxy:
                 body = self.rfile.read(n) if n else None
                 path = self.path
                 if proxy.mode == "no-ui" and path.startswith("/ui/"):
+                    return self.reply(404, "text/html", b"<html><body>"
+                                      b"<h1>404 Not Found</h1></body></html>")
+                if proxy.mode == "no-fallback" and not path.startswith(
+                        KNOWN_PREFIXES):
                     return self.reply(404, "text/html", b"<html><body>"
                                       b"<h1>404 Not Found</h1></body></html>")
                 if proxy.mode == "small-limit" and n > 131072:
@@ -264,6 +271,17 @@ def test_server_html_instead_of_binary_names_the_route(proxied, proxy):
     assert by["FAIL"] == [
         "FAIL public GET /ui/login answers 404 text/html, not oidcgi: "
         "route /ui/ on the public listener to the ui binary"], out
+
+
+def test_unknown_paths_not_routed_warns(proxied, proxy):
+    s, p, key = proxied
+    proxy.mode = "no-fallback"
+    rc, by, out = doctor(s.env, p.url, s.adm)
+    assert rc == 0, out
+    assert by["warn"] == [
+        "warn public GET /oidcgi-doctor-no-such-path answers 404 text/html, "
+        "not oidcgi: route every other path of the public listener to the "
+        "oauth2 binary for oidcgi's JSON 404 there"], out
 
 
 def test_served_configuration_fails(proxied, proxy):
