@@ -315,6 +315,21 @@ torn(void)
 	}
 	CHECK(ometrics_open(dir) == 1);
 	CHECK(ometrics_get_request(OMETRICS_UI, OLISTEN_PUBLIC, 303) == 0);
+	ometrics_request(OLISTEN_PUBLIC, 303);
+	ometrics_close();
+
+	/* Right size, another counter count. */
+	{
+		int fd = open(file, O_RDWR);
+
+		CHECK(fd != -1 && pread(fd, &v, 4, 12) == 4);
+		v--;
+		CHECK(fd != -1 && pwrite(fd, &v, 4, 12) == 4);
+		if (fd != -1)
+			close(fd);
+	}
+	CHECK(ometrics_open(dir) == 1);
+	CHECK(ometrics_get_request(OMETRICS_UI, OLISTEN_PUBLIC, 303) == 0);
 	ometrics_close();
 
 	/* Empty. */
