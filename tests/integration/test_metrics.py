@@ -311,6 +311,11 @@ def test_plain_cgi_and_restart_keep_counting(msrv, tmp_path):
                    SECRETS_ADMIN="an-admin-key-of-some-length")
     assert st == 200
     mid = parse(text)
+    # The health binary itself refuses them on the public listener
+    # (whichever binary a web server sends the path to).
+    for uri in ("/metrics/prometheus", "/admin/metrics/prometheus"):
+        st, text = cgi("health", msrv.data, msrv.conf, uri)
+        assert st == 404 and "oidcgi_" not in text, uri
     # ... while the rest of the admin API does.
     st, _ = cgi("keys", msrv.data, msrv.conf, "/admin/keys/none",
                 OIDCGI_LISTENER="admin",
@@ -321,6 +326,7 @@ def test_plain_cgi_and_restart_keep_counting(msrv, tmp_path):
         ("health", "admin", "200"): 1,
         ("wellknown", "public", "200"): 1,
         ("keys", "admin", "404"): 1}
+    # (the public 404s below come after this scrape)
     assert tokens_by(mid) == tokens_by(before)
 
     again = Server(msrv.tmp, procs=1)
@@ -333,5 +339,6 @@ def test_plain_cgi_and_restart_keep_counting(msrv, tmp_path):
     # The CGI scrape, the CGI 401; the new server's start-up probes.
     assert d.pop(("health", "admin", "200")) >= 1
     assert d.pop(("keys", "admin", "401")) == 1
+    assert d.pop(("health", "public", "404")) == 2
     assert set(d) <= {("health", "public", "200")}
     assert tokens_by(after) == tokens_by(before)
