@@ -25,23 +25,27 @@ alive(struct oreq *req)
 	json_decref(j);
 }
 
-/* GET /health/ready: the store answers a read transaction. */
+/*
+ * GET /health/ready: the process can serve (see oserve_problem()) and
+ * the store answers a read transaction.
+ */
 static void
 ready(struct oreq *req)
 {
 	struct oerr	 err;
+	const char	*why = oserve_problem();
 	json_t		*j;
 
-	if (ostore_ready()) {
+	if (*why == '\0' && ostore_ready()) {
 		alive(req);
 		return;
 	}
+	if (*why == '\0')
+		why = "The store is not available.";
 	oerr_clear(&err);
-	oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE,
-	    "The store is not available.");
+	oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE, "%s", why);
 	j = oerr_json(&err, 0);
-	json_object_set_new(j, "errors",
-	    json_pack("{s:s}", "store", "not available"));
+	json_object_set_new(j, "errors", json_pack("{s:s}", "store", why));
 	ohttp_send_json(req, 503, j);
 	json_decref(j);
 }

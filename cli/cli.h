@@ -4,6 +4,8 @@
 #ifndef OIDCGI_CLI_H
 #define OIDCGI_CLI_H
 
+#include <stddef.h>
+
 /*
  * oidcgi clients create|get|list|update|delete ...: argv[0] is the
  * verb.  The configuration (oconf) is loaded and the store open.
@@ -23,5 +25,16 @@ int	 cmd_demo(int argc, char *argv[]);
  * checks the data directory.  Returns the exit status.
  */
 int	 cmd_doctor(const char *conffile, int argc, char *argv[]);
+
+struct oconf;
+/*
+ * Act as the owner of the data directory (cli/owner.c): with user
+ * (init --user), root creates it owned by that user, gives the user
+ * what it holds, and becomes the user; otherwise root becomes the
+ * owner of an existing data directory that is not root's.  Does
+ * nothing for other users.  Returns 1, or 0 with a message.
+ */
+int	 cli_owner(const struct oconf *, const char *user, char *msg,
+	    size_t msgsz);
 
 #endif

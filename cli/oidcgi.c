@@ -2,9 +2,12 @@
  * oidcgi: the command-line tool for operators.  It works on the data
  * directory directly, so it needs no running web server.
  *
- *   oidcgi init               check the configuration, create the data
- *                             directory, the system secret, the store and
- *                             the default signing keys
+ *   oidcgi [-c FILE] COMMAND  FILE is the configuration file
+ *   oidcgi init [--user USER] check the configuration, create the data
+ *                             directory (owned by USER: the user the web
+ *                             server runs the binaries as), the system
+ *                             secret, the store and the default signing
+ *                             keys
  *   oidcgi config check       check the configuration only
  *   oidcgi config get KEY     print one configuration value
  *   oidcgi clients ...        manage OAuth 2.0 clients (cli/clients.c)
@@ -18,11 +21,15 @@
  *   oidcgi version
  *
  * It reads the configuration exactly as the FastCGI binaries do
- * (OIDCGI_CONFIG, the environment, OIDCGI_DATA_DIR).
+ * (OIDCGI_CONFIG, the environment, OIDCGI_DATA_DIR), unless -c names
+ * the file.  Run by root, it acts as the data directory's owner (see
+ * cli/owner.c), so that the files it makes stay readable by the web
+ * server's user.
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "conf.h"
@@ -34,7 +41,7 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: oidcgi init\n"
+	fprintf(stderr, "usage: oidcgi [-c FILE] init [--user USER]\n"
 	    "       oidcgi config check | get KEY\n"
 	    "       oidcgi clients create|get|list|update|delete ...\n"
 	    "       oidcgi keys create|get|delete|rotate|import ...\n"
@@ -107,11 +114,17 @@ int
 main(int argc, char *argv[])
 {
 	struct oconf	 c;
+	const char	*file = NULL, *user = NULL;
 	char		 msg[512];
 	int		 rc;
 
 	olog_init("oidcgi");
 	umask(077);
+	if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
+		file = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 2) {
 		usage();
 		return 2;
@@ -121,14 +134,30 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if (strcmp(argv[1], "doctor") == 0)
-		return cmd_doctor(NULL, argc - 2, argv + 2);
+		return cmd_doctor(file, argc - 2, argv + 2);
+	if (strcmp(argv[1], "init") == 0 && argc == 4 &&
+	    strcmp(argv[2], "--user") == 0)
+		user = argv[3];
+	else if (strcmp(argv[1], "init") == 0 && argc != 2) {
+		usage();
+		return 2;
+	}
 	memset(&c, 0, sizeof(c));
-	if (!oconf_load(&c, NULL, msg, sizeof(msg))) {
+	if (!oconf_load(&c, file, msg, sizeof(msg))) {
 		fprintf(stderr, "oidcgi: %s\n", msg);
 		return 1;
 	}
 	olog_set_level(c.log_level);
-	if (strcmp(argv[1], "init") == 0 && argc == 2)
+	if (!cli_owner(&c, user, msg, sizeof(msg))) {
+		fprintf(stderr, "oidcgi: %s\n", msg);
+		oconf_free(&c);
+		return 1;
+	}
+	if (strcmp(argv[1], "init") == 0 && geteuid() == 0)
+		fprintf(stderr, "oidcgi: warning: %s belongs to root; the web "
+		    "server's user cannot open it unless it runs as root: "
+		    "oidcgi init --user USER gives it to USER\n", c.data_dir);
+	if (strcmp(argv[1], "init") == 0)
 		rc = with_store(&c, init_keys, 0, NULL);
 	else if (strcmp(argv[1], "keys") == 0)
 		rc = with_store(&c, cmd_keys, argc - 2, argv + 2);

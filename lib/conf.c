@@ -63,7 +63,8 @@ enum ktype {
 	KT_BOOL,	/* int, true|false|1|0 */
 	KT_INT,		/* int, plain decimal within min..max */
 	KT_ENUM,	/* int via set(), one of choices[] */
-	KT_NAMES	/* struct oconf_list, comma-separated names */
+	KT_NAMES,	/* struct oconf_list, comma-separated names */
+	KT_DSN		/* Hydra's dsn: a path names the data directory */
 };
 
 #define KF_NEVER	0x1	/* KT_TTL: "-1" means never expires */
@@ -117,6 +118,7 @@ enum kid {
 	K_LOCKOUT_WINDOW,
 	K_LOCKOUT_DURATION,
 	K_BROADCAST_KEYS,
+	K_DSN,
 	K__MAX
 };
 
@@ -229,6 +231,11 @@ static const struct key keys[K__MAX] = {
 	 */
 	{ "webfinger.jwks.broadcast_keys", KT_NAMES, OKEYS_ACCESS_TOKEN,
 	    0, 0, 0, F(broadcast_keys), NULL, NULL },
+	/*
+	 * K_DSN: Hydra's database DSN.  A path names the data directory
+	 * (the LMDB store); OIDCGI_DATA_DIR wins over it.  See dsn_set().
+	 */
+	{ "dsn", KT_DSN, NULL, 0, 0, 0, F(data_dir), NULL, NULL },
 };
 
 #undef F
@@ -577,6 +584,65 @@ dur(long long secs, char *buf, size_t bufsz)
 }
 
 /*
+ * Set the data directory from Hydra's dsn (where names the source).
+ * A PostgreSQL DSN or any other "scheme:" is refused: this build
+ * stores in LMDB only (the value is never echoed: a DSN may hold a
+ * password).  A path names the data directory; a relative one from
+ * the file is relative to the file's folder.  OIDCGI_DATA_DIR, when
+ * set, wins (data_from says so) and the dsn is only checked.
+ * Returns 1, or 0 with a message in errbuf.
+ */
+static int
+dsn_set(struct oconf *c, const char *val, const char *where, char *errbuf,
+    size_t errsz)
+{
+	const char	*slash;
+	char		*dir;
+	size_t		 len, dlen = 0;
+
+	len = strcspn(val, ":/");
+	if (strncmp(val, "postgres://", 11) == 0 ||
+	    strncmp(val, "postgresql://", 13) == 0 ||
+	    strncmp(val, "cockroach://", 12) == 0) {
+		seterr(errbuf, errsz, "%s: this build of oidcgi stores its "
+		    "data in LMDB only; set dsn to the data directory's path",
+		    where);
+		return 0;
+	}
+	if (val[len] == ':' || strcmp(val, "memory") == 0) {
+		seterr(errbuf, errsz, "%s: not a path; dsn names the data "
+		    "directory (the LMDB store), e.g. /var/lib/oidcgi", where);
+		return 0;
+	}
+	len = strlen(val);
+	while (len > 1 && val[len - 1] == '/')
+		len--;
+	if (len == 1 && val[0] == '/') {
+		seterr(errbuf, errsz, "%s: \"/\" cannot be the data "
+		    "directory", where);
+		return 0;
+	}
+	if (len > PATH_MAX - sizeof(OCONF_SECRET_FILE) - 64) {
+		seterr(errbuf, errsz, "%s: path too long", where);
+		return 0;
+	}
+	if (c->data_from != NULL)
+		return 1;		/* OIDCGI_DATA_DIR wins */
+	/* Relative to the configuration file's folder when from it. */
+	if (val[0] != '/' && strcmp(where, "DSN") != 0 && c->path != NULL &&
+	    (slash = strrchr(c->path, '/')) != NULL)
+		dlen = (size_t)(slash - c->path) + 1;
+	dir = oxmalloc(dlen + len + 1);
+	memcpy(dir, c->path != NULL ? c->path : "", dlen);
+	memcpy(dir + dlen, val, len);
+	dir[dlen + len] = '\0';
+	free(c->data_dir);
+	c->data_dir = dir;
+	c->data_from = strcmp(where, "DSN") == 0 ? "DSN" : "dsn";
+	return 1;
+}
+
+/*
  * Parse val by key k's type and store it in c.  where names the source
  * for messages ("file:line: key", "ENV_NAME" or "key").
  * Returns 1, or 0 with a message in errbuf.
@@ -640,6 +706,8 @@ key_set(struct oconf *c, enum kid k, const char *val, const char *where,
 		return 1;
 	case KT_SECRETS:
 		return secrets_set(c, val, where, errbuf, errsz);
+	case KT_DSN:
+		return dsn_set(c, val, where, errbuf, errsz);
 	case KT_NAMES:
 		return names_set((struct oconf_list *)(void *)field, val,
 		    where, errbuf, errsz);
@@ -859,9 +927,31 @@ out:
 }
 
 /*
- * Open the configuration file: path if given, else $OIDCGI_CONFIG if set
- * and non-empty (both must exist), else OCONF_DEFAULT_PATH if it exists.
- * Sets *fp (NULL when there is no file) and c->path.
+ * The path of "oidcgi.conf" in the folder of the running binary, into
+ * buf (a shared host keeps it beside the binaries, where suexec's
+ * cleaned environment cannot name it).  Returns 1, or 0 when the
+ * binary's path is unknown.
+ */
+static int
+beside_binary(char *buf, size_t bufsz)
+{
+	char	 exe[PATH_MAX];
+	char	*slash;
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return 0;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return 0;
+	slash[1] = '\0';
+	return (size_t)snprintf(buf, bufsz, "%s%s", exe,
+	    OCONF_FILE_NAME) < bufsz;
+}
+
+/*
+ * Open the configuration file (see conf.h for the order it is looked
+ * for in).  Sets *fp (NULL when there is no file) and c->path.
  * Returns 1, or 0 with a message in errbuf.
  */
 static int
@@ -869,23 +959,34 @@ file_open(struct oconf *c, const char *path, FILE **fp, char *errbuf,
     size_t errsz)
 {
 	const char	*env, *pfx = "";
+	char		 beside[PATH_MAX];
 	struct stat	 st;
 	FILE		*f = NULL;
-	int		 named = 1;
+	int		 named = 1, dflt = 0;
 
 	*fp = NULL;
-	if (path == NULL && (env = getenv("OIDCGI_CONFIG")) != NULL &&
-	    *env != '\0') {
+	if (path == NULL && (env = oenv("OIDCGI_CONFIG")) != NULL) {
 		path = env;
 		pfx = "OIDCGI_CONFIG: ";
 	}
+	if (path == NULL && beside_binary(beside, sizeof(beside)) &&
+	    access(beside, F_OK) == 0)
+		path = beside;
 	if (path == NULL) {
 		path = OCONF_DEFAULT_PATH;
-		named = 0;
+		named = OCONF_FILE_REQUIRED;
+		dflt = 1;
 	}
 	if ((f = fopen(path, "r")) == NULL) {
 		if (!named && errno == ENOENT)
 			return 1;
+		if (dflt && errno == ENOENT) {
+			seterr(errbuf, errsz, "no configuration file: %s does "
+			    "not exist (copy the example configuration there, "
+			    "put %s beside the binaries, or name one in "
+			    "OIDCGI_CONFIG)", path, OCONF_FILE_NAME);
+			return 0;
+		}
 		seterr(errbuf, errsz, "%s%s: %s", pfx, path, strerror(errno));
 		return 0;
 	}
@@ -905,8 +1006,9 @@ file_open(struct oconf *c, const char *path, FILE **fp, char *errbuf,
 }
 
 /*
- * Set c->data_dir from $OIDCGI_DATA_DIR (unset or empty: "var"),
- * trailing slashes removed.  Returns 1, or 0 if nothing is left.
+ * Set c->data_dir from $OIDCGI_DATA_DIR, trailing slashes removed, when
+ * it is set (the dsn key or the default come later).  Returns 1, or 0
+ * if nothing is left.
  */
 static int
 data_dir_set(struct oconf *c, char *errbuf, size_t errsz)
@@ -914,8 +1016,8 @@ data_dir_set(struct oconf *c, char *errbuf, size_t errsz)
 	const char	*env;
 	size_t		 len;
 
-	if ((env = getenv("OIDCGI_DATA_DIR")) == NULL || *env == '\0')
-		env = OCONF_DEFAULT_DATA;
+	if ((env = oenv("OIDCGI_DATA_DIR")) == NULL)
+		return 1;
 	len = strlen(env);
 	while (len > 0 && env[len - 1] == '/')
 		len--;
@@ -924,11 +1026,12 @@ data_dir_set(struct oconf *c, char *errbuf, size_t errsz)
 		    "the data directory");
 		return 0;
 	}
-	if (len > PATH_MAX - sizeof(OCONF_SECRET_FILE) - 16) {
+	if (len > PATH_MAX - sizeof(OCONF_SECRET_FILE) - 64) {
 		seterr(errbuf, errsz, "OIDCGI_DATA_DIR: path too long");
 		return 0;
 	}
 	c->data_dir = oxstrndup(env, len);
+	c->data_from = "OIDCGI_DATA_DIR";
 	return 1;
 }
 
@@ -961,7 +1064,7 @@ oconf_load(struct oconf *c, const char *path, char *errbuf, size_t errsz)
 	for (i = 0; i < K__MAX; i++) {
 		key_envname(keys[i].name, envname, sizeof(envname));
 		/* An empty variable counts as unset. */
-		if ((env = getenv(envname)) != NULL && *env != '\0') {
+		if ((env = oenv(envname)) != NULL) {
 			if (strlen(env) > VALUE_MAX_LEN) {
 				seterr(errbuf, errsz, "%s: longer than %d "
 				    "bytes", envname, VALUE_MAX_LEN);
@@ -979,6 +1082,7 @@ oconf_load(struct oconf *c, const char *path, char *errbuf, size_t errsz)
 			case KT_SECRETS:
 				continue;	/* see oconf_secrets() */
 			case KT_KEY:
+			case KT_DSN:
 				continue;	/* unset */
 			case KT_ISSUER:
 				snprintf(def, sizeof(def),
@@ -1000,6 +1104,10 @@ oconf_load(struct oconf *c, const char *path, char *errbuf, size_t errsz)
 			goto out;
 	}
 
+	if (c->data_dir == NULL) {
+		c->data_dir = oxstrdup(OCONF_DEFAULT_DATA);
+		c->data_from = "the default data directory";
+	}
 	if (c->public_port == c->admin_port) {
 		seterr(errbuf, errsz, "serve.admin.port: %d is the same as "
 		    "serve.public.port", c->admin_port);
@@ -1174,21 +1282,26 @@ data_dir_make(const struct oconf *c, char *errbuf, size_t errsz)
 {
 	struct stat	 st;
 
+	if (stat(c->data_dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 1;
 	if (mkdir(c->data_dir, 0700) == 0)
 		return 1;
 	if (errno == ENOENT) {
-		seterr(errbuf, errsz, "OIDCGI_DATA_DIR: cannot create %s: "
-		    "its parent directory does not exist", c->data_dir);
+		seterr(errbuf, errsz, "%s: cannot create %s: its parent "
+		    "directory does not exist", c->data_from, c->data_dir);
 		return 0;
 	}
 	if (errno != EEXIST) {
-		seterr(errbuf, errsz, "OIDCGI_DATA_DIR: mkdir %s: %s",
-		    c->data_dir, strerror(errno));
+		seterr(errbuf, errsz, "%s: mkdir %s: %s%s", c->data_from,
+		    c->data_dir, strerror(errno), errno == EACCES ?
+		    " (the data directory's parent must be writable by the "
+		    "user oidcgi runs as, or create it with oidcgi init "
+		    "--user)" : "");
 		return 0;
 	}
 	if (stat(c->data_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		seterr(errbuf, errsz, "OIDCGI_DATA_DIR: %s is not a "
-		    "directory", c->data_dir);
+		seterr(errbuf, errsz, "%s: %s is not a directory",
+		    c->data_from, c->data_dir);
 		return 0;
 	}
 	return 1;
@@ -1334,6 +1447,9 @@ oconf_value(const struct oconf *c, const char *name, char *buf,
 			}
 			len += (size_t)n;
 		}
+		return 1;
+	case KT_DSN:
+		snprintf(buf, bufsz, "%s", c->data_dir);
 		return 1;
 	case KT_SECRETS:
 	case KT_KEY:

@@ -2,11 +2,19 @@
  * conf.h: configuration.
  *
  * Keys are named as Hydra names them (urls.self.issuer, ttl.access_token,
- * ...).  They are read from a file of "key = value" lines (conf/oidcgi.conf,
- * or the path in OIDCGI_CONFIG) and then overridden by environment
- * variables named as Hydra's: the key upper-cased with '.' as '_'
- * (URLS_SELF_ISSUER, SECRETS_SYSTEM, SERVE_PUBLIC_PORT, ...).  An empty
- * variable counts as unset.  Every value is checked against the key table
+ * ...).  They are read from a file of "key = value" lines and then
+ * overridden by environment variables named as Hydra's: the key
+ * upper-cased with '.' as '_' (URLS_SELF_ISSUER, SECRETS_SYSTEM,
+ * SERVE_PUBLIC_PORT, ...).  An empty variable counts as unset; a
+ * variable that Apache renamed REDIRECT_<name> (a RewriteRule's E= flag,
+ * SetEnv before an internal redirect) counts as <name> (see oenv()).
+ *
+ * The file is the one named by the caller (the CLI's -c), else by
+ * OIDCGI_CONFIG, else oidcgi.conf in the folder of the running binary
+ * (a shared host: suexec passes no OIDCGI_* variable), else
+ * OCONF_DEFAULT_PATH: conf/oidcgi.conf in the development build, which
+ * may be missing; the installed path, which must exist, in a build of
+ * make install.  Every value is checked against the key table
  * at start; the first bad one stops the binary with a one-line message
  * naming where it came from ("file:line: key: ...", "ENV_NAME: ..." or
  * "key: ...").  A secret's value never appears in a message.
@@ -17,7 +25,9 @@
  * 4096 bytes; an unknown or repeated key is an error.  conf/oidcgi.conf
  * lists every key with its default.
  *
- * The data directory comes from OIDCGI_DATA_DIR (default "var").  When no
+ * The data directory comes from OIDCGI_DATA_DIR, else from Hydra's dsn
+ * key (DSN) when it is a path (relative paths in the file are relative
+ * to the file's folder), else OCONF_DEFAULT_DATA.  When no
  * secrets.system is configured, one is generated once into
  * <data>/secrets.system with mode 0600 and read from there afterwards; it
  * is never printed.
@@ -30,8 +40,25 @@
 
 #include "util.h"
 
+/*
+ * Where an installed build looks (make install compiles these in from
+ * its sysconfdir and localstatedir; its configuration file is then
+ * required).  The development build reads conf/oidcgi.conf if present
+ * and keeps its data in var/, both relative to the working directory.
+ */
+#ifdef OIDCGI_CONF_FILE
+#define OCONF_DEFAULT_PATH	OIDCGI_CONF_FILE
+#define OCONF_FILE_REQUIRED	1
+#else
 #define OCONF_DEFAULT_PATH	"conf/oidcgi.conf"
+#define OCONF_FILE_REQUIRED	0
+#endif
+#ifdef OIDCGI_DATA_DEFAULT
+#define OCONF_DEFAULT_DATA	OIDCGI_DATA_DEFAULT
+#else
 #define OCONF_DEFAULT_DATA	"var"
+#endif
+#define OCONF_FILE_NAME		"oidcgi.conf"	/* beside the binaries */
 #define OCONF_SECRET_FILE	"secrets.system"
 #define OCONF_SECRET_MIN	16	/* bytes, as Hydra requires */
 #define OCONF_SECRETS_MAX	8
@@ -93,7 +120,12 @@ struct oconf {
 	int		 lockout_attempts;	/* failures that lock it */
 	int64_t		 lockout_window;	/* within these seconds */
 	int64_t		 lockout_duration;	/* locked this long */
-	char		*data_dir;	/* OIDCGI_DATA_DIR */
+	/*
+	 * The data directory: OIDCGI_DATA_DIR, else a path in dsn (DSN),
+	 * else OCONF_DEFAULT_DATA; data_from names which, for messages.
+	 */
+	char		*data_dir;
+	const char	*data_from;
 	char		*path;		/* the file read, or NULL */
 };
 

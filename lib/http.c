@@ -52,12 +52,24 @@ ohttp_reason(int status)
 	return "Unknown";
 }
 
-const char *
-ohttp_env(struct oreq *req, const char *name)
+/* A variable of the request itself, without REDIRECT_ fallback. */
+static const char *
+env1(void *arg, const char *name)
 {
+	struct oreq	*req = arg;
+
 	if (req->io->fcgi != NULL)
 		return FCGX_GetParam(name, req->io->fcgi->envp);
 	return getenv(name);
+}
+
+const char *
+ohttp_env(struct oreq *req, const char *name)
+{
+	if (strcmp(name, "HTTP_AUTHORIZATION") != 0 &&
+	    strncmp(name, "OIDCGI_", 7) != 0)
+		return env1(req, name);
+	return oenv_lookup(name, env1, req);
 }
 
 /* Read up to n bytes of the body; returns how many were read. */

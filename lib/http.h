@@ -52,9 +52,16 @@ struct oreq {
 	struct ohttp_io		*io;
 	enum ohttp_method	 method;
 	const char		*method_name;
-	const char		*path;		/* raw path, '/admin' stripped */
+	const char		*path;		/* raw path, base stripped */
 	size_t			 pathlen;	/* without trailing slashes */
 	const char		*query;		/* raw, after '?'; "" if none */
+	/*
+	 * What was stripped from the front of the path: the listener's
+	 * base path ("/sso" of an issuer https://example.org/sso/) and on
+	 * the admin listener "/admin" (Hydra 2.x); "" when nothing was.
+	 * Prefix it to a path of this listener to link to it.
+	 */
+	const char		*base;
 	unsigned		 listener;	/* OLISTEN_PUBLIC or _ADMIN */
 	int			 https;		/* HTTPS=on */
 	const char		*remote_addr;
@@ -83,7 +90,18 @@ struct oreq {
  */
 int	 omain(int argc, char *argv[], const struct oroute *, size_t);
 
-/* A request header by its CGI name ("HTTP_AUTHORIZATION"), or NULL. */
+/*
+ * Why this process cannot serve now, in one line (the configuration
+ * does not load, the store does not open, ...), or "" when it can.
+ */
+const char	*oserve_problem(void);
+
+/*
+ * A request variable by its CGI name ("HTTP_AUTHORIZATION"), or NULL.
+ * HTTP_AUTHORIZATION and the OIDCGI_* variables that are unset or empty
+ * are also looked for as REDIRECT_<name> (see oenv()): how a shared
+ * host's RewriteRule passes them.
+ */
 const char	*ohttp_env(struct oreq *, const char *name);
 
 /*

@@ -82,9 +82,7 @@ opage_parse(const struct oparams *q, struct opage *pg, struct oerr *err)
 const char *
 opage_prefix(struct oreq *req)
 {
-	const char	*uri = ohttp_env(req, "REQUEST_URI");
-
-	return uri != NULL && strncmp(uri, "/admin/", 7) == 0 ? "/admin" : "";
+	return req->base;
 }
 
 /* One Link header entry appended to acc. */

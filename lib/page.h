@@ -37,7 +37,11 @@ int	 opage_parse(const struct oparams *q, struct opage *,
  */
 void	 opage_headers(struct oreq *, const char *path,
 	    const struct opage *, size_t total, const char *filters);
-/* "/admin" when the request came in under Hydra 2.x's prefix, else "". */
+/*
+ * The base the request's path came under (req->base: "/admin" for Hydra
+ * 2.x's prefix, after the listener's own base path), to link to a path
+ * of the same listener.
+ */
 const char	*opage_prefix(struct oreq *);
 
 #endif

@@ -81,6 +81,31 @@ fail(struct oreq *req, const struct oroute *r, const struct oerr *err)
 		ohttp_send_error(req, err);
 }
 
+void
+oroute_fail(struct oreq *req, const struct oroute *r, size_t n,
+    const struct oerr *err)
+{
+	const char	*raw[OROUTE_MAXPARAMS];
+	const struct oroute *near = NULL;
+	size_t		 rawlen[OROUTE_MAXPARAMS], np, i, best = 0, sh;
+
+	for (i = 0; i < n; i++) {
+		if (!(r[i].listeners & req->listener))
+			continue;
+		if (oroute_match(r[i].pattern, req->path, req->pathlen,
+		    raw, rawlen, &np)) {
+			near = &r[i];
+			break;
+		}
+		if ((sh = shared_segments(r[i].pattern, req->path,
+		    req->pathlen)) > best) {
+			best = sh;
+			near = &r[i];
+		}
+	}
+	fail(req, near, err);
+}
+
 /* Append a method name to the Allow list being built. */
 static void
 allow_add(char *buf, size_t sz, const char *m)

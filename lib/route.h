@@ -61,6 +61,15 @@ struct oroute {
 void	 oroute_dispatch(struct oreq *, const struct oroute *, size_t);
 
 /*
+ * Answer err in the dialect of the route the request's path is for (or
+ * is nearest to), as the dispatcher answers its own errors: for errors
+ * found before dispatching (a path outside the listener's base, the
+ * store down, a web server's error status).
+ */
+void	 oroute_fail(struct oreq *, const struct oroute *, size_t,
+	    const struct oerr *);
+
+/*
  * Match one path against one pattern; on a match fill params (at most
  * OROUTE_MAXPARAMS raw, undecoded segments as pointer/length) and return
  * 1.  Exposed for the unit tests.

@@ -196,3 +196,36 @@ onow(void)
 {
 	return (int64_t)time(NULL);
 }
+
+const char *
+oenv_lookup(const char *name, const char *(*get)(void *, const char *),
+    void *arg)
+{
+	char		 buf[128];
+	const char	*v;
+	int		 i;
+
+	/* Apache prefixes once per internal redirect: try a few. */
+	if ((v = get(arg, name)) != NULL && *v != '\0')
+		return v;
+	for (i = 1; i <= OENV_REDIRECTS; i++) {
+		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s", 9 * i,
+		    "REDIRECT_REDIRECT_REDIRECT_", name) >= sizeof(buf))
+			return NULL;
+		if ((v = get(arg, buf)) != NULL && *v != '\0')
+			return v;
+	}
+	return NULL;
+}
+
+static const char *
+getenv_cb(void *arg, const char *name)
+{
+	return getenv(name);
+}
+
+const char *
+oenv(const char *name)
+{
+	return oenv_lookup(name, getenv_cb, NULL);
+}

@@ -59,6 +59,20 @@ int	 outf8(const void *s, size_t len);
 /* t as RFC 3339 UTC ("2026-11-24T11:01:30Z") into buf (>= 21 bytes). */
 void	 otime_rfc3339(int64_t t, char *buf, size_t sz);
 
+/*
+ * The process environment's non-empty value of name, else of
+ * REDIRECT_<name> (up to OENV_REDIRECTS prefixes): Apache renames the
+ * variables of a request at each internal redirect (mod_rewrite's
+ * E= flag, ErrorDocument), so a RewriteRule's [E=OIDCGI_LISTENER:admin]
+ * reaches a CGI program as REDIRECT_OIDCGI_LISTENER.  NULL when neither
+ * is set.
+ */
+#define OENV_REDIRECTS	3
+const char	*oenv(const char *name);
+/* The same over another set of variables: get(arg, name) looks one up. */
+const char	*oenv_lookup(const char *name,
+		    const char *(*get)(void *, const char *), void *arg);
+
 /* Seconds since the epoch (wall clock). */
 int64_t	 onow(void);
 

@@ -62,6 +62,7 @@
 #include "form.h"
 #include "http.h"
 #include "json.h"
+#include "page.h"
 #include "store.h"
 #include "util.h"
 
@@ -834,15 +835,6 @@ read_begin(struct oerr *err)
 	return t;
 }
 
-/* "/admin" when the request came in under that prefix, else "". */
-static const char *
-prefix(struct oreq *req)
-{
-	const char	*uri = ohttp_env(req, "REQUEST_URI");
-
-	return uri != NULL && strncmp(uri, "/admin/", 7) == 0 ? "/admin" : "";
-}
-
 /*
  * Validate the application members of body (app_name required when
  * create is set) and copy them into app.  Returns 1, or 0 with a 400.
@@ -1192,7 +1184,7 @@ write_req(struct oreq *req, int (*fn)(struct ostore_txn *, void *,
 		goto out;
 	}
 	if (status == 201) {
-		loc = oarena_printf(&req->arena, "%s%s/%s", prefix(req),
+		loc = oarena_printf(&req->arena, "%s%s/%s", opage_prefix(req),
 		    APPS_PATH, oform_encode(&req->arena, str(op.app,
 		    "app_id")));
 		if (what == REPLY_CLIENT)

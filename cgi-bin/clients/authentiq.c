@@ -20,6 +20,7 @@
 #include "err.h"
 #include "http.h"
 #include "json.h"
+#include "page.h"
 #include "store.h"
 #include "util.h"
 
@@ -154,7 +155,7 @@ create(struct oreq *req)
 {
 	struct oerr	 err;
 	json_t		*in = NULL, *rec = NULL, *out = NULL;
-	const char	*s, *uri;
+	const char	*s;
 	char		 secret[OCLIENT_SECRET_MAX + 1];
 
 	oerr_clear(&err);
@@ -170,11 +171,9 @@ create(struct oreq *req)
 	else if ((rec = oclient_create(in, OCLIENT_GEN_SECRET, secret,
 	    &err)) == NULL)
 		goto out;
-	uri = ohttp_env(req, "REQUEST_URI");
 	ohttp_header(req, "Location", oarena_printf(&req->arena,
-	    "%s/client/%s", uri != NULL && strncmp(uri, "/admin/", 7) == 0 ?
-	    "/admin" : "", oform_encode(&req->arena, json_string_value(
-	    json_object_get(rec, "client_id")))));
+	    "%s/client/%s", opage_prefix(req), oform_encode(&req->arena,
+	    json_string_value(json_object_get(rec, "client_id")))));
 	out = view(rec, secret);
 	ohttp_send_json(req, 201, out);
 out:

@@ -54,6 +54,7 @@ static const struct {
 	{ "ui.lockout.window", "UI_LOCKOUT_WINDOW" },
 	{ "ui.lockout.duration", "UI_LOCKOUT_DURATION" },
 	{ "webfinger.jwks.broadcast_keys", "WEBFINGER_JWKS_BROADCAST_KEYS" },
+	{ "dsn", "DSN" },
 };
 #define NNAMES	(sizeof(names) / sizeof(names[0]))
 
@@ -76,10 +77,18 @@ env_clear(void)
 {
 	size_t	 i;
 
-	for (i = 0; i < NNAMES; i++)
+	char	 buf[128];
+
+	for (i = 0; i < NNAMES; i++) {
 		unsetenv(names[i].env);
+		snprintf(buf, sizeof(buf), "REDIRECT_%s", names[i].env);
+		unsetenv(buf);
+	}
 	unsetenv("OIDCGI_CONFIG");
 	unsetenv("OIDCGI_DATA_DIR");
+	unsetenv("REDIRECT_OIDCGI_CONFIG");
+	unsetenv("REDIRECT_OIDCGI_DATA_DIR");
+	unsetenv("REDIRECT_REDIRECT_OIDCGI_DATA_DIR");
 }
 
 /*
@@ -1285,6 +1294,72 @@ out:
 	oconf_free(&d);
 }
 
+/*
+ * The data directory: OIDCGI_DATA_DIR, else a path in dsn (relative to
+ * the file's folder), else the default; other DSNs are refused without
+ * echoing them.  Apache's REDIRECT_ names count.
+ */
+static void
+t_dsn(void)
+{
+	struct oconf	 c;
+	char		 want[PATH_MAX];
+
+	setup();
+	CHECK(load_text(&c, "") == 1);
+	CHECK_STR(c.data_dir, OCONF_DEFAULT_DATA);
+	CHECK_STR(c.data_from, "the default data directory");
+	oconf_free(&c);
+
+	CHECK(load_text(&c, "dsn = data/\n") == 1);
+	snprintf(want, sizeof(want), "%s/data", tmp);
+	CHECK_STR(c.data_dir, want);
+	CHECK_STR(c.data_from, "dsn");
+	CHECK(oconf_value(&c, "dsn", want, sizeof(want)) == 1);
+	CHECK_STR(want, c.data_dir);
+	oconf_free(&c);
+
+	CHECK(load_text(&c, "dsn = /srv/o//\n") == 1);
+	CHECK_STR(c.data_dir, "/srv/o");
+	oconf_free(&c);
+
+	setenv("DSN", "rel/d", 1);
+	CHECK(load_text(&c, "dsn = /srv/o\n") == 1);
+	CHECK_STR(c.data_dir, "rel/d");
+	CHECK_STR(c.data_from, "DSN");
+	oconf_free(&c);
+	unsetenv("DSN");
+
+	setenv("OIDCGI_DATA_DIR", "/from/env", 1);
+	CHECK(load_text(&c, "dsn = /srv/o\n") == 1);
+	CHECK_STR(c.data_dir, "/from/env");
+	CHECK_STR(c.data_from, "OIDCGI_DATA_DIR");
+	oconf_free(&c);
+	unsetenv("OIDCGI_DATA_DIR");
+
+	/* A RewriteRule's E= flag: REDIRECT_ prefixes, one or two. */
+	setenv("REDIRECT_REDIRECT_OIDCGI_DATA_DIR", "/twice", 1);
+	setenv("REDIRECT_URLS_SELF_ISSUER", "https://example.org/sso", 1);
+	CHECK(load_text(&c, "") == 1);
+	CHECK_STR(c.data_dir, "/twice");
+	CHECK_STR(c.issuer, "https://example.org/sso/");
+	oconf_free(&c);
+	env_clear();
+
+	CHECK(load_text(&c, "dsn = postgres://u:hunter2@db/h\n") == 0);
+	CHECK(strstr(errbuf, "LMDB") != NULL);
+	CHECK(strstr(errbuf, "hunter2") == NULL);
+	CHECK(load_text(&c, "dsn = postgresql://db/h\n") == 0);
+	CHECK(load_text(&c, "dsn = sqlite:///x.db\n") == 0);
+	CHECK(strstr(errbuf, "not a path") != NULL);
+	CHECK(load_text(&c, "dsn = memory\n") == 0);
+	CHECK(load_text(&c, "dsn = /\n") == 0);
+	setenv("DSN", "mysql://x", 1);
+	CHECK(load_text(&c, "") == 0);
+	CHECK(strncmp(errbuf, "DSN: ", 5) == 0);
+	unsetenv("DSN");
+}
+
 int
 main(void)
 {
@@ -1305,6 +1380,7 @@ main(void)
 		T(t_secrets_errors),
 		T(t_secrets_race),
 		T(t_example),
+		T(t_dsn),
 	};
 	int	 rc;
 
