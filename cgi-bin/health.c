@@ -62,10 +62,11 @@ version(struct oreq *req)
 
 /*
  * GET /metrics/prometheus (admin; Hydra's /admin/metrics/prometheus):
- * the shared counters in the Prometheus text format 0.0.4.  Open like
- * health, as Hydra serves it: the admin listener is not public anyway,
- * and the metrics hold no secret.  503 when the counter file cannot be
- * mapped.
+ * the shared counters in the Prometheus text format 0.0.4.  Unlike
+ * Hydra's, it needs the admin key when secrets.admin is set (Prometheus
+ * sends it as bearer_token): on a shared host the admin API shares the
+ * public host, and the admin key is its only fence.  503 when the
+ * counter file cannot be mapped.
  */
 static void
 prometheus(struct oreq *req)
@@ -102,7 +103,7 @@ static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_BOTH, "/health/ready", ready, OROUTE_OPEN },
 	{ OHTTP_M(GET), OLISTEN_BOTH, "/version", version, OROUTE_OPEN },
 	{ OHTTP_M(GET), OLISTEN_ADMIN, "/metrics/prometheus", prometheus,
-	    OROUTE_OPEN },
+	    0 },
 };
 
 int

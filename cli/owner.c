@@ -161,7 +161,15 @@ cli_owner(const struct oconf *c, const char *user, char *msg, size_t sz)
 			    strerror(errno));
 			return 0;
 		}
-		return become(pw->pw_uid, pw->pw_gid, msg, sz);
+		if (!become(pw->pw_uid, pw->pw_gid, msg, sz))
+			return 0;
+		if (access(c->data_dir, R_OK | W_OK | X_OK) == -1) {
+			msgf(msg, sz, "%s cannot reach %s (%s): every folder "
+			    "above it must be searchable by %s (chmod o+x)",
+			    user, c->data_dir, strerror(errno), user);
+			return 0;
+		}
+		return 1;
 	}
 	if (geteuid() != 0 || stat(c->data_dir, &st) == -1 ||
 	    st.st_uid == 0)

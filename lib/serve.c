@@ -213,8 +213,8 @@ docroot_ok(struct oreq *req)
  * Fill in the request line: method, path and raw query.  The path is
  * taken from REQUEST_URI; the listener's base path (the issuer's path
  * on the public listener, that of urls.self.admin on the admin one) is
- * stripped, then on the admin listener Hydra 2.x's "/admin"; trailing
- * slashes are dropped.  A path outside the base is a 404.
+ * stripped when the path is under it, then on the admin listener Hydra
+ * 2.x's "/admin"; trailing slashes are dropped.
  * Returns 1, or 0 with err set.
  */
 static int
@@ -269,18 +269,15 @@ parse_request(struct oreq *req, struct oerr *err)
 		req->query = q + 1;
 		len = (size_t)(q - uri);
 	}
-	/* The base path, "/sso/": "/sso/x" is "/x", "/sso" is "/". */
+	/*
+	 * The base path, "/sso/": "/sso/x" is "/x", "/sso" is "/".  A path
+	 * outside it is served as it is: a proxy in front may have taken
+	 * the base off already, as Hydra's deployments do.
+	 */
 	base = req->listener == OLISTEN_ADMIN ? adm_base : pub_base;
-	if (base != NULL && (blen = strlen(base) - 1) > 0) {
-		if (len < blen || memcmp(uri, base, blen) != 0 ||
-		    (len > blen && uri[blen] != '/')) {
-			oerr_set(err, OERR_NOT_FOUND, "The requested resource "
-			    "could not be found: this server's paths are "
-			    "under %s.", base);
-			return 0;
-		}
+	if (base != NULL && (blen = strlen(base) - 1) > 0 && len >= blen &&
+	    memcmp(uri, base, blen) == 0 && (len == blen || uri[blen] == '/'))
 		cut = blen;
-	}
 	if (req->listener == OLISTEN_ADMIN && len - cut >= 6 &&
 	    strncmp(uri + cut, "/admin", 6) == 0 &&
 	    (len - cut == 6 || uri[cut + 6] == '/'))

@@ -389,11 +389,15 @@ def test_invalid_config_stops_with_key(tmp_path, env, key):
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and key in lines[0], out.stderr
     assert "shortsecret" not in out.stderr
-    # The binary itself refuses to start the same way.
-    e = dict(s.env, REQUEST_METHOD="GET", REQUEST_URI="/health/alive")
+    # The binary itself answers every request with a JSON 503 naming
+    # the key (alive stays 200), and logs the same line.
+    e = dict(s.env, REQUEST_METHOD="GET", REQUEST_URI="/health/ready")
     out = subprocess.run([HEALTH], env=e, capture_output=True, text=True)
-    assert out.returncode == 1 and out.stdout == ""
-    assert key in out.stderr and "shortsecret" not in out.stderr
+    assert out.returncode == 0 and out.stdout.startswith("Status: 503")
+    desc = json.loads(out.stdout.split("\n\n", 1)[1])[
+        "error_description"]
+    assert key in desc and desc in out.stderr
+    assert "shortsecret" not in out.stdout + out.stderr
 
 
 def test_unknown_config_key_in_file(tmp_path):
@@ -441,7 +445,9 @@ def test_ready_503_when_store_unusable(tmp_path):
         newer_format(s.data)
         r = requests.get(s.adm + "/health/ready")
         body = is_json_error(r, 503, "temporarily_unavailable")
-        assert body["errors"] == {"store": "not available"}
+        # What is wrong, in one line, in both places.
+        assert body["errors"] == {"store": body["error_description"]}
+        assert "store" in body["error_description"]
         assert requests.get(s.pub + "/health/alive").status_code == 200
     finally:
         assert s.stop() == []

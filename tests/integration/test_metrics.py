@@ -304,11 +304,13 @@ def test_plain_cgi_and_restart_keep_counting(msrv, tmp_path):
     st, _ = cgi("keys", msrv.data, msrv.conf, "/admin/keys/none",
                 OIDCGI_LISTENER="admin")
     assert st == 404
-    # As plain CGI with an admin key: the metrics need none (as Hydra,
-    # whose admin port serves them without authentication) ...
+    # As plain CGI with an admin key: the metrics need it, as the rest
+    # of the admin API (unlike Hydra: on a shared host the admin API
+    # shares the public host, with the key its only fence) ...
     st, text = cgi("health", msrv.data, msrv.conf,
                    "/admin/metrics/prometheus", OIDCGI_LISTENER="admin",
-                   SECRETS_ADMIN="an-admin-key-of-some-length")
+                   SECRETS_ADMIN="an-admin-key-of-some-length",
+                   HTTP_AUTHORIZATION="Bearer an-admin-key-of-some-length")
     assert st == 200
     mid = parse(text)
     # The health binary itself refuses them on the public listener
@@ -316,7 +318,7 @@ def test_plain_cgi_and_restart_keep_counting(msrv, tmp_path):
     for uri in ("/metrics/prometheus", "/admin/metrics/prometheus"):
         st, text = cgi("health", msrv.data, msrv.conf, uri)
         assert st == 404 and "oidcgi_" not in text, uri
-    # ... while the rest of the admin API does.
+    # ... and without it the admin API refuses.
     st, _ = cgi("keys", msrv.data, msrv.conf, "/admin/keys/none",
                 OIDCGI_LISTENER="admin",
                 SECRETS_ADMIN="an-admin-key-of-some-length")
