@@ -153,7 +153,7 @@ main(int argc, char *argv[])
 		oconf_free(&c);
 		return 1;
 	}
-	if (strcmp(argv[1], "init") == 0 && geteuid() == 0)
+	if (strcmp(argv[1], "init") == 0 && user == NULL && geteuid() == 0)
 		fprintf(stderr, "oidcgi: warning: %s belongs to root; the web "
 		    "server's user cannot open it unless it runs as root: "
 		    "oidcgi init --user USER gives it to USER\n", c.data_dir);

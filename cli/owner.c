@@ -131,9 +131,9 @@ cli_owner(const struct oconf *c, const char *user, char *msg, size_t sz)
 			msgf(msg, sz, "--user %s: no such user", user);
 			return 0;
 		}
+		if (pw->pw_uid == geteuid())
+			return 1;	/* oconf_secrets() makes it */
 		if (geteuid() != 0) {
-			if (pw->pw_uid == geteuid())
-				return 1;
 			msgf(msg, sz, "--user %s: only root can make a data "
 			    "directory for another user", user);
 			return 0;

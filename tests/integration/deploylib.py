@@ -12,15 +12,61 @@ public listener fails one of them, with the step named in the message.
 import base64
 import json
 import os
+import pwd
 import socket
+import subprocess
 import urllib.parse
 
 import requests
 
+from conftest import CLI
 from flowlib import pkce, qs
 
 REDIRECT = "https://rp.example/cb"
 TIMEOUT = 15
+WWW = "www-data"
+# Configuration variables a test's own environment must not leak in.
+HYDRA_ENV = ("URLS_", "SECRETS_", "TTL_", "SERVE_", "STRATEGIES_", "OIDC_",
+             "LOG_", "OAUTH2_", "STORE_", "UI_", "WEBFINGER_", "DSN",
+             "OIDCGI_")
+
+
+def www_ids():
+    """The uid and gid the web server runs the binaries as: www-data
+    when we are root (servers refuse to run programs as root), else
+    ourselves."""
+    if os.getuid() == 0:
+        pw = pwd.getpwnam(WWW)
+        return pw.pw_uid, pw.pw_gid
+    return os.getuid(), os.getgid()
+
+
+def prepare_site(conf, lines, data=None):
+    """Write the configuration file conf (mode 0644: the web server's
+    user reads it) from lines, then prepare the data directory as an
+    operator does: oidcgi -c conf init --user www-data when root.  The
+    data directory is data (OIDCGI_DATA_DIR), or the configuration's
+    dsn when None.  Returns the environment the CLI ran with."""
+    with open(conf, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.chmod(conf, 0o644)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(HYDRA_ENV)}
+    if data is not None:
+        env["OIDCGI_DATA_DIR"] = data
+    cmd = [CLI, "-c", conf, "init"]
+    if os.getuid() == 0:
+        cmd += ["--user", WWW]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, f"{cmd}: {r.stdout}{r.stderr}"
+    if data is None:
+        data = subprocess.run([CLI, "-c", conf, "config", "get", "dsn"],
+                              env=env, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    st = os.stat(data)
+    assert (st.st_uid, st.st_gid) == www_ids(), \
+        f"{data} belongs to {st.st_uid}:{st.st_gid}"
+    return env
 
 
 def jsonof(r, status, what):

@@ -8,7 +8,6 @@ in a wrapper that Includes it.  check_deployment() then runs the same
 protocol checks as on every other web server."""
 
 import os
-import pwd
 import re
 import shutil
 import signal
@@ -20,7 +19,7 @@ import pytest
 import requests
 
 from conftest import BUILD, CLI, TOP, free_port
-from deploylib import check_deployment
+from deploylib import WWW, check_deployment, prepare_site, www_ids
 
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
 MODDIR = "/usr/lib/apache2/modules"
@@ -32,7 +31,6 @@ CRASH_MARKS = ("signal 11", "Segmentation fault", "core dump",
                "unexpected signal", "Sanitizer", "runtime error",
                "End of script output before headers",
                "Premature end of script headers", "AH00052")
-WWW = "www-data"
 
 pytestmark = pytest.mark.skipif(not os.path.exists(APACHE),
                                 reason="apache2 is not installed "
@@ -47,15 +45,6 @@ def set_defines(text, values):
                           lambda m: f"Define {name} {value}", text)
         assert n == 1, f"no Define {name} line"
     return text
-
-
-def www_ids():
-    """The uid and gid Apache runs the binaries as: www-data when we are
-    root (Apache refuses to serve as root), else ourselves."""
-    if os.getuid() == 0:
-        pw = pwd.getpwnam(WWW)
-        return pw.pw_uid, pw.pw_gid
-    return os.getuid(), os.getgid()
 
 
 class Apache:
@@ -186,34 +175,6 @@ def install(tmp):
     return libexec, share
 
 
-def oidcgi_conf(path, lines):
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    os.chmod(path, 0o644)
-
-
-def init_data(conf, data):
-    """oidcgi init --user www-data: the data directory owned by the user
-    the binaries run as."""
-    env = dict(os.environ, OIDCGI_CONFIG=conf, OIDCGI_DATA_DIR=data)
-    cmd = [CLI, "init"]
-    if os.getuid() == 0:
-        cmd += ["--user", WWW]
-    r = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if r.returncode == 2 and "usage" in r.stderr and "--user" in cmd:
-        # A CLI without --user yet: init, then hand the directory over.
-        r = subprocess.run([CLI, "init"], env=env, capture_output=True,
-                           text=True)
-        uid, gid = www_ids()
-        for d, dirs, files in os.walk(data):
-            for p in [d] + [os.path.join(d, x) for x in dirs + files]:
-                os.chown(p, uid, gid)
-    assert r.returncode == 0, f"{cmd}: {r.stdout}{r.stderr}"
-    st = os.stat(data)
-    assert (st.st_uid, st.st_gid) == www_ids(), \
-        f"{data} belongs to {st.st_uid}:{st.st_gid}"
-
-
 def check_apache_traps(public, admin, apache, encoded_slash=True):
     """Beyond check_deployment: what Apache itself would answer in HTML,
     and the error log."""
@@ -257,10 +218,9 @@ def test_fcgid(tmp):
     admin = f"http://127.0.0.1:{adm_port}/"
     conf = os.path.join(tmp, "oidcgi.conf")
     data = os.path.join(tmp, "data")
-    oidcgi_conf(conf, [f"urls.self.issuer = {public}",
-                       f"urls.self.admin = {admin}",
-                       f"secrets.admin = {ADMIN_KEY}"])
-    init_data(conf, data)
+    prepare_site(conf, [f"urls.self.issuer = {public}",
+                        f"urls.self.admin = {admin}",
+                        f"secrets.admin = {ADMIN_KEY}"], data)
     with open(os.path.join(TOP, "conf", "apache", "fcgid.conf")) as f:
         site = set_defines(f.read(), {
             "OIDCGI_BIN": libexec,
@@ -353,9 +313,8 @@ def test_proxy_fcgi(tmp):
     conf = os.path.join(tmp, "oidcgi.conf")
     data = os.path.join(tmp, "data")
     run = os.path.join(tmp, "run")
-    oidcgi_conf(conf, [f"urls.self.issuer = {public}",
-                       f"urls.self.admin = {admin}"])
-    init_data(conf, data)
+    prepare_site(conf, [f"urls.self.issuer = {public}",
+                        f"urls.self.admin = {admin}"], data)
     with open(os.path.join(TOP, "conf", "apache", "proxy-fcgi.conf")) as f:
         text = f.read()
     script = spawn_script(text, {"OIDCGI_BIN": libexec, "OIDCGI_RUN": run,
@@ -443,12 +402,10 @@ def test_htaccess(tmp, passauth):
                     os.path.join(folder, "ui", "static"))
     conf = os.path.join(folder, "cgi-bin", "oidcgi.conf")
     with open(conf) as f:
-        text = set_keys(f.read(), {"urls.self.issuer": public,
-                                   "urls.self.admin": public,
-                                   "secrets.admin": ADMIN_KEY,
-                                   "dsn": data})
-    with open(conf, "w") as f:
-        f.write(text)
+        conftext = set_keys(f.read(), {"urls.self.issuer": public,
+                                       "urls.self.admin": public,
+                                       "secrets.admin": ADMIN_KEY,
+                                       "dsn": data})
     if not passauth:
         p = os.path.join(folder, "cgi-bin", ".htaccess")
         with open(p) as f:
@@ -462,14 +419,10 @@ def test_htaccess(tmp, passauth):
             p = os.path.join(d, f)
             os.chmod(p, 0o755 if os.access(p, os.X_OK) else 0o644)
     # The data directory comes from the configuration's dsn.
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("OIDCGI_")}
-    cmd = [CLI, "-c", conf, "init"]
-    if os.getuid() == 0:
-        cmd += ["--user", WWW]
-    r = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    assert r.returncode == 0, f"{cmd}: {r.stdout}{r.stderr}"
-    assert (os.stat(data).st_uid, os.stat(data).st_gid) == www_ids()
+    env = prepare_site(conf, conftext.splitlines())
+    assert os.path.samefile(data, subprocess.run(
+        [CLI, "-c", conf, "config", "get", "dsn"], env=env,
+        capture_output=True, text=True).stdout.strip())
     apache = Apache(tmp, HTACCESS_MODULES, "/dev/null", extra=f"""
 Listen 127.0.0.1:{port}
 ScriptSock "{tmp}/cgid.sock"

@@ -329,7 +329,7 @@ def test_nothing_listening_fails(server):
                          server.adm)
     assert rc == 1, out
     assert by["FAIL"][0].startswith(
-        f"FAIL public GET /health/alive: "), out
+        "FAIL public GET /health/alive: "), out
     assert "is the web server running" in by["FAIL"][0], out
 
 

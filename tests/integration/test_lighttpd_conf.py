@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from conftest import BUILD, CLI, TOP, free_port
-from deploylib import check_deployment
+from deploylib import check_deployment, prepare_site
 
 CONF = os.path.join(TOP, "conf", "lighttpd.conf")
 ADMIN_KEY = "lighttpd-test-admin-key-0123456789"
@@ -61,22 +61,11 @@ def lighttpd():
                   "oidcgi_data": os.path.join(tmp, "data"),
                   "oidcgi_conf": os.path.join(tmp, "oidcgi.conf"),
                   "oidcgi_run": os.path.join(tmp, "run")}
-        with open(values["oidcgi_conf"], "w") as f:
-            f.write(f"urls.self.issuer = {public}\n"
-                    f"urls.self.admin = {admin}\n"
-                    f"serve.public.port = {pub}\n"
-                    f"serve.admin.port = {adm}\n"
-                    f"secrets.admin = {ADMIN_KEY}\n")
-        os.chmod(values["oidcgi_conf"], 0o644)
-        env = dict(os.environ, OIDCGI_CONFIG=values["oidcgi_conf"],
-                   OIDCGI_DATA_DIR=values["oidcgi_data"])
-        for k in list(env):
-            if k.startswith(("URLS_", "SECRETS_", "SERVE_", "LOG_")):
-                del env[k]
         # The store belongs to the user lighttpd runs the binaries as.
-        cmd = [CLI, "init"] + (["--user", "www-data"] if ROOT else [])
-        r = subprocess.run(cmd, env=env, capture_output=True, text=True)
-        assert r.returncode == 0, r.stderr
+        prepare_site(values["oidcgi_conf"], [
+            f"urls.self.issuer = {public}", f"urls.self.admin = {admin}",
+            f"serve.public.port = {pub}", f"serve.admin.port = {adm}",
+            f"secrets.admin = {ADMIN_KEY}"], values["oidcgi_data"])
         os.mkdir(values["oidcgi_run"], 0o700)
         os.mkdir(os.path.join(tmp, "www"), 0o755)
         # lighttpd opens its error log as www-data (/var/log/lighttpd on

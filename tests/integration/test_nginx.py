@@ -37,7 +37,7 @@ import pytest
 import requests
 
 from conftest import BUILD, CLI, TOP, free_port
-from deploylib import check_deployment
+from deploylib import check_deployment, prepare_site
 
 NGINX_CONF = os.path.join(TOP, "conf", "nginx", "oidcgi.conf")
 UNITS = os.path.join(TOP, "conf", "systemd")
@@ -221,24 +221,12 @@ class Deployment:
 
     def prepare(self):
         conf = os.path.join(self.tmp, "oidcgi.conf")
-        with open(conf, "w") as f:
-            f.write(f"urls.self.issuer = {self.public}\n"
-                    f"urls.self.admin = {self.admin}\n"
-                    f"serve.public.port = {self.pub_port}\n"
-                    f"serve.admin.port = {self.adm_port}\n"
-                    f"secrets.admin = {ADMIN_KEY}\n")
-        os.chmod(conf, 0o644)
-        env = dict(os.environ, OIDCGI_CONFIG=conf, OIDCGI_DATA_DIR=self.data)
-        for k in list(env):
-            if k.startswith(("URLS_", "SECRETS_", "SERVE_", "LOG_")):
-                del env[k]
         # The data directory belongs to the user the units run as.
-        cmd = [CLI, "init"] + (["--user", "www-data"] if ROOT else [])
-        r = subprocess.run(cmd, env=env, capture_output=True, text=True)
-        assert r.returncode == 0, r.stderr
-        if ROOT:
-            assert os.stat(self.data).st_uid == pwd.getpwnam(
-                "www-data").pw_uid, "oidcgi init --user left root's files"
+        prepare_site(conf, [f"urls.self.issuer = {self.public}",
+                            f"urls.self.admin = {self.admin}",
+                            f"serve.public.port = {self.pub_port}",
+                            f"serve.admin.port = {self.adm_port}",
+                            f"secrets.admin = {ADMIN_KEY}"], self.data)
         if self.mode == "spawn":
             # RuntimeDirectory=oidcgi: made by systemd, owned by User=.
             unit = unit_read("oidcgi-spawn@.service")
