@@ -4,17 +4,20 @@ directory and free ports.  Every test also checks that no FastCGI child
 crashed while it ran (lighttpd logs such a death)."""
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
+import tarfile
 import time
 
 import pytest
 import requests
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD = os.path.join(TOP, os.environ.get("OIDCGI_BUILD", "build"))
+B = os.environ.get("OIDCGI_BUILD", "build")
+BUILD = os.path.join(TOP, B)
 CLI = os.path.join(BUILD, "bin", "oidcgi")
 ECHO = os.path.join(BUILD, "tests", "echo")
 CRASH_MARKS = ("child signalled", "child exited", "died", "Sanitizer",
@@ -243,3 +246,37 @@ def sdk_dir():
     """tests/sdk with its node_modules installed from the lockfile."""
     npm_ci(SDK)
     return SDK
+
+
+def version():
+    """The version the Makefile builds."""
+    with open(os.path.join(TOP, "Makefile")) as f:
+        return re.search(r"^VERSION\s*=\s*(\S+)", f.read(), re.M).group(1)
+
+
+def make(*args, check=True):
+    """make from the repository top, with this session's build folder."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    p = subprocess.run(["make", "--no-print-directory", "-j2", f"B={B}",
+                        *args], cwd=TOP, env=env, capture_output=True,
+                       text=True, timeout=600)
+    if check:
+        assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+    return p
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory):
+    """make dist, once per session: (the tarball, its member names, the
+    folder it unpacked to).  A shared host gets exactly this."""
+    make("dist")
+    tar = os.path.join(BUILD, "dist",
+                       f"oidcgi-{version()}-linux-{os.uname().machine}"
+                       ".tar.gz")
+    assert os.path.isfile(tar)
+    out = tmp_path_factory.mktemp("dist")
+    with tarfile.open(tar) as t:
+        names = t.getnames()
+        t.extractall(out)
+    return tar, names, os.path.join(out, f"oidcgi-{version()}")

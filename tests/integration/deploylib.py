@@ -41,12 +41,13 @@ def www_ids():
     return os.getuid(), os.getgid()
 
 
-def prepare_site(conf, lines, data=None):
+def prepare_site(conf, lines, data=None, cli=CLI):
     """Write the configuration file conf (mode 0644: the web server's
     user reads it) from lines, then prepare the data directory as an
-    operator does: oidcgi -c conf init --user www-data when root.  The
-    data directory is data (OIDCGI_DATA_DIR), or the configuration's
-    dsn when None.  Returns the environment the CLI ran with."""
+    operator does: oidcgi -c conf init --user www-data when root (with
+    the CLI cli).  The data directory is data (OIDCGI_DATA_DIR), or the
+    configuration's dsn when None.  Returns the environment the CLI ran
+    with."""
     with open(conf, "w") as f:
         f.write("\n".join(lines) + "\n")
     os.chmod(conf, 0o644)
@@ -54,13 +55,13 @@ def prepare_site(conf, lines, data=None):
            if not k.startswith(HYDRA_ENV)}
     if data is not None:
         env["OIDCGI_DATA_DIR"] = data
-    cmd = [CLI, "-c", conf, "init"]
+    cmd = [cli, "-c", conf, "init"]
     if os.getuid() == 0:
         cmd += ["--user", WWW]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert r.returncode == 0, f"{cmd}: {r.stdout}{r.stderr}"
     if data is None:
-        data = subprocess.run([CLI, "-c", conf, "config", "get", "dsn"],
+        data = subprocess.run([cli, "-c", conf, "config", "get", "dsn"],
                               env=env, capture_output=True, text=True,
                               check=True).stdout.strip()
     st = os.stat(data)

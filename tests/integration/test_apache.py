@@ -382,24 +382,23 @@ def set_keys(text, values):
 
 @pytest.mark.parametrize("passauth", [True, False],
                          ids=["CGIPassAuth", "rewrite-fallback"])
-def test_htaccess(tmp, passauth):
-    """The conf/htaccess/ tree uploaded as /sso/ of a site whose Apache
-    allows .htaccess files (AllowOverride All) and runs CGI programs;
-    without CGIPassAuth (a host that forbids it, the line deleted as its
-    comment says) the Authorization header must still get through."""
+def test_htaccess(tmp, passauth, dist):
+    """make dist's docroot/ (conf/htaccess/, the static binaries, the
+    stylesheet) uploaded as /sso/ of a site whose Apache allows .htaccess
+    files (AllowOverride All) and runs CGI programs, and set up with the
+    tarball's own bin/oidcgi; without CGIPassAuth (a host that forbids
+    it, the line deleted as its comment says) the Authorization header
+    must still get through."""
     port = free_port()
     public = f"http://127.0.0.1:{port}/sso/"
     docroot = os.path.join(tmp, "www")
     folder = os.path.join(docroot, "sso")
     data = os.path.join(tmp, "oidcgi-data")
-    # The tarball's layout: conf/htaccess/ as it is, the binaries in
-    # cgi-bin/, the stylesheet in ui/static/.
-    shutil.copytree(os.path.join(TOP, "conf", "htaccess"), folder)
+    # Uploaded as the README says: docroot/ becomes the folder.
+    _, _, top = dist
+    shutil.copytree(os.path.join(top, "docroot"), folder, symlinks=True)
     for b in BINARIES:
-        shutil.copy2(os.path.join(BUILD, "cgi-bin", b),
-                     os.path.join(folder, "cgi-bin"))
-    shutil.copytree(os.path.join(TOP, "ui", "static"),
-                    os.path.join(folder, "ui", "static"))
+        assert os.access(os.path.join(folder, "cgi-bin", b), os.X_OK), b
     conf = os.path.join(folder, "cgi-bin", "oidcgi.conf")
     with open(conf) as f:
         conftext = set_keys(f.read(), {"urls.self.issuer": public,
@@ -419,7 +418,8 @@ def test_htaccess(tmp, passauth):
             p = os.path.join(d, f)
             os.chmod(p, 0o755 if os.access(p, os.X_OK) else 0o644)
     # The data directory comes from the configuration's dsn.
-    env = prepare_site(conf, conftext.splitlines())
+    env = prepare_site(conf, conftext.splitlines(),
+                       cli=os.path.join(top, "bin", "oidcgi"))
     assert os.path.samefile(data, subprocess.run(
         [CLI, "-c", conf, "config", "get", "dsn"], env=env,
         capture_output=True, text=True).stdout.strip())

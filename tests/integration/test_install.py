@@ -12,24 +12,16 @@ import os
 import re
 import shutil
 import subprocess
-import tarfile
 from urllib.parse import quote
 
 import pytest
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-B = os.environ.get("OIDCGI_BUILD", "build")
-BUILD = os.path.join(TOP, B)
+from conftest import BUILD, TOP, make, version
 PREFIX = "/usr/local"
 # The paths make install compiles in (lib/conf.h), as whole C strings.
 INSTALL_PATHS = {b"/usr/local/etc/oidcgi/oidcgi.conf",
                  b"/usr/local/var/lib/oidcgi", b"/etc/oidcgi/oidcgi.conf",
                  b"/var/lib/oidcgi"}
-
-
-def version():
-    with open(os.path.join(TOP, "Makefile")) as f:
-        return re.search(r"^VERSION\s*=\s*(\S+)", f.read(), re.M).group(1)
 
 
 def cgi_names():
@@ -60,18 +52,6 @@ def cstrings(path):
         return set(f.read().split(b"\0"))
 
 
-def make(*args, check=True):
-    """make from the repository top, with this session's build folder."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
-    p = subprocess.run(["make", "--no-print-directory", "-j2", f"B={B}",
-                        *args], cwd=TOP, env=env, capture_output=True,
-                       text=True, timeout=600)
-    if check:
-        assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
-    return p
-
-
 def clean_env(**extra):
     """An environment with no OIDCGI_*, DSN or Hydra-named variable."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C"}
@@ -97,20 +77,6 @@ def installed(tmp_path_factory):
     dest = tmp_path_factory.mktemp("destdir")
     p = make("install", f"DESTDIR={dest}", f"PREFIX={PREFIX}")
     return dest, p.stdout
-
-
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory):
-    make("dist")
-    tar = os.path.join(BUILD, "dist",
-                       f"oidcgi-{version()}-linux-{os.uname().machine}"
-                       ".tar.gz")
-    assert os.path.isfile(tar)
-    out = tmp_path_factory.mktemp("dist")
-    with tarfile.open(tar) as t:
-        names = t.getnames()
-        t.extractall(out)
-    return tar, names, os.path.join(out, f"oidcgi-{version()}")
 
 
 def test_install_layout(installed):
