@@ -11,9 +11,11 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 
 import pytest
 
+import fcgi
 from conftest import BUILD, CLI
 
 BINARIES = ("health", "oauth2", "wellknown", "clients", "flow", "keys",
@@ -307,3 +309,40 @@ def test_error_documents(site):
     st, _, body, _ = cgi("health", "/sso/health/alive",
                          REDIRECT_STATUS="200", **env)
     assert st == 200
+
+
+def test_fastcgi_process_heals(site):
+    """A FastCGI process started on a broken configuration answers JSON
+    503s, logs the problem once, and serves once the file is fixed
+    (it tries again every 5 seconds): no restart needed."""
+    conf = site / "oidcgi.conf"
+    good = conf.read_text()
+    conf.write_text(good + "ttl.access_token = soon\n")
+    r = fcgi.Responder(os.path.join(BUILD, "cgi-bin", "clients"),
+                       str(site / "clients.sock"),
+                       {"PATH": "/usr/bin:/bin", "OIDCGI_CONFIG": str(conf)})
+    try:
+        auth = {"HTTP_AUTHORIZATION": "Bearer " + ADMIN_KEY}
+        for _ in range(3):
+            st, _, body = r.request("/sso/admin/clients", **auth,
+                                    OIDCGI_LISTENER="admin")
+            assert st == 503
+            assert "ttl.access_token" in json.loads(body)[
+                "error_description"]
+        st, _, body = r.request("/sso/health/alive")
+        assert st == 200
+        conf.write_text(good)
+        time.sleep(5.5)
+        # The listener per request (a FastCGI parameter, as Apache's
+        # SetEnv passes it): admin paths only where it says admin.
+        st, _, body = r.request("/sso/admin/clients", **auth,
+                                OIDCGI_LISTENER="admin")
+        assert st == 200, body
+        st, _, body = r.request("/sso/admin/clients", **auth)
+        assert st == 404, body
+    finally:
+        log = r.stop()
+    # The problem once when found; each 503 names it with its request.
+    lines = [x for x in log.splitlines() if "ttl.access_token" in x]
+    assert len([x for x in lines if " 503 GET " not in x]) == 1, log
+    assert len(lines) == 4, log
