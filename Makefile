@@ -70,15 +70,15 @@ endif
 
 # The static build (STATIC=1): libfcgi, liblmdb and libjansson from
 # their .a archives; libc and libcrypto stay shared (a host's OpenSSL
-# gets its security updates), and so does libcurl, which only the CLI's
-# doctor links (lib/logout.c opens it with dlopen() when a back-channel
-# logout is sent; --as-needed keeps it out of the FastCGI binaries).
+# gets its security updates).  libcurl is never linked: back-channel
+# logout and oidcgi doctor open it with dlopen() when they need it
+# (lib/curl.h), so a host without it runs everything else.
 ifeq ($(STATIC),1)
 STATIC_LIBDIRS := $(sort $(foreach p,fcgi lmdb jansson,\
 	$(shell pkg-config --variable=libdir $(p) 2>/dev/null)))
 LDLIBS	 = $(addprefix -L,$(STATIC_LIBDIRS)) \
 	   -Wl,-Bstatic -lfcgi -llmdb -ljansson -Wl,-Bdynamic \
-	   -Wl,--as-needed $(shell pkg-config --libs libcrypto libcurl \
+	   -Wl,--as-needed $(shell pkg-config --libs libcrypto \
 	   2>/dev/null) -lpthread
 endif
 

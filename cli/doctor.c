@@ -32,13 +32,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 
 #include "cli.h"
 #include "conf.h"
 #include "crypto.h"
+#include "curl.h"
 #include "util.h"
 
 #define BODY_MAX	(1024 * 1024)	/* bytes of an answer kept */
@@ -48,6 +48,9 @@
 #define WALK_DEPTH	3		/* directory levels of the data walk */
 #define BODY_DEFAULT	1048576		/* serve.request_body_max's default */
 #define BODY_AT_MAX	(8 * 1024 * 1024) /* largest body sent at the limit */
+
+/* libcurl, opened by cmd_doctor() (curl.h). */
+static const struct ocurl	*cu;
 
 enum verdict {
 	V_OK,
@@ -300,10 +303,10 @@ fetch(struct doctor *d, const char *method, const char *base,
 	sz = strlen(base) + strlen(path) + 1;
 	url = oxmalloc(sz);
 	snprintf(url, sz, "%s%s", base, path);
-	curl_easy_reset(d->curl);
+	cu->easy_reset(d->curl);
 	/* "Expect:" drops libcurl's 100-continue wait on large bodies. */
-	if ((hdrs = curl_slist_append(NULL, "Accept: application/json")) ==
-	    NULL || (more = curl_slist_append(hdrs, "Expect:")) == NULL) {
+	if ((hdrs = cu->slist_append(NULL, "Accept: application/json")) ==
+	    NULL || (more = cu->slist_append(hdrs, "Expect:")) == NULL) {
 		snprintf(d->err, sizeof(d->err), "curl_slist_append");
 		goto out;
 	}
@@ -312,57 +315,57 @@ fetch(struct doctor *d, const char *method, const char *base,
 		sz = strlen(bearer) + 32;
 		auth = oxmalloc(sz);
 		snprintf(auth, sz, "Authorization: Bearer %s", bearer);
-		if ((more = curl_slist_append(hdrs, auth)) == NULL) {
+		if ((more = cu->slist_append(hdrs, auth)) == NULL) {
 			snprintf(d->err, sizeof(d->err), "curl_slist_append");
 			goto out;
 		}
 		hdrs = more;
 	}
-	if (curl_easy_setopt(d->curl, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(d->curl, CURLOPT_ERRORBUFFER, d->err) !=
+	if (cu->easy_setopt(d->curl, CURLOPT_URL, url) != CURLE_OK ||
+	    cu->easy_setopt(d->curl, CURLOPT_ERRORBUFFER, d->err) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(d->curl, CURLOPT_PROTOCOLS_STR, "http,https") !=
+	    cu->easy_setopt(d->curl, CURLOPT_PROTOCOLS_STR, "http,https") !=
 	    CURLE_OK ||
-	    curl_easy_setopt(d->curl, CURLOPT_FOLLOWLOCATION, 0L) !=
+	    cu->easy_setopt(d->curl, CURLOPT_FOLLOWLOCATION, 0L) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(d->curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(d->curl, CURLOPT_CONNECTTIMEOUT_MS,
+	    cu->easy_setopt(d->curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    cu->easy_setopt(d->curl, CURLOPT_CONNECTTIMEOUT_MS,
 	    CONNECT_MS) != CURLE_OK ||
-	    curl_easy_setopt(d->curl, CURLOPT_TIMEOUT_MS, TIMEOUT_MS) !=
+	    cu->easy_setopt(d->curl, CURLOPT_TIMEOUT_MS, TIMEOUT_MS) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(d->curl, CURLOPT_USERAGENT,
+	    cu->easy_setopt(d->curl, CURLOPT_USERAGENT,
 	    "oidcgi-doctor/" OIDCGI_VERSION) != CURLE_OK ||
-	    curl_easy_setopt(d->curl, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
-	    curl_easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, on_body) !=
+	    cu->easy_setopt(d->curl, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
+	    cu->easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, on_body) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(d->curl, CURLOPT_WRITEDATA, a) != CURLE_OK) {
+	    cu->easy_setopt(d->curl, CURLOPT_WRITEDATA, a) != CURLE_OK) {
 		snprintf(d->err, sizeof(d->err), "curl_easy_setopt");
 		goto out;
 	}
 	if (basic != NULL &&
-	    (curl_easy_setopt(d->curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC) !=
+	    (cu->easy_setopt(d->curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(d->curl, CURLOPT_USERPWD, basic) != CURLE_OK)) {
+	    cu->easy_setopt(d->curl, CURLOPT_USERPWD, basic) != CURLE_OK)) {
 		snprintf(d->err, sizeof(d->err), "curl_easy_setopt");
 		goto out;
 	}
 	if (strcmp(method, "POST") == 0 &&
-	    curl_easy_setopt(d->curl, CURLOPT_POSTFIELDS,
+	    cu->easy_setopt(d->curl, CURLOPT_POSTFIELDS,
 	    form != NULL ? form : "") != CURLE_OK) {
 		snprintf(d->err, sizeof(d->err), "curl_easy_setopt");
 		goto out;
 	}
-	if ((cc = curl_easy_perform(d->curl)) != CURLE_OK) {
+	if ((cc = cu->easy_perform(d->curl)) != CURLE_OK) {
 		if (d->err[0] == '\0')
 			snprintf(d->err, sizeof(d->err), "%s",
-			    curl_easy_strerror(cc));
+			    cu->easy_strerror(cc));
 		goto out;
 	}
-	curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &a->status);
-	if (curl_easy_getinfo(d->curl, CURLINFO_CONTENT_TYPE, &ct) ==
+	cu->easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &a->status);
+	if (cu->easy_getinfo(d->curl, CURLINFO_CONTENT_TYPE, &ct) ==
 	    CURLE_OK && ct != NULL)
 		snprintf(a->ctype, sizeof(a->ctype), "%s", ct);
-	if (curl_easy_getinfo(d->curl, CURLINFO_PRIMARY_IP, &ip) ==
+	if (cu->easy_getinfo(d->curl, CURLINFO_PRIMARY_IP, &ip) ==
 	    CURLE_OK && ip != NULL)
 		snprintf(a->ip, sizeof(a->ip), "%s", ip);
 	if (a->body == NULL) {
@@ -378,7 +381,7 @@ out:
 		OPENSSL_cleanse(auth, strlen(auth));
 		free(auth);
 	}
-	curl_slist_free_all(hdrs);
+	cu->slist_free_all(hdrs);
 	free(url);
 	if (!rc)
 		answer_free(a);
@@ -1211,13 +1214,14 @@ cmd_doctor(const char *conffile, int argc, char *argv[])
 		goto out;
 	}
 	rc = 1;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "oidcgi: curl_global_init\n");
+	if ((cu = ocurl()) == NULL) {
+		fprintf(stderr, "oidcgi: doctor needs libcurl (libcurl.so.4), "
+		    "which cannot be loaded here\n");
 		goto out;
 	}
-	if ((d.curl = curl_easy_init()) == NULL) {
+	if ((d.curl = cu->easy_init()) == NULL) {
 		fprintf(stderr, "oidcgi: curl_easy_init\n");
-		goto cleanup;
+		goto out;
 	}
 	memset(&c, 0, sizeof(c));
 	loaded = oconf_load(&c, conffile, msg, sizeof(msg));
@@ -1243,9 +1247,7 @@ cmd_doctor(const char *conffile, int argc, char *argv[])
 	printf("%u ok, %u warnings, %u failed\n", d.count[V_OK],
 	    d.count[V_WARN], d.count[V_FAIL]);
 	rc = d.count[V_FAIL] > 0;
-	curl_easy_cleanup(d.curl);
-cleanup:
-	curl_global_cleanup();
+	cu->easy_cleanup(d.curl);
 out:
 	OPENSSL_cleanse(keybuf, sizeof(keybuf));
 	free(d.pub);

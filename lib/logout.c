@@ -1,19 +1,18 @@
 /*
  * logout.c: back- and front-channel logout notifications (see logout.h).
  */
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "arena.h"
 #include "clients.h"
 #include "conf.h"
 #include "crypto.h"
+#include "curl.h"
 #include "err.h"
 #include "flow.h"
 #include "form.h"
@@ -123,91 +122,8 @@ struct post {
 	int		 done;
 };
 
-/*
- * libcurl, loaded when the first back-channel logout is sent.  Most
- * processes never send one, and linking libcurl would load it and the
- * thirty-odd libraries it needs (TLS, HTTP/2, IDN, Kerberos, LDAP...)
- * into every process at start: milliseconds per request in CGI mode,
- * megabytes per FastCGI process.
- */
-static struct {
-	CURLcode	 (*global_init)(long);
-	CURL		*(*easy_init)(void);
-	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
-	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
-	void		 (*easy_cleanup)(CURL *);
-	const char	*(*easy_strerror)(CURLcode);
-	CURLM		*(*multi_init)(void);
-	CURLMcode	 (*multi_add_handle)(CURLM *, CURL *);
-	CURLMcode	 (*multi_remove_handle)(CURLM *, CURL *);
-	CURLMcode	 (*multi_perform)(CURLM *, int *);
-	CURLMsg		*(*multi_info_read)(CURLM *, int *);
-	CURLMcode	 (*multi_poll)(CURLM *, struct curl_waitfd *,
-			    unsigned int, int, int *);
-	CURLMcode	 (*multi_cleanup)(CURLM *);
-	const char	*(*multi_strerror)(CURLMcode);
-	struct curl_slist *(*slist_append)(struct curl_slist *,
-			    const char *);
-	void		 (*slist_free_all)(struct curl_slist *);
-} cu;
-
-/* A symbol of handle h into the function pointer at fp; 0 if missing. */
-static int
-sym(void *h, const char *name, void *fp)
-{
-	void	*p;
-
-	if ((p = dlsym(h, name)) == NULL) {
-		olog_err("dlsym: %s: %s", name, dlerror());
-		return 0;
-	}
-	/* POSIX: a data pointer from dlsym() converts to a function's. */
-	memcpy(fp, &p, sizeof(p));
-	return 1;
-}
-
-/*
- * Load libcurl (the soname the build was made against) and initialise
- * it, once.  Returns 1, or 0 (logged) when it cannot be had: back-channel
- * logout is then not sent, as when a client does not answer.
- */
-static int
-curl_load(void)
-{
-	static int	 state;		/* 1 loaded, -1 failed */
-	void		*h;
-
-	if (state != 0)
-		return state > 0;
-	state = -1;
-	if ((h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		olog_err("dlopen: %s", dlerror());
-		return 0;
-	}
-	if (!sym(h, "curl_global_init", &cu.global_init) ||
-	    !sym(h, "curl_easy_init", &cu.easy_init) ||
-	    !sym(h, "curl_easy_setopt", &cu.easy_setopt) ||
-	    !sym(h, "curl_easy_getinfo", &cu.easy_getinfo) ||
-	    !sym(h, "curl_easy_cleanup", &cu.easy_cleanup) ||
-	    !sym(h, "curl_easy_strerror", &cu.easy_strerror) ||
-	    !sym(h, "curl_multi_init", &cu.multi_init) ||
-	    !sym(h, "curl_multi_add_handle", &cu.multi_add_handle) ||
-	    !sym(h, "curl_multi_remove_handle", &cu.multi_remove_handle) ||
-	    !sym(h, "curl_multi_perform", &cu.multi_perform) ||
-	    !sym(h, "curl_multi_info_read", &cu.multi_info_read) ||
-	    !sym(h, "curl_multi_poll", &cu.multi_poll) ||
-	    !sym(h, "curl_multi_cleanup", &cu.multi_cleanup) ||
-	    !sym(h, "curl_multi_strerror", &cu.multi_strerror) ||
-	    !sym(h, "curl_slist_append", &cu.slist_append) ||
-	    !sym(h, "curl_slist_free_all", &cu.slist_free_all))
-		return 0;
-	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		olog_err("curl_global_init");
-		return 0;
-	}
-	state = 1;
-	return 1;
-}
+/* libcurl, once the first back-channel logout is sent (curl.h). */
+static const struct ocurl	*cu;
 
 /* libcurl write callback: the answer's body is of no interest. */
 static size_t
@@ -236,32 +152,32 @@ post_new(const char *uri, const char *body, struct curl_slist *hdrs,
 {
 	CURL	*h;
 
-	if ((h = cu.easy_init()) == NULL) {
+	if ((h = cu->easy_init()) == NULL) {
 		olog_err("curl_easy_init");
 		return NULL;
 	}
-	if (cu.easy_setopt(h, CURLOPT_URL, uri) != CURLE_OK ||
+	if (cu->easy_setopt(h, CURLOPT_URL, uri) != CURLE_OK ||
 #if LIBCURL_VERSION_NUM >= 0x075500
-	    cu.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") !=
+	    cu->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") !=
 	    CURLE_OK ||
 #else
-	    cu.easy_setopt(h, CURLOPT_PROTOCOLS,
+	    cu->easy_setopt(h, CURLOPT_PROTOCOLS,
 	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
 #endif
-	    cu.easy_setopt(h, CURLOPT_COPYPOSTFIELDS, body) != CURLE_OK ||
-	    cu.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
-	    cu.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-	    cu.easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    cu.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+	    cu->easy_setopt(h, CURLOPT_COPYPOSTFIELDS, body) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)OLOGOUT_TIMEOUT_MS) != CURLE_OK ||
-	    cu.easy_setopt(h, CURLOPT_TIMEOUT_MS,
+	    cu->easy_setopt(h, CURLOPT_TIMEOUT_MS,
 	    (long)OLOGOUT_TIMEOUT_MS) != CURLE_OK ||
-	    cu.easy_setopt(h, CURLOPT_USERAGENT,
+	    cu->easy_setopt(h, CURLOPT_USERAGENT,
 	    "oidcgi/" OIDCGI_VERSION) != CURLE_OK ||
-	    cu.easy_setopt(h, CURLOPT_WRITEFUNCTION, discard) != CURLE_OK ||
-	    cu.easy_setopt(h, CURLOPT_PRIVATE, p) != CURLE_OK) {
+	    cu->easy_setopt(h, CURLOPT_WRITEFUNCTION, discard) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_PRIVATE, p) != CURLE_OK) {
 		olog_err("curl_easy_setopt");
-		cu.easy_cleanup(h);
+		cu->easy_cleanup(h);
 		return NULL;
 	}
 	return h;
@@ -284,28 +200,28 @@ run_posts(struct post *posts, size_t n)
 	size_t		 i;
 	int		 running = 0, left;
 
-	if ((m = cu.multi_init()) == NULL) {
+	if ((m = cu->multi_init()) == NULL) {
 		olog_err("curl_multi_init");
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (cu.multi_add_handle(m, posts[i].h) != CURLM_OK) {
+		if (cu->multi_add_handle(m, posts[i].h) != CURLM_OK) {
 			olog_err("curl_multi_add_handle");
 			posts[i].done = 1;
 		}
 	/* Each transfer has its own timeout; this only bounds the loop. */
 	deadline = mono_ms() + OLOGOUT_TIMEOUT_MS + 500;
 	do {
-		if ((mc = cu.multi_perform(m, &running)) != CURLM_OK) {
+		if ((mc = cu->multi_perform(m, &running)) != CURLM_OK) {
 			olog_err("curl_multi_perform: %s",
-			    cu.multi_strerror(mc));
+			    cu->multi_strerror(mc));
 			break;
 		}
-		while ((msg = cu.multi_info_read(m, &left)) != NULL) {
+		while ((msg = cu->multi_info_read(m, &left)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			pp = NULL;
-			cu.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			cu->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
 			    &pp);
 			if ((p = (struct post *)(void *)pp) == NULL)
 				continue;
@@ -314,8 +230,8 @@ run_posts(struct post *posts, size_t n)
 			if (msg->data.result != CURLE_OK)
 				olog_warn("back-channel logout of client "
 				    "%.64s failed: %s", p->client_id,
-				    cu.easy_strerror(msg->data.result));
-			else if (cu.easy_getinfo(p->h,
+				    cu->easy_strerror(msg->data.result));
+			else if (cu->easy_getinfo(p->h,
 			    CURLINFO_RESPONSE_CODE, &code) != CURLE_OK ||
 			    (code != 200 && code != 204))
 				olog_warn("back-channel logout of client "
@@ -324,15 +240,15 @@ run_posts(struct post *posts, size_t n)
 		}
 		if (running == 0)
 			break;
-		cu.multi_poll(m, NULL, 0, 100, NULL);
+		cu->multi_poll(m, NULL, 0, 100, NULL);
 	} while (mono_ms() < deadline);
 	for (i = 0; i < n; i++) {
 		if (!posts[i].done)
 			olog_warn("back-channel logout of client %.64s failed: "
 			    "no answer in time", posts[i].client_id);
-		cu.multi_remove_handle(m, posts[i].h);
+		cu->multi_remove_handle(m, posts[i].h);
 	}
-	cu.multi_cleanup(m);
+	cu->multi_cleanup(m);
 }
 
 void
@@ -350,10 +266,10 @@ ologout_backchannel(const json_t *session)
 	clients = json_object_get(session, "clients");
 	if (json_array_size(clients) == 0)
 		return;
-	if (!curl_load())
+	if ((cu = ocurl()) == NULL)
 		return;
 	/* No "Expect: 100-continue" wait for a body over 1 kB. */
-	hdrs = cu.slist_append(NULL, "Expect:");
+	hdrs = cu->slist_append(NULL, "Expect:");
 	posts = oxcalloc(json_array_size(clients), sizeof(*posts));
 	json_array_foreach(clients, i, e) {
 		oerr_clear(&err);
@@ -385,11 +301,11 @@ ologout_backchannel(const json_t *session)
 	if (n > 0)
 		run_posts(posts, n);
 	for (i = 0; i < n; i++) {
-		cu.easy_cleanup(posts[i].h);
+		cu->easy_cleanup(posts[i].h);
 		free(posts[i].client_id);
 	}
 	free(posts);
-	cu.slist_free_all(hdrs);
+	cu->slist_free_all(hdrs);
 }
 
 /* s percent-encoded for a query (RFC 3986 unreserved kept); a new string. */
