@@ -1078,6 +1078,33 @@ guess_docroot(const char *path, char *buf, size_t sz)
 }
 
 /*
+ * A configuration file inside a document root (a shared host's, beside
+ * the binaries) that belongs to someone other than the data directory's
+ * owner: the web server runs the site's CGI programs as that owner, not
+ * as the site's user, i.e. without suexec.  Every other site's scripts
+ * on such a host run as that user too, and can read the store.
+ */
+static void
+check_shared_user(struct doctor *d, const struct oconf *c,
+    const struct stat *data, const char *owner)
+{
+	struct stat	 st;
+	char		 real[PATH_MAX], root[PATH_MAX + 32], who[64];
+
+	if (c->path == NULL || realpath(c->path, real) == NULL ||
+	    stat(real, &st) == -1 || st.st_uid == data->st_uid ||
+	    !guess_docroot(real, root, sizeof(root)))
+		return;
+	say(d, V_WARN, "local: the site's files (%s) belong to %s but the "
+	    "data directory to %s: the web server runs your CGI programs as "
+	    "%s (no suexec), as it runs every other site's scripts on this "
+	    "host, which can then read the store and its secrets; run "
+	    "oidcgi where CGI programs run as their owner (suexec) or on a "
+	    "host of your own", real, user_name(st.st_uid, who, sizeof(who)),
+	    owner, owner);
+}
+
+/*
  * Check 6: with the configuration loaded as the binaries load it, the
  * data directory: it exists, 0700, every file in it has its owner, and
  * it is not under a document root.
@@ -1147,6 +1174,7 @@ check_local(struct doctor *d, const struct oconf *c, const char *msg)
 		    "anyone can download the store and its secrets; move it "
 		    "out (OIDCGI_DATA_DIR, or dsn in the configuration)",
 		    real, root);
+	check_shared_user(d, c, &st, owner);
 }
 
 /* The admin key from the first line of file into buf. */

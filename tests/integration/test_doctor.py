@@ -379,6 +379,31 @@ def test_data_directory_owner_and_mode(server, tmp_path):
     assert rc == 0 and by["warn"] == [], out
 
 
+def test_no_suexec_warned(server, tmp_path):
+    """A configuration beside the binaries in a document root, owned by
+    the site's user, with a data directory of another user: the web
+    server runs the site's CGI programs as that user, as it runs every
+    other site's scripts (no suexec): warn."""
+    data = tmp_path / "private" / "data"
+    shutil.copytree(server.data, data, symlinks=True,
+                    ignore=shutil.ignore_patterns("run", "*.sock*"))
+    for root, dirs, files in os.walk(data):
+        for n in dirs + files:
+            os.lchown(os.path.join(root, n), 65534, 65534)
+    os.lchown(data, 65534, 65534)
+    conf = tmp_path / "public_html" / "sso" / "cgi-bin" / "oidcgi.conf"
+    conf.parent.mkdir(parents=True)
+    shutil.copy(server.conf, conf)
+    env = dict(server.env, OIDCGI_DATA_DIR=str(data), OIDCGI_CONFIG=str(conf))
+    rc, by, out = doctor(env, server.pub, server.adm)
+    warned = [l for l in by["warn"] if "(no suexec)" in l]
+    assert len(warned) == 1 and str(conf) in warned[0], out
+    # Under suexec the site's files and the store have one owner.
+    os.chown(conf, 65534, 65534)
+    rc, by, out = doctor(env, server.pub, server.adm)
+    assert not any("(no suexec)" in l for l in by["warn"]), out
+
+
 def test_missing_data_directory_fails(server, tmp_path):
     env = dict(server.env, OIDCGI_DATA_DIR=str(tmp_path / "nope"))
     rc, by, out = doctor(env, server.pub, server.adm)
