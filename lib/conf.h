@@ -131,10 +131,10 @@ struct oconf {
 
 /*
  * Load the configuration: defaults, then the file, then the environment,
- * then validate.  When path is NULL, OIDCGI_CONFIG is used (if set and
- * non-empty), else OCONF_DEFAULT_PATH if it exists (a missing default
- * file is not an error; a missing named file is).  data_dir comes from
- * OIDCGI_DATA_DIR, trailing slashes removed.  Secrets are only taken
+ * then validate.  When path is NULL, the file is looked for as the
+ * comment at the top says (a missing named file is an error; so is a
+ * missing default file in an installed build).  data_dir is set as
+ * said there too, trailing slashes removed.  Secrets are only taken
  * from secrets.system here; generating one is oconf_secrets()'s job.
  * Returns 1, or 0 with a one-line message in errbuf (errbuf may be NULL
  * if errsz is 0).  On success free with oconf_free(); on failure *c is
