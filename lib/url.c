@@ -1,7 +1,12 @@
 /*
  * url.c: absolute URI checking (see url.h).
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
+#include <netdb.h>
 #include <string.h>
 
 #include "url.h"
@@ -101,6 +106,12 @@ ourl_parse(const char *s, struct ourl *u)
 		}
 		p = end;
 	}
+	u->path_off = (size_t)(p - s);
+	u->path_len = strcspn(p, "?#");
+	if (p[u->path_len] == '?') {
+		u->query_off = u->path_off + u->path_len + 1;
+		u->query_len = strcspn(s + u->query_off, "#");
+	}
 	/* Path, query, fragment. */
 	for (; *p != '\0'; p++) {
 		unsigned char ch = (unsigned char)*p;
@@ -146,4 +157,152 @@ ourl_loopback(const struct ourl *u)
 {
 	return strcmp(u->host, "localhost") == 0 ||
 	    strcmp(u->host, "[::1]") == 0 || ipv4_loopback(u->host);
+}
+
+/* 1 if the host of u is a loopback IP literal (127/8 or [::1]). */
+static int
+loopback_ip(const struct ourl *u)
+{
+	return strcmp(u->host, "[::1]") == 0 || ipv4_loopback(u->host);
+}
+
+int
+ourl_redirect_match(const char *reg, const char *uri)
+{
+	struct ourl	 r, u;
+
+	if (ourl_parse(reg, &r) != NULL || ourl_parse(uri, &u) != NULL ||
+	    u.has_fragment)
+		return 0;
+	if (strcmp(reg, uri) == 0)
+		return 1;
+	/*
+	 * RFC 8252 §7.3: only the port may vary.  Compare components, not
+	 * strings from the first '/': "http://127.0.0.1:1?/cb" has the
+	 * path "" and "http://x@127.0.0.1:1/cb" has user info.
+	 */
+	if (strcmp(r.scheme, "http") != 0 || strcmp(u.scheme, "http") != 0 ||
+	    !r.has_authority || !u.has_authority || r.has_userinfo ||
+	    u.has_userinfo || r.has_fragment || !loopback_ip(&r) ||
+	    strcmp(r.host, u.host) != 0)
+		return 0;
+	if (r.path_len != u.path_len || memcmp(reg + r.path_off,
+	    uri + u.path_off, r.path_len) != 0)
+		return 0;
+	if (r.has_query != u.has_query || r.query_len != u.query_len ||
+	    memcmp(reg + r.query_off, uri + u.query_off, r.query_len) != 0)
+		return 0;
+	return 1;
+}
+
+/* 1 if the first bits bits of a and b (each bytes long) are equal. */
+static int
+prefix_eq(const unsigned char *a, const unsigned char *b, int bits)
+{
+	int	 n = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, (size_t)n) != 0)
+		return 0;
+	return rest == 0 ||
+	    ((a[n] ^ b[n]) & (unsigned char)(0xff << (8 - rest))) == 0;
+}
+
+/* Internal IPv4 ranges (RFC 6890) and what they are. */
+static const struct {
+	unsigned char	 net[4];
+	int		 bits;
+	const char	*why;
+} v4[] = {
+	{ { 0, 0, 0, 0 }, 8, "is an unspecified address" },
+	{ { 10, 0, 0, 0 }, 8, "is a private address" },
+	{ { 100, 64, 0, 0 }, 10, "is a shared (carrier-grade NAT) address" },
+	{ { 127, 0, 0, 0 }, 8, "is a loopback address" },
+	{ { 169, 254, 0, 0 }, 16, "is a link-local address" },
+	{ { 172, 16, 0, 0 }, 12, "is a private address" },
+	{ { 192, 0, 0, 0 }, 24, "is a reserved address" },
+	{ { 192, 168, 0, 0 }, 16, "is a private address" },
+	{ { 198, 18, 0, 0 }, 15, "is a reserved address" },
+	{ { 224, 0, 0, 0 }, 4, "is a multicast address" },
+	{ { 240, 0, 0, 0 }, 4, "is a reserved address" },
+};
+
+/* Internal IPv6 ranges (RFC 6890, RFC 4193) and what they are. */
+static const struct {
+	unsigned char	 net[16];
+	int		 bits;
+	const char	*why;
+} v6[] = {
+	{ { 0 }, 128, "is an unspecified address" },
+	{ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, 128,
+	    "is a loopback address" },
+	/* IPv4-compatible (deprecated), ::/96 */
+	{ { 0 }, 96, "is an IPv4-compatible address" },
+	{ { 0xfc }, 7, "is a private (unique local) address" },
+	{ { 0xfe, 0x80 }, 10, "is a link-local address" },
+	{ { 0xfe, 0xc0 }, 10, "is a site-local address" },
+	{ { 0xff }, 8, "is a multicast address" },
+	/* NAT64 (RFC 6052) reaches any IPv4 address. */
+	{ { 0, 0x64, 0xff, 0x9b }, 96, "is a NAT64 address" },
+};
+
+static const char *
+v4_internal(const unsigned char *a)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+		if (prefix_eq(a, v4[i].net, v4[i].bits))
+			return v4[i].why;
+	return NULL;
+}
+
+const char *
+ourl_addr_internal(const struct sockaddr *sa)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0xff, 0xff };
+	const unsigned char	*a;
+	size_t			 i;
+
+	if (sa->sa_family == AF_INET)
+		return v4_internal((const unsigned char *)
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr);
+	if (sa->sa_family != AF_INET6)
+		return "is not an IP address";
+	a = ((const struct sockaddr_in6 *)(const void *)sa)->
+	    sin6_addr.s6_addr;
+	if (memcmp(a, mapped, sizeof(mapped)) == 0)
+		return v4_internal(a + 12);
+	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+		if (prefix_eq(a, v6[i].net, v6[i].bits))
+			return v6[i].why;
+	return NULL;
+}
+
+const char *
+ourl_host_internal(const struct ourl *u)
+{
+	struct addrinfo		 hints, *res = NULL, *ai;
+	const char		*why = NULL;
+	char			 host[sizeof(u->host)];
+	size_t			 len;
+
+	/* An IPv6 literal without its brackets. */
+	len = strlen(u->host);
+	if (u->host[0] == '[' && len >= 2) {
+		memcpy(host, u->host + 1, len - 2);
+		host[len - 2] = '\0';
+	} else
+		memcpy(host, u->host, len + 1);
+	if (host[0] == '\0' || strchr(host, '%') != NULL)
+		return "does not resolve";
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL)
+		return "does not resolve";
+	for (ai = res; ai != NULL && why == NULL; ai = ai->ai_next)
+		why = ourl_addr_internal(ai->ai_addr);
+	freeaddrinfo(res);
+	return why;
 }

@@ -3,8 +3,15 @@
  * (authority, ports, IPv6 literals, private-use schemes), on what it
  * must refuse (relative references, bad ports and hosts, characters
  * that must be percent-encoded, bad %-escapes, over-long input), and
- * ourl_loopback().
+ * ourl_loopback(); the path and query components; redirect URI
+ * matching (RFC 6749 §3.1.2.3, RFC 8252 §7.3); internal addresses
+ * (SSRF).
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,6 +380,188 @@ brackets_outside_host(void)
 		}
 }
 
+/* The path and query components, as offsets into the string. */
+static void
+components(void)
+{
+	static const struct {
+		const char	*s, *path, *query;	/* query NULL: none */
+	} c[] = {
+		{ "http://127.0.0.1:1?/cb", "", "/cb" },
+		{ "http://127.0.0.1:1#/cb", "", NULL },
+		{ "http://127.0.0.1:1/cb?a=1#x", "/cb", "a=1" },
+		{ "https://h/a/b?", "/a/b", "" },
+		{ "https://h", "", NULL },
+		{ "com.example.app:/cb", "/cb", NULL },
+		{ "urn:x:y?z", "x:y", "z" },
+	};
+	struct ourl	 u;
+	char		 buf[64];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		CHECK(ourl_parse(c[i].s, &u) == NULL);
+		snprintf(buf, sizeof(buf), "%.*s", (int)u.path_len,
+		    c[i].s + u.path_off);
+		CHECK_STR(buf, c[i].path);
+		CHECK(u.has_query == (c[i].query != NULL));
+		if (c[i].query != NULL) {
+			snprintf(buf, sizeof(buf), "%.*s", (int)u.query_len,
+			    c[i].s + u.query_off);
+			CHECK_STR(buf, c[i].query);
+		}
+	}
+}
+
+/*
+ * RFC 6749 §3.1.2.3 exact matching, and RFC 8252 §7.3: for loopback IP
+ * literals only the port may vary; scheme, host, path and query are
+ * compared as components (issue 12 item 5).
+ */
+static void
+redirect_match(void)
+{
+	static const struct {
+		const char	*reg, *uri;
+		int		 ok;
+	} m[] = {
+		{ "https://rp.example.com/cb", "https://rp.example.com/cb", 1 },
+		{ "https://rp.example.com/cb", "https://rp.example.com/cb/", 0 },
+		{ "https://rp.example.com/cb", "https://rp.example.com:1/cb", 0 },
+		{ "https://rp.example.com/cb", "https://rp.example.com/cb#x", 0 },
+		{ "com.example.app:/cb", "com.example.app:/cb", 1 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:8080/cb", 1 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:1/cb", 1 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1/cb", 1 },
+		{ "http://127.0.0.1/cb", "http://127.0.0.1:51234/cb", 1 },
+		{ "http://[::1]:8080/cb", "http://[::1]:9/cb", 1 },
+		{ "http://127.0.0.1:8080/cb?a=1", "http://127.0.0.1:2/cb?a=1", 1 },
+		/* The holes of issue 12 item 5. */
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:1?/cb", 0 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:1#/cb", 0 },
+		{ "http://127.0.0.1:8080/cb", "http://x@127.0.0.1:1/cb", 0 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:1/cb#", 0 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:1/cb?", 0 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:1/cb?x", 0 },
+		{ "http://127.0.0.1:8080/cb?a=1", "http://127.0.0.1:2/cb?a=2", 0 },
+		{ "http://127.0.0.1:8080/cb?a=1", "http://127.0.0.1:2/cb", 0 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:1/cb/x", 0 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:1/c", 0 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.2:8080/cb", 0 },
+		{ "http://127.0.0.1:8080/cb", "https://127.0.0.1:1/cb", 0 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:1//cb", 0 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:1/CB", 0 },
+		{ "http://127.0.0.1:8080/cb", "http://127.0.0.1:x/cb", 0 },
+		/* Port variation is for IP literals, not names. */
+		{ "http://localhost:8080/cb", "http://localhost:1/cb", 0 },
+		{ "http://localhost:8080/cb", "http://localhost:8080/cb", 1 },
+		{ "https://127.0.0.1:8080/cb", "https://127.0.0.1:1/cb", 0 },
+		{ "http://127.0.0.1:8080/cb", "", 0 },
+		{ "", "", 0 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (ourl_redirect_match(m[i].reg, m[i].uri) != m[i].ok) {
+			fprintf(stderr, "\"%s\" vs \"%s\": want %d\n",
+			    m[i].reg, m[i].uri, m[i].ok);
+			CHECK(0);
+		}
+}
+
+/* ourl_addr_internal() on literal addresses of every range. */
+static void
+addr_internal(void)
+{
+	static const struct {
+		const char	*a;
+		int		 internal;
+	} c[] = {
+		{ "0.0.0.0", 1 }, { "0.1.2.3", 1 }, { "10.0.0.1", 1 },
+		{ "100.64.0.1", 1 }, { "100.128.0.1", 0 }, { "127.0.0.1", 1 },
+		{ "127.255.255.254", 1 }, { "169.254.169.254", 1 },
+		{ "172.15.255.255", 0 }, { "172.16.0.1", 1 },
+		{ "172.31.255.255", 1 }, { "172.32.0.0", 0 },
+		{ "192.168.1.1", 1 }, { "192.169.0.1", 0 }, { "224.0.0.1", 1 },
+		{ "255.255.255.255", 1 }, { "8.8.8.8", 0 },
+		{ "93.184.216.34", 0 },
+		{ "::", 1 }, { "::1", 1 }, { "::127.0.0.1", 1 },
+		{ "::ffff:127.0.0.1", 1 }, { "::ffff:10.1.1.1", 1 },
+		{ "::ffff:8.8.8.8", 0 }, { "fc00::1", 1 }, { "fdff::1", 1 },
+		{ "fe80::1", 1 }, { "febf::1", 1 }, { "fec0::1", 1 },
+		{ "ff02::1", 1 }, { "64:ff9b::a00:1", 1 },
+		{ "2001:4860:4860::8888", 0 }, { "2606:2800:220:1::1", 0 },
+	};
+	struct sockaddr_in	 s4;
+	struct sockaddr_in6	 s6;
+	const char		*why;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&s4, 0, sizeof(s4));
+		memset(&s6, 0, sizeof(s6));
+		if (inet_pton(AF_INET, c[i].a, &s4.sin_addr) == 1) {
+			s4.sin_family = AF_INET;
+			why = ourl_addr_internal((struct sockaddr *)&s4);
+		} else {
+			CHECK(inet_pton(AF_INET6, c[i].a, &s6.sin6_addr) == 1);
+			s6.sin6_family = AF_INET6;
+			why = ourl_addr_internal((struct sockaddr *)&s6);
+		}
+		if ((why != NULL) != c[i].internal) {
+			fprintf(stderr, "%s: %s\n", c[i].a,
+			    why != NULL ? why : "public");
+			CHECK(0);
+		}
+	}
+}
+
+/*
+ * ourl_host_internal() resolves: names and the odd IPv4 spellings
+ * getaddrinfo(3) accepts are judged by the addresses they give.  Only
+ * literals and localhost, so no DNS server is needed.
+ */
+static void
+host_internal(void)
+{
+	static const struct {
+		const char	*url;
+		const char	*why;	/* NULL: public */
+	} c[] = {
+		{ "https://127.0.0.1/x", "is a loopback address" },
+		{ "https://localhost/x", "is a loopback address" },
+		{ "https://[::1]/x", "is a loopback address" },
+		{ "https://2130706433/x", "is a loopback address" },
+		{ "https://0x7f000001/x", "is a loopback address" },
+		{ "https://0/x", "is an unspecified address" },
+		{ "https://10.1.2.3/x", "is a private address" },
+		{ "https://[::ffff:192.168.0.1]/x", "is a private address" },
+		{ "https://[fd00::1]:8443/x",
+		    "is a private (unique local) address" },
+		{ "https://169.254.169.254/latest", "is a link-local address" },
+		{ "https://[fe80::1]/x", "is a link-local address" },
+		{ "https://[::]/x", "is an unspecified address" },
+		{ "https://8.8.8.8/x", NULL },
+		{ "https://[2001:4860:4860::8888]/x", NULL },
+		{ "https://ex%61mple.com/x", "does not resolve" },
+	};
+	struct ourl	 u;
+	const char	*why;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		CHECK(ourl_parse(c[i].url, &u) == NULL);
+		why = ourl_host_internal(&u);
+		if (why == NULL || c[i].why == NULL)
+			CHECK(why == c[i].why);
+		else
+			CHECK_STR(why, c[i].why);
+		if (t_failed_now)
+			fprintf(stderr, "%s: %s\n", c[i].url,
+			    why != NULL ? why : "public");
+	}
+}
+
 int
 main(void)
 {
@@ -386,6 +575,10 @@ main(void)
 		T(loopback_dns_lookalike),
 		T(authority_chars),
 		T(brackets_outside_host),
+		T(components),
+		T(redirect_match),
+		T(addr_internal),
+		T(host_internal),
 	};
 
 	return t_run(tests, NTESTS);
