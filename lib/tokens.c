@@ -46,8 +46,10 @@
 #define INDEX_MAX	(IDS_MAX + 1 + OTOKEN_ID_LEN)
 #define EXPIRY_KEY_MAX	600
 /*
- * How long a used code or refresh token stays as a tombstone, so that
- * its replay is recognised and revokes the chain (Hydra: 30 minutes).
+ * How long a used code stays as a tombstone, so that its replay is
+ * recognised and revokes the chain (Hydra: 30 minutes).  A used refresh
+ * token stays as long as its chain lives (RFC 9700 §4.14.2): see
+ * otoken_use() and expire_token().
  */
 #define TOMBSTONE_TTL	(30 * 60)
 #define FLUSH_BATCH	256	/* expiry entries collected per scan */
@@ -543,10 +545,12 @@ otoken_use(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
 {
 	int64_t	 now = onow(), exp = num(rec, "exp"), until;
 
-	until = now + TOMBSTONE_TTL;
-	/* A refresh token's tombstone is never kept beyond its own exp. */
-	if (kind_of(rec) == OTOKEN_REFRESH && exp > 0 && exp < until)
-		until = exp;
+	/*
+	 * A refresh token's tombstone first lives until its own exp (0:
+	 * never); the flush then keeps it as long as a live refresh token
+	 * of its chain does (expire_token()).
+	 */
+	until = kind_of(rec) == OTOKEN_REFRESH ? exp : now + TOMBSTONE_TTL;
 	json_object_set_new(rec, "active", json_false());
 	json_object_set_new(rec, "used_at", json_integer(now));
 	json_object_set_new(rec, "exp", json_integer(until));
@@ -671,19 +675,62 @@ collect_expired(const void *k, size_t kl, const void *v, size_t vl,
 }
 
 /*
+ * The latest exp of the live refresh tokens of chain rid other than
+ * self at not_after: 0 for one that never expires, -1 when there is
+ * none (the chain is over), -2 on a store failure.
+ */
+static int64_t
+chain_exp(struct ostore_txn *t, const char *rid,
+    const unsigned char self[OTOKEN_ID_LEN], int64_t not_after)
+{
+	struct ids	 ids;
+	unsigned char	 k[INDEX_MAX];
+	json_t		*rec;
+	size_t		 i, n;
+	int64_t		 best = -1, exp;
+
+	memset(&ids, 0, sizeof(ids));
+	if ((n = strnlen(rid, IDS_MAX + 1)) == 0 || n > IDS_MAX)
+		return -1;
+	memcpy(k, rid, n);
+	k[n] = '\0';
+	ids.plen = n + 1;
+	if (ostore_scan(t, OSTORE_TOKENS_BY_REQUEST, k, ids.plen, NULL, 0,
+	    collect_id, &ids) != OSTORE_OK)
+		best = -2;
+	for (i = 0; best != -2 && best != 0 && i < ids.n; i++) {
+		if (memcmp(ids.v[i], self, OTOKEN_ID_LEN) == 0 ||
+		    (rec = otoken_load(t, ids.v[i])) == NULL)
+			continue;
+		exp = num(rec, "exp");
+		if (kind_of(rec) == OTOKEN_REFRESH &&
+		    json_is_true(json_object_get(rec, "active")) &&
+		    (exp == 0 || exp >= not_after) && (exp == 0 || exp > best))
+			best = exp;
+		json_decref(rec);
+	}
+	free(ids.v);
+	return best;
+}
+
+/*
  * Expire one token or shared grant (the janitor): delete it when its
  * record's exp is before not_after, or when the record is gone or
  * unreadable.  A record whose exp moved (an entry left behind by a
- * rewrite) is kept.
+ * rewrite) is kept.  The tombstone of a used refresh token is kept
+ * while its chain has a live refresh token, and its exp moves to the
+ * latest of theirs (RFC 9700 §4.14.2: a replay revokes the chain for as
+ * long as it lives); "token_exp" keeps the token's own.
  * Returns 1, or 0 on a store failure.
  */
 static int
 expire_token(struct ostore_txn *t, const unsigned char *id, size_t idlen,
     int64_t not_after)
 {
-	json_t	*rec;
-	int64_t	 exp;
-	int	 rc;
+	struct oerr	 e;
+	json_t		*rec;
+	int64_t		 exp, cexp;
+	int		 rc;
 
 	if (idlen == OTK_GRANT_ID_LEN)
 		return otk_grant_expire(t, id, not_after);
@@ -692,9 +739,29 @@ expire_token(struct ostore_txn *t, const unsigned char *id, size_t idlen,
 	if ((rec = otoken_load(t, id)) == NULL)
 		return ostore_del(t, OSTORE_TOKENS, id, idlen) != OSTORE_ERR;
 	exp = num(rec, "exp");
-	json_decref(rec);
-	if (exp == 0 || exp >= not_after)
+	if (exp == 0 || exp >= not_after) {
+		json_decref(rec);
 		return 1;
+	}
+	if (kind_of(rec) == OTOKEN_REFRESH &&
+	    !json_is_true(json_object_get(rec, "active"))) {
+		if ((cexp = chain_exp(t, str(rec, "request_id"), id,
+		    not_after)) == -2) {
+			json_decref(rec);
+			return 0;
+		}
+		if (cexp >= 0) {
+			if (json_object_get(rec, "token_exp") == NULL)
+				json_object_set_new(rec, "token_exp",
+				    json_integer(exp));
+			json_object_set_new(rec, "exp", json_integer(cexp));
+			oerr_clear(&e);
+			rc = otoken_store(t, id, rec, &e);
+			json_decref(rec);
+			return rc;
+		}
+	}
+	json_decref(rec);
 	rc = otoken_delete(t, id);
 	return rc;
 }

@@ -737,7 +737,10 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 			goto out;
 		}
 	}
-	exp = json_integer_value(json_object_get(rec, "exp"));
+	/* A tombstone kept for its chain has its own exp in token_exp. */
+	if ((v = json_object_get(rec, "token_exp")) == NULL)
+		v = json_object_get(rec, "exp");
+	exp = json_integer_value(v);
 	if (exp != 0 && now >= exp) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The refresh token has expired.");

@@ -1087,6 +1087,98 @@ flush(void)
 		free((char *)old[i].rid);
 }
 
+/* Store a refresh token of chain rid expiring at exp (0: never). */
+static int
+put_rt_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct put_op	*op = arg;
+	char		 tok[OTOKEN_MAX];
+	json_t		*rec;
+	int		 rc;
+
+	otoken_mint(OTOKEN_REFRESH, tok, op->id);
+	rec = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:b}", "kind",
+	    "refresh_token", "request_id", op->rid, "client_id", "client-ch",
+	    "sub", "s", "iat", (json_int_t)onow(), "exp", (json_int_t)op->exp,
+	    "active", 1);
+	rc = otoken_store(t, op->id, rec, err);
+	json_decref(rec);
+	return rc;
+}
+
+/*
+ * A used refresh token stays a tombstone for as long as its chain
+ * lives (RFC 9700 §4.14.2), not 30 minutes: the flush, run as if it
+ * were later, keeps it while a refresh token of the chain is live, and
+ * deletes it with the chain.
+ */
+static void
+tombstone_chain(void)
+{
+	struct put_op	 rt1, rt2, lone;
+	struct use_op	 op;
+	struct flush_op	 f;
+	json_t		*rec = NULL;
+	int64_t		 now = onow();
+
+	rt1.rid = rt2.rid = "req-chain";
+	rt1.exp = now + 3600;
+	rt2.exp = now + 7200;
+	lone.rid = "req-chain-lone";
+	lone.exp = now + 3600;
+	CHECK(run(put_rt_fn, &rt1) && run(put_rt_fn, &lone));
+	op.id = rt1.id;
+	CHECK(run(use_fn, &op));
+	op.id = lone.id;
+	CHECK(run(use_fn, &op));
+	/* Rotated: the successor lives longer. */
+	CHECK(run(put_rt_fn, &rt2));
+	/* 31 minutes later the replay is still recognised. */
+	f.not_after = now + 31 * 60;
+	f.max = 0;
+	CHECK(run(flush_fn, &f));
+	if ((rec = load(rt1.id)) == NULL) {
+		CHECK(0);
+		return;
+	}
+	CHECK(!json_is_true(json_object_get(rec, "active")));
+	CHECK_STR(json_string_value(json_object_get(rec, "kind")),
+	    "refresh_token");
+	CHECK(json_integer_value(json_object_get(rec, "exp")) == rt1.exp);
+	json_decref(rec);
+	CHECK(load(lone.id) != NULL);
+	/* Past its own exp: kept while the chain's rt2 lives. */
+	f.not_after = rt1.exp + 1;
+	CHECK(run(flush_fn, &f));
+	if ((rec = load(rt1.id)) == NULL) {
+		CHECK(0);
+		return;
+	}
+	CHECK(!json_is_true(json_object_get(rec, "active")));
+	CHECK(json_integer_value(json_object_get(rec, "exp")) == rt2.exp);
+	CHECK(json_integer_value(json_object_get(rec, "token_exp")) ==
+	    rt1.exp);
+	CHECK(stored(rt1.id, "req-chain", "client-ch", rt2.exp));
+	json_decref(rec);
+	/* A chain with nothing live: its tombstone is gone. */
+	CHECK(load(lone.id) == NULL);
+	CHECK(gone(lone.id, "req-chain-lone", "client-ch", lone.exp));
+	/* The replay revokes the chain, successor included. */
+	CHECK(run(revoke_request_fn, "req-chain"));
+	CHECK(load(rt2.id) == NULL);
+	CHECK(gone(rt1.id, "req-chain", "client-ch", rt2.exp));
+	/* A chain that ends by expiry takes its tombstones with it. */
+	rt1.rid = rt2.rid = "req-chain2";
+	CHECK(run(put_rt_fn, &rt1));
+	op.id = rt1.id;
+	CHECK(run(use_fn, &op));
+	CHECK(run(put_rt_fn, &rt2));
+	f.not_after = rt2.exp + 1;
+	CHECK(run(flush_fn, &f));
+	CHECK(load(rt1.id) == NULL && load(rt2.id) == NULL);
+	CHECK(gone(rt1.id, "req-chain2", "client-ch", rt1.exp));
+}
+
 /* --- setup -------------------------------------------------------- */
 
 /* Remove the store's files and the directory. */
@@ -1122,6 +1214,7 @@ main(void)
 		T(jwt_access),
 		T(revoke_chains),
 		T(flush),
+		T(tombstone_chain),
 	};
 	const char	*tmp;
 	struct oerr	 err;
