@@ -884,8 +884,12 @@ ostore_get(struct ostore_txn *t, enum ostore_db db, const void *key,
 	MDB_val		 k, v;
 	enum ostore_rc	 rc;
 
-	if (!txn_ok(t, db, 0, "ostore_get") ||
-	    !key_ok(key, keylen, "ostore_get"))
+	if (!txn_ok(t, db, 0, "ostore_get"))
+		return OSTORE_ERR;
+	/* Longer than any key can be: not there (a request's id, say). */
+	if (key != NULL && keylen > maxkey)
+		return OSTORE_NOTFOUND;
+	if (!key_ok(key, keylen, "ostore_get"))
 		return OSTORE_ERR;
 	if (val == NULL || vallen == NULL) {
 		olog_err("ostore_get: nowhere to put the value");
@@ -945,8 +949,11 @@ ostore_del(struct ostore_txn *t, enum ostore_db db, const void *key,
 {
 	MDB_val		 k;
 
-	if (!txn_ok(t, db, 1, "ostore_del") ||
-	    !key_ok(key, keylen, "ostore_del"))
+	if (!txn_ok(t, db, 1, "ostore_del"))
+		return OSTORE_ERR;
+	if (key != NULL && keylen > maxkey)
+		return OSTORE_NOTFOUND;		/* never stored */
+	if (!key_ok(key, keylen, "ostore_del"))
 		return OSTORE_ERR;
 	if (t->full)
 		return OSTORE_FULL;
@@ -980,9 +987,14 @@ ostore_scan(struct ostore_txn *t, enum ostore_db db, const void *prefix,
 		olog_err("ostore_scan: bad arguments");
 		goto out;
 	}
-	if (plen > maxkey || startlen > maxkey) {
+	if (startlen > maxkey) {
 		olog_err("ostore_scan: key of %zu bytes (at most %zu)",
-		    plen > startlen ? plen : startlen, maxkey);
+		    startlen, maxkey);
+		goto out;
+	}
+	/* No key is longer than maxkey: nothing has such a prefix. */
+	if (plen > maxkey) {
+		rc = OSTORE_OK;
 		goto out;
 	}
 	if (t->full) {

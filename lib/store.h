@@ -9,8 +9,11 @@
  *
  * A process has at most one store transaction open at a time: the read
  * transaction or the write transaction, never both, never nested.
- * Keys are 1 to 511 bytes (LMDB's mdb_env_get_maxkeysize()); longer or
- * empty keys, NULL pointers and unknown databases give OSTORE_ERR.
+ * Keys are 1 to 511 bytes (LMDB's mdb_env_get_maxkeysize()).  A longer
+ * key is never there: ostore_get() and ostore_del() give OSTORE_NOTFOUND
+ * and ostore_scan() with a longer prefix visits nothing, unlogged (an id
+ * from a request, say); ostore_put() gives OSTORE_ERR (logged).  Empty
+ * keys, NULL pointers and unknown databases give OSTORE_ERR.
  * After fork() the child must call ostore_open() again: the store it
  * inherited reads as closed and is never touched.
  *

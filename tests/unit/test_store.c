@@ -598,7 +598,18 @@ struct argres {
 	int	 ok;
 	int	 nested_read;		/* read_begin refused */
 	int	 nested_write;		/* ostore_write refused */
+	int	 visited;		/* records a scan showed */
 };
+
+/* ostore_scan visitor: count what was shown. */
+static int
+visit_fn(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	struct argres	*a = arg;
+
+	a->visited++;
+	return 1;
+}
 
 /*
  * ostore_write function: every misuse returns OSTORE_ERR and leaves the
@@ -620,9 +631,7 @@ args_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if (ostore_put(t, OSTORE_META, big, max + 1, "v", 1, 0) != OSTORE_ERR ||
 	    ostore_put(t, OSTORE_META, big, sizeof(big), "v", 1, 0) !=
 	    OSTORE_ERR ||
-	    ostore_del(t, OSTORE_META, big, max + 1) != OSTORE_ERR ||
-	    ostore_get(t, OSTORE_META, big, max + 1, &v, &vlen) !=
-	    OSTORE_ERR ||
+	    ostore_put(t, OSTORE_META, NULL, 3, "v", 1, 0) != OSTORE_ERR ||
 	    ostore_put(t, OSTORE_META, NULL, 3, "v", 1, 0) != OSTORE_ERR ||
 	    ostore_put(t, OSTORE_META, "k", 0, "v", 1, 0) != OSTORE_ERR ||
 	    ostore_put(t, OSTORE_META, "k", 1, NULL, 1, 0) != OSTORE_ERR ||
@@ -636,6 +645,21 @@ args_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    ostore_gen_bump(t, NULL) != OSTORE_ERR ||
 	    ostore_gen_bump(t, "") != OSTORE_ERR ||
 	    ostore_count(t, OSTORE_META, NULL) != OSTORE_ERR)
+		a->ok = 0;
+	/*
+	 * A key longer than any key can be is simply not there (an id
+	 * from a request): not found, and no prefix scan finds it.
+	 */
+	a->visited = 0;
+	if (ostore_del(t, OSTORE_META, big, max + 1) != OSTORE_NOTFOUND ||
+	    ostore_get(t, OSTORE_META, big, max + 1, &v, &vlen) !=
+	    OSTORE_NOTFOUND ||
+	    ostore_get(t, OSTORE_META, big, sizeof(big), &v, &vlen) !=
+	    OSTORE_NOTFOUND ||
+	    ostore_scan(t, OSTORE_META, big, max + 1, NULL, 0, visit_fn,
+	    a) != OSTORE_OK || a->visited != 0 ||
+	    ostore_get(t, OSTORE_META, NULL, max + 1, &v, &vlen) !=
+	    OSTORE_ERR)
 		a->ok = 0;
 	big[sizeof(big) - 1] = '\0';
 	if (ostore_gen_bump(t, big) != OSTORE_ERR)
@@ -658,7 +682,7 @@ test_bad_args(void)
 {
 	struct tdir		 d;
 	struct oerr		 err;
-	struct argres		 a = { 0, 0, 0 };
+	struct argres		 a = { 0, 0, 0, 0 };
 	struct ostore_txn	*t;
 	const void		*v;
 	size_t			 vlen, n;

