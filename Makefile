@@ -5,7 +5,8 @@
 #   make test       install what is missing, then unit tests (plain and
 #                   ASan+UBSan builds) and the integration tests
 #   make check      unit tests only, this build
-#   make asan       unit tests under AddressSanitizer + UBSan (build-asan/)
+#   make asan       unit tests under AddressSanitizer + UBSan (build-asan/),
+#                   then the fuzz corpora replayed there (make replay)
 #   make integration  integration tests against lighttpd
 #   make bench      build, then benchmark every endpoint family against a
 #                   do-nothing FastCGI responder (scripts/bench); never
@@ -16,6 +17,8 @@
 #                   (build/static/), for hosts that lack them
 #   make dist       build/dist/oidcgi-VERSION-linux-ARCH.tar.gz of the
 #                   static build, laid out for a shared host
+#   make fuzz       build the libFuzzer targets with clang (build-fuzz/)
+#                   and run each for FUZZ_SECONDS (60); see HACKING.md
 
 VERSION	 = 0.1.0
 PKGS	 = fcgi jansson libcrypto lmdb libcurl
@@ -97,7 +100,7 @@ UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*
 ECHO	 = $(B)/tests/echo
 
 .PHONY: all deps run test check asan integration clean bench \
-	install install-build uninstall static dist FORCE
+	install install-build uninstall static dist replay fuzz FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -141,6 +144,66 @@ $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(LIBA)
 $(B)/obj/tests/unit/%.o: tests/unit/%.c tests/unit/t.h $(LIBHDR) $(LIBSRC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Fuzz targets: tests/fuzz/fuzz_<name>.c, each with its seed corpus in
+# tests/fuzz/corpus/<name>/.  make replay links each with replay.c
+# (gcc, this build: ASan+UBSan under make asan) and runs it over its
+# corpus.  make fuzz builds them with clang's libFuzzer in $(FUZZB) and
+# runs each of FUZZ_TARGETS for FUZZ_SECONDS; new inputs go to
+# FUZZ_CORPUS (a scratch folder unless set to tests/fuzz/corpus),
+# crashes to $(FUZZB)/crashes/.  FUZZ_FLAGS adds libFuzzer options.
+FUZZ_NAMES	 = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAY		 = $(addprefix $(B)/tests/fuzz/replay_,$(FUZZ_NAMES))
+FUZZHDR		 = tests/fuzz/fuzz.h tests/fuzz/keys.h
+FUZZB		?= build-fuzz
+FUZZ_SECONDS	?= 60
+FUZZ_TARGETS	?= $(FUZZ_NAMES)
+FUZZ_CORPUS	?= $(FUZZB)/corpus
+FUZZ_FLAGS	?=
+FUZZ_CC		?= clang
+FUZZ_CFLAGS	 = -g -O1 -fno-omit-frame-pointer -std=c11 \
+		   -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+		   -DOIDCGI_VERSION='"$(VERSION)"' -Ilib $(PKG_CFLAGS) \
+		   -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZLIB		 = $(FUZZB)/lib/liboidcgi.a
+
+$(B)/obj/tests/fuzz/%.o: tests/fuzz/%.c $(FUZZHDR) $(LIBHDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/tests/fuzz/replay_%: $(B)/obj/tests/fuzz/fuzz_%.o \
+    $(B)/obj/tests/fuzz/replay.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(LDLIBS)
+
+replay: $(REPLAY)
+	@for t in $(FUZZ_NAMES); do \
+		printf 'replay %s: ' "$$t"; \
+		$(B)/tests/fuzz/replay_$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+$(FUZZB)/obj/%.o: %.c $(LIBHDR) $(FUZZHDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZLIB): $(LIBSRC:%.c=$(FUZZB)/obj/%.o)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZB)/fuzz_%: $(FUZZB)/obj/tests/fuzz/fuzz_%.o $(FUZZLIB)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    $(FUZZLIB) $(LDLIBS)
+
+fuzz: $(addprefix $(FUZZB)/fuzz_,$(FUZZ_TARGETS))
+	@mkdir -p $(FUZZB)/crashes
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_CORPUS)/$$t || exit 1; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		$(FUZZB)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		    -artifact_prefix=$(FUZZB)/crashes/$$t- $(FUZZ_FLAGS) \
+		    $(FUZZ_CORPUS)/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 # Benchmark helpers; never installed, never run by make test.  The
 # ceiling links libfcgi alone: it must do no work of ours.
@@ -274,7 +337,7 @@ check: $(UNIT)
 	@tests/unit/run $(UNIT)
 
 asan:
-	@$(MAKE) --no-print-directory B=build-asan SANITIZE=1 check
+	@$(MAKE) --no-print-directory B=build-asan SANITIZE=1 check replay
 
 integration: all $(ECHO)
 	OIDCGI_BUILD=$(B) $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
@@ -290,4 +353,4 @@ bench: deps
 	@OIDCGI_BUILD=$(B) scripts/bench
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan $(FUZZB)
