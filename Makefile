@@ -177,10 +177,7 @@ $(B)/tests/fuzz/replay_%: $(B)/obj/tests/fuzz/fuzz_%.o \
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(LDLIBS)
 
 replay: $(REPLAY)
-	@for t in $(FUZZ_NAMES); do \
-		printf 'replay %s: ' "$$t"; \
-		$(B)/tests/fuzz/replay_$$t tests/fuzz/corpus/$$t || exit 1; \
-	done
+	@tests/unit/run $(REPLAY)
 
 $(FUZZB)/obj/%.o: %.c $(LIBHDR) $(FUZZHDR)
 	@mkdir -p $(@D)

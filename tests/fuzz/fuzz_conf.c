@@ -12,7 +12,7 @@
 #include "conf.h"
 #include "fuzz.h"
 
-static char	 path[] = "/tmp/oidcgi-fuzz-conf.XXXXXX";
+static char	 path[4096];
 static int	 fd = -1;
 
 static void
@@ -25,12 +25,17 @@ cleanup(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	const char	*tmp;
+
 	/* The environment overrides the file: none of it here. */
 	unsetenv("OIDCGI_CONFIG");
 	unsetenv("OIDCGI_DATA_DIR");
 	unsetenv("SECRETS_SYSTEM");
 	unsetenv("URLS_SELF_ISSUER");
 	unsetenv("DSN");
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(path, sizeof(path), "%s/oidcgi-fuzz-conf.XXXXXX", tmp);
 	if ((fd = mkstemp(path)) == -1) {
 		perror("mkstemp");
 		abort();

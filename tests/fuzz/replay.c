@@ -3,6 +3,8 @@
  * a gcc build (with ASan and UBSan under make asan) runs the target over
  * its corpus.  Each argument is a file or a folder; every regular file
  * of a folder (not recursively, hidden files skipped) is one input.
+ * Without arguments, replay_<name> runs tests/fuzz/corpus/<name>/ (from
+ * the top of the source tree, as tests/unit/run starts it).
  * Prints "N passed, 0 failed" in the unit tests' shape; a failing input
  * crashes the process, after its name is printed to stderr.
  */
@@ -124,6 +126,8 @@ int
 main(int argc, char *argv[])
 {
 	struct stat	 st;
+	char		 dflt[256];
+	const char	*name;
 	int		 i, ok = 1;
 
 #ifdef __SANITIZE_ADDRESS__
@@ -133,6 +137,14 @@ main(int argc, char *argv[])
 	signal(SIGSEGV, on_abort);
 	if (LLVMFuzzerInitialize != NULL)
 		LLVMFuzzerInitialize(&argc, &argv);
+	if (argc == 1) {
+		name = strrchr(argv[0], '/') != NULL ?
+		    strrchr(argv[0], '/') + 1 : argv[0];
+		if (strncmp(name, "replay_", 7) == 0)
+			name += 7;
+		snprintf(dflt, sizeof(dflt), "tests/fuzz/corpus/%s", name);
+		ok = replay_dir(dflt);
+	}
 	for (i = 1; i < argc; i++) {
 		if (stat(argv[i], &st) == -1) {
 			fprintf(stderr, "replay: %s: %s\n", argv[i],
