@@ -72,7 +72,22 @@ static const struct ofield fields[] = {
 	{ "code_challenge_method", 16, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "login_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "consent_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "claims", 2048, OFIELD_ANY, OFIELD_ONCE },
 };
+
+/*
+ * Every parameter travels sealed in the login challenge (the request
+ * URL is in it), so those outside the table, ignored otherwise (RFC
+ * 6749 §3.1), are bounded too: their names and values.
+ */
+#define OTHER_NAME_MAX	64
+#define OTHER_MAX	1024
+/*
+ * The longest redirect to urls.login: the login app gets it as a
+ * request line, which lighttpd, Apache and nginx refuse from 8 KiB on
+ * (with the Host, the cookies and the rest of the head).
+ */
+#define LOGIN_URL_MAX	6144
 
 /* The validated request: everything later steps need, sealed along. */
 struct areq {
@@ -277,36 +292,35 @@ client_has(const json_t *client, const char *member, const char *v)
 }
 
 /*
- * Does the redirect URI match one the client registered?  Exactly, or
- * for a loopback IP with any port (RFC 8252 §7.3).
+ * Check the parameters outside the field table: a name of at most
+ * OTHER_NAME_MAX bytes and a value of at most OTHER_MAX.  Returns 1, or
+ * 0 with an invalid_request naming the parameter.
  */
 static int
-redirect_matches(const json_t *client, const char *uri)
+others_ok(const struct oparams *p, struct oerr *err)
 {
-	struct ourl	 u, r;
-	json_t		*e;
-	size_t		 i;
-	const char	*reg, *pu, *pr;
+	size_t	 i, j, nf = sizeof(fields) / sizeof(fields[0]);
 
-	json_array_foreach(json_object_get(client, "redirect_uris"), i, e) {
-		reg = json_string_value(e);
-		if (strcmp(reg, uri) == 0)
-			return 1;
-		if (ourl_parse(reg, &r) != NULL || ourl_parse(uri, &u) != NULL)
+	for (i = 0; i < p->n; i++) {
+		for (j = 0; j < nf; j++)
+			if (strcmp(p->v[i].name, fields[j].name) == 0)
+				break;
+		if (j < nf)
 			continue;
-		if (strcmp(r.scheme, "http") != 0 ||
-		    strcmp(u.scheme, "http") != 0 ||
-		    (strncmp(r.host, "127.", 4) != 0 &&
-		    strcmp(r.host, "[::1]") != 0) ||
-		    strcmp(r.host, u.host) != 0 || !ourl_loopback(&u))
-			continue;
-		/* Same URI but for the port. */
-		pr = strchr(reg + 7, '/');
-		pu = strchr(uri + 7, '/');
-		if (strcmp(pr != NULL ? pr : "", pu != NULL ? pu : "") == 0)
-			return 1;
+		if (strlen(p->v[i].name) > OTHER_NAME_MAX) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The parameter "
+			    "'%.32s...' has a name longer than %d bytes.",
+			    p->v[i].name, OTHER_NAME_MAX);
+			return 0;
+		}
+		if (p->v[i].vlen > OTHER_MAX) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The parameter "
+			    "'%s' is longer than %d bytes.", p->v[i].name,
+			    OTHER_MAX);
+			return 0;
+		}
 	}
-	return 0;
+	return 1;
 }
 
 /*
@@ -365,7 +379,8 @@ validate(struct oreq *req, const struct oparams *p, struct areq *a,
 
 	*trusted = 0;
 	memset(a, 0, sizeof(*a));
-	if (!oform_check(p, fields, sizeof(fields) / sizeof(fields[0]), err))
+	if (!oform_check(p, fields, sizeof(fields) / sizeof(fields[0]), err) ||
+	    !others_ok(p, err))
 		return 0;
 	if ((cid = oparams_get(p, "client_id")) == NULL || *cid == '\0') {
 		oerr_set(err, OERR_INVALID_REQUEST, "The request is missing "
@@ -390,7 +405,7 @@ validate(struct oreq *req, const struct oparams *p, struct areq *a,
 		}
 		uri = json_string_value(json_array_get(json_object_get(
 		    a->client, "redirect_uris"), 0));
-	} else if (!redirect_matches(a->client, uri)) {
+	} else if (!oclient_redirect_ok(a->client, uri)) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The 'redirect_uri' is "
 		    "not one the client registered.");
 		return 0;
@@ -684,6 +699,14 @@ start(struct oreq *req, const struct oparams *p)
 	}
 	ch = oflow_seal(OFLOW_LOGIN, st);
 	json_decref(st);
+	if (strlen(oconf->url_login) + strlen(ch) + 32 > LOGIN_URL_MAX) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "The authorization "
+		    "request is too large: its parameters together make a "
+		    "login challenge longer than %d bytes.", LOGIN_URL_MAX);
+		error_to_client(req, &a, &err);
+		free(ch);
+		goto out;
+	}
 	csrf_cookie(req, "login", str(a.r, "client_id"), csrf);
 	to_ui(req, oconf->url_login, "login_challenge", ch);
 	free(ch);
@@ -706,6 +729,12 @@ restore(const json_t *state, struct areq *a, struct oerr *err)
 	if ((a->client = oclient_get_cached(str(a->r, "client_id"), err)) == NULL) {
 		json_decref(a->r);
 		a->r = NULL;
+		return 0;
+	}
+	/* The client's redirect URIs may have changed since the request. */
+	if (!oclient_redirect_ok(a->client, a->redirect_uri)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The 'redirect_uri' of "
+		    "this flow is no longer one the client registered.");
 		return 0;
 	}
 	return 1;
@@ -794,6 +823,12 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		json_decref(used);
 		s->used = 1;
 		return 1;
+	}
+	/* Its login session was logged out: the flow is void (flow.h). */
+	if (oflow_session_ended(t, str(s->state, "sid"))) {
+		oerr_set(err, OERR_ACCESS_DENIED, "The login session of this "
+		    "login verifier has been logged out; sign in again.");
+		return 0;
 	}
 	if (json_object_get(s->state, "error") != NULL)
 		return 1;

@@ -7,6 +7,8 @@ registered or created."""
 
 import requests
 
+import flowlib
+
 from conftest import Server
 
 LONG = "a" * 600
@@ -90,3 +92,58 @@ def test_long_id_dynamic_registration_not_500(tmp_path):
         assert LONG[:300] not in s.new_log()
     finally:
         s.stop()
+
+
+# --- oversized authorization parameters ------------------------------
+
+def auth_post(server, client, **params):
+    p = {"client_id": client["client_id"], "response_type": "code",
+         "redirect_uri": client["redirect_uris"][0], "scope": "openid",
+         "state": "state-limits"}
+    p.update(params)
+    return requests.post(server.pub + "/oauth2/auth", data=p,
+                         allow_redirects=False)
+
+
+def refused(r, name_or_words):
+    """A redirect (to the error page or the client) carrying
+    invalid_request whose description names name_or_words."""
+    assert r.status_code in (302, 303), (r.status_code, r.text)
+    loc = r.headers["Location"]
+    assert len(loc) < 4096, len(loc)
+    q = flowlib.qs(loc)
+    assert q["error"] == "invalid_request", q
+    for w in name_or_words:
+        assert w in q["error_description"], q
+    return loc, q
+
+
+def test_oversized_claims_refused(server):
+    c = flowlib.new_client(server)
+    loc, q = refused(auth_post(server, c, claims="x" * 60000), ["'claims'"])
+    assert loc.startswith(server.pub + "/ui/error"), loc
+    # A claims parameter of a usual size still goes to the login app.
+    r = auth_post(server, c, claims='{"id_token":{"email":null}}')
+    assert r.status_code == 302, r.text
+    assert "login_challenge=" in r.headers["Location"]
+
+
+def test_oversized_unknown_parameter_refused(server):
+    c = flowlib.new_client(server)
+    refused(auth_post(server, c, foo="y" * 2000), ["'foo'"])
+    refused(auth_post(server, c, **{"n" * 100: "v"}), ["name longer"])
+
+
+def test_login_redirect_kept_small(server):
+    c = flowlib.new_client(server)
+    many = {f"p{i}": "z" * 1000 for i in range(12)}
+    loc, q = refused(auth_post(server, c, **many), ["too large"])
+    # Refused to the client: its redirect URI was checked.
+    assert loc.startswith(c["redirect_uris"][0]), loc
+    assert q["state"] == "state-limits"
+    # Within the limits: a redirect a login app can take as a request
+    # line.
+    fine = {f"p{i}": "z" * 200 for i in range(4)}
+    r = auth_post(server, c, **fine)
+    assert r.status_code == 302, r.text
+    assert len(r.headers["Location"]) < 6144
