@@ -74,6 +74,8 @@ struct opctx {
 	size_t		 oplen;
 	const char	*path;
 	size_t		 pathlen;
+	size_t		*size;		/* the document's size, at most */
+	size_t		 max;		/* what it may grow to */
 };
 
 /*
@@ -598,6 +600,74 @@ op_parse(const json_t *o, struct jpop *op, struct opctx *c)
 }
 
 /*
+ * The compact serialized size of v, or more (a string's escapes are
+ * counted as six bytes, a number as 24); the walk stops once the sum
+ * passes limit, returning a size above it.
+ */
+static size_t
+str_size(const char *p, size_t len)
+{
+	size_t	 i, n;
+
+	for (i = 0, n = 2; i < len; i++)
+		n += (unsigned char)p[i] < 0x20 || p[i] == '"' ||
+		    p[i] == '\\' ? 6 : 1;
+	return n;
+}
+
+static size_t
+jsize(const json_t *v, size_t limit)
+{
+	const char	*k;
+	json_t		*e;
+	size_t		 n = 0, i;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		n = 2;
+		json_object_foreach((json_t *)v, k, e) {
+			n += str_size(k, strlen(k)) + 2 + jsize(e, limit -
+			    (n < limit ? n : limit));
+			if (n > limit)
+				break;
+		}
+		return n;
+	case JSON_ARRAY:
+		n = 2;
+		for (i = 0; i < json_array_size(v) && n <= limit; i++)
+			n += 1 + jsize(json_array_get(v, i), limit - (n <
+			    limit ? n : limit));
+		return n;
+	case JSON_STRING:
+		return str_size(json_string_value(v), json_string_length(v));
+	default:
+		return 24;
+	}
+}
+
+/*
+ * Count what an operation adds, v, towards the document's size; past
+ * c->max, fail naming the limit.  Returns 1, or 0 with the error
+ * reported.  Removals are not taken off: a bound, not a measure.
+ */
+static int
+grows(const json_t *v, const struct opctx *c)
+{
+	size_t	 left;
+
+	if (c->size == NULL)
+		return 1;
+	left = *c->size < c->max ? c->max - *c->size : 0;
+	*c->size += jsize(v, left);
+	if (*c->size > c->max) {
+		fail(c, "the patched document would be larger than %zu "
+		    "bytes", c->max);
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * Run one checked operation on *root (RFC 6902 §4.1-§4.6).  *root may
  * be replaced (path ""), and is left half changed on failure: the
  * caller throws it away.  Returns 1, or 0 with the error reported.
@@ -609,6 +679,8 @@ op_apply(json_t **root, const struct jpop *op, const struct opctx *c)
 
 	switch (op->op) {
 	case JP_ADD:
+		if (!grows(op->value, c))
+			return 0;
 		return do_add(root, &op->path, xcopy(op->value), c);
 	case JP_REMOVE:
 		if ((v = do_remove(root, &op->path, "path", c)) == NULL)
@@ -616,6 +688,8 @@ op_apply(json_t **root, const struct jpop *op, const struct opctx *c)
 		json_decref(v);
 		return 1;
 	case JP_REPLACE:
+		if (!grows(op->value, c))
+			return 0;
 		return do_replace(root, &op->path, xcopy(op->value), c);
 	case JP_MOVE:
 		/* Same place: it only has to exist (remove, then add). */
@@ -635,8 +709,9 @@ op_apply(json_t **root, const struct jpop *op, const struct opctx *c)
 			return 0;
 		return do_add(root, &op->path, v, c);
 	case JP_COPY:
+		/* Checked before the copy: copies double (issue 12). */
 		if ((v = walk(*root, &op->from, op->from.n,
-		    "from location", c)) == NULL)
+		    "from location", c)) == NULL || !grows(v, c))
 			return 0;
 		return do_add(root, &op->path, xcopy(v), c);
 	case JP_TEST:
@@ -660,10 +735,17 @@ op_apply(json_t **root, const struct jpop *op, const struct opctx *c)
 json_t *
 ojsonpatch_apply(const json_t *doc, const json_t *patch, struct oerr *err)
 {
+	return ojsonpatch_apply_max(doc, patch, OJSONPATCH_MAX, err);
+}
+
+json_t *
+ojsonpatch_apply_max(const json_t *doc, const json_t *patch, size_t max,
+    struct oerr *err)
+{
 	struct opctx	 c;
 	struct jpop	 op;
 	json_t		*res = NULL, *out = NULL;
-	size_t		 i;
+	size_t		 i, size = 0;
 	int		 ok;
 
 	memset(&op, 0, sizeof(op));
@@ -677,11 +759,20 @@ ojsonpatch_apply(const json_t *doc, const json_t *patch, struct oerr *err)
 		    "A JSON Patch must be an array of operations.");
 		goto out;
 	}
+	if (max == 0)
+		max = OJSONPATCH_MAX;
+	if ((size = jsize(doc, max)) > max) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The document is larger "
+		    "than %zu bytes, the most a JSON Patch may make.", max);
+		goto out;
+	}
 	res = xcopy(doc);
 	for (i = 0; i < json_array_size(patch); i++) {
 		memset(&c, 0, sizeof(c));
 		c.err = err;
 		c.idx = i;
+		c.size = &size;
+		c.max = max;
 		ok = op_parse(json_array_get(patch, i), &op, &c) &&
 		    op_apply(&res, &op, &c);
 		op_free(&op);

@@ -56,6 +56,25 @@ json_t	*ojsonpatch_apply(const json_t *doc, const json_t *patch,
 	    struct oerr *err);
 
 /*
+ * The most a patched document may grow to by default: 1 MiB, the
+ * default of serve.request_body_max.
+ */
+#define OJSONPATCH_MAX	((size_t)1 << 20)
+
+/*
+ * ojsonpatch_apply() with a bound: the document's compact serialized
+ * size plus that of every value an add, replace or copy puts in (an
+ * upper bound of the result's size; removals are not taken off) may be
+ * at most max bytes (0: OJSONPATCH_MAX).  Checked before each value is
+ * copied, so that "copy" cannot amplify a small patch into a huge
+ * document.  Past it: NULL with a 400 invalid_request, "JSON Patch
+ * operation 3 (copy /a): the patched document would be larger than
+ * 1048576 bytes".  ojsonpatch_apply() is this with OJSONPATCH_MAX.
+ */
+json_t	*ojsonpatch_apply_max(const json_t *doc, const json_t *patch,
+	    size_t max, struct oerr *err);
+
+/*
  * 1 if an operation of patch could change what pointer names: its
  * "path" (or, for move, its "from") equals pointer, lies under it
  * (pointer followed by '/'), or is a parent of it (so "" touches

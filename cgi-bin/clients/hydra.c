@@ -20,6 +20,7 @@
 
 #include "api.h"
 #include "clients.h"
+#include "conf.h"
 #include "crypto.h"
 #include "err.h"
 #include "http.h"
@@ -203,7 +204,8 @@ make_patched(const json_t *view, const json_t *patch, struct oerr *err)
 		    "cannot be changed by a patch.");
 		return NULL;
 	}
-	return ojsonpatch_apply(view, patch, err);
+	/* A record grows to no more than a request body could bring. */
+	return ojsonpatch_apply_max(view, patch, oconf->body_max, err);
 }
 
 /* PATCH /clients/{id} */

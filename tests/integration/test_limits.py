@@ -147,3 +147,39 @@ def test_login_redirect_kept_small(server):
     r = auth_post(server, c, **fine)
     assert r.status_code == 302, r.text
     assert len(r.headers["Location"]) < 6144
+
+
+# --- JSON Patch growth -------------------------------------------------
+
+def test_patch_copy_cannot_amplify(server):
+    c = flowlib.new_client(server, metadata={"m": "x" * 100})
+    path = f"{server.adm}/admin/clients/{c['client_id']}"
+    patch = [{"op": "copy", "from": "/metadata", "path": f"/metadata/a{i}"}
+             for i in range(16)]
+    assert len(str(patch)) < 2048
+    r = requests.patch(path, json=patch)
+    assert r.status_code == 400, (r.status_code, len(r.text))
+    body = r.json()
+    assert body["error"] == "invalid_request", body
+    assert "larger than 1048576 bytes" in body["error_description"], body
+    assert "(copy /metadata/a" in body["error_description"], body
+    got = requests.get(path).json()
+    assert got["metadata"] == {"m": "x" * 100}
+    # A patch within the limit is applied.
+    r = requests.patch(path, json=patch[:2])
+    assert r.status_code == 200, r.text
+    assert set(r.json()["metadata"]) == {"m", "a0", "a1"}
+
+
+def test_patch_bound_is_the_body_limit(tmp_path):
+    s = Server(tmp_path, env={"SERVE_REQUEST_BODY_MAX": "8192"}).start()
+    try:
+        c = flowlib.new_client(s, metadata={"m": "x" * 1000})
+        path = f"{s.adm}/admin/clients/{c['client_id']}"
+        r = requests.patch(path, json=[
+            {"op": "copy", "from": "/metadata", "path": f"/metadata/a{i}"}
+            for i in range(4)])
+        assert r.status_code == 400, r.text
+        assert "larger than 8192 bytes" in r.json()["error_description"]
+    finally:
+        s.stop()

@@ -779,6 +779,61 @@ sequence(void)
 	    "{'a/b':{'/':2},'~/':1}"));
 }
 
+/*
+ * "copy" doubling a member: 2 KB of patch once made a 66 MB document
+ * (issue 12).  The bound is checked before each copy, so the refusal
+ * comes at once, names the operation and the limit, and nothing grows.
+ */
+static void
+growth_bounded(void)
+{
+	struct oerr	 e;
+	json_t		*doc, *patch, *got, *op;
+	char		 path[32];
+	int		 i;
+
+	doc = J("{'a':'0123456789012345678901234567890123456789'}");
+	patch = json_array();
+	for (i = 0; i < 40; i++) {
+		snprintf(path, sizeof(path), "/a%d", i);
+		op = json_pack("{s:s,s:s,s:s}", "op", "copy", "from", "",
+		    "path", path);
+		json_array_append_new(patch, op);
+	}
+	oerr_clear(&e);
+	CHECK(ojsonpatch_apply(doc, patch, &e) == NULL);
+	CHECK(e.status == 400);
+	CHECK(strstr(e.description, "(copy /a") != NULL);
+	CHECK(strstr(e.description, "larger than 1048576 bytes") != NULL);
+	/* A bound of the caller's: 250 bytes allow two doublings only. */
+	oerr_clear(&e);
+	CHECK(ojsonpatch_apply_max(doc, patch, 250, &e) == NULL);
+	CHECK(strstr(e.description, "JSON Patch operation 2 (copy /a2)")
+	    != NULL);
+	CHECK(strstr(e.description, "larger than 250 bytes") != NULL);
+	json_decref(patch);
+	/* Within it: applied. */
+	patch = J("[{'op':'copy','from':'/a','path':'/b'}]");
+	oerr_clear(&e);
+	got = ojsonpatch_apply_max(doc, patch, 200, &e);
+	CHECK(got != NULL && json_object_size(got) == 2);
+	json_decref(got);
+	json_decref(patch);
+	/* Added values count too, escapes as what they serialize to. */
+	patch = J("[{'op':'add','path':'/b','value':'\\u0001\\u0001'}]");
+	oerr_clear(&e);
+	CHECK(ojsonpatch_apply_max(doc, patch, 60, &e) == NULL);
+	CHECK(strstr(e.description, "(add /b)") != NULL);
+	json_decref(patch);
+	/* A document already past the bound cannot be patched. */
+	patch = J("[]");
+	oerr_clear(&e);
+	CHECK(ojsonpatch_apply_max(doc, patch, 10, &e) == NULL);
+	CHECK(strstr(e.description, "larger than 10 bytes") != NULL);
+	json_decref(patch);
+	json_decref(doc);
+}
+
 /* ojsonpatch_touches: equal, under, above; fail closed. */
 static void
 touches(void)
@@ -879,6 +934,7 @@ static const struct t_case tests[] = {
 	T(no_sharing),
 	T(sequence),
 	T(touches),
+	T(growth_bounded),
 };
 
 int
