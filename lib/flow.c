@@ -31,7 +31,26 @@ static const char *const purposes[OFLOW__MAX] = {
 	"logout_verifier",	/* OFLOW_LOGOUT_VERIFIER */
 	"session_cookie",	/* OFLOW_SESSION_COOKIE */
 	"csrf_cookie",		/* OFLOW_CSRF_COOKIE */
+	"ended_session",	/* OFLOW_ENDED_SESSION */
 };
+
+/* The configured app a challenge of purpose p is sent to, or NULL. */
+static const char *
+app_url(enum oflow_purpose p)
+{
+	if (oconf == NULL)
+		return NULL;
+	switch (p) {
+	case OFLOW_LOGIN:
+		return oconf->url_login;
+	case OFLOW_CONSENT:
+		return oconf->url_consent;
+	case OFLOW_LOGOUT:
+		return oconf->url_logout;
+	default:
+		return NULL;
+	}
+}
 
 /* The sealing key from system secret i. */
 static int
@@ -49,8 +68,16 @@ oflow_seal(enum oflow_purpose p, const json_t *state)
 	unsigned char	 key[OCRYPTO_AEAD_KEY_LEN], *ct;
 	char		*pt, *out;
 	size_t		 ptlen, ctlen, olen;
+	json_t		*copy = NULL;
 
+	/* A challenge names the app it is sent to (oflow_for_bundled_app). */
+	if (app_url(p) != NULL && json_object_get(state, "app") == NULL) {
+		copy = json_copy((json_t *)state);
+		json_object_set_new(copy, "app", json_string(app_url(p)));
+		state = copy;
+	}
 	pt = json_dumps(state, JSON_COMPACT);
+	json_decref(copy);
 	ptlen = strlen(pt);
 	ct = oxmalloc(ptlen + OCRYPTO_AEAD_OVERHEAD);
 	out = oxmalloc(ocrypto_b64url_len(ptlen + OCRYPTO_AEAD_OVERHEAD) + 1);
@@ -157,6 +184,65 @@ oflow_used(struct ostore_txn *t, enum oflow_purpose p, const char *id)
 	return json_loadb(v, vl, 0, NULL);
 }
 
+int
+oflow_for_bundled_app(enum oflow_purpose p, const json_t *st)
+{
+	const char	*app, *page;
+	size_t		 il, pl, al;
+
+	switch (p) {
+	case OFLOW_LOGIN:
+		page = "ui/login";
+		break;
+	case OFLOW_CONSENT:
+		page = "ui/consent";
+		break;
+	case OFLOW_LOGOUT:
+		page = "ui/logout";
+		break;
+	default:
+		return 0;
+	}
+	if ((app = json_string_value(json_object_get(st, "app"))) == NULL)
+		app = app_url(p);
+	if (app == NULL || oconf == NULL)
+		return 0;
+	il = strlen(oconf->issuer);
+	pl = strlen(page);
+	al = strcspn(app, "?#");
+	return al == il + pl && strncmp(app, oconf->issuer, il) == 0 &&
+	    strncmp(app + il, page, pl) == 0;
+}
+
+int
+oflow_session_ended(struct ostore_txn *t, const char *sid)
+{
+	json_t	*m;
+
+	if (sid == NULL || *sid == '\0' ||
+	    (m = oflow_used(t, OFLOW_ENDED_SESSION, sid)) == NULL)
+		return 0;
+	json_decref(m);
+	return 1;
+}
+
+/* Mark the login session sid ended (see oflow_session_ended). */
+static int
+session_end(struct ostore_txn *t, const char *sid, size_t sidlen)
+{
+	char		 id[KEY_MAX];
+	enum ostore_rc	 rc;
+
+	if (sidlen == 0 || sidlen >= sizeof(id))
+		return 1;
+	memcpy(id, sid, sidlen);
+	id[sidlen] = '\0';
+	rc = oflow_use(t, OFLOW_ENDED_SESSION, id, onow() +
+	    OFLOW_ENDED_TTL(oconf != NULL ? oconf->ttl_login_consent : 3600),
+	    NULL);
+	return rc == OSTORE_OK || rc == OSTORE_EXISTS;
+}
+
 unsigned
 oflow_cookie_flags(void)
 {
@@ -245,6 +331,12 @@ oflow_session_put(struct ostore_txn *t, const json_t *s, struct oerr *err)
 	char		 key[KEY_MAX];
 	size_t		 klen;
 
+	if (sid != NULL && oflow_session_ended(t, sid)) {
+		oerr_set(err, OERR_ACCESS_DENIED, "The login session has been "
+		    "logged out; sign in again.");
+		oerr_status(err, 400);
+		return 0;
+	}
 	if (sid == NULL || sub == NULL ||
 	    (klen = pair_key(sub, sid, key)) == 0 ||
 	    !put_expiring(t, OSTORE_SESSIONS, sid, strlen(sid), s, exp) ||
@@ -327,7 +419,8 @@ oflow_session_delete(struct ostore_txn *t, const char *sid,
 	int		 ok = 1;
 
 	if (sid != NULL)
-		return session_del(t, sid, strlen(sid));
+		return session_end(t, sid, strlen(sid)) &&
+		    session_del(t, sid, strlen(sid));
 	memset(&c, 0, sizeof(c));
 	if ((plen = pair_key(subject, NULL, prefix)) == 0)
 		return 1;
@@ -336,7 +429,8 @@ oflow_session_delete(struct ostore_txn *t, const char *sid,
 		ok = 0;
 	for (i = 0; ok && i < c.n; i++) {
 		sl = c.lens[i] - plen;
-		ok = session_del(t, c.keys[i] + plen, sl);
+		ok = session_end(t, c.keys[i] + plen, sl) &&
+		    session_del(t, c.keys[i] + plen, sl);
 		ostore_del(t, OSTORE_SESSIONS_BY_SUBJECT, c.keys[i],
 		    c.lens[i]);
 	}

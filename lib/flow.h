@@ -49,13 +49,20 @@ enum oflow_purpose {
 	OFLOW_LOGOUT_VERIFIER,
 	OFLOW_SESSION_COOKIE,
 	OFLOW_CSRF_COOKIE,
+	OFLOW_ENDED_SESSION,	/* a mark only: a login session logged out */
 	OFLOW__MAX
 };
 
 #define OFLOW_SESSION_COOKIE_NAME	"oidcgi_session"
 #define OFLOW_SESSION_LIFESPAN		(720LL * 3600)	/* remember_for 0 */
 
-/* Seal state for a purpose: a new string (free()). */
+/*
+ * Seal state for a purpose: a new string (free()).  A challenge (login,
+ * consent, logout) records the app it is sent to, as "app": urls.login,
+ * urls.consent or urls.logout as configured when it is sealed (unless
+ * state names one already), so that an app can tell the challenges
+ * issued for it (oflow_for_bundled_app).
+ */
 char	*oflow_seal(enum oflow_purpose, const json_t *state);
 /*
  * Open sealed state of a purpose (any configured secret).  Refused with
@@ -74,6 +81,30 @@ enum ostore_rc	 oflow_use(struct ostore_txn *, enum oflow_purpose,
 /* The record of a used (purpose, id), or NULL (a new reference). */
 json_t	*oflow_used(struct ostore_txn *, enum oflow_purpose, const char *id);
 
+/*
+ * 1 if the opened challenge st of purpose p (OFLOW_LOGIN, OFLOW_CONSENT
+ * or OFLOW_LOGOUT) was issued for the bundled app (cgi-bin/ui): its
+ * "app" (or, for a challenge sealed without one, the app now
+ * configured), up to any query, is <issuer>ui/login, ui/consent or
+ * ui/logout.  A challenge sent to another app must not be completed by
+ * the bundled one: a person that app refused must not get around it.
+ */
+int	 oflow_for_bundled_app(enum oflow_purpose p, const json_t *st);
+
+/*
+ * 1 if the login session sid has been ended (logout, its revocation on
+ * the admin API, its user deleted): every flow state carrying that sid
+ * ("sid": login and consent challenges and verifiers) is then void, so
+ * that a login verifier replayed from the browser's history after
+ * logout signs nobody in.  The mark (purpose "ended_session") is put by
+ * oflow_session_delete and kept until every flow state issued before
+ * it has expired (OFLOW_ENDED_TTL).
+ */
+int	 oflow_session_ended(struct ostore_txn *, const char *sid);
+/* How long an ended session's mark is kept: 2 x ttl.login_consent_request
+ * (no flow state outlives its login challenge by more) plus a minute. */
+#define OFLOW_ENDED_TTL(ttl)	(2 * (int64_t)(ttl) + 60)
+
 /* Cookie flags for this issuer (HttpOnly, Lax, Secure unless loopback http). */
 unsigned	 oflow_cookie_flags(void);
 /* The CSRF cookie name of a flow kind ("login", "consent", "logout") and client. */
@@ -84,9 +115,13 @@ char	*oflow_csrf_name(struct oreq *, const char *kind, const char *client_id);
  * the request's session cookie (a new reference), or NULL.
  */
 json_t	*oflow_session_get(struct oreq *, struct ostore_txn *);
+/* Store a session; refused (a 400 in err) when its sid was ended. */
 int	 oflow_session_put(struct ostore_txn *, const json_t *session,
 	    struct oerr *);
-/* Delete one session (by sid) or every session of a subject. */
+/*
+ * Delete one session (by sid) or every session of a subject, and mark
+ * each sid ended (oflow_session_ended), stored or not.
+ */
 int	 oflow_session_delete(struct ostore_txn *, const char *sid,
 	    const char *subject);
 

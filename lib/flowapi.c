@@ -103,10 +103,17 @@ oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
 	 * the login challenge marked when a consent verifier was spent
 	 * (cgi-bin/oauth2/auth.c); a logout challenge once answered.
 	 */
+	/*
+	 * So is one of a login session that has ended since (logout):
+	 * its flows are void, and the request starts again without it.
+	 */
 	if ((t = ostore_read_begin()) != NULL) {
 		used = oflow_used(t, k == OFLOWAPI_LOGOUT ? OFLOW_LOGOUT :
 		    OFLOW_LOGIN, str(s, k == OFLOWAPI_CONSENT ?
 		    "login_challenge" : "id"));
+		if (used == NULL && k != OFLOWAPI_LOGOUT &&
+		    oflow_session_ended(t, str(s, "sid")))
+			used = json_object();
 		ostore_read_end(t);
 	}
 	if (used != NULL) {

@@ -15,7 +15,8 @@
  *
  * Handled means, as in Hydra 2: for a login or consent challenge, that
  * its flow is done (a consent verifier of it was spent; until then it
- * may be answered again, and the first verifier spent counts), and the
+ * may be answered again, and the first verifier spent counts) or its
+ * login session has been logged out since (oflow_session_ended), and the
  * 410 leads to the flow's request_url, to start again from; for a
  * logout challenge, that it was answered, and the 410 leads where the
  * first answer did (the answer is recorded in one write transaction, so

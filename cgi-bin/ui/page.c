@@ -308,7 +308,18 @@ ui_open(struct oreq *req, enum oflowapi_kind k, const char *challenge)
 	}
 	switch (oflowapi_open(k, challenge, &st, &out, &err)) {
 	case OFLOWAPI_OK:
-		return st;
+		if (oflow_for_bundled_app(k == OFLOWAPI_LOGIN ? OFLOW_LOGIN :
+		    k == OFLOWAPI_CONSENT ? OFLOW_CONSENT : OFLOW_LOGOUT, st))
+			return st;
+		/* Issued for another app (urls.*): not ours to answer. */
+		json_decref(st);
+		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The %s challenge was "
+		    "issued for another %s app (urls.%s), not this one.",
+		    oflowapi_name(k), oflowapi_name(k), oflowapi_name(k));
+		oerr_status(&err, 403);
+		oerr_hint(&err, "Go back to the application and start again.");
+		ui_error(req, &err);
+		return NULL;
 	case OFLOWAPI_HANDLED:
 		/* Answered already (a reload, the back button). */
 		ui_redirect(req, ui_str(out, "redirect_to"));

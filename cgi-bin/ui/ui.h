@@ -82,8 +82,11 @@ int	 ui_csrf_ok(struct oreq *, const char *kind, const char *challenge,
 /*
  * Open the challenge named by ?<kind>_challenge= (GET) or the form
  * field "challenge" (POST, value given).  Returns the state (a new
- * reference) when it is open; otherwise NULL after answering: the error
- * page, or a redirect to where the first answer sent the browser.
+ * reference) when it is open and was issued for this app (the URL it
+ * was sent to is this app's: oflow_for_bundled_app); otherwise NULL
+ * after answering: the error page (a 403 for a challenge issued for
+ * another app), or a redirect to where the first answer sent the
+ * browser.
  */
 json_t	*ui_open(struct oreq *, enum oflowapi_kind, const char *challenge);
 /*

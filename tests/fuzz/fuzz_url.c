@@ -1,12 +1,18 @@
 /*
- * fuzz_url.c: URL parsing (lib/url.c) and the redirect URI checks of
+ * fuzz_url.c: URL parsing (lib/url.c), the redirect URI checks of
  * client registration (lib/clients.c's redirect_ok, through
- * oclient_build()).  The input, up to its first NUL, is a URL:
- * ourl_parse() and ourl_loopback() on it, then a client with it as its
- * only redirect URI, once as a web client and once as a native one.
- * Checked: the parsed scheme and host are NUL-terminated and lower
- * case, the port in range; a web client's accepted redirect URI is
- * https or http on a loopback host, with no fragment or user info.
+ * oclient_build()) and redirect URI matching at /oauth2/auth
+ * (ourl_redirect_match(), oclient_redirect_ok()).  The input, up to its
+ * first NUL, is a URL: ourl_parse() and ourl_loopback() on it, then a
+ * client with it as its only redirect URI, once as a web client and
+ * once as a native one.  When it holds a newline, the text before is a
+ * registered redirect URI and the text after one a request brings,
+ * and they are matched.  Checked: the parsed scheme and host are
+ * NUL-terminated and lower case, the port in range; a web client's
+ * accepted redirect URI is https or http on a loopback host, with no
+ * fragment or user info; two different URIs match only when both are
+ * http on the same loopback IP, with the same path and query, the
+ * requested one without user info or fragment (RFC 8252 §7.3).
  */
 #include <ctype.h>
 #include <string.h>
@@ -47,11 +53,46 @@ client(const char *s, const struct ourl *u, int parsed, int native)
 	json_decref(in);
 }
 
+/* Two components of two parsed URIs are the same bytes. */
+static int
+same(const char *a, size_t aoff, size_t alen, const char *b, size_t boff,
+    size_t blen)
+{
+	return alen == blen && memcmp(a + aoff, b + boff, alen) == 0;
+}
+
+static void
+match(const char *reg, const char *uri)
+{
+	struct ourl	 r, u;
+	json_t		*rec;
+	int		 m;
+
+	m = ourl_redirect_match(reg, uri);
+	if ((rec = json_pack("{s:[s]}", "redirect_uris", reg)) != NULL) {
+		FUZZ_CHECK(oclient_redirect_ok(rec, uri) == m);
+		json_decref(rec);
+	}
+	if (!m || strcmp(reg, uri) == 0)
+		return;
+	FUZZ_CHECK(ourl_parse(reg, &r) == NULL);
+	FUZZ_CHECK(ourl_parse(uri, &u) == NULL);
+	FUZZ_CHECK(strcmp(r.scheme, "http") == 0 &&
+	    strcmp(u.scheme, "http") == 0);
+	FUZZ_CHECK(strcmp(r.host, u.host) == 0 && ourl_loopback(&u));
+	FUZZ_CHECK(strcmp(u.host, "localhost") != 0);
+	FUZZ_CHECK(!u.has_userinfo && !u.has_fragment);
+	FUZZ_CHECK(same(reg, r.path_off, r.path_len, uri, u.path_off,
+	    u.path_len));
+	FUZZ_CHECK(r.has_query == u.has_query && same(reg, r.query_off,
+	    r.query_len, uri, u.query_off, u.query_len));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ourl	 u;
-	char		*s;
+	char		*s, *nl;
 	size_t		 i;
 	int		 parsed;
 
@@ -70,6 +111,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	client(s, &u, parsed, 0);
 	client(s, &u, parsed, 1);
+	if ((nl = strchr(s, '\n')) != NULL) {
+		*nl = '\0';
+		match(s, nl + 1);
+	}
 	free(s);
 	return 0;
 }

@@ -601,6 +601,172 @@ def test_logout_without_client_lands_on_logged_out(server, ada):
     assert "You have signed out" in r.text
 
 
+
+# --- challenges issued for another app -------------------------------------
+
+APP = "https://app.example/"
+
+
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory):
+    """urls.login, urls.consent and urls.logout point at another app."""
+    s = Server(tmp_path_factory.mktemp("ui-elsewhere"),
+               conf="urls.login = %slogin\nurls.consent = %sconsent\n"
+               "urls.logout = %slogout\n" % (APP, APP, APP)).start()
+    yield s
+    s.stop()
+
+
+def refused_for_another_app(r, kind):
+    assert r.status_code == 403, (r.status_code, r.text)
+    assert "issued for another %s app" % kind in r.text
+    security_headers(r)
+
+
+def test_challenges_of_another_app_refused(elsewhere):
+    from flowlib import accept_login, challenge, go
+    server = elsewhere
+    user = add_user(server)
+    client = client_for(server)
+    b = Browser(server)
+    loc = b.get(authorize_url(server, client, scope="openid profile")
+                ).headers["Location"]
+    assert loc.startswith(APP + "login?")
+    lc = challenge(loc, "login")
+    # The bundled login page neither shows nor takes it.
+    refused_for_another_app(b.get(server.pub + "/ui/login",
+                                  params={"login_challenge": lc}), "login")
+    x = b.post(server.pub + "/ui/login", {
+        "challenge": lc, "csrf": "x" * 43, "username": user[0],
+        "password": user[1], "action": "login"})
+    assert x.status_code == 403
+    # The other app accepts it on the admin API; the person is refused
+    # a scope there, and takes the consent challenge to /ui/consent.
+    loc = go(b.s, accept_login(server, lc, subject="someone",
+                               remember=True))
+    assert loc.startswith(APP + "consent?")
+    cc = challenge(loc, "consent")
+    refused_for_another_app(b.get(server.pub + "/ui/consent",
+                                  params={"consent_challenge": cc}),
+                            "consent")
+    # The admin API still serves the other app.
+    r = admin(server, "GET", "/oauth2/auth/requests/consent",
+              params={"consent_challenge": cc})
+    assert r.status_code == 200 and r.json()["subject"] == "someone"
+    # Logout: the challenge goes to the other app; /ui/logout refuses it.
+    loc = b.get(server.pub + "/oauth2/sessions/logout").headers["Location"]
+    assert loc.startswith(APP + "logout?"), loc
+    refused_for_another_app(b.get(server.pub + "/ui/logout", params={
+        "logout_challenge": challenge(loc, "logout")}), "logout")
+
+
+def test_consent_challenge_of_the_own_app_still_works(server, ada):
+    """The default configuration: the bundled app answers its own."""
+    tok, _, _ = full_flow(server, client_for(server), ada, "openid")
+    assert "id_token" in tok
+
+
+# --- logout voids the flows of its session ---------------------------------
+
+def remembered_sign_in(server, client, user):
+    """Sign in with remember me, up to the consent page (a login
+    verifier is spent only with its flow, at consent); returns
+    (browser, the login verifier URL the browser was sent to)."""
+    b = Browser(server)
+    r = login_page(b, server, client)
+    x = b.submit(r, "login", username=user[0], password=user[1],
+                 remember="1")
+    verifier_url = urllib.parse.urljoin(x.url, x.headers["Location"])
+    assert "login_verifier=" in verifier_url
+    r = b.follow(x, CB)
+    assert urllib.parse.urlsplit(r.url).path == "/ui/consent"
+    return b, verifier_url
+
+
+def sign_out(b, server):
+    r = b.page(server.pub + "/oauth2/sessions/logout")
+    r = b.follow(b.submit(r, "logout"), "\0")
+    assert urllib.parse.urlsplit(r.url).path == "/ui/logged-out"
+
+
+def replay_refused(b, url):
+    z = b.get(url)
+    assert z.status_code in (302, 303), z.text
+    loc = z.headers["Location"]
+    assert loc.startswith(CB), loc
+    assert qs(loc)["error"] == "access_denied", loc
+    assert "logged out" in qs(loc)["error_description"]
+
+
+def test_logout_voids_login_verifier(server, ada):
+    """A remembered login's verifier URL, replayed from the browser's
+    history after logout, signs nobody in."""
+    client = client_for(server)
+    b, verifier_url = remembered_sign_in(server, client, ada)
+    sign_out(b, server)
+    # The next person at the same browser replays it: refused.
+    replay_refused(b, verifier_url)
+    # Nothing was signed in: a new request asks for a password.
+    r = b.page(authorize_url(server, client))
+    assert urllib.parse.urlsplit(r.url).path == "/ui/login"
+    assert "password" in r.text
+
+
+def test_logout_voids_skipped_login(server, ada):
+    """So is the verifier (and the challenge) of a login skipped for the
+    session that was then logged out."""
+    client = client_for(server)
+    b, _ = remembered_sign_in(server, client, ada)
+    y = b.get(b.get(authorize_url(server, client)).headers["Location"])
+    assert y.status_code == 302                 # skipped: no page
+    skipped_url = urllib.parse.urljoin(y.url, y.headers["Location"])
+    assert "login_verifier=" in skipped_url
+    skipped_ch = qs(y.url)["login_challenge"]
+    sign_out(b, server)
+    replay_refused(b, skipped_url)
+    # The challenge is void too: the request starts again.
+    z = b.get(server.pub + "/ui/login", params={
+        "login_challenge": skipped_ch})
+    assert z.status_code == 302
+    assert urllib.parse.urlsplit(z.headers["Location"]).path == \
+        "/oauth2/auth"
+    r = admin(server, "GET", "/oauth2/auth/requests/login",
+              params={"login_challenge": skipped_ch})
+    assert r.status_code == 410
+    r = b.page(authorize_url(server, client))
+    assert urllib.parse.urlsplit(r.url).path == "/ui/login"
+    assert "password" in r.text
+
+
+def test_session_revocation_voids_login_verifier(server, ada):
+    """Ending the sessions on the admin API voids their flows too."""
+    client = client_for(server)
+    b, verifier_url = remembered_sign_in(server, client, ada)
+    r = admin(server, "DELETE", "/oauth2/auth/sessions/login",
+              params={"subject": ada[2]["subject"]})
+    assert r.status_code == 204, r.text
+    replay_refused(b, verifier_url)
+
+
+def test_logout_voids_consent_challenge(server, ada):
+    """A consent challenge of a session that has ended is not answered."""
+    client = client_for(server)
+    b = Browser(server)
+    r = login_page(b, server, client)
+    r = sign_in(b, r, ada[0], ada[1], remember=True)
+    assert urllib.parse.urlsplit(r.url).path == "/ui/consent"
+    cc = qs(r.url)["consent_challenge"]
+    lo = b.page(server.pub + "/oauth2/sessions/logout")
+    b.follow(b.submit(lo, "logout"), "\0")
+    z = b.get(server.pub + "/ui/consent", params={"consent_challenge": cc})
+    assert z.status_code == 302
+    assert urllib.parse.urlsplit(z.headers["Location"]).path == \
+        "/oauth2/auth"
+    x = b.submit(r, "allow")
+    assert x.status_code in (302, 303)
+    assert urllib.parse.urlsplit(x.headers["Location"]).path == \
+        "/oauth2/auth"
+
 # --- the stylesheet ----------------------------------------------------------
 
 def test_static_css(server):
