@@ -8,7 +8,8 @@ cgi-bin/oauth2/token.c do today: the first replay of a spent refresh
 token is "The refresh token was already used." and deletes every token
 of the grant.  A request whose answer was lost to a kill may or may not
 have committed: its retry either rotates (it did not) or is that replay
-(it did), which kills the chain; both are checked.  After a whole-server
+(it did), which kills the chain (or, when the retry's answer was lost
+too, finds the grant already revoked); each case is checked.  After a whole-server
 kill the store opens again and passes mdb_stat and mdb_dump."""
 
 import os
@@ -25,6 +26,7 @@ from flowlib import login_and_consent, new_client, pkce, qs
 
 CHAINS = 16
 REUSED = "The refresh token was already used."
+UNKNOWN = "The refresh token is not known."
 
 
 def introspect(server, tok):
@@ -84,10 +86,16 @@ class Chain:
                 self.pending = False
                 return
             if r is not None and r.status_code == 400:
-                # Only a lost answer makes our own token spent.
+                # Only a lost answer makes our own token spent: the
+                # lost request rotated, and this retry is the replay
+                # that revokes the chain; or a lost retry was that
+                # replay already, and the revocation took the spent
+                # token with the rest of the grant.
                 assert self.pending, r.text
-                assert r.json()["error"] == "invalid_grant", r.text
-                assert r.json()["error_description"] == REUSED, r.text
+                b = r.json()
+                assert b["error"] == "invalid_grant", r.text
+                assert b["error_description"] == REUSED or \
+                    b.get("error_hint") == UNKNOWN, r.text
                 self.dead, self.pending = True, False
                 return
             if r is not None:
