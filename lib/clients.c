@@ -15,6 +15,7 @@
 #include "err.h"
 #include "flow.h"
 #include "hash.h"
+#include "jose.h"
 #include "json.h"
 #include "store.h"
 #include "tokens.h"
@@ -287,6 +288,8 @@ check(const struct field *f, json_t *v, int native, unsigned flags,
     struct oerr *err)
 {
 	const char	*s, *why = NULL;
+	struct ojwk	*key;
+	struct oerr	 e2;
 	json_t		*e;
 	size_t		 i;
 	int64_t		 secs;
@@ -425,6 +428,17 @@ check(const struct field *f, json_t *v, int native, unsigned flags,
 				    "\"kty\".", f->name, i);
 				return NULL;
 			}
+		/* Only keys that can verify (issue 12): ojwk_import()'s checks. */
+		json_array_foreach(json_object_get(v, "keys"), i, e) {
+			oerr_clear(&e2);
+			if ((key = ojwk_import(e, 0, &e2)) == NULL) {
+				oerr_set(err, bad(flags), "The field '%s': key "
+				    "%zu is not usable: %s", f->name, i,
+				    e2.description);
+				return NULL;
+			}
+			ojwk_free(key);
+		}
 		return json_incref(v);
 	}
 	abort();

@@ -562,14 +562,42 @@ store_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	return 1;
 }
 
-/* Check a set name from a path or the CLI. */
+/*
+ * Check a set name from a path or the CLI: 1 to OKEYS_SET_MAX bytes,
+ * no control character and no '%', and, split at '/', no empty, "." or
+ * ".." segment, so that /keys/{set} names it however a client, proxy or
+ * web server normalizes or decodes the path ("/", ".", "a//b" and "%25"
+ * are refused; "a/b" and "a b" are fine).  Returns 1, or 0 with an
+ * invalid_request naming the set.
+ */
 static int
 set_ok(const char *set, struct oerr *err)
 {
+	const char	*p, *seg;
+	size_t		 n;
+
 	if (set == NULL || *set == '\0' || strlen(set) > OKEYS_SET_MAX) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The set name must be 1 to "
 		    "%d bytes.", OKEYS_SET_MAX);
 		return 0;
+	}
+	for (p = set; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '%') {
+			oerr_set(err, OERR_INVALID_REQUEST, "The set name "
+			    "must not contain control characters or '%%'.");
+			return 0;
+		}
+	for (seg = set;; seg = p + 1) {
+		p = strchr(seg, '/');
+		n = p != NULL ? (size_t)(p - seg) : strlen(seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.')) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The set name "
+			    "'%.64s' has an empty, '.' or '..' segment.", set);
+			return 0;
+		}
+		if (p == NULL)
+			break;
 	}
 	return 1;
 }
@@ -674,8 +702,12 @@ okeys_delete(const char *set, const char *kid, struct oerr *err)
 {
 	struct op	 op;
 
-	if (!set_ok(set, err))
+	/* Only the length: a set named before the rules can still go. */
+	if (set == NULL || *set == '\0' || strlen(set) > OKEYS_SET_MAX) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The set name must be 1 to "
+		    "%d bytes.", OKEYS_SET_MAX);
 		return 0;
+	}
 	memset(&op, 0, sizeof(op));
 	op.set = set;
 	op.kid = kid;

@@ -5,6 +5,10 @@ login redirect, JSON Patch cannot grow a record past the body limit,
 and unusable JWKs and key set names are refused where they are
 registered or created."""
 
+import base64
+import os
+
+import pytest
 import requests
 
 import flowlib
@@ -183,3 +187,53 @@ def test_patch_bound_is_the_body_limit(tmp_path):
         assert "larger than 8192 bytes" in r.json()["error_description"]
     finally:
         s.stop()
+
+
+# --- unusable JWKs and key set names -----------------------------------
+
+def b64u(b):
+    return base64.urlsafe_b64encode(b).decode().rstrip("=")
+
+
+BAD_JWKS = {
+    "ec-off-curve": {"kty": "EC", "crv": "P-256", "x": b64u(b"\x01" * 32),
+                     "y": b64u(b"\x02" * 32)},
+    "rsa-e-zero": {"kty": "RSA", "n": b64u(b"\xc3" + b"\x5b" * 254 + b"\x01"),
+                   "e": "AA"},
+    "rsa-e-one": {"kty": "RSA", "n": b64u(b"\xc3" + b"\x5b" * 254 + b"\x01"),
+                  "e": "AQ"},
+    "x448": {"kty": "OKP", "crv": "X448", "x": b64u(b"\x09" * 56)},
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_JWKS))
+def test_client_with_unusable_jwk_refused(server, case):
+    good = requests.post(f"{server.adm}/admin/keys/{os.urandom(4).hex()}",
+                         json={"alg": "ES256", "use": "sig"}).json()
+    pub = {k: v for k, v in good["keys"][0].items() if k != "d"}
+    for prefix in ("", "/admin"):
+        r = requests.post(f"{server.adm}{prefix}/clients", json={
+            "token_endpoint_auth_method": "private_key_jwt",
+            "jwks": {"keys": [pub, BAD_JWKS[case]]}})
+        assert r.status_code == 400, r.text
+        body = r.json()
+        assert body["error"] == "invalid_client_metadata" or \
+            body["error"] == "invalid_request", body
+        assert "'jwks'" in body["error_description"], body
+        assert "key 1" in body["error_description"], body
+    # The usable key alone is accepted.
+    r = requests.post(f"{server.adm}/admin/clients", json={
+        "token_endpoint_auth_method": "private_key_jwt",
+        "jwks": {"keys": [pub]}})
+    assert r.status_code == 201, r.text
+
+
+@pytest.mark.parametrize("name", ["%2F", "%2E", "%2525",
+                                  "a%2F%2Fb", "a%2F", "%2Fa", "a%2F.%2Fb"])
+def test_unusable_key_set_names_refused(server, name):
+    r = requests.post(f"{server.adm}/admin/keys/{name}",
+                      json={"alg": "ES256", "use": "sig"})
+    assert r.status_code == 400, (name, r.status_code, r.text)
+    assert "set name" in r.json()["error_description"], r.text
+    r = requests.put(f"{server.adm}/admin/keys/{name}", json={"keys": []})
+    assert r.status_code == 400, (name, r.status_code, r.text)
