@@ -232,6 +232,19 @@ redirect_ok(const char *s, int native)
 	return NULL;
 }
 
+int
+oclient_redirect_ok(const json_t *rec, const char *uri)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(rec, "redirect_uris"), i, e)
+		if (json_is_string(e) &&
+		    ourl_redirect_match(json_string_value(e), uri))
+			return 1;
+	return 0;
+}
+
 /* An absolute URL without fragment (http or https). */
 static const char *
 url_ok(const char *s, int https_only)

@@ -39,7 +39,8 @@ struct oerr;
 struct ostore_txn;
 
 #define OCLIENT_ID_MAX		255	/* bytes of a client_id */
-#define OCLIENT_SECRET_MIN	6	/* bytes of a chosen secret */
+#define OCLIENT_SECRET_MIN	16	/* bytes of a chosen secret (128 bits
+					   at best; Hydra's 6 is guessable) */
 #define OCLIENT_SECRET_MAX	1024
 #define OCLIENT_SECRET_BYTES	32	/* random bytes of a generated one */
 /* base64url of OCLIENT_SECRET_BYTES, plus NUL */
@@ -186,6 +187,13 @@ int	 oclient_rat_ok(const json_t *rec, const char *token);
  * included as client_secret.  A new reference.
  */
 json_t	*oclient_view_hydra(const json_t *rec, const char *secret);
+
+/*
+ * Does the redirect URI uri match one that the client rec registered?
+ * Exactly, or on a loopback IP literal with any port (RFC 8252 §7.3):
+ * see ourl_redirect_match().  Returns 1 or 0.
+ */
+int	 oclient_redirect_ok(const json_t *rec, const char *uri);
 
 /* Seconds as a Go duration ("1h0m0s", "90s" -> "1m30s"). */
 void	 oclient_duration_str(long long secs, char *buf, size_t sz);

@@ -26,6 +26,9 @@
 #include "store.h"
 #include "t.h"
 
+
+/* A usable public JWK (RFC 7517 Appendix A.1): jwks keys must import. */
+#define EC_JWK	"{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4\",\"y\":\"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM\"}"
 static char		 sys_secret[] = "0123456789abcdef0123456789abcdef";
 static struct oconf	 conf;
 
@@ -298,13 +301,13 @@ build_generated_secret(void)
 	json_decref(rec2);
 
 	/* OCLIENT_GEN_SECRET ignores a chosen one. */
-	if ((rec2 = build_ok("{\"client_secret\":\"chosen-secret\"}", NULL,
+	if ((rec2 = build_ok("{\"client_secret\":\"chosen-secret-16\"}", NULL,
 	    OCLIENT_GEN_SECRET, other)) != NULL) {
 		CHECK(strlen(other) == OCLIENT_SECRET_LEN - 1);
 		CHECK(strncmp(sget(rec2, "_secret"), "$hmac-sha256$",
 		    13) == 0);
 		CHECK(oclient_secret_ok(rec2, other));
-		CHECK(!oclient_secret_ok(rec2, "chosen-secret"));
+		CHECK(!oclient_secret_ok(rec2, "chosen-secret-16"));
 	}
 	json_decref(rec2);
 
@@ -326,26 +329,26 @@ build_chosen_secret(void)
 	json_t		*rec;
 	const char	*h;
 
-	if ((rec = build_ok("{\"client_secret\":\"chosen-secret\"}", NULL, 0,
+	if ((rec = build_ok("{\"client_secret\":\"chosen-secret-16\"}", NULL, 0,
 	    secret)) == NULL)
 		return;
-	CHECK_STR(secret, "chosen-secret");
+	CHECK_STR(secret, "chosen-secret-16");
 	h = sget(rec, "_secret");
 	CHECK(h != NULL && strncmp(h, "$pbkdf2-sha256$i=25000,l=32$",
 	    28) == 0);
-	CHECK(oclient_secret_ok(rec, "chosen-secret"));
+	CHECK(oclient_secret_ok(rec, "chosen-secret-16"));
 	CHECK(!oclient_secret_ok(rec, "chosen-secreT"));
 	CHECK(!oclient_secret_ok(rec, "chosen-secre"));
 	CHECK(!oclient_secret_ok(rec, ""));
 	json_decref(rec);
 
-	/* Six bytes is the least (Hydra's rule). */
-	if ((rec = build_ok("{\"client_secret\":\"123456\"}", NULL, 0,
-	    secret)) != NULL)
-		CHECK(oclient_secret_ok(rec, "123456"));
+	/* Sixteen bytes is the least (issue 12; Hydra's is six). */
+	if ((rec = build_ok("{\"client_secret\":\"1234567890123456\"}",
+	    NULL, 0, secret)) != NULL)
+		CHECK(oclient_secret_ok(rec, "1234567890123456"));
 	json_decref(rec);
-	CHECK(build("{\"client_secret\":\"12345\"}", NULL, 0, secret,
-	    &err) == NULL);
+	CHECK(build("{\"client_secret\":\"123456789012345\"}", NULL, 0,
+	    secret, &err) == NULL);
 	CHECK(err.status == 400 && strstr(err.description,
 	    "client_secret") != NULL);
 	CHECK(strstr(err.description, "12345") == NULL);
@@ -368,10 +371,10 @@ build_chosen_secret(void)
 	    secret, &err) == NULL);
 	CHECK(strstr(err.description, "client_secret") != NULL);
 	/* client_secret_post also has a secret. */
-	if ((rec = build_ok("{\"client_secret\":\"chosen-secret\","
+	if ((rec = build_ok("{\"client_secret\":\"chosen-secret-16\","
 	    "\"token_endpoint_auth_method\":\"client_secret_post\"}", NULL, 0,
 	    secret)) != NULL)
-		CHECK(oclient_secret_ok(rec, "chosen-secret"));
+		CHECK(oclient_secret_ok(rec, "chosen-secret-16"));
 	json_decref(rec);
 }
 
@@ -401,11 +404,11 @@ build_auth_none(void)
 	json_decref(rec);
 	/* A secret for such a client is refused. */
 	CHECK(build("{\"token_endpoint_auth_method\":\"none\","
-	    "\"client_secret\":\"chosen-secret\"}", NULL, 0, secret,
+	    "\"client_secret\":\"chosen-secret-16\"}", NULL, 0, secret,
 	    &err) == NULL);
 	CHECK(err.code == OERR_INVALID_REQUEST && err.status == 400);
 	CHECK(strstr(err.description, "client_secret") != NULL);
-	CHECK(strstr(err.description, "chosen-secret") == NULL);
+	CHECK(strstr(err.description, "chosen-secret-16") == NULL);
 	CHECK(secret[0] == '\0');
 	/* private_key_jwt (with keys) has no secret either. */
 	if ((rec = build_ok("{\"token_endpoint_auth_method\":"
@@ -416,7 +419,7 @@ build_auth_none(void)
 	}
 	json_decref(rec);
 	CHECK(build("{\"token_endpoint_auth_method\":\"private_key_jwt\","
-	    "\"jwks\":{\"keys\":[]},\"client_secret\":\"chosen-secret\"}",
+	    "\"jwks\":{\"keys\":[]},\"client_secret\":\"chosen-secret-16\"}",
 	    NULL, 0, secret, &err) == NULL);
 	CHECK(strstr(err.description, "client_secret") != NULL);
 }
@@ -429,7 +432,7 @@ build_keep_secret(void)
 	char		 rat[OCLIENT_SECRET_LEN];
 	json_t		*old, *rec;
 
-	if ((old = build_ok("{\"client_secret\":\"old-secret-1\"}", NULL, 0,
+	if ((old = build_ok("{\"client_secret\":\"old-secret-16-ab\"}", NULL, 0,
 	    secret)) == NULL)
 		return;
 	oclient_rat_new(old, rat);
@@ -439,7 +442,7 @@ build_keep_secret(void)
 	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
 		CHECK(secret[0] == '\0');
 		CHECK_STR(sget(rec, "_secret"), sget(old, "_secret"));
-		CHECK(oclient_secret_ok(rec, "old-secret-1"));
+		CHECK(oclient_secret_ok(rec, "old-secret-16-ab"));
 		/* The registration access token survives updates. */
 		CHECK_STR(sget(rec, "_rat"), sget(old, "_rat"));
 		CHECK(oclient_rat_ok(rec, rat));
@@ -450,22 +453,22 @@ build_keep_secret(void)
 	if ((rec = build_ok("{\"client_secret\":null}", old,
 	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
 		CHECK(secret[0] == '\0');
-		CHECK(oclient_secret_ok(rec, "old-secret-1"));
+		CHECK(oclient_secret_ok(rec, "old-secret-16-ab"));
 	}
 	json_decref(rec);
 	/* A new secret in the input replaces it. */
-	if ((rec = build_ok("{\"client_secret\":\"new-secret-2\"}", old,
+	if ((rec = build_ok("{\"client_secret\":\"new-secret-16-cd\"}", old,
 	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
-		CHECK_STR(secret, "new-secret-2");
-		CHECK(oclient_secret_ok(rec, "new-secret-2"));
-		CHECK(!oclient_secret_ok(rec, "old-secret-1"));
+		CHECK_STR(secret, "new-secret-16-cd");
+		CHECK(oclient_secret_ok(rec, "new-secret-16-cd"));
+		CHECK(!oclient_secret_ok(rec, "old-secret-16-ab"));
 	}
 	json_decref(rec);
 	/* Without the flag, a new one is generated. */
 	if ((rec = build_ok("{}", old, 0, secret)) != NULL) {
 		CHECK(strlen(secret) == OCLIENT_SECRET_LEN - 1);
 		CHECK(oclient_secret_ok(rec, secret));
-		CHECK(!oclient_secret_ok(rec, "old-secret-1"));
+		CHECK(!oclient_secret_ok(rec, "old-secret-16-ab"));
 	}
 	json_decref(rec);
 	/* Switching to "none" drops the secret even with the flag. */
@@ -473,7 +476,7 @@ build_keep_secret(void)
 	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
 		CHECK(secret[0] == '\0');
 		CHECK(json_object_get(rec, "_secret") == NULL);
-		CHECK(!oclient_secret_ok(rec, "old-secret-1"));
+		CHECK(!oclient_secret_ok(rec, "old-secret-16-ab"));
 	}
 	json_decref(rec);
 	json_decref(old);
@@ -915,7 +918,7 @@ build_valid(void)
 		    "[\"client_credentials\"]}",
 		"{\"allowed_cors_origins\":[\"https://a.example\","
 		    "\"http://localhost:8080\"]}",
-		"{\"jwks\":{\"keys\":[{\"kty\":\"EC\"}]},"
+		"{\"jwks\":{\"keys\":[" EC_JWK "]},"
 		    "\"token_endpoint_auth_method\":\"private_key_jwt\"}",
 		"{\"scope\":\"\"}",
 		"{\"client_name\":null,\"scope\":null}",
@@ -1029,7 +1032,7 @@ view_hydra(void)
 	int		 found;
 
 	if ((rec = build_ok("{\"client_id\":\"v1\",\"client_name\":\"V\","
-	    "\"client_secret\":\"chosen-secret\",\"app_id\":\"app\","
+	    "\"client_secret\":\"chosen-secret-16\",\"app_id\":\"app\","
 	    "\"application_type\":\"native\",\"description\":\"d\","
 	    "\"metadata\":{\"m\":true},\"owner\":\"o\"}", NULL, 0,
 	    secret)) == NULL)
@@ -1081,7 +1084,7 @@ view_hydra(void)
 	CHECK(json_object_get(view, "client_secret") == NULL);
 	json_decref(view);
 	view = oclient_view_hydra(rec, secret);
-	CHECK(jeq(view, "client_secret", "\"chosen-secret\""));
+	CHECK(jeq(view, "client_secret", "\"chosen-secret-16\""));
 	CHECK(json_object_get(view, "_secret") == NULL);
 	json_decref(view);
 	/* The view is a copy: the record is unchanged. */
@@ -1090,10 +1093,10 @@ view_hydra(void)
 	json_decref(rec);
 
 	/* A key set is shown. */
-	if ((rec = build_ok("{\"jwks\":{\"keys\":[{\"kty\":\"EC\"}]}}", NULL,
+	if ((rec = build_ok("{\"jwks\":{\"keys\":[" EC_JWK "]}}", NULL,
 	    0, secret)) != NULL) {
 		view = oclient_view_hydra(rec, NULL);
-		CHECK(jeq(view, "jwks", "{\"keys\":[{\"kty\":\"EC\"}]}"));
+		CHECK(jeq(view, "jwks", "{\"keys\":[" EC_JWK "]}"));
 		json_decref(view);
 	}
 	json_decref(rec);
