@@ -83,6 +83,12 @@ struct key {
 	size_t			 off;	/* offsetof(struct oconf, field) */
 	const struct choice	*choices; /* KT_ENUM, NULL-terminated */
 	void			(*set)(struct oconf *, int); /* KT_ENUM */
+	/*
+	 * KT_NAMES: checks one entry (NULL if good, else why); NULL for
+	 * names (name_char()).  max is then an entry's most bytes (0:
+	 * OCONF_NAME_MAX).  A list without a default is empty.
+	 */
+	const char		*(*check)(const char *);
 };
 
 /*
@@ -94,6 +100,9 @@ enum kid {
 	K_PUBLIC_PORT,
 	K_ADMIN_PORT,
 	K_BODY_MAX,
+	K_ADMIN_CORS,
+	K_ADMIN_CORS_ORIGINS,
+	K_ADMIN_HOSTS,
 	K_ISSUER,
 	K_URL_ADMIN,
 	K_URL_LOGIN,
@@ -124,6 +133,8 @@ enum kid {
 
 static void	set_strategy(struct oconf *, int);
 static void	set_log_level(struct oconf *, int);
+static const char *origin_check(const char *);
+static const char *host_check(const char *);
 
 static const struct choice strategies[] = {
 	{ "opaque",	OCONF_TOKEN_OPAQUE },
@@ -153,6 +164,19 @@ static const struct key keys[K__MAX] = {
 	/* K_BODY_MAX */
 	{ "serve.request_body_max", KT_BYTES, "1048576", 1024, 64 * MIB, 0,
 	    F(body_max), NULL, NULL },
+	/* K_ADMIN_CORS: Hydra's; off, so a browser's cross-site call fails */
+	{ "serve.admin.cors.enabled", KT_BOOL, "false", 0, 1, 0,
+	    F(admin_cors), NULL, NULL },
+	/*
+	 * K_ADMIN_CORS_ORIGINS: Hydra's, but empty by default (Hydra's
+	 * is "*"): origins must be named, "*" being any.
+	 */
+	{ "serve.admin.cors.allowed_origins", KT_NAMES, NULL, 0,
+	    OCONF_ORIGIN_MAX, 0, F(admin_cors_origins), NULL, NULL,
+	    origin_check },
+	/* K_ADMIN_HOSTS: Host values the admin listener answers besides its own */
+	{ "serve.admin.hosts", KT_NAMES, NULL, 0, OCONF_ORIGIN_MAX, 0,
+	    F(admin_hosts), NULL, NULL, host_check },
 	/* K_ISSUER: default http://127.0.0.1:<serve.public.port>/ */
 	{ "urls.self.issuer", KT_ISSUER, NULL, 0, 0, 0,
 	    F(issuer), NULL, NULL },
@@ -496,22 +520,68 @@ name_char(char ch)
 }
 
 /*
+ * An entry of serve.admin.cors.allowed_origins: "*" (any origin), or
+ * an origin as browsers send it (RFC 6454 §6.1): http or https, a host
+ * and an optional port, nothing else.  NULL if good, else why.
+ */
+static const char *
+origin_check(const char *s)
+{
+	struct ourl	 u;
+
+	if (strcmp(s, "*") == 0)
+		return NULL;
+	if (strncasecmp(s, "http://", 7) != 0 &&
+	    strncasecmp(s, "https://", 8) != 0)
+		return "is not \"*\" or an origin (http[s]://host[:port])";
+	if (ourl_parse(s, &u) != NULL || u.has_userinfo || u.path_len != 0 ||
+	    u.has_query || u.has_fragment || u.host[0] == '\0')
+		return "is not an origin (http[s]://host[:port], no path)";
+	return NULL;
+}
+
+/*
+ * An entry of serve.admin.hosts: "*" (any Host), or a host name, IPv4
+ * or [IPv6] literal with an optional port, as a Host header carries it
+ * (RFC 9110 §7.2).  NULL if good, else why.
+ */
+static const char *
+host_check(const char *s)
+{
+	struct ourl	 u;
+	char		 buf[OCONF_ORIGIN_MAX + 16];
+
+	if (strcmp(s, "*") == 0)
+		return NULL;
+	snprintf(buf, sizeof(buf), "http://%s", s);
+	if (strpbrk(s, "/?#@") != NULL || ourl_parse(buf, &u) != NULL ||
+	    u.host[0] == '\0')
+		return "is not \"*\" or a host[:port]";
+	return NULL;
+}
+
+/*
  * Split a comma-separated list of names into l, replacing what it held.
  * Spaces and tabs around an entry are trimmed ("a, b", as YAML and
- * environment lists are often written).  Each entry must be 1 to
- * OCONF_NAME_MAX bytes for which name_char() holds; at most
- * OCONF_LIST_MAX entries.  Duplicates are kept (users of the list skip
- * them).  Returns 1, or 0 with "<where>: ..." in errbuf; l then holds
- * the entries before the bad one, for oconf_free().
+ * environment lists are often written).  Each entry must be 1 to max
+ * bytes (0: OCONF_NAME_MAX) for which check() holds (NULL: name_char()
+ * for every byte); at most OCONF_LIST_MAX entries.  Duplicates are kept
+ * (users of the list skip them).  Returns 1, or 0 with "<where>: ..."
+ * in errbuf; l then holds the entries before the bad one, for
+ * oconf_free().
  */
 static int
 names_set(struct oconf_list *l, const char *val, const char *where,
-    char *errbuf, size_t errsz)
+    size_t max, const char *(*check)(const char *), char *errbuf,
+    size_t errsz)
 {
 	const char	*p, *comma, *end;
 	char		 q[QUOTE_MAX + 8], *s;
+	const char	*why;
 	size_t		 i, len;
 
+	if (max == 0)
+		max = OCONF_NAME_MAX;
 	list_free(l);
 	for (p = val; ; p = comma + 1) {
 		comma = strchr(p, ',');
@@ -531,16 +601,22 @@ names_set(struct oconf_list *l, const char *val, const char *where,
 			return 0;
 		}
 		s = oxstrndup(p, len);
-		if (len > OCONF_NAME_MAX) {
+		if (len > max) {
 			seterr(errbuf, errsz, "%s: entry %zu %s is longer "
-			    "than %d bytes", where, l->n + 1,
-			    quote(q, sizeof(q), s), OCONF_NAME_MAX);
+			    "than %zu bytes", where, l->n + 1,
+			    quote(q, sizeof(q), s), max);
 			free(s);
 			return 0;
 		}
-		for (i = 0; i < len && name_char(s[i]); i++)
+		if (check != NULL && (why = check(s)) != NULL) {
+			seterr(errbuf, errsz, "%s: entry %zu %s %s", where,
+			    l->n + 1, quote(q, sizeof(q), s), why);
+			free(s);
+			return 0;
+		}
+		for (i = 0; check == NULL && i < len && name_char(s[i]); i++)
 			continue;
-		if (i < len) {
+		if (check == NULL && i < len) {
 			seterr(errbuf, errsz, "%s: entry %zu %s may only hold "
 			    "letters, digits, '.', '-' and '_'", where,
 			    l->n + 1, quote(q, sizeof(q), s));
@@ -710,7 +786,7 @@ key_set(struct oconf *c, enum kid k, const char *val, const char *where,
 		return dsn_set(c, val, where, errbuf, errsz);
 	case KT_NAMES:
 		return names_set((struct oconf_list *)(void *)field, val,
-		    where, errbuf, errsz);
+		    where, (size_t)kt->max, kt->check, errbuf, errsz);
 	case KT_KEY:
 		if (strlen(val) < (size_t)kt->min) {
 			seterr(errbuf, errsz, "%s: is shorter than %lld bytes",
@@ -1084,6 +1160,11 @@ oconf_load(struct oconf *c, const char *path, char *errbuf, size_t errsz)
 			case KT_KEY:
 			case KT_DSN:
 				continue;	/* unset */
+			case KT_NAMES:
+				if (keys[i].def == NULL)
+					continue;	/* empty */
+				val = keys[i].def;
+				break;
 			case KT_ISSUER:
 				snprintf(def, sizeof(def),
 				    "http://127.0.0.1:%d/", i == K_URL_ADMIN ?
@@ -1374,6 +1455,8 @@ oconf_free(struct oconf *c)
 	free(c->url_error);
 	free(c->url_post_logout);
 	list_free(&c->broadcast_keys);
+	list_free(&c->admin_cors_origins);
+	list_free(&c->admin_hosts);
 	free(c->data_dir);
 	free(c->path);
 	memset(c, 0, sizeof(*c));

@@ -64,6 +64,7 @@
 #define OCONF_SECRETS_MAX	8
 #define OCONF_LIST_MAX		16	/* entries of a list of names */
 #define OCONF_NAME_MAX		64	/* bytes of one name in a list */
+#define OCONF_ORIGIN_MAX	255	/* bytes of one origin or host in a list */
 
 enum oconf_token_strategy {
 	OCONF_TOKEN_OPAQUE,
@@ -73,7 +74,9 @@ enum oconf_token_strategy {
 /*
  * A comma-separated list of names (webfinger.jwks.broadcast_keys): each
  * 1 to OCONF_NAME_MAX bytes of letters, digits, '.', '-' and '_', kept
- * in the order written, duplicates included.
+ * in the order written, duplicates included.  The lists of origins and
+ * hosts (serve.admin.*) hold entries of up to OCONF_ORIGIN_MAX bytes,
+ * each checked as an origin or a host[:port] (or "*").
  */
 struct oconf_list {
 	char		*v[OCONF_LIST_MAX];
@@ -106,6 +109,16 @@ struct oconf {
 	int		 dcr_enabled;	/* oidc.dynamic_client_registration.enabled */
 	int		 public_port;	/* serve.public.port */
 	int		 admin_port;	/* serve.admin.port */
+	/*
+	 * The admin listener's fences against browsers (lib/route.h):
+	 * serve.admin.cors.enabled and .allowed_origins (origins as
+	 * written, "*" for any; empty by default), and serve.admin.hosts,
+	 * the Host values accepted besides urls.self.admin's and the
+	 * loopback names ("*" turns the check off).
+	 */
+	int		 admin_cors;
+	struct oconf_list admin_cors_origins;
+	struct oconf_list admin_hosts;
 	size_t		 body_max;	/* serve.request_body_max (bytes) */
 	enum olog_level	 log_level;	/* log.level */
 	int		 expose_debug;	/* oauth2.expose_internal_errors */

@@ -36,6 +36,7 @@ static const struct {
 	{ 403, "Forbidden" }, { 404, "Not Found" },
 	{ 405, "Method Not Allowed" }, { 409, "Conflict" }, { 410, "Gone" },
 	{ 413, "Payload Too Large" }, { 414, "URI Too Long" },
+	{ 421, "Misdirected Request" },
 	{ 415, "Unsupported Media Type" }, { 429, "Too Many Requests" },
 	{ 431, "Request Header Fields Too Large" },
 	{ 500, "Internal Server Error" }, { 503, "Service Unavailable" },
@@ -199,6 +200,24 @@ ohttp_form(struct oreq *req, struct oerr *err)
 	return p;
 }
 
+/*
+ * 1 if the request's Content-Type is one a JSON body may have:
+ * application/json, and on PATCH also application/json-patch+json
+ * (RFC 6902 §6), the one PATCH (/clients/{id}) taking a patch.  Any
+ * other (text/plain, a form, none) is what a page of another site can
+ * send without a CORS preflight (Fetch, "CORS-safelisted request
+ * header"), so it is refused rather than parsed.
+ */
+static int
+json_type_ok(struct oreq *req)
+{
+	const char	*ct = ohttp_env(req, "CONTENT_TYPE");
+
+	return media_type_is(ct, "application/json") ||
+	    (req->method == OHTTP_PATCH &&
+	    media_type_is(ct, "application/json-patch+json"));
+}
+
 json_t *
 ohttp_json(struct oreq *req, int want_object, struct oerr *err)
 {
@@ -207,14 +226,40 @@ ohttp_json(struct oreq *req, int want_object, struct oerr *err)
 
 	if ((body = ohttp_body(req, &len, err)) == NULL)
 		return NULL;
+	if (len > 0 && !json_type_ok(req)) {
+		oerr_set(err, OERR_UNSUPPORTED_MEDIA_TYPE, "The request body "
+		    "must be of type application/json%s.",
+		    req->method == OHTTP_PATCH ?
+		    " (or application/json-patch+json)" : "");
+		return NULL;
+	}
 	return ojson_parse(body, len, want_object, err);
+}
+
+/*
+ * Whether cookies carry the __Host- prefix (RFC 6265bis §4.1.3.2): when
+ * the issuer is https at the root path, so that every cookie can be
+ * Secure with Path=/ and no Domain, and a sibling host cannot plant
+ * one (cookie tossing).
+ */
+static int
+host_prefix(void)
+{
+	const char	*p;
+
+	if (oconf == NULL || strncasecmp(oconf->issuer, "https://", 8) != 0)
+		return 0;
+	p = strchr(oconf->issuer + 8, '/');
+	return p != NULL && strcmp(p, "/") == 0;
 }
 
 const struct oparams *
 ohttp_cookies(struct oreq *req)
 {
 	const char	*h, *p, *end, *semi, *eq;
-	size_t		 n = 0, cap = 1;
+	size_t		 n = 0, cap = 1, i, j, k;
+	int		 prefix = host_prefix();
+	char		*drop;
 	struct oparams	*c = &req->cookies;
 
 	if (req->cookies_done)
@@ -239,6 +284,15 @@ ohttp_cookies(struct oreq *req)
 		eq = memchr(p, '=', (size_t)(end - p));
 		if (eq == NULL || eq == p)
 			continue;
+		/*
+		 * With the prefix, only __Host- cookies are ours, under
+		 * their names without it; others are ignored.
+		 */
+		if (prefix) {
+			if (eq - p <= 7 || strncmp(p, "__Host-", 7) != 0)
+				continue;
+			p += 7;
+		}
 		c->v[n].name = oarena_strndup(&req->arena, p,
 		    (size_t)(eq - p));
 		/* RFC 6265 §4.1.1: a value may be DQUOTEd. */
@@ -251,7 +305,20 @@ ohttp_cookies(struct oreq *req)
 		c->v[n].vlen = strlen(c->v[n].value);
 		n++;
 	}
-	c->n = n;
+	/*
+	 * A name sent twice (a cookie planted beside ours with another
+	 * Path or Domain) is refused: every copy is dropped, so the name
+	 * is absent rather than whichever comes first.
+	 */
+	drop = oarena_alloc(&req->arena, n + 1);
+	for (i = 0; i < n; i++)
+		for (drop[i] = 0, j = 0; j < n && !drop[i]; j++)
+			drop[i] = j != i &&
+			    strcmp(c->v[i].name, c->v[j].name) == 0;
+	for (i = 0, k = 0; i < n; i++)
+		if (!drop[i])
+			c->v[k++] = c->v[i];
+	c->n = k;
 	return c;
 }
 
@@ -376,6 +443,12 @@ ohttp_cookie(struct oreq *req, const char *name, const char *value,
 {
 	char	*c;
 
+	if (host_prefix()) {
+		/* RFC 6265bis §4.1.3.2: Secure, Path=/, no Domain. */
+		name = oarena_printf(&req->arena, "__Host-%s", name);
+		path = "/";
+		flags |= OHTTP_COOKIE_SECURE;
+	}
 	c = oarena_printf(&req->arena, "%s=%s; Path=%s", name,
 	    max_age == 0 ? "" : value, path != NULL ? path : "/");
 	if (max_age >= 0)

@@ -126,12 +126,21 @@ const char	*ohttp_body(struct oreq *, size_t *len, struct oerr *);
 const struct oparams	*ohttp_form(struct oreq *, struct oerr *);
 
 /*
- * The body as a JSON object (or any value when want_object is 0).
- * Returns a new reference, or NULL with a 400 (or 413) in err.
+ * The body as a JSON object (or any value when want_object is 0).  A
+ * non-empty body must be sent as application/json (on PATCH also
+ * application/json-patch+json): any other Content-Type, or none, is a
+ * 415 (a page of another site can POST text/plain without a preflight).
+ * Returns a new reference, or NULL with a 400, 413 or 415 in err.
  */
 json_t	*ohttp_json(struct oreq *, int want_object, struct oerr *);
 
-/* The cookies sent (malformed pairs are skipped, as browsers do). */
+/*
+ * The cookies sent (malformed pairs are skipped, as browsers do).  A
+ * name sent more than once is absent: every copy is dropped rather
+ * than the first taken (a sibling host or path may have planted one).
+ * Where ohttp_cookie() adds the __Host- prefix, only cookies with it
+ * are taken, listed under their names without it.
+ */
 const struct oparams	*ohttp_cookies(struct oreq *);
 
 enum ohttp_auth {
@@ -162,6 +171,10 @@ void	 ohttp_header(struct oreq *, const char *name, const char *value);
 /*
  * Set a cookie.  max_age < 0: a session cookie; 0: delete it.
  * name and value must be cookie-safe (RFC 6265 §4.1.1); base64url is.
+ * When the issuer is https at the root path, the cookie is sent as
+ * "__Host-<name>", Secure, with Path=/ (RFC 6265bis §4.1.3.2), so that
+ * no other host of the site can set or shadow it; ohttp_cookies()
+ * gives it back under name.
  */
 void	 ohttp_cookie(struct oreq *, const char *name, const char *value,
 	    long long max_age, const char *path, unsigned flags);

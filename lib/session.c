@@ -75,6 +75,8 @@ current_state(struct oreq *req)
 		if (strcasecmp(req->hdrs[i].name, "Set-Cookie") != 0)
 			continue;
 		c = req->hdrs[i].value;
+		if (strncmp(c, "__Host-", 7) == 0)	/* see ohttp_cookie() */
+			c += 7;
 		if (strncmp(c, OSESSION_COOKIE_NAME, n) != 0 || c[n] != '=')
 			continue;
 		v = oarena_strndup(&req->arena, c + n + 1,

@@ -274,7 +274,7 @@ flush(struct oreq *req)
 	op.not_after = now;
 	if ((body = ohttp_body(req, &len, &err)) == NULL)
 		goto fail;
-	if (len > 0 && ((j = ojson_parse(body, len, 1, &err)) == NULL ||
+	if (len > 0 && ((j = ohttp_json(req, 1, &err)) == NULL ||
 	    !ojson_get_str(j, "notAfter", 64, 0, &na, &err)))
 		goto fail;
 	if (na != NULL && *na != '\0' && !rfc3339(na, &op.not_after)) {

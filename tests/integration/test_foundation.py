@@ -325,6 +325,60 @@ def test_cookies(server):
     assert r.json()["cookies"] == {"a": ["1"], "b": ["quoted"], "c": ["3"]}
     sc = r.headers["Set-Cookie"]
     assert "HttpOnly" in sc and "SameSite=Lax" in sc and "Path=/" in sc
+    assert sc.startswith("echo=1;")
+
+
+@pytest.mark.parametrize("header,want", [
+    ("a=1; a=2; b=3", {"b": ["3"]}),
+    ("a=1; b=3; a=1", {"b": ["3"]}),
+    ('a="1"; a=1', {}),
+    ("__Host-a=1; b=2", {"__Host-a": ["1"], "b": ["2"]}),
+])
+def test_cookie_sent_twice_is_absent(server, header, want):
+    """A cookie name sent twice (one planted by a sibling host or
+    path) is refused, not first-match: the name is absent."""
+    r = requests.get(server.pub + "/__test/echo",
+                     headers={"Cookie": header})
+    assert r.json()["cookies"] == want
+
+
+@pytest.fixture(scope="module")
+def https_root(tmp_path_factory):
+    s = Server(tmp_path_factory.mktemp("hostpfx"),
+               conf="urls.self.issuer = https://op.example/\n").start()
+    yield s
+    s.stop()
+
+
+def test_host_prefix_with_https_issuer_at_root(https_root):
+    """RFC 6265bis __Host- cookies: set Secure with Path=/ and no
+    Domain, read back under their own names; a cookie without the
+    prefix (which any host of the site could plant) is ignored, and a
+    name twice is absent."""
+    r = requests.get(https_root.pub + "/__test/echo", headers={
+        "Cookie": "__Host-a=1; b=2; __Host-c=3; c=4; __Host-=5"})
+    assert r.json()["cookies"] == {"a": ["1"], "c": ["3"]}
+    sc = r.headers["Set-Cookie"]
+    assert sc.startswith("__Host-echo=1; Path=/;"), sc
+    assert "; Secure" in sc and "Domain" not in sc
+    r = requests.get(https_root.pub + "/__test/echo", headers={
+        "Cookie": "__Host-a=1; __Host-a=2"})
+    assert r.json()["cookies"] == {}
+
+
+@pytest.mark.parametrize("issuer", ["https://op.example/sso/",
+                                    "http://op.example/"])
+def test_no_host_prefix_elsewhere(tmp_path, issuer):
+    """Under a sub-path (Path=/ would reach other sites' paths) or on
+    http (no Secure) cookies keep their names."""
+    s = Server(tmp_path, conf=f"urls.self.issuer = {issuer}\n").start()
+    try:
+        r = requests.get(s.pub + "/__test/echo",
+                         headers={"Cookie": "__Host-a=1; b=2"})
+        assert r.json()["cookies"] == {"__Host-a": ["1"], "b": ["2"]}
+        assert r.headers["Set-Cookie"].startswith("echo=1;")
+    finally:
+        s.stop()
 
 
 # --- plain CGI ---------------------------------------------------------

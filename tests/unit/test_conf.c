@@ -47,6 +47,10 @@ static const struct {
 	{ "serve.public.port", "SERVE_PUBLIC_PORT" },
 	{ "serve.admin.port", "SERVE_ADMIN_PORT" },
 	{ "serve.request_body_max", "SERVE_REQUEST_BODY_MAX" },
+	{ "serve.admin.cors.enabled", "SERVE_ADMIN_CORS_ENABLED" },
+	{ "serve.admin.cors.allowed_origins",
+	    "SERVE_ADMIN_CORS_ALLOWED_ORIGINS" },
+	{ "serve.admin.hosts", "SERVE_ADMIN_HOSTS" },
 	{ "log.level", "LOG_LEVEL" },
 	{ "oauth2.expose_internal_errors", "OAUTH2_EXPOSE_INTERNAL_ERRORS" },
 	{ "store.map_size", "STORE_MAP_SIZE" },
@@ -260,6 +264,10 @@ check_defaults(const struct oconf *c)
 	CHECK(c->broadcast_keys.n == 1);
 	CHECK_STR(c->broadcast_keys.v[0], "hydra.jwt.access-token");
 	CHECK(c->broadcast_keys.v[1] == NULL);
+	CHECK(c->admin_cors == 0);
+	CHECK(c->admin_cors_origins.n == 0 &&
+	    c->admin_cors_origins.v[0] == NULL);
+	CHECK(c->admin_hosts.n == 0 && c->admin_hosts.v[0] == NULL);
 	CHECK_STR(c->data_dir, "var");
 }
 
@@ -723,6 +731,57 @@ t_broadcast_keys(void)
 }
 
 /*
+ * serve.admin.cors.* and serve.admin.hosts: origins and hosts as
+ * written, "*", the environment, oconf_value().
+ */
+static void
+t_admin_fences(void)
+{
+	struct oconf	 c;
+	char		 buf[512];
+
+	CHECK(load_text(&c, "serve.admin.cors.enabled = true\n"
+	    "serve.admin.cors.allowed_origins = https://a.example, "
+	    "http://127.0.0.1:8080,HTTPS://[::1]:1\n"
+	    "serve.admin.hosts = admin.internal, [::1]:4445,10.0.0.5:80\n")
+	    == 1);
+	CHECK(c.admin_cors == 1);
+	CHECK(c.admin_cors_origins.n == 3);
+	CHECK_STR(c.admin_cors_origins.v[0], "https://a.example");
+	CHECK_STR(c.admin_cors_origins.v[1], "http://127.0.0.1:8080");
+	CHECK_STR(c.admin_cors_origins.v[2], "HTTPS://[::1]:1");
+	CHECK(c.admin_hosts.n == 3);
+	CHECK_STR(c.admin_hosts.v[0], "admin.internal");
+	CHECK_STR(c.admin_hosts.v[1], "[::1]:4445");
+	CHECK_STR(c.admin_hosts.v[2], "10.0.0.5:80");
+	CHECK(oconf_value(&c, "serve.admin.hosts", buf, sizeof(buf)) == 1);
+	CHECK_STR(buf, "admin.internal,[::1]:4445,10.0.0.5:80");
+	CHECK(oconf_value(&c, "serve.admin.cors.enabled", buf, sizeof(buf))
+	    == 1);
+	CHECK_STR(buf, "true");
+	oconf_free(&c);
+
+	setenv("SERVE_ADMIN_CORS_ALLOWED_ORIGINS", "*", 1);
+	setenv("SERVE_ADMIN_HOSTS", "*", 1);
+	CHECK(load_text(&c, "serve.admin.hosts = a.example\n") == 1);
+	CHECK(c.admin_cors == 0);
+	CHECK(c.admin_cors_origins.n == 1);
+	CHECK_STR(c.admin_cors_origins.v[0], "*");
+	CHECK(c.admin_hosts.n == 1);
+	CHECK_STR(c.admin_hosts.v[0], "*");
+	oconf_free(&c);
+	unsetenv("SERVE_ADMIN_CORS_ALLOWED_ORIGINS");
+	unsetenv("SERVE_ADMIN_HOSTS");
+
+	/* Unset lists are empty, and print as "". */
+	CHECK(load_text(&c, "") == 1);
+	CHECK(oconf_value(&c, "serve.admin.cors.allowed_origins", buf,
+	    sizeof(buf)) == 1);
+	CHECK_STR(buf, "");
+	oconf_free(&c);
+}
+
+/*
  * One bad configuration: file text (or NULL), an environment variable
  * (or NULL), and the message expected.  In want, "@" stands for the
  * configuration file's path.
@@ -898,6 +957,37 @@ static const struct bad bads[] = {
 	{ "webfinger.jwks.broadcast_keys = a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,\n",
 	    NULL, NULL,
 	    "@:1: webfinger.jwks.broadcast_keys: more than 16 entries" },
+	/* the admin listener's origins and hosts */
+	{ "serve.admin.cors.enabled = yes\n", NULL, NULL,
+	    "@:1: serve.admin.cors.enabled: \"yes\" is not a boolean "
+	    "(true or false)" },
+	{ "serve.admin.cors.allowed_origins = https://a.example/\n", NULL,
+	    NULL, "@:1: serve.admin.cors.allowed_origins: entry 1 "
+	    "\"https://a.example/\" is not an origin (http[s]://host[:port], "
+	    "no path)" },
+	{ NULL, "SERVE_ADMIN_CORS_ALLOWED_ORIGINS", "https://a.example,a.example",
+	    "SERVE_ADMIN_CORS_ALLOWED_ORIGINS: entry 2 \"a.example\" is not "
+	    "\"*\" or an origin (http[s]://host[:port])" },
+	{ NULL, "SERVE_ADMIN_CORS_ALLOWED_ORIGINS", "null",
+	    "SERVE_ADMIN_CORS_ALLOWED_ORIGINS: entry 1 \"null\" is not "
+	    "\"*\" or an origin (http[s]://host[:port])" },
+	{ NULL, "SERVE_ADMIN_CORS_ALLOWED_ORIGINS", "https://u@a.example",
+	    "SERVE_ADMIN_CORS_ALLOWED_ORIGINS: entry 1 \"https://u@a.example\" "
+	    "is not an origin (http[s]://host[:port], no path)" },
+	{ NULL, "SERVE_ADMIN_CORS_ALLOWED_ORIGINS", "https://a.example:0",
+	    "SERVE_ADMIN_CORS_ALLOWED_ORIGINS: entry 1 \"https://a.example:0\" "
+	    "is not an origin (http[s]://host[:port], no path)" },
+	{ NULL, "SERVE_ADMIN_HOSTS", "a.example/x",
+	    "SERVE_ADMIN_HOSTS: entry 1 \"a.example/x\" is not \"*\" or a "
+	    "host[:port]" },
+	{ NULL, "SERVE_ADMIN_HOSTS", "a.example:99999",
+	    "SERVE_ADMIN_HOSTS: entry 1 \"a.example:99999\" is not \"*\" or a "
+	    "host[:port]" },
+	{ NULL, "SERVE_ADMIN_HOSTS", "u@a.example",
+	    "SERVE_ADMIN_HOSTS: entry 1 \"u@a.example\" is not \"*\" or a "
+	    "host[:port]" },
+	{ "serve.admin.hosts = ok,\n", NULL, NULL,
+	    "@:1: serve.admin.hosts: entry 2 is empty" },
 	/* data directory */
 	{ NULL, "OIDCGI_DATA_DIR", "///",
 	    "OIDCGI_DATA_DIR: \"/\" cannot be the data directory" },
@@ -1373,6 +1463,7 @@ main(void)
 		T(t_syntax),
 		T(t_issuer),
 		T(t_broadcast_keys),
+		T(t_admin_fences),
 		T(t_errors),
 		T(t_file_errors),
 		T(t_secrets_configured),
