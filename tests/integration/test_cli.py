@@ -36,8 +36,8 @@ def test_clients_lifecycle_without_server(tmp_path):
     assert upd["scope"] == "openid offline"          # untouched
     assert "client_secret" not in upd
     upd = json.loads(cli(s, "clients", "update", "cli-1", "--secret",
-                         "new-secret-1").stdout)
-    assert upd["client_secret"] == "new-secret-1"
+                         "new-secret-16-ab").stdout)
+    assert upd["client_secret"] == "new-secret-16-ab"
     lst = json.loads(cli(s, "clients", "list").stdout)
     assert [x["client_id"] for x in lst] == ["cli-1"]
     assert "client_secret" not in lst[0]

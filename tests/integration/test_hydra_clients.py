@@ -62,7 +62,7 @@ def test_create_with_everything(server):
     fields = {
         "client_id": "everything-" + os.urandom(4).hex(),
         "client_name": "Everything",
-        "client_secret": "chosen-secret",
+        "client_secret": "chosen-secret-16",
         "redirect_uris": ["https://a.example/cb", "http://127.0.0.1:9/cb"],
         "grant_types": ["authorization_code", "refresh_token", "implicit",
                         "client_credentials"],
@@ -174,8 +174,8 @@ def test_patch(server):
     assert p["metadata"] == {"k": 1}
     assert "client_secret" not in p
     r = requests.patch(url, json=[{"op": "add", "path": "/client_secret",
-                                   "value": "patched-secret"}])
-    assert r.json()["client_secret"] == "patched-secret"
+                                   "value": "patched-secret-16"}])
+    assert r.json()["client_secret"] == "patched-secret-16"
 
 
 @pytest.mark.parametrize("patch", [
