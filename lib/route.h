@@ -12,6 +12,21 @@
  * "Authorization: Bearer <secrets.admin>" (compared in constant time),
  * except on OROUTE_OPEN routes; without it the answer is a 401, also for
  * paths no route knows.
+ *
+ * Before that, the admin listener fences off browsers (DNS rebinding
+ * and cross-site requests), again except on OROUTE_OPEN routes:
+ *   - a Host other than urls.self.admin's (host and port; no port when
+ *     that is 80 or 443), a loopback name (localhost, 127/8, [::1])
+ *     with serve.admin.port, urls.self.admin's port or SERVER_PORT, or
+ *     an entry of serve.admin.hosts ("*": any) is a 421;
+ *   - an Origin other than urls.self.admin's or the request's own
+ *     (scheme and Host), "null" included, or without an Origin a
+ *     Sec-Fetch-Site of cross-site or same-site, is a 403, unless
+ *     serve.admin.cors.enabled and the origin is among
+ *     serve.admin.cors.allowed_origins ("*": any): such a request gets
+ *     CORS headers, and its preflight (OPTIONS with
+ *     Access-Control-Request-Method) a 204, or a 403 when it asks for
+ *     a method or header the admin API does not allow.
  */
 #ifndef OIDCGI_ROUTE_H
 #define OIDCGI_ROUTE_H
