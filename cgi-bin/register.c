@@ -9,6 +9,14 @@
  * lets the client read, replace and delete its registration
  * afterwards.  Off unless oidc.dynamic_client_registration.enabled is
  * set: then every path here is a 404.
+ *
+ * What a registrant may ask for is the operator's policy, as Hydra's
+ * oidc.dynamic_client_registration.default_scope is, made safe by
+ * default: grant types among .allowed_grant_types (authorization_code,
+ * refresh_token and implicit: no client_credentials), a scope within
+ * .default_scope (which it gets when it asks for none), audiences among
+ * .allowed_audience (none), and no URI the server would request on an
+ * internal address (oclient_uris_check()).
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +36,7 @@
 struct reg {
 	const char	*id;		/* the client, NULL on create */
 	const char	*token;		/* registration access token sent */
+	struct oarena	*arena;		/* the request's */
 	json_t		*in;		/* request body, or NULL */
 	struct oerr	 inerr;		/* why in is NULL */
 	json_t		*rec;		/* the record written */
@@ -142,6 +151,89 @@ redirects_present(const json_t *rec, struct oerr *err)
 	return 1;
 }
 
+/* 1 if s is one of the entries of l. */
+static int
+listed(const struct oconf_list *l, const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->v[i]) == len && memcmp(l->v[i], s, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* The entries of l separated by sep, in the arena. */
+static const char *
+joined(struct oarena *a, const struct oconf_list *l, const char *sep)
+{
+	const char	*out = "";
+	size_t		 i;
+
+	for (i = 0; i < l->n; i++)
+		out = oarena_printf(a, "%s%s%s", out, i > 0 ? sep : "",
+		    l->v[i]);
+	return out;
+}
+
+/*
+ * The operator's policy for self-registered clients (see the top of
+ * this file) on the record rec built from the input in: a missing
+ * scope becomes oidc.dynamic_client_registration.default_scope.
+ * Returns 1, or 0 with invalid_client_metadata naming the field.
+ */
+static int
+policy_ok(struct oarena *a, const json_t *in, json_t *rec, struct oerr *err)
+{
+	const struct oconf_list	*scopes = &oconf->dcr_scope;
+	json_t			*v, *e;
+	const char		*s, *p;
+	size_t			 i, n;
+
+	json_array_foreach(json_object_get(rec, "grant_types"), i, e) {
+		s = json_string_value(e);
+		if (listed(&oconf->dcr_grant_types, s, strlen(s)))
+			continue;
+		oerr_set(err, OERR_INVALID_CLIENT_METADATA, "The field "
+		    "'grant_types': '%.64s' is not allowed for dynamically "
+		    "registered clients (allowed: %.128s).", s,
+		    joined(a, &oconf->dcr_grant_types, ", "));
+		return 0;
+	}
+	json_array_foreach(json_object_get(rec, "audience"), i, e) {
+		s = json_string_value(e);
+		if (listed(&oconf->dcr_audience, s, strlen(s)))
+			continue;
+		oerr_set(err, OERR_INVALID_CLIENT_METADATA, "The field "
+		    "'audience': '%.64s' is not allowed for dynamically "
+		    "registered clients (allowed: %.128s).", s,
+		    oconf->dcr_audience.n > 0 ?
+		    joined(a, &oconf->dcr_audience, ", ") : "none");
+		return 0;
+	}
+	v = json_object_get(in, "scope");
+	if (v == NULL || json_is_null(v) || (json_is_string(v) &&
+	    *json_string_value(v) == '\0')) {
+		json_object_set_new(rec, "scope",
+		    json_string(joined(a, scopes, " ")));
+		return 1;
+	}
+	s = json_string_value(json_object_get(rec, "scope"));
+	for (p = s; *p != '\0'; p += n) {
+		p += strspn(p, " ");
+		if ((n = strcspn(p, " ")) == 0)
+			break;
+		if (listed(scopes, p, n))
+			continue;
+		oerr_set(err, OERR_INVALID_CLIENT_METADATA, "The field "
+		    "'scope': '%.*s' is not allowed for dynamically "
+		    "registered clients (allowed: %.128s).",
+		    (int)(n > 64 ? 64 : n), p, joined(a, scopes, " "));
+		return 0;
+	}
+	return 1;
+}
+
 /*
  * Load the client of r and check the registration access token sent
  * against it in constant time (RFC 7592 §3).  An unknown client and a
@@ -192,6 +284,8 @@ create_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if ((r->rec = oclient_build(r->in, NULL, OCLIENT_DCR |
 	    OCLIENT_GEN_ID | OCLIENT_GEN_SECRET, r->secret, err)) == NULL)
 		return 0;
+	else if (!policy_ok(r->arena, r->in, r->rec, err))
+		return 0;
 	else if (!redirects_present(r->rec, err))
 		return 0;
 	oclient_rat_new(r->rec, r->rat);
@@ -228,6 +322,8 @@ update_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	} else if ((r->rec = oclient_build(r->in, old, OCLIENT_DCR |
 	    OCLIENT_KEEP_SECRET, r->secret, err)) == NULL)
 		goto out;
+	else if (!policy_ok(r->arena, r->in, r->rec, err))
+		goto out;
 	else if (!redirects_present(r->rec, err))
 		goto out;
 	oclient_rat_new(r->rec, r->rat);
@@ -261,6 +357,7 @@ reg_init(struct oreq *req, struct reg *r)
 	struct oerr	 err;
 
 	memset(r, 0, sizeof(*r));
+	r->arena = &req->arena;
 	oerr_clear(&err);
 	r->id = req->nparams > 0 ? req->params[0] : NULL;
 	if (ohttp_bearer(req, &r->token, &err) != OHTTP_AUTH_OK)
@@ -312,6 +409,8 @@ create(struct oreq *req)
 	if (!oconf->dcr_enabled)
 		disabled(req);
 	else if ((r.in = metadata(req, &err)) == NULL)
+		fail(req, &err);
+	else if (!oclient_uris_check(r.in, OCLIENT_DCR, &err))
 		fail(req, &err);
 	else if (!ostore_write(create_fn, &r, &err))
 		fail(req, &err);
@@ -383,6 +482,12 @@ update(struct oreq *req)
 	/* Authorize first: a bad body is told only to the token's holder. */
 	oerr_clear(&r.inerr);
 	r.in = metadata(req, &r.inerr);
+	/* Names resolve outside the transaction; told after authorizing. */
+	if (r.in != NULL && !oclient_uris_check(r.in, OCLIENT_DCR,
+	    &r.inerr)) {
+		json_decref(r.in);
+		r.in = NULL;
+	}
 	if (!ostore_write(update_fn, &r, &err)) {
 		fail(req, &err);
 		goto out;

@@ -245,6 +245,66 @@ oclient_redirect_ok(const json_t *rec, const char *uri)
 	return 0;
 }
 
+/*
+ * One URI of oclient_uris_check(): field names it (item i of an
+ * array when i >= 0).  Returns 1, or 0 with err set.
+ */
+static int
+uri_external(const char *field, long i, const json_t *v, unsigned flags,
+    struct oerr *err)
+{
+	struct ourl	 u;
+	const char	*s, *why;
+	char		 name[64];
+	size_t		 j;
+
+	if (!json_is_string(v) || *(s = json_string_value(v)) == '\0' ||
+	    ourl_parse(s, &u) != NULL || !u.has_authority)
+		return 1;
+	for (j = 0; j < oconf->client_http_exceptions.n; j++)
+		if (strcmp(s, oconf->client_http_exceptions.v[j]) == 0)
+			return 1;
+	if ((why = ourl_host_internal(&u)) == NULL)
+		return 1;
+	if (i >= 0)
+		snprintf(name, sizeof(name), "%s' (item %ld", field, i);
+	else
+		snprintf(name, sizeof(name), "%s", field);
+	if (!(flags & OCLIENT_DCR) && !oconf->client_http_no_private) {
+		olog_warn("client metadata '%s': host %.255s %s (an internal "
+		    "address the server would request)", name, u.host, why);
+		return 1;
+	}
+	oerr_set(err, bad(flags), "The field '%s%s': the host '%.255s' %s; "
+	    "the server does not send requests to internal addresses "
+	    "(clients.http.private_ip_exception_urls lists exceptions).",
+	    name, i >= 0 ? ")" : "", u.host, why);
+	return 0;
+}
+
+int
+oclient_uris_check(const json_t *in, unsigned flags, struct oerr *err)
+{
+	static const char *const one[] = { "backchannel_logout_uri",
+	    "frontchannel_logout_uri", "jwks_uri", "sector_identifier_uri" };
+	json_t	*e;
+	size_t	 i;
+
+	if (!json_is_object(in))
+		return 1;
+	for (i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+		if (!uri_external(one[i], -1, json_object_get(in, one[i]),
+		    flags, err))
+			return 0;
+	json_array_foreach(json_object_get(in, "request_uris"), i, e) {
+		if (i >= ARRAY_MAX)
+			break;	/* oclient_build() refuses the array */
+		if (!uri_external("request_uris", (long)i, e, flags, err))
+			return 0;
+	}
+	return 1;
+}
+
 /* An absolute URL without fragment (http or https). */
 static const char *
 url_ok(const char *s, int https_only)
@@ -1250,7 +1310,9 @@ oclient_create(const json_t *in, unsigned flags, char *secret_out,
 {
 	struct op	 op = { NULL, in, flags, secret_out, NULL };
 
-	if (!ostore_write(create_fn, &op, err)) {
+	secret_out[0] = '\0';
+	if (!oclient_uris_check(in, flags, err) ||
+	    !ostore_write(create_fn, &op, err)) {
 		json_decref(op.rec);
 		ocrypto_wipe(secret_out, strlen(secret_out));
 		return NULL;
@@ -1291,7 +1353,9 @@ oclient_update(const char *id, const json_t *in, unsigned flags,
 {
 	struct op	 op = { id, in, flags, secret_out, NULL };
 
-	if (!ostore_write(update_fn, &op, err)) {
+	secret_out[0] = '\0';
+	if (!oclient_uris_check(in, flags, err) ||
+	    !ostore_write(update_fn, &op, err)) {
 		json_decref(op.rec);
 		ocrypto_wipe(secret_out, strlen(secret_out));
 		return NULL;

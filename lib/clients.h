@@ -195,6 +195,25 @@ json_t	*oclient_view_hydra(const json_t *rec, const char *secret);
  */
 int	 oclient_redirect_ok(const json_t *rec, const char *uri);
 
+/*
+ * The URIs of client metadata in in (Hydra's shape) that the server
+ * itself requests or hands out for requests: backchannel_logout_uri,
+ * frontchannel_logout_uri, jwks_uri, sector_identifier_uri and
+ * request_uris.  A host that is or resolves to an internal address
+ * (loopback, private, link-local, unspecified, ...: see
+ * ourl_host_internal()) is refused for self-registration
+ * (OCLIENT_DCR) and, when clients.http.disallow_private_ip_ranges is
+ * set, for every client; otherwise it is logged as a warning (the
+ * operator is trusted).  A URI listed in
+ * clients.http.private_ip_exception_urls (exactly) is allowed.  URIs
+ * that do not parse are left to oclient_build().  It resolves names
+ * (getaddrinfo(3)): call it outside a store transaction.
+ * Returns 1, or 0 with a 400 naming the field in err
+ * (invalid_client_metadata for OCLIENT_DCR, else invalid_request).
+ */
+int	 oclient_uris_check(const json_t *in, unsigned flags,
+	    struct oerr *err);
+
 /* Seconds as a Go duration ("1h0m0s", "90s" -> "1m30s"). */
 void	 oclient_duration_str(long long secs, char *buf, size_t sz);
 

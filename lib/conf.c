@@ -120,6 +120,11 @@ enum kid {
 	K_REFRESH_GRACE,
 	K_STRATEGY,
 	K_DCR,
+	K_DCR_SCOPE,
+	K_DCR_GRANTS,
+	K_DCR_AUDIENCE,
+	K_CLIENT_NO_PRIVATE,
+	K_CLIENT_IP_EXCEPTIONS,
 	K_LOG_LEVEL,
 	K_EXPOSE,
 	K_MAP_SIZE,
@@ -135,6 +140,8 @@ static void	set_strategy(struct oconf *, int);
 static void	set_log_level(struct oconf *, int);
 static const char *origin_check(const char *);
 static const char *host_check(const char *);
+static const char *token_check(const char *);
+static const char *url_entry_check(const char *);
 
 static const struct choice strategies[] = {
 	{ "opaque",	OCONF_TOKEN_OPAQUE },
@@ -231,6 +238,31 @@ static const struct key keys[K__MAX] = {
 	/* K_DCR */
 	{ "oidc.dynamic_client_registration.enabled", KT_BOOL, "false",
 	    0, 1, 0, F(dcr_enabled), NULL, NULL },
+	/*
+	 * K_DCR_SCOPE: Hydra's; the scope of a self-registered client
+	 * that asks for none, and (oidcgi) the most it may ask for.
+	 */
+	{ "oidc.dynamic_client_registration.default_scope", KT_NAMES,
+	    "offline_access,offline,openid", 0, 0, 0, F(dcr_scope), NULL,
+	    NULL, token_check },
+	/* K_DCR_GRANTS: grant types a self-registered client may have */
+	{ "oidc.dynamic_client_registration.allowed_grant_types", KT_NAMES,
+	    "authorization_code,refresh_token,implicit", 0, 0, 0,
+	    F(dcr_grant_types), NULL, NULL, token_check },
+	/* K_DCR_AUDIENCE: audiences it may ask for (none by default) */
+	{ "oidc.dynamic_client_registration.allowed_audience", KT_NAMES,
+	    NULL, 0, OCONF_ORIGIN_MAX, 0, F(dcr_audience), NULL, NULL,
+	    token_check },
+	/*
+	 * K_CLIENT_NO_PRIVATE: Hydra's; refuse internal hosts in the URIs
+	 * of every client, not only self-registered ones (lib/clients.h)
+	 */
+	{ "clients.http.disallow_private_ip_ranges", KT_BOOL, "false", 0, 1,
+	    0, F(client_http_no_private), NULL, NULL },
+	/* K_CLIENT_IP_EXCEPTIONS: Hydra's; URIs allowed all the same */
+	{ "clients.http.private_ip_exception_urls", KT_NAMES, NULL, 0,
+	    URL_MAX_LEN, 0, F(client_http_exceptions), NULL, NULL,
+	    url_entry_check },
 	/* K_LOG_LEVEL */
 	{ "log.level", KT_ENUM, "info", 0, 0, 0,
 	    0, log_levels, set_log_level },
@@ -557,6 +589,36 @@ host_check(const char *s)
 	if (strpbrk(s, "/?#@") != NULL || ourl_parse(buf, &u) != NULL ||
 	    u.host[0] == '\0')
 		return "is not \"*\" or a host[:port]";
+	return NULL;
+}
+
+/*
+ * An entry of the oidc.dynamic_client_registration.* lists: a scope
+ * token (RFC 6749 §3.3 NQCHAR), a grant type or an audience, without
+ * ','.  NULL if good, else why.
+ */
+static const char *
+token_check(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < 0x21 || *s > 0x7e || *s == '"' || *s == '\\')
+			return "may only hold visible ASCII characters but "
+			    "'\"' and '\\'";
+	return NULL;
+}
+
+/*
+ * An entry of clients.http.private_ip_exception_urls: an absolute
+ * http(s) URL, compared byte for byte.  NULL if good, else why.
+ */
+static const char *
+url_entry_check(const char *s)
+{
+	struct ourl	 u;
+
+	if (ourl_parse(s, &u) != NULL || (strcmp(u.scheme, "http") != 0 &&
+	    strcmp(u.scheme, "https") != 0) || u.host[0] == '\0')
+		return "is not an absolute http(s) URL";
 	return NULL;
 }
 
@@ -1457,6 +1519,10 @@ oconf_free(struct oconf *c)
 	list_free(&c->broadcast_keys);
 	list_free(&c->admin_cors_origins);
 	list_free(&c->admin_hosts);
+	list_free(&c->dcr_scope);
+	list_free(&c->dcr_grant_types);
+	list_free(&c->dcr_audience);
+	list_free(&c->client_http_exceptions);
 	free(c->data_dir);
 	free(c->path);
 	memset(c, 0, sizeof(*c));

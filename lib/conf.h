@@ -107,6 +107,23 @@ struct oconf {
 	int64_t		 refresh_grace;
 	enum oconf_token_strategy access_token_strategy; /* strategies.access_token */
 	int		 dcr_enabled;	/* oidc.dynamic_client_registration.enabled */
+	/*
+	 * What a self-registered client may have (cgi-bin/register.c):
+	 * oidc.dynamic_client_registration.default_scope (its scope when
+	 * it asks for none, and the most it may ask for),
+	 * .allowed_grant_types and .allowed_audience.
+	 */
+	struct oconf_list dcr_scope;
+	struct oconf_list dcr_grant_types;
+	struct oconf_list dcr_audience;
+	/*
+	 * clients.http.disallow_private_ip_ranges: refuse internal hosts
+	 * in every client's server-side URIs (self-registered clients'
+	 * always are); clients.http.private_ip_exception_urls: URIs
+	 * allowed all the same (lib/clients.h, oclient_uris_check()).
+	 */
+	int		 client_http_no_private;
+	struct oconf_list client_http_exceptions;
 	int		 public_port;	/* serve.public.port */
 	int		 admin_port;	/* serve.admin.port */
 	/*

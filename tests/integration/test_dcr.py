@@ -3,15 +3,21 @@ public listener, at /oauth2/register and /connect/register: off by
 default, server-chosen credentials, the registration access token and
 its rotation, RFC 7591 §3.2.2 errors, RFC 6750 §3 challenges that never
 tell an unknown client from a wrong token, and the same records seen
-through the admin dialects."""
+through the admin dialects.  Issue 12: the registration policy (grant
+types, scope, audience; no URI the server would request on an internal
+address), loopback redirect URI matching (RFC 8252 §7.3), the redirect
+URI re-checked when a flow resumes, and chosen secrets of 16 bytes at
+least."""
 
 import time
+import urllib.parse
 import uuid
 
 import pytest
 import requests
 
 from conftest import CRASH_MARKS, Server
+import flowlib
 
 ENABLED = {"OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED": "true"}
 BASES = ["/oauth2/register", "/connect/register"]
@@ -27,6 +33,18 @@ OPERATOR_ONLY = {
 }
 
 
+# A registration policy opened up by the operator.
+OPEN = dict(ENABLED, **{
+    "OIDC_DYNAMIC_CLIENT_REGISTRATION_ALLOWED_GRANT_TYPES":
+        "authorization_code, refresh_token, client_credentials",
+    "OIDC_DYNAMIC_CLIENT_REGISTRATION_DEFAULT_SCOPE": "openid,api:read",
+    "OIDC_DYNAMIC_CLIENT_REGISTRATION_ALLOWED_AUDIENCE":
+        "https://api.example.com/",
+    "CLIENTS_HTTP_PRIVATE_IP_EXCEPTION_URLS":
+        "http://127.0.0.1:9/logout,https://10.0.0.7/jwks",
+})
+
+
 @pytest.fixture(scope="module")
 def dcr(tmp_path_factory):
     s = Server(tmp_path_factory.mktemp("dcr"), env=ENABLED).start()
@@ -34,15 +52,22 @@ def dcr(tmp_path_factory):
     s.stop()
 
 
+@pytest.fixture(scope="module")
+def dcr_open(tmp_path_factory):
+    s = Server(tmp_path_factory.mktemp("dcr_open"), env=OPEN).start()
+    yield s
+    s.stop()
+
+
 @pytest.fixture(autouse=True)
 def dcr_no_crash(request):
-    """As conftest's no_crash, for the module's own server."""
-    srv = None
-    if "dcr" in request.fixturenames:
-        srv = request.getfixturevalue("dcr")
+    """As conftest's no_crash, for the module's own servers."""
+    srvs = [request.getfixturevalue(name) for name in ("dcr", "dcr_open")
+            if name in request.fixturenames]
+    for srv in srvs:
         srv.new_log()
     yield
-    if srv is not None:
+    for srv in srvs:
         log = srv.new_log()
         for mark in CRASH_MARKS:
             assert mark not in log, log
@@ -109,7 +134,7 @@ def test_register(dcr, base):
     before = int(time.time())
     r = requests.post(dcr.pub + base, json=metadata(
         contacts=["dev@rp.example.com"], client_uri="https://rp.example.com/",
-        scope="openid email"))
+        scope="openid offline"))
     assert r.status_code == 201, r.text
     # RFC 7591 §3.2.1: never cached.
     assert "no-store" in r.headers["Cache-Control"]
@@ -125,7 +150,7 @@ def test_register(dcr, base):
     assert c["client_secret_expires_at"] == 0
     assert c["client_name"] == "DCR test"
     assert c["contacts"] == ["dev@rp.example.com"]
-    assert c["scope"] == "openid email"
+    assert c["scope"] == "openid offline"
     assert c["redirect_uris"] == ["https://rp.example.com/cb"]
     assert c["token_endpoint_auth_method"] == "client_secret_basic"
     assert c["grant_types"] == ["authorization_code"]
@@ -157,8 +182,8 @@ def test_register_public_client_has_no_secret(dcr):
                                   "http://127.0.0.1/cb"]
 
 
-def test_register_client_credentials_needs_no_redirect_uri(dcr):
-    r = requests.post(dcr.pub + "/oauth2/register", json={
+def test_register_client_credentials_needs_no_redirect_uri(dcr_open):
+    r = requests.post(dcr_open.pub + "/oauth2/register", json={
         "grant_types": ["client_credentials"], "response_types": []})
     assert r.status_code == 201, r.text
     assert r.json()["redirect_uris"] == []
@@ -536,3 +561,280 @@ def test_store_has_no_plain_secret_or_token(tmp_path):
                   rotated):
         assert plain.encode() not in dump
     assert b"$hmac-sha256$" in dump
+
+
+# --- registration policy (issue 12 item 4) -------------------------------
+
+def post(srv, **kw):
+    return requests.post(srv.pub + "/oauth2/register", json=metadata(**kw))
+
+
+@pytest.mark.parametrize("grants", [
+    ["client_credentials"],
+    ["authorization_code", "client_credentials"],
+    ["urn:ietf:params:oauth:grant-type:jwt-bearer"],
+])
+def test_policy_grant_types_by_default(dcr, grants):
+    body = is_error(post(dcr, grant_types=grants, response_types=[]
+                         if "authorization_code" not in grants else ["code"]),
+                    400, "invalid_client_metadata")
+    assert "grant_types" in body["error_description"]
+    assert grants[-1] in body["error_description"]
+
+
+def test_policy_allowed_grant_types_by_default(dcr):
+    c = register(dcr, grant_types=["authorization_code", "refresh_token",
+                                   "implicit"],
+                 response_types=["code", "id_token", "code id_token"])
+    assert c["grant_types"] == ["authorization_code", "refresh_token",
+                                "implicit"]
+
+
+def test_policy_grant_types_as_configured(dcr_open):
+    c = register(dcr_open, grant_types=["client_credentials"],
+                 response_types=[])
+    assert c["grant_types"] == ["client_credentials"]
+    body = is_error(post(dcr_open, grant_types=["implicit"],
+                         response_types=["id_token"]),
+                    400, "invalid_client_metadata")
+    assert "'implicit'" in body["error_description"]
+
+
+def test_policy_default_scope(dcr, dcr_open):
+    assert register(dcr)["scope"] == "offline_access offline openid"
+    assert register(dcr, scope="")["scope"] == \
+        "offline_access offline openid"
+    assert register(dcr, scope="openid")["scope"] == "openid"
+    assert register(dcr_open)["scope"] == "openid api:read"
+    assert register(dcr_open, scope="api:read")["scope"] == "api:read"
+
+
+@pytest.mark.parametrize("scope", ["openid email", "admin",
+                                   "openid  offline profile"])
+def test_policy_scope_within_default(dcr, scope):
+    body = is_error(post(dcr, scope=scope), 400, "invalid_client_metadata")
+    assert "'scope'" in body["error_description"]
+    assert scope.split()[-1] in body["error_description"]
+
+
+def test_policy_scope_within_configured_default(dcr_open):
+    body = is_error(post(dcr_open, scope="openid offline"), 400,
+                    "invalid_client_metadata")
+    assert "'offline'" in body["error_description"]
+
+
+def test_policy_audience(dcr, dcr_open):
+    body = is_error(post(dcr, audience=["https://api.example.com/"]), 400,
+                    "invalid_client_metadata")
+    assert "audience" in body["error_description"]
+    c = register(dcr_open, audience=["https://api.example.com/"])
+    assert c["audience"] == ["https://api.example.com/"]
+    is_error(post(dcr_open, audience=["https://api.example.com/",
+                                      "https://other.example.com/"]),
+             400, "invalid_client_metadata")
+
+
+def test_policy_applies_to_updates(dcr):
+    c = register(dcr)
+    r = requests.put(reg_url(dcr, c), headers=bearer(
+        c["registration_access_token"]), json=metadata(
+        grant_types=["client_credentials"], response_types=[]))
+    body = is_error(r, 400, "invalid_client_metadata")
+    assert "grant_types" in body["error_description"]
+    r = requests.put(reg_url(dcr, c), headers=bearer(
+        c["registration_access_token"]), json=metadata(scope="openid root"))
+    is_error(r, 400, "invalid_client_metadata")
+
+
+INTERNAL = [
+    ("backchannel_logout_uri", "http://127.0.0.1:4445/clients"),
+    ("backchannel_logout_uri", "https://localhost/logout"),
+    ("backchannel_logout_uri", "https://[::1]/logout"),
+    ("backchannel_logout_uri", "https://10.1.2.3/logout"),
+    ("backchannel_logout_uri", "https://172.16.0.1/logout"),
+    ("backchannel_logout_uri", "https://192.168.1.1/logout"),
+    ("backchannel_logout_uri", "http://169.254.169.254/latest/meta-data"),
+    ("backchannel_logout_uri", "https://0.0.0.0/logout"),
+    ("backchannel_logout_uri", "https://[fd12::1]/logout"),
+    ("backchannel_logout_uri", "https://[fe80::1]/logout"),
+    ("backchannel_logout_uri", "https://[::ffff:127.0.0.1]/logout"),
+    ("backchannel_logout_uri", "https://2130706433/logout"),
+    ("backchannel_logout_uri", "https://0x7f.1/logout"),
+    ("backchannel_logout_uri", "https://user@127.0.0.1/logout"),
+    ("frontchannel_logout_uri", "https://127.0.0.1/fc"),
+    ("jwks_uri", "https://127.0.0.1/jwks.json"),
+    ("sector_identifier_uri", "https://192.168.0.10/sector"),
+]
+
+
+@pytest.mark.parametrize("field,uri", INTERNAL)
+def test_policy_internal_uris_refused(dcr, field, uri):
+    body = is_error(post(dcr, **{field: uri}), 400,
+                    "invalid_client_metadata")
+    assert field in body["error_description"]
+    assert "address" in body["error_description"]
+
+
+def test_policy_internal_request_uris_refused(dcr):
+    body = is_error(post(dcr, request_uris=["https://8.8.8.8/r",
+                                            "https://10.0.0.1/r"]),
+                    400, "invalid_client_metadata")
+    assert "request_uris" in body["error_description"]
+    assert "item 1" in body["error_description"]
+
+
+def test_policy_unresolvable_host_refused(dcr):
+    body = is_error(post(dcr, backchannel_logout_uri="https://"
+                         "no-such-host.invalid/logout"),
+                    400, "invalid_client_metadata")
+    assert "backchannel_logout_uri" in body["error_description"]
+    assert "does not resolve" in body["error_description"]
+
+
+def test_policy_public_addresses_accepted(dcr):
+    c = register(dcr, backchannel_logout_uri="https://8.8.8.8/logout",
+                 jwks_uri="https://[2001:4860:4860::8888]/jwks.json",
+                 request_uris=["https://1.1.1.1/r"])
+    assert c["backchannel_logout_uri"] == "https://8.8.8.8/logout"
+
+
+def test_policy_internal_uri_on_update_after_the_token(dcr):
+    c = register(dcr)
+    bad = metadata(backchannel_logout_uri="http://127.0.0.1/x")
+    # Without the token: 401, nothing about the body.
+    is_invalid_token(requests.put(reg_url(dcr, c), json=bad))
+    body = is_error(requests.put(reg_url(dcr, c), json=bad, headers=bearer(
+        c["registration_access_token"])), 400, "invalid_client_metadata")
+    assert "backchannel_logout_uri" in body["error_description"]
+
+
+def test_policy_exception_urls(dcr_open):
+    c = register(dcr_open, backchannel_logout_uri="http://127.0.0.1:9/logout")
+    assert c["backchannel_logout_uri"] == "http://127.0.0.1:9/logout"
+    c = register(dcr_open, jwks_uri="https://10.0.0.7/jwks")
+    # Exact match only.
+    is_error(post(dcr_open, backchannel_logout_uri="http://127.0.0.1:9/"
+                  "logout2"), 400, "invalid_client_metadata")
+
+
+def test_admin_clients_with_internal_uris_are_warned_about(dcr):
+    dcr.new_log()
+    r = requests.post(dcr.adm + "/admin/clients", json={
+        "backchannel_logout_uri": "http://127.0.0.1:8000/logout",
+        "redirect_uris": ["https://rp.example.com/cb"]})
+    assert r.status_code == 201, r.text
+    log = dcr.new_log()
+    assert "backchannel_logout_uri" in log and "loopback" in log, log
+
+
+def test_admin_clients_refused_when_configured(tmp_path):
+    s = Server(tmp_path, env={
+        "CLIENTS_HTTP_DISALLOW_PRIVATE_IP_RANGES": "true"}).start()
+    try:
+        for path in ("/admin/clients", "/clients"):
+            r = requests.post(s.adm + path, json={
+                "jwks_uri": "https://192.168.7.7/jwks.json",
+                "token_endpoint_auth_method": "private_key_jwt"})
+            body = is_error(r, 400, "invalid_request")
+            assert "jwks_uri" in body["error_description"]
+        r = requests.post(s.adm + "/admin/clients", json={
+            "jwks_uri": "https://8.8.4.4/jwks.json",
+            "token_endpoint_auth_method": "private_key_jwt"})
+        assert r.status_code == 201, r.text
+    finally:
+        s.stop()
+
+
+# --- client secrets (issue 12 item 9) ----------------------------------------
+
+def test_admin_chosen_secret_at_least_16_bytes(dcr):
+    r = requests.post(dcr.adm + "/admin/clients",
+                      json={"client_secret": "fifteen-bytes-x"})
+    body = is_error(r, 400, "invalid_request")
+    assert "client_secret" in body["error_description"]
+    assert "fifteen" not in r.text
+    r = requests.post(dcr.adm + "/admin/clients",
+                      json={"client_secret": "sixteen-bytes-xy"})
+    assert r.status_code == 201, r.text
+
+
+def test_generated_credentials_carry_256_bits(dcr):
+    import base64
+    c = register(dcr)
+    for k in ("client_secret", "registration_access_token"):
+        raw = base64.urlsafe_b64decode(c[k] + "=" * (-len(c[k]) % 4))
+        assert len(raw) == 32, k
+
+
+# --- loopback redirect URIs (issue 12 item 5) --------------------------------
+
+def auth(srv, client_id, redirect_uri):
+    return requests.get(srv.pub + "/oauth2/auth", allow_redirects=False,
+                        params={"client_id": client_id,
+                                "response_type": "code",
+                                "redirect_uri": redirect_uri,
+                                "scope": "openid", "state": "s" * 8,
+                                "code_challenge": flowlib.pkce()[1],
+                                "code_challenge_method": "S256"})
+
+
+def is_error_page(srv, r, words):
+    """The user agent goes to the error page, not to the client."""
+    assert r.status_code in (302, 303), (r.status_code, r.text)
+    loc = r.headers["Location"]
+    assert loc.startswith(srv.pub + "/ui/error?"), loc
+    desc = flowlib.qs(loc)["error_description"]
+    assert words in desc, desc
+
+
+@pytest.fixture(scope="module")
+def loopback_client(dcr):
+    return register(dcr, application_type="native",
+                    token_endpoint_auth_method="none",
+                    redirect_uris=["http://127.0.0.1:8080/cb",
+                                   "http://[::1]:8080/cb?x=1"])
+
+
+@pytest.mark.parametrize("uri", [
+    "http://127.0.0.1:8080/cb", "http://127.0.0.1:1/cb",
+    "http://127.0.0.1/cb", "http://[::1]:51000/cb?x=1",
+])
+def test_loopback_redirect_any_port(dcr, loopback_client, uri):
+    r = auth(dcr, loopback_client["client_id"], uri)
+    assert r.status_code in (302, 303), r.text
+    assert r.headers["Location"].startswith(dcr.pub + "/ui/login?")
+
+
+@pytest.mark.parametrize("uri", [
+    "http://127.0.0.1:1?/cb", "http://127.0.0.1:1#/cb",
+    "http://x@127.0.0.1:1/cb", "http://127.0.0.1:1/cb#",
+    "http://127.0.0.1:1/cb?", "http://127.0.0.1:1/cb/x",
+    "http://127.0.0.2:8080/cb", "https://127.0.0.1:8080/cb",
+    "http://[::1]:1/cb", "http://[::1]:1/cb?x=2",
+    "http://127.0.0.1:1/x?/cb",
+])
+def test_loopback_redirect_only_the_port_varies(dcr, loopback_client, uri):
+    r = auth(dcr, loopback_client["client_id"], uri)
+    is_error_page(dcr, r, "'redirect_uri' is not one the client registered")
+
+
+# --- the flow re-checks its redirect URI (issue 12 item 9) ------------------
+
+@pytest.mark.parametrize("step", ["login", "consent"])
+def test_resumed_flow_rechecks_redirect_uri(dcr, step):
+    client = flowlib.new_client(dcr, redirect_uris=[
+        "https://rp.example/cb", "https://rp.example/old"])
+    browser = requests.Session()
+    loc = flowlib.go(browser, flowlib.auth_url(
+        dcr, client, redirect_uri="https://rp.example/old"))
+    loc = flowlib.accept_login(dcr, flowlib.challenge(loc, "login"))
+    if step == "consent":
+        loc = flowlib.go(browser, loc)
+        loc = flowlib.accept_consent(dcr, flowlib.challenge(loc, "consent"))
+    # The operator drops the URI while the flow is under way.
+    r = requests.patch(dcr.adm + "/admin/clients/" + client["client_id"],
+                       json=[{"op": "replace", "path": "/redirect_uris",
+                              "value": ["https://rp.example/cb"]}])
+    assert r.status_code == 200, r.text
+    r = browser.get(loc, allow_redirects=False)
+    is_error_page(dcr, r, "no longer one the client registered")
