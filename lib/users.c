@@ -2,6 +2,8 @@
  * users.c: the user store of the bundled login app (see users.h and
  * schema/store.md, "users").
  */
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,14 @@
 
 #define KEY_MAX		(OUSER_NAME_MAX + 64)
 #define LOCKOUT_AUTH_MAX 512	/* bytes of a username tried at sign-in */
+#define LOCKOUT_ADDR_MAX 64	/* bytes of a client address kept */
+/*
+ * The limit across addresses: LOCKOUT_GLOBAL_FACTOR times
+ * ui.lockout.attempts failures per ui.lockout.window, at most
+ * LOCKOUT_GLOBAL_MAX (the record keeps one timestamp per failure).
+ */
+#define LOCKOUT_GLOBAL_FACTOR 10
+#define LOCKOUT_GLOBAL_MAX 1000
 
 /*
  * A well-formed hash of the default cost that no password matches (its
@@ -675,24 +685,66 @@ ouser_delete(const char *username, struct oerr *err)
 }
 
 /*
- * The lockout record's key in the flows database: SHA-256 of "lockout",
- * a 0x00 byte and the folded username.
+ * The lockout records' keys in the flows database: SHA-256 of
+ * "lockout", 0x00 and the folded username (the limit across addresses),
+ * and of the same plus 0x00 and the client's address (see addr_part()).
  */
 static void
-lockout_key(const char *k, unsigned char key[OCRYPTO_SHA256_LEN])
+lockout_key(const char *k, const char *addr,
+    unsigned char key[OCRYPTO_SHA256_LEN])
 {
-	unsigned char	 buf[8 + LOCKOUT_AUTH_MAX];
-	size_t		 n = strlen(k);
+	unsigned char	 buf[8 + LOCKOUT_AUTH_MAX + 1 + LOCKOUT_ADDR_MAX];
+	size_t		 n = strlen(k), al;
 
 	memcpy(buf, "lockout", 8);
 	memcpy(buf + 8, k, n);
-	ocrypto_sha256(buf, 8 + n, key);
+	n += 8;
+	if (addr != NULL) {
+		al = strlen(addr);
+		buf[n++] = '\0';
+		memcpy(buf + n, addr, al);
+		n += al;
+	}
+	ocrypto_sha256(buf, n, key);
+}
+
+/*
+ * The part of a client address that names one client: an IPv4 address
+ * as it is, an IPv6 address's /64 (one host usually has all of it), as
+ * hex; anything else as it is, cut to LOCKOUT_ADDR_MAX bytes.
+ */
+static void
+addr_part(const char *addr, char out[LOCKOUT_ADDR_MAX + 1])
+{
+	unsigned char	 a6[16];
+	size_t		 i;
+
+	if (addr == NULL)
+		addr = "";
+	if (strchr(addr, ':') != NULL && inet_pton(AF_INET6, addr, a6) == 1) {
+		for (i = 0; i < 8; i++)
+			snprintf(out + 2 * i, 3, "%02x", a6[i]);
+		memcpy(out + 16, "/64", 4);
+		return;
+	}
+	snprintf(out, LOCKOUT_ADDR_MAX + 1, "%s", addr);
+}
+
+/* The failures across addresses that limit a username (see users.h). */
+static size_t
+global_limit(void)
+{
+	size_t	 n = (size_t)oconf->lockout_attempts * LOCKOUT_GLOBAL_FACTOR;
+
+	return n > LOCKOUT_GLOBAL_MAX ? LOCKOUT_GLOBAL_MAX : n;
 }
 
 struct attempt {
-	unsigned char	 key[OCRYPTO_SHA256_LEN];
+	unsigned char	 key[OCRYPTO_SHA256_LEN];	/* username, address */
+	unsigned char	 gkey[OCRYPTO_SHA256_LEN];	/* username */
+	int64_t		 at;		/* when this attempt was counted */
 	int		 locked;	/* out: refused */
-	int		 success;	/* clear the record */
+	int		 success;	/* clear and refund */
 };
 
 /* Load the lockout record of a key (a new reference), or NULL. */
@@ -722,49 +774,27 @@ lockout_del(struct ostore_txn *t, const unsigned char *key,
 }
 
 /*
- * Before the password is checked: refuse when locked, else count the
- * attempt as failed (locking the username when it is the last allowed).
- * After a right password: clear the record.
+ * Replace the record of key (old, possibly NULL) by one with the
+ * failures kept and locked_until; none when both are empty.
  */
 static int
-attempt_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+lockout_put(struct ostore_txn *t, const unsigned char *key, json_t *old,
+    json_t *kept, int64_t until)
 {
-	struct attempt	*a = arg;
-	json_t		*rec, *fails, *e, *kept;
-	int64_t		 now = onow(), until, exp, last = 0;
-	size_t		 i;
-	char		*buf;
-	int		 ok;
+	json_t	*rec, *e;
+	int64_t	 exp, last = 0;
+	size_t	 i;
+	char	*buf;
+	int	 ok;
 
-	a->locked = 0;
-	rec = lockout_load(t, a->key);
-	if (a->success) {
-		ok = lockout_del(t, a->key, rec);
-		json_decref(rec);
-		goto done;
-	}
-	until = json_integer_value(json_object_get(rec, "locked_until"));
-	if (until > now) {
-		a->locked = 1;
-		json_decref(rec);
-		return 1;
-	}
-	/* The failures still within the window, then this one. */
-	kept = json_array();
-	fails = json_object_get(rec, "fails");
-	json_array_foreach(fails, i, e)
-		if (json_integer_value(e) > now - oconf->lockout_window)
-			json_array_append(kept, e);
-	json_array_append_new(kept, json_integer(now));
-	ok = lockout_del(t, a->key, rec);
-	json_decref(rec);
-	until = 0;
-	if (json_array_size(kept) >= (size_t)oconf->lockout_attempts) {
-		until = now + oconf->lockout_duration;
-		json_array_clear(kept);
+	ok = lockout_del(t, key, old);
+	if (json_array_size(kept) == 0 && until == 0) {
+		json_decref(kept);
+		return ok;
 	}
 	json_array_foreach(kept, i, e)
-		last = json_integer_value(e);
+		if (json_integer_value(e) > last)
+			last = json_integer_value(e);
 	exp = last + oconf->lockout_window;
 	if (until > exp)
 		exp = until;
@@ -773,11 +803,80 @@ attempt_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    "exp", (json_int_t)exp);
 	buf = json_dumps(rec, JSON_COMPACT);
 	json_decref(rec);
-	ok = ok && ostore_put(t, OSTORE_FLOWS, a->key, sizeof(a->key), buf,
+	ok = ok && ostore_put(t, OSTORE_FLOWS, key, OCRYPTO_SHA256_LEN, buf,
 	    strlen(buf), 0) == OSTORE_OK && ostore_expiry_put(t, OSTORE_FLOWS,
-	    a->key, sizeof(a->key), exp) == OSTORE_OK;
+	    key, OCRYPTO_SHA256_LEN, exp) == OSTORE_OK;
 	free(buf);
+	return ok;
+}
+
+/* The failures of rec still within ui.lockout.window (a new array). */
+static json_t *
+recent(const json_t *rec, int64_t now)
+{
+	json_t	*kept = json_array(), *e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(rec, "fails"), i, e)
+		if (json_integer_value(e) > now - oconf->lockout_window)
+			json_array_append(kept, e);
+	return kept;
+}
+
+/*
+ * Before the password is checked: refuse when the username is locked
+ * for this address, or when it had global_limit() failures from all
+ * addresses within the window; else count the attempt as failed in
+ * both records (locking the username for this address when it is the
+ * last allowed).  After a right password: clear the address's record
+ * and take this attempt back out of the global one.
+ */
+static int
+attempt_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct attempt	*a = arg;
+	json_t		*rec, *grec, *kept, *gkept, *e;
+	int64_t		 now = onow(), until;
+	size_t		 i;
+	int		 ok;
+
+	a->locked = 0;
+	rec = lockout_load(t, a->key);
+	grec = lockout_load(t, a->gkey);
+	if (a->success) {
+		ok = lockout_del(t, a->key, rec);
+		gkept = recent(grec, now);
+		json_array_foreach(gkept, i, e)
+			if (json_integer_value(e) == a->at) {
+				json_array_remove(gkept, i);
+				break;
+			}
+		ok = lockout_put(t, a->gkey, grec, gkept, 0) && ok;
+		goto done;
+	}
+	kept = recent(rec, now);
+	gkept = recent(grec, now);
+	if (json_integer_value(json_object_get(rec, "locked_until")) > now ||
+	    json_array_size(gkept) >= global_limit()) {
+		a->locked = 1;
+		json_decref(kept);
+		json_decref(gkept);
+		ok = 1;
+		goto done;
+	}
+	a->at = now;
+	json_array_append_new(kept, json_integer(now));
+	json_array_append_new(gkept, json_integer(now));
+	until = 0;
+	if (json_array_size(kept) >= (size_t)oconf->lockout_attempts) {
+		until = now + oconf->lockout_duration;
+		json_array_clear(kept);
+	}
+	ok = lockout_put(t, a->key, rec, kept, until);
+	ok = lockout_put(t, a->gkey, grec, gkept, 0) && ok;
 done:
+	json_decref(rec);
+	json_decref(grec);
 	if (!ok)
 		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
 	return ok;
@@ -785,11 +884,12 @@ done:
 
 enum ouser_auth
 ouser_authenticate(const char *username, const char *password,
-    json_t **user, struct oerr *err)
+    const char *addr, json_t **user, struct oerr *err)
 {
 	struct attempt		 a;
 	struct ostore_txn	*t;
 	char			 k[LOCKOUT_AUTH_MAX + 1], *hash = NULL;
+	char			 ap[LOCKOUT_ADDR_MAX + 1];
 	json_t			*rec = NULL;
 	int			 ok;
 
@@ -798,7 +898,9 @@ ouser_authenticate(const char *username, const char *password,
 	if (username == NULL || password == NULL ||
 	    !fold(username, k, LOCKOUT_AUTH_MAX))
 		return OUSER_AUTH_BAD;
-	lockout_key(k, a.key);
+	addr_part(addr, ap);
+	lockout_key(k, ap, a.key);
+	lockout_key(k, NULL, a.gkey);
 	if (!ostore_write(attempt_fn, &a, err))
 		return OUSER_AUTH_ERR;
 	if (a.locked)

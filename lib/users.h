@@ -18,13 +18,20 @@
  * against a dummy hash of the same cost, so the time a sign-in takes
  * does not tell whether the user exists.
  *
- * LOCKOUT: after ui.lockout.attempts failed sign-ins on one username
- * within ui.lockout.window, the username is locked for
- * ui.lockout.duration, whether or not such a user exists (so the lockout
- * tells nothing either).  An attempt is counted as failed before its
- * password is checked and refunded when it was right, so concurrent
- * guesses cannot get past the limit.  The record lives in the "flows"
- * database (schema/store.md), which the flush already expires.
+ * LOCKOUT, keyed so that an attacker's failures do not lock the owner
+ * out from elsewhere: after ui.lockout.attempts failed sign-ins on one
+ * username from one client address (REMOTE_ADDR; an IPv6 address's
+ * /64) within ui.lockout.window, the username is locked for that
+ * address for ui.lockout.duration.  Across all addresses together a
+ * username takes at most 10 times ui.lockout.attempts failures (at most
+ * 1000) per ui.lockout.window: beyond that every sign-in on it is
+ * refused until the oldest leaves the window, so that a guess spread
+ * over many addresses is still bounded.  Both hold whether or not such
+ * a user exists (so the lockout tells nothing either).  An attempt is
+ * counted as failed before its password is checked and refunded when
+ * it was right, so concurrent guesses cannot get past the limits.  The
+ * records live in the "flows" database (schema/store.md), which the
+ * flush already expires.
  *
  * Records (database "users", key the folded username) are JSON:
  * {"v": 1, "username", "sub", "password" (hash), "claims" {...},
@@ -123,10 +130,12 @@ enum ouser_auth {
 };
 
 /*
- * Check a sign-in, with the lockout described above.  Outside any store
- * transaction.  On OUSER_AUTH_OK *user is a new reference.
+ * Check a sign-in from the client address addr (REMOTE_ADDR; NULL or
+ * "" when unknown), with the lockout described above.  Outside any
+ * store transaction.  On OUSER_AUTH_OK *user is a new reference.
  */
 enum ouser_auth	 ouser_authenticate(const char *username,
-		    const char *password, json_t **user, struct oerr *err);
+		    const char *password, const char *addr, json_t **user,
+		    struct oerr *err);
 
 #endif

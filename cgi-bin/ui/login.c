@@ -109,7 +109,11 @@ login_get(struct oreq *req)
 static char *
 locked_msg(struct oreq *req)
 {
-	long long	 m = (oconf->lockout_duration + 59) / 60;
+	long long	 m;
+
+	/* Locked for this address, or past the limit across addresses. */
+	m = ((oconf->lockout_duration > oconf->lockout_window ?
+	    oconf->lockout_duration : oconf->lockout_window) + 59) / 60;
 
 	return oarena_printf(&req->arena, "Too many failed sign-in attempts "
 	    "for this username. It is locked for up to %lld minute%s; try "
@@ -168,7 +172,8 @@ login_post(struct oreq *req)
 		    remember, 400);
 		goto out;
 	}
-	switch (ouser_authenticate(user, pw, &u, &err)) {
+	switch (ouser_authenticate(user, pw, ohttp_env(req, "REMOTE_ADDR"),
+	    &u, &err)) {
 	case OUSER_AUTH_OK:
 		body = json_pack("{s:s,s:b,s:i,s:[s],s:{s:s}}",
 		    "subject", ui_str(u, "subject"), "remember", remember,

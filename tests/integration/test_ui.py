@@ -15,6 +15,7 @@ import urllib.parse
 
 import pytest
 import requests
+import requests.adapters
 from jwcrypto import jwk, jwt
 
 from conftest import Server
@@ -343,6 +344,46 @@ def test_lockout(strict):
     r2 = login_page(b2, server, client)
     z = sign_in(b2, r2, user[0], user[1])
     assert urllib.parse.urlsplit(z.url).path == "/ui/consent"
+
+
+class SourceAddress(requests.adapters.HTTPAdapter):
+    """Connect from another loopback address (REMOTE_ADDR)."""
+
+    def __init__(self, addr):
+        self.addr = addr
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kw):
+        kw["source_address"] = (self.addr, 0)
+        super().init_poolmanager(*args, **kw)
+
+
+def browser_from(server, addr):
+    b = Browser(server)
+    b.s.mount("http://", SourceAddress(addr))
+    return b
+
+
+def test_lockout_is_per_address(strict):
+    """An attacker's failures lock the username for the attacker's
+    address, not for the owner signing in from elsewhere."""
+    server = strict
+    user = add_user(server)
+    client = client_for(server)
+    mallory = browser_from(server, "127.0.0.2")
+    rm = login_page(mallory, server, client)
+    for _ in range(3):
+        x = mallory.submit(rm, "login", username=user[0], password="wrong")
+        assert x.status_code == 200 and "incorrect" in x.text
+    x = mallory.submit(rm, "login", username=user[0], password=user[1])
+    assert x.status_code == 429
+    owner = browser_from(server, "127.0.0.3")
+    r = login_page(owner, server, client)
+    z = sign_in(owner, r, user[0], user[1])
+    assert urllib.parse.urlsplit(z.url).path == "/ui/consent"
+    # Still locked where the failures came from.
+    x = mallory.submit(rm, "login", username=user[0], password=user[1])
+    assert x.status_code == 429
 
 
 def test_success_resets_failures(strict):

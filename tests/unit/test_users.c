@@ -239,10 +239,10 @@ store(void)
 	/* Password change. */
 	oerr_clear(&err);
 	CHECK(ouser_passwd("ADA", "password9", &err) == 1);
-	CHECK(ouser_authenticate("ada", "password9", &w, &err) ==
+	CHECK(ouser_authenticate("ada", "password9", NULL, &w, &err) ==
 	    OUSER_AUTH_OK && w != NULL);
 	json_decref(w);
-	CHECK(ouser_authenticate("ada", "password1", &w, &err) ==
+	CHECK(ouser_authenticate("ada", "password1", NULL, &w, &err) ==
 	    OUSER_AUTH_BAD && w == NULL);
 	oerr_clear(&err);
 	CHECK(ouser_passwd("nobody", "password9", &err) == 0);
@@ -268,20 +268,30 @@ pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Sign in; *out is released at once (the tests look at the outcome). */
+/*
+ * Sign in from addr; *out is released at once (the tests look at the
+ * outcome).
+ */
 static enum ouser_auth
-auth(const char *name, const char *pw)
+auth_from(const char *name, const char *pw, const char *addr)
 {
 	struct oerr		 err;
 	json_t			*u = NULL;
 	enum ouser_auth		 rc;
 
 	oerr_clear(&err);
-	rc = ouser_authenticate(name, pw, &u, &err);
+	rc = ouser_authenticate(name, pw, addr, &u, &err);
 	CHECK((rc == OUSER_AUTH_OK) == (u != NULL));
 	CHECK((rc == OUSER_AUTH_ERR) == oerr_isset(&err));
 	json_decref(u);
 	return rc;
+}
+
+/* Sign in from one address (unknown). */
+static enum ouser_auth
+auth(const char *name, const char *pw)
+{
+	return auth_from(name, pw, NULL);
 }
 
 static void
@@ -301,7 +311,7 @@ lockout(void)
 	json_decref(v);
 	v = ouser_create("fay", "password1", NULL, &err);
 	json_decref(v);
-	CHECK(ouser_authenticate("eve", "password1", &u, &err) ==
+	CHECK(ouser_authenticate("eve", "password1", NULL, &u, &err) ==
 	    OUSER_AUTH_OK);
 	CHECK(u != NULL && strcmp(json_string_value(json_object_get(u,
 	    "username")), "eve") == 0);
@@ -331,8 +341,80 @@ lockout(void)
 	down();
 }
 
+/*
+ * The lockout is per username and address: an attacker's failures do
+ * not lock the owner out from elsewhere; an IPv6 /64 is one address;
+ * across addresses 10 x ui.lockout.attempts failures lock everyone, and
+ * the owner's successes do not count towards it.
+ */
+static void
+lockout_per_address(void)
+{
+	struct oerr	 err;
+	json_t		*v;
+	char		 a[32];
+	int		 i;
+
+	up();
+	conf.lockout_attempts = 3;
+	conf.lockout_window = 60;
+	conf.lockout_duration = 600;
+	oerr_clear(&err);
+	v = ouser_create("gus", "password1", NULL, &err);
+	json_decref(v);
+	v = ouser_create("hal", "password1", NULL, &err);
+	json_decref(v);
+	for (i = 0; i < 3; i++)
+		CHECK(auth_from("gus", "wrong", "203.0.113.9") ==
+		    OUSER_AUTH_BAD);
+	CHECK(auth_from("gus", "password1", "203.0.113.9") ==
+	    OUSER_AUTH_LOCKED);
+	/* The owner, elsewhere, signs in. */
+	CHECK(auth_from("gus", "password1", "198.51.100.7") == OUSER_AUTH_OK);
+	CHECK(auth_from("GUS", "password1", "198.51.100.7") == OUSER_AUTH_OK);
+	CHECK(auth_from("gus", "password1", "203.0.113.9") ==
+	    OUSER_AUTH_LOCKED);
+	/* IPv6: the /64 is the address. */
+	for (i = 0; i < 3; i++)
+		CHECK(auth_from("gus", "wrong", "2001:db8::1") ==
+		    OUSER_AUTH_BAD);
+	CHECK(auth_from("gus", "password1", "2001:db8:0:0:ffff::2") ==
+	    OUSER_AUTH_LOCKED);
+	CHECK(auth_from("gus", "password1", "2001:db8:0:1::1") ==
+	    OUSER_AUTH_OK);
+	/*
+	 * Across addresses: one failure locks an address, ten lock the
+	 * username everywhere; the owner's successes are refunded.
+	 */
+	conf.lockout_attempts = 1;
+	for (i = 0; i < 9; i++) {
+		snprintf(a, sizeof(a), "192.0.2.%d", i + 1);
+		CHECK(auth_from("hal", "wrong", a) == OUSER_AUTH_BAD);
+		CHECK(auth_from("hal", "wrong", a) == OUSER_AUTH_LOCKED);
+	}
+	for (i = 0; i < 3; i++)
+		CHECK(auth_from("hal", "password1", "198.51.100.7") ==
+		    OUSER_AUTH_OK);
+	CHECK(auth_from("hal", "wrong", "192.0.2.100") == OUSER_AUTH_BAD);
+	CHECK(auth_from("hal", "password1", "198.51.100.7") ==
+	    OUSER_AUTH_LOCKED);
+	CHECK(auth_from("hal", "password1", "192.0.2.200") ==
+	    OUSER_AUTH_LOCKED);
+	/* Only that username. */
+	CHECK(auth_from("gus", "password1", "198.51.100.7") == OUSER_AUTH_OK);
+	/* It ends when the failures leave ui.lockout.window. */
+	conf.lockout_window = 1;
+	pause_ms(2100);
+	CHECK(auth_from("hal", "password1", "192.0.2.200") == OUSER_AUTH_OK);
+	conf.lockout_attempts = 5;
+	conf.lockout_window = 900;
+	conf.lockout_duration = 900;
+	down();
+}
+
 static const struct t_case tests[] = {
 	T(names), T(claims), T(scopes), T(store), T(lockout),
+	T(lockout_per_address),
 };
 
 int
