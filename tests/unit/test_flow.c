@@ -282,8 +282,163 @@ consents(void)
 	down();
 }
 
+/* Open a challenge of purpose p sealed from st (a new reference). */
+static json_t *
+reseal(enum oflow_purpose p, json_t *st)
+{
+	struct oerr	 err;
+	char		*sealed = oflow_seal(p, st);
+	json_t		*got;
+
+	oerr_clear(&err);
+	got = oflow_open(p, sealed, &err);
+	free(sealed);
+	return got;
+}
+
+/*
+ * A challenge records the app it is sent to, and the bundled app
+ * answers only those sent to <issuer>ui/login, ui/consent, ui/logout.
+ */
+static void
+bundled_app(void)
+{
+	char	 login[] = "http://127.0.0.1:4444/ui/login";
+	char	 other[] = "https://app.example/login";
+	char	 consent[] = "https://app.example/consent";
+	char	 logout[] = "http://127.0.0.1:4444/ui/logout?lang=en";
+	char	 near1[] = "http://127.0.0.1:4444/ui/loginx";
+	char	 near2[] = "http://127.0.0.1:4444/ui/login/";
+	char	 near3[] = "http://127.0.0.1:44444/ui/login";
+	json_t	*st, *a, *b, *c, *bare;
+
+	conf.url_login = login;
+	conf.url_consent = consent;
+	conf.url_logout = logout;
+	st = json_pack("{s:s,s:I}", "id", "x", "exp",
+	    (json_int_t)(onow() + 60));
+	CHECK((a = reseal(OFLOW_LOGIN, st)) != NULL);
+	CHECK(strcmp(json_string_value(json_object_get(a, "app")),
+	    login) == 0);
+	CHECK(oflow_for_bundled_app(OFLOW_LOGIN, a) == 1);
+	CHECK((b = reseal(OFLOW_CONSENT, st)) != NULL);
+	CHECK(oflow_for_bundled_app(OFLOW_CONSENT, b) == 0);
+	CHECK((c = reseal(OFLOW_LOGOUT, st)) != NULL);
+	CHECK(oflow_for_bundled_app(OFLOW_LOGOUT, c) == 1);
+	/* A verifier or cookie records nothing; st is not changed. */
+	json_decref(b);
+	CHECK((b = reseal(OFLOW_LOGIN_VERIFIER, st)) != NULL);
+	CHECK(json_object_get(b, "app") == NULL);
+	CHECK(json_object_get(st, "app") == NULL);
+	CHECK(oflow_for_bundled_app(OFLOW_LOGIN_VERIFIER, a) == 0);
+	/* What was recorded counts, not what is configured now. */
+	conf.url_login = other;
+	CHECK(oflow_for_bundled_app(OFLOW_LOGIN, a) == 1);
+	json_decref(a);
+	CHECK((a = reseal(OFLOW_LOGIN, st)) != NULL);
+	CHECK(oflow_for_bundled_app(OFLOW_LOGIN, a) == 0);
+	/* A challenge sealed without one: the app configured now. */
+	bare = json_object();
+	CHECK(oflow_for_bundled_app(OFLOW_LOGIN, bare) == 0);
+	conf.url_login = login;
+	CHECK(oflow_for_bundled_app(OFLOW_LOGIN, bare) == 1);
+	/* Near misses. */
+	json_object_set_new(bare, "app", json_string(near1));
+	CHECK(oflow_for_bundled_app(OFLOW_LOGIN, bare) == 0);
+	json_object_set_new(bare, "app", json_string(near2));
+	CHECK(oflow_for_bundled_app(OFLOW_LOGIN, bare) == 0);
+	json_object_set_new(bare, "app", json_string(near3));
+	CHECK(oflow_for_bundled_app(OFLOW_LOGIN, bare) == 0);
+	json_object_set_new(bare, "app", json_string(login));
+	CHECK(oflow_for_bundled_app(OFLOW_CONSENT, bare) == 0);
+	json_decref(bare);
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+	json_decref(st);
+	conf.url_login = conf.url_consent = conf.url_logout = NULL;
+}
+
+static int
+del_sid_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	return oflow_session_delete(t, arg, NULL);
+}
+
+static int
+put_sid3_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	json_t	*s;
+	int	 ok;
+
+	s = json_pack("{s:s,s:s,s:I,s:I}", "sid", "sid-3", "sub", "bob",
+	    "auth_time", (json_int_t)onow(), "exp", (json_int_t)(onow() +
+	    60));
+	ok = oflow_session_put(t, s, err);
+	json_decref(s);
+	return ok;
+}
+
+/* 1 if sid is marked ended. */
+static int
+ended(const char *sid)
+{
+	struct ostore_txn	*t = ostore_read_begin();
+	int			 e;
+
+	e = oflow_session_ended(t, sid);
+	ostore_read_end(t);
+	return e;
+}
+
+/*
+ * Deleting a session marks its sid ended, stored or not, for twice
+ * ttl.login_consent_request and a minute; an ended sid is not stored
+ * again.
+ */
+static void
+ended_sessions(void)
+{
+	struct oerr		 err;
+	struct ostore_txn	*t;
+	json_t			*m;
+	int64_t			 exp;
+
+	up();
+	conf.ttl_login_consent = 1800;
+	oerr_clear(&err);
+	CHECK(ostore_write(sessions_fn, NULL, &err));
+	CHECK(!ended("sid-1") && !ended("sid-3") && !ended(""));
+	CHECK(ostore_write(del_sid_fn, "sid-3", &err));
+	CHECK(ended("sid-3") && !ended("sid-1") && !ended("sid-2"));
+	CHECK(nsessions() == 2);
+	CHECK((t = ostore_read_begin()) != NULL);
+	m = oflow_used(t, OFLOW_ENDED_SESSION, "sid-3");
+	ostore_read_end(t);
+	exp = json_integer_value(json_object_get(m, "exp"));
+	CHECK(exp >= onow() + 3600 + 59 && exp <= onow() + 3600 + 61);
+	json_decref(m);
+	oerr_clear(&err);
+	CHECK(ostore_write(put_sid3_fn, NULL, &err) == 0);
+	CHECK(err.status == 400);
+	CHECK(nsessions() == 2);
+	/* Every session of a subject. */
+	oerr_clear(&err);
+	CHECK(ostore_write(del_alice_fn, NULL, &err));
+	CHECK(ended("sid-1") && ended("sid-2"));
+	CHECK(nsessions() == 0);
+	/* A sid never stored (a session deleted already): marked too. */
+	CHECK(ostore_write(del_sid_fn, "sid-9", &err));
+	CHECK(ended("sid-9"));
+	/* Twice is fine. */
+	CHECK(ostore_write(del_sid_fn, "sid-9", &err));
+	conf.ttl_login_consent = 0;
+	down();
+}
+
 static const struct t_case tests[] = {
 	T(seal_open), T(expiry), T(single_use), T(sessions), T(consents),
+	T(bundled_app), T(ended_sessions),
 };
 
 int
