@@ -3,8 +3,9 @@
  * lib/crypto.c ocrypto_open()): every login, consent and logout
  * challenge and verifier, and the session and CSRF cookies, come back
  * from the browser this way.  The input is opened as each purpose's
- * sealed string (forgeries must all fail), then, when it is JSON, sealed
- * by this process as state and opened again, so that what follows a
+ * sealed string (forgeries must all fail), then, when it is a JSON
+ * object (the only state the server seals), sealed by this process as
+ * a consent verifier and opened again, so that what follows a
  * successful decryption (the JSON, its "exp") is fuzzed too.  Checked:
  * every failure is a 404 with a description; a sealed state opens only
  * for its own purpose, and only when its "exp" is a future integer.
@@ -64,8 +65,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    &ptlen));
 	free(pt);
 
-	if ((j = json_loadb(s, size, JSON_DECODE_ANY, NULL)) != NULL) {
-		sealed = oflow_seal(OFLOW_CONSENT, j);
+	if ((j = json_loadb(s, size, 0, NULL)) != NULL) {
+		sealed = oflow_seal(OFLOW_CONSENT_VERIFIER, j);
 		exp = json_object_get(j, "exp");
 		/* lib/flow.c refuses more than 32 KB of sealed state. */
 		ok = json_is_integer(exp) &&
@@ -74,7 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (p = 0; p < OFLOW__MAX; p++) {
 			oerr_clear(&err);
 			st = oflow_open(p, sealed, &err);
-			if (p == OFLOW_CONSENT && ok) {
+			if (p == OFLOW_CONSENT_VERIFIER && ok) {
 				FUZZ_CHECK(st != NULL);
 				FUZZ_CHECK(json_equal(st, j));
 			} else
