@@ -182,17 +182,17 @@ host_split(const char *h, struct ourl *u)
  * with "Host: evil.example:4445").  Accepted: no Host (HTTP/1.0, not a
  * browser); urls.self.admin's host with its port (or without a port
  * when that port is 80 or 443); a loopback name (localhost, 127/8,
- * [::1]), which no other site's page can be served under, with
- * serve.admin.port, urls.self.admin's port or the port the request
- * came in on (SERVER_PORT), or none; an entry of serve.admin.hosts (an
- * entry without a port matches any port; "*" matches every Host).
+ * [::1]) with any port, since a browser only sends one when it was
+ * asked for that name itself, which no other site can rebind (and a
+ * local proxy in front may have another port); an entry of
+ * serve.admin.hosts (an entry without a port matches any port; "*"
+ * matches every Host).
  */
 static int
 host_ok(struct oreq *req)
 {
 	struct ourl	 h, a, e;
-	const char	*hv, *sp;
-	long long	 sport = 0;
+	const char	*hv;
 	int		 aport = 0;
 	size_t		 i;
 	char		 buf[ORIGIN_MAX];
@@ -209,10 +209,7 @@ host_ok(struct oreq *req)
 	    strcmp(h.host, a.host) == 0 && (h.port == aport ||
 	    (h.port == 0 && (aport == 80 || aport == 443))))
 		return 1;
-	if ((sp = ohttp_env(req, "SERVER_PORT")) != NULL)
-		(void)ostrtonum(sp, strlen(sp), 1, 65535, &sport);
-	if (ourl_loopback(&h) && (h.port == 0 || h.port == aport ||
-	    h.port == oconf->admin_port || h.port == (int)sport))
+	if (ourl_loopback(&h))
 		return 1;
 	for (i = 0; i < oconf->admin_hosts.n; i++)
 		if (host_split(oconf->admin_hosts.v[i], &e) &&

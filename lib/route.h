@@ -16,9 +16,8 @@
  * Before that, the admin listener fences off browsers (DNS rebinding
  * and cross-site requests), again except on OROUTE_OPEN routes:
  *   - a Host other than urls.self.admin's (host and port; no port when
- *     that is 80 or 443), a loopback name (localhost, 127/8, [::1])
- *     with serve.admin.port, urls.self.admin's port or SERVER_PORT, or
- *     an entry of serve.admin.hosts ("*": any) is a 421;
+ *     that is 80 or 443), a loopback name (localhost, 127/8, [::1];
+ *     any port) or an entry of serve.admin.hosts ("*": any) is a 421;
  *   - an Origin other than urls.self.admin's or the request's own
  *     (scheme and Host), "null" included, or without an Origin a
  *     Sec-Fetch-Site of cross-site or same-site, is a 403, unless
