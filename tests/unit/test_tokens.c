@@ -1146,7 +1146,8 @@ tombstone_chain(void)
 	    "refresh_token");
 	CHECK(json_integer_value(json_object_get(rec, "exp")) == rt1.exp);
 	json_decref(rec);
-	CHECK(load(lone.id) != NULL);
+	CHECK((rec = load(lone.id)) != NULL);
+	json_decref(rec);
 	/* Past its own exp: kept while the chain's rt2 lives. */
 	f.not_after = rt1.exp + 1;
 	CHECK(run(flush_fn, &f));
