@@ -641,9 +641,9 @@ check_discovery(struct doctor *d)
 /*
  * Check 3 on the public listener: client_credentials with Basic
  * credentials of a client that cannot exist.  oidcgi answers 401
- * invalid_client either way; its hint says "does not exist" when it
- * read the id from the header and "names no client" when the header
- * never arrived (cgi-bin/oauth2/token.c).
+ * invalid_client either way; its hint says "is unknown" when it read
+ * the id from the header and "names no client" when the header never
+ * arrived (cgi-bin/oauth2/token.c).
  */
 static void
 check_auth_public(struct doctor *d)
@@ -668,8 +668,8 @@ check_auth_public(struct doctor *d)
 		    "listener to the oauth2 binary", url_path(d->pub),
 		    a.status, a.ctype[0] ? a.ctype : "(no type)");
 	else if (a.status == 401 &&
-	    ((hint != NULL && strstr(hint, "does not exist") != NULL) ||
-	    (text != NULL && strstr(text, "does not exist") != NULL)))
+	    ((hint != NULL && strstr(hint, "is unknown") != NULL) ||
+	    (text != NULL && strstr(text, "is unknown") != NULL)))
 		say(d, V_OK, "authorization: the Authorization header reaches "
 		    "the public binaries");
 	else if (a.status == 401 &&

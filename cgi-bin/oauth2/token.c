@@ -30,6 +30,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "err.h"
+#include "hash.h"
 #include "http.h"
 #include "jose.h"
 #include "json.h"
@@ -337,6 +338,41 @@ out:
 }
 
 /*
+ * A client that failed to authenticate: one answer whether the client
+ * is unknown, registered for another method or given a wrong secret,
+ * so that the token endpoint does not tell which client ids exist
+ * (RFC 9700 §4.16; Hydra's hints say which).  The reason is logged,
+ * never the secret.
+ */
+static void
+client_failed(struct oerr *err, const char *id, const char *why)
+{
+	oerr_set(err, OERR_INVALID_CLIENT, "Client authentication failed "
+	    "(e.g., unknown client, no client authentication included, or "
+	    "unsupported authentication method).");
+	oerr_hint(err, "The client is unknown, or does not authenticate "
+	    "with this method or these credentials.");
+	olog_info("token: client \"%.64s\" not authenticated: %s", id, why);
+}
+
+/*
+ * Check secret against a hash of the kind a generated client secret
+ * has, and throw the answer away: an unknown client then costs what a
+ * wrong secret costs.
+ */
+static void
+dummy_secret_check(const char *secret)
+{
+	static char	 dummy[OHASH_MAX];
+
+	if (dummy[0] == '\0' && !ohash_keyed("oidcgi-no-such-client",
+	    "client_secret", dummy, sizeof(dummy)))
+		return;
+	(void)ohash_verify(secret != NULL ? secret : "", "client_secret",
+	    dummy);
+}
+
+/*
  * Authenticate the client of a token or revocation request, exactly by
  * its registered method (hydra-behaviour.md 1.6).  On success a->client
  * is its record (the caller releases it).  Returns 1, or 0 with err set:
@@ -410,11 +446,9 @@ authenticate(struct oreq *req, const struct oparams *p,
 			oerr_set(err, e.code, "%s", e.description);
 			return 0;
 		}
-		oerr_set(err, OERR_INVALID_CLIENT, "Client authentication "
-		    "failed (e.g., unknown client, no client authentication "
-		    "included, or unsupported authentication method).");
-		oerr_hint(err, "The requested OAuth 2.0 Client does not "
-		    "exist.");
+		/* As long as a wrong secret takes (timing). */
+		dummy_secret_check(secret);
+		client_failed(err, id, "no such client");
 		return 0;
 	}
 	registered = str(a->client, "token_endpoint_auth_method");
@@ -423,26 +457,18 @@ authenticate(struct oreq *req, const struct oparams *p,
 	    strcmp(registered, "none") == 0)
 		m = M_NONE;
 	if (strcmp(registered, methods[m]) != 0) {
-		oerr_set(err, OERR_INVALID_CLIENT, "Client authentication "
-		    "failed (e.g., unknown client, no client authentication "
-		    "included, or unsupported authentication method).");
-		oerr_hint(err, "The OAuth 2.0 Client supports client "
-		    "authentication method '%s', but method '%s' was "
-		    "requested. You must configure the OAuth 2.0 client's "
-		    "'token_endpoint_auth_method' value to accept '%s'.",
-		    registered, methods[m], methods[m]);
+		if (secret != NULL)
+			dummy_secret_check(secret);
+		olog_info("client %s: registered for %s, authenticated with "
+		    "%s", id, registered, methods[m]);
+		client_failed(err, id, "wrong method");
 		goto fail;
 	}
 	switch (m) {
 	case M_BASIC:
 	case M_POST:
 		if (!oclient_secret_ok(a->client, secret)) {
-			oerr_set(err, OERR_INVALID_CLIENT, "Client "
-			    "authentication failed (e.g., unknown client, no "
-			    "client authentication included, or unsupported "
-			    "authentication method).");
-			oerr_hint(err, "The provided client secret did not "
-			    "match the registered client secret.");
+			client_failed(err, id, "wrong secret");
 			goto fail;
 		}
 		expires = json_integer_value(json_object_get(a->client,

@@ -402,7 +402,43 @@ def test_secret_client_cannot_use_assertion(server, rsa_key):
     b = error(pkjwt(server, c["client_id"],
                     assertion(server, c["client_id"], rsa_key)),
               401, "invalid_client")
-    assert "private_key_jwt" in b["error_hint"]
+    # The same answer as for an unknown client (the method is logged).
+    assert b == UNAUTHENTICATED, b
+
+
+# One answer whether the client is unknown, registered for another
+# method or given a wrong secret: the token endpoint does not tell
+# which client ids exist (issue 12; Hydra's hints say which).
+UNAUTHENTICATED = {
+    "error": "invalid_client",
+    "error_description": "Client authentication failed (e.g., unknown "
+    "client, no client authentication included, or unsupported "
+    "authentication method).",
+    "error_hint": "The client is unknown, or does not authenticate with "
+    "this method or these credentials.",
+    "status_code": 401}
+
+
+def test_unknown_client_and_wrong_secret_alike(server):
+    c = new_client(server)
+    post = new_client(server, token_endpoint_auth_method="client_secret_post")
+    answers = [
+        (cc(server, {"client_id": "no-such-" + c["client_id"],
+                     "client_secret": "whatever-secret-1"}), True),
+        (cc(server, {"client_id": c["client_id"],
+                     "client_secret": "whatever-secret-1"}), True),
+        (cc(server, post), True),           # Basic, registered for post
+        (cc(server, c, auth="post"), False),  # post, registered for Basic
+    ]
+    for r, basic in answers:
+        assert r.status_code == 401 and r.json() == UNAUTHENTICATED, r.text
+        # RFC 6749 §5.2: a challenge where Basic was tried.
+        assert ("WWW-Authenticate" in r.headers) == basic, r.headers
+    # No credentials at all still says so (it tells nothing of clients).
+    r = requests.post(server.pub + "/oauth2/token",
+                      data={"grant_type": "client_credentials"})
+    assert r.status_code == 401
+    assert r.json()["error_hint"] == "The request names no client."
 
 
 # --- JWT access tokens (RFC 9068) -------------------------------------
