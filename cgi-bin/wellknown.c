@@ -221,6 +221,9 @@ configuration(struct oreq *req)
 	    strings(response_types));
 	json_object_set_new(j, "response_modes_supported",
 	    strings(response_modes));
+	/* RFC 9207: every authorization response carries "iss". */
+	json_object_set_new(j, "authorization_response_iss_parameter_supported",
+	    json_true());
 	json_object_set_new(j, "grant_types_supported", strings(grant_types));
 	json_object_set_new(j, "subject_types_supported",
 	    json_pack("[s]", "public"));

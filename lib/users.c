@@ -31,14 +31,6 @@
 #define LOCKOUT_GLOBAL_FACTOR 10
 #define LOCKOUT_GLOBAL_MAX 1000
 
-/*
- * A well-formed hash of the default cost that no password matches (its
- * key is not scrypt of anything one can find): checked for usernames
- * that do not exist, so that they take as long as those that do.
- */
-static const char dummy_hash[] = "$scrypt$ln=14,r=8,p=1$"
-    "AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-
 enum ctype {
 	C_STR,		/* any UTF-8 string */
 	C_URL,		/* an absolute http(s) URL */
@@ -915,7 +907,8 @@ ouser_authenticate(const char *username, const char *password,
 	/* The same work whether or not the user exists. */
 	if (rec != NULL)
 		hash = oxstrdup(str(rec, "password"));
-	ok = ohash_verify(password, NULL, hash != NULL ? hash : dummy_hash) &&
+	ok = ohash_verify(password, NULL, hash != NULL ? hash :
+	    OHASH_PASSWORD_DUMMY) &&
 	    rec != NULL;
 	free(hash);
 	if (!ok) {

@@ -119,16 +119,20 @@ str(const json_t *o, const char *k)
 /*
  * Deliver response parameters (an object of strings and integers) to
  * the client's redirect URI in the response mode: query, fragment, or
- * an auto-submitting form (OAuth 2.0 Form Post Response Mode).
+ * an auto-submitting form (OAuth 2.0 Form Post Response Mode).  Every
+ * response, success or error, names the issuer in "iss" (RFC 9207),
+ * so that a client talking to several servers can tell which answered.
  */
 static void
 to_client(struct oreq *req, const struct areq *a, const json_t *params)
 {
 	const char	*k, *sep;
-	json_t		*v;
+	json_t		*v, *all;
 	char		*qs = "", *val, *page, *inputs = "", nonce[24];
 
-	json_object_foreach((json_t *)params, k, v) {
+	all = json_deep_copy(params);
+	json_object_set_new(all, "iss", json_string(oconf->issuer));
+	json_object_foreach(all, k, v) {
 		if (json_is_string(v))
 			val = oarena_strdup(&req->arena, json_string_value(v));
 		else if (json_is_integer(v))
@@ -145,6 +149,7 @@ to_client(struct oreq *req, const struct areq *a, const json_t *params)
 			    *qs != '\0' ? "&" : "", k,
 			    oform_encode(&req->arena, val));
 	}
+	json_decref(all);
 	if (a->mode != MODE_FORM_POST) {
 		sep = a->mode == MODE_FRAGMENT ? "#" :
 		    strchr(a->redirect_uri, '?') != NULL ? "&" : "?";

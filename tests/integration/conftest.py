@@ -116,7 +116,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        deadline = time.time() + 5
+        deadline = time.time() + 10     # a loaded machine is slow
         left = kids
         while left and time.time() < deadline:
             left = [k for k in kids if os.path.exists(f"/proc/{k}")

@@ -132,6 +132,8 @@ def test_required_members(server):
     assert "authorization_code" in d["grant_types_supported"]
     assert "openid" in d["scopes_supported"]
     assert d["code_challenge_methods_supported"] == ["S256"]
+    # RFC 9207: authorization responses carry iss.
+    assert d["authorization_response_iss_parameter_supported"] is True
     assert "client_secret_basic" in d["token_endpoint_auth_methods_supported"]
     assert "none" not in d.get(
         "token_endpoint_auth_signing_alg_values_supported", [])

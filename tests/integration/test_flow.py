@@ -67,6 +67,8 @@ def test_code_flow_with_pkce_and_id_token(server):
     assert claims["sub"] == "alice" and claims["nonce"] == "nonce-123"
     assert claims["email"] == "a@x.example"
     assert claims["iss"] == server.pub + "/"       # not overridden
+    # RFC 9207: the authorization response names the issuer.
+    assert qs(loc)["iss"] == server.pub + "/"
     assert claims["at_hash"] and claims["sid"] and claims["auth_time"]
     i = introspect(server, tok["access_token"])
     assert i["active"] and i["sub"] == "alice"
@@ -209,6 +211,8 @@ def test_login_reject_reaches_client(server):
     loc = go(b, r.json()["redirect_to"])
     assert qs(loc)["error"] == "access_denied"
     assert "Nope." in qs(loc)["error_description"]
+    # RFC 9207: error responses name the issuer too.
+    assert qs(loc)["iss"] == server.pub + "/"
 
 
 def test_handled_challenge_is_410(server):
@@ -376,6 +380,7 @@ def test_form_post(server):
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("text/html")
     assert 'name="code"' in r.text and 'name="state"' in r.text
+    assert f'name="iss" value="{server.pub}/"' in r.text
     assert "script-src 'nonce-" in r.headers["Content-Security-Policy"]
 
 

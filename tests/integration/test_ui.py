@@ -308,7 +308,7 @@ def test_empty_fields(server):
 def strict(tmp_path_factory):
     s = Server(tmp_path_factory.mktemp("ui-lockout"),
                conf="ui.lockout.attempts = 3\nui.lockout.window = 1m\n",
-               env={"UI_LOCKOUT_DURATION": "3s"}).start()
+               env={"UI_LOCKOUT_DURATION": "6s"}).start()
     yield s
     s.stop()
 
@@ -339,7 +339,7 @@ def test_lockout(strict):
     z = sign_in(b, r, other[0], other[1])
     assert urllib.parse.urlsplit(z.url).path == "/ui/consent"
     # After ui.lockout.duration the right password works again.
-    time.sleep(3.2)
+    time.sleep(6.2)
     b2 = Browser(server)
     r2 = login_page(b2, server, client)
     z = sign_in(b2, r2, user[0], user[1])
