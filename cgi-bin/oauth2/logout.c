@@ -324,7 +324,12 @@ start(struct oreq *req, const struct oparams *p)
 	 */
 	ocrypto_uuid4(id);
 	ocrypto_token(csrf, sizeof(csrf), 32);
-	st = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s}",
+	/*
+	 * browser_session: the session is this browser's own, not only
+	 * the id_token_hint's: a logout page must not name another
+	 * browser's user.
+	 */
+	st = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:b}",
 	    "id", id, "exp", (json_int_t)(now + oconf->ttl_login_consent),
 	    "requested_at", (json_int_t)now, "csrf", csrf,
 	    "subject", str(session, "sub"), "sid", str(session, "sid"),
@@ -332,7 +337,8 @@ start(struct oreq *req, const struct oparams *p)
 	    "post_logout_redirect_uri", uri != NULL ? uri : "",
 	    "state", state != NULL ? state : "",
 	    "rp_initiated", hint != NULL,
-	    "request_url", request_url(req, p));
+	    "request_url", request_url(req, p),
+	    "browser_session", session == cs);
 	ch = oflow_seal(OFLOW_LOGOUT, st);
 	json_decref(st);
 	ohttp_cookie(req, oflow_csrf_name(req, "logout", cid != NULL ? cid :

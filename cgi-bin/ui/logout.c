@@ -60,9 +60,20 @@ logout_get(struct oreq *req)
 	/* Where the flow may end: the client's redirect, or ours. */
 	ui_allow_forms(&p, client, "post_logout_redirect_uris");
 	ui_allow_form(&p, oconf->url_post_logout);
-	ui_add(&p, "<p class=\"who\">Do you want to sign out of your account "
-	    "<strong>%s</strong> here?</p>\n"
-	    "<form method=\"post\" action=\"logout\">\n", ohttp_html(req, who));
+	/*
+	 * An id_token_hint may name a session of another browser: ask,
+	 * but never show that person's name here.
+	 */
+	if (json_is_false(json_object_get(st, "browser_session")))
+		ui_add(&p, "<p class=\"who\">Do you want to end the session "
+		    "this application names? It is not the one signed in "
+		    "in this browser.</p>\n"
+		    "<form method=\"post\" action=\"logout\">\n");
+	else
+		ui_add(&p, "<p class=\"who\">Do you want to sign out of your "
+		    "account <strong>%s</strong> here?</p>\n"
+		    "<form method=\"post\" action=\"logout\">\n",
+		    ohttp_html(req, who));
 	ui_csrf_fields(&p, "logout", ui_str(st, "challenge"));
 	ui_add(&p, "<div class=\"actions\">\n"
 	    "<button type=\"submit\" name=\"action\" value=\"logout\" "

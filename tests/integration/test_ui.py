@@ -631,6 +631,20 @@ def test_logout_cancel_then_confirm(server, ada):
     assert r.status_code == 200
 
 
+def test_logout_hint_from_another_browser_names_nobody(server, ada):
+    """An id_token_hint opened in a browser that is not signed in as
+    its user: the page asks, but does not show whose session it is."""
+    client = client_for(server)
+    tok, _, _ = full_flow(server, client, ada, "openid", remember=True)
+    stranger = Browser(server)
+    r = stranger.page(server.pub + "/oauth2/sessions/logout?" +
+                      urllib.parse.urlencode({"id_token_hint":
+                                              tok["id_token"]}))
+    assert urllib.parse.urlsplit(r.url).path == "/ui/logout"
+    assert "not the one signed in in this browser" in r.text
+    assert ada[0] not in r.text, r.text
+
+
 def test_logout_without_client_lands_on_logged_out(server, ada):
     client = client_for(server)
     _, _, b = full_flow(server, client, ada, "openid", remember=True)
