@@ -36,6 +36,7 @@ import time
 import pytest
 import requests
 
+import fcgi
 from conftest import BUILD, CLI, TOP, free_port
 from deploylib import check_deployment, prepare_site
 
@@ -541,8 +542,9 @@ def test_listen_fds(tmp_path):
             while not os.path.exists(sock) and time.time() < deadline:
                 assert p.poll() is None, "systemd-socket-activate exited"
                 time.sleep(0.05)
-            out = fcgi_get(sock, "/admin/version")
-            assert b'"version"' in out, out
+            st, _, out = fcgi.request(sock, "/admin/version",
+                                      OIDCGI_LISTENER="admin")
+            assert st == 200 and b'"version"' in out, out
         finally:
             p.terminate()
             p.wait(timeout=10)
@@ -550,36 +552,3 @@ def test_listen_fds(tmp_path):
         d.stop()
 
 
-def fcgi_get(path, uri):
-    """One FastCGI GET request over a Unix socket; return the stdout
-    stream the application sent (CGI headers and body)."""
-    def record(t, content):
-        return bytes([1, t, 0, 1, len(content) >> 8, len(content) & 255,
-                      0, 0]) + content
-
-    def pair(k, v):
-        k, v = k.encode(), v.encode()
-        return bytes([len(k), len(v)]) + k + v
-    params = b"".join(pair(k, v) for k, v in (
-        ("REQUEST_METHOD", "GET"), ("REQUEST_URI", uri),
-        ("SERVER_PROTOCOL", "HTTP/1.1"), ("REMOTE_ADDR", "127.0.0.1"),
-        ("QUERY_STRING", ""), ("OIDCGI_LISTENER", "admin")))
-    msg = record(1, bytes([0, 1, 0, 0, 0, 0, 0, 0])) + \
-        record(4, params) + record(4, b"") + record(5, b"")
-    out = b""
-    with socket.socket(socket.AF_UNIX) as s:
-        s.settimeout(10)
-        s.connect(path)
-        s.sendall(msg)
-        buf = b""
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            buf += b
-    while len(buf) >= 8:
-        t, n, pad = buf[1], (buf[4] << 8) | buf[5], buf[6]
-        if t == 6:
-            out += buf[8:8 + n]
-        buf = buf[8 + n + pad:]
-    return out
