@@ -4,7 +4,8 @@
 #   make run        build, then serve on 127.0.0.1:4444 (public) and :4445 (admin)
 #   make test       install what is missing, then unit tests (plain and
 #                   ASan+UBSan builds) and the integration tests
-#   make check      unit tests only, this build
+#   make check      the layer rules (scripts/layers), then the unit
+#                   tests of this build
 #   make asan       unit tests under AddressSanitizer + UBSan (build-asan/),
 #                   then the fuzz corpora replayed there (make replay)
 #   make integration  integration tests against lighttpd
@@ -62,7 +63,7 @@ localstatedir	?= $(PREFIX)/var
 endif
 
 # The build of make install (INSTALLED=1) compiles in where it looks for
-# its configuration and data (lib/conf.h); other builds read
+# its configuration and data (lib/base/conf.h); other builds read
 # conf/oidcgi.conf and keep var/, or find oidcgi.conf beside the binaries.
 ifeq ($(INSTALLED),1)
 CONF_FILE	 = $(sysconfdir)/oidcgi/oidcgi.conf
@@ -75,7 +76,7 @@ endif
 # their .a archives; libc and libcrypto stay shared (a host's OpenSSL
 # gets its security updates).  libcurl is never linked: back-channel
 # logout and oidcgi doctor open it with dlopen() when they need it
-# (lib/curl.h), so a host without it runs everything else.
+# (lib/base/curl.h), so a host without it runs everything else.
 ifeq ($(STATIC),1)
 STATIC_LIBDIRS := $(sort $(foreach p,fcgi lmdb jansson,\
 	$(shell pkg-config --variable=libdir $(p) 2>/dev/null)))
@@ -87,8 +88,8 @@ endif
 
 -include Makefile.local
 
-LIBSRC	 = $(wildcard lib/*.c)
-LIBHDR	 = $(wildcard lib/*.h)
+LIBSRC	 = $(wildcard lib/*/*.c)
+LIBHDR	 = $(wildcard lib/*/*.h)
 LIBOBJ	 = $(LIBSRC:%.c=$(B)/obj/%.o)
 LIBA	 = $(B)/lib/liboidcgi.a
 # A binary is cgi-bin/<name>.c, or every .c file of cgi-bin/<name>/.
@@ -217,7 +218,7 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(LIBA)
 # only when they change, so a new PREFIX or sysconfdir recompiles it.
 ifeq ($(INSTALLED),1)
 PATHS	 = $(B)/paths
-$(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/*.c cli/*.c cgi-bin/*.c \
+$(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/*/*.c cli/*.c cgi-bin/*.c \
     cgi-bin/*/*.c)): $(PATHS)
 $(PATHS): FORCE
 	@mkdir -p $(@D)
@@ -331,6 +332,7 @@ run: deps all
 	@scripts/serve
 
 check: $(UNIT)
+	@scripts/layers
 	@tests/unit/run $(UNIT)
 
 asan:

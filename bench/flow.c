@@ -37,7 +37,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
-#include "crypto.h"
+#include "base/crypto.h"
 
 #define MAX_CONNS	256
 #define MAX_SAMPLES	(1 << 20)

@@ -9,11 +9,11 @@
 
 #include <jansson.h>
 
-#include "err.h"
-#include "http.h"
-#include "metrics.h"
-#include "store.h"
-#include "util.h"
+#include "base/err.h"
+#include "web/http.h"
+#include "web/metrics.h"
+#include "store/store.h"
+#include "base/util.h"
 
 /* GET /health/alive: the process answers. */
 static void

@@ -15,10 +15,10 @@
 
 #include <jansson.h>
 
-#include "err.h"
-#include "http.h"
-#include "json.h"
-#include "keys.h"
+#include "base/err.h"
+#include "web/http.h"
+#include "base/json.h"
+#include "records/keys.h"
 
 /* Answer with j (a new reference), or with the error. */
 static void

@@ -24,13 +24,13 @@
 
 #include <jansson.h>
 
-#include "clients.h"
-#include "conf.h"
-#include "crypto.h"
-#include "err.h"
-#include "http.h"
-#include "store.h"
-#include "util.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "web/http.h"
+#include "store/store.h"
+#include "base/util.h"
 
 /* One registration operation, the argument of its write function. */
 struct reg {
@@ -440,9 +440,7 @@ read_one(struct oreq *req)
 		disabled(req);
 		goto out;
 	}
-	if ((t = ostore_read_begin()) == NULL) {
-		oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE, "The store is "
-		    "not available.");
+	if ((t = ostore_read_begin(&err)) == NULL) {
 		fail(req, &err);
 		goto out;
 	}

@@ -17,11 +17,11 @@
 
 #include <jansson.h>
 
-#include "conf.h"
-#include "err.h"
-#include "http.h"
-#include "jose.h"
-#include "keys.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "web/http.h"
+#include "jose/jose.h"
+#include "records/keys.h"
 
 /* Public documents: any origin may read them, caches may keep them. */
 static void

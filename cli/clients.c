@@ -22,11 +22,11 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "clients.h"
-#include "crypto.h"
-#include "err.h"
-#include "store.h"
-#include "util.h"
+#include "records/clients.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "store/store.h"
+#include "base/util.h"
 
 static const struct {
 	const char	*flag;
@@ -155,7 +155,7 @@ list(int argc, char *argv[])
 			return 2;
 		}
 	}
-	if ((t = ostore_read_begin()) == NULL) {
+	if ((t = ostore_read_begin(NULL)) == NULL) {
 		fprintf(stderr, "oidcgi: the store is not available\n");
 		return 1;
 	}

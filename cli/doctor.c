@@ -36,10 +36,10 @@
 #include <openssl/crypto.h>
 
 #include "cli.h"
-#include "conf.h"
-#include "crypto.h"
-#include "curl.h"
-#include "util.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/curl.h"
+#include "base/util.h"
 
 #define BODY_MAX	(1024 * 1024)	/* bytes of an answer kept */
 #define CONNECT_MS	5000L

@@ -21,11 +21,11 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "crypto.h"
-#include "err.h"
-#include "jose.h"
-#include "keys.h"
-#include "util.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "jose/jose.h"
+#include "records/keys.h"
+#include "base/util.h"
 
 #define FILE_MAX	(1024 * 1024)
 

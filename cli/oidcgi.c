@@ -32,11 +32,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "conf.h"
-#include "err.h"
-#include "keys.h"
-#include "store.h"
-#include "util.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "records/keys.h"
+#include "store/store.h"
+#include "base/util.h"
 
 static void
 usage(void)

@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "conf.h"
+#include "base/conf.h"
 
 static uid_t	 give_uid;
 static gid_t	 give_gid;

@@ -1,6 +1,6 @@
 /*
  * users.c: "oidcgi users ...", the user store of the bundled login app
- * (lib/users.h), on the data directory itself, with JSON output; and
+ * (lib/records/users.h), on the data directory itself, with JSON output; and
  * "oidcgi demo", the demo user and client of a fresh data directory.
  *
  *   oidcgi users add USERNAME [--password-file FILE] [--claim NAME=VALUE]...
@@ -26,16 +26,16 @@
 
 #include <jansson.h>
 
-#include "arena.h"
+#include "base/arena.h"
 #include "cli.h"
-#include "clients.h"
-#include "conf.h"
-#include "crypto.h"
-#include "err.h"
-#include "form.h"
-#include "store.h"
-#include "users.h"
-#include "util.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "base/form.h"
+#include "store/store.h"
+#include "records/users.h"
+#include "base/util.h"
 
 #define PW_BUF	(OUSER_PASSWORD_MAX + 3)
 
@@ -286,7 +286,7 @@ store_empty(void)
 	struct ostore_txn	*t;
 	size_t			 nu = 1, nc = 1;
 
-	if ((t = ostore_read_begin()) == NULL)
+	if ((t = ostore_read_begin(NULL)) == NULL)
 		return 0;
 	if (ostore_count(t, OSTORE_USERS, &nu) != OSTORE_OK ||
 	    ostore_count(t, OSTORE_CLIENTS, &nc) != OSTORE_OK)

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "route.h"
+#include "web/route.h"
 
 /* hydra.c: /clients (Hydra 1.x) and /admin/clients (2.x) */
 extern const struct oroute	hydra_routes[];

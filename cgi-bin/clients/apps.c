@@ -26,7 +26,7 @@
  * responses are bare objects, as in the API document.  Errors are
  * {"message", "error_code"} with error_code the HTTP status.
  *
- * The clients are ordinary client records (lib/clients.h) with app_id
+ * The clients are ordinary client records (lib/records/clients.h) with app_id
  * set: this file maps the API's client shape onto Hydra's oAuth2Client
  * input of oclient_build() and back.  The application records live in
  * the "apps" database (schema/store.md).
@@ -56,15 +56,15 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "clients.h"
-#include "crypto.h"
-#include "err.h"
-#include "form.h"
-#include "http.h"
-#include "json.h"
-#include "page.h"
-#include "store.h"
-#include "util.h"
+#include "records/clients.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "base/form.h"
+#include "web/http.h"
+#include "base/json.h"
+#include "web/page.h"
+#include "store/store.h"
+#include "base/util.h"
 
 #define APPS_PATH	"/v1/applications"
 #define APP_VERSION	1		/* "_v" of an application record */
@@ -199,13 +199,6 @@ rename_fields(struct oerr *err, const char *from, const char *to)
 	}
 }
 
-/* The string member key of o, or NULL (borrowed from o). */
-static const char *
-str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* 1 if the space-separated list s contains the word w. */
 static int
 has_word(const char *s, const char *w)
@@ -243,13 +236,13 @@ ctype_of(const json_t *rec)
 	const json_t	*gt = json_object_get(rec, "grant_types");
 	const char	*s;
 
-	if ((s = str(rec, "application_type")) != NULL &&
+	if ((s = ojson_str(rec, "application_type")) != NULL &&
 	    strcmp(s, "native") == 0)
 		return CT_NATIVE;
 	if (any_word(gt, "client_credentials") &&
 	    !any_word(gt, "authorization_code") && !any_word(gt, "implicit"))
 		return CT_MACHINE;
-	if ((s = str(rec, "token_endpoint_auth_method")) != NULL &&
+	if ((s = ojson_str(rec, "token_endpoint_auth_method")) != NULL &&
 	    strcmp(s, "none") == 0)
 		return CT_SPA;
 	return CT_WEB;
@@ -259,7 +252,7 @@ ctype_of(const json_t *rec)
 static enum pkce
 pkce_of(const json_t *rec)
 {
-	const char	*s = str(rec, "token_endpoint_auth_method");
+	const char	*s = ojson_str(rec, "token_endpoint_auth_method");
 
 	if (!json_is_true(json_object_get(rec, "require_pkce")))
 		return PKCE_NONE;
@@ -316,7 +309,7 @@ resolve_auth(int pk, const char **method, enum ctype ct, int ct_given,
     const json_t *old, unsigned flags, int *reqpkce, struct oerr *err)
 {
 	const char	*oldm = old != NULL ?
-			    str(old, "token_endpoint_auth_method") : NULL;
+			    ojson_str(old, "token_endpoint_auth_method") : NULL;
 	const char	*m = *method;
 	int		 oldpub = oldm != NULL && strcmp(oldm, "none") == 0;
 	int		 rc = 0;
@@ -744,7 +737,7 @@ static int
 app_store(struct ostore_txn *t, const json_t *app, unsigned pflags,
     struct oerr *err)
 {
-	const char	*id = str(app, "app_id");
+	const char	*id = ojson_str(app, "app_id");
 	char		*buf;
 	enum ostore_rc	 rc;
 
@@ -776,7 +769,7 @@ client_load(struct ostore_txn *t, const char *app_id, const char *id,
 	if (strlen(id) > OCLIENT_ID_MAX)
 		oerr_set(err, OERR_NOT_FOUND, "The client does not exist.");
 	else if ((rec = oclient_load(t, id, err)) != NULL &&
-	    ((a = str(rec, "app_id")) == NULL || strcmp(a, app_id) != 0)) {
+	    ((a = ojson_str(rec, "app_id")) == NULL || strcmp(a, app_id) != 0)) {
 		oerr_set(err, OERR_NOT_FOUND, "The application '%s' has no "
 		    "client '%s'.", app_id, id);
 		json_decref(rec);
@@ -790,7 +783,7 @@ static json_t *
 default_client(struct ostore_txn *t, const json_t *app)
 {
 	struct oerr	 e;
-	const char	*id = str(app, "default_client_id");
+	const char	*id = ojson_str(app, "default_client_id");
 
 	oerr_clear(&e);
 	if (id == NULL || strlen(id) > OCLIENT_ID_MAX)
@@ -821,18 +814,6 @@ op_reset(struct op *op)
 	json_decref(op->rec);
 	op->app = op->rec = NULL;
 	ocrypto_wipe(op->secret, sizeof(op->secret));
-}
-
-/* Start a read transaction, or set a 503 in err. */
-static struct ostore_txn *
-read_begin(struct oerr *err)
-{
-	struct ostore_txn	*t;
-
-	if ((t = ostore_read_begin()) == NULL)
-		oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE, "The store is not "
-		    "available.");
-	return t;
 }
 
 /*
@@ -881,7 +862,7 @@ create_app_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if (!app_fields(op->app, op->body, 1, err) ||
 	    !ojson_get_object(op->body, "first_client", 0, &first, err) ||
 	    (cin = client_in(first != NULL ? first : empty, op->body, NULL,
-	    CIN_CREATE, str(op->app, "app_name"), err)) == NULL)
+	    CIN_CREATE, ojson_str(op->app, "app_name"), err)) == NULL)
 		goto out;
 	json_object_set_new(cin, "app_id", json_string(id));
 	if ((op->rec = oclient_build(cin, NULL, OCLIENT_GEN_ID, op->secret,
@@ -981,14 +962,14 @@ remove_clients(struct ostore_txn *t, const json_t *app, int keep_default,
     struct oerr *err)
 {
 	json_t		*list, *rec;
-	const char	*def = str(app, "default_client_id"), *id;
+	const char	*def = ojson_str(app, "default_client_id"), *id;
 	size_t		 i;
 	int		 rc = 0;
 
-	if ((list = app_clients(t, str(app, "app_id"), err)) == NULL)
+	if ((list = app_clients(t, ojson_str(app, "app_id"), err)) == NULL)
 		return 0;
 	json_array_foreach(list, i, rec) {
-		id = str(rec, "client_id");
+		id = ojson_str(rec, "client_id");
 		if (keep_default && def != NULL && strcmp(id, def) == 0)
 			continue;
 		if (!oclient_remove(t, id, err))
@@ -1038,7 +1019,7 @@ resources_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    OJSON_REQUIRED, &ids, err))
 		goto out;
 	if ((id = op->client_id) == NULL &&
-	    (id = str(op->app, "default_client_id")) == NULL) {
+	    (id = ojson_str(op->app, "default_client_id")) == NULL) {
 		oerr_set(err, OERR_NOT_FOUND, "The application '%s' has no "
 		    "default client.", op->app_id);
 		goto out;
@@ -1137,7 +1118,7 @@ delete_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    (op->rec = client_load(t, op->app_id, op->client_id,
 	    err)) == NULL)
 		return 0;
-	if ((def = str(op->app, "default_client_id")) != NULL &&
+	if ((def = ojson_str(op->app, "default_client_id")) != NULL &&
 	    strcmp(def, op->client_id) == 0) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The client '%s' is the "
 		    "default client of the application '%s' and cannot be "
@@ -1185,11 +1166,11 @@ write_req(struct oreq *req, int (*fn)(struct ostore_txn *, void *,
 	}
 	if (status == 201) {
 		loc = oarena_printf(&req->arena, "%s%s/%s", opage_prefix(req),
-		    APPS_PATH, oform_encode(&req->arena, str(op.app,
+		    APPS_PATH, oform_encode(&req->arena, ojson_str(op.app,
 		    "app_id")));
 		if (what == REPLY_CLIENT)
 			loc = oarena_printf(&req->arena, "%s/clients/%s", loc,
-			    oform_encode(&req->arena, str(op.rec,
+			    oform_encode(&req->arena, ojson_str(op.rec,
 			    "client_id")));
 		ohttp_header(req, "Location", loc);
 	}
@@ -1309,7 +1290,7 @@ read_req(struct oreq *req, enum view what)
 	json_t			*out = NULL;
 
 	oerr_clear(&err);
-	if ((t = read_begin(&err)) != NULL) {
+	if ((t = ostore_read_begin(&err)) != NULL) {
 		out = read_view(t, req, what, &err);
 		ostore_read_end(t);
 	}

@@ -15,14 +15,14 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "clients.h"
-#include "crypto.h"
-#include "err.h"
-#include "http.h"
-#include "json.h"
-#include "page.h"
-#include "store.h"
-#include "util.h"
+#include "records/clients.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "web/http.h"
+#include "base/json.h"
+#include "web/page.h"
+#include "store/store.h"
+#include "base/util.h"
 
 /* The members of Authentiq's Client object, in its schema's order. */
 static const char *const members[] = {
@@ -122,11 +122,8 @@ list(struct oreq *req)
 
 	oerr_clear(&err);
 	memset(&f, 0, sizeof(f));
-	if ((t = ostore_read_begin()) == NULL) {
-		oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE, "The store is "
-		    "not available.");
+	if ((t = ostore_read_begin(&err)) == NULL)
 		goto out;
-	}
 	recs = oclient_list(t, &f, 0, SIZE_MAX, &total, &err);
 	ostore_read_end(t);
 	if (recs == NULL)

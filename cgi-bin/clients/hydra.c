@@ -19,16 +19,16 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "clients.h"
-#include "conf.h"
-#include "crypto.h"
-#include "err.h"
-#include "http.h"
-#include "json.h"
-#include "jsonpatch.h"
-#include "page.h"
-#include "store.h"
-#include "util.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "web/http.h"
+#include "base/json.h"
+#include "base/jsonpatch.h"
+#include "web/page.h"
+#include "store/store.h"
+#include "base/util.h"
 
 static const char *const lifespans[] = {
 	"authorization_code_grant_access_token_lifespan",
@@ -280,11 +280,8 @@ list(struct oreq *req)
 	if (f.owner != NULL)
 		filters = oarena_printf(&req->arena, "%s&owner=%s", filters,
 		    oform_encode(&req->arena, f.owner));
-	if ((t = ostore_read_begin()) == NULL) {
-		oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE,
-		    "The store is not available.");
+	if ((t = ostore_read_begin(&err)) == NULL)
 		goto fail;
-	}
 	arr = oclient_list(t, &f, (size_t)pg.offset, (size_t)pg.size, &total,
 	    &err);
 	ostore_read_end(t);

@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "flowapi.h"
-#include "route.h"
+#include "protocol/flowapi.h"
+#include "web/route.h"
 
 struct oreq;
 
@@ -16,7 +16,7 @@ struct oreq;
 extern const struct oroute	requests_routes[];
 extern const size_t		requests_nroutes;
 /*
- * requests.c: the HTTP side of every kind of request (lib/flowapi.h):
+ * requests.c: the HTTP side of every kind of request (lib/protocol/flowapi.h):
  * GET the request of ?<kind>_challenge=, and PUT accept (accept 1) or
  * reject (accept 0) with the JSON body (none for logout).
  */

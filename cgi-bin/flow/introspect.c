@@ -17,15 +17,15 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "clients.h"
-#include "conf.h"
-#include "err.h"
-#include "form.h"
-#include "http.h"
-#include "json.h"
-#include "store.h"
-#include "tokens.h"
-#include "util.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "base/form.h"
+#include "web/http.h"
+#include "base/json.h"
+#include "store/store.h"
+#include "records/tokens.h"
+#include "base/util.h"
 
 #define FLUSH_BATCH	4096	/* records deleted per write transaction */
 
@@ -34,15 +34,6 @@ static const struct ofield introspect_fields[] = {
 	{ "token_type_hint", 64, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "scope", 4096, OFIELD_NQSCHAR, OFIELD_ONCE },
 };
-
-/* A string member of o, or "". */
-static const char *
-str(const json_t *o, const char *key)
-{
-	const char	*s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
 
 /*
  * 1 if every space-separated token of want is in the record's scope
@@ -104,7 +95,7 @@ answer(struct oreq *req, const json_t *rec, enum otoken_kind kind)
 	aud = json_object_get(rec, "aud");
 	j = json_pack("{s:b,s:s,s:s,s:s}", "active", 1,
 	    "scope", scope_str(req, rec),
-	    "client_id", str(rec, "client_id"), "sub", str(rec, "sub"));
+	    "client_id", ojson_str(rec, "client_id"), "sub", ojson_str(rec, "sub"));
 	if (json_integer_value(json_object_get(rec, "exp")) > 0)
 		json_object_set(j, "exp", json_object_get(rec, "exp"));
 	json_object_set(j, "iat", json_object_get(rec, "iat"));
@@ -148,9 +139,7 @@ introspect(struct oreq *req)
 	 * token_type_hint changes nothing (the prefix tells the kind).
 	 */
 	if (otoken_identify(oparams_get(p, "token"), &kind, id)) {
-		if ((t = ostore_read_begin()) == NULL) {
-			oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE, "The "
-			    "store is not available.");
+		if ((t = ostore_read_begin(&err)) == NULL) {
 			ohttp_send_error(req, &err);
 			return;
 		}

@@ -12,15 +12,15 @@
  *	(Hydra answers 204 here; the body is extra, for the logout app,
  *	and the SDKs ignore it.)
  *
- * The challenge is sealed by /oauth2/sessions/logout (lib/flow.h).
+ * The challenge is sealed by /oauth2/sessions/logout (lib/records/flow.h).
  * Answering it records it as handled with its redirect_to; a second
  * answer is a 410 with the first one's {"redirect_to"}.  An unknown or
- * expired challenge is a 404.  The work is lib/flowapi.c's; the HTTP
+ * expired challenge is a 404.  The work is lib/protocol/flowapi.c's; the HTTP
  * side is requests.c's.
  */
 #include "api.h"
-#include "flowapi.h"
-#include "http.h"
+#include "protocol/flowapi.h"
+#include "web/http.h"
 
 static void
 get_logout(struct oreq *req)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "http.h"
+#include "web/http.h"
 
 int
 main(int argc, char *argv[])

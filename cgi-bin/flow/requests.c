@@ -10,7 +10,7 @@
  *   PUT /oauth2/auth/requests/consent/reject?consent_challenge=
  *
  * and the logout requests' (logout.c) HTTP side.  Thin wrappers over
- * lib/flowapi.h, which the bundled UI calls directly: a challenge that
+ * lib/protocol/flowapi.h, which the bundled UI calls directly: a challenge that
  * was handled already is a 410 with that {"redirect_to"}, never a second
  * grant; an unknown or expired challenge is a 404.
  */
@@ -20,9 +20,9 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "err.h"
-#include "flowapi.h"
-#include "http.h"
+#include "base/err.h"
+#include "protocol/flowapi.h"
+#include "web/http.h"
 
 /*
  * The challenge of a request: ?<kind>_challenge= or ?challenge=.  NULL

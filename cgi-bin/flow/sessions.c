@@ -15,23 +15,16 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "clients.h"
-#include "conf.h"
-#include "err.h"
-#include "flow.h"
-#include "http.h"
-#include "logout.h"
-#include "page.h"
-#include "store.h"
-#include "util.h"
-
-static const char *
-str(const json_t *o, const char *k)
-{
-	const char	*s = json_string_value(json_object_get(o, k));
-
-	return s != NULL ? s : "";
-}
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "records/flow.h"
+#include "web/http.h"
+#include "protocol/logout.h"
+#include "web/page.h"
+#include "store/store.h"
+#include "base/util.h"
+#include "base/json.h"
 
 /* A required, non-empty query parameter; NULL with a 400 otherwise. */
 static const char *
@@ -90,19 +83,19 @@ previous(const json_t *c)
 			    "handled_at"));
 
 	oerr_clear(&err);
-	client = oclient_get(str(c, "client_id"), &err);
+	client = oclient_get(ojson_str(c, "client_id"), &err);
 	cr = json_pack("{s:s,s:O,s:O,s:b,s:s,s:s,s:O,s:s}",
-	    "challenge", str(c, "request_id"),
+	    "challenge", ojson_str(c, "request_id"),
 	    "requested_scope", json_object_get(c, "requested_scope"),
 	    "requested_access_token_audience",
 	    json_object_get(c, "requested_audience"),
 	    "skip", 0,
-	    "subject", str(c, "sub"),
-	    "login_session_id", str(c, "sid"),
+	    "subject", ojson_str(c, "sub"),
+	    "login_session_id", ojson_str(c, "sid"),
 	    "request_url", json_object_get(c, "request_url"),
-	    "acr", str(login, "acr"));
+	    "acr", ojson_str(login, "acr"));
 	json_object_set_new(cr, "consent_request_id",
-	    json_string(str(c, "request_id")));
+	    json_string(ojson_str(c, "request_id")));
 	json_object_set_new(cr, "client", client != NULL ?
 	    oclient_view_hydra(client, NULL) : json_null());
 	json_decref(client);
@@ -138,9 +131,7 @@ list_consent(struct oreq *req)
 		return;
 	}
 	sid = oparams_get(q, "login_session_id");
-	if ((t = ostore_read_begin()) == NULL) {
-		oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE, "The store is "
-		    "not available.");
+	if ((t = ostore_read_begin(&err)) == NULL) {
 		ohttp_send_error(req, &err);
 		return;
 	}
@@ -150,7 +141,7 @@ list_consent(struct oreq *req)
 	json_array_foreach(all, i, c) {
 		/* As Hydra: consents given on the screen, not skipped ones. */
 		if (json_is_true(json_object_get(c, "skip")) ||
-		    (sid != NULL && strcmp(str(c, "sid"), sid) != 0))
+		    (sid != NULL && strcmp(ojson_str(c, "sid"), sid) != 0))
 			continue;
 		if ((long long)n >= pg.offset &&
 		    (long long)n < pg.offset + pg.size)

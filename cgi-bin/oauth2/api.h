@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "route.h"
+#include "web/route.h"
 
 /* auth.c: /oauth2/auth */
 extern const struct oroute	auth_routes[];

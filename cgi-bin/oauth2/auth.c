@@ -25,21 +25,21 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "clients.h"
-#include "conf.h"
-#include "crypto.h"
-#include "err.h"
-#include "flow.h"
-#include "http.h"
-#include "jose.h"
-#include "json.h"
-#include "keys.h"
-#include "metrics.h"
-#include "session.h"
-#include "store.h"
-#include "tokens.h"
-#include "url.h"
-#include "util.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "records/flow.h"
+#include "web/http.h"
+#include "jose/jose.h"
+#include "base/json.h"
+#include "records/keys.h"
+#include "web/metrics.h"
+#include "web/session.h"
+#include "store/store.h"
+#include "records/tokens.h"
+#include "base/url.h"
+#include "base/util.h"
 
 #define RT_CODE		0x1
 #define RT_TOKEN	0x2
@@ -105,15 +105,6 @@ areq_free(struct areq *a)
 	json_decref(a->client);
 	json_decref(a->r);
 	memset(a, 0, sizeof(*a));
-}
-
-/* The string member of a JSON object, or "" (borrowed). */
-static const char *
-str(const json_t *o, const char *k)
-{
-	const char	*s = json_string_value(json_object_get(o, k));
-
-	return s != NULL ? s : "";
 }
 
 /*
@@ -420,7 +411,7 @@ validate(struct oreq *req, const struct oparams *p, struct areq *a,
 	a->r = json_object();
 	json_object_set_new(a->r, "client_id", json_string(cid));
 	json_object_set_new(a->r, "redirect_uri", json_string(uri));
-	a->redirect_uri = str(a->r, "redirect_uri");
+	a->redirect_uri = ojson_str(a->r, "redirect_uri");
 	if ((s = oparams_get(p, "state")) != NULL)
 		json_object_set_new(a->r, "state", json_string(s));
 	a->state = json_string_value(json_object_get(a->r, "state"));
@@ -491,7 +482,7 @@ validate(struct oreq *req, const struct oparams *p, struct areq *a,
 	reqscope = words(scope);
 	json_object_set_new(a->r, "scope", reqscope);
 	json_array_foreach(reqscope, i, e)
-		if (!has_word(str(a->client, "scope"), json_string_value(e))) {
+		if (!has_word(ojson_str(a->client, "scope"), json_string_value(e))) {
 			oerr_set(err, OERR_INVALID_SCOPE, "The client is not "
 			    "allowed the scope '%.64s'.",
 			    json_string_value(e));
@@ -572,7 +563,7 @@ validate(struct oreq *req, const struct oparams *p, struct areq *a,
 		json_object_set_new(a->r, "code_challenge", json_string(cc));
 		json_object_set_new(a->r, "code_challenge_method",
 		    json_string(ccm));
-	} else if ((a->rt & RT_CODE) && (strcmp(str(a->client,
+	} else if ((a->rt & RT_CODE) && (strcmp(ojson_str(a->client,
 	    "token_endpoint_auth_method"), "none") == 0 ||
 	    json_is_true(json_object_get(a->client, "require_pkce")))) {
 		oerr_set(err, OERR_INVALID_REQUEST, "This client must use PKCE "
@@ -627,10 +618,10 @@ static int
 csrf_ok(struct oreq *req, const char *kind, const json_t *state)
 {
 	const char	*c = oparams_get(ohttp_cookies(req), oflow_csrf_name(
-			    req, kind, str(json_object_get(state, "req"),
+			    req, kind, ojson_str(json_object_get(state, "req"),
 			    "client_id")));
 
-	return c != NULL && ocrypto_streq(c, str(state, "csrf"));
+	return c != NULL && ocrypto_streq(c, ojson_str(state, "csrf"));
 }
 
 /* Redirect to a UI URL with a challenge parameter. */
@@ -664,7 +655,7 @@ start(struct oreq *req, const struct oparams *p)
 		areq_free(&a);
 		return;
 	}
-	if ((t = ostore_read_begin()) != NULL) {
+	if ((t = ostore_read_begin(NULL)) != NULL) {
 		session = oflow_session_get(req, t);
 		ostore_read_end(t);
 	}
@@ -678,7 +669,7 @@ start(struct oreq *req, const struct oparams *p)
 	hc = json_object_get(a.r, "id_token_hint_claims");
 	hsub = json_string_value(json_object_get(hc, "sub"));
 	if (session != NULL && hsub != NULL &&
-	    strcmp(hsub, str(session, "sub")) != 0)
+	    strcmp(hsub, ojson_str(session, "sub")) != 0)
 		force = 1;
 	if (has_word(prompt, "none") && (session == NULL || force)) {
 		oerr_set(&err, OERR_LOGIN_REQUIRED, "The end-user is not "
@@ -689,7 +680,7 @@ start(struct oreq *req, const struct oparams *p)
 	ocrypto_uuid4(id);
 	ocrypto_token(csrf, sizeof(csrf), 32);
 	if (session != NULL)
-		snprintf(sid, sizeof(sid), "%s", str(session, "sid"));
+		snprintf(sid, sizeof(sid), "%s", ojson_str(session, "sid"));
 	else
 		ocrypto_uuid4(sid);
 	st = json_pack("{s:s,s:I,s:I,s:s,s:O,s:s,s:b,s:s}", "id", id,
@@ -712,7 +703,7 @@ start(struct oreq *req, const struct oparams *p)
 		free(ch);
 		goto out;
 	}
-	csrf_cookie(req, "login", str(a.r, "client_id"), csrf);
+	csrf_cookie(req, "login", ojson_str(a.r, "client_id"), csrf);
 	to_ui(req, oconf->url_login, "login_challenge", ch);
 	free(ch);
 out:
@@ -726,12 +717,12 @@ restore(const json_t *state, struct areq *a, struct oerr *err)
 {
 	memset(a, 0, sizeof(*a));
 	a->r = json_incref(json_object_get(state, "req"));
-	a->rt = response_bits(str(a->r, "response_type"));
+	a->rt = response_bits(ojson_str(a->r, "response_type"));
 	a->mode = (enum mode)json_integer_value(json_object_get(a->r,
 	    "response_mode"));
-	a->redirect_uri = str(a->r, "redirect_uri");
+	a->redirect_uri = ojson_str(a->r, "redirect_uri");
 	a->state = json_string_value(json_object_get(a->r, "state"));
-	if ((a->client = oclient_get_cached(str(a->r, "client_id"), err)) == NULL) {
+	if ((a->client = oclient_get_cached(ojson_str(a->r, "client_id"), err)) == NULL) {
 		json_decref(a->r);
 		a->r = NULL;
 		return 0;
@@ -773,7 +764,7 @@ may_skip(const struct areq *a)
 {
 	struct ourl	 u;
 
-	if (strcmp(str(a->client, "token_endpoint_auth_method"), "none") != 0)
+	if (strcmp(ojson_str(a->client, "token_endpoint_auth_method"), "none") != 0)
 		return 1;
 	return ourl_parse(a->redirect_uri, &u) == NULL &&
 	    (strcmp(u.scheme, "https") == 0 || ourl_loopback(&u));
@@ -823,14 +814,14 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	json_decref(s->out);
 	s->out = NULL;
 	s->used = 0;
-	if ((used = oflow_used(t, OFLOW_LOGIN, str(s->state, "id"))) !=
+	if ((used = oflow_used(t, OFLOW_LOGIN, ojson_str(s->state, "id"))) !=
 	    NULL) {
 		json_decref(used);
 		s->used = 1;
 		return 1;
 	}
 	/* Its login session was logged out: the flow is void (flow.h). */
-	if (oflow_session_ended(t, str(s->state, "sid"))) {
+	if (oflow_session_ended(t, ojson_str(s->state, "sid"))) {
 		oerr_set(err, OERR_ACCESS_DENIED, "The login session of this "
 		    "login verifier has been logged out; sign in again.");
 		return 0;
@@ -842,7 +833,7 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		rf = json_integer_value(json_object_get(login,
 		    "remember_for"));
 		session = json_pack("{s:s,s:O,s:O,s:I,s:I,s:[]}", "sid",
-		    str(s->state, "sid"), "sub", json_object_get(login,
+		    ojson_str(s->state, "sid"), "sub", json_object_get(login,
 		    "subject"), "auth_time", json_object_get(login,
 		    "auth_time"), "exp", (json_int_t)(now + (rf > 0 ? rf :
 		    OFLOW_SESSION_LIFESPAN)), "remember_for", (json_int_t)rf,
@@ -854,8 +845,8 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		json_decref(session);
 	}
 	if (!has_word(prompt, "consent") && may_skip(s->a))
-		consent = oflow_consent_find(t, str(login, "subject"),
-		    str(s->a->r, "client_id"));
+		consent = oflow_consent_find(t, ojson_str(login, "subject"),
+		    ojson_str(s->a->r, "client_id"));
 	skip = consent != NULL && covers(consent, s->a->r);
 	ocrypto_uuid4(id);
 	ocrypto_token(csrf, sizeof(csrf), 32);
@@ -877,7 +868,7 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    "csrf", csrf, "req", s->a->r, "request_url",
 	    json_object_get(s->state, "request_url"), "login", login,
 	    "sid", json_object_get(s->state, "sid"), "skip", skip,
-	    "login_challenge", str(s->state, "id"));
+	    "login_challenge", ojson_str(s->state, "id"));
 	if (skip)
 		json_object_set_new(st, "previous", json_pack("{s:O,s:O,s:O}",
 		    "scope", json_object_get(consent, "scope"), "aud",
@@ -938,9 +929,9 @@ step_refused(struct oreq *req, const struct step *s, const struct areq *a,
 	}
 	if ((e = json_object_get(s->state, "error")) == NULL)
 		return 0;
-	oerr_set(&err, OERR_ACCESS_DENIED, "%s", str(e, "error_description"));
-	snprintf(err.hint, sizeof(err.hint), "%s", str(e, "error_hint"));
-	error_to_client_named(req, a, str(e, "error"), &err);
+	oerr_set(&err, OERR_ACCESS_DENIED, "%s", ojson_str(e, "error_description"));
+	snprintf(err.hint, sizeof(err.hint), "%s", ojson_str(e, "error_hint"));
+	error_to_client_named(req, a, ojson_str(e, "error"), &err);
 	return 1;
 }
 
@@ -964,13 +955,11 @@ after_login(struct oreq *req, const char *verifier)
 		goto out;
 	if (starts_session(s.state))
 		ok = ostore_write(login_fn, &s, &err);
-	else if ((t = ostore_read_begin()) != NULL) {
+	else if ((t = ostore_read_begin(&err)) != NULL) {
 		ok = login_fn(t, &s, &err);
 		ostore_read_end(t);
-	} else {
-		oerr_set(&err, OERR_SERVER_ERROR, "The store failed.");
+	} else
 		ok = 0;
-	}
 	if (!ok) {
 		error_to_client(req, &a, &err);
 		goto out;
@@ -983,7 +972,7 @@ after_login(struct oreq *req, const char *verifier)
 	if (!json_is_true(json_object_get(s.state, "skip"))) {
 		if (json_is_true(json_object_get(login, "remember"))) {
 			json_t *c = json_pack("{s:s,s:I}", "sid",
-			    str(s.state, "sid"), "exp", (json_int_t)(onow() +
+			    ojson_str(s.state, "sid"), "exp", (json_int_t)(onow() +
 			    OFLOW_SESSION_LIFESPAN));
 			long long rf = json_integer_value(json_object_get(
 			    login, "remember_for"));
@@ -993,7 +982,7 @@ after_login(struct oreq *req, const char *verifier)
 			ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, ch,
 			    rf > 0 ? rf : -1, "/", oflow_cookie_flags());
 			free(ch);
-			osession_browser_state(req, str(s.state, "sid"));
+			osession_browser_state(req, ojson_str(s.state, "sid"));
 		} else {
 			ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, "", 0, "/",
 			    oflow_cookie_flags());
@@ -1001,7 +990,7 @@ after_login(struct oreq *req, const char *verifier)
 		}
 	} else
 		/* A reused session: bring the browser state back. */
-		osession_browser_state(req, str(s.state, "sid"));
+		osession_browser_state(req, ojson_str(s.state, "sid"));
 	prompt = json_string_value(json_object_get(a.r, "prompt"));
 	if (has_word(prompt, "none") &&
 	    !json_is_true(json_object_get(s.out, "skip"))) {
@@ -1011,7 +1000,7 @@ after_login(struct oreq *req, const char *verifier)
 		goto out;
 	}
 	ch = oflow_seal(OFLOW_CONSENT, s.out);
-	csrf_cookie(req, "consent", str(a.r, "client_id"), str(s.out,
+	csrf_cookie(req, "consent", ojson_str(a.r, "client_id"), ojson_str(s.out,
 	    "csrf"));
 	to_ui(req, oconf->url_consent, "consent_challenge", ch);
 	free(ch);
@@ -1034,7 +1023,7 @@ grant_of(const json_t *st)
 	    "code_challenge", "code_challenge_method" };
 
 	g = json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}",
-	    "request_id", str(st, "id"), "client_id",
+	    "request_id", ojson_str(st, "id"), "client_id",
 	    json_object_get(r, "client_id"), "sub",
 	    json_object_get(login, "subject"), "sid",
 	    json_object_get(st, "sid"), "scope",
@@ -1101,7 +1090,7 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if ((fexp = json_integer_value(json_object_get(s->state,
 	    "flow_exp"))) == 0)
 		fexp = json_integer_value(json_object_get(s->state, "exp"));
-	switch (oflow_use(t, OFLOW_LOGIN, str(s->state, "login_challenge"),
+	switch (oflow_use(t, OFLOW_LOGIN, ojson_str(s->state, "login_challenge"),
 	    fexp, NULL)) {
 	case OSTORE_OK:
 		break;
@@ -1127,7 +1116,7 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		exp = 0;
 	rec = json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:b,s:I,s:I,s:I,s:I,"
 	    "s:O,s:O,s:O,s:O}",
-	    "request_id", str(s->state, "id"), "sub",
+	    "request_id", ojson_str(s->state, "id"), "sub",
 	    json_object_get(grant, "sub"), "client_id",
 	    json_object_get(grant, "client_id"), "scope",
 	    json_object_get(grant, "scope"), "aud",
@@ -1147,7 +1136,7 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    json_object_get(s->state, "skip"))));
 	if (!oflow_consent_put(t, rec, err))
 		goto out;
-	session_add_client(t, str(s->state, "sid"), str(grant, "client_id"),
+	session_add_client(t, ojson_str(s->state, "sid"), ojson_str(grant, "client_id"),
 	    err);
 	out = json_object();
 	s->out = out;
@@ -1216,7 +1205,7 @@ after_consent(struct oreq *req, const char *verifier)
 		json_object_set_new(s.out, "state", json_string(a.state));
 	/* OpenID Connect Session Management §3. */
 	if (has_word_json(a.r, "openid") && (ss = osession_state(req,
-	    str(a.r, "client_id"), a.redirect_uri)) != NULL) {
+	    ojson_str(a.r, "client_id"), a.redirect_uri)) != NULL) {
 		json_object_set_new(s.out, "session_state", json_string(ss));
 	}
 	ometrics_tokens("implicit", s.out);	/* implicit and hybrid */

@@ -32,18 +32,19 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "clients.h"
-#include "conf.h"
-#include "crypto.h"
-#include "err.h"
-#include "flow.h"
-#include "http.h"
-#include "jose.h"
-#include "keys.h"
-#include "logout.h"
-#include "session.h"
-#include "store.h"
-#include "util.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "records/flow.h"
+#include "web/http.h"
+#include "jose/jose.h"
+#include "records/keys.h"
+#include "protocol/logout.h"
+#include "web/session.h"
+#include "store/store.h"
+#include "base/util.h"
+#include "base/json.h"
 
 #define IFRAME_CACHE	"public, max-age=7200"
 
@@ -57,15 +58,6 @@ static const struct ofield fields[] = {
 	{ "ui_locales", 256, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "logout_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
 };
-
-/* The string member of a JSON object, or "" (borrowed). */
-static const char *
-str(const json_t *o, const char *k)
-{
-	const char	*s = json_string_value(json_object_get(o, k));
-
-	return s != NULL ? s : "";
-}
 
 /* A parameter's value, NULL when absent or empty. */
 static const char *
@@ -162,7 +154,7 @@ hint_claims(const char *hint, const char **cid, struct oerr *err)
 			goto bad;
 		}
 	} else if (json_is_string(json_object_get(claims, "azp")))
-		*cid = str(claims, "azp");
+		*cid = ojson_str(claims, "azp");
 	else if (json_is_string(aud))
 		*cid = json_string_value(aud);
 	else
@@ -299,14 +291,14 @@ start(struct oreq *req, const struct oparams *p)
 	}
 	target = ologout_redirect(&req->arena, uri, state);
 
-	if ((t = ostore_read_begin()) != NULL) {
+	if ((t = ostore_read_begin(NULL)) != NULL) {
 		cs = oflow_session_get(req, t);
 		hs = live_session(t, hsid);
 		ostore_read_end(t);
 	}
 	if (cs != NULL && (hint == NULL || (hsid != NULL &&
-	    strcmp(str(cs, "sid"), hsid) == 0) || (hsub != NULL &&
-	    strcmp(str(cs, "sub"), hsub) == 0)))
+	    strcmp(ojson_str(cs, "sid"), hsid) == 0) || (hsub != NULL &&
+	    strcmp(ojson_str(cs, "sub"), hsub) == 0)))
 		session = cs;
 	else if (hs != NULL)
 		session = hs;
@@ -332,7 +324,7 @@ start(struct oreq *req, const struct oparams *p)
 	st = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:b}",
 	    "id", id, "exp", (json_int_t)(now + oconf->ttl_login_consent),
 	    "requested_at", (json_int_t)now, "csrf", csrf,
-	    "subject", str(session, "sub"), "sid", str(session, "sid"),
+	    "subject", ojson_str(session, "sub"), "sid", ojson_str(session, "sid"),
 	    "client_id", cid != NULL ? cid : "",
 	    "post_logout_redirect_uri", uri != NULL ? uri : "",
 	    "state", state != NULL ? state : "",
@@ -373,13 +365,13 @@ static int
 done_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct done	*d = arg;
-	const char	*sid = str(d->state, "sid");
+	const char	*sid = ojson_str(d->state, "sid");
 	json_t		*cookie;
 
 	json_decref(d->session);
 	d->session = NULL;
 	d->used = d->clear = 0;
-	switch (oflow_use(t, OFLOW_LOGOUT_VERIFIER, str(d->state, "id"),
+	switch (oflow_use(t, OFLOW_LOGOUT_VERIFIER, ojson_str(d->state, "id"),
 	    json_integer_value(json_object_get(d->state, "exp")), NULL)) {
 	case OSTORE_OK:
 		break;
@@ -390,10 +382,10 @@ done_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
 		return 0;
 	}
-	d->session = ologout_session(t, sid, str(d->state, "subject"));
+	d->session = ologout_session(t, sid, ojson_str(d->state, "subject"));
 	/* The browser's cookie goes with its session (or a dead one). */
 	cookie = oflow_session_get(d->req, t);
-	d->clear = cookie == NULL || strcmp(str(cookie, "sid"), sid) == 0;
+	d->clear = cookie == NULL || strcmp(ojson_str(cookie, "sid"), sid) == 0;
 	json_decref(cookie);
 	if (!oflow_session_delete(t, sid, NULL)) {
 		oerr_set(err, OERR_SERVER_ERROR, "The login session could not "
@@ -452,10 +444,10 @@ finish(struct oreq *req, const char *verifier)
 		ohttp_error_page(req, &err);
 		return;
 	}
-	cid = str(st, "client_id");
+	cid = ojson_str(st, "client_id");
 	c = oparams_get(ohttp_cookies(req), oflow_csrf_name(req, "logout",
 	    cid));
-	if (c == NULL || !ocrypto_streq(c, str(st, "csrf"))) {
+	if (c == NULL || !ocrypto_streq(c, ojson_str(st, "csrf"))) {
 		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The logout verifier "
 		    "came without this browser's CSRF cookie.");
 		ohttp_error_page(req, &err);
@@ -484,7 +476,7 @@ finish(struct oreq *req, const char *verifier)
 	ologout_backchannel(d.session);
 	fc = ologout_frontchannel(d.session);
 	/* The redirect must still be registered. */
-	uri = str(st, "post_logout_redirect_uri");
+	uri = ojson_str(st, "post_logout_redirect_uri");
 	oerr_clear(&err);
 	if (*uri != '\0' && (*cid == '\0' ||
 	    (client = oclient_get(cid, &err)) == NULL ||
@@ -492,10 +484,10 @@ finish(struct oreq *req, const char *verifier)
 		uri = NULL;
 	if (json_array_size(fc) > 0)
 		frontchannel_page(req, fc, ologout_redirect(&req->arena, uri,
-		    str(st, "state")));
+		    ojson_str(st, "state")));
 	else
 		ohttp_redirect(req, 302, ologout_redirect(&req->arena, uri,
-		    str(st, "state")));
+		    ojson_str(st, "state")));
 out:
 	json_decref(client);
 	json_decref(fc);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "http.h"
+#include "web/http.h"
 
 int
 main(int argc, char *argv[])

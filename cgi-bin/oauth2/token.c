@@ -26,19 +26,19 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "clients.h"
-#include "conf.h"
-#include "crypto.h"
-#include "err.h"
-#include "hash.h"
-#include "http.h"
-#include "jose.h"
-#include "json.h"
-#include "keys.h"
-#include "metrics.h"
-#include "store.h"
-#include "tokens.h"
-#include "util.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "base/hash.h"
+#include "web/http.h"
+#include "jose/jose.h"
+#include "base/json.h"
+#include "records/keys.h"
+#include "web/metrics.h"
+#include "store/store.h"
+#include "records/tokens.h"
+#include "base/util.h"
 
 #define ASSERTION_TYPE	"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #define FLUSH_MAX	16	/* expired records removed per request */
@@ -114,15 +114,6 @@ param(const struct oparams *p, const char *name)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
-/* A string member of o, or "". */
-static const char *
-str(const json_t *o, const char *key)
-{
-	const char	*s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
-
 /* 1 if the array arr holds the string s. */
 static int
 has_str(const json_t *arr, const char *s)
@@ -177,11 +168,8 @@ client_get(const char *id, struct oerr *err)
 	struct ostore_txn	*t;
 	json_t			*c;
 
-	if ((t = ostore_read_begin()) == NULL) {
-		oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE, "The store is not "
-		    "available.");
+	if ((t = ostore_read_begin(err)) == NULL)
 		return NULL;
-	}
 	c = oclient_load_cached(t, id, err);
 	ostore_read_end(t);
 	return c;
@@ -262,7 +250,7 @@ assertion_ok(struct oreq *req, const char *jwt, struct client_auth *a,
     struct oerr *err)
 {
 	const char	*algs1[2], *const *algs = assertion_algs, *aud, *jti;
-	const char	*pin = str(a->client, "token_endpoint_auth_signing_alg");
+	const char	*pin = ojson_str(a->client, "token_endpoint_auth_signing_alg");
 	json_t		*jwks = json_object_get(a->client, "jwks");
 	json_t		*claims = NULL;
 	struct ojwks	*keys = NULL;
@@ -273,7 +261,7 @@ assertion_ok(struct oreq *req, const char *jwt, struct client_auth *a,
 
 	oerr_clear(&e);
 	if (!json_is_object(jwks)) {
-		if (*str(a->client, "jwks_uri") != '\0')
+		if (*ojson_str(a->client, "jwks_uri") != '\0')
 			oerr_set(err, OERR_INVALID_CLIENT, "jwks_uri is not "
 			    "supported; register jwks.");
 		else
@@ -312,7 +300,7 @@ assertion_ok(struct oreq *req, const char *jwt, struct client_auth *a,
 		    "not valid: %s", e.description);
 		goto out;
 	}
-	if (strcmp(str(claims, "sub"), a->id) != 0) {
+	if (strcmp(ojson_str(claims, "sub"), a->id) != 0) {
 		oerr_set(err, OERR_INVALID_CLIENT, "The client assertion's "
 		    "'sub' must be the client_id.");
 		goto out;
@@ -451,7 +439,7 @@ authenticate(struct oreq *req, const struct oparams *p,
 		client_failed(err, id, "no such client");
 		return 0;
 	}
-	registered = str(a->client, "token_endpoint_auth_method");
+	registered = ojson_str(a->client, "token_endpoint_auth_method");
 	/* A public client's Basic "id:" is no secret (fosite agrees). */
 	if (m == M_BASIC && *secret == '\0' &&
 	    strcmp(registered, "none") == 0)
@@ -584,8 +572,8 @@ struct grant_op {
 static int
 pkce_ok(const json_t *rec, const char *verifier, struct oerr *err)
 {
-	const char	*challenge = str(rec, "code_challenge");
-	const char	*method = str(rec, "code_challenge_method");
+	const char	*challenge = ojson_str(rec, "code_challenge");
+	const char	*method = ojson_str(rec, "code_challenge_method");
 	unsigned char	 h[OCRYPTO_SHA256_LEN];
 	char		 enc[64];
 	size_t		 i, n;
@@ -647,14 +635,14 @@ code_grant(struct ostore_txn *t, struct grant_op *op, const json_t *client,
 	int		 rc = 1;
 
 	if ((rec = otoken_load(t, op->id)) == NULL ||
-	    strcmp(str(rec, "kind"), "code") != 0) {
+	    strcmp(ojson_str(rec, "kind"), "code") != 0) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The authorization code is not known.");
 		goto out;
 	}
 	/* Replay: the whole grant is revoked (RFC 6749 §4.1.2, §10.5). */
 	if (!json_is_true(json_object_get(rec, "active"))) {
-		if (!otoken_revoke_request(t, str(rec, "request_id"))) {
+		if (!otoken_revoke_request(t, ojson_str(rec, "request_id"))) {
 			oerr_set(err, OERR_SERVER_ERROR, "The grant could not "
 			    "be revoked.");
 			rc = 0;
@@ -669,15 +657,15 @@ code_grant(struct ostore_txn *t, struct grant_op *op, const json_t *client,
 		oerr_hint(&op->fail, "The authorization code has expired.");
 		goto out;
 	}
-	if (strcmp(str(rec, "client_id"), str(client, "client_id")) != 0) {
+	if (strcmp(ojson_str(rec, "client_id"), ojson_str(client, "client_id")) != 0) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The OAuth 2.0 Client ID from this request "
 		    "does not match the one from the authorize request.");
 		goto out;
 	}
 	/* RFC 6749 §4.1.3: the same redirect_uri, if one was sent. */
-	if (*str(rec, "redirect_uri") != '\0' && (redirect == NULL ||
-	    strcmp(redirect, str(rec, "redirect_uri")) != 0)) {
+	if (*ojson_str(rec, "redirect_uri") != '\0' && (redirect == NULL ||
+	    strcmp(redirect, ojson_str(rec, "redirect_uri")) != 0)) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The 'redirect_uri' from this request "
 		    "does not match the one from the authorize request.");
@@ -735,12 +723,12 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 	int		 rc = 1, grace = 0, same;
 
 	if ((rec = otoken_load(t, op->id)) == NULL ||
-	    strcmp(str(rec, "kind"), "refresh_token") != 0) {
+	    strcmp(ojson_str(rec, "kind"), "refresh_token") != 0) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The refresh token is not known.");
 		goto out;
 	}
-	same = strcmp(str(rec, "client_id"), str(client, "client_id")) == 0;
+	same = strcmp(ojson_str(rec, "client_id"), ojson_str(client, "client_id")) == 0;
 	if (!json_is_true(json_object_get(rec, "active"))) {
 		/*
 		 * Within the grace period a retry (a lost response) gets
@@ -751,7 +739,7 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 		    json_integer_value(json_object_get(rec, "used_at")) +
 		    oconf->refresh_grace;
 		if (!grace) {
-			if (!otoken_revoke_request(t, str(rec,
+			if (!otoken_revoke_request(t, ojson_str(rec,
 			    "request_id"))) {
 				oerr_set(err, OERR_SERVER_ERROR, "The grant "
 				    "could not be revoked.");
@@ -802,7 +790,7 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 		json_object_set(grant, "scope", op->scope);
 	}
 	/* The access token issued with this refresh token goes. */
-	if (unhex_id(str(rec, "access_id"), aid) && !otoken_delete(t, aid)) {
+	if (unhex_id(ojson_str(rec, "access_id"), aid) && !otoken_delete(t, aid)) {
 		oerr_set(err, OERR_SERVER_ERROR, "The old access token could "
 		    "not be revoked.");
 		rc = 0;
@@ -836,7 +824,7 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 	size_t		 i;
 	int		 rc = 0;
 
-	split_into(allowed, str(client, "scope"), 1024);
+	split_into(allowed, ojson_str(client, "scope"), 1024);
 	json_array_foreach(op->scope, i, v)
 		if (!has_str(allowed, json_string_value(v))) {
 			oerr_set(err, OERR_INVALID_SCOPE, "The requested scope "
@@ -865,7 +853,7 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 			goto out;
 		}
 	/* RFC 6749 §4.4.2: the client MUST authenticate. */
-	if (strcmp(str(client, "token_endpoint_auth_method"), "none") == 0) {
+	if (strcmp(ojson_str(client, "token_endpoint_auth_method"), "none") == 0) {
 		oerr_set(err, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(err, "The client is public and thus not allowed to "
 		    "use grant type client_credentials.");
@@ -873,8 +861,8 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 	}
 	ocrypto_uuid4(rid);
 	op->grant = json_pack("{s:s,s:s,s:s,s:O,s:O,s:I,s:{s:{},s:{}}}",
-	    "request_id", rid, "client_id", str(client, "client_id"),
-	    "sub", str(client, "client_id"), "scope", op->scope,
+	    "request_id", rid, "client_id", ojson_str(client, "client_id"),
+	    "sub", ojson_str(client, "client_id"), "scope", op->scope,
 	    "aud", aud, "requested_at", (json_int_t)onow(),
 	    "session", "id_token", "access_token");
 	if (op->grant == NULL)
@@ -1051,11 +1039,8 @@ token(struct oreq *req)
 			if (ogrant_jwt_access(auth.client) &&
 			    !ogrant_prepare(&err))
 				goto fail;
-			if ((t = ostore_read_begin()) == NULL) {
-				oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE,
-				    "The store is not available.");
+			if ((t = ostore_read_begin(&err)) == NULL)
 				goto fail;
-			}
 			sl = ogrant_issue_stateless(t, 0, op.grant,
 			    auth.client, "client_credentials", &op.resp,
 			    &err);
@@ -1121,7 +1106,7 @@ revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	/* RFC 7009 §2.2: an unknown token is not an error. */
 	if ((rec = otoken_lookup(t, op->tok, op->id)) == NULL)
 		return 1;
-	if (strcmp(str(rec, "client_id"), op->auth->id) != 0) {
+	if (strcmp(ojson_str(rec, "client_id"), op->auth->id) != 0) {
 		oerr_set(&op->fail, OERR_UNAUTHORIZED_CLIENT, "The client is "
 		    "not authorized to request a token using this method.");
 		oerr_hint(&op->fail, "The OAuth 2.0 Client is not allowed to "
@@ -1214,7 +1199,7 @@ userinfo_claims(const json_t *rec)
 	size_t		 i;
 	int		 skip;
 
-	c = json_pack("{s:s}", "sub", str(rec, "sub"));
+	c = json_pack("{s:s}", "sub", ojson_str(rec, "sub"));
 	json_object_foreach(json_object_get(json_object_get(rec, "session"),
 	    "id_token"), k, v) {
 		for (skip = 0, i = 0; reserved[i] != NULL; i++)
@@ -1276,11 +1261,8 @@ userinfo(struct oreq *req)
 		    "be used here.");
 		goto fail;
 	}
-	if ((t = ostore_read_begin()) == NULL) {
-		oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE, "The store is not "
-		    "available.");
+	if ((t = ostore_read_begin(&err)) == NULL)
 		goto fail;
-	}
 	rec = otoken_lookup(t, tok, id);
 	if (!otoken_live(rec, OTOKEN_ACCESS, onow())) {
 		ostore_read_end(t);
@@ -1288,7 +1270,7 @@ userinfo(struct oreq *req)
 		    "expired or was revoked.");
 		goto fail;
 	}
-	client = oclient_load_cached(t, str(rec, "client_id"), &err);
+	client = oclient_load_cached(t, ojson_str(rec, "client_id"), &err);
 	ostore_read_end(t);
 	if (client == NULL) {
 		oerr_clear(&err);
@@ -1297,14 +1279,14 @@ userinfo(struct oreq *req)
 		goto fail;
 	}
 	claims = userinfo_claims(rec);
-	if (strcmp(str(client, "userinfo_signed_response_alg"), "RS256") !=
+	if (strcmp(ojson_str(client, "userinfo_signed_response_alg"), "RS256") !=
 	    0) {
 		ohttp_send_json(req, 200, claims);
 		goto out;
 	}
 	/* OpenID Connect Core §5.3.2: signed, with iss and aud. */
 	json_object_set_new(claims, "iss", json_string(oconf->issuer));
-	json_object_set_new(claims, "aud", json_pack("[s]", str(client,
+	json_object_set_new(claims, "aud", json_pack("[s]", ojson_str(client,
 	    "client_id")));
 	if ((key = okeys_signer(OKEYS_ID_TOKEN, &err)) == NULL)
 		goto fail;

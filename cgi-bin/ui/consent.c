@@ -20,13 +20,13 @@
 
 #include <jansson.h>
 
-#include "err.h"
-#include "flowapi.h"
-#include "form.h"
-#include "http.h"
+#include "base/err.h"
+#include "protocol/flowapi.h"
+#include "base/form.h"
+#include "web/http.h"
 #include "ui.h"
-#include "users.h"
-#include "util.h"
+#include "records/users.h"
+#include "base/util.h"
 
 #define REMEMBER_FOR	(30 * 24 * 3600)	/* "remember": 30 days */
 

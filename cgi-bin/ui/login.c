@@ -7,7 +7,7 @@
  *	once for the session's subject, with no page;
  *   POST /ui/login  challenge, csrf, username, password, remember,
  *	action (login or cancel)
- *	the password checked against the user store (lib/users.h, with
+ *	the password checked against the user store (lib/records/users.h, with
  *	its lockout), then the challenge accepted (subject: the user's,
  *	amr ["pwd"], remember and remember_for from "remember me") or,
  *	on cancel, rejected with access_denied.
@@ -20,14 +20,14 @@
 
 #include <jansson.h>
 
-#include "conf.h"
-#include "err.h"
-#include "flowapi.h"
-#include "form.h"
-#include "http.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "protocol/flowapi.h"
+#include "base/form.h"
+#include "web/http.h"
 #include "ui.h"
-#include "users.h"
-#include "util.h"
+#include "records/users.h"
+#include "base/util.h"
 
 #define REMEMBER_FOR	(30 * 24 * 3600)	/* "remember me": 30 days */
 

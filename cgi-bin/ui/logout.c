@@ -13,14 +13,14 @@
 
 #include <jansson.h>
 
-#include "conf.h"
-#include "err.h"
-#include "flowapi.h"
-#include "form.h"
-#include "http.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "protocol/flowapi.h"
+#include "base/form.h"
+#include "web/http.h"
 #include "ui.h"
-#include "users.h"
-#include "util.h"
+#include "records/users.h"
+#include "base/util.h"
 
 static const struct ofield fields[] = {
 	{ "challenge", 32768, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },

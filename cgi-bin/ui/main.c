@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "http.h"
+#include "web/http.h"
 #include "ui.h"
 
 int

@@ -14,12 +14,12 @@
  */
 #include <string.h>
 
-#include "conf.h"
-#include "err.h"
-#include "form.h"
-#include "http.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "base/form.h"
+#include "web/http.h"
 #include "ui.h"
-#include "util.h"
+#include "base/util.h"
 
 #define SHOWN_MAX	2048	/* bytes of a query value shown */
 

@@ -10,16 +10,16 @@
 
 #include <jansson.h>
 
-#include "conf.h"
-#include "crypto.h"
-#include "err.h"
-#include "flow.h"
-#include "flowapi.h"
-#include "form.h"
-#include "http.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "records/flow.h"
+#include "protocol/flowapi.h"
+#include "base/form.h"
+#include "web/http.h"
 #include "ui.h"
-#include "url.h"
-#include "util.h"
+#include "base/url.h"
+#include "base/util.h"
 
 #define CSRF_COOKIE	"oidcgi_ui_csrf"
 #define CSRF_BYTES	32

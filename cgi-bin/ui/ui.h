@@ -1,7 +1,7 @@
 /*
  * ui.h: the bundled login, consent and logout app (public listener,
  * under /ui/).  It answers the challenges of the authorization server
- * through lib/flowapi.h, the functions behind the admin API, so it goes
+ * through lib/protocol/flowapi.h, the functions behind the admin API, so it goes
  * through exactly the checks an external app's PUTs do.
  *
  * Every page is server-rendered HTML5 without script, every value from
@@ -26,8 +26,8 @@
 
 #include <jansson.h>
 
-#include "flowapi.h"
-#include "route.h"
+#include "protocol/flowapi.h"
+#include "web/route.h"
 
 struct oerr;
 struct oreq;

@@ -1,13 +1,13 @@
 /*
  * fuzz_base64.c: the strict base64url and base64 decoders
- * (lib/crypto.c) that every JWS segment, sealed challenge and Basic
+ * (lib/base/crypto.c) that every JWS segment, sealed challenge and Basic
  * header goes through, and their encoders.  Checked: what decodes
  * re-encodes to exactly the input (one encoding per value, as
  * crypto.h promises), and encoding any bytes decodes back to them.
  */
 #include <string.h>
 
-#include "crypto.h"
+#include "base/crypto.h"
 #include "fuzz.h"
 
 int

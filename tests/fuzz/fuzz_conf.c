@@ -1,5 +1,5 @@
 /*
- * fuzz_conf.c: the configuration file (lib/conf.c oconf_load()), from
+ * fuzz_conf.c: the configuration file (lib/base/conf.c oconf_load()), from
  * a temporary file holding the input, and the duration parser
  * (oconf_duration()) on the input itself.  A loaded configuration is
  * read back through oconf_value() and freed.  Checked: a refused file
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "base/conf.h"
 #include "fuzz.h"
 
 static char	 path[4096];

@@ -1,6 +1,6 @@
 /*
- * fuzz_flow.c: opening sealed flow state (lib/flow.c oflow_open(), over
- * lib/crypto.c ocrypto_open()): every login, consent and logout
+ * fuzz_flow.c: opening sealed flow state (lib/records/flow.c oflow_open(), over
+ * lib/base/crypto.c ocrypto_open()): every login, consent and logout
  * challenge and verifier, and the session and CSRF cookies, come back
  * from the browser this way.  The input is opened as each purpose's
  * sealed string (forgeries must all fail), then, when it is a JSON
@@ -15,10 +15,10 @@
 
 #include <jansson.h>
 
-#include "conf.h"
-#include "crypto.h"
-#include "err.h"
-#include "flow.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "records/flow.h"
 #include "fuzz.h"
 
 static struct oconf	 conf;
@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((j = json_loadb(s, size, 0, NULL)) != NULL) {
 		sealed = oflow_seal(OFLOW_CONSENT_VERIFIER, j);
 		exp = json_object_get(j, "exp");
-		/* lib/flow.c refuses more than 32 KB of sealed state. */
+		/* lib/records/flow.c refuses more than 32 KB of sealed state. */
 		ok = json_is_integer(exp) &&
 		    json_integer_value(exp) > time(NULL) &&
 		    strlen(sealed) <= 32 * 1024;

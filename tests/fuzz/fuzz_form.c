@@ -1,5 +1,5 @@
 /*
- * fuzz_form.c: application/x-www-form-urlencoded decoding (lib/form.c),
+ * fuzz_form.c: application/x-www-form-urlencoded decoding (lib/base/form.c),
  * as every query string and form body reaches it: oform_parse() on the
  * whole input, then a field table over the pairs, and oform_decode() on
  * the raw bytes both ways ('+' a space or kept).  Checked: every decoded
@@ -8,9 +8,9 @@
  */
 #include <string.h>
 
-#include "arena.h"
-#include "err.h"
-#include "form.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/form.h"
 #include "fuzz.h"
 
 static const struct ofield fields[] = {

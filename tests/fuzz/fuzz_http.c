@@ -1,5 +1,5 @@
 /*
- * fuzz_http.c: the request headers lib/http.c decodes: cookies
+ * fuzz_http.c: the request headers lib/web/http.c decodes: cookies
  * (ohttp_cookies), Basic client credentials (ohttp_basic, RFC 7617 and
  * RFC 6749 §2.3.1) and Bearer tokens (ohttp_bearer, RFC 6750 §2.1).
  * The input (up to its first NUL, as a header cannot hold one) is the
@@ -15,12 +15,12 @@
 
 #include <fcgiapp.h>
 
-#include "arena.h"
-#include "err.h"
-#include "extern.h"
-#include "form.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "web/extern.h"
+#include "base/form.h"
 #include "fuzz.h"
-#include "http.h"
+#include "web/http.h"
 
 /*
  * The two variables, put into the environment once (putenv keeps the

@@ -1,9 +1,9 @@
 /*
  * fuzz_json.c: JSON bodies as requests bring them: ojson_parse()
- * (lib/json.c: duplicates, NUL bytes and trailing data refused), every
+ * (lib/base/json.c: duplicates, NUL bytes and trailing data refused), every
  * typed getter on every member and on fixed names, ojson_dump() and
  * ojson_string_lossy(), then the client record builder oclient_build()
- * (lib/clients.c: every metadata field's checks, as /clients, /client,
+ * (lib/records/clients.c: every metadata field's checks, as /clients, /client,
  * /v1/applications and /oauth2/register run them).  A "client_secret"
  * member is removed first: it is hashed with PBKDF2 on purpose slowly,
  * which would only slow the fuzzer down.  Checked: a getter that
@@ -13,11 +13,11 @@
 
 #include <jansson.h>
 
-#include "arena.h"
-#include "clients.h"
-#include "err.h"
+#include "base/arena.h"
+#include "records/clients.h"
+#include "base/err.h"
 #include "fuzz.h"
-#include "json.h"
+#include "base/json.h"
 
 static void
 getters(const json_t *o, const char *key)

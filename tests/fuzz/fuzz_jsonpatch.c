@@ -1,6 +1,6 @@
 /*
  * fuzz_jsonpatch.c: JSON Patch (RFC 6902) and JSON Pointer (RFC 6901)
- * as PATCH /clients/{id} runs them (lib/jsonpatch.c).  The input is
+ * as PATCH /clients/{id} runs them (lib/base/jsonpatch.c).  The input is
  * "document NUL patch"; without a NUL it is the patch, applied to a
  * client-like document.  Both are parsed as requests are
  * (ojson_parse(), duplicates refused).  Then ojsonpatch_apply(),
@@ -13,10 +13,10 @@
 
 #include <jansson.h>
 
-#include "err.h"
+#include "base/err.h"
 #include "fuzz.h"
-#include "json.h"
-#include "jsonpatch.h"
+#include "base/json.h"
+#include "base/jsonpatch.h"
 
 static const char defdoc[] = "{\"client_id\":\"c\",\"redirect_uris\":"
     "[\"https://a/cb\",\"https://b/cb\"],\"metadata\":{\"a~b\":{\"c/d\":"

@@ -1,5 +1,5 @@
 /*
- * fuzz_jwk.c: JWK and JWK Set import (lib/jwk.c) as client "jwks" and
+ * fuzz_jwk.c: JWK and JWK Set import (lib/jose/jwk.c) as client "jwks" and
  * the admin key API reach it: the input as one JWK (public, then with
  * its private part required) and as a JWK Set.  A key that imports is
  * exported (public and private), thumbprinted, re-imported from its
@@ -10,9 +10,9 @@
 
 #include <jansson.h>
 
-#include "err.h"
+#include "base/err.h"
 #include "fuzz.h"
-#include "jose.h"
+#include "jose/jose.h"
 
 static const char *const algs[] = { "HS256", "HS384", "HS512", "RS256",
     "PS512", "ES256", "ES384", "ES512", "EdDSA", "none", "" };

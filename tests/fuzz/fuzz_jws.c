@@ -1,6 +1,6 @@
 /*
- * fuzz_jws.c: JWS and JWT parsing and verification (lib/jws.c,
- * lib/jose.c) as client assertions, id_token_hint and JWT access tokens
+ * fuzz_jws.c: JWS and JWT parsing and verification (lib/jose/jws.c,
+ * lib/jose/jose.c) as client assertions, id_token_hint and JWT access tokens
  * reach them, with four fixed keys (keys.h: RSA, EC P-256, Ed25519,
  * oct).  The first byte of the input picks what the rest is:
  *   0     a compact JWS verified against every key, any alg (only
@@ -16,9 +16,9 @@
 
 #include <jansson.h>
 
-#include "err.h"
+#include "base/err.h"
 #include "fuzz.h"
-#include "jose.h"
+#include "jose/jose.h"
 #include "keys.h"
 
 #define NKEYS	(sizeof(fuzz_jwks) / sizeof(fuzz_jwks[0]))

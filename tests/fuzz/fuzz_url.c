@@ -1,6 +1,6 @@
 /*
- * fuzz_url.c: URL parsing (lib/url.c), the redirect URI checks of
- * client registration (lib/clients.c's redirect_ok, through
+ * fuzz_url.c: URL parsing (lib/base/url.c), the redirect URI checks of
+ * client registration (lib/records/clients.c's redirect_ok, through
  * oclient_build()) and redirect URI matching at /oauth2/auth
  * (ourl_redirect_match(), oclient_redirect_ok()).  The input, up to its
  * first NUL, is a URL: ourl_parse() and ourl_loopback() on it, then a
@@ -19,10 +19,10 @@
 
 #include <jansson.h>
 
-#include "clients.h"
-#include "err.h"
+#include "records/clients.h"
+#include "base/err.h"
 #include "fuzz.h"
-#include "url.h"
+#include "base/url.h"
 
 static void
 client(const char *s, const struct ourl *u, int parsed, int native)

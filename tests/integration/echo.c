@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "http.h"
+#include "web/http.h"
 
 static json_t *
 params_json(const struct oparams *p)

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import BUILD, TOP, make, version
 PREFIX = "/usr/local"
-# The paths make install compiles in (lib/conf.h), as whole C strings.
+# The paths make install compiles in (lib/base/conf.h), as whole C strings.
 INSTALL_PATHS = {b"/usr/local/etc/oidcgi/oidcgi.conf",
                  b"/usr/local/var/lib/oidcgi", b"/etc/oidcgi/oidcgi.conf",
                  b"/var/lib/oidcgi"}

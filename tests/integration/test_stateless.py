@@ -1,4 +1,4 @@
-"""Stateless client_credentials access tokens (lib/tokens.h, "STATELESS
+"""Stateless client_credentials access tokens (lib/records/tokens.h, "STATELESS
 ACCESS TOKENS"): issuing one writes nothing but, once per client, scope
 and audience, the shared grant it names; JWT ones write nothing at all.
 Revocation writes a tombstone that lives as long as the token would

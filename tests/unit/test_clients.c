@@ -1,5 +1,5 @@
 /*
- * test_clients.c: unit tests of lib/clients.c: oclient_build() (defaults,
+ * test_clients.c: unit tests of lib/records/clients.c: oclient_build() (defaults,
  * secrets, updates with and without OCLIENT_MERGE, self-registration,
  * validation), lifespans and durations, the Hydra view, and the store
  * operations (create, get, update, delete, list, registration access
@@ -20,10 +20,10 @@
 
 #include <jansson.h>
 
-#include "clients.h"
-#include "conf.h"
-#include "err.h"
-#include "store.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "store/store.h"
 #include "t.h"
 
 
@@ -1393,7 +1393,7 @@ list(const char *name, const char *owner, const char *app, size_t off,
 
 	*total = (size_t)-1;
 	buf[0] = '\0';
-	if ((t = ostore_read_begin()) == NULL) {
+	if ((t = ostore_read_begin(NULL)) == NULL) {
 		CHECK(0);
 		return "(no txn)";
 	}

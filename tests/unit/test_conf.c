@@ -1,5 +1,5 @@
 /*
- * test_conf.c: unit tests of lib/conf.c: durations, defaults, the file
+ * test_conf.c: unit tests of lib/base/conf.c: durations, defaults, the file
  * format, environment overrides, every class of error, issuer
  * normalisation and the generated secret.
  *
@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "base/conf.h"
 #include "t.h"
 
 #define EXAMPLE_CONF	"conf/oidcgi.conf"

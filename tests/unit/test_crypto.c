@@ -1,5 +1,5 @@
 /*
- * test_crypto.c: unit tests for lib/crypto.c against published vectors
+ * test_crypto.c: unit tests for lib/base/crypto.c against published vectors
  * (RFC 4648, FIPS 180-2, RFC 4231, RFC 5869, the GCM spec) and for the
  * strictness, buffer and failure rules of crypto.h.
  */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "base/crypto.h"
 #include "t.h"
 
 /*

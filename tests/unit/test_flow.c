@@ -1,4 +1,4 @@
-/* Unit tests for lib/flow.c: sealed state, single use, sessions, consents. */
+/* Unit tests for lib/records/flow.c: sealed state, single use, sessions, consents. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,12 +6,12 @@
 
 #include <jansson.h>
 
-#include "conf.h"
-#include "err.h"
-#include "flow.h"
-#include "store.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "records/flow.h"
+#include "store/store.h"
 #include "t.h"
-#include "util.h"
+#include "base/util.h"
 
 static char		 secret_a[] = "flow-secret-aaaaaaaaaaaaaaaa";
 static char		 secret_b[] = "flow-secret-bbbbbbbbbbbbbbbb";
@@ -153,7 +153,7 @@ single_use(void)
 	/* The same id under another purpose is another record. */
 	u.p = OFLOW_LOGIN_VERIFIER;
 	CHECK(ostore_write(use_fn, &u, &err) && u.rc == OSTORE_OK);
-	CHECK((t = ostore_read_begin()) != NULL);
+	CHECK((t = ostore_read_begin(NULL)) != NULL);
 	rec = oflow_used(t, OFLOW_LOGIN, "id-1");
 	CHECK(rec != NULL && strcmp(json_string_value(json_object_get(rec,
 	    "redirect_to")), "https://x/") == 0);
@@ -191,7 +191,7 @@ del_alice_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static size_t
 nsessions(void)
 {
-	struct ostore_txn	*t = ostore_read_begin();
+	struct ostore_txn	*t = ostore_read_begin(NULL);
 	size_t			 n = 0;
 
 	ostore_count(t, OSTORE_SESSIONS, &n);
@@ -249,7 +249,7 @@ consents(void)
 	up();
 	oerr_clear(&err);
 	CHECK(ostore_write(consents_fn, NULL, &err));
-	CHECK((t = ostore_read_begin()) != NULL);
+	CHECK((t = ostore_read_begin(NULL)) != NULL);
 	/* Newest remembered for c1 is req-0 (req-1 was not remembered). */
 	c = oflow_consent_find(t, "alice", "c1");
 	CHECK(c != NULL && strcmp(json_string_value(json_object_get(c,
@@ -268,13 +268,13 @@ consents(void)
 	json_decref(all);
 	ostore_read_end(t);
 	CHECK(ostore_write(revoke_fn, "c1", &err));
-	CHECK((t = ostore_read_begin()) != NULL);
+	CHECK((t = ostore_read_begin(NULL)) != NULL);
 	all = oflow_consent_list(t, "alice", NULL);
 	CHECK(json_array_size(all) == 1);
 	json_decref(all);
 	ostore_read_end(t);
 	CHECK(ostore_write(revoke_fn, NULL, &err));
-	CHECK((t = ostore_read_begin()) != NULL);
+	CHECK((t = ostore_read_begin(NULL)) != NULL);
 	all = oflow_consent_list(t, "alice", NULL);
 	CHECK(json_array_size(all) == 0);
 	json_decref(all);
@@ -383,7 +383,7 @@ put_sid3_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static int
 ended(const char *sid)
 {
-	struct ostore_txn	*t = ostore_read_begin();
+	struct ostore_txn	*t = ostore_read_begin(NULL);
 	int			 e;
 
 	e = oflow_session_ended(t, sid);
@@ -412,7 +412,7 @@ ended_sessions(void)
 	CHECK(ostore_write(del_sid_fn, "sid-3", &err));
 	CHECK(ended("sid-3") && !ended("sid-1") && !ended("sid-2"));
 	CHECK(nsessions() == 2);
-	CHECK((t = ostore_read_begin()) != NULL);
+	CHECK((t = ostore_read_begin(NULL)) != NULL);
 	m = oflow_used(t, OFLOW_ENDED_SESSION, "sid-3");
 	ostore_read_end(t);
 	exp = json_integer_value(json_object_get(m, "exp"));

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/flowapi.c: the login, consent and logout requests
+ * Unit tests for lib/protocol/flowapi.c: the login, consent and logout requests
  * as functions: opening, body checks, when a challenge is handled (the
  * API's 410), and where the answers lead.
  */
@@ -10,14 +10,14 @@
 
 #include <jansson.h>
 
-#include "clients.h"
-#include "conf.h"
-#include "err.h"
-#include "flow.h"
-#include "flowapi.h"
-#include "store.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "records/flow.h"
+#include "protocol/flowapi.h"
+#include "store/store.h"
 #include "t.h"
-#include "util.h"
+#include "base/util.h"
 
 static char		 secret_a[] = "flowapi-secret-aaaaaaaaaaaaaaa";
 static struct oconf	 conf;

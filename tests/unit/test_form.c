@@ -1,11 +1,11 @@
-/* Unit tests for lib/form.c. */
+/* Unit tests for lib/base/form.c. */
 #include <string.h>
 
-#include "arena.h"
-#include "err.h"
-#include "form.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/form.h"
 #include "t.h"
-#include "util.h"
+#include "base/util.h"
 
 static struct oarena	 a;
 

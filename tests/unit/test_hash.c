@@ -1,5 +1,5 @@
 /*
- * test_hash.c: unit tests of lib/hash.c: the PBKDF2 format Hydra writes
+ * test_hash.c: unit tests of lib/base/hash.c: the PBKDF2 format Hydra writes
  * (checked against vectors from Python's hashlib and against OpenSSL
  * directly), keyed hashes under secrets.system with rotation and
  * purpose separation, the scrypt format of user passwords (against
@@ -14,8 +14,8 @@
 
 #include <openssl/evp.h>
 
-#include "conf.h"
-#include "hash.h"
+#include "base/conf.h"
+#include "base/hash.h"
 #include "t.h"
 
 #define PBKDF2_PREFIX	"$pbkdf2-sha256$i=25000,l=32$"

@@ -1,12 +1,12 @@
 /*
- * test_jose.c: unit tests for lib/jose.c, lib/jwk.c and lib/jws.c
+ * test_jose.c: unit tests for lib/jose/jose.c, lib/jose/jwk.c and lib/jose/jws.c
  * against the published vectors (RFC 7515 appendix A, RFC 7520 §4.1 to
  * §4.4, RFC 7638 §3.1, RFC 8037 appendix A), against keys and
  * signatures made by python3-jwcrypto (tests/data/jose/jwcrypto.json,
  * see gen.py there) and by the openssl CLI (tests/data/jose/ PEM files, see
  * pem.sh), and for every refusal jose.h promises.
  *
- * lib/jws.c is included for its static DER <-> R || S conversion.
+ * lib/jose/jws.c is included for its static DER <-> R || S conversion.
  * Data files are read relative to the top of the tree, where make runs.
  *
  * With JOSE_CROSS_OUT set, the signatures this implementation makes
@@ -21,10 +21,10 @@
 
 #include <jansson.h>
 
-#include "crypto.h"
-#include "err.h"
-#include "jose.h"
-#include "../../lib/jws.c"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "jose/jose.h"
+#include "../../lib/jose/jws.c"
 #include "t.h"
 
 #define DATA	"tests/data/jose/"

@@ -1,9 +1,9 @@
-/* Unit tests for lib/json.c. */
+/* Unit tests for lib/base/json.c. */
 #include <string.h>
 
-#include "arena.h"
-#include "err.h"
-#include "json.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/json.h"
 #include "t.h"
 
 static json_t *

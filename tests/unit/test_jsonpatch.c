@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/jsonpatch.c: every example of RFC 6902 Appendix A,
+ * Unit tests for lib/base/jsonpatch.c: every example of RFC 6902 Appendix A,
  * the pointers of RFC 6901 §5, and the errors.
  *
  * JSON is written with ' for " to keep it readable (J() swaps them
@@ -9,10 +9,10 @@
 
 #include <jansson.h>
 
-#include "err.h"
-#include "jsonpatch.h"
+#include "base/err.h"
+#include "base/jsonpatch.h"
 #include "t.h"
-#include "util.h"
+#include "base/util.h"
 
 /* s with every ' turned into ", parsed as any JSON value (new ref). */
 static json_t *

@@ -1,5 +1,5 @@
 /*
- * test_metrics.c: unit tests of lib/metrics.c, the shared counter file,
+ * test_metrics.c: unit tests of lib/web/metrics.c, the shared counter file,
  * against real files under $TMPDIR.
  *
  * Children of the fork() tests report through their exit status and
@@ -20,10 +20,10 @@
 
 #include <jansson.h>
 
-#include "err.h"
-#include "metrics.h"
-#include "route.h"
-#include "store.h"
+#include "base/err.h"
+#include "web/metrics.h"
+#include "web/route.h"
+#include "store/store.h"
 #include "t.h"
 
 #define HDR	16			/* magic, version, counter count */

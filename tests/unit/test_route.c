@@ -1,7 +1,7 @@
-/* Unit tests for lib/route.c (matching; dispatch runs in integration). */
+/* Unit tests for lib/web/route.c (matching; dispatch runs in integration). */
 #include <string.h>
 
-#include "route.h"
+#include "web/route.h"
 #include "t.h"
 
 static int

@@ -1,5 +1,5 @@
 /*
- * test_stateless.c: unit tests of lib/stateless.c, the access tokens
+ * test_stateless.c: unit tests of lib/records/stateless.c, the access tokens
  * that are not stored (see "STATELESS ACCESS TOKENS" in tokens.h and
  * schema/store.md): opaque client_credentials tokens naming a shared
  * grant, JWT ones whose jti carries a MAC, their lookup, revocation
@@ -23,16 +23,16 @@
 
 #include <jansson.h>
 
-#include "clients.h"
-#include "conf.h"
-#include "crypto.h"
-#include "err.h"
-#include "jose.h"
-#include "keys.h"
-#include "store.h"
-#include "tokens.h"
-#include "tokens_int.h"
-#include "util.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "jose/jose.h"
+#include "records/keys.h"
+#include "store/store.h"
+#include "records/tokens.h"
+#include "records/tokens_int.h"
+#include "base/util.h"
 #include "t.h"
 
 #define GID_LEN		16	/* bytes of a shared grant's id */
@@ -105,7 +105,7 @@ stored_value(enum ostore_db db, const void *key, size_t keylen)
 	size_t			 vl;
 	char			*out = NULL;
 
-	if ((t = ostore_read_begin()) == NULL)
+	if ((t = ostore_read_begin(NULL)) == NULL)
 		return NULL;
 	if (ostore_get(t, db, key, keylen, &v, &vl) == OSTORE_OK) {
 		out = oxmalloc(vl + 1);
@@ -169,7 +169,7 @@ ngrants(void)
 	struct ostore_txn	*t;
 	size_t			 n = 0;
 
-	if ((t = ostore_read_begin()) == NULL)
+	if ((t = ostore_read_begin(NULL)) == NULL)
 		return (size_t)-1;
 	if (ostore_scan(t, OSTORE_TOKENS, NULL, 0, NULL, 0, count_16, &n) !=
 	    OSTORE_OK)
@@ -343,7 +343,7 @@ issue_once(int writable, const char *cid, const json_t *c, const json_t *g,
 		return OGRANT_ERR;
 	}
 	if (!writable) {
-		if ((t = ostore_read_begin()) == NULL)
+		if ((t = ostore_read_begin(NULL)) == NULL)
 			return OGRANT_ERR;
 		issue_in(t, &op);
 		ostore_read_end(t);
@@ -551,7 +551,7 @@ lookup(const char *tok, int *known)
 		return NULL;
 	if (known != NULL)
 		*known = kind == OTOKEN_ACCESS ? 1 : 2;
-	if ((t = ostore_read_begin()) == NULL)
+	if ((t = ostore_read_begin(NULL)) == NULL)
 		return NULL;
 	rec = otoken_lookup(t, tok, id);
 	ostore_read_end(t);
@@ -565,7 +565,7 @@ lookup_id(const char *tok, const unsigned char id[OTOKEN_ID_LEN])
 	struct ostore_txn	*t;
 	json_t			*rec;
 
-	if ((t = ostore_read_begin()) == NULL)
+	if ((t = ostore_read_begin(NULL)) == NULL)
 		return NULL;
 	rec = otoken_lookup(t, tok, id);
 	ostore_read_end(t);

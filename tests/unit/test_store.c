@@ -1,5 +1,5 @@
 /*
- * test_store.c: unit tests of lib/store.c against real LMDB files.
+ * test_store.c: unit tests of lib/store/store.c against real LMDB files.
  *
  * Each test makes a fresh directory under $TMPDIR, closes the store
  * and removes the directory at the end.  The fork() tests check the
@@ -21,8 +21,8 @@
 
 #include <lmdb.h>
 
-#include "err.h"
-#include "store.h"
+#include "base/err.h"
+#include "store/store.h"
 #include "t.h"
 
 #define VLEN	4000		/* one overflow page per value */
@@ -165,7 +165,7 @@ get1(const char *key, char *buf, size_t sz)
 	size_t			 vlen;
 	enum ostore_rc		 rc;
 
-	if ((t = ostore_read_begin()) == NULL)
+	if ((t = ostore_read_begin(NULL)) == NULL)
 		return OSTORE_ERR;
 	rc = ostore_get(t, OSTORE_META, key, strlen(key), &v, &vlen);
 	if (rc == OSTORE_OK) {
@@ -242,7 +242,7 @@ many_check(const char *pfx, int n)
 	char			 key[64];
 	int			 i, ok = 1;
 
-	if ((t = ostore_read_begin()) == NULL)
+	if ((t = ostore_read_begin(NULL)) == NULL)
 		return 0;
 	for (i = 0; i < n && ok; i++) {
 		snprintf(key, sizeof(key), "%s%06d", pfx, i);
@@ -337,7 +337,7 @@ child_write(void *arg)
 
 	if (c->waitfd != -1 && read(c->waitfd, &b, 1) != 1)
 		return 0;
-	if (ostore_isopen() || ostore_read_begin() != NULL)
+	if (ostore_isopen() || ostore_read_begin(NULL) != NULL)
 		return 0;
 	oerr_clear(&err);
 	if (!ostore_open(c->d->var, 64 * 1024, &err)) {
@@ -359,7 +359,7 @@ test_closed(void)
 
 	CHECK(!ostore_isopen());
 	CHECK(!ostore_ready());
-	CHECK(ostore_read_begin() == NULL);
+	CHECK(ostore_read_begin(NULL) == NULL);
 	CHECK(ostore_mapsize() == 0);
 	oerr_clear(&err);
 	CHECK(!ostore_write(many_fn, &m, &err));
@@ -664,7 +664,7 @@ args_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	big[sizeof(big) - 1] = '\0';
 	if (ostore_gen_bump(t, big) != OSTORE_ERR)
 		a->ok = 0;
-	a->nested_read = ostore_read_begin() == NULL;
+	a->nested_read = ostore_read_begin(NULL) == NULL;
 	oerr_clear(&e2);
 	a->nested_write = !ostore_write(put_fn, &rs, &e2) && oerr_isset(&e2);
 	/* A key of the largest size works. */
@@ -706,12 +706,12 @@ test_bad_args(void)
 	CHECK(ostore_gen_get(NULL, "x", &g) == OSTORE_ERR);
 	CHECK(ostore_gen_bump(NULL, "x") == OSTORE_ERR);
 
-	if ((t = ostore_read_begin()) == NULL) {
+	if ((t = ostore_read_begin(NULL)) == NULL) {
 		CHECK(0);
 		goto out;
 	}
 	/* One transaction at a time per process. */
-	CHECK(ostore_read_begin() == NULL);
+	CHECK(ostore_read_begin(NULL) == NULL);
 	oerr_clear(&err);
 	CHECK(!ostore_write(args_fn, &a, &err));
 	CHECK(oerr_isset(&err));
@@ -780,7 +780,7 @@ scan1(const char *prefix, const char *start, int stop, struct seen *s)
 
 	memset(s, 0, sizeof(*s));
 	s->stop = stop;
-	if ((t = ostore_read_begin()) == NULL)
+	if ((t = ostore_read_begin(NULL)) == NULL)
 		return OSTORE_ERR;
 	rc = ostore_scan(t, OSTORE_META, prefix,
 	    prefix != NULL ? strlen(prefix) : 0, start,
@@ -921,7 +921,7 @@ test_count(void)
 
 	if (!tdir_new(&d) || !open_ok(&d, 0))
 		goto out;
-	if ((t = ostore_read_begin()) != NULL) {
+	if ((t = ostore_read_begin(NULL)) != NULL) {
 		CHECK(ostore_count(t, OSTORE_META, &n) == OSTORE_OK);
 		CHECK(n == 1);			/* "format" */
 		ostore_read_end(t);
@@ -930,7 +930,7 @@ test_count(void)
 	CHECK(put1("a", "1", 0) == OSTORE_OK);
 	CHECK(put1("b", "1", 0) == OSTORE_OK);
 	CHECK(put1("b", "2", 0) == OSTORE_OK);
-	if ((t = ostore_read_begin()) != NULL) {
+	if ((t = ostore_read_begin(NULL)) != NULL) {
 		CHECK(ostore_count(t, OSTORE_META, &n) == OSTORE_OK);
 		CHECK(n == 3);
 		ostore_read_end(t);
@@ -971,7 +971,7 @@ test_gen(void)
 
 	if (!tdir_new(&d) || !open_ok(&d, 0))
 		goto out;
-	if ((t = ostore_read_begin()) != NULL) {
+	if ((t = ostore_read_begin(NULL)) != NULL) {
 		CHECK(ostore_gen_get(t, "keys", &g) == OSTORE_OK);
 		CHECK(g == 0);
 		ostore_read_end(t);
@@ -979,7 +979,7 @@ test_gen(void)
 		CHECK(0);
 	oerr_clear(&err);
 	CHECK(ostore_write(bump_fn, "keys", &err));
-	if ((t = ostore_read_begin()) != NULL) {
+	if ((t = ostore_read_begin(NULL)) != NULL) {
 		CHECK(ostore_gen_get(t, "keys", &g) == OSTORE_OK);
 		CHECK(g == 2);
 		CHECK(ostore_gen_get(t, "other", &g) == OSTORE_OK);
@@ -992,7 +992,7 @@ test_gen(void)
 		CHECK(0);
 	/* A counter of the wrong size is an error, not garbage. */
 	CHECK(put1("gen:bad", "abc", 0) == OSTORE_OK);
-	if ((t = ostore_read_begin()) != NULL) {
+	if ((t = ostore_read_begin(NULL)) != NULL) {
 		CHECK(ostore_gen_get(t, "bad", &g) == OSTORE_ERR);
 		ostore_read_end(t);
 	} else
@@ -1027,7 +1027,7 @@ test_gen_carry(void)
 	    OSTORE_OK);
 	oerr_clear(&err);
 	CHECK(ostore_write(bumpc_fn, NULL, &err));
-	if ((t = ostore_read_begin()) != NULL) {
+	if ((t = ostore_read_begin(NULL)) != NULL) {
 		CHECK(ostore_gen_get(t, "c", &g) == OSTORE_OK);
 		CHECK(g == 0x0101010101010200ULL);
 		ostore_read_end(t);
@@ -1061,7 +1061,7 @@ test_grow(void)
 	CHECK(m.calls > 1);
 	CHECK(ostore_mapsize() >= (size_t)m.n * VLEN);
 	CHECK(many_check("big:", m.n));
-	if ((t = ostore_read_begin()) != NULL) {
+	if ((t = ostore_read_begin(NULL)) != NULL) {
 		CHECK(ostore_count(t, OSTORE_META, &n) == OSTORE_OK);
 		CHECK(n == (size_t)m.n + 1);
 		ostore_read_end(t);

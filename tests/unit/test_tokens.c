@@ -1,5 +1,5 @@
 /*
- * test_tokens.c: unit tests of lib/tokens.c: opaque tokens (mint and
+ * test_tokens.c: unit tests of lib/records/tokens.c: opaque tokens (mint and
  * check, tampering, kinds, secret rotation), token records with their
  * indexes and expiry entries, revocation by request and by client,
  * tombstones, the bounded flush, and ogrant_issue() (response shape,
@@ -8,7 +8,7 @@
  * in a fresh directory under $TMPDIR, with the default signing keys
  * created by okeys_ensure_defaults().
  *
- * lib/tokens.c is included to reach half_hash() for every alg.
+ * lib/records/tokens.c is included to reach half_hash() for every alg.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -21,15 +21,15 @@
 
 #include <jansson.h>
 
-#include "../../lib/tokens.c"
+#include "../../lib/records/tokens.c"
 
-#include "clients.h"
-#include "conf.h"
-#include "crypto.h"
-#include "err.h"
-#include "jose.h"
-#include "keys.h"
-#include "store.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "jose/jose.h"
+#include "records/keys.h"
+#include "store/store.h"
 #include "t.h"
 
 static char		 secret_a[] = "0123456789abcdef0123456789abcdef";
@@ -84,7 +84,7 @@ present(enum ostore_db db, const void *key, size_t keylen)
 	size_t			 vl;
 	enum ostore_rc		 rc;
 
-	if ((t = ostore_read_begin()) == NULL)
+	if ((t = ostore_read_begin(NULL)) == NULL)
 		return -1;
 	rc = ostore_get(t, db, key, keylen, &v, &vl);
 	ostore_read_end(t);
@@ -126,7 +126,7 @@ load(const unsigned char id[OTOKEN_ID_LEN])
 	struct ostore_txn	*t;
 	json_t			*rec;
 
-	if ((t = ostore_read_begin()) == NULL)
+	if ((t = ostore_read_begin(NULL)) == NULL)
 		return NULL;
 	rec = otoken_load(t, id);
 	ostore_read_end(t);

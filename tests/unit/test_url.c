@@ -1,5 +1,5 @@
 /*
- * test_url.c: unit tests of lib/url.c: ourl_parse() on absolute URIs
+ * test_url.c: unit tests of lib/base/url.c: ourl_parse() on absolute URIs
  * (authority, ports, IPv6 literals, private-use schemes), on what it
  * must refuse (relative references, bad ports and hosts, characters
  * that must be percent-encoded, bad %-escapes, over-long input), and
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "url.h"
+#include "base/url.h"
 #include "t.h"
 
 /* An accepted URI and the fields ourl_parse() must fill in. */

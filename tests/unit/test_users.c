@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/users.c: usernames, claims and their scopes, the
+ * Unit tests for lib/records/users.c: usernames, claims and their scopes, the
  * store operations, and sign-in with its lockout.
  */
 #include <stdio.h>
@@ -10,12 +10,12 @@
 
 #include <jansson.h>
 
-#include "conf.h"
-#include "err.h"
-#include "store.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "store/store.h"
 #include "t.h"
-#include "users.h"
-#include "util.h"
+#include "records/users.h"
+#include "base/util.h"
 
 static char		 secret_a[] = "users-secret-aaaaaaaaaaaaaaaa";
 static struct oconf	 conf;

@@ -1,10 +1,10 @@
-/* Unit tests for lib/util.c, lib/arena.c and lib/err.c. */
+/* Unit tests for lib/base/util.c, lib/base/arena.c and lib/base/err.c. */
 #include <string.h>
 
-#include "arena.h"
-#include "err.h"
+#include "base/arena.h"
+#include "base/err.h"
 #include "t.h"
-#include "util.h"
+#include "base/util.h"
 
 static void
 strtonum(void)

@@ -2,7 +2,7 @@
 """
 Cross-check vectors for tests/unit/test_jose.c, made with python3-jwcrypto
 (Debian's package; run with /usr/bin/python3), an implementation that
-shares no code with lib/jwk.c and lib/jws.c.
+shares no code with lib/jose/jwk.c and lib/jose/jws.c.
 
     gen.py > jwcrypto.json     one key per algorithm (private JWK, public
                                JWK, RFC 7638 thumbprint, PKCS#8 and
@@ -10,7 +10,7 @@ shares no code with lib/jwk.c and lib/jws.c.
                                of a fixed payload signed by jwcrypto
     gen.py check FILE          verify with jwcrypto the lines "alg<TAB>jws"
                                that test_jose writes to $JOSE_CROSS_OUT,
-                               i.e. signatures made by lib/jws.c
+                               i.e. signatures made by lib/jose/jws.c
 
 The first mode draws fresh keys, so its output differs on every run; the
 file is kept in the tree and regenerated only on purpose.

@@ -1,0 +1,76 @@
+/*
+ * json.h: typed getters over jansson that name the bad field, and
+ * parsing/serialising with the project's rules.
+ */
+#ifndef OIDCGI_JSON_H
+#define OIDCGI_JSON_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct oarena;
+struct oerr;
+
+#define OJSON_REQUIRED	0x1	/* absent (or null) is an error */
+#define OJSON_NONEMPTY	0x2	/* "" or [] is an error */
+
+/*
+ * Parse len bytes as JSON.  Duplicate object members are refused
+ * (JSON_REJECT_DUPLICATES), as are NUL bytes and trailing data.  When
+ * want_object is set the top level must be an object.  Returns a new
+ * reference, or NULL with a 400 invalid_request naming line and column.
+ */
+json_t	*ojson_parse(const char *buf, size_t len, int want_object,
+	    struct oerr *);
+
+/*
+ * Typed getters.  Each returns 1 when the member is absent (and not
+ * required; the out value is left as it was) or has the right type and
+ * fits, and 0 with a 400 invalid_request naming the field otherwise.
+ * Borrowed results stay valid as long as the object holds them.
+ */
+int	 ojson_get_str(const json_t *, const char *key, size_t maxlen,
+	    unsigned flags, const char **out, struct oerr *);
+int	 ojson_get_int(const json_t *, const char *key, long long min,
+	    long long max, unsigned flags, long long *out, struct oerr *);
+int	 ojson_get_bool(const json_t *, const char *key, unsigned flags,
+	    int *out, struct oerr *);
+/* An array of at most maxitems strings, each at most maxlen bytes. */
+int	 ojson_get_strarray(const json_t *, const char *key,
+	    size_t maxitems, size_t maxlen, unsigned flags,
+	    json_t **out, struct oerr *);
+/* An object (borrowed). */
+int	 ojson_get_object(const json_t *, const char *key, unsigned flags,
+	    json_t **out, struct oerr *);
+
+/*
+ * Reading a record (trusted JSON the program wrote itself): the string
+ * member key of o, or "" when o is not an object or the member is
+ * absent or not a string (borrowed); the integer member, or 0.  This is
+ * the one way to read a field that needs no error: input from a request
+ * goes through the typed getters above instead.
+ */
+const char	*ojson_str(const json_t *o, const char *key);
+long long	 ojson_int(const json_t *o, const char *key);
+
+/*
+ * Jansson allocates through oxmalloc() (lib/base/util.h), set before
+ * main() runs: an allocation that fails aborts the process, so a
+ * json_pack(), json_object() or json_string() result is never NULL for
+ * lack of memory and needs no check for it.  json_pack() can still
+ * return NULL for a format that does not match its arguments (a
+ * programming error: a NULL string for "s"), which those callers
+ * rule out by construction.
+ */
+
+/*
+ * Serialise compactly into the arena (NUL-terminated; length in *len
+ * when not NULL).  Keys keep their insertion order.
+ */
+char	*ojson_dump(struct oarena *, const json_t *, size_t *len);
+
+/* A JSON string from bytes that may not be UTF-8 (bad bytes become U+FFFD). */
+json_t	*ojson_string_lossy(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,616 @@
+/*
+ * flowapi.c: Hydra's login, consent and logout requests as functions
+ * (see flowapi.h).  A challenge is sealed flow state (flow.h); answering
+ * it seals a verifier with what was answered.  A logout answer is
+ * recorded too, with the redirect_to given back; login and consent
+ * answers write nothing (see finish()).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "records/flow.h"
+#include "protocol/flowapi.h"
+#include "base/json.h"
+#include "protocol/logout.h"
+#include "store/store.h"
+#include "base/util.h"
+
+static const struct {
+	const char		*name;
+	enum oflow_purpose	 p;	/* the challenge */
+	enum oflow_purpose	 vp;	/* its verifier */
+	const char		*param;	/* the verifier's query parameter */
+} kinds[OFLOWAPI__MAX] = {
+	/* OFLOWAPI_LOGIN */
+	{ "login", OFLOW_LOGIN, OFLOW_LOGIN_VERIFIER, "login_verifier" },
+	/* OFLOWAPI_CONSENT */
+	{ "consent", OFLOW_CONSENT, OFLOW_CONSENT_VERIFIER,
+	    "consent_verifier" },
+	/* OFLOWAPI_LOGOUT */
+	{ "logout", OFLOW_LOGOUT, OFLOW_LOGOUT_VERIFIER, "logout_verifier" },
+};
+
+const char *
+oflowapi_name(enum oflowapi_kind k)
+{
+	return (unsigned)k < OFLOWAPI__MAX ? kinds[k].name : "?";
+}
+
+/* A space-separated list as a JSON array of its words. */
+static json_t *
+split(const char *s)
+{
+	json_t	*a = json_array();
+	char	*copy, *w, *save;
+
+	if (s == NULL || *s == '\0')
+		return a;
+	copy = oxstrdup(s);
+	for (w = strtok_r(copy, " ", &save); w != NULL;
+	    w = strtok_r(NULL, " ", &save))
+		json_array_append_new(a, json_string(w));
+	free(copy);
+	return a;
+}
+
+/* Unix seconds as an RFC 3339 string. */
+static json_t *
+when(json_int_t t)
+{
+	char	 buf[32];
+
+	otime_rfc3339(t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+enum oflowapi_rc
+oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
+    json_t **out, struct oerr *err)
+{
+	struct ostore_txn	*t;
+	json_t			*s, *used = NULL;
+
+	*st = *out = NULL;
+	if ((unsigned)k >= OFLOWAPI__MAX) {
+		oerr_set(err, OERR_SERVER_ERROR, "No such flow.");
+		return OFLOWAPI_ERR;
+	}
+	if (challenge == NULL || *challenge == '\0') {
+		oerr_set(err, OERR_INVALID_REQUEST, "The query parameter "
+		    "'%s_challenge' is required.", kinds[k].name);
+		return OFLOWAPI_ERR;
+	}
+	if ((s = oflow_open(kinds[k].p, challenge, err)) == NULL)
+		return OFLOWAPI_ERR;
+	/*
+	 * A login or consent challenge is handled once its flow is done:
+	 * the login challenge marked when a consent verifier was spent
+	 * (cgi-bin/oauth2/auth.c); a logout challenge once answered.
+	 */
+	/*
+	 * So is one of a login session that has ended since (logout):
+	 * its flows are void, and the request starts again without it.
+	 */
+	if ((t = ostore_read_begin(NULL)) != NULL) {
+		used = oflow_used(t, k == OFLOWAPI_LOGOUT ? OFLOW_LOGOUT :
+		    OFLOW_LOGIN, ojson_str(s, k == OFLOWAPI_CONSENT ?
+		    "login_challenge" : "id"));
+		if (used == NULL && k != OFLOWAPI_LOGOUT &&
+		    oflow_session_ended(t, ojson_str(s, "sid")))
+			used = json_object();
+		ostore_read_end(t);
+	}
+	if (used != NULL) {
+		/*
+		 * A spent login or consent request leads back to where the
+		 * flow began, to start it again (Hydra's request_url); a
+		 * logout request to where its first answer led.
+		 */
+		*out = json_pack("{s:O}", "redirect_to", k == OFLOWAPI_LOGOUT ?
+		    json_object_get(used, "redirect_to") :
+		    json_object_get(s, "request_url"));
+		json_decref(used);
+		json_decref(s);
+		return OFLOWAPI_HANDLED;
+	}
+	json_object_set_new(s, "challenge", json_string(challenge));
+	*st = s;
+	return OFLOWAPI_OK;
+}
+
+/* The OIDC context of a request (Hydra's oidc_context). */
+static json_t *
+oidc_context(const json_t *r)
+{
+	json_t	*c = json_object(), *v;
+
+	json_object_set_new(c, "acr_values", split(ojson_str(r, "acr_values")));
+	json_object_set_new(c, "display", json_string(ojson_str(r, "display")));
+	json_object_set_new(c, "login_hint", json_string(ojson_str(r,
+	    "login_hint")));
+	json_object_set_new(c, "ui_locales", split(ojson_str(r, "ui_locales")));
+	if ((v = json_object_get(r, "id_token_hint_claims")) != NULL)
+		json_object_set(c, "id_token_hint_claims", v);
+	return c;
+}
+
+/*
+ * The parts common to the login and consent requests: challenge,
+ * client (Hydra's view, no secret), request_url, requested_scope,
+ * requested_access_token_audience, skip, subject, oidc_context.
+ * NULL with err set when the client is gone.
+ */
+static json_t *
+request_json(const json_t *st, const char *subject, struct oerr *err)
+{
+	json_t	*r = json_object_get(st, "req"), *client, *j;
+
+	if ((client = oclient_get_cached(ojson_str(r, "client_id"), err)) == NULL)
+		return NULL;
+	j = json_pack("{s:s,s:o,s:O,s:O,s:O,s:O,s:s,s:o}",
+	    "challenge", ojson_str(st, "challenge"),
+	    "client", oclient_view_hydra(client, NULL),
+	    "request_url", json_object_get(st, "request_url"),
+	    "requested_scope", json_object_get(r, "scope"),
+	    "requested_access_token_audience", json_object_get(r, "audience"),
+	    "skip", json_object_get(st, "skip"),
+	    "subject", subject,
+	    "oidc_context", oidc_context(r));
+	json_decref(client);
+	return j;
+}
+
+/* Hydra's loginRequest. */
+static json_t *
+login_request(const json_t *st, struct oerr *err)
+{
+	json_t	*j;
+
+	if ((j = request_json(st, ojson_str(st, "subject"), err)) == NULL)
+		return NULL;
+	json_object_set(j, "session_id", json_object_get(st, "sid"));
+	json_object_set_new(j, "requested_at", json_integer(
+	    json_integer_value(json_object_get(st, "requested_at"))));
+	return j;
+}
+
+/* Hydra's consentRequest. */
+static json_t *
+consent_request(const json_t *st, struct oerr *err)
+{
+	json_t	*j, *login = json_object_get(st, "login");
+
+	if ((j = request_json(st, ojson_str(login, "subject"), err)) == NULL)
+		return NULL;
+	json_object_set_new(j, "consent_request_id",
+	    json_string(ojson_str(st, "id")));
+	json_object_set(j, "login_challenge",
+	    json_object_get(st, "login_challenge"));
+	json_object_set(j, "login_session_id", json_object_get(st, "sid"));
+	json_object_set_new(j, "acr", json_string(ojson_str(login, "acr")));
+	json_object_set(j, "amr", json_is_array(json_object_get(login,
+	    "amr")) ? json_object_get(login, "amr") : json_array());
+	json_object_set(j, "context", json_is_object(json_object_get(
+	    login, "context")) ? json_object_get(login, "context") :
+	    json_object());
+	return j;
+}
+
+/*
+ * Hydra's logoutRequest: {challenge, subject, sid, request_url,
+ * rp_initiated, client, expires_at, requested_at}.
+ */
+static json_t *
+logout_request(const json_t *st)
+{
+	struct oerr	 e;
+	json_t		*client = NULL, *j;
+
+	oerr_clear(&e);
+	if (*ojson_str(st, "client_id") != '\0')
+		client = oclient_get_cached(ojson_str(st, "client_id"), &e);
+	j = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o}",
+	    "challenge", ojson_str(st, "challenge"),
+	    "subject", ojson_str(st, "subject"),
+	    "sid", ojson_str(st, "sid"),
+	    "request_url", ojson_str(st, "request_url"),
+	    "rp_initiated", json_is_true(json_object_get(st, "rp_initiated")),
+	    "client", client != NULL ? oclient_view_hydra(client, NULL) :
+	    json_null(),
+	    "expires_at", when(json_integer_value(json_object_get(st, "exp"))),
+	    "requested_at", when(json_integer_value(json_object_get(st,
+	    "requested_at"))));
+	json_decref(client);
+	return j;
+}
+
+json_t *
+oflowapi_request(enum oflowapi_kind k, const json_t *st, struct oerr *err)
+{
+	switch (k) {
+	case OFLOWAPI_LOGIN:
+		return login_request(st, err);
+	case OFLOWAPI_CONSENT:
+		return consent_request(st, err);
+	case OFLOWAPI_LOGOUT:
+		return logout_request(st);
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "No such flow.");
+		return NULL;
+	}
+}
+
+struct answer {
+	enum oflow_purpose	 p;
+	const json_t		*st;
+	const char		*redirect_to;
+	json_t			*prior;		/* handled already */
+};
+
+/* Record the challenge as handled, remembering where it leads. */
+static int
+answer_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct answer	*a = arg;
+	json_t		*rec;
+	enum ostore_rc	 rc;
+
+	json_decref(a->prior);
+	a->prior = NULL;
+	rec = json_pack("{s:s}", "redirect_to", a->redirect_to);
+	rc = oflow_use(t, a->p, ojson_str(a->st, "id"),
+	    json_integer_value(json_object_get(a->st, "exp")), rec);
+	json_decref(rec);
+	if (rc == OSTORE_EXISTS) {
+		a->prior = oflow_used(t, a->p, ojson_str(a->st, "id"));
+		return 1;
+	}
+	if (rc != OSTORE_OK) {
+		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Record the logout challenge st as handled with redirect_to, and set
+ * *out to {"redirect_to"}: this one (OFLOWAPI_OK) or, when it was
+ * handled already, the first answer's (OFLOWAPI_HANDLED).
+ */
+static enum oflowapi_rc
+answer(enum oflowapi_kind k, const json_t *st, const char *redirect_to,
+    json_t **out, struct oerr *err)
+{
+	struct answer	 a;
+
+	memset(&a, 0, sizeof(a));
+	a.p = kinds[k].p;
+	a.st = st;
+	a.redirect_to = redirect_to;
+	if (!ostore_write(answer_fn, &a, err)) {
+		json_decref(a.prior);
+		return OFLOWAPI_ERR;
+	}
+	if (a.prior != NULL) {
+		*out = json_pack("{s:O}", "redirect_to",
+		    json_object_get(a.prior, "redirect_to"));
+		json_decref(a.prior);
+		return OFLOWAPI_HANDLED;
+	}
+	*out = json_pack("{s:s}", "redirect_to", redirect_to);
+	return OFLOWAPI_OK;
+}
+
+/*
+ * Seal the verifier state vst of a login or consent challenge st of
+ * kind k, and answer with the request URL plus the verifier.  Nothing
+ * is written: the verifier carries the answer, and the flow is marked
+ * done when a consent verifier of it is spent (cgi-bin/oauth2/auth.c),
+ * so until then a challenge may be answered again and the verifier
+ * spent first counts (as Hydra's LOGIN_UNUSED and CONSENT_UNUSED).
+ */
+static enum oflowapi_rc
+finish(enum oflowapi_kind k, const json_t *st, const json_t *vst,
+    json_t **out)
+{
+	char	*v;
+
+	v = oflow_seal(kinds[k].vp, vst);
+	*out = json_pack("{s:s++++}", "redirect_to", ojson_str(st, "request_url"),
+	    "&", kinds[k].param, "=", v);
+	free(v);
+	return OFLOWAPI_OK;
+}
+
+/* The verifier state: the challenge's, with what the app answered. */
+static json_t *
+verifier_state(const json_t *st, const char *key, json_t *ans)
+{
+	json_t	*v = json_deep_copy(st);
+
+	json_object_del(v, "challenge");
+	json_object_set_new(v, key, ans);
+	return v;
+}
+
+/* A body must be a JSON object. */
+static int
+body_ok(const json_t *body, struct oerr *err)
+{
+	if (json_is_object(body))
+		return 1;
+	oerr_set(err, OERR_INVALID_REQUEST, "The request body must be a JSON "
+	    "object.");
+	return 0;
+}
+
+/* Accept a login request (Hydra's acceptOAuth2LoginRequest). */
+static enum oflowapi_rc
+accept_login(const json_t *st, const json_t *body, json_t **out,
+    struct oerr *err)
+{
+	json_t			*amr = NULL, *ctx = NULL, *login, *vst;
+	const char		*sub = NULL, *acr = "", *fsi = NULL;
+	long long		 rf = 0;
+	int			 remember = 0, extend = 0, skip;
+	enum oflowapi_rc	 rc;
+
+	skip = json_is_true(json_object_get(st, "skip"));
+	if (!body_ok(body, err) ||
+	    !ojson_get_str(body, "subject", 1024, OJSON_REQUIRED |
+	    OJSON_NONEMPTY, &sub, err) ||
+	    !ojson_get_bool(body, "remember", 0, &remember, err) ||
+	    !ojson_get_int(body, "remember_for", 0, 0x7fffffffLL, 0, &rf,
+	    err) ||
+	    !ojson_get_str(body, "acr", 1024, 0, &acr, err) ||
+	    !ojson_get_strarray(body, "amr", 32, 256, 0, &amr, err) ||
+	    !ojson_get_object(body, "context", 0, &ctx, err) ||
+	    !ojson_get_str(body, "force_subject_identifier", 1024, 0, &fsi,
+	    err) ||
+	    !ojson_get_bool(body, "extend_session_lifespan", 0, &extend,
+	    err))
+		return OFLOWAPI_ERR;
+	if (skip && strcmp(sub, ojson_str(st, "subject")) != 0) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The login request was "
+		    "skipped for the subject of the login session; it cannot "
+		    "be accepted for another subject.");
+		return OFLOWAPI_ERR;
+	}
+	login = json_pack("{s:s,s:b,s:I,s:s,s:I}", "subject", sub,
+	    "remember", remember || skip, "remember_for", (json_int_t)rf,
+	    "acr", acr, "auth_time", skip ? json_integer_value(
+	    json_object_get(st, "auth_time")) : (json_int_t)onow());
+	json_object_set_new(login, "amr", amr != NULL ? json_incref(amr) :
+	    json_array());
+	json_object_set_new(login, "context", ctx != NULL ? json_incref(ctx) :
+	    json_object());
+	if (fsi != NULL)
+		json_object_set_new(login, "force_subject_identifier",
+		    json_string(fsi));
+	vst = verifier_state(st, "login", login);
+	rc = finish(OFLOWAPI_LOGIN, st, vst, out);
+	json_decref(vst);
+	return rc;
+}
+
+/* 1 if every string of list is one of the space-separated words of s. */
+static int
+within_words(const json_t *list, const char *s, const char **bad)
+{
+	json_t	*e, *w = split(s), *x;
+	size_t	 i, j;
+	int	 found;
+
+	json_array_foreach(list, i, e) {
+		found = 0;
+		json_array_foreach(w, j, x)
+			found |= json_equal(e, x);
+		if (!found) {
+			*bad = json_string_value(e);
+			json_decref(w);
+			return 0;
+		}
+	}
+	json_decref(w);
+	return 1;
+}
+
+/* 1 if every string of list is a member of the array allowed. */
+static int
+within_array(const json_t *list, const json_t *allowed, const char **bad)
+{
+	json_t	*e, *x;
+	size_t	 i, j;
+	int	 found;
+
+	json_array_foreach(list, i, e) {
+		found = 0;
+		json_array_foreach(allowed, j, x)
+			found |= json_equal(e, x);
+		if (!found) {
+			*bad = json_string_value(e);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Accept a consent request (Hydra's acceptOAuth2ConsentRequest). */
+static enum oflowapi_rc
+accept_consent(const json_t *st, const json_t *body, json_t **out,
+    struct oerr *err)
+{
+	json_t			*scope = NULL, *aud = NULL, *session = NULL;
+	json_t			*client = NULL, *consent, *vst, *idt, *at;
+	const char		*bad = NULL;
+	long long		 rf = 0;
+	int			 remember = 0;
+	enum oflowapi_rc	 rc = OFLOWAPI_ERR;
+
+	if (!body_ok(body, err) ||
+	    !ojson_get_strarray(body, "grant_scope", 100, 256, 0, &scope,
+	    err) ||
+	    !ojson_get_strarray(body, "grant_access_token_audience", 100,
+	    2048, 0, &aud, err) ||
+	    !ojson_get_object(body, "session", 0, &session, err) ||
+	    !ojson_get_bool(body, "remember", 0, &remember, err) ||
+	    !ojson_get_int(body, "remember_for", 0, 0x7fffffffLL, 0, &rf,
+	    err))
+		goto out;
+	idt = session != NULL ? json_object_get(session, "id_token") : NULL;
+	at = session != NULL ? json_object_get(session, "access_token") :
+	    NULL;
+	if ((idt != NULL && !json_is_object(idt) && !json_is_null(idt)) ||
+	    (at != NULL && !json_is_object(at) && !json_is_null(at))) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The fields "
+		    "'session.id_token' and 'session.access_token' must be "
+		    "objects.");
+		goto out;
+	}
+	if ((client = oclient_get_cached(ojson_str(json_object_get(st, "req"),
+	    "client_id"), err)) == NULL)
+		goto out;
+	if (scope != NULL && !within_words(scope, ojson_str(client, "scope"),
+	    &bad)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The scope '%.64s' is not "
+		    "one the client may be granted.", bad);
+		goto out;
+	}
+	if (aud != NULL && !within_array(aud, json_object_get(client,
+	    "audience"), &bad)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The audience '%.64s' is "
+		    "not one the client may be granted.", bad);
+		goto out;
+	}
+	consent = json_pack("{s:b,s:I}", "remember", remember,
+	    "remember_for", (json_int_t)rf);
+	json_object_set_new(consent, "grant_scope", scope != NULL ?
+	    json_incref(scope) : json_array());
+	json_object_set_new(consent, "grant_access_token_audience",
+	    aud != NULL ? json_incref(aud) : json_array());
+	json_object_set_new(consent, "session", json_pack("{s:o,s:o}",
+	    "id_token", json_is_object(idt) ? json_incref(idt) :
+	    json_object(), "access_token", json_is_object(at) ?
+	    json_incref(at) : json_object()));
+	vst = verifier_state(st, "consent", consent);
+	rc = finish(OFLOWAPI_CONSENT, st, vst, out);
+	json_decref(vst);
+out:
+	json_decref(client);
+	return rc;
+}
+
+/*
+ * Accept a logout request: the verifier needs neither the challenge nor
+ * the request URL, and leads to the public logout endpoint.
+ */
+static enum oflowapi_rc
+accept_logout(const json_t *st, json_t **out, struct oerr *err)
+{
+	json_t			*vst;
+	char			*v, *to;
+	enum oflowapi_rc	 rc;
+	int			 n;
+
+	vst = json_deep_copy(st);
+	json_object_del(vst, "challenge");
+	json_object_del(vst, "request_url");
+	v = oflow_seal(OFLOW_LOGOUT_VERIFIER, vst);
+	json_decref(vst);
+	n = snprintf(NULL, 0, "%soauth2/sessions/logout?logout_verifier=%s",
+	    oconf->issuer, v);
+	to = oxmalloc((size_t)n + 1);
+	snprintf(to, (size_t)n + 1,
+	    "%soauth2/sessions/logout?logout_verifier=%s", oconf->issuer, v);
+	free(v);
+	rc = answer(OFLOWAPI_LOGOUT, st, to, out, err);
+	free(to);
+	return rc;
+}
+
+enum oflowapi_rc
+oflowapi_accept(enum oflowapi_kind k, const json_t *st, const json_t *body,
+    json_t **out, struct oerr *err)
+{
+	*out = NULL;
+	switch (k) {
+	case OFLOWAPI_LOGIN:
+		return accept_login(st, body, out, err);
+	case OFLOWAPI_CONSENT:
+		return accept_consent(st, body, out, err);
+	case OFLOWAPI_LOGOUT:
+		return accept_logout(st, out, err);
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "No such flow.");
+		return OFLOWAPI_ERR;
+	}
+}
+
+/*
+ * A reject body (Hydra's RequestDeniedError: error, error_description,
+ * error_hint, status_code, error_debug) as the verifier's "error".
+ */
+static json_t *
+reject_error(const json_t *body, struct oerr *err)
+{
+	const char	*code = NULL, *desc = NULL, *hint = NULL, *dbg = NULL;
+	long long	 status = 403;
+
+	if (!body_ok(body, err) ||
+	    !ojson_get_str(body, "error", 128, 0, &code, err) ||
+	    !ojson_get_str(body, "error_description", 1024, 0, &desc, err) ||
+	    !ojson_get_str(body, "error_hint", 1024, 0, &hint, err) ||
+	    !ojson_get_str(body, "error_debug", 1024, 0, &dbg, err) ||
+	    !ojson_get_int(body, "status_code", 400, 599, 0, &status, err))
+		return NULL;
+	if (code != NULL && strspn(code, "abcdefghijklmnopqrstuvwxyz_") !=
+	    strlen(code)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The field 'error' must be "
+		    "an error code of lower-case letters and '_'.");
+		return NULL;
+	}
+	return json_pack("{s:s,s:s,s:s,s:I}",
+	    "error", code != NULL && *code != '\0' ? code : "access_denied",
+	    "error_description", desc != NULL && *desc != '\0' ? desc :
+	    "The resource owner or authorization server denied the request.",
+	    "error_hint", hint != NULL ? hint : "",
+	    "status_code", (json_int_t)status);
+}
+
+enum oflowapi_rc
+oflowapi_reject(enum oflowapi_kind k, const json_t *st, const json_t *body,
+    json_t **out, struct oerr *err)
+{
+	struct oarena		 a;
+	json_t			*e, *vst;
+	enum oflowapi_rc	 rc;
+
+	*out = NULL;
+	switch (k) {
+	case OFLOWAPI_LOGIN:
+	case OFLOWAPI_CONSENT:
+		if ((e = reject_error(body, err)) == NULL)
+			return OFLOWAPI_ERR;
+		vst = verifier_state(st, "error", e);
+		rc = finish(k, st, vst, out);
+		json_decref(vst);
+		return rc;
+	case OFLOWAPI_LOGOUT:
+		/* The session stays; on to the post-logout redirect. */
+		oarena_init(&a);
+		rc = answer(k, st, ologout_redirect(&a, ojson_str(st,
+		    "post_logout_redirect_uri"), ojson_str(st, "state")), out, err);
+		oarena_free(&a);
+		return rc;
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "No such flow.");
+		return OFLOWAPI_ERR;
+	}
+}

@@ -1,0 +1,374 @@
+/*
+ * logout.c: back- and front-channel logout notifications (see logout.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/curl.h"
+#include "base/err.h"
+#include "records/flow.h"
+#include "base/form.h"
+#include "jose/jose.h"
+#include "records/keys.h"
+#include "protocol/logout.h"
+#include "store/store.h"
+#include "base/util.h"
+#include "base/json.h"
+
+/* Append the string v to the array a unless it is there already. */
+static void
+add_unique(json_t *a, const char *v)
+{
+	json_t	*e;
+	size_t	 i;
+
+	if (v == NULL || *v == '\0')
+		return;
+	json_array_foreach(a, i, e)
+		if (strcmp(json_string_value(e), v) == 0)
+			return;
+	json_array_append_new(a, json_string(v));
+}
+
+json_t *
+ologout_session(struct ostore_txn *t, const char *sid, const char *subject)
+{
+	const void	*v;
+	size_t		 vl, i;
+	json_t		*s = NULL, *out, *clients, *all, *e;
+
+	if (sid == NULL || *sid == '\0')
+		return NULL;
+	out = json_pack("{s:s,s:[]}", "sid", sid, "clients");
+	clients = json_object_get(out, "clients");
+	if (ostore_get(t, OSTORE_SESSIONS, sid, strlen(sid), &v, &vl) ==
+	    OSTORE_OK && (s = json_loadb(v, vl, 0, NULL)) != NULL) {
+		if (*ojson_str(s, "sub") != '\0')
+			subject = ojson_str(s, "sub");
+		json_array_foreach(json_object_get(s, "clients"), i, e)
+			add_unique(clients, json_string_value(e));
+	}
+	if (subject != NULL && *subject != '\0') {
+		json_object_set_new(out, "sub", json_string(subject));
+		/* Every client that got a grant under this login session. */
+		all = oflow_consent_list(t, subject, NULL);
+		json_array_foreach(all, i, e)
+			if (strcmp(ojson_str(e, "sid"), sid) == 0)
+				add_unique(clients, ojson_str(e, "client_id"));
+		json_decref(all);
+	}
+	json_decref(s);
+	return out;
+}
+
+/*
+ * A logout token for client (its record) about session (Back-Channel
+ * Logout 1.0 §2.4), signed with key.  Returns a new string
+ * (ojose_free()), or NULL with err set.
+ */
+static char *
+logout_token(const struct ojwk *key, const json_t *client,
+    const json_t *session, struct oerr *err)
+{
+	json_t		*claims, *hdr;
+	char		 jti[37], *payload, *jws;
+	int64_t		 now = onow();
+
+	ocrypto_uuid4(jti);
+	claims = json_pack("{s:s,s:[s],s:I,s:I,s:s,s:s,s:{s:{}}}",
+	    "iss", oconf->issuer,
+	    "aud", ojson_str(client, "client_id"),
+	    "iat", (json_int_t)now,
+	    "exp", (json_int_t)(now + OLOGOUT_TTL),
+	    "jti", jti,
+	    "sid", ojson_str(session, "sid"),
+	    "events", OLOGOUT_EVENT);
+	/*
+	 * §2.4 wants sub or sid, or both; Hydra sends only sid.  A client
+	 * with pairwise subjects never saw the login subject, so it gets
+	 * only the sid.
+	 */
+	if (*ojson_str(session, "sub") != '\0' &&
+	    strcmp(ojson_str(client, "subject_type"), "pairwise") != 0)
+		json_object_set(claims, "sub", json_object_get(session, "sub"));
+	hdr = json_pack("{s:s}", "typ", "logout+jwt");
+	payload = json_dumps(claims, JSON_COMPACT);
+	jws = ojws_sign(key, NULL, hdr, payload, strlen(payload), err);
+	free(payload);
+	json_decref(hdr);
+	json_decref(claims);
+	return jws;
+}
+
+struct post {
+	CURL		*h;
+	char		*client_id;	/* for the log */
+	int		 done;
+};
+
+/* libcurl, once the first back-channel logout is sent (curl.h). */
+static const struct ocurl	*cu;
+
+/* libcurl write callback: the answer's body is of no interest. */
+static size_t
+discard(char *p, size_t size, size_t n, void *arg)
+{
+	return size * n;
+}
+
+/* Milliseconds of a monotonic clock. */
+static long long
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * A POST of body to uri, not yet started.  NULL (logged) when libcurl
+ * refuses.  The body is copied.
+ */
+static CURL *
+post_new(const char *uri, const char *body, struct curl_slist *hdrs,
+    struct post *p)
+{
+	CURL	*h;
+
+	if ((h = cu->easy_init()) == NULL) {
+		olog_err("curl_easy_init");
+		return NULL;
+	}
+	if (cu->easy_setopt(h, CURLOPT_URL, uri) != CURLE_OK ||
+#if LIBCURL_VERSION_NUM >= 0x075500
+	    cu->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") !=
+	    CURLE_OK ||
+#else
+	    cu->easy_setopt(h, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
+#endif
+	    cu->easy_setopt(h, CURLOPT_COPYPOSTFIELDS, body) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)OLOGOUT_TIMEOUT_MS) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_TIMEOUT_MS,
+	    (long)OLOGOUT_TIMEOUT_MS) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_USERAGENT,
+	    "oidcgi/" OIDCGI_VERSION) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_WRITEFUNCTION, discard) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_PRIVATE, p) != CURLE_OK) {
+		olog_err("curl_easy_setopt");
+		cu->easy_cleanup(h);
+		return NULL;
+	}
+	return h;
+}
+
+/*
+ * Run the prepared POSTs in parallel until each has finished or timed
+ * out, and log the failures.
+ */
+static void
+run_posts(struct post *posts, size_t n)
+{
+	CURLM		*m;
+	CURLMsg		*msg;
+	CURLMcode	 mc;
+	struct post	*p;
+	char		*pp;
+	long		 code;
+	long long	 deadline;
+	size_t		 i;
+	int		 running = 0, left;
+
+	if ((m = cu->multi_init()) == NULL) {
+		olog_err("curl_multi_init");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (cu->multi_add_handle(m, posts[i].h) != CURLM_OK) {
+			olog_err("curl_multi_add_handle");
+			posts[i].done = 1;
+		}
+	/* Each transfer has its own timeout; this only bounds the loop. */
+	deadline = mono_ms() + OLOGOUT_TIMEOUT_MS + 500;
+	do {
+		if ((mc = cu->multi_perform(m, &running)) != CURLM_OK) {
+			olog_err("curl_multi_perform: %s",
+			    cu->multi_strerror(mc));
+			break;
+		}
+		while ((msg = cu->multi_info_read(m, &left)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			pp = NULL;
+			cu->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			    &pp);
+			if ((p = (struct post *)(void *)pp) == NULL)
+				continue;
+			p->done = 1;
+			code = 0;
+			if (msg->data.result != CURLE_OK)
+				olog_warn("back-channel logout of client "
+				    "%.64s failed: %s", p->client_id,
+				    cu->easy_strerror(msg->data.result));
+			else if (cu->easy_getinfo(p->h,
+			    CURLINFO_RESPONSE_CODE, &code) != CURLE_OK ||
+			    (code != 200 && code != 204))
+				olog_warn("back-channel logout of client "
+				    "%.64s failed: HTTP status %ld",
+				    p->client_id, code);
+		}
+		if (running == 0)
+			break;
+		cu->multi_poll(m, NULL, 0, 100, NULL);
+	} while (mono_ms() < deadline);
+	for (i = 0; i < n; i++) {
+		if (!posts[i].done)
+			olog_warn("back-channel logout of client %.64s failed: "
+			    "no answer in time", posts[i].client_id);
+		cu->multi_remove_handle(m, posts[i].h);
+	}
+	cu->multi_cleanup(m);
+}
+
+void
+ologout_backchannel(const json_t *session)
+{
+	struct oerr		 err;
+	struct post		*posts;
+	struct curl_slist	*hdrs = NULL;
+	const struct ojwk	*key;
+	const char		*cid, *uri;
+	json_t			*clients, *c, *e;
+	char			*tok, *body;
+	size_t			 i, n = 0, blen;
+
+	clients = json_object_get(session, "clients");
+	if (json_array_size(clients) == 0)
+		return;
+	if ((cu = ocurl()) == NULL)
+		return;
+	/* No "Expect: 100-continue" wait for a body over 1 kB. */
+	hdrs = cu->slist_append(NULL, "Expect:");
+	posts = oxcalloc(json_array_size(clients), sizeof(*posts));
+	json_array_foreach(clients, i, e) {
+		oerr_clear(&err);
+		cid = json_string_value(e);
+		if (cid == NULL || (c = oclient_get(cid, &err)) == NULL)
+			continue;
+		uri = ojson_str(c, "backchannel_logout_uri");
+		tok = NULL;
+		if (*uri == '\0')
+			;
+		else if ((key = okeys_signer(OKEYS_ID_TOKEN, &err)) == NULL ||
+		    (tok = logout_token(key, c, session, &err)) == NULL)
+			olog_err("back-channel logout of client %.64s: %s", cid,
+			    err.description);
+		else {
+			blen = strlen(tok) + sizeof("logout_token=");
+			body = oxmalloc(blen);
+			/* A JWS is base64url and dots: nothing to encode. */
+			snprintf(body, blen, "logout_token=%s", tok);
+			if ((posts[n].h = post_new(uri, body, hdrs,
+			    &posts[n])) != NULL)
+				posts[n++].client_id = oxstrdup(cid);
+			ocrypto_wipe(body, blen);
+			free(body);
+		}
+		ojose_free(tok);
+		json_decref(c);
+	}
+	if (n > 0)
+		run_posts(posts, n);
+	for (i = 0; i < n; i++) {
+		cu->easy_cleanup(posts[i].h);
+		free(posts[i].client_id);
+	}
+	free(posts);
+	cu->slist_free_all(hdrs);
+}
+
+/* s percent-encoded for a query (RFC 3986 unreserved kept); a new string. */
+static char *
+qenc(const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			*out, *o;
+
+	out = o = oxmalloc(strlen(s) * 3 + 1);
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL)
+			*o++ = (char)c;
+		else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+json_t *
+ologout_frontchannel(const json_t *session)
+{
+	struct oerr	 err;
+	json_t		*out = json_array(), *c, *e;
+	const char	*uri;
+	char		*iss, *sid;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(session, "clients"), i, e) {
+		oerr_clear(&err);
+		if (!json_is_string(e) ||
+		    (c = oclient_get(json_string_value(e), &err)) == NULL)
+			continue;
+		uri = ojson_str(c, "frontchannel_logout_uri");
+		if (*uri == '\0')
+			;
+		else if (json_is_true(json_object_get(c,
+		    "frontchannel_logout_session_required"))) {
+			iss = qenc(oconf->issuer);
+			sid = qenc(ojson_str(session, "sid"));
+			json_array_append_new(out, json_sprintf("%s%siss=%s&"
+			    "sid=%s", uri, strchr(uri, '?') != NULL ? "&" : "?",
+			    iss, sid));
+			free(iss);
+			free(sid);
+		} else
+			json_array_append_new(out, json_string(uri));
+		json_decref(c);
+	}
+	return out;
+}
+
+char *
+ologout_redirect(struct oarena *a, const char *uri, const char *state)
+{
+	size_t	 n;
+
+	if (uri == NULL || *uri == '\0')
+		return oarena_strdup(a, oconf->url_post_logout);
+	if (state == NULL || *state == '\0')
+		return oarena_strdup(a, uri);
+	n = strlen(uri);
+	return oarena_printf(a, "%s%sstate=%s", uri,
+	    strchr(uri, '?') == NULL ? "?" : uri[n - 1] == '?' ||
+	    uri[n - 1] == '&' ? "" : "&", oform_encode(a, state));
+}

@@ -1,0 +1,1404 @@
+/*
+ * clients.c: OAuth 2.0 client records (see clients.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "records/flow.h"
+#include "base/hash.h"
+#include "jose/jose.h"
+#include "base/json.h"
+#include "store/store.h"
+#include "records/tokens.h"
+#include "base/url.h"
+#include "base/util.h"
+
+#define RECORD_VERSION	1
+#define STR_MAX		2048	/* bytes of any string member */
+#define NAME_MAX_LEN	1024	/* client_name, description */
+#define ARRAY_MAX	100	/* items of any array member */
+#define LIFESPAN_MAX	(10LL * 365 * 24 * 3600)
+#define CACHE_CLIENTS	64	/* parsed records kept per process */
+#define CACHE_SECRETS	64	/* verified secrets kept per process */
+
+/* How a member is checked and what its default is. */
+enum ftype {
+	FT_STR,		/* string, default "" */
+	FT_NAME,	/* string up to NAME_MAX_LEN, default "" */
+	FT_URL,		/* absolute URL or "", default "" */
+	FT_HTTPS,	/* https URL or "", default "" */
+	FT_STRS,	/* array of strings, default [] */
+	FT_TOKENS,	/* array of strings without whitespace, default [] */
+	FT_URLS,	/* array of absolute URLs without fragment */
+	FT_REDIRECTS,	/* redirect_uris: see redirect_ok() */
+	FT_ORIGINS,	/* array of scheme://host[:port] */
+	FT_BOOL,	/* default false */
+	FT_INT,		/* integer >= 0, default 0 */
+	FT_OBJECT,	/* object, default {} */
+	FT_JWKS,	/* {"keys":[...]} or absent */
+	FT_SCOPE,	/* space-separated scope tokens */
+	FT_ENUM,	/* one of choices, default choices[0] */
+	FT_ENUMS,	/* array of values among choices */
+	FT_LIFESPAN,	/* Go duration string or null; stored as seconds */
+	FT_ID		/* client_id */
+};
+
+#define F_EXTRA		0x01	/* not a Hydra field: hidden from its view,
+				   kept from the old record when absent */
+#define F_NODCR		0x02	/* self-registration may not set it */
+#define F_GRANT_TYPES	0x04
+#define F_RESP_TYPES	0x08
+
+static const char *const grant_types[] = {
+	"authorization_code", "implicit", "refresh_token",
+	"client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer",
+	NULL
+};
+static const char *const auth_methods[] = {
+	"client_secret_basic", "client_secret_post", "private_key_jwt",
+	"none", NULL
+};
+static const char *const subject_types[] = { "public", "pairwise", NULL };
+static const char *const app_types[] = { "web", "native", NULL };
+static const char *const strategies[] = { "", "opaque", "jwt", NULL };
+static const char *const userinfo_algs[] = { "none", "RS256", NULL };
+static const char *const sign_algs[] = {
+	"", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+	"ES384", "ES512", "EdDSA", NULL
+};
+static const char *const prompts[] = {
+	"login", "consent", "none", "select_account", NULL
+};
+
+struct field {
+	const char		*name;
+	enum ftype		 type;
+	unsigned		 flags;
+	const char *const	*choices;	/* FT_ENUM, FT_ENUMS */
+};
+
+/*
+ * Every member of a record, in the order Hydra's views list them.
+ * NOTE: oclient_view_hydra() relies on the F_EXTRA flags here.
+ */
+static const struct field fields[] = {
+	{ "client_id", FT_ID, 0, NULL },
+	{ "client_name", FT_NAME, 0, NULL },
+	{ "redirect_uris", FT_REDIRECTS, 0, NULL },
+	{ "grant_types", FT_ENUMS, F_GRANT_TYPES, grant_types },
+	{ "response_types", FT_STRS, F_RESP_TYPES, NULL },
+	{ "scope", FT_SCOPE, 0, NULL },
+	{ "audience", FT_TOKENS, 0, NULL },
+	{ "owner", FT_STR, F_NODCR, NULL },
+	{ "policy_uri", FT_URL, 0, NULL },
+	{ "allowed_cors_origins", FT_ORIGINS, 0, NULL },
+	{ "tos_uri", FT_URL, 0, NULL },
+	{ "client_uri", FT_URL, 0, NULL },
+	{ "logo_uri", FT_URL, 0, NULL },
+	{ "contacts", FT_STRS, 0, NULL },
+	{ "client_secret_expires_at", FT_INT, 0, NULL },
+	{ "subject_type", FT_ENUM, 0, subject_types },
+	{ "sector_identifier_uri", FT_HTTPS, 0, NULL },
+	{ "jwks", FT_JWKS, 0, NULL },
+	{ "jwks_uri", FT_URL, 0, NULL },
+	{ "token_endpoint_auth_method", FT_ENUM, 0, auth_methods },
+	{ "token_endpoint_auth_signing_alg", FT_ENUM, 0, sign_algs },
+	{ "request_uris", FT_URLS, 0, NULL },
+	{ "request_object_signing_alg", FT_ENUM, 0, sign_algs },
+	{ "userinfo_signed_response_alg", FT_ENUM, 0, userinfo_algs },
+	{ "post_logout_redirect_uris", FT_URLS, 0, NULL },
+	{ "frontchannel_logout_uri", FT_URL, 0, NULL },
+	{ "frontchannel_logout_session_required", FT_BOOL, 0, NULL },
+	{ "backchannel_logout_uri", FT_URL, 0, NULL },
+	{ "backchannel_logout_session_required", FT_BOOL, 0, NULL },
+	{ "metadata", FT_OBJECT, F_NODCR, NULL },
+	{ "access_token_strategy", FT_ENUM, F_NODCR, strategies },
+	{ "skip_consent", FT_BOOL, F_NODCR, NULL },
+	{ "skip_logout_consent", FT_BOOL, F_NODCR, NULL },
+	{ "authorization_code_grant_access_token_lifespan", FT_LIFESPAN,
+	    F_NODCR, NULL },
+	{ "authorization_code_grant_id_token_lifespan", FT_LIFESPAN,
+	    F_NODCR, NULL },
+	{ "authorization_code_grant_refresh_token_lifespan", FT_LIFESPAN,
+	    F_NODCR, NULL },
+	{ "client_credentials_grant_access_token_lifespan", FT_LIFESPAN,
+	    F_NODCR, NULL },
+	{ "implicit_grant_access_token_lifespan", FT_LIFESPAN, F_NODCR, NULL },
+	{ "implicit_grant_id_token_lifespan", FT_LIFESPAN, F_NODCR, NULL },
+	{ "jwt_bearer_grant_access_token_lifespan", FT_LIFESPAN, F_NODCR,
+	    NULL },
+	{ "refresh_token_grant_access_token_lifespan", FT_LIFESPAN, F_NODCR,
+	    NULL },
+	{ "refresh_token_grant_id_token_lifespan", FT_LIFESPAN, F_NODCR,
+	    NULL },
+	{ "refresh_token_grant_refresh_token_lifespan", FT_LIFESPAN, F_NODCR,
+	    NULL },
+	/* What the other dialects need. */
+	{ "application_type", FT_ENUM, F_EXTRA, app_types },
+	{ "default_max_age", FT_INT, F_EXTRA, NULL },
+	{ "default_scopes", FT_TOKENS, F_EXTRA, NULL },
+	{ "app_id", FT_STR, F_EXTRA | F_NODCR, NULL },
+	{ "description", FT_NAME, F_EXTRA, NULL },
+	{ "require_pkce", FT_BOOL, F_EXTRA, NULL },
+	{ "supported_prompts", FT_ENUMS, F_EXTRA, prompts },
+	{ "enforce_par", FT_BOOL, F_EXTRA, NULL },
+	{ "device_authorization", FT_BOOL, F_EXTRA, NULL },
+	{ "session_expiration", FT_INT, F_EXTRA, NULL },
+	{ "max_refresh_rotate", FT_INT, F_EXTRA, NULL },
+};
+
+#define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
+
+/* The error code of a metadata problem in this context (RFC 7591 §3.2.2). */
+static enum oerr_code
+bad(unsigned flags)
+{
+	return (flags & OCLIENT_DCR) ? OERR_INVALID_CLIENT_METADATA :
+	    OERR_INVALID_REQUEST;
+}
+
+static int
+in_list(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+has_space(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			return 1;
+	return 0;
+}
+
+void
+oclient_duration_str(long long secs, char *buf, size_t sz)
+{
+	long long	 h = secs / 3600, m = (secs % 3600) / 60, s = secs % 60;
+
+	if (h > 0)
+		snprintf(buf, sz, "%lldh%lldm%llds", h, m, s);
+	else if (m > 0)
+		snprintf(buf, sz, "%lldm%llds", m, s);
+	else
+		snprintf(buf, sz, "%llds", s);
+}
+
+/*
+ * A redirect URI a client may register: absolute, no fragment; for web
+ * clients https, or http on a loopback host (RFC 8252 §7.3, and
+ * development); native clients may also use private-use schemes
+ * (RFC 8252 §7.1).  Returns NULL or the reason.
+ */
+static const char *
+redirect_ok(const char *s, int native)
+{
+	struct ourl	 u;
+	const char	*why;
+
+	if ((why = ourl_parse(s, &u)) != NULL)
+		return why;
+	if (u.has_fragment)
+		return "has a fragment (RFC 6749 §3.1.2)";
+	if (strcmp(u.scheme, "https") == 0 || strcmp(u.scheme, "http") == 0) {
+		if (!u.has_authority || u.host[0] == '\0')
+			return "has no host";
+		if (u.has_userinfo)
+			return "has user info";
+		if (strcmp(u.scheme, "http") == 0 && !ourl_loopback(&u))
+			return "uses http on a host that is not loopback "
+			    "(use https, or http://127.0.0.1)";
+		return NULL;
+	}
+	if (!native)
+		return "must use https (only native clients may use their "
+		    "own scheme)";
+	if (strcmp(u.scheme, "javascript") == 0 ||
+	    strcmp(u.scheme, "data") == 0 || strcmp(u.scheme, "file") == 0)
+		return "uses a scheme that is not allowed";
+	return NULL;
+}
+
+int
+oclient_redirect_ok(const json_t *rec, const char *uri)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(rec, "redirect_uris"), i, e)
+		if (json_is_string(e) &&
+		    ourl_redirect_match(json_string_value(e), uri))
+			return 1;
+	return 0;
+}
+
+/*
+ * One URI of oclient_uris_check(): field names it (item i of an
+ * array when i >= 0).  Returns 1, or 0 with err set.
+ */
+static int
+uri_external(const char *field, long i, const json_t *v, unsigned flags,
+    struct oerr *err)
+{
+	struct ourl	 u;
+	const char	*s, *why;
+	char		 name[64];
+	size_t		 j;
+
+	if (!json_is_string(v) || *(s = json_string_value(v)) == '\0' ||
+	    ourl_parse(s, &u) != NULL || !u.has_authority)
+		return 1;
+	for (j = 0; j < oconf->client_http_exceptions.n; j++)
+		if (strcmp(s, oconf->client_http_exceptions.v[j]) == 0)
+			return 1;
+	if ((why = ourl_host_internal(&u)) == NULL)
+		return 1;
+	if (i >= 0)
+		snprintf(name, sizeof(name), "%s' (item %ld", field, i);
+	else
+		snprintf(name, sizeof(name), "%s", field);
+	if (!(flags & OCLIENT_DCR) && !oconf->client_http_no_private) {
+		olog_warn("client metadata '%s': host %.255s %s (an internal "
+		    "address the server would request)", name, u.host, why);
+		return 1;
+	}
+	oerr_set(err, bad(flags), "The field '%s%s': the host '%.255s' %s; "
+	    "the server does not send requests to internal addresses "
+	    "(clients.http.private_ip_exception_urls lists exceptions).",
+	    name, i >= 0 ? ")" : "", u.host, why);
+	return 0;
+}
+
+int
+oclient_uris_check(const json_t *in, unsigned flags, struct oerr *err)
+{
+	static const char *const one[] = { "backchannel_logout_uri",
+	    "frontchannel_logout_uri", "jwks_uri", "sector_identifier_uri" };
+	json_t	*e;
+	size_t	 i;
+
+	if (!json_is_object(in))
+		return 1;
+	for (i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+		if (!uri_external(one[i], -1, json_object_get(in, one[i]),
+		    flags, err))
+			return 0;
+	json_array_foreach(json_object_get(in, "request_uris"), i, e) {
+		if (i >= ARRAY_MAX)
+			break;	/* oclient_build() refuses the array */
+		if (!uri_external("request_uris", (long)i, e, flags, err))
+			return 0;
+	}
+	return 1;
+}
+
+/* An absolute URL without fragment (http or https). */
+static const char *
+url_ok(const char *s, int https_only)
+{
+	struct ourl	 u;
+	const char	*why;
+
+	if ((why = ourl_parse(s, &u)) != NULL)
+		return why;
+	if (strcmp(u.scheme, "https") != 0 &&
+	    (https_only || strcmp(u.scheme, "http") != 0))
+		return https_only ? "must be an https URL" :
+		    "must be an http(s) URL";
+	if (!u.has_authority || u.host[0] == '\0')
+		return "has no host";
+	if (u.has_fragment)
+		return "has a fragment";
+	return NULL;
+}
+
+/* A CORS origin: scheme://host[:port] and nothing else. */
+static const char *
+origin_ok(const char *s)
+{
+	const char	*why, *p;
+
+	if ((why = url_ok(s, 0)) != NULL)
+		return why;
+	p = strstr(s, "://") + 3;
+	if (p[strcspn(p, "/?#")] != '\0')
+		return "must be scheme://host[:port] without a path";
+	return NULL;
+}
+
+/* RFC 6749 §3.3: scope-token = 1*NQCHAR, separated by single spaces. */
+static int
+scope_ok(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++)
+		if (*p != ' ' && (*p < 0x21 || *p > 0x7e || *p == '"' ||
+		    *p == '\\'))
+			return 0;
+	return 1;
+}
+
+/*
+ * Check one member v (not NULL, not null) against its field and return
+ * the value to store (a new reference), or NULL with err set.
+ */
+static json_t *
+check(const struct field *f, json_t *v, int native, unsigned flags,
+    struct oerr *err)
+{
+	const char	*s, *why = NULL;
+	struct ojwk	*key;
+	struct oerr	 e2;
+	json_t		*e;
+	size_t		 i;
+	int64_t		 secs;
+
+	switch (f->type) {
+	case FT_ID:
+	case FT_STR:
+	case FT_NAME:
+	case FT_URL:
+	case FT_HTTPS:
+	case FT_SCOPE:
+	case FT_ENUM:
+	case FT_LIFESPAN:
+		if (!json_is_string(v)) {
+			oerr_set(err, bad(flags), "The field '%s' must be a "
+			    "string.", f->name);
+			return NULL;
+		}
+		s = json_string_value(v);
+		if (strlen(s) != json_string_length(v) ||
+		    json_string_length(v) > (f->type == FT_NAME ?
+		    NAME_MAX_LEN : f->type == FT_ID ? OCLIENT_ID_MAX :
+		    STR_MAX)) {
+			oerr_set(err, bad(flags), "The field '%s' is too long "
+			    "or contains a NUL character.", f->name);
+			return NULL;
+		}
+		if (f->type == FT_ID && (*s == '\0' || has_space(s) ||
+		    !scope_ok(s)))
+			why = "must be 1-255 visible ASCII characters";
+		else if ((f->type == FT_URL || f->type == FT_HTTPS) &&
+		    *s != '\0')
+			why = url_ok(s, f->type == FT_HTTPS);
+		else if (f->type == FT_SCOPE && !scope_ok(s))
+			why = "must be scope tokens separated by spaces "
+			    "(RFC 6749 §3.3)";
+		else if (f->type == FT_ENUM && !in_list(s, f->choices))
+			why = "has a value that is not supported";
+		else if (f->type == FT_LIFESPAN) {
+			if (!oconf_duration(s, &secs) || secs <= 0 ||
+			    secs > LIFESPAN_MAX)
+				why = "must be a duration of whole seconds, "
+				    "e.g. 1h, 30m or 3600s";
+			else if (why == NULL)
+				return json_integer(secs);
+		}
+		if (why != NULL) {
+			oerr_set(err, bad(flags), "The field '%s' %s: "
+			    "\"%.100s\".", f->name, why, s);
+			return NULL;
+		}
+		return json_incref(v);
+	case FT_STRS:
+	case FT_TOKENS:
+	case FT_URLS:
+	case FT_REDIRECTS:
+	case FT_ORIGINS:
+	case FT_ENUMS:
+		if (!json_is_array(v)) {
+			oerr_set(err, bad(flags), "The field '%s' must be an "
+			    "array of strings.", f->name);
+			return NULL;
+		}
+		if (json_array_size(v) > ARRAY_MAX) {
+			oerr_set(err, bad(flags), "The field '%s' has more "
+			    "than %d items.", f->name, ARRAY_MAX);
+			return NULL;
+		}
+		json_array_foreach(v, i, e) {
+			if (!json_is_string(e) || json_string_length(e) >
+			    STR_MAX || strlen(json_string_value(e)) !=
+			    json_string_length(e)) {
+				oerr_set(err, bad(flags), "The field '%s' must "
+				    "be an array of strings (item %zu is "
+				    "not).", f->name, i);
+				return NULL;
+			}
+			s = json_string_value(e);
+			if (f->type == FT_TOKENS && (*s == '\0' ||
+			    has_space(s)))
+				why = "must not be empty or contain "
+				    "whitespace";
+			else if (f->type == FT_URLS)
+				why = url_ok(s, 0);
+			else if (f->type == FT_REDIRECTS)
+				why = redirect_ok(s, native);
+			else if (f->type == FT_ORIGINS)
+				why = origin_ok(s);
+			else if (f->type == FT_ENUMS &&
+			    !in_list(s, f->choices))
+				why = "is not supported";
+			if (why != NULL) {
+				oerr_set(err, f->type == FT_REDIRECTS &&
+				    (flags & OCLIENT_DCR) ?
+				    OERR_INVALID_REDIRECT_URI : bad(flags),
+				    "The field '%s': item %zu %s: \"%.100s\".",
+				    f->name, i, why, s);
+				return NULL;
+			}
+		}
+		return json_incref(v);
+	case FT_BOOL:
+		if (!json_is_boolean(v)) {
+			oerr_set(err, bad(flags), "The field '%s' must be "
+			    "true or false.", f->name);
+			return NULL;
+		}
+		return json_incref(v);
+	case FT_INT:
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			oerr_set(err, bad(flags), "The field '%s' must be an "
+			    "integer of 0 or more.", f->name);
+			return NULL;
+		}
+		return json_incref(v);
+	case FT_OBJECT:
+		if (!json_is_object(v)) {
+			oerr_set(err, bad(flags), "The field '%s' must be an "
+			    "object.", f->name);
+			return NULL;
+		}
+		return json_incref(v);
+	case FT_JWKS:
+		if (!json_is_object(v) ||
+		    !json_is_array(json_object_get(v, "keys"))) {
+			oerr_set(err, bad(flags), "The field '%s' must be a "
+			    "JSON Web Key Set: an object with an array "
+			    "\"keys\".", f->name);
+			return NULL;
+		}
+		json_array_foreach(json_object_get(v, "keys"), i, e)
+			if (!json_is_object(e) || !json_is_string(
+			    json_object_get(e, "kty"))) {
+				oerr_set(err, bad(flags), "The field '%s': key "
+				    "%zu is not a JSON Web Key with a "
+				    "\"kty\".", f->name, i);
+				return NULL;
+			}
+		/* Only keys that can verify (issue 12): ojwk_import()'s checks. */
+		json_array_foreach(json_object_get(v, "keys"), i, e) {
+			oerr_clear(&e2);
+			if ((key = ojwk_import(e, 0, &e2)) == NULL) {
+				oerr_set(err, bad(flags), "The field '%s': key "
+				    "%zu is not usable: %s", f->name, i,
+				    e2.description);
+				return NULL;
+			}
+			ojwk_free(key);
+		}
+		return json_incref(v);
+	}
+	abort();
+}
+
+/* The default of a field, a new reference (NULL: the member is null). */
+static json_t *
+default_of(const struct field *f)
+{
+	if (strcmp(f->name, "grant_types") == 0)
+		return json_pack("[s]", "authorization_code");
+	if (strcmp(f->name, "response_types") == 0)
+		return json_pack("[s]", "code");
+	if (strcmp(f->name, "scope") == 0)
+		return json_string("offline_access offline openid");
+	if (strcmp(f->name, "token_endpoint_auth_method") == 0)
+		return json_string("client_secret_basic");
+	switch (f->type) {
+	case FT_STRS:
+	case FT_TOKENS:
+	case FT_URLS:
+	case FT_REDIRECTS:
+	case FT_ORIGINS:
+	case FT_ENUMS:
+		return json_array();
+	case FT_BOOL:
+		return json_false();
+	case FT_INT:
+		return json_integer(0);
+	case FT_OBJECT:
+		return json_object();
+	case FT_ENUM:
+		return json_string(f->choices[0]);
+	case FT_JWKS:
+	case FT_LIFESPAN:
+	case FT_ID:
+		return json_null();
+	default:
+		return json_string("");
+	}
+}
+
+/*
+ * response_types entries are space-separated sets of code, token and
+ * id_token, and need the matching grant types (RFC 7591 §2.1):
+ * code -> authorization_code, token or id_token -> implicit.
+ */
+static int
+types_consistent(const json_t *rec, unsigned flags, struct oerr *err)
+{
+	json_t		*rt = json_object_get(rec, "response_types");
+	json_t		*gt = json_object_get(rec, "grant_types");
+	json_t		*e, *g;
+	const char	*s, *p;
+	size_t		 i, j, n;
+	int		 code, token, idtoken, has_code = 0, has_implicit = 0;
+
+	json_array_foreach(rt, i, e) {
+		s = json_string_value(e);
+		code = token = idtoken = 0;
+		for (p = s; *p != '\0'; p += n) {
+			while (*p == ' ')
+				p++;
+			if ((n = strcspn(p, " ")) == 0)
+				break;
+			if (n == 4 && strncmp(p, "code", 4) == 0 && !code)
+				code = 1;
+			else if (n == 5 && strncmp(p, "token", 5) == 0 &&
+			    !token)
+				token = 1;
+			else if (n == 8 && strncmp(p, "id_token", 8) == 0 &&
+			    !idtoken)
+				idtoken = 1;
+			else
+				goto badtype;
+		}
+		if (!code && !token && !idtoken)
+			goto badtype;
+		has_code |= code;
+		has_implicit |= token | idtoken;
+	}
+	json_array_foreach(gt, j, g) {
+		if (strcmp(json_string_value(g), "authorization_code") == 0)
+			has_code = 0;
+		if (strcmp(json_string_value(g), "implicit") == 0)
+			has_implicit = 0;
+	}
+	if (has_code || has_implicit) {
+		oerr_set(err, bad(flags), "The field 'response_types' "
+		    "includes %s, which needs the grant type '%s' in "
+		    "'grant_types'.", has_code ? "code" : "token or id_token",
+		    has_code ? "authorization_code" : "implicit");
+		return 0;
+	}
+	return 1;
+badtype:
+	oerr_set(err, bad(flags), "The field 'response_types': \"%.64s\" is "
+	    "not a combination of code, token and id_token, each at most "
+	    "once.", s);
+	return 0;
+}
+
+/* 1 if rec's grant_types include g. */
+static int
+has_grant(const json_t *rec, const char *g)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(rec, "grant_types"), i, e)
+		if (strcmp(json_string_value(e), g) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks that involve several members. */
+static int
+consistent(json_t *rec, unsigned flags, struct oerr *err)
+{
+	const char	*method, *s;
+	json_t		*jwks;
+
+	if (!types_consistent(rec, flags, err))
+		return 0;
+	method = json_string_value(json_object_get(rec,
+	    "token_endpoint_auth_method"));
+	jwks = json_object_get(rec, "jwks");
+	s = json_string_value(json_object_get(rec, "jwks_uri"));
+	if (json_is_object(jwks) && *s != '\0') {
+		oerr_set(err, bad(flags), "The fields 'jwks' and 'jwks_uri' "
+		    "cannot both be set (RFC 7591 §2).");
+		return 0;
+	}
+	if (strcmp(method, "private_key_jwt") == 0 && !json_is_object(jwks) &&
+	    *s == '\0') {
+		oerr_set(err, bad(flags), "The token_endpoint_auth_method "
+		    "'private_key_jwt' needs 'jwks' or 'jwks_uri'.");
+		return 0;
+	}
+	if (strcmp(method, "none") == 0 &&
+	    has_grant(rec, "client_credentials")) {
+		oerr_set(err, bad(flags), "The grant type 'client_credentials' "
+		    "needs a client that authenticates: "
+		    "token_endpoint_auth_method must not be 'none'.");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Set the secret of rec: see oclient_build() in clients.h.  in is the
+ * input, old the old record or NULL.
+ */
+static int
+set_secret(json_t *rec, const json_t *in, const json_t *old,
+    unsigned flags, char *secret_out, struct oerr *err)
+{
+	const char	*method, *given = NULL;
+	json_t		*v;
+	char		 hash[OHASH_MAX], gen[OCLIENT_SECRET_LEN];
+	int		 needs;
+
+	secret_out[0] = '\0';
+	method = json_string_value(json_object_get(rec,
+	    "token_endpoint_auth_method"));
+	needs = strcmp(method, "none") != 0 &&
+	    strcmp(method, "private_key_jwt") != 0;
+	v = json_object_get(in, "client_secret");
+	if (v != NULL && !json_is_null(v) &&
+	    !(flags & (OCLIENT_GEN_SECRET | OCLIENT_DCR))) {
+		if (!json_is_string(v) || strlen(json_string_value(v)) !=
+		    json_string_length(v)) {
+			oerr_set(err, bad(flags), "The field 'client_secret' "
+			    "must be a string.");
+			return 0;
+		}
+		given = json_string_value(v);
+		if (*given == '\0')
+			given = NULL;
+	}
+	if (given != NULL && !needs) {
+		oerr_set(err, bad(flags), "A client whose "
+		    "token_endpoint_auth_method is '%s' has no secret; "
+		    "'client_secret' must not be set.", method);
+		return 0;
+	}
+	if (!needs)
+		return 1;
+	if (given != NULL) {
+		if (strlen(given) < OCLIENT_SECRET_MIN ||
+		    strlen(given) > OCLIENT_SECRET_MAX) {
+			oerr_set(err, bad(flags), "The field 'client_secret' "
+			    "must be %d to %d bytes long.", OCLIENT_SECRET_MIN,
+			    OCLIENT_SECRET_MAX);
+			return 0;
+		}
+		if (!ohash_slow(given, OHASH_PBKDF2_ITER, hash, sizeof(hash)))
+			goto fail;
+		strcpy(secret_out, given);
+	} else if ((flags & OCLIENT_KEEP_SECRET) && old != NULL &&
+	    json_is_string(json_object_get(old, "_secret"))) {
+		json_object_set(rec, "_secret",
+		    json_object_get(old, "_secret"));
+		return 1;
+	} else {
+		if (!ocrypto_token(gen, sizeof(gen), OCLIENT_SECRET_BYTES) ||
+		    !ohash_keyed(gen, "client_secret", hash, sizeof(hash)))
+			goto fail;
+		strcpy(secret_out, gen);
+		ocrypto_wipe(gen, sizeof(gen));
+	}
+	json_object_set_new(rec, "_secret", json_string(hash));
+	return 1;
+fail:
+	oerr_set(err, OERR_SERVER_ERROR, "The client secret could not be "
+	    "hashed.");
+	return 0;
+}
+
+/* A fresh "_epoch" for rec: 72 random bits, base64url. */
+static void
+new_epoch(json_t *rec)
+{
+	char	 e[OCLIENT_EPOCH_LEN + 1];
+
+	if (!ocrypto_token(e, sizeof(e), 9))
+		abort();
+	json_object_set_new(rec, "_epoch", json_string(e));
+}
+
+json_t *
+oclient_build(const json_t *in, const json_t *old, unsigned flags,
+    char *secret_out, struct oerr *err)
+{
+	json_t		*rec = NULL, *v, *val;
+	const json_t	*src;
+	const char	*at;
+	char		 id[37], now[32];
+	size_t		 i;
+	int		 native = 0, reset;
+
+	secret_out[0] = '\0';
+	if (!json_is_object(in)) {
+		oerr_set(err, bad(flags), "The client must be a JSON object.");
+		return NULL;
+	}
+	rec = json_object();
+	json_object_set_new(rec, "_v", json_integer(RECORD_VERSION));
+	/* application_type first: redirect_uris depend on it. */
+	v = json_object_get(in, "application_type");
+	if ((v == NULL || json_is_null(v)) && old != NULL)
+		v = json_object_get(old, "application_type");
+	native = json_is_string(v) &&
+	    strcmp(json_string_value(v), "native") == 0;
+
+	for (i = 0; i < NFIELDS; i++) {
+		const struct field *f = &fields[i];
+
+		v = json_object_get(in, f->name);
+		reset = v != NULL && json_is_null(v);
+		if (reset)
+			v = NULL;
+		if ((flags & OCLIENT_DCR) && (f->flags & F_NODCR) &&
+		    v != NULL) {
+			oerr_set(err, OERR_INVALID_CLIENT_METADATA, "The field "
+			    "'%s' cannot be set through dynamic client "
+			    "registration.", f->name);
+			goto fail;
+		}
+		if (f->type == FT_ID) {
+			if ((flags & (OCLIENT_GEN_ID | OCLIENT_DCR)) &&
+			    old == NULL)
+				v = NULL;
+			if (old != NULL)
+				v = json_object_get(old, "client_id");
+			if (v == NULL) {
+				ocrypto_uuid4(id);
+				json_object_set_new(rec, f->name,
+				    json_string(id));
+				continue;
+			}
+		}
+		/*
+		 * Absent: keep what the old record had, or the default.  An
+		 * explicit null resets to the default even when merging.
+		 * Self-registration keeps what only the operator may set
+		 * (RFC 7592 §2.2 replaces only the registrant's metadata).
+		 */
+		src = NULL;
+		if (v == NULL && old != NULL && ((f->flags & F_EXTRA) ||
+		    ((flags & OCLIENT_MERGE) && !reset) ||
+		    ((flags & OCLIENT_DCR) && (f->flags & F_NODCR))))
+			src = old;
+		if (v == NULL && src != NULL &&
+		    (val = json_object_get(src, f->name)) != NULL) {
+			json_object_set(rec, f->name, val);
+			continue;
+		}
+		if (v == NULL) {
+			json_object_set_new(rec, f->name, default_of(f));
+			continue;
+		}
+		if ((val = check(f, v, native, flags, err)) == NULL)
+			goto fail;
+		json_object_set_new(rec, f->name, val);
+	}
+	/*
+	 * A client given grant types but no response types (Hydra's CLI
+	 * does that for client_credentials) gets the response types its
+	 * grants allow rather than a default that contradicts them.
+	 */
+	v = json_object_get(in, "response_types");
+	if ((v == NULL || json_is_null(v)) && (old == NULL ||
+	    !(flags & OCLIENT_MERGE)) && !has_grant(rec, "authorization_code"))
+		json_object_set_new(rec, "response_types", json_array());
+	if (!consistent(rec, flags, err))
+		goto fail;
+	if (!set_secret(rec, in, old, flags, secret_out, err))
+		goto fail;
+	otime_rfc3339(onow(), now, sizeof(now));
+	at = old != NULL ?
+	    json_string_value(json_object_get(old, "created_at")) : NULL;
+	json_object_set_new(rec, "created_at", json_string(at != NULL ?
+	    at : now));
+	json_object_set_new(rec, "updated_at", json_string(now));
+	if (old != NULL && (v = json_object_get(old, "_rat")) != NULL)
+		json_object_set(rec, "_rat", v);
+	/*
+	 * The epoch of its stateless tokens (tokens.h): kept on update,
+	 * new for a new client, so that a client deleted and created again
+	 * under its old client_id does not find its predecessor's tokens
+	 * valid.
+	 */
+	if (old != NULL && json_is_string(v = json_object_get(old,
+	    "_epoch")))
+		json_object_set(rec, "_epoch", v);
+	else
+		new_epoch(rec);
+	return rec;
+fail:
+	json_decref(rec);
+	ocrypto_wipe(secret_out, strlen(secret_out));
+	return NULL;
+}
+
+/*
+ * The clients_by_app key of rec (app_id NUL client_id) into key, which
+ * holds 2 * OCLIENT_ID_MAX + 2 bytes.  Returns its length, or 0 when rec
+ * belongs to no application.
+ */
+static size_t
+app_key(const json_t *rec, char *key)
+{
+	const char	*id = json_string_value(json_object_get(rec,
+			    "client_id"));
+	const char	*app = json_string_value(json_object_get(rec,
+			    "app_id"));
+	size_t		 alen, ilen;
+
+	if (app == NULL || *app == '\0' || id == NULL)
+		return 0;
+	alen = strlen(app);
+	if (alen > OCLIENT_ID_MAX)
+		alen = OCLIENT_ID_MAX;
+	if ((ilen = strlen(id)) > OCLIENT_ID_MAX)
+		ilen = OCLIENT_ID_MAX;
+	memcpy(key, app, alen);
+	key[alen] = '\0';
+	memcpy(key + alen + 1, id, ilen);
+	return alen + 1 + ilen;
+}
+
+/* Store rec under its client_id (and its app index entry). */
+static int
+put(struct ostore_txn *t, const json_t *rec, unsigned pflags,
+    struct oerr *err)
+{
+	const char	*id = json_string_value(json_object_get(rec,
+			    "client_id"));
+	char		*buf, key[OCLIENT_ID_MAX * 2 + 2];
+	size_t		 klen;
+	enum ostore_rc	 rc;
+
+	buf = json_dumps(rec, JSON_COMPACT);
+	rc = ostore_put(t, OSTORE_CLIENTS, id, strlen(id), buf, strlen(buf),
+	    pflags);
+	free(buf);
+	if (rc == OSTORE_EXISTS) {
+		oerr_set(err, OERR_CONFLICT, "A client with the client_id "
+		    "'%s' exists already.", id);
+		return 0;
+	}
+	if (rc == OSTORE_OK && (klen = app_key(rec, key)) > 0)
+		rc = ostore_put(t, OSTORE_CLIENTS_BY_APP, key, klen, "", 0, 0);
+	if (rc != OSTORE_OK) {
+		oerr_set(err, OERR_SERVER_ERROR, "The client could not be "
+		    "stored.");
+		return 0;
+	}
+	return 1;
+}
+
+/* Remove rec's app index entry. */
+static void
+unindex(struct ostore_txn *t, const json_t *rec)
+{
+	char	 key[OCLIENT_ID_MAX * 2 + 2];
+	size_t	 klen;
+
+	if ((klen = app_key(rec, key)) > 0)
+		ostore_del(t, OSTORE_CLIENTS_BY_APP, key, klen);
+}
+
+int
+oclient_insert(struct ostore_txn *t, const json_t *rec, struct oerr *err)
+{
+	return put(t, rec, OSTORE_NOOVERWRITE, err);
+}
+
+json_t *
+oclient_load(struct ostore_txn *t, const char *id, struct oerr *err)
+{
+	const void	*val;
+	size_t		 len;
+	json_t		*rec;
+	json_error_t	 je;
+
+	switch (ostore_get(t, OSTORE_CLIENTS, id, strlen(id), &val, &len)) {
+	case OSTORE_OK:
+		break;
+	case OSTORE_NOTFOUND:
+		oerr_set(err, OERR_NOT_FOUND, "The OAuth 2.0 client '%.255s' "
+		    "does not exist.", id);
+		return NULL;
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+		return NULL;
+	}
+	if ((rec = json_loadb(val, len, 0, &je)) == NULL) {
+		olog_err("client record %.64s: %s", id, je.text);
+		oerr_set(err, OERR_SERVER_ERROR, "A client record is damaged.");
+	}
+	return rec;
+}
+
+/*
+ * Parsed records, per process, with the stored bytes they were parsed
+ * from.  A hit is a store read and a comparison of those bytes, so a
+ * record changed by any process is never served stale.
+ */
+static struct cached {
+	char		*id;
+	unsigned char	*raw;
+	size_t		 rawlen;
+	json_t		*rec;
+} cached[CACHE_CLIENTS];
+static size_t		 cached_next;
+
+json_t *
+oclient_load_cached(struct ostore_txn *t, const char *id, struct oerr *err)
+{
+	const void	*val;
+	size_t		 len, i;
+	struct cached	*c = NULL;
+	json_t		*rec;
+	json_error_t	 je;
+
+	switch (ostore_get(t, OSTORE_CLIENTS, id, strlen(id), &val, &len)) {
+	case OSTORE_OK:
+		break;
+	case OSTORE_NOTFOUND:
+		oerr_set(err, OERR_NOT_FOUND, "The OAuth 2.0 client '%.255s' "
+		    "does not exist.", id);
+		return NULL;
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+		return NULL;
+	}
+	for (i = 0; i < CACHE_CLIENTS; i++)
+		if (cached[i].id != NULL && strcmp(cached[i].id, id) == 0) {
+			c = &cached[i];
+			break;
+		}
+	if (c != NULL && c->rawlen == len && memcmp(c->raw, val, len) == 0)
+		return json_incref(c->rec);
+	if ((rec = json_loadb(val, len, 0, &je)) == NULL) {
+		olog_err("client record %.64s: %s", id, je.text);
+		oerr_set(err, OERR_SERVER_ERROR, "A client record is damaged.");
+		return NULL;
+	}
+	if (c == NULL) {
+		c = &cached[cached_next];
+		cached_next = (cached_next + 1) % CACHE_CLIENTS;
+	}
+	free(c->id);
+	free(c->raw);
+	json_decref(c->rec);
+	c->id = oxstrdup(id);
+	c->raw = oxmalloc(len > 0 ? len : 1);
+	memcpy(c->raw, val, len);
+	c->rawlen = len;
+	c->rec = rec;
+	return json_incref(rec);
+}
+
+int
+oclient_void_tokens(struct ostore_txn *t, const char *id, struct oerr *err)
+{
+	json_t	*rec;
+	int	 rc;
+
+	if ((rec = oclient_load(t, id, err)) == NULL)
+		return 0;
+	new_epoch(rec);
+	rc = put(t, rec, 0, err);
+	json_decref(rec);
+	return rc;
+}
+
+int
+oclient_replace(struct ostore_txn *t, const json_t *rec, struct oerr *err)
+{
+	json_t	*old;
+	int	 rc;
+
+	if ((old = oclient_load(t, json_string_value(json_object_get(rec,
+	    "client_id")), err)) == NULL)
+		return 0;
+	unindex(t, old);
+	json_decref(old);
+	rc = put(t, rec, 0, err);
+	return rc;
+}
+
+int
+oclient_remove(struct ostore_txn *t, const char *id, struct oerr *err)
+{
+	json_t	*old;
+
+	if ((old = oclient_load(t, id, err)) == NULL)
+		return 0;
+	unindex(t, old);
+	json_decref(old);
+	/*
+	 * Every code, access and refresh token of the client goes with it,
+	 * through the tokens_by_client index (Hydra deletes them by
+	 * foreign key).
+	 */
+	if (!otoken_revoke_client(t, id) ||
+	    oflow_consent_revoke_client(t, id) < 0) {
+		oerr_set(err, OERR_SERVER_ERROR, "The client's tokens and "
+		    "consents could not be revoked.");
+		return 0;
+	}
+	if (ostore_del(t, OSTORE_CLIENTS, id, strlen(id)) != OSTORE_OK) {
+		oerr_set(err, OERR_SERVER_ERROR, "The client could not be "
+		    "deleted.");
+		return 0;
+	}
+	return 1;
+}
+
+struct listing {
+	const struct oclient_filter	*f;
+	struct ostore_txn		*t;
+	size_t				 offset, limit, total;
+	json_t				*out;
+	int				 failed;
+};
+
+static int
+list_one(const void *val, size_t len, struct listing *l)
+{
+	json_t		*rec;
+	const char	*s;
+
+	if ((rec = json_loadb(val, len, 0, NULL)) == NULL) {
+		l->failed = 1;
+		return 0;
+	}
+	if ((l->f->client_name != NULL && ((s = json_string_value(
+	    json_object_get(rec, "client_name"))) == NULL ||
+	    strcmp(s, l->f->client_name) != 0)) ||
+	    (l->f->owner != NULL && ((s = json_string_value(
+	    json_object_get(rec, "owner"))) == NULL ||
+	    strcmp(s, l->f->owner) != 0))) {
+		json_decref(rec);
+		return 1;
+	}
+	if (l->total >= l->offset && l->total - l->offset < l->limit)
+		json_array_append(l->out, rec);
+	l->total++;
+	json_decref(rec);
+	return 1;
+}
+
+static int
+list_clients_cb(const void *k, size_t kl, const void *v, size_t vl,
+    void *arg)
+{
+	return list_one(v, vl, arg);
+}
+
+/* An app index entry: load the client it names. */
+static int
+list_app_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	struct listing	*l = arg;
+	const char	*id = memchr(k, '\0', kl);
+	const void	*val;
+	size_t		 len;
+
+	if (id == NULL)
+		return 1;
+	id++;
+	if (ostore_get(l->t, OSTORE_CLIENTS, id,
+	    kl - (size_t)(id - (const char *)k), &val, &len) != OSTORE_OK)
+		return 1;
+	return list_one(val, len, l);
+}
+
+json_t *
+oclient_list(struct ostore_txn *t, const struct oclient_filter *f,
+    size_t offset, size_t limit, size_t *total, struct oerr *err)
+{
+	struct listing	 l;
+	char		 prefix[OCLIENT_ID_MAX + 1];
+	size_t		 plen;
+	enum ostore_rc	 rc;
+
+	memset(&l, 0, sizeof(l));
+	l.f = f;
+	l.t = t;
+	l.offset = offset;
+	l.limit = limit;
+	l.out = json_array();
+	if (f->app_id != NULL) {
+		if ((plen = strlen(f->app_id)) > OCLIENT_ID_MAX) {
+			*total = 0;
+			return l.out;
+		}
+		memcpy(prefix, f->app_id, plen);
+		prefix[plen++] = '\0';
+		rc = ostore_scan(t, OSTORE_CLIENTS_BY_APP, prefix, plen, NULL,
+		    0, list_app_cb, &l);
+	} else
+		rc = ostore_scan(t, OSTORE_CLIENTS, NULL, 0, NULL, 0,
+		    list_clients_cb, &l);
+	if (rc != OSTORE_OK || l.failed) {
+		json_decref(l.out);
+		oerr_set(err, OERR_SERVER_ERROR, "The clients could not be "
+		    "listed.");
+		return NULL;
+	}
+	*total = l.total;
+	return l.out;
+}
+
+/*
+ * Secrets verified by this process: the client, the stored hash they
+ * were verified against, and an HMAC of the secret under a key made at
+ * random per process.  A later request with the same secret against the
+ * same stored hash costs one HMAC instead of PBKDF2 (chosen secrets) or
+ * HKDF and three HMACs (generated ones).  A changed secret changes the
+ * stored hash, so nothing stale is ever accepted.  Only successes are
+ * kept.
+ */
+static struct verified {
+	char		 id[OCLIENT_ID_MAX + 1];
+	char		 hash[OHASH_MAX];
+	unsigned char	 mac[OCRYPTO_SHA256_LEN];
+} verified[CACHE_SECRETS];
+static size_t		 verified_next;
+static unsigned char	 verified_key[OCRYPTO_SHA256_LEN];
+static int		 verified_keyed;
+
+int
+oclient_secret_ok(const json_t *rec, const char *secret)
+{
+	const char	*id = json_string_value(json_object_get(rec,
+			    "client_id"));
+	const char	*hash = json_string_value(json_object_get(rec,
+			    "_secret"));
+	unsigned char	 mac[OCRYPTO_SHA256_LEN];
+	struct verified	*v = NULL;
+	size_t		 i;
+	int		 ok = 0, macd;
+
+	if (secret == NULL || hash == NULL || id == NULL ||
+	    strlen(id) > OCLIENT_ID_MAX || strlen(hash) >= OHASH_MAX)
+		return ohash_verify(secret, "client_secret", hash);
+	if (!verified_keyed) {
+		ocrypto_random(verified_key, sizeof(verified_key));
+		verified_keyed = 1;
+	}
+	macd = ocrypto_hmac(OCRYPTO_SHA256, verified_key,
+	    sizeof(verified_key), secret, strlen(secret), mac);
+	for (i = 0; macd && i < CACHE_SECRETS; i++)
+		if (strcmp(verified[i].id, id) == 0) {
+			v = &verified[i];
+			break;
+		}
+	if (v != NULL && strcmp(v->hash, hash) == 0 &&
+	    CRYPTO_memcmp(v->mac, mac, sizeof(mac)) == 0)
+		ok = 1;
+	else if ((ok = ohash_verify(secret, "client_secret", hash)) &&
+	    macd) {
+		if (v == NULL) {
+			v = &verified[verified_next];
+			verified_next = (verified_next + 1) % CACHE_SECRETS;
+		}
+		snprintf(v->id, sizeof(v->id), "%s", id);
+		snprintf(v->hash, sizeof(v->hash), "%s", hash);
+		memcpy(v->mac, mac, sizeof(mac));
+	}
+	ocrypto_wipe(mac, sizeof(mac));
+	return ok;
+}
+
+void
+oclient_rat_new(json_t *rec, char *token_out)
+{
+	char	 hash[OHASH_MAX];
+
+	if (!ocrypto_token(token_out, OCLIENT_SECRET_LEN,
+	    OCLIENT_SECRET_BYTES) ||
+	    !ohash_keyed(token_out, "registration_access_token", hash,
+	    sizeof(hash)))
+		abort();
+	json_object_set_new(rec, "_rat", json_string(hash));
+}
+
+int
+oclient_rat_ok(const json_t *rec, const char *token)
+{
+	return ohash_verify(token, "registration_access_token",
+	    json_string_value(json_object_get(rec, "_rat")));
+}
+
+json_t *
+oclient_view_hydra(const json_t *rec, const char *secret)
+{
+	json_t		*out = json_object(), *v;
+	size_t		 i;
+	char		 buf[64];
+
+	for (i = 0; i < NFIELDS; i++) {
+		if (fields[i].flags & F_EXTRA)
+			continue;
+		if ((v = json_object_get(rec, fields[i].name)) == NULL)
+			continue;
+		/* Hydra omits an unset key set (omitempty). */
+		if (fields[i].type == FT_JWKS && json_is_null(v))
+			continue;
+		if (fields[i].type == FT_LIFESPAN && json_is_integer(v)) {
+			oclient_duration_str(json_integer_value(v), buf,
+			    sizeof(buf));
+			json_object_set_new(out, fields[i].name,
+			    json_string(buf));
+		} else
+			json_object_set(out, fields[i].name, v);
+		if (strcmp(fields[i].name, "client_name") == 0 &&
+		    secret != NULL && *secret != '\0')
+			json_object_set_new(out, "client_secret",
+			    json_string(secret));
+	}
+	json_object_set(out, "created_at", json_object_get(rec, "created_at"));
+	json_object_set(out, "updated_at", json_object_get(rec, "updated_at"));
+	return out;
+}
+
+/* Arguments of the whole operations' write functions. */
+struct op {
+	const char	*id;
+	const json_t	*in;
+	unsigned	 flags;
+	char		*secret_out;
+	json_t		*rec;		/* result */
+};
+
+static int
+create_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct op	*op = arg;
+
+	json_decref(op->rec);
+	if ((op->rec = oclient_build(op->in, NULL, op->flags, op->secret_out,
+	    err)) == NULL)
+		return 0;
+	return oclient_insert(t, op->rec, err);
+}
+
+json_t *
+oclient_create(const json_t *in, unsigned flags, char *secret_out,
+    struct oerr *err)
+{
+	struct op	 op = { NULL, in, flags, secret_out, NULL };
+
+	secret_out[0] = '\0';
+	if (!oclient_uris_check(in, flags, err) ||
+	    !ostore_write(create_fn, &op, err)) {
+		json_decref(op.rec);
+		ocrypto_wipe(secret_out, strlen(secret_out));
+		return NULL;
+	}
+	return op.rec;
+}
+
+static int
+update_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct op	*op = arg;
+	json_t		*old, *v;
+	int		 rc = 0;
+
+	json_decref(op->rec);
+	op->rec = NULL;
+	if ((old = oclient_load(t, op->id, err)) == NULL)
+		return 0;
+	v = json_object_get(op->in, "client_id");
+	if (v != NULL && !json_is_null(v) && (!json_is_string(v) ||
+	    strcmp(json_string_value(v), op->id) != 0)) {
+		oerr_set(err, bad(op->flags), "The field 'client_id' cannot "
+		    "be changed.");
+		goto out;
+	}
+	if ((op->rec = oclient_build(op->in, old, op->flags, op->secret_out,
+	    err)) == NULL)
+		goto out;
+	rc = oclient_replace(t, op->rec, err);
+out:
+	json_decref(old);
+	return rc;
+}
+
+json_t *
+oclient_update(const char *id, const json_t *in, unsigned flags,
+    char *secret_out, struct oerr *err)
+{
+	struct op	 op = { id, in, flags, secret_out, NULL };
+
+	secret_out[0] = '\0';
+	if (!oclient_uris_check(in, flags, err) ||
+	    !ostore_write(update_fn, &op, err)) {
+		json_decref(op.rec);
+		ocrypto_wipe(secret_out, strlen(secret_out));
+		return NULL;
+	}
+	return op.rec;
+}
+
+json_t *
+oclient_get_cached(const char *id, struct oerr *err)
+{
+	struct ostore_txn	*t;
+	json_t			*rec;
+
+	if ((t = ostore_read_begin(err)) == NULL)
+		return NULL;
+	rec = oclient_load_cached(t, id, err);
+	ostore_read_end(t);
+	return rec;
+}
+
+json_t *
+oclient_get(const char *id, struct oerr *err)
+{
+	struct ostore_txn	*t;
+	json_t			*rec;
+
+	if ((t = ostore_read_begin(err)) == NULL)
+		return NULL;
+	rec = oclient_load(t, id, err);
+	ostore_read_end(t);
+	return rec;
+}
+
+static int
+delete_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	return oclient_remove(t, ((struct op *)arg)->id, err);
+}
+
+int
+oclient_delete(const char *id, struct oerr *err)
+{
+	struct op	 op = { id, NULL, 0, NULL, NULL };
+
+	return ostore_write(delete_fn, &op, err);
+}

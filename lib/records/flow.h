@@ -1,0 +1,168 @@
+/*
+ * flow.h: Hydra's login, consent and logout flow.
+ *
+ * CHALLENGES AND VERIFIERS are sealed, self-contained flow state, as in
+ * Hydra 2.2: a JSON object sealed with AES-256-GCM under a key derived
+ * from secrets.system (HKDF, info "oidcgi flow"), the purpose ("login",
+ * "login_verifier", "consent", ...) bound as associated data, then
+ * base64url.  Each state has an "id" and an "exp".  An abandoned flow
+ * writes nothing, and neither do answers to login and consent
+ * challenges nor a login verifier (unless it starts a login session):
+ * an authorization flow is single use as a whole, when a consent
+ * verifier is spent and marks the flow's login challenge (the id every
+ * state of the flow carries) as used, as Hydra 2.2 inserts its flow
+ * once.  A logout challenge is marked when answered, its verifier when
+ * spent.  A mark is the SHA-256 of purpose and id in the "flows"
+ * database, put with NOOVERWRITE and kept until every state it covers
+ * has expired.
+ *
+ * COOKIES are sealed the same way (purpose = cookie name): the login
+ * session cookie holds the session id, the per-client CSRF cookies a
+ * random value that the challenge repeats.  All are HttpOnly,
+ * SameSite=Lax, and Secure unless the issuer is http on a loopback host.
+ *
+ * LOGIN SESSIONS ("sessions", by sid; "sessions_by_subject") exist when
+ * a login was accepted with remember=true.  CONSENTS ("consents", key
+ * subject NUL client_id NUL request_id) record every grant, remembered
+ * or not, so that a grant can be skipped next time and revoked with
+ * every token issued under it.
+ */
+#ifndef OIDCGI_FLOW_H
+#define OIDCGI_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "store/store.h"
+
+struct oerr;
+struct oreq;
+
+enum oflow_purpose {
+	OFLOW_LOGIN,		/* login challenge */
+	OFLOW_LOGIN_VERIFIER,
+	OFLOW_CONSENT,		/* consent challenge */
+	OFLOW_CONSENT_VERIFIER,
+	OFLOW_LOGOUT,		/* logout challenge */
+	OFLOW_LOGOUT_VERIFIER,
+	OFLOW_SESSION_COOKIE,
+	OFLOW_CSRF_COOKIE,
+	OFLOW_ENDED_SESSION,	/* a mark only: a login session logged out */
+	OFLOW__MAX
+};
+
+#define OFLOW_SESSION_COOKIE_NAME	"oidcgi_session"
+#define OFLOW_SESSION_LIFESPAN		(720LL * 3600)	/* remember_for 0 */
+
+/*
+ * Seal state for a purpose: a new string (free()).  A challenge (login,
+ * consent, logout) records the app it is sent to, as "app": urls.login,
+ * urls.consent or urls.logout as configured when it is sealed (unless
+ * state names one already), so that an app can tell the challenges
+ * issued for it (oflow_for_bundled_app).
+ */
+char	*oflow_seal(enum oflow_purpose, const json_t *state);
+/*
+ * Open sealed state of a purpose (any configured secret).  Refused with
+ * a 404 in err: malformed, forged, of another purpose, or expired (its
+ * "exp" passed).  Returns a new reference.
+ */
+json_t	*oflow_open(enum oflow_purpose, const char *sealed, struct oerr *);
+
+/*
+ * Mark (purpose, id) as used, until exp, with an optional record (e.g.
+ * {"redirect_to": ...} for a handled challenge).  Returns OSTORE_OK,
+ * OSTORE_EXISTS when it was used already, or OSTORE_ERR.
+ */
+enum ostore_rc	 oflow_use(struct ostore_txn *, enum oflow_purpose,
+		    const char *id, int64_t exp, const json_t *rec);
+/* The record of a used (purpose, id), or NULL (a new reference). */
+json_t	*oflow_used(struct ostore_txn *, enum oflow_purpose, const char *id);
+
+/*
+ * 1 if the opened challenge st of purpose p (OFLOW_LOGIN, OFLOW_CONSENT
+ * or OFLOW_LOGOUT) was issued for the bundled app (cgi-bin/ui): its
+ * "app" (or, for a challenge sealed without one, the app now
+ * configured), up to any query, is <issuer>ui/login, ui/consent or
+ * ui/logout.  A challenge sent to another app must not be completed by
+ * the bundled one: a person that app refused must not get around it.
+ */
+int	 oflow_for_bundled_app(enum oflow_purpose p, const json_t *st);
+
+/*
+ * 1 if the login session sid has been ended (logout, its revocation on
+ * the admin API, its user deleted): every flow state carrying that sid
+ * ("sid": login and consent challenges and verifiers) is then void, so
+ * that a login verifier replayed from the browser's history after
+ * logout signs nobody in.  The mark (purpose "ended_session") is put by
+ * oflow_session_delete and kept until every flow state issued before
+ * it has expired (OFLOW_ENDED_TTL).
+ */
+int	 oflow_session_ended(struct ostore_txn *, const char *sid);
+/* How long an ended session's mark is kept: 2 x ttl.login_consent_request
+ * (no flow state outlives its login challenge by more) plus a minute. */
+#define OFLOW_ENDED_TTL(ttl)	(2 * (int64_t)(ttl) + 60)
+
+/* Cookie flags for this issuer (HttpOnly, Lax, Secure unless loopback http). */
+unsigned	 oflow_cookie_flags(void);
+/* The CSRF cookie name of a flow kind ("login", "consent", "logout") and client. */
+char	*oflow_csrf_name(struct oreq *, const char *kind, const char *client_id);
+
+/*
+ * Login sessions.  oflow_session_get returns the live session named by
+ * the request's session cookie (a new reference), or NULL.
+ */
+json_t	*oflow_session_get(struct oreq *, struct ostore_txn *);
+/* Store a session; refused (a 400 in err) when its sid was ended. */
+int	 oflow_session_put(struct ostore_txn *, const json_t *session,
+	    struct oerr *);
+/*
+ * Delete one session (by sid) or every session of a subject, and mark
+ * each sid ended (oflow_session_ended), stored or not.
+ */
+int	 oflow_session_delete(struct ostore_txn *, const char *sid,
+	    const char *subject);
+
+/* Consents (grants).  See the header comment for the key. */
+int	 oflow_consent_put(struct ostore_txn *, const json_t *consent,
+	    struct oerr *);
+/*
+ * The newest remembered, unexpired consent of subject for client, or
+ * NULL (a new reference).
+ */
+json_t	*oflow_consent_find(struct ostore_txn *, const char *subject,
+	    const char *client_id);
+/*
+ * Every consent of subject (for one client when client_id is not
+ * NULL), newest first, as a new array.
+ */
+json_t	*oflow_consent_list(struct ostore_txn *, const char *subject,
+	    const char *client_id);
+/*
+ * Delete the consents of subject (for one client, or all when client_id
+ * is NULL) and revoke every token issued under them.  Returns how many
+ * consents, or -1 on a store failure.
+ */
+long	 oflow_consent_revoke(struct ostore_txn *, const char *subject,
+	    const char *client_id);
+
+/*
+ * Delete every consent given to a client (when the client is deleted,
+ * so that a new client with the same id inherits nothing; its tokens
+ * are revoked by otoken_revoke_client).  A full scan: consents are
+ * keyed by subject.  Returns how many, or -1 on a store failure.
+ */
+long	 oflow_consent_revoke_client(struct ostore_txn *,
+	    const char *client_id);
+
+/*
+ * Delete an expired record the flow owns (db OSTORE_FLOWS,
+ * OSTORE_SESSIONS or OSTORE_CONSENTS) and its index entries, for the
+ * janitor walking OSTORE_EXPIRY.  Returns 1, or 0 on a store failure.
+ */
+int	 oflow_expire(struct ostore_txn *, enum ostore_db, const void *key,
+	    size_t keylen);
+
+#endif

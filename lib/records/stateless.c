@@ -1,0 +1,629 @@
+/*
+ * stateless.c: access tokens that are not stored (see "STATELESS
+ * ACCESS TOKENS" in tokens.h): opaque client_credentials tokens that
+ * name a shared grant, and JWT client_credentials tokens whose jti says
+ * they were issued statelessly; their lookup, revocation (a tombstone)
+ * and the flush of shared grants.
+ *
+ * Store layout (schema/store.md):
+ *
+ *	tokens    gid (16 bytes) -> shared grant {"_v":1, "kind":"grant",
+ *	          "client_id", "scope", "aud", "epoch", "at", "exp"}
+ *	expiry    exp (8, BE) OSTORE_TOKENS gid -> ""
+ *	tokens    id (32 bytes) -> tombstone of a revoked stateless token
+ *	          (a token record with "active": false, "stateless": true,
+ *	          indexed as any other)
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "records/clients.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "jose/jose.h"
+#include "store/store.h"
+#include "records/tokens.h"
+#include "records/tokens_int.h"
+#include "base/util.h"
+#include "base/json.h"
+
+#define RECORD_VERSION	OTK_RECORD_VERSION
+#define RAW_LEN		OTK_RAW_LEN
+#define SIG_LEN		OTK_SIG_LEN
+#define TOKEN_LEN	OTK_TOKEN_LEN
+#define GRANT_ID_LEN	OTK_GRANT_ID_LEN
+#define SL_INFO		OTK_SL_INFO
+#define GRANT_KIND	"grant"	/* "kind" of a shared grant record */
+#define GRANT_CACHE	16	/* shared grants kept parsed per process */
+#define JTI_INFO	"oidcgi stateless jwt"	/* HKDF info, jti MACs */
+#define GRANT_YOUNG	2	/* seconds a new shared grant may be unsynced */
+
+/*
+ * What the 32 bytes before the dot of a stateless token hold: the
+ * shared grant's id, iat (40 bits) and the lifetime (32 bits), both
+ * big-endian, and 7 random bytes.
+ */
+struct sltok {
+	unsigned char	 gid[GRANT_ID_LEN];
+	int64_t		 iat, exp;
+};
+
+/* Pack st with fresh random bytes into raw. */
+static void
+sl_pack(const struct sltok *st, unsigned char raw[RAW_LEN])
+{
+	uint64_t	 iat = (uint64_t)st->iat, ttl;
+	int		 i;
+
+	ttl = st->exp > st->iat ? (uint64_t)(st->exp - st->iat) : 0;
+	if (ttl > UINT32_MAX)
+		ttl = UINT32_MAX;
+	memcpy(raw, st->gid, GRANT_ID_LEN);
+	for (i = 4; i >= 0; i--, iat >>= 8)
+		raw[GRANT_ID_LEN + i] = (unsigned char)(iat & 0xff);
+	for (i = 3; i >= 0; i--, ttl >>= 8)
+		raw[GRANT_ID_LEN + 5 + i] = (unsigned char)(ttl & 0xff);
+	ocrypto_random(raw + GRANT_ID_LEN + 9, RAW_LEN - GRANT_ID_LEN - 9);
+}
+
+/* Unpack raw into st. */
+static void
+sl_unpack(const unsigned char raw[RAW_LEN], struct sltok *st)
+{
+	uint64_t	 iat = 0, ttl = 0;
+	int		 i;
+
+	memcpy(st->gid, raw, GRANT_ID_LEN);
+	for (i = 0; i < 5; i++)
+		iat = iat << 8 | raw[GRANT_ID_LEN + i];
+	for (i = 0; i < 4; i++)
+		ttl = ttl << 8 | raw[GRANT_ID_LEN + 5 + i];
+	st->iat = (int64_t)iat;
+	st->exp = (int64_t)(iat + ttl);
+}
+
+/*
+ * Open a stateless access token: 1 with what it holds in st and its
+ * store id (SHA-256 of its MAC: its raw part holds no time to sort
+ * by), or 0 when it is no stateless token of this server (any
+ * configured secret).
+ */
+static int
+sl_open(const char *tok, struct sltok *st, unsigned char id[OTOKEN_ID_LEN])
+{
+	/*
+	 * The last token opened, by its SHA-256 (the token itself is not
+	 * kept): a request identifies a token and then looks it up, and
+	 * that need not check its MAC twice.
+	 */
+	static struct {
+		unsigned char	 hash[OCRYPTO_SHA256_LEN];
+		struct sltok	 st;
+		unsigned char	 id[OTOKEN_ID_LEN];
+		char		*secrets[OCONF_SECRETS_MAX];
+		size_t		 nsecrets;
+		int		 valid;
+	} last;
+	unsigned char	 raw[RAW_LEN + 2], sig[SIG_LEN + 2];
+	unsigned char	 hash[OCRYPTO_SHA256_LEN];
+	int		 rc = 0;
+
+	if (oconf == NULL || tok == NULL ||
+	    strnlen(tok, TOKEN_LEN + 1) != TOKEN_LEN)
+		return 0;
+	/* Only under the same secrets (tests swap them in one process). */
+	if (last.valid && (last.nsecrets != oconf->nsecrets ||
+	    memcmp(last.secrets, oconf->secrets, sizeof(last.secrets)) != 0))
+		last.valid = 0;
+	ocrypto_sha256(tok, TOKEN_LEN, hash);
+	if (last.valid && ocrypto_eq_fixed(last.hash, hash, sizeof(hash))) {
+		*st = last.st;
+		memcpy(id, last.id, OTOKEN_ID_LEN);
+		return 1;
+	}
+	if (otk_decode(tok, OTOKEN_ACCESS, raw, sig) &&
+	    (rc = otk_mac_ok(SL_INFO, OTOKEN_ACCESS, raw, sig))) {
+		sl_unpack(raw, st);
+		ocrypto_sha256(sig, SIG_LEN, id);
+		memcpy(last.hash, hash, sizeof(hash));
+		last.st = *st;
+		memcpy(last.id, id, OTOKEN_ID_LEN);
+		memcpy(last.secrets, oconf->secrets, sizeof(last.secrets));
+		last.nsecrets = oconf->nsecrets;
+		last.valid = 1;
+	}
+	ocrypto_wipe(raw, sizeof(raw));
+	ocrypto_wipe(sig, sizeof(sig));
+	return rc;
+}
+
+/*
+ * The id of the shared grant of (client_id, epoch, scope, aud): the
+ * first 16 bytes of SHA-256 over them, NUL-separated (aud as compact
+ * JSON).  Every process finds the same record for the same grant.
+ */
+static void
+grant_id(const char *client_id, const char *epoch, const char *scope,
+    const json_t *aud, unsigned char gid[GRANT_ID_LEN])
+{
+	unsigned char	 h[OCRYPTO_SHA256_LEN];
+	char		*a, *buf;
+	size_t		 n;
+
+	if ((a = json_dumps(aud, JSON_COMPACT)) == NULL)
+		abort();
+	n = strlen(client_id) + strlen(epoch) + strlen(scope) + strlen(a) + 4;
+	buf = oxmalloc(n);
+	snprintf(buf, n, "%s%c%s%c%s%c%s", client_id, '\0', epoch, '\0',
+	    scope, '\0', a);
+	ocrypto_sha256(buf, n - 1, h);
+	memcpy(gid, h, GRANT_ID_LEN);
+	free(buf);
+	free(a);
+}
+
+/*
+ * Shared grants parsed by this process, with the stored bytes they were
+ * parsed from (a hit is a read and a comparison, never stale).
+ */
+static struct grant_memo {
+	unsigned char	 gid[GRANT_ID_LEN];
+	unsigned char	*raw;
+	size_t		 rawlen;
+	json_t		*rec;
+} grant_memo[GRANT_CACHE];
+static size_t		 grant_memo_next;
+
+/*
+ * The shared grant gid: a new reference to a shared object (never
+ * modified), or NULL when there is none (or it is unreadable).
+ */
+static json_t *
+grant_load(struct ostore_txn *t, const unsigned char gid[GRANT_ID_LEN])
+{
+	const void		*v;
+	size_t			 vl, i;
+	struct grant_memo	*m = NULL;
+	json_t			*rec;
+
+	if (ostore_get(t, OSTORE_TOKENS, gid, GRANT_ID_LEN, &v, &vl) !=
+	    OSTORE_OK)
+		return NULL;
+	for (i = 0; i < GRANT_CACHE; i++)
+		if (grant_memo[i].rec != NULL &&
+		    memcmp(grant_memo[i].gid, gid, GRANT_ID_LEN) == 0) {
+			m = &grant_memo[i];
+			break;
+		}
+	if (m != NULL && m->rawlen == vl && memcmp(m->raw, v, vl) == 0)
+		return json_incref(m->rec);
+	if ((rec = json_loadb(v, vl, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    !json_is_object(rec) || ojson_int(rec, "_v") != RECORD_VERSION ||
+	    strcmp(ojson_str(rec, "kind"), GRANT_KIND) != 0) {
+		olog_err("grant_load: unreadable shared grant");
+		json_decref(rec);
+		return NULL;
+	}
+	if (m == NULL) {
+		m = &grant_memo[grant_memo_next];
+		grant_memo_next = (grant_memo_next + 1) % GRANT_CACHE;
+	}
+	free(m->raw);
+	json_decref(m->rec);
+	memcpy(m->gid, gid, GRANT_ID_LEN);
+	m->raw = oxmalloc(vl > 0 ? vl : 1);
+	memcpy(m->raw, v, vl);
+	m->rawlen = vl;
+	m->rec = rec;
+	return json_incref(rec);
+}
+
+/*
+ * The token record of stateless token st (store id id) under shared
+ * grant g, shaped as a stored client_credentials access token (token_rec()
+ * of cc_prepare()'s grant) plus "stateless": true; its request_id is the
+ * hex store id (a chain of its own).  active as given.  A new object.
+ */
+static json_t *
+stateless_rec(const json_t *g, const struct sltok *st,
+    const unsigned char id[OTOKEN_ID_LEN], int active)
+{
+	char	 hex[2 * OTOKEN_ID_LEN + 1];
+	json_t	*rec;
+
+	otk_hex_id(id, hex);
+	rec = json_pack("{s:s,s:s,s:s,s:O,s:O,s:I,s:{s:{},s:{}},s:i,s:s,"
+	    "s:I,s:I,s:b,s:b}", "request_id", hex, "client_id",
+	    ojson_str(g, "client_id"), "sub", ojson_str(g, "client_id"), "scope",
+	    json_object_get(g, "scope"), "aud", json_object_get(g, "aud"),
+	    "requested_at", (json_int_t)st->iat, "session", "id_token",
+	    "access_token", "_v", RECORD_VERSION, "kind",
+	    otk_kinds[OTOKEN_ACCESS], "iat", (json_int_t)st->iat, "exp",
+	    (json_int_t)st->exp, "active", active, "stateless", 1);
+	if (rec == NULL)
+		abort();
+	return rec;
+}
+
+/*
+ * The MAC half of a stateless JWT's jti (8 bytes into out): HMAC-SHA-256
+ * under secret i (HKDF info JTI_INFO) over its random half, the client
+ * and the client's "_epoch".  Returns 1, or 0 when there is no secret i.
+ */
+static int
+jti_mac(size_t i, const unsigned char r[8], const char *client_id,
+    const char *epoch, unsigned char out[8])
+{
+	unsigned char	 key[OCRYPTO_SHA256_LEN], h[OCRYPTO_SHA256_LEN];
+	char		*in;
+	size_t		 n;
+	int		 rc;
+
+	if (!otk_mac_key(JTI_INFO, i, key))
+		return 0;
+	n = 8 + strlen(client_id) + 1 + strlen(epoch);
+	in = oxmalloc(n);
+	memcpy(in, r, 8);
+	memcpy(in + 8, client_id, strlen(client_id) + 1);
+	memcpy(in + 8 + strlen(client_id) + 1, epoch, strlen(epoch));
+	rc = ocrypto_hmac(OCRYPTO_SHA256, key, sizeof(key), in, n, h);
+	memcpy(out, h, 8);
+	/* RFC 9562 §4.1: the variant bits of the UUID it goes into. */
+	out[0] = (unsigned char)((out[0] & 0x3f) | 0x80);
+	ocrypto_wipe(key, sizeof(key));
+	free(in);
+	return rc;
+}
+
+/*
+ * The jti of a stateless JWT access token for client_id at epoch: a
+ * UUID laid out as version 4 whose first half is random and whose second
+ * half is jti_mac() of it.  Only this server can make one, and one made
+ * before the client voided its tokens no longer checks (jti_ok()).
+ */
+static void
+stateless_jti(const char *client_id, const char *epoch, char out[37])
+{
+	unsigned char	 b[16];
+
+	ocrypto_random(b, 8);
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	if (!jti_mac(0, b, client_id, epoch, b + 8)) {
+		olog_err("stateless_jti: no system secret");
+		abort();
+	}
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
+	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+/* 1 if jti is a stateless_jti() for client_id at epoch (any secret). */
+static int
+jti_ok(const char *jti, const char *client_id, const char *epoch)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 b[16], want[8];
+	const char		*h, *l;
+	size_t			 i, j;
+	int			 ok = 0;
+
+	if (jti == NULL || strlen(jti) != 36)
+		return 0;
+	for (i = j = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (jti[i] != '-')
+				return 0;
+			continue;
+		}
+		if ((h = strchr(hex, jti[i])) == NULL || jti[i] == '\0' ||
+		    (l = strchr(hex, jti[i + 1])) == NULL || jti[i + 1] == '\0')
+			return 0;
+		b[j++] = (unsigned char)((h - hex) << 4 | (l - hex));
+		i++;
+	}
+	for (i = 0; oconf != NULL && i < oconf->nsecrets && !ok; i++)
+		ok = jti_mac(i, b, client_id, epoch, want) &&
+		    ocrypto_eq_fixed(want, b + 8, 8);
+	return ok;
+}
+
+/*
+ * The claims of the JWT access token otoken_identify() verified last
+ * (a request identifies a token, then looks it up inside a transaction,
+ * where the key cache cannot be read to verify it again).
+ */
+static struct {
+	unsigned char	 id[OTOKEN_ID_LEN];
+	json_t		*claims;
+} jwt_last;
+
+/*
+ * The token record of the stateless JWT access token whose claims are
+ * c (store id id), as stateless_rec() makes one for an opaque token:
+ * active when its jti still checks for its client (jti_ok()).  NULL
+ * when it is no stateless token, or its client is gone.
+ */
+static json_t *
+stateless_jwt_rec(struct ostore_txn *t, const json_t *c,
+    const unsigned char id[OTOKEN_ID_LEN])
+{
+	char		 hex[2 * OTOKEN_ID_LEN + 1];
+	struct oerr	 e;
+	json_t		*client, *rec = NULL, *ext;
+	const char	*cid = ojson_str(c, "client_id");
+
+	oerr_clear(&e);
+	if ((client = oclient_load_cached(t, cid, &e)) == NULL)
+		return NULL;
+	if (jti_ok(ojson_str(c, "jti"), cid, ojson_str(client, "_epoch"))) {
+		otk_hex_id(id, hex);
+		ext = json_object_get(c, "ext");
+		rec = json_pack("{s:s,s:s,s:s,s:o,s:o,s:I,s:{s:{},s:o},s:i,"
+		    "s:s,s:I,s:I,s:b,s:b}", "request_id", hex, "client_id",
+		    cid, "sub", ojson_str(c, "sub"), "scope", otk_array_of(c, "scp"),
+		    "aud", otk_array_of(c, "aud"), "requested_at",
+		    (json_int_t)ojson_int(c, "iat"), "session", "id_token",
+		    "access_token", json_is_object(ext) ? json_incref(ext) :
+		    json_object(), "_v", RECORD_VERSION, "kind",
+		    otk_kinds[OTOKEN_ACCESS], "iat", (json_int_t)ojson_int(c, "iat"),
+		    "exp", (json_int_t)ojson_int(c, "exp"), "active", 1,
+		    "stateless", 1);
+		if (rec == NULL)
+			abort();
+	}
+	json_decref(client);
+	return rec;
+}
+
+json_t *
+otoken_lookup(struct ostore_txn *t, const char *tok,
+    const unsigned char id[OTOKEN_ID_LEN])
+{
+	unsigned char	 sid[OTOKEN_ID_LEN];
+	struct sltok	 st;
+	struct oerr	 e;
+	json_t		*g, *rec, *client;
+	int		 active;
+
+	if (!sl_open(tok, &st, sid) || memcmp(sid, id, OTOKEN_ID_LEN) != 0) {
+		if ((rec = otoken_load(t, id)) != NULL)
+			return rec;
+		/* A JWT without a record: stateless, or gone. */
+		if (jwt_last.claims != NULL &&
+		    memcmp(jwt_last.id, id, OTOKEN_ID_LEN) == 0)
+			return stateless_jwt_rec(t, jwt_last.claims, id);
+		return NULL;
+	}
+	/* Revoked: its tombstone. */
+	if ((rec = otoken_load(t, id)) != NULL)
+		return rec;
+	/* Gone once it expired and the flush took it. */
+	if ((g = grant_load(t, st.gid)) == NULL)
+		return NULL;
+	/*
+	 * Void once its client is gone or has voided its tokens since
+	 * (DELETE /oauth2/tokens; deleted and created again).
+	 */
+	oerr_clear(&e);
+	client = oclient_load_cached(t, ojson_str(g, "client_id"), &e);
+	active = client != NULL && strcmp(ojson_str(g, "epoch"),
+	    ojson_str(client, "_epoch")) == 0;
+	rec = stateless_rec(g, &st, id, active);
+	json_decref(client);
+	json_decref(g);
+	return rec;
+}
+
+int
+otoken_revoke(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
+    const json_t *rec)
+{
+	struct oerr	 e;
+	json_t		*tomb;
+	int		 rc;
+
+	if (!json_is_true(json_object_get(rec, "stateless")))
+		return otoken_revoke_request(t, ojson_str(rec, "request_id"));
+	/* Already revoked, void or expired: nothing left to do. */
+	if (!otoken_live(rec, OTOKEN_ACCESS, onow()))
+		return 1;
+	/* The tombstone lives as long as the token would have. */
+	tomb = json_deep_copy(rec);
+	json_object_set_new(tomb, "active", json_false());
+	json_object_set_new(tomb, "used_at", json_integer(onow()));
+	oerr_clear(&e);
+	rc = otoken_store(t, id, tomb, &e);
+	json_decref(tomb);
+	return rc;
+}
+
+int
+otk_sl_open(const char *tok, unsigned char id[OTOKEN_ID_LEN])
+{
+	struct sltok	 st;
+
+	return sl_open(tok, &st, id);
+}
+
+void
+otk_jwt_seen(const unsigned char id[OTOKEN_ID_LEN], json_t *claims)
+{
+	json_decref(jwt_last.claims);
+	memcpy(jwt_last.id, id, OTOKEN_ID_LEN);
+	jwt_last.claims = claims;
+}
+
+int
+otk_grant_expire(struct ostore_txn *t, const unsigned char *id,
+    int64_t not_after)
+{
+	json_t	*g;
+
+	/* A shared grant outlives every token that names it. */
+	if ((g = grant_load(t, id)) != NULL && ojson_int(g, "exp") >= not_after) {
+		json_decref(g);
+		return 1;
+	}
+	json_decref(g);
+	return ostore_del(t, OSTORE_TOKENS, id, GRANT_ID_LEN) != OSTORE_ERR;
+}
+
+/*
+ * Make sure the shared grant g (id gid) is stored and lives until at
+ * least exp; in a write transaction.  It is given half a token lifetime
+ * more, so that it is rewritten twice per lifetime, not per token, and
+ * its expiry entry moves with it.  Returns 1, or 0 with err set.
+ */
+static int
+grant_put(struct ostore_txn *t, const unsigned char gid[GRANT_ID_LEN],
+    json_t *g, int64_t exp, int64_t more, struct oerr *err)
+{
+	json_t	*old;
+	char	*buf;
+	int64_t	 oexp = 0;
+	int	 rc = 0;
+
+	if ((old = grant_load(t, gid)) != NULL) {
+		oexp = ojson_int(old, "exp");
+		json_decref(old);
+		if (oexp >= exp)
+			return 1;	/* another process was first */
+	}
+	json_object_set_new(g, "exp", json_integer(exp + more));
+	if ((buf = json_dumps(g, JSON_COMPACT)) == NULL)
+		abort();
+	if (ostore_put(t, OSTORE_TOKENS, gid, GRANT_ID_LEN, buf, strlen(buf),
+	    0) == OSTORE_OK && (oexp == 0 || ostore_expiry_del(t,
+	    OSTORE_TOKENS, gid, GRANT_ID_LEN, oexp) == OSTORE_OK) &&
+	    ostore_expiry_put(t, OSTORE_TOKENS, gid, GRANT_ID_LEN,
+	    exp + more) == OSTORE_OK)
+		rc = 1;
+	else
+		oerr_set(err, OERR_SERVER_ERROR, "The grant could not be "
+		    "stored.");
+	free(buf);
+	return rc;
+}
+
+enum ogrant_rc
+ogrant_issue_stateless(struct ostore_txn *t, int writable,
+    const json_t *grant, const json_t *client, const char *lifespan,
+    json_t **resp, struct oerr *err)
+{
+	unsigned char	 gid[GRANT_ID_LEN], raw[RAW_LEN], sig[SIG_LEN];
+	unsigned char	 id[OTOKEN_ID_LEN];
+	char		 tok[OTOKEN_MAX], jti[37], *jwt = NULL;
+	struct sltok	 st;
+	json_t		*scope = NULL, *aud = NULL, *g = NULL, *sess, *v;
+	const char	*k;
+	int64_t		 now = onow(), ttl;
+	enum ogrant_rc	 rc = OGRANT_STORE;
+
+	*resp = NULL;
+	if (oconf == NULL) {
+		oerr_set(err, OERR_SERVER_ERROR, "No configuration.");
+		return OGRANT_ERR;
+	}
+	if (!otk_grant_ok(grant, err))
+		return OGRANT_ERR;
+	/*
+	 * Only what the token and its shared grant hold: a subject that is
+	 * its client, and no session claims.
+	 */
+	if (strcmp(ojson_str(grant, "sub"), ojson_str(grant, "client_id")) != 0 ||
+	    strcmp(ojson_str(client, "client_id"), ojson_str(grant, "client_id")) != 0)
+		return OGRANT_STORE;
+	if ((sess = json_object_get(grant, "session")) != NULL &&
+	    !json_is_object(sess))
+		return OGRANT_STORE;
+	json_object_foreach(sess, k, v)
+		if (json_object_size(v) > 0)
+			return OGRANT_STORE;
+	ttl = otk_lifespan_of(client, lifespan, "access_token",
+	    oconf->ttl_access_token);
+	if (ttl < 0 || ttl > UINT32_MAX)
+		return OGRANT_STORE;
+	scope = otk_scope_str(grant);
+	/* A JWT carries its grant: no shared grant, nothing to read. */
+	if (otk_jwt_strategy(client)) {
+		stateless_jti(ojson_str(client, "client_id"), ojson_str(client, "_epoch"),
+		    jti);
+		if ((jwt = otk_access_jwt(grant, now, now + ttl, jti, err)) ==
+		    NULL) {
+			rc = OGRANT_ERR;
+			goto out;
+		}
+		*resp = json_pack("{s:s,s:s,s:I,s:O}", "access_token", jwt,
+		    "token_type", "bearer", "expires_in", (json_int_t)ttl,
+		    "scope", scope);
+		if (*resp == NULL)
+			abort();
+		rc = OGRANT_OK;
+		goto out;
+	}
+	aud = otk_array_of(grant, "aud");
+	grant_id(ojson_str(client, "client_id"), ojson_str(client, "_epoch"),
+	    json_string_value(scope), aud, gid);
+	/* Its shared grant must outlive it: written once per lifetime. */
+	if ((g = grant_load(t, gid)) == NULL || ojson_int(g, "exp") < now + ttl) {
+		if (!writable) {
+			rc = OGRANT_WRITE;
+			goto out;
+		}
+		json_decref(g);
+		g = json_pack("{s:i,s:s,s:s,s:[],s:O,s:s}", "_v",
+		    RECORD_VERSION, "kind", GRANT_KIND, "client_id",
+		    ojson_str(client, "client_id"), "scope", "aud", aud, "epoch",
+		    ojson_str(client, "_epoch"));
+		if (g == NULL)
+			abort();
+		json_array_extend(json_object_get(g, "scope"),
+		    json_object_get(grant, "scope"));
+		json_object_set_new(g, "at", json_integer(now));
+		if (!grant_put(t, gid, g, now + ttl, ttl / 2, err)) {
+			rc = OGRANT_ERR;
+			goto out;
+		}
+	} else if (!writable && now - ojson_int(g, "at") < GRANT_YOUNG &&
+	    !ostore_sync()) {
+		/*
+		 * Written an instant ago by another process, which may not
+		 * have synced it yet: on disk before a token names it.
+		 */
+		oerr_set(err, OERR_SERVER_ERROR, "The store could not save "
+		    "the grant.");
+		rc = OGRANT_ERR;
+		goto out;
+	}
+	memcpy(st.gid, gid, sizeof(gid));
+	st.iat = now;
+	st.exp = now + ttl;
+	sl_pack(&st, raw);
+	/* NOTE: NO SECRET MEANS NO TOKEN, as in otoken_mint(). */
+	if (!otk_mac_in(SL_INFO, 0, OTOKEN_ACCESS, raw, sig)) {
+		olog_err("ogrant_issue_stateless: no system secret");
+		abort();
+	}
+	otk_encode(OTOKEN_ACCESS, raw, sig, tok);
+	ocrypto_sha256(sig, SIG_LEN, id);
+	*resp = json_pack("{s:s,s:s,s:I,s:O}", "access_token", tok,
+	    "token_type", "bearer", "expires_in", (json_int_t)ttl, "scope",
+	    scope);
+	if (*resp == NULL)
+		abort();
+	rc = OGRANT_OK;
+out:
+	ocrypto_wipe(raw, sizeof(raw));
+	ocrypto_wipe(sig, sizeof(sig));
+	ocrypto_wipe(tok, sizeof(tok));
+	ojose_free(jwt);
+	json_decref(g);
+	json_decref(scope);
+	json_decref(aud);
+	return rc;
+}

@@ -1,0 +1,499 @@
+/*
+ * route.c: path patterns to handlers (see route.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "web/http.h"
+#include "web/route.h"
+#include "base/url.h"
+#include "base/util.h"
+
+#define ORIGIN_MAX	300	/* "scheme://host:port", normalised */
+
+/*
+ * What CORS lets an allowed origin do on the admin listener: Hydra's
+ * defaults for serve.admin.cors.allowed_methods, allowed_headers and
+ * exposed_headers (ory/x corsx).
+ */
+#define CORS_METHODS	"GET, HEAD, POST, PUT, PATCH, DELETE"
+#define CORS_EXPOSE	"Cache-Control, Expires, Last-Modified, Pragma, " \
+			"Content-Length, Content-Language, Content-Type, " \
+			"Link, X-Total-Count, Location"
+static const char *const cors_headers[] = {
+	"accept", "content-type", "content-length", "accept-language",
+	"content-language", "authorization",
+};
+
+int
+oroute_match(const char *pat, const char *path, size_t pathlen,
+    const char *params[], size_t plens[], size_t *nparams)
+{
+	size_t		 pi = 0, n = 0, seg;
+	const char	*close;
+
+	while (*pat != '\0') {
+		if (*pat == '{') {
+			/* A parameter: one non-empty segment. */
+			if ((close = strchr(pat, '}')) == NULL)
+				return 0;
+			for (seg = pi; seg < pathlen && path[seg] != '/'; seg++)
+				continue;
+			if (seg == pi || n == OROUTE_MAXPARAMS)
+				return 0;
+			params[n] = path + pi;
+			plens[n] = seg - pi;
+			n++;
+			pi = seg;
+			pat = close + 1;
+			continue;
+		}
+		if (pi >= pathlen || path[pi] != *pat)
+			return 0;
+		pi++;
+		pat++;
+	}
+	if (pi != pathlen)
+		return 0;
+	*nparams = n;
+	return 1;
+}
+
+/*
+ * How many leading segments of path the pattern matches (a parameter
+ * matches any non-empty segment): how close a path no route matches is
+ * to a route, to answer it in that route's dialect.
+ */
+static size_t
+shared_segments(const char *pat, const char *path, size_t pathlen)
+{
+	size_t		 pi = 0, n = 0, seg;
+	const char	*end;
+
+	while (*pat == '/' && pi < pathlen && path[pi] == '/') {
+		pat++;
+		pi++;
+		for (seg = pi; seg < pathlen && path[seg] != '/'; seg++)
+			continue;
+		if ((end = strchr(pat, '/')) == NULL)
+			end = pat + strlen(pat);
+		if (*pat == '{' ? seg == pi : ((size_t)(end - pat) != seg - pi ||
+		    memcmp(pat, path + pi, seg - pi) != 0))
+			break;
+		n++;
+		pat = end;
+		pi = seg;
+	}
+	return n;
+}
+
+/* Send err in the dialect of route r (Hydra's when r is NULL). */
+static void
+fail(struct oreq *req, const struct oroute *r, const struct oerr *err)
+{
+	if (r != NULL && r->fail != NULL)
+		r->fail(req, err);
+	else
+		ohttp_send_error(req, err);
+}
+
+void
+oroute_fail(struct oreq *req, const struct oroute *r, size_t n,
+    const struct oerr *err)
+{
+	const char	*raw[OROUTE_MAXPARAMS];
+	const struct oroute *near = NULL;
+	size_t		 rawlen[OROUTE_MAXPARAMS], np, i, best = 0, sh;
+
+	for (i = 0; i < n; i++) {
+		if (!(r[i].listeners & req->listener))
+			continue;
+		if (oroute_match(r[i].pattern, req->path, req->pathlen,
+		    raw, rawlen, &np)) {
+			near = &r[i];
+			break;
+		}
+		if ((sh = shared_segments(r[i].pattern, req->path,
+		    req->pathlen)) > best) {
+			best = sh;
+			near = &r[i];
+		}
+	}
+	fail(req, near, err);
+}
+
+/*
+ * The origin (RFC 6454) of an absolute http(s) URL or an Origin header
+ * as "scheme://host[:port]" into buf (scheme and host lower-cased, the
+ * scheme's default port left out), and the port it means in *port
+ * (may be NULL).  want_bare: s must be an origin alone (no path), as
+ * an Origin header is.  Returns 1, or 0 when s is no such thing ("null"
+ * included).
+ */
+static int
+origin_of(const char *s, int want_bare, char *buf, size_t sz, int *port)
+{
+	struct ourl	 u;
+	int		 tls, def, n;
+
+	if (ourl_parse(s, &u) != NULL || !u.has_authority ||
+	    u.host[0] == '\0' || u.has_userinfo)
+		return 0;
+	if (want_bare && (u.path_len != 0 || u.has_query || u.has_fragment))
+		return 0;
+	if (strcmp(u.scheme, "https") == 0)
+		tls = 1;
+	else if (strcmp(u.scheme, "http") == 0)
+		tls = 0;
+	else
+		return 0;
+	def = tls ? 443 : 80;
+	if (port != NULL)
+		*port = u.port != 0 ? u.port : def;
+	if (u.port == 0 || u.port == def)
+		n = snprintf(buf, sz, "%s://%s", u.scheme, u.host);
+	else
+		n = snprintf(buf, sz, "%s://%s:%d", u.scheme, u.host, u.port);
+	return n > 0 && (size_t)n < sz;
+}
+
+/*
+ * A Host header (RFC 9110 §7.2) split into its lower-cased host (IPv6
+ * in brackets) and port (0 when absent).  Returns 1, or 0 when it is
+ * not a host[:port].
+ */
+static int
+host_split(const char *h, struct ourl *u)
+{
+	char	 buf[ORIGIN_MAX];
+
+	if (strpbrk(h, "/?#@") != NULL ||
+	    snprintf(buf, sizeof(buf), "http://%s", h) >= (int)sizeof(buf))
+		return 0;
+	return ourl_parse(buf, u) == NULL && u->host[0] != '\0';
+}
+
+/*
+ * Whether the Host header names the admin listener (DNS rebinding:
+ * a page of evil.example whose name now resolves to 127.0.0.1 is sent
+ * with "Host: evil.example:4445").  Accepted: no Host (HTTP/1.0, not a
+ * browser); urls.self.admin's host with its port (or without a port
+ * when that port is 80 or 443); a loopback name (localhost, 127/8,
+ * [::1]) with any port, since a browser only sends one when it was
+ * asked for that name itself, which no other site can rebind (and a
+ * local proxy in front may have another port); an entry of
+ * serve.admin.hosts (an entry without a port matches any port; "*"
+ * matches every Host).
+ */
+static int
+host_ok(struct oreq *req)
+{
+	struct ourl	 h, a, e;
+	const char	*hv;
+	int		 aport = 0;
+	size_t		 i;
+	char		 buf[ORIGIN_MAX];
+
+	if ((hv = ohttp_env(req, "HTTP_HOST")) == NULL || *hv == '\0')
+		return 1;
+	for (i = 0; i < oconf->admin_hosts.n; i++)
+		if (strcmp(oconf->admin_hosts.v[i], "*") == 0)
+			return 1;
+	if (!host_split(hv, &h))
+		return 0;
+	if (origin_of(oconf->admin_url, 0, buf, sizeof(buf), &aport) &&
+	    ourl_parse(oconf->admin_url, &a) == NULL &&
+	    strcmp(h.host, a.host) == 0 && (h.port == aport ||
+	    (h.port == 0 && (aport == 80 || aport == 443))))
+		return 1;
+	if (ourl_loopback(&h))
+		return 1;
+	for (i = 0; i < oconf->admin_hosts.n; i++)
+		if (host_split(oconf->admin_hosts.v[i], &e) &&
+		    strcmp(e.host, h.host) == 0 &&
+		    (e.port == 0 || e.port == h.port))
+			return 1;
+	return 0;
+}
+
+/* Whether serve.admin.cors lets the (normalised) origin in. */
+static int
+cors_allowed(const char *origin)
+{
+	char	 buf[ORIGIN_MAX];
+	size_t	 i;
+
+	if (!oconf->admin_cors)
+		return 0;
+	for (i = 0; i < oconf->admin_cors_origins.n; i++)
+		if (strcmp(oconf->admin_cors_origins.v[i], "*") == 0 ||
+		    (origin_of(oconf->admin_cors_origins.v[i], 1, buf,
+		    sizeof(buf), NULL) && strcmp(buf, origin) == 0))
+			return 1;
+	return 0;
+}
+
+/*
+ * The admin listener's fences against browsers, before the admin key
+ * (see route.h).  Returns 1 when the request may go on, with *cors set
+ * when it is a CORS request of an origin serve.admin.cors allows, or 0
+ * with a 421 (Host) or 403 (cross-site) in err.
+ */
+static int
+admin_guard(struct oreq *req, int *cors, struct oerr *err)
+{
+	const char	*hv, *o, *sfs;
+	char		 origin[ORIGIN_MAX], own[ORIGIN_MAX], self[ORIGIN_MAX],
+			 selfo[ORIGIN_MAX];
+
+	*cors = 0;
+	if (req->listener != OLISTEN_ADMIN || oconf == NULL)
+		return 1;
+	if (!host_ok(req)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The Host header "
+		    "\"%.64s\" does not name the admin API (%.64s); add it to "
+		    "serve.admin.hosts if it should.",
+		    ohttp_env(req, "HTTP_HOST"), oconf->admin_url);
+		oerr_status(err, 421);
+		return 0;
+	}
+	o = ohttp_env(req, "HTTP_ORIGIN");
+	sfs = ohttp_env(req, "HTTP_SEC_FETCH_SITE");
+	if (o != NULL && *o != '\0') {
+		if (!origin_of(o, 1, origin, sizeof(origin), NULL)) {
+			oerr_set(err, OERR_REQUEST_FORBIDDEN, "The admin API "
+			    "refuses requests of Origin \"%.64s\".", o);
+			return 0;
+		}
+		hv = ohttp_env(req, "HTTP_HOST");
+		if ((origin_of(oconf->admin_url, 0, own, sizeof(own), NULL) &&
+		    strcmp(origin, own) == 0) || (hv != NULL &&
+		    snprintf(self, sizeof(self), "%s://%s", req->https ?
+		    "https" : "http", hv) < (int)sizeof(self) &&
+		    origin_of(self, 1, selfo, sizeof(selfo), NULL) &&
+		    strcmp(origin, selfo) == 0))
+			return 1;	/* same origin */
+		if (cors_allowed(origin)) {
+			*cors = 1;
+			return 1;
+		}
+		oerr_set(err, OERR_REQUEST_FORBIDDEN, "The admin API refuses "
+		    "cross-origin requests of %.64s: it is not among "
+		    "serve.admin.cors.allowed_origins%s.", origin,
+		    oconf->admin_cors ? "" : " (serve.admin.cors.enabled is "
+		    "false)");
+		return 0;
+	}
+	if (sfs != NULL && (strcasecmp(sfs, "cross-site") == 0 ||
+	    strcasecmp(sfs, "same-site") == 0)) {
+		oerr_set(err, OERR_REQUEST_FORBIDDEN, "The admin API refuses "
+		    "requests a browser sends from another site "
+		    "(Sec-Fetch-Site: %.16s).", sfs);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * A CORS request of an allowed origin (admin_guard() said so): answer
+ * it when it is a preflight (Fetch §3.2.2: OPTIONS with
+ * Access-Control-Request-Method), with a 204 naming the methods and
+ * the requested headers, or a 403 in err when it asks for a method or
+ * a header the admin API does not allow; returns 1 then.  Otherwise
+ * add the CORS headers of an actual request and return 0.
+ */
+static int
+cors_answer(struct oreq *req, struct oerr *err)
+{
+	static const char methods[] = CORS_METHODS;
+	const char	*o, *m, *h, *p, *end;
+	char		 name[64];
+	size_t		 i, len;
+
+	o = ohttp_env(req, "HTTP_ORIGIN");
+	if (req->method != OHTTP_OPTIONS || (m = ohttp_env(req,
+	    "HTTP_ACCESS_CONTROL_REQUEST_METHOD")) == NULL) {
+		ohttp_header(req, "Access-Control-Allow-Origin", o);
+		ohttp_header(req, "Access-Control-Allow-Credentials", "true");
+		ohttp_header(req, "Access-Control-Expose-Headers",
+		    CORS_EXPOSE);
+		ohttp_header(req, "Vary", "Origin");
+		return 0;
+	}
+	ohttp_header(req, "Vary", "Origin, Access-Control-Request-Method, "
+	    "Access-Control-Request-Headers");
+	len = strlen(m);
+	p = strstr(methods, m);
+	if (len == 0 || p == NULL || (p != methods && p[-1] != ' ') ||
+	    (p[len] != ',' && p[len] != '\0')) {
+		oerr_set(err, OERR_REQUEST_FORBIDDEN, "CORS does not allow "
+		    "the method \"%.16s\" on the admin API; allowed: %s.", m,
+		    CORS_METHODS);
+		return 1;
+	}
+	h = ohttp_env(req, "HTTP_ACCESS_CONTROL_REQUEST_HEADERS");
+	for (p = h; p != NULL && *p != '\0'; p = *end ? end + 1 : end) {
+		p += strspn(p, " \t");
+		end = p + strcspn(p, ",");
+		len = (size_t)(end - p);
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == 0)
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		for (i = 0; i < sizeof(cors_headers) / sizeof(cors_headers[0]);
+		    i++)
+			if (len == strlen(cors_headers[i]) &&
+			    strncasecmp(p, cors_headers[i], len) == 0)
+				break;
+		if (i == sizeof(cors_headers) / sizeof(cors_headers[0])) {
+			oerr_set(err, OERR_REQUEST_FORBIDDEN, "CORS does not "
+			    "allow the request header \"%s\" on the admin "
+			    "API.", name);
+			return 1;
+		}
+	}
+	ohttp_header(req, "Access-Control-Allow-Origin", o);
+	ohttp_header(req, "Access-Control-Allow-Credentials", "true");
+	ohttp_header(req, "Access-Control-Allow-Methods", CORS_METHODS);
+	if (h != NULL && *h != '\0')
+		ohttp_header(req, "Access-Control-Allow-Headers", h);
+	ohttp_send(req, 204, NULL, NULL, 0);
+	return 1;
+}
+
+/* Append a method name to the Allow list being built. */
+static void
+allow_add(char *buf, size_t sz, const char *m)
+{
+	if (buf[0] != '\0')
+		strncat(buf, ", ", sz - strlen(buf) - 1);
+	strncat(buf, m, sz - strlen(buf) - 1);
+}
+
+/*
+ * 1 unless this is the admin listener, an admin key is configured, and
+ * the request does not carry it as a Bearer token.
+ */
+static int
+admin_authed(struct oreq *req)
+{
+	struct oerr	 err;
+	const char	*tok;
+
+	if (req->listener != OLISTEN_ADMIN || oconf == NULL ||
+	    oconf->admin_key == NULL)
+		return 1;
+	oerr_clear(&err);
+	return ohttp_bearer(req, &tok, &err) == OHTTP_AUTH_OK &&
+	    ocrypto_streq(tok, oconf->admin_key);
+}
+
+void
+oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
+{
+	static const char *const names[OHTTP__MAX] = {
+		"GET",		/* OHTTP_GET */
+		"HEAD",		/* OHTTP_HEAD */
+		"POST",		/* OHTTP_POST */
+		"PUT",		/* OHTTP_PUT */
+		"PATCH",	/* OHTTP_PATCH */
+		"DELETE",	/* OHTTP_DELETE */
+		"OPTIONS",	/* OHTTP_OPTIONS */
+		NULL,		/* OHTTP_OTHER */
+	};
+	const char	*raw[OROUTE_MAXPARAMS];
+	const struct oroute *near = NULL;
+	size_t		 rawlen[OROUTE_MAXPARAMS], np, i, k, best = 0, sh;
+	unsigned	 allow = 0, want;
+	int		 authed, guarded, cors;
+	char		 allowbuf[128];
+	struct oerr	 err, gerr;
+
+	oerr_clear(&err);
+	oerr_clear(&gerr);
+	if ((guarded = admin_guard(req, &cors, &gerr)) && cors &&
+	    cors_answer(req, &err)) {
+		if (req->status == 0)
+			oroute_fail(req, r, n, &err);
+		return;
+	}
+	authed = admin_authed(req);
+	/* HEAD is GET without the body (RFC 9110 §9.3.2). */
+	want = req->method == OHTTP_HEAD ? OHTTP_M(GET) :
+	    (1u << req->method);
+	for (i = 0; i < n; i++) {
+		if (!(r[i].listeners & req->listener))
+			continue;
+		if (!oroute_match(r[i].pattern, req->path, req->pathlen,
+		    raw, rawlen, &np)) {
+			if (allow == 0 && (sh = shared_segments(r[i].pattern,
+			    req->path, req->pathlen)) > best) {
+				best = sh;
+				near = &r[i];
+			}
+			continue;
+		}
+		if (allow == 0)
+			near = &r[i];	/* the path's own route, from now on */
+		if ((!authed || !guarded) && !(r[i].flags & OROUTE_OPEN))
+			break;
+		allow |= r[i].methods;
+		if (!(r[i].methods & want))
+			continue;
+		for (k = 0; k < np; k++) {
+			req->params[k] = oform_decode(&req->arena, raw[k],
+			    rawlen[k], 0, NULL);
+			if (req->params[k] == NULL ||
+			    !outf8(req->params[k], strlen(req->params[k]))) {
+				oerr_set(&err, OERR_INVALID_REQUEST,
+				    "The request path is not correctly "
+				    "percent-encoded UTF-8 without NUL bytes.");
+				fail(req, &r[i], &err);
+				return;
+			}
+		}
+		req->nparams = np;
+		r[i].fn(req);
+		if (req->status == 0) {
+			oerr_set(&err, OERR_SERVER_ERROR,
+			    "The handler produced no response.");
+			fail(req, &r[i], &err);
+		}
+		return;
+	}
+	if (!guarded && allow == 0) {
+		fail(req, near, &gerr);
+		return;
+	}
+	if (!authed && allow == 0) {
+		oerr_set(&err, OERR_UNAUTHORIZED, "The admin API needs "
+		    "the admin key as a Bearer token.");
+		ohttp_header(req, "WWW-Authenticate",
+		    "Bearer realm=\"oidcgi-admin\"");
+		fail(req, near, &err);
+		return;
+	}
+	if (allow == 0) {
+		oerr_set(&err, OERR_NOT_FOUND,
+		    "The requested resource could not be found.");
+		fail(req, near, &err);
+		return;
+	}
+	allowbuf[0] = '\0';
+	for (k = 0; k < OHTTP_OTHER; k++) {
+		if (allow & (1u << k))
+			allow_add(allowbuf, sizeof(allowbuf), names[k]);
+		if (k == OHTTP_GET && (allow & OHTTP_M(GET)) &&
+		    !(allow & OHTTP_M(HEAD)))
+			allow_add(allowbuf, sizeof(allowbuf), "HEAD");
+	}
+	ohttp_header(req, "Allow", allowbuf);
+	oerr_set(&err, OERR_METHOD_NOT_ALLOWED,
+	    "The method %s is not allowed here; allowed: %s.",
+	    req->method_name, allowbuf);
+	fail(req, near, &err);
+}
