@@ -31,6 +31,7 @@
 #include "web/http.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "records/lifecycle.h"
 
 /* One registration operation, the argument of its write function. */
 struct reg {
@@ -343,7 +344,7 @@ delete_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if ((rec = authorize(t, r, err)) == NULL)
 		return 0;
 	json_decref(rec);
-	return oclient_remove(t, r->id, err);
+	return olife_client_remove(t, r->id, err);
 }
 
 /*

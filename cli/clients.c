@@ -27,6 +27,7 @@
 #include "base/err.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "records/lifecycle.h"
 
 static const struct {
 	const char	*flag;
@@ -203,7 +204,7 @@ cmd_clients(int argc, char *argv[])
 		else
 			rc = show(rec, secret);
 	} else if (argc == 2 && strcmp(argv[0], "delete") == 0) {
-		if (!oclient_delete(argv[1], &err))
+		if (!olife_client_delete(argv[1], &err))
 			rc = fail(&err);
 		else
 			rc = 0;

@@ -36,6 +36,7 @@
 #include "store/store.h"
 #include "records/users.h"
 #include "base/util.h"
+#include "records/lifecycle.h"
 
 #define PW_BUF	(OUSER_PASSWORD_MAX + 3)
 
@@ -269,7 +270,7 @@ cmd_users(int argc, char *argv[])
 		if ((j = ouser_list(&err)) == NULL)
 			return fail(&err);
 	} else if (argc == 2 && strcmp(argv[0], "delete") == 0) {
-		return ouser_delete(argv[1], &err) ? 0 : fail(&err);
+		return olife_user_delete(argv[1], &err) ? 0 : fail(&err);
 	} else {
 		usage();
 		return 2;

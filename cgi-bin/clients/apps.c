@@ -65,6 +65,7 @@
 #include "web/page.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "records/lifecycle.h"
 
 #define APPS_PATH	"/v1/applications"
 #define APP_VERSION	1		/* "_v" of an application record */
@@ -972,7 +973,7 @@ remove_clients(struct ostore_txn *t, const json_t *app, int keep_default,
 		id = ojson_str(rec, "client_id");
 		if (keep_default && def != NULL && strcmp(id, def) == 0)
 			continue;
-		if (!oclient_remove(t, id, err))
+		if (!olife_client_remove(t, id, err))
 			goto out;
 	}
 	rc = 1;
@@ -1126,7 +1127,7 @@ delete_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		    op->client_id, op->app_id);
 		return 0;
 	}
-	return oclient_remove(t, op->client_id, err);
+	return olife_client_remove(t, op->client_id, err);
 }
 
 /* What a write request answers with. */

@@ -23,6 +23,7 @@
 #include "web/page.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "records/lifecycle.h"
 
 /* The members of Authentiq's Client object, in its schema's order. */
 static const char *const members[] = {
@@ -236,7 +237,7 @@ delete(struct oreq *req)
 	struct oerr	 err;
 
 	oerr_clear(&err);
-	if (oclient_delete(req->params[0], &err))
+	if (olife_client_delete(req->params[0], &err))
 		ohttp_send(req, 204, NULL, NULL, 0);
 	else
 		send_problem(req, &err);

@@ -29,6 +29,7 @@
 #include "web/page.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "records/lifecycle.h"
 
 static const char *const lifespans[] = {
 	"authorization_code_grant_access_token_lifespan",
@@ -119,7 +120,7 @@ delete(struct oreq *req)
 	struct oerr	 err;
 
 	oerr_clear(&err);
-	if (!oclient_delete(req->params[0], &err))
+	if (!olife_client_delete(req->params[0], &err))
 		ohttp_send_error(req, &err);
 	else
 		ohttp_send(req, 204, NULL, NULL, 0);

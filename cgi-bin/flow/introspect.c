@@ -26,6 +26,7 @@
 #include "store/store.h"
 #include "records/tokens.h"
 #include "base/util.h"
+#include "records/lifecycle.h"
 
 #define FLUSH_BATCH	4096	/* records deleted per write transaction */
 
@@ -226,7 +227,7 @@ rfc3339(const char *s, int64_t *out)
 /* One flush transaction: at most FLUSH_BATCH records. */
 struct flush_op {
 	int64_t	 not_after;
-	long	 done;
+	size_t	 done;
 };
 
 static int
@@ -234,7 +235,7 @@ flush_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct flush_op	*op = arg;
 
-	if ((op->done = ogrant_flush(t, op->not_after, FLUSH_BATCH)) < 0) {
+	if (!olife_flush(t, op->not_after, FLUSH_BATCH, &op->done)) {
 		oerr_set(err, OERR_SERVER_ERROR, "Expired records could not "
 		    "be flushed.");
 		return 0;

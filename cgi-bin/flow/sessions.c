@@ -25,6 +25,7 @@
 #include "store/store.h"
 #include "base/util.h"
 #include "base/json.h"
+#include "records/lifecycle.h"
 
 /* A required, non-empty query parameter; NULL with a 400 otherwise. */
 static const char *
@@ -183,7 +184,7 @@ revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 			goto fail;
 		return 1;
 	}
-	if (oflow_consent_revoke(t, r->subject, r->client) < 0)
+	if (!olife_consent_revoke(t, r->subject, r->client, NULL))
 		goto fail;
 	return 1;
 fail:

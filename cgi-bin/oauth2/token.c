@@ -39,6 +39,7 @@
 #include "store/store.h"
 #include "records/tokens.h"
 #include "base/util.h"
+#include "records/lifecycle.h"
 
 #define ASSERTION_TYPE	"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #define FLUSH_MAX	16	/* expired records removed per request */
@@ -908,7 +909,7 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	op->resp = NULL;
 	oerr_clear(&op->fail);
 	oerr_clear(&e);
-	if (ogrant_flush(t, onow(), FLUSH_MAX) < 0) {
+	if (!olife_flush(t, onow(), FLUSH_MAX, NULL)) {
 		oerr_set(err, OERR_SERVER_ERROR, "Expired records could not "
 		    "be flushed.");
 		return 0;
@@ -1096,7 +1097,7 @@ revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	int			 rc = 1;
 
 	oerr_clear(&op->fail);
-	if (ogrant_flush(t, onow(), FLUSH_MAX) < 0) {
+	if (!olife_flush(t, onow(), FLUSH_MAX, NULL)) {
 		oerr_set(err, OERR_SERVER_ERROR, "Expired records could not "
 		    "be flushed.");
 		return 0;

@@ -13,12 +13,10 @@
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
-#include "records/flow.h"
 #include "base/hash.h"
 #include "jose/jose.h"
 #include "base/json.h"
 #include "store/store.h"
-#include "records/tokens.h"
 #include "base/url.h"
 #include "base/util.h"
 
@@ -1047,7 +1045,7 @@ oclient_replace(struct ostore_txn *t, const json_t *rec, struct oerr *err)
 }
 
 int
-oclient_remove(struct ostore_txn *t, const char *id, struct oerr *err)
+oclient_erase(struct ostore_txn *t, const char *id, struct oerr *err)
 {
 	json_t	*old;
 
@@ -1055,17 +1053,6 @@ oclient_remove(struct ostore_txn *t, const char *id, struct oerr *err)
 		return 0;
 	unindex(t, old);
 	json_decref(old);
-	/*
-	 * Every code, access and refresh token of the client goes with it,
-	 * through the tokens_by_client index (Hydra deletes them by
-	 * foreign key).
-	 */
-	if (!otoken_revoke_client(t, id) ||
-	    oflow_consent_revoke_client(t, id) < 0) {
-		oerr_set(err, OERR_SERVER_ERROR, "The client's tokens and "
-		    "consents could not be revoked.");
-		return 0;
-	}
 	if (ostore_del(t, OSTORE_CLIENTS, id, strlen(id)) != OSTORE_OK) {
 		oerr_set(err, OERR_SERVER_ERROR, "The client could not be "
 		    "deleted.");
@@ -1389,16 +1376,3 @@ oclient_get(const char *id, struct oerr *err)
 	return rec;
 }
 
-static int
-delete_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	return oclient_remove(t, ((struct op *)arg)->id, err);
-}
-
-int
-oclient_delete(const char *id, struct oerr *err)
-{
-	struct op	 op = { id, NULL, 0, NULL, NULL };
-
-	return ostore_write(delete_fn, &op, err);
-}

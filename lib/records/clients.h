@@ -109,7 +109,6 @@ json_t	*oclient_update(const char *id, const json_t *in, unsigned flags,
 json_t	*oclient_get(const char *id, struct oerr *err);
 /* oclient_get() through oclient_load_cached(): SHARED, never modified. */
 json_t	*oclient_get_cached(const char *id, struct oerr *err);
-int	 oclient_delete(const char *id, struct oerr *err);
 
 /*
  * Store operations, inside a transaction (see store.h).  Records are
@@ -141,10 +140,11 @@ json_t	*oclient_load_cached(struct ostore_txn *, const char *id,
 int	 oclient_void_tokens(struct ostore_txn *, const char *id,
 	    struct oerr *err);
 /*
- * Delete a client and everything that belongs to it (its index
- * entries; its tokens and consents once those exist).  404 when absent.
+ * Delete the record of client id and its index entries, nothing else:
+ * deleting a client is olife_client_remove() (lifecycle.h), which takes
+ * its tokens and consents with it.  404 when absent.
  */
-int	 oclient_remove(struct ostore_txn *, const char *id,
+int	 oclient_erase(struct ostore_txn *, const char *id,
 	    struct oerr *err);
 
 struct oclient_filter {

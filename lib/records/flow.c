@@ -12,10 +12,10 @@
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "records/flow.h"
 #include "web/http.h"
 #include "store/store.h"
-#include "records/tokens.h"
 #include "base/url.h"
 #include "base/util.h"
 
@@ -582,30 +582,18 @@ oflow_consent_list(struct ostore_txn *t, const char *subject,
 	return consents(t, subject, client_id, 0);
 }
 
-long
-oflow_consent_revoke(struct ostore_txn *t, const char *subject,
-    const char *client_id)
+int
+oflow_consent_erase(struct ostore_txn *t, const json_t *c)
 {
-	json_t		*all = consents(t, subject, client_id, 0), *c;
 	char		 key[KEY_MAX];
-	size_t		 i, klen;
-	long		 n = 0;
+	size_t		 klen;
 
-	json_array_foreach(all, i, c) {
-		if ((klen = consent_key(c, key)) == 0)
-			continue;
-		if (!otoken_revoke_request(t, json_string_value(
-		    json_object_get(c, "request_id"))) ||
-		    ostore_del(t, OSTORE_CONSENTS, key, klen) == OSTORE_ERR) {
-			n = -1;
-			break;
-		}
-		ostore_expiry_del(t, OSTORE_CONSENTS, key, klen,
-		    json_integer_value(json_object_get(c, "exp")));
-		n++;
-	}
-	json_decref(all);
-	return n;
+	if ((klen = consent_key(c, key)) == 0)
+		return 1;
+	if (ostore_del(t, OSTORE_CONSENTS, key, klen) == OSTORE_ERR)
+		return 0;
+	ostore_expiry_del(t, OSTORE_CONSENTS, key, klen, ojson_int(c, "exp"));
+	return 1;
 }
 
 int
@@ -646,21 +634,21 @@ by_client_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 	return 1;
 }
 
-long
-oflow_consent_revoke_client(struct ostore_txn *t, const char *client_id)
+int
+oflow_consent_erase_client(struct ostore_txn *t, const char *client_id)
 {
 	struct by_client	 b;
 	const void		*v;
 	size_t			 vl, i;
 	json_t			*c;
-	long			 n = 0;
+	int			 ok = 1;
 
 	memset(&b, 0, sizeof(b));
 	b.client_id = client_id;
 	if (ostore_scan(t, OSTORE_CONSENTS, NULL, 0, NULL, 0, by_client_cb,
 	    &b) != OSTORE_OK) {
 		collect_free(&b.keys);
-		return -1;
+		return 0;
 	}
 	for (i = 0; i < b.keys.n; i++) {
 		if (ostore_get(t, OSTORE_CONSENTS, b.keys.keys[i],
@@ -673,11 +661,10 @@ oflow_consent_revoke_client(struct ostore_txn *t, const char *client_id)
 		json_decref(c);
 		if (ostore_del(t, OSTORE_CONSENTS, b.keys.keys[i],
 		    b.keys.lens[i]) == OSTORE_ERR) {
-			n = -1;
+			ok = 0;
 			break;
 		}
-		n++;
 	}
 	collect_free(&b.keys);
-	return n;
+	return ok;
 }

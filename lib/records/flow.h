@@ -141,20 +141,19 @@ json_t	*oflow_consent_find(struct ostore_txn *, const char *subject,
 json_t	*oflow_consent_list(struct ostore_txn *, const char *subject,
 	    const char *client_id);
 /*
- * Delete the consents of subject (for one client, or all when client_id
- * is NULL) and revoke every token issued under them.  Returns how many
- * consents, or -1 on a store failure.
+ * Delete one consent (as oflow_consent_list() returns it) and its expiry
+ * entry, nothing else: revoking a consent with its tokens is
+ * olife_consent_revoke() (lifecycle.h).  Returns 1, or 0 on a store
+ * failure.
  */
-long	 oflow_consent_revoke(struct ostore_txn *, const char *subject,
-	    const char *client_id);
+int	 oflow_consent_erase(struct ostore_txn *, const json_t *consent);
 
 /*
- * Delete every consent given to a client (when the client is deleted,
- * so that a new client with the same id inherits nothing; its tokens
- * are revoked by otoken_revoke_client).  A full scan: consents are
- * keyed by subject.  Returns how many, or -1 on a store failure.
+ * Delete every consent given to a client (for olife_client_remove(): a
+ * new client with the same id inherits nothing).  A full scan: consents
+ * are keyed by subject.  Returns 1, or 0 on a store failure.
  */
-long	 oflow_consent_revoke_client(struct ostore_txn *,
+int	 oflow_consent_erase_client(struct ostore_txn *,
 	    const char *client_id);
 
 /*

@@ -45,15 +45,13 @@
 #define TOKEN_LEN	OTK_TOKEN_LEN
 #define IDS_MAX		255	/* bytes of a request_id or client_id */
 #define INDEX_MAX	(IDS_MAX + 1 + OTOKEN_ID_LEN)
-#define EXPIRY_KEY_MAX	600
 /*
  * How long a used code stays as a tombstone, so that its replay is
  * recognised and revokes the chain (Hydra: 30 minutes).  A used refresh
  * token stays as long as its chain lives (RFC 9700 §4.14.2): see
- * otoken_use() and expire_token().
+ * otoken_use() and otoken_expire().
  */
 #define TOMBSTONE_TTL	(30 * 60)
-#define FLUSH_BATCH	256	/* expiry entries collected per scan */
 #define MAC_INFO	"oidcgi tokens"	/* HKDF info of stored tokens */
 
 static const char *const prefixes[OTOKEN__MAX] = {
@@ -533,7 +531,7 @@ otoken_use(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
 	/*
 	 * A refresh token's tombstone first lives until its own exp (0:
 	 * never); the flush then keeps it as long as a live refresh token
-	 * of its chain does (expire_token()).
+	 * of its chain does (otoken_expire()).
 	 */
 	until = kind_of(rec) == OTOKEN_REFRESH ? exp : now + TOMBSTONE_TTL;
 	json_object_set_new(rec, "active", json_false());
@@ -625,40 +623,6 @@ otoken_identify(const char *tok, enum otoken_kind *kind,
  * entries, all with exp < not_after, collected before anything is
  * deleted.
  */
-struct batch {
-	unsigned char	(*k)[EXPIRY_KEY_MAX];
-	size_t		*len;
-	size_t		 n, want;
-	int64_t		 not_after;
-};
-
-/* The exp of an expiry index key (8 bytes big-endian). */
-static int64_t
-key_exp(const unsigned char *k)
-{
-	uint64_t	 e = 0;
-	int		 i;
-
-	for (i = 0; i < 8; i++)
-		e = (e << 8) | k[i];
-	return (int64_t)e;
-}
-
-static int
-collect_expired(const void *k, size_t kl, const void *v, size_t vl,
-    void *arg)
-{
-	struct batch	*b = arg;
-
-	if (kl < 10 || kl > EXPIRY_KEY_MAX)
-		return 1;	/* not ours to judge; skipped */
-	if (key_exp(k) >= b->not_after || b->n == b->want)
-		return 0;
-	memcpy(b->k[b->n], k, kl);
-	b->len[b->n++] = kl;
-	return 1;
-}
-
 /*
  * The latest exp of the live refresh tokens of chain rid other than
  * self at not_after: 0 for one that never expires, -1 when there is
@@ -708,8 +672,8 @@ chain_exp(struct ostore_txn *t, const char *rid,
  * long as it lives); "token_exp" keeps the token's own.
  * Returns 1, or 0 on a store failure.
  */
-static int
-expire_token(struct ostore_txn *t, const unsigned char *id, size_t idlen,
+int
+otoken_expire(struct ostore_txn *t, const unsigned char *id, size_t idlen,
     int64_t not_after)
 {
 	struct oerr	 e;
@@ -751,58 +715,6 @@ expire_token(struct ostore_txn *t, const unsigned char *id, size_t idlen,
 	return rc;
 }
 
-long
-ogrant_flush(struct ostore_txn *t, int64_t not_after, size_t max)
-{
-	struct batch	 bb, *b = &bb;
-	size_t		 i, cap;
-	long		 done = -1;
-	enum ostore_db	 db;
-
-	/* The token endpoint flushes 16 at a time: no need for more room. */
-	cap = max > 0 && max < FLUSH_BATCH ? max : FLUSH_BATCH;
-	b->k = oxcalloc(cap, sizeof(*b->k));
-	b->len = oxcalloc(cap, sizeof(*b->len));
-	b->not_after = not_after;
-	for (done = 0;;) {
-		b->n = 0;
-		b->want = cap;
-		if (max > 0 && max - (size_t)done < b->want)
-			b->want = max - (size_t)done;
-		if (b->want == 0)
-			break;
-		if (ostore_scan(t, OSTORE_EXPIRY, NULL, 0, NULL, 0,
-		    collect_expired, b) != OSTORE_OK)
-			goto fail;
-		for (i = 0; i < b->n; i++) {
-			db = (enum ostore_db)b->k[i][8];
-			if (db == OSTORE_TOKENS) {
-				if (!expire_token(t, b->k[i] + 9,
-				    b->len[i] - 9, not_after))
-					goto fail;
-			} else if (db == OSTORE_FLOWS ||
-			    db == OSTORE_SESSIONS || db == OSTORE_CONSENTS) {
-				if (!oflow_expire(t, db, b->k[i] + 9,
-				    b->len[i] - 9))
-					goto fail;
-			}
-			/* Whatever the db: the entry itself goes. */
-			if (ostore_del(t, OSTORE_EXPIRY, b->k[i], b->len[i]) ==
-			    OSTORE_ERR)
-				goto fail;
-			done++;
-		}
-		if (b->n < b->want)
-			break;
-	}
-	goto out;
-fail:
-	done = -1;
-out:
-	free(b->k);
-	free(b->len);
-	return done;
-}
 
 /*
  * The lifespan of a token in seconds: the client's

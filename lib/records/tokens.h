@@ -168,11 +168,15 @@ json_t	*ogrant_issue(struct ostore_txn *, const json_t *grant,
 int	 ogrant_finish(json_t *resp, struct oerr *err);
 
 /*
- * Delete records that expired before not_after (codes, tokens, used
- * tombstones, handled challenges, login sessions, consents), at most
- * max of them (0: no limit).  Returns how many, or -1 on failure.
+ * Expire one token or shared grant whose expiry entry (key id, idlen
+ * bytes) is due before not_after: delete it when its record's exp is
+ * before not_after, or when the record is gone or unreadable; keep one
+ * whose exp moved, and the tombstone of a used refresh token while its
+ * chain lives (its exp moves to the chain's).  For olife_flush()
+ * (lifecycle.h).  Returns 1, or 0 on a store failure.
  */
-long	 ogrant_flush(struct ostore_txn *, int64_t not_after, size_t max);
+int	 otoken_expire(struct ostore_txn *, const unsigned char *id,
+	    size_t idlen, int64_t not_after);
 
 /*
  * 1 if client gets JWT access tokens: its access_token_strategy, else

@@ -14,7 +14,6 @@
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
-#include "records/flow.h"
 #include "base/hash.h"
 #include "store/store.h"
 #include "records/users.h"
@@ -630,41 +629,24 @@ ouser_set_claim(const char *username, const char *claim,
 	return view;
 }
 
-static int
-delete_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+json_t *
+ouser_erase(struct ostore_txn *t, const char *username, struct oerr *err)
 {
-	struct op	*op = arg;
 	char		 k[OUSER_NAME_MAX + 1], key[KEY_MAX];
-	const char	*sub;
+	json_t		*rec;
 	size_t		 klen;
 
-	json_decref(op->rec);
-	if ((op->rec = load_name(t, op->username, err)) == NULL)
-		return 0;
-	sub = ojson_str(op->rec, "sub");
-	if (!fold(ojson_str(op->rec, "username"), k, OUSER_NAME_MAX) ||
-	    (klen = subject_key(sub, k, key)) == 0 ||
+	if ((rec = load_name(t, username, err)) == NULL)
+		return NULL;
+	if (!fold(ojson_str(rec, "username"), k, OUSER_NAME_MAX) ||
+	    (klen = subject_key(ojson_str(rec, "sub"), k, key)) == 0 ||
 	    ostore_del(t, OSTORE_USERS, k, strlen(k)) == OSTORE_ERR ||
-	    ostore_del(t, OSTORE_USERS_BY_SUBJECT, key, klen) == OSTORE_ERR ||
-	    !oflow_session_delete(t, NULL, sub) ||
-	    oflow_consent_revoke(t, sub, NULL) < 0) {
+	    ostore_del(t, OSTORE_USERS_BY_SUBJECT, key, klen) == OSTORE_ERR) {
+		json_decref(rec);
 		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
-		return 0;
+		return NULL;
 	}
-	return 1;
-}
-
-int
-ouser_delete(const char *username, struct oerr *err)
-{
-	struct op	 op;
-	int		 ok;
-
-	memset(&op, 0, sizeof(op));
-	op.username = username;
-	ok = ostore_write(delete_fn, &op, err);
-	json_decref(op.rec);
-	return ok;
+	return rec;
 }
 
 /*

@@ -46,6 +46,7 @@
 #include <jansson.h>
 
 struct oerr;
+struct ostore_txn;
 
 #define OUSER_NAME_MAX		128	/* bytes of a username */
 #define OUSER_PASSWORD_MIN	8	/* bytes of a new password */
@@ -83,11 +84,13 @@ int	 ouser_passwd(const char *username, const char *password,
 json_t	*ouser_set_claim(const char *username, const char *claim,
 	    const json_t *value, struct oerr *err);
 /*
- * Delete a user, their login sessions, and their consents with every
- * token issued under them, in one write transaction.  1, or 0 with err
- * set (404).
+ * Delete the records of a user, nothing else (deleting a user is
+ * olife_user_delete(), lifecycle.h, which takes their sessions and
+ * consents with them).  Returns the deleted record (a new reference),
+ * or NULL with err set (404).
  */
-int	 ouser_delete(const char *username, struct oerr *err);
+json_t	*ouser_erase(struct ostore_txn *, const char *username,
+	    struct oerr *err);
 
 /*
  * 1 if claim is a standard claim a user may hold and value has its type

@@ -24,6 +24,7 @@
 #include "base/conf.h"
 #include "base/err.h"
 #include "store/store.h"
+#include "records/lifecycle.h"
 #include "t.h"
 
 
@@ -1299,13 +1300,13 @@ store_crud(void)
 
 	/* Delete. */
 	oerr_clear(&err);
-	CHECK(oclient_delete("c1", &err));
+	CHECK(olife_client_delete("c1", &err));
 	CHECK(!oerr_isset(&err));
 	oerr_clear(&err);
 	CHECK(oclient_get("c1", &err) == NULL);
 	CHECK(err.status == 404 && err.code == OERR_NOT_FOUND);
 	oerr_clear(&err);
-	CHECK(!oclient_delete("c1", &err));
+	CHECK(!olife_client_delete("c1", &err));
 	CHECK(err.status == 404);
 	/* The id is free again. */
 	json_decref(rec);
@@ -1355,7 +1356,7 @@ store_conflict_notfound(void)
 	CHECK(secret[0] == '\0');
 	json_decref(got);
 	oerr_clear(&err);
-	CHECK(!oclient_delete("nope", &err));
+	CHECK(!olife_client_delete("nope", &err));
 	CHECK(err.status == 404);
 	/* A generated id cannot collide with a given one. */
 	got = create("{\"client_id\":\"dup\"}", OCLIENT_GEN_ID, secret, &err);
@@ -1527,7 +1528,7 @@ store_list(void)
 	    "c2 c5");
 	/* Deleting removes the index entry too. */
 	oerr_clear(&err);
-	CHECK(oclient_delete("c5", &err));
+	CHECK(olife_client_delete("c5", &err));
 	CHECK_STR(list(NULL, NULL, "app2", 0, 100, &total, buf, sizeof(buf)),
 	    "c3");
 	CHECK(total == 1);

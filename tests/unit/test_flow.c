@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "t.h"
 #include "base/util.h"
+#include "records/lifecycle.h"
 
 static char		 secret_a[] = "flow-secret-aaaaaaaaaaaaaaaa";
 static char		 secret_b[] = "flow-secret-bbbbbbbbbbbbbbbb";
@@ -236,7 +237,7 @@ consents_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static int
 revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
-	return oflow_consent_revoke(t, "alice", arg) >= 0;
+	return olife_consent_revoke(t, "alice", arg, NULL);
 }
 
 static void

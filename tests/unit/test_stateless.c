@@ -1,5 +1,5 @@
 /*
- * test_stateless.c: unit tests of lib/records/stateless.c, the access tokens
+ * test_stateless.c: unit tests of lib/records/tokens_stateless.c, the access tokens
  * that are not stored (see "STATELESS ACCESS TOKENS" in tokens.h and
  * schema/store.md): opaque client_credentials tokens naming a shared
  * grant, JWT ones whose jti carries a MAC, their lookup, revocation
@@ -33,6 +33,7 @@
 #include "records/tokens.h"
 #include "records/tokens_int.h"
 #include "base/util.h"
+#include "records/lifecycle.h"
 #include "t.h"
 
 #define GID_LEN		16	/* bytes of a shared grant's id */
@@ -644,7 +645,7 @@ void_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 
 struct flush_op {
 	int64_t	 not_after;
-	long	 n;
+	size_t	 n;
 };
 
 static int
@@ -652,14 +653,14 @@ flush_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct flush_op	*op = arg;
 
-	if ((op->n = ogrant_flush(t, op->not_after, 0)) < 0) {
-		oerr_set(err, OERR_SERVER_ERROR, "ogrant_flush");
+	if (!olife_flush(t, op->not_after, 0, &op->n)) {
+		oerr_set(err, OERR_SERVER_ERROR, "olife_flush");
 		return 0;
 	}
 	return 1;
 }
 
-/* ogrant_flush() of everything that expired before not_after. */
+/* olife_flush() of everything that expired before not_after. */
 static long
 flush(int64_t not_after)
 {
@@ -1221,7 +1222,7 @@ voiding(void)
 	CHECK(run(void_fn, "cc-nobody"));
 	/* A deleted client voids its tokens by being gone... */
 	oerr_clear(&err);
-	CHECK(oclient_delete("cc-keep", &err));
+	CHECK(olife_client_delete("cc-keep", &err));
 	CHECK(!active(o3));
 	CHECK(!active(j3));
 	/* ...and so does one created again under its client_id. */

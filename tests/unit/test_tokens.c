@@ -30,6 +30,7 @@
 #include "jose/jose.h"
 #include "records/keys.h"
 #include "store/store.h"
+#include "records/lifecycle.h"
 #include "t.h"
 
 static char		 secret_a[] = "0123456789abcdef0123456789abcdef";
@@ -1009,7 +1010,7 @@ flow_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 struct flush_op {
 	int64_t	 not_after;
 	size_t	 max;
-	long	 n;
+	size_t	 n;
 };
 
 static int
@@ -1017,7 +1018,7 @@ flush_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct flush_op	*op = arg;
 
-	return (op->n = ogrant_flush(t, op->not_after, op->max)) >= 0;
+	return olife_flush(t, op->not_after, op->max, &op->n);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "t.h"
 #include "records/users.h"
 #include "base/util.h"
+#include "records/lifecycle.h"
 
 static char		 secret_a[] = "users-secret-aaaaaaaaaaaaaaaa";
 static struct oconf	 conf;
@@ -248,10 +249,10 @@ store(void)
 	CHECK(ouser_passwd("nobody", "password9", &err) == 0);
 	/* Delete; the name is free again, under a new subject. */
 	oerr_clear(&err);
-	CHECK(ouser_delete("Ada", &err) == 1);
+	CHECK(olife_user_delete("Ada", &err) == 1);
 	CHECK(ouser_get_by_subject(sub, &err) == NULL);
 	oerr_clear(&err);
-	CHECK(ouser_delete("Ada", &err) == 0 && err.status == 404);
+	CHECK(olife_user_delete("Ada", &err) == 0 && err.status == 404);
 	oerr_clear(&err);
 	CHECK((v = ouser_create("ada", "password1", NULL, &err)) != NULL);
 	CHECK(v != NULL && strcmp(json_string_value(json_object_get(v,

@@ -1,5 +1,5 @@
 /*
- * stateless.c: access tokens that are not stored (see "STATELESS
+ * tokens_stateless.c: access tokens that are not stored (see "STATELESS
  * ACCESS TOKENS" in tokens.h): opaque client_credentials tokens that
  * name a shared grant, and JWT client_credentials tokens whose jti says
  * they were issued statelessly; their lookup, revocation (a tombstone)
