@@ -64,8 +64,10 @@ decode(const void *val, size_t len, struct oapp *app)
 	j = json_loadb(val, len, JSON_REJECT_DUPLICATES, NULL);
 	v = json_is_integer(json_object_get(j, "_v")) ? ojson_int(j, "_v") : 0;
 	if (json_is_object(j) && v >= 1 && v <= OAPP_VERSION) {
+		/* Not ojson_str(): an absent member stays absent (NULL). */
 		for (i = 0; i < NFIELDS; i++)
-			oapp_set(field(app, i), ojson_str(j, names[i]));
+			oapp_set(field(app, i), json_string_value(
+			    json_object_get(j, names[i])));
 		ok = 1;
 	}
 	json_decref(j);
