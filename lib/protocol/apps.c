@@ -626,7 +626,8 @@ client_load(struct ostore_txn *t, const char *app_id, const char *id,
 	if (strlen(id) > OCLIENT_ID_MAX)
 		oerr_set(err, OERR_NOT_FOUND, "The client does not exist.");
 	else if ((rec = oclient_load(t, id, err)) != NULL &&
-	    ((a = ojson_str(rec, "app_id")) == NULL || strcmp(a, app_id) != 0)) {
+	    ((a = ojson_str(rec, "app_id")) == NULL ||
+	    strcmp(a, app_id) != 0)) {
 		oerr_set(err, OERR_NOT_FOUND, "The application '%s' has no "
 		    "client '%s'.", app_id, id);
 		json_decref(rec);
@@ -717,8 +718,8 @@ create_app_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	oapp_set(&op->app.id, id);
 	if (!app_fields(&op->app, op->body, 1, err) ||
 	    !ojson_get_object(op->body, "first_client", 0, &first, err) ||
-	    (cin = oapps_client_in(first != NULL ? first : empty, op->body, NULL,
-	    OAPPS_CREATE, op->app.name, err)) == NULL)
+	    (cin = oapps_client_in(first != NULL ? first : empty, op->body,
+	    NULL, OAPPS_CREATE, op->app.name, err)) == NULL)
 		goto out;
 	json_object_set_new(cin, "app_id", json_string(id));
 	if ((op->rec = oclient_build(cin, NULL, OCLIENT_GEN_ID, op->secret,
@@ -796,8 +797,8 @@ update_app_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if (touch && op->rec == NULL)
 		oerr_set(err, OERR_NOT_FOUND, "The application '%s' has no "
 		    "default client any more.", op->app_id);
-	else if (touch && ((cin = oapps_client_in(first != NULL ? first : empty,
-	    op->body, op->rec, 0, NULL, err)) == NULL ||
+	else if (touch && ((cin = oapps_client_in(first != NULL ? first :
+	    empty, op->body, op->rec, 0, NULL, err)) == NULL ||
 	    !client_update(t, op, cin, err)))
 		rename_fields(err, NULL, NULL);
 	else
@@ -895,8 +896,8 @@ create_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 
 	op_reset(op);
 	if (!oapp_load(t, op->app_id, &op->app, err) ||
-	    (cin = oapps_client_in(op->body, NULL, NULL, OAPPS_CREATE | OAPPS_NAME |
-	    OAPPS_REDIRECTS, NULL, err)) == NULL)
+	    (cin = oapps_client_in(op->body, NULL, NULL, OAPPS_CREATE |
+	    OAPPS_NAME | OAPPS_REDIRECTS, NULL, err)) == NULL)
 		goto out;
 	json_object_set_new(cin, "app_id", json_string(op->app_id));
 	if ((op->rec = oclient_build(cin, NULL, OCLIENT_GEN_ID, op->secret,
