@@ -285,12 +285,13 @@ static int
 store_empty(void)
 {
 	struct ostore_txn	*t;
+	struct oerr		 err;
 	size_t			 nu = 1, nc = 1;
 
+	oerr_clear(&err);
 	if ((t = ostore_read_begin(NULL)) == NULL)
 		return 0;
-	if (ostore_count(t, OSTORE_USERS, &nu) != OSTORE_OK ||
-	    ostore_count(t, OSTORE_CLIENTS, &nc) != OSTORE_OK)
+	if (!ouser_count(t, &nu, &err) || !oclient_count(t, &nc, &err))
 		nu = 1;
 	ostore_read_end(t);
 	return nu == 0 && nc == 0;

@@ -26,131 +26,27 @@
  * responses are bare objects, as in the API document.  Errors are
  * {"message", "error_code"} with error_code the HTTP status.
  *
- * The clients are ordinary client records (lib/records/clients.h) with app_id
- * set: this file maps the API's client shape onto Hydra's oAuth2Client
- * input of oclient_build() and back.  The application records live in
- * the "apps" database (schema/store.md).
- *
- * The mapping: name -> client_name, description, redirect_uris,
- * resources -> audience, response_types, token_endpoint_auth_method
- * (client_auth_method at the app level), supported_prompts,
- * session_expiration, enforce_par and device_authorization.enabled as
- * they are; token_expiration.access_token_ttl -> every *_access_token_
- * lifespan, refresh_token_ttl -> both *_refresh_token_lifespan (0: the
- * configured ttl), max_refresh_rotate.  client_type web | spa | native |
- * machine sets application_type and the grant types (machine:
- * client_credentials only; the others what their response types need,
- * plus refresh_token); spa and native default to public clients.  pkce
- * enforcePkceInsteadOfClientCredentials is token_endpoint_auth_method
- * "none" with require_pkce, enforcePkceWithClientCredentials a secret
- * and require_pkce, "none" no PKCE requirement.  client_type and pkce
- * are not stored: they are read back from the record, so a web client
- * with PKCE instead of a secret reads as "spa".
+ * The dialect's rules, its mapping onto client records and its
+ * operations are lib/protocol/apps.h's; this file parses requests,
+ * calls one operation and answers.
  */
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
 #include "api.h"
-#include "records/clients.h"
-#include "base/crypto.h"
+#include "base/arena.h"
 #include "base/err.h"
 #include "base/form.h"
-#include "web/http.h"
-#include "base/json.h"
-#include "web/page.h"
-#include "store/store.h"
 #include "base/util.h"
-#include "records/lifecycle.h"
+#include "protocol/apps.h"
+#include "records/apps.h"
+#include "records/clients.h"
+#include "web/http.h"
+#include "web/page.h"
 
 #define APPS_PATH	"/v1/applications"
-#define APP_VERSION	1		/* "_v" of an application record */
-#define APP_ID_MAX	64		/* longer ids cannot exist: 404 */
-#define NAME_MAX_LEN	1024		/* app_name, name, description */
-#define DESC_MAX_LEN	4096		/* app_description */
-#define LOGO_MAX_LEN	32768		/* logo: a URL or a small data URI */
-#define LIST_MAX	100		/* items of an array member */
-#define ITEM_MAX	2048		/* bytes of an array item */
-#define TTL_MAX		(10LL * 365 * 24 * 3600)
-
-/* What the API calls client_type, derived from the record when read. */
-enum ctype {
-	CT_WEB,		/* confidential, authorization code */
-	CT_SPA,		/* web, public: PKCE instead of a secret */
-	CT_NATIVE,	/* application_type native */
-	CT_MACHINE,	/* client_credentials only */
-	CT__MAX
-};
-
-static const char *const ctypes[CT__MAX] = {
-	"web",		/* CT_WEB */
-	"spa",		/* CT_SPA */
-	"native",	/* CT_NATIVE */
-	"machine",	/* CT_MACHINE */
-};
-
-/* The API's pkce setting: require_pkce plus the auth method. */
-enum pkce {
-	PKCE_NONE,	/* PKCE not required */
-	PKCE_INSTEAD,	/* public client, PKCE required */
-	PKCE_WITH,	/* secret and PKCE both required */
-	PKCE__MAX
-};
-
-static const char *const pkces[PKCE__MAX] = {
-	"none",					/* PKCE_NONE */
-	"enforcePkceInsteadOfClientCredentials",	/* PKCE_INSTEAD */
-	"enforcePkceWithClientCredentials",	/* PKCE_WITH */
-};
-
-/* token_expiration.access_token_ttl sets these ... */
-static const char *const access_ttls[] = {
-	"authorization_code_grant_access_token_lifespan",
-	"client_credentials_grant_access_token_lifespan",
-	"implicit_grant_access_token_lifespan",
-	"jwt_bearer_grant_access_token_lifespan",
-	"refresh_token_grant_access_token_lifespan",
-	NULL
-};
-
-/* ... and refresh_token_ttl these. */
-static const char *const refresh_ttls[] = {
-	"authorization_code_grant_refresh_token_lifespan",
-	"refresh_token_grant_refresh_token_lifespan",
-	NULL
-};
-
-/* Record members that the library's errors name, and their names here. */
-static const struct {
-	const char	*rec;
-	const char	*api;
-} renames[] = {
-	{ "client_name", "name" },
-	{ "audience", "resources" },
-};
-
-/* Flags of client_in(). */
-#define CIN_CREATE	0x1	/* a new client: defaults apply */
-#define CIN_NAME	0x2	/* name is required */
-#define CIN_REDIRECTS	0x4	/* redirect_uris is required */
-
-/*
- * Arguments and results of the write functions.  A write function may
- * run more than once (ostore_write() retries when the map grows), so
- * each starts with op_reset().
- */
-struct op {
-	const char	*app_id;
-	const char	*client_id;
-	const json_t	*body;		/* request body, or NULL */
-	json_t		*app;		/* result: application record */
-	json_t		*rec;		/* result: client record */
-	char		 secret[OCLIENT_SECRET_MAX + 1];
-};
 
 /*
  * Answer with err as {"message", "error_code"}, the API's error shape;
@@ -171,1190 +67,155 @@ send_err(struct oreq *req, const struct oerr *err)
 	json_decref(j);
 }
 
+
 /*
- * Rewrite the quoted record member names in err's description ('audience')
- * to this API's names ('resources'), so that a client error names the
- * field the caller sent.  from/to, when not NULL, is one more pair tried
- * first.
+ * Answer out with status (a 201 with Location loc, when not NULL), or
+ * the error in err when out is NULL.  Releases out.
  */
 static void
-rename_fields(struct oerr *err, const char *from, const char *to)
+answer(struct oreq *req, json_t *out, int status, const char *loc,
+    const struct oerr *err)
 {
-	char		 pat[80], buf[sizeof(err->description)];
-	const char	*f, *t, *p;
-	size_t		 i, n = sizeof(renames) / sizeof(renames[0]);
-
-	for (i = 0; i <= n; i++) {
-		f = i == 0 ? from : renames[i - 1].rec;
-		t = i == 0 ? to : renames[i - 1].api;
-		if (f == NULL)
-			continue;
-		snprintf(pat, sizeof(pat), "'%s'", f);
-		if ((p = strstr(err->description, pat)) == NULL)
-			continue;
-		snprintf(buf, sizeof(buf), "%.*s'%s'%s",
-		    (int)(p - err->description), err->description, t,
-		    p + strlen(pat));
-		memcpy(err->description, buf, sizeof(buf));
+	if (out == NULL) {
+		send_err(req, err);
 		return;
 	}
+	if (loc != NULL)
+		ohttp_header(req, "Location", loc);
+	ohttp_send_json(req, status, out);
+	json_decref(out);
 }
 
-/* 1 if the space-separated list s contains the word w. */
-static int
-has_word(const char *s, const char *w)
-{
-	size_t	 n, wl = strlen(w);
-
-	while (*s != '\0') {
-		while (*s == ' ')
-			s++;
-		n = strcspn(s, " ");
-		if (n == wl && strncmp(s, w, n) == 0)
-			return 1;
-		s += n;
-	}
-	return 0;
-}
-
-/* 1 if the array of strings a has an item containing the word w. */
-static int
-any_word(const json_t *a, const char *w)
-{
-	const json_t	*e;
-	size_t		 i;
-
-	json_array_foreach(a, i, e)
-		if (json_is_string(e) && has_word(json_string_value(e), w))
-			return 1;
-	return 0;
-}
-
-/* The client_type of a client record (see enum ctype). */
-static enum ctype
-ctype_of(const json_t *rec)
-{
-	const json_t	*gt = json_object_get(rec, "grant_types");
-	const char	*s;
-
-	if ((s = ojson_str(rec, "application_type")) != NULL &&
-	    strcmp(s, "native") == 0)
-		return CT_NATIVE;
-	if (any_word(gt, "client_credentials") &&
-	    !any_word(gt, "authorization_code") && !any_word(gt, "implicit"))
-		return CT_MACHINE;
-	if ((s = ojson_str(rec, "token_endpoint_auth_method")) != NULL &&
-	    strcmp(s, "none") == 0)
-		return CT_SPA;
-	return CT_WEB;
-}
-
-/* The pkce setting of a client record (see enum pkce). */
-static enum pkce
-pkce_of(const json_t *rec)
-{
-	const char	*s = ojson_str(rec, "token_endpoint_auth_method");
-
-	if (!json_is_true(json_object_get(rec, "require_pkce")))
-		return PKCE_NONE;
-	return s != NULL && strcmp(s, "none") == 0 ? PKCE_INSTEAD : PKCE_WITH;
-}
-
-/*
- * Look a name up in a table of n names.  Returns its index, or -1.
- */
-static int
-lookup(const char *s, const char *const *names, int n)
-{
-	int	 i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
-
-/*
- * Where a client member comes from: the client object c, or, when it is
- * absent (or null) there, the deprecated member topkey of the
- * application body top (POST and PUT /v1/applications).  Returns the
- * object that holds it and sets *name to the member's name there; when
- * neither has it, returns c with *name = key, so getters see it absent.
- */
-static const json_t *
-src(const json_t *c, const char *key, const json_t *top,
-    const char *topkey, const char **name)
-{
-	const json_t	*v;
-
-	*name = key;
-	if ((v = json_object_get(c, key)) != NULL && !json_is_null(v))
-		return c;
-	if (top != NULL && topkey != NULL &&
-	    (v = json_object_get(top, topkey)) != NULL && !json_is_null(v)) {
-		*name = topkey;
-		return top;
-	}
-	return c;
-}
-
-/*
- * Resolve token_endpoint_auth_method and require_pkce from the pkce
- * setting pk (-1: not given), the method given (or NULL), the
- * client_type ct (ct_given when the caller sent it) and the old record
- * (NULL on create).  Sets *method (NULL: keep) and *reqpkce (-1: keep).
- * Returns 1, or 0 with a 400 in err when the settings disagree.
- */
-static int
-resolve_auth(int pk, const char **method, enum ctype ct, int ct_given,
-    const json_t *old, unsigned flags, int *reqpkce, struct oerr *err)
-{
-	const char	*oldm = old != NULL ?
-			    ojson_str(old, "token_endpoint_auth_method") : NULL;
-	const char	*m = *method;
-	int		 oldpub = oldm != NULL && strcmp(oldm, "none") == 0;
-	int		 rc = 0;
-
-	*reqpkce = -1;
-	if (pk == PKCE_INSTEAD && m != NULL && strcmp(m, "none") != 0)
-		oerr_set(err, OERR_INVALID_REQUEST, "The field 'pkce' is "
-		    "'%s' (a public client without a secret), so "
-		    "'token_endpoint_auth_method' cannot be '%s'.",
-		    pkces[pk], m);
-	else if ((pk == PKCE_WITH || pk == PKCE_NONE) && m != NULL &&
-	    strcmp(m, "none") == 0)
-		oerr_set(err, OERR_INVALID_REQUEST, "The field 'pkce' is "
-		    "'%s', but a client without credentials "
-		    "(token_endpoint_auth_method 'none') must use PKCE "
-		    "instead: use '%s'.", pkces[pk], pkces[PKCE_INSTEAD]);
-	else if (pk == PKCE_INSTEAD) {
-		m = "none";
-		*reqpkce = 1;
-		rc = 1;
-	} else if (pk == PKCE_WITH || pk == PKCE_NONE) {
-		if (m == NULL)
-			m = oldm != NULL && !oldpub ? oldm :
-			    "client_secret_basic";
-		*reqpkce = pk == PKCE_WITH;
-		rc = 1;
-	} else if (m != NULL) {
-		/* A public client always uses PKCE. */
-		if (strcmp(m, "none") == 0)
-			*reqpkce = 1;
-		rc = 1;
-	} else if (((flags & CIN_CREATE) || ct_given) && (ct == CT_SPA ||
-	    (ct == CT_NATIVE && (flags & CIN_CREATE)))) {
-		m = "none";
-		*reqpkce = 1;
-		rc = 1;
-	} else {
-		/* A public client made web or machine needs a secret. */
-		if (ct_given && oldpub && (ct == CT_WEB || ct == CT_MACHINE))
-			m = "client_secret_basic";
-		rc = 1;
-	}
-	/* A spa is a public client: client_type and method must agree. */
-	if (rc && ct_given && ct == CT_SPA && m != NULL &&
-	    strcmp(m, "none") != 0) {
-		oerr_set(err, OERR_INVALID_REQUEST, "The field 'client_type' "
-		    "is 'spa', a public client: its 'pkce' must be '%s' and "
-		    "its 'token_endpoint_auth_method' 'none'.",
-		    pkces[PKCE_INSTEAD]);
-		rc = 0;
-	}
-	*method = m;
-	return rc;
-}
-
-/*
- * Set response_types, grant_types and application_type of in from the
- * client_type ct and the response types rt (NULL: not given; then the
- * old record's, or ["code"]).  Machine clients get client_credentials
- * only; the others the grants their response types need (RFC 7591
- * §2.1) plus refresh_token.  Returns 1, or 0 with a 400 in err.
- */
-static int
-set_types(json_t *in, enum ctype ct, const json_t *rt, const json_t *old,
-    struct oerr *err)
-{
-	json_t	*gt;
-
-	json_object_set_new(in, "application_type",
-	    json_string(ct == CT_NATIVE ? "native" : "web"));
-	if (ct == CT_MACHINE) {
-		if (rt != NULL && json_array_size(rt) > 0) {
-			oerr_set(err, OERR_INVALID_REQUEST, "The field "
-			    "'response_types' must be empty: a 'machine' "
-			    "client uses client credentials only.");
-			return 0;
-		}
-		json_object_set_new(in, "response_types", json_array());
-		json_object_set_new(in, "grant_types",
-		    json_pack("[s]", "client_credentials"));
-		return 1;
-	}
-	if (rt != NULL && json_array_size(rt) == 0) {
-		oerr_set(err, OERR_INVALID_REQUEST, "The field "
-		    "'response_types' must not be empty.");
-		return 0;
-	}
-	if (rt == NULL && old != NULL && ctype_of(old) != CT_MACHINE &&
-	    json_array_size(json_object_get(old, "response_types")) > 0)
-		rt = json_object_get(old, "response_types");
-	if (rt == NULL)
-		json_object_set_new(in, "response_types",
-		    json_pack("[s]", "code"));
-	else
-		json_object_set(in, "response_types", (json_t *)rt);
-	rt = json_object_get(in, "response_types");
-	gt = json_array();
-	if (any_word(rt, "code"))
-		json_array_append_new(gt, json_string("authorization_code"));
-	if (any_word(rt, "token") || any_word(rt, "id_token"))
-		json_array_append_new(gt, json_string("implicit"));
-	json_array_append_new(gt, json_string("refresh_token"));
-	json_object_set_new(in, "grant_types", gt);
-	return 1;
-}
-
-/*
- * Set every lifespan in names to secs ("<secs>s", a Go duration for
- * oclient_build()), or to null for 0 ("use the configured ttl": a null
- * resets the member even when merging).
- */
+/* Answer 204, or the error in err when ok is 0. */
 static void
-set_ttls(json_t *in, const char *const *names, long long secs)
+answer_none(struct oreq *req, int ok, const struct oerr *err)
 {
-	char	 buf[32];
-
-	snprintf(buf, sizeof(buf), "%llds", secs);
-	for (; *names != NULL; names++)
-		json_object_set_new(in, *names, secs > 0 ? json_string(buf) :
-		    json_null());
-}
-
-/*
- * Map one client in the API's shape (c; top is the application body
- * whose deprecated members stand in for absent ones, or NULL) onto the
- * Hydra-shaped input of oclient_build().  old is the record being
- * updated, or NULL; defname the name of a new client without one.
- * Members outside what an OAuth provider can honour (tenant, roles,
- * custom claims, FAPI, CIBA, ...) are ignored.  Returns a new object,
- * or NULL with a 400 in err naming the field as the caller sent it.
- */
-static json_t *
-client_in(const json_t *c, const json_t *top, const json_t *old,
-    unsigned flags, const char *defname, struct oerr *err)
-{
-	json_t		*in = json_object(), *v = NULL, *rt = NULL;
-	json_t		*te = NULL, *da = NULL;
-	const json_t	*o;
-	const char	*k, *s = NULL, *method = NULL;
-	long long	 at = 0, rtt = 0, rot = 0, sess = 0;
-	int		 ct = CT_WEB, ct_given = 0, pk = -1, reqpkce, b, ok = 0;
-
-	o = src(c, "name", top, "client_display_name", &k);
-	if (!ojson_get_str(o, k, NAME_MAX_LEN, (flags & CIN_NAME) ?
-	    OJSON_REQUIRED | OJSON_NONEMPTY : 0, &s, err))
-		goto out;
-	if (s == NULL && (flags & CIN_CREATE))
-		s = defname;
-	if (s != NULL)
-		json_object_set_new(in, "client_name", json_string(s));
-
-	s = NULL;
-	o = src(c, "description", top, "client_description", &k);
-	if (!ojson_get_str(o, k, NAME_MAX_LEN, 0, &s, err))
-		goto out;
-	if (s != NULL)
-		json_object_set_new(in, "description", json_string(s));
-
-	s = NULL;
-	o = src(c, "client_type", top, "client_type", &k);
-	if (!ojson_get_str(o, k, 32, 0, &s, err))
-		goto out;
-	if (s != NULL && (ct = lookup(s, ctypes, CT__MAX)) < 0) {
-		oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' must be "
-		    "one of web, spa, native or machine.", k);
-		goto out;
-	}
-	if (s != NULL)
-		ct_given = 1;
+	if (ok)
+		ohttp_send(req, 204, NULL, NULL, 0);
 	else
-		ct = old != NULL ? ctype_of(old) : CT_WEB;
-
-	s = NULL;
-	o = src(c, "pkce", top, "pkce", &k);
-	if (!ojson_get_str(o, k, 64, 0, &s, err))
-		goto out;
-	if (s != NULL && (pk = lookup(s, pkces, PKCE__MAX)) < 0) {
-		oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' must be "
-		    "one of %s, %s or %s.", k, pkces[PKCE_INSTEAD],
-		    pkces[PKCE_WITH], pkces[PKCE_NONE]);
-		goto out;
-	}
-
-	o = src(c, "token_endpoint_auth_method", top, "client_auth_method",
-	    &k);
-	if (!ojson_get_str(o, k, 64, 0, &method, err))
-		goto out;
-	if (!resolve_auth(pk, &method, ct, ct_given, old, flags, &reqpkce,
-	    err))
-		goto out;
-	if (method != NULL)
-		json_object_set_new(in, "token_endpoint_auth_method",
-		    json_string(method));
-	if (reqpkce >= 0)
-		json_object_set_new(in, "require_pkce",
-		    json_boolean(reqpkce));
-
-	if (!ojson_get_strarray(c, "response_types", LIST_MAX, ITEM_MAX, 0,
-	    &rt, err))
-		goto out;
-	if (((flags & CIN_CREATE) || ct_given || rt != NULL) &&
-	    !set_types(in, ct, rt, old, err))
-		goto out;
-
-	o = src(c, "redirect_uris", top, "redirect_uris", &k);
-	if (!ojson_get_strarray(o, k, LIST_MAX, ITEM_MAX,
-	    (flags & CIN_REDIRECTS) ? OJSON_REQUIRED : 0, &v, err))
-		goto out;
-	if (v != NULL)
-		json_object_set(in, "redirect_uris", v);
-
-	v = NULL;
-	o = src(c, "resources", top, "resources", &k);
-	if (!ojson_get_strarray(o, k, LIST_MAX, ITEM_MAX, 0, &v, err))
-		goto out;
-	if (v != NULL)
-		json_object_set(in, "audience", v);
-
-	v = NULL;
-	if (!ojson_get_strarray(c, "supported_prompts", LIST_MAX, ITEM_MAX, 0,
-	    &v, err))
-		goto out;
-	if (v != NULL)
-		json_object_set(in, "supported_prompts", v);
-
-	/* An object member replaces the old one whole: absent means 0. */
-	if (!ojson_get_object(c, "token_expiration", 0, &te, err) ||
-	    (te != NULL && (!ojson_get_int(te, "access_token_ttl", 0, TTL_MAX,
-	    0, &at, err) || !ojson_get_int(te, "refresh_token_ttl", 0,
-	    TTL_MAX, 0, &rtt, err) || !ojson_get_int(te, "max_refresh_rotate",
-	    0, INT32_MAX, 0, &rot, err))))
-		goto out;
-	if (te != NULL) {
-		set_ttls(in, access_ttls, at);
-		set_ttls(in, refresh_ttls, rtt);
-		json_object_set_new(in, "max_refresh_rotate",
-		    json_integer(rot));
-	}
-
-	if (!ojson_get_int(c, "session_expiration", 0, TTL_MAX, 0, &sess,
-	    err))
-		goto out;
-	if (json_object_get(c, "session_expiration") != NULL &&
-	    !json_is_null(json_object_get(c, "session_expiration")))
-		json_object_set_new(in, "session_expiration",
-		    json_integer(sess));
-
-	b = -1;
-	if (!ojson_get_bool(c, "enforce_par", 0, &b, err))
-		goto out;
-	if (b >= 0)
-		json_object_set_new(in, "enforce_par", json_boolean(b));
-
-	o = src(c, "device_authorization", top, "device_authorization", &k);
-	if (!ojson_get_object(o, k, 0, &da, err))
-		goto out;
-	b = 0;
-	if (da != NULL && !ojson_get_bool(da, "enabled", 0, &b, err))
-		goto out;
-	if (da != NULL)
-		json_object_set_new(in, "device_authorization",
-		    json_boolean(b));
-	ok = 1;
-out:
-	if (!ok) {
-		json_decref(in);
-		in = NULL;
-	}
-	return in;
+		send_err(req, err);
 }
 
-/* The first non-null lifespan of names in rec, in seconds, or 0. */
-static long long
-ttl_of(const json_t *rec, const char *const *names)
+/* The Location of application id (and of its client cid, if not NULL). */
+static const char *
+location(struct oreq *req, const char *id, const char *cid)
 {
-	const json_t	*v;
-
-	for (; *names != NULL; names++)
-		if (json_is_integer(v = json_object_get(rec, *names)))
-			return json_integer_value(v);
-	return 0;
-}
-
-/* Copy member from of rec to out as key (null when rec lacks it). */
-static void
-copy(json_t *out, const char *key, const json_t *rec, const char *from)
-{
-	json_t	*v = json_object_get(rec, from);
-
-	json_object_set_new(out, key, v != NULL ? json_incref(v) :
-	    json_null());
-}
-
-/*
- * A client record in the API's client shape, with secret (when not
- * NULL or "") as client_secret.  Internal members never appear: only
- * the members named here are copied.  A new reference.
- */
-static json_t *
-client_view(const json_t *rec, const char *secret)
-{
-	json_t	*out = json_object(), *te;
-
-	copy(out, "app_id", rec, "app_id");
-	copy(out, "client_id", rec, "client_id");
-	if (secret != NULL && *secret != '\0')
-		json_object_set_new(out, "client_secret", json_string(secret));
-	copy(out, "name", rec, "client_name");
-	copy(out, "description", rec, "description");
-	copy(out, "resources", rec, "audience");
-	copy(out, "created_at", rec, "created_at");
-	copy(out, "updated_at", rec, "updated_at");
-	json_object_set_new(out, "authentication_protocol",
-	    json_string("oidc"));
-	copy(out, "redirect_uris", rec, "redirect_uris");
-	json_object_set_new(out, "client_type",
-	    json_string(ctypes[ctype_of(rec)]));
-	copy(out, "response_types", rec, "response_types");
-	copy(out, "token_endpoint_auth_method", rec,
-	    "token_endpoint_auth_method");
-	json_object_set_new(out, "pkce", json_string(pkces[pkce_of(rec)]));
-	json_object_set_new(out, "device_authorization", json_pack("{s:b}",
-	    "enabled", json_is_true(json_object_get(rec,
-	    "device_authorization"))));
-	copy(out, "supported_prompts", rec, "supported_prompts");
-	te = json_object();
-	json_object_set_new(te, "access_token_ttl",
-	    json_integer(ttl_of(rec, access_ttls)));
-	json_object_set_new(te, "refresh_token_ttl",
-	    json_integer(ttl_of(rec, refresh_ttls)));
-	copy(te, "max_refresh_rotate", rec, "max_refresh_rotate");
-	json_object_set_new(out, "token_expiration", te);
-	copy(out, "session_expiration", rec, "session_expiration");
-	copy(out, "enforce_par", rec, "enforce_par");
-	return out;
-}
-
-/*
- * An application record with its default client rec (NULL when it is
- * gone) in the API's application shape; secret as for client_view().
- * A new reference.
- */
-static json_t *
-app_view(const json_t *app, const json_t *rec, const char *secret)
-{
-	json_t	*out = json_object();
-
-	copy(out, "app_id", app, "app_id");
-	copy(out, "app_name", app, "app_name");
-	copy(out, "app_description", app, "app_description");
-	copy(out, "logo", app, "logo");
-	if (rec == NULL)
-		json_object_set_new(out, "client_id", json_null());
-	else {
-		json_object_set_new(out, "client_type",
-		    json_string(ctypes[ctype_of(rec)]));
-		copy(out, "client_id", rec, "client_id");
-		copy(out, "client_display_name", rec, "client_name");
-		copy(out, "client_description", rec, "description");
-		if (secret != NULL && *secret != '\0')
-			json_object_set_new(out, "client_secret",
-			    json_string(secret));
-		copy(out, "redirect_uris", rec, "redirect_uris");
-		copy(out, "resources", rec, "audience");
-		copy(out, "client_auth_method", rec,
-		    "token_endpoint_auth_method");
-		json_object_set_new(out, "pkce",
-		    json_string(pkces[pkce_of(rec)]));
-		json_object_set_new(out, "device_authorization",
-		    json_pack("{s:b}", "enabled", json_is_true(
-		    json_object_get(rec, "device_authorization"))));
-	}
-	copy(out, "created_at", app, "created_at");
-	copy(out, "updated_at", app, "updated_at");
-	return out;
-}
-
-/*
- * Load the application id.  Returns a new reference, or NULL with a 404
- * (or 500) in err.
- */
-static json_t *
-app_load(struct ostore_txn *t, const char *id, struct oerr *err)
-{
-	const void	*val;
-	size_t		 len;
-	json_t		*app = NULL, *v;
-	json_error_t	 je;
-
-	if (strlen(id) > APP_ID_MAX) {
-		oerr_set(err, OERR_NOT_FOUND, "The application does not "
-		    "exist.");
-		return NULL;
-	}
-	switch (ostore_get(t, OSTORE_APPS, id, strlen(id), &val, &len)) {
-	case OSTORE_OK:
-		break;
-	case OSTORE_NOTFOUND:
-		oerr_set(err, OERR_NOT_FOUND, "The application '%s' does not "
-		    "exist.", id);
-		return NULL;
-	default:
-		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
-		return NULL;
-	}
-	app = json_loadb(val, len, JSON_REJECT_DUPLICATES, &je);
-	v = json_object_get(app, "_v");
-	if (!json_is_object(app) || !json_is_integer(v) ||
-	    json_integer_value(v) < 1 ||
-	    json_integer_value(v) > APP_VERSION) {
-		olog_err("application record %.64s: unreadable", id);
-		oerr_set(err, OERR_SERVER_ERROR, "An application record is "
-		    "damaged.");
-		json_decref(app);
-		return NULL;
-	}
-	return app;
-}
-
-/*
- * Store the application record app under its app_id (pflags as for
- * ostore_put()).  Returns 1, or 0 with err set.
- */
-static int
-app_store(struct ostore_txn *t, const json_t *app, unsigned pflags,
-    struct oerr *err)
-{
-	const char	*id = ojson_str(app, "app_id");
-	char		*buf;
-	enum ostore_rc	 rc;
-
-	buf = json_dumps(app, JSON_COMPACT);
-	rc = ostore_put(t, OSTORE_APPS, id, strlen(id), buf, strlen(buf),
-	    pflags);
-	free(buf);
-	if (rc == OSTORE_EXISTS)
-		oerr_set(err, OERR_CONFLICT, "The application '%s' exists "
-		    "already.", id);
-	else if (rc != OSTORE_OK)
-		oerr_set(err, OERR_SERVER_ERROR, "The application could not "
-		    "be stored.");
-	return rc == OSTORE_OK;
-}
-
-/*
- * Load client id of application app_id.  A client that does not exist or
- * belongs to another application is a 404.  Returns a new reference, or
- * NULL with err set.
- */
-static json_t *
-client_load(struct ostore_txn *t, const char *app_id, const char *id,
-    struct oerr *err)
-{
-	json_t		*rec = NULL;
-	const char	*a;
-
-	if (strlen(id) > OCLIENT_ID_MAX)
-		oerr_set(err, OERR_NOT_FOUND, "The client does not exist.");
-	else if ((rec = oclient_load(t, id, err)) != NULL &&
-	    ((a = ojson_str(rec, "app_id")) == NULL || strcmp(a, app_id) != 0)) {
-		oerr_set(err, OERR_NOT_FOUND, "The application '%s' has no "
-		    "client '%s'.", app_id, id);
-		json_decref(rec);
-		rec = NULL;
-	}
-	return rec;
-}
-
-/* The default client of app, or NULL when it is gone (a new reference). */
-static json_t *
-default_client(struct ostore_txn *t, const json_t *app)
-{
-	struct oerr	 e;
-	const char	*id = ojson_str(app, "default_client_id");
-
-	oerr_clear(&e);
-	if (id == NULL || strlen(id) > OCLIENT_ID_MAX)
-		return NULL;
-	return oclient_load(t, id, &e);
-}
-
-/*
- * The application's clients (full records) in a new array, or NULL
- * with err set.
- */
-static json_t *
-app_clients(struct ostore_txn *t, const char *app_id, struct oerr *err)
-{
-	struct oclient_filter	 f;
-	size_t			 total;
-
-	memset(&f, 0, sizeof(f));
-	f.app_id = app_id;
-	return oclient_list(t, &f, 0, SIZE_MAX, &total, err);
-}
-
-/* Release an op's results and wipe its secret (before a (re)run). */
-static void
-op_reset(struct op *op)
-{
-	json_decref(op->app);
-	json_decref(op->rec);
-	op->app = op->rec = NULL;
-	ocrypto_wipe(op->secret, sizeof(op->secret));
-}
-
-/*
- * Validate the application members of body (app_name required when
- * create is set) and copy them into app.  Returns 1, or 0 with a 400.
- */
-static int
-app_fields(json_t *app, const json_t *body, int create, struct oerr *err)
-{
-	const char	*name = NULL, *desc = NULL, *logo = NULL;
-
-	if (!ojson_get_str(body, "app_name", NAME_MAX_LEN, OJSON_NONEMPTY |
-	    (create ? OJSON_REQUIRED : 0), &name, err) ||
-	    !ojson_get_str(body, "app_description", DESC_MAX_LEN, 0, &desc,
-	    err) ||
-	    !ojson_get_str(body, "logo", LOGO_MAX_LEN, 0, &logo, err))
-		return 0;
-	if (name != NULL)
-		json_object_set_new(app, "app_name", json_string(name));
-	if (desc != NULL || create)
-		json_object_set_new(app, "app_description",
-		    json_string(desc != NULL ? desc : ""));
-	if (logo != NULL || create)
-		json_object_set_new(app, "logo",
-		    json_string(logo != NULL ? logo : ""));
-	return 1;
-}
-
-/*
- * Write function of POST /v1/applications: the application and its
- * default client (first_client, or the deprecated top-level client
- * members) in one transaction, so an invalid client stores nothing.
- */
-static int
-create_app_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct op	*op = arg;
-	json_t		*first = NULL, *empty = json_object(), *cin = NULL;
-	char		 id[37], now[32];
-	int		 rc = 0;
-
-	op_reset(op);
-	ocrypto_uuid4(id);
-	otime_rfc3339(onow(), now, sizeof(now));
-	op->app = json_pack("{s:i, s:s}", "_v", APP_VERSION, "app_id", id);
-	if (!app_fields(op->app, op->body, 1, err) ||
-	    !ojson_get_object(op->body, "first_client", 0, &first, err) ||
-	    (cin = client_in(first != NULL ? first : empty, op->body, NULL,
-	    CIN_CREATE, ojson_str(op->app, "app_name"), err)) == NULL)
-		goto out;
-	json_object_set_new(cin, "app_id", json_string(id));
-	if ((op->rec = oclient_build(cin, NULL, OCLIENT_GEN_ID, op->secret,
-	    err)) == NULL) {
-		rename_fields(err, NULL, NULL);
-		goto out;
-	}
-	if (!oclient_insert(t, op->rec, err))
-		goto out;
-	json_object_set_new(op->app, "created_at", json_string(now));
-	json_object_set_new(op->app, "updated_at", json_string(now));
-	json_object_set(op->app, "default_client_id",
-	    json_object_get(op->rec, "client_id"));
-	rc = app_store(t, op->app, OSTORE_NOOVERWRITE, err);
-out:
-	json_decref(empty);
-	json_decref(cin);
-	return rc;
-}
-
-/*
- * Update the client op->rec (loaded in the same transaction; replaced
- * by the new record) with cin, mapped from the API input: merged, the
- * secret kept; a secret newly needed (a public client made
- * confidential) is returned once in op->secret.  Returns 1, or 0 with
- * err set.
- */
-static int
-client_update(struct ostore_txn *t, struct op *op, const json_t *cin,
-    struct oerr *err)
-{
-	json_t	*rec;
-
-	if ((rec = oclient_build(cin, op->rec, OCLIENT_MERGE |
-	    OCLIENT_KEEP_SECRET, op->secret, err)) == NULL)
-		return 0;
-	json_decref(op->rec);
-	op->rec = rec;
-	return oclient_replace(t, op->rec, err);
-}
-
-/* Members of the application body that configure its default client. */
-static const char *const client_keys[] = {
-	"first_client", "client_display_name", "client_description",
-	"client_type", "redirect_uris", "resources", "pkce",
-	"client_auth_method", "device_authorization", NULL
-};
-
-/*
- * Write function of PUT /v1/applications/{appId}: the members given
- * replace the app's; the deprecated client members (and first_client)
- * update the default client in the same transaction.
- */
-static int
-update_app_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct op	*op = arg;
-	json_t		*first = NULL, *empty = json_object(), *cin = NULL;
-	char		 now[32];
-	size_t		 i;
-	int		 rc = 0, touch = 0;
-
-	op_reset(op);
-	if ((op->app = app_load(t, op->app_id, err)) == NULL ||
-	    !app_fields(op->app, op->body, 0, err) ||
-	    !ojson_get_object(op->body, "first_client", 0, &first, err))
-		goto out;
-	otime_rfc3339(onow(), now, sizeof(now));
-	json_object_set_new(op->app, "updated_at", json_string(now));
-	if (!app_store(t, op->app, 0, err))
-		goto out;
-	op->rec = default_client(t, op->app);
-	for (i = 0; client_keys[i] != NULL; i++)
-		if (json_object_get(op->body, client_keys[i]) != NULL)
-			touch = 1;
-	if (touch && op->rec == NULL)
-		oerr_set(err, OERR_NOT_FOUND, "The application '%s' has no "
-		    "default client any more.", op->app_id);
-	else if (touch && ((cin = client_in(first != NULL ? first : empty,
-	    op->body, op->rec, 0, NULL, err)) == NULL ||
-	    !client_update(t, op, cin, err)))
-		rename_fields(err, NULL, NULL);
-	else
-		rc = 1;
-out:
-	json_decref(empty);
-	json_decref(cin);
-	return rc;
-}
-
-/*
- * Delete the clients of app (all, or all but its default one when
- * keep_default is set).  Returns 1, or 0 with err set.
- */
-static int
-remove_clients(struct ostore_txn *t, const json_t *app, int keep_default,
-    struct oerr *err)
-{
-	json_t		*list, *rec;
-	const char	*def = ojson_str(app, "default_client_id"), *id;
-	size_t		 i;
-	int		 rc = 0;
-
-	if ((list = app_clients(t, ojson_str(app, "app_id"), err)) == NULL)
-		return 0;
-	json_array_foreach(list, i, rec) {
-		id = ojson_str(rec, "client_id");
-		if (keep_default && def != NULL && strcmp(id, def) == 0)
-			continue;
-		if (!olife_client_remove(t, id, err))
-			goto out;
-	}
-	rc = 1;
-out:
-	json_decref(list);
-	return rc;
-}
-
-/* Write function of DELETE /v1/applications/{appId}: with its clients. */
-static int
-delete_app_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct op	*op = arg;
-
-	op_reset(op);
-	if ((op->app = app_load(t, op->app_id, err)) == NULL ||
-	    !remove_clients(t, op->app, 0, err))
-		return 0;
-	if (ostore_del(t, OSTORE_APPS, op->app_id, strlen(op->app_id)) !=
-	    OSTORE_OK) {
-		oerr_set(err, OERR_SERVER_ERROR, "The application could not "
-		    "be deleted.");
-		return 0;
-	}
-	return 1;
-}
-
-/*
- * Write function of PUT /v1/applications/{appId}/resources (the default
- * client) and .../clients/{clientId}/resources: {"resource_ids": [...]}
- * becomes the client's audience.
- */
-static int
-resources_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct op	*op = arg;
-	json_t		*ids = NULL, *cin = NULL;
-	const char	*id;
-	int		 rc = 0;
-
-	op_reset(op);
-	if ((op->app = app_load(t, op->app_id, err)) == NULL ||
-	    !ojson_get_strarray(op->body, "resource_ids", LIST_MAX, ITEM_MAX,
-	    OJSON_REQUIRED, &ids, err))
-		goto out;
-	if ((id = op->client_id) == NULL &&
-	    (id = ojson_str(op->app, "default_client_id")) == NULL) {
-		oerr_set(err, OERR_NOT_FOUND, "The application '%s' has no "
-		    "default client.", op->app_id);
-		goto out;
-	}
-	if ((op->rec = client_load(t, op->app_id, id, err)) == NULL)
-		goto out;
-	cin = json_pack("{s:O}", "audience", ids);
-	if (!client_update(t, op, cin, err))
-		rename_fields(err, "audience", "resource_ids");
-	else
-		rc = 1;
-out:
-	json_decref(cin);
-	return rc;
-}
-
-/* Write function of POST /v1/applications/{appId}/clients. */
-static int
-create_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct op	*op = arg;
-	json_t		*cin = NULL;
-	int		 rc = 0;
-
-	op_reset(op);
-	if ((op->app = app_load(t, op->app_id, err)) == NULL ||
-	    (cin = client_in(op->body, NULL, NULL, CIN_CREATE | CIN_NAME |
-	    CIN_REDIRECTS, NULL, err)) == NULL)
-		goto out;
-	json_object_set_new(cin, "app_id", json_string(op->app_id));
-	if ((op->rec = oclient_build(cin, NULL, OCLIENT_GEN_ID, op->secret,
-	    err)) == NULL)
-		rename_fields(err, NULL, NULL);
-	else
-		rc = oclient_insert(t, op->rec, err);
-out:
-	json_decref(cin);
-	return rc;
-}
-
-/*
- * Write function of DELETE /v1/applications/{appId}/clients: "deletes
- * all clients for an application" -- all but the default one, since an
- * application always has one.
- */
-static int
-delete_clients_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct op	*op = arg;
-
-	op_reset(op);
-	return (op->app = app_load(t, op->app_id, err)) != NULL &&
-	    remove_clients(t, op->app, 1, err);
-}
-
-/*
- * Write function of PUT /v1/applications/{appId}/clients/{clientId}:
- * the members given replace the client's (object members whole); the
- * rest, members this API does not show, and the secret are kept.
- */
-static int
-update_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct op	*op = arg;
-	json_t		*cin = NULL;
-	int		 rc = 0;
-
-	op_reset(op);
-	if ((op->app = app_load(t, op->app_id, err)) == NULL ||
-	    (op->rec = client_load(t, op->app_id, op->client_id,
-	    err)) == NULL)
-		goto out;
-	if ((cin = client_in(op->body, NULL, op->rec, 0, NULL, err)) ==
-	    NULL || !client_update(t, op, cin, err))
-		rename_fields(err, NULL, NULL);
-	else
-		rc = 1;
-out:
-	json_decref(cin);
-	return rc;
-}
-
-/*
- * Write function of DELETE /v1/applications/{appId}/clients/{clientId}.
- * The default client is refused with a 400 (the API's one documented
- * error here): an application always has its default client.
- */
-static int
-delete_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct op	*op = arg;
-	const char	*def;
-
-	op_reset(op);
-	if ((op->app = app_load(t, op->app_id, err)) == NULL ||
-	    (op->rec = client_load(t, op->app_id, op->client_id,
-	    err)) == NULL)
-		return 0;
-	if ((def = ojson_str(op->app, "default_client_id")) != NULL &&
-	    strcmp(def, op->client_id) == 0) {
-		oerr_set(err, OERR_INVALID_REQUEST, "The client '%s' is the "
-		    "default client of the application '%s' and cannot be "
-		    "deleted; delete the application instead.",
-		    op->client_id, op->app_id);
-		return 0;
-	}
-	return olife_client_remove(t, op->client_id, err);
-}
-
-/* What a write request answers with. */
-enum reply {
-	REPLY_APP,	/* {"result": application with default client} */
-	REPLY_CLIENT,	/* the client, bare */
-	REPLY_NONE,	/* 204 */
-	REPLY__MAX
-};
-
-/*
- * Serve a write request: parse the JSON body (when want_body is set),
- * run fn in one write transaction with {appId} and {clientId} from the
- * path, and answer status with what says (a 201 also with Location), or
- * with the error.  The secret, when one was created, is in the answer
- * and then wiped.
- */
-static void
-write_req(struct oreq *req, int (*fn)(struct ostore_txn *, void *,
-    struct oerr *), int want_body, int status, enum reply what)
-{
-	struct oerr	 err;
-	struct op	 op;
-	json_t		*body = NULL, *view;
 	const char	*loc;
 
-	memset(&op, 0, sizeof(op));
-	oerr_clear(&err);
-	op.app_id = req->nparams > 0 ? req->params[0] : NULL;
-	op.client_id = req->nparams > 1 ? req->params[1] : NULL;
-	if (want_body)
-		body = ohttp_json(req, 1, &err);
-	op.body = body;
-	if ((want_body && body == NULL) || !ostore_write(fn, &op, &err)) {
-		send_err(req, &err);
-		goto out;
-	}
-	if (status == 201) {
-		loc = oarena_printf(&req->arena, "%s%s/%s", opage_prefix(req),
-		    APPS_PATH, oform_encode(&req->arena, ojson_str(op.app,
-		    "app_id")));
-		if (what == REPLY_CLIENT)
-			loc = oarena_printf(&req->arena, "%s/clients/%s", loc,
-			    oform_encode(&req->arena, ojson_str(op.rec,
-			    "client_id")));
-		ohttp_header(req, "Location", loc);
-	}
-	if (what == REPLY_NONE) {
-		ohttp_send(req, 204, NULL, NULL, 0);
-		goto out;
-	}
-	view = what == REPLY_APP ? json_pack("{s:o}", "result",
-	    app_view(op.app, op.rec, op.secret)) :
-	    client_view(op.rec, op.secret);
-	ohttp_send_json(req, status, view);
-	json_decref(view);
-out:
-	op_reset(&op);
-	json_decref(body);
-}
-
-/* Visitor state of the application scan of read_view(). */
-struct applist {
-	struct ostore_txn	*t;
-	json_t			*out;
-	int			 failed;
-};
-
-/* One application record of the scan: append its view. */
-static int
-list_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
-{
-	struct applist	*l = arg;
-	json_t		*app, *rec;
-
-	if ((app = json_loadb(v, vl, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
-	    !json_is_object(app)) {
-		olog_err("application record %.*s: unreadable",
-		    (int)(kl > APP_ID_MAX ? APP_ID_MAX : kl), (const char *)k);
-		json_decref(app);
-		l->failed = 1;
-		return 0;
-	}
-	rec = default_client(l->t, app);
-	json_array_append_new(l->out, app_view(app, rec, NULL));
-	json_decref(rec);
-	json_decref(app);
-	return 1;
-}
-
-/* What a read request shows. */
-enum view {
-	VIEW_APPS,	/* {"result": [every application]} */
-	VIEW_APP,	/* {"result": the application} */
-	VIEW_CLIENTS,	/* [the application's clients] */
-	VIEW_CLIENT,	/* the client */
-	VIEW__MAX
-};
-
-/*
- * Build what a read request shows from the store (t), each application
- * with its default client.  No secret is ever shown.  Returns a new
- * reference, or NULL with err set.
- */
-static json_t *
-read_view(struct ostore_txn *t, struct oreq *req, enum view what,
-    struct oerr *err)
-{
-	struct applist	 l;
-	json_t		*app = NULL, *list = NULL, *rec = NULL, *c;
-	json_t		*out = NULL;
-	size_t		 i;
-
-	if (what == VIEW_APPS) {
-		memset(&l, 0, sizeof(l));
-		l.t = t;
-		l.out = json_array();
-		if (ostore_scan(t, OSTORE_APPS, NULL, 0, NULL, 0, list_cb,
-		    &l) == OSTORE_OK && !l.failed)
-			return json_pack("{s:o}", "result", l.out);
-		oerr_set(err, OERR_SERVER_ERROR, "The applications could not "
-		    "be listed.");
-		json_decref(l.out);
-		return NULL;
-	}
-	if ((app = app_load(t, req->params[0], err)) == NULL)
-		return NULL;
-	switch (what) {
-	case VIEW_CLIENT:
-		if ((rec = client_load(t, req->params[0], req->params[1],
-		    err)) != NULL)
-			out = client_view(rec, NULL);
-		break;
-	case VIEW_CLIENTS:
-		if ((list = app_clients(t, req->params[0], err)) == NULL)
-			break;
-		out = json_array();
-		json_array_foreach(list, i, c)
-			json_array_append_new(out, client_view(c, NULL));
-		break;
-	default:
-		rec = default_client(t, app);
-		out = json_pack("{s:o}", "result", app_view(app, rec, NULL));
-		break;
-	}
-	json_decref(app);
-	json_decref(list);
-	json_decref(rec);
-	return out;
-}
-
-/*
- * Serve a GET: one read transaction, ended before the answer is
- * written.
- */
-static void
-read_req(struct oreq *req, enum view what)
-{
-	struct oerr		 err;
-	struct ostore_txn	*t;
-	json_t			*out = NULL;
-
-	oerr_clear(&err);
-	if ((t = ostore_read_begin(&err)) != NULL) {
-		out = read_view(t, req, what, &err);
-		ostore_read_end(t);
-	}
-	if (out != NULL)
-		ohttp_send_json(req, 200, out);
-	else
-		send_err(req, &err);
-	json_decref(out);
+	loc = oarena_printf(&req->arena, "%s%s/%s", opage_prefix(req),
+	    APPS_PATH, oform_encode(&req->arena, id));
+	if (cid != NULL)
+		loc = oarena_printf(&req->arena, "%s/clients/%s", loc,
+		    oform_encode(&req->arena, cid));
+	return loc;
 }
 
 /* /v1/applications */
 static void
 route_apps(struct oreq *req)
 {
-	if (req->method == OHTTP_POST)
-		write_req(req, create_app_fn, 1, 201, REPLY_APP);
-	else
-		read_req(req, VIEW_APPS);
+	struct oerr	 err;
+	json_t		*body, *out = NULL;
+	char		 id[OAPP_ID_MAX + 1];
+
+	oerr_clear(&err);
+	if (req->method != OHTTP_POST) {
+		answer(req, oapps_list(&err), 200, NULL, &err);
+		return;
+	}
+	if ((body = ohttp_json(req, 1, &err)) != NULL)
+		out = oapps_create(body, id, &err);
+	answer(req, out, 201, out != NULL ? location(req, id, NULL) : NULL,
+	    &err);
+	json_decref(body);
 }
 
 /* /v1/applications/{appId} */
 static void
 route_app(struct oreq *req)
 {
-	if (req->method == OHTTP_PUT)
-		write_req(req, update_app_fn, 1, 200, REPLY_APP);
-	else if (req->method == OHTTP_DELETE)
-		write_req(req, delete_app_fn, 0, 204, REPLY_NONE);
-	else
-		read_req(req, VIEW_APP);
+	struct oerr	 err;
+	json_t		*body, *out = NULL;
+	const char	*app = req->params[0];
+
+	oerr_clear(&err);
+	if (req->method == OHTTP_DELETE) {
+		answer_none(req, oapps_delete(app, &err), &err);
+		return;
+	}
+	if (req->method != OHTTP_PUT) {
+		answer(req, oapps_get(app, &err), 200, NULL, &err);
+		return;
+	}
+	if ((body = ohttp_json(req, 1, &err)) != NULL)
+		out = oapps_update(app, body, &err);
+	answer(req, out, 200, NULL, &err);
+	json_decref(body);
 }
 
 /* /v1/applications/{appId}[/clients/{clientId}]/resources */
 static void
 route_resources(struct oreq *req)
 {
-	write_req(req, resources_fn, 1, 200, req->nparams > 1 ?
-	    REPLY_CLIENT : REPLY_APP);
+	struct oerr	 err;
+	json_t		*body, *out = NULL;
+
+	oerr_clear(&err);
+	if ((body = ohttp_json(req, 1, &err)) != NULL)
+		out = oapps_set_resources(req->params[0], req->nparams > 1 ?
+		    req->params[1] : NULL, body, &err);
+	answer(req, out, 200, NULL, &err);
+	json_decref(body);
 }
 
 /* /v1/applications/{appId}/clients */
 static void
 route_clients(struct oreq *req)
 {
-	if (req->method == OHTTP_POST)
-		write_req(req, create_client_fn, 1, 201, REPLY_CLIENT);
-	else if (req->method == OHTTP_DELETE)
-		write_req(req, delete_clients_fn, 0, 204, REPLY_NONE);
-	else
-		read_req(req, VIEW_CLIENTS);
+	struct oerr	 err;
+	json_t		*body, *out = NULL;
+	const char	*app = req->params[0];
+	char		 cid[OCLIENT_ID_MAX + 1];
+
+	oerr_clear(&err);
+	if (req->method == OHTTP_DELETE) {
+		answer_none(req, oapps_clients_delete(app, &err), &err);
+		return;
+	}
+	if (req->method != OHTTP_POST) {
+		answer(req, oapps_clients(app, &err), 200, NULL, &err);
+		return;
+	}
+	if ((body = ohttp_json(req, 1, &err)) != NULL)
+		out = oapps_client_add(app, body, cid, &err);
+	answer(req, out, 201, out != NULL ? location(req, app, cid) : NULL,
+	    &err);
+	json_decref(body);
 }
 
 /* /v1/applications/{appId}/clients/{clientId} */
 static void
 route_client(struct oreq *req)
 {
-	if (req->method == OHTTP_PUT)
-		write_req(req, update_client_fn, 1, 200, REPLY_CLIENT);
-	else if (req->method == OHTTP_DELETE)
-		write_req(req, delete_client_fn, 0, 204, REPLY_NONE);
-	else
-		read_req(req, VIEW_CLIENT);
+	struct oerr	 err;
+	json_t		*body, *out = NULL;
+	const char	*app = req->params[0], *cid = req->params[1];
+
+	oerr_clear(&err);
+	if (req->method == OHTTP_DELETE) {
+		answer_none(req, oapps_client_delete(app, cid, &err), &err);
+		return;
+	}
+	if (req->method != OHTTP_PUT) {
+		answer(req, oapps_client_get(app, cid, &err), 200, NULL, &err);
+		return;
+	}
+	if ((body = ohttp_json(req, 1, &err)) != NULL)
+		out = oapps_client_update(app, cid, body, &err);
+	answer(req, out, 200, NULL, &err);
+	json_decref(body);
 }
+
 
 const struct oroute	apps_routes[] = {
 	{ .methods = OHTTP_M(GET) | OHTTP_M(POST),
@@ -1384,3 +245,4 @@ const struct oroute	apps_routes[] = {
 };
 const size_t		apps_nroutes = sizeof(apps_routes) /
 			    sizeof(apps_routes[0]);
+

@@ -1376,3 +1376,14 @@ oclient_get(const char *id, struct oerr *err)
 	return rec;
 }
 
+/* The number of client records (clients.h). */
+int
+oclient_count(struct ostore_txn *t, size_t *n, struct oerr *err)
+{
+	if (ostore_count(t, OSTORE_CLIENTS, n) != OSTORE_OK) {
+		oerr_set(err, OERR_SERVER_ERROR, "The clients could not be "
+		    "counted.");
+		return 0;
+	}
+	return 1;
+}

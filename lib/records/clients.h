@@ -217,4 +217,10 @@ int	 oclient_uris_check(const json_t *in, unsigned flags,
 /* Seconds as a Go duration ("1h0m0s", "90s" -> "1m30s"). */
 void	 oclient_duration_str(long long secs, char *buf, size_t sz);
 
+/*
+ * The number of client records, inside a transaction (see store.h).
+ * Returns 1 with *n set, or 0 with a 500 in err.
+ */
+int	 oclient_count(struct ostore_txn *, size_t *n, struct oerr *err);
+
 #endif

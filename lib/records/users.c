@@ -895,3 +895,15 @@ ouser_authenticate(const char *username, const char *password,
 	json_decref(rec);
 	return OUSER_AUTH_OK;
 }
+
+/* The number of user records (users.h). */
+int
+ouser_count(struct ostore_txn *t, size_t *n, struct oerr *err)
+{
+	if (ostore_count(t, OSTORE_USERS, n) != OSTORE_OK) {
+		oerr_set(err, OERR_SERVER_ERROR, "The users could not be "
+		    "counted.");
+		return 0;
+	}
+	return 1;
+}

@@ -141,4 +141,10 @@ enum ouser_auth	 ouser_authenticate(const char *username,
 		    const char *password, const char *addr, json_t **user,
 		    struct oerr *err);
 
+/*
+ * The number of user records, inside a transaction (see store.h).
+ * Returns 1 with *n set, or 0 with a 500 in err.
+ */
+int	 ouser_count(struct ostore_txn *, size_t *n, struct oerr *err);
+
 #endif
