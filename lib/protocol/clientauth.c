@@ -345,8 +345,7 @@ oclientauth_check(struct oarena *arena, const struct oclientauth_in *in,
 			client_failed(err, id, "wrong secret");
 			goto fail;
 		}
-		expires = json_integer_value(json_object_get(a->client,
-		    "client_secret_expires_at"));
+		expires = ojson_int(a->client, "client_secret_expires_at");
 		if (expires > 0 && expires <= onow()) {
 			oerr_set(err, OERR_INVALID_CLIENT, "The client secret "
 			    "has expired.");

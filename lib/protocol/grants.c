@@ -269,8 +269,7 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 		 * replayed, and the whole chain goes.
 		 */
 		grace = same && oconf->refresh_grace > 0 && now <
-		    json_integer_value(json_object_get(rec, "used_at")) +
-		    oconf->refresh_grace;
+		    ojson_int(rec, "used_at") + oconf->refresh_grace;
 		if (!grace) {
 			if (!otoken_revoke_request(t, ojson_str(rec,
 			    "request_id"))) {

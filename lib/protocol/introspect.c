@@ -76,7 +76,7 @@ answer(struct oarena *arena, const json_t *rec, enum otoken_kind kind)
 	    "scope", scope_str(arena, rec),
 	    "client_id", ojson_str(rec, "client_id"),
 	    "sub", ojson_str(rec, "sub"));
-	if (json_integer_value(json_object_get(rec, "exp")) > 0)
+	if (ojson_int(rec, "exp") > 0)
 		json_object_set(j, "exp", json_object_get(rec, "exp"));
 	json_object_set(j, "iat", json_object_get(rec, "iat"));
 	json_object_set(j, "nbf", json_object_get(rec, "iat"));

@@ -8,6 +8,7 @@
 
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/util.h"
 #include "records/jti.h"
 #include "store/store.h"
@@ -49,8 +50,7 @@ ojti_use(struct ostore_txn *t, const unsigned char key[OJTI_KEY_LEN],
 	rc = ostore_get(t, OSTORE_FLOWS, key, OJTI_KEY_LEN, &v, &vl);
 	if (rc == OSTORE_OK) {
 		old = json_loadb(v, vl, 0, NULL);
-		oexp = (int64_t)json_integer_value(json_object_get(old,
-		    "exp"));
+		oexp = (int64_t)ojson_int(old, "exp");
 		json_decref(old);
 		if (oexp > onow()) {
 			oerr_set(err, OERR_INVALID_CLIENT, "The client "
