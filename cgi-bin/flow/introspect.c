@@ -17,18 +17,13 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "records/clients.h"
-#include "base/conf.h"
 #include "base/err.h"
 #include "base/form.h"
-#include "web/http.h"
 #include "base/json.h"
-#include "store/store.h"
-#include "records/tokens.h"
 #include "base/util.h"
-#include "records/lifecycle.h"
-
-#define FLUSH_BATCH	4096	/* records deleted per write transaction */
+#include "protocol/grants.h"
+#include "protocol/introspect.h"
+#include "web/http.h"
 
 static const struct ofield introspect_fields[] = {
 	{ "token", 256 * 1024, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },
@@ -36,125 +31,25 @@ static const struct ofield introspect_fields[] = {
 	{ "scope", 4096, OFIELD_NQSCHAR, OFIELD_ONCE },
 };
 
-/*
- * 1 if every space-separated token of want is in the record's scope
- * (RFC 7662 §2.1: the scope the caller asks the token to have).
- */
-static int
-scope_has(const json_t *rec, const char *want)
-{
-	json_t		*have = json_object_get(rec, "scope"), *v;
-	const char	*e;
-	size_t		 i, n;
-	int		 found;
-
-	while (*want != '\0') {
-		if (*want == ' ') {
-			want++;
-			continue;
-		}
-		for (e = want; *e != '\0' && *e != ' '; e++)
-			continue;
-		n = (size_t)(e - want);
-		found = 0;
-		json_array_foreach(have, i, v)
-			if (json_string_length(v) == n &&
-			    memcmp(json_string_value(v), want, n) == 0)
-				found = 1;
-		if (!found)
-			return 0;
-		want = e;
-	}
-	return 1;
-}
-
-/* The record's scope array as one space-separated string (arena). */
-static const char *
-scope_str(struct oreq *req, const json_t *rec)
-{
-	json_t		*v;
-	size_t		 i;
-	const char	*s = "";
-
-	json_array_foreach(json_object_get(rec, "scope"), i, v)
-		if (json_is_string(v))
-			s = oarena_printf(&req->arena, "%s%s%s", s,
-			    *s != '\0' ? " " : "", json_string_value(v));
-	return s;
-}
-
-/*
- * The introspection answer for a live token record, in Hydra's shape
- * (hydra-behaviour.md 1.9): nbf is iat; exp is left out for a refresh
- * token that never expires; ext is the consent's session.access_token.
- */
-static json_t *
-answer(struct oreq *req, const json_t *rec, enum otoken_kind kind)
-{
-	json_t	*j, *ext, *aud;
-
-	aud = json_object_get(rec, "aud");
-	j = json_pack("{s:b,s:s,s:s,s:s}", "active", 1,
-	    "scope", scope_str(req, rec),
-	    "client_id", ojson_str(rec, "client_id"), "sub", ojson_str(rec, "sub"));
-	if (json_integer_value(json_object_get(rec, "exp")) > 0)
-		json_object_set(j, "exp", json_object_get(rec, "exp"));
-	json_object_set(j, "iat", json_object_get(rec, "iat"));
-	json_object_set(j, "nbf", json_object_get(rec, "iat"));
-	json_object_set_new(j, "aud", json_is_array(aud) ?
-	    json_deep_copy(aud) : json_array());
-	json_object_set_new(j, "iss", json_string(oconf->issuer));
-	json_object_set_new(j, "token_type", json_string("Bearer"));
-	json_object_set_new(j, "token_use", json_string(kind ==
-	    OTOKEN_REFRESH ? "refresh_token" : "access_token"));
-	ext = json_object_get(json_object_get(rec, "session"),
-	    "access_token");
-	if (json_object_size(ext) > 0)
-		json_object_set(j, "ext", ext);
-	return j;
-}
-
 /* POST /oauth2/introspect (RFC 7662 §2.1, §2.2) */
 static void
 introspect(struct oreq *req)
 {
 	struct oerr		 err;
-	struct ostore_txn	*t;
 	const struct oparams	*p;
-	const char		*want;
-	enum otoken_kind	 kind;
-	unsigned char		 id[OTOKEN_ID_LEN];
-	json_t			*rec = NULL, *out = NULL;
+	json_t			*out;
 
 	oerr_clear(&err);
 	if ((p = ohttp_form(req, &err)) == NULL ||
 	    !oform_check(p, introspect_fields, sizeof(introspect_fields) /
-	    sizeof(introspect_fields[0]), &err)) {
+	    sizeof(introspect_fields[0]), &err) ||
+	    (out = ointrospect(&req->arena, oparams_get(p, "token"),
+	    oparams_get(p, "scope"), &err)) == NULL) {
 		ohttp_send_error(req, &err);
 		return;
 	}
-	want = oparams_get(p, "scope");
-	/*
-	 * Anything that is not a live access or refresh token this server
-	 * issued is {"active": false} (RFC 7662 §2.2), codes included;
-	 * token_type_hint changes nothing (the prefix tells the kind).
-	 */
-	if (otoken_identify(oparams_get(p, "token"), &kind, id)) {
-		if ((t = ostore_read_begin(&err)) == NULL) {
-			ohttp_send_error(req, &err);
-			return;
-		}
-		rec = otoken_lookup(t, oparams_get(p, "token"), id);
-		ostore_read_end(t);
-		if (otoken_live(rec, kind, onow()) &&
-		    (want == NULL || scope_has(rec, want)))
-			out = answer(req, rec, kind);
-	}
-	if (out == NULL)
-		out = json_pack("{s:b}", "active", 0);
 	ohttp_send_json(req, 200, out);
 	json_decref(out);
-	json_decref(rec);
 }
 
 /*
@@ -224,85 +119,42 @@ rfc3339(const char *s, int64_t *out)
 	return 1;
 }
 
-/* One flush transaction: at most FLUSH_BATCH records. */
-struct flush_op {
-	int64_t	 not_after;
-	size_t	 done;
-};
-
-static int
-flush_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct flush_op	*op = arg;
-
-	if (!olife_flush(t, op->not_after, FLUSH_BATCH, &op->done)) {
-		oerr_set(err, OERR_SERVER_ERROR, "Expired records could not "
-		    "be flushed.");
-		return 0;
-	}
-	return 1;
-}
-
 /*
  * POST /oauth2/flush (Hydra 1.x FlushInactiveOAuth2Tokens): delete
  * what expired before notAfter (default now).  A notAfter in the
  * future counts as now: as in Hydra, a live token is never flushed.
- * Batches of FLUSH_BATCH, one write transaction each, so that other
- * writers are not held up.
+ * Batches of one write transaction each (ogrants_flush()).
  */
 static void
 flush(struct oreq *req)
 {
 	struct oerr		 err;
-	struct flush_op		 op;
 	const char		*body, *na = NULL;
 	size_t			 len;
 	json_t			*j = NULL;
-	int64_t			 now = onow();
+	int64_t			 now = onow(), not_after = now;
 
 	oerr_clear(&err);
-	op.not_after = now;
 	if ((body = ohttp_body(req, &len, &err)) == NULL)
 		goto fail;
 	if (len > 0 && ((j = ohttp_json(req, 1, &err)) == NULL ||
 	    !ojson_get_str(j, "notAfter", 64, 0, &na, &err)))
 		goto fail;
-	if (na != NULL && *na != '\0' && !rfc3339(na, &op.not_after)) {
+	if (na != NULL && *na != '\0' && !rfc3339(na, &not_after)) {
 		oerr_set(&err, OERR_INVALID_REQUEST, "The field 'notAfter' "
 		    "must be an RFC 3339 date-time.");
 		goto fail;
 	}
-	if (op.not_after > now)
-		op.not_after = now;
-	do {
-		if (!ostore_write(flush_fn, &op, &err))
-			goto fail;
-	} while (op.done == FLUSH_BATCH);
+	if (not_after > now)
+		not_after = now;
+	if (!ogrants_flush(not_after, &err))
+		goto fail;
 	ohttp_send(req, 204, NULL, NULL, 0);
 	goto out;
 fail:
 	ohttp_send_error(req, &err);
 out:
 	json_decref(j);
-}
-
-/*
- * Delete the client's stored tokens and void its stateless ones
- * (tokens.h), in one transaction.
- */
-static int
-revoke_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct oerr	 e;
-
-	oerr_clear(&e);
-	if (!otoken_revoke_client(t, arg) ||
-	    (!oclient_void_tokens(t, arg, &e) && e.code != OERR_NOT_FOUND)) {
-		oerr_set(err, OERR_SERVER_ERROR, "The tokens could not be "
-		    "deleted.");
-		return 0;
-	}
-	return 1;
 }
 
 /*
@@ -325,7 +177,7 @@ delete_tokens(struct oreq *req)
 		    "'client_id' is required.");
 		goto fail;
 	}
-	if (!ostore_write(revoke_client_fn, (void *)id, &err))
+	if (!ogrants_revoke_client(id, &err))
 		goto fail;
 	ohttp_send(req, 204, NULL, NULL, 0);
 	return;

@@ -4,7 +4,7 @@ server, are killed with SIGKILL.  A rotation the client saw answered is
 durable (oidcgi syncs the store before it answers) and stays valid;
 every refresh token it superseded stays refused, and a replay of one
 revokes the chain (RFC 9700 §4.14.2), as lib/records/tokens.c and
-cgi-bin/oauth2/token.c do today: the first replay of a spent refresh
+lib/protocol/grants.c do today: the first replay of a spent refresh
 token is "The refresh token was already used." and deletes every token
 of the grant.  A request whose answer was lost to a kill may or may not
 have committed: its retry either rotates (it did not) or is that replay

@@ -626,7 +626,7 @@ revoke_tok(const char *tok)
 
 /*
  * DELETE /oauth2/tokens?client_id= (revoke_client_fn() of
- * cgi-bin/flow/introspect.c): the client's stored tokens, and a new
+ * lib/protocol/grants.c): the client's stored tokens, and a new
  * epoch.
  */
 static int

@@ -1,0 +1,375 @@
+/*
+ * clientauth.c: client authentication at the token and revocation
+ * endpoints (see clientauth.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "base/form.h"
+#include "base/hash.h"
+#include "base/json.h"
+#include "base/util.h"
+#include "jose/jose.h"
+#include "protocol/clientauth.h"
+#include "records/clients.h"
+#include "records/jti.h"
+#include "store/store.h"
+
+#define ASSERTION_TYPE	"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+#define ASSERTION_SKEW	30	/* seconds of clock difference allowed */
+
+enum method {
+	M_NONE,
+	M_BASIC,
+	M_POST,
+	M_JWT,
+	M__MAX
+};
+
+static const char *const methods[M__MAX] = {
+	"none",			/* M_NONE */
+	"client_secret_basic",	/* M_BASIC */
+	"client_secret_post",	/* M_POST */
+	"private_key_jwt",	/* M_JWT */
+};
+
+/* Signature algorithms of client assertions: never HS* (Hydra). */
+static const char *const assertion_algs[] = {
+	"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+	"ES384", "ES512", "EdDSA", NULL
+};
+
+/*
+ * A parameter's value, or NULL when absent or empty (RFC 6749 §3.1).
+ */
+const char *
+oclientauth_param(const struct oparams *p, const char *name)
+{
+	const char	*v = oparams_get(p, name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/*
+ * The client record by id in a read transaction of its own: shared
+ * with the process cache, so never modified (oclient_load_cached()).
+ */
+static json_t *
+client_get(const char *id, struct oerr *err)
+{
+	struct ostore_txn	*t;
+	json_t			*c;
+
+	if ((t = ostore_read_begin(err)) == NULL)
+		return NULL;
+	c = oclient_load_cached(t, id, err);
+	ostore_read_end(t);
+	return c;
+}
+
+/*
+ * The "sub" (else "iss") of a JWT's payload, not yet verified: only to
+ * know whose keys to verify it with (RFC 7523 §3: client_id is
+ * optional with an assertion).  An arena string, or NULL.
+ */
+static const char *
+assertion_subject(struct oarena *arena, const char *jwt)
+{
+	const char	*a, *b;
+	char		*buf;
+	size_t		 len, n;
+	json_t		*j;
+	const char	*s, *out = NULL;
+
+	if ((a = strchr(jwt, '.')) == NULL || (b = strchr(a + 1, '.')) ==
+	    NULL)
+		return NULL;
+	len = (size_t)(b - a - 1);
+	buf = oarena_alloc(arena, len + 1);
+	if (!ocrypto_b64url_decode(buf, len + 1, &n, a + 1, len))
+		return NULL;
+	if ((j = json_loadb(buf, n, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		return NULL;
+	if ((s = json_string_value(json_object_get(j, "sub"))) != NULL ||
+	    (s = json_string_value(json_object_get(j, "iss"))) != NULL)
+		out = oarena_strdup(arena, s);
+	json_decref(j);
+	return out;
+}
+
+/*
+ * 1 if the assertion's aud (a string, or an array of strings) names
+ * this server: the token endpoint URL (RFC 7523 §3 item 3), or the
+ * issuer (with or without its trailing '/'), which many clients send.
+ * The name matched goes to *which (an arena string).
+ */
+static int
+assertion_aud(struct oarena *arena, const json_t *claims,
+    const char **which)
+{
+	const char	*cand[3];
+	json_t		*aud = json_object_get(claims, "aud"), *v;
+	size_t		 i, j, n;
+
+	cand[0] = oarena_printf(arena, "%soauth2/token", oconf->issuer);
+	cand[1] = oconf->issuer;
+	n = strlen(oconf->issuer);
+	cand[2] = oarena_strndup(arena, oconf->issuer, n > 1 ? n - 1 : n);
+	for (i = 0; i < 3; i++) {
+		if (json_is_string(aud) && strcmp(json_string_value(aud),
+		    cand[i]) == 0) {
+			*which = cand[i];
+			return 1;
+		}
+		json_array_foreach(aud, j, v)
+			if (json_is_string(v) && strcmp(json_string_value(v),
+			    cand[i]) == 0) {
+				*which = cand[i];
+				return 1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * Verify a private_key_jwt assertion (RFC 7523 §3, OpenID Connect Core
+ * §9) against the client's registered jwks, and note its jti for
+ * single use.  Returns 1, or 0 with invalid_client in err.
+ */
+static int
+assertion_ok(struct oarena *arena, const char *jwt, struct oclientauth *a,
+    struct oerr *err)
+{
+	const char	*algs1[2], *const *algs = assertion_algs, *aud, *jti;
+	const char	*pin;
+	json_t		*jwks = json_object_get(a->client, "jwks");
+	json_t		*claims = NULL;
+	struct ojwks	*keys = NULL;
+	struct ojws	*jws = NULL;
+	struct oerr	 e;
+	int		 rc = 0;
+
+	oerr_clear(&e);
+	pin = ojson_str(a->client, "token_endpoint_auth_signing_alg");
+	if (!json_is_object(jwks)) {
+		if (*ojson_str(a->client, "jwks_uri") != '\0')
+			oerr_set(err, OERR_INVALID_CLIENT, "jwks_uri is not "
+			    "supported; register jwks.");
+		else
+			oerr_set(err, OERR_INVALID_CLIENT, "The OAuth 2.0 "
+			    "Client has no JSON Web Keys to verify its "
+			    "assertion with.");
+		goto out;
+	}
+	if (*pin != '\0') {
+		algs1[0] = pin;
+		algs1[1] = NULL;
+		algs = algs1;
+	}
+	if ((keys = ojwks_import(jwks, 0, &e)) == NULL) {
+		oerr_set(err, OERR_INVALID_CLIENT, "The OAuth 2.0 Client's "
+		    "JSON Web Keys cannot be used: %s", e.description);
+		goto out;
+	}
+	if ((jws = ojws_verify(jwt, strlen(jwt), keys->keys, keys->nkeys,
+	    algs, &e)) == NULL ||
+	    (claims = ojwt_claims(jws, &e)) == NULL) {
+		oerr_set(err, OERR_INVALID_CLIENT, "The client assertion could "
+		    "not be verified: %s", e.description);
+		goto out;
+	}
+	if (!assertion_aud(arena, claims, &aud)) {
+		oerr_set(err, OERR_INVALID_CLIENT, "The client assertion's "
+		    "'aud' must name the token endpoint %soauth2/token.",
+		    oconf->issuer);
+		goto out;
+	}
+	/* RFC 7523 §3: iss and sub are the client_id; exp is required. */
+	if (!ojwt_check(claims, a->id, aud, onow(), ASSERTION_SKEW,
+	    OJWT_REQUIRE_EXP, &e)) {
+		oerr_set(err, OERR_INVALID_CLIENT, "The client assertion is "
+		    "not valid: %s", e.description);
+		goto out;
+	}
+	if (strcmp(ojson_str(claims, "sub"), a->id) != 0) {
+		oerr_set(err, OERR_INVALID_CLIENT, "The client assertion's "
+		    "'sub' must be the client_id.");
+		goto out;
+	}
+	if ((jti = json_string_value(json_object_get(claims, "jti"))) ==
+	    NULL || *jti == '\0' || strlen(jti) > 1024) {
+		oerr_set(err, OERR_INVALID_CLIENT, "The client assertion must "
+		    "have a 'jti' claim.");
+		goto out;
+	}
+	ojti_key(a->id, jti, a->jti);
+	a->jti_exp = (int64_t)json_integer_value(json_object_get(claims,
+	    "exp")) + ASSERTION_SKEW;
+	a->has_jti = 1;
+	rc = 1;
+out:
+	json_decref(claims);
+	ojws_free(jws);
+	ojwks_free(keys);
+	return rc;
+}
+
+/*
+ * A client that failed to authenticate: one answer whether the client
+ * is unknown, registered for another method or given a wrong secret,
+ * so that the token endpoint does not tell which client ids exist
+ * (RFC 9700 §4.16; Hydra's hints say which).  The reason is logged,
+ * never the secret.
+ */
+static void
+client_failed(struct oerr *err, const char *id, const char *why)
+{
+	oerr_set(err, OERR_INVALID_CLIENT, "Client authentication failed "
+	    "(e.g., unknown client, no client authentication included, or "
+	    "unsupported authentication method).");
+	oerr_hint(err, "The client is unknown, or does not authenticate "
+	    "with this method or these credentials.");
+	olog_info("token: client \"%.64s\" not authenticated: %s", id, why);
+}
+
+/*
+ * Check secret against a hash of the kind a generated client secret
+ * has, and throw the answer away: an unknown client then costs what a
+ * wrong secret costs.
+ */
+static void
+dummy_secret_check(const char *secret)
+{
+	static char	 dummy[OHASH_MAX];
+
+	if (dummy[0] == '\0' && !ohash_keyed("oidcgi-no-such-client",
+	    "client_secret", dummy, sizeof(dummy)))
+		return;
+	(void)ohash_verify(secret != NULL ? secret : "", "client_secret",
+	    dummy);
+}
+
+/*
+ * Authenticate the client of a request exactly by its registered
+ * method (hydra-behaviour.md 1.6); see clientauth.h.
+ */
+int
+oclientauth_check(struct oarena *arena, const struct oclientauth_in *in,
+    struct oclientauth *a, struct oerr *err)
+{
+	const struct oparams	*p = in->p;
+	const char		*id, *secret, *assertion, *type;
+	const char		*registered;
+	enum method		 m;
+	struct oerr		 e;
+	long long		 expires;
+	int			 basic = in->basic_id != NULL;
+
+	memset(a, 0, sizeof(*a));
+	oerr_clear(&e);
+	id = oclientauth_param(p, "client_id");
+	secret = oclientauth_param(p, "client_secret");
+	assertion = oclientauth_param(p, "client_assertion");
+
+	/* RFC 6749 §2.3: one method per request. */
+	if (basic + (secret != NULL) + (assertion != NULL) > 1) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The request uses more "
+		    "than one client authentication method.");
+		return 0;
+	}
+	if (basic) {
+		m = M_BASIC;
+		if (id != NULL && strcmp(id, in->basic_id) != 0) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The client_id in "
+			    "the body differs from the one in the "
+			    "Authorization header.");
+			return 0;
+		}
+		id = in->basic_id;
+		secret = in->basic_secret != NULL ? in->basic_secret : "";
+	} else if (assertion != NULL) {
+		m = M_JWT;
+		type = oparams_get(p, "client_assertion_type");
+		if (strcmp(type != NULL ? type : "", ASSERTION_TYPE) != 0) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The parameter "
+			    "'client_assertion_type' must be '%s'.",
+			    ASSERTION_TYPE);
+			return 0;
+		}
+		if (id == NULL)
+			id = assertion_subject(arena, assertion);
+	} else
+		m = secret != NULL ? M_POST : M_NONE;
+
+	if (id == NULL) {
+		oerr_set(err, OERR_INVALID_CLIENT, "Client authentication "
+		    "failed (e.g., unknown client, no client authentication "
+		    "included, or unsupported authentication method).");
+		oerr_hint(err, "The request names no client.");
+		return 0;
+	}
+	a->id = oarena_strdup(arena, id);
+	if ((a->client = client_get(id, &e)) == NULL) {
+		if (e.code != OERR_NOT_FOUND) {
+			oerr_set(err, e.code, "%s", e.description);
+			return 0;
+		}
+		/* As long as a wrong secret takes (timing). */
+		dummy_secret_check(secret);
+		client_failed(err, id, "no such client");
+		return 0;
+	}
+	registered = ojson_str(a->client, "token_endpoint_auth_method");
+	/* A public client's Basic "id:" is no secret (fosite agrees). */
+	if (m == M_BASIC && *secret == '\0' &&
+	    strcmp(registered, "none") == 0)
+		m = M_NONE;
+	if (strcmp(registered, methods[m]) != 0) {
+		if (secret != NULL)
+			dummy_secret_check(secret);
+		olog_info("client %s: registered for %s, authenticated with "
+		    "%s", id, registered, methods[m]);
+		client_failed(err, id, "wrong method");
+		goto fail;
+	}
+	switch (m) {
+	case M_BASIC:
+	case M_POST:
+		if (!oclient_secret_ok(a->client, secret)) {
+			client_failed(err, id, "wrong secret");
+			goto fail;
+		}
+		expires = ojson_int(a->client, "client_secret_expires_at");
+		if (expires > 0 && expires <= onow()) {
+			oerr_set(err, OERR_INVALID_CLIENT, "The client secret "
+			    "has expired.");
+			goto fail;
+		}
+		break;
+	case M_JWT:
+		if (!assertion_ok(arena, assertion, a, err))
+			goto fail;
+		break;
+	default:
+		break;
+	}
+	return 1;
+fail:
+	json_decref(a->client);
+	a->client = NULL;
+	return 0;
+}
+
+/* Release the client record of an authentication. */
+void
+oclientauth_free(struct oclientauth *a)
+{
+	json_decref(a->client);
+	a->client = NULL;
+}

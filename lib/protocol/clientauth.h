@@ -1,0 +1,84 @@
+/*
+ * clientauth.h: client authentication at the token and revocation
+ * endpoints (RFC 6749 §2.3, RFC 7523 §2.2, OpenID Connect Core §9).
+ *
+ * A client authenticates exactly by its registered
+ * token_endpoint_auth_method, as Hydra insists (hydra-behaviour.md
+ * 1.6): client_secret_basic (HTTP Basic), client_secret_post
+ * (client_id and client_secret in the form), private_key_jwt (a signed
+ * client_assertion, verified against the client's registered jwks) or
+ * none (a public client: its client_id alone).  One method per
+ * request.
+ *
+ * A client that fails gets one answer whether it is unknown, registered
+ * for another method or gave a wrong secret (RFC 9700 §4.16), and an
+ * unknown client costs what a wrong secret costs (a dummy hash is
+ * checked), so that the endpoint does not tell which client ids exist.
+ *
+ * A private_key_jwt assertion's jti is noted, not spent: the caller
+ * spends it with ojti_use() (lib/records/jti.h) in the write
+ * transaction that acts on the request.
+ */
+#ifndef OIDCGI_CLIENTAUTH_H
+#define OIDCGI_CLIENTAUTH_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "records/jti.h"
+
+struct oarena;
+struct oerr;
+struct oparams;
+
+/* What a request presents (the handler fills it). */
+struct oclientauth_in {
+	/*
+	 * The form, with client_id, client_secret, client_assertion and
+	 * client_assertion_type as RFC 6749 §2.3.1 and RFC 7521 §4.2 name
+	 * them (checked by oform_check(): each at most once).
+	 */
+	const struct oparams	*p;
+	/*
+	 * The Authorization header's Basic credentials (RFC 7617, already
+	 * form-decoded), or both NULL when the request has none.  A
+	 * malformed header is the caller's invalid_client.
+	 */
+	const char		*basic_id;
+	const char		*basic_secret;
+};
+
+/* An authenticated client. */
+struct oclientauth {
+	const char	*id;		/* client_id, an arena string */
+	json_t		*client;	/* its record, as authenticated */
+	int		 has_jti;	/* private_key_jwt: spend jti */
+	unsigned char	 jti[OJTI_KEY_LEN];	/* its key (ojti_key()) */
+	int64_t		 jti_exp;	/* until when to keep it */
+};
+
+/*
+ * Authenticate the client of a request.  Strings go into arena.  On
+ * success a->client is the client's record, shared with the process
+ * cache (oclient_load_cached(): never modify it); release it with
+ * oclientauth_free().  Returns 1, or 0 with err set: invalid_client
+ * (401) when authentication failed, invalid_request when the request
+ * uses more than one method, has two client_ids or a wrong
+ * client_assertion_type, or the store's error (503).  On failure a
+ * holds nothing to release.
+ */
+int	 oclientauth_check(struct oarena *, const struct oclientauth_in *,
+	    struct oclientauth *a, struct oerr *err);
+
+/* Release what oclientauth_check() left in a (none is fine). */
+void	 oclientauth_free(struct oclientauth *a);
+
+/*
+ * A parameter of a form, or NULL when absent or empty (RFC 6749 §3.1:
+ * "Parameters sent without a value MUST be treated as if they were
+ * omitted").
+ */
+const char	*oclientauth_param(const struct oparams *, const char *name);
+
+#endif
