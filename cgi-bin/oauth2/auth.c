@@ -34,6 +34,8 @@
 #include "jose/jose.h"
 #include "base/json.h"
 #include "records/keys.h"
+#include "records/sessions.h"
+#include "web/cookies.h"
 #include "web/metrics.h"
 #include "web/session.h"
 #include "store/store.h"
@@ -609,19 +611,15 @@ static void
 csrf_cookie(struct oreq *req, const char *kind, const char *client_id,
     const char *value)
 {
-	ohttp_cookie(req, oflow_csrf_name(req, kind, client_id), value,
-	    oconf->ttl_login_consent, "/", oflow_cookie_flags());
+	ocookies_csrf_set(req, kind, client_id, value);
 }
 
 /* 1 if the request's CSRF cookie for the flow matches the state's. */
 static int
 csrf_ok(struct oreq *req, const char *kind, const json_t *state)
 {
-	const char	*c = oparams_get(ohttp_cookies(req), oflow_csrf_name(
-			    req, kind, ojson_str(json_object_get(state, "req"),
-			    "client_id")));
-
-	return c != NULL && ocrypto_streq(c, ojson_str(state, "csrf"));
+	return ocookies_csrf_ok(req, kind, ojson_str(json_object_get(state,
+	    "req"), "client_id"), ojson_str(state, "csrf"));
 }
 
 /* Redirect to a UI URL with a challenge parameter. */
@@ -640,7 +638,8 @@ start(struct oreq *req, const struct oparams *p)
 	struct oerr		 err;
 	struct areq		 a;
 	struct ostore_txn	*t;
-	json_t			*session = NULL, *st, *hc;
+	struct osessions_rec	 sess, *session = NULL;
+	json_t			*st, *hc;
 	const char		*prompt, *hsub;
 	char			 id[37], sid[37], csrf[44], *ch;
 	long long		 ma;
@@ -656,20 +655,20 @@ start(struct oreq *req, const struct oparams *p)
 		return;
 	}
 	if ((t = ostore_read_begin(NULL)) != NULL) {
-		session = oflow_session_get(req, t);
+		if (ocookies_session(req, t, &sess))
+			session = &sess;
 		ostore_read_end(t);
 	}
 	prompt = json_string_value(json_object_get(a.r, "prompt"));
 	ma = json_integer_value(json_object_get(a.r, "max_age"));
 	if (has_word(prompt, "login") || has_word(prompt, "select_account"))
 		force = 1;
-	if (session != NULL && ma >= 0 && onow() - json_integer_value(
-	    json_object_get(session, "auth_time")) > ma)
+	if (session != NULL && ma >= 0 && onow() - session->auth_time > ma)
 		force = 1;
 	hc = json_object_get(a.r, "id_token_hint_claims");
 	hsub = json_string_value(json_object_get(hc, "sub"));
 	if (session != NULL && hsub != NULL &&
-	    strcmp(hsub, ojson_str(session, "sub")) != 0)
+	    strcmp(hsub, session->sub) != 0)
 		force = 1;
 	if (has_word(prompt, "none") && (session == NULL || force)) {
 		oerr_set(&err, OERR_LOGIN_REQUIRED, "The end-user is not "
@@ -680,7 +679,7 @@ start(struct oreq *req, const struct oparams *p)
 	ocrypto_uuid4(id);
 	ocrypto_token(csrf, sizeof(csrf), 32);
 	if (session != NULL)
-		snprintf(sid, sizeof(sid), "%s", ojson_str(session, "sid"));
+		snprintf(sid, sizeof(sid), "%s", session->sid);
 	else
 		ocrypto_uuid4(sid);
 	st = json_pack("{s:s,s:I,s:I,s:s,s:O,s:s,s:b,s:s}", "id", id,
@@ -689,9 +688,9 @@ start(struct oreq *req, const struct oparams *p)
 	    "request_url", request_url(req, p), "skip", session != NULL &&
 	    !force, "sid", sid);
 	if (session != NULL && !force) {
-		json_object_set(st, "subject", json_object_get(session, "sub"));
-		json_object_set(st, "auth_time", json_object_get(session,
-		    "auth_time"));
+		json_object_set_new(st, "subject", json_string(session->sub));
+		json_object_set_new(st, "auth_time",
+		    json_integer(session->auth_time));
 	}
 	ch = oflow_seal(OFLOW_LOGIN, st);
 	json_decref(st);
@@ -707,7 +706,8 @@ start(struct oreq *req, const struct oparams *p)
 	to_ui(req, oconf->url_login, "login_challenge", ch);
 	free(ch);
 out:
-	json_decref(session);
+	if (session != NULL)
+		osessions_free(session);
 	areq_free(&a);
 }
 
@@ -804,7 +804,8 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct step	*s = arg;
 	json_t		*login = json_object_get(s->state, "login");
-	json_t		*consent = NULL, *session, *st, *used;
+	struct osessions_rec	 session;
+	json_t		*consent = NULL, *st, *used;
 	const char	*prompt = json_string_value(json_object_get(s->a->r,
 			    "prompt"));
 	char		 id[37], csrf[44];
@@ -832,17 +833,14 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if (starts_session(s->state)) {
 		rf = json_integer_value(json_object_get(login,
 		    "remember_for"));
-		session = json_pack("{s:s,s:O,s:O,s:I,s:I,s:[]}", "sid",
-		    ojson_str(s->state, "sid"), "sub", json_object_get(login,
-		    "subject"), "auth_time", json_object_get(login,
-		    "auth_time"), "exp", (json_int_t)(now + (rf > 0 ? rf :
-		    OFLOW_SESSION_LIFESPAN)), "remember_for", (json_int_t)rf,
-		    "clients");
-		if (!oflow_session_put(t, session, err)) {
-			json_decref(session);
+		memset(&session, 0, sizeof(session));
+		session.sid = (char *)ojson_str(s->state, "sid");
+		session.sub = (char *)ojson_str(login, "subject");
+		session.auth_time = ojson_int(login, "auth_time");
+		session.exp = now + (rf > 0 ? rf : OFLOW_SESSION_LIFESPAN);
+		session.remember_for = rf;
+		if (!oflow_session_put(t, &session, err))
 			return 0;
-		}
-		json_decref(session);
 	}
 	if (!has_word(prompt, "consent") && may_skip(s->a))
 		consent = oflow_consent_find(t, ojson_str(login, "subject"),
@@ -971,21 +969,11 @@ after_login(struct oreq *req, const char *verifier)
 	/* Remembered: the session cookie; not remembered: none. */
 	if (!json_is_true(json_object_get(s.state, "skip"))) {
 		if (json_is_true(json_object_get(login, "remember"))) {
-			json_t *c = json_pack("{s:s,s:I}", "sid",
-			    ojson_str(s.state, "sid"), "exp", (json_int_t)(onow() +
-			    OFLOW_SESSION_LIFESPAN));
-			long long rf = json_integer_value(json_object_get(
-			    login, "remember_for"));
-
-			ch = oflow_seal(OFLOW_SESSION_COOKIE, c);
-			json_decref(c);
-			ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, ch,
-			    rf > 0 ? rf : -1, "/", oflow_cookie_flags());
-			free(ch);
+			ocookies_session_set(req, ojson_str(s.state, "sid"),
+			    ojson_int(login, "remember_for"));
 			osession_browser_state(req, ojson_str(s.state, "sid"));
 		} else {
-			ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, "", 0, "/",
-			    oflow_cookie_flags());
+			ocookies_session_clear(req);
 			osession_browser_state(req, NULL);
 		}
 	} else
@@ -1038,32 +1026,6 @@ grant_of(const json_t *st)
 		if ((v = json_object_get(r, from_req[i])) != NULL)
 			json_object_set(g, from_req[i], v);
 	return g;
-}
-
-/* Add client to the login session's clients (for logout). */
-static void
-session_add_client(struct ostore_txn *t, const char *sid,
-    const char *client_id, struct oerr *err)
-{
-	const void	*v;
-	size_t		 vl, i;
-	json_t		*s, *e, *clients;
-	int		 found = 0;
-
-	if (ostore_get(t, OSTORE_SESSIONS, sid, strlen(sid), &v, &vl) !=
-	    OSTORE_OK || (s = json_loadb(v, vl, 0, NULL)) == NULL)
-		return;
-	if (!json_is_array(clients = json_object_get(s, "clients"))) {
-		clients = json_array();
-		json_object_set_new(s, "clients", clients);
-	}
-	json_array_foreach(clients, i, e)
-		found |= strcmp(json_string_value(e), client_id) == 0;
-	if (!found) {
-		json_array_append_new(clients, json_string(client_id));
-		oflow_session_put(t, s, err);
-	}
-	json_decref(s);
 }
 
 /* Write function of step 3 (the consent verifier): grant and issue. */
@@ -1136,8 +1098,8 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    json_object_get(s->state, "skip"))));
 	if (!oflow_consent_put(t, rec, err))
 		goto out;
-	session_add_client(t, ojson_str(s->state, "sid"), ojson_str(grant, "client_id"),
-	    err);
+	osessions_add_client(t, ojson_str(s->state, "sid"),
+	    ojson_str(grant, "client_id"), err);
 	out = json_object();
 	s->out = out;
 	if (s->a->rt & RT_CODE) {

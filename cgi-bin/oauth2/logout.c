@@ -40,6 +40,8 @@
 #include "web/http.h"
 #include "jose/jose.h"
 #include "records/keys.h"
+#include "records/sessions.h"
+#include "web/cookies.h"
 #include "protocol/logout.h"
 #include "web/session.h"
 #include "store/store.h"
@@ -181,28 +183,6 @@ bad:
 	return NULL;
 }
 
-/*
- * The live login session sid, or NULL (a new reference).  The sid of a
- * verified ID token is enough: it is random, and the token's sub may be
- * a pairwise one that the session does not know.
- */
-static json_t *
-live_session(struct ostore_txn *t, const char *sid)
-{
-	const void	*v;
-	size_t		 vl;
-	json_t		*s;
-
-	if (sid == NULL || ostore_get(t, OSTORE_SESSIONS, sid, strlen(sid),
-	    &v, &vl) != OSTORE_OK || (s = json_loadb(v, vl, 0, NULL)) == NULL)
-		return NULL;
-	if (json_integer_value(json_object_get(s, "exp")) <= onow()) {
-		json_decref(s);
-		return NULL;
-	}
-	return s;
-}
-
 /* The request URL, for the logout request's request_url. */
 static char *
 request_url(struct oreq *req, const struct oparams *p)
@@ -229,8 +209,7 @@ forget_browser(struct oreq *req)
 	const struct oparams	*c = ohttp_cookies(req);
 
 	if (oparams_get(c, OFLOW_SESSION_COOKIE_NAME) != NULL)
-		ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, "", 0, "/",
-		    oflow_cookie_flags());
+		ocookies_session_clear(req);
 	if (oparams_get(c, OSESSION_COOKIE_NAME) != NULL)
 		osession_browser_state(req, NULL);
 }
@@ -251,12 +230,14 @@ start(struct oreq *req, const struct oparams *p)
 	struct ostore_txn	*t;
 	const char		*hint, *cid, *uri, *state, *hsid = NULL;
 	const char		*hsub = NULL;
-	json_t			*claims = NULL, *client = NULL;
-	json_t			*hs = NULL, *cs = NULL, *session = NULL, *st;
+	json_t			*claims = NULL, *client = NULL, *st;
+	struct osessions_rec	 hs, cs, *session = NULL;
 	char			 id[37], csrf[44], *ch, *target;
 	int64_t			 now = onow();
 
 	oerr_clear(&err);
+	memset(&hs, 0, sizeof(hs));
+	memset(&cs, 0, sizeof(cs));
 	if (!oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
 	    &err))
 		goto fail;
@@ -292,18 +273,24 @@ start(struct oreq *req, const struct oparams *p)
 	target = ologout_redirect(&req->arena, uri, state);
 
 	if ((t = ostore_read_begin(NULL)) != NULL) {
-		cs = oflow_session_get(req, t);
-		hs = live_session(t, hsid);
+		ocookies_session(req, t, &cs);
+		/*
+		 * The sid of a verified ID token is enough: it is random,
+		 * and the token's sub may be a pairwise one that the
+		 * session does not know.
+		 */
+		if (hsid != NULL)
+			osessions_live(t, hsid, &hs, &e2);
 		ostore_read_end(t);
 	}
-	if (cs != NULL && (hint == NULL || (hsid != NULL &&
-	    strcmp(ojson_str(cs, "sid"), hsid) == 0) || (hsub != NULL &&
-	    strcmp(ojson_str(cs, "sub"), hsub) == 0)))
-		session = cs;
-	else if (hs != NULL)
-		session = hs;
+	if (cs.sid != NULL && (hint == NULL || (hsid != NULL &&
+	    strcmp(cs.sid, hsid) == 0) || (hsub != NULL &&
+	    strcmp(cs.sub, hsub) == 0)))
+		session = &cs;
+	else if (hs.sid != NULL)
+		session = &hs;
 	if (session == NULL) {
-		if (cs == NULL)
+		if (cs.sid == NULL)
 			forget_browser(req);
 		ohttp_redirect(req, 302, target);
 		goto out;
@@ -324,17 +311,16 @@ start(struct oreq *req, const struct oparams *p)
 	st = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:b}",
 	    "id", id, "exp", (json_int_t)(now + oconf->ttl_login_consent),
 	    "requested_at", (json_int_t)now, "csrf", csrf,
-	    "subject", ojson_str(session, "sub"), "sid", ojson_str(session, "sid"),
+	    "subject", session->sub, "sid", session->sid,
 	    "client_id", cid != NULL ? cid : "",
 	    "post_logout_redirect_uri", uri != NULL ? uri : "",
 	    "state", state != NULL ? state : "",
 	    "rp_initiated", hint != NULL,
 	    "request_url", request_url(req, p),
-	    "browser_session", session == cs);
+	    "browser_session", session == &cs);
 	ch = oflow_seal(OFLOW_LOGOUT, st);
 	json_decref(st);
-	ohttp_cookie(req, oflow_csrf_name(req, "logout", cid != NULL ? cid :
-	    ""), csrf, oconf->ttl_login_consent, "/", oflow_cookie_flags());
+	ocookies_csrf_set(req, "logout", cid != NULL ? cid : "", csrf);
 	ohttp_redirect(req, 302, oarena_printf(&req->arena,
 	    "%s%slogout_challenge=%s", oconf->url_logout,
 	    strchr(oconf->url_logout, '?') != NULL ? "&" : "?", ch));
@@ -345,8 +331,8 @@ fail:
 out:
 	json_decref(claims);
 	json_decref(client);
-	json_decref(hs);
-	json_decref(cs);
+	osessions_free(&hs);
+	osessions_free(&cs);
 }
 
 struct done {
@@ -366,7 +352,7 @@ done_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct done	*d = arg;
 	const char	*sid = ojson_str(d->state, "sid");
-	json_t		*cookie;
+	struct osessions_rec	 cookie;
 
 	json_decref(d->session);
 	d->session = NULL;
@@ -384,9 +370,9 @@ done_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	}
 	d->session = ologout_session(t, sid, ojson_str(d->state, "subject"));
 	/* The browser's cookie goes with its session (or a dead one). */
-	cookie = oflow_session_get(d->req, t);
-	d->clear = cookie == NULL || strcmp(ojson_str(cookie, "sid"), sid) == 0;
-	json_decref(cookie);
+	d->clear = !ocookies_session(d->req, t, &cookie) ||
+	    strcmp(cookie.sid, sid) == 0;
+	osessions_free(&cookie);
 	if (!oflow_session_delete(t, sid, NULL)) {
 		oerr_set(err, OERR_SERVER_ERROR, "The login session could not "
 		    "be deleted.");
@@ -435,7 +421,7 @@ finish(struct oreq *req, const char *verifier)
 	struct oerr	 err;
 	struct done	 d;
 	json_t		*st, *client = NULL, *fc = NULL;
-	const char	*c, *cid, *uri;
+	const char	*cid, *uri;
 
 	oerr_clear(&err);
 	memset(&d, 0, sizeof(d));
@@ -445,9 +431,7 @@ finish(struct oreq *req, const char *verifier)
 		return;
 	}
 	cid = ojson_str(st, "client_id");
-	c = oparams_get(ohttp_cookies(req), oflow_csrf_name(req, "logout",
-	    cid));
-	if (c == NULL || !ocrypto_streq(c, ojson_str(st, "csrf"))) {
+	if (!ocookies_csrf_ok(req, "logout", cid, ojson_str(st, "csrf"))) {
 		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The logout verifier "
 		    "came without this browser's CSRF cookie.");
 		ohttp_error_page(req, &err);
@@ -465,11 +449,9 @@ finish(struct oreq *req, const char *verifier)
 		ohttp_error_page(req, &err);
 		goto out;
 	}
-	ohttp_cookie(req, oflow_csrf_name(req, "logout", cid), "", 0, "/",
-	    oflow_cookie_flags());
+	ocookies_csrf_clear(req, "logout", cid);
 	if (d.clear) {
-		ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, "", 0, "/",
-		    oflow_cookie_flags());
+		ocookies_session_clear(req);
 		osession_browser_state(req, NULL);
 	}
 	/* After the commit: a slow client delays, never undoes, logout. */

@@ -18,6 +18,7 @@
 #include "base/form.h"
 #include "jose/jose.h"
 #include "records/keys.h"
+#include "records/sessions.h"
 #include "protocol/logout.h"
 #include "store/store.h"
 #include "base/util.h"
@@ -41,31 +42,32 @@ add_unique(json_t *a, const char *v)
 json_t *
 ologout_session(struct ostore_txn *t, const char *sid, const char *subject)
 {
-	const void	*v;
-	size_t		 vl, i;
-	json_t		*s = NULL, *out, *clients, *all, *e;
+	struct osessions_rec	 s;
+	struct oerr		 e;
+	size_t			 i;
+	json_t			*out, *clients, *all, *c;
 
 	if (sid == NULL || *sid == '\0')
 		return NULL;
 	out = json_pack("{s:s,s:[]}", "sid", sid, "clients");
 	clients = json_object_get(out, "clients");
-	if (ostore_get(t, OSTORE_SESSIONS, sid, strlen(sid), &v, &vl) ==
-	    OSTORE_OK && (s = json_loadb(v, vl, 0, NULL)) != NULL) {
-		if (*ojson_str(s, "sub") != '\0')
-			subject = ojson_str(s, "sub");
-		json_array_foreach(json_object_get(s, "clients"), i, e)
-			add_unique(clients, json_string_value(e));
+	oerr_clear(&e);
+	if (osessions_get(t, sid, &s, &e)) {
+		if (*s.sub != '\0')
+			subject = s.sub;
+		for (i = 0; i < s.nclients; i++)
+			add_unique(clients, s.clients[i]);
 	}
 	if (subject != NULL && *subject != '\0') {
 		json_object_set_new(out, "sub", json_string(subject));
 		/* Every client that got a grant under this login session. */
 		all = oflow_consent_list(t, subject, NULL);
-		json_array_foreach(all, i, e)
-			if (strcmp(ojson_str(e, "sid"), sid) == 0)
-				add_unique(clients, ojson_str(e, "client_id"));
+		json_array_foreach(all, i, c)
+			if (strcmp(ojson_str(c, "sid"), sid) == 0)
+				add_unique(clients, ojson_str(c, "client_id"));
 		json_decref(all);
 	}
-	json_decref(s);
+	osessions_free(&s);
 	return out;
 }
 
