@@ -66,25 +66,35 @@ ocookies_csrf_ok(struct oreq *req, const char *kind, const char *client_id,
 	return c != NULL && want != NULL && ocrypto_streq(c, want);
 }
 
-int
-ocookies_session(struct oreq *req, struct ostore_txn *t,
-    struct osessions_rec *s)
+const char *
+ocookies_session_sid(struct oreq *req)
 {
-	const char	*c;
+	const char	*c, *sid = NULL;
 	json_t		*cookie;
 	struct oerr	 err;
-	int		 ok;
 
-	memset(s, 0, sizeof(*s));
 	oerr_clear(&err);
 	if ((c = oparams_get(ohttp_cookies(req),
 	    OFLOW_SESSION_COOKIE_NAME)) == NULL ||
 	    (cookie = oflow_open(OFLOW_SESSION_COOKIE, c, &err)) == NULL)
-		return 0;
-	ok = json_is_string(json_object_get(cookie, "sid")) &&
-	    osessions_live(t, ojson_str(cookie, "sid"), s, &err);
+		return NULL;
+	if (json_is_string(json_object_get(cookie, "sid")))
+		sid = oarena_strdup(&req->arena, ojson_str(cookie, "sid"));
 	json_decref(cookie);
-	return ok;
+	return sid;
+}
+
+int
+ocookies_session(struct oreq *req, struct ostore_txn *t,
+    struct osessions_rec *s)
+{
+	const char	*sid;
+	struct oerr	 err;
+
+	memset(s, 0, sizeof(*s));
+	oerr_clear(&err);
+	return (sid = ocookies_session_sid(req)) != NULL &&
+	    osessions_live(t, sid, s, &err);
 }
 
 void

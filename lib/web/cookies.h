@@ -42,6 +42,12 @@ int	 ocookies_csrf_ok(struct oreq *, const char *kind,
 int	 ocookies_session(struct oreq *, struct ostore_txn *,
 	    struct osessions_rec *);
 /*
+ * The sid the request's session cookie holds (sealed, unexpired), an
+ * arena string, or NULL; whether that session still lives is the
+ * store's to say.
+ */
+const char	*ocookies_session_sid(struct oreq *);
+/*
  * Set the session cookie for sid: for remember_for seconds when that is
  * positive, else for the browser session.
  */
