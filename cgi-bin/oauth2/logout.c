@@ -34,12 +34,11 @@
 #include "api.h"
 #include "records/clients.h"
 #include "base/conf.h"
-#include "base/crypto.h"
 #include "base/err.h"
 #include "records/flow.h"
 #include "web/http.h"
-#include "jose/jose.h"
-#include "records/keys.h"
+#include "records/sessions.h"
+#include "web/cookies.h"
 #include "protocol/logout.h"
 #include "web/session.h"
 #include "store/store.h"
@@ -47,17 +46,6 @@
 #include "base/json.h"
 
 #define IFRAME_CACHE	"public, max-age=7200"
-
-/* Parameters (RP-Initiated Logout 1.0 §2; at most once each). */
-static const struct ofield fields[] = {
-	{ "id_token_hint", 8192, OFIELD_VSCHAR, OFIELD_ONCE },
-	{ "client_id", 255, OFIELD_VSCHAR, OFIELD_ONCE },
-	{ "post_logout_redirect_uri", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
-	{ "state", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
-	{ "logout_hint", 1024, OFIELD_ANY, OFIELD_ONCE },
-	{ "ui_locales", 256, OFIELD_VSCHAR, OFIELD_ONCE },
-	{ "logout_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
-};
 
 /* A parameter's value, NULL when absent or empty. */
 static const char *
@@ -89,120 +77,6 @@ csp_source(struct oreq *req, const char *url)
 	return out;
 }
 
-/* 1 if uri is one of the client's post_logout_redirect_uris (exactly). */
-static int
-registered(const json_t *client, const char *uri)
-{
-	json_t	*e;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(client, "post_logout_redirect_uris"),
-	    i, e)
-		if (strcmp(json_string_value(e), uri) == 0)
-			return 1;
-	return 0;
-}
-
-/* 1 if the claim aud (a string or an array of strings) names id. */
-static int
-has_aud(const json_t *aud, const char *id)
-{
-	json_t	*e;
-	size_t	 i;
-
-	if (json_is_string(aud))
-		return strcmp(json_string_value(aud), id) == 0;
-	json_array_foreach(aud, i, e)
-		if (json_is_string(e) && strcmp(json_string_value(e), id) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * The claims of an id_token_hint: an ID token we issued, signature
- * checked with the ID-token keys, iss ours, iat not in the future; an
- * expired one is accepted (RP-Initiated Logout 1.0 §2).  *cid is the
- * client: when given (client_id) it must be an audience (§2: "MUST
- * verify"); else azp, else the (first) audience.  Returns a new
- * reference (*cid may borrow from it), or NULL with err set.
- */
-static json_t *
-hint_claims(const char *hint, const char **cid, struct oerr *err)
-{
-	const struct ojwks	*keys;
-	struct ojws		*jws;
-	json_t			*claims = NULL, *aud, *copy;
-	struct oerr		 e;
-
-	oerr_clear(&e);
-	if ((keys = okeys_verifiers(OKEYS_ID_TOKEN, &e)) != NULL &&
-	    (jws = ojws_verify(hint, strlen(hint), keys->keys, keys->nkeys,
-	    NULL, &e)) != NULL) {
-		claims = ojwt_claims(jws, &e);
-		ojws_free(jws);
-	}
-	if (claims == NULL) {
-		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint is not "
-		    "an ID token this server issued.");
-		return NULL;
-	}
-	aud = json_object_get(claims, "aud");
-	if (*cid != NULL) {
-		if (!has_aud(aud, *cid)) {
-			oerr_set(err, OERR_INVALID_REQUEST, "The client_id is "
-			    "not the audience of the id_token_hint.");
-			goto bad;
-		}
-	} else if (json_is_string(json_object_get(claims, "azp")))
-		*cid = ojson_str(claims, "azp");
-	else if (json_is_string(aud))
-		*cid = json_string_value(aud);
-	else
-		*cid = json_string_value(json_array_get(aud, 0));
-	if (*cid == NULL || **cid == '\0' || !has_aud(aud, *cid)) {
-		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint names "
-		    "no client in its audience.");
-		goto bad;
-	}
-	/* Everything but exp. */
-	copy = json_copy(claims);
-	json_object_del(copy, "exp");
-	if (!ojwt_check(copy, oconf->issuer, *cid, onow(), 60, 0, &e)) {
-		json_decref(copy);
-		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint is not "
-		    "valid: %s", e.description);
-		goto bad;
-	}
-	json_decref(copy);
-	return claims;
-bad:
-	*cid = NULL;
-	json_decref(claims);
-	return NULL;
-}
-
-/*
- * The live login session sid, or NULL (a new reference).  The sid of a
- * verified ID token is enough: it is random, and the token's sub may be
- * a pairwise one that the session does not know.
- */
-static json_t *
-live_session(struct ostore_txn *t, const char *sid)
-{
-	const void	*v;
-	size_t		 vl;
-	json_t		*s;
-
-	if (sid == NULL || ostore_get(t, OSTORE_SESSIONS, sid, strlen(sid),
-	    &v, &vl) != OSTORE_OK || (s = json_loadb(v, vl, 0, NULL)) == NULL)
-		return NULL;
-	if (json_integer_value(json_object_get(s, "exp")) <= onow()) {
-		json_decref(s);
-		return NULL;
-	}
-	return s;
-}
-
 /* The request URL, for the logout request's request_url. */
 static char *
 request_url(struct oreq *req, const struct oparams *p)
@@ -229,170 +103,67 @@ forget_browser(struct oreq *req)
 	const struct oparams	*c = ohttp_cookies(req);
 
 	if (oparams_get(c, OFLOW_SESSION_COOKIE_NAME) != NULL)
-		ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, "", 0, "/",
-		    oflow_cookie_flags());
+		ocookies_session_clear(req);
 	if (oparams_get(c, OSESSION_COOKIE_NAME) != NULL)
 		osession_browser_state(req, NULL);
 }
 
 /*
  * A new logout request: validate it, find the login session to end
- * (the browser's, when there is no hint or it has the hint's sid or
- * subject; else the hint's sid, when that session still lives: the RP
- * knows which session it logs out), seal it into a
- * challenge and send the user agent to urls.logout.  Without a session
- * there is nothing to end and it goes on to the post-logout redirect
- * at once, as Hydra does.
+ * (ologout_pick), seal it into a challenge and send the user agent to
+ * urls.logout.  Without a session there is nothing to end and it goes
+ * on to the post-logout redirect at once, as Hydra does.
  */
 static void
 start(struct oreq *req, const struct oparams *p)
 {
-	struct oerr		 err, e2;
-	struct ostore_txn	*t;
-	const char		*hint, *cid, *uri, *state, *hsid = NULL;
-	const char		*hsub = NULL;
-	json_t			*claims = NULL, *client = NULL;
-	json_t			*hs = NULL, *cs = NULL, *session = NULL, *st;
-	char			 id[37], csrf[44], *ch, *target;
-	int64_t			 now = onow();
+	struct oerr			 err, e2;
+	struct ostore_txn		*t;
+	struct ologout_req		 r;
+	struct osessions_rec		 hs, cs;
+	const struct osessions_rec	*session;
+	char				 csrf[44], *ch, *target;
+	int				 have = 0, hint = 0;
 
 	oerr_clear(&err);
-	if (!oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
-	    &err))
-		goto fail;
-	hint = param(p, "id_token_hint");
-	cid = param(p, "client_id");
-	uri = param(p, "post_logout_redirect_uri");
-	state = param(p, "state");
-	if (hint != NULL) {
-		if ((claims = hint_claims(hint, &cid, &err)) == NULL)
-			goto fail;
-		hsid = json_string_value(json_object_get(claims, "sid"));
-		hsub = json_string_value(json_object_get(claims, "sub"));
-	} else if (cid == NULL && (uri != NULL || state != NULL)) {
-		/* Hydra: "... is set but id_token_hint is missing". */
-		oerr_set(&err, OERR_INVALID_REQUEST, "Logout failed because "
-		    "the parameter '%s' is set but neither id_token_hint nor "
-		    "client_id is.", uri != NULL ? "post_logout_redirect_uri" :
-		    "state");
-		goto fail;
+	memset(&hs, 0, sizeof(hs));
+	memset(&cs, 0, sizeof(cs));
+	if (!ologout_validate(p, &r, &err)) {
+		ohttp_error_page(req, &err);
+		goto out;
 	}
-	oerr_clear(&e2);
-	if (cid != NULL && (client = oclient_get(cid, &e2)) == NULL) {
-		oerr_set(&err, OERR_INVALID_REQUEST, "The client '%.64s' does "
-		    "not exist.", cid);
-		goto fail;
-	}
-	if (uri != NULL && !registered(client, uri)) {
-		oerr_set(&err, OERR_INVALID_REQUEST, "Logout failed because "
-		    "the post_logout_redirect_uri is not one the client "
-		    "registered.");
-		goto fail;
-	}
-	target = ologout_redirect(&req->arena, uri, state);
-
+	target = ologout_redirect(&req->arena, r.uri, r.state);
 	if ((t = ostore_read_begin(NULL)) != NULL) {
-		cs = oflow_session_get(req, t);
-		hs = live_session(t, hsid);
+		have = ocookies_session(req, t, &cs);
+		/*
+		 * The sid of a verified ID token is enough: it is random,
+		 * and the token's sub may be a pairwise one that the
+		 * session does not know.
+		 */
+		oerr_clear(&e2);
+		hint = r.hint_sid != NULL &&
+		    osessions_live(t, r.hint_sid, &hs, &e2);
 		ostore_read_end(t);
 	}
-	if (cs != NULL && (hint == NULL || (hsid != NULL &&
-	    strcmp(ojson_str(cs, "sid"), hsid) == 0) || (hsub != NULL &&
-	    strcmp(ojson_str(cs, "sub"), hsub) == 0)))
-		session = cs;
-	else if (hs != NULL)
-		session = hs;
-	if (session == NULL) {
-		if (cs == NULL)
+	if ((session = ologout_pick(&r, have ? &cs : NULL,
+	    hint ? &hs : NULL)) == NULL) {
+		if (!have)
 			forget_browser(req);
 		ohttp_redirect(req, 302, target);
 		goto out;
 	}
-
-	/*
-	 * rp_initiated only with a hint: a client_id alone proves nothing,
-	 * and a logout app may skip its confirmation for RP-initiated
-	 * logouts.
-	 */
-	ocrypto_uuid4(id);
-	ocrypto_token(csrf, sizeof(csrf), 32);
-	/*
-	 * browser_session: the session is this browser's own, not only
-	 * the id_token_hint's: a logout page must not name another
-	 * browser's user.
-	 */
-	st = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:b}",
-	    "id", id, "exp", (json_int_t)(now + oconf->ttl_login_consent),
-	    "requested_at", (json_int_t)now, "csrf", csrf,
-	    "subject", ojson_str(session, "sub"), "sid", ojson_str(session, "sid"),
-	    "client_id", cid != NULL ? cid : "",
-	    "post_logout_redirect_uri", uri != NULL ? uri : "",
-	    "state", state != NULL ? state : "",
-	    "rp_initiated", hint != NULL,
-	    "request_url", request_url(req, p),
-	    "browser_session", session == cs);
-	ch = oflow_seal(OFLOW_LOGOUT, st);
-	json_decref(st);
-	ohttp_cookie(req, oflow_csrf_name(req, "logout", cid != NULL ? cid :
-	    ""), csrf, oconf->ttl_login_consent, "/", oflow_cookie_flags());
+	ch = ologout_challenge(&r, session, session == &cs,
+	    request_url(req, p), csrf);
+	ocookies_csrf_set(req, "logout", r.client_id != NULL ? r.client_id :
+	    "", csrf);
 	ohttp_redirect(req, 302, oarena_printf(&req->arena,
 	    "%s%slogout_challenge=%s", oconf->url_logout,
 	    strchr(oconf->url_logout, '?') != NULL ? "&" : "?", ch));
 	free(ch);
-	goto out;
-fail:
-	ohttp_error_page(req, &err);
 out:
-	json_decref(claims);
-	json_decref(client);
-	json_decref(hs);
-	json_decref(cs);
-}
-
-struct done {
-	struct oreq	*req;
-	const json_t	*state;		/* the opened verifier */
-	json_t		*session;	/* whom to notify (out) */
-	int		 used;		/* spent already */
-	int		 clear;		/* the browser's session ended */
-};
-
-/*
- * Write function of the verifier: spend it, note whom to notify, end
- * the login session.  Runs again from the start if the map grows.
- */
-static int
-done_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct done	*d = arg;
-	const char	*sid = ojson_str(d->state, "sid");
-	json_t		*cookie;
-
-	json_decref(d->session);
-	d->session = NULL;
-	d->used = d->clear = 0;
-	switch (oflow_use(t, OFLOW_LOGOUT_VERIFIER, ojson_str(d->state, "id"),
-	    json_integer_value(json_object_get(d->state, "exp")), NULL)) {
-	case OSTORE_OK:
-		break;
-	case OSTORE_EXISTS:
-		d->used = 1;
-		return 1;
-	default:
-		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
-		return 0;
-	}
-	d->session = ologout_session(t, sid, ojson_str(d->state, "subject"));
-	/* The browser's cookie goes with its session (or a dead one). */
-	cookie = oflow_session_get(d->req, t);
-	d->clear = cookie == NULL || strcmp(ojson_str(cookie, "sid"), sid) == 0;
-	json_decref(cookie);
-	if (!oflow_session_delete(t, sid, NULL)) {
-		oerr_set(err, OERR_SERVER_ERROR, "The login session could not "
-		    "be deleted.");
-		return 0;
-	}
-	return 1;
+	ologout_req_free(&r);
+	osessions_free(&hs);
+	osessions_free(&cs);
 }
 
 /*
@@ -432,10 +203,11 @@ frontchannel_page(struct oreq *req, const json_t *uris, const char *target)
 static void
 finish(struct oreq *req, const char *verifier)
 {
-	struct oerr	 err;
-	struct done	 d;
-	json_t		*st, *client = NULL, *fc = NULL;
-	const char	*c, *cid, *uri;
+	struct oerr		 err;
+	struct ologout_done	 d;
+	json_t			*st, *fc = NULL;
+	const char		*cid;
+	char			*target;
 
 	oerr_clear(&err);
 	memset(&d, 0, sizeof(d));
@@ -445,17 +217,13 @@ finish(struct oreq *req, const char *verifier)
 		return;
 	}
 	cid = ojson_str(st, "client_id");
-	c = oparams_get(ohttp_cookies(req), oflow_csrf_name(req, "logout",
-	    cid));
-	if (c == NULL || !ocrypto_streq(c, ojson_str(st, "csrf"))) {
+	if (!ocookies_csrf_ok(req, "logout", cid, ojson_str(st, "csrf"))) {
 		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The logout verifier "
 		    "came without this browser's CSRF cookie.");
 		ohttp_error_page(req, &err);
 		goto out;
 	}
-	d.req = req;
-	d.state = st;
-	if (!ostore_write(done_fn, &d, &err)) {
+	if (!ologout_finish(st, ocookies_session_sid(req), &d, &err)) {
 		ohttp_error_page(req, &err);
 		goto out;
 	}
@@ -465,31 +233,20 @@ finish(struct oreq *req, const char *verifier)
 		ohttp_error_page(req, &err);
 		goto out;
 	}
-	ohttp_cookie(req, oflow_csrf_name(req, "logout", cid), "", 0, "/",
-	    oflow_cookie_flags());
+	ocookies_csrf_clear(req, "logout", cid);
 	if (d.clear) {
-		ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, "", 0, "/",
-		    oflow_cookie_flags());
+		ocookies_session_clear(req);
 		osession_browser_state(req, NULL);
 	}
 	/* After the commit: a slow client delays, never undoes, logout. */
 	ologout_backchannel(d.session);
 	fc = ologout_frontchannel(d.session);
-	/* The redirect must still be registered. */
-	uri = ojson_str(st, "post_logout_redirect_uri");
-	oerr_clear(&err);
-	if (*uri != '\0' && (*cid == '\0' ||
-	    (client = oclient_get(cid, &err)) == NULL ||
-	    !registered(client, uri)))
-		uri = NULL;
+	target = ologout_target(&req->arena, st);
 	if (json_array_size(fc) > 0)
-		frontchannel_page(req, fc, ologout_redirect(&req->arena, uri,
-		    ojson_str(st, "state")));
+		frontchannel_page(req, fc, target);
 	else
-		ohttp_redirect(req, 302, ologout_redirect(&req->arena, uri,
-		    ojson_str(st, "state")));
+		ohttp_redirect(req, 302, target);
 out:
-	json_decref(client);
 	json_decref(fc);
 	json_decref(d.session);
 	json_decref(st);

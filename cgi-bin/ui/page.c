@@ -16,6 +16,7 @@
 #include "records/flow.h"
 #include "protocol/flowapi.h"
 #include "base/form.h"
+#include "web/cookies.h"
 #include "web/http.h"
 #include "ui.h"
 #include "base/url.h"
@@ -257,7 +258,7 @@ ui_csrf_fields(struct upage *p, const char *kind, const char *challenge)
 	if ((c = csrf_cookie(req)) == NULL) {
 		ocrypto_token(fresh, sizeof(fresh), CSRF_BYTES);
 		ohttp_cookie(req, CSRF_COOKIE, fresh, -1, "/",
-		    oflow_cookie_flags());
+		    ocookies_flags());
 		c = fresh;
 	}
 	if (!csrf_token(0, kind, challenge, c, tok))

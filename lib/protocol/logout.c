@@ -18,6 +18,7 @@
 #include "base/form.h"
 #include "jose/jose.h"
 #include "records/keys.h"
+#include "records/sessions.h"
 #include "protocol/logout.h"
 #include "store/store.h"
 #include "base/util.h"
@@ -41,31 +42,32 @@ add_unique(json_t *a, const char *v)
 json_t *
 ologout_session(struct ostore_txn *t, const char *sid, const char *subject)
 {
-	const void	*v;
-	size_t		 vl, i;
-	json_t		*s = NULL, *out, *clients, *all, *e;
+	struct osessions_rec	 s;
+	struct oerr		 e;
+	size_t			 i;
+	json_t			*out, *clients, *all, *c;
 
 	if (sid == NULL || *sid == '\0')
 		return NULL;
 	out = json_pack("{s:s,s:[]}", "sid", sid, "clients");
 	clients = json_object_get(out, "clients");
-	if (ostore_get(t, OSTORE_SESSIONS, sid, strlen(sid), &v, &vl) ==
-	    OSTORE_OK && (s = json_loadb(v, vl, 0, NULL)) != NULL) {
-		if (*ojson_str(s, "sub") != '\0')
-			subject = ojson_str(s, "sub");
-		json_array_foreach(json_object_get(s, "clients"), i, e)
-			add_unique(clients, json_string_value(e));
+	oerr_clear(&e);
+	if (osessions_get(t, sid, &s, &e)) {
+		if (*s.sub != '\0')
+			subject = s.sub;
+		for (i = 0; i < s.nclients; i++)
+			add_unique(clients, s.clients[i]);
 	}
 	if (subject != NULL && *subject != '\0') {
 		json_object_set_new(out, "sub", json_string(subject));
 		/* Every client that got a grant under this login session. */
 		all = oflow_consent_list(t, subject, NULL);
-		json_array_foreach(all, i, e)
-			if (strcmp(ojson_str(e, "sid"), sid) == 0)
-				add_unique(clients, ojson_str(e, "client_id"));
+		json_array_foreach(all, i, c)
+			if (strcmp(ojson_str(c, "sid"), sid) == 0)
+				add_unique(clients, ojson_str(c, "client_id"));
 		json_decref(all);
 	}
-	json_decref(s);
+	osessions_free(&s);
 	return out;
 }
 
@@ -371,4 +373,305 @@ ologout_redirect(struct oarena *a, const char *uri, const char *state)
 	return oarena_printf(a, "%s%sstate=%s", uri,
 	    strchr(uri, '?') == NULL ? "?" : uri[n - 1] == '?' ||
 	    uri[n - 1] == '&' ? "" : "&", oform_encode(a, state));
+}
+
+/* Parameters (RP-Initiated Logout 1.0 §2; at most once each). */
+static const struct ofield fields[] = {
+	{ "id_token_hint", 8192, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "client_id", 255, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "post_logout_redirect_uri", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "state", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "logout_hint", 1024, OFIELD_ANY, OFIELD_ONCE },
+	{ "ui_locales", 256, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "logout_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
+};
+
+/* A parameter's value, NULL when absent or empty. */
+static const char *
+param(const struct oparams *p, const char *name)
+{
+	const char	*v = oparams_get(p, name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* 1 if uri is one of the client's post_logout_redirect_uris (exactly). */
+static int
+registered(const json_t *client, const char *uri)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(client,
+	    "post_logout_redirect_uris"), i, e)
+		if (strcmp(json_string_value(e), uri) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if the claim aud (a string or an array of strings) names id. */
+static int
+has_aud(const json_t *aud, const char *id)
+{
+	json_t	*e;
+	size_t	 i;
+
+	if (json_is_string(aud))
+		return strcmp(json_string_value(aud), id) == 0;
+	json_array_foreach(aud, i, e)
+		if (json_is_string(e) && strcmp(json_string_value(e), id) == 0)
+			return 1;
+	return 0;
+}
+
+/* The claims of an ID token we issued (signature only), or NULL. */
+static json_t *
+verified_claims(const char *hint)
+{
+	const struct ojwks	*keys;
+	struct ojws		*jws;
+	json_t			*claims = NULL;
+	struct oerr		 e;
+
+	oerr_clear(&e);
+	if ((keys = okeys_verifiers(OKEYS_ID_TOKEN, &e)) != NULL &&
+	    (jws = ojws_verify(hint, strlen(hint), keys->keys, keys->nkeys,
+	    NULL, &e)) != NULL) {
+		claims = ojwt_claims(jws, &e);
+		ojws_free(jws);
+	}
+	return claims;
+}
+
+/*
+ * The claims of an id_token_hint: an ID token we issued, signature
+ * checked with the ID-token keys, iss ours, iat not in the future; an
+ * expired one is accepted (RP-Initiated Logout 1.0 §2).  *cid is the
+ * client: when given (client_id) it must be an audience (§2: "MUST
+ * verify"); else azp, else the (first) audience.  Returns a new
+ * reference (*cid may borrow from it), or NULL with err set.
+ */
+static json_t *
+hint_claims(const char *hint, const char **cid, struct oerr *err)
+{
+	json_t		*claims, *aud, *copy;
+	struct oerr	 e;
+
+	if ((claims = verified_claims(hint)) == NULL) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint is not "
+		    "an ID token this server issued.");
+		return NULL;
+	}
+	aud = json_object_get(claims, "aud");
+	if (*cid != NULL) {
+		if (!has_aud(aud, *cid)) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The client_id is "
+			    "not the audience of the id_token_hint.");
+			goto bad;
+		}
+	} else if (json_is_string(json_object_get(claims, "azp")))
+		*cid = ojson_str(claims, "azp");
+	else if (json_is_string(aud))
+		*cid = json_string_value(aud);
+	else
+		*cid = json_string_value(json_array_get(aud, 0));
+	if (*cid == NULL || **cid == '\0' || !has_aud(aud, *cid)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint names "
+		    "no client in its audience.");
+		goto bad;
+	}
+	/* Everything but exp. */
+	copy = json_copy(claims);
+	json_object_del(copy, "exp");
+	oerr_clear(&e);
+	if (!ojwt_check(copy, oconf->issuer, *cid, onow(), 60, 0, &e)) {
+		json_decref(copy);
+		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint is not "
+		    "valid: %s", e.description);
+		goto bad;
+	}
+	json_decref(copy);
+	return claims;
+bad:
+	*cid = NULL;
+	json_decref(claims);
+	return NULL;
+}
+
+void
+ologout_req_free(struct ologout_req *r)
+{
+	json_decref(r->claims);
+	json_decref(r->client);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+ologout_validate(const struct oparams *p, struct ologout_req *r,
+    struct oerr *err)
+{
+	struct oerr	 e;
+
+	memset(r, 0, sizeof(*r));
+	if (!oform_check(p, fields, sizeof(fields) / sizeof(fields[0]), err))
+		return 0;
+	r->hint = param(p, "id_token_hint");
+	r->client_id = param(p, "client_id");
+	r->uri = param(p, "post_logout_redirect_uri");
+	r->state = param(p, "state");
+	if (r->hint != NULL) {
+		if ((r->claims = hint_claims(r->hint, &r->client_id, err)) ==
+		    NULL)
+			return 0;
+		r->hint_sid = json_string_value(json_object_get(r->claims,
+		    "sid"));
+		r->hint_sub = json_string_value(json_object_get(r->claims,
+		    "sub"));
+	} else if (r->client_id == NULL && (r->uri != NULL ||
+	    r->state != NULL)) {
+		/* Hydra: "... is set but id_token_hint is missing". */
+		oerr_set(err, OERR_INVALID_REQUEST, "Logout failed because "
+		    "the parameter '%s' is set but neither id_token_hint nor "
+		    "client_id is.", r->uri != NULL ?
+		    "post_logout_redirect_uri" : "state");
+		return 0;
+	}
+	oerr_clear(&e);
+	if (r->client_id != NULL &&
+	    (r->client = oclient_get(r->client_id, &e)) == NULL) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The client '%.64s' does "
+		    "not exist.", r->client_id);
+		return 0;
+	}
+	if (r->uri != NULL && !registered(r->client, r->uri)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "Logout failed because "
+		    "the post_logout_redirect_uri is not one the client "
+		    "registered.");
+		return 0;
+	}
+	return 1;
+}
+
+const struct osessions_rec *
+ologout_pick(const struct ologout_req *r, const struct osessions_rec *cs,
+    const struct osessions_rec *hs)
+{
+	if (cs != NULL && (r->hint == NULL || (r->hint_sid != NULL &&
+	    strcmp(cs->sid, r->hint_sid) == 0) || (r->hint_sub != NULL &&
+	    strcmp(cs->sub, r->hint_sub) == 0)))
+		return cs;
+	return hs;
+}
+
+char *
+ologout_challenge(const struct ologout_req *r,
+    const struct osessions_rec *session, int browser,
+    const char *request_url, char csrf[44])
+{
+	json_t		*st;
+	char		 id[37], *ch;
+	int64_t		 now = onow();
+
+	ocrypto_uuid4(id);
+	ocrypto_token(csrf, 44, 32);
+	/*
+	 * rp_initiated only with a hint: a client_id alone proves nothing,
+	 * and a logout app may skip its confirmation for RP-initiated
+	 * logouts.  browser_session: the session is this browser's own,
+	 * not only the id_token_hint's: a logout page must not name
+	 * another browser's user.
+	 */
+	st = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:b}",
+	    "id", id, "exp", (json_int_t)(now + oconf->ttl_login_consent),
+	    "requested_at", (json_int_t)now, "csrf", csrf,
+	    "subject", session->sub, "sid", session->sid,
+	    "client_id", r->client_id != NULL ? r->client_id : "",
+	    "post_logout_redirect_uri", r->uri != NULL ? r->uri : "",
+	    "state", r->state != NULL ? r->state : "",
+	    "rp_initiated", r->hint != NULL,
+	    "request_url", request_url,
+	    "browser_session", browser);
+	ch = oflow_seal(OFLOW_LOGOUT, st);
+	json_decref(st);
+	return ch;
+}
+
+struct finish {
+	const json_t		*state;
+	const char		*cookie_sid;
+	struct ologout_done	*d;
+};
+
+/*
+ * Write function of the verifier: spend it, note whom to notify, end
+ * the login session.  Runs again from the start if the map grows.
+ */
+static int
+finish_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct finish		*f = arg;
+	struct ologout_done	*d = f->d;
+	struct osessions_rec	 cookie;
+	struct oerr		 e;
+	const char		*sid = ojson_str(f->state, "sid");
+
+	memset(&cookie, 0, sizeof(cookie));
+	json_decref(d->session);
+	d->session = NULL;
+	d->used = d->clear = 0;
+	switch (oflow_use(t, OFLOW_LOGOUT_VERIFIER, ojson_str(f->state,
+	    "id"), ojson_int(f->state, "exp"), NULL)) {
+	case OSTORE_OK:
+		break;
+	case OSTORE_EXISTS:
+		d->used = 1;
+		return 1;
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+		return 0;
+	}
+	d->session = ologout_session(t, sid, ojson_str(f->state, "subject"));
+	/* The browser's cookie goes with its session (or a dead one). */
+	oerr_clear(&e);
+	d->clear = f->cookie_sid == NULL ||
+	    !osessions_live(t, f->cookie_sid, &cookie, &e) ||
+	    strcmp(f->cookie_sid, sid) == 0;
+	osessions_free(&cookie);
+	if (!oflow_session_delete(t, sid, NULL)) {
+		oerr_set(err, OERR_SERVER_ERROR, "The login session could not "
+		    "be deleted.");
+		return 0;
+	}
+	return 1;
+}
+
+int
+ologout_finish(const json_t *state, const char *cookie_sid,
+    struct ologout_done *d, struct oerr *err)
+{
+	struct finish	 f;
+
+	memset(d, 0, sizeof(*d));
+	f.state = state;
+	f.cookie_sid = cookie_sid;
+	f.d = d;
+	return ostore_write(finish_fn, &f, err);
+}
+
+char *
+ologout_target(struct oarena *a, const json_t *state)
+{
+	const char	*cid = ojson_str(state, "client_id");
+	const char	*uri = ojson_str(state, "post_logout_redirect_uri");
+	json_t		*client = NULL;
+	struct oerr	 e;
+
+	/* The redirect must still be registered. */
+	oerr_clear(&e);
+	if (*uri != '\0' && (*cid == '\0' ||
+	    (client = oclient_get(cid, &e)) == NULL ||
+	    !registered(client, uri)))
+		uri = NULL;
+	json_decref(client);
+	return ologout_redirect(a, uri, ojson_str(state, "state"));
 }

@@ -15,6 +15,9 @@
 #include <jansson.h>
 
 struct oarena;
+struct oerr;
+struct oparams;
+struct osessions_rec;
 struct ostore_txn;
 
 #define OLOGOUT_EVENT \
@@ -65,5 +68,78 @@ json_t	*ologout_frontchannel(const json_t *session);
  */
 char	*ologout_redirect(struct oarena *, const char *uri,
 	    const char *state);
+
+/*
+ * RP-INITIATED LOGOUT 1.0: a logout request at /oauth2/sessions/logout
+ * becomes a logout challenge for urls.logout; the logout app's verifier
+ * ends the login session (ologout_finish).
+ */
+
+/* A validated logout request (ologout_validate). */
+struct ologout_req {
+	const char	*hint;		/* id_token_hint, or NULL */
+	const char	*client_id;	/* given or the hint's, or NULL */
+	const char	*uri;		/* post_logout_redirect_uri, or NULL */
+	const char	*state;		/* or NULL */
+	const char	*hint_sid;	/* the hint's sid, or NULL */
+	const char	*hint_sub;	/* the hint's sub, or NULL */
+	json_t		*claims;	/* the hint's claims (owned), or NULL */
+	json_t		*client;	/* the client (owned), or NULL */
+};
+
+/*
+ * Validate a logout request's parameters (borrowed by r): an
+ * id_token_hint we issued (an expired one is fine; client_id, when
+ * given, among its audiences), a client that exists, a registered
+ * post_logout_redirect_uri; post_logout_redirect_uri or state need a
+ * hint or a client_id.  Returns 1, or 0 with err set (an error page:
+ * nothing is redirected).  Free r with ologout_req_free either way.
+ */
+int	 ologout_validate(const struct oparams *, struct ologout_req *r,
+	    struct oerr *err);
+void	 ologout_req_free(struct ologout_req *r);
+
+/*
+ * The login session a logout request ends: the browser's (cs), when
+ * there is no hint or it has the hint's sid or subject; else the
+ * hint's (hs), the RP knowing which session it logs out.  NULL (either
+ * may be NULL) when there is none: nothing to end.
+ */
+const struct osessions_rec *ologout_pick(const struct ologout_req *,
+	    const struct osessions_rec *cs, const struct osessions_rec *hs);
+
+/*
+ * The sealed logout challenge (a new string, free()) for ending session
+ * (browser: it is the browser's own, not only the hint's), coming from
+ * request_url.  csrf receives the logout CSRF cookie's value.
+ */
+char	*ologout_challenge(const struct ologout_req *,
+	    const struct osessions_rec *session, int browser,
+	    const char *request_url, char csrf[44]);
+
+/* What ending a login session did (ologout_finish). */
+struct ologout_done {
+	json_t		*session;	/* whom to notify (owned), or NULL */
+	int		 used;		/* the verifier was spent already */
+	int		 clear;		/* the browser's session ended too */
+};
+
+/*
+ * In a write transaction: spend the logout verifier state, capture the
+ * notification session and end the login session it names.
+ * cookie_sid is the sid of the browser's session cookie (NULL: none);
+ * d->clear tells whether that cookie should go (its session ended, or
+ * is gone).  Returns 1 (d->used when the verifier was spent already),
+ * or 0 with err set.  Notify (ologout_backchannel) after it returns.
+ */
+int	 ologout_finish(const json_t *state, const char *cookie_sid,
+	    struct ologout_done *d, struct oerr *err);
+
+/*
+ * Where the browser goes after the logout verifier state: its
+ * post_logout_redirect_uri with state when the client still registers
+ * it, else urls.post_logout_redirect (ologout_redirect).
+ */
+char	*ologout_target(struct oarena *, const json_t *state);
 
 #endif

@@ -14,7 +14,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "records/flow.h"
-#include "web/http.h"
+#include "records/sessions.h"
 #include "store/store.h"
 #include "base/url.h"
 #include "base/util.h"
@@ -243,29 +243,6 @@ session_end(struct ostore_txn *t, const char *sid, size_t sidlen)
 	return rc == OSTORE_OK || rc == OSTORE_EXISTS;
 }
 
-unsigned
-oflow_cookie_flags(void)
-{
-	struct ourl	 u;
-	unsigned	 f = OHTTP_COOKIE_HTTPONLY | OHTTP_COOKIE_LAX;
-
-	if (oconf == NULL || ourl_parse(oconf->issuer, &u) != NULL ||
-	    strcmp(u.scheme, "https") == 0 || !ourl_loopback(&u))
-		f |= OHTTP_COOKIE_SECURE;
-	return f;
-}
-
-char *
-oflow_csrf_name(struct oreq *req, const char *kind, const char *client_id)
-{
-	unsigned char	 h[OCRYPTO_SHA256_LEN];
-
-	/* Per client, so parallel flows of two clients don't collide. */
-	ocrypto_sha256(client_id, strlen(client_id), h);
-	return oarena_printf(&req->arena, "oidcgi_%s_csrf_%02x%02x%02x%02x",
-	    kind, h[0], h[1], h[2], h[3]);
-}
-
 /* Store a record with an expiry entry; exp 0 means it never expires. */
 static int
 put_expiring(struct ostore_txn *t, enum ostore_db db, const void *key,
@@ -296,83 +273,17 @@ pair_key(const char *a, const char *b, char *key)
 	return al + 1 + bl;
 }
 
-json_t *
-oflow_session_get(struct oreq *req, struct ostore_txn *t)
-{
-	const char	*c, *sid;
-	json_t		*cookie, *s = NULL;
-	struct oerr	 err;
-	const void	*v;
-	size_t		 vl;
-
-	oerr_clear(&err);
-	if ((c = oparams_get(ohttp_cookies(req),
-	    OFLOW_SESSION_COOKIE_NAME)) == NULL ||
-	    (cookie = oflow_open(OFLOW_SESSION_COOKIE, c, &err)) == NULL)
-		return NULL;
-	sid = json_string_value(json_object_get(cookie, "sid"));
-	if (sid != NULL && ostore_get(t, OSTORE_SESSIONS, sid, strlen(sid),
-	    &v, &vl) == OSTORE_OK &&
-	    (s = json_loadb(v, vl, 0, NULL)) != NULL &&
-	    json_integer_value(json_object_get(s, "exp")) <= onow()) {
-		json_decref(s);
-		s = NULL;
-	}
-	json_decref(cookie);
-	return s;
-}
-
 int
-oflow_session_put(struct ostore_txn *t, const json_t *s, struct oerr *err)
+oflow_session_put(struct ostore_txn *t, const struct osessions_rec *s,
+    struct oerr *err)
 {
-	const char	*sid = json_string_value(json_object_get(s, "sid"));
-	const char	*sub = json_string_value(json_object_get(s, "sub"));
-	int64_t		 exp = json_integer_value(json_object_get(s, "exp"));
-	char		 key[KEY_MAX];
-	size_t		 klen;
-
-	if (sid != NULL && oflow_session_ended(t, sid)) {
+	if (s->sid != NULL && oflow_session_ended(t, s->sid)) {
 		oerr_set(err, OERR_ACCESS_DENIED, "The login session has been "
 		    "logged out; sign in again.");
 		oerr_status(err, 400);
 		return 0;
 	}
-	if (sid == NULL || sub == NULL ||
-	    (klen = pair_key(sub, sid, key)) == 0 ||
-	    !put_expiring(t, OSTORE_SESSIONS, sid, strlen(sid), s, exp) ||
-	    ostore_put(t, OSTORE_SESSIONS_BY_SUBJECT, key, klen, "", 0, 0) !=
-	    OSTORE_OK) {
-		oerr_set(err, OERR_SERVER_ERROR, "The login session could "
-		    "not be stored.");
-		return 0;
-	}
-	return 1;
-}
-
-/* Delete one session record and its index entries. */
-static int
-session_del(struct ostore_txn *t, const char *sid, size_t sidlen)
-{
-	const void	*v;
-	size_t		 vl, klen;
-	json_t		*s;
-	char		 key[KEY_MAX], id[KEY_MAX];
-	const char	*sub;
-
-	if (sidlen >= sizeof(id) ||
-	    ostore_get(t, OSTORE_SESSIONS, sid, sidlen, &v, &vl) != OSTORE_OK)
-		return 1;
-	memcpy(id, sid, sidlen);
-	id[sidlen] = '\0';
-	if ((s = json_loadb(v, vl, 0, NULL)) != NULL) {
-		sub = json_string_value(json_object_get(s, "sub"));
-		if (sub != NULL && (klen = pair_key(sub, id, key)) > 0)
-			ostore_del(t, OSTORE_SESSIONS_BY_SUBJECT, key, klen);
-		ostore_expiry_del(t, OSTORE_SESSIONS, id, sidlen,
-		    json_integer_value(json_object_get(s, "exp")));
-		json_decref(s);
-	}
-	return ostore_del(t, OSTORE_SESSIONS, id, sidlen) != OSTORE_ERR;
+	return osessions_put(t, s, err);
 }
 
 struct collect {
@@ -413,28 +324,19 @@ int
 oflow_session_delete(struct ostore_txn *t, const char *sid,
     const char *subject)
 {
-	struct collect	 c;
-	char		 prefix[KEY_MAX];
-	size_t		 plen, i, sl;
-	int		 ok = 1;
+	char		**sids;
+	size_t		  n, i;
+	int		  ok;
 
 	if (sid != NULL)
 		return session_end(t, sid, strlen(sid)) &&
-		    session_del(t, sid, strlen(sid));
-	memset(&c, 0, sizeof(c));
-	if ((plen = pair_key(subject, NULL, prefix)) == 0)
-		return 1;
-	if (ostore_scan(t, OSTORE_SESSIONS_BY_SUBJECT, prefix, plen, NULL, 0,
-	    collect_cb, &c) != OSTORE_OK)
-		ok = 0;
-	for (i = 0; ok && i < c.n; i++) {
-		sl = c.lens[i] - plen;
-		ok = session_end(t, c.keys[i] + plen, sl) &&
-		    session_del(t, c.keys[i] + plen, sl);
-		ostore_del(t, OSTORE_SESSIONS_BY_SUBJECT, c.keys[i],
-		    c.lens[i]);
-	}
-	collect_free(&c);
+		    osessions_del(t, sid, strlen(sid), NULL);
+	if (!osessions_of_subject(t, subject, &sids, &n))
+		return 0;
+	for (i = 0, ok = 1; ok && i < n; i++)
+		ok = session_end(t, sids[i], strlen(sids[i])) &&
+		    osessions_del(t, sids[i], strlen(sids[i]), subject);
+	osessions_sids_free(sids, n);
 	return ok;
 }
 
@@ -602,7 +504,7 @@ oflow_expire(struct ostore_txn *t, enum ostore_db db, const void *key,
 {
 	switch (db) {
 	case OSTORE_SESSIONS:
-		return session_del(t, key, keylen);
+		return osessions_del(t, key, keylen, NULL);
 	case OSTORE_FLOWS:
 	case OSTORE_CONSENTS:
 		return ostore_del(t, db, key, keylen) != OSTORE_ERR;

@@ -18,11 +18,12 @@
  *
  * COOKIES are sealed the same way (purpose = cookie name): the login
  * session cookie holds the session id, the per-client CSRF cookies a
- * random value that the challenge repeats.  All are HttpOnly,
- * SameSite=Lax, and Secure unless the issuer is http on a loopback host.
+ * random value that the challenge repeats (lib/web/cookies.h sets and
+ * reads them).
  *
- * LOGIN SESSIONS ("sessions", by sid; "sessions_by_subject") exist when
- * a login was accepted with remember=true.  CONSENTS ("consents", key
+ * LOGIN SESSIONS ("sessions", by sid; "sessions_by_subject"; the table
+ * is records/sessions.h's) exist when a login was accepted with
+ * remember=true; this module marks them ended.  CONSENTS ("consents", key
  * subject NUL client_id NUL request_id) record every grant, remembered
  * or not, so that a grant can be skipped next time and revoked with
  * every token issued under it.
@@ -38,7 +39,7 @@
 #include "store/store.h"
 
 struct oerr;
-struct oreq;
+struct osessions_rec;
 
 enum oflow_purpose {
 	OFLOW_LOGIN,		/* login challenge */
@@ -105,19 +106,12 @@ int	 oflow_session_ended(struct ostore_txn *, const char *sid);
  * (no flow state outlives its login challenge by more) plus a minute. */
 #define OFLOW_ENDED_TTL(ttl)	(2 * (int64_t)(ttl) + 60)
 
-/* Cookie flags for this issuer (HttpOnly, Lax, Secure unless loopback http). */
-unsigned	 oflow_cookie_flags(void);
-/* The CSRF cookie name of a flow kind ("login", "consent", "logout") and client. */
-char	*oflow_csrf_name(struct oreq *, const char *kind, const char *client_id);
-
 /*
- * Login sessions.  oflow_session_get returns the live session named by
- * the request's session cookie (a new reference), or NULL.
+ * Login sessions (records/sessions.h holds the table).  Store one;
+ * refused (a 400 in err) when its sid was ended.
  */
-json_t	*oflow_session_get(struct oreq *, struct ostore_txn *);
-/* Store a session; refused (a 400 in err) when its sid was ended. */
-int	 oflow_session_put(struct ostore_txn *, const json_t *session,
-	    struct oerr *);
+int	 oflow_session_put(struct ostore_txn *,
+	    const struct osessions_rec *, struct oerr *);
 /*
  * Delete one session (by sid) or every session of a subject, and mark
  * each sid ended (oflow_session_ended), stored or not.

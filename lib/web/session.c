@@ -8,7 +8,7 @@
 
 #include "base/conf.h"
 #include "base/crypto.h"
-#include "records/flow.h"
+#include "web/cookies.h"
 #include "web/http.h"
 #include "web/session.h"
 #include "base/url.h"
@@ -40,7 +40,7 @@ osession_browser_value(const char *sid, char out[OSESSION_STATE_LEN + 1])
 static unsigned
 cookie_flags(void)
 {
-	unsigned	 f = oflow_cookie_flags();
+	unsigned	 f = ocookies_flags();
 
 	if (f & OHTTP_COOKIE_SECURE)
 		return OHTTP_COOKIE_SECURE | OHTTP_COOKIE_NONE;

@@ -9,6 +9,7 @@
 #include "base/conf.h"
 #include "base/err.h"
 #include "records/flow.h"
+#include "records/sessions.h"
 #include "store/store.h"
 #include "t.h"
 #include "base/util.h"
@@ -167,19 +168,20 @@ single_use(void)
 static int
 sessions_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
-	json_t	*s;
-	int	 ok;
+	struct osessions_rec	 s;
+	int			 ok;
 
-	s = json_pack("{s:s,s:s,s:I,s:I}", "sid", "sid-1", "sub", "alice",
-	    "auth_time", (json_int_t)onow(), "exp", (json_int_t)(onow() +
-	    60));
-	ok = oflow_session_put(t, s, err);
-	json_object_set_new(s, "sid", json_string("sid-2"));
-	ok = ok && oflow_session_put(t, s, err);
-	json_object_set_new(s, "sid", json_string("sid-3"));
-	json_object_set_new(s, "sub", json_string("bob"));
-	ok = ok && oflow_session_put(t, s, err);
-	json_decref(s);
+	memset(&s, 0, sizeof(s));
+	s.sid = "sid-1";
+	s.sub = "alice";
+	s.auth_time = onow();
+	s.exp = onow() + 60;
+	ok = oflow_session_put(t, &s, err);
+	s.sid = "sid-2";
+	ok = ok && oflow_session_put(t, &s, err);
+	s.sid = "sid-3";
+	s.sub = "bob";
+	ok = ok && oflow_session_put(t, &s, err);
 	return ok;
 }
 
@@ -369,15 +371,14 @@ del_sid_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static int
 put_sid3_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
-	json_t	*s;
-	int	 ok;
+	struct osessions_rec	 s;
 
-	s = json_pack("{s:s,s:s,s:I,s:I}", "sid", "sid-3", "sub", "bob",
-	    "auth_time", (json_int_t)onow(), "exp", (json_int_t)(onow() +
-	    60));
-	ok = oflow_session_put(t, s, err);
-	json_decref(s);
-	return ok;
+	memset(&s, 0, sizeof(s));
+	s.sid = "sid-3";
+	s.sub = "bob";
+	s.auth_time = onow();
+	s.exp = onow() + 60;
+	return oflow_session_put(t, &s, err);
 }
 
 /* 1 if sid is marked ended. */

@@ -1,0 +1,997 @@
+/*
+ * authorize.c: the authorization endpoint's protocol (see authorize.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/conf.h"
+#include "base/crypto.h"
+#include "base/err.h"
+#include "base/form.h"
+#include "base/json.h"
+#include "base/url.h"
+#include "base/util.h"
+#include "jose/jose.h"
+#include "protocol/authorize.h"
+#include "records/clients.h"
+#include "records/flow.h"
+#include "records/keys.h"
+#include "records/sessions.h"
+#include "records/tokens.h"
+#include "store/store.h"
+
+#define RT_CODE		OAUTHORIZE_CODE
+#define RT_TOKEN	OAUTHORIZE_TOKEN
+#define RT_IDTOKEN	OAUTHORIZE_IDTOKEN
+
+/* Parameters of the authorization request (RFC 6749 §3.1: at most once). */
+static const struct ofield fields[] = {
+	{ "client_id", 255, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "redirect_uri", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "response_type", 64, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "response_mode", 32, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "scope", 2048, OFIELD_NQSCHAR, OFIELD_ONCE },
+	{ "state", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "nonce", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "prompt", 128, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "max_age", 20, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "id_token_hint", 16384, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "login_hint", 1024, OFIELD_ANY, OFIELD_ONCE },
+	{ "acr_values", 1024, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "ui_locales", 256, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "display", 32, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "audience", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "code_challenge", 128, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "code_challenge_method", 16, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "login_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "consent_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "claims", 2048, OFIELD_ANY, OFIELD_ONCE },
+};
+#define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
+
+/*
+ * Every parameter travels sealed in the login challenge (the request
+ * URL is in it), so those outside the table, ignored otherwise (RFC
+ * 6749 §3.1), are bounded too: their names and values.
+ */
+#define OTHER_NAME_MAX	64
+#define OTHER_MAX	1024
+
+void
+oauthorize_free(struct oauthorize *a)
+{
+	json_decref(a->client);
+	json_decref(a->r);
+	memset(a, 0, sizeof(*a));
+}
+
+int
+oauthorize_has_word(const char *s, const char *word)
+{
+	size_t	 n = strlen(word);
+
+	while (s != NULL && *s != '\0') {
+		while (*s == ' ')
+			s++;
+		if (strncmp(s, word, n) == 0 && (s[n] == ' ' || s[n] == '\0'))
+			return 1;
+		s += strcspn(s, " ");
+	}
+	return 0;
+}
+
+/* Split a space-separated list into a new JSON array (no duplicates). */
+static json_t *
+words(const char *s)
+{
+	json_t	*a = json_array(), *e;
+	char	*copy, *w, *save;
+	size_t	 i;
+	int	 dup;
+
+	if (s == NULL)
+		return a;
+	copy = oxstrdup(s);
+	for (w = strtok_r(copy, " ", &save); w != NULL;
+	    w = strtok_r(NULL, " ", &save)) {
+		dup = 0;
+		json_array_foreach(a, i, e)
+			dup |= strcmp(json_string_value(e), w) == 0;
+		if (!dup)
+			json_array_append_new(a, json_string(w));
+	}
+	free(copy);
+	return a;
+}
+
+unsigned
+oauthorize_response_bits(const char *rt)
+{
+	unsigned	 b = 0;
+	const char	*p = rt;
+	size_t		 n;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		n = strcspn(p, " ");
+		if (n == 4 && strncmp(p, "code", 4) == 0 && !(b & RT_CODE))
+			b |= RT_CODE;
+		else if (n == 5 && strncmp(p, "token", 5) == 0 &&
+		    !(b & RT_TOKEN))
+			b |= RT_TOKEN;
+		else if (n == 8 && strncmp(p, "id_token", 8) == 0 &&
+		    !(b & RT_IDTOKEN))
+			b |= RT_IDTOKEN;
+		else if (n > 0)
+			return 0;
+		p += n;
+	}
+	return b;
+}
+
+/* 1 if the client registered a response type with these bits. */
+static int
+client_has_rt(const json_t *client, unsigned bits)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(client, "response_types"), i, e)
+		if (oauthorize_response_bits(json_string_value(e)) == bits)
+			return 1;
+	return 0;
+}
+
+/* 1 if the client's array member holds the string v. */
+static int
+client_has(const json_t *client, const char *member, const char *v)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(client, member), i, e)
+		if (strcmp(json_string_value(e), v) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Check the parameters outside the field table: a name of at most
+ * OTHER_NAME_MAX bytes and a value of at most OTHER_MAX.  Returns 1, or
+ * 0 with an invalid_request naming the parameter.
+ */
+static int
+others_ok(const struct oparams *p, struct oerr *err)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < p->n; i++) {
+		for (j = 0; j < NFIELDS; j++)
+			if (strcmp(p->v[i].name, fields[j].name) == 0)
+				break;
+		if (j < NFIELDS)
+			continue;
+		if (strlen(p->v[i].name) > OTHER_NAME_MAX) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The parameter "
+			    "'%.32s...' has a name longer than %d bytes.",
+			    p->v[i].name, OTHER_NAME_MAX);
+			return 0;
+		}
+		if (p->v[i].vlen > OTHER_MAX) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The parameter "
+			    "'%s' is longer than %d bytes.", p->v[i].name,
+			    OTHER_MAX);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * The claims of an id_token_hint: an ID token we issued (signature
+ * checked with the ID-token keys; an expired one is accepted, OpenID
+ * Connect Core §3.1.2.1).  NULL with err set otherwise.
+ */
+static json_t *
+hint_claims(const char *hint, const char *client_id, struct oerr *err)
+{
+	const struct ojwks	*keys;
+	struct ojws		*jws;
+	json_t			*claims = NULL, *c;
+	struct oerr		 e;
+
+	oerr_clear(&e);
+	if ((keys = okeys_verifiers(OKEYS_ID_TOKEN, &e)) != NULL &&
+	    (jws = ojws_verify(hint, strlen(hint), keys->keys, keys->nkeys,
+	    NULL, &e)) != NULL) {
+		claims = ojwt_claims(jws, &e);
+		ojws_free(jws);
+	}
+	if (claims != NULL) {
+		/* An expired hint is fine: check the rest without exp. */
+		c = json_deep_copy(claims);
+		json_object_del(c, "exp");
+		if (!ojwt_check(c, oconf->issuer, client_id, onow(), 60, 0,
+		    &e)) {
+			json_decref(claims);
+			claims = NULL;
+		}
+		json_decref(c);
+	}
+	if (claims == NULL)
+		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint is not "
+		    "an ID token this server issued to this client.");
+	return claims;
+}
+
+/*
+ * The client and its redirect URI (RFC 6749 §3.1.2.3: the one
+ * registered URI may be left out).  Returns 1 with a->client and
+ * a->r's client_id and redirect_uri set, or 0 with err set (an error
+ * for the user, not the client).
+ */
+static int
+client_redirect(const struct oparams *p, struct oauthorize *a,
+    struct oerr *err)
+{
+	const char	*cid, *uri;
+	json_t		*uris;
+	struct oerr	 e;
+
+	if ((cid = oparams_get(p, "client_id")) == NULL || *cid == '\0') {
+		oerr_set(err, OERR_INVALID_REQUEST, "The request is missing "
+		    "the parameter 'client_id'.");
+		return 0;
+	}
+	oerr_clear(&e);
+	if ((a->client = oclient_get_cached(cid, &e)) == NULL) {
+		oerr_set(err, OERR_INVALID_CLIENT, "The client '%.64s' does "
+		    "not exist.", cid);
+		return 0;
+	}
+	uri = oparams_get(p, "redirect_uri");
+	uris = json_object_get(a->client, "redirect_uris");
+	if (uri == NULL || *uri == '\0') {
+		if (json_array_size(uris) != 1) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The request is "
+			    "missing 'redirect_uri', and the client has not "
+			    "exactly one registered.");
+			return 0;
+		}
+		uri = json_string_value(json_array_get(uris, 0));
+	} else if (!oclient_redirect_ok(a->client, uri)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The 'redirect_uri' is "
+		    "not one the client registered.");
+		return 0;
+	}
+	a->r = json_pack("{s:s,s:s}", "client_id", cid, "redirect_uri", uri);
+	a->redirect_uri = ojson_str(a->r, "redirect_uri");
+	return 1;
+}
+
+/*
+ * Once the redirect URI is trusted: state, the response type's bits and
+ * the response mode errors are delivered in.  Sets a->trusted.
+ */
+static void
+response_mode(const struct oparams *p, struct oauthorize *a)
+{
+	const char	*s, *rt, *mode;
+
+	if ((s = oparams_get(p, "state")) != NULL)
+		json_object_set_new(a->r, "state", json_string(s));
+	a->state = json_string_value(json_object_get(a->r, "state"));
+	rt = oparams_get(p, "response_type");
+	a->rt = rt != NULL ? oauthorize_response_bits(rt) : 0;
+	a->mode = a->rt == RT_CODE ? OAUTHORIZE_QUERY : OAUTHORIZE_FRAGMENT;
+	mode = oparams_get(p, "response_mode");
+	if (mode != NULL && strcmp(mode, "form_post") == 0)
+		a->mode = OAUTHORIZE_FORM_POST;
+	else if (mode != NULL && strcmp(mode, "fragment") == 0)
+		a->mode = OAUTHORIZE_FRAGMENT;
+	else if (mode != NULL && strcmp(mode, "query") == 0 &&
+	    a->rt == RT_CODE)
+		a->mode = OAUTHORIZE_QUERY;
+	a->trusted = 1;
+}
+
+/*
+ * The response mode and type: supported, and allowed to the client.
+ * Returns 1, or 0 with err set.
+ */
+static int
+response_ok(const struct oparams *p, struct oauthorize *a, struct oerr *err)
+{
+	const char	*rt = oparams_get(p, "response_type");
+	const char	*mode = oparams_get(p, "response_mode");
+
+	if (mode != NULL && *mode != '\0' && strcmp(mode, "query") != 0 &&
+	    strcmp(mode, "fragment") != 0 && strcmp(mode, "form_post") != 0) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The response_mode '%.32s' "
+		    "is not supported.", mode);
+		return 0;
+	}
+	if (mode != NULL && strcmp(mode, "query") == 0 && a->rt != RT_CODE &&
+	    a->rt != 0) {
+		/* Multiple Response Types §5: tokens never in a query. */
+		oerr_set(err, OERR_INVALID_REQUEST, "The response_mode 'query' "
+		    "cannot carry tokens; use fragment or form_post.");
+		return 0;
+	}
+	if (oparams_get(p, "request") != NULL) {
+		oerr_set(err, OERR_REQUEST_NOT_SUPPORTED, "Request objects "
+		    "are not supported.");
+		return 0;
+	}
+	if (oparams_get(p, "request_uri") != NULL) {
+		oerr_set(err, OERR_REQUEST_URI_NOT_SUPPORTED, "The request_uri "
+		    "parameter is not supported.");
+		return 0;
+	}
+	if (rt == NULL || *rt == '\0') {
+		oerr_set(err, OERR_INVALID_REQUEST, "The request is missing "
+		    "the parameter 'response_type'.");
+		return 0;
+	}
+	if (a->rt == 0) {
+		oerr_set(err, OERR_UNSUPPORTED_RESPONSE_TYPE, "The "
+		    "response_type '%.64s' is not supported.", rt);
+		return 0;
+	}
+	return 1;
+}
+
+/* The client may use the response type.  Returns 1, or 0 with err. */
+static int
+response_allowed(const struct oparams *p, struct oauthorize *a,
+    struct oerr *err)
+{
+	const char	*rt = oparams_get(p, "response_type");
+
+	if (!client_has_rt(a->client, a->rt) ||
+	    ((a->rt & RT_CODE) && !client_has(a->client, "grant_types",
+	    "authorization_code")) ||
+	    ((a->rt & (RT_TOKEN | RT_IDTOKEN)) && !client_has(a->client,
+	    "grant_types", "implicit"))) {
+		oerr_set(err, OERR_UNAUTHORIZED_CLIENT, "The client is not "
+		    "allowed the response_type '%.64s'.", rt);
+		return 0;
+	}
+	json_object_set_new(a->r, "response_type", json_string(rt));
+	json_object_set_new(a->r, "response_mode", json_integer(a->mode));
+	return 1;
+}
+
+/*
+ * State (fosite requires at least 8 characters), scope (the client's),
+ * and the nonce the implicit and hybrid flows need.  Returns 1, or 0
+ * with err set.
+ */
+static int
+state_scope_nonce(const struct oparams *p, struct oauthorize *a,
+    struct oerr *err)
+{
+	const char	*scope, *s;
+	json_t		*reqscope, *e;
+	size_t		 i;
+
+	if (a->state == NULL || strlen(a->state) < 8) {
+		oerr_set(err, OERR_INVALID_STATE, "The state is missing or has "
+		    "fewer than 8 characters.");
+		return 0;
+	}
+	scope = oparams_get(p, "scope");
+	reqscope = words(scope);
+	json_object_set_new(a->r, "scope", reqscope);
+	json_array_foreach(reqscope, i, e)
+		if (!oauthorize_has_word(ojson_str(a->client, "scope"),
+		    json_string_value(e))) {
+			oerr_set(err, OERR_INVALID_SCOPE, "The client is not "
+			    "allowed the scope '%.64s'.",
+			    json_string_value(e));
+			return 0;
+		}
+	if ((a->rt & RT_IDTOKEN) && !oauthorize_has_word(scope, "openid")) {
+		oerr_set(err, OERR_INVALID_SCOPE, "The response_type id_token "
+		    "needs the scope 'openid'.");
+		return 0;
+	}
+	if ((s = oparams_get(p, "nonce")) != NULL && *s != '\0')
+		json_object_set_new(a->r, "nonce", json_string(s));
+	else if (a->rt != RT_CODE && oauthorize_has_word(scope, "openid")) {
+		/* OpenID Connect Core §3.2.2.1, §3.3.2.11. */
+		oerr_set(err, OERR_INVALID_REQUEST, "The implicit and hybrid "
+		    "flows need a 'nonce'.");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * prompt (OpenID Connect Core §3.1.2.1: none alone, or any of login,
+ * consent, select_account) and max_age (-1 when absent).  Returns 1,
+ * or 0 with err set.
+ */
+static int
+prompt_max_age(const struct oparams *p, struct oauthorize *a,
+    struct oerr *err)
+{
+	const char	*prompt = oparams_get(p, "prompt"), *s, *max_age;
+	json_t		*pw, *e;
+	long long	 ma = -1;
+	size_t		 i;
+	int		 ok = 1;
+
+	if (prompt != NULL) {
+		pw = words(prompt);
+		json_array_foreach(pw, i, e) {
+			s = json_string_value(e);
+			if (ok && strcmp(s, "none") != 0 &&
+			    strcmp(s, "login") != 0 &&
+			    strcmp(s, "consent") != 0 &&
+			    strcmp(s, "select_account") != 0) {
+				oerr_set(err, OERR_INVALID_REQUEST, "The "
+				    "prompt '%.32s' is not supported.", s);
+				ok = 0;
+			}
+		}
+		if (ok && oauthorize_has_word(prompt, "none") &&
+		    json_array_size(pw) > 1) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The prompt 'none' "
+			    "cannot be combined with another.");
+			ok = 0;
+		}
+		json_decref(pw);
+		if (!ok)
+			return 0;
+		json_object_set_new(a->r, "prompt", json_string(prompt));
+	}
+	if ((max_age = oparams_get(p, "max_age")) != NULL &&
+	    !ostrtonum(max_age, strlen(max_age), 0, 0x7fffffffLL, &ma)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The max_age must be a "
+		    "number of seconds.");
+		return 0;
+	}
+	json_object_set_new(a->r, "max_age", json_integer(ma));
+	return 1;
+}
+
+/*
+ * The audiences (the client's) and PKCE (RFC 7636; required for public
+ * clients, OAuth 2.0 BCP §2.1.1, and those that ask for it).  Returns
+ * 1, or 0 with err set.
+ */
+static int
+audience_pkce(const struct oparams *p, struct oauthorize *a,
+    struct oerr *err)
+{
+	const char	*cc, *ccm;
+	json_t		*reqaud, *e;
+	size_t		 i;
+
+	reqaud = words(oparams_get(p, "audience"));
+	json_object_set_new(a->r, "audience", reqaud);
+	json_array_foreach(reqaud, i, e)
+		if (!client_has(a->client, "audience", json_string_value(e))) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The client is not "
+			    "allowed the audience '%.64s'.",
+			    json_string_value(e));
+			return 0;
+		}
+	cc = oparams_get(p, "code_challenge");
+	ccm = oparams_get(p, "code_challenge_method");
+	if (cc == NULL || *cc == '\0') {
+		if ((a->rt & RT_CODE) && (strcmp(ojson_str(a->client,
+		    "token_endpoint_auth_method"), "none") == 0 ||
+		    json_is_true(json_object_get(a->client,
+		    "require_pkce")))) {
+			oerr_set(err, OERR_INVALID_REQUEST, "This client must "
+			    "use PKCE (RFC 7636): send code_challenge with "
+			    "method S256.");
+			return 0;
+		}
+		return 1;
+	}
+	if (ccm == NULL || *ccm == '\0')
+		ccm = "plain";
+	if (strcmp(ccm, "S256") != 0) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The code_challenge_method "
+		    "must be S256 ('%.16s' is not enabled).", ccm);
+		return 0;
+	}
+	if (strlen(cc) != 43) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The code_challenge must "
+		    "be the 43-character base64url SHA-256 of the verifier.");
+		return 0;
+	}
+	json_object_set_new(a->r, "code_challenge", json_string(cc));
+	json_object_set_new(a->r, "code_challenge_method", json_string(ccm));
+	return 1;
+}
+
+/*
+ * The id_token_hint (its claims kept as id_token_hint_claims) and the
+ * parameters passed on to the login app as they are.  Returns 1, or 0
+ * with err set.
+ */
+static int
+hint_and_rest(const struct oparams *p, struct oauthorize *a,
+    struct oerr *err)
+{
+	static const char *const pass[] = { "login_hint", "acr_values",
+	    "ui_locales", "display" };
+	const char	*hint = oparams_get(p, "id_token_hint"), *s;
+	json_t		*claims;
+	size_t		 i;
+
+	if (hint != NULL && *hint != '\0') {
+		if ((claims = hint_claims(hint, ojson_str(a->r, "client_id"),
+		    err)) == NULL)
+			return 0;
+		json_object_set_new(a->r, "id_token_hint_claims", claims);
+	}
+	for (i = 0; i < sizeof(pass) / sizeof(pass[0]); i++)
+		if ((s = oparams_get(p, pass[i])) != NULL)
+			json_object_set_new(a->r, pass[i], json_string(s));
+	return 1;
+}
+
+int
+oauthorize_validate(const struct oparams *p, struct oauthorize *a,
+    struct oerr *err)
+{
+	memset(a, 0, sizeof(*a));
+	if (!oform_check(p, fields, NFIELDS, err) || !others_ok(p, err) ||
+	    !client_redirect(p, a, err))
+		return 0;
+	/* From here on errors go to the client. */
+	response_mode(p, a);
+	return response_ok(p, a, err) && response_allowed(p, a, err) &&
+	    state_scope_nonce(p, a, err) && prompt_max_age(p, a, err) &&
+	    audience_pkce(p, a, err) && hint_and_rest(p, a, err);
+}
+
+/*
+ * Whether the browser's session must not be reused: prompt=login or
+ * select_account, an authentication older than max_age, or an
+ * id_token_hint of another subject.
+ */
+static int
+forces_login(const struct oauthorize *a, const struct osessions_rec *session)
+{
+	const char	*prompt = ojson_str(a->r, "prompt"), *hsub;
+	long long	 ma = ojson_int(a->r, "max_age");
+
+	if (oauthorize_has_word(prompt, "login") ||
+	    oauthorize_has_word(prompt, "select_account"))
+		return 1;
+	if (session != NULL && ma >= 0 && onow() - session->auth_time > ma)
+		return 1;
+	hsub = json_string_value(json_object_get(json_object_get(a->r,
+	    "id_token_hint_claims"), "sub"));
+	return session != NULL && hsub != NULL &&
+	    strcmp(hsub, session->sub) != 0;
+}
+
+char *
+oauthorize_start(const struct oauthorize *a,
+    const struct osessions_rec *session, const char *request_url,
+    char csrf[44], struct oerr *err)
+{
+	json_t		*st;
+	char		 id[37], sid[37], *ch;
+	int		 skip;
+
+	skip = session != NULL && !forces_login(a, session);
+	if (oauthorize_has_word(ojson_str(a->r, "prompt"), "none") && !skip) {
+		oerr_set(err, OERR_LOGIN_REQUIRED, "The end-user is not "
+		    "logged in (prompt=none).");
+		return NULL;
+	}
+	ocrypto_uuid4(id);
+	ocrypto_token(csrf, 44, 32);
+	if (session != NULL)
+		snprintf(sid, sizeof(sid), "%s", session->sid);
+	else
+		ocrypto_uuid4(sid);
+	st = json_pack("{s:s,s:I,s:I,s:s,s:O,s:s,s:b,s:s}", "id", id,
+	    "exp", (json_int_t)(onow() + oconf->ttl_login_consent),
+	    "requested_at", (json_int_t)onow(), "csrf", csrf, "req", a->r,
+	    "request_url", request_url, "skip", skip, "sid", sid);
+	if (skip) {
+		json_object_set_new(st, "subject", json_string(session->sub));
+		json_object_set_new(st, "auth_time",
+		    json_integer(session->auth_time));
+	}
+	ch = oflow_seal(OFLOW_LOGIN, st);
+	json_decref(st);
+	if (strlen(oconf->url_login) + strlen(ch) + 32 >
+	    OAUTHORIZE_LOGIN_URL_MAX) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The authorization "
+		    "request is too large: its parameters together make a "
+		    "login challenge longer than %d bytes.",
+		    OAUTHORIZE_LOGIN_URL_MAX);
+		free(ch);
+		return NULL;
+	}
+	return ch;
+}
+
+int
+oauthorize_restore(const json_t *state, struct oauthorize *a,
+    struct oerr *err)
+{
+	memset(a, 0, sizeof(*a));
+	a->r = json_incref(json_object_get(state, "req"));
+	a->rt = oauthorize_response_bits(ojson_str(a->r, "response_type"));
+	a->mode = (enum oauthorize_mode)ojson_int(a->r, "response_mode");
+	a->redirect_uri = ojson_str(a->r, "redirect_uri");
+	a->state = json_string_value(json_object_get(a->r, "state"));
+	a->trusted = 1;
+	if ((a->client = oclient_get_cached(ojson_str(a->r, "client_id"),
+	    err)) == NULL) {
+		json_decref(a->r);
+		a->r = NULL;
+		return 0;
+	}
+	/* The client's redirect URIs may have changed since the request. */
+	if (!oclient_redirect_ok(a->client, a->redirect_uri)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The 'redirect_uri' of "
+		    "this flow is no longer one the client registered.");
+		return 0;
+	}
+	return 1;
+}
+
+/* Does a remembered consent cover the requested scopes? */
+static int
+covers(const json_t *consent, const json_t *r)
+{
+	json_t	*e, *g;
+	size_t	 i, j;
+	int	 found;
+
+	json_array_foreach(json_object_get(r, "scope"), i, e) {
+		found = 0;
+		json_array_foreach(json_object_get(consent, "scope"), j, g)
+			found |= json_equal(e, g);
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A public client may skip consent only when its redirect is https or
+ * loopback http (a native app's custom scheme can be claimed by any app:
+ * Hydra #866).
+ */
+static int
+may_skip(const struct oauthorize *a)
+{
+	struct ourl	 u;
+
+	if (strcmp(ojson_str(a->client, "token_endpoint_auth_method"),
+	    "none") != 0)
+		return 1;
+	return ourl_parse(a->redirect_uri, &u) == NULL &&
+	    (strcmp(u.scheme, "https") == 0 || ourl_loopback(&u));
+}
+
+int
+oauthorize_starts_session(const json_t *state)
+{
+	return json_object_get(state, "error") == NULL &&
+	    !json_is_true(json_object_get(state, "skip")) &&
+	    json_is_true(json_object_get(json_object_get(state, "login"),
+	    "remember"));
+}
+
+/* Store the login session the login verifier of s starts. */
+static int
+store_session(struct ostore_txn *t, const struct oauthorize_step *s,
+    struct oerr *err)
+{
+	struct osessions_rec	 rec;
+	json_t			*login = json_object_get(s->state, "login");
+	int64_t			 rf = ojson_int(login, "remember_for");
+
+	memset(&rec, 0, sizeof(rec));
+	rec.sid = (char *)ojson_str(s->state, "sid");
+	rec.sub = (char *)ojson_str(login, "subject");
+	rec.auth_time = ojson_int(login, "auth_time");
+	rec.exp = onow() + (rf > 0 ? rf : OFLOW_SESSION_LIFESPAN);
+	rec.remember_for = rf;
+	return oflow_session_put(t, &rec, err);
+}
+
+/*
+ * The consent challenge's state for the login verifier of s, skip when
+ * consent (a remembered one, or NULL) covers the request.  Every
+ * consent challenge of this flow expires by flow_exp: the login
+ * verifier's expiry plus as long again, the same for every consent
+ * challenge it leads to, which is how long the flow's done-mark must
+ * be kept (consent_fn()).
+ */
+static json_t *
+consent_state(const struct oauthorize_step *s, const json_t *consent)
+{
+	json_t		*st;
+	char		 id[37], csrf[44];
+	int64_t		 exp, fexp;
+	int		 skip = consent != NULL && covers(consent, s->a->r);
+
+	ocrypto_uuid4(id);
+	ocrypto_token(csrf, sizeof(csrf), 32);
+	exp = ojson_int(s->state, "exp");
+	fexp = exp + (exp - ojson_int(s->state, "requested_at"));
+	exp = onow() + oconf->ttl_login_consent;
+	if (exp > fexp)
+		exp = fexp;
+	st = json_pack("{s:s,s:I,s:I,s:O,s:s,s:O,s:O,s:O,s:O,s:b,s:s}", "id",
+	    id, "exp", (json_int_t)exp, "flow_exp", (json_int_t)fexp,
+	    "requested_at", json_object_get(s->state, "requested_at"),
+	    "csrf", csrf, "req", s->a->r, "request_url",
+	    json_object_get(s->state, "request_url"), "login",
+	    json_object_get(s->state, "login"), "sid",
+	    json_object_get(s->state, "sid"), "skip", skip,
+	    "login_challenge", ojson_str(s->state, "id"));
+	if (skip)
+		json_object_set_new(st, "previous", json_pack("{s:O,s:O,s:O}",
+		    "scope", json_object_get(consent, "scope"), "aud",
+		    json_object_get(consent, "aud"), "session",
+		    json_object_get(consent, "session")));
+	return st;
+}
+
+/*
+ * Step 2 in a transaction.  A login verifier is not spent: it may lead
+ * to a consent challenge more than once until its flow is done
+ * (consent_fn()), as Hydra's stateless flows do; the CSRF cookie ties
+ * it to the browser.
+ */
+static int
+login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct oauthorize_step	*s = arg;
+	json_t			*login = json_object_get(s->state, "login");
+	json_t			*consent = NULL, *used;
+
+	json_decref(s->out);
+	s->out = NULL;
+	s->used = 0;
+	if ((used = oflow_used(t, OFLOW_LOGIN, ojson_str(s->state, "id"))) !=
+	    NULL) {
+		json_decref(used);
+		s->used = 1;
+		return 1;
+	}
+	/* Its login session was logged out: the flow is void (flow.h). */
+	if (oflow_session_ended(t, ojson_str(s->state, "sid"))) {
+		oerr_set(err, OERR_ACCESS_DENIED, "The login session of this "
+		    "login verifier has been logged out; sign in again.");
+		return 0;
+	}
+	if (json_object_get(s->state, "error") != NULL)
+		return 1;
+	/* A remembered login becomes a session (Hydra verifyAuthentication). */
+	if (oauthorize_starts_session(s->state) && !store_session(t, s, err))
+		return 0;
+	if (!oauthorize_has_word(ojson_str(s->a->r, "prompt"), "consent") &&
+	    may_skip(s->a))
+		consent = oflow_consent_find(t, ojson_str(login, "subject"),
+		    ojson_str(s->a->r, "client_id"));
+	s->out = consent_state(s, consent);
+	json_decref(consent);
+	return 1;
+}
+
+int
+oauthorize_login(struct oauthorize_step *s, struct oerr *err)
+{
+	struct ostore_txn	*t;
+	int			 ok;
+
+	if (oauthorize_starts_session(s->state))
+		return ostore_write(login_fn, s, err);
+	if ((t = ostore_read_begin(err)) == NULL)
+		return 0;
+	ok = login_fn(t, s, err);
+	ostore_read_end(t);
+	return ok;
+}
+
+int
+oauthorize_consent_ok(const struct oauthorize_step *s, struct oerr *err)
+{
+	if (oauthorize_has_word(ojson_str(s->a->r, "prompt"), "none") &&
+	    !json_is_true(json_object_get(s->out, "skip"))) {
+		oerr_set(err, OERR_CONSENT_REQUIRED, "The end-user has not "
+		    "consented (prompt=none).");
+		return 0;
+	}
+	return 1;
+}
+
+json_t *
+oauthorize_grant(const json_t *st)
+{
+	json_t	*r = json_object_get(st, "req");
+	json_t	*login = json_object_get(st, "login");
+	json_t	*c = json_object_get(st, "consent");
+	json_t	*g, *v;
+	size_t	 i;
+	static const char *const from_req[] = { "nonce", "redirect_uri",
+	    "code_challenge", "code_challenge_method" };
+
+	g = json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}",
+	    "request_id", ojson_str(st, "id"), "client_id",
+	    json_object_get(r, "client_id"), "sub",
+	    json_object_get(login, "subject"), "sid",
+	    json_object_get(st, "sid"), "scope",
+	    json_object_get(c, "grant_scope"), "aud",
+	    json_object_get(c, "grant_access_token_audience"), "auth_time",
+	    json_object_get(login, "auth_time"), "acr",
+	    json_object_get(login, "acr"), "amr",
+	    json_object_get(login, "amr"), "requested_at",
+	    json_object_get(st, "requested_at"), "session",
+	    json_object_get(c, "session"));
+	for (i = 0; i < sizeof(from_req) / sizeof(from_req[0]); i++)
+		if ((v = json_object_get(r, from_req[i])) != NULL)
+			json_object_set(g, from_req[i], v);
+	return g;
+}
+
+/*
+ * The consent record of a grant (schema/store.md, consents): every
+ * grant is recorded, remembered or not, to revoke it later.
+ */
+static json_t *
+consent_record(const json_t *st, const json_t *grant)
+{
+	json_t		*c = json_object_get(st, "consent");
+	json_t		*req = json_object_get(st, "req"), *rec;
+	int64_t		 now = onow(), rf, until, exp;
+	int		 remember = json_is_true(json_object_get(c,
+			    "remember"));
+
+	rf = ojson_int(c, "remember_for");
+	until = remember && rf > 0 ? now + rf : 0;
+	exp = remember ? until : now;
+	if (exp != 0 && oconf->ttl_refresh_token > 0 &&
+	    exp < now + oconf->ttl_refresh_token)
+		exp = now + oconf->ttl_refresh_token;
+	else if (exp != 0 && oconf->ttl_refresh_token < 0)
+		exp = 0;
+	rec = json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:b,s:I,s:I,s:I,s:I,"
+	    "s:O,s:O,s:O,s:O}",
+	    "request_id", ojson_str(st, "id"), "sub",
+	    json_object_get(grant, "sub"), "client_id",
+	    json_object_get(grant, "client_id"), "scope",
+	    json_object_get(grant, "scope"), "aud",
+	    json_object_get(grant, "aud"), "session",
+	    json_object_get(grant, "session"), "sid",
+	    json_object_get(st, "sid"), "remember", remember,
+	    "remember_for", (json_int_t)rf, "remember_until",
+	    (json_int_t)until, "handled_at", (json_int_t)now, "exp",
+	    (json_int_t)exp, "requested_scope", json_object_get(req, "scope"),
+	    "requested_audience", json_object_get(req, "audience"),
+	    "login", json_object_get(st, "login"), "request_url",
+	    json_object_get(st, "request_url"));
+	/* A consent the app accepted without asking (skip) is not listed. */
+	json_object_set_new(rec, "skip", json_boolean(json_is_true(
+	    json_object_get(st, "skip"))));
+	return rec;
+}
+
+/* Issue what the response type asks for into s->out. */
+static int
+issue(struct ostore_txn *t, struct oauthorize_step *s, const json_t *grant,
+    struct oerr *err)
+{
+	json_t		*tok;
+	char		 code[OTOKEN_MAX];
+	unsigned	 what = 0;
+	int		 ok = 0;
+
+	if (s->a->rt & RT_CODE) {
+		if (!ogrant_code(t, grant, code, err))
+			goto out;
+		json_object_set_new(s->out, "code", json_string(code));
+	}
+	if (s->a->rt & RT_TOKEN)
+		what |= OISSUE_ACCESS;
+	if (s->a->rt & RT_IDTOKEN)
+		what |= OISSUE_IDTOKEN;
+	if (what != 0) {
+		if ((tok = ogrant_issue(t, grant, s->a->client, what,
+		    (s->a->rt & RT_CODE) ? code : NULL, "implicit", err)) ==
+		    NULL)
+			goto out;
+		json_object_update(s->out, tok);
+		json_decref(tok);
+	}
+	ok = 1;
+out:
+	ocrypto_wipe(code, sizeof(code));
+	return ok;
+}
+
+/* Write function of step 3 (the consent verifier): grant and issue. */
+static int
+consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct oauthorize_step	*s = arg;
+	json_t			*grant, *rec;
+	int64_t			 fexp;
+	int			 ok;
+
+	json_decref(s->out);
+	s->out = NULL;
+	s->used = 0;
+	/*
+	 * The flow is done: its login challenge is marked (the id every
+	 * consent challenge of the flow names), so no other consent
+	 * verifier of it counts, its login verifier leads nowhere, and
+	 * the admin API answers 410 for its challenges.
+	 */
+	if ((fexp = ojson_int(s->state, "flow_exp")) == 0)
+		fexp = ojson_int(s->state, "exp");
+	switch (oflow_use(t, OFLOW_LOGIN, ojson_str(s->state,
+	    "login_challenge"), fexp, NULL)) {
+	case OSTORE_OK:
+		break;
+	case OSTORE_EXISTS:
+		s->used = 1;
+		return 1;
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+		return 0;
+	}
+	if (json_object_get(s->state, "error") != NULL)
+		return 1;
+	grant = oauthorize_grant(s->state);
+	rec = consent_record(s->state, grant);
+	ok = oflow_consent_put(t, rec, err);
+	if (ok) {
+		osessions_add_client(t, ojson_str(s->state, "sid"),
+		    ojson_str(grant, "client_id"), err);
+		s->out = json_object();
+		ok = issue(t, s, grant, err);
+	}
+	json_decref(grant);
+	json_decref(rec);
+	return ok;
+}
+
+int
+oauthorize_consent(struct oauthorize_step *s, struct oerr *err)
+{
+	/* Signing keys load outside the write transaction. */
+	return ogrant_prepare(err) && ostore_write(consent_fn, s, err);
+}
+
+int
+oauthorize_refused(const struct oauthorize_step *s, const char *used,
+    struct oerr *err, const char **name)
+{
+	json_t	*e;
+
+	if (s->used) {
+		oerr_set(err, OERR_INVALID_REQUEST, "%s", used);
+		*name = oerr_name(err->code);
+		return 1;
+	}
+	if ((e = json_object_get(s->state, "error")) == NULL)
+		return 0;
+	oerr_set(err, OERR_ACCESS_DENIED, "%s", ojson_str(e,
+	    "error_description"));
+	snprintf(err->hint, sizeof(err->hint), "%s", ojson_str(e,
+	    "error_hint"));
+	*name = ojson_str(e, "error");
+	return 1;
+}

@@ -1,0 +1,159 @@
+/*
+ * authorize.h: the protocol of the authorization endpoint (RFC 6749
+ * §3.1, §4.1.1, §4.2.1; OpenID Connect Core §3.1.2, §3.2.2, §3.3.2;
+ * OAuth 2.0 Multiple Response Types; RFC 7636), in Hydra's headless
+ * model, on plain values: the HTTP side is cgi-bin/oauth2/auth.c's.
+ *
+ *   1. oauthorize_validate() checks a new request; oauthorize_start()
+ *      seals the login challenge for urls.login (skip: true when the
+ *      browser's login session covers it);
+ *   2. oauthorize_login() handles the login verifier: the login
+ *      session is stored when remembered, and a consent challenge is
+ *      made (skip: true when a remembered consent covers the request);
+ *   3. oauthorize_consent() handles the consent verifier: the grant is
+ *      recorded and the response (code, tokens) made for the client.
+ *
+ * ERRORS: until the redirect URI is verified (a->trusted 0) an error
+ * is shown to the user (urls.error); after, it goes to the client in
+ * its response mode, with state.
+ */
+#ifndef OIDCGI_AUTHORIZE_H
+#define OIDCGI_AUTHORIZE_H
+
+#include <jansson.h>
+
+struct oerr;
+struct oparams;
+struct osessions_rec;
+
+#define OAUTHORIZE_CODE		0x1	/* response_type bits */
+#define OAUTHORIZE_TOKEN	0x2
+#define OAUTHORIZE_IDTOKEN	0x4
+
+/* Response modes; the number is sealed in the flow state. */
+enum oauthorize_mode {
+	OAUTHORIZE_QUERY,
+	OAUTHORIZE_FRAGMENT,
+	OAUTHORIZE_FORM_POST
+};
+
+/*
+ * The longest redirect to urls.login: the login app gets it as a
+ * request line, which lighttpd, Apache and nginx refuse from 8 KiB on
+ * (with the Host, the cookies and the rest of the head).
+ */
+#define OAUTHORIZE_LOGIN_URL_MAX	6144
+
+/* A validated request: everything later steps need, sealed along. */
+struct oauthorize {
+	json_t		*client;	/* record (new reference) */
+	json_t		*r;		/* the request as JSON (owned) */
+	unsigned	 rt;		/* OAUTHORIZE_CODE... */
+	enum oauthorize_mode mode;
+	const char	*redirect_uri;	/* borrowed from r */
+	const char	*state;		/* borrowed from r, or NULL */
+	int		 trusted;	/* errors may go to redirect_uri */
+};
+
+/* Release what a holds and zero it; a zeroed a is fine. */
+void	 oauthorize_free(struct oauthorize *a);
+
+/*
+ * Validate a new authorization request's parameters into a.  Returns
+ * 1, or 0 with err set and a->trusted telling whether the error may go
+ * to the client (the redirect URI was verified) or must be shown to the
+ * user (unknown client, bad or missing redirect_uri, malformed
+ * parameters).  Free a either way.
+ */
+int	 oauthorize_validate(const struct oparams *, struct oauthorize *a,
+	    struct oerr *err);
+
+/*
+ * The bits of a response_type ("code id_token", any order, each once),
+ * 0 when it is not a combination of code, token and id_token.
+ */
+unsigned oauthorize_response_bits(const char *response_type);
+
+/* 1 if the space-separated list s (NULL: empty) holds word. */
+int	 oauthorize_has_word(const char *s, const char *word);
+
+/*
+ * Step 1: the sealed login challenge for a validated request a (a new
+ * string, free()), given the browser's live login session (NULL: none)
+ * and the URL of the request to come back to.  csrf receives the value
+ * of the login CSRF cookie to set.  NULL with err set (the error goes
+ * to the client): login_required for prompt=none when the session is
+ * missing or does not do (prompt=login, max_age, another subject in
+ * id_token_hint), invalid_request when the challenge is too long for
+ * urls.login.
+ */
+char	*oauthorize_start(const struct oauthorize *a,
+	    const struct osessions_rec *session, const char *request_url,
+	    char csrf[44], struct oerr *err);
+
+/*
+ * Restore the request of an opened challenge or verifier state into a
+ * (the client is reloaded).  Returns 1, or 0 with err set: the client
+ * is gone, or its redirect URIs no longer hold the flow's.
+ */
+int	 oauthorize_restore(const json_t *state, struct oauthorize *a,
+	    struct oerr *err);
+
+/* A login or consent step of a flow. */
+struct oauthorize_step {
+	json_t			*state;	/* the opened verifier */
+	struct oauthorize	*a;	/* its request (oauthorize_restore) */
+	json_t			*out;	/* the step's result (owned) */
+	int			 used;	/* the flow was done already */
+};
+
+/*
+ * 1 if the login verifier state starts a login session: a login
+ * accepted with remember, not one that reused a session.
+ */
+int	 oauthorize_starts_session(const json_t *state);
+
+/*
+ * Step 2, the login verifier of s->state: in a write transaction when
+ * it starts a login session (stored, unless its sid was logged out),
+ * else a read.  s->out becomes the consent challenge's state, skip
+ * true when a remembered consent covers the request.  Returns 1 (see
+ * oauthorize_refused() for a done flow or a rejected login), or 0 with
+ * err set (for the client).
+ */
+int	 oauthorize_login(struct oauthorize_step *s, struct oerr *err);
+
+/*
+ * After step 2: 0 with consent_required in err when the request had
+ * prompt=none and the consent challenge s->out cannot be skipped, else
+ * 1.
+ */
+int	 oauthorize_consent_ok(const struct oauthorize_step *s,
+	    struct oerr *err);
+
+/*
+ * Step 3, the consent verifier of s->state, in a write transaction:
+ * mark the flow done, record the grant (consents), add the client to
+ * the login session, and issue what the response type asks for.
+ * s->out becomes the response parameters (code, access_token,
+ * id_token, ...).  Returns 1 (see oauthorize_refused()), or 0 with err
+ * set (for the client).
+ */
+int	 oauthorize_consent(struct oauthorize_step *s, struct oerr *err);
+
+/*
+ * After a step: 1 when the client is to get an error instead, with err
+ * and *name (its error code) set: the flow was done already (used, an
+ * invalid_request saying so) or the app rejected the request (its
+ * error, description and hint).  0 to go on.
+ */
+int	 oauthorize_refused(const struct oauthorize_step *s,
+	    const char *used, struct oerr *err, const char **name);
+
+/*
+ * The grant of a completed consent state (see tokens.h): a new
+ * reference.
+ */
+json_t	*oauthorize_grant(const json_t *state);
+
+#endif

@@ -1,0 +1,368 @@
+/*
+ * Unit tests for lib/protocol/authorize.c: validating an authorization
+ * request and the login challenge it leads to, without a web server.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/conf.h"
+#include "base/err.h"
+#include "base/form.h"
+#include "base/json.h"
+#include "base/util.h"
+#include "protocol/authorize.h"
+#include "records/clients.h"
+#include "records/flow.h"
+#include "records/sessions.h"
+#include "store/store.h"
+#include "t.h"
+
+static char		 secret[] = "authorize-secret-aaaaaaaaaaaaaaaa";
+static struct oconf	 conf;
+static char		 dir[256];
+static struct oarena	 arena;
+
+#define STATE	"&state=abcdefgh"
+
+static void
+add_client(const char *json)
+{
+	struct oerr	 err;
+	json_t		*in, *rec;
+	char		 sec[128];
+
+	oerr_clear(&err);
+	in = json_loads(json, 0, NULL);
+	rec = oclient_create(in, 0, sec, &err);
+	if (rec == NULL)
+		fprintf(stderr, "oclient_create: %s\n", err.description);
+	CHECK(rec != NULL);
+	json_decref(rec);
+	json_decref(in);
+}
+
+static void
+up(void)
+{
+	struct oerr	 err;
+	const char	*tmp = getenv("TMPDIR");
+
+	snprintf(dir, sizeof(dir), "%s/test_authorize.XXXXXX",
+	    tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		abort();
+	oerr_clear(&err);
+	if (!ostore_open(dir, 0, &err))
+		abort();
+	add_client("{\"client_id\": \"web\", \"redirect_uris\": "
+	    "[\"https://rp.example/cb\", \"http://127.0.0.1/cb\"], "
+	    "\"grant_types\": [\"authorization_code\", \"implicit\"], "
+	    "\"response_types\": [\"code\", \"id_token\", \"token id_token\", "
+	    "\"code id_token\"], \"scope\": \"openid offline\", "
+	    "\"token_endpoint_auth_method\": \"client_secret_basic\"}");
+	add_client("{\"client_id\": \"one\", \"redirect_uris\": "
+	    "[\"https://one.example/cb\"], \"grant_types\": "
+	    "[\"authorization_code\"], \"response_types\": [\"code\"], "
+	    "\"scope\": \"openid\", "
+	    "\"token_endpoint_auth_method\": \"client_secret_basic\"}");
+	add_client("{\"client_id\": \"pub\", \"redirect_uris\": "
+	    "[\"https://pub.example/cb\"], \"grant_types\": "
+	    "[\"authorization_code\"], \"response_types\": [\"code\"], "
+	    "\"scope\": \"openid\", "
+	    "\"token_endpoint_auth_method\": \"none\"}");
+}
+
+static void
+down(void)
+{
+	char	 p[300];
+
+	ostore_close();
+	snprintf(p, sizeof(p), "%s/data.mdb", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
+	unlink(p);
+	rmdir(dir);
+}
+
+/* Validate the query qs into a; err cleared first.  Returns the result. */
+static int
+validate(const char *qs, struct oauthorize *a, struct oerr *err)
+{
+	struct oparams	 p;
+
+	oerr_clear(err);
+	memset(a, 0, sizeof(*a));
+	if (!oform_parse(&arena, qs, strlen(qs), &p, err))
+		return 0;
+	return oauthorize_validate(&p, a, err);
+}
+
+/* validate() expecting failure with code, delivered to the client or not. */
+static int
+refused(const char *qs, enum oerr_code code, int trusted)
+{
+	struct oauthorize	 a;
+	struct oerr		 err;
+	int			 ok;
+
+	ok = !validate(qs, &a, &err) && err.code == code &&
+	    a.trusted == trusted;
+	if (!ok)
+		fprintf(stderr, "%s: code %d trusted %d: %s\n", qs,
+		    (int)err.code, a.trusted, err.description);
+	oauthorize_free(&a);
+	return ok;
+}
+
+static int
+accepted(const char *qs)
+{
+	struct oauthorize	 a;
+	struct oerr		 err;
+	int			 ok;
+
+	if (!(ok = validate(qs, &a, &err)))
+		fprintf(stderr, "%s: %s\n", qs, err.description);
+	oauthorize_free(&a);
+	return ok;
+}
+
+static void
+response_bits(void)
+{
+	CHECK(oauthorize_response_bits("code") == OAUTHORIZE_CODE);
+	CHECK(oauthorize_response_bits("id_token code") ==
+	    (OAUTHORIZE_CODE | OAUTHORIZE_IDTOKEN));
+	CHECK(oauthorize_response_bits("token  id_token") ==
+	    (OAUTHORIZE_TOKEN | OAUTHORIZE_IDTOKEN));
+	CHECK(oauthorize_response_bits("code code") == 0);
+	CHECK(oauthorize_response_bits("codes") == 0);
+	CHECK(oauthorize_response_bits("none") == 0);
+	CHECK(oauthorize_response_bits("") == 0);
+	CHECK(oauthorize_has_word("openid offline", "offline"));
+	CHECK(!oauthorize_has_word("openid offline", "open"));
+	CHECK(!oauthorize_has_word(NULL, "openid"));
+}
+
+/* Errors before the redirect URI is verified are not redirected. */
+static void
+untrusted(void)
+{
+	up();
+	CHECK(refused("response_type=code" STATE, OERR_INVALID_REQUEST, 0));
+	CHECK(refused("client_id=nobody&response_type=code" STATE,
+	    OERR_INVALID_CLIENT, 0));
+	CHECK(refused("client_id=web&response_type=code&redirect_uri="
+	    "https%3A%2F%2Fevil.example%2Fcb" STATE, OERR_INVALID_REQUEST,
+	    0));
+	CHECK(refused("client_id=web&response_type=code&redirect_uri="
+	    "https%3A%2F%2Frp.example%2Fcb%2Fmore" STATE,
+	    OERR_INVALID_REQUEST, 0));
+	/* Two registered: the redirect_uri must be given. */
+	CHECK(refused("client_id=web&response_type=code" STATE,
+	    OERR_INVALID_REQUEST, 0));
+	/* A parameter twice. */
+	CHECK(refused("client_id=one&client_id=one&response_type=code"
+	    STATE, OERR_INVALID_REQUEST, 0));
+	down();
+}
+
+/* RFC 6749 §3.1.2.3; RFC 8252 §7.3: any port on a loopback redirect. */
+static void
+redirect_uris(void)
+{
+	up();
+	CHECK(accepted("client_id=one&response_type=code" STATE));
+	CHECK(accepted("client_id=web&response_type=code&redirect_uri="
+	    "https%3A%2F%2Frp.example%2Fcb" STATE));
+	CHECK(accepted("client_id=web&response_type=code&redirect_uri="
+	    "http%3A%2F%2F127.0.0.1%3A5555%2Fcb" STATE));
+	CHECK(refused("client_id=web&response_type=code&redirect_uri="
+	    "https%3A%2F%2Frp.example%3A444%2Fcb" STATE,
+	    OERR_INVALID_REQUEST, 0));
+	down();
+}
+
+/* Response types and modes. */
+static void
+types_modes(void)
+{
+	struct oauthorize	 a;
+	struct oerr		 err;
+
+	up();
+	CHECK(validate("client_id=one&response_type=code" STATE, &a, &err));
+	CHECK(a.rt == OAUTHORIZE_CODE && a.mode == OAUTHORIZE_QUERY);
+	CHECK_STR(a.redirect_uri, "https://one.example/cb");
+	CHECK_STR(a.state, "abcdefgh");
+	oauthorize_free(&a);
+	CHECK(validate("client_id=one&response_type=code&response_mode="
+	    "form_post" STATE, &a, &err));
+	CHECK(a.mode == OAUTHORIZE_FORM_POST);
+	CHECK(ojson_int(a.r, "response_mode") == OAUTHORIZE_FORM_POST);
+	oauthorize_free(&a);
+	CHECK(validate("client_id=web&response_type=id_token&redirect_uri="
+	    "https%3A%2F%2Frp.example%2Fcb&scope=openid&nonce=n-1" STATE, &a,
+	    &err));
+	CHECK(a.rt == OAUTHORIZE_IDTOKEN && a.mode == OAUTHORIZE_FRAGMENT);
+	oauthorize_free(&a);
+	/* Tokens never in a query; an unknown mode; unknown types. */
+	CHECK(refused("client_id=web&response_type=id_token&redirect_uri="
+	    "https%3A%2F%2Frp.example%2Fcb&scope=openid&nonce=n-1"
+	    "&response_mode=query" STATE, OERR_INVALID_REQUEST, 1));
+	CHECK(refused("client_id=one&response_type=code&response_mode=jwt"
+	    STATE, OERR_INVALID_REQUEST, 1));
+	CHECK(refused("client_id=one&response_type=device" STATE,
+	    OERR_UNSUPPORTED_RESPONSE_TYPE, 1));
+	CHECK(refused("client_id=one" STATE, OERR_INVALID_REQUEST, 1));
+	/* Not registered for the client. */
+	CHECK(refused("client_id=one&response_type=id_token&scope=openid"
+	    "&nonce=n-1" STATE, OERR_UNAUTHORIZED_CLIENT, 1));
+	CHECK(refused("client_id=one&response_type=code&request=x" STATE,
+	    OERR_REQUEST_NOT_SUPPORTED, 1));
+	down();
+}
+
+/* state, scope and nonce. */
+static void
+state_scope_nonce(void)
+{
+	up();
+	CHECK(refused("client_id=one&response_type=code",
+	    OERR_INVALID_STATE, 1));
+	CHECK(refused("client_id=one&response_type=code&state=1234567",
+	    OERR_INVALID_STATE, 1));
+	CHECK(refused("client_id=one&response_type=code&scope=openid+admin"
+	    STATE, OERR_INVALID_SCOPE, 1));
+	/* Implicit and hybrid flows need a nonce (Core §3.2.2.1). */
+	CHECK(refused("client_id=web&response_type=id_token&redirect_uri="
+	    "https%3A%2F%2Frp.example%2Fcb&scope=openid" STATE,
+	    OERR_INVALID_REQUEST, 1));
+	CHECK(refused("client_id=web&response_type=code+id_token&"
+	    "redirect_uri=https%3A%2F%2Frp.example%2Fcb&scope=openid" STATE,
+	    OERR_INVALID_REQUEST, 1));
+	CHECK(refused("client_id=web&response_type=id_token&redirect_uri="
+	    "https%3A%2F%2Frp.example%2Fcb&nonce=n-1" STATE,
+	    OERR_INVALID_SCOPE, 1));
+	/* The code flow does without. */
+	CHECK(accepted("client_id=one&response_type=code&scope=openid"
+	    STATE));
+	/* PKCE: public clients must; only S256. */
+	CHECK(refused("client_id=pub&response_type=code" STATE,
+	    OERR_INVALID_REQUEST, 1));
+	CHECK(refused("client_id=pub&response_type=code&code_challenge="
+	    "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" STATE,
+	    OERR_INVALID_REQUEST, 1));
+	CHECK(accepted("client_id=pub&response_type=code&code_challenge="
+	    "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&"
+	    "code_challenge_method=S256" STATE));
+	down();
+}
+
+/* prompt and max_age values. */
+static void
+prompt_max_age(void)
+{
+	struct oauthorize	 a;
+	struct oerr		 err;
+
+	up();
+	CHECK(refused("client_id=one&response_type=code&prompt=none+login"
+	    STATE, OERR_INVALID_REQUEST, 1));
+	CHECK(refused("client_id=one&response_type=code&prompt=maybe"
+	    STATE, OERR_INVALID_REQUEST, 1));
+	CHECK(refused("client_id=one&response_type=code&max_age=soon"
+	    STATE, OERR_INVALID_REQUEST, 1));
+	CHECK(refused("client_id=one&response_type=code&max_age=-1"
+	    STATE, OERR_INVALID_REQUEST, 1));
+	CHECK(validate("client_id=one&response_type=code&max_age=60&"
+	    "prompt=login+consent" STATE, &a, &err));
+	CHECK(ojson_int(a.r, "max_age") == 60);
+	CHECK_STR(ojson_str(a.r, "prompt"), "login consent");
+	oauthorize_free(&a);
+	CHECK(validate("client_id=one&response_type=code" STATE, &a, &err));
+	CHECK(ojson_int(a.r, "max_age") == -1);
+	oauthorize_free(&a);
+	down();
+}
+
+/* The login challenge: prompt=none needs a session that will do. */
+static void
+start(void)
+{
+	struct oauthorize	 a;
+	struct osessions_rec	 s;
+	struct oerr		 err;
+	char			 csrf[44], *ch;
+	json_t			*st;
+
+	up();
+	memset(&s, 0, sizeof(s));
+	s.sid = "sid-1";
+	s.sub = "alice";
+	s.auth_time = onow() - 120;
+	s.exp = onow() + 3600;
+	CHECK(validate("client_id=one&response_type=code&prompt=none" STATE,
+	    &a, &err));
+	CHECK(oauthorize_start(&a, NULL, "https://x/", csrf, &err) == NULL);
+	CHECK(err.code == OERR_LOGIN_REQUIRED);
+	oerr_clear(&err);
+	CHECK((ch = oauthorize_start(&a, &s, "https://x/", csrf, &err)) !=
+	    NULL);
+	st = ch != NULL ? oflow_open(OFLOW_LOGIN, ch, &err) : NULL;
+	CHECK(json_is_true(json_object_get(st, "skip")));
+	CHECK_STR(ojson_str(st, "sid"), "sid-1");
+	CHECK_STR(ojson_str(st, "subject"), "alice");
+	CHECK_STR(ojson_str(st, "csrf"), csrf);
+	json_decref(st);
+	free(ch);
+	oauthorize_free(&a);
+	/* max_age: a login two minutes old is too old for 60 seconds. */
+	CHECK(validate("client_id=one&response_type=code&prompt=none&"
+	    "max_age=60" STATE, &a, &err));
+	CHECK(oauthorize_start(&a, &s, "https://x/", csrf, &err) == NULL);
+	CHECK(err.code == OERR_LOGIN_REQUIRED);
+	oauthorize_free(&a);
+	/* Without prompt=none: a fresh login, a new sid kept. */
+	CHECK(validate("client_id=one&response_type=code&max_age=60" STATE,
+	    &a, &err));
+	CHECK((ch = oauthorize_start(&a, &s, "https://x/", csrf, &err)) !=
+	    NULL);
+	st = ch != NULL ? oflow_open(OFLOW_LOGIN, ch, &err) : NULL;
+	CHECK(json_is_false(json_object_get(st, "skip")));
+	CHECK_STR(ojson_str(st, "sid"), "sid-1");
+	CHECK(json_object_get(st, "subject") == NULL);
+	json_decref(st);
+	free(ch);
+	oauthorize_free(&a);
+	down();
+}
+
+static const struct t_case tests[] = {
+	T(response_bits), T(untrusted), T(redirect_uris), T(types_modes),
+	T(state_scope_nonce), T(prompt_max_age), T(start),
+};
+
+int
+main(void)
+{
+	int	 rc;
+
+	oarena_init(&arena);
+	conf.issuer = "http://127.0.0.1:4444/";
+	conf.url_login = "http://127.0.0.1:4444/ui/login";
+	conf.secrets[0] = secret;
+	conf.nsecrets = 1;
+	conf.ttl_login_consent = 600;
+	oconf = &conf;
+	rc = t_run(tests, NTESTS);
+	oconf = NULL;
+	oarena_free(&arena);
+	return rc;
+}
