@@ -29,6 +29,7 @@
 #include "base/crypto.h"
 #include "base/err.h"
 #include "web/http.h"
+#include "web/serve.h"
 #include "store/store.h"
 #include "base/util.h"
 

@@ -275,8 +275,10 @@ out:
 }
 
 const struct oroute consent_routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/consent", consent_get },
-	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/consent", consent_post },
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/consent", consent_get,
+	    0, ui_error },
+	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/consent", consent_post,
+	    0, ui_error },
 };
 const size_t consent_nroutes = sizeof(consent_routes) /
     sizeof(consent_routes[0]);

@@ -202,7 +202,9 @@ out:
 }
 
 const struct oroute login_routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/login", login_get },
-	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/login", login_post },
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/login", login_get,
+	    0, ui_error },
+	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/login", login_post,
+	    0, ui_error },
 };
 const size_t login_nroutes = sizeof(login_routes) / sizeof(login_routes[0]);

@@ -124,8 +124,10 @@ logout_post(struct oreq *req)
 }
 
 const struct oroute logout_routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/logout", logout_get },
-	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/logout", logout_post },
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/logout", logout_get,
+	    0, ui_error },
+	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/logout", logout_post,
+	    0, ui_error },
 };
 const size_t logout_nroutes = sizeof(logout_routes) /
     sizeof(logout_routes[0]);

@@ -112,8 +112,11 @@ callback(struct oreq *req)
 }
 
 const struct oroute misc_routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/error", error_page },
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/logged-out", logged_out },
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/callback", callback },
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/error", error_page,
+	    0, ui_error },
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/logged-out", logged_out,
+	    0, ui_error },
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/callback", callback,
+	    0, ui_error },
 };
 const size_t misc_nroutes = sizeof(misc_routes) / sizeof(misc_routes[0]);
