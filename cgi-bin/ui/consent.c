@@ -217,31 +217,15 @@ consent_post(struct oreq *req)
 {
 	struct oerr		 err;
 	const struct oparams	*p;
-	const char		*ch, *action, *sc;
-	json_t			*st = NULL, *r = NULL, *body, *out = NULL;
-	json_t			*grant, *s;
+	const char		*action, *sc;
+	json_t			*st = NULL, *r = NULL, *grant, *s;
 	size_t			 i, j;
 	int			 ticked;
 
 	oerr_clear(&err);
-	if ((p = ohttp_form(req, &err)) == NULL ||
-	    !oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
-	    &err)) {
-		ui_error(req, &err);
-		return;
-	}
-	ch = oparams_get(p, "challenge");
-	if (!ui_csrf_ok(req, "consent", ch, oparams_get(p, "csrf"))) {
-		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The consent form was "
-		    "not sent from this site's page for this request, or "
-		    "this browser's cookies were cleared meanwhile.");
-		oerr_status(&err, 403);
-		oerr_hint(&err, "Go back to the application and start "
-		    "again.");
-		ui_error(req, &err);
-		return;
-	}
-	if ((st = ui_open(req, OFLOWAPI_CONSENT, ch)) == NULL)
+	if ((st = ui_post(req, OFLOWAPI_CONSENT, fields, sizeof(fields) /
+	    sizeof(fields[0]), "consent", "Go back to the application and "
+	    "start again.", &p)) == NULL)
 		return;
 	if ((r = oflowapi_request(OFLOWAPI_CONSENT, st, &err)) == NULL) {
 		ui_error(req, &err);
@@ -249,11 +233,8 @@ consent_post(struct oreq *req)
 	}
 	action = oparams_get(p, "action");
 	if (action == NULL || strcmp(action, "allow") != 0) {
-		body = json_pack("{s:s,s:s}", "error", "access_denied",
-		    "error_description", "The user denied the request.");
-		ui_answered(req, oflowapi_reject(OFLOWAPI_CONSENT, st, body,
-		    &out, &err), &out, &err);
-		json_decref(body);
+		ui_deny(req, OFLOWAPI_CONSENT, st,
+		    "The user denied the request.");
 		goto out;
 	}
 	/* openid when requested, and the ticked scopes that were. */

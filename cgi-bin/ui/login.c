@@ -132,25 +132,11 @@ login_post(struct oreq *req)
 	int			 remember;
 
 	oerr_clear(&err);
-	if ((p = ohttp_form(req, &err)) == NULL ||
-	    !oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
-	    &err)) {
-		ui_error(req, &err);
+	if ((st = ui_post(req, OFLOWAPI_LOGIN, fields, sizeof(fields) /
+	    sizeof(fields[0]), "sign-in", "Go back to the application and "
+	    "sign in again.", &p)) == NULL)
 		return;
-	}
 	ch = oparams_get(p, "challenge");
-	if (!ui_csrf_ok(req, "login", ch, oparams_get(p, "csrf"))) {
-		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The sign-in form was "
-		    "not sent from this site's page for this request, or "
-		    "this browser's cookies were cleared meanwhile.");
-		oerr_status(&err, 403);
-		oerr_hint(&err, "Go back to the application and sign in "
-		    "again.");
-		ui_error(req, &err);
-		return;
-	}
-	if ((st = ui_open(req, OFLOWAPI_LOGIN, ch)) == NULL)
-		return;
 	if ((r = oflowapi_request(OFLOWAPI_LOGIN, st, &err)) == NULL) {
 		ui_error(req, &err);
 		goto out;
@@ -160,11 +146,8 @@ login_post(struct oreq *req)
 	action = oparams_get(p, "action");
 	remember = oparams_get(p, "remember") != NULL;
 	if (action != NULL && strcmp(action, "cancel") == 0) {
-		body = json_pack("{s:s,s:s}", "error", "access_denied",
-		    "error_description", "The user cancelled the sign-in.");
-		ui_answered(req, oflowapi_reject(OFLOWAPI_LOGIN, st, body,
-		    &out, &err), &out, &err);
-		json_decref(body);
+		ui_deny(req, OFLOWAPI_LOGIN, st,
+		    "The user cancelled the sign-in.");
 		goto out;
 	}
 	if (user == NULL || *user == '\0' || pw == NULL || *pw == '\0') {

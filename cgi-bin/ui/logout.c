@@ -92,26 +92,12 @@ logout_post(struct oreq *req)
 {
 	struct oerr		 err;
 	const struct oparams	*p;
-	const char		*ch, *action;
+	const char		*action;
 	json_t			*st, *out = NULL;
 
 	oerr_clear(&err);
-	if ((p = ohttp_form(req, &err)) == NULL ||
-	    !oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
-	    &err)) {
-		ui_error(req, &err);
-		return;
-	}
-	ch = oparams_get(p, "challenge");
-	if (!ui_csrf_ok(req, "logout", ch, oparams_get(p, "csrf"))) {
-		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The sign-out form was "
-		    "not sent from this site's page for this request, or "
-		    "this browser's cookies were cleared meanwhile.");
-		oerr_status(&err, 403);
-		ui_error(req, &err);
-		return;
-	}
-	if ((st = ui_open(req, OFLOWAPI_LOGOUT, ch)) == NULL)
+	if ((st = ui_post(req, OFLOWAPI_LOGOUT, fields, sizeof(fields) /
+	    sizeof(fields[0]), "sign-out", NULL, &p)) == NULL)
 		return;
 	action = oparams_get(p, "action");
 	if (action != NULL && strcmp(action, "logout") == 0)

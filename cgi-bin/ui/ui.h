@@ -30,6 +30,8 @@
 #include "web/route.h"
 
 struct oerr;
+struct ofield;
+struct oparams;
 struct oreq;
 
 /* A page being built: its body and the sources its CSP must allow. */
@@ -69,15 +71,12 @@ void	 ui_allow_forms(struct upage *, const json_t *client,
 /* Allow a single URI as above. */
 void	 ui_allow_form(struct upage *, const char *uri);
 
-/* The hidden fields of a form of kind for challenge: challenge, csrf. */
+/*
+ * The hidden fields of a form of kind for challenge: challenge, and
+ * csrf, its token (web/csrf.h: ocsrf_token).
+ */
 void	 ui_csrf_fields(struct upage *, const char *kind,
 	    const char *challenge);
-/*
- * 1 if the form's csrf field is the token of kind, challenge and this
- * browser's cookie (constant time; any configured secrets.system).
- */
-int	 ui_csrf_ok(struct oreq *, const char *kind, const char *challenge,
-	    const char *token);
 
 /*
  * Open the challenge named by ?<kind>_challenge= (GET) or the form
@@ -97,6 +96,24 @@ json_t	*ui_open(struct oreq *, enum oflowapi_kind, const char *challenge);
  */
 void	 ui_answered(struct oreq *, enum oflowapi_rc, json_t **out,
 	    const struct oerr *);
+
+/*
+ * What every POSTed form of kind k starts with: the form read and
+ * checked against fields, its CSRF token checked (ocsrf_form(); what
+ * and hint word its 403), then its challenge opened (ui_open()).
+ * Returns the state (a new reference) with *form set, or NULL after
+ * answering with the error page (or ui_open()'s redirect).
+ */
+json_t	*ui_post(struct oreq *, enum oflowapi_kind k,
+	    const struct ofield *fields, size_t nfields, const char *what,
+	    const char *hint, const struct oparams **form);
+
+/*
+ * Reject the challenge st of kind k as the user's refusal
+ * (access_denied with description), then as ui_answered().
+ */
+void	 ui_deny(struct oreq *, enum oflowapi_kind k, const json_t *st,
+	    const char *description);
 
 /* The string member of a JSON object, or "" (borrowed). */
 const char	*ui_str(const json_t *, const char *key);
