@@ -1,8 +1,8 @@
 /*
  * ui.h: the bundled login, consent and logout app (public listener,
  * under /ui/).  It answers the challenges of the authorization server
- * through lib/protocol/flowapi.h, the functions behind the admin API, so it goes
- * through exactly the checks an external app's PUTs do.
+ * through lib/protocol/flowapi.h, the functions behind the admin API,
+ * so it goes through exactly the checks an external app's PUTs do.
  *
  * Every page is server-rendered HTML5 without script, every value from
  * a request, a client or a user is HTML-escaped (ohttp_html), and every page
@@ -11,11 +11,11 @@
  * logo, forms only to this origin and where the flow then redirects),
  * X-Frame-Options: DENY, Referrer-Policy: no-referrer and no-store.
  *
- * FORMS are POSTed with a CSRF token (ui_csrf_*): HMAC-SHA-256, under a
- * key derived from secrets.system, of the form's kind, its challenge and
- * a random per-browser cookie, in a hidden field.  A POST whose token
- * does not match its challenge and this browser's cookie is refused
- * before anything else is looked at.  GETs change nothing, except where
+ * FORMS are POSTed with a CSRF token (lib/web/csrf.h): HMAC-SHA-256,
+ * under a key derived from secrets.system, of the form's kind, its
+ * challenge and a random per-browser cookie, in a hidden field.  A POST
+ * whose token does not match its challenge and this browser's cookie is
+ * refused before anything else is looked at (ui_post).  GETs change nothing, except where
  * a flow says no page is to be shown (a skipped login or consent, a
  * skip_consent client): those answer the challenge at once.
  */
