@@ -255,11 +255,12 @@ out:
 	json_decref(st);
 }
 
-const struct oroute consent_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/consent", consent_get,
 	    0, ui_error },
 	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/consent", consent_post,
 	    0, ui_error },
 };
-const size_t consent_nroutes = sizeof(consent_routes) /
-    sizeof(consent_routes[0]);
+const struct oroute_table consent_table = {
+	routes, sizeof(routes) / sizeof(routes[0])
+};

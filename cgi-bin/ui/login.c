@@ -184,10 +184,12 @@ out:
 	json_decref(st);
 }
 
-const struct oroute login_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/login", login_get,
 	    0, ui_error },
 	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/login", login_post,
 	    0, ui_error },
 };
-const size_t login_nroutes = sizeof(login_routes) / sizeof(login_routes[0]);
+const struct oroute_table login_table = {
+	routes, sizeof(routes) / sizeof(routes[0])
+};

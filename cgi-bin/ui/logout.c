@@ -109,11 +109,12 @@ logout_post(struct oreq *req)
 	json_decref(st);
 }
 
-const struct oroute logout_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/logout", logout_get,
 	    0, ui_error },
 	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/logout", logout_post,
 	    0, ui_error },
 };
-const size_t logout_nroutes = sizeof(logout_routes) /
-    sizeof(logout_routes[0]);
+const struct oroute_table logout_table = {
+	routes, sizeof(routes) / sizeof(routes[0])
+};

@@ -13,10 +13,7 @@ int
 main(int argc, char *argv[])
 {
 	const struct oroute_table	 tables[] = {
-		{ login_routes, login_nroutes },
-		{ consent_routes, consent_nroutes },
-		{ logout_routes, logout_nroutes },
-		{ misc_routes, misc_nroutes },
+		login_table, consent_table, logout_table, misc_table,
 	};
 
 	return omain_tables(argc, argv, tables, sizeof(tables) /

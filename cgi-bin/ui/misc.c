@@ -111,7 +111,7 @@ callback(struct oreq *req)
 	ui_send(&p, 200);
 }
 
-const struct oroute misc_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/error", error_page,
 	    0, ui_error },
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/logged-out", logged_out,
@@ -119,4 +119,6 @@ const struct oroute misc_routes[] = {
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/callback", callback,
 	    0, ui_error },
 };
-const size_t misc_nroutes = sizeof(misc_routes) / sizeof(misc_routes[0]);
+const struct oroute_table misc_table = {
+	routes, sizeof(routes) / sizeof(routes[0])
+};

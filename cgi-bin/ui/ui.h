@@ -120,14 +120,10 @@ const char	*ui_str(const json_t *, const char *key);
 /* 1 if a URL is absolute http or https (safe in href and src). */
 int	 ui_web_url(const char *);
 
-/* Route tables, one file each. */
-extern const struct oroute	login_routes[];
-extern const size_t		login_nroutes;
-extern const struct oroute	consent_routes[];
-extern const size_t		consent_nroutes;
-extern const struct oroute	logout_routes[];
-extern const size_t		logout_nroutes;
-extern const struct oroute	misc_routes[];
-extern const size_t		misc_nroutes;
+/* Route tables, one file each; every route answers errors as pages. */
+extern const struct oroute_table	login_table;
+extern const struct oroute_table	consent_table;
+extern const struct oroute_table	logout_table;
+extern const struct oroute_table	misc_table;
 
 #endif
