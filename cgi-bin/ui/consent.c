@@ -168,23 +168,19 @@ static void
 allow(struct oreq *req, const json_t *st, const json_t *r, json_t *scope,
     int remember)
 {
-	struct oerr	 err, e;
-	json_t		*user, *claims, *body, *out = NULL;
+	struct oerr	 e;
+	json_t		*user, *claims;
 
-	oerr_clear(&err);
 	oerr_clear(&e);
 	/* A subject that is not one of our users (another login app) has
 	 * no claims here. */
 	user = ouser_get_by_subject(ui_str(r, "subject"), &e);
 	claims = user != NULL ? ouser_claims(user, scope) : json_object();
-	body = json_pack("{s:O,s:O,s:b,s:i,s:{s:o}}", "grant_scope", scope,
-	    "grant_access_token_audience", json_object_get(r,
-	    "requested_access_token_audience"), "remember", remember,
-	    "remember_for", remember ? REMEMBER_FOR : 0,
-	    "session", "id_token", claims);
-	ui_answered(req, oflowapi_accept(OFLOWAPI_CONSENT, st, body, &out,
-	    &err), &out, &err);
-	json_decref(body);
+	ui_accept(req, OFLOWAPI_CONSENT, st, json_pack("{s:O,s:O,s:b,s:i,"
+	    "s:{s:o}}", "grant_scope", scope, "grant_access_token_audience",
+	    json_object_get(r, "requested_access_token_audience"),
+	    "remember", remember, "remember_for", remember ? REMEMBER_FOR : 0,
+	    "session", "id_token", claims));
 	json_decref(user);
 }
 

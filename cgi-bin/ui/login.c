@@ -85,7 +85,7 @@ static void
 login_get(struct oreq *req)
 {
 	struct oerr	 err;
-	json_t		*st, *r = NULL, *body, *out = NULL;
+	json_t		*st, *r = NULL;
 
 	oerr_clear(&err);
 	if ((st = ui_open(req, OFLOWAPI_LOGIN, NULL)) == NULL)
@@ -94,10 +94,8 @@ login_get(struct oreq *req)
 		ui_error(req, &err);
 	else if (json_is_true(json_object_get(r, "skip"))) {
 		/* The browser's login session covers it: no page. */
-		body = json_pack("{s:s}", "subject", ui_str(r, "subject"));
-		ui_answered(req, oflowapi_accept(OFLOWAPI_LOGIN, st, body,
-		    &out, &err), &out, &err);
-		json_decref(body);
+		ui_accept(req, OFLOWAPI_LOGIN, st, json_pack("{s:s}",
+		    "subject", ui_str(r, "subject")));
 	} else
 		form(req, ui_str(st, "challenge"), r, ui_str(json_object_get(r,
 		    "oidc_context"), "login_hint"), NULL, 0, 200);
@@ -127,7 +125,7 @@ login_post(struct oreq *req)
 	struct oerr		 err;
 	const struct oparams	*p;
 	const char		*ch, *user, *pw, *action;
-	json_t			*st = NULL, *r = NULL, *body, *out = NULL;
+	json_t			*st = NULL, *r = NULL;
 	json_t			*u = NULL;
 	int			 remember;
 
@@ -158,14 +156,11 @@ login_post(struct oreq *req)
 	switch (ouser_authenticate(user, pw, ohttp_env(req, "REMOTE_ADDR"),
 	    &u, &err)) {
 	case OUSER_AUTH_OK:
-		body = json_pack("{s:s,s:b,s:i,s:[s],s:{s:s}}",
-		    "subject", ui_str(u, "subject"), "remember", remember,
-		    "remember_for", remember ? REMEMBER_FOR : 0,
-		    "amr", "pwd", "context", "username",
-		    ui_str(u, "username"));
-		ui_answered(req, oflowapi_accept(OFLOWAPI_LOGIN, st, body,
-		    &out, &err), &out, &err);
-		json_decref(body);
+		ui_accept(req, OFLOWAPI_LOGIN, st, json_pack("{s:s,s:b,s:i,"
+		    "s:[s],s:{s:s}}", "subject", ui_str(u, "subject"),
+		    "remember", remember, "remember_for", remember ?
+		    REMEMBER_FOR : 0, "amr", "pwd", "context", "username",
+		    ui_str(u, "username")));
 		break;
 	case OUSER_AUTH_LOCKED:
 		form(req, ch, r, user, locked_msg(req), remember, 429);

@@ -93,7 +93,7 @@ logout_post(struct oreq *req)
 	struct oerr		 err;
 	const struct oparams	*p;
 	const char		*action;
-	json_t			*st, *out = NULL;
+	json_t			*st;
 
 	oerr_clear(&err);
 	if ((st = ui_post(req, OFLOWAPI_LOGOUT, fields, sizeof(fields) /
@@ -101,11 +101,9 @@ logout_post(struct oreq *req)
 		return;
 	action = oparams_get(p, "action");
 	if (action != NULL && strcmp(action, "logout") == 0)
-		ui_answered(req, oflowapi_accept(OFLOWAPI_LOGOUT, st, NULL,
-		    &out, &err), &out, &err);
+		ui_accept(req, OFLOWAPI_LOGOUT, st, NULL);
 	else
-		ui_answered(req, oflowapi_reject(OFLOWAPI_LOGOUT, st, NULL,
-		    &out, &err), &out, &err);
+		ui_deny(req, OFLOWAPI_LOGOUT, st, NULL);
 	json_decref(st);
 }
 

@@ -277,15 +277,29 @@ ui_post(struct oreq *req, enum oflowapi_kind k, const struct ofield *fields,
 }
 
 void
+ui_accept(struct oreq *req, enum oflowapi_kind k, const json_t *st,
+    json_t *body)
+{
+	struct oerr	 err;
+	json_t		*out = NULL;
+
+	oerr_clear(&err);
+	ui_answered(req, oflowapi_accept(k, st, body, &out, &err), &out,
+	    &err);
+	json_decref(body);
+}
+
+void
 ui_deny(struct oreq *req, enum oflowapi_kind k, const json_t *st,
     const char *description)
 {
 	struct oerr	 err;
-	json_t		*body, *out = NULL;
+	json_t		*body = NULL, *out = NULL;
 
 	oerr_clear(&err);
-	body = json_pack("{s:s,s:s}", "error", "access_denied",
-	    "error_description", description);
+	if (description != NULL)
+		body = json_pack("{s:s,s:s}", "error", "access_denied",
+		    "error_description", description);
 	ui_answered(req, oflowapi_reject(k, st, body, &out, &err), &out,
 	    &err);
 	json_decref(body);

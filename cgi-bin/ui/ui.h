@@ -15,9 +15,10 @@
  * under a key derived from secrets.system, of the form's kind, its
  * challenge and a random per-browser cookie, in a hidden field.  A POST
  * whose token does not match its challenge and this browser's cookie is
- * refused before anything else is looked at (ui_post).  GETs change nothing, except where
- * a flow says no page is to be shown (a skipped login or consent, a
- * skip_consent client): those answer the challenge at once.
+ * refused before anything else is looked at (ui_post).  GETs change
+ * nothing, except where a flow says no page is to be shown (a skipped
+ * login or consent, a skip_consent client): those answer the challenge
+ * at once.
  */
 #ifndef OIDCGI_UI_H
 #define OIDCGI_UI_H
@@ -109,8 +110,15 @@ json_t	*ui_post(struct oreq *, enum oflowapi_kind k,
 	    const char *hint, const struct oparams **form);
 
 /*
+ * Accept the challenge st of kind k with body (taken: released here;
+ * NULL for a logout), then answer as ui_answered().
+ */
+void	 ui_accept(struct oreq *, enum oflowapi_kind k, const json_t *st,
+	    json_t *body);
+/*
  * Reject the challenge st of kind k as the user's refusal
- * (access_denied with description), then as ui_answered().
+ * (access_denied with description; NULL: no body, for a logout), then
+ * answer as ui_answered().
  */
 void	 ui_deny(struct oreq *, enum oflowapi_kind k, const json_t *st,
 	    const char *description);
