@@ -23,6 +23,7 @@
 #include "base/err.h"
 #include "protocol/flowapi.h"
 #include "base/form.h"
+#include "base/json.h"
 #include "web/http.h"
 #include "ui.h"
 #include "records/users.h"
@@ -71,7 +72,7 @@ static void
 link(struct upage *p, const json_t *client, const char *member,
     const char *text, int *n)
 {
-	const char	*u = ui_str(client, member);
+	const char	*u = ojson_str(client, member);
 
 	if (!ui_web_url(u))
 		return;
@@ -88,13 +89,13 @@ page(struct oreq *req, const char *challenge, const json_t *r)
 	struct oerr	 e;
 	const json_t	*client = json_object_get(r, "client");
 	json_t		*s, *user, *aud;
-	const char	*sc, *who = ui_str(r, "subject");
+	const char	*sc, *who = ojson_str(r, "subject");
 	size_t		 i;
 	int		 n = 0;
 
 	oerr_clear(&e);
 	if ((user = ouser_get_by_subject(who, &e)) != NULL)
-		who = ui_str(user, "username");
+		who = ojson_str(user, "username");
 	ui_page(&p, req, "Allow access?");
 	ui_client(&p, client, "asks for access to your account.");
 	ui_allow_forms(&p, client, "redirect_uris");
@@ -128,9 +129,9 @@ page(struct oreq *req, const char *challenge, const json_t *r)
 			    ohttp_html(req, json_string_value(s)));
 		ui_add(&p, "</p>\n");
 	}
-	if (ui_web_url(ui_str(client, "client_uri")) ||
-	    ui_web_url(ui_str(client, "policy_uri")) ||
-	    ui_web_url(ui_str(client, "tos_uri"))) {
+	if (ui_web_url(ojson_str(client, "client_uri")) ||
+	    ui_web_url(ojson_str(client, "policy_uri")) ||
+	    ui_web_url(ojson_str(client, "tos_uri"))) {
 		ui_add(&p, "<p class=\"links\">");
 		link(&p, client, "client_uri", "About this application", &n);
 		link(&p, client, "policy_uri", "Privacy policy", &n);
@@ -174,7 +175,7 @@ allow(struct oreq *req, const json_t *st, const json_t *r, json_t *scope,
 	oerr_clear(&e);
 	/* A subject that is not one of our users (another login app) has
 	 * no claims here. */
-	user = ouser_get_by_subject(ui_str(r, "subject"), &e);
+	user = ouser_get_by_subject(ojson_str(r, "subject"), &e);
 	claims = user != NULL ? ouser_claims(user, scope) : json_object();
 	ui_accept(req, OFLOWAPI_CONSENT, st, json_pack("{s:O,s:O,s:b,s:i,"
 	    "s:{s:o}}", "grant_scope", scope, "grant_access_token_audience",
@@ -202,7 +203,7 @@ consent_get(struct oreq *req)
 		/* Remembered, or a client trusted to skip: no page. */
 		allow(req, st, r, json_object_get(r, "requested_scope"), 0);
 	else
-		page(req, ui_str(st, "challenge"), r);
+		page(req, ojson_str(st, "challenge"), r);
 	json_decref(r);
 	json_decref(st);
 }

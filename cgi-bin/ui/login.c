@@ -24,6 +24,7 @@
 #include "base/err.h"
 #include "protocol/flowapi.h"
 #include "base/form.h"
+#include "base/json.h"
 #include "web/http.h"
 #include "ui.h"
 #include "records/users.h"
@@ -95,9 +96,9 @@ login_get(struct oreq *req)
 	else if (json_is_true(json_object_get(r, "skip"))) {
 		/* The browser's login session covers it: no page. */
 		ui_accept(req, OFLOWAPI_LOGIN, st, json_pack("{s:s}",
-		    "subject", ui_str(r, "subject")));
+		    "subject", ojson_str(r, "subject")));
 	} else
-		form(req, ui_str(st, "challenge"), r, ui_str(json_object_get(r,
+		form(req, ojson_str(st, "challenge"), r, ojson_str(json_object_get(r,
 		    "oidc_context"), "login_hint"), NULL, 0, 200);
 	json_decref(r);
 	json_decref(st);
@@ -157,10 +158,10 @@ login_post(struct oreq *req)
 	    &u, &err)) {
 	case OUSER_AUTH_OK:
 		ui_accept(req, OFLOWAPI_LOGIN, st, json_pack("{s:s,s:b,s:i,"
-		    "s:[s],s:{s:s}}", "subject", ui_str(u, "subject"),
+		    "s:[s],s:{s:s}}", "subject", ojson_str(u, "subject"),
 		    "remember", remember, "remember_for", remember ?
 		    REMEMBER_FOR : 0, "amr", "pwd", "context", "username",
-		    ui_str(u, "username")));
+		    ojson_str(u, "username")));
 		break;
 	case OUSER_AUTH_LOCKED:
 		form(req, ch, r, user, locked_msg(req), remember, 429);

@@ -17,6 +17,7 @@
 #include "base/err.h"
 #include "protocol/flowapi.h"
 #include "base/form.h"
+#include "base/json.h"
 #include "web/http.h"
 #include "ui.h"
 #include "records/users.h"
@@ -47,9 +48,9 @@ logout_get(struct oreq *req)
 		return;
 	}
 	client = json_object_get(r, "client");
-	who = ui_str(r, "subject");
+	who = ojson_str(r, "subject");
 	if ((user = ouser_get_by_subject(who, &e)) != NULL)
-		who = ui_str(user, "username");
+		who = ojson_str(user, "username");
 	ui_page(&p, req, "Sign out?");
 	if (json_is_object(client) && json_is_true(json_object_get(r,
 	    "rp_initiated")))
@@ -74,7 +75,7 @@ logout_get(struct oreq *req)
 		    "account <strong>%s</strong> here?</p>\n"
 		    "<form method=\"post\" action=\"logout\">\n",
 		    ohttp_html(req, who));
-	ui_csrf_fields(&p, "logout", ui_str(st, "challenge"));
+	ui_csrf_fields(&p, "logout", ojson_str(st, "challenge"));
 	ui_add(&p, "<div class=\"actions\">\n"
 	    "<button type=\"submit\" name=\"action\" value=\"logout\" "
 	    "class=\"primary\">Sign out</button>\n"

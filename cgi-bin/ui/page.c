@@ -14,19 +14,12 @@
 #include "records/flow.h"
 #include "protocol/flowapi.h"
 #include "base/form.h"
+#include "base/json.h"
 #include "web/csrf.h"
 #include "web/http.h"
 #include "ui.h"
 #include "base/url.h"
 #include "base/util.h"
-
-const char *
-ui_str(const json_t *o, const char *k)
-{
-	const char	*s = json_string_value(json_object_get(o, k));
-
-	return s != NULL ? s : "";
-}
 
 int
 ui_web_url(const char *s)
@@ -120,12 +113,12 @@ ui_allow_forms(struct upage *p, const json_t *client, const char *member)
 void
 ui_client(struct upage *p, const json_t *client, const char *what)
 {
-	const char	*name = ui_str(client, "client_name");
-	const char	*logo = ui_str(client, "logo_uri");
+	const char	*name = ojson_str(client, "client_name");
+	const char	*logo = ojson_str(client, "logo_uri");
 	char		*src;
 
 	if (*name == '\0')
-		name = ui_str(client, "client_id");
+		name = ojson_str(client, "client_id");
 	ui_add(p, "<header class=\"client\">\n");
 	if (ui_web_url(logo) && (src = csp_source(p->req, logo)) != NULL) {
 		p->img = oarena_printf(&p->req->arena, "%s %s", p->img, src);
@@ -236,7 +229,7 @@ ui_open(struct oreq *req, enum oflowapi_kind k, const char *challenge)
 		return NULL;
 	case OFLOWAPI_HANDLED:
 		/* Answered already (a reload, the back button). */
-		ui_redirect(req, ui_str(out, "redirect_to"));
+		ui_redirect(req, ojson_str(out, "redirect_to"));
 		break;
 	default:
 		ui_error(req, &err);
@@ -253,7 +246,7 @@ ui_answered(struct oreq *req, enum oflowapi_rc rc, json_t **out,
 	if (rc == OFLOWAPI_ERR)
 		ui_error(req, err);
 	else
-		ui_redirect(req, ui_str(*out, "redirect_to"));
+		ui_redirect(req, ojson_str(*out, "redirect_to"));
 	json_decref(*out);
 	*out = NULL;
 }

@@ -123,8 +123,6 @@ void	 ui_accept(struct oreq *, enum oflowapi_kind k, const json_t *st,
 void	 ui_deny(struct oreq *, enum oflowapi_kind k, const json_t *st,
 	    const char *description);
 
-/* The string member of a JSON object, or "" (borrowed). */
-const char	*ui_str(const json_t *, const char *key);
 /* 1 if a URL is absolute http or https (safe in href and src). */
 int	 ui_web_url(const char *);
 
