@@ -1,12 +1,13 @@
 /*
  * route.h: path patterns to handlers, shared by every binary.
  *
- * A binary lists its routes in a table; the dispatcher picks the first
- * whose listener, pattern and method match.  On the admin listener the
- * Hydra 2.x "/admin" prefix is stripped first, so each admin route is
- * served both at the root (Hydra 1.x) and under /admin.  Trailing slashes
- * are ignored, as Hydra trims them.  A path no route knows is a 404; a
- * known path with another method is a 405 with Allow.
+ * A binary lists its routes in tables (one per file of handlers); the
+ * dispatcher picks the first whose listener, pattern and method match.
+ * On the admin listener the Hydra 2.x "/admin" prefix is stripped
+ * first, so each admin route is served both at the root (Hydra 1.x) and
+ * under /admin.  Trailing slashes are ignored, as Hydra trims them.  A
+ * path no route knows is a 404; a known path with another method is a
+ * 405 with Allow.
  *
  * When secrets.admin is set, every request on the admin listener needs
  * "Authorization: Bearer <secrets.admin>" (compared in constant time),
