@@ -253,11 +253,7 @@ out:
 }
 
 static const struct oroute routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/consent", consent_get,
-	    0, ui_error },
-	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/consent", consent_post,
-	    0, ui_error },
+	UI_ROUTE(GET, "/ui/consent", consent_get),
+	UI_ROUTE(POST, "/ui/consent", consent_post),
 };
-const struct oroute_table consent_table = {
-	routes, sizeof(routes) / sizeof(routes[0])
-};
+const struct oroute_table consent_table = OROUTE_TABLE(routes);

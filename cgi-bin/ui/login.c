@@ -181,11 +181,7 @@ out:
 }
 
 static const struct oroute routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/login", login_get,
-	    0, ui_error },
-	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/login", login_post,
-	    0, ui_error },
+	UI_ROUTE(GET, "/ui/login", login_get),
+	UI_ROUTE(POST, "/ui/login", login_post),
 };
-const struct oroute_table login_table = {
-	routes, sizeof(routes) / sizeof(routes[0])
-};
+const struct oroute_table login_table = OROUTE_TABLE(routes);

@@ -109,11 +109,7 @@ logout_post(struct oreq *req)
 }
 
 static const struct oroute routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/logout", logout_get,
-	    0, ui_error },
-	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/logout", logout_post,
-	    0, ui_error },
+	UI_ROUTE(GET, "/ui/logout", logout_get),
+	UI_ROUTE(POST, "/ui/logout", logout_post),
 };
-const struct oroute_table logout_table = {
-	routes, sizeof(routes) / sizeof(routes[0])
-};
+const struct oroute_table logout_table = OROUTE_TABLE(routes);

@@ -112,13 +112,8 @@ callback(struct oreq *req)
 }
 
 static const struct oroute routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/error", error_page,
-	    0, ui_error },
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/logged-out", logged_out,
-	    0, ui_error },
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/callback", callback,
-	    0, ui_error },
+	UI_ROUTE(GET, "/ui/error", error_page),
+	UI_ROUTE(GET, "/ui/logged-out", logged_out),
+	UI_ROUTE(GET, "/ui/callback", callback),
 };
-const struct oroute_table misc_table = {
-	routes, sizeof(routes) / sizeof(routes[0])
-};
+const struct oroute_table misc_table = OROUTE_TABLE(routes);

@@ -126,7 +126,11 @@ void	 ui_deny(struct oreq *, enum oflowapi_kind k, const json_t *st,
 /* 1 if a URL is absolute http or https (safe in href and src). */
 int	 ui_web_url(const char *);
 
-/* Route tables, one file each; every route answers errors as pages. */
+/* A route of the app: public, answering its errors as pages. */
+#define UI_ROUTE(m, pattern, fn) \
+	{ OHTTP_M(m), OLISTEN_PUBLIC, (pattern), (fn), 0, ui_error }
+
+/* Route tables, one file each. */
 extern const struct oroute_table	login_table;
 extern const struct oroute_table	consent_table;
 extern const struct oroute_table	logout_table;

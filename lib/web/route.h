@@ -72,6 +72,9 @@ struct oroute_table {
 	size_t			 n;
 };
 
+/* The table of a static array of routes (a constant expression). */
+#define OROUTE_TABLE(a)	{ (a), sizeof(a) / sizeof((a)[0]) }
+
 /*
  * Route req to the first matching entry of the tables (ntables of them,
  * searched in order) and run its handler; answer 404 or 405 (with

@@ -125,10 +125,10 @@ static const struct oroute t3[] = {
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/b/{x}", h3, 0, f3 },
 };
 static const struct oroute_table joined[] = {
-	{ t1, sizeof(t1) / sizeof(t1[0]) },
+	OROUTE_TABLE(t1),
 	{ NULL, 0 },			/* an empty table is skipped */
-	{ t2, sizeof(t2) / sizeof(t2[0]) },
-	{ t3, sizeof(t3) / sizeof(t3[0]) },
+	OROUTE_TABLE(t2),
+	OROUTE_TABLE(t3),
 };
 #define NJOINED	(sizeof(joined) / sizeof(joined[0]))
 
