@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "web/http.h"
 #include "web/metrics.h"
+#include "web/serve.h"
 #include "store/store.h"
 #include "base/util.h"
 

@@ -17,6 +17,7 @@
 
 #include "base/err.h"
 #include "web/http.h"
+#include "web/serve.h"
 #include "base/json.h"
 #include "records/keys.h"
 

@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "protocol/dcr.h"
 #include "web/http.h"
+#include "web/serve.h"
 
 /*
  * Answer 404 as Hydra does when registration is off, so that nothing

@@ -20,6 +20,7 @@
 #include "base/conf.h"
 #include "base/err.h"
 #include "web/http.h"
+#include "web/serve.h"
 #include "jose/jose.h"
 #include "records/keys.h"
 

@@ -3,28 +3,20 @@
  * consent and logout requests, login and consent sessions,
  * introspection, flush and token revocation by client.
  */
-#include <string.h>
-
 #include "api.h"
 #include "web/http.h"
+#include "web/serve.h"
 
 int
 main(int argc, char *argv[])
 {
-	static struct oroute	 all[64];
-	size_t			 n = 0;
+	const struct oroute_table	 tables[] = {
+		{ requests_routes, requests_nroutes },
+		{ logout_routes, logout_nroutes },
+		{ sessions_routes, sessions_nroutes },
+		{ introspect_routes, introspect_nroutes },
+	};
 
-	if (requests_nroutes + logout_nroutes + sessions_nroutes +
-	    introspect_nroutes > sizeof(all) / sizeof(all[0]))
-		return 1;
-	memcpy(all + n, requests_routes, requests_nroutes * sizeof(all[0]));
-	n += requests_nroutes;
-	memcpy(all + n, logout_routes, logout_nroutes * sizeof(all[0]));
-	n += logout_nroutes;
-	memcpy(all + n, sessions_routes, sessions_nroutes * sizeof(all[0]));
-	n += sessions_nroutes;
-	memcpy(all + n, introspect_routes, introspect_nroutes *
-	    sizeof(all[0]));
-	n += introspect_nroutes;
-	return omain(argc, argv, all, n);
+	return omain_tables(argc, argv, tables, sizeof(tables) /
+	    sizeof(tables[0]));
 }

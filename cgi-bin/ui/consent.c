@@ -23,6 +23,7 @@
 #include "base/err.h"
 #include "protocol/flowapi.h"
 #include "base/form.h"
+#include "base/json.h"
 #include "web/http.h"
 #include "ui.h"
 #include "records/users.h"
@@ -71,7 +72,7 @@ static void
 link(struct upage *p, const json_t *client, const char *member,
     const char *text, int *n)
 {
-	const char	*u = ui_str(client, member);
+	const char	*u = ojson_str(client, member);
 
 	if (!ui_web_url(u))
 		return;
@@ -88,13 +89,13 @@ page(struct oreq *req, const char *challenge, const json_t *r)
 	struct oerr	 e;
 	const json_t	*client = json_object_get(r, "client");
 	json_t		*s, *user, *aud;
-	const char	*sc, *who = ui_str(r, "subject");
+	const char	*sc, *who = ojson_str(r, "subject");
 	size_t		 i;
 	int		 n = 0;
 
 	oerr_clear(&e);
 	if ((user = ouser_get_by_subject(who, &e)) != NULL)
-		who = ui_str(user, "username");
+		who = ojson_str(user, "username");
 	ui_page(&p, req, "Allow access?");
 	ui_client(&p, client, "asks for access to your account.");
 	ui_allow_forms(&p, client, "redirect_uris");
@@ -128,9 +129,9 @@ page(struct oreq *req, const char *challenge, const json_t *r)
 			    ohttp_html(req, json_string_value(s)));
 		ui_add(&p, "</p>\n");
 	}
-	if (ui_web_url(ui_str(client, "client_uri")) ||
-	    ui_web_url(ui_str(client, "policy_uri")) ||
-	    ui_web_url(ui_str(client, "tos_uri"))) {
+	if (ui_web_url(ojson_str(client, "client_uri")) ||
+	    ui_web_url(ojson_str(client, "policy_uri")) ||
+	    ui_web_url(ojson_str(client, "tos_uri"))) {
 		ui_add(&p, "<p class=\"links\">");
 		link(&p, client, "client_uri", "About this application", &n);
 		link(&p, client, "policy_uri", "Privacy policy", &n);
@@ -168,23 +169,19 @@ static void
 allow(struct oreq *req, const json_t *st, const json_t *r, json_t *scope,
     int remember)
 {
-	struct oerr	 err, e;
-	json_t		*user, *claims, *body, *out = NULL;
+	struct oerr	 e;
+	json_t		*user, *claims;
 
-	oerr_clear(&err);
 	oerr_clear(&e);
 	/* A subject that is not one of our users (another login app) has
 	 * no claims here. */
-	user = ouser_get_by_subject(ui_str(r, "subject"), &e);
+	user = ouser_get_by_subject(ojson_str(r, "subject"), &e);
 	claims = user != NULL ? ouser_claims(user, scope) : json_object();
-	body = json_pack("{s:O,s:O,s:b,s:i,s:{s:o}}", "grant_scope", scope,
-	    "grant_access_token_audience", json_object_get(r,
-	    "requested_access_token_audience"), "remember", remember,
-	    "remember_for", remember ? REMEMBER_FOR : 0,
-	    "session", "id_token", claims);
-	ui_answered(req, oflowapi_accept(OFLOWAPI_CONSENT, st, body, &out,
-	    &err), &out, &err);
-	json_decref(body);
+	ui_accept(req, OFLOWAPI_CONSENT, st, json_pack("{s:O,s:O,s:b,s:i,"
+	    "s:{s:o}}", "grant_scope", scope, "grant_access_token_audience",
+	    json_object_get(r, "requested_access_token_audience"),
+	    "remember", remember, "remember_for", remember ? REMEMBER_FOR : 0,
+	    "session", "id_token", claims));
 	json_decref(user);
 }
 
@@ -206,7 +203,7 @@ consent_get(struct oreq *req)
 		/* Remembered, or a client trusted to skip: no page. */
 		allow(req, st, r, json_object_get(r, "requested_scope"), 0);
 	else
-		page(req, ui_str(st, "challenge"), r);
+		page(req, ojson_str(st, "challenge"), r);
 	json_decref(r);
 	json_decref(st);
 }
@@ -217,31 +214,15 @@ consent_post(struct oreq *req)
 {
 	struct oerr		 err;
 	const struct oparams	*p;
-	const char		*ch, *action, *sc;
-	json_t			*st = NULL, *r = NULL, *body, *out = NULL;
-	json_t			*grant, *s;
+	const char		*action, *sc;
+	json_t			*st = NULL, *r = NULL, *grant, *s;
 	size_t			 i, j;
 	int			 ticked;
 
 	oerr_clear(&err);
-	if ((p = ohttp_form(req, &err)) == NULL ||
-	    !oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
-	    &err)) {
-		ui_error(req, &err);
-		return;
-	}
-	ch = oparams_get(p, "challenge");
-	if (!ui_csrf_ok(req, "consent", ch, oparams_get(p, "csrf"))) {
-		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The consent form was "
-		    "not sent from this site's page for this request, or "
-		    "this browser's cookies were cleared meanwhile.");
-		oerr_status(&err, 403);
-		oerr_hint(&err, "Go back to the application and start "
-		    "again.");
-		ui_error(req, &err);
-		return;
-	}
-	if ((st = ui_open(req, OFLOWAPI_CONSENT, ch)) == NULL)
+	if ((st = ui_post(req, OFLOWAPI_CONSENT, fields, sizeof(fields) /
+	    sizeof(fields[0]), "consent", "Go back to the application and "
+	    "start again.", &p)) == NULL)
 		return;
 	if ((r = oflowapi_request(OFLOWAPI_CONSENT, st, &err)) == NULL) {
 		ui_error(req, &err);
@@ -249,11 +230,8 @@ consent_post(struct oreq *req)
 	}
 	action = oparams_get(p, "action");
 	if (action == NULL || strcmp(action, "allow") != 0) {
-		body = json_pack("{s:s,s:s}", "error", "access_denied",
-		    "error_description", "The user denied the request.");
-		ui_answered(req, oflowapi_reject(OFLOWAPI_CONSENT, st, body,
-		    &out, &err), &out, &err);
-		json_decref(body);
+		ui_deny(req, OFLOWAPI_CONSENT, st,
+		    "The user denied the request.");
 		goto out;
 	}
 	/* openid when requested, and the ticked scopes that were. */
@@ -274,9 +252,8 @@ out:
 	json_decref(st);
 }
 
-const struct oroute consent_routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/consent", consent_get },
-	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/consent", consent_post },
+static const struct oroute routes[] = {
+	UI_ROUTE(GET, "/ui/consent", consent_get),
+	UI_ROUTE(POST, "/ui/consent", consent_post),
 };
-const size_t consent_nroutes = sizeof(consent_routes) /
-    sizeof(consent_routes[0]);
+const struct oroute_table consent_table = OROUTE_TABLE(routes);

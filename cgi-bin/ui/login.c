@@ -24,6 +24,7 @@
 #include "base/err.h"
 #include "protocol/flowapi.h"
 #include "base/form.h"
+#include "base/json.h"
 #include "web/http.h"
 #include "ui.h"
 #include "records/users.h"
@@ -85,7 +86,7 @@ static void
 login_get(struct oreq *req)
 {
 	struct oerr	 err;
-	json_t		*st, *r = NULL, *body, *out = NULL;
+	json_t		*st, *r = NULL;
 
 	oerr_clear(&err);
 	if ((st = ui_open(req, OFLOWAPI_LOGIN, NULL)) == NULL)
@@ -94,12 +95,10 @@ login_get(struct oreq *req)
 		ui_error(req, &err);
 	else if (json_is_true(json_object_get(r, "skip"))) {
 		/* The browser's login session covers it: no page. */
-		body = json_pack("{s:s}", "subject", ui_str(r, "subject"));
-		ui_answered(req, oflowapi_accept(OFLOWAPI_LOGIN, st, body,
-		    &out, &err), &out, &err);
-		json_decref(body);
+		ui_accept(req, OFLOWAPI_LOGIN, st, json_pack("{s:s}",
+		    "subject", ojson_str(r, "subject")));
 	} else
-		form(req, ui_str(st, "challenge"), r, ui_str(json_object_get(r,
+		form(req, ojson_str(st, "challenge"), r, ojson_str(json_object_get(r,
 		    "oidc_context"), "login_hint"), NULL, 0, 200);
 	json_decref(r);
 	json_decref(st);
@@ -127,30 +126,16 @@ login_post(struct oreq *req)
 	struct oerr		 err;
 	const struct oparams	*p;
 	const char		*ch, *user, *pw, *action;
-	json_t			*st = NULL, *r = NULL, *body, *out = NULL;
+	json_t			*st = NULL, *r = NULL;
 	json_t			*u = NULL;
 	int			 remember;
 
 	oerr_clear(&err);
-	if ((p = ohttp_form(req, &err)) == NULL ||
-	    !oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
-	    &err)) {
-		ui_error(req, &err);
+	if ((st = ui_post(req, OFLOWAPI_LOGIN, fields, sizeof(fields) /
+	    sizeof(fields[0]), "sign-in", "Go back to the application and "
+	    "sign in again.", &p)) == NULL)
 		return;
-	}
 	ch = oparams_get(p, "challenge");
-	if (!ui_csrf_ok(req, "login", ch, oparams_get(p, "csrf"))) {
-		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The sign-in form was "
-		    "not sent from this site's page for this request, or "
-		    "this browser's cookies were cleared meanwhile.");
-		oerr_status(&err, 403);
-		oerr_hint(&err, "Go back to the application and sign in "
-		    "again.");
-		ui_error(req, &err);
-		return;
-	}
-	if ((st = ui_open(req, OFLOWAPI_LOGIN, ch)) == NULL)
-		return;
 	if ((r = oflowapi_request(OFLOWAPI_LOGIN, st, &err)) == NULL) {
 		ui_error(req, &err);
 		goto out;
@@ -160,11 +145,8 @@ login_post(struct oreq *req)
 	action = oparams_get(p, "action");
 	remember = oparams_get(p, "remember") != NULL;
 	if (action != NULL && strcmp(action, "cancel") == 0) {
-		body = json_pack("{s:s,s:s}", "error", "access_denied",
-		    "error_description", "The user cancelled the sign-in.");
-		ui_answered(req, oflowapi_reject(OFLOWAPI_LOGIN, st, body,
-		    &out, &err), &out, &err);
-		json_decref(body);
+		ui_deny(req, OFLOWAPI_LOGIN, st,
+		    "The user cancelled the sign-in.");
 		goto out;
 	}
 	if (user == NULL || *user == '\0' || pw == NULL || *pw == '\0') {
@@ -175,14 +157,11 @@ login_post(struct oreq *req)
 	switch (ouser_authenticate(user, pw, ohttp_env(req, "REMOTE_ADDR"),
 	    &u, &err)) {
 	case OUSER_AUTH_OK:
-		body = json_pack("{s:s,s:b,s:i,s:[s],s:{s:s}}",
-		    "subject", ui_str(u, "subject"), "remember", remember,
-		    "remember_for", remember ? REMEMBER_FOR : 0,
-		    "amr", "pwd", "context", "username",
-		    ui_str(u, "username"));
-		ui_answered(req, oflowapi_accept(OFLOWAPI_LOGIN, st, body,
-		    &out, &err), &out, &err);
-		json_decref(body);
+		ui_accept(req, OFLOWAPI_LOGIN, st, json_pack("{s:s,s:b,s:i,"
+		    "s:[s],s:{s:s}}", "subject", ojson_str(u, "subject"),
+		    "remember", remember, "remember_for", remember ?
+		    REMEMBER_FOR : 0, "amr", "pwd", "context", "username",
+		    ojson_str(u, "username")));
 		break;
 	case OUSER_AUTH_LOCKED:
 		form(req, ch, r, user, locked_msg(req), remember, 429);
@@ -201,8 +180,8 @@ out:
 	json_decref(st);
 }
 
-const struct oroute login_routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/login", login_get },
-	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/login", login_post },
+static const struct oroute routes[] = {
+	UI_ROUTE(GET, "/ui/login", login_get),
+	UI_ROUTE(POST, "/ui/login", login_post),
 };
-const size_t login_nroutes = sizeof(login_routes) / sizeof(login_routes[0]);
+const struct oroute_table login_table = OROUTE_TABLE(routes);

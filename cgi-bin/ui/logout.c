@@ -17,6 +17,7 @@
 #include "base/err.h"
 #include "protocol/flowapi.h"
 #include "base/form.h"
+#include "base/json.h"
 #include "web/http.h"
 #include "ui.h"
 #include "records/users.h"
@@ -47,9 +48,9 @@ logout_get(struct oreq *req)
 		return;
 	}
 	client = json_object_get(r, "client");
-	who = ui_str(r, "subject");
+	who = ojson_str(r, "subject");
 	if ((user = ouser_get_by_subject(who, &e)) != NULL)
-		who = ui_str(user, "username");
+		who = ojson_str(user, "username");
 	ui_page(&p, req, "Sign out?");
 	if (json_is_object(client) && json_is_true(json_object_get(r,
 	    "rp_initiated")))
@@ -74,7 +75,7 @@ logout_get(struct oreq *req)
 		    "account <strong>%s</strong> here?</p>\n"
 		    "<form method=\"post\" action=\"logout\">\n",
 		    ohttp_html(req, who));
-	ui_csrf_fields(&p, "logout", ui_str(st, "challenge"));
+	ui_csrf_fields(&p, "logout", ojson_str(st, "challenge"));
 	ui_add(&p, "<div class=\"actions\">\n"
 	    "<button type=\"submit\" name=\"action\" value=\"logout\" "
 	    "class=\"primary\">Sign out</button>\n"
@@ -92,40 +93,23 @@ logout_post(struct oreq *req)
 {
 	struct oerr		 err;
 	const struct oparams	*p;
-	const char		*ch, *action;
-	json_t			*st, *out = NULL;
+	const char		*action;
+	json_t			*st;
 
 	oerr_clear(&err);
-	if ((p = ohttp_form(req, &err)) == NULL ||
-	    !oform_check(p, fields, sizeof(fields) / sizeof(fields[0]),
-	    &err)) {
-		ui_error(req, &err);
-		return;
-	}
-	ch = oparams_get(p, "challenge");
-	if (!ui_csrf_ok(req, "logout", ch, oparams_get(p, "csrf"))) {
-		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The sign-out form was "
-		    "not sent from this site's page for this request, or "
-		    "this browser's cookies were cleared meanwhile.");
-		oerr_status(&err, 403);
-		ui_error(req, &err);
-		return;
-	}
-	if ((st = ui_open(req, OFLOWAPI_LOGOUT, ch)) == NULL)
+	if ((st = ui_post(req, OFLOWAPI_LOGOUT, fields, sizeof(fields) /
+	    sizeof(fields[0]), "sign-out", NULL, &p)) == NULL)
 		return;
 	action = oparams_get(p, "action");
 	if (action != NULL && strcmp(action, "logout") == 0)
-		ui_answered(req, oflowapi_accept(OFLOWAPI_LOGOUT, st, NULL,
-		    &out, &err), &out, &err);
+		ui_accept(req, OFLOWAPI_LOGOUT, st, NULL);
 	else
-		ui_answered(req, oflowapi_reject(OFLOWAPI_LOGOUT, st, NULL,
-		    &out, &err), &out, &err);
+		ui_deny(req, OFLOWAPI_LOGOUT, st, NULL);
 	json_decref(st);
 }
 
-const struct oroute logout_routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/logout", logout_get },
-	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/ui/logout", logout_post },
+static const struct oroute routes[] = {
+	UI_ROUTE(GET, "/ui/logout", logout_get),
+	UI_ROUTE(POST, "/ui/logout", logout_post),
 };
-const size_t logout_nroutes = sizeof(logout_routes) /
-    sizeof(logout_routes[0]);
+const struct oroute_table logout_table = OROUTE_TABLE(routes);

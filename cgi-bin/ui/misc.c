@@ -111,9 +111,9 @@ callback(struct oreq *req)
 	ui_send(&p, 200);
 }
 
-const struct oroute misc_routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/error", error_page },
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/logged-out", logged_out },
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/ui/callback", callback },
+static const struct oroute routes[] = {
+	UI_ROUTE(GET, "/ui/error", error_page),
+	UI_ROUTE(GET, "/ui/logged-out", logged_out),
+	UI_ROUTE(GET, "/ui/callback", callback),
 };
-const size_t misc_nroutes = sizeof(misc_routes) / sizeof(misc_routes[0]);
+const struct oroute_table misc_table = OROUTE_TABLE(routes);

@@ -5,34 +5,22 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "base/conf.h"
-#include "base/crypto.h"
 #include "base/err.h"
 #include "records/flow.h"
 #include "protocol/flowapi.h"
 #include "base/form.h"
 #include "web/cookies.h"
+#include "base/json.h"
+#include "web/csrf.h"
 #include "web/http.h"
 #include "ui.h"
 #include "base/url.h"
 #include "base/util.h"
-
-#define CSRF_COOKIE	"oidcgi_ui_csrf"
-#define CSRF_BYTES	32
-#define CSRF_LEN	43	/* base64url of CSRF_BYTES */
-
-const char *
-ui_str(const json_t *o, const char *k)
-{
-	const char	*s = json_string_value(json_object_get(o, k));
-
-	return s != NULL ? s : "";
-}
 
 int
 ui_web_url(const char *s)
@@ -126,12 +114,12 @@ ui_allow_forms(struct upage *p, const json_t *client, const char *member)
 void
 ui_client(struct upage *p, const json_t *client, const char *what)
 {
-	const char	*name = ui_str(client, "client_name");
-	const char	*logo = ui_str(client, "logo_uri");
+	const char	*name = ojson_str(client, "client_name");
+	const char	*logo = ojson_str(client, "logo_uri");
 	char		*src;
 
 	if (*name == '\0')
-		name = ui_str(client, "client_id");
+		name = ojson_str(client, "client_id");
 	ui_add(p, "<header class=\"client\">\n");
 	if (ui_web_url(logo) && (src = csp_source(p->req, logo)) != NULL) {
 		p->img = oarena_printf(&p->req->arena, "%s %s", p->img, src);
@@ -197,94 +185,13 @@ ui_redirect(struct oreq *req, const char *url)
 	ohttp_redirect(req, req->method == OHTTP_POST ? 303 : 302, url);
 }
 
-/* The CSRF key from system secret i. */
-static int
-csrf_key(size_t i, unsigned char key[32])
-{
-	if (oconf == NULL || i >= oconf->nsecrets)
-		return 0;
-	return ocrypto_hkdf(oconf->secrets[i], strlen(oconf->secrets[i]),
-	    NULL, 0, "oidcgi ui csrf", key, 32);
-}
-
-/*
- * The token of kind, challenge and cookie under system secret i, as
- * base64url into out (CSRF_LEN + 1 bytes).
- */
-static int
-csrf_token(size_t i, const char *kind, const char *challenge,
-    const char *cookie, char *out)
-{
-	unsigned char	 key[32], mac[OCRYPTO_SHA256_LEN];
-	char		*msg;
-	size_t		 kl = strlen(kind), cl = strlen(challenge);
-	size_t		 ol = strlen(cookie), len;
-	int		 ok;
-
-	msg = oxmalloc(kl + cl + ol + 2);
-	memcpy(msg, kind, kl);
-	msg[kl] = '\0';
-	memcpy(msg + kl + 1, challenge, cl);
-	msg[kl + 1 + cl] = '\0';
-	memcpy(msg + kl + cl + 2, cookie, ol);
-	ok = csrf_key(i, key) && ocrypto_hmac(OCRYPTO_SHA256, key,
-	    sizeof(key), msg, kl + cl + ol + 2, mac) &&
-	    ocrypto_b64url_encode(out, CSRF_LEN + 1, &len, mac, sizeof(mac));
-	ocrypto_wipe(key, sizeof(key));
-	free(msg);
-	return ok;
-}
-
-/* This browser's CSRF cookie, or NULL when it has none (well-formed). */
-static const char *
-csrf_cookie(struct oreq *req)
-{
-	const char	*c = oparams_get(ohttp_cookies(req), CSRF_COOKIE);
-
-	if (c == NULL || strlen(c) != CSRF_LEN || strspn(c,
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	    "-_") != CSRF_LEN)
-		return NULL;
-	return c;
-}
-
 void
 ui_csrf_fields(struct upage *p, const char *kind, const char *challenge)
 {
-	struct oreq	*req = p->req;
-	const char	*c;
-	char		 fresh[CSRF_LEN + 1], tok[CSRF_LEN + 1];
-
-	if ((c = csrf_cookie(req)) == NULL) {
-		ocrypto_token(fresh, sizeof(fresh), CSRF_BYTES);
-		ohttp_cookie(req, CSRF_COOKIE, fresh, -1, "/",
-		    ocookies_flags());
-		c = fresh;
-	}
-	if (!csrf_token(0, kind, challenge, c, tok))
-		tok[0] = '\0';
 	ui_add(p, "<input type=\"hidden\" name=\"challenge\" value=\"%s\">\n"
 	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
-	    ohttp_html(req, challenge), ohttp_html(req, tok));
-}
-
-int
-ui_csrf_ok(struct oreq *req, const char *kind, const char *challenge,
-    const char *token)
-{
-	const char	*c;
-	char		 want[CSRF_LEN + 1];
-	size_t		 i;
-	int		 ok = 0;
-
-	if (challenge == NULL || token == NULL ||
-	    (c = csrf_cookie(req)) == NULL)
-		return 0;
-	for (i = 0; oconf != NULL && i < oconf->nsecrets; i++)
-		if (csrf_token(i, kind, challenge, c, want))
-			ok |= ocrypto_eq(want, strlen(want), token,
-			    strlen(token));
-	return ok;
+	    ohttp_html(p->req, challenge), ohttp_html(p->req,
+	    ocsrf_token(p->req, kind, challenge)));
 }
 
 json_t *
@@ -323,7 +230,7 @@ ui_open(struct oreq *req, enum oflowapi_kind k, const char *challenge)
 		return NULL;
 	case OFLOWAPI_HANDLED:
 		/* Answered already (a reload, the back button). */
-		ui_redirect(req, ui_str(out, "redirect_to"));
+		ui_redirect(req, ojson_str(out, "redirect_to"));
 		break;
 	default:
 		ui_error(req, &err);
@@ -340,7 +247,54 @@ ui_answered(struct oreq *req, enum oflowapi_rc rc, json_t **out,
 	if (rc == OFLOWAPI_ERR)
 		ui_error(req, err);
 	else
-		ui_redirect(req, ui_str(*out, "redirect_to"));
+		ui_redirect(req, ojson_str(*out, "redirect_to"));
 	json_decref(*out);
 	*out = NULL;
+}
+
+json_t *
+ui_post(struct oreq *req, enum oflowapi_kind k, const struct ofield *fields,
+    size_t nfields, const char *what, const char *hint,
+    const struct oparams **form)
+{
+	struct oerr		 err;
+	const struct oparams	*p;
+
+	oerr_clear(&err);
+	if ((p = ocsrf_form(req, oflowapi_name(k), fields, nfields, what,
+	    hint, &err)) == NULL) {
+		ui_error(req, &err);
+		return NULL;
+	}
+	*form = p;
+	return ui_open(req, k, oparams_get(p, "challenge"));
+}
+
+void
+ui_accept(struct oreq *req, enum oflowapi_kind k, const json_t *st,
+    json_t *body)
+{
+	struct oerr	 err;
+	json_t		*out = NULL;
+
+	oerr_clear(&err);
+	ui_answered(req, oflowapi_accept(k, st, body, &out, &err), &out,
+	    &err);
+	json_decref(body);
+}
+
+void
+ui_deny(struct oreq *req, enum oflowapi_kind k, const json_t *st,
+    const char *description)
+{
+	struct oerr	 err;
+	json_t		*body = NULL, *out = NULL;
+
+	oerr_clear(&err);
+	if (description != NULL)
+		body = json_pack("{s:s,s:s}", "error", "access_denied",
+		    "error_description", description);
+	ui_answered(req, oflowapi_reject(k, st, body, &out, &err), &out,
+	    &err);
+	json_decref(body);
 }

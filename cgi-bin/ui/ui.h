@@ -1,8 +1,8 @@
 /*
  * ui.h: the bundled login, consent and logout app (public listener,
  * under /ui/).  It answers the challenges of the authorization server
- * through lib/protocol/flowapi.h, the functions behind the admin API, so it goes
- * through exactly the checks an external app's PUTs do.
+ * through lib/protocol/flowapi.h, the functions behind the admin API,
+ * so it goes through exactly the checks an external app's PUTs do.
  *
  * Every page is server-rendered HTML5 without script, every value from
  * a request, a client or a user is HTML-escaped (ohttp_html), and every page
@@ -11,13 +11,14 @@
  * logo, forms only to this origin and where the flow then redirects),
  * X-Frame-Options: DENY, Referrer-Policy: no-referrer and no-store.
  *
- * FORMS are POSTed with a CSRF token (ui_csrf_*): HMAC-SHA-256, under a
- * key derived from secrets.system, of the form's kind, its challenge and
- * a random per-browser cookie, in a hidden field.  A POST whose token
- * does not match its challenge and this browser's cookie is refused
- * before anything else is looked at.  GETs change nothing, except where
- * a flow says no page is to be shown (a skipped login or consent, a
- * skip_consent client): those answer the challenge at once.
+ * FORMS are POSTed with a CSRF token (lib/web/csrf.h): HMAC-SHA-256,
+ * under a key derived from secrets.system, of the form's kind, its
+ * challenge and a random per-browser cookie, in a hidden field.  A POST
+ * whose token does not match its challenge and this browser's cookie is
+ * refused before anything else is looked at (ui_post).  GETs change
+ * nothing, except where a flow says no page is to be shown (a skipped
+ * login or consent, a skip_consent client): those answer the challenge
+ * at once.
  */
 #ifndef OIDCGI_UI_H
 #define OIDCGI_UI_H
@@ -30,6 +31,8 @@
 #include "web/route.h"
 
 struct oerr;
+struct ofield;
+struct oparams;
 struct oreq;
 
 /* A page being built: its body and the sources its CSP must allow. */
@@ -69,15 +72,12 @@ void	 ui_allow_forms(struct upage *, const json_t *client,
 /* Allow a single URI as above. */
 void	 ui_allow_form(struct upage *, const char *uri);
 
-/* The hidden fields of a form of kind for challenge: challenge, csrf. */
+/*
+ * The hidden fields of a form of kind for challenge: challenge, and
+ * csrf, its token (web/csrf.h: ocsrf_token).
+ */
 void	 ui_csrf_fields(struct upage *, const char *kind,
 	    const char *challenge);
-/*
- * 1 if the form's csrf field is the token of kind, challenge and this
- * browser's cookie (constant time; any configured secrets.system).
- */
-int	 ui_csrf_ok(struct oreq *, const char *kind, const char *challenge,
-	    const char *token);
 
 /*
  * Open the challenge named by ?<kind>_challenge= (GET) or the form
@@ -98,19 +98,42 @@ json_t	*ui_open(struct oreq *, enum oflowapi_kind, const char *challenge);
 void	 ui_answered(struct oreq *, enum oflowapi_rc, json_t **out,
 	    const struct oerr *);
 
-/* The string member of a JSON object, or "" (borrowed). */
-const char	*ui_str(const json_t *, const char *key);
+/*
+ * What every POSTed form of kind k starts with: the form read and
+ * checked against fields, its CSRF token checked (ocsrf_form(); what
+ * and hint word its 403), then its challenge opened (ui_open()).
+ * Returns the state (a new reference) with *form set, or NULL after
+ * answering with the error page (or ui_open()'s redirect).
+ */
+json_t	*ui_post(struct oreq *, enum oflowapi_kind k,
+	    const struct ofield *fields, size_t nfields, const char *what,
+	    const char *hint, const struct oparams **form);
+
+/*
+ * Accept the challenge st of kind k with body (taken: released here;
+ * NULL for a logout), then answer as ui_answered().
+ */
+void	 ui_accept(struct oreq *, enum oflowapi_kind k, const json_t *st,
+	    json_t *body);
+/*
+ * Reject the challenge st of kind k as the user's refusal
+ * (access_denied with description; NULL: no body, for a logout), then
+ * answer as ui_answered().
+ */
+void	 ui_deny(struct oreq *, enum oflowapi_kind k, const json_t *st,
+	    const char *description);
+
 /* 1 if a URL is absolute http or https (safe in href and src). */
 int	 ui_web_url(const char *);
 
+/* A route of the app: public, answering its errors as pages. */
+#define UI_ROUTE(m, pattern, fn) \
+	{ OHTTP_M(m), OLISTEN_PUBLIC, (pattern), (fn), 0, ui_error }
+
 /* Route tables, one file each. */
-extern const struct oroute	login_routes[];
-extern const size_t		login_nroutes;
-extern const struct oroute	consent_routes[];
-extern const size_t		consent_nroutes;
-extern const struct oroute	logout_routes[];
-extern const size_t		logout_nroutes;
-extern const struct oroute	misc_routes[];
-extern const size_t		misc_nroutes;
+extern const struct oroute_table	login_table;
+extern const struct oroute_table	consent_table;
+extern const struct oroute_table	logout_table;
+extern const struct oroute_table	misc_table;
 
 #endif

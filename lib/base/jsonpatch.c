@@ -428,12 +428,9 @@ do_add(json_t **root, const struct ptr *p, json_t *val,
 	} else if (json_is_array(parent)) {
 		if (!arr_index(parent, p->tok[p->n - 1], 1, &ix, "path", c))
 			goto out;
-		set = json_array_insert_new(parent, ix, val);
+		/* ix is in range (arr_index): it cannot fail. */
+		json_array_insert_new(parent, ix, val);
 		val = NULL;
-		if (set == -1) {
-			olog_err("json_array_insert_new");
-			abort();
-		}
 	} else {
 		fail(c, "the parent of the path is %s, not an object or "
 		    "an array", tname(parent));
@@ -485,7 +482,7 @@ do_replace(json_t **root, const struct ptr *p, json_t *val,
 {
 	json_t	*parent;
 	size_t	 ix = 0;
-	int	 rc = 0, set;
+	int	 rc = 0;
 
 	if (p->n == 0) {
 		json_decref(*root);
@@ -496,15 +493,12 @@ do_replace(json_t **root, const struct ptr *p, json_t *val,
 		goto out;
 	if (step(parent, p->tok[p->n - 1], &ix, "path", c) == NULL)
 		goto out;
+	/* The member or index exists (step): setting it cannot fail. */
 	if (json_is_object(parent))
-		set = json_object_set_new(parent, p->tok[p->n - 1], val);
+		json_object_set_new(parent, p->tok[p->n - 1], val);
 	else
-		set = json_array_set_new(parent, ix, val);
+		json_array_set_new(parent, ix, val);
 	val = NULL;
-	if (set == -1) {
-		olog_err("json_object_set_new");
-		abort();
-	}
 	rc = 1;
 out:
 	json_decref(val);

@@ -52,8 +52,10 @@ static const struct {
 };
 
 /*
- * Add v to object o under name, taking the reference; allocation
- * failure inside jansson aborts like oxmalloc.
+ * Add v to object o under name, taking the reference.  v NULL (a
+ * json_string() of bytes that are not UTF-8, which no key member may
+ * be) breaks an invariant and aborts; memory cannot run out (jansson
+ * allocates through oxmalloc).
  */
 static void
 jset(json_t *o, const char *name, json_t *v)
@@ -1441,8 +1443,7 @@ ojwks_export(const struct ojwks *set, int include_private,
 			json_decref(arr);
 			return NULL;
 		}
-		if (json_array_append_new(arr, j) != 0)
-			abort();
+		json_array_append_new(arr, j);
 	}
 	o = json_object();
 	jset(o, "keys", arr);

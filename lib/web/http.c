@@ -22,7 +22,7 @@
 #include "base/form.h"
 #include "web/http.h"
 #include "base/json.h"
-#include "web/route.h"
+#include "web/listen.h"
 #include "store/store.h"
 #include "base/util.h"
 

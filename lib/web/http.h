@@ -1,12 +1,13 @@
 /*
  * http.h: one HTTP request and its response, over FastCGI or plain CGI.
  *
- * A process runs omain(), which loads the configuration, opens the store
- * and then serves requests one at a time: from the FastCGI socket the web
- * server gave it, or, when started as plain CGI, the one request in its
- * environment and stdin.  Each request becomes a struct oreq whose arena
- * holds everything decoded from it; handlers read it through the
- * functions below and answer through ohttp_send*(), exactly once.
+ * A process runs omain() (web/serve.h), which loads the configuration,
+ * opens the store and then serves requests one at a time: from the
+ * FastCGI socket the web server gave it, or, when started as plain CGI,
+ * the one request in its environment and stdin.  Each request becomes a
+ * struct oreq whose arena holds everything decoded from it; handlers
+ * read it through the functions below and answer through ohttp_send*(),
+ * exactly once.
  */
 #ifndef OIDCGI_HTTP_H
 #define OIDCGI_HTTP_H
@@ -18,7 +19,7 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/form.h"
-#include "web/route.h"
+#include "web/listen.h"
 
 enum ohttp_method {
 	OHTTP_GET,
@@ -81,20 +82,6 @@ struct oreq {
 	size_t			 nhdrs;
 	int			 status;	/* 0 until a response is sent */
 };
-
-/*
- * Serve the routes of one binary until the web server stops it (FastCGI)
- * or for the one request in the environment (CGI).  Loads and validates
- * the configuration first; a bad one stops the process with a one-line
- * message naming the key.  Returns the process exit status.
- */
-int	 omain(int argc, char *argv[], const struct oroute *, size_t);
-
-/*
- * Why this process cannot serve now, in one line (the configuration
- * does not load, the store does not open, ...), or "" when it can.
- */
-const char	*oserve_problem(void);
 
 /*
  * A request variable by its CGI name ("HTTP_AUTHORIZATION"), or NULL.

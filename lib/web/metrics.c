@@ -28,7 +28,7 @@
 
 #include "base/conf.h"
 #include "web/metrics.h"
-#include "web/route.h"
+#include "web/listen.h"
 #include "store/store.h"
 #include "base/util.h"
 

@@ -80,7 +80,7 @@ enum ometrics_family	 ometrics_family_of(const char *name);
  * unmapped first.  Returns 1, or 0 (logged) with nothing mapped.
  */
 int	 ometrics_open(const char *dir);
-/* Unmap the file (tests; a process's mapping otherwise lasts until it exits). */
+/* Unmap the file (tests; otherwise it stays mapped until the exit). */
 void	 ometrics_close(void);
 /*
  * Set the family this process counts requests under; by default it is

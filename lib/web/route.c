@@ -8,6 +8,7 @@
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "web/http.h"
+#include "web/listen.h"
 #include "web/route.h"
 #include "base/url.h"
 #include "base/util.h"
@@ -100,26 +101,40 @@ fail(struct oreq *req, const struct oroute *r, const struct oerr *err)
 		ohttp_send_error(req, err);
 }
 
+/*
+ * The routes of the tables one after the other: the next one after the
+ * cursor (*ti, *ri, both 0 at the start), or NULL after the last.
+ */
+static const struct oroute *
+next_route(const struct oroute_table *t, size_t nt, size_t *ti, size_t *ri)
+{
+	for (; *ti < nt; (*ti)++, *ri = 0)
+		if (*ri < t[*ti].n)
+			return &t[*ti].routes[(*ri)++];
+	return NULL;
+}
+
 void
-oroute_fail(struct oreq *req, const struct oroute *r, size_t n,
+oroute_fail(struct oreq *req, const struct oroute_table *t, size_t nt,
     const struct oerr *err)
 {
 	const char	*raw[OROUTE_MAXPARAMS];
-	const struct oroute *near = NULL;
-	size_t		 rawlen[OROUTE_MAXPARAMS], np, i, best = 0, sh;
+	const struct oroute *r, *near = NULL;
+	size_t		 rawlen[OROUTE_MAXPARAMS], np, ti = 0, ri = 0;
+	size_t		 best = 0, sh;
 
-	for (i = 0; i < n; i++) {
-		if (!(r[i].listeners & req->listener))
+	while ((r = next_route(t, nt, &ti, &ri)) != NULL) {
+		if (!(r->listeners & req->listener))
 			continue;
-		if (oroute_match(r[i].pattern, req->path, req->pathlen,
+		if (oroute_match(r->pattern, req->path, req->pathlen,
 		    raw, rawlen, &np)) {
-			near = &r[i];
+			near = r;
 			break;
 		}
-		if ((sh = shared_segments(r[i].pattern, req->path,
+		if ((sh = shared_segments(r->pattern, req->path,
 		    req->pathlen)) > best) {
 			best = sh;
-			near = &r[i];
+			near = r;
 		}
 	}
 	fail(req, near, err);
@@ -393,7 +408,7 @@ admin_authed(struct oreq *req)
 }
 
 void
-oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
+oroute_dispatch(struct oreq *req, const struct oroute_table *t, size_t nt)
 {
 	static const char *const names[OHTTP__MAX] = {
 		"GET",		/* OHTTP_GET */
@@ -406,8 +421,9 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 		NULL,		/* OHTTP_OTHER */
 	};
 	const char	*raw[OROUTE_MAXPARAMS];
-	const struct oroute *near = NULL;
-	size_t		 rawlen[OROUTE_MAXPARAMS], np, i, k, best = 0, sh;
+	const struct oroute *r, *near = NULL;
+	size_t		 rawlen[OROUTE_MAXPARAMS], np, k, best = 0, sh;
+	size_t		 ti = 0, ri = 0;
 	unsigned	 allow = 0, want;
 	int		 authed, guarded, cors;
 	char		 allowbuf[128];
@@ -418,31 +434,31 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 	if ((guarded = admin_guard(req, &cors, &gerr)) && cors &&
 	    cors_answer(req, &err)) {
 		if (req->status == 0)
-			oroute_fail(req, r, n, &err);
+			oroute_fail(req, t, nt, &err);
 		return;
 	}
 	authed = admin_authed(req);
 	/* HEAD is GET without the body (RFC 9110 §9.3.2). */
 	want = req->method == OHTTP_HEAD ? OHTTP_M(GET) :
 	    (1u << req->method);
-	for (i = 0; i < n; i++) {
-		if (!(r[i].listeners & req->listener))
+	while ((r = next_route(t, nt, &ti, &ri)) != NULL) {
+		if (!(r->listeners & req->listener))
 			continue;
-		if (!oroute_match(r[i].pattern, req->path, req->pathlen,
+		if (!oroute_match(r->pattern, req->path, req->pathlen,
 		    raw, rawlen, &np)) {
-			if (allow == 0 && (sh = shared_segments(r[i].pattern,
+			if (allow == 0 && (sh = shared_segments(r->pattern,
 			    req->path, req->pathlen)) > best) {
 				best = sh;
-				near = &r[i];
+				near = r;
 			}
 			continue;
 		}
 		if (allow == 0)
-			near = &r[i];	/* the path's own route, from now on */
-		if ((!authed || !guarded) && !(r[i].flags & OROUTE_OPEN))
+			near = r;	/* the path's own route, from now on */
+		if ((!authed || !guarded) && !(r->flags & OROUTE_OPEN))
 			break;
-		allow |= r[i].methods;
-		if (!(r[i].methods & want))
+		allow |= r->methods;
+		if (!(r->methods & want))
 			continue;
 		for (k = 0; k < np; k++) {
 			req->params[k] = oform_decode(&req->arena, raw[k],
@@ -452,16 +468,16 @@ oroute_dispatch(struct oreq *req, const struct oroute *r, size_t n)
 				oerr_set(&err, OERR_INVALID_REQUEST,
 				    "The request path is not correctly "
 				    "percent-encoded UTF-8 without NUL bytes.");
-				fail(req, &r[i], &err);
+				fail(req, r, &err);
 				return;
 			}
 		}
 		req->nparams = np;
-		r[i].fn(req);
+		r->fn(req);
 		if (req->status == 0) {
 			oerr_set(&err, OERR_SERVER_ERROR,
 			    "The handler produced no response.");
-			fail(req, &r[i], &err);
+			fail(req, r, &err);
 		}
 		return;
 	}

@@ -1,12 +1,13 @@
 /*
  * route.h: path patterns to handlers, shared by every binary.
  *
- * A binary lists its routes in a table; the dispatcher picks the first
- * whose listener, pattern and method match.  On the admin listener the
- * Hydra 2.x "/admin" prefix is stripped first, so each admin route is
- * served both at the root (Hydra 1.x) and under /admin.  Trailing slashes
- * are ignored, as Hydra trims them.  A path no route knows is a 404; a
- * known path with another method is a 405 with Allow.
+ * A binary lists its routes in tables (one per file of handlers); the
+ * dispatcher picks the first whose listener, pattern and method match.
+ * On the admin listener the Hydra 2.x "/admin" prefix is stripped
+ * first, so each admin route is served both at the root (Hydra 1.x) and
+ * under /admin.  Trailing slashes are ignored, as Hydra trims them.  A
+ * path no route knows is a 404; a known path with another method is a
+ * 405 with Allow.
  *
  * When secrets.admin is set, every request on the admin listener needs
  * "Authorization: Bearer <secrets.admin>" (compared in constant time),
@@ -32,16 +33,10 @@
 
 #include <stddef.h>
 
-struct oreq;
-
-/* Listener bits. */
-#define OLISTEN_PUBLIC	0x1
-#define OLISTEN_ADMIN	0x2
-#define OLISTEN_BOTH	(OLISTEN_PUBLIC | OLISTEN_ADMIN)
-
-#define OROUTE_MAXPARAMS	4
+#include "web/listen.h"
 
 struct oerr;
+struct oreq;
 
 struct oroute {
 	unsigned	 methods;	/* OHTTP_M(GET) | ... */
@@ -67,12 +62,28 @@ struct oroute {
 #define OROUTE_OPEN	0x1
 
 /*
- * Route req to the first matching entry of the table and run its
- * handler; answer 404 or 405 (with Allow) when none matches, and 500
- * when a handler wrote no response.  Path parameters are percent-decoded
- * into req->params (a malformed one is a 400).
+ * One route table of a binary, as declared once by the file of its
+ * handlers.  A binary serves several, joined by listing them in an
+ * array of tables (no copy): they are searched in order, as if their
+ * entries were one table, first table first.
  */
-void	 oroute_dispatch(struct oreq *, const struct oroute *, size_t);
+struct oroute_table {
+	const struct oroute	*routes;
+	size_t			 n;
+};
+
+/* The table of a static array of routes (a constant expression). */
+#define OROUTE_TABLE(a)	{ (a), sizeof(a) / sizeof((a)[0]) }
+
+/*
+ * Route req to the first matching entry of the tables (ntables of them,
+ * searched in order) and run its handler; answer 404 or 405 (with
+ * Allow) when none matches, and 500 when a handler wrote no response.
+ * Path parameters are percent-decoded into req->params (a malformed one
+ * is a 400).
+ */
+void	 oroute_dispatch(struct oreq *, const struct oroute_table *,
+	    size_t ntables);
 
 /*
  * Answer err in the dialect of the route the request's path is for (or
@@ -80,8 +91,8 @@ void	 oroute_dispatch(struct oreq *, const struct oroute *, size_t);
  * found before dispatching (a path outside the listener's base, the
  * store down, a web server's error status).
  */
-void	 oroute_fail(struct oreq *, const struct oroute *, size_t,
-	    const struct oerr *);
+void	 oroute_fail(struct oreq *, const struct oroute_table *,
+	    size_t ntables, const struct oerr *);
 
 /*
  * Match one path against one pattern; on a match fill params (at most

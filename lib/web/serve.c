@@ -28,7 +28,10 @@
 #include "base/conf.h"
 #include "web/extern.h"
 #include "web/http.h"
+#include "web/listen.h"
 #include "web/metrics.h"
+#include "web/route.h"
+#include "web/serve.h"
 #include "store/store.h"
 #include "base/util.h"
 
@@ -412,7 +415,7 @@ cgi_drain(struct oreq *req)
 /* Serve one request: parse it, route it, answer it. */
 static void
 serve_one(struct ohttp_io *io, struct oarena *arena,
-    const struct oroute *routes, size_t nroutes)
+    const struct oroute_table *t, size_t nt)
 {
 	struct oreq	 req;
 	struct oerr	 err;
@@ -442,10 +445,10 @@ serve_one(struct ohttp_io *io, struct oarena *arena,
 		}
 	} else if (!parse_request(&req, &err) ||
 	    ohttp_query(&req, &err) == NULL)
-		oroute_fail(&req, routes, nroutes, &err);
+		oroute_fail(&req, t, nt, &err);
 	else if ((st = redirect_status(&req)) != 0) {
 		status_error(&err, st);
-		oroute_fail(&req, routes, nroutes, &err);
+		oroute_fail(&req, t, nt, &err);
 	} else {
 		if ((ok = docroot_ok(&req) && store_ensure()))
 			problem[0] = logged[0] = '\0';
@@ -453,9 +456,9 @@ serve_one(struct ohttp_io *io, struct oarena *arena,
 			oerr_set(&err, OERR_TEMPORARILY_UNAVAILABLE, "%s",
 			    problem);
 			oerr_status(&err, 503);
-			oroute_fail(&req, routes, nroutes, &err);
+			oroute_fail(&req, t, nt, &err);
 		} else
-			oroute_dispatch(&req, routes, nroutes);
+			oroute_dispatch(&req, t, nt);
 	}
 	if (io->fcgi == NULL)
 		cgi_drain(&req);
@@ -496,6 +499,17 @@ socket_activation(void)
 int
 omain(int argc, char *argv[], const struct oroute *routes, size_t nroutes)
 {
+	struct oroute_table	 t;
+
+	t.routes = routes;
+	t.n = nroutes;
+	return omain_tables(argc, argv, &t, 1);
+}
+
+int
+omain_tables(int argc, char *argv[], const struct oroute_table *t,
+    size_t nt)
+{
 	FCGX_Request	 fr;
 	struct ohttp_io	 io;
 	struct oarena	 arena;
@@ -510,7 +524,7 @@ omain(int argc, char *argv[], const struct oroute *routes, size_t nroutes)
 
 	if (FCGX_IsCGI()) {
 		io.fcgi = NULL;
-		serve_one(&io, &arena, routes, nroutes);
+		serve_one(&io, &arena, t, nt);
 		fflush(stdout);
 	} else {
 		if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
@@ -519,7 +533,7 @@ omain(int argc, char *argv[], const struct oroute *routes, size_t nroutes)
 		}
 		io.fcgi = &fr;
 		while (FCGX_Accept_r(&fr) >= 0) {
-			serve_one(&io, &arena, routes, nroutes);
+			serve_one(&io, &arena, t, nt);
 			FCGX_Finish_r(&fr);
 		}
 	}

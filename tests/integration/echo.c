@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "web/http.h"
+#include "web/serve.h"
 
 static json_t *
 params_json(const struct oparams *p)
