@@ -16,7 +16,6 @@
  * The operations are lib/protocol/hydra.h's; this file parses requests,
  * calls one operation and answers, with Hydra's paging headers on lists.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
