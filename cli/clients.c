@@ -14,6 +14,9 @@
  *        --token-endpoint-auth-method M, --secret S
  * Repeatable flags (grant types, response types, scopes, redirect URIs,
  * audiences) may also take comma-separated lists.
+ *
+ * The operations are the admin API's (lib/protocol/hydra.h); update is
+ * ohydra_merge(): only the fields of the flags given change.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,12 +25,9 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "records/clients.h"
-#include "base/crypto.h"
 #include "base/err.h"
-#include "store/store.h"
 #include "base/util.h"
-#include "records/lifecycle.h"
+#include "protocol/hydra.h"
 
 static const struct {
 	const char	*flag;
@@ -119,32 +119,25 @@ parse_flags(int argc, char *argv[])
 	return in;
 }
 
-/* Print rec in Hydra's shape (with the secret, when new). */
+/* Print out, an answer of the admin API, or err.  Releases out. */
 static int
-show(const json_t *rec, char *secret)
+show(json_t *out, const struct oerr *err)
 {
-	json_t	*view = oclient_view_hydra(rec, secret);
-
-	print(view);
-	json_decref(view);
-	if (secret != NULL)
-		ocrypto_wipe(secret, strlen(secret));
+	if (out == NULL)
+		return fail(err);
+	print(out);
+	json_decref(out);
 	return 0;
 }
 
 static int
 list(int argc, char *argv[])
 {
-	struct oerr		 err;
-	struct oclient_filter	 f;
-	struct ostore_txn	*t;
-	json_t			*arr, *out, *e;
-	long long		 limit = 100, offset = 0;
-	size_t			 total, i;
-	int			 k;
+	struct oerr	 err;
+	long long	 limit = 100, offset = 0;
+	int		 k;
 
 	oerr_clear(&err);
-	memset(&f, 0, sizeof(f));
 	for (k = 0; k < argc; k += 2) {
 		long long *p = strcmp(argv[k], "--limit") == 0 ? &limit :
 		    strcmp(argv[k], "--offset") == 0 ? &offset : NULL;
@@ -156,59 +149,31 @@ list(int argc, char *argv[])
 			return 2;
 		}
 	}
-	if ((t = ostore_read_begin(NULL)) == NULL) {
-		fprintf(stderr, "oidcgi: the store is not available\n");
-		return 1;
-	}
-	arr = oclient_list(t, &f, (size_t)offset, (size_t)limit, &total,
-	    &err);
-	ostore_read_end(t);
-	if (arr == NULL)
-		return fail(&err);
-	out = json_array();
-	json_array_foreach(arr, i, e)
-		json_array_append_new(out, oclient_view_hydra(e, NULL));
-	print(out);
-	json_decref(out);
-	json_decref(arr);
-	return 0;
+	return show(ohydra_list(NULL, (size_t)offset, (size_t)limit, NULL,
+	    &err), &err);
 }
 
 int
 cmd_clients(int argc, char *argv[])
 {
 	struct oerr	 err;
-	json_t		*in = NULL, *rec = NULL;
-	char		 secret[OCLIENT_SECRET_MAX + 1] = "";
+	json_t		*in = NULL;
 	int		 rc = 1;
 
 	oerr_clear(&err);
 	if (argc >= 1 && strcmp(argv[0], "create") == 0) {
 		if ((in = parse_flags(argc - 1, argv + 1)) == NULL)
 			return 2;
-		if ((rec = oclient_create(in, 0, secret, &err)) == NULL)
-			rc = fail(&err);
-		else
-			rc = show(rec, secret);
-	} else if (argc == 2 && strcmp(argv[0], "get") == 0) {
-		if ((rec = oclient_get(argv[1], &err)) == NULL)
-			rc = fail(&err);
-		else
-			rc = show(rec, NULL);
-	} else if (argc >= 2 && strcmp(argv[0], "update") == 0) {
+		rc = show(ohydra_create(in, &err), &err);
+	} else if (argc == 2 && strcmp(argv[0], "get") == 0)
+		rc = show(ohydra_get(argv[1], &err), &err);
+	else if (argc >= 2 && strcmp(argv[0], "update") == 0) {
 		if ((in = parse_flags(argc - 2, argv + 2)) == NULL)
 			return 2;
-		if ((rec = oclient_update(argv[1], in, OCLIENT_MERGE |
-		    OCLIENT_KEEP_SECRET, secret, &err)) == NULL)
-			rc = fail(&err);
-		else
-			rc = show(rec, secret);
-	} else if (argc == 2 && strcmp(argv[0], "delete") == 0) {
-		if (!olife_client_delete(argv[1], &err))
-			rc = fail(&err);
-		else
-			rc = 0;
-	} else if (argc >= 1 && strcmp(argv[0], "list") == 0)
+		rc = show(ohydra_merge(argv[1], in, &err), &err);
+	} else if (argc == 2 && strcmp(argv[0], "delete") == 0)
+		rc = ohydra_delete(argv[1], &err) ? 0 : fail(&err);
+	else if (argc >= 1 && strcmp(argv[0], "list") == 0)
 		rc = list(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "usage: oidcgi clients create [flags] | "
@@ -217,6 +182,5 @@ cmd_clients(int argc, char *argv[])
 		rc = 2;
 	}
 	json_decref(in);
-	json_decref(rec);
 	return rc;
 }
