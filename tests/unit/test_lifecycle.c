@@ -26,6 +26,7 @@
 #include "records/clients.h"
 #include "records/flow.h"
 #include "records/lifecycle.h"
+#include "records/sessions.h"
 #include "records/tokens.h"
 #include "records/users.h"
 #include "store/store.h"
@@ -291,14 +292,14 @@ session_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static int
 session_put(const char *sid, const char *sub, int64_t exp)
 {
-	json_t	*s;
-	int	 rc;
+	struct osessions_rec	 s;
 
-	s = json_pack("{s:s,s:s,s:I,s:I}", "sid", sid, "sub", sub,
-	    "auth_time", (json_int_t)(exp - 3600), "exp", (json_int_t)exp);
-	rc = run(session_fn, s);
-	json_decref(s);
-	return rc;
+	memset(&s, 0, sizeof(s));
+	s.sid = (char *)sid;
+	s.sub = (char *)sub;
+	s.auth_time = exp - 3600;
+	s.exp = exp;
+	return run(session_fn, &s);
 }
 
 /* 1 if the login session sid has been marked ended. */
