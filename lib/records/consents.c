@@ -115,7 +115,7 @@ consent_key(const struct oconsent *c, char *key)
 
 /* A string member: s, or "" when NULL. */
 static json_t *
-str(const char *s)
+jstring(const char *s)
 {
 	return json_string(s != NULL ? s : "");
 }
@@ -126,14 +126,14 @@ encode(const struct oconsent *c)
 {
 	json_t	*j = json_object();
 
-	json_object_set_new(j, "request_id", str(c->request_id));
-	json_object_set_new(j, "sub", str(c->sub));
-	json_object_set_new(j, "client_id", str(c->client_id));
+	json_object_set_new(j, "request_id", jstring(c->request_id));
+	json_object_set_new(j, "sub", jstring(c->sub));
+	json_object_set_new(j, "client_id", jstring(c->client_id));
 	json_object_set_new(j, "scope", oconsents_strs_json(&c->scope));
 	json_object_set_new(j, "aud", oconsents_strs_json(&c->aud));
 	if (c->session != NULL)
 		json_object_set(j, "session", c->session);
-	json_object_set_new(j, "sid", str(c->sid));
+	json_object_set_new(j, "sid", jstring(c->sid));
 	json_object_set_new(j, "remember", json_boolean(c->remember));
 	json_object_set_new(j, "remember_for",
 	    json_integer(c->remember_for));
@@ -147,7 +147,7 @@ encode(const struct oconsent *c)
 	    oconsents_strs_json(&c->requested_audience));
 	if (c->login != NULL)
 		json_object_set(j, "login", c->login);
-	json_object_set_new(j, "request_url", str(c->request_url));
+	json_object_set_new(j, "request_url", jstring(c->request_url));
 	json_object_set_new(j, "skip", json_boolean(c->skip));
 	return j;
 }
