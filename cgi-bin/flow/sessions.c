@@ -18,6 +18,7 @@
 #include "records/clients.h"
 #include "base/conf.h"
 #include "base/err.h"
+#include "records/consents.h"
 #include "records/flow.h"
 #include "web/http.h"
 #include "protocol/logout.h"
@@ -74,41 +75,39 @@ expires(json_int_t t)
 	return e;
 }
 
-/* A consent record as Hydra's PreviousConsentSession. */
+/* A consent as Hydra's PreviousConsentSession. */
 static json_t *
-previous(const json_t *c)
+previous(const struct oconsent *c)
 {
 	struct oerr	 err;
-	json_t		*client, *cr, *login = json_object_get(c, "login");
-	json_int_t	 handled = json_integer_value(json_object_get(c,
-			    "handled_at"));
+	json_t		*client, *cr;
 
 	oerr_clear(&err);
-	client = oclient_get(ojson_str(c, "client_id"), &err);
-	cr = json_pack("{s:s,s:O,s:O,s:b,s:s,s:s,s:O,s:s}",
-	    "challenge", ojson_str(c, "request_id"),
-	    "requested_scope", json_object_get(c, "requested_scope"),
+	client = oclient_get(c->client_id, &err);
+	cr = json_pack("{s:s,s:o,s:o,s:b,s:s,s:s,s:s,s:s}",
+	    "challenge", c->request_id,
+	    "requested_scope", oconsents_strs_json(&c->requested_scope),
 	    "requested_access_token_audience",
-	    json_object_get(c, "requested_audience"),
+	    oconsents_strs_json(&c->requested_audience),
 	    "skip", 0,
-	    "subject", ojson_str(c, "sub"),
-	    "login_session_id", ojson_str(c, "sid"),
-	    "request_url", json_object_get(c, "request_url"),
-	    "acr", ojson_str(login, "acr"));
+	    "subject", c->sub,
+	    "login_session_id", c->sid,
+	    "request_url", c->request_url,
+	    "acr", ojson_str(c->login, "acr"));
 	json_object_set_new(cr, "consent_request_id",
-	    json_string(ojson_str(c, "request_id")));
+	    json_string(c->request_id));
 	json_object_set_new(cr, "client", client != NULL ?
 	    oclient_view_hydra(client, NULL) : json_null());
 	json_decref(client);
-	return json_pack("{s:o,s:O,s:O,s:O,s:O,s:O,s:o,s:o}",
+	return json_pack("{s:o,s:o,s:o,s:O?,s:b,s:I,s:o,s:o}",
 	    "consent_request", cr,
-	    "grant_scope", json_object_get(c, "scope"),
-	    "grant_access_token_audience", json_object_get(c, "aud"),
-	    "session", json_object_get(c, "session"),
-	    "remember", json_object_get(c, "remember"),
-	    "remember_for", json_object_get(c, "remember_for"),
-	    "handled_at", when(handled),
-	    "expires_at", expires(handled));
+	    "grant_scope", oconsents_strs_json(&c->scope),
+	    "grant_access_token_audience", oconsents_strs_json(&c->aud),
+	    "session", c->session,
+	    "remember", c->remember,
+	    "remember_for", (json_int_t)c->remember_for,
+	    "handled_at", when(c->handled_at),
+	    "expires_at", expires(c->handled_at));
 }
 
 /* GET /oauth2/auth/sessions/consent */
@@ -120,9 +119,11 @@ list_consent(struct oreq *req)
 	const char		*sub, *sid;
 	struct opage		 pg;
 	struct ostore_txn	*t;
-	json_t			*all, *out, *c;
-	size_t			 i, n = 0;
+	struct oconsent		*all;
+	json_t			*out;
+	size_t			 i, nall, n = 0;
 	char			*filters;
+	int			 ok;
 
 	oerr_clear(&err);
 	if ((q = ohttp_query(req, &err)) == NULL ||
@@ -136,17 +137,21 @@ list_consent(struct oreq *req)
 		ohttp_send_error(req, &err);
 		return;
 	}
-	all = oflow_consent_list(t, sub, NULL);
+	ok = oconsents_list(t, sub, NULL, &all, &nall, &err);
 	ostore_read_end(t);
+	if (!ok) {
+		ohttp_send_error(req, &err);
+		return;
+	}
 	out = json_array();
-	json_array_foreach(all, i, c) {
+	for (i = 0; i < nall; i++) {
 		/* As Hydra: consents given on the screen, not skipped ones. */
-		if (json_is_true(json_object_get(c, "skip")) ||
-		    (sid != NULL && strcmp(ojson_str(c, "sid"), sid) != 0))
+		if (all[i].skip ||
+		    (sid != NULL && strcmp(all[i].sid, sid) != 0))
 			continue;
 		if ((long long)n >= pg.offset &&
 		    (long long)n < pg.offset + pg.size)
-			json_array_append_new(out, previous(c));
+			json_array_append_new(out, previous(&all[i]));
 		n++;
 	}
 	filters = oarena_printf(&req->arena, "&subject=%s",
@@ -159,7 +164,7 @@ list_consent(struct oreq *req)
 	    filters);
 	ohttp_send_json(req, 200, out);
 	json_decref(out);
-	json_decref(all);
+	oconsents_list_free(all, nall);
 }
 
 struct revoke {

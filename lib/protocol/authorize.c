@@ -17,6 +17,7 @@
 #include "jose/jose.h"
 #include "protocol/authorize.h"
 #include "records/clients.h"
+#include "records/consents.h"
 #include "records/flow.h"
 #include "records/keys.h"
 #include "records/sessions.h"
@@ -649,19 +650,15 @@ oauthorize_restore(const json_t *state, struct oauthorize *a,
 
 /* Does a remembered consent cover the requested scopes? */
 static int
-covers(const json_t *consent, const json_t *r)
+covers(const struct oconsent *consent, const json_t *r)
 {
-	json_t	*e, *g;
-	size_t	 i, j;
-	int	 found;
+	json_t	*e;
+	size_t	 i;
 
-	json_array_foreach(json_object_get(r, "scope"), i, e) {
-		found = 0;
-		json_array_foreach(json_object_get(consent, "scope"), j, g)
-			found |= json_equal(e, g);
-		if (!found)
+	json_array_foreach(json_object_get(r, "scope"), i, e)
+		if (!json_is_string(e) || !oconsents_strs_has(&consent->scope,
+		    json_string_value(e)))
 			return 0;
-	}
 	return 1;
 }
 
@@ -718,7 +715,8 @@ store_session(struct ostore_txn *t, const struct oauthorize_step *s,
  * be kept (consent_fn()).
  */
 static json_t *
-consent_state(const struct oauthorize_step *s, const json_t *consent)
+consent_state(const struct oauthorize_step *s,
+    const struct oconsent *consent)
 {
 	json_t		*st;
 	char		 id[37], csrf[44];
@@ -741,10 +739,10 @@ consent_state(const struct oauthorize_step *s, const json_t *consent)
 	    json_object_get(s->state, "sid"), "skip", skip,
 	    "login_challenge", ojson_str(s->state, "id"));
 	if (skip)
-		json_object_set_new(st, "previous", json_pack("{s:O,s:O,s:O}",
-		    "scope", json_object_get(consent, "scope"), "aud",
-		    json_object_get(consent, "aud"), "session",
-		    json_object_get(consent, "session")));
+		json_object_set_new(st, "previous", json_pack("{s:o,s:o,s:O?}",
+		    "scope", oconsents_strs_json(&consent->scope), "aud",
+		    oconsents_strs_json(&consent->aud), "session",
+		    consent->session));
 	return st;
 }
 
@@ -759,14 +757,14 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct oauthorize_step	*s = arg;
 	json_t			*login = json_object_get(s->state, "login");
-	json_t			*consent = NULL, *used;
+	struct oconsent		 consent;
+	struct oerr		 e;
+	int			 found = 0;
 
 	json_decref(s->out);
 	s->out = NULL;
 	s->used = 0;
-	if ((used = oflow_used(t, OFLOW_LOGIN, ojson_str(s->state, "id"))) !=
-	    NULL) {
-		json_decref(used);
+	if (oflow_used(t, OFLOW_LOGIN, ojson_str(s->state, "id"), NULL)) {
 		s->used = 1;
 		return 1;
 	}
@@ -781,12 +779,15 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	/* A remembered login becomes a session (Hydra verifyAuthentication). */
 	if (oauthorize_starts_session(s->state) && !store_session(t, s, err))
 		return 0;
+	/* Without a remembered consent (or on a store failure): ask. */
+	memset(&consent, 0, sizeof(consent));
+	oerr_clear(&e);
 	if (!oauthorize_has_word(ojson_str(s->a->r, "prompt"), "consent") &&
 	    may_skip(s->a))
-		consent = oflow_consent_find(t, ojson_str(login, "subject"),
-		    ojson_str(s->a->r, "client_id"));
-	s->out = consent_state(s, consent);
-	json_decref(consent);
+		found = oconsents_find(t, ojson_str(login, "subject"),
+		    ojson_str(s->a->r, "client_id"), &consent, &e);
+	s->out = consent_state(s, found ? &consent : NULL);
+	oconsents_free(&consent);
 	return 1;
 }
 
@@ -847,19 +848,19 @@ oauthorize_grant(const json_t *st)
 }
 
 /*
- * The consent record of a grant (schema/store.md, consents): every
- * grant is recorded, remembered or not, to revoke it later.
+ * The consent record of a grant into c (schema/store.md, consents):
+ * every grant is recorded, remembered or not, to revoke it later.
  */
-static json_t *
-consent_record(const json_t *st, const json_t *grant)
+static void
+consent_record(const json_t *st, const json_t *grant, struct oconsent *c)
 {
-	json_t		*c = json_object_get(st, "consent");
-	json_t		*req = json_object_get(st, "req"), *rec;
+	json_t		*ans = json_object_get(st, "consent");
+	json_t		*req = json_object_get(st, "req");
 	int64_t		 now = onow(), rf, until, exp;
-	int		 remember = json_is_true(json_object_get(c,
+	int		 remember = json_is_true(json_object_get(ans,
 			    "remember"));
 
-	rf = ojson_int(c, "remember_for");
+	rf = ojson_int(ans, "remember_for");
 	until = remember && rf > 0 ? now + rf : 0;
 	exp = remember ? until : now;
 	if (exp != 0 && oconf->ttl_refresh_token > 0 &&
@@ -867,25 +868,29 @@ consent_record(const json_t *st, const json_t *grant)
 		exp = now + oconf->ttl_refresh_token;
 	else if (exp != 0 && oconf->ttl_refresh_token < 0)
 		exp = 0;
-	rec = json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:b,s:I,s:I,s:I,s:I,"
-	    "s:O,s:O,s:O,s:O}",
-	    "request_id", ojson_str(st, "id"), "sub",
-	    json_object_get(grant, "sub"), "client_id",
-	    json_object_get(grant, "client_id"), "scope",
-	    json_object_get(grant, "scope"), "aud",
-	    json_object_get(grant, "aud"), "session",
-	    json_object_get(grant, "session"), "sid",
-	    json_object_get(st, "sid"), "remember", remember,
-	    "remember_for", (json_int_t)rf, "remember_until",
-	    (json_int_t)until, "handled_at", (json_int_t)now, "exp",
-	    (json_int_t)exp, "requested_scope", json_object_get(req, "scope"),
-	    "requested_audience", json_object_get(req, "audience"),
-	    "login", json_object_get(st, "login"), "request_url",
-	    json_object_get(st, "request_url"));
+	memset(c, 0, sizeof(*c));
+	c->request_id = oxstrdup(ojson_str(st, "id"));
+	c->sub = oxstrdup(ojson_str(grant, "sub"));
+	c->client_id = oxstrdup(ojson_str(grant, "client_id"));
+	oconsents_strs_set(&c->scope, json_object_get(grant, "scope"));
+	oconsents_strs_set(&c->aud, json_object_get(grant, "aud"));
+	if ((c->session = json_object_get(grant, "session")) != NULL)
+		json_incref(c->session);
+	c->sid = oxstrdup(ojson_str(st, "sid"));
+	c->remember = remember;
+	c->remember_for = rf;
+	c->remember_until = until;
+	c->handled_at = now;
+	c->exp = exp;
+	oconsents_strs_set(&c->requested_scope, json_object_get(req,
+	    "scope"));
+	oconsents_strs_set(&c->requested_audience, json_object_get(req,
+	    "audience"));
+	if ((c->login = json_object_get(st, "login")) != NULL)
+		json_incref(c->login);
+	c->request_url = oxstrdup(ojson_str(st, "request_url"));
 	/* A consent the app accepted without asking (skip) is not listed. */
-	json_object_set_new(rec, "skip", json_boolean(json_is_true(
-	    json_object_get(st, "skip"))));
-	return rec;
+	c->skip = json_is_true(json_object_get(st, "skip"));
 }
 
 /* Issue what the response type asks for into s->out. */
@@ -926,7 +931,8 @@ static int
 consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct oauthorize_step	*s = arg;
-	json_t			*grant, *rec;
+	struct oconsent		 rec;
+	json_t			*grant;
 	int64_t			 fexp;
 	int			 ok;
 
@@ -955,8 +961,8 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if (json_object_get(s->state, "error") != NULL)
 		return 1;
 	grant = oauthorize_grant(s->state);
-	rec = consent_record(s->state, grant);
-	ok = oflow_consent_put(t, rec, err);
+	consent_record(s->state, grant, &rec);
+	ok = oconsents_put(t, &rec, err);
 	if (ok) {
 		osessions_add_client(t, ojson_str(s->state, "sid"),
 		    ojson_str(grant, "client_id"), err);
@@ -964,7 +970,7 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		ok = issue(t, s, grant, err);
 	}
 	json_decref(grant);
-	json_decref(rec);
+	oconsents_free(&rec);
 	return ok;
 }
 

@@ -70,12 +70,26 @@ when(json_int_t t)
 	return json_string(buf);
 }
 
+/*
+ * {"redirect_to": to}, as a handled logout challenge answers: a mark
+ * that lacks where it led (none is written so) cannot be given back,
+ * and the object stays empty.
+ */
+static json_t *
+handled_to(const char *to)
+{
+	return to != NULL ? json_pack("{s:s}", "redirect_to", to) :
+	    json_object();
+}
+
 enum oflowapi_rc
 oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
     json_t **out, struct oerr *err)
 {
 	struct ostore_txn	*t;
-	json_t			*s, *used = NULL;
+	struct oflow_mark	 m;
+	json_t			*s;
+	int			 used = 0;
 
 	*st = *out = NULL;
 	if ((unsigned)k >= OFLOWAPI__MAX) {
@@ -98,25 +112,26 @@ oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
 	 * So is one of a login session that has ended since (logout):
 	 * its flows are void, and the request starts again without it.
 	 */
+	memset(&m, 0, sizeof(m));
 	if ((t = ostore_read_begin(NULL)) != NULL) {
 		used = oflow_used(t, k == OFLOWAPI_LOGOUT ? OFLOW_LOGOUT :
 		    OFLOW_LOGIN, ojson_str(s, k == OFLOWAPI_CONSENT ?
-		    "login_challenge" : "id"));
-		if (used == NULL && k != OFLOWAPI_LOGOUT &&
+		    "login_challenge" : "id"), &m);
+		if (!used && k != OFLOWAPI_LOGOUT &&
 		    oflow_session_ended(t, ojson_str(s, "sid")))
-			used = json_object();
+			used = 1;
 		ostore_read_end(t);
 	}
-	if (used != NULL) {
+	if (used) {
 		/*
 		 * A spent login or consent request leads back to where the
 		 * flow began, to start it again (Hydra's request_url); a
 		 * logout request to where its first answer led.
 		 */
-		*out = json_pack("{s:O}", "redirect_to", k == OFLOWAPI_LOGOUT ?
-		    json_object_get(used, "redirect_to") :
-		    json_object_get(s, "request_url"));
-		json_decref(used);
+		*out = k == OFLOWAPI_LOGOUT ? handled_to(m.redirect_to) :
+		    json_pack("{s:O}", "redirect_to", json_object_get(s,
+		    "request_url"));
+		oflow_mark_free(&m);
 		json_decref(s);
 		return OFLOWAPI_HANDLED;
 	}
@@ -251,7 +266,8 @@ struct answer {
 	enum oflow_purpose	 p;
 	const json_t		*st;
 	const char		*redirect_to;
-	json_t			*prior;		/* handled already */
+	struct oflow_mark	 prior;		/* the mark, when handled */
+	int			 handled;	/* already */
 };
 
 /* Record the challenge as handled, remembering where it leads. */
@@ -259,17 +275,16 @@ static int
 answer_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct answer	*a = arg;
-	json_t		*rec;
 	enum ostore_rc	 rc;
 
-	json_decref(a->prior);
-	a->prior = NULL;
-	rec = json_pack("{s:s}", "redirect_to", a->redirect_to);
+	oflow_mark_free(&a->prior);
+	a->handled = 0;
 	rc = oflow_use(t, a->p, ojson_str(a->st, "id"),
-	    json_integer_value(json_object_get(a->st, "exp")), rec);
-	json_decref(rec);
+	    json_integer_value(json_object_get(a->st, "exp")),
+	    a->redirect_to);
 	if (rc == OSTORE_EXISTS) {
-		a->prior = oflow_used(t, a->p, ojson_str(a->st, "id"));
+		a->handled = oflow_used(t, a->p, ojson_str(a->st, "id"),
+		    &a->prior);
 		return 1;
 	}
 	if (rc != OSTORE_OK) {
@@ -295,13 +310,12 @@ answer(enum oflowapi_kind k, const json_t *st, const char *redirect_to,
 	a.st = st;
 	a.redirect_to = redirect_to;
 	if (!ostore_write(answer_fn, &a, err)) {
-		json_decref(a.prior);
+		oflow_mark_free(&a.prior);
 		return OFLOWAPI_ERR;
 	}
-	if (a.prior != NULL) {
-		*out = json_pack("{s:O}", "redirect_to",
-		    json_object_get(a.prior, "redirect_to"));
-		json_decref(a.prior);
+	if (a.handled) {
+		*out = handled_to(a.prior.redirect_to);
+		oflow_mark_free(&a.prior);
 		return OFLOWAPI_HANDLED;
 	}
 	*out = json_pack("{s:s}", "redirect_to", redirect_to);

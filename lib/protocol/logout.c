@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "records/clients.h"
+#include "records/consents.h"
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/curl.h"
@@ -43,9 +44,10 @@ json_t *
 ologout_session(struct ostore_txn *t, const char *sid, const char *subject)
 {
 	struct osessions_rec	 s;
+	struct oconsent		*all;
 	struct oerr		 e;
-	size_t			 i;
-	json_t			*out, *clients, *all, *c;
+	size_t			 i, n;
+	json_t			*out, *clients;
 
 	if (sid == NULL || *sid == '\0')
 		return NULL;
@@ -61,11 +63,12 @@ ologout_session(struct ostore_txn *t, const char *sid, const char *subject)
 	if (subject != NULL && *subject != '\0') {
 		json_object_set_new(out, "sub", json_string(subject));
 		/* Every client that got a grant under this login session. */
-		all = oflow_consent_list(t, subject, NULL);
-		json_array_foreach(all, i, c)
-			if (strcmp(ojson_str(c, "sid"), sid) == 0)
-				add_unique(clients, ojson_str(c, "client_id"));
-		json_decref(all);
+		if (oconsents_list(t, subject, NULL, &all, &n, &e)) {
+			for (i = 0; i < n; i++)
+				if (strcmp(all[i].sid, sid) == 0)
+					add_unique(clients, all[i].client_id);
+			oconsents_list_free(all, n);
+		}
 	}
 	osessions_free(&s);
 	return out;

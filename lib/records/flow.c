@@ -1,6 +1,6 @@
 /*
- * flow.c: sealed flow state, cookies, login sessions and consents
- * (see flow.h).
+ * flow.c: sealed flow state, cookies, the flows table's marks and the
+ * ending of login sessions (see flow.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,9 +148,16 @@ used_key(enum oflow_purpose p, const char *id,
 	    sizeof(buf) - 1, key);
 }
 
+void
+oflow_mark_free(struct oflow_mark *m)
+{
+	free(m->redirect_to);
+	memset(m, 0, sizeof(*m));
+}
+
 enum ostore_rc
 oflow_use(struct ostore_txn *t, enum oflow_purpose p, const char *id,
-    int64_t exp, const json_t *rec)
+    int64_t exp, const char *redirect_to)
 {
 	unsigned char	 key[OCRYPTO_SHA256_LEN];
 	json_t		*r;
@@ -158,7 +165,9 @@ oflow_use(struct ostore_txn *t, enum oflow_purpose p, const char *id,
 	enum ostore_rc	 rc;
 
 	used_key(p, id, key);
-	r = rec != NULL ? json_deep_copy(rec) : json_object();
+	r = json_object();
+	if (redirect_to != NULL)
+		json_object_set_new(r, "redirect_to", json_string(redirect_to));
 	json_object_set_new(r, "exp", json_integer(exp));
 	buf = json_dumps(r, JSON_COMPACT);
 	json_decref(r);
@@ -170,18 +179,28 @@ oflow_use(struct ostore_txn *t, enum oflow_purpose p, const char *id,
 	return rc;
 }
 
-json_t *
-oflow_used(struct ostore_txn *t, enum oflow_purpose p, const char *id)
+int
+oflow_used(struct ostore_txn *t, enum oflow_purpose p, const char *id,
+    struct oflow_mark *m)
 {
 	unsigned char	 key[OCRYPTO_SHA256_LEN];
 	const void	*v;
 	size_t		 vl;
+	json_t		*j, *rt;
 
+	if (m != NULL)
+		memset(m, 0, sizeof(*m));
 	used_key(p, id, key);
 	if (ostore_get(t, OSTORE_FLOWS, key, sizeof(key), &v, &vl) !=
-	    OSTORE_OK)
-		return NULL;
-	return json_loadb(v, vl, 0, NULL);
+	    OSTORE_OK || (j = json_loadb(v, vl, 0, NULL)) == NULL)
+		return 0;
+	if (m != NULL) {
+		m->exp = ojson_int(j, "exp");
+		if (json_is_string(rt = json_object_get(j, "redirect_to")))
+			m->redirect_to = oxstrdup(json_string_value(rt));
+	}
+	json_decref(j);
+	return 1;
 }
 
 int
@@ -217,13 +236,8 @@ oflow_for_bundled_app(enum oflow_purpose p, const json_t *st)
 int
 oflow_session_ended(struct ostore_txn *t, const char *sid)
 {
-	json_t	*m;
-
-	if (sid == NULL || *sid == '\0' ||
-	    (m = oflow_used(t, OFLOW_ENDED_SESSION, sid)) == NULL)
-		return 0;
-	json_decref(m);
-	return 1;
+	return sid != NULL && *sid != '\0' &&
+	    oflow_used(t, OFLOW_ENDED_SESSION, sid, NULL);
 }
 
 /* Mark the login session sid ended (see oflow_session_ended). */
@@ -243,36 +257,6 @@ session_end(struct ostore_txn *t, const char *sid, size_t sidlen)
 	return rc == OSTORE_OK || rc == OSTORE_EXISTS;
 }
 
-/* Store a record with an expiry entry; exp 0 means it never expires. */
-static int
-put_expiring(struct ostore_txn *t, enum ostore_db db, const void *key,
-    size_t klen, const json_t *rec, int64_t exp)
-{
-	char	*buf = json_dumps(rec, JSON_COMPACT);
-	int	 ok;
-
-	ok = ostore_put(t, db, key, klen, buf, strlen(buf), 0) == OSTORE_OK &&
-	    (exp == 0 || ostore_expiry_put(t, db, key, klen, exp) ==
-	    OSTORE_OK);
-	free(buf);
-	return ok;
-}
-
-/* subject NUL rest into key; returns its length, or 0 if too long. */
-static size_t
-pair_key(const char *a, const char *b, char *key)
-{
-	size_t	 al = strlen(a), bl = b != NULL ? strlen(b) : 0;
-
-	if (al + bl + 2 > KEY_MAX - 64 || al == 0)
-		return 0;
-	memcpy(key, a, al);
-	key[al] = '\0';
-	if (bl > 0)
-		memcpy(key + al + 1, b, bl);
-	return al + 1 + bl;
-}
-
 int
 oflow_session_put(struct ostore_txn *t, const struct osessions_rec *s,
     struct oerr *err)
@@ -284,40 +268,6 @@ oflow_session_put(struct ostore_txn *t, const struct osessions_rec *s,
 		return 0;
 	}
 	return osessions_put(t, s, err);
-}
-
-struct collect {
-	char	**keys;
-	size_t	 *lens;
-	size_t	  n, cap;
-};
-
-/* Collect the keys of a scan (to act on them after it). */
-static int
-collect_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
-{
-	struct collect	*c = arg;
-
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 16;
-		c->keys = oxrealloc(c->keys, c->cap * sizeof(*c->keys));
-		c->lens = oxrealloc(c->lens, c->cap * sizeof(*c->lens));
-	}
-	c->keys[c->n] = oxstrndup(k, kl);
-	c->lens[c->n++] = kl;
-	return 1;
-}
-
-static void
-collect_free(struct collect *c)
-{
-	size_t	 i;
-
-	for (i = 0; i < c->n; i++)
-		free(c->keys[i]);
-	free(c->keys);
-	free(c->lens);
-	memset(c, 0, sizeof(*c));
 }
 
 int
@@ -340,164 +290,6 @@ oflow_session_delete(struct ostore_txn *t, const char *sid,
 	return ok;
 }
 
-/* The consents key: subject NUL client_id NUL request_id. */
-static size_t
-consent_key(const json_t *c, char *key)
-{
-	const char	*sub = json_string_value(json_object_get(c, "sub"));
-	const char	*cid = json_string_value(json_object_get(c,
-			    "client_id"));
-	const char	*rid = json_string_value(json_object_get(c,
-			    "request_id"));
-	size_t		 n;
-
-	if (sub == NULL || cid == NULL || rid == NULL ||
-	    (n = pair_key(sub, cid, key)) == 0 ||
-	    n + 1 + strlen(rid) > KEY_MAX)
-		return 0;
-	key[n] = '\0';
-	memcpy(key + n + 1, rid, strlen(rid));
-	return n + 1 + strlen(rid);
-}
-
-int
-oflow_consent_put(struct ostore_txn *t, const json_t *c, struct oerr *err)
-{
-	char	 key[KEY_MAX];
-	size_t	 klen;
-
-	if ((klen = consent_key(c, key)) == 0 || !put_expiring(t,
-	    OSTORE_CONSENTS, key, klen, c,
-	    json_integer_value(json_object_get(c, "exp")))) {
-		oerr_set(err, OERR_SERVER_ERROR, "The consent could not be "
-		    "stored.");
-		return 0;
-	}
-	return 1;
-}
-
-struct consents {
-	json_t		*out;
-	int		 remembered_only;
-};
-
-/* 1 if the hl bytes at hay contain the string needle. */
-static int
-contains(const void *hay, size_t hl, const char *needle)
-{
-	const char	*h = hay, *p;
-	size_t		 nl = strlen(needle);
-
-	while (hl >= nl && (p = memchr(h, needle[0], hl - nl + 1)) != NULL) {
-		if (memcmp(p, needle, nl) == 0)
-			return 1;
-		hl -= (size_t)(p - h) + 1;
-		h = p + 1;
-	}
-	return 0;
-}
-
-static int
-consent_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
-{
-	struct consents	*cs = arg;
-	json_t		*c;
-	int64_t		 until;
-
-	/*
-	 * Every grant leaves a consent record, so a subject can have many;
-	 * looking for a remembered one, skip without parsing those that
-	 * cannot be (records are written compact, so a remembered one has
-	 * this text; the parsed check below still decides).
-	 */
-	if (cs->remembered_only && !contains(v, vl, "\"remember\":true"))
-		return 1;
-	if ((c = json_loadb(v, vl, 0, NULL)) == NULL)
-		return 1;
-	until = json_integer_value(json_object_get(c, "remember_until"));
-	if (!cs->remembered_only || (json_is_true(json_object_get(c,
-	    "remember")) && (until == 0 || until > onow())))
-		json_array_append(cs->out, c);
-	json_decref(c);
-	return 1;
-}
-
-/* Sort consents newest first by handled_at. */
-static int
-newest_first(const void *a, const void *b)
-{
-	json_int_t	 x = json_integer_value(json_object_get(
-			    *(json_t *const *)a, "handled_at"));
-	json_int_t	 y = json_integer_value(json_object_get(
-			    *(json_t *const *)b, "handled_at"));
-
-	return x < y ? 1 : x > y ? -1 : 0;
-}
-
-/* Consents of subject (and client) into a new array, newest first. */
-static json_t *
-consents(struct ostore_txn *t, const char *subject, const char *client_id,
-    int remembered_only)
-{
-	struct consents	 cs;
-	char		 prefix[KEY_MAX];
-	size_t		 plen, i, n;
-	json_t		**v, *sorted;
-
-	cs.out = json_array();
-	cs.remembered_only = remembered_only;
-	if ((plen = pair_key(subject, client_id, prefix)) == 0)
-		return cs.out;
-	if (client_id != NULL)
-		prefix[plen++] = '\0';
-	ostore_scan(t, OSTORE_CONSENTS, prefix, plen, NULL, 0, consent_cb,
-	    &cs);
-	n = json_array_size(cs.out);
-	v = oxcalloc(n, sizeof(*v));
-	for (i = 0; i < n; i++)
-		v[i] = json_array_get(cs.out, i);
-	qsort(v, n, sizeof(*v), newest_first);
-	sorted = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append(sorted, v[i]);
-	free(v);
-	json_decref(cs.out);
-	return sorted;
-}
-
-json_t *
-oflow_consent_find(struct ostore_txn *t, const char *subject,
-    const char *client_id)
-{
-	json_t	*all = consents(t, subject, client_id, 1), *c;
-
-	c = json_array_size(all) > 0 ? json_incref(json_array_get(all, 0)) :
-	    NULL;
-	json_decref(all);
-	return c;
-}
-
-json_t *
-oflow_consent_list(struct ostore_txn *t, const char *subject,
-    const char *client_id)
-{
-	return consents(t, subject, client_id, 0);
-}
-
-int
-oflow_consent_erase(struct ostore_txn *t, const json_t *c)
-{
-	char		 key[KEY_MAX];
-	size_t		 klen;
-
-	if ((klen = consent_key(c, key)) == 0)
-		return 1;
-	if (ostore_del(t, OSTORE_CONSENTS, key, klen) == OSTORE_ERR)
-		return 0;
-	ostore_expiry_del(t, OSTORE_CONSENTS, key, klen, ojson_int(c, "exp"));
-	return 1;
-}
-
 int
 oflow_expire(struct ostore_txn *t, enum ostore_db db, const void *key,
     size_t keylen)
@@ -506,67 +298,8 @@ oflow_expire(struct ostore_txn *t, enum ostore_db db, const void *key,
 	case OSTORE_SESSIONS:
 		return osessions_del(t, key, keylen, NULL);
 	case OSTORE_FLOWS:
-	case OSTORE_CONSENTS:
 		return ostore_del(t, db, key, keylen) != OSTORE_ERR;
 	default:
 		return 1;
 	}
-}
-
-struct by_client {
-	const char	*client_id;
-	struct collect	 keys;
-};
-
-/* Collect the keys of consents given to one client. */
-static int
-by_client_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
-{
-	struct by_client	*b = arg;
-	const char		*sub_end, *cid;
-	size_t			 cl = strlen(b->client_id);
-
-	/* Key: subject NUL client_id NUL request_id. */
-	if ((sub_end = memchr(k, '\0', kl)) == NULL)
-		return 1;
-	cid = sub_end + 1;
-	if ((size_t)((const char *)k + kl - cid) > cl && cid[cl] == '\0' &&
-	    memcmp(cid, b->client_id, cl) == 0)
-		collect_cb(k, kl, v, vl, &b->keys);
-	return 1;
-}
-
-int
-oflow_consent_erase_client(struct ostore_txn *t, const char *client_id)
-{
-	struct by_client	 b;
-	const void		*v;
-	size_t			 vl, i;
-	json_t			*c;
-	int			 ok = 1;
-
-	memset(&b, 0, sizeof(b));
-	b.client_id = client_id;
-	if (ostore_scan(t, OSTORE_CONSENTS, NULL, 0, NULL, 0, by_client_cb,
-	    &b) != OSTORE_OK) {
-		collect_free(&b.keys);
-		return 0;
-	}
-	for (i = 0; i < b.keys.n; i++) {
-		if (ostore_get(t, OSTORE_CONSENTS, b.keys.keys[i],
-		    b.keys.lens[i], &v, &vl) != OSTORE_OK ||
-		    (c = json_loadb(v, vl, 0, NULL)) == NULL)
-			continue;
-		ostore_expiry_del(t, OSTORE_CONSENTS, b.keys.keys[i],
-		    b.keys.lens[i], json_integer_value(json_object_get(c,
-		    "exp")));
-		json_decref(c);
-		if (ostore_del(t, OSTORE_CONSENTS, b.keys.keys[i],
-		    b.keys.lens[i]) == OSTORE_ERR) {
-			ok = 0;
-			break;
-		}
-	}
-	collect_free(&b.keys);
-	return ok;
 }

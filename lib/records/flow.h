@@ -23,10 +23,8 @@
  *
  * LOGIN SESSIONS ("sessions", by sid; "sessions_by_subject"; the table
  * is records/sessions.h's) exist when a login was accepted with
- * remember=true; this module marks them ended.  CONSENTS ("consents", key
- * subject NUL client_id NUL request_id) record every grant, remembered
- * or not, so that a grant can be skipped next time and revoked with
- * every token issued under it.
+ * remember=true; this module marks them ended.  CONSENTS (grants) are
+ * records/consents.h's.
  */
 #ifndef OIDCGI_FLOW_H
 #define OIDCGI_FLOW_H
@@ -73,14 +71,31 @@ char	*oflow_seal(enum oflow_purpose, const json_t *state);
 json_t	*oflow_open(enum oflow_purpose, const char *sealed, struct oerr *);
 
 /*
- * Mark (purpose, id) as used, until exp, with an optional record (e.g.
- * {"redirect_to": ...} for a handled challenge).  Returns OSTORE_OK,
- * OSTORE_EXISTS when it was used already, or OSTORE_ERR.
+ * A mark of the "flows" table (schema/store.md, flows) as stored:
+ * {"redirect_to": ..., "exp": ...}, redirect_to left out when NULL.
+ */
+struct oflow_mark {
+	int64_t		 exp;		/* Unix seconds it may go */
+	char		*redirect_to;	/* a handled challenge's answer */
+};
+
+/* Free what m owns and zero it; a zeroed m is fine. */
+void	 oflow_mark_free(struct oflow_mark *m);
+
+/*
+ * Mark (purpose, id) as used, until exp, with redirect_to (where a
+ * handled challenge led, or NULL).  Returns OSTORE_OK, OSTORE_EXISTS
+ * when it was used already, or OSTORE_ERR.
  */
 enum ostore_rc	 oflow_use(struct ostore_txn *, enum oflow_purpose,
-		    const char *id, int64_t exp, const json_t *rec);
-/* The record of a used (purpose, id), or NULL (a new reference). */
-json_t	*oflow_used(struct ostore_txn *, enum oflow_purpose, const char *id);
+		    const char *id, int64_t exp, const char *redirect_to);
+/*
+ * 1 if (purpose, id) is marked used, its mark then decoded into m when
+ * m is not NULL (zeroed first; oflow_mark_free); 0 if it is not (or
+ * its mark cannot be read).
+ */
+int	 oflow_used(struct ostore_txn *, enum oflow_purpose, const char *id,
+	    struct oflow_mark *m);
 
 /*
  * 1 if the opened challenge st of purpose p (OFLOW_LOGIN, OFLOW_CONSENT
@@ -119,41 +134,11 @@ int	 oflow_session_put(struct ostore_txn *,
 int	 oflow_session_delete(struct ostore_txn *, const char *sid,
 	    const char *subject);
 
-/* Consents (grants).  See the header comment for the key. */
-int	 oflow_consent_put(struct ostore_txn *, const json_t *consent,
-	    struct oerr *);
 /*
- * The newest remembered, unexpired consent of subject for client, or
- * NULL (a new reference).
- */
-json_t	*oflow_consent_find(struct ostore_txn *, const char *subject,
-	    const char *client_id);
-/*
- * Every consent of subject (for one client when client_id is not
- * NULL), newest first, as a new array.
- */
-json_t	*oflow_consent_list(struct ostore_txn *, const char *subject,
-	    const char *client_id);
-/*
- * Delete one consent (as oflow_consent_list() returns it) and its expiry
- * entry, nothing else: revoking a consent with its tokens is
- * olife_consent_revoke() (lifecycle.h).  Returns 1, or 0 on a store
- * failure.
- */
-int	 oflow_consent_erase(struct ostore_txn *, const json_t *consent);
-
-/*
- * Delete every consent given to a client (for olife_client_remove(): a
- * new client with the same id inherits nothing).  A full scan: consents
- * are keyed by subject.  Returns 1, or 0 on a store failure.
- */
-int	 oflow_consent_erase_client(struct ostore_txn *,
-	    const char *client_id);
-
-/*
- * Delete an expired record the flow owns (db OSTORE_FLOWS,
- * OSTORE_SESSIONS or OSTORE_CONSENTS) and its index entries, for the
- * janitor walking OSTORE_EXPIRY.  Returns 1, or 0 on a store failure.
+ * Delete an expired record the flow owns (db OSTORE_FLOWS or
+ * OSTORE_SESSIONS) and its index entries, for the janitor walking
+ * OSTORE_EXPIRY (consents: oconsents_expire, consents.h).  Returns 1,
+ * or 0 on a store failure.
  */
 int	 oflow_expire(struct ostore_txn *, enum ostore_db, const void *key,
 	    size_t keylen);

@@ -12,6 +12,7 @@
 #include "base/util.h"
 #include "store/store.h"
 #include "records/clients.h"
+#include "records/consents.h"
 #include "records/flow.h"
 #include "records/lifecycle.h"
 #include "records/tokens.h"
@@ -34,7 +35,7 @@ olife_client_remove(struct ostore_txn *t, const char *id, struct oerr *err)
 	 * foreign key), and every consent given to it.
 	 */
 	if (!otoken_revoke_client(t, id) ||
-	    !oflow_consent_erase_client(t, id)) {
+	    !oconsents_erase_client(t, id, NULL)) {
 		oerr_set(err, OERR_SERVER_ERROR, "The client's tokens and "
 		    "consents could not be revoked.");
 		return 0;
@@ -58,23 +59,24 @@ int
 olife_consent_revoke(struct ostore_txn *t, const char *subject,
     const char *client_id, size_t *n)
 {
-	json_t	*all, *c;
-	size_t	 i;
-	int	 ok = 1;
+	struct oconsent	*all;
+	size_t		 i, nall;
+	int		 ok = 1;
 
 	if (n != NULL)
 		*n = 0;
-	all = oflow_consent_list(t, subject, client_id);
-	json_array_foreach(all, i, c) {
-		if (!otoken_revoke_request(t, ojson_str(c, "request_id")) ||
-		    !oflow_consent_erase(t, c)) {
+	if (!oconsents_list(t, subject, client_id, &all, &nall, NULL))
+		return 0;
+	for (i = 0; i < nall; i++) {
+		if (!otoken_revoke_request(t, all[i].request_id) ||
+		    !oconsents_erase(t, &all[i], NULL)) {
 			ok = 0;
 			break;
 		}
 		if (n != NULL)
 			(*n)++;
 	}
-	json_decref(all);
+	oconsents_list_free(all, nall);
 	return ok;
 }
 
@@ -150,8 +152,9 @@ expire_one(struct ostore_txn *t, const unsigned char *k, size_t kl,
 		return otoken_expire(t, k + 9, kl - 9, not_after);
 	case OSTORE_FLOWS:
 	case OSTORE_SESSIONS:
-	case OSTORE_CONSENTS:
 		return oflow_expire(t, db, k + 9, kl - 9);
+	case OSTORE_CONSENTS:
+		return oconsents_expire(t, k + 9, kl - 9);
 	default:
 		return 1;
 	}

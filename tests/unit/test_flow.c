@@ -1,4 +1,7 @@
-/* Unit tests for lib/records/flow.c: sealed state, single use, sessions, consents. */
+/*
+ * Unit tests for lib/records/flow.c: sealed state, single use (the
+ * flows table's marks), ended sessions.  Consents: test_consents.c.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,13 +10,13 @@
 #include <jansson.h>
 
 #include "base/conf.h"
+#include "base/crypto.h"
 #include "base/err.h"
 #include "records/flow.h"
 #include "records/sessions.h"
 #include "store/store.h"
 #include "t.h"
 #include "base/util.h"
-#include "records/lifecycle.h"
 
 static char		 secret_a[] = "flow-secret-aaaaaaaaaaaaaaaa";
 static char		 secret_b[] = "flow-secret-bbbbbbbbbbbbbbbb";
@@ -133,11 +136,23 @@ static int
 use_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct use	*u = arg;
-	json_t		*rec = json_pack("{s:s}", "redirect_to", "https://x/");
 
-	u->rc = oflow_use(t, u->p, u->id, onow() + 60, rec);
-	json_decref(rec);
+	u->rc = oflow_use(t, u->p, u->id, onow() + 60, u->p == OFLOW_LOGIN ?
+	    "https://x/" : NULL);
 	return u->rc == OSTORE_OK || u->rc == OSTORE_EXISTS;
+}
+
+/* The flows key of a mark: SHA-256 of purpose NUL id (schema/store.md). */
+static void
+mark_key(const char *purpose, const char *id, unsigned char key[32])
+{
+	char	 buf[128];
+	size_t	 pl = strlen(purpose), il = strlen(id);
+
+	memcpy(buf, purpose, pl);
+	buf[pl] = '\0';
+	memcpy(buf + pl + 1, id, il);
+	ocrypto_sha256(buf, pl + 1 + il, key);
 }
 
 static void
@@ -146,7 +161,11 @@ single_use(void)
 	struct oerr		 err;
 	struct use		 u = { OFLOW_LOGIN, "id-1", OSTORE_ERR };
 	struct ostore_txn	*t;
-	json_t			*rec;
+	struct oflow_mark	 m;
+	const void		*v;
+	size_t			 vl;
+	unsigned char		 key[32];
+	int64_t			 exp = onow() + 60;
 
 	up();
 	oerr_clear(&err);
@@ -156,11 +175,28 @@ single_use(void)
 	u.p = OFLOW_LOGIN_VERIFIER;
 	CHECK(ostore_write(use_fn, &u, &err) && u.rc == OSTORE_OK);
 	CHECK((t = ostore_read_begin(NULL)) != NULL);
-	rec = oflow_used(t, OFLOW_LOGIN, "id-1");
-	CHECK(rec != NULL && strcmp(json_string_value(json_object_get(rec,
-	    "redirect_to")), "https://x/") == 0);
-	json_decref(rec);
-	CHECK(oflow_used(t, OFLOW_LOGIN, "id-2") == NULL);
+	CHECK(oflow_used(t, OFLOW_LOGIN, "id-1", &m) == 1);
+	CHECK_STR(m.redirect_to, "https://x/");
+	CHECK(m.exp >= exp - 1 && m.exp <= exp + 1);
+	oflow_mark_free(&m);
+	CHECK(m.redirect_to == NULL && m.exp == 0);
+	CHECK(oflow_used(t, OFLOW_LOGIN, "id-1", NULL) == 1);
+	/* A mark without redirect_to. */
+	CHECK(oflow_used(t, OFLOW_LOGIN_VERIFIER, "id-1", &m) == 1);
+	CHECK(m.redirect_to == NULL && m.exp != 0);
+	oflow_mark_free(&m);
+	CHECK(oflow_used(t, OFLOW_LOGIN, "id-2", &m) == 0);
+	CHECK(m.redirect_to == NULL && m.exp == 0);
+	/* On disk as ever: {"redirect_to":...,"exp":...}, {"exp":...}. */
+	mark_key("login", "id-1", key);
+	CHECK(ostore_get(t, OSTORE_FLOWS, key, sizeof(key), &v, &vl) ==
+	    OSTORE_OK);
+	CHECK(vl > 32 && memcmp(v, "{\"redirect_to\":\"https://x/\",\"exp\":",
+	    32) == 0);
+	mark_key("login_verifier", "id-1", key);
+	CHECK(ostore_get(t, OSTORE_FLOWS, key, sizeof(key), &v, &vl) ==
+	    OSTORE_OK);
+	CHECK(vl > 7 && memcmp(v, "{\"exp\":", 7) == 0);
 	ostore_read_end(t);
 	down();
 }
@@ -213,75 +249,6 @@ sessions(void)
 	CHECK(nsessions() == 3);
 	CHECK(ostore_write(del_alice_fn, NULL, &err));
 	CHECK(nsessions() == 1);
-	down();
-}
-
-static int
-consents_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	json_t	*c;
-	int	 ok, i;
-	char	 rid[16];
-
-	for (ok = 1, i = 0; ok && i < 3; i++) {
-		snprintf(rid, sizeof(rid), "req-%d", i);
-		c = json_pack("{s:s,s:s,s:s,s:[s],s:b,s:I,s:I,s:I}",
-		    "sub", "alice", "client_id", i < 2 ? "c1" : "c2",
-		    "request_id", rid, "scope", "openid", "remember", i != 1,
-		    "remember_until", (json_int_t)0, "handled_at",
-		    (json_int_t)(1000 + i), "exp", (json_int_t)0);
-		ok = oflow_consent_put(t, c, err);
-		json_decref(c);
-	}
-	return ok;
-}
-
-static int
-revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	return olife_consent_revoke(t, "alice", arg, NULL);
-}
-
-static void
-consents(void)
-{
-	struct oerr		 err;
-	struct ostore_txn	*t;
-	json_t			*c, *all;
-
-	up();
-	oerr_clear(&err);
-	CHECK(ostore_write(consents_fn, NULL, &err));
-	CHECK((t = ostore_read_begin(NULL)) != NULL);
-	/* Newest remembered for c1 is req-0 (req-1 was not remembered). */
-	c = oflow_consent_find(t, "alice", "c1");
-	CHECK(c != NULL && strcmp(json_string_value(json_object_get(c,
-	    "request_id")), "req-0") == 0);
-	json_decref(c);
-	CHECK(oflow_consent_find(t, "bob", "c1") == NULL);
-	all = oflow_consent_list(t, "alice", NULL);
-	CHECK(json_array_size(all) == 3);
-	/* Newest first. */
-	CHECK(strcmp(json_string_value(json_object_get(json_array_get(all,
-	    0), "request_id")), "req-2") == 0);
-	json_decref(all);
-	/* "c1" must not match "c10": the key ends the client id with NUL. */
-	all = oflow_consent_list(t, "alice", "c");
-	CHECK(json_array_size(all) == 0);
-	json_decref(all);
-	ostore_read_end(t);
-	CHECK(ostore_write(revoke_fn, "c1", &err));
-	CHECK((t = ostore_read_begin(NULL)) != NULL);
-	all = oflow_consent_list(t, "alice", NULL);
-	CHECK(json_array_size(all) == 1);
-	json_decref(all);
-	ostore_read_end(t);
-	CHECK(ostore_write(revoke_fn, NULL, &err));
-	CHECK((t = ostore_read_begin(NULL)) != NULL);
-	all = oflow_consent_list(t, "alice", NULL);
-	CHECK(json_array_size(all) == 0);
-	json_decref(all);
-	ostore_read_end(t);
 	down();
 }
 
@@ -403,8 +370,7 @@ ended_sessions(void)
 {
 	struct oerr		 err;
 	struct ostore_txn	*t;
-	json_t			*m;
-	int64_t			 exp;
+	struct oflow_mark	 m;
 
 	up();
 	conf.ttl_login_consent = 1800;
@@ -415,11 +381,11 @@ ended_sessions(void)
 	CHECK(ended("sid-3") && !ended("sid-1") && !ended("sid-2"));
 	CHECK(nsessions() == 2);
 	CHECK((t = ostore_read_begin(NULL)) != NULL);
-	m = oflow_used(t, OFLOW_ENDED_SESSION, "sid-3");
+	CHECK(oflow_used(t, OFLOW_ENDED_SESSION, "sid-3", &m));
 	ostore_read_end(t);
-	exp = json_integer_value(json_object_get(m, "exp"));
-	CHECK(exp >= onow() + 3600 + 59 && exp <= onow() + 3600 + 61);
-	json_decref(m);
+	CHECK(m.exp >= onow() + 3600 + 59 && m.exp <= onow() + 3600 + 61);
+	CHECK(m.redirect_to == NULL);
+	oflow_mark_free(&m);
 	oerr_clear(&err);
 	CHECK(ostore_write(put_sid3_fn, NULL, &err) == 0);
 	CHECK(err.status == 400);
@@ -439,7 +405,7 @@ ended_sessions(void)
 }
 
 static const struct t_case tests[] = {
-	T(seal_open), T(expiry), T(single_use), T(sessions), T(consents),
+	T(seal_open), T(expiry), T(single_use), T(sessions),
 	T(bundled_app), T(ended_sessions),
 };
 
