@@ -24,6 +24,7 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "records/clients.h"
+#include "records/consents.h"
 #include "records/flow.h"
 #include "records/lifecycle.h"
 #include "records/sessions.h"
@@ -262,7 +263,7 @@ tok_gone(const struct tok *k)
 static int
 consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
-	return oflow_consent_put(t, arg, err);
+	return oconsents_put(t, arg, err);
 }
 
 /* Store the consent of sub to client_id under request_id until exp. */
@@ -270,15 +271,21 @@ static int
 consent_put(const char *sub, const char *client_id, const char *request_id,
     int64_t exp)
 {
-	json_t	*c;
-	int	 rc;
+	struct oconsent	 c;
+	json_t		*scope = json_pack("[s]", "openid");
+	int		 rc;
 
-	c = json_pack("{s:s,s:s,s:s,s:[s],s:b,s:I,s:I}", "sub", sub,
-	    "client_id", client_id, "request_id", request_id,
-	    "granted_scope", "openid", "remember", 1,
-	    "handled_at", (json_int_t)(exp - 3600), "exp", (json_int_t)exp);
-	rc = run(consent_fn, c);
-	json_decref(c);
+	memset(&c, 0, sizeof(c));
+	c.sub = (char *)sub;
+	c.client_id = (char *)client_id;
+	c.request_id = (char *)request_id;
+	c.remember = 1;
+	c.handled_at = exp - 3600;
+	c.exp = exp;
+	oconsents_strs_set(&c.scope, scope);
+	json_decref(scope);
+	rc = run(consent_fn, &c);
+	oconsents_strs_set(&c.scope, NULL);
 	return rc;
 }
 
@@ -563,14 +570,13 @@ static int
 marked(const char *id)
 {
 	struct ostore_txn	*t;
-	json_t			*m;
+	int			 used;
 
 	if ((t = ostore_read_begin(NULL)) == NULL)
 		return -1;
-	m = oflow_used(t, OFLOW_LOGIN, id);
+	used = oflow_used(t, OFLOW_LOGIN, id, NULL);
 	ostore_read_end(t);
-	json_decref(m);
-	return m != NULL;
+	return used;
 }
 
 /*
