@@ -26,6 +26,10 @@
  * Records live in the "clients" database, keyed by client_id, with an
  * index "clients_by_app" (app_id NUL client_id -> empty) for
  * applications.  See schema/store.md.
+ *
+ * The authorization server reads a client decoded, as struct oclient
+ * (below: oclient_find(), oclient_fetch()); the management dialects
+ * work on the JSON record.
  */
 #ifndef OIDCGI_CLIENTS_H
 #define OIDCGI_CLIENTS_H
@@ -109,7 +113,10 @@ json_t	*oclient_create(const json_t *in, unsigned flags, char *secret_out,
 json_t	*oclient_update(const char *id, const json_t *in, unsigned flags,
 	    char *secret_out, struct oerr *err);
 json_t	*oclient_get(const char *id, struct oerr *err);
-/* oclient_get() through oclient_load_cached(): SHARED, never modified. */
+/*
+ * oclient_get() through oclient_load_cached(): SHARED, never modified.
+ * The protocol reads clients decoded instead: oclient_fetch().
+ */
 json_t	*oclient_get_cached(const char *id, struct oerr *err);
 
 /*
@@ -129,9 +136,10 @@ int	 oclient_replace(struct ostore_txn *, const json_t *rec,
 json_t	*oclient_load(struct ostore_txn *, const char *id,
 	    struct oerr *err);
 /*
- * The same, from a per-process cache of parsed records that is checked
- * against the stored bytes on every call (never stale).  The record is
- * SHARED: a new reference the caller must release and MUST NOT MODIFY.
+ * The same, from the per-process cache of decoded clients
+ * (oclient_find(): never stale; a record that does not decode is a
+ * 500).  The record is SHARED: a new reference the caller must release
+ * and MUST NOT MODIFY.
  */
 json_t	*oclient_load_cached(struct ostore_txn *, const char *id,
 	    struct oerr *err);
