@@ -42,13 +42,14 @@ static int
 mint_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct mint	*m = arg;
-	json_t		*client, *grant, *resp;
+	const struct oclient *client;
+	json_t		*grant, *resp;
 	char		 rid[37];
 	long		 i;
 	int		 ok = 0;
 
 	json_array_clear(m->out);
-	if ((client = oclient_load(t, m->client_id, err)) == NULL)
+	if ((client = oclient_find(t, m->client_id, err)) == NULL)
 		return 0;
 	for (i = 0; i < m->n; i++) {
 		ocrypto_uuid4(rid);
@@ -58,8 +59,6 @@ mint_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		    "offline_access", "aud", "auth_time", (json_int_t)onow(),
 		    "requested_at", (json_int_t)onow(), "sid", rid, "session",
 		    "id_token", "access_token");
-		if (grant == NULL)
-			abort();
 		resp = ogrant_issue(t, grant, client, OISSUE_ACCESS |
 		    OISSUE_REFRESH, NULL, "authorization_code", err);
 		json_decref(grant);
@@ -71,7 +70,7 @@ mint_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	}
 	ok = 1;
 out:
-	json_decref(client);
+	oclient_release(client);
 	return ok;
 }
 

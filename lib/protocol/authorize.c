@@ -64,7 +64,7 @@ static const struct ofield fields[] = {
 void
 oauthorize_free(struct oauthorize *a)
 {
-	json_decref(a->client);
+	oclient_release(a->client);
 	json_decref(a->r);
 	memset(a, 0, sizeof(*a));
 }
@@ -132,32 +132,6 @@ oauthorize_response_bits(const char *rt)
 		p += n;
 	}
 	return b;
-}
-
-/* 1 if the client registered a response type with these bits. */
-static int
-client_has_rt(const json_t *client, unsigned bits)
-{
-	json_t	*e;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(client, "response_types"), i, e)
-		if (oauthorize_response_bits(json_string_value(e)) == bits)
-			return 1;
-	return 0;
-}
-
-/* 1 if the client's array member holds the string v. */
-static int
-client_has(const json_t *client, const char *member, const char *v)
-{
-	json_t	*e;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(client, member), i, e)
-		if (strcmp(json_string_value(e), v) == 0)
-			return 1;
-	return 0;
 }
 
 /*
@@ -240,7 +214,6 @@ client_redirect(const struct oparams *p, struct oauthorize *a,
     struct oerr *err)
 {
 	const char	*cid, *uri;
-	json_t		*uris;
 	struct oerr	 e;
 
 	if ((cid = oparams_get(p, "client_id")) == NULL || *cid == '\0') {
@@ -249,22 +222,24 @@ client_redirect(const struct oparams *p, struct oauthorize *a,
 		return 0;
 	}
 	oerr_clear(&e);
-	if ((a->client = oclient_get_cached(cid, &e)) == NULL) {
-		oerr_set(err, OERR_INVALID_CLIENT, "The client '%.64s' does "
-		    "not exist.", cid);
+	if ((a->client = oclient_fetch(cid, &e)) == NULL) {
+		if (e.code != OERR_NOT_FOUND)
+			*err = e;	/* a 500 naming the client */
+		else
+			oerr_set(err, OERR_INVALID_CLIENT, "The client "
+			    "'%.64s' does not exist.", cid);
 		return 0;
 	}
 	uri = oparams_get(p, "redirect_uri");
-	uris = json_object_get(a->client, "redirect_uris");
 	if (uri == NULL || *uri == '\0') {
-		if (json_array_size(uris) != 1) {
+		if (a->client->nredirect_uris != 1) {
 			oerr_set(err, OERR_INVALID_REQUEST, "The request is "
 			    "missing 'redirect_uri', and the client has not "
 			    "exactly one registered.");
 			return 0;
 		}
-		uri = json_string_value(json_array_get(uris, 0));
-	} else if (!oclient_redirect_ok(a->client, uri)) {
+		uri = a->client->redirect_uris[0];
+	} else if (!oclient_redirect_allowed(a->client, uri)) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The 'redirect_uri' is "
 		    "not one the client registered.");
 		return 0;
@@ -353,11 +328,11 @@ response_allowed(const struct oparams *p, struct oauthorize *a,
 {
 	const char	*rt = oparams_get(p, "response_type");
 
-	if (!client_has_rt(a->client, a->rt) ||
-	    ((a->rt & RT_CODE) && !client_has(a->client, "grant_types",
-	    "authorization_code")) ||
-	    ((a->rt & (RT_TOKEN | RT_IDTOKEN)) && !client_has(a->client,
-	    "grant_types", "implicit"))) {
+	if (!oclient_has_rt(a->client, a->rt) ||
+	    ((a->rt & RT_CODE) &&
+	    !(a->client->grant_types & OCLIENT_GT_CODE)) ||
+	    ((a->rt & (RT_TOKEN | RT_IDTOKEN)) &&
+	    !(a->client->grant_types & OCLIENT_GT_IMPLICIT))) {
 		oerr_set(err, OERR_UNAUTHORIZED_CLIENT, "The client is not "
 		    "allowed the response_type '%.64s'.", rt);
 		return 0;
@@ -389,8 +364,7 @@ state_scope_nonce(const struct oparams *p, struct oauthorize *a,
 	reqscope = words(scope);
 	json_object_set_new(a->r, "scope", reqscope);
 	json_array_foreach(reqscope, i, e)
-		if (!oauthorize_has_word(ojson_str(a->client, "scope"),
-		    json_string_value(e))) {
+		if (!oclient_has_scope(a->client, json_string_value(e))) {
 			oerr_set(err, OERR_INVALID_SCOPE, "The client is not "
 			    "allowed the scope '%.64s'.",
 			    json_string_value(e));
@@ -477,7 +451,7 @@ audience_pkce(const struct oparams *p, struct oauthorize *a,
 	reqaud = words(oparams_get(p, "audience"));
 	json_object_set_new(a->r, "audience", reqaud);
 	json_array_foreach(reqaud, i, e)
-		if (!client_has(a->client, "audience", json_string_value(e))) {
+		if (!oclient_has_audience(a->client, json_string_value(e))) {
 			oerr_set(err, OERR_INVALID_REQUEST, "The client is not "
 			    "allowed the audience '%.64s'.",
 			    json_string_value(e));
@@ -486,10 +460,9 @@ audience_pkce(const struct oparams *p, struct oauthorize *a,
 	cc = oparams_get(p, "code_challenge");
 	ccm = oparams_get(p, "code_challenge_method");
 	if (cc == NULL || *cc == '\0') {
-		if ((a->rt & RT_CODE) && (strcmp(ojson_str(a->client,
-		    "token_endpoint_auth_method"), "none") == 0 ||
-		    json_is_true(json_object_get(a->client,
-		    "require_pkce")))) {
+		if ((a->rt & RT_CODE) &&
+		    (a->client->auth == OCLIENT_AUTH_NONE ||
+		    a->client->require_pkce)) {
 			oerr_set(err, OERR_INVALID_REQUEST, "This client must "
 			    "use PKCE (RFC 7636): send code_challenge with "
 			    "method S256.");
@@ -633,14 +606,14 @@ oauthorize_restore(const json_t *state, struct oauthorize *a,
 	a->redirect_uri = ojson_str(a->r, "redirect_uri");
 	a->state = json_string_value(json_object_get(a->r, "state"));
 	a->trusted = 1;
-	if ((a->client = oclient_get_cached(ojson_str(a->r, "client_id"),
+	if ((a->client = oclient_fetch(ojson_str(a->r, "client_id"),
 	    err)) == NULL) {
 		json_decref(a->r);
 		a->r = NULL;
 		return 0;
 	}
 	/* The client's redirect URIs may have changed since the request. */
-	if (!oclient_redirect_ok(a->client, a->redirect_uri)) {
+	if (!oclient_redirect_allowed(a->client, a->redirect_uri)) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The 'redirect_uri' of "
 		    "this flow is no longer one the client registered.");
 		return 0;
@@ -672,8 +645,7 @@ may_skip(const struct oauthorize *a)
 {
 	struct ourl	 u;
 
-	if (strcmp(ojson_str(a->client, "token_endpoint_auth_method"),
-	    "none") != 0)
+	if (a->client->auth != OCLIENT_AUTH_NONE)
 		return 1;
 	return ourl_parse(a->redirect_uri, &u) == NULL &&
 	    (strcmp(u.scheme, "https") == 0 || ourl_loopback(&u));

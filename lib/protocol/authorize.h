@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+struct oclient;
 struct oerr;
 struct oparams;
 struct osessions_rec;
@@ -46,7 +47,7 @@ enum oauthorize_mode {
 
 /* A validated request: everything later steps need, sealed along. */
 struct oauthorize {
-	json_t		*client;	/* record (new reference) */
+	const struct oclient *client;	/* held (oclient_release()) */
 	json_t		*r;		/* the request as JSON (owned) */
 	unsigned	 rt;		/* OAUTHORIZE_CODE... */
 	enum oauthorize_mode mode;

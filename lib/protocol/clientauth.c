@@ -24,20 +24,11 @@
 #define ASSERTION_TYPE	"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #define ASSERTION_SKEW	30	/* seconds of clock difference allowed */
 
-enum method {
-	M_NONE,
-	M_BASIC,
-	M_POST,
-	M_JWT,
-	M__MAX
-};
-
-static const char *const methods[M__MAX] = {
-	"none",			/* M_NONE */
-	"client_secret_basic",	/* M_BASIC */
-	"client_secret_post",	/* M_POST */
-	"private_key_jwt",	/* M_JWT */
-};
+/* The method a request uses. */
+#define M_NONE	OCLIENT_AUTH_NONE
+#define M_BASIC	OCLIENT_AUTH_BASIC
+#define M_POST	OCLIENT_AUTH_POST
+#define M_JWT	OCLIENT_AUTH_JWT
 
 /* Signature algorithms of client assertions: never HS* (Hydra). */
 static const char *const assertion_algs[] = {
@@ -54,23 +45,6 @@ oclientauth_param(const struct oparams *p, const char *name)
 	const char	*v = oparams_get(p, name);
 
 	return v != NULL && *v != '\0' ? v : NULL;
-}
-
-/*
- * The client record by id in a read transaction of its own: shared
- * with the process cache, so never modified (oclient_load_cached()).
- */
-static json_t *
-client_get(const char *id, struct oerr *err)
-{
-	struct ostore_txn	*t;
-	json_t			*c;
-
-	if ((t = ostore_read_begin(err)) == NULL)
-		return NULL;
-	c = oclient_load_cached(t, id, err);
-	ostore_read_end(t);
-	return c;
 }
 
 /*
@@ -148,17 +122,16 @@ assertion_ok(struct oarena *arena, const char *jwt, struct oclientauth *a,
 {
 	const char	*algs1[2], *const *algs = assertion_algs, *aud, *jti;
 	const char	*pin;
-	json_t		*jwks = json_object_get(a->client, "jwks");
+	const struct ojwks *keys = a->client->jwks;
 	json_t		*claims = NULL;
-	struct ojwks	*keys = NULL;
 	struct ojws	*jws = NULL;
 	struct oerr	 e;
 	int		 rc = 0;
 
 	oerr_clear(&e);
-	pin = ojson_str(a->client, "token_endpoint_auth_signing_alg");
-	if (!json_is_object(jwks)) {
-		if (*ojson_str(a->client, "jwks_uri") != '\0')
+	pin = a->client->auth_alg;
+	if (a->client->jwks_json == NULL) {
+		if (*a->client->jwks_uri != '\0')
 			oerr_set(err, OERR_INVALID_CLIENT, "jwks_uri is not "
 			    "supported; register jwks.");
 		else
@@ -172,9 +145,9 @@ assertion_ok(struct oarena *arena, const char *jwt, struct oclientauth *a,
 		algs1[1] = NULL;
 		algs = algs1;
 	}
-	if ((keys = ojwks_import(jwks, 0, &e)) == NULL) {
+	if (keys == NULL) {
 		oerr_set(err, OERR_INVALID_CLIENT, "The OAuth 2.0 Client's "
-		    "JSON Web Keys cannot be used: %s", e.description);
+		    "JSON Web Keys cannot be used: %s", a->client->jwks_error);
 		goto out;
 	}
 	if ((jws = ojws_verify(jwt, strlen(jwt), keys->keys, keys->nkeys,
@@ -216,7 +189,6 @@ assertion_ok(struct oarena *arena, const char *jwt, struct oclientauth *a,
 out:
 	json_decref(claims);
 	ojws_free(jws);
-	ojwks_free(keys);
 	return rc;
 }
 
@@ -266,7 +238,7 @@ oclientauth_check(struct oarena *arena, const struct oclientauth_in *in,
 	const struct oparams	*p = in->p;
 	const char		*id, *secret, *assertion, *type;
 	const char		*registered;
-	enum method		 m;
+	enum oclient_auth	 m;
 	struct oerr		 e;
 	long long		 expires;
 	int			 basic = in->basic_id != NULL;
@@ -315,7 +287,7 @@ oclientauth_check(struct oarena *arena, const struct oclientauth_in *in,
 		return 0;
 	}
 	a->id = oarena_strdup(arena, id);
-	if ((a->client = client_get(id, &e)) == NULL) {
+	if ((a->client = oclient_fetch(id, &e)) == NULL) {
 		if (e.code != OERR_NOT_FOUND) {
 			oerr_set(err, e.code, "%s", e.description);
 			return 0;
@@ -325,16 +297,16 @@ oclientauth_check(struct oarena *arena, const struct oclientauth_in *in,
 		client_failed(err, id, "no such client");
 		return 0;
 	}
-	registered = ojson_str(a->client, "token_endpoint_auth_method");
+	registered = oclient_auth_name(a->client->auth);
 	/* A public client's Basic "id:" is no secret (fosite agrees). */
 	if (m == M_BASIC && *secret == '\0' &&
-	    strcmp(registered, "none") == 0)
+	    a->client->auth == OCLIENT_AUTH_NONE)
 		m = M_NONE;
-	if (strcmp(registered, methods[m]) != 0) {
+	if (a->client->auth != m) {
 		if (secret != NULL)
 			dummy_secret_check(secret);
 		olog_info("client %s: registered for %s, authenticated with "
-		    "%s", id, registered, methods[m]);
+		    "%s", id, registered, oclient_auth_name(m));
 		client_failed(err, id, "wrong method");
 		goto fail;
 	}
@@ -345,7 +317,7 @@ oclientauth_check(struct oarena *arena, const struct oclientauth_in *in,
 			client_failed(err, id, "wrong secret");
 			goto fail;
 		}
-		expires = ojson_int(a->client, "client_secret_expires_at");
+		expires = a->client->secret_expires_at;
 		if (expires > 0 && expires <= onow()) {
 			oerr_set(err, OERR_INVALID_CLIENT, "The client secret "
 			    "has expired.");
@@ -361,7 +333,7 @@ oclientauth_check(struct oarena *arena, const struct oclientauth_in *in,
 	}
 	return 1;
 fail:
-	json_decref(a->client);
+	oclient_release(a->client);
 	a->client = NULL;
 	return 0;
 }
@@ -370,6 +342,6 @@ fail:
 void
 oclientauth_free(struct oclientauth *a)
 {
-	json_decref(a->client);
+	oclient_release(a->client);
 	a->client = NULL;
 }

@@ -29,6 +29,7 @@
 #include "records/jti.h"
 
 struct oarena;
+struct oclient;
 struct oerr;
 struct oparams;
 
@@ -52,7 +53,7 @@ struct oclientauth_in {
 /* An authenticated client. */
 struct oclientauth {
 	const char	*id;		/* client_id, an arena string */
-	json_t		*client;	/* its record, as authenticated */
+	const struct oclient *client;	/* as authenticated (shared) */
 	int		 has_jti;	/* private_key_jwt: spend jti */
 	unsigned char	 jti[OJTI_KEY_LEN];	/* its key (ojti_key()) */
 	int64_t		 jti_exp;	/* until when to keep it */
@@ -60,8 +61,8 @@ struct oclientauth {
 
 /*
  * Authenticate the client of a request.  Strings go into arena.  On
- * success a->client is the client's record, shared with the process
- * cache (oclient_load_cached(): never modify it); release it with
+ * success a->client is the decoded client, shared with the process
+ * cache (oclient_find(): never modify it); release it with
  * oclientauth_free().  Returns 1, or 0 with err set: invalid_client
  * (401) when authentication failed, invalid_request when the request
  * uses more than one method, has two client_ids or a wrong

@@ -165,20 +165,21 @@ oidc_context(const json_t *r)
 static json_t *
 request_json(const json_t *st, const char *subject, struct oerr *err)
 {
-	json_t	*r = json_object_get(st, "req"), *client, *j;
+	const struct oclient *client;
+	json_t	*r = json_object_get(st, "req"), *j;
 
-	if ((client = oclient_get_cached(ojson_str(r, "client_id"), err)) == NULL)
+	if ((client = oclient_fetch(ojson_str(r, "client_id"), err)) == NULL)
 		return NULL;
 	j = json_pack("{s:s,s:o,s:O,s:O,s:O,s:O,s:s,s:o}",
 	    "challenge", ojson_str(st, "challenge"),
-	    "client", oclient_view_hydra(client, NULL),
+	    "client", oclient_view_hydra(client->rec, NULL),
 	    "request_url", json_object_get(st, "request_url"),
 	    "requested_scope", json_object_get(r, "scope"),
 	    "requested_access_token_audience", json_object_get(r, "audience"),
 	    "skip", json_object_get(st, "skip"),
 	    "subject", subject,
 	    "oidc_context", oidc_context(r));
-	json_decref(client);
+	oclient_release(client);
 	return j;
 }
 
@@ -225,24 +226,25 @@ consent_request(const json_t *st, struct oerr *err)
 static json_t *
 logout_request(const json_t *st)
 {
+	const struct oclient *client = NULL;
 	struct oerr	 e;
-	json_t		*client = NULL, *j;
+	json_t		*j;
 
 	oerr_clear(&e);
 	if (*ojson_str(st, "client_id") != '\0')
-		client = oclient_get_cached(ojson_str(st, "client_id"), &e);
+		client = oclient_fetch(ojson_str(st, "client_id"), &e);
 	j = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o}",
 	    "challenge", ojson_str(st, "challenge"),
 	    "subject", ojson_str(st, "subject"),
 	    "sid", ojson_str(st, "sid"),
 	    "request_url", ojson_str(st, "request_url"),
 	    "rp_initiated", json_is_true(json_object_get(st, "rp_initiated")),
-	    "client", client != NULL ? oclient_view_hydra(client, NULL) :
+	    "client", client != NULL ? oclient_view_hydra(client->rec, NULL) :
 	    json_null(),
 	    "expires_at", when(json_integer_value(json_object_get(st, "exp"))),
 	    "requested_at", when(json_integer_value(json_object_get(st,
 	    "requested_at"))));
-	json_decref(client);
+	oclient_release(client);
 	return j;
 }
 
@@ -414,45 +416,22 @@ accept_login(const json_t *st, const json_t *body, json_t **out,
 	return rc;
 }
 
-/* 1 if every string of list is one of the space-separated words of s. */
+/*
+ * 1 if every string of list is one the client has by has
+ * (oclient_has_scope, oclient_has_audience); else 0 with *bad set.
+ */
 static int
-within_words(const json_t *list, const char *s, const char **bad)
+within(const json_t *list, const struct oclient *c,
+    int (*has)(const struct oclient *, const char *), const char **bad)
 {
-	json_t	*e, *w = split(s), *x;
-	size_t	 i, j;
-	int	 found;
+	json_t	*e;
+	size_t	 i;
 
-	json_array_foreach(list, i, e) {
-		found = 0;
-		json_array_foreach(w, j, x)
-			found |= json_equal(e, x);
-		if (!found) {
-			*bad = json_string_value(e);
-			json_decref(w);
-			return 0;
-		}
-	}
-	json_decref(w);
-	return 1;
-}
-
-/* 1 if every string of list is a member of the array allowed. */
-static int
-within_array(const json_t *list, const json_t *allowed, const char **bad)
-{
-	json_t	*e, *x;
-	size_t	 i, j;
-	int	 found;
-
-	json_array_foreach(list, i, e) {
-		found = 0;
-		json_array_foreach(allowed, j, x)
-			found |= json_equal(e, x);
-		if (!found) {
+	json_array_foreach(list, i, e)
+		if (!has(c, json_string_value(e))) {
 			*bad = json_string_value(e);
 			return 0;
 		}
-	}
 	return 1;
 }
 
@@ -461,8 +440,9 @@ static enum oflowapi_rc
 accept_consent(const json_t *st, const json_t *body, json_t **out,
     struct oerr *err)
 {
+	const struct oclient	*client = NULL;
 	json_t			*scope = NULL, *aud = NULL, *session = NULL;
-	json_t			*client = NULL, *consent, *vst, *idt, *at;
+	json_t			*consent, *vst, *idt, *at;
 	const char		*bad = NULL;
 	long long		 rf = 0;
 	int			 remember = 0;
@@ -488,17 +468,17 @@ accept_consent(const json_t *st, const json_t *body, json_t **out,
 		    "objects.");
 		goto out;
 	}
-	if ((client = oclient_get_cached(ojson_str(json_object_get(st, "req"),
+	if ((client = oclient_fetch(ojson_str(json_object_get(st, "req"),
 	    "client_id"), err)) == NULL)
 		goto out;
-	if (scope != NULL && !within_words(scope, ojson_str(client, "scope"),
+	if (scope != NULL && !within(scope, client, oclient_has_scope,
 	    &bad)) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The scope '%.64s' is not "
 		    "one the client may be granted.", bad);
 		goto out;
 	}
-	if (aud != NULL && !within_array(aud, json_object_get(client,
-	    "audience"), &bad)) {
+	if (aud != NULL && !within(aud, client, oclient_has_audience,
+	    &bad)) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The audience '%.64s' is "
 		    "not one the client may be granted.", bad);
 		goto out;
@@ -517,7 +497,7 @@ accept_consent(const json_t *st, const json_t *body, json_t **out,
 	rc = finish(OFLOWAPI_CONSENT, st, vst, out);
 	json_decref(vst);
 out:
-	json_decref(client);
+	oclient_release(client);
 	return rc;
 }
 

@@ -157,8 +157,8 @@ pkce_ok(const json_t *rec, const char *verifier, struct oerr *err)
  * response, or a refusal in op->fail), 0 to abort with err set.
  */
 static int
-code_grant(struct ostore_txn *t, struct grant_op *op, const json_t *client,
-    struct oerr *err)
+code_grant(struct ostore_txn *t, struct grant_op *op,
+    const struct oclient *client, struct oerr *err)
 {
 	json_t		*rec, *grant = NULL;
 	const char	*redirect = oclientauth_param(op->p, "redirect_uri");
@@ -187,8 +187,7 @@ code_grant(struct ostore_txn *t, struct grant_op *op, const json_t *client,
 		oerr_hint(&op->fail, "The authorization code has expired.");
 		goto out;
 	}
-	if (strcmp(ojson_str(rec, "client_id"), ojson_str(client,
-	    "client_id")) != 0) {
+	if (strcmp(ojson_str(rec, "client_id"), client->id) != 0) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The OAuth 2.0 Client ID from this "
 		    "request does not match the one from the authorize "
@@ -247,7 +246,7 @@ unhex_id(const char *hex, unsigned char id[OTOKEN_ID_LEN])
  */
 static int
 refresh_grant(struct ostore_txn *t, struct grant_op *op,
-    const json_t *client, struct oerr *err)
+    const struct oclient *client, struct oerr *err)
 {
 	unsigned char	 aid[OTOKEN_ID_LEN];
 	json_t		*rec, *rt_grant = NULL, *grant = NULL, *v;
@@ -261,8 +260,7 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 		oerr_hint(&op->fail, "The refresh token is not known.");
 		goto out;
 	}
-	same = strcmp(ojson_str(rec, "client_id"), ojson_str(client,
-	    "client_id")) == 0;
+	same = strcmp(ojson_str(rec, "client_id"), client->id) == 0;
 	if (!json_is_true(json_object_get(rec, "active"))) {
 		/*
 		 * Within the grace period a retry (a lost response) gets
@@ -351,16 +349,15 @@ out:
  */
 static int
 cc_prepare(const struct oparams *p, struct grant_op *op,
-    const json_t *client, struct oerr *err)
+    const struct oclient *client, struct oerr *err)
 {
-	json_t		*allowed = json_array(), *aud = json_array(), *v;
+	json_t		*aud = json_array(), *v;
 	char		 rid[37];
 	size_t		 i;
 	int		 rc = 0;
 
-	split_into(allowed, ojson_str(client, "scope"), 1024);
 	json_array_foreach(op->scope, i, v)
-		if (!has_str(allowed, json_string_value(v))) {
+		if (!oclient_has_scope(client, json_string_value(v))) {
 			oerr_set(err, OERR_INVALID_SCOPE, "The requested scope "
 			    "is invalid, unknown, or malformed.");
 			oerr_hint(err, "The OAuth 2.0 Client is not allowed to "
@@ -375,8 +372,7 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 			goto out;
 		}
 	json_array_foreach(aud, i, v)
-		if (!has_str(json_object_get(client, "audience"),
-		    json_string_value(v))) {
+		if (!oclient_has_audience(client, json_string_value(v))) {
 			oerr_set(err, OERR_INVALID_REQUEST, "The request is "
 			    "missing a required parameter, includes an invalid "
 			    "parameter value, includes a parameter more than "
@@ -387,8 +383,7 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 			goto out;
 		}
 	/* RFC 6749 §4.4.2: the client MUST authenticate. */
-	if (strcmp(ojson_str(client, "token_endpoint_auth_method"),
-	    "none") == 0) {
+	if (client->auth == OCLIENT_AUTH_NONE) {
 		oerr_set(err, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(err, "The client is public and thus not allowed to "
 		    "use grant type client_credentials.");
@@ -396,13 +391,12 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 	}
 	ocrypto_uuid4(rid);
 	op->grant = json_pack("{s:s,s:s,s:s,s:O,s:O,s:I,s:{s:{},s:{}}}",
-	    "request_id", rid, "client_id", ojson_str(client, "client_id"),
-	    "sub", ojson_str(client, "client_id"), "scope", op->scope,
+	    "request_id", rid, "client_id", client->id,
+	    "sub", client->id, "scope", op->scope,
 	    "aud", aud, "requested_at", (json_int_t)onow(),
 	    "session", "id_token", "access_token");
 	rc = 1;
 out:
-	json_decref(allowed);
 	json_decref(aud);
 	return rc;
 }
@@ -432,7 +426,7 @@ static int
 token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct grant_op	*op = arg;
-	json_t		*client;
+	const struct oclient *client;
 	struct oerr	 e;
 	int		 rc;
 
@@ -450,7 +444,7 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    op->auth->jti_exp, err))
 		return 0;
 	/* Loaded again here: a client deleted meanwhile gets nothing. */
-	if ((client = oclient_load_cached(t, op->auth->id, &e)) == NULL) {
+	if ((client = oclient_find(t, op->auth->id, &e)) == NULL) {
 		oerr_set(err, e.code == OERR_NOT_FOUND ? OERR_INVALID_CLIENT :
 		    e.code, "%s", e.description);
 		return 0;
@@ -476,7 +470,7 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 			break;
 		}
 	}
-	json_decref(client);
+	oclient_release(client);
 	return rc;
 }
 
@@ -515,7 +509,7 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 		    type);
 		goto out;
 	}
-	if (!has_str(json_object_get(auth.client, "grant_types"), type)) {
+	if (!(auth.client->grant_types & oclient_grant_bit(type))) {
 		oerr_set(err, OERR_UNAUTHORIZED_CLIENT, "The client is not "
 		    "authorized to request a token using this method.");
 		oerr_hint(err, "The OAuth 2.0 Client is not allowed to use "
@@ -733,7 +727,8 @@ ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
 	const struct ojwk	*key;
 	enum otoken_kind	 kind;
 	unsigned char		 id[OTOKEN_ID_LEN];
-	json_t			*rec = NULL, *client = NULL, *claims = NULL;
+	const struct oclient	*client = NULL;
+	json_t			*rec = NULL, *claims = NULL;
 	struct oerr		 e;
 	char			*payload;
 	int			 rc = 0;
@@ -760,7 +755,7 @@ ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
 		    "expired or was revoked.");
 		goto out;
 	}
-	client = oclient_load_cached(t, ojson_str(rec, "client_id"), &e);
+	client = oclient_find(t, ojson_str(rec, "client_id"), &e);
 	ostore_read_end(t);
 	if (client == NULL) {
 		oerr_set(err, OERR_INVALID_TOKEN, "The access token's client "
@@ -768,8 +763,7 @@ ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
 		goto out;
 	}
 	claims = userinfo_claims(rec);
-	if (strcmp(ojson_str(client, "userinfo_signed_response_alg"),
-	    "RS256") != 0) {
+	if (client->userinfo_alg != OCLIENT_USERINFO_RS256) {
 		*claimsp = claims;
 		claims = NULL;
 		rc = 1;
@@ -777,8 +771,7 @@ ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
 	}
 	/* OpenID Connect Core §5.3.2: signed, with iss and aud. */
 	json_object_set_new(claims, "iss", json_string(oconf->issuer));
-	json_object_set_new(claims, "aud", json_pack("[s]", ojson_str(client,
-	    "client_id")));
+	json_object_set_new(claims, "aud", json_pack("[s]", client->id));
 	if ((key = okeys_signer(OKEYS_ID_TOKEN, err)) == NULL)
 		goto out;
 	payload = ojson_dump(arena, claims, NULL);
@@ -790,7 +783,7 @@ ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
 	rc = 1;
 out:
 	json_decref(rec);
-	json_decref(client);
+	oclient_release(client);
 	json_decref(claims);
 	return rc;
 }

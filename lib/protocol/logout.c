@@ -75,12 +75,12 @@ ologout_session(struct ostore_txn *t, const char *sid, const char *subject)
 }
 
 /*
- * A logout token for client (its record) about session (Back-Channel
+ * A logout token for client about session (Back-Channel
  * Logout 1.0 §2.4), signed with key.  Returns a new string
  * (ojose_free()), or NULL with err set.
  */
 static char *
-logout_token(const struct ojwk *key, const json_t *client,
+logout_token(const struct ojwk *key, const struct oclient *client,
     const json_t *session, struct oerr *err)
 {
 	json_t		*claims, *hdr;
@@ -90,7 +90,7 @@ logout_token(const struct ojwk *key, const json_t *client,
 	ocrypto_uuid4(jti);
 	claims = json_pack("{s:s,s:[s],s:I,s:I,s:s,s:s,s:{s:{}}}",
 	    "iss", oconf->issuer,
-	    "aud", ojson_str(client, "client_id"),
+	    "aud", client->id,
 	    "iat", (json_int_t)now,
 	    "exp", (json_int_t)(now + OLOGOUT_TTL),
 	    "jti", jti,
@@ -102,7 +102,7 @@ logout_token(const struct ojwk *key, const json_t *client,
 	 * only the sid.
 	 */
 	if (*ojson_str(session, "sub") != '\0' &&
-	    strcmp(ojson_str(client, "subject_type"), "pairwise") != 0)
+	    client->subject_type != OCLIENT_SUB_PAIRWISE)
 		json_object_set(claims, "sub", json_object_get(session, "sub"));
 	hdr = json_pack("{s:s}", "typ", "logout+jwt");
 	payload = json_dumps(claims, JSON_COMPACT);
@@ -255,8 +255,9 @@ ologout_backchannel(const json_t *session)
 	struct post		*posts;
 	struct curl_slist	*hdrs = NULL;
 	const struct ojwk	*key;
+	const struct oclient	*c;
 	const char		*cid, *uri;
-	json_t			*clients, *c, *e;
+	json_t			*clients, *e;
 	char			*tok, *body;
 	size_t			 i, n = 0, blen;
 
@@ -271,9 +272,9 @@ ologout_backchannel(const json_t *session)
 	json_array_foreach(clients, i, e) {
 		oerr_clear(&err);
 		cid = json_string_value(e);
-		if (cid == NULL || (c = oclient_get(cid, &err)) == NULL)
+		if (cid == NULL || (c = oclient_fetch(cid, &err)) == NULL)
 			continue;
-		uri = ojson_str(c, "backchannel_logout_uri");
+		uri = c->backchannel_logout_uri;
 		tok = NULL;
 		if (*uri == '\0')
 			;
@@ -293,7 +294,7 @@ ologout_backchannel(const json_t *session)
 			free(body);
 		}
 		ojose_free(tok);
-		json_decref(c);
+		oclient_release(c);
 	}
 	if (n > 0)
 		run_posts(posts, n);
@@ -333,8 +334,9 @@ qenc(const char *s)
 json_t *
 ologout_frontchannel(const json_t *session)
 {
+	const struct oclient *c;
 	struct oerr	 err;
-	json_t		*out = json_array(), *c, *e;
+	json_t		*out = json_array(), *e;
 	const char	*uri;
 	char		*iss, *sid;
 	size_t		 i;
@@ -342,13 +344,12 @@ ologout_frontchannel(const json_t *session)
 	json_array_foreach(json_object_get(session, "clients"), i, e) {
 		oerr_clear(&err);
 		if (!json_is_string(e) ||
-		    (c = oclient_get(json_string_value(e), &err)) == NULL)
+		    (c = oclient_fetch(json_string_value(e), &err)) == NULL)
 			continue;
-		uri = ojson_str(c, "frontchannel_logout_uri");
+		uri = c->frontchannel_logout_uri;
 		if (*uri == '\0')
 			;
-		else if (json_is_true(json_object_get(c,
-		    "frontchannel_logout_session_required"))) {
+		else if (c->frontchannel_session_required) {
 			iss = qenc(oconf->issuer);
 			sid = qenc(ojson_str(session, "sid"));
 			json_array_append_new(out, json_sprintf("%s%siss=%s&"
@@ -358,7 +359,7 @@ ologout_frontchannel(const json_t *session)
 			free(sid);
 		} else
 			json_array_append_new(out, json_string(uri));
-		json_decref(c);
+		oclient_release(c);
 	}
 	return out;
 }
@@ -396,20 +397,6 @@ param(const struct oparams *p, const char *name)
 	const char	*v = oparams_get(p, name);
 
 	return v != NULL && *v != '\0' ? v : NULL;
-}
-
-/* 1 if uri is one of the client's post_logout_redirect_uris (exactly). */
-static int
-registered(const json_t *client, const char *uri)
-{
-	json_t	*e;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(client,
-	    "post_logout_redirect_uris"), i, e)
-		if (strcmp(json_string_value(e), uri) == 0)
-			return 1;
-	return 0;
 }
 
 /* 1 if the claim aud (a string or an array of strings) names id. */
@@ -505,7 +492,7 @@ void
 ologout_req_free(struct ologout_req *r)
 {
 	json_decref(r->claims);
-	json_decref(r->client);
+	oclient_release(r->client);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -541,12 +528,13 @@ ologout_validate(const struct oparams *p, struct ologout_req *r,
 	}
 	oerr_clear(&e);
 	if (r->client_id != NULL &&
-	    (r->client = oclient_get(r->client_id, &e)) == NULL) {
+	    (r->client = oclient_fetch(r->client_id, &e)) == NULL) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The client '%.64s' does "
 		    "not exist.", r->client_id);
 		return 0;
 	}
-	if (r->uri != NULL && !registered(r->client, r->uri)) {
+	if (r->uri != NULL && (r->client == NULL ||
+	    !oclient_post_logout_ok(r->client, r->uri))) {
 		oerr_set(err, OERR_INVALID_REQUEST, "Logout failed because "
 		    "the post_logout_redirect_uri is not one the client "
 		    "registered.");
@@ -666,15 +654,15 @@ ologout_target(struct oarena *a, const json_t *state)
 {
 	const char	*cid = ojson_str(state, "client_id");
 	const char	*uri = ojson_str(state, "post_logout_redirect_uri");
-	json_t		*client = NULL;
+	const struct oclient *client = NULL;
 	struct oerr	 e;
 
 	/* The redirect must still be registered. */
 	oerr_clear(&e);
 	if (*uri != '\0' && (*cid == '\0' ||
-	    (client = oclient_get(cid, &e)) == NULL ||
-	    !registered(client, uri)))
+	    (client = oclient_fetch(cid, &e)) == NULL ||
+	    !oclient_post_logout_ok(client, uri)))
 		uri = NULL;
-	json_decref(client);
+	oclient_release(client);
 	return ologout_redirect(a, uri, ojson_str(state, "state"));
 }

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 struct oarena;
+struct oclient;
 struct oerr;
 struct oparams;
 struct osessions_rec;
@@ -84,7 +85,7 @@ struct ologout_req {
 	const char	*hint_sid;	/* the hint's sid, or NULL */
 	const char	*hint_sub;	/* the hint's sub, or NULL */
 	json_t		*claims;	/* the hint's claims (owned), or NULL */
-	json_t		*client;	/* the client (owned), or NULL */
+	const struct oclient *client;	/* the client (held), or NULL */
 };
 
 /*

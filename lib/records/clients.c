@@ -956,63 +956,30 @@ oclient_load(struct ostore_txn *t, const char *id, struct oerr *err)
 }
 
 /*
- * Parsed records, per process, with the stored bytes they were parsed
- * from.  A hit is a store read and a comparison of those bytes, so a
- * record changed by any process is never served stale.
+ * Decoded records, per process, with the stored bytes they were decoded
+ * from (oclient_find()).  A hit is a store read and a comparison of
+ * those bytes, so a record changed by any process is never served
+ * stale.  Each entry holds a reference to its struct oclient.
  */
 static struct cached {
 	char		*id;
 	unsigned char	*raw;
 	size_t		 rawlen;
-	json_t		*rec;
+	struct oclient	*client;
 } cached[CACHE_CLIENTS];
 static size_t		 cached_next;
 
 json_t *
 oclient_load_cached(struct ostore_txn *t, const char *id, struct oerr *err)
 {
-	const void	*val;
-	size_t		 len, i;
-	struct cached	*c = NULL;
-	json_t		*rec;
-	json_error_t	 je;
+	const struct oclient	*c;
+	json_t			*rec;
 
-	switch (ostore_get(t, OSTORE_CLIENTS, id, strlen(id), &val, &len)) {
-	case OSTORE_OK:
-		break;
-	case OSTORE_NOTFOUND:
-		oerr_set(err, OERR_NOT_FOUND, "The OAuth 2.0 client '%.255s' "
-		    "does not exist.", id);
+	if ((c = oclient_find(t, id, err)) == NULL)
 		return NULL;
-	default:
-		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
-		return NULL;
-	}
-	for (i = 0; i < CACHE_CLIENTS; i++)
-		if (cached[i].id != NULL && strcmp(cached[i].id, id) == 0) {
-			c = &cached[i];
-			break;
-		}
-	if (c != NULL && c->rawlen == len && memcmp(c->raw, val, len) == 0)
-		return json_incref(c->rec);
-	if ((rec = json_loadb(val, len, 0, &je)) == NULL) {
-		olog_err("client record %.64s: %s", id, je.text);
-		oerr_set(err, OERR_SERVER_ERROR, "A client record is damaged.");
-		return NULL;
-	}
-	if (c == NULL) {
-		c = &cached[cached_next];
-		cached_next = (cached_next + 1) % CACHE_CLIENTS;
-	}
-	free(c->id);
-	free(c->raw);
-	json_decref(c->rec);
-	c->id = oxstrdup(id);
-	c->raw = oxmalloc(len > 0 ? len : 1);
-	memcpy(c->raw, val, len);
-	c->rawlen = len;
-	c->rec = rec;
-	return json_incref(rec);
+	rec = json_incref((json_t *)c->rec);
+	oclient_release(c);
+	return rec;
 }
 
 int
@@ -1176,12 +1143,10 @@ static unsigned char	 verified_key[OCRYPTO_SHA256_LEN];
 static int		 verified_keyed;
 
 int
-oclient_secret_ok(const json_t *rec, const char *secret)
+oclient_secret_ok(const struct oclient *c, const char *secret)
 {
-	const char	*id = json_string_value(json_object_get(rec,
-			    "client_id"));
-	const char	*hash = json_string_value(json_object_get(rec,
-			    "_secret"));
+	const char	*id = c->id;
+	const char	*hash = c->secret_hash;
 	unsigned char	 mac[OCRYPTO_SHA256_LEN];
 	struct verified	*v = NULL;
 	size_t		 i;
@@ -1386,4 +1351,498 @@ oclient_count(struct ostore_txn *t, size_t *n, struct oerr *err)
 		return 0;
 	}
 	return 1;
+}
+
+/*
+ * The decoded client (clients.h).
+ */
+
+/* The lifespan members, in the order of enum oclient_lifespan. */
+static const char *const lifespan_names[OCLIENT_LS_N] = {
+	"authorization_code_grant_access_token_lifespan",
+	"authorization_code_grant_id_token_lifespan",
+	"authorization_code_grant_refresh_token_lifespan",
+	"client_credentials_grant_access_token_lifespan",
+	"implicit_grant_access_token_lifespan",
+	"implicit_grant_id_token_lifespan",
+	"jwt_bearer_grant_access_token_lifespan",
+	"refresh_token_grant_access_token_lifespan",
+	"refresh_token_grant_id_token_lifespan",
+	"refresh_token_grant_refresh_token_lifespan"
+};
+
+/* Decoding one record: what is wrong, for the error. */
+struct dec {
+	const json_t	*rec;
+	const char	*id;
+	const char	*bad;		/* the member, or NULL */
+	const char	*why;
+};
+
+/* A string member into *out ("" when absent or null); 0 if not one. */
+static int
+dec_str(struct dec *d, const char *name, const char **out)
+{
+	json_t	*v = json_object_get(d->rec, name);
+
+	*out = "";
+	if (v == NULL || json_is_null(v))
+		return 1;
+	if (!json_is_string(v)) {
+		d->bad = name;
+		d->why = "is not a string";
+		return 0;
+	}
+	*out = json_string_value(v);
+	return 1;
+}
+
+/* A boolean member (absent: false). */
+static int
+dec_bool(struct dec *d, const char *name, int *out)
+{
+	json_t	*v = json_object_get(d->rec, name);
+
+	*out = 0;
+	if (v == NULL || json_is_null(v))
+		return 1;
+	if (!json_is_boolean(v)) {
+		d->bad = name;
+		d->why = "is not true or false";
+		return 0;
+	}
+	*out = json_is_true(v);
+	return 1;
+}
+
+/* An integer member (absent or null: 0). */
+static int
+dec_int(struct dec *d, const char *name, int64_t *out)
+{
+	json_t	*v = json_object_get(d->rec, name);
+
+	*out = 0;
+	if (v == NULL || json_is_null(v))
+		return 1;
+	if (!json_is_integer(v)) {
+		d->bad = name;
+		d->why = "is not an integer";
+		return 0;
+	}
+	*out = (int64_t)json_integer_value(v);
+	return 1;
+}
+
+/* A member among choices (absent: the first); its index into *out. */
+static int
+dec_enum(struct dec *d, const char *name, const char *const *choices,
+    int *out)
+{
+	const char	*s;
+	int		 i;
+
+	*out = 0;
+	if (!dec_str(d, name, &s))
+		return 0;
+	if (json_object_get(d->rec, name) == NULL ||
+	    json_is_null(json_object_get(d->rec, name)))
+		return 1;
+	for (i = 0; choices[i] != NULL; i++)
+		if (strcmp(s, choices[i]) == 0) {
+			*out = i;
+			return 1;
+		}
+	d->bad = name;
+	d->why = "has a value that is not supported";
+	return 0;
+}
+
+/*
+ * An array of strings into *out (one allocation: free(*out)), borrowed
+ * from the record; absent or null is empty.
+ */
+static int
+dec_strs(struct dec *d, const char *name, const char ***out, size_t *n)
+{
+	json_t	*v = json_object_get(d->rec, name), *e;
+	size_t	 i;
+
+	*out = NULL;
+	*n = 0;
+	if (v == NULL || json_is_null(v))
+		return 1;
+	if (!json_is_array(v)) {
+		d->bad = name;
+		d->why = "is not an array";
+		return 0;
+	}
+	*out = oxcalloc(json_array_size(v) + 1, sizeof(**out));
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e)) {
+			d->bad = name;
+			d->why = "has an item that is not a string";
+			return 0;
+		}
+		(*out)[i] = json_string_value(e);
+	}
+	*n = json_array_size(v);
+	return 1;
+}
+
+/*
+ * The parts (OCLIENT_RT_*) of a response type, e.g. "code id_token",
+ * each at most once; 0 when it is not one.
+ */
+static unsigned
+rt_parts(const char *s)
+{
+	unsigned	 b = 0, part;
+	size_t		 n;
+
+	for (; *s != '\0'; s += n) {
+		while (*s == ' ')
+			s++;
+		if ((n = strcspn(s, " ")) == 0)
+			break;
+		if (n == 4 && strncmp(s, "code", 4) == 0)
+			part = OCLIENT_RT_CODE;
+		else if (n == 5 && strncmp(s, "token", 5) == 0)
+			part = OCLIENT_RT_TOKEN;
+		else if (n == 8 && strncmp(s, "id_token", 8) == 0)
+			part = OCLIENT_RT_IDTOKEN;
+		else
+			return 0;
+		if (b & part)
+			return 0;
+		b |= part;
+	}
+	return b;
+}
+
+/* Free what c holds, and c. */
+static void
+client_free(struct oclient *c)
+{
+	if (c == NULL)
+		return;
+	free(c->redirect_uris);
+	free(c->post_logout_redirect_uris);
+	free(c->scopes);
+	free(c->audience);
+	ojwks_free(c->jwks);
+	free(c->jwks_error);
+	json_decref((json_t *)c->rec);
+	free(c);
+}
+
+/* The scope words of c into c->scopes (one allocation). */
+static void
+dec_scopes(struct oclient *c)
+{
+	size_t	 n = 0, len = strlen(c->scope);
+	char	*copy, *w, *save = NULL;
+
+	c->scopes = oxcalloc(1, (len / 2 + 2) * sizeof(*c->scopes) + len + 1);
+	copy = (char *)(c->scopes + len / 2 + 2);
+	memcpy(copy, c->scope, len + 1);
+	for (w = strtok_r(copy, " ", &save); w != NULL;
+	    w = strtok_r(NULL, " ", &save))
+		c->scopes[n++] = w;
+	c->nscopes = n;
+}
+
+/* The members of d->rec into c; 0 with d->bad set when one is wrong. */
+static int
+decode(struct dec *d, struct oclient *c)
+{
+	const char	**list;
+	struct oerr	 e;
+	size_t		 i, n;
+	unsigned	 bit;
+	int		 v;
+
+	if (!dec_enum(d, "token_endpoint_auth_method", auth_methods, &v))
+		return 0;
+	c->auth = (enum oclient_auth)v;
+	if (!dec_str(d, "token_endpoint_auth_signing_alg", &c->auth_alg) ||
+	    !dec_strs(d, "grant_types", &list, &n)) {
+		free(list);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if ((bit = oclient_grant_bit(list[i])) == 0) {
+			d->bad = "grant_types";
+			d->why = "has a value that is not supported";
+			free(list);
+			return 0;
+		}
+		c->grant_types |= bit;
+	}
+	free(list);
+	if (!dec_strs(d, "response_types", &list, &n)) {
+		free(list);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if ((bit = rt_parts(list[i])) == 0) {
+			d->bad = "response_types";
+			d->why = "has a value that is not supported";
+			free(list);
+			return 0;
+		}
+		c->response_types |= OCLIENT_RT_BIT(bit);
+	}
+	free(list);
+	if (!dec_strs(d, "redirect_uris", &c->redirect_uris,
+	    &c->nredirect_uris) ||
+	    !dec_strs(d, "post_logout_redirect_uris",
+	    &c->post_logout_redirect_uris, &c->npost_logout_redirect_uris) ||
+	    !dec_strs(d, "audience", &c->audience, &c->naudience) ||
+	    !dec_str(d, "scope", &c->scope))
+		return 0;
+	dec_scopes(c);
+	c->jwks_json = json_object_get(d->rec, "jwks");
+	if (c->jwks_json != NULL && json_is_null(c->jwks_json))
+		c->jwks_json = NULL;
+	if (c->jwks_json != NULL && !json_is_object(c->jwks_json)) {
+		d->bad = "jwks";
+		d->why = "is not an object";
+		return 0;
+	}
+	oerr_clear(&e);
+	if (c->jwks_json != NULL &&
+	    (c->jwks = ojwks_import(c->jwks_json, 0, &e)) == NULL)
+		c->jwks_error = oxstrdup(e.description);
+	if (!dec_str(d, "jwks_uri", &c->jwks_uri) ||
+	    !dec_str(d, "request_object_signing_alg",
+	    &c->request_object_alg) ||
+	    !dec_enum(d, "userinfo_signed_response_alg", userinfo_algs, &v))
+		return 0;
+	c->userinfo_alg = (enum oclient_userinfo)v;
+	if (!dec_bool(d, "require_pkce", &c->require_pkce) ||
+	    !dec_enum(d, "access_token_strategy", strategies, &v))
+		return 0;
+	c->strategy = (enum oclient_strategy)v;
+	for (i = 0; i < OCLIENT_LS_N; i++) {
+		if (!dec_int(d, lifespan_names[i], &c->lifespans[i]))
+			return 0;
+		if (c->lifespans[i] < 0)
+			c->lifespans[i] = 0;
+	}
+	if (!dec_bool(d, "skip_consent", &c->skip_consent) ||
+	    !dec_bool(d, "skip_logout_consent", &c->skip_logout_consent) ||
+	    !dec_str(d, "frontchannel_logout_uri",
+	    &c->frontchannel_logout_uri) ||
+	    !dec_bool(d, "frontchannel_logout_session_required",
+	    &c->frontchannel_session_required) ||
+	    !dec_str(d, "backchannel_logout_uri",
+	    &c->backchannel_logout_uri) ||
+	    !dec_bool(d, "backchannel_logout_session_required",
+	    &c->backchannel_session_required) ||
+	    !dec_enum(d, "subject_type", subject_types, &v))
+		return 0;
+	c->subject_type = (enum oclient_subject)v;
+	if (!dec_str(d, "sector_identifier_uri",
+	    &c->sector_identifier_uri) ||
+	    !dec_str(d, "app_id", &c->app_id) ||
+	    !dec_str(d, "_epoch", &c->epoch) ||
+	    !dec_str(d, "_secret", &c->secret_hash) ||
+	    !dec_int(d, "client_secret_expires_at", &c->secret_expires_at))
+		return 0;
+	if (*c->secret_hash == '\0')
+		c->secret_hash = NULL;
+	return 1;
+}
+
+struct oclient *
+oclient_decode(const json_t *rec, struct oerr *err)
+{
+	struct oclient	*c;
+	struct dec	 d;
+
+	memset(&d, 0, sizeof(d));
+	d.rec = rec;
+	d.id = json_string_value(json_object_get(rec, "client_id"));
+	if (!json_is_object(rec) || d.id == NULL || *d.id == '\0') {
+		olog_err("client record %.64s: no client_id", d.id != NULL ?
+		    d.id : "?");
+		oerr_set(err, OERR_SERVER_ERROR, "The record of the OAuth 2.0 "
+		    "client '%.64s' is damaged: it has no client_id.",
+		    d.id != NULL ? d.id : "?");
+		return NULL;
+	}
+	c = oxcalloc(1, sizeof(*c));
+	c->refs = 1;
+	c->rec = json_incref((json_t *)rec);
+	c->id = d.id;
+	if (!decode(&d, c)) {
+		olog_err("client record %.64s: '%s' %s", d.id, d.bad, d.why);
+		oerr_set(err, OERR_SERVER_ERROR, "The record of the OAuth 2.0 "
+		    "client '%.64s' is damaged: the member '%s' %s.", d.id,
+		    d.bad, d.why);
+		client_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+oclient_release(const struct oclient *cc)
+{
+	/* The count is the only thing a holder changes (clients.h). */
+	struct oclient	*c = (struct oclient *)cc;
+
+	if (c != NULL && --c->refs == 0)
+		client_free(c);
+}
+
+const struct oclient *
+oclient_find(struct ostore_txn *t, const char *id, struct oerr *err)
+{
+	const void	*val;
+	size_t		 len, i;
+	struct cached	*slot = NULL;
+	struct oclient	*c;
+	json_t		*rec;
+	json_error_t	 je;
+
+	switch (ostore_get(t, OSTORE_CLIENTS, id, strlen(id), &val, &len)) {
+	case OSTORE_OK:
+		break;
+	case OSTORE_NOTFOUND:
+		oerr_set(err, OERR_NOT_FOUND, "The OAuth 2.0 client '%.255s' "
+		    "does not exist.", id);
+		return NULL;
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+		return NULL;
+	}
+	for (i = 0; i < CACHE_CLIENTS; i++)
+		if (cached[i].id != NULL && strcmp(cached[i].id, id) == 0) {
+			slot = &cached[i];
+			break;
+		}
+	if (slot != NULL && slot->rawlen == len &&
+	    memcmp(slot->raw, val, len) == 0) {
+		slot->client->refs++;
+		return slot->client;
+	}
+	if ((rec = json_loadb(val, len, 0, &je)) == NULL) {
+		olog_err("client record %.64s: %s", id, je.text);
+		oerr_set(err, OERR_SERVER_ERROR, "The record of the OAuth 2.0 "
+		    "client '%.64s' is damaged.", id);
+		return NULL;
+	}
+	c = oclient_decode(rec, err);
+	json_decref(rec);
+	if (c == NULL)
+		return NULL;
+	if (slot == NULL) {
+		slot = &cached[cached_next];
+		cached_next = (cached_next + 1) % CACHE_CLIENTS;
+	}
+	free(slot->id);
+	free(slot->raw);
+	oclient_release(slot->client);
+	slot->id = oxstrdup(id);
+	slot->raw = oxmalloc(len > 0 ? len : 1);
+	memcpy(slot->raw, val, len);
+	slot->rawlen = len;
+	slot->client = c;
+	c->refs++;
+	return c;
+}
+
+const struct oclient *
+oclient_fetch(const char *id, struct oerr *err)
+{
+	struct ostore_txn	*t;
+	const struct oclient	*c;
+
+	if ((t = ostore_read_begin(err)) == NULL)
+		return NULL;
+	c = oclient_find(t, id, err);
+	ostore_read_end(t);
+	return c;
+}
+
+const char *
+oclient_auth_name(enum oclient_auth m)
+{
+	return (unsigned)m < 4 ? auth_methods[m] : "";
+}
+
+unsigned
+oclient_grant_bit(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; grant_types[i] != NULL; i++)
+		if (strcmp(name, grant_types[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+int
+oclient_has_rt(const struct oclient *c, unsigned parts)
+{
+	return parts != 0 && (c->response_types & OCLIENT_RT_BIT(parts)) != 0;
+}
+
+int
+oclient_has_scope(const struct oclient *c, const char *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nscopes; i++)
+		if (strcmp(c->scopes[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+int
+oclient_has_audience(const struct oclient *c, const char *aud)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->naudience; i++)
+		if (strcmp(c->audience[i], aud) == 0)
+			return 1;
+	return 0;
+}
+
+int
+oclient_redirect_allowed(const struct oclient *c, const char *uri)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nredirect_uris; i++)
+		if (ourl_redirect_match(c->redirect_uris[i], uri))
+			return 1;
+	return 0;
+}
+
+int
+oclient_post_logout_ok(const struct oclient *c, const char *uri)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->npost_logout_redirect_uris; i++)
+		if (strcmp(c->post_logout_redirect_uris[i], uri) == 0)
+			return 1;
+	return 0;
+}
+
+int64_t
+oclient_lifespan(const struct oclient *c, const char *grant,
+    const char *token)
+{
+	char	 name[128];
+	size_t	 i;
+
+	snprintf(name, sizeof(name), "%s_grant_%s_lifespan", grant, token);
+	for (i = 0; i < OCLIENT_LS_N; i++)
+		if (strcmp(name, lifespan_names[i]) == 0)
+			return c->lifespans[i];
+	return 0;
 }

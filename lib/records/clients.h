@@ -26,15 +26,21 @@
  * Records live in the "clients" database, keyed by client_id, with an
  * index "clients_by_app" (app_id NUL client_id -> empty) for
  * applications.  See schema/store.md.
+ *
+ * The authorization server reads a client decoded, as struct oclient
+ * (below: oclient_find(), oclient_fetch()); the management dialects
+ * work on the JSON record.
  */
 #ifndef OIDCGI_CLIENTS_H
 #define OIDCGI_CLIENTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
 struct oarena;
+struct oclient;
 struct oerr;
 struct ostore_txn;
 
@@ -107,7 +113,10 @@ json_t	*oclient_create(const json_t *in, unsigned flags, char *secret_out,
 json_t	*oclient_update(const char *id, const json_t *in, unsigned flags,
 	    char *secret_out, struct oerr *err);
 json_t	*oclient_get(const char *id, struct oerr *err);
-/* oclient_get() through oclient_load_cached(): SHARED, never modified. */
+/*
+ * oclient_get() through oclient_load_cached(): SHARED, never modified.
+ * The protocol reads clients decoded instead: oclient_fetch().
+ */
 json_t	*oclient_get_cached(const char *id, struct oerr *err);
 
 /*
@@ -127,9 +136,10 @@ int	 oclient_replace(struct ostore_txn *, const json_t *rec,
 json_t	*oclient_load(struct ostore_txn *, const char *id,
 	    struct oerr *err);
 /*
- * The same, from a per-process cache of parsed records that is checked
- * against the stored bytes on every call (never stale).  The record is
- * SHARED: a new reference the caller must release and MUST NOT MODIFY.
+ * The same, from the per-process cache of decoded clients
+ * (oclient_find(): never stale; a record that does not decode is a
+ * 500).  The record is SHARED: a new reference the caller must release
+ * and MUST NOT MODIFY.
  */
 json_t	*oclient_load_cached(struct ostore_txn *, const char *id,
 	    struct oerr *err);
@@ -162,14 +172,14 @@ json_t	*oclient_list(struct ostore_txn *, const struct oclient_filter *,
 	    size_t offset, size_t limit, size_t *total, struct oerr *err);
 
 /*
- * Check a client's secret in constant time against the record's hash
- * (any of the configured secrets.system keys for generated secrets).
- * A secret verified once is remembered per process (as an HMAC under a
- * random key) with the hash it matched, so that the next check of the
- * same secret against the same hash costs one HMAC.
+ * Check a client's secret in constant time against the hash of its
+ * record (any of the configured secrets.system keys for generated
+ * secrets).  A secret verified once is remembered per process (as an
+ * HMAC under a random key) with the hash it matched, so that the next
+ * check of the same secret against the same hash costs one HMAC.
  * Returns 1 if it matches, 0 otherwise (also for clients without one).
  */
-int	 oclient_secret_ok(const json_t *rec, const char *secret);
+int	 oclient_secret_ok(const struct oclient *, const char *secret);
 
 /*
  * Set the registration access token (RFC 7592) of a record: a fresh
@@ -222,5 +232,186 @@ void	 oclient_duration_str(long long secs, char *buf, size_t sz);
  * Returns 1 with *n set, or 0 with a 500 in err.
  */
 int	 oclient_count(struct ostore_txn *, size_t *n, struct oerr *err);
+
+/*
+ * THE DECODED CLIENT.  The protocol reads a client through struct
+ * oclient, decoded once from the stored record (the management
+ * dialects keep working on the JSON, which rec gives).  Strings are
+ * borrowed from rec and live as long as the struct; "" when the record
+ * has the member empty or absent.  A member absent from the record
+ * (only hand-made records lack any: oclient_build() writes them all)
+ * decodes as empty, false, 0, an empty set or not set, and an enum as
+ * its first value (client_secret_basic, public, the configured
+ * strategy); a member of the wrong type or an unknown value makes the
+ * record damaged.
+ */
+
+/* token_endpoint_auth_method */
+enum oclient_auth {
+	OCLIENT_AUTH_BASIC,		/* client_secret_basic */
+	OCLIENT_AUTH_POST,		/* client_secret_post */
+	OCLIENT_AUTH_JWT,		/* private_key_jwt */
+	OCLIENT_AUTH_NONE		/* none: a public client */
+};
+
+/* grant_types: bits of struct oclient's grant_types. */
+enum oclient_grant {
+	OCLIENT_GT_CODE = 0x01,		/* authorization_code */
+	OCLIENT_GT_IMPLICIT = 0x02,	/* implicit */
+	OCLIENT_GT_REFRESH = 0x04,	/* refresh_token */
+	OCLIENT_GT_CC = 0x08,		/* client_credentials */
+	OCLIENT_GT_JWT_BEARER = 0x10	/* urn:...:grant-type:jwt-bearer */
+};
+
+/*
+ * The parts of a response type; a registered response type is a set
+ * of them ("code id_token" is OCLIENT_RT_CODE | OCLIENT_RT_IDTOKEN),
+ * and struct oclient's response_types has the bit OCLIENT_RT_BIT(set)
+ * for each one registered.  The values are authorize.h's
+ * OAUTHORIZE_CODE, _TOKEN and _IDTOKEN.
+ */
+enum oclient_rt {
+	OCLIENT_RT_CODE = 0x1,
+	OCLIENT_RT_TOKEN = 0x2,
+	OCLIENT_RT_IDTOKEN = 0x4
+};
+#define OCLIENT_RT_BIT(set)	(1u << ((set) & 7))
+
+/* access_token_strategy */
+enum oclient_strategy {
+	OCLIENT_AT_DEFAULT,		/* "": the configured strategy */
+	OCLIENT_AT_OPAQUE,		/* "opaque" */
+	OCLIENT_AT_JWT			/* "jwt" */
+};
+
+/* subject_type */
+enum oclient_subject {
+	OCLIENT_SUB_PUBLIC,
+	OCLIENT_SUB_PAIRWISE
+};
+
+/* userinfo_signed_response_alg */
+enum oclient_userinfo {
+	OCLIENT_USERINFO_NONE,		/* "none": plain JSON */
+	OCLIENT_USERINFO_RS256		/* a signed JWT */
+};
+
+/* The per-grant lifespans, indexes of struct oclient's lifespans. */
+enum oclient_lifespan {
+	OCLIENT_LS_CODE_AT,	/* authorization_code_grant_access_token_ */
+	OCLIENT_LS_CODE_ID,	/* authorization_code_grant_id_token_ */
+	OCLIENT_LS_CODE_RT,	/* authorization_code_grant_refresh_token_ */
+	OCLIENT_LS_CC_AT,	/* client_credentials_grant_access_token_ */
+	OCLIENT_LS_IMPLICIT_AT,	/* implicit_grant_access_token_ */
+	OCLIENT_LS_IMPLICIT_ID,	/* implicit_grant_id_token_ */
+	OCLIENT_LS_JWT_AT,	/* jwt_bearer_grant_access_token_ */
+	OCLIENT_LS_REFRESH_AT,	/* refresh_token_grant_access_token_ */
+	OCLIENT_LS_REFRESH_ID,	/* refresh_token_grant_id_token_ */
+	OCLIENT_LS_REFRESH_RT,	/* refresh_token_grant_refresh_token_ */
+	OCLIENT_LS_N
+};
+
+struct ojwks;
+
+struct oclient {
+	const json_t	*rec;		/* the stored record (held) */
+	const char	*id;		/* client_id, never "" */
+	enum oclient_auth auth;		/* token_endpoint_auth_method */
+	const char	*auth_alg;	/* token_endpoint_auth_signing_alg,
+					   "" for any */
+	unsigned	 grant_types;	/* OCLIENT_GT_* */
+	unsigned	 response_types; /* OCLIENT_RT_BIT(...) */
+	const char	**redirect_uris;
+	size_t		 nredirect_uris;
+	const char	**post_logout_redirect_uris;
+	size_t		 npost_logout_redirect_uris;
+	const char	*scope;		/* space-separated, as stored */
+	const char	**scopes;	/* its words */
+	size_t		 nscopes;
+	const char	**audience;
+	size_t		 naudience;
+	/*
+	 * The registered "jwks": the JSON (NULL when not set) and its keys
+	 * (NULL when not set or not usable, jwks_error then says why).
+	 */
+	const json_t	*jwks_json;
+	struct ojwks	*jwks;
+	char		*jwks_error;
+	const char	*jwks_uri;
+	const char	*request_object_alg;	/* request_object_signing_alg */
+	enum oclient_userinfo userinfo_alg;
+	int		 require_pkce;	/* PKCE asked for (public clients
+					   need it anyway) */
+	enum oclient_strategy strategy;	/* access_token_strategy */
+	/*
+	 * Seconds, or 0 when not set (the record's null: the configured
+	 * ttl applies); see oclient_lifespan().
+	 */
+	int64_t		 lifespans[OCLIENT_LS_N];
+	int		 skip_consent;
+	int		 skip_logout_consent;
+	const char	*frontchannel_logout_uri;
+	int		 frontchannel_session_required;
+	const char	*backchannel_logout_uri;
+	int		 backchannel_session_required;
+	enum oclient_subject subject_type;
+	const char	*sector_identifier_uri;
+	const char	*app_id;
+	const char	*epoch;		/* "_epoch" of its stateless tokens */
+	const char	*secret_hash;	/* "_secret", NULL when it has none */
+	int64_t		 secret_expires_at;	/* 0: never */
+	unsigned	 refs;		/* private: oclient_release() */
+};
+
+/*
+ * Decode rec (a client record, a reference is taken).  Returns a new
+ * struct oclient (release it with oclient_release()), or NULL with a
+ * 500 naming the client and the member in err when rec is damaged.
+ */
+struct oclient	*oclient_decode(const json_t *rec, struct oerr *err);
+
+/*
+ * Client id, decoded, through a per-process cache checked against the
+ * stored bytes on every call (never stale), inside a transaction (see
+ * store.h).  The struct is SHARED: never modify it; release it with
+ * oclient_release().  Returns it, or NULL with a 404 (no such client),
+ * or a 500 (the store failed, the record is damaged) in err.
+ */
+const struct oclient *oclient_find(struct ostore_txn *, const char *id,
+		    struct oerr *err);
+/* oclient_find() in a read transaction of its own. */
+const struct oclient *oclient_fetch(const char *id, struct oerr *err);
+/* Let go of a client from the functions above; NULL is fine. */
+void		 oclient_release(const struct oclient *);
+
+/* The name of an auth method ("client_secret_basic", ...). */
+const char	*oclient_auth_name(enum oclient_auth);
+/* The OCLIENT_GT_* bit of a grant type's name, or 0 when unknown. */
+unsigned	 oclient_grant_bit(const char *name);
+/*
+ * 1 if the client registered the response type of these parts
+ * (OCLIENT_RT_*), else 0.
+ */
+int		 oclient_has_rt(const struct oclient *, unsigned parts);
+/* 1 if the client's scope has the word w, else 0. */
+int		 oclient_has_scope(const struct oclient *, const char *w);
+/* 1 if the client's audience lists aud, else 0. */
+int		 oclient_has_audience(const struct oclient *,
+		    const char *aud);
+/* oclient_redirect_ok() for a decoded client. */
+int		 oclient_redirect_allowed(const struct oclient *,
+		    const char *uri);
+/* 1 if uri is one of the post_logout_redirect_uris (exactly). */
+int		 oclient_post_logout_ok(const struct oclient *,
+		    const char *uri);
+/*
+ * The client's <grant>_grant_<token>_lifespan in seconds: grant is
+ * "authorization_code", "implicit", "refresh_token",
+ * "client_credentials" or "jwt_bearer", token "access_token",
+ * "id_token" or "refresh_token".  0 when the client sets none (or the
+ * pair does not exist).
+ */
+int64_t		 oclient_lifespan(const struct oclient *, const char *grant,
+		    const char *token);
 
 #endif

@@ -722,19 +722,15 @@ otoken_expire(struct ostore_txn *t, const unsigned char *id, size_t idlen,
  * (a ttl.* value; -1 never).
  */
 int64_t
-otk_lifespan_of(const json_t *client, const char *grant, const char *token,
-    int64_t def)
+otk_lifespan_of(const struct oclient *client, const char *grant,
+    const char *token, int64_t def)
 {
-	char	 name[128];
-	json_t	*v;
+	int64_t	 v;
 
 	if (grant == NULL || client == NULL)
 		return def;
-	snprintf(name, sizeof(name), "%s_grant_%s_lifespan", grant, token);
-	v = json_object_get(client, name);
-	if (json_is_integer(v) && json_integer_value(v) > 0)
-		return (int64_t)json_integer_value(v);
-	return def;
+	v = oclient_lifespan(client, grant, token);
+	return v > 0 ? v : def;
 }
 
 /* 1 if the grant's scope array holds s. */
@@ -938,19 +934,17 @@ sign(const struct ojwk *key, const json_t *claims, const char *typ,
 
 /* Does the client get JWT access tokens? */
 int
-ogrant_jwt_access(const json_t *client)
+ogrant_jwt_access(const struct oclient *client)
 {
 	return otk_jwt_strategy(client);
 }
 
 int
-otk_jwt_strategy(const json_t *client)
+otk_jwt_strategy(const struct oclient *client)
 {
-	const char	*s = ojson_str(client, "access_token_strategy");
-
-	if (strcmp(s, "jwt") == 0)
+	if (client->strategy == OCLIENT_AT_JWT)
 		return 1;
-	if (strcmp(s, "opaque") == 0)
+	if (client->strategy == OCLIENT_AT_OPAQUE)
 		return 0;
 	return oconf != NULL && oconf->access_token_strategy ==
 	    OCONF_TOKEN_JWT;
@@ -1129,7 +1123,7 @@ ogrant_finish(json_t *resp, struct oerr *err)
  */
 static json_t *
 issue(struct ostore_txn *t, const json_t *grant, const json_t *rt_grant,
-    const json_t *client, unsigned what, const char *code,
+    const struct oclient *client, unsigned what, const char *code,
     const char *lifespan, struct oerr *err)
 {
 	unsigned char	 atid[OTOKEN_ID_LEN], rtid[OTOKEN_ID_LEN];
@@ -1221,15 +1215,16 @@ out:
 }
 
 json_t *
-ogrant_issue(struct ostore_txn *t, const json_t *grant, const json_t *client,
-    unsigned what, const char *code, const char *lifespan, struct oerr *err)
+ogrant_issue(struct ostore_txn *t, const json_t *grant,
+    const struct oclient *client, unsigned what, const char *code,
+    const char *lifespan, struct oerr *err)
 {
 	return issue(t, grant, grant, client, what, code, lifespan, err);
 }
 
 json_t *
 ogrant_issue_refresh(struct ostore_txn *t, const json_t *grant,
-    const json_t *rt_grant, const json_t *client, unsigned what,
+    const json_t *rt_grant, const struct oclient *client, unsigned what,
     const char *lifespan, struct oerr *err)
 {
 	return issue(t, grant, rt_grant != NULL ? rt_grant : grant, client,

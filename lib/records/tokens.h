@@ -77,6 +77,7 @@
 
 #include <jansson.h>
 
+struct oclient;
 struct oerr;
 struct ostore_txn;
 
@@ -140,7 +141,7 @@ int	 ogrant_code(struct ostore_txn *, const json_t *grant,
 	    char out[OTOKEN_MAX], struct oerr *err);
 
 /*
- * Issue tokens for grant to client (its record, for lifespans and
+ * Issue tokens for grant to client (decoded, for lifespans and
  * access_token_strategy): an access token (opaque or JWT), a refresh
  * token (only when the grant has scope offline or offline_access), an
  * ID token (only when it has scope openid; with at_hash, and c_hash
@@ -155,7 +156,7 @@ int	 ogrant_code(struct ostore_txn *, const json_t *grant,
  * "client_credentials".
  */
 json_t	*ogrant_issue(struct ostore_txn *, const json_t *grant,
-	    const json_t *client, unsigned what, const char *code,
+	    const struct oclient *client, unsigned what, const char *code,
 	    const char *lifespan, struct oerr *err);
 
 /*
@@ -183,7 +184,7 @@ int	 otoken_expire(struct ostore_txn *, const unsigned char *id,
  * strategies.access_token (then ogrant_prepare() is needed before
  * issuing even a client_credentials token).
  */
-int	 ogrant_jwt_access(const json_t *client);
+int	 ogrant_jwt_access(const struct oclient *client);
 
 /*
  * Load the signing keys ogrant_issue() uses, creating Hydra's two
@@ -261,7 +262,8 @@ json_t	*otoken_grant(const json_t *rec);
  * grant (narrowed by a refresh request's scope, RFC 6749 §6).
  */
 json_t	*ogrant_issue_refresh(struct ostore_txn *, const json_t *grant,
-	    const json_t *rt_grant, const json_t *client, unsigned what,
+	    const json_t *rt_grant, const struct oclient *client,
+	    unsigned what,
 	    const char *lifespan, struct oerr *err);
 
 /* What ogrant_issue_stateless() did. */
@@ -276,8 +278,8 @@ enum ogrant_rc {
 /*
  * Issue a stateless access token (opaque, or a JWT for a client that
  * takes them, signed with the keys ogrant_prepare() loaded) for a
- * client_credentials grant (RFC 6749 §4.4.3) to client (the record it
- * authenticated with), in transaction t: a read transaction (writable
+ * client_credentials grant (RFC 6749 §4.4.3) to client (as it
+ * authenticated), in transaction t: a read transaction (writable
  * 0), where it writes nothing, or a write transaction (writable 1),
  * where it stores an opaque token's shared grant when that is missing
  * or would expire before the token.  On OGRANT_OK *resp is the token
@@ -288,7 +290,7 @@ enum ogrant_rc {
  * with ogrant_issue().
  */
 enum ogrant_rc	 ogrant_issue_stateless(struct ostore_txn *, int writable,
-		    const json_t *grant, const json_t *client,
+		    const json_t *grant, const struct oclient *client,
 		    const char *lifespan, json_t **resp, struct oerr *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include "base/crypto.h"
 #include "records/tokens.h"
 
+struct oclient;
 struct oerr;
 struct ostore_txn;
 
@@ -54,7 +55,7 @@ int	 otk_decode(const char *tok, enum otoken_kind,
 void	 otk_hex_id(const unsigned char id[OTOKEN_ID_LEN], char *out);
 
 /* A token's lifespan: the client's <grant>_grant_<token>_lifespan. */
-int64_t	 otk_lifespan_of(const json_t *client, const char *grant,
+int64_t	 otk_lifespan_of(const struct oclient *client, const char *grant,
 	    const char *token, int64_t def);
 /* The grant's scope as a space-separated JSON string (new). */
 json_t	*otk_scope_str(const json_t *grant);
@@ -63,7 +64,7 @@ json_t	*otk_array_of(const json_t *o, const char *key);
 /* 1 if grant has request_id, client_id and sub; else a 500 in err. */
 int	 otk_grant_ok(const json_t *grant, struct oerr *err);
 /* 1 if the client gets JWT access tokens. */
-int	 otk_jwt_strategy(const json_t *client);
+int	 otk_jwt_strategy(const struct oclient *client);
 /* A signed JWT access token (new string) with jti sjti or a random one. */
 char	*otk_access_jwt(const json_t *grant, int64_t now, int64_t exp,
 	    const char *sjti, struct oerr *err);

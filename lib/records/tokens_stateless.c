@@ -354,13 +354,14 @@ stateless_jwt_rec(struct ostore_txn *t, const json_t *c,
 {
 	char		 hex[2 * OTOKEN_ID_LEN + 1];
 	struct oerr	 e;
-	json_t		*client, *rec = NULL, *ext;
+	const struct oclient *client;
+	json_t		*rec = NULL, *ext;
 	const char	*cid = ojson_str(c, "client_id");
 
 	oerr_clear(&e);
-	if ((client = oclient_load_cached(t, cid, &e)) == NULL)
+	if ((client = oclient_find(t, cid, &e)) == NULL)
 		return NULL;
-	if (jti_ok(ojson_str(c, "jti"), cid, ojson_str(client, "_epoch"))) {
+	if (jti_ok(ojson_str(c, "jti"), cid, client->epoch)) {
 		otk_hex_id(id, hex);
 		ext = json_object_get(c, "ext");
 		rec = json_pack("{s:s,s:s,s:s,s:o,s:o,s:I,s:{s:{},s:o},s:i,"
@@ -373,10 +374,8 @@ stateless_jwt_rec(struct ostore_txn *t, const json_t *c,
 		    otk_kinds[OTOKEN_ACCESS], "iat", (json_int_t)ojson_int(c, "iat"),
 		    "exp", (json_int_t)ojson_int(c, "exp"), "active", 1,
 		    "stateless", 1);
-		if (rec == NULL)
-			abort();
 	}
-	json_decref(client);
+	oclient_release(client);
 	return rec;
 }
 
@@ -387,7 +386,8 @@ otoken_lookup(struct ostore_txn *t, const char *tok,
 	unsigned char	 sid[OTOKEN_ID_LEN];
 	struct sltok	 st;
 	struct oerr	 e;
-	json_t		*g, *rec, *client;
+	const struct oclient *client;
+	json_t		*g, *rec;
 	int		 active;
 
 	if (!sl_open(tok, &st, sid) || memcmp(sid, id, OTOKEN_ID_LEN) != 0) {
@@ -410,11 +410,11 @@ otoken_lookup(struct ostore_txn *t, const char *tok,
 	 * (DELETE /oauth2/tokens; deleted and created again).
 	 */
 	oerr_clear(&e);
-	client = oclient_load_cached(t, ojson_str(g, "client_id"), &e);
+	client = oclient_find(t, ojson_str(g, "client_id"), &e);
 	active = client != NULL && strcmp(ojson_str(g, "epoch"),
-	    ojson_str(client, "_epoch")) == 0;
+	    client->epoch) == 0;
 	rec = stateless_rec(g, &st, id, active);
-	json_decref(client);
+	oclient_release(client);
 	json_decref(g);
 	return rec;
 }
@@ -512,7 +512,7 @@ grant_put(struct ostore_txn *t, const unsigned char gid[GRANT_ID_LEN],
 
 enum ogrant_rc
 ogrant_issue_stateless(struct ostore_txn *t, int writable,
-    const json_t *grant, const json_t *client, const char *lifespan,
+    const json_t *grant, const struct oclient *client, const char *lifespan,
     json_t **resp, struct oerr *err)
 {
 	unsigned char	 gid[GRANT_ID_LEN], raw[RAW_LEN], sig[SIG_LEN];
@@ -535,8 +535,8 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 	 * Only what the token and its shared grant hold: a subject that is
 	 * its client, and no session claims.
 	 */
-	if (strcmp(ojson_str(grant, "sub"), ojson_str(grant, "client_id")) != 0 ||
-	    strcmp(ojson_str(client, "client_id"), ojson_str(grant, "client_id")) != 0)
+	if (strcmp(ojson_str(grant, "sub"), ojson_str(grant, "client_id")) !=
+	    0 || strcmp(client->id, ojson_str(grant, "client_id")) != 0)
 		return OGRANT_STORE;
 	if ((sess = json_object_get(grant, "session")) != NULL &&
 	    !json_is_object(sess))
@@ -551,8 +551,7 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 	scope = otk_scope_str(grant);
 	/* A JWT carries its grant: no shared grant, nothing to read. */
 	if (otk_jwt_strategy(client)) {
-		stateless_jti(ojson_str(client, "client_id"), ojson_str(client, "_epoch"),
-		    jti);
+		stateless_jti(client->id, client->epoch, jti);
 		if ((jwt = otk_access_jwt(grant, now, now + ttl, jti, err)) ==
 		    NULL) {
 			rc = OGRANT_ERR;
@@ -561,14 +560,12 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 		*resp = json_pack("{s:s,s:s,s:I,s:O}", "access_token", jwt,
 		    "token_type", "bearer", "expires_in", (json_int_t)ttl,
 		    "scope", scope);
-		if (*resp == NULL)
-			abort();
 		rc = OGRANT_OK;
 		goto out;
 	}
 	aud = otk_array_of(grant, "aud");
-	grant_id(ojson_str(client, "client_id"), ojson_str(client, "_epoch"),
-	    json_string_value(scope), aud, gid);
+	grant_id(client->id, client->epoch, json_string_value(scope), aud,
+	    gid);
 	/* Its shared grant must outlive it: written once per lifetime. */
 	if ((g = grant_load(t, gid)) == NULL || ojson_int(g, "exp") < now + ttl) {
 		if (!writable) {
@@ -578,10 +575,7 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 		json_decref(g);
 		g = json_pack("{s:i,s:s,s:s,s:[],s:O,s:s}", "_v",
 		    RECORD_VERSION, "kind", GRANT_KIND, "client_id",
-		    ojson_str(client, "client_id"), "scope", "aud", aud, "epoch",
-		    ojson_str(client, "_epoch"));
-		if (g == NULL)
-			abort();
+		    client->id, "scope", "aud", aud, "epoch", client->epoch);
 		json_array_extend(json_object_get(g, "scope"),
 		    json_object_get(grant, "scope"));
 		json_object_set_new(g, "at", json_integer(now));

@@ -23,6 +23,7 @@
 #include "records/clients.h"
 #include "base/conf.h"
 #include "base/err.h"
+#include "jose/jose.h"
 #include "store/store.h"
 #include "records/lifecycle.h"
 #include "t.h"
@@ -46,6 +47,24 @@ J(const char *s)
 		abort();
 	}
 	return v;
+}
+
+/* oclient_secret_ok() on the decoded record rec. */
+static int
+secret_ok(const json_t *rec, const char *secret)
+{
+	struct oclient	*c;
+	struct oerr	 err;
+	int		 ok;
+
+	oerr_clear(&err);
+	if ((c = oclient_decode(rec, &err)) == NULL) {
+		fprintf(stderr, "decode: %s\n", err.description);
+		return 0;
+	}
+	ok = oclient_secret_ok(c, secret);
+	oclient_release(c);
+	return ok;
 }
 
 /* 1 if member k of o equals the JSON text want. */
@@ -271,24 +290,24 @@ build_generated_secret(void)
 	h = sget(rec, "_secret");
 	CHECK(h != NULL && strncmp(h, "$hmac-sha256$", 13) == 0);
 	CHECK(h != NULL && strstr(h, secret) == NULL);
-	CHECK(oclient_secret_ok(rec, secret));
-	CHECK(!oclient_secret_ok(rec, ""));
-	CHECK(!oclient_secret_ok(rec, NULL));
-	CHECK(!oclient_secret_ok(rec, "wrong"));
-	CHECK(!oclient_secret_ok(rec, h));
+	CHECK(secret_ok(rec, secret));
+	CHECK(!secret_ok(rec, ""));
+	CHECK(!secret_ok(rec, NULL));
+	CHECK(!secret_ok(rec, "wrong"));
+	CHECK(!secret_ok(rec, h));
 	memcpy(other, secret, sizeof(other));
 	other[0] = other[0] == 'A' ? 'B' : 'A';
-	CHECK(!oclient_secret_ok(rec, other));
+	CHECK(!secret_ok(rec, other));
 	memcpy(other, secret, sizeof(other));
 	other[strlen(other) - 1] = '\0';
-	CHECK(!oclient_secret_ok(rec, other));
+	CHECK(!secret_ok(rec, other));
 
 	/* Another build, another secret; neither opens the other. */
 	if ((rec2 = build_ok("{}", NULL, 0, other)) != NULL) {
 		CHECK(strcmp(secret, other) != 0);
-		CHECK(!oclient_secret_ok(rec, other));
-		CHECK(!oclient_secret_ok(rec2, secret));
-		CHECK(oclient_secret_ok(rec2, other));
+		CHECK(!secret_ok(rec, other));
+		CHECK(!secret_ok(rec2, secret));
+		CHECK(secret_ok(rec2, other));
 	}
 	json_decref(rec2);
 
@@ -296,8 +315,8 @@ build_generated_secret(void)
 	if ((rec2 = build_ok("{\"client_secret\":\"\"}", NULL, 0,
 	    other)) != NULL) {
 		CHECK(strlen(other) == OCLIENT_SECRET_LEN - 1);
-		CHECK(oclient_secret_ok(rec2, other));
-		CHECK(!oclient_secret_ok(rec2, ""));
+		CHECK(secret_ok(rec2, other));
+		CHECK(!secret_ok(rec2, ""));
 	}
 	json_decref(rec2);
 
@@ -307,16 +326,16 @@ build_generated_secret(void)
 		CHECK(strlen(other) == OCLIENT_SECRET_LEN - 1);
 		CHECK(strncmp(sget(rec2, "_secret"), "$hmac-sha256$",
 		    13) == 0);
-		CHECK(oclient_secret_ok(rec2, other));
-		CHECK(!oclient_secret_ok(rec2, "chosen-secret-16"));
+		CHECK(secret_ok(rec2, other));
+		CHECK(!secret_ok(rec2, "chosen-secret-16"));
 	}
 	json_decref(rec2);
 
 	/* A record without "_secret", or with a foreign one. */
 	json_object_del(rec, "_secret");
-	CHECK(!oclient_secret_ok(rec, secret));
+	CHECK(!secret_ok(rec, secret));
 	json_object_set_new(rec, "_secret", json_integer(1));
-	CHECK(!oclient_secret_ok(rec, secret));
+	CHECK(!secret_ok(rec, secret));
 	json_decref(rec);
 }
 
@@ -337,16 +356,16 @@ build_chosen_secret(void)
 	h = sget(rec, "_secret");
 	CHECK(h != NULL && strncmp(h, "$pbkdf2-sha256$i=25000,l=32$",
 	    28) == 0);
-	CHECK(oclient_secret_ok(rec, "chosen-secret-16"));
-	CHECK(!oclient_secret_ok(rec, "chosen-secreT"));
-	CHECK(!oclient_secret_ok(rec, "chosen-secre"));
-	CHECK(!oclient_secret_ok(rec, ""));
+	CHECK(secret_ok(rec, "chosen-secret-16"));
+	CHECK(!secret_ok(rec, "chosen-secreT"));
+	CHECK(!secret_ok(rec, "chosen-secre"));
+	CHECK(!secret_ok(rec, ""));
 	json_decref(rec);
 
 	/* Sixteen bytes is the least (issue 12; Hydra's is six). */
 	if ((rec = build_ok("{\"client_secret\":\"1234567890123456\"}",
 	    NULL, 0, secret)) != NULL)
-		CHECK(oclient_secret_ok(rec, "1234567890123456"));
+		CHECK(secret_ok(rec, "1234567890123456"));
 	json_decref(rec);
 	CHECK(build("{\"client_secret\":\"123456789012345\"}", NULL, 0,
 	    secret, &err) == NULL);
@@ -375,7 +394,7 @@ build_chosen_secret(void)
 	if ((rec = build_ok("{\"client_secret\":\"chosen-secret-16\","
 	    "\"token_endpoint_auth_method\":\"client_secret_post\"}", NULL, 0,
 	    secret)) != NULL)
-		CHECK(oclient_secret_ok(rec, "chosen-secret-16"));
+		CHECK(secret_ok(rec, "chosen-secret-16"));
 	json_decref(rec);
 }
 
@@ -392,8 +411,8 @@ build_auth_none(void)
 	    0, secret)) != NULL) {
 		CHECK(secret[0] == '\0');
 		CHECK(json_object_get(rec, "_secret") == NULL);
-		CHECK(!oclient_secret_ok(rec, ""));
-		CHECK(!oclient_secret_ok(rec, "anything"));
+		CHECK(!secret_ok(rec, ""));
+		CHECK(!secret_ok(rec, "anything"));
 	}
 	json_decref(rec);
 	/* Even OCLIENT_GEN_SECRET makes none. */
@@ -443,7 +462,7 @@ build_keep_secret(void)
 	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
 		CHECK(secret[0] == '\0');
 		CHECK_STR(sget(rec, "_secret"), sget(old, "_secret"));
-		CHECK(oclient_secret_ok(rec, "old-secret-16-ab"));
+		CHECK(secret_ok(rec, "old-secret-16-ab"));
 		/* The registration access token survives updates. */
 		CHECK_STR(sget(rec, "_rat"), sget(old, "_rat"));
 		CHECK(oclient_rat_ok(rec, rat));
@@ -454,22 +473,22 @@ build_keep_secret(void)
 	if ((rec = build_ok("{\"client_secret\":null}", old,
 	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
 		CHECK(secret[0] == '\0');
-		CHECK(oclient_secret_ok(rec, "old-secret-16-ab"));
+		CHECK(secret_ok(rec, "old-secret-16-ab"));
 	}
 	json_decref(rec);
 	/* A new secret in the input replaces it. */
 	if ((rec = build_ok("{\"client_secret\":\"new-secret-16-cd\"}", old,
 	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
 		CHECK_STR(secret, "new-secret-16-cd");
-		CHECK(oclient_secret_ok(rec, "new-secret-16-cd"));
-		CHECK(!oclient_secret_ok(rec, "old-secret-16-ab"));
+		CHECK(secret_ok(rec, "new-secret-16-cd"));
+		CHECK(!secret_ok(rec, "old-secret-16-ab"));
 	}
 	json_decref(rec);
 	/* Without the flag, a new one is generated. */
 	if ((rec = build_ok("{}", old, 0, secret)) != NULL) {
 		CHECK(strlen(secret) == OCLIENT_SECRET_LEN - 1);
-		CHECK(oclient_secret_ok(rec, secret));
-		CHECK(!oclient_secret_ok(rec, "old-secret-16-ab"));
+		CHECK(secret_ok(rec, secret));
+		CHECK(!secret_ok(rec, "old-secret-16-ab"));
 	}
 	json_decref(rec);
 	/* Switching to "none" drops the secret even with the flag. */
@@ -477,7 +496,7 @@ build_keep_secret(void)
 	    OCLIENT_KEEP_SECRET, secret)) != NULL) {
 		CHECK(secret[0] == '\0');
 		CHECK(json_object_get(rec, "_secret") == NULL);
-		CHECK(!oclient_secret_ok(rec, "old-secret-16-ab"));
+		CHECK(!secret_ok(rec, "old-secret-16-ab"));
 	}
 	json_decref(rec);
 	json_decref(old);
@@ -489,7 +508,7 @@ build_keep_secret(void)
 	if ((rec = build_ok("{}", old, OCLIENT_KEEP_SECRET, secret)) !=
 	    NULL) {
 		CHECK(strlen(secret) == OCLIENT_SECRET_LEN - 1);
-		CHECK(oclient_secret_ok(rec, secret));
+		CHECK(secret_ok(rec, secret));
 	}
 	json_decref(rec);
 	json_decref(old);
@@ -697,7 +716,7 @@ build_dcr(void)
 		CHECK(strcmp(sget(rec, "client_id"), "mine") != 0);
 		CHECK(strlen(sget(rec, "client_id")) == 36);
 		CHECK(strlen(secret) == OCLIENT_SECRET_LEN - 1);
-		CHECK(oclient_secret_ok(rec, secret));
+		CHECK(secret_ok(rec, secret));
 	}
 	json_decref(rec);
 }
@@ -719,7 +738,7 @@ build_dcr_server_chosen_secret(void)
 	    OCLIENT_DCR, secret, &err);
 	if (rec != NULL) {
 		CHECK(strcmp(secret, "registrant-chose-this") != 0);
-		CHECK(!oclient_secret_ok(rec, "registrant-chose-this"));
+		CHECK(!secret_ok(rec, "registrant-chose-this"));
 	}
 	json_decref(rec);
 	/* An RFC 7592 replacement keeps the old secret. */
@@ -728,7 +747,7 @@ build_dcr_server_chosen_secret(void)
 	rec = build("{\"client_secret\":\"registrant-chose-this\"}", old,
 	    OCLIENT_DCR | OCLIENT_KEEP_SECRET, secret, &err);
 	if (rec != NULL) {
-		CHECK(!oclient_secret_ok(rec, "registrant-chose-this"));
+		CHECK(!secret_ok(rec, "registrant-chose-this"));
 		CHECK_STR(sget(rec, "_secret"), sget(old, "_secret"));
 	}
 	json_decref(rec);
@@ -1126,11 +1145,11 @@ rat(void)
 	CHECK(!oclient_rat_ok(rec, "x"));
 	/* The token and the secret are not interchangeable. */
 	CHECK(!oclient_rat_ok(rec, secret));
-	CHECK(!oclient_secret_ok(rec, tok));
-	CHECK(oclient_secret_ok(rec, secret));
+	CHECK(!secret_ok(rec, tok));
+	CHECK(secret_ok(rec, secret));
 	/* Purpose separation: the token's hash as a secret hash. */
 	json_object_set(rec, "_secret", json_object_get(rec, "_rat"));
-	CHECK(!oclient_secret_ok(rec, tok));
+	CHECK(!secret_ok(rec, tok));
 	/* A new token replaces the old one. */
 	oclient_rat_new(rec, tok2);
 	CHECK(strcmp(tok, tok2) != 0);
@@ -1239,14 +1258,14 @@ store_crud(void)
 		goto out;
 	strcpy(first, secret);
 	CHECK(strlen(first) == OCLIENT_SECRET_LEN - 1);
-	CHECK(oclient_secret_ok(rec, first));
+	CHECK(secret_ok(rec, first));
 
 	oerr_clear(&err);
 	got = oclient_get("c1", &err);
 	CHECK(got != NULL);
 	if (got != NULL) {
 		CHECK(json_equal(rec, got));
-		CHECK(oclient_secret_ok(got, first));
+		CHECK(secret_ok(got, first));
 	}
 	json_decref(got);
 
@@ -1262,7 +1281,7 @@ store_crud(void)
 	if (got != NULL) {
 		CHECK(jeq(got, "client_name", "\"uno\""));
 		CHECK(jeq(got, "app_id", "\"app\""));
-		CHECK(oclient_secret_ok(got, first));
+		CHECK(secret_ok(got, first));
 		CHECK_STR(sget(got, "created_at"), sget(rec, "created_at"));
 	}
 	json_decref(got);
@@ -1294,8 +1313,8 @@ store_crud(void)
 	json_decref(got);
 	oerr_clear(&err);
 	got = oclient_get("c1", &err);
-	CHECK(got != NULL && oclient_secret_ok(got, secret) &&
-	    !oclient_secret_ok(got, first));
+	CHECK(got != NULL && secret_ok(got, secret) &&
+	    !secret_ok(got, first));
 	json_decref(got);
 
 	/* Delete. */
@@ -1345,7 +1364,7 @@ store_conflict_notfound(void)
 	oerr_clear(&err);
 	got = oclient_get("dup", &err);
 	CHECK(got != NULL && jeq(got, "client_name", "\"a\"") &&
-	    oclient_secret_ok(got, first));
+	    secret_ok(got, first));
 	json_decref(got);
 
 	oerr_clear(&err);
@@ -1569,7 +1588,7 @@ store_rat(void)
 	got = oclient_get("r1", &err);
 	CHECK(got != NULL && oclient_rat_ok(got, tok));
 	CHECK(got != NULL && !oclient_rat_ok(got, secret));
-	CHECK(got != NULL && oclient_secret_ok(got, secret));
+	CHECK(got != NULL && secret_ok(got, secret));
 	json_decref(got);
 	/* Kept through an update. */
 	got = update("r1", "{\"client_name\":\"n\"}", OCLIENT_KEEP_SECRET,
@@ -1592,6 +1611,338 @@ store_rat(void)
 	CHECK(oclient_get("ghost", &err) == NULL);
 out:
 	json_decref(rec);
+	store_rm(&d);
+}
+
+
+/* --- the decoded client (struct oclient) ------------------------- */
+
+/* Decode rec, which must work. */
+static struct oclient *
+decode_ok(const json_t *rec)
+{
+	struct oclient	*c;
+	struct oerr	 err;
+
+	oerr_clear(&err);
+	if ((c = oclient_decode(rec, &err)) == NULL) {
+		fprintf(stderr, "oclient_decode: %s\n", err.description);
+		CHECK(0);
+	}
+	return c;
+}
+
+/* A record built from defaults decodes to the defaults. */
+static void
+decode_defaults(void)
+{
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	struct oclient	*c;
+	json_t		*rec;
+	size_t		 i;
+
+	rec = build_ok("{\"client_id\":\"d1\"}", NULL, 0, secret);
+	if (rec == NULL || (c = decode_ok(rec)) == NULL) {
+		json_decref(rec);
+		return;
+	}
+	CHECK_STR(c->id, "d1");
+	CHECK(c->rec == rec);
+	CHECK(c->auth == OCLIENT_AUTH_BASIC);
+	CHECK_STR(c->auth_alg, "");
+	CHECK(c->grant_types == OCLIENT_GT_CODE);
+	CHECK(c->response_types == OCLIENT_RT_BIT(OCLIENT_RT_CODE));
+	CHECK(oclient_has_rt(c, OCLIENT_RT_CODE));
+	CHECK(!oclient_has_rt(c, OCLIENT_RT_TOKEN));
+	CHECK(!oclient_has_rt(c, 0));
+	CHECK(c->nredirect_uris == 0 && c->npost_logout_redirect_uris == 0);
+	CHECK(c->naudience == 0);
+	CHECK_STR(c->scope, "offline_access offline openid");
+	CHECK(c->nscopes == 3);
+	CHECK(c->nscopes == 3 && strcmp(c->scopes[0], "offline_access") ==
+	    0 && strcmp(c->scopes[2], "openid") == 0);
+	CHECK(oclient_has_scope(c, "openid"));
+	CHECK(!oclient_has_scope(c, "open"));
+	CHECK(c->jwks_json == NULL && c->jwks == NULL &&
+	    c->jwks_error == NULL);
+	CHECK_STR(c->jwks_uri, "");
+	CHECK_STR(c->request_object_alg, "");
+	CHECK(c->userinfo_alg == OCLIENT_USERINFO_NONE);
+	CHECK(!c->require_pkce);
+	CHECK(c->strategy == OCLIENT_AT_DEFAULT);
+	for (i = 0; i < OCLIENT_LS_N; i++)
+		CHECK(c->lifespans[i] == 0);
+	CHECK(!c->skip_consent && !c->skip_logout_consent);
+	CHECK_STR(c->frontchannel_logout_uri, "");
+	CHECK_STR(c->backchannel_logout_uri, "");
+	CHECK(!c->frontchannel_session_required &&
+	    !c->backchannel_session_required);
+	CHECK(c->subject_type == OCLIENT_SUB_PUBLIC);
+	CHECK_STR(c->sector_identifier_uri, "");
+	CHECK_STR(c->app_id, "");
+	CHECK(strlen(c->epoch) == OCLIENT_EPOCH_LEN);
+	CHECK(c->secret_hash != NULL);
+	CHECK(c->secret_expires_at == 0);
+	CHECK(oclient_secret_ok(c, secret));
+	CHECK(!oclient_secret_ok(c, "wrong"));
+	oclient_release(c);
+	json_decref(rec);
+}
+
+/* Every member the protocol reads, set. */
+static void
+decode_fields(void)
+{
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+	struct oclient	*c;
+	json_t		*rec;
+
+	rec = build_ok("{\"client_id\":\"d2\",\"grant_types\":["
+	    "\"authorization_code\",\"implicit\",\"refresh_token\","
+	    "\"urn:ietf:params:oauth:grant-type:jwt-bearer\"],"
+	    "\"response_types\":[\"code\",\"id_token code\","
+	    "\"token id_token\"],"
+	    "\"redirect_uris\":[\"https://a.example/cb\","
+	    "\"http://127.0.0.1/cb\"],"
+	    "\"post_logout_redirect_uris\":[\"https://a.example/bye\"],"
+	    "\"scope\":\"openid  offline a:b\","
+	    "\"audience\":[\"https://api.example\",\"urn:x\"],"
+	    "\"token_endpoint_auth_method\":\"private_key_jwt\","
+	    "\"token_endpoint_auth_signing_alg\":\"ES256\","
+	    "\"jwks\":{\"keys\":[" EC_JWK "]},"
+	    "\"request_object_signing_alg\":\"RS256\","
+	    "\"userinfo_signed_response_alg\":\"RS256\","
+	    "\"require_pkce\":true,\"access_token_strategy\":\"jwt\","
+	    "\"authorization_code_grant_access_token_lifespan\":\"1h\","
+	    "\"implicit_grant_id_token_lifespan\":\"30m\","
+	    "\"refresh_token_grant_refresh_token_lifespan\":\"720h\","
+	    "\"skip_consent\":true,\"skip_logout_consent\":true,"
+	    "\"frontchannel_logout_uri\":\"https://a.example/fc\","
+	    "\"frontchannel_logout_session_required\":true,"
+	    "\"backchannel_logout_uri\":\"https://a.example/bc\","
+	    "\"backchannel_logout_session_required\":true,"
+	    "\"subject_type\":\"pairwise\","
+	    "\"sector_identifier_uri\":\"https://a.example/s.json\","
+	    "\"app_id\":\"app-1\",\"client_secret_expires_at\":99}",
+	    NULL, 0, secret);
+	if (rec == NULL || (c = decode_ok(rec)) == NULL) {
+		json_decref(rec);
+		return;
+	}
+	CHECK(c->auth == OCLIENT_AUTH_JWT);
+	CHECK_STR(oclient_auth_name(c->auth), "private_key_jwt");
+	CHECK_STR(c->auth_alg, "ES256");
+	CHECK(c->grant_types == (OCLIENT_GT_CODE | OCLIENT_GT_IMPLICIT |
+	    OCLIENT_GT_REFRESH | OCLIENT_GT_JWT_BEARER));
+	CHECK(c->response_types == (OCLIENT_RT_BIT(OCLIENT_RT_CODE) |
+	    OCLIENT_RT_BIT(OCLIENT_RT_CODE | OCLIENT_RT_IDTOKEN) |
+	    OCLIENT_RT_BIT(OCLIENT_RT_TOKEN | OCLIENT_RT_IDTOKEN)));
+	CHECK(oclient_has_rt(c, OCLIENT_RT_IDTOKEN | OCLIENT_RT_CODE));
+	CHECK(!oclient_has_rt(c, OCLIENT_RT_TOKEN));
+	CHECK(c->nredirect_uris == 2 && c->nredirect_uris == 2 &&
+	    strcmp(c->redirect_uris[1], "http://127.0.0.1/cb") == 0);
+	CHECK(oclient_redirect_allowed(c, "https://a.example/cb"));
+	CHECK(oclient_redirect_allowed(c, "http://127.0.0.1:8080/cb"));
+	CHECK(!oclient_redirect_allowed(c, "https://a.example/cb2"));
+	CHECK(c->npost_logout_redirect_uris == 1);
+	CHECK(oclient_post_logout_ok(c, "https://a.example/bye"));
+	CHECK(!oclient_post_logout_ok(c, "https://a.example/by"));
+	CHECK(c->nscopes == 3 && oclient_has_scope(c, "a:b") &&
+	    oclient_has_scope(c, "offline") && !oclient_has_scope(c, ""));
+	CHECK(c->naudience == 2 && oclient_has_audience(c, "urn:x") &&
+	    !oclient_has_audience(c, "urn:y"));
+	CHECK(c->jwks_json != NULL && c->jwks != NULL &&
+	    c->jwks->nkeys == 1 && c->jwks_error == NULL);
+	CHECK_STR(c->request_object_alg, "RS256");
+	CHECK(c->userinfo_alg == OCLIENT_USERINFO_RS256);
+	CHECK(c->require_pkce);
+	CHECK(c->strategy == OCLIENT_AT_JWT);
+	CHECK(c->lifespans[OCLIENT_LS_CODE_AT] == 3600);
+	CHECK(c->lifespans[OCLIENT_LS_IMPLICIT_ID] == 1800);
+	CHECK(c->lifespans[OCLIENT_LS_REFRESH_RT] == 720 * 3600);
+	CHECK(c->lifespans[OCLIENT_LS_CC_AT] == 0);
+	CHECK(oclient_lifespan(c, "authorization_code", "access_token") ==
+	    3600);
+	CHECK(oclient_lifespan(c, "refresh_token", "refresh_token") ==
+	    720 * 3600);
+	CHECK(oclient_lifespan(c, "client_credentials", "access_token") ==
+	    0);
+	CHECK(oclient_lifespan(c, "client_credentials", "id_token") == 0);
+	CHECK(c->skip_consent && c->skip_logout_consent);
+	CHECK_STR(c->frontchannel_logout_uri, "https://a.example/fc");
+	CHECK_STR(c->backchannel_logout_uri, "https://a.example/bc");
+	CHECK(c->frontchannel_session_required &&
+	    c->backchannel_session_required);
+	CHECK(c->subject_type == OCLIENT_SUB_PAIRWISE);
+	CHECK_STR(c->sector_identifier_uri, "https://a.example/s.json");
+	CHECK_STR(c->app_id, "app-1");
+	CHECK(c->secret_hash == NULL);		/* private_key_jwt */
+	CHECK(!oclient_secret_ok(c, "anything"));
+	CHECK(c->secret_expires_at == 99);
+	oclient_release(c);
+	json_decref(rec);
+}
+
+/* The names and bits of grant types and auth methods. */
+static void
+decode_names(void)
+{
+	CHECK(oclient_grant_bit("authorization_code") == OCLIENT_GT_CODE);
+	CHECK(oclient_grant_bit("implicit") == OCLIENT_GT_IMPLICIT);
+	CHECK(oclient_grant_bit("refresh_token") == OCLIENT_GT_REFRESH);
+	CHECK(oclient_grant_bit("client_credentials") == OCLIENT_GT_CC);
+	CHECK(oclient_grant_bit("urn:ietf:params:oauth:grant-type:"
+	    "jwt-bearer") == OCLIENT_GT_JWT_BEARER);
+	CHECK(oclient_grant_bit("password") == 0);
+	CHECK(oclient_grant_bit("") == 0);
+	CHECK_STR(oclient_auth_name(OCLIENT_AUTH_BASIC),
+	    "client_secret_basic");
+	CHECK_STR(oclient_auth_name(OCLIENT_AUTH_POST), "client_secret_post");
+	CHECK_STR(oclient_auth_name(OCLIENT_AUTH_NONE), "none");
+}
+
+/* Hand-made records: absent members are empty, damaged ones refused. */
+static void
+decode_damaged(void)
+{
+	static const struct {
+		const char	*rec;
+		const char	*member;	/* named in the error */
+	} bad[] = {
+		{ "{\"client_id\":\"x\",\"grant_types\":\"implicit\"}",
+		    "grant_types" },
+		{ "{\"client_id\":\"x\",\"grant_types\":[\"password\"]}",
+		    "grant_types" },
+		{ "{\"client_id\":\"x\",\"grant_types\":[1]}",
+		    "grant_types" },
+		{ "{\"client_id\":\"x\",\"response_types\":[\"code code\"]}",
+		    "response_types" },
+		{ "{\"client_id\":\"x\",\"response_types\":[\"\"]}",
+		    "response_types" },
+		{ "{\"client_id\":\"x\",\"token_endpoint_auth_method\":"
+		    "\"tls_client_auth\"}", "token_endpoint_auth_method" },
+		{ "{\"client_id\":\"x\",\"token_endpoint_auth_method\":7}",
+		    "token_endpoint_auth_method" },
+		{ "{\"client_id\":\"x\",\"access_token_strategy\":\"magic\"}",
+		    "access_token_strategy" },
+		{ "{\"client_id\":\"x\",\"subject_type\":\"secret\"}",
+		    "subject_type" },
+		{ "{\"client_id\":\"x\",\"redirect_uris\":{}}",
+		    "redirect_uris" },
+		{ "{\"client_id\":\"x\",\"scope\":[\"openid\"]}", "scope" },
+		{ "{\"client_id\":\"x\",\"jwks\":[]}", "jwks" },
+		{ "{\"client_id\":\"x\",\"skip_consent\":\"yes\"}",
+		    "skip_consent" },
+		{ "{\"client_id\":\"x\",\"implicit_grant_id_token_lifespan\":"
+		    "\"1h\"}", "implicit_grant_id_token_lifespan" },
+		{ "{\"client_id\":\"x\",\"_epoch\":5}", "_epoch" },
+		{ "{\"client_name\":\"no id\"}", "client_id" },
+		{ "{\"client_id\":\"\"}", "client_id" },
+		{ "[]", "client_id" },
+	};
+	struct oclient	*c;
+	struct oerr	 err;
+	json_t		*rec;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rec = J(bad[i].rec);
+		oerr_clear(&err);
+		c = oclient_decode(rec, &err);
+		if (c != NULL || err.status != 500 ||
+		    strstr(err.description, bad[i].member) == NULL) {
+			fprintf(stderr, "%s: %s\n", bad[i].rec, c != NULL ?
+			    "decoded" : err.description);
+			CHECK(0);
+		}
+		if (c == NULL && strcmp(bad[i].member, "client_id") != 0)
+			CHECK(strstr(err.description, "'x'") != NULL);
+		oclient_release(c);
+		json_decref(rec);
+	}
+	/* The least record: everything empty, enums their first value. */
+	rec = J("{\"client_id\":\"x\",\"jwks\":null,\"scope\":null}");
+	if ((c = decode_ok(rec)) != NULL) {
+		CHECK(c->auth == OCLIENT_AUTH_BASIC);
+		CHECK(c->grant_types == 0 && c->response_types == 0);
+		CHECK(c->nscopes == 0 && *c->scope == '\0');
+		CHECK(c->jwks_json == NULL);
+		CHECK(c->secret_hash == NULL && *c->epoch == '\0');
+		CHECK(!oclient_secret_ok(c, "x"));
+		CHECK(!oclient_redirect_allowed(c, "https://a.example/"));
+		oclient_release(c);
+	}
+	json_decref(rec);
+	/* A key set that cannot be used: decoded, and the reason kept. */
+	rec = J("{\"client_id\":\"x\",\"jwks\":{\"keys\":[{\"kty\":"
+	    "\"RSA\",\"n\":\"AQAB\"}]}}");
+	if ((c = decode_ok(rec)) != NULL) {
+		CHECK(c->jwks_json != NULL && c->jwks == NULL);
+		CHECK(c->jwks_error != NULL && *c->jwks_error != '\0');
+		oclient_release(c);
+	}
+	json_decref(rec);
+	oclient_release(NULL);
+}
+
+/* Store bytes that are no JSON as the record of client f1. */
+static int
+put_junk(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	static const char	 junk[] = "{\"client_id\":";
+
+	return ostore_put(t, OSTORE_CLIENTS, "f1", 2, junk,
+	    sizeof(junk) - 1, 0) == OSTORE_OK;
+}
+
+/* oclient_find(): shared from the cache until the record changes. */
+static void
+decode_find(void)
+{
+	char			 secret[OCLIENT_SECRET_MAX + 1];
+	const struct oclient	*a, *b;
+	struct tdir		 d;
+	struct oerr		 err;
+	json_t			*rec;
+
+	if (!store_open(&d))
+		return;
+	rec = create("{\"client_id\":\"f1\",\"scope\":\"a b\"}", 0, secret,
+	    &err);
+	CHECK(rec != NULL);
+	json_decref(rec);
+	oerr_clear(&err);
+	a = oclient_fetch("f1", &err);
+	b = oclient_fetch("f1", &err);
+	CHECK(a != NULL && a == b);
+	CHECK(a != NULL && oclient_has_scope(a, "b"));
+	CHECK(a != NULL && oclient_secret_ok(a, secret));
+	oclient_release(b);
+	rec = update("f1", "{\"scope\":\"c\"}", OCLIENT_MERGE |
+	    OCLIENT_KEEP_SECRET, secret, &err);
+	CHECK(rec != NULL);
+	json_decref(rec);
+	b = oclient_fetch("f1", &err);
+	CHECK(b != NULL && b != a);
+	CHECK(b != NULL && oclient_has_scope(b, "c") &&
+	    !oclient_has_scope(b, "b"));
+	/* The one handed out before stays whole. */
+	CHECK(a != NULL && oclient_has_scope(a, "a"));
+	oclient_release(a);
+	oclient_release(b);
+	/* The JSON view of the same cache. */
+	oerr_clear(&err);
+	rec = oclient_get_cached("f1", &err);
+	CHECK(rec != NULL && strcmp(sget(rec, "scope"), "c") == 0);
+	json_decref(rec);
+	/* Unknown: 404; damaged bytes: a 500 naming the client. */
+	oerr_clear(&err);
+	CHECK(oclient_fetch("nope", &err) == NULL && err.status == 404);
+	oerr_clear(&err);
+	CHECK(ostore_write(put_junk, NULL, &err));
+	oerr_clear(&err);
+	CHECK(oclient_fetch("f1", &err) == NULL && err.status == 500 &&
+	    strstr(err.description, "f1") != NULL);
 	store_rm(&d);
 }
 
@@ -1618,6 +1969,11 @@ main(void)
 		T(store_conflict_notfound),
 		T(store_list),
 		T(store_rat),
+		T(decode_defaults),
+		T(decode_fields),
+		T(decode_names),
+		T(decode_damaged),
+		T(decode_find),
 	};
 
 	conf.secrets[0] = sys_secret;

@@ -229,6 +229,21 @@ mkclient(const char *cid, const char *strategy, const char *lifespan)
 	return 1;
 }
 
+/* Client record rec decoded (clients.h); a damaged one is fatal. */
+static struct oclient *
+decoded(const json_t *rec)
+{
+	struct oclient	*c;
+	struct oerr	 e;
+
+	oerr_clear(&e);
+	if ((c = oclient_decode(rec, &e)) == NULL) {
+		fprintf(stderr, "oclient_decode: %s\n", e.description);
+		abort();
+	}
+	return c;
+}
+
 /* The stored record of client cid (a private copy), or NULL. */
 static json_t *
 getclient(const char *cid)
@@ -286,24 +301,25 @@ struct issue_op {
 static void
 issue_in(struct ostore_txn *t, struct issue_op *op)
 {
-	json_t		*c = NULL;
+	const struct oclient *c;
 	struct oerr	 e;
 
 	json_decref(op->resp);
 	op->resp = NULL;
 	oerr_clear(&op->err);
-	if (op->client == NULL) {
+	if (op->client != NULL)
+		c = decoded(op->client);
+	else {
 		oerr_clear(&e);
-		if ((c = oclient_load_cached(t, op->cid, &e)) == NULL) {
+		if ((c = oclient_find(t, op->cid, &e)) == NULL) {
 			op->rc = OGRANT_ERR;
 			memcpy(&op->err, &e, sizeof(e));
 			return;
 		}
 	}
-	op->rc = ogrant_issue_stateless(t, op->writable, op->grant,
-	    op->client != NULL ? op->client : c, "client_credentials",
-	    &op->resp, &op->err);
-	json_decref(c);
+	op->rc = ogrant_issue_stateless(t, op->writable, op->grant, c,
+	    "client_credentials", &op->resp, &op->err);
+	oclient_release(c);
 }
 
 static int
@@ -883,6 +899,7 @@ static void
 not_stateless(void)
 {
 	json_t		*c = NULL, *g = NULL, *r = NULL;
+	struct oclient	*dc;
 	struct oerr	 err;
 	size_t		 n0;
 
@@ -943,8 +960,10 @@ not_stateless(void)
 	/* Without a configuration: an error. */
 	oconf = NULL;
 	oerr_clear(&err);
-	CHECK(ogrant_issue_stateless(NULL, 0, g, c, "client_credentials", &r,
+	dc = decoded(c);
+	CHECK(ogrant_issue_stateless(NULL, 0, g, dc, "client_credentials", &r,
 	    &err) == OGRANT_ERR);
+	oclient_release(dc);
 	CHECK(err.code == OERR_SERVER_ERROR && r == NULL);
 	oconf = &conf;
 	json_decref(g);
@@ -1349,10 +1368,12 @@ static int
 stored_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct stored_op	*op = arg;
+	struct oclient		*c = decoded(op->client);
 
 	json_decref(op->resp);
-	op->resp = ogrant_issue(t, op->grant, op->client, OISSUE_ACCESS,
+	op->resp = ogrant_issue(t, op->grant, c, OISSUE_ACCESS,
 	    NULL, "client_credentials", err);
+	oclient_release(c);
 	return op->resp != NULL;
 }
 

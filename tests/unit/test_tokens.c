@@ -185,6 +185,21 @@ grant(const char *rid, const char *cid, const char *scope)
 	return g;
 }
 
+/* Client record rec decoded (clients.h); a damaged one is fatal. */
+static struct oclient *
+decoded(const json_t *rec)
+{
+	struct oclient	*c;
+	struct oerr	 e;
+
+	oerr_clear(&e);
+	if ((c = oclient_decode(rec, &e)) == NULL) {
+		fprintf(stderr, "oclient_decode: %s\n", e.description);
+		abort();
+	}
+	return c;
+}
+
 /* A client record with the members ogrant_issue() reads. */
 static json_t *
 client(const char *cid, const char *strategy)
@@ -477,10 +492,12 @@ static int
 issue_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct issue_op	*op = arg;
+	struct oclient	*c = decoded(op->client);
 
 	json_decref(op->resp);
-	op->resp = ogrant_issue(t, op->grant, op->client, op->what, op->code,
+	op->resp = ogrant_issue(t, op->grant, c, op->what, op->code,
 	    op->lifespan, err);
+	oclient_release(c);
 	if (op->resp == NULL)
 		memcpy(&op->err, err, sizeof(op->err));
 	return op->resp != NULL;
