@@ -245,11 +245,14 @@ replace_keeps_secret(void)
 	{
 		struct ostore_txn	*t;
 		json_t			*rec;
+		struct oclient		*dc;
 
 		CHECK((t = ostore_read_begin(&err)) != NULL);
 		rec = oclient_load(t, id, &err);
 		ostore_read_end(t);
-		CHECK(rec != NULL && oclient_secret_ok(rec, secret));
+		dc = rec != NULL ? oclient_decode(rec, &err) : NULL;
+		CHECK(dc != NULL && oclient_secret_ok(dc, secret));
+		oclient_release(dc);
 		json_decref(rec);
 	}
 
