@@ -17,21 +17,6 @@
 #include "records/lifecycle.h"
 #include "protocol/hydra.h"
 
-/* The per-grant token lifespans of a client (Hydra 2.x). */
-static const char *const lifespans[] = {
-	"authorization_code_grant_access_token_lifespan",
-	"authorization_code_grant_id_token_lifespan",
-	"authorization_code_grant_refresh_token_lifespan",
-	"client_credentials_grant_access_token_lifespan",
-	"implicit_grant_access_token_lifespan",
-	"implicit_grant_id_token_lifespan",
-	"jwt_bearer_grant_access_token_lifespan",
-	"refresh_token_grant_access_token_lifespan",
-	"refresh_token_grant_id_token_lifespan",
-	"refresh_token_grant_refresh_token_lifespan",
-};
-
-#define NLIFESPANS	(sizeof(lifespans) / sizeof(lifespans[0]))
 
 /*
  * The answer for record rec (NULL: the operation failed, and NULL is
@@ -208,8 +193,8 @@ make_lifespans(const json_t *view, const json_t *body, struct oerr *err)
 	int		 known;
 
 	json_object_foreach((json_t *)body, key, v) {
-		for (known = 0, i = 0; i < NLIFESPANS; i++)
-			known |= strcmp(key, lifespans[i]) == 0;
+		for (known = 0, i = 0; i < OCLIENT_LS_N; i++)
+			known |= strcmp(key, oclient_lifespan_names[i]) == 0;
 		if (!known) {
 			oerr_set(err, OERR_INVALID_REQUEST, "The field '%.64s' "
 			    "is not a token lifespan.", key);
@@ -217,10 +202,11 @@ make_lifespans(const json_t *view, const json_t *body, struct oerr *err)
 		}
 	}
 	in = json_deep_copy(view);
-	for (i = 0; i < NLIFESPANS; i++) {
-		json_object_del(in, lifespans[i]);
-		if ((v = json_object_get(body, lifespans[i])) != NULL)
-			json_object_set(in, lifespans[i], v);
+	for (i = 0; i < OCLIENT_LS_N; i++) {
+		json_object_del(in, oclient_lifespan_names[i]);
+		if ((v = json_object_get(body,
+		    oclient_lifespan_names[i])) != NULL)
+			json_object_set(in, oclient_lifespan_names[i], v);
 	}
 	return in;
 }

@@ -1357,8 +1357,7 @@ oclient_count(struct ostore_txn *t, size_t *n, struct oerr *err)
  * The decoded client (clients.h).
  */
 
-/* The lifespan members, in the order of enum oclient_lifespan. */
-static const char *const lifespan_names[OCLIENT_LS_N] = {
+const char *const oclient_lifespan_names[OCLIENT_LS_N] = {
 	"authorization_code_grant_access_token_lifespan",
 	"authorization_code_grant_id_token_lifespan",
 	"authorization_code_grant_refresh_token_lifespan",
@@ -1624,7 +1623,7 @@ decode(struct dec *d, struct oclient *c)
 		return 0;
 	c->strategy = (enum oclient_strategy)v;
 	for (i = 0; i < OCLIENT_LS_N; i++) {
-		if (!dec_int(d, lifespan_names[i], &c->lifespans[i]))
+		if (!dec_int(d, oclient_lifespan_names[i], &c->lifespans[i]))
 			return 0;
 		if (c->lifespans[i] < 0)
 			c->lifespans[i] = 0;
@@ -1842,7 +1841,7 @@ oclient_lifespan(const struct oclient *c, const char *grant,
 
 	snprintf(name, sizeof(name), "%s_grant_%s_lifespan", grant, token);
 	for (i = 0; i < OCLIENT_LS_N; i++)
-		if (strcmp(name, lifespan_names[i]) == 0)
+		if (strcmp(name, oclient_lifespan_names[i]) == 0)
 			return c->lifespans[i];
 	return 0;
 }

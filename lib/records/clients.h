@@ -311,6 +311,9 @@ enum oclient_lifespan {
 	OCLIENT_LS_N
 };
 
+/* The member name of each lifespan (Hydra 2.x), by enum oclient_lifespan. */
+extern const char *const oclient_lifespan_names[OCLIENT_LS_N];
+
 struct ojwks;
 
 struct oclient {
