@@ -229,7 +229,7 @@ dummy_secret_check(const char *secret)
 
 /*
  * Authenticate the client of a request exactly by its registered
- * method (hydra-behaviour.md 1.6); see clientauth.h.
+ * method, as Hydra's fosite does; see clientauth.h.
  */
 int
 oclientauth_check(struct oarena *arena, const struct oclientauth_in *in,

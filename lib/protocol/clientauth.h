@@ -3,8 +3,8 @@
  * endpoints (RFC 6749 §2.3, RFC 7523 §2.2, OpenID Connect Core §9).
  *
  * A client authenticates exactly by its registered
- * token_endpoint_auth_method, as Hydra insists (hydra-behaviour.md
- * 1.6): client_secret_basic (HTTP Basic), client_secret_post
+ * token_endpoint_auth_method, as Hydra insists (its fosite's
+ * client_authentication.go): client_secret_basic (HTTP Basic), client_secret_post
  * (client_id and client_secret in the form), private_key_jwt (a signed
  * client_assertion, verified against the client's registered jwks) or
  * none (a public client: its client_id alone).  One method per

@@ -241,7 +241,7 @@ unhex_id(const char *hex, unsigned char id[OTOKEN_ID_LEN])
 /*
  * refresh_token (RFC 6749 §6, §10.4): single use with rotation, reuse
  * detection and Hydra 2.3's optional grace period
- * (hydra-behaviour.md 1.13).  Returns 1 to commit (with the response,
+ * (fosite's flow_refresh.go).  Returns 1 to commit (with the response,
  * or a refusal in op->fail), 0 to abort with err set.
  */
 static int

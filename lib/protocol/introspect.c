@@ -63,7 +63,7 @@ scope_str(struct oarena *arena, const json_t *rec)
 
 /*
  * The introspection answer for a live token record, in Hydra's shape
- * (hydra-behaviour.md 1.9): nbf is iat; exp is left out for a refresh
+ * (oauth2/handler.go): nbf is iat; exp is left out for a refresh
  * token that never expires; ext is the consent's session.access_token.
  */
 static json_t *

@@ -1,6 +1,6 @@
 /*
  * introspect.h: token introspection (RFC 7662) in Hydra's shape
- * (hydra-behaviour.md 1.9), without HTTP.  As in Hydra, the caller of
+ * (its oauth2/handler.go), without HTTP.  As in Hydra, the caller of
  * introspection is not authenticated: the admin listener (and
  * secrets.admin, when set) is the fence.
  */

@@ -853,7 +853,7 @@ ogrant_prepare(struct oerr *err)
 		oerr_clear(&e);
 		k = okeys_signer(signers[i].set, &e);
 		if (k == NULL && !ensured) {
-			/* Created lazily, as Hydra does (hydra-behaviour 1.10). */
+			/* Created lazily, as Hydra does. */
 			if (!okeys_ensure_defaults(err))
 				return 0;
 			ensured = 1;
@@ -952,7 +952,7 @@ otk_jwt_strategy(const struct oclient *client)
 
 /*
  * An RFC 9068 JWT access token for grant (typ "at+jwt"), claims as
- * Hydra's (hydra-behaviour.md 1.8), with jti sjti (a stateless token's,
+ * Hydra's (its oauth2/handler.go), with jti sjti (a stateless token's,
  * stateless_jti()) or a random UUID.  A new string or NULL.
  */
 char *

@@ -2,7 +2,7 @@
  * tokens.h: authorization codes, access and refresh tokens, ID tokens,
  * and the grant they are issued under.
  *
- * Opaque credentials are shaped as Hydra's (hydra-behaviour.md 1.7):
+ * Opaque credentials are shaped as Hydra's (fosite's hmacsha.go):
  *
  *	<prefix> b64url(key) "." b64url(sig)
  *

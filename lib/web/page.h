@@ -1,5 +1,5 @@
 /*
- * page.h: Hydra's pagination of lists (hydra-behaviour.md 1.18): 1.x
+ * page.h: Hydra's pagination of lists (its x/pagination): 1.x
  * ?limit=&offset=, 2.x ?page_size=&page_token= where the token is
  * base64url of {"offset":"N","v":2}; answers carry a Link header
  * (RFC 8288: first, next, prev, last) and X-Total-Count.
