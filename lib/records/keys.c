@@ -16,6 +16,7 @@
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "jose/jose.h"
 #include "records/keys.h"
 #include "store/store.h"
@@ -291,10 +292,9 @@ load(struct ostore_txn *t, const char *set)
 		    &s);
 	/* Insertion sort by seq: sets are small. */
 	for (i = 1; i < s.keys->nkeys; i++)
-		for (j = i; j > 0 && json_integer_value(json_object_get(
-		    json_array_get(s.recs, j - 1), "seq")) >
-		    json_integer_value(json_object_get(json_array_get(s.recs,
-		    j), "seq")); j--) {
+		for (j = i; j > 0 &&
+		    ojson_int(json_array_get(s.recs, j - 1), "seq") >
+		    ojson_int(json_array_get(s.recs, j), "seq"); j--) {
 			json_t *r = json_incref(json_array_get(s.recs, j));
 
 			json_array_set(s.recs, j, json_array_get(s.recs,

@@ -271,10 +271,8 @@ ouser_view(const json_t *rec)
 	    "username", ojson_str(rec, "username"),
 	    "subject", ojson_str(rec, "sub"),
 	    "claims", json_is_object(c) ? c : json_object(),
-	    "created_at", json_integer_value(json_object_get(rec,
-	    "created_at")),
-	    "updated_at", json_integer_value(json_object_get(rec,
-	    "updated_at")));
+	    "created_at", ojson_int(rec, "created_at"),
+	    "updated_at", ojson_int(rec, "updated_at"));
 }
 
 /* 1 if the array scopes holds s. */
@@ -322,7 +320,7 @@ load(struct ostore_txn *t, const char *k)
 	if (ostore_get(t, OSTORE_USERS, k, strlen(k), &v, &vl) != OSTORE_OK ||
 	    (rec = json_loadb(v, vl, JSON_REJECT_DUPLICATES, NULL)) == NULL)
 		return NULL;
-	if (json_integer_value(json_object_get(rec, "v")) != 1) {
+	if (ojson_int(rec, "v") != 1) {
 		olog_err("users: record of an unknown version");
 		json_decref(rec);
 		return NULL;
@@ -733,7 +731,7 @@ lockout_del(struct ostore_txn *t, const unsigned char *key,
 	if (rec == NULL)
 		return 1;
 	ostore_expiry_del(t, OSTORE_FLOWS, key, OCRYPTO_SHA256_LEN,
-	    json_integer_value(json_object_get(rec, "exp")));
+	    ojson_int(rec, "exp"));
 	return ostore_del(t, OSTORE_FLOWS, key, OCRYPTO_SHA256_LEN) !=
 	    OSTORE_ERR;
 }
@@ -821,7 +819,7 @@ attempt_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	}
 	kept = recent(rec, now);
 	gkept = recent(grec, now);
-	if (json_integer_value(json_object_get(rec, "locked_until")) > now ||
+	if (ojson_int(rec, "locked_until") > now ||
 	    json_array_size(gkept) >= global_limit()) {
 		a->locked = 1;
 		json_decref(kept);
