@@ -155,8 +155,7 @@ grant_id(const char *client_id, const char *epoch, const char *scope,
 	char		*a, *buf;
 	size_t		 n;
 
-	if ((a = json_dumps(aud, JSON_COMPACT)) == NULL)
-		abort();
+	a = json_dumps(aud, JSON_COMPACT);
 	n = strlen(client_id) + strlen(epoch) + strlen(scope) + strlen(a) + 4;
 	buf = oxmalloc(n);
 	snprintf(buf, n, "%s%c%s%c%s%c%s", client_id, '\0', epoch, '\0',
@@ -224,30 +223,39 @@ grant_load(struct ostore_txn *t, const unsigned char gid[GRANT_ID_LEN])
 }
 
 /*
- * The token record of stateless token st (store id id) under shared
- * grant g, shaped as a stored client_credentials access token (token_rec()
- * of cc_prepare()'s grant) plus "stateless": true; its request_id is the
- * hex store id (a chain of its own).  active as given.  A new object.
+ * A stateless token's record into rec (zeroed first): shaped as a
+ * stored client_credentials access token (token_rec() of cc_prepare()'s
+ * grant) plus stateless; its request_id is the hex store id (a chain
+ * of its own), with client_id, sub, scope, aud, requested_at = iat,
+ * exp, active and the session's access_token claims (ext, NULL: none)
+ * as given.
  */
-static json_t *
-stateless_rec(const json_t *g, const struct sltok *st,
-    const unsigned char id[OTOKEN_ID_LEN], int active)
+static void
+stateless_rec(struct otoken_rec *rec, const unsigned char id[OTOKEN_ID_LEN],
+    const char *client_id, const char *sub, const json_t *scope,
+    const json_t *aud, const json_t *ext, int64_t iat, int64_t exp,
+    int active)
 {
 	char	 hex[2 * OTOKEN_ID_LEN + 1];
-	json_t	*rec;
 
+	memset(rec, 0, sizeof(*rec));
 	otk_hex_id(id, hex);
-	rec = json_pack("{s:s,s:s,s:s,s:O,s:O,s:I,s:{s:{},s:{}},s:i,s:s,"
-	    "s:I,s:I,s:b,s:b}", "request_id", hex, "client_id",
-	    ojson_str(g, "client_id"), "sub", ojson_str(g, "client_id"), "scope",
-	    json_object_get(g, "scope"), "aud", json_object_get(g, "aud"),
-	    "requested_at", (json_int_t)st->iat, "session", "id_token",
-	    "access_token", "_v", RECORD_VERSION, "kind",
-	    otk_kinds[OTOKEN_ACCESS], "iat", (json_int_t)st->iat, "exp",
-	    (json_int_t)st->exp, "active", active, "stateless", 1);
-	if (rec == NULL)
-		abort();
-	return rec;
+	memcpy(rec->id, id, OTOKEN_ID_LEN);
+	rec->grant.request_id = oxstrdup(hex);
+	rec->grant.client_id = oxstrdup(client_id);
+	rec->grant.sub = oxstrdup(sub);
+	otoken_strs_set(&rec->grant.scope, scope);
+	otoken_strs_set(&rec->grant.aud, aud);
+	rec->grant.requested_at = iat;
+	rec->grant.has = OGRANT_HAS_REQUESTED_AT;
+	rec->grant.session = json_pack("{s:{},s:o}", "id_token",
+	    "access_token", json_is_object(ext) ? json_deep_copy(ext) :
+	    json_object());
+	rec->kind = OTOKEN_ACCESS;
+	rec->iat = iat;
+	rec->exp = exp;
+	rec->active = active;
+	rec->stateless = 1;
 }
 
 /*
@@ -344,67 +352,67 @@ static struct {
 
 /*
  * The token record of the stateless JWT access token whose claims are
- * c (store id id), as stateless_rec() makes one for an opaque token:
- * active when its jti still checks for its client (jti_ok()).  NULL
- * when it is no stateless token, or its client is gone.
+ * c (store id id) into rec, as stateless_rec() makes one for an opaque
+ * token: active when its jti still checks for its client (jti_ok()).
+ * Returns 0 when it is no stateless token, or its client is gone.
  */
-static json_t *
+static int
 stateless_jwt_rec(struct ostore_txn *t, const json_t *c,
-    const unsigned char id[OTOKEN_ID_LEN])
+    const unsigned char id[OTOKEN_ID_LEN], struct otoken_rec *rec)
 {
-	char		 hex[2 * OTOKEN_ID_LEN + 1];
 	struct oerr	 e;
 	const struct oclient *client;
-	json_t		*rec = NULL, *ext;
 	const char	*cid = ojson_str(c, "client_id");
+	json_t		*scp, *aud;
+	int		 rc = 0;
 
 	oerr_clear(&e);
 	if ((client = oclient_find(t, cid, &e)) == NULL)
-		return NULL;
+		return 0;
 	if (jti_ok(ojson_str(c, "jti"), cid, client->epoch)) {
-		otk_hex_id(id, hex);
-		ext = json_object_get(c, "ext");
-		rec = json_pack("{s:s,s:s,s:s,s:o,s:o,s:I,s:{s:{},s:o},s:i,"
-		    "s:s,s:I,s:I,s:b,s:b}", "request_id", hex, "client_id",
-		    cid, "sub", ojson_str(c, "sub"), "scope", otk_array_of(c, "scp"),
-		    "aud", otk_array_of(c, "aud"), "requested_at",
-		    (json_int_t)ojson_int(c, "iat"), "session", "id_token",
-		    "access_token", json_is_object(ext) ? json_incref(ext) :
-		    json_object(), "_v", RECORD_VERSION, "kind",
-		    otk_kinds[OTOKEN_ACCESS], "iat", (json_int_t)ojson_int(c, "iat"),
-		    "exp", (json_int_t)ojson_int(c, "exp"), "active", 1,
-		    "stateless", 1);
+		scp = otk_array_of(c, "scp");
+		aud = otk_array_of(c, "aud");
+		stateless_rec(rec, id, cid, ojson_str(c, "sub"), scp, aud,
+		    json_object_get(c, "ext"), ojson_int(c, "iat"),
+		    ojson_int(c, "exp"), 1);
+		json_decref(scp);
+		json_decref(aud);
+		rc = 1;
 	}
 	oclient_release(client);
-	return rec;
+	return rc;
 }
 
-json_t *
+int
 otoken_lookup(struct ostore_txn *t, const char *tok,
-    const unsigned char id[OTOKEN_ID_LEN])
+    const unsigned char id[OTOKEN_ID_LEN], struct otoken_rec *rec,
+    struct oerr *err)
 {
 	unsigned char	 sid[OTOKEN_ID_LEN];
 	struct sltok	 st;
 	struct oerr	 e;
 	const struct oclient *client;
-	json_t		*g, *rec;
+	json_t		*g;
 	int		 active;
 
+	memset(rec, 0, sizeof(*rec));
+	oerr_clear(&e);
 	if (!sl_open(tok, &st, sid) || memcmp(sid, id, OTOKEN_ID_LEN) != 0) {
-		if ((rec = otoken_load(t, id)) != NULL)
-			return rec;
+		if (otoken_load(t, id, rec, &e))
+			return 1;
 		/* A JWT without a record: stateless, or gone. */
-		if (jwt_last.claims != NULL &&
-		    memcmp(jwt_last.id, id, OTOKEN_ID_LEN) == 0)
-			return stateless_jwt_rec(t, jwt_last.claims, id);
-		return NULL;
+		if (e.code == OERR_NOT_FOUND && jwt_last.claims != NULL &&
+		    memcmp(jwt_last.id, id, OTOKEN_ID_LEN) == 0 &&
+		    stateless_jwt_rec(t, jwt_last.claims, id, rec))
+			return 1;
+		goto none;
 	}
 	/* Revoked: its tombstone. */
-	if ((rec = otoken_load(t, id)) != NULL)
-		return rec;
+	if (otoken_load(t, id, rec, &e))
+		return 1;
 	/* Gone once it expired and the flush took it. */
 	if ((g = grant_load(t, st.gid)) == NULL)
-		return NULL;
+		goto none;
 	/*
 	 * Void once its client is gone or has voided its tokens since
 	 * (DELETE /oauth2/tokens; deleted and created again).
@@ -413,33 +421,34 @@ otoken_lookup(struct ostore_txn *t, const char *tok,
 	client = oclient_find(t, ojson_str(g, "client_id"), &e);
 	active = client != NULL && strcmp(ojson_str(g, "epoch"),
 	    client->epoch) == 0;
-	rec = stateless_rec(g, &st, id, active);
+	stateless_rec(rec, id, ojson_str(g, "client_id"), ojson_str(g,
+	    "client_id"), json_object_get(g, "scope"), json_object_get(g,
+	    "aud"), NULL, st.iat, st.exp, active);
 	oclient_release(client);
 	json_decref(g);
-	return rec;
+	return 1;
+none:
+	oerr_set(err, OERR_NOT_FOUND, "The token is not known.");
+	return 0;
 }
 
 int
-otoken_revoke(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
-    const json_t *rec)
+otoken_revoke(struct ostore_txn *t, const struct otoken_rec *rec)
 {
-	struct oerr	 e;
-	json_t		*tomb;
-	int		 rc;
+	struct otoken_rec	 tomb;
+	struct oerr		 e;
 
-	if (!json_is_true(json_object_get(rec, "stateless")))
-		return otoken_revoke_request(t, ojson_str(rec, "request_id"));
+	if (!rec->stateless)
+		return otoken_revoke_request(t, rec->grant.request_id);
 	/* Already revoked, void or expired: nothing left to do. */
 	if (!otoken_live(rec, OTOKEN_ACCESS, onow()))
 		return 1;
 	/* The tombstone lives as long as the token would have. */
-	tomb = json_deep_copy(rec);
-	json_object_set_new(tomb, "active", json_false());
-	json_object_set_new(tomb, "used_at", json_integer(onow()));
+	tomb = *rec;
+	tomb.active = 0;
+	tomb.used_at = onow();
 	oerr_clear(&e);
-	rc = otoken_store(t, id, tomb, &e);
-	json_decref(tomb);
-	return rc;
+	return otoken_store(t, &tomb, &e);
 }
 
 int
@@ -495,8 +504,7 @@ grant_put(struct ostore_txn *t, const unsigned char gid[GRANT_ID_LEN],
 			return 1;	/* another process was first */
 	}
 	json_object_set_new(g, "exp", json_integer(exp + more));
-	if ((buf = json_dumps(g, JSON_COMPACT)) == NULL)
-		abort();
+	buf = json_dumps(g, JSON_COMPACT);
 	if (ostore_put(t, OSTORE_TOKENS, gid, GRANT_ID_LEN, buf, strlen(buf),
 	    0) == OSTORE_OK && (oexp == 0 || ostore_expiry_del(t,
 	    OSTORE_TOKENS, gid, GRANT_ID_LEN, oexp) == OSTORE_OK) &&
@@ -512,14 +520,14 @@ grant_put(struct ostore_txn *t, const unsigned char gid[GRANT_ID_LEN],
 
 enum ogrant_rc
 ogrant_issue_stateless(struct ostore_txn *t, int writable,
-    const json_t *grant, const struct oclient *client, const char *lifespan,
-    json_t **resp, struct oerr *err)
+    const struct ogrant *grant, const struct oclient *client,
+    const char *lifespan, json_t **resp, struct oerr *err)
 {
 	unsigned char	 gid[GRANT_ID_LEN], raw[RAW_LEN], sig[SIG_LEN];
 	unsigned char	 id[OTOKEN_ID_LEN];
 	char		 tok[OTOKEN_MAX], jti[37], *jwt = NULL;
 	struct sltok	 st;
-	json_t		*scope = NULL, *aud = NULL, *g = NULL, *sess, *v;
+	json_t		*scope = NULL, *aud = NULL, *g = NULL, *v;
 	const char	*k;
 	int64_t		 now = onow(), ttl;
 	enum ogrant_rc	 rc = OGRANT_STORE;
@@ -535,13 +543,10 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 	 * Only what the token and its shared grant hold: a subject that is
 	 * its client, and no session claims.
 	 */
-	if (strcmp(ojson_str(grant, "sub"), ojson_str(grant, "client_id")) !=
-	    0 || strcmp(client->id, ojson_str(grant, "client_id")) != 0)
+	if (strcmp(grant->sub, grant->client_id) != 0 ||
+	    strcmp(client->id, grant->client_id) != 0)
 		return OGRANT_STORE;
-	if ((sess = json_object_get(grant, "session")) != NULL &&
-	    !json_is_object(sess))
-		return OGRANT_STORE;
-	json_object_foreach(sess, k, v)
+	json_object_foreach(grant->session, k, v)
 		if (json_object_size(v) > 0)
 			return OGRANT_STORE;
 	ttl = otk_lifespan_of(client, lifespan, "access_token",
@@ -563,7 +568,7 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 		rc = OGRANT_OK;
 		goto out;
 	}
-	aud = otk_array_of(grant, "aud");
+	aud = otoken_strs_json(&grant->aud);
 	grant_id(client->id, client->epoch, json_string_value(scope), aud,
 	    gid);
 	/* Its shared grant must outlive it: written once per lifetime. */
@@ -576,8 +581,8 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 		g = json_pack("{s:i,s:s,s:s,s:[],s:O,s:s}", "_v",
 		    RECORD_VERSION, "kind", GRANT_KIND, "client_id",
 		    client->id, "scope", "aud", aud, "epoch", client->epoch);
-		json_array_extend(json_object_get(g, "scope"),
-		    json_object_get(grant, "scope"));
+		json_object_set_new(g, "scope",
+		    otoken_strs_json(&grant->scope));
 		json_object_set_new(g, "at", json_integer(now));
 		if (!grant_put(t, gid, g, now + ttl, ttl / 2, err)) {
 			rc = OGRANT_ERR;
@@ -608,8 +613,6 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 	*resp = json_pack("{s:s,s:s,s:I,s:O}", "access_token", tok,
 	    "token_type", "bearer", "expires_in", (json_int_t)ttl, "scope",
 	    scope);
-	if (*resp == NULL)
-		abort();
 	rc = OGRANT_OK;
 out:
 	ocrypto_wipe(raw, sizeof(raw));

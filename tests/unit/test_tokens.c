@@ -120,18 +120,65 @@ ekey(int64_t exp, const unsigned char id[OTOKEN_ID_LEN], unsigned char *buf)
 	return 9 + OTOKEN_ID_LEN;
 }
 
-/* A token record as loaded in a read transaction, or NULL. */
+/*
+ * A token record as loaded (decoded) in a read transaction, as the
+ * JSON it is stored as, or NULL.
+ */
 static json_t *
 load(const unsigned char id[OTOKEN_ID_LEN])
 {
 	struct ostore_txn	*t;
-	json_t			*rec;
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	json_t			*j = NULL;
 
 	if ((t = ostore_read_begin(NULL)) == NULL)
 		return NULL;
-	rec = otoken_load(t, id);
+	oerr_clear(&e);
+	if (otoken_load(t, id, &rec, &e))
+		j = otoken_rec_json(&rec);
 	ostore_read_end(t);
-	return rec;
+	otoken_rec_free(&rec);
+	return j;
+}
+
+/* otoken_live() of a record given as JSON (NULL: none). */
+static int
+jlive(const json_t *j, enum otoken_kind kind, int64_t now)
+{
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	int			 rc;
+
+	oerr_clear(&e);
+	if (j == NULL || !otoken_rec_decode(j, &rec, &e))
+		return 0;
+	rc = otoken_live(&rec, kind, now);
+	otoken_rec_free(&rec);
+	return rc;
+}
+
+/*
+ * Store the token record j (version 1 when it names none) under id.
+ * Returns 1, or 0 with err set (a record that does not decode too).
+ */
+static int
+store_json(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
+    const json_t *j, struct oerr *err)
+{
+	struct otoken_rec	 rec;
+	json_t			*c = json_copy((json_t *)j);
+	int			 rc = 0;
+
+	if (json_object_get(c, "_v") == NULL)
+		json_object_set_new(c, "_v", json_integer(1));
+	if (otoken_rec_decode(c, &rec, err)) {
+		memcpy(rec.id, id, OTOKEN_ID_LEN);
+		rc = otoken_store(t, &rec, err);
+	}
+	otoken_rec_free(&rec);
+	json_decref(c);
+	return rc;
 }
 
 /* 1 if the token with id has its record, index and expiry entries. */
@@ -319,8 +366,14 @@ static int
 code_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct code_op	*op = arg;
+	struct ogrant	 g;
+	int		 rc;
 
-	return ogrant_code(t, op->grant, op->code, err);
+	if (!ogrant_decode(op->grant, &g, err))
+		return 0;
+	rc = ogrant_code(t, &g, op->code, err);
+	ogrant_free(&g);
+	return rc;
 }
 
 static int
@@ -351,6 +404,9 @@ code_store_delete(void)
 	char		 code[OTOKEN_MAX];
 	json_t		*g = grant("req-code", "client-code", "[\"openid\"]");
 	json_t		*rec = NULL, *gg = NULL;
+	struct otoken_rec r;
+	struct ogrant	 gs;
+	struct oerr	 e;
 	int64_t		 exp;
 
 	secrets(secret_a, NULL);
@@ -366,12 +422,17 @@ code_store_delete(void)
 	CHECK(exp - json_integer_value(json_object_get(rec, "iat")) == 600);
 	CHECK_STR(json_string_value(json_object_get(rec, "redirect_uri")),
 	    "https://app.example/cb");
-	CHECK(otoken_live(rec, OTOKEN_CODE, onow()));
-	CHECK(!otoken_live(rec, OTOKEN_ACCESS, onow()));
-	CHECK(!otoken_live(rec, OTOKEN_CODE, exp));
+	CHECK(jlive(rec, OTOKEN_CODE, onow()));
+	CHECK(!jlive(rec, OTOKEN_ACCESS, onow()));
+	CHECK(!jlive(rec, OTOKEN_CODE, exp));
 	CHECK(stored(id, "req-code", "client-code", exp));
 	/* otoken_grant() strips the token and code members. */
-	gg = otoken_grant(rec);
+	oerr_clear(&e);
+	CHECK(otoken_rec_decode(rec, &r, &e));
+	otoken_grant(&r, &gs);
+	gg = ogrant_json(&gs);
+	otoken_rec_free(&r);
+	ogrant_free(&gs);
 	CHECK(json_object_get(gg, "kind") == NULL);
 	CHECK(json_object_get(gg, "exp") == NULL);
 	CHECK(json_object_get(gg, "_v") == NULL);
@@ -396,7 +457,7 @@ store_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	unsigned char	 id[OTOKEN_ID_LEN];
 
 	memset(id, 0x5a, sizeof(id));
-	return otoken_store(t, id, rec, err);
+	return store_json(t, id, rec, err);
 }
 
 static void
@@ -431,14 +492,14 @@ struct use_op {
 static int
 use_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
-	struct use_op	*op = arg;
-	json_t		*rec;
-	int		 rc;
+	struct use_op		*op = arg;
+	struct otoken_rec	 rec;
+	int			 rc;
 
-	if ((rec = otoken_load(t, op->id)) == NULL)
+	if (!otoken_load(t, op->id, &rec, err))
 		return 0;
-	rc = otoken_use(t, op->id, rec, err);
-	json_decref(rec);
+	rc = otoken_use(t, &rec, err);
+	otoken_rec_free(&rec);
 	return rc;
 }
 
@@ -469,7 +530,7 @@ tombstone(void)
 	nexp = json_integer_value(json_object_get(rec, "exp"));
 	CHECK(nexp >= onow() + TOMBSTONE_TTL - 5 &&
 	    nexp <= onow() + TOMBSTONE_TTL);
-	CHECK(!otoken_live(rec, OTOKEN_CODE, onow()));
+	CHECK(!jlive(rec, OTOKEN_CODE, onow()));
 	/* The expiry entry moved with the exp. */
 	CHECK(present(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 0);
 	CHECK(stored(id, "req-tomb", "client-tomb", nexp));
@@ -493,10 +554,14 @@ issue_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct issue_op	*op = arg;
 	struct oclient	*c = decoded(op->client);
+	struct ogrant	 g;
 
 	json_decref(op->resp);
-	op->resp = ogrant_issue(t, op->grant, c, op->what, op->code,
-	    op->lifespan, err);
+	op->resp = NULL;
+	if (ogrant_decode(op->grant, &g, err))
+		op->resp = ogrant_issue(t, &g, c, op->what, op->code,
+		    op->lifespan, err);
+	ogrant_free(&g);
 	oclient_release(c);
 	if (op->resp == NULL)
 		memcpy(&op->err, err, sizeof(op->err));
@@ -610,10 +675,10 @@ issue_shape(void)
 	CHECK_STR(sget(rec, "access_id"), hex);
 	CHECK(json_integer_value(json_object_get(rec, "exp")) -
 	    json_integer_value(json_object_get(rec, "iat")) == 720 * 3600);
-	CHECK(otoken_live(rec, OTOKEN_REFRESH, onow()));
+	CHECK(jlive(rec, OTOKEN_REFRESH, onow()));
 	json_decref(rec);
 	CHECK((rec = load(atid)) != NULL);
-	CHECK(otoken_live(rec, OTOKEN_ACCESS, onow()));
+	CHECK(jlive(rec, OTOKEN_ACCESS, onow()));
 	CHECK_STR(sget(rec, "sub"), "alice");
 	CHECK(stored(atid, "req-shape", "client-shape",
 	    json_integer_value(json_object_get(rec, "exp"))));
@@ -717,7 +782,7 @@ lifespans(void)
 	CHECK(otoken_check(sget(r, "refresh_token"), OTOKEN_REFRESH, id));
 	CHECK((rec = load(id)) != NULL);
 	CHECK(json_integer_value(json_object_get(rec, "exp")) == 0);
-	CHECK(otoken_live(rec, OTOKEN_REFRESH, onow() + 100LL * 365 * 86400));
+	CHECK(jlive(rec, OTOKEN_REFRESH, onow() + 100LL * 365 * 86400));
 	CHECK(stored(id, "req-ls", "client-ls", 0));
 out:
 	json_decref(r);
@@ -875,7 +940,7 @@ jwt_access(void)
 	ocrypto_sha256(sig, strlen(sig), want);
 	CHECK(otoken_identify(at, &kind, id) == 1 && kind == OTOKEN_ACCESS);
 	CHECK(memcmp(id, want, sizeof(id)) == 0);
-	CHECK((rec = load(id)) != NULL && otoken_live(rec, OTOKEN_ACCESS,
+	CHECK((rec = load(id)) != NULL && jlive(rec, OTOKEN_ACCESS,
 	    onow()));
 	json_decref(rec);
 	/* The refresh token points at it. */
@@ -1008,7 +1073,7 @@ put_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    "access_token", "request_id", op->rid, "client_id", "client-fl",
 	    "sub", "s", "iat", (json_int_t)(op->exp - 10), "exp",
 	    (json_int_t)op->exp, "active", 1);
-	rc = otoken_store(t, op->id, rec, err);
+	rc = store_json(t, op->id, rec, err);
 	json_decref(rec);
 	return rc;
 }
@@ -1119,7 +1184,7 @@ put_rt_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    "refresh_token", "request_id", op->rid, "client_id", "client-ch",
 	    "sub", "s", "iat", (json_int_t)onow(), "exp", (json_int_t)op->exp,
 	    "active", 1);
-	rc = otoken_store(t, op->id, rec, err);
+	rc = store_json(t, op->id, rec, err);
 	json_decref(rec);
 	return rc;
 }
