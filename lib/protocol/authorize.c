@@ -797,10 +797,10 @@ oauthorize_grant(const json_t *st, struct ogrant *g)
 	json_t	*login = json_object_get(st, "login");
 	json_t	*c = json_object_get(st, "consent");
 	json_t	*v;
-	char	**to[4];
+	char	**to[3];
 	size_t	 i;
 	static const char *const from_req[] = { "nonce", "redirect_uri",
-	    "code_challenge", "code_challenge_method" };
+	    "code_challenge" };
 
 	memset(g, 0, sizeof(*g));
 	g->request_id = oxstrdup(ojson_str(st, "id"));
@@ -821,10 +821,14 @@ oauthorize_grant(const json_t *st, struct ogrant *g)
 	to[0] = &g->nonce;
 	to[1] = &g->redirect_uri;
 	to[2] = &g->code_challenge;
-	to[3] = &g->code_challenge_method;
 	for (i = 0; i < sizeof(from_req) / sizeof(from_req[0]); i++)
 		if (json_object_get(r, from_req[i]) != NULL)
 			*to[i] = oxstrdup(ojson_str(r, from_req[i]));
+	/* Only S256 passes the request checks (audience_pkce()). */
+	if (json_object_get(r, "code_challenge_method") != NULL &&
+	    !ogrant_pkce_method(ojson_str(r, "code_challenge_method"),
+	    &g->code_challenge_method))
+		g->code_challenge_method = OGRANT_PKCE_S256;
 }
 
 /*

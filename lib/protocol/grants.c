@@ -104,8 +104,6 @@ pkce_ok(const struct ogrant *g, const char *verifier, struct oerr *err)
 {
 	const char	*challenge = g->code_challenge != NULL ?
 			    g->code_challenge : "";
-	const char	*method = g->code_challenge_method != NULL ?
-			    g->code_challenge_method : "";
 	unsigned char	 h[OCRYPTO_SHA256_LEN];
 	char		 enc[64];
 	size_t		 i, n;
@@ -139,13 +137,13 @@ pkce_ok(const struct ogrant *g, const char *verifier, struct oerr *err)
 		    "characters of [A-Za-z0-9-._~].");
 		return 0;
 	}
-	if (strcmp(method, "S256") == 0) {
+	if (g->code_challenge_method == OGRANT_PKCE_S256) {
 		ocrypto_sha256(verifier, n, h);
 		if (!ocrypto_b64url_encode(enc, sizeof(enc), &n, h, sizeof(h)))
 			n = 0;
 		if (n > 0 && ocrypto_streq(enc, challenge))
 			return 1;
-	} else if ((*method == '\0' || strcmp(method, "plain") == 0) &&
+	} else if (g->code_challenge_method != OGRANT_PKCE_S256 &&
 	    ocrypto_streq(verifier, challenge))
 		return 1;	/* RFC 7636 §4.3: plain is the default */
 	oerr_set(err, OERR_INVALID_GRANT, BAD_GRANT);

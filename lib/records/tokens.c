@@ -535,9 +535,8 @@ otoken_grant(const struct otoken_rec *rec, struct ogrant *g)
 	ogrant_copy(g, &rec->grant);
 	free(g->redirect_uri);
 	free(g->code_challenge);
-	free(g->code_challenge_method);
-	g->redirect_uri = g->code_challenge = g->code_challenge_method =
-	    NULL;
+	g->redirect_uri = g->code_challenge = NULL;
+	g->code_challenge_method = OGRANT_PKCE_NONE;
 }
 
 /* SHA-256 of the signature segment of a compact JWS. */

@@ -116,6 +116,18 @@ void	 otoken_mint(enum otoken_kind, char out[OTOKEN_MAX],
 int	 otoken_check(const char *tok, enum otoken_kind,
 	    unsigned char id[OTOKEN_ID_LEN]);
 
+/*
+ * A code's code_challenge_method (RFC 7636 §4.3), as the request named
+ * it: the record keeps the very string.
+ */
+enum ogrant_pkce {
+	OGRANT_PKCE_NONE,	/* no code_challenge_method member */
+	OGRANT_PKCE_DEFAULT,	/* "": plain, the default */
+	OGRANT_PKCE_PLAIN,	/* "plain" */
+	OGRANT_PKCE_S256,	/* "S256" */
+	OGRANT_PKCE__MAX
+};
+
 /* A list of strings, each owned. */
 struct otoken_strs {
 	char		**v;
@@ -149,7 +161,7 @@ struct ogrant {
 	/* Codes only (NULL: absent). */
 	char			*redirect_uri;
 	char			*code_challenge;
-	char			*code_challenge_method;
+	enum ogrant_pkce	 code_challenge_method;
 	unsigned		 has;		/* OGRANT_HAS_* */
 };
 #define OGRANT_HAS_AUTH_TIME	0x1
@@ -174,6 +186,11 @@ struct otoken_rec {
 	struct ogrant		 grant;
 };
 
+/*
+ * The method named s ("", "plain", "S256") into *m.  Returns 1, or 0
+ * for any other name (m untouched).
+ */
+int	 ogrant_pkce_method(const char *s, enum ogrant_pkce *m);
 /* Free what g owns and zero it; a zeroed g is fine. */
 void	 ogrant_free(struct ogrant *g);
 /* A deep copy of src into dst (overwritten, not freed first). */

@@ -19,6 +19,25 @@
 #include "records/tokens.h"
 #include "records/tokens_int.h"
 
+/* code_challenge_method as stored, by enum ogrant_pkce. */
+static const char *const pkce_names[OGRANT_PKCE__MAX] = {
+	NULL, "", "plain", "S256"
+};
+
+int
+ogrant_pkce_method(const char *s, enum ogrant_pkce *m)
+{
+	int	 i;
+
+	for (i = OGRANT_PKCE_DEFAULT; s != NULL && i < OGRANT_PKCE__MAX;
+	    i++)
+		if (strcmp(s, pkce_names[i]) == 0) {
+			*m = (enum ogrant_pkce)i;
+			return 1;
+		}
+	return 0;
+}
+
 void
 otoken_strs_free(struct otoken_strs *l)
 {
@@ -103,7 +122,6 @@ ogrant_free(struct ogrant *g)
 	free(g->nonce);
 	free(g->redirect_uri);
 	free(g->code_challenge);
-	free(g->code_challenge_method);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -124,7 +142,6 @@ ogrant_copy(struct ogrant *dst, const struct ogrant *src)
 	dst->nonce = dup_or_null(src->nonce);
 	dst->redirect_uri = dup_or_null(src->redirect_uri);
 	dst->code_challenge = dup_or_null(src->code_challenge);
-	dst->code_challenge_method = dup_or_null(src->code_challenge_method);
 }
 
 /*
@@ -201,6 +218,7 @@ grant_decode(const json_t *j, const char *what, struct ogrant *g,
     struct oerr *err)
 {
 	json_t	*v;
+	char	*ccm = NULL;
 	int	 at = 0, amr = 0, rat = 0;
 
 	memset(g, 0, sizeof(*g));
@@ -223,9 +241,15 @@ grant_decode(const json_t *j, const char *what, struct ogrant *g,
 	    !get_str(j, what, "nonce", 0, &g->nonce, err) ||
 	    !get_str(j, what, "redirect_uri", 0, &g->redirect_uri, err) ||
 	    !get_str(j, what, "code_challenge", 0, &g->code_challenge, err) ||
-	    !get_str(j, what, "code_challenge_method", 0,
-	    &g->code_challenge_method, err))
+	    !get_str(j, what, "code_challenge_method", 0, &ccm, err))
 		goto fail;
+	if (ccm != NULL && !ogrant_pkce_method(ccm,
+	    &g->code_challenge_method)) {
+		oerr_set(err, OERR_SERVER_ERROR, "The %s's "
+		    "'code_challenge_method' '%.16s' is not a method.", what,
+		    ccm);
+		goto fail;
+	}
 	if ((v = json_object_get(j, "session")) != NULL) {
 		if (!json_is_object(v)) {
 			oerr_set(err, OERR_SERVER_ERROR, "The %s's 'session' "
@@ -236,8 +260,10 @@ grant_decode(const json_t *j, const char *what, struct ogrant *g,
 	}
 	g->has = (at ? OGRANT_HAS_AUTH_TIME : 0) | (amr ? OGRANT_HAS_AMR :
 	    0) | (rat ? OGRANT_HAS_REQUESTED_AT : 0);
+	free(ccm);
 	return 1;
 fail:
+	free(ccm);
 	ogrant_free(g);
 	return 0;
 }
@@ -280,7 +306,9 @@ ogrant_json(const struct ogrant *g)
 	set_str(o, "nonce", g->nonce);
 	set_str(o, "redirect_uri", g->redirect_uri);
 	set_str(o, "code_challenge", g->code_challenge);
-	set_str(o, "code_challenge_method", g->code_challenge_method);
+	if ((unsigned)g->code_challenge_method < OGRANT_PKCE__MAX)
+		set_str(o, "code_challenge_method",
+		    pkce_names[g->code_challenge_method]);
 	return o;
 }
 

@@ -1516,6 +1516,7 @@ decode_fields(void)
 	struct otoken_rec	 rec;
 	struct ogrant		 g2;
 	struct oerr		 e;
+	enum ogrant_pkce	 m;
 	json_t			*j = J(full_rec), *back;
 	char			*b;
 
@@ -1554,7 +1555,7 @@ decode_fields(void)
 	CHECK_STR(rec.grant.nonce, "n-1");
 	CHECK_STR(rec.grant.redirect_uri, "https://app/cb");
 	CHECK_STR(rec.grant.code_challenge, "ch");
-	CHECK_STR(rec.grant.code_challenge_method, "S256");
+	CHECK(rec.grant.code_challenge_method == OGRANT_PKCE_S256);
 	/* Encoded back: the same bytes. */
 	back = otoken_rec_json(&rec);
 	b = json_dumps(back, JSON_COMPACT);
@@ -1564,7 +1565,7 @@ decode_fields(void)
 	/* otoken_grant(): the code members go, the rest is copied. */
 	otoken_grant(&rec, &g2);
 	CHECK(g2.redirect_uri == NULL && g2.code_challenge == NULL &&
-	    g2.code_challenge_method == NULL);
+	    g2.code_challenge_method == OGRANT_PKCE_NONE);
 	CHECK_STR(g2.nonce, "n-1");
 	CHECK(g2.scope.v != rec.grant.scope.v);
 	otoken_rec_free(&rec);
@@ -1591,6 +1592,12 @@ decode_fields(void)
 	json_decref(back);
 	otoken_rec_free(&rec);
 	json_decref(j);
+	/* The PKCE methods a record may name, and no other. */
+	CHECK(ogrant_pkce_method("", &m) && m == OGRANT_PKCE_DEFAULT);
+	CHECK(ogrant_pkce_method("plain", &m) && m == OGRANT_PKCE_PLAIN);
+	CHECK(ogrant_pkce_method("S256", &m) && m == OGRANT_PKCE_S256);
+	CHECK(!ogrant_pkce_method("s256", &m) && m == OGRANT_PKCE_S256);
+	CHECK(!ogrant_pkce_method(NULL, &m));
 }
 
 /* Damage member key of full_rec (set it to v, or delete it when NULL). */
@@ -1679,6 +1686,8 @@ decode_damaged(void)
 	CHECK(damaged("code_challenge", json_integer(1),
 	    "'code_challenge'"));
 	CHECK(damaged("code_challenge_method", json_integer(1),
+	    "'code_challenge_method'"));
+	CHECK(damaged("code_challenge_method", json_string("S512"),
 	    "'code_challenge_method'"));
 	/* Not an object at all. */
 	j = J("[1]");
