@@ -917,8 +917,8 @@ otk_jwt_strategy(const struct oclient *client)
  * stateless_jti()) or a random UUID.  A new string or NULL.
  */
 char *
-otk_access_jwt(const struct ogrant *grant, int64_t now, int64_t exp, const char *sjti,
-    struct oerr *err)
+otk_access_jwt(const struct ogrant *grant, int64_t now, int64_t exp,
+    const char *sjti, struct oerr *err)
 {
 	const struct ojwk	*key;
 	json_t			*c, *ext;
@@ -1040,8 +1040,8 @@ out:
 
 /* The ID token of idt_claims(), signed: a new string or NULL. */
 static char *
-id_token(const struct ogrant *grant, int64_t now, int64_t exp, const char *access,
-    const char *code, struct oerr *err)
+id_token(const struct ogrant *grant, int64_t now, int64_t exp,
+    const char *access, const char *code, struct oerr *err)
 {
 	const struct ojwk	*key;
 	json_t			*c;

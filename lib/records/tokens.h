@@ -145,7 +145,7 @@ struct ogrant {
 	char			*request_id;	/* the grant chain */
 	char			*client_id;
 	char			*sub;
-	char			*sid;		/* login session; NULL: absent */
+	char			*sid;		/* NULL: absent */
 	struct otoken_strs	 scope;		/* granted scope */
 	struct otoken_strs	 aud;		/* granted audience */
 	int64_t			 auth_time;	/* OGRANT_HAS_AUTH_TIME */
@@ -371,8 +371,9 @@ int	 otoken_live(const struct otoken_rec *rec, enum otoken_kind kind,
  * Mark a code or refresh token used (RFC 6749 §4.1.2: codes are single
  * use; §10.4: refresh tokens rotate): rec, loaded by the caller, is
  * changed into an inactive tombstone with used_at now and stored
- * again under its id.  It is kept 30 minutes for replay detection (a refresh token
- * never beyond its own exp), and its expiry entry moves with it.
+ * again under its id.  It is kept 30 minutes for replay detection (a
+ * refresh token never beyond its own exp), and its expiry entry moves
+ * with it.
  * Returns 1, or 0 with err set.
  */
 int	 otoken_use(struct ostore_txn *, struct otoken_rec *rec,
@@ -391,8 +392,8 @@ void	 otoken_grant(const struct otoken_rec *rec, struct ogrant *g);
  * grant (narrowed by a refresh request's scope, RFC 6749 §6).
  */
 json_t	*ogrant_issue_refresh(struct ostore_txn *,
-	    const struct ogrant *grant, const struct ogrant *rt_grant, const struct oclient *client,
-	    unsigned what,
+	    const struct ogrant *grant, const struct ogrant *rt_grant,
+	    const struct oclient *client, unsigned what,
 	    const char *lifespan, struct oerr *err);
 
 /* What ogrant_issue_stateless() did. */

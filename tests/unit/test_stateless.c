@@ -725,7 +725,7 @@ opaque_shape(void)
 {
 	const char	*aud = "[\"https://api.a/\",\"https://api.b/\"]";
 	unsigned char	 gid[GID_LEN], id[OTOKEN_ID_LEN], k[64];
-	char		 epoch[64], h[2 * OTOKEN_ID_LEN + 1];
+	char		 epoch[64], h[2 * OTOKEN_ID_LEN + 1], want[512], *v;
 	json_t		*g = NULL, *r = NULL, *rec = NULL, *gr = NULL, *c;
 	struct raw	 raw;
 	enum otoken_kind kind;
@@ -796,6 +796,17 @@ opaque_shape(void)
 	CHECK(iget(gr, "at") == raw.iat);
 	/* Half a token lifetime past the token, with its expiry entry. */
 	CHECK(iget(gr, "exp") == raw.iat + 3600 + 1800);
+	/* Its bytes: the members in the order earlier versions wrote. */
+	if ((v = stored_value(OSTORE_TOKENS, raw.gid, GID_LEN)) != NULL) {
+		snprintf(want, sizeof(want), "{\"_v\":1,\"kind\":\"grant\","
+		    "\"client_id\":\"cc-shape\",\"scope\":[\"read\","
+		    "\"write\"],\"aud\":%s,\"epoch\":\"%s\",\"at\":%lld,"
+		    "\"exp\":%lld}", aud, epoch, (long long)raw.iat,
+		    (long long)(raw.iat + 3600 + 1800));
+		CHECK_STR(v, want);
+		free(v);
+	} else
+		CHECK(0);
 	CHECK(present(OSTORE_EXPIRY, k, ekey(iget(gr, "exp"), raw.gid,
 	    GID_LEN, k)) == 1);
 	/* Its record, as a stored client_credentials token's. */
