@@ -19,8 +19,8 @@
  * yields no usable credential.
  *
  * THE GRANT.  Every token record carries a snapshot of the grant it was
- * issued under, a JSON object built by the authorization endpoint when
- * consent completes:
+ * issued under (struct ogrant below), built by the authorization
+ * endpoint when consent completes:
  *
  *   request_id   one per grant chain (the consent): code, access and
  *                refresh tokens of one consent share it, so code replay,
@@ -31,7 +31,9 @@
  *                session claims)
  *   redirect_uri, code_challenge, code_challenge_method (codes only)
  *
- * Token records are the grant's members plus: "_v" 1, "kind" ("code",
+ * On disk a token record is JSON (schema/store.md), decoded into a
+ * struct otoken_rec at the store boundary (tokens_rec.c): the grant's
+ * members plus: "_v" 1, "kind" ("code",
  * "access_token", "refresh_token"), "iat", "exp" (0: never expires, a
  * refresh token under ttl.refresh_token -1), "active" (false once a code
  * or refresh token is used, kept as a tombstone for replay detection
