@@ -43,25 +43,33 @@ mint_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct mint	*m = arg;
 	const struct oclient *client;
-	json_t		*grant, *resp;
+	struct ogrant	 grant;
+	json_t		*resp;
 	char		 rid[37];
+	char		*scope[] = { "openid", "offline_access" };
+	json_t		*session;
 	long		 i;
 	int		 ok = 0;
 
 	json_array_clear(m->out);
 	if ((client = oclient_find(t, m->client_id, err)) == NULL)
 		return 0;
+	/* The grant is borrowed: nothing of it is freed. */
+	session = json_pack("{s:{},s:{}}", "id_token", "access_token");
 	for (i = 0; i < m->n; i++) {
 		ocrypto_uuid4(rid);
-		grant = json_pack("{s:s,s:s,s:s,s:[ss],s:[],s:I,s:I,s:s,"
-		    "s:{s:{},s:{}}}", "request_id", rid, "client_id",
-		    m->client_id, "sub", "bench-user", "scope", "openid",
-		    "offline_access", "aud", "auth_time", (json_int_t)onow(),
-		    "requested_at", (json_int_t)onow(), "sid", rid, "session",
-		    "id_token", "access_token");
-		resp = ogrant_issue(t, grant, client, OISSUE_ACCESS |
+		memset(&grant, 0, sizeof(grant));
+		grant.request_id = rid;
+		grant.client_id = (char *)m->client_id;
+		grant.sub = "bench-user";
+		grant.sid = rid;
+		grant.scope.v = scope;
+		grant.scope.n = 2;
+		grant.auth_time = grant.requested_at = onow();
+		grant.has = OGRANT_HAS_AUTH_TIME | OGRANT_HAS_REQUESTED_AT;
+		grant.session = session;
+		resp = ogrant_issue(t, &grant, client, OISSUE_ACCESS |
 		    OISSUE_REFRESH, NULL, "authorization_code", err);
-		json_decref(grant);
 		if (resp == NULL)
 			goto out;
 		json_array_append(m->out, json_object_get(resp,
@@ -70,6 +78,7 @@ mint_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	}
 	ok = 1;
 out:
+	json_decref(session);
 	oclient_release(client);
 	return ok;
 }

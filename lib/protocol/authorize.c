@@ -790,33 +790,45 @@ oauthorize_consent_ok(const struct oauthorize_step *s, struct oerr *err)
 	return 1;
 }
 
-json_t *
-oauthorize_grant(const json_t *st)
+void
+oauthorize_grant(const json_t *st, struct ogrant *g)
 {
 	json_t	*r = json_object_get(st, "req");
 	json_t	*login = json_object_get(st, "login");
 	json_t	*c = json_object_get(st, "consent");
-	json_t	*g, *v;
+	json_t	*v;
+	char	**to[3];
 	size_t	 i;
 	static const char *const from_req[] = { "nonce", "redirect_uri",
-	    "code_challenge", "code_challenge_method" };
+	    "code_challenge" };
 
-	g = json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}",
-	    "request_id", ojson_str(st, "id"), "client_id",
-	    json_object_get(r, "client_id"), "sub",
-	    json_object_get(login, "subject"), "sid",
-	    json_object_get(st, "sid"), "scope",
-	    json_object_get(c, "grant_scope"), "aud",
-	    json_object_get(c, "grant_access_token_audience"), "auth_time",
-	    json_object_get(login, "auth_time"), "acr",
-	    json_object_get(login, "acr"), "amr",
-	    json_object_get(login, "amr"), "requested_at",
-	    json_object_get(st, "requested_at"), "session",
-	    json_object_get(c, "session"));
+	memset(g, 0, sizeof(*g));
+	g->request_id = oxstrdup(ojson_str(st, "id"));
+	g->client_id = oxstrdup(ojson_str(r, "client_id"));
+	g->sub = oxstrdup(ojson_str(login, "subject"));
+	g->sid = oxstrdup(ojson_str(st, "sid"));
+	otoken_strs_set(&g->scope, json_object_get(c, "grant_scope"));
+	otoken_strs_set(&g->aud, json_object_get(c,
+	    "grant_access_token_audience"));
+	g->auth_time = ojson_int(login, "auth_time");
+	g->acr = oxstrdup(ojson_str(login, "acr"));
+	otoken_strs_set(&g->amr, json_object_get(login, "amr"));
+	g->requested_at = ojson_int(st, "requested_at");
+	g->has = OGRANT_HAS_AUTH_TIME | OGRANT_HAS_AMR |
+	    OGRANT_HAS_REQUESTED_AT;
+	if ((v = json_object_get(c, "session")) != NULL)
+		g->session = json_incref(v);
+	to[0] = &g->nonce;
+	to[1] = &g->redirect_uri;
+	to[2] = &g->code_challenge;
 	for (i = 0; i < sizeof(from_req) / sizeof(from_req[0]); i++)
-		if ((v = json_object_get(r, from_req[i])) != NULL)
-			json_object_set(g, from_req[i], v);
-	return g;
+		if (json_object_get(r, from_req[i]) != NULL)
+			*to[i] = oxstrdup(ojson_str(r, from_req[i]));
+	/* Only S256 passes the request checks (audience_pkce()). */
+	if (json_object_get(r, "code_challenge_method") != NULL &&
+	    !ogrant_pkce_method(ojson_str(r, "code_challenge_method"),
+	    &g->code_challenge_method))
+		g->code_challenge_method = OGRANT_PKCE_S256;
 }
 
 /*
@@ -824,10 +836,12 @@ oauthorize_grant(const json_t *st)
  * every grant is recorded, remembered or not, to revoke it later.
  */
 static void
-consent_record(const json_t *st, const json_t *grant, struct oconsent *c)
+consent_record(const json_t *st, const struct ogrant *grant,
+    struct oconsent *c)
 {
 	json_t		*ans = json_object_get(st, "consent");
 	json_t		*req = json_object_get(st, "req");
+	json_t		*scope, *aud;
 	int64_t		 now = onow(), rf, until, exp;
 	int		 remember = json_is_true(json_object_get(ans,
 			    "remember"));
@@ -842,11 +856,15 @@ consent_record(const json_t *st, const json_t *grant, struct oconsent *c)
 		exp = 0;
 	memset(c, 0, sizeof(*c));
 	c->request_id = oxstrdup(ojson_str(st, "id"));
-	c->sub = oxstrdup(ojson_str(grant, "sub"));
-	c->client_id = oxstrdup(ojson_str(grant, "client_id"));
-	oconsents_strs_set(&c->scope, json_object_get(grant, "scope"));
-	oconsents_strs_set(&c->aud, json_object_get(grant, "aud"));
-	if ((c->session = json_object_get(grant, "session")) != NULL)
+	c->sub = oxstrdup(grant->sub);
+	c->client_id = oxstrdup(grant->client_id);
+	scope = otoken_strs_json(&grant->scope);
+	aud = otoken_strs_json(&grant->aud);
+	oconsents_strs_set(&c->scope, scope);
+	oconsents_strs_set(&c->aud, aud);
+	json_decref(scope);
+	json_decref(aud);
+	if ((c->session = grant->session) != NULL)
 		json_incref(c->session);
 	c->sid = oxstrdup(ojson_str(st, "sid"));
 	c->remember = remember;
@@ -867,8 +885,8 @@ consent_record(const json_t *st, const json_t *grant, struct oconsent *c)
 
 /* Issue what the response type asks for into s->out. */
 static int
-issue(struct ostore_txn *t, struct oauthorize_step *s, const json_t *grant,
-    struct oerr *err)
+issue(struct ostore_txn *t, struct oauthorize_step *s,
+    const struct ogrant *grant, struct oerr *err)
 {
 	json_t		*tok;
 	char		 code[OTOKEN_MAX];
@@ -904,7 +922,7 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct oauthorize_step	*s = arg;
 	struct oconsent		 rec;
-	json_t			*grant;
+	struct ogrant		 grant;
 	int64_t			 fexp;
 	int			 ok;
 
@@ -932,16 +950,16 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	}
 	if (json_object_get(s->state, "error") != NULL)
 		return 1;
-	grant = oauthorize_grant(s->state);
-	consent_record(s->state, grant, &rec);
+	oauthorize_grant(s->state, &grant);
+	consent_record(s->state, &grant, &rec);
 	ok = oconsents_put(t, &rec, err);
 	if (ok) {
 		osessions_add_client(t, ojson_str(s->state, "sid"),
-		    ojson_str(grant, "client_id"), err);
+		    grant.client_id, err);
 		s->out = json_object();
-		ok = issue(t, s, grant, err);
+		ok = issue(t, s, &grant, err);
 	}
-	json_decref(grant);
+	ogrant_free(&grant);
 	oconsents_free(&rec);
 	return ok;
 }

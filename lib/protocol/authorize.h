@@ -22,6 +22,8 @@
 
 #include <jansson.h>
 
+struct ogrant;
+
 struct oclient;
 struct oerr;
 struct oparams;
@@ -152,9 +154,9 @@ int	 oauthorize_refused(const struct oauthorize_step *s,
 	    const char *used, struct oerr *err, const char **name);
 
 /*
- * The grant of a completed consent state (see tokens.h): a new
- * reference.
+ * The grant of a completed consent state (see tokens.h) into g
+ * (overwritten; ogrant_free()).
  */
-json_t	*oauthorize_grant(const json_t *state);
+void	 oauthorize_grant(const json_t *state, struct ogrant *g);
 
 #endif

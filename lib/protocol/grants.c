@@ -80,7 +80,7 @@ struct grant_op {
 	unsigned char		 id[OTOKEN_ID_LEN]; /* code, refresh token */
 	const char		*code;
 	json_t			*scope;		/* requested, or NULL */
-	json_t			*grant;		/* client_credentials */
+	struct ogrant		 grant;		/* client_credentials */
 	json_t			*resp;		/* the answer */
 	/*
 	 * A refusal that must still commit (a replay's revocation, the
@@ -100,10 +100,10 @@ struct grant_op {
  * Returns 1, or 0 with invalid_grant in err.
  */
 static int
-pkce_ok(const json_t *rec, const char *verifier, struct oerr *err)
+pkce_ok(const struct ogrant *g, const char *verifier, struct oerr *err)
 {
-	const char	*challenge = ojson_str(rec, "code_challenge");
-	const char	*method = ojson_str(rec, "code_challenge_method");
+	const char	*challenge = g->code_challenge != NULL ?
+			    g->code_challenge : "";
 	unsigned char	 h[OCRYPTO_SHA256_LEN];
 	char		 enc[64];
 	size_t		 i, n;
@@ -137,13 +137,13 @@ pkce_ok(const json_t *rec, const char *verifier, struct oerr *err)
 		    "characters of [A-Za-z0-9-._~].");
 		return 0;
 	}
-	if (strcmp(method, "S256") == 0) {
+	if (g->code_challenge_method == OGRANT_PKCE_S256) {
 		ocrypto_sha256(verifier, n, h);
 		if (!ocrypto_b64url_encode(enc, sizeof(enc), &n, h, sizeof(h)))
 			n = 0;
 		if (n > 0 && ocrypto_streq(enc, challenge))
 			return 1;
-	} else if ((*method == '\0' || strcmp(method, "plain") == 0) &&
+	} else if (g->code_challenge_method != OGRANT_PKCE_S256 &&
 	    ocrypto_streq(verifier, challenge))
 		return 1;	/* RFC 7636 §4.3: plain is the default */
 	oerr_set(err, OERR_INVALID_GRANT, BAD_GRANT);
@@ -160,19 +160,23 @@ static int
 code_grant(struct ostore_txn *t, struct grant_op *op,
     const struct oclient *client, struct oerr *err)
 {
-	json_t		*rec, *grant = NULL;
-	const char	*redirect = oclientauth_param(op->p, "redirect_uri");
-	int		 rc = 1;
+	struct otoken_rec	 rec;
+	struct ogrant		 grant;
+	struct oerr		 e;
+	const char		*redirect = oclientauth_param(op->p,
+				    "redirect_uri");
+	int			 rc = 1;
 
-	if ((rec = otoken_load(t, op->id)) == NULL ||
-	    strcmp(ojson_str(rec, "kind"), "code") != 0) {
+	memset(&grant, 0, sizeof(grant));
+	oerr_clear(&e);
+	if (!otoken_load(t, op->id, &rec, &e) || rec.kind != OTOKEN_CODE) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The authorization code is not known.");
 		goto out;
 	}
 	/* Replay: the whole grant is revoked (RFC 6749 §4.1.2, §10.5). */
-	if (!json_is_true(json_object_get(rec, "active"))) {
-		if (!otoken_revoke_request(t, ojson_str(rec, "request_id"))) {
+	if (!rec.active) {
+		if (!otoken_revoke_request(t, rec.grant.request_id)) {
 			oerr_set(err, OERR_SERVER_ERROR, "The grant could not "
 			    "be revoked.");
 			rc = 0;
@@ -182,12 +186,12 @@ code_grant(struct ostore_txn *t, struct grant_op *op,
 		    "code has already been used.");
 		goto out;
 	}
-	if (!otoken_live(rec, OTOKEN_CODE, onow())) {
+	if (!otoken_live(&rec, OTOKEN_CODE, onow())) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The authorization code has expired.");
 		goto out;
 	}
-	if (strcmp(ojson_str(rec, "client_id"), client->id) != 0) {
+	if (strcmp(rec.grant.client_id, client->id) != 0) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The OAuth 2.0 Client ID from this "
 		    "request does not match the one from the authorize "
@@ -195,25 +199,26 @@ code_grant(struct ostore_txn *t, struct grant_op *op,
 		goto out;
 	}
 	/* RFC 6749 §4.1.3: the same redirect_uri, if one was sent. */
-	if (*ojson_str(rec, "redirect_uri") != '\0' && (redirect == NULL ||
-	    strcmp(redirect, ojson_str(rec, "redirect_uri")) != 0)) {
+	if (rec.grant.redirect_uri != NULL && *rec.grant.redirect_uri !=
+	    '\0' && (redirect == NULL || strcmp(redirect,
+	    rec.grant.redirect_uri) != 0)) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The 'redirect_uri' from this request "
 		    "does not match the one from the authorize request.");
 		goto out;
 	}
-	if (!pkce_ok(rec, oclientauth_param(op->p, "code_verifier"),
+	if (!pkce_ok(&rec.grant, oclientauth_param(op->p, "code_verifier"),
 	    &op->fail))
 		goto out;
-	grant = otoken_grant(rec);
-	if (!otoken_use(t, op->id, rec, err) ||
-	    (op->resp = ogrant_issue(t, grant, client, OISSUE_ACCESS |
+	otoken_grant(&rec, &grant);
+	if (!otoken_use(t, &rec, err) ||
+	    (op->resp = ogrant_issue(t, &grant, client, OISSUE_ACCESS |
 	    OISSUE_REFRESH | OISSUE_IDTOKEN | OISSUE_DEFER, op->code,
 	    "authorization_code", err)) == NULL)
 		rc = 0;
 out:
-	json_decref(rec);
-	json_decref(grant);
+	otoken_rec_free(&rec);
+	ogrant_free(&grant);
 	return rc;
 }
 
@@ -248,30 +253,35 @@ static int
 refresh_grant(struct ostore_txn *t, struct grant_op *op,
     const struct oclient *client, struct oerr *err)
 {
-	unsigned char	 aid[OTOKEN_ID_LEN];
-	json_t		*rec, *rt_grant = NULL, *grant = NULL, *v;
-	int64_t		 now = onow(), exp;
-	size_t		 i;
-	int		 rc = 1, grace = 0, same;
+	unsigned char		 aid[OTOKEN_ID_LEN];
+	struct otoken_rec	 rec;
+	struct ogrant		 rt_grant, grant;
+	struct oerr		 e;
+	json_t			*v;
+	int64_t			 now = onow(), exp;
+	size_t			 i;
+	int			 rc = 1, grace = 0, same;
 
-	if ((rec = otoken_load(t, op->id)) == NULL ||
-	    strcmp(ojson_str(rec, "kind"), "refresh_token") != 0) {
+	memset(&rt_grant, 0, sizeof(rt_grant));
+	memset(&grant, 0, sizeof(grant));
+	oerr_clear(&e);
+	if (!otoken_load(t, op->id, &rec, &e) ||
+	    rec.kind != OTOKEN_REFRESH) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The refresh token is not known.");
 		goto out;
 	}
-	same = strcmp(ojson_str(rec, "client_id"), client->id) == 0;
-	if (!json_is_true(json_object_get(rec, "active"))) {
+	same = strcmp(rec.grant.client_id, client->id) == 0;
+	if (!rec.active) {
 		/*
 		 * Within the grace period a retry (a lost response) gets
 		 * a new pair; otherwise this is a stolen token being
 		 * replayed, and the whole chain goes.
 		 */
 		grace = same && oconf->refresh_grace > 0 && now <
-		    ojson_int(rec, "used_at") + oconf->refresh_grace;
+		    rec.used_at + oconf->refresh_grace;
 		if (!grace) {
-			if (!otoken_revoke_request(t, ojson_str(rec,
-			    "request_id"))) {
+			if (!otoken_revoke_request(t, rec.grant.request_id)) {
 				oerr_set(err, OERR_SERVER_ERROR, "The grant "
 				    "could not be revoked.");
 				rc = 0;
@@ -283,9 +293,7 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 		}
 	}
 	/* A tombstone kept for its chain has its own exp in token_exp. */
-	if ((v = json_object_get(rec, "token_exp")) == NULL)
-		v = json_object_get(rec, "exp");
-	exp = json_integer_value(v);
+	exp = rec.token_exp != 0 ? rec.token_exp : rec.exp;
 	if (exp != 0 && now >= exp) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The refresh token has expired.");
@@ -303,12 +311,13 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 	 * have a nonce.  The refresh token keeps the scope first granted;
 	 * the new access and ID tokens get the narrowed one (RFC 6749 §6).
 	 */
-	rt_grant = otoken_grant(rec);
-	json_object_del(rt_grant, "nonce");
-	grant = json_deep_copy(rt_grant);
+	otoken_grant(&rec, &rt_grant);
+	free(rt_grant.nonce);
+	rt_grant.nonce = NULL;
+	ogrant_copy(&grant, &rt_grant);
 	if (op->scope != NULL) {
 		json_array_foreach(op->scope, i, v)
-			if (!has_str(json_object_get(rt_grant, "scope"),
+			if (!otoken_strs_has(&rt_grant.scope,
 			    json_string_value(v))) {
 				oerr_set(&op->fail, OERR_INVALID_SCOPE, "The "
 				    "requested scope is invalid, unknown, or "
@@ -318,25 +327,25 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 				    json_string_value(v));
 				goto out;
 			}
-		json_object_set(grant, "scope", op->scope);
+		otoken_strs_set(&grant.scope, op->scope);
 	}
 	/* The access token issued with this refresh token goes. */
-	if (unhex_id(ojson_str(rec, "access_id"), aid) &&
+	if (rec.access_id != NULL && unhex_id(rec.access_id, aid) &&
 	    !otoken_delete(t, aid)) {
 		oerr_set(err, OERR_SERVER_ERROR, "The old access token could "
 		    "not be revoked.");
 		rc = 0;
 		goto out;
 	}
-	if ((!grace && !otoken_use(t, op->id, rec, err)) ||
-	    (op->resp = ogrant_issue_refresh(t, grant, rt_grant, client,
+	if ((!grace && !otoken_use(t, &rec, err)) ||
+	    (op->resp = ogrant_issue_refresh(t, &grant, &rt_grant, client,
 	    OISSUE_ACCESS | OISSUE_REFRESH | OISSUE_IDTOKEN | OISSUE_DEFER,
 	    "refresh_token", err)) == NULL)
 		rc = 0;
 out:
-	json_decref(rec);
-	json_decref(rt_grant);
-	json_decref(grant);
+	otoken_rec_free(&rec);
+	ogrant_free(&rt_grant);
+	ogrant_free(&grant);
 	return rc;
 }
 
@@ -390,11 +399,16 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 		goto out;
 	}
 	ocrypto_uuid4(rid);
-	op->grant = json_pack("{s:s,s:s,s:s,s:O,s:O,s:I,s:{s:{},s:{}}}",
-	    "request_id", rid, "client_id", client->id,
-	    "sub", client->id, "scope", op->scope,
-	    "aud", aud, "requested_at", (json_int_t)onow(),
-	    "session", "id_token", "access_token");
+	ogrant_free(&op->grant);
+	op->grant.request_id = oxstrdup(rid);
+	op->grant.client_id = oxstrdup(client->id);
+	op->grant.sub = oxstrdup(client->id);
+	otoken_strs_set(&op->grant.scope, op->scope);
+	otoken_strs_set(&op->grant.aud, aud);
+	op->grant.requested_at = onow();
+	op->grant.has = OGRANT_HAS_REQUESTED_AT;
+	op->grant.session = json_pack("{s:{},s:{}}", "id_token",
+	    "access_token");
 	rc = 1;
 out:
 	json_decref(aud);
@@ -455,13 +469,13 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		rc = refresh_grant(t, op, client, err);
 	else {
 		/* Stateless when it can be (tokens.h). */
-		switch (ogrant_issue_stateless(t, 1, op->grant, client,
+		switch (ogrant_issue_stateless(t, 1, &op->grant, client,
 		    "client_credentials", &op->resp, err)) {
 		case OGRANT_OK:
 			rc = 1;
 			break;
 		case OGRANT_STORE:
-			rc = (op->resp = ogrant_issue(t, op->grant, client,
+			rc = (op->resp = ogrant_issue(t, &op->grant, client,
 			    OISSUE_ACCESS, NULL, "client_credentials",
 			    err)) != NULL;
 			break;
@@ -571,7 +585,7 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 				goto out;
 			if ((t = ostore_read_begin(err)) == NULL)
 				goto out;
-			sl = ogrant_issue_stateless(t, 0, op.grant,
+			sl = ogrant_issue_stateless(t, 0, &op.grant,
 			    auth.client, "client_credentials", &op.resp, err);
 			ostore_read_end(t);
 			if (sl == OGRANT_ERR)
@@ -601,7 +615,7 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 out:
 	oclientauth_free(&auth);
 	json_decref(op.scope);
-	json_decref(op.grant);
+	ogrant_free(&op.grant);
 	ogrants_response_free(op.resp);
 	return resp;
 }
@@ -619,7 +633,8 @@ static int
 revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct revoke_op	*op = arg;
-	json_t			*rec;
+	struct otoken_rec	 rec;
+	struct oerr		 e;
 	int			 rc = 1;
 
 	oerr_clear(&op->fail);
@@ -632,20 +647,21 @@ revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    op->auth->jti_exp, err))
 		return 0;
 	/* RFC 7009 §2.2: an unknown token is not an error. */
-	if ((rec = otoken_lookup(t, op->tok, op->id)) == NULL)
+	oerr_clear(&e);
+	if (!otoken_lookup(t, op->tok, op->id, &rec, &e))
 		return 1;
-	if (strcmp(ojson_str(rec, "client_id"), op->auth->id) != 0) {
+	if (strcmp(rec.grant.client_id, op->auth->id) != 0) {
 		oerr_set(&op->fail, OERR_UNAUTHORIZED_CLIENT, "The client is "
 		    "not authorized to request a token using this method.");
 		oerr_hint(&op->fail, "The OAuth 2.0 Client is not allowed to "
 		    "revoke a token that was issued to another client.");
-	} else if (!otoken_revoke(t, op->id, rec)) {
+	} else if (!otoken_revoke(t, &rec)) {
 		/* Both kinds, whichever was presented (Hydra). */
 		oerr_set(err, OERR_SERVER_ERROR, "The token could not be "
 		    "revoked.");
 		rc = 0;
 	}
-	json_decref(rec);
+	otoken_rec_free(&rec);
 	return rc;
 }
 
@@ -657,7 +673,7 @@ revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
  * A new object.
  */
 static json_t *
-userinfo_claims(const json_t *rec)
+userinfo_claims(const struct ogrant *g)
 {
 	static const char *const reserved[] = { "iss", "sub", "aud", "exp",
 	    "iat", "nbf", "jti", "auth_time", "nonce", "at_hash", "c_hash",
@@ -667,9 +683,8 @@ userinfo_claims(const json_t *rec)
 	size_t		 i;
 	int		 skip;
 
-	c = json_pack("{s:s}", "sub", ojson_str(rec, "sub"));
-	json_object_foreach(json_object_get(json_object_get(rec, "session"),
-	    "id_token"), k, v) {
+	c = json_pack("{s:s}", "sub", g->sub);
+	json_object_foreach(json_object_get(g->session, "id_token"), k, v) {
 		for (skip = 0, i = 0; reserved[i] != NULL; i++)
 			skip |= strcmp(k, reserved[i]) == 0;
 		if (!skip)
@@ -728,13 +743,15 @@ ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
 	enum otoken_kind	 kind;
 	unsigned char		 id[OTOKEN_ID_LEN];
 	const struct oclient	*client = NULL;
-	json_t			*rec = NULL, *claims = NULL;
+	struct otoken_rec	 rec;
+	json_t			*claims = NULL;
 	struct oerr		 e;
 	char			*payload;
 	int			 rc = 0;
 
 	*claimsp = NULL;
 	*jwtp = NULL;
+	memset(&rec, 0, sizeof(rec));
 	oerr_clear(&e);
 	if (!otoken_identify(tok, &kind, id)) {
 		oerr_set(err, OERR_INVALID_TOKEN, "The access token is "
@@ -748,21 +765,22 @@ ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
 	}
 	if ((t = ostore_read_begin(err)) == NULL)
 		goto out;
-	rec = otoken_lookup(t, tok, id);
-	if (!otoken_live(rec, OTOKEN_ACCESS, onow())) {
+	if (!otoken_lookup(t, tok, id, &rec, &e) ||
+	    !otoken_live(&rec, OTOKEN_ACCESS, onow())) {
 		ostore_read_end(t);
 		oerr_set(err, OERR_INVALID_TOKEN, "The access token has "
 		    "expired or was revoked.");
 		goto out;
 	}
-	client = oclient_find(t, ojson_str(rec, "client_id"), &e);
+	oerr_clear(&e);
+	client = oclient_find(t, rec.grant.client_id, &e);
 	ostore_read_end(t);
 	if (client == NULL) {
 		oerr_set(err, OERR_INVALID_TOKEN, "The access token's client "
 		    "no longer exists.");
 		goto out;
 	}
-	claims = userinfo_claims(rec);
+	claims = userinfo_claims(&rec.grant);
 	if (client->userinfo_alg != OCLIENT_USERINFO_RS256) {
 		*claimsp = claims;
 		claims = NULL;
@@ -782,7 +800,7 @@ ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
 	}
 	rc = 1;
 out:
-	json_decref(rec);
+	otoken_rec_free(&rec);
 	oclient_release(client);
 	json_decref(claims);
 	return rc;

@@ -15,13 +15,12 @@
 #include "store/store.h"
 
 /*
- * 1 if every space-separated token of want is in the record's scope
+ * 1 if every space-separated token of want is in the grant's scope
  * (RFC 7662 §2.1: the scope the caller asks the token to have).
  */
 static int
-scope_has(const json_t *rec, const char *want)
+scope_has(const struct ogrant *g, const char *want)
 {
-	json_t		*have = json_object_get(rec, "scope"), *v;
 	const char	*e;
 	size_t		 i, n;
 	int		 found;
@@ -35,9 +34,9 @@ scope_has(const json_t *rec, const char *want)
 			continue;
 		n = (size_t)(e - want);
 		found = 0;
-		json_array_foreach(have, i, v)
-			if (json_string_length(v) == n &&
-			    memcmp(json_string_value(v), want, n) == 0)
+		for (i = 0; i < g->scope.n; i++)
+			if (strlen(g->scope.v[i]) == n &&
+			    memcmp(g->scope.v[i], want, n) == 0)
 				found = 1;
 		if (!found)
 			return 0;
@@ -46,18 +45,16 @@ scope_has(const json_t *rec, const char *want)
 	return 1;
 }
 
-/* The record's scope array as one space-separated string (arena). */
+/* The grant's scope as one space-separated string (arena). */
 static const char *
-scope_str(struct oarena *arena, const json_t *rec)
+scope_str(struct oarena *arena, const struct ogrant *g)
 {
-	json_t		*v;
 	size_t		 i;
 	const char	*s = "";
 
-	json_array_foreach(json_object_get(rec, "scope"), i, v)
-		if (json_is_string(v))
-			s = oarena_printf(arena, "%s%s%s", s,
-			    *s != '\0' ? " " : "", json_string_value(v));
+	for (i = 0; i < g->scope.n; i++)
+		s = oarena_printf(arena, "%s%s%s", s, *s != '\0' ? " " : "",
+		    g->scope.v[i]);
 	return s;
 }
 
@@ -67,27 +64,24 @@ scope_str(struct oarena *arena, const json_t *rec)
  * token that never expires; ext is the consent's session.access_token.
  */
 static json_t *
-answer(struct oarena *arena, const json_t *rec, enum otoken_kind kind)
+answer(struct oarena *arena, const struct otoken_rec *rec)
 {
-	json_t	*j, *ext, *aud;
+	json_t	*j, *ext;
 
-	aud = json_object_get(rec, "aud");
 	j = json_pack("{s:b,s:s,s:s,s:s}", "active", 1,
-	    "scope", scope_str(arena, rec),
-	    "client_id", ojson_str(rec, "client_id"),
-	    "sub", ojson_str(rec, "sub"));
-	if (ojson_int(rec, "exp") > 0)
-		json_object_set(j, "exp", json_object_get(rec, "exp"));
-	json_object_set(j, "iat", json_object_get(rec, "iat"));
-	json_object_set(j, "nbf", json_object_get(rec, "iat"));
-	json_object_set_new(j, "aud", json_is_array(aud) ?
-	    json_deep_copy(aud) : json_array());
+	    "scope", scope_str(arena, &rec->grant),
+	    "client_id", rec->grant.client_id,
+	    "sub", rec->grant.sub);
+	if (rec->exp > 0)
+		json_object_set_new(j, "exp", json_integer(rec->exp));
+	json_object_set_new(j, "iat", json_integer(rec->iat));
+	json_object_set_new(j, "nbf", json_integer(rec->iat));
+	json_object_set_new(j, "aud", otoken_strs_json(&rec->grant.aud));
 	json_object_set_new(j, "iss", json_string(oconf->issuer));
 	json_object_set_new(j, "token_type", json_string("Bearer"));
-	json_object_set_new(j, "token_use", json_string(kind ==
+	json_object_set_new(j, "token_use", json_string(rec->kind ==
 	    OTOKEN_REFRESH ? "refresh_token" : "access_token"));
-	ext = json_object_get(json_object_get(rec, "session"),
-	    "access_token");
+	ext = json_object_get(rec->grant.session, "access_token");
 	if (json_object_size(ext) > 0)
 		json_object_set(j, "ext", ext);
 	return j;
@@ -104,18 +98,22 @@ ointrospect(struct oarena *arena, const char *tok, const char *scope,
 	struct ostore_txn	*t;
 	enum otoken_kind	 kind;
 	unsigned char		 id[OTOKEN_ID_LEN];
-	json_t			*rec, *out = NULL;
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	json_t			*out = NULL;
+	int			 found;
 
 	if (!otoken_identify(tok, &kind, id))
 		return json_pack("{s:b}", "active", 0);
 	if ((t = ostore_read_begin(err)) == NULL)
 		return NULL;
-	rec = otoken_lookup(t, tok, id);
+	oerr_clear(&e);
+	found = otoken_lookup(t, tok, id, &rec, &e);
 	ostore_read_end(t);
-	if (otoken_live(rec, kind, onow()) &&
-	    (scope == NULL || scope_has(rec, scope)))
-		out = answer(arena, rec, kind);
-	json_decref(rec);
+	if (found && otoken_live(&rec, kind, onow()) &&
+	    (scope == NULL || scope_has(&rec.grant, scope)))
+		out = answer(arena, &rec);
+	otoken_rec_free(&rec);
 	if (out == NULL)
 		out = json_pack("{s:b}", "active", 0);
 	return out;

@@ -66,12 +66,6 @@ const char *const otk_kinds[OTOKEN__MAX] = {
 	"refresh_token",	/* OTOKEN_REFRESH */
 };
 
-/* Token members of a record; otoken_grant() strips them. */
-static const char *const token_members[] = {
-	"_v", "kind", "iat", "exp", "active", "used_at", "access_id",
-	"redirect_uri", "code_challenge", "code_challenge_method", NULL
-};
-
 /*
  * Claims of an ID token that the consent's session.id_token can never
  * set (OpenID Connect Core §2, §3.1.3.6, §3.3.2.11; RFC 7519 §4.1).
@@ -277,19 +271,6 @@ otoken_check(const char *tok, enum otoken_kind kind,
 	return rc;
 }
 
-/* The kind named by a record's "kind", or OTOKEN__MAX. */
-static enum otoken_kind
-kind_of(const json_t *rec)
-{
-	const char	*s = json_string_value(json_object_get(rec, "kind"));
-	int		 k;
-
-	for (k = 0; s != NULL && k < OTOKEN__MAX; k++)
-		if (strcmp(s, otk_kinds[k]) == 0)
-			return (enum otoken_kind)k;
-	return OTOKEN__MAX;
-}
-
 /*
  * The index key "s NUL id" into buf (INDEX_MAX bytes).  Returns its
  * length, or 0 when s is empty, too long or holds a NUL.
@@ -309,21 +290,21 @@ index_key(const char *s, const unsigned char id[OTOKEN_ID_LEN],
 }
 
 /*
- * Remove the index and expiry entries of record rec (stored under id).
- * Returns 1, or 0 on a store failure.
+ * Remove the index entries of request_id and client_id and the expiry
+ * entry at exp (those that are "" or 0 are left alone) of the record
+ * stored under id.  Returns 1, or 0 on a store failure.
  */
 static int
 unindex(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
-    const json_t *rec)
+    const char *request_id, const char *client_id, int64_t exp)
 {
 	unsigned char	 k[INDEX_MAX];
 	size_t		 n;
-	int64_t		 exp = ojson_int(rec, "exp");
 
-	if ((n = index_key(ojson_str(rec, "request_id"), id, k)) > 0 &&
+	if ((n = index_key(request_id, id, k)) > 0 &&
 	    ostore_del(t, OSTORE_TOKENS_BY_REQUEST, k, n) == OSTORE_ERR)
 		return 0;
-	if ((n = index_key(ojson_str(rec, "client_id"), id, k)) > 0 &&
+	if ((n = index_key(client_id, id, k)) > 0 &&
 	    ostore_del(t, OSTORE_TOKENS_BY_CLIENT, k, n) == OSTORE_ERR)
 		return 0;
 	if (exp > 0 && ostore_expiry_del(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN,
@@ -332,42 +313,61 @@ unindex(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
 	return 1;
 }
 
-json_t *
-otoken_load(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN])
+int
+otoken_load(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
+    struct otoken_rec *rec, struct oerr *err)
 {
 	const void	*v;
 	size_t		 vl;
-	json_t		*rec;
+	json_t		*j;
+	int		 rc;
 
-	if (ostore_get(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN, &v, &vl) !=
-	    OSTORE_OK)
-		return NULL;
-	if ((rec = json_loadb(v, vl, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
-	    !json_is_object(rec) || ojson_int(rec, "_v") < 1 ||
-	    ojson_int(rec, "_v") > RECORD_VERSION || kind_of(rec) == OTOKEN__MAX) {
-		olog_err("otoken_load: unreadable token record");
-		json_decref(rec);
-		return NULL;
+	memset(rec, 0, sizeof(*rec));
+	switch (ostore_get(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN, &v, &vl)) {
+	case OSTORE_OK:
+		break;
+	case OSTORE_NOTFOUND:
+		oerr_set(err, OERR_NOT_FOUND, "The token is not known.");
+		return 0;
+	default:
+		oerr_set(err, OERR_SERVER_ERROR, "The token could not be "
+		    "read.");
+		return 0;
 	}
-	return rec;
+	if ((j = json_loadb(v, vl, JSON_REJECT_DUPLICATES, NULL)) == NULL) {
+		olog_err("otoken_load: unreadable token record");
+		oerr_set(err, OERR_SERVER_ERROR, "The token record is not "
+		    "JSON.");
+		return 0;
+	}
+	if ((rc = otoken_rec_decode(j, rec, err)))
+		memcpy(rec->id, id, OTOKEN_ID_LEN);
+	else
+		olog_err("otoken_load: unreadable token record");
+	json_decref(j);
+	return rc;
 }
 
 int
-otoken_store(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
-    const json_t *rec, struct oerr *err)
+otoken_store(struct ostore_txn *t, const struct otoken_rec *rec,
+    struct oerr *err)
 {
-	unsigned char	 rk[INDEX_MAX], ck[INDEX_MAX];
-	size_t		 rn, cn;
-	json_t		*copy = NULL, *old = NULL;
-	char		*buf = NULL;
-	int64_t		 exp;
-	int		 rc = 0, same_r = 0, same_c = 0, same_e = 0;
+	const unsigned char	*id = rec->id;
+	const struct ogrant	*g = &rec->grant;
+	struct otoken_rec	 old;
+	struct oerr		 e;
+	unsigned char		 rk[INDEX_MAX], ck[INDEX_MAX];
+	size_t			 rn, cn;
+	json_t			*j = NULL;
+	char			*buf = NULL;
+	int64_t			 exp = rec->exp;
+	int			 rc = 0, same_r = 0, same_c = 0, same_e = 0;
 
-	if (!json_is_object(rec) || kind_of(rec) == OTOKEN__MAX ||
-	    (rn = index_key(ojson_str(rec, "request_id"), id, rk)) == 0 ||
-	    (cn = index_key(ojson_str(rec, "client_id"), id, ck)) == 0 ||
-	    !json_is_integer(json_object_get(rec, "exp")) ||
-	    (exp = ojson_int(rec, "exp")) < 0) {
+	memset(&old, 0, sizeof(old));
+	if ((unsigned)rec->kind >= OTOKEN__MAX || g->request_id == NULL ||
+	    g->client_id == NULL || g->sub == NULL ||
+	    (rn = index_key(g->request_id, id, rk)) == 0 ||
+	    (cn = index_key(g->client_id, id, ck)) == 0 || exp < 0) {
 		oerr_set(err, OERR_SERVER_ERROR, "The token record is "
 		    "incomplete.");
 		goto out;
@@ -376,28 +376,18 @@ otoken_store(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
 	 * A rewrite (a used tombstone) may move the exp and the indexes;
 	 * entries that stay the same are left alone (fewer pages to write).
 	 */
-	if ((old = otoken_load(t, id)) != NULL) {
-		same_r = strcmp(ojson_str(old, "request_id"),
-		    ojson_str(rec, "request_id")) == 0;
-		same_c = strcmp(ojson_str(old, "client_id"),
-		    ojson_str(rec, "client_id")) == 0;
-		same_e = ojson_int(old, "exp") == exp;
-		if (!same_r || !same_c || !same_e) {
-			json_object_set_new(old, "request_id", json_string(
-			    same_r ? "" : ojson_str(old, "request_id")));
-			json_object_set_new(old, "client_id", json_string(
-			    same_c ? "" : ojson_str(old, "client_id")));
-			if (same_e)
-				json_object_set_new(old, "exp",
-				    json_integer(0));
-			if (!unindex(t, id, old))
-				goto store;
-		}
+	oerr_clear(&e);
+	if (otoken_load(t, id, &old, &e)) {
+		same_r = strcmp(old.grant.request_id, g->request_id) == 0;
+		same_c = strcmp(old.grant.client_id, g->client_id) == 0;
+		same_e = old.exp == exp;
+		if ((!same_r || !same_c || !same_e) && !unindex(t, id,
+		    same_r ? "" : old.grant.request_id, same_c ? "" :
+		    old.grant.client_id, same_e ? 0 : old.exp))
+			goto store;
 	}
-	copy = json_copy((json_t *)rec);
-	json_object_set_new(copy, "_v", json_integer(RECORD_VERSION));
-	if ((buf = json_dumps(copy, JSON_COMPACT)) == NULL)
-		abort();
+	j = otoken_rec_json(rec);
+	buf = json_dumps(j, JSON_COMPACT);
 	if (ostore_put(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN, buf, strlen(buf),
 	    0) != OSTORE_OK ||
 	    (!same_r && ostore_put(t, OSTORE_TOKENS_BY_REQUEST, rk, rn, "", 0,
@@ -413,25 +403,28 @@ store:
 	oerr_set(err, OERR_SERVER_ERROR, "The token could not be stored.");
 out:
 	free(buf);
-	json_decref(copy);
-	json_decref(old);
+	json_decref(j);
+	otoken_rec_free(&old);
 	return rc;
 }
 
 int
 otoken_delete(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN])
 {
-	json_t	*rec;
-	int	 rc = 0;
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	int			 rc = 0;
 
 	/* An unreadable record is deleted too; its entries dangle. */
-	if ((rec = otoken_load(t, id)) != NULL && !unindex(t, id, rec))
+	oerr_clear(&e);
+	if (otoken_load(t, id, &rec, &e) && !unindex(t, id,
+	    rec.grant.request_id, rec.grant.client_id, rec.exp))
 		goto out;
 	if (ostore_del(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN) == OSTORE_ERR)
 		goto out;
 	rc = 1;
 out:
-	json_decref(rec);
+	otoken_rec_free(&rec);
 	return rc;
 }
 
@@ -511,44 +504,39 @@ otoken_revoke_client(struct ostore_txn *t, const char *client_id)
 }
 
 int
-otoken_live(const json_t *rec, enum otoken_kind kind, int64_t now)
+otoken_live(const struct otoken_rec *rec, enum otoken_kind kind,
+    int64_t now)
 {
-	int64_t	 exp;
-
-	if (rec == NULL || kind_of(rec) != kind ||
-	    !json_is_true(json_object_get(rec, "active")))
+	if (rec == NULL || rec->kind != kind || !rec->active)
 		return 0;
-	exp = ojson_int(rec, "exp");
-	return exp == 0 ? kind == OTOKEN_REFRESH : now < exp;
+	return rec->exp == 0 ? kind == OTOKEN_REFRESH : now < rec->exp;
 }
 
 int
-otoken_use(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
-    json_t *rec, struct oerr *err)
+otoken_use(struct ostore_txn *t, struct otoken_rec *rec, struct oerr *err)
 {
-	int64_t	 now = onow(), exp = ojson_int(rec, "exp"), until;
+	int64_t	 now = onow();
 
 	/*
 	 * A refresh token's tombstone first lives until its own exp (0:
 	 * never); the flush then keeps it as long as a live refresh token
 	 * of its chain does (otoken_expire()).
 	 */
-	until = kind_of(rec) == OTOKEN_REFRESH ? exp : now + TOMBSTONE_TTL;
-	json_object_set_new(rec, "active", json_false());
-	json_object_set_new(rec, "used_at", json_integer(now));
-	json_object_set_new(rec, "exp", json_integer(until));
-	return otoken_store(t, id, rec, err);
+	if (rec->kind != OTOKEN_REFRESH)
+		rec->exp = now + TOMBSTONE_TTL;
+	rec->active = 0;
+	rec->used_at = now;
+	return otoken_store(t, rec, err);
 }
 
-json_t *
-otoken_grant(const json_t *rec)
+void
+otoken_grant(const struct otoken_rec *rec, struct ogrant *g)
 {
-	json_t	*g = json_deep_copy(rec);
-	size_t	 i;
-
-	for (i = 0; token_members[i] != NULL; i++)
-		json_object_del(g, token_members[i]);
-	return g;
+	ogrant_copy(g, &rec->grant);
+	free(g->redirect_uri);
+	free(g->code_challenge);
+	g->redirect_uri = g->code_challenge = NULL;
+	g->code_challenge_method = OGRANT_PKCE_NONE;
 }
 
 /* SHA-256 of the signature segment of a compact JWS. */
@@ -619,11 +607,6 @@ otoken_identify(const char *tok, enum otoken_kind *kind,
 }
 
 /*
- * One batch of an expiry index scan: the raw keys of at most want
- * entries, all with exp < not_after, collected before anything is
- * deleted.
- */
-/*
  * The latest exp of the live refresh tokens of chain rid other than
  * self at not_after: 0 for one that never expires, -1 when there is
  * none (the chain is over), -2 on a store failure.
@@ -632,11 +615,12 @@ static int64_t
 chain_exp(struct ostore_txn *t, const char *rid,
     const unsigned char self[OTOKEN_ID_LEN], int64_t not_after)
 {
-	struct ids	 ids;
-	unsigned char	 k[INDEX_MAX];
-	json_t		*rec;
-	size_t		 i, n;
-	int64_t		 best = -1, exp;
+	struct ids		 ids;
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	unsigned char		 k[INDEX_MAX];
+	size_t			 i, n;
+	int64_t			 best = -1, exp;
 
 	memset(&ids, 0, sizeof(ids));
 	if ((n = strnlen(rid, IDS_MAX + 1)) == 0 || n > IDS_MAX)
@@ -648,15 +632,15 @@ chain_exp(struct ostore_txn *t, const char *rid,
 	    collect_id, &ids) != OSTORE_OK)
 		best = -2;
 	for (i = 0; best != -2 && best != 0 && i < ids.n; i++) {
+		oerr_clear(&e);
 		if (memcmp(ids.v[i], self, OTOKEN_ID_LEN) == 0 ||
-		    (rec = otoken_load(t, ids.v[i])) == NULL)
+		    !otoken_load(t, ids.v[i], &rec, &e))
 			continue;
-		exp = ojson_int(rec, "exp");
-		if (kind_of(rec) == OTOKEN_REFRESH &&
-		    json_is_true(json_object_get(rec, "active")) &&
+		exp = rec.exp;
+		if (rec.kind == OTOKEN_REFRESH && rec.active &&
 		    (exp == 0 || exp >= not_after) && (exp == 0 || exp > best))
 			best = exp;
-		json_decref(rec);
+		otoken_rec_free(&rec);
 	}
 	free(ids.v);
 	return best;
@@ -669,52 +653,47 @@ chain_exp(struct ostore_txn *t, const char *rid,
  * rewrite) is kept.  The tombstone of a used refresh token is kept
  * while its chain has a live refresh token, and its exp moves to the
  * latest of theirs (RFC 9700 §4.14.2: a replay revokes the chain for as
- * long as it lives); "token_exp" keeps the token's own.
+ * long as it lives); token_exp keeps the token's own.
  * Returns 1, or 0 on a store failure.
  */
 int
 otoken_expire(struct ostore_txn *t, const unsigned char *id, size_t idlen,
     int64_t not_after)
 {
-	struct oerr	 e;
-	json_t		*rec;
-	int64_t		 exp, cexp;
-	int		 rc;
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	int64_t			 cexp;
+	int			 rc = 1;
 
 	if (idlen == OTK_GRANT_ID_LEN)
 		return otk_grant_expire(t, id, not_after);
 	if (idlen != OTOKEN_ID_LEN)
 		return 1;
-	if ((rec = otoken_load(t, id)) == NULL)
+	oerr_clear(&e);
+	if (!otoken_load(t, id, &rec, &e))
 		return ostore_del(t, OSTORE_TOKENS, id, idlen) != OSTORE_ERR;
-	exp = ojson_int(rec, "exp");
-	if (exp == 0 || exp >= not_after) {
-		json_decref(rec);
-		return 1;
-	}
-	if (kind_of(rec) == OTOKEN_REFRESH &&
-	    !json_is_true(json_object_get(rec, "active"))) {
-		if ((cexp = chain_exp(t, ojson_str(rec, "request_id"), id,
+	if (rec.exp == 0 || rec.exp >= not_after)
+		goto out;
+	if (rec.kind == OTOKEN_REFRESH && !rec.active) {
+		if ((cexp = chain_exp(t, rec.grant.request_id, id,
 		    not_after)) == -2) {
-			json_decref(rec);
-			return 0;
+			rc = 0;
+			goto out;
 		}
 		if (cexp >= 0) {
-			if (json_object_get(rec, "token_exp") == NULL)
-				json_object_set_new(rec, "token_exp",
-				    json_integer(exp));
-			json_object_set_new(rec, "exp", json_integer(cexp));
+			if (rec.token_exp == 0)
+				rec.token_exp = rec.exp;
+			rec.exp = cexp;
 			oerr_clear(&e);
-			rc = otoken_store(t, id, rec, &e);
-			json_decref(rec);
-			return rc;
+			rc = otoken_store(t, &rec, &e);
+			goto out;
 		}
 	}
-	json_decref(rec);
 	rc = otoken_delete(t, id);
+out:
+	otoken_rec_free(&rec);
 	return rc;
 }
-
 
 /*
  * The lifespan of a token in seconds: the client's
@@ -733,37 +712,21 @@ otk_lifespan_of(const struct oclient *client, const char *grant,
 	return v > 0 ? v : def;
 }
 
-/* 1 if the grant's scope array holds s. */
-static int
-has_scope(const json_t *grant, const char *s)
-{
-	json_t	*v;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(grant, "scope"), i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-			return 1;
-	return 0;
-}
-
 /* The grant's scope as a space-separated string (new reference). */
 json_t *
-otk_scope_str(const json_t *grant)
+otk_scope_str(const struct ogrant *grant)
 {
-	json_t		*v;
-	size_t		 i, len = 0;
-	char		*buf;
-	json_t		*out;
+	size_t	 i, len = 0;
+	char	*buf;
+	json_t	*out;
 
-	json_array_foreach(json_object_get(grant, "scope"), i, v)
-		len += json_string_length(v) + 1;
+	for (i = 0; i < grant->scope.n; i++)
+		len += strlen(grant->scope.v[i]) + 1;
 	buf = oxcalloc(1, len + 1);
-	json_array_foreach(json_object_get(grant, "scope"), i, v) {
-		if (!json_is_string(v))
-			continue;
+	for (i = 0; i < grant->scope.n; i++) {
 		if (buf[0] != '\0')
 			strcat(buf, " ");
-		strcat(buf, json_string_value(v));
+		strcat(buf, grant->scope.v[i]);
 	}
 	out = json_string(buf);
 	free(buf);
@@ -784,14 +747,14 @@ otk_array_of(const json_t *o, const char *key)
  * err (a grant is built by this server, never by a client).
  */
 int
-otk_grant_ok(const json_t *grant, struct oerr *err)
+otk_grant_ok(const struct ogrant *grant, struct oerr *err)
 {
 	size_t	 n;
 
-	if (!json_is_object(grant) ||
-	    (n = strlen(ojson_str(grant, "request_id"))) == 0 || n > IDS_MAX ||
-	    (n = strlen(ojson_str(grant, "client_id"))) == 0 || n > IDS_MAX ||
-	    !json_is_string(json_object_get(grant, "sub"))) {
+	if (grant == NULL || grant->request_id == NULL ||
+	    grant->client_id == NULL || grant->sub == NULL ||
+	    (n = strlen(grant->request_id)) == 0 || n > IDS_MAX ||
+	    (n = strlen(grant->client_id)) == 0 || n > IDS_MAX) {
 		oerr_set(err, OERR_SERVER_ERROR, "The grant lacks request_id, "
 		    "client_id or sub.");
 		return 0;
@@ -799,44 +762,43 @@ otk_grant_ok(const json_t *grant, struct oerr *err)
 	return 1;
 }
 
-/* A new token record for grant. */
-static json_t *
-token_rec(const json_t *grant, enum otoken_kind kind, int64_t now,
-    int64_t exp)
+/*
+ * A new token record for grant into rec.  NOTE: rec->grant is a
+ * shallow copy of *grant (borrowed): free only rec->access_id.
+ */
+static void
+token_rec(struct otoken_rec *rec, const struct ogrant *grant,
+    enum otoken_kind kind, const unsigned char id[OTOKEN_ID_LEN],
+    int64_t now, int64_t exp)
 {
-	json_t	*rec = json_deep_copy(grant);
-
-	json_object_set_new(rec, "_v", json_integer(RECORD_VERSION));
-	json_object_set_new(rec, "kind", json_string(otk_kinds[kind]));
-	json_object_set_new(rec, "iat", json_integer(now));
-	json_object_set_new(rec, "exp", json_integer(exp));
-	json_object_set_new(rec, "active", json_true());
-	return rec;
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->id, id, OTOKEN_ID_LEN);
+	rec->kind = kind;
+	rec->iat = now;
+	rec->exp = exp;
+	rec->active = 1;
+	rec->grant = *grant;
 }
 
 int
-ogrant_code(struct ostore_txn *t, const json_t *grant, char out[OTOKEN_MAX],
-    struct oerr *err)
+ogrant_code(struct ostore_txn *t, const struct ogrant *grant,
+    char out[OTOKEN_MAX], struct oerr *err)
 {
-	unsigned char	 id[OTOKEN_ID_LEN];
-	json_t		*rec = NULL;
-	int64_t		 now = onow();
-	int		 rc = 0;
+	struct otoken_rec	 rec;
+	unsigned char		 id[OTOKEN_ID_LEN];
+	int64_t			 now = onow();
 
 	out[0] = '\0';
 	if (!otk_grant_ok(grant, err))
-		goto out;
-	rec = token_rec(grant, OTOKEN_CODE, now, now + (oconf != NULL ?
-	    oconf->ttl_auth_code : 600));
+		return 0;
 	otoken_mint(OTOKEN_CODE, out, id);
-	if (!otoken_store(t, id, rec, err)) {
+	token_rec(&rec, grant, OTOKEN_CODE, id, now, now + (oconf != NULL ?
+	    oconf->ttl_auth_code : 600));
+	if (!otoken_store(t, &rec, err)) {
 		ocrypto_wipe(out, OTOKEN_MAX);
-		goto out;
+		return 0;
 	}
-	rc = 1;
-out:
-	json_decref(rec);
-	return rc;
+	return 1;
 }
 
 int
@@ -922,8 +884,7 @@ sign(const struct ojwk *key, const json_t *claims, const char *typ,
 	json_t	*hdr = json_pack("{s:s}", "typ", typ);
 	char	*payload, *out;
 
-	if ((payload = json_dumps(claims, JSON_COMPACT)) == NULL)
-		abort();
+	payload = json_dumps(claims, JSON_COMPACT);
 	out = ojws_sign(key, NULL, hdr, payload, strlen(payload), err);
 	free(payload);
 	json_decref(hdr);
@@ -956,8 +917,8 @@ otk_jwt_strategy(const struct oclient *client)
  * stateless_jti()) or a random UUID.  A new string or NULL.
  */
 char *
-otk_access_jwt(const json_t *grant, int64_t now, int64_t exp, const char *sjti,
-    struct oerr *err)
+otk_access_jwt(const struct ogrant *grant, int64_t now, int64_t exp,
+    const char *sjti, struct oerr *err)
 {
 	const struct ojwk	*key;
 	json_t			*c, *ext;
@@ -969,19 +930,16 @@ otk_access_jwt(const json_t *grant, int64_t now, int64_t exp, const char *sjti,
 		snprintf(jti, sizeof(jti), "%s", sjti);
 	else
 		ocrypto_uuid4(jti);
-	ext = json_object_get(json_object_get(grant, "session"),
-	    "access_token");
+	ext = json_object_get(grant->session, "access_token");
 	c = json_pack("{s:s,s:s,s:o,s:I,s:I,s:I,s:s,s:s,s:o,s:O}",
 	    "iss", oconf != NULL ? oconf->issuer : "",
-	    "sub", ojson_str(grant, "sub"),
-	    "aud", otk_array_of(grant, "aud"),
+	    "sub", grant->sub,
+	    "aud", otoken_strs_json(&grant->aud),
 	    "exp", (json_int_t)exp, "iat", (json_int_t)now,
 	    "nbf", (json_int_t)now, "jti", jti,
-	    "client_id", ojson_str(grant, "client_id"),
-	    "scp", otk_array_of(grant, "scope"),
+	    "client_id", grant->client_id,
+	    "scp", otoken_strs_json(&grant->scope),
 	    "ext", json_is_object(ext) ? ext : json_object());
-	if (c == NULL)
-		abort();
 	out = sign(key, c, "at+jwt", err);
 	json_decref(c);
 	return out;
@@ -1024,7 +982,7 @@ half_hash(const char *alg, const char *value)
  * or NULL with err set.
  */
 static json_t *
-idt_claims(const json_t *grant, int64_t now, int64_t exp,
+idt_claims(const struct ogrant *grant, int64_t now, int64_t exp,
     const char *access, const char *code, struct oerr *err)
 {
 	const struct ojwk	*key;
@@ -1040,24 +998,21 @@ idt_claims(const json_t *grant, int64_t now, int64_t exp,
 	ocrypto_uuid4(jti);
 	c = json_pack("{s:s,s:s,s:[s],s:I,s:I}",
 	    "iss", oconf != NULL ? oconf->issuer : "",
-	    "sub", ojson_str(grant, "sub"),
-	    "aud", ojson_str(grant, "client_id"),
+	    "sub", grant->sub,
+	    "aud", grant->client_id,
 	    "exp", (json_int_t)exp, "iat", (json_int_t)now);
-	if (c == NULL)
-		abort();
-	if (ojson_int(grant, "auth_time") > 0)
+	if (grant->auth_time > 0)
 		json_object_set_new(c, "auth_time",
-		    json_integer(ojson_int(grant, "auth_time")));
-	if (ojson_int(grant, "requested_at") > 0)
+		    json_integer(grant->auth_time));
+	if (grant->requested_at > 0)
 		json_object_set_new(c, "rat",
-		    json_integer(ojson_int(grant, "requested_at")));
-	if (*ojson_str(grant, "nonce") != '\0')
-		json_object_set_new(c, "nonce", json_string(ojson_str(grant,
-		    "nonce")));
-	if (*ojson_str(grant, "acr") != '\0')
-		json_object_set_new(c, "acr", json_string(ojson_str(grant, "acr")));
-	if (json_array_size(json_object_get(grant, "amr")) > 0)
-		json_object_set_new(c, "amr", otk_array_of(grant, "amr"));
+		    json_integer(grant->requested_at));
+	if (grant->nonce != NULL && *grant->nonce != '\0')
+		json_object_set_new(c, "nonce", json_string(grant->nonce));
+	if (grant->acr != NULL && *grant->acr != '\0')
+		json_object_set_new(c, "acr", json_string(grant->acr));
+	if (grant->amr.n > 0)
+		json_object_set_new(c, "amr", otoken_strs_json(&grant->amr));
 	if ((access != NULL && (h = half_hash(alg, access)) == NULL) ||
 	    (access != NULL && json_object_set_new(c, "at_hash", h) != 0) ||
 	    (code != NULL && (h = half_hash(alg, code)) == NULL) ||
@@ -1066,11 +1021,10 @@ idt_claims(const json_t *grant, int64_t now, int64_t exp,
 		    "be made.");
 		goto out;
 	}
-	if (*ojson_str(grant, "sid") != '\0')
-		json_object_set_new(c, "sid", json_string(ojson_str(grant, "sid")));
+	if (grant->sid != NULL && *grant->sid != '\0')
+		json_object_set_new(c, "sid", json_string(grant->sid));
 	json_object_set_new(c, "jti", json_string(jti));
-	extra = json_object_get(json_object_get(grant, "session"),
-	    "id_token");
+	extra = json_object_get(grant->session, "id_token");
 	json_object_foreach(extra, name, v) {
 		for (reserved = 0, i = 0; id_reserved[i] != NULL; i++)
 			reserved |= strcmp(name, id_reserved[i]) == 0;
@@ -1086,8 +1040,8 @@ out:
 
 /* The ID token of idt_claims(), signed: a new string or NULL. */
 static char *
-id_token(const json_t *grant, int64_t now, int64_t exp, const char *access,
-    const char *code, struct oerr *err)
+id_token(const struct ogrant *grant, int64_t now, int64_t exp,
+    const char *access, const char *code, struct oerr *err)
 {
 	const struct ojwk	*key;
 	json_t			*c;
@@ -1122,7 +1076,8 @@ ogrant_finish(json_t *resp, struct oerr *err)
  * records rt_grant.
  */
 static json_t *
-issue(struct ostore_txn *t, const json_t *grant, const json_t *rt_grant,
+issue(struct ostore_txn *t, const struct ogrant *grant,
+    const struct ogrant *rt_grant,
     const struct oclient *client, unsigned what, const char *code,
     const char *lifespan, struct oerr *err)
 {
@@ -1131,10 +1086,12 @@ issue(struct ostore_txn *t, const json_t *grant, const json_t *rt_grant,
 	char		 hex[2 * OTOKEN_ID_LEN + 1];
 	char		*jwt = NULL, *idt = NULL;
 	const char	*access = NULL;
-	json_t		*resp = NULL, *rec = NULL, *out = NULL, *c;
+	struct otoken_rec rec;
+	json_t		*resp = NULL, *out = NULL, *c;
 	int64_t		 now = onow(), ttl, exp;
 
 	at[0] = rt[0] = '\0';
+	memset(&rec, 0, sizeof(rec));
 	if (oconf == NULL) {
 		oerr_set(err, OERR_SERVER_ERROR, "No configuration.");
 		goto out;
@@ -1157,11 +1114,9 @@ issue(struct ostore_txn *t, const json_t *grant, const json_t *rt_grant,
 			otoken_mint(OTOKEN_ACCESS, at, atid);
 			access = at;
 		}
-		rec = token_rec(grant, OTOKEN_ACCESS, now, now + ttl);
-		if (!otoken_store(t, atid, rec, err))
+		token_rec(&rec, grant, OTOKEN_ACCESS, atid, now, now + ttl);
+		if (!otoken_store(t, &rec, err))
 			goto out;
-		json_decref(rec);
-		rec = NULL;
 		json_object_set_new(resp, "access_token", json_string(access));
 		json_object_set_new(resp, "token_type", json_string("bearer"));
 		json_object_set_new(resp, "expires_in", json_integer(ttl));
@@ -1169,23 +1124,25 @@ issue(struct ostore_txn *t, const json_t *grant, const json_t *rt_grant,
 	json_object_set_new(resp, "scope", otk_scope_str(grant));
 
 	/* Only for offline access (OpenID Connect Core §11). */
-	if ((what & OISSUE_REFRESH) && (has_scope(rt_grant, "offline") ||
-	    has_scope(rt_grant, "offline_access"))) {
+	if ((what & OISSUE_REFRESH) && (otoken_strs_has(&rt_grant->scope,
+	    "offline") || otoken_strs_has(&rt_grant->scope,
+	    "offline_access"))) {
 		ttl = otk_lifespan_of(client, lifespan, "refresh_token",
 		    oconf->ttl_refresh_token);
 		exp = ttl < 0 ? 0 : now + ttl;
 		otoken_mint(OTOKEN_REFRESH, rt, rtid);
-		rec = token_rec(rt_grant, OTOKEN_REFRESH, now, exp);
+		token_rec(&rec, rt_grant, OTOKEN_REFRESH, rtid, now, exp);
 		if (access != NULL) {
 			hex_id(atid, hex);
-			json_object_set_new(rec, "access_id", json_string(hex));
+			rec.access_id = hex;
 		}
-		if (!otoken_store(t, rtid, rec, err))
+		if (!otoken_store(t, &rec, err))
 			goto out;
 		json_object_set_new(resp, "refresh_token", json_string(rt));
 	}
 
-	if ((what & OISSUE_IDTOKEN) && has_scope(grant, "openid")) {
+	if ((what & OISSUE_IDTOKEN) && otoken_strs_has(&grant->scope,
+	    "openid")) {
 		ttl = otk_lifespan_of(client, lifespan, "id_token",
 		    oconf->ttl_id_token);
 		if (what & OISSUE_DEFER) {
@@ -1209,13 +1166,12 @@ out:
 	ocrypto_wipe(rt, sizeof(rt));
 	ojose_free(jwt);
 	ojose_free(idt);
-	json_decref(rec);
 	json_decref(resp);
 	return out;
 }
 
 json_t *
-ogrant_issue(struct ostore_txn *t, const json_t *grant,
+ogrant_issue(struct ostore_txn *t, const struct ogrant *grant,
     const struct oclient *client, unsigned what, const char *code,
     const char *lifespan, struct oerr *err)
 {
@@ -1223,8 +1179,8 @@ ogrant_issue(struct ostore_txn *t, const json_t *grant,
 }
 
 json_t *
-ogrant_issue_refresh(struct ostore_txn *t, const json_t *grant,
-    const json_t *rt_grant, const struct oclient *client, unsigned what,
+ogrant_issue_refresh(struct ostore_txn *t, const struct ogrant *grant,
+    const struct ogrant *rt_grant, const struct oclient *client, unsigned what,
     const char *lifespan, struct oerr *err)
 {
 	return issue(t, grant, rt_grant != NULL ? rt_grant : grant, client,

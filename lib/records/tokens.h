@@ -19,8 +19,8 @@
  * yields no usable credential.
  *
  * THE GRANT.  Every token record carries a snapshot of the grant it was
- * issued under, a JSON object built by the authorization endpoint when
- * consent completes:
+ * issued under (struct ogrant below), built by the authorization
+ * endpoint when consent completes:
  *
  *   request_id   one per grant chain (the consent): code, access and
  *                refresh tokens of one consent share it, so code replay,
@@ -31,7 +31,9 @@
  *                session claims)
  *   redirect_uri, code_challenge, code_challenge_method (codes only)
  *
- * Token records are the grant's members plus: "_v" 1, "kind" ("code",
+ * On disk a token record is JSON (schema/store.md), decoded into a
+ * struct otoken_rec at the store boundary (tokens_rec.c): the grant's
+ * members plus: "_v" 1, "kind" ("code",
  * "access_token", "refresh_token"), "iat", "exp" (0: never expires, a
  * refresh token under ttl.refresh_token -1), "active" (false once a code
  * or refresh token is used, kept as a tombstone for replay detection
@@ -116,11 +118,138 @@ void	 otoken_mint(enum otoken_kind, char out[OTOKEN_MAX],
 int	 otoken_check(const char *tok, enum otoken_kind,
 	    unsigned char id[OTOKEN_ID_LEN]);
 
-/* Token records, inside a transaction (records are new references). */
-int	 otoken_store(struct ostore_txn *, const unsigned char id[OTOKEN_ID_LEN],
-	    const json_t *rec, struct oerr *);
-json_t	*otoken_load(struct ostore_txn *,
-	    const unsigned char id[OTOKEN_ID_LEN]);
+/*
+ * A code's code_challenge_method (RFC 7636 §4.3), as the request named
+ * it: the record keeps the very string.
+ */
+enum ogrant_pkce {
+	OGRANT_PKCE_NONE,	/* no code_challenge_method member */
+	OGRANT_PKCE_DEFAULT,	/* "": plain, the default */
+	OGRANT_PKCE_PLAIN,	/* "plain" */
+	OGRANT_PKCE_S256,	/* "S256" */
+	OGRANT_PKCE__MAX
+};
+
+/* A list of strings, each owned. */
+struct otoken_strs {
+	char		**v;
+	size_t		  n;
+};
+
+/*
+ * The grant a token is issued under (see THE GRANT above), decoded;
+ * everything owned (ogrant_free).  request_id, client_id and sub are
+ * never NULL once decoded.  Members marked "NULL: absent" (or whose
+ * OGRANT_HAS_* bit is clear) are left out of the record, so that a
+ * grant is written back as it was read.
+ */
+struct ogrant {
+	char			*request_id;	/* the grant chain */
+	char			*client_id;
+	char			*sub;
+	char			*sid;		/* NULL: absent */
+	struct otoken_strs	 scope;		/* granted scope */
+	struct otoken_strs	 aud;		/* granted audience */
+	int64_t			 auth_time;	/* OGRANT_HAS_AUTH_TIME */
+	char			*acr;		/* NULL: absent */
+	struct otoken_strs	 amr;		/* OGRANT_HAS_AMR */
+	int64_t			 requested_at;	/* OGRANT_HAS_REQUESTED_AT */
+	/*
+	 * {"id_token": {...}, "access_token": {...}}: the consent's session
+	 * claims, free-form, so kept as JSON (a reference); NULL: absent.
+	 */
+	json_t			*session;
+	char			*nonce;		/* NULL: absent */
+	/* Codes only (NULL: absent). */
+	char			*redirect_uri;
+	char			*code_challenge;
+	enum ogrant_pkce	 code_challenge_method;
+	unsigned		 has;		/* OGRANT_HAS_* */
+};
+#define OGRANT_HAS_AUTH_TIME	0x1
+#define OGRANT_HAS_AMR		0x2
+#define OGRANT_HAS_REQUESTED_AT	0x4
+
+/*
+ * A token record (schema/store.md, tokens) decoded at the store
+ * boundary; everything owned (otoken_rec_free).
+ */
+struct otoken_rec {
+	unsigned char		 id[OTOKEN_ID_LEN];	/* its store id */
+	enum otoken_kind	 kind;
+	int			 active;	/* 0: a used or revoked one */
+	int64_t			 iat;
+	int64_t			 exp;		/* 0: never expires */
+	int64_t			 used_at;	/* 0: absent (never used) */
+	/* A refresh tombstone kept for its chain: its own exp (0: absent). */
+	int64_t			 token_exp;
+	char			*access_id;	/* refresh: hex; NULL: absent */
+	int			 stateless;	/* a stateless token's */
+	struct ogrant		 grant;
+};
+
+/*
+ * The method named s ("", "plain", "S256") into *m.  Returns 1, or 0
+ * for any other name (m untouched).
+ */
+int	 ogrant_pkce_method(const char *s, enum ogrant_pkce *m);
+/* Free what g owns and zero it; a zeroed g is fine. */
+void	 ogrant_free(struct ogrant *g);
+/* A deep copy of src into dst (overwritten, not freed first). */
+void	 ogrant_copy(struct ogrant *dst, const struct ogrant *src);
+/*
+ * Decode the grant members of the JSON object j into g (zeroed first):
+ * request_id, client_id and sub are required strings, every other
+ * member must have its type when present.  Returns 1, or 0 with a 500
+ * in err naming the member (g is then freed).
+ */
+int	 ogrant_decode(const json_t *j, struct ogrant *g, struct oerr *err);
+/*
+ * The grant as a new JSON object, members in the order of
+ * schema/store.md: request_id, client_id, sub, sid, scope, aud,
+ * auth_time, acr, amr, requested_at, session, nonce, redirect_uri,
+ * code_challenge, code_challenge_method (absent ones left out).
+ */
+json_t	*ogrant_json(const struct ogrant *g);
+/* Fill l (freed first) from a JSON array of strings, or the reverse. */
+void	 otoken_strs_set(struct otoken_strs *l, const json_t *a);
+json_t	*otoken_strs_json(const struct otoken_strs *l);
+/* 1 if s is one of the strings of l. */
+int	 otoken_strs_has(const struct otoken_strs *l, const char *s);
+/* Append a copy of s to l. */
+void	 otoken_strs_add(struct otoken_strs *l, const char *s);
+void	 otoken_strs_free(struct otoken_strs *l);
+
+/* Free what rec owns and zero it; a zeroed rec is fine. */
+void	 otoken_rec_free(struct otoken_rec *rec);
+/*
+ * Decode a token record (JSON as stored) into rec (zeroed first; its
+ * id is left zero): "_v" 1, a known "kind", "exp" and "iat" integers,
+ * "active" a boolean, the grant's members as ogrant_decode().  Returns
+ * 1, or 0 with a 500 in err naming what was wrong (rec is then freed).
+ */
+int	 otoken_rec_decode(const json_t *j, struct otoken_rec *rec,
+	    struct oerr *err);
+/*
+ * The record as stored (a new object): the grant's members
+ * (ogrant_json()), then "_v", "kind", "iat", "exp", "active",
+ * "stateless" (when set), "access_id", "used_at", "token_exp" (when
+ * present), byte for byte what earlier versions wrote.
+ */
+json_t	*otoken_rec_json(const struct otoken_rec *rec);
+
+/*
+ * Token records, inside a transaction.  otoken_store() writes rec
+ * under rec->id with its index and expiry entries.  otoken_load()
+ * decodes the record of id into rec (zeroed first; otoken_rec_free):
+ * returns 1, or 0 with err set: a 404 when there is none, a 500 when it
+ * cannot be read (logged).
+ */
+int	 otoken_store(struct ostore_txn *, const struct otoken_rec *rec,
+	    struct oerr *);
+int	 otoken_load(struct ostore_txn *,
+	    const unsigned char id[OTOKEN_ID_LEN], struct otoken_rec *rec,
+	    struct oerr *);
 int	 otoken_delete(struct ostore_txn *,
 	    const unsigned char id[OTOKEN_ID_LEN]);
 /*
@@ -137,7 +266,7 @@ int	 otoken_revoke_client(struct ostore_txn *, const char *client_id);
  * after ttl.auth_code.  The code string goes to out.  Inside the
  * caller's write transaction.  Returns 1, or 0 with err set.
  */
-int	 ogrant_code(struct ostore_txn *, const json_t *grant,
+int	 ogrant_code(struct ostore_txn *, const struct ogrant *grant,
 	    char out[OTOKEN_MAX], struct oerr *err);
 
 /*
@@ -155,7 +284,7 @@ int	 ogrant_code(struct ostore_txn *, const json_t *grant,
  * lifespans: "authorization_code", "implicit", "refresh_token",
  * "client_credentials".
  */
-json_t	*ogrant_issue(struct ostore_txn *, const json_t *grant,
+json_t	*ogrant_issue(struct ostore_txn *, const struct ogrant *grant,
 	    const struct oclient *client, unsigned what, const char *code,
 	    const char *lifespan, struct oerr *err);
 
@@ -217,53 +346,56 @@ int	 otoken_identify(const char *tok, enum otoken_kind *kind,
  * was revoked, else a record rebuilt from its sealed grant, shaped as a
  * stored client_credentials token with "stateless": true; an opaque
  * one has "active": false when its client is gone or voided it, where
- * a JWT one has no record (NULL).  A new reference, or NULL when there
- * is none.  Check it with otoken_live() as any record.
+ * a JWT one has no record.  Decoded into rec (zeroed first,
+ * otoken_rec_free(), its id set).  Returns 1, or 0 with err set (a 404
+ * when there is none).  Check it with otoken_live() as any record.
  */
-json_t	*otoken_lookup(struct ostore_txn *, const char *tok,
-	    const unsigned char id[OTOKEN_ID_LEN]);
+int	 otoken_lookup(struct ostore_txn *, const char *tok,
+	    const unsigned char id[OTOKEN_ID_LEN], struct otoken_rec *rec,
+	    struct oerr *err);
 /*
  * Revoke the token whose record (otoken_lookup()) is rec, with its
  * grant chain (RFC 7009 §2.1; Hydra revokes both kinds): a stored token
  * by its request_id (otoken_revoke_request()), a stateless one by
- * storing its tombstone under id.  Returns 1, or 0 on a store failure.
+ * storing its tombstone under its id.  Returns 1, or 0 on a store
+ * failure.
  */
-int	 otoken_revoke(struct ostore_txn *,
-	    const unsigned char id[OTOKEN_ID_LEN], const json_t *rec);
+int	 otoken_revoke(struct ostore_txn *, const struct otoken_rec *rec);
 
 /*
- * 1 if rec is a token record of kind kind that is active and not
- * expired at now.
+ * 1 if rec (NULL: none) is a token record of kind kind that is active
+ * and not expired at now.
  */
-int	 otoken_live(const json_t *rec, enum otoken_kind kind, int64_t now);
+int	 otoken_live(const struct otoken_rec *rec, enum otoken_kind kind,
+	    int64_t now);
 
 /*
  * Mark a code or refresh token used (RFC 6749 §4.1.2: codes are single
  * use; §10.4: refresh tokens rotate): rec, loaded by the caller, is
- * changed into an inactive tombstone with "used_at" now and stored
- * again.  It is kept 30 minutes for replay detection (a refresh token
- * never beyond its own exp), and its expiry entry moves with it.
+ * changed into an inactive tombstone with used_at now and stored
+ * again under its id.  It is kept 30 minutes for replay detection (a
+ * refresh token never beyond its own exp), and its expiry entry moves
+ * with it.
  * Returns 1, or 0 with err set.
  */
-int	 otoken_use(struct ostore_txn *, const unsigned char id[OTOKEN_ID_LEN],
-	    json_t *rec, struct oerr *err);
+int	 otoken_use(struct ostore_txn *, struct otoken_rec *rec,
+	    struct oerr *err);
 
 /*
- * The grant snapshot of a token record: a new object without the token
- * members ("_v", "kind", "iat", "exp", "active", "used_at",
- * "access_id") and without the members only codes need
- * ("redirect_uri", "code_challenge", "code_challenge_method").
+ * The grant snapshot of a token record into g (overwritten, not freed
+ * first): a copy of rec->grant without the members only codes need
+ * (redirect_uri, code_challenge, code_challenge_method).
  */
-json_t	*otoken_grant(const json_t *rec);
+void	 otoken_grant(const struct otoken_rec *rec, struct ogrant *g);
 
 /*
  * Like ogrant_issue(), but the refresh token records rt_grant (the
  * grant as originally given) while the access and ID tokens carry
  * grant (narrowed by a refresh request's scope, RFC 6749 §6).
  */
-json_t	*ogrant_issue_refresh(struct ostore_txn *, const json_t *grant,
-	    const json_t *rt_grant, const struct oclient *client,
-	    unsigned what,
+json_t	*ogrant_issue_refresh(struct ostore_txn *,
+	    const struct ogrant *grant, const struct ogrant *rt_grant,
+	    const struct oclient *client, unsigned what,
 	    const char *lifespan, struct oerr *err);
 
 /* What ogrant_issue_stateless() did. */
@@ -290,7 +422,7 @@ enum ogrant_rc {
  * with ogrant_issue().
  */
 enum ogrant_rc	 ogrant_issue_stateless(struct ostore_txn *, int writable,
-		    const json_t *grant, const struct oclient *client,
+		    const struct ogrant *grant, const struct oclient *client,
 		    const char *lifespan, json_t **resp, struct oerr *err);
 
 #endif

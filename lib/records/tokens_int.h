@@ -58,15 +58,15 @@ void	 otk_hex_id(const unsigned char id[OTOKEN_ID_LEN], char *out);
 int64_t	 otk_lifespan_of(const struct oclient *client, const char *grant,
 	    const char *token, int64_t def);
 /* The grant's scope as a space-separated JSON string (new). */
-json_t	*otk_scope_str(const json_t *grant);
+json_t	*otk_scope_str(const struct ogrant *grant);
 /* A copy of an array member, or an empty array (new). */
 json_t	*otk_array_of(const json_t *o, const char *key);
 /* 1 if grant has request_id, client_id and sub; else a 500 in err. */
-int	 otk_grant_ok(const json_t *grant, struct oerr *err);
+int	 otk_grant_ok(const struct ogrant *grant, struct oerr *err);
 /* 1 if the client gets JWT access tokens. */
 int	 otk_jwt_strategy(const struct oclient *client);
 /* A signed JWT access token (new string) with jti sjti or a random one. */
-char	*otk_access_jwt(const json_t *grant, int64_t now, int64_t exp,
+char	*otk_access_jwt(const struct ogrant *grant, int64_t now, int64_t exp,
 	    const char *sjti, struct oerr *err);
 
 /* stateless.c */

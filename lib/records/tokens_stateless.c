@@ -155,8 +155,7 @@ grant_id(const char *client_id, const char *epoch, const char *scope,
 	char		*a, *buf;
 	size_t		 n;
 
-	if ((a = json_dumps(aud, JSON_COMPACT)) == NULL)
-		abort();
+	a = json_dumps(aud, JSON_COMPACT);
 	n = strlen(client_id) + strlen(epoch) + strlen(scope) + strlen(a) + 4;
 	buf = oxmalloc(n);
 	snprintf(buf, n, "%s%c%s%c%s%c%s", client_id, '\0', epoch, '\0',
@@ -168,86 +167,219 @@ grant_id(const char *client_id, const char *epoch, const char *scope,
 }
 
 /*
- * Shared grants parsed by this process, with the stored bytes they were
- * parsed from (a hit is a read and a comparison, never stale).
+ * A shared grant record, decoded (everything owned: sgrant_free()).
+ * On disk: {"_v":1, "kind":"grant", "client_id", "scope", "aud",
+ * "epoch", "at", "exp"}, in that order.
+ */
+struct sgrant {
+	char			*client_id;
+	struct otoken_strs	 scope;
+	struct otoken_strs	 aud;
+	char			*epoch;		/* the client's, when written */
+	int64_t			 at;		/* when it was written */
+	int64_t			 exp;
+};
+
+static void
+sgrant_free(struct sgrant *g)
+{
+	free(g->client_id);
+	otoken_strs_free(&g->scope);
+	otoken_strs_free(&g->aud);
+	free(g->epoch);
+	memset(g, 0, sizeof(*g));
+}
+
+static void
+sgrant_copy(struct sgrant *dst, const struct sgrant *src)
+{
+	size_t	 i;
+
+	memset(dst, 0, sizeof(*dst));
+	dst->client_id = oxstrdup(src->client_id);
+	for (i = 0; i < src->scope.n; i++)
+		otoken_strs_add(&dst->scope, src->scope.v[i]);
+	for (i = 0; i < src->aud.n; i++)
+		otoken_strs_add(&dst->aud, src->aud.v[i]);
+	dst->epoch = oxstrdup(src->epoch);
+	dst->at = src->at;
+	dst->exp = src->exp;
+}
+
+/* 1 if v is an array of strings. */
+static int
+strs_ok(const json_t *v)
+{
+	json_t	*s;
+	size_t	 i;
+
+	if (!json_is_array(v))
+		return 0;
+	json_array_foreach(v, i, s)
+		if (!json_is_string(s))
+			return 0;
+	return 1;
+}
+
+/*
+ * Decode the shared grant record j into g (zeroed first).  Returns 1,
+ * or 0 when it is not one (logged with the member at fault).
+ */
+static int
+sgrant_decode(const json_t *j, struct sgrant *g)
+{
+	const char	*bad = NULL;
+	json_t		*v;
+
+	memset(g, 0, sizeof(*g));
+	if (!json_is_object(j))
+		bad = "record";
+	else if (ojson_int(j, "_v") != RECORD_VERSION)
+		bad = "_v";
+	else if (strcmp(ojson_str(j, "kind"), GRANT_KIND) != 0)
+		bad = "kind";
+	else if (!json_is_string(json_object_get(j, "client_id")))
+		bad = "client_id";
+	else if (!strs_ok(json_object_get(j, "scope")))
+		bad = "scope";
+	else if (!strs_ok(json_object_get(j, "aud")))
+		bad = "aud";
+	else if ((v = json_object_get(j, "epoch")) != NULL &&
+	    !json_is_string(v))
+		bad = "epoch";
+	else if ((v = json_object_get(j, "at")) != NULL &&
+	    !json_is_integer(v))
+		bad = "at";
+	else if (!json_is_integer(json_object_get(j, "exp")))
+		bad = "exp";
+	if (bad != NULL) {
+		olog_err("grant_load: unreadable shared grant ('%s')", bad);
+		return 0;
+	}
+	g->client_id = oxstrdup(ojson_str(j, "client_id"));
+	otoken_strs_set(&g->scope, json_object_get(j, "scope"));
+	otoken_strs_set(&g->aud, json_object_get(j, "aud"));
+	g->epoch = oxstrdup(ojson_str(j, "epoch"));
+	g->at = ojson_int(j, "at");
+	g->exp = ojson_int(j, "exp");
+	return 1;
+}
+
+/* The record of g as stored, compact JSON (a new string). */
+static char *
+sgrant_dump(const struct sgrant *g)
+{
+	json_t	*j;
+	char	*out;
+
+	j = json_pack("{s:i,s:s,s:s,s:o,s:o,s:s,s:I,s:I}", "_v",
+	    RECORD_VERSION, "kind", GRANT_KIND, "client_id", g->client_id,
+	    "scope", otoken_strs_json(&g->scope), "aud",
+	    otoken_strs_json(&g->aud), "epoch", g->epoch, "at",
+	    (json_int_t)g->at, "exp", (json_int_t)g->exp);
+	out = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return out;
+}
+
+/*
+ * Shared grants decoded by this process, with the stored bytes they were
+ * decoded from (a hit is a read and a comparison, never stale).
  */
 static struct grant_memo {
 	unsigned char	 gid[GRANT_ID_LEN];
 	unsigned char	*raw;
 	size_t		 rawlen;
-	json_t		*rec;
+	int		 valid;
+	struct sgrant	 g;
 } grant_memo[GRANT_CACHE];
 static size_t		 grant_memo_next;
 
 /*
- * The shared grant gid: a new reference to a shared object (never
- * modified), or NULL when there is none (or it is unreadable).
+ * The shared grant gid into g (zeroed first; sgrant_free()).  Returns
+ * 1, or 0 when there is none (or it is unreadable).
  */
-static json_t *
-grant_load(struct ostore_txn *t, const unsigned char gid[GRANT_ID_LEN])
+static int
+grant_load(struct ostore_txn *t, const unsigned char gid[GRANT_ID_LEN],
+    struct sgrant *g)
 {
 	const void		*v;
 	size_t			 vl, i;
 	struct grant_memo	*m = NULL;
-	json_t			*rec;
+	json_t			*j;
+	int			 ok;
 
+	memset(g, 0, sizeof(*g));
 	if (ostore_get(t, OSTORE_TOKENS, gid, GRANT_ID_LEN, &v, &vl) !=
 	    OSTORE_OK)
-		return NULL;
+		return 0;
 	for (i = 0; i < GRANT_CACHE; i++)
-		if (grant_memo[i].rec != NULL &&
+		if (grant_memo[i].valid &&
 		    memcmp(grant_memo[i].gid, gid, GRANT_ID_LEN) == 0) {
 			m = &grant_memo[i];
 			break;
 		}
-	if (m != NULL && m->rawlen == vl && memcmp(m->raw, v, vl) == 0)
-		return json_incref(m->rec);
-	if ((rec = json_loadb(v, vl, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
-	    !json_is_object(rec) || ojson_int(rec, "_v") != RECORD_VERSION ||
-	    strcmp(ojson_str(rec, "kind"), GRANT_KIND) != 0) {
-		olog_err("grant_load: unreadable shared grant");
-		json_decref(rec);
-		return NULL;
+	if (m != NULL && m->rawlen == vl && memcmp(m->raw, v, vl) == 0) {
+		sgrant_copy(g, &m->g);
+		return 1;
 	}
+	j = json_loadb(v, vl, JSON_REJECT_DUPLICATES, NULL);
+	ok = sgrant_decode(j, g);
+	json_decref(j);
+	if (!ok)
+		return 0;
 	if (m == NULL) {
 		m = &grant_memo[grant_memo_next];
 		grant_memo_next = (grant_memo_next + 1) % GRANT_CACHE;
 	}
 	free(m->raw);
-	json_decref(m->rec);
+	sgrant_free(&m->g);
 	memcpy(m->gid, gid, GRANT_ID_LEN);
 	m->raw = oxmalloc(vl > 0 ? vl : 1);
 	memcpy(m->raw, v, vl);
 	m->rawlen = vl;
-	m->rec = rec;
-	return json_incref(rec);
+	sgrant_copy(&m->g, g);
+	m->valid = 1;
+	return 1;
 }
 
 /*
- * The token record of stateless token st (store id id) under shared
- * grant g, shaped as a stored client_credentials access token (token_rec()
- * of cc_prepare()'s grant) plus "stateless": true; its request_id is the
- * hex store id (a chain of its own).  active as given.  A new object.
+ * A stateless token's record into rec (zeroed first): shaped as a
+ * stored client_credentials access token (token_rec() of cc_prepare()'s
+ * grant) plus stateless; its request_id is the hex store id (a chain
+ * of its own), with client_id, sub, scope, aud, requested_at = iat,
+ * exp, active and the session's access_token claims (ext, NULL: none)
+ * as given.
  */
-static json_t *
-stateless_rec(const json_t *g, const struct sltok *st,
-    const unsigned char id[OTOKEN_ID_LEN], int active)
+static void
+stateless_rec(struct otoken_rec *rec, const unsigned char id[OTOKEN_ID_LEN],
+    const char *client_id, const char *sub, const struct otoken_strs *scope,
+    const struct otoken_strs *aud, const json_t *ext, int64_t iat,
+    int64_t exp, int active)
 {
 	char	 hex[2 * OTOKEN_ID_LEN + 1];
-	json_t	*rec;
+	size_t	 i;
 
+	memset(rec, 0, sizeof(*rec));
 	otk_hex_id(id, hex);
-	rec = json_pack("{s:s,s:s,s:s,s:O,s:O,s:I,s:{s:{},s:{}},s:i,s:s,"
-	    "s:I,s:I,s:b,s:b}", "request_id", hex, "client_id",
-	    ojson_str(g, "client_id"), "sub", ojson_str(g, "client_id"), "scope",
-	    json_object_get(g, "scope"), "aud", json_object_get(g, "aud"),
-	    "requested_at", (json_int_t)st->iat, "session", "id_token",
-	    "access_token", "_v", RECORD_VERSION, "kind",
-	    otk_kinds[OTOKEN_ACCESS], "iat", (json_int_t)st->iat, "exp",
-	    (json_int_t)st->exp, "active", active, "stateless", 1);
-	if (rec == NULL)
-		abort();
-	return rec;
+	memcpy(rec->id, id, OTOKEN_ID_LEN);
+	rec->grant.request_id = oxstrdup(hex);
+	rec->grant.client_id = oxstrdup(client_id);
+	rec->grant.sub = oxstrdup(sub);
+	for (i = 0; i < scope->n; i++)
+		otoken_strs_add(&rec->grant.scope, scope->v[i]);
+	for (i = 0; i < aud->n; i++)
+		otoken_strs_add(&rec->grant.aud, aud->v[i]);
+	rec->grant.requested_at = iat;
+	rec->grant.has = OGRANT_HAS_REQUESTED_AT;
+	rec->grant.session = json_pack("{s:{},s:o}", "id_token",
+	    "access_token", json_is_object(ext) ? json_deep_copy(ext) :
+	    json_object());
+	rec->kind = OTOKEN_ACCESS;
+	rec->iat = iat;
+	rec->exp = exp;
+	rec->active = active;
+	rec->stateless = 1;
 }
 
 /*
@@ -344,102 +476,103 @@ static struct {
 
 /*
  * The token record of the stateless JWT access token whose claims are
- * c (store id id), as stateless_rec() makes one for an opaque token:
- * active when its jti still checks for its client (jti_ok()).  NULL
- * when it is no stateless token, or its client is gone.
+ * c (store id id) into rec, as stateless_rec() makes one for an opaque
+ * token: active when its jti still checks for its client (jti_ok()).
+ * Returns 0 when it is no stateless token, or its client is gone.
  */
-static json_t *
+static int
 stateless_jwt_rec(struct ostore_txn *t, const json_t *c,
-    const unsigned char id[OTOKEN_ID_LEN])
+    const unsigned char id[OTOKEN_ID_LEN], struct otoken_rec *rec)
 {
-	char		 hex[2 * OTOKEN_ID_LEN + 1];
 	struct oerr	 e;
 	const struct oclient *client;
-	json_t		*rec = NULL, *ext;
 	const char	*cid = ojson_str(c, "client_id");
+	struct otoken_strs scp, aud;
+	int		 rc = 0;
 
 	oerr_clear(&e);
 	if ((client = oclient_find(t, cid, &e)) == NULL)
-		return NULL;
+		return 0;
 	if (jti_ok(ojson_str(c, "jti"), cid, client->epoch)) {
-		otk_hex_id(id, hex);
-		ext = json_object_get(c, "ext");
-		rec = json_pack("{s:s,s:s,s:s,s:o,s:o,s:I,s:{s:{},s:o},s:i,"
-		    "s:s,s:I,s:I,s:b,s:b}", "request_id", hex, "client_id",
-		    cid, "sub", ojson_str(c, "sub"), "scope", otk_array_of(c, "scp"),
-		    "aud", otk_array_of(c, "aud"), "requested_at",
-		    (json_int_t)ojson_int(c, "iat"), "session", "id_token",
-		    "access_token", json_is_object(ext) ? json_incref(ext) :
-		    json_object(), "_v", RECORD_VERSION, "kind",
-		    otk_kinds[OTOKEN_ACCESS], "iat", (json_int_t)ojson_int(c, "iat"),
-		    "exp", (json_int_t)ojson_int(c, "exp"), "active", 1,
-		    "stateless", 1);
+		memset(&scp, 0, sizeof(scp));
+		memset(&aud, 0, sizeof(aud));
+		otoken_strs_set(&scp, json_object_get(c, "scp"));
+		otoken_strs_set(&aud, json_object_get(c, "aud"));
+		stateless_rec(rec, id, cid, ojson_str(c, "sub"), &scp, &aud,
+		    json_object_get(c, "ext"), ojson_int(c, "iat"),
+		    ojson_int(c, "exp"), 1);
+		otoken_strs_free(&scp);
+		otoken_strs_free(&aud);
+		rc = 1;
 	}
 	oclient_release(client);
-	return rec;
+	return rc;
 }
 
-json_t *
+int
 otoken_lookup(struct ostore_txn *t, const char *tok,
-    const unsigned char id[OTOKEN_ID_LEN])
+    const unsigned char id[OTOKEN_ID_LEN], struct otoken_rec *rec,
+    struct oerr *err)
 {
 	unsigned char	 sid[OTOKEN_ID_LEN];
 	struct sltok	 st;
 	struct oerr	 e;
 	const struct oclient *client;
-	json_t		*g, *rec;
+	struct sgrant	 g;
 	int		 active;
 
+	memset(rec, 0, sizeof(*rec));
+	oerr_clear(&e);
 	if (!sl_open(tok, &st, sid) || memcmp(sid, id, OTOKEN_ID_LEN) != 0) {
-		if ((rec = otoken_load(t, id)) != NULL)
-			return rec;
+		if (otoken_load(t, id, rec, &e))
+			return 1;
 		/* A JWT without a record: stateless, or gone. */
-		if (jwt_last.claims != NULL &&
-		    memcmp(jwt_last.id, id, OTOKEN_ID_LEN) == 0)
-			return stateless_jwt_rec(t, jwt_last.claims, id);
-		return NULL;
+		if (e.code == OERR_NOT_FOUND && jwt_last.claims != NULL &&
+		    memcmp(jwt_last.id, id, OTOKEN_ID_LEN) == 0 &&
+		    stateless_jwt_rec(t, jwt_last.claims, id, rec))
+			return 1;
+		goto none;
 	}
 	/* Revoked: its tombstone. */
-	if ((rec = otoken_load(t, id)) != NULL)
-		return rec;
+	if (otoken_load(t, id, rec, &e))
+		return 1;
 	/* Gone once it expired and the flush took it. */
-	if ((g = grant_load(t, st.gid)) == NULL)
-		return NULL;
+	if (!grant_load(t, st.gid, &g))
+		goto none;
 	/*
 	 * Void once its client is gone or has voided its tokens since
 	 * (DELETE /oauth2/tokens; deleted and created again).
 	 */
 	oerr_clear(&e);
-	client = oclient_find(t, ojson_str(g, "client_id"), &e);
-	active = client != NULL && strcmp(ojson_str(g, "epoch"),
-	    client->epoch) == 0;
-	rec = stateless_rec(g, &st, id, active);
+	client = oclient_find(t, g.client_id, &e);
+	active = client != NULL && strcmp(g.epoch, client->epoch) == 0;
+	stateless_rec(rec, id, g.client_id, g.client_id, &g.scope, &g.aud,
+	    NULL, st.iat, st.exp, active);
 	oclient_release(client);
-	json_decref(g);
-	return rec;
+	sgrant_free(&g);
+	return 1;
+none:
+	oerr_set(err, OERR_NOT_FOUND, "The token is not known.");
+	return 0;
 }
 
 int
-otoken_revoke(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
-    const json_t *rec)
+otoken_revoke(struct ostore_txn *t, const struct otoken_rec *rec)
 {
-	struct oerr	 e;
-	json_t		*tomb;
-	int		 rc;
+	struct otoken_rec	 tomb;
+	struct oerr		 e;
 
-	if (!json_is_true(json_object_get(rec, "stateless")))
-		return otoken_revoke_request(t, ojson_str(rec, "request_id"));
+	if (!rec->stateless)
+		return otoken_revoke_request(t, rec->grant.request_id);
 	/* Already revoked, void or expired: nothing left to do. */
 	if (!otoken_live(rec, OTOKEN_ACCESS, onow()))
 		return 1;
 	/* The tombstone lives as long as the token would have. */
-	tomb = json_deep_copy(rec);
-	json_object_set_new(tomb, "active", json_false());
-	json_object_set_new(tomb, "used_at", json_integer(onow()));
+	tomb = *rec;
+	tomb.active = 0;
+	tomb.used_at = onow();
 	oerr_clear(&e);
-	rc = otoken_store(t, id, tomb, &e);
-	json_decref(tomb);
-	return rc;
+	return otoken_store(t, &tomb, &e);
 }
 
 int
@@ -462,14 +595,14 @@ int
 otk_grant_expire(struct ostore_txn *t, const unsigned char *id,
     int64_t not_after)
 {
-	json_t	*g;
+	struct sgrant	 g;
+	int		 keep;
 
 	/* A shared grant outlives every token that names it. */
-	if ((g = grant_load(t, id)) != NULL && ojson_int(g, "exp") >= not_after) {
-		json_decref(g);
+	keep = grant_load(t, id, &g) && g.exp >= not_after;
+	sgrant_free(&g);
+	if (keep)
 		return 1;
-	}
-	json_decref(g);
 	return ostore_del(t, OSTORE_TOKENS, id, GRANT_ID_LEN) != OSTORE_ERR;
 }
 
@@ -481,22 +614,21 @@ otk_grant_expire(struct ostore_txn *t, const unsigned char *id,
  */
 static int
 grant_put(struct ostore_txn *t, const unsigned char gid[GRANT_ID_LEN],
-    json_t *g, int64_t exp, int64_t more, struct oerr *err)
+    struct sgrant *g, int64_t exp, int64_t more, struct oerr *err)
 {
-	json_t	*old;
-	char	*buf;
-	int64_t	 oexp = 0;
-	int	 rc = 0;
+	struct sgrant	 old;
+	char		*buf;
+	int64_t		 oexp = 0;
+	int		 rc = 0;
 
-	if ((old = grant_load(t, gid)) != NULL) {
-		oexp = ojson_int(old, "exp");
-		json_decref(old);
+	if (grant_load(t, gid, &old)) {
+		oexp = old.exp;
+		sgrant_free(&old);
 		if (oexp >= exp)
 			return 1;	/* another process was first */
 	}
-	json_object_set_new(g, "exp", json_integer(exp + more));
-	if ((buf = json_dumps(g, JSON_COMPACT)) == NULL)
-		abort();
+	g->exp = exp + more;
+	buf = sgrant_dump(g);
 	if (ostore_put(t, OSTORE_TOKENS, gid, GRANT_ID_LEN, buf, strlen(buf),
 	    0) == OSTORE_OK && (oexp == 0 || ostore_expiry_del(t,
 	    OSTORE_TOKENS, gid, GRANT_ID_LEN, oexp) == OSTORE_OK) &&
@@ -512,19 +644,22 @@ grant_put(struct ostore_txn *t, const unsigned char gid[GRANT_ID_LEN],
 
 enum ogrant_rc
 ogrant_issue_stateless(struct ostore_txn *t, int writable,
-    const json_t *grant, const struct oclient *client, const char *lifespan,
-    json_t **resp, struct oerr *err)
+    const struct ogrant *grant, const struct oclient *client,
+    const char *lifespan, json_t **resp, struct oerr *err)
 {
 	unsigned char	 gid[GRANT_ID_LEN], raw[RAW_LEN], sig[SIG_LEN];
 	unsigned char	 id[OTOKEN_ID_LEN];
 	char		 tok[OTOKEN_MAX], jti[37], *jwt = NULL;
 	struct sltok	 st;
-	json_t		*scope = NULL, *aud = NULL, *g = NULL, *sess, *v;
+	json_t		*scope = NULL, *aud = NULL, *v;
+	struct sgrant	 g;
 	const char	*k;
 	int64_t		 now = onow(), ttl;
+	size_t		 i;
 	enum ogrant_rc	 rc = OGRANT_STORE;
 
 	*resp = NULL;
+	memset(&g, 0, sizeof(g));
 	if (oconf == NULL) {
 		oerr_set(err, OERR_SERVER_ERROR, "No configuration.");
 		return OGRANT_ERR;
@@ -535,13 +670,10 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 	 * Only what the token and its shared grant hold: a subject that is
 	 * its client, and no session claims.
 	 */
-	if (strcmp(ojson_str(grant, "sub"), ojson_str(grant, "client_id")) !=
-	    0 || strcmp(client->id, ojson_str(grant, "client_id")) != 0)
+	if (strcmp(grant->sub, grant->client_id) != 0 ||
+	    strcmp(client->id, grant->client_id) != 0)
 		return OGRANT_STORE;
-	if ((sess = json_object_get(grant, "session")) != NULL &&
-	    !json_is_object(sess))
-		return OGRANT_STORE;
-	json_object_foreach(sess, k, v)
+	json_object_foreach(grant->session, k, v)
 		if (json_object_size(v) > 0)
 			return OGRANT_STORE;
 	ttl = otk_lifespan_of(client, lifespan, "access_token",
@@ -563,27 +695,28 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 		rc = OGRANT_OK;
 		goto out;
 	}
-	aud = otk_array_of(grant, "aud");
+	aud = otoken_strs_json(&grant->aud);
 	grant_id(client->id, client->epoch, json_string_value(scope), aud,
 	    gid);
 	/* Its shared grant must outlive it: written once per lifetime. */
-	if ((g = grant_load(t, gid)) == NULL || ojson_int(g, "exp") < now + ttl) {
+	if (!grant_load(t, gid, &g) || g.exp < now + ttl) {
 		if (!writable) {
 			rc = OGRANT_WRITE;
 			goto out;
 		}
-		json_decref(g);
-		g = json_pack("{s:i,s:s,s:s,s:[],s:O,s:s}", "_v",
-		    RECORD_VERSION, "kind", GRANT_KIND, "client_id",
-		    client->id, "scope", "aud", aud, "epoch", client->epoch);
-		json_array_extend(json_object_get(g, "scope"),
-		    json_object_get(grant, "scope"));
-		json_object_set_new(g, "at", json_integer(now));
-		if (!grant_put(t, gid, g, now + ttl, ttl / 2, err)) {
+		sgrant_free(&g);
+		g.client_id = oxstrdup(client->id);
+		for (i = 0; i < grant->scope.n; i++)
+			otoken_strs_add(&g.scope, grant->scope.v[i]);
+		for (i = 0; i < grant->aud.n; i++)
+			otoken_strs_add(&g.aud, grant->aud.v[i]);
+		g.epoch = oxstrdup(client->epoch);
+		g.at = now;
+		if (!grant_put(t, gid, &g, now + ttl, ttl / 2, err)) {
 			rc = OGRANT_ERR;
 			goto out;
 		}
-	} else if (!writable && now - ojson_int(g, "at") < GRANT_YOUNG &&
+	} else if (!writable && now - g.at < GRANT_YOUNG &&
 	    !ostore_sync()) {
 		/*
 		 * Written an instant ago by another process, which may not
@@ -608,15 +741,13 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 	*resp = json_pack("{s:s,s:s,s:I,s:O}", "access_token", tok,
 	    "token_type", "bearer", "expires_in", (json_int_t)ttl, "scope",
 	    scope);
-	if (*resp == NULL)
-		abort();
 	rc = OGRANT_OK;
 out:
 	ocrypto_wipe(raw, sizeof(raw));
 	ocrypto_wipe(sig, sizeof(sig));
 	ocrypto_wipe(tok, sizeof(tok));
 	ojose_free(jwt);
-	json_decref(g);
+	sgrant_free(&g);
 	json_decref(scope);
 	json_decref(aud);
 	return rc;

@@ -106,8 +106,8 @@ str(const json_t *resp, const char *name)
 
 /* Store an authorization code. */
 struct code_op {
-	json_t	*grant;
-	char	 code[OTOKEN_MAX];
+	struct ogrant	 grant;
+	char		 code[OTOKEN_MAX];
 };
 
 static int
@@ -115,7 +115,7 @@ code_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct code_op	*op = arg;
 
-	return ogrant_code(t, op->grant, op->code, err);
+	return ogrant_code(t, &op->grant, op->code, err);
 }
 
 /*
@@ -128,9 +128,10 @@ code(const char *cid, const char *rid, const char *challenge,
 {
 	static struct code_op	 op;
 	struct oerr		 err;
+	json_t			*g;
 
 	oerr_clear(&err);
-	op.grant = json_pack("{s:s,s:s,s:s,s:s,s:[s,s,s],s:[s],s:I,s:s,"
+	g = json_pack("{s:s,s:s,s:s,s:s,s:[s,s,s],s:[s],s:I,s:s,"
 	    "s:[s],s:s,s:I,s:{s:{s:s,s:s},s:{s:s}},s:s,s:s,s:s}",
 	    "request_id", rid, "client_id", cid, "sub", "alice",
 	    "sid", "session-1", "scope", "openid", "offline_access",
@@ -141,11 +142,13 @@ code(const char *cid, const char *rid, const char *challenge,
 	    "https://evil.example/", "access_token", "tier", "gold",
 	    "redirect_uri", CB, "code_challenge", challenge,
 	    "code_challenge_method", method);
-	if (!ostore_write(code_fn, &op, &err)) {
+	if (!ogrant_decode(g, &op.grant, &err) ||
+	    !ostore_write(code_fn, &op, &err)) {
 		fprintf(stderr, "code: %s\n", err.description);
 		abort();
 	}
-	json_decref(op.grant);
+	json_decref(g);
+	ogrant_free(&op.grant);
 	return op.code;
 }
 
@@ -170,16 +173,18 @@ live(const char *tok)
 	struct ostore_txn	*t;
 	enum otoken_kind	 kind;
 	unsigned char		 id[OTOKEN_ID_LEN];
-	json_t			*rec;
+	struct otoken_rec	 rec;
+	struct oerr		 e;
 	int			 rc;
 
 	if (!otoken_identify(tok, &kind, id) ||
 	    (t = ostore_read_begin(NULL)) == NULL)
 		return 0;
-	rec = otoken_lookup(t, tok, id);
+	oerr_clear(&e);
+	rc = otoken_lookup(t, tok, id, &rec, &e) &&
+	    otoken_live(&rec, kind, onow());
 	ostore_read_end(t);
-	rc = otoken_live(rec, kind, onow());
-	json_decref(rec);
+	otoken_rec_free(&rec);
 	return rc;
 }
 

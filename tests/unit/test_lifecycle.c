@@ -191,17 +191,22 @@ tok_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		"code", "access_token", "refresh_token"
 	};
 	struct tok	*k = arg;
-	char		 s[OTOKEN_MAX];
-	json_t		*rec;
-	int		 rc;
+	char			 s[OTOKEN_MAX];
+	struct otoken_rec	 rec;
+	json_t			*j;
+	int			 rc = 0;
 
 	otoken_mint(k->kind, s, k->id);
-	rec = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:b}", "kind",
+	j = json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:I,s:b}", "_v", 1, "kind",
 	    kinds[k->kind], "request_id", k->request_id, "client_id",
 	    k->client_id, "sub", k->sub, "iat", (json_int_t)(k->exp - 60),
 	    "exp", (json_int_t)k->exp, "active", 1);
-	rc = otoken_store(t, k->id, rec, err);
-	json_decref(rec);
+	if (otoken_rec_decode(j, &rec, err)) {
+		memcpy(rec.id, k->id, OTOKEN_ID_LEN);
+		rc = otoken_store(t, &rec, err);
+	}
+	otoken_rec_free(&rec);
+	json_decref(j);
 	return rc;
 }
 

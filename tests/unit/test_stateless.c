@@ -302,6 +302,7 @@ static void
 issue_in(struct ostore_txn *t, struct issue_op *op)
 {
 	const struct oclient *c;
+	struct ogrant	 g;
 	struct oerr	 e;
 
 	json_decref(op->resp);
@@ -317,8 +318,12 @@ issue_in(struct ostore_txn *t, struct issue_op *op)
 			return;
 		}
 	}
-	op->rc = ogrant_issue_stateless(t, op->writable, op->grant, c,
-	    "client_credentials", &op->resp, &op->err);
+	if (ogrant_decode(op->grant, &g, &op->err)) {
+		op->rc = ogrant_issue_stateless(t, op->writable, &g, c,
+		    "client_credentials", &op->resp, &op->err);
+		ogrant_free(&g);
+	} else
+		op->rc = OGRANT_ERR;
 	oclient_release(c);
 }
 
@@ -532,22 +537,63 @@ forge_jwt(const char *cid, const char *jti)
 {
 	struct oerr	 err;
 	json_t		*g = ccgrant(cid, "[\"read\"]", "[]");
-	char		*jwt, *out = NULL;
+	struct ogrant	 gs;
+	char		*jwt = NULL, *out = NULL;
 	int64_t		 now = onow();
 
 	oerr_clear(&err);
-	if (!ogrant_prepare(&err) ||
-	    (jwt = otk_access_jwt(g, now, now + 600, jti, &err)) == NULL)
+	memset(&gs, 0, sizeof(gs));
+	if (!ogrant_prepare(&err) || !ogrant_decode(g, &gs, &err) ||
+	    (jwt = otk_access_jwt(&gs, now, now + 600, jti, &err)) == NULL)
 		fprintf(stderr, "forge_jwt: %s\n", err.description);
 	else {
 		out = oxstrdup(jwt);
 		ojose_free(jwt);
 	}
+	ogrant_free(&gs);
 	json_decref(g);
 	return out;
 }
 
 /* --- lookup and revocation ---------------------------------------- */
+
+/*
+ * otoken_lookup() of tok under a given id, skipping identification:
+ * the record as the JSON it is stored as (otoken_rec_json()), or NULL.
+ */
+static json_t *
+lookup_id(const char *tok, const unsigned char id[OTOKEN_ID_LEN])
+{
+	struct ostore_txn	*t;
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	json_t			*j = NULL;
+
+	if ((t = ostore_read_begin(NULL)) == NULL)
+		return NULL;
+	oerr_clear(&e);
+	if (otoken_lookup(t, tok, id, &rec, &e))
+		j = otoken_rec_json(&rec);
+	ostore_read_end(t);
+	otoken_rec_free(&rec);
+	return j;
+}
+
+/* otoken_live() of a record given as JSON (NULL: none). */
+static int
+jlive(const json_t *j, enum otoken_kind kind, int64_t now)
+{
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	int			 rc;
+
+	oerr_clear(&e);
+	if (j == NULL || !otoken_rec_decode(j, &rec, &e))
+		return 0;
+	rc = otoken_live(&rec, kind, now);
+	otoken_rec_free(&rec);
+	return rc;
+}
 
 /*
  * Look tok up as introspection does: otoken_identify(), then
@@ -557,10 +603,8 @@ forge_jwt(const char *cid, const char *jti)
 static json_t *
 lookup(const char *tok, int *known)
 {
-	struct ostore_txn	*t;
 	enum otoken_kind	 kind;
 	unsigned char		 id[OTOKEN_ID_LEN];
-	json_t			*rec;
 
 	if (known != NULL)
 		*known = 0;
@@ -568,33 +612,16 @@ lookup(const char *tok, int *known)
 		return NULL;
 	if (known != NULL)
 		*known = kind == OTOKEN_ACCESS ? 1 : 2;
-	if ((t = ostore_read_begin(NULL)) == NULL)
-		return NULL;
-	rec = otoken_lookup(t, tok, id);
-	ostore_read_end(t);
-	return rec;
+	return lookup_id(tok, id);
 }
 
-/* otoken_lookup() of tok under a given id, skipping identification. */
-static json_t *
-lookup_id(const char *tok, const unsigned char id[OTOKEN_ID_LEN])
-{
-	struct ostore_txn	*t;
-	json_t			*rec;
-
-	if ((t = ostore_read_begin(NULL)) == NULL)
-		return NULL;
-	rec = otoken_lookup(t, tok, id);
-	ostore_read_end(t);
-	return rec;
-}
 
 /* 1 if tok is an active access token now, as introspection says. */
 static int
 active(const char *tok)
 {
 	json_t	*rec = lookup(tok, NULL);
-	int	 rc = otoken_live(rec, OTOKEN_ACCESS, onow());
+	int	 rc = jlive(rec, OTOKEN_ACCESS, onow());
 
 	json_decref(rec);
 	return rc;
@@ -611,16 +638,18 @@ static int
 revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct revoke_op	*op = arg;
-	json_t			*rec;
+	struct otoken_rec	 rec;
+	struct oerr		 e;
 	int			 rc;
 
-	if ((rec = otoken_lookup(t, op->tok, op->id)) == NULL) {
+	oerr_clear(&e);
+	if (!otoken_lookup(t, op->tok, op->id, &rec, &e)) {
 		op->found = 0;
 		return 1;
 	}
 	op->found = 1;
-	rc = otoken_revoke(t, op->id, rec);
-	json_decref(rec);
+	rc = otoken_revoke(t, &rec);
+	otoken_rec_free(&rec);
 	if (!rc)
 		oerr_set(err, OERR_SERVER_ERROR, "otoken_revoke");
 	return rc;
@@ -696,7 +725,7 @@ opaque_shape(void)
 {
 	const char	*aud = "[\"https://api.a/\",\"https://api.b/\"]";
 	unsigned char	 gid[GID_LEN], id[OTOKEN_ID_LEN], k[64];
-	char		 epoch[64], h[2 * OTOKEN_ID_LEN + 1];
+	char		 epoch[64], h[2 * OTOKEN_ID_LEN + 1], want[512], *v;
 	json_t		*g = NULL, *r = NULL, *rec = NULL, *gr = NULL, *c;
 	struct raw	 raw;
 	enum otoken_kind kind;
@@ -767,6 +796,17 @@ opaque_shape(void)
 	CHECK(iget(gr, "at") == raw.iat);
 	/* Half a token lifetime past the token, with its expiry entry. */
 	CHECK(iget(gr, "exp") == raw.iat + 3600 + 1800);
+	/* Its bytes: the members in the order earlier versions wrote. */
+	if ((v = stored_value(OSTORE_TOKENS, raw.gid, GID_LEN)) != NULL) {
+		snprintf(want, sizeof(want), "{\"_v\":1,\"kind\":\"grant\","
+		    "\"client_id\":\"cc-shape\",\"scope\":[\"read\","
+		    "\"write\"],\"aud\":%s,\"epoch\":\"%s\",\"at\":%lld,"
+		    "\"exp\":%lld}", aud, epoch, (long long)raw.iat,
+		    (long long)(raw.iat + 3600 + 1800));
+		CHECK_STR(v, want);
+		free(v);
+	} else
+		CHECK(0);
 	CHECK(present(OSTORE_EXPIRY, k, ekey(iget(gr, "exp"), raw.gid,
 	    GID_LEN, k)) == 1);
 	/* Its record, as a stored client_credentials token's. */
@@ -775,8 +815,8 @@ opaque_shape(void)
 		goto out;
 	}
 	CHECK(known == 1);
-	CHECK(otoken_live(rec, OTOKEN_ACCESS, onow()));
-	CHECK(!otoken_live(rec, OTOKEN_REFRESH, onow()));
+	CHECK(jlive(rec, OTOKEN_ACCESS, onow()));
+	CHECK(!jlive(rec, OTOKEN_REFRESH, onow()));
 	CHECK(json_is_true(json_object_get(rec, "active")));
 	CHECK(json_is_true(json_object_get(rec, "stateless")));
 	CHECK_STR(sget(rec, "kind"), "access_token");
@@ -900,6 +940,7 @@ not_stateless(void)
 {
 	json_t		*c = NULL, *g = NULL, *r = NULL;
 	struct oclient	*dc;
+	struct ogrant	 gs;
 	struct oerr	 err;
 	size_t		 n0;
 
@@ -934,8 +975,9 @@ not_stateless(void)
 	CHECK(issue_once(1, "cc-store", NULL, g, &r) == OGRANT_STORE);
 	json_decref(g);
 	g = ccgrant("cc-store", "[\"read\"]", "[]");
+	/* A session that is no object: no grant at all (ogrant_decode()). */
 	json_object_set_new(g, "session", json_string("x"));
-	CHECK(issue_once(1, "cc-store", NULL, g, &r) == OGRANT_STORE);
+	CHECK(issue_once(1, "cc-store", NULL, g, &r) == OGRANT_ERR);
 	json_decref(g);
 	/* A lifetime beyond 2^32 seconds. */
 	g = ccgrant("cc-store", "[\"read\"]", "[]");
@@ -961,8 +1003,9 @@ not_stateless(void)
 	oconf = NULL;
 	oerr_clear(&err);
 	dc = decoded(c);
-	CHECK(ogrant_issue_stateless(NULL, 0, g, dc, "client_credentials", &r,
-	    &err) == OGRANT_ERR);
+	memset(&gs, 0, sizeof(gs));
+	CHECK(ogrant_issue_stateless(NULL, 0, &gs, dc, "client_credentials",
+	    &r, &err) == OGRANT_ERR);
 	oclient_release(dc);
 	CHECK(err.code == OERR_SERVER_ERROR && r == NULL);
 	oconf = &conf;
@@ -1314,10 +1357,10 @@ expiry(void)
 	CHECK(iget(ro, "exp") == iget(ro, "iat") + 1);
 	CHECK(iget(rj, "exp") == iget(rj, "iat") + 1);
 	/* Live at its iat, not at its exp (RFC 7662: exp is the end). */
-	CHECK(otoken_live(ro, OTOKEN_ACCESS, iget(ro, "iat")));
-	CHECK(!otoken_live(ro, OTOKEN_ACCESS, iget(ro, "exp")));
-	CHECK(otoken_live(rj, OTOKEN_ACCESS, iget(rj, "iat")));
-	CHECK(!otoken_live(rj, OTOKEN_ACCESS, iget(rj, "exp")));
+	CHECK(jlive(ro, OTOKEN_ACCESS, iget(ro, "iat")));
+	CHECK(!jlive(ro, OTOKEN_ACCESS, iget(ro, "exp")));
+	CHECK(jlive(rj, OTOKEN_ACCESS, iget(rj, "iat")));
+	CHECK(!jlive(rj, OTOKEN_ACCESS, iget(rj, "exp")));
 	/* Wait for it (a second at most). */
 	for (i = 0; i < 20 && (onow() < iget(ro, "exp") ||
 	    onow() < iget(rj, "exp")); i++)
@@ -1337,7 +1380,7 @@ expiry(void)
 	CHECK(o != NULL);
 	json_decref(ro);
 	ro = lookup(o, NULL);
-	CHECK(ro != NULL && otoken_live(ro, OTOKEN_ACCESS,
+	CHECK(ro != NULL && jlive(ro, OTOKEN_ACCESS,
 	    iget(ro, "iat")));
 	/* The per-client lifespan overrides ttl.access_token. */
 	if ((c = getclient("cc-exp")) == NULL) {
@@ -1369,10 +1412,14 @@ stored_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct stored_op	*op = arg;
 	struct oclient		*c = decoded(op->client);
+	struct ogrant		 g;
 
 	json_decref(op->resp);
-	op->resp = ogrant_issue(t, op->grant, c, OISSUE_ACCESS,
-	    NULL, "client_credentials", err);
+	op->resp = NULL;
+	if (ogrant_decode(op->grant, &g, err))
+		op->resp = ogrant_issue(t, &g, c, OISSUE_ACCESS,
+		    NULL, "client_credentials", err);
+	ogrant_free(&g);
 	oclient_release(c);
 	return op->resp != NULL;
 }
@@ -1455,7 +1502,7 @@ jwt(void)
 		CHECK(0);
 		goto out;
 	}
-	CHECK(otoken_live(rec, OTOKEN_ACCESS, onow()));
+	CHECK(jlive(rec, OTOKEN_ACCESS, onow()));
 	CHECK(json_is_true(json_object_get(rec, "stateless")));
 	CHECK_STR(sget(rec, "client_id"), "cc-jwt");
 	CHECK_STR(sget(rec, "sub"), "cc-jwt");
@@ -1564,7 +1611,7 @@ jwt(void)
 			rec = lookup(s, NULL);
 			CHECK(rec != NULL && json_object_get(rec,
 			    "stateless") == NULL);
-			CHECK(otoken_live(rec, OTOKEN_ACCESS, onow()));
+			CHECK(jlive(rec, OTOKEN_ACCESS, onow()));
 			json_decref(rec);
 			rec = NULL;
 			CHECK(revoke_tok(s));

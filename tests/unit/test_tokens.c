@@ -2,7 +2,9 @@
  * test_tokens.c: unit tests of lib/records/tokens.c: opaque tokens (mint and
  * check, tampering, kinds, secret rotation), token records with their
  * indexes and expiry entries, revocation by request and by client,
- * tombstones, the bounded flush, and ogrant_issue() (response shape,
+ * tombstones, the bounded flush, records decoded into struct
+ * otoken_rec (every member, damage named, the bytes on disk as earlier
+ * versions wrote them), and ogrant_issue() (response shape,
  * lifespans, refresh only for offline scopes, ID token claims and
  * at_hash/c_hash, RFC 9068 JWT access tokens) against a real LMDB store
  * in a fresh directory under $TMPDIR, with the default signing keys
@@ -120,18 +122,65 @@ ekey(int64_t exp, const unsigned char id[OTOKEN_ID_LEN], unsigned char *buf)
 	return 9 + OTOKEN_ID_LEN;
 }
 
-/* A token record as loaded in a read transaction, or NULL. */
+/*
+ * A token record as loaded (decoded) in a read transaction, as the
+ * JSON it is stored as, or NULL.
+ */
 static json_t *
 load(const unsigned char id[OTOKEN_ID_LEN])
 {
 	struct ostore_txn	*t;
-	json_t			*rec;
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	json_t			*j = NULL;
 
 	if ((t = ostore_read_begin(NULL)) == NULL)
 		return NULL;
-	rec = otoken_load(t, id);
+	oerr_clear(&e);
+	if (otoken_load(t, id, &rec, &e))
+		j = otoken_rec_json(&rec);
 	ostore_read_end(t);
-	return rec;
+	otoken_rec_free(&rec);
+	return j;
+}
+
+/* otoken_live() of a record given as JSON (NULL: none). */
+static int
+jlive(const json_t *j, enum otoken_kind kind, int64_t now)
+{
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	int			 rc;
+
+	oerr_clear(&e);
+	if (j == NULL || !otoken_rec_decode(j, &rec, &e))
+		return 0;
+	rc = otoken_live(&rec, kind, now);
+	otoken_rec_free(&rec);
+	return rc;
+}
+
+/*
+ * Store the token record j (version 1 when it names none) under id.
+ * Returns 1, or 0 with err set (a record that does not decode too).
+ */
+static int
+store_json(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
+    const json_t *j, struct oerr *err)
+{
+	struct otoken_rec	 rec;
+	json_t			*c = json_copy((json_t *)j);
+	int			 rc = 0;
+
+	if (json_object_get(c, "_v") == NULL)
+		json_object_set_new(c, "_v", json_integer(1));
+	if (otoken_rec_decode(c, &rec, err)) {
+		memcpy(rec.id, id, OTOKEN_ID_LEN);
+		rc = otoken_store(t, &rec, err);
+	}
+	otoken_rec_free(&rec);
+	json_decref(c);
+	return rc;
 }
 
 /* 1 if the token with id has its record, index and expiry entries. */
@@ -319,8 +368,14 @@ static int
 code_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct code_op	*op = arg;
+	struct ogrant	 g;
+	int		 rc;
 
-	return ogrant_code(t, op->grant, op->code, err);
+	if (!ogrant_decode(op->grant, &g, err))
+		return 0;
+	rc = ogrant_code(t, &g, op->code, err);
+	ogrant_free(&g);
+	return rc;
 }
 
 static int
@@ -351,6 +406,9 @@ code_store_delete(void)
 	char		 code[OTOKEN_MAX];
 	json_t		*g = grant("req-code", "client-code", "[\"openid\"]");
 	json_t		*rec = NULL, *gg = NULL;
+	struct otoken_rec r;
+	struct ogrant	 gs;
+	struct oerr	 e;
 	int64_t		 exp;
 
 	secrets(secret_a, NULL);
@@ -366,12 +424,17 @@ code_store_delete(void)
 	CHECK(exp - json_integer_value(json_object_get(rec, "iat")) == 600);
 	CHECK_STR(json_string_value(json_object_get(rec, "redirect_uri")),
 	    "https://app.example/cb");
-	CHECK(otoken_live(rec, OTOKEN_CODE, onow()));
-	CHECK(!otoken_live(rec, OTOKEN_ACCESS, onow()));
-	CHECK(!otoken_live(rec, OTOKEN_CODE, exp));
+	CHECK(jlive(rec, OTOKEN_CODE, onow()));
+	CHECK(!jlive(rec, OTOKEN_ACCESS, onow()));
+	CHECK(!jlive(rec, OTOKEN_CODE, exp));
 	CHECK(stored(id, "req-code", "client-code", exp));
 	/* otoken_grant() strips the token and code members. */
-	gg = otoken_grant(rec);
+	oerr_clear(&e);
+	CHECK(otoken_rec_decode(rec, &r, &e));
+	otoken_grant(&r, &gs);
+	gg = ogrant_json(&gs);
+	otoken_rec_free(&r);
+	ogrant_free(&gs);
 	CHECK(json_object_get(gg, "kind") == NULL);
 	CHECK(json_object_get(gg, "exp") == NULL);
 	CHECK(json_object_get(gg, "_v") == NULL);
@@ -396,7 +459,7 @@ store_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	unsigned char	 id[OTOKEN_ID_LEN];
 
 	memset(id, 0x5a, sizeof(id));
-	return otoken_store(t, id, rec, err);
+	return store_json(t, id, rec, err);
 }
 
 static void
@@ -431,14 +494,14 @@ struct use_op {
 static int
 use_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
-	struct use_op	*op = arg;
-	json_t		*rec;
-	int		 rc;
+	struct use_op		*op = arg;
+	struct otoken_rec	 rec;
+	int			 rc;
 
-	if ((rec = otoken_load(t, op->id)) == NULL)
+	if (!otoken_load(t, op->id, &rec, err))
 		return 0;
-	rc = otoken_use(t, op->id, rec, err);
-	json_decref(rec);
+	rc = otoken_use(t, &rec, err);
+	otoken_rec_free(&rec);
 	return rc;
 }
 
@@ -469,7 +532,7 @@ tombstone(void)
 	nexp = json_integer_value(json_object_get(rec, "exp"));
 	CHECK(nexp >= onow() + TOMBSTONE_TTL - 5 &&
 	    nexp <= onow() + TOMBSTONE_TTL);
-	CHECK(!otoken_live(rec, OTOKEN_CODE, onow()));
+	CHECK(!jlive(rec, OTOKEN_CODE, onow()));
 	/* The expiry entry moved with the exp. */
 	CHECK(present(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 0);
 	CHECK(stored(id, "req-tomb", "client-tomb", nexp));
@@ -493,10 +556,14 @@ issue_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct issue_op	*op = arg;
 	struct oclient	*c = decoded(op->client);
+	struct ogrant	 g;
 
 	json_decref(op->resp);
-	op->resp = ogrant_issue(t, op->grant, c, op->what, op->code,
-	    op->lifespan, err);
+	op->resp = NULL;
+	if (ogrant_decode(op->grant, &g, err))
+		op->resp = ogrant_issue(t, &g, c, op->what, op->code,
+		    op->lifespan, err);
+	ogrant_free(&g);
 	oclient_release(c);
 	if (op->resp == NULL)
 		memcpy(&op->err, err, sizeof(op->err));
@@ -610,10 +677,10 @@ issue_shape(void)
 	CHECK_STR(sget(rec, "access_id"), hex);
 	CHECK(json_integer_value(json_object_get(rec, "exp")) -
 	    json_integer_value(json_object_get(rec, "iat")) == 720 * 3600);
-	CHECK(otoken_live(rec, OTOKEN_REFRESH, onow()));
+	CHECK(jlive(rec, OTOKEN_REFRESH, onow()));
 	json_decref(rec);
 	CHECK((rec = load(atid)) != NULL);
-	CHECK(otoken_live(rec, OTOKEN_ACCESS, onow()));
+	CHECK(jlive(rec, OTOKEN_ACCESS, onow()));
 	CHECK_STR(sget(rec, "sub"), "alice");
 	CHECK(stored(atid, "req-shape", "client-shape",
 	    json_integer_value(json_object_get(rec, "exp"))));
@@ -717,7 +784,7 @@ lifespans(void)
 	CHECK(otoken_check(sget(r, "refresh_token"), OTOKEN_REFRESH, id));
 	CHECK((rec = load(id)) != NULL);
 	CHECK(json_integer_value(json_object_get(rec, "exp")) == 0);
-	CHECK(otoken_live(rec, OTOKEN_REFRESH, onow() + 100LL * 365 * 86400));
+	CHECK(jlive(rec, OTOKEN_REFRESH, onow() + 100LL * 365 * 86400));
 	CHECK(stored(id, "req-ls", "client-ls", 0));
 out:
 	json_decref(r);
@@ -875,7 +942,7 @@ jwt_access(void)
 	ocrypto_sha256(sig, strlen(sig), want);
 	CHECK(otoken_identify(at, &kind, id) == 1 && kind == OTOKEN_ACCESS);
 	CHECK(memcmp(id, want, sizeof(id)) == 0);
-	CHECK((rec = load(id)) != NULL && otoken_live(rec, OTOKEN_ACCESS,
+	CHECK((rec = load(id)) != NULL && jlive(rec, OTOKEN_ACCESS,
 	    onow()));
 	json_decref(rec);
 	/* The refresh token points at it. */
@@ -1008,7 +1075,7 @@ put_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    "access_token", "request_id", op->rid, "client_id", "client-fl",
 	    "sub", "s", "iat", (json_int_t)(op->exp - 10), "exp",
 	    (json_int_t)op->exp, "active", 1);
-	rc = otoken_store(t, op->id, rec, err);
+	rc = store_json(t, op->id, rec, err);
 	json_decref(rec);
 	return rc;
 }
@@ -1119,7 +1186,7 @@ put_rt_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    "refresh_token", "request_id", op->rid, "client_id", "client-ch",
 	    "sub", "s", "iat", (json_int_t)onow(), "exp", (json_int_t)op->exp,
 	    "active", 1);
-	rc = otoken_store(t, op->id, rec, err);
+	rc = store_json(t, op->id, rec, err);
 	json_decref(rec);
 	return rc;
 }
@@ -1215,6 +1282,440 @@ cleanup(void)
 	rmdir(base);
 }
 
+/* --- records as bytes, decoding ------------------------------------ */
+
+/*
+ * A grant shaped as the authorization endpoint builds it
+ * (oauthorize_grant(): its members in that order, then the request's
+ * nonce and PKCE members).
+ */
+static json_t *
+authz_grant(const char *rid, const char *cid)
+{
+	json_t	*g;
+
+	g = json_pack("{s:s,s:s,s:s,s:s,s:[s,s],s:[s],s:I,s:s,s:[s,s],s:I,"
+	    "s:{s:{s:s},s:{s:s}},s:s,s:s,s:s,s:s}",
+	    "request_id", rid, "client_id", cid, "sub", "alice",
+	    "sid", "sid-1", "scope", "openid", "offline_access",
+	    "aud", "https://api.example", "auth_time",
+	    (json_int_t)1700000000, "acr", "urn:acr:pwd", "amr", "pwd",
+	    "otp", "requested_at", (json_int_t)1700000100,
+	    "session", "id_token", "email", "alice@example.com",
+	    "access_token", "tier", "gold",
+	    "nonce", "n-1", "redirect_uri", "https://app.example/cb",
+	    "code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+	    "code_challenge_method", "S256");
+	if (g == NULL)
+		abort();
+	return g;
+}
+
+/* The stored bytes of token id as a new string, or NULL. */
+static char *
+raw_rec(const unsigned char id[OTOKEN_ID_LEN])
+{
+	struct ostore_txn	*t;
+	const void		*v;
+	size_t			 vl;
+	char			*out = NULL;
+
+	if ((t = ostore_read_begin(NULL)) == NULL)
+		return NULL;
+	if (ostore_get(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN, &v, &vl) ==
+	    OSTORE_OK) {
+		out = oxmalloc(vl + 1);
+		memcpy(out, v, vl);
+		out[vl] = '\0';
+	}
+	ostore_read_end(t);
+	return out;
+}
+
+/*
+ * The bytes earlier versions wrote for a token of kind under grant (a
+ * deep copy of it, then "_v", "kind", "iat", "exp", "active" and a
+ * refresh token's "access_id"): a new string.
+ */
+static char *
+old_bytes(const json_t *grant, const char *kind, int64_t iat, int64_t exp,
+    const char *access_id)
+{
+	json_t	*r = json_deep_copy(grant);
+	char	*out;
+
+	json_object_set_new(r, "_v", json_integer(1));
+	json_object_set_new(r, "kind", json_string(kind));
+	json_object_set_new(r, "iat", json_integer(iat));
+	json_object_set_new(r, "exp", json_integer(exp));
+	json_object_set_new(r, "active", json_true());
+	if (access_id != NULL)
+		json_object_set_new(r, "access_id", json_string(access_id));
+	out = json_dumps(r, JSON_COMPACT);
+	json_decref(r);
+	return out;
+}
+
+/* 1 if the record at id decodes and encodes back to its own bytes. */
+static int
+round_trip(const unsigned char id[OTOKEN_ID_LEN])
+{
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	json_t			*j = NULL;
+	char			*b = raw_rec(id), *again = NULL;
+	int			 rc = 0;
+	struct ostore_txn	*t;
+
+	oerr_clear(&e);
+	if (b == NULL || (t = ostore_read_begin(NULL)) == NULL) {
+		free(b);
+		return 0;
+	}
+	if (otoken_load(t, id, &rec, &e)) {
+		j = otoken_rec_json(&rec);
+		again = json_dumps(j, JSON_COMPACT);
+		rc = strcmp(again, b) == 0 && memcmp(rec.id, id,
+		    OTOKEN_ID_LEN) == 0;
+		if (!rc)
+			fprintf(stderr, "round trip:\n%s\n%s\n", b, again);
+	}
+	ostore_read_end(t);
+	otoken_rec_free(&rec);
+	json_decref(j);
+	free(again);
+	free(b);
+	return rc;
+}
+
+/*
+ * The bytes of used record now (b) against what earlier versions wrote
+ * for the record before (prev): the same once used_at and exp are taken
+ * from now.
+ */
+static int
+same_as_old_use(const char *prev, const char *b)
+{
+	json_t	*want = J(prev), *got = J(b);
+	char	*w, *g2;
+	int	 rc;
+
+	json_object_set_new(want, "active", json_false());
+	json_object_set(want, "exp", json_object_get(got, "exp"));
+	json_object_set(want, "used_at", json_object_get(got, "used_at"));
+	w = json_dumps(want, JSON_COMPACT);
+	g2 = json_dumps(got, JSON_COMPACT);
+	rc = strcmp(w, b) == 0 && strcmp(g2, b) == 0;
+	if (!rc)
+		fprintf(stderr, "used:\n%s\n%s\n", w, b);
+	free(w);
+	free(g2);
+	json_decref(want);
+	json_decref(got);
+	return rc;
+}
+
+static void
+record_bytes(void)
+{
+	unsigned char	 id[OTOKEN_ID_LEN], atid[OTOKEN_ID_LEN];
+	unsigned char	 rtid[OTOKEN_ID_LEN];
+	char		 hex[2 * OTOKEN_ID_LEN + 1];
+	struct use_op	 op;
+	json_t		*g = authz_grant("req-bytes", "client-bytes");
+	json_t		*gr = NULL, *c = client("client-bytes", "opaque");
+	json_t		*r = NULL, *rec = NULL;
+	char		*b = NULL, *want = NULL, *b2 = NULL;
+
+	secrets(secret_a, NULL);
+	/* A code: the grant's members in order, then the token's. */
+	if (!new_code(g, id, NULL) || (b = raw_rec(id)) == NULL ||
+	    (rec = J(b)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	want = old_bytes(g, "code", json_integer_value(json_object_get(rec,
+	    "iat")), json_integer_value(json_object_get(rec, "exp")), NULL);
+	CHECK_STR(b, want);
+	CHECK(round_trip(id));
+	/* Used: a tombstone, as earlier versions rewrote it. */
+	op.id = id;
+	CHECK(run(use_fn, &op));
+	if ((b2 = raw_rec(id)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	CHECK(same_as_old_use(b, b2));
+	CHECK(round_trip(id));
+	free(b);
+	free(b2);
+	free(want);
+	json_decref(rec);
+	b = b2 = want = NULL;
+	rec = NULL;
+
+	/*
+	 * A refresh token of the code's grant (without the code members,
+	 * as the token endpoint passes it), with the access token's id.
+	 */
+	gr = json_deep_copy(g);
+	json_object_del(gr, "redirect_uri");
+	json_object_del(gr, "code_challenge");
+	json_object_del(gr, "code_challenge_method");
+	if ((r = issue_for(gr, c, OISSUE_ACCESS | OISSUE_REFRESH, NULL,
+	    "authorization_code")) == NULL ||
+	    !otoken_check(sget(r, "access_token"), OTOKEN_ACCESS, atid) ||
+	    !otoken_check(sget(r, "refresh_token"), OTOKEN_REFRESH, rtid) ||
+	    (b = raw_rec(rtid)) == NULL || (rec = J(b)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	otk_hex_id(atid, hex);
+	want = old_bytes(gr, "refresh_token", json_integer_value(
+	    json_object_get(rec, "iat")), json_integer_value(
+	    json_object_get(rec, "exp")), hex);
+	CHECK_STR(b, want);
+	CHECK(round_trip(rtid));
+	CHECK(round_trip(atid));
+	op.id = rtid;
+	CHECK(run(use_fn, &op));
+	if ((b2 = raw_rec(rtid)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	CHECK(same_as_old_use(b, b2));
+	CHECK(round_trip(rtid));
+out:
+	free(b);
+	free(b2);
+	free(want);
+	json_decref(rec);
+	json_decref(r);
+	json_decref(gr);
+	json_decref(g);
+	json_decref(c);
+}
+
+/* A complete token record, every member set. */
+static const char full_rec[] = "{\"request_id\":\"r-1\","
+    "\"client_id\":\"c-1\",\"sub\":\"alice\",\"sid\":\"s-1\","
+    "\"scope\":[\"openid\",\"offline\"],\"aud\":[\"https://a\"],"
+    "\"auth_time\":1700000000,\"acr\":\"urn:pwd\",\"amr\":[\"pwd\"],"
+    "\"requested_at\":1700000100,\"session\":{\"id_token\":"
+    "{\"email\":\"a@example.com\"},\"access_token\":{\"tier\":\"gold\"}},"
+    "\"nonce\":\"n-1\",\"redirect_uri\":\"https://app/cb\","
+    "\"code_challenge\":\"ch\",\"code_challenge_method\":\"S256\","
+    "\"_v\":1,\"kind\":\"refresh_token\",\"iat\":1700000200,"
+    "\"exp\":1700003800,\"active\":false,\"stateless\":true,"
+    "\"access_id\":\"ab\",\"used_at\":1700000300,"
+    "\"token_exp\":1700001000}";
+
+static void
+decode_fields(void)
+{
+	struct otoken_rec	 rec;
+	struct ogrant		 g2;
+	struct oerr		 e;
+	enum ogrant_pkce	 m;
+	json_t			*j = J(full_rec), *back;
+	char			*b;
+
+	oerr_clear(&e);
+	if (!otoken_rec_decode(j, &rec, &e)) {
+		fprintf(stderr, "decode: %s\n", e.description);
+		CHECK(0);
+		json_decref(j);
+		return;
+	}
+	CHECK(rec.kind == OTOKEN_REFRESH);
+	CHECK(rec.active == 0);
+	CHECK(rec.stateless == 1);
+	CHECK(rec.iat == 1700000200);
+	CHECK(rec.exp == 1700003800);
+	CHECK(rec.used_at == 1700000300);
+	CHECK(rec.token_exp == 1700001000);
+	CHECK_STR(rec.access_id, "ab");
+	CHECK_STR(rec.grant.request_id, "r-1");
+	CHECK_STR(rec.grant.client_id, "c-1");
+	CHECK_STR(rec.grant.sub, "alice");
+	CHECK_STR(rec.grant.sid, "s-1");
+	CHECK(rec.grant.scope.n == 2);
+	CHECK(otoken_strs_has(&rec.grant.scope, "offline"));
+	CHECK(rec.grant.aud.n == 1);
+	CHECK_STR(rec.grant.aud.v[0], "https://a");
+	CHECK(rec.grant.auth_time == 1700000000);
+	CHECK_STR(rec.grant.acr, "urn:pwd");
+	CHECK(rec.grant.amr.n == 1);
+	CHECK_STR(rec.grant.amr.v[0], "pwd");
+	CHECK(rec.grant.requested_at == 1700000100);
+	CHECK(rec.grant.has == (OGRANT_HAS_AUTH_TIME | OGRANT_HAS_AMR |
+	    OGRANT_HAS_REQUESTED_AT));
+	CHECK_STR(ojson_str(json_object_get(rec.grant.session,
+	    "access_token"), "tier"), "gold");
+	CHECK_STR(rec.grant.nonce, "n-1");
+	CHECK_STR(rec.grant.redirect_uri, "https://app/cb");
+	CHECK_STR(rec.grant.code_challenge, "ch");
+	CHECK(rec.grant.code_challenge_method == OGRANT_PKCE_S256);
+	/* Encoded back: the same bytes. */
+	back = otoken_rec_json(&rec);
+	b = json_dumps(back, JSON_COMPACT);
+	CHECK_STR(b, full_rec);
+	free(b);
+	json_decref(back);
+	/* otoken_grant(): the code members go, the rest is copied. */
+	otoken_grant(&rec, &g2);
+	CHECK(g2.redirect_uri == NULL && g2.code_challenge == NULL &&
+	    g2.code_challenge_method == OGRANT_PKCE_NONE);
+	CHECK_STR(g2.nonce, "n-1");
+	CHECK(g2.scope.v != rec.grant.scope.v);
+	otoken_rec_free(&rec);
+	CHECK_STR(g2.sub, "alice");
+	CHECK(g2.amr.n == 1);
+	ogrant_free(&g2);
+	/* A minimal record: absent members stay absent. */
+	json_decref(j);
+	j = J("{\"request_id\":\"r\",\"client_id\":\"c\",\"sub\":\"c\","
+	    "\"scope\":[],\"aud\":[],\"_v\":1,\"kind\":\"access_token\","
+	    "\"iat\":1,\"exp\":2,\"active\":true}");
+	oerr_clear(&e);
+	CHECK(otoken_rec_decode(j, &rec, &e));
+	CHECK(rec.kind == OTOKEN_ACCESS && rec.active && !rec.stateless);
+	CHECK(rec.grant.sid == NULL && rec.grant.acr == NULL &&
+	    rec.grant.session == NULL && rec.grant.has == 0 &&
+	    rec.access_id == NULL && rec.used_at == 0);
+	back = otoken_rec_json(&rec);
+	b = json_dumps(back, JSON_COMPACT);
+	CHECK_STR(b, "{\"request_id\":\"r\",\"client_id\":\"c\",\"sub\":"
+	    "\"c\",\"scope\":[],\"aud\":[],\"_v\":1,\"kind\":"
+	    "\"access_token\",\"iat\":1,\"exp\":2,\"active\":true}");
+	free(b);
+	json_decref(back);
+	otoken_rec_free(&rec);
+	json_decref(j);
+	/* The PKCE methods a record may name, and no other. */
+	CHECK(ogrant_pkce_method("", &m) && m == OGRANT_PKCE_DEFAULT);
+	CHECK(ogrant_pkce_method("plain", &m) && m == OGRANT_PKCE_PLAIN);
+	CHECK(ogrant_pkce_method("S256", &m) && m == OGRANT_PKCE_S256);
+	CHECK(!ogrant_pkce_method("s256", &m) && m == OGRANT_PKCE_S256);
+	CHECK(!ogrant_pkce_method(NULL, &m));
+}
+
+/* Damage member key of full_rec (set it to v, or delete it when NULL). */
+static int
+damaged(const char *key, json_t *v, const char *named)
+{
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	json_t			*j = J(full_rec);
+	int			 rc;
+
+	if (v != NULL)
+		json_object_set_new(j, key, v);
+	else
+		json_object_del(j, key);
+	oerr_clear(&e);
+	rc = otoken_rec_decode(j, &rec, &e) == 0 &&
+	    e.code == OERR_SERVER_ERROR &&
+	    strstr(e.description, named) != NULL &&
+	    rec.grant.request_id == NULL && rec.access_id == NULL;
+	if (!rc)
+		fprintf(stderr, "damaged %s: %s\n", key, e.description);
+	otoken_rec_free(&rec);
+	json_decref(j);
+	return rc;
+}
+
+static int
+put_raw_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	static const unsigned char	 id[OTOKEN_ID_LEN] = { 0x42 };
+
+	return ostore_put(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN, arg,
+	    strlen(arg), 0) == OSTORE_OK;
+}
+
+static int
+load_bad_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	static const unsigned char	 id[OTOKEN_ID_LEN] = { 0x42 };
+	struct otoken_rec		 rec;
+	struct oerr			*e = arg;
+
+	oerr_clear(e);
+	if (otoken_load(t, id, &rec, e))
+		return 0;
+	/* Deleted all the same (its entries, if any, dangle). */
+	return otoken_delete(t, id);
+}
+
+static void
+decode_damaged(void)
+{
+	static const unsigned char	 id[OTOKEN_ID_LEN] = { 0x42 };
+	struct otoken_rec		 rec;
+	struct ogrant			 g;
+	struct oerr			 e;
+	json_t				*j;
+
+	CHECK(damaged("kind", json_string("id_token"), "'kind'"));
+	CHECK(damaged("kind", json_integer(1), "'kind'"));
+	CHECK(damaged("kind", NULL, "'kind'"));
+	CHECK(damaged("_v", json_integer(2), "'_v'"));
+	CHECK(damaged("_v", NULL, "'_v'"));
+	CHECK(damaged("exp", json_string("soon"), "'exp'"));
+	CHECK(damaged("exp", json_integer(-1), "'exp'"));
+	CHECK(damaged("iat", NULL, "'iat'"));
+	CHECK(damaged("active", json_integer(1), "'active'"));
+	CHECK(damaged("stateless", json_string("yes"), "'stateless'"));
+	CHECK(damaged("used_at", json_string("x"), "'used_at'"));
+	CHECK(damaged("token_exp", json_true(), "'token_exp'"));
+	CHECK(damaged("access_id", json_integer(7), "'access_id'"));
+	CHECK(damaged("request_id", NULL, "'request_id'"));
+	CHECK(damaged("client_id", json_null(), "'client_id'"));
+	CHECK(damaged("sub", json_integer(3), "'sub'"));
+	CHECK(damaged("sid", json_array(), "'sid'"));
+	CHECK(damaged("scope", json_string("openid"), "'scope'"));
+	CHECK(damaged("aud", json_pack("[i]", 1), "'aud'"));
+	CHECK(damaged("auth_time", json_string("now"), "'auth_time'"));
+	CHECK(damaged("acr", json_integer(0), "'acr'"));
+	CHECK(damaged("amr", json_pack("[s,i]", "pwd", 2), "'amr'"));
+	CHECK(damaged("requested_at", json_real(1.5), "'requested_at'"));
+	CHECK(damaged("session", json_string("x"), "'session'"));
+	CHECK(damaged("nonce", json_integer(1), "'nonce'"));
+	CHECK(damaged("redirect_uri", json_false(), "'redirect_uri'"));
+	CHECK(damaged("code_challenge", json_integer(1),
+	    "'code_challenge'"));
+	CHECK(damaged("code_challenge_method", json_integer(1),
+	    "'code_challenge_method'"));
+	CHECK(damaged("code_challenge_method", json_string("S512"),
+	    "'code_challenge_method'"));
+	/* Not an object at all. */
+	j = J("[1]");
+	oerr_clear(&e);
+	CHECK(!otoken_rec_decode(j, &rec, &e) && e.code ==
+	    OERR_SERVER_ERROR);
+	oerr_clear(&e);
+	CHECK(!ogrant_decode(j, &g, &e) && e.code == OERR_SERVER_ERROR);
+	json_decref(j);
+	j = J("{\"client_id\":\"c\",\"sub\":\"s\"}");
+	oerr_clear(&e);
+	CHECK(!ogrant_decode(j, &g, &e) && strstr(e.description,
+	    "'request_id'") != NULL && g.client_id == NULL);
+	json_decref(j);
+	/* Stored damaged: a 500 from otoken_load(), never a crash. */
+	CHECK(run(put_raw_fn, "{\"_v\":1,\"kind\":\"grant\"}"));
+	CHECK(run(load_bad_fn, &e));
+	CHECK(e.code == OERR_SERVER_ERROR && strstr(e.description,
+	    "'kind'") != NULL);
+	CHECK(present(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 0);
+	CHECK(run(put_raw_fn, "not json"));
+	CHECK(run(load_bad_fn, &e));
+	CHECK(e.code == OERR_SERVER_ERROR);
+	CHECK(present(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 0);
+	/* What is not there: a 404. */
+	CHECK(run(load_bad_fn, &e) && e.code == OERR_NOT_FOUND);
+}
+
 int
 main(void)
 {
@@ -1234,6 +1735,9 @@ main(void)
 		T(revoke_chains),
 		T(flush),
 		T(tombstone_chain),
+		T(record_bytes),
+		T(decode_fields),
+		T(decode_damaged),
 	};
 	const char	*tmp;
 	struct oerr	 err;
