@@ -185,10 +185,9 @@ fail:
 	ohttp_send_error(req, &err);
 }
 
-const struct oroute introspect_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(POST), OLISTEN_ADMIN, "/oauth2/introspect", introspect },
 	{ OHTTP_M(POST), OLISTEN_ADMIN, "/oauth2/flush", flush },
 	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/oauth2/tokens", delete_tokens },
 };
-const size_t introspect_nroutes = sizeof(introspect_routes) /
-    sizeof(introspect_routes[0]);
+const struct oroute_table introspect_table = OROUTE_TABLE(routes);

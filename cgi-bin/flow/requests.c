@@ -164,7 +164,7 @@ reject_consent(struct oreq *req)
 	flow_answer(req, OFLOWAPI_CONSENT, 0);
 }
 
-const struct oroute requests_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_ADMIN, "/oauth2/auth/requests/login",
 	    get_login },
 	{ OHTTP_M(PUT), OLISTEN_ADMIN, "/oauth2/auth/requests/login/accept",
@@ -178,5 +178,4 @@ const struct oroute requests_routes[] = {
 	{ OHTTP_M(PUT), OLISTEN_ADMIN,
 	    "/oauth2/auth/requests/consent/reject", reject_consent },
 };
-const size_t requests_nroutes = sizeof(requests_routes) /
-    sizeof(requests_routes[0]);
+const struct oroute_table requests_table = OROUTE_TABLE(routes);

@@ -266,7 +266,7 @@ fail:
 	ohttp_send_error(req, &err);
 }
 
-const struct oroute sessions_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_ADMIN, "/oauth2/auth/sessions/consent",
 	    list_consent },
 	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/oauth2/auth/sessions/consent",
@@ -274,5 +274,4 @@ const struct oroute sessions_routes[] = {
 	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/oauth2/auth/sessions/login",
 	    revoke_login },
 };
-const size_t sessions_nroutes = sizeof(sessions_routes) /
-    sizeof(sessions_routes[0]);
+const struct oroute_table sessions_table = OROUTE_TABLE(routes);

@@ -367,8 +367,8 @@ authorize(struct oreq *req)
 		start(req, p);
 }
 
-const struct oroute auth_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/auth",
 	    authorize },
 };
-const size_t auth_nroutes = sizeof(auth_routes) / sizeof(auth_routes[0]);
+const struct oroute_table auth_table = OROUTE_TABLE(routes);

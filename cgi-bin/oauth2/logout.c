@@ -479,7 +479,7 @@ iframe_script(struct oreq *req)
 	    sizeof(iframe_js) - 1);
 }
 
-const struct oroute logout_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC,
 	    "/oauth2/sessions/logout", logout },
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/oauth2/sessions/iframe", iframe },
@@ -488,5 +488,4 @@ const struct oroute logout_routes[] = {
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/{client_id}/iframe",
 	    client_iframe },
 };
-const size_t logout_nroutes = sizeof(logout_routes) /
-    sizeof(logout_routes[0]);
+const struct oroute_table logout_table = OROUTE_TABLE(routes);
