@@ -170,14 +170,9 @@ delete_tokens(struct oreq *req)
 	const char		*id;
 
 	oerr_clear(&err);
-	if ((q = ohttp_query(req, &err)) == NULL)
-		goto fail;
-	if ((id = oparams_get(q, "client_id")) == NULL || *id == '\0') {
-		oerr_set(&err, OERR_INVALID_REQUEST, "The query parameter "
-		    "'client_id' is required.");
-		goto fail;
-	}
-	if (!ogrants_revoke_client(id, &err))
+	if ((q = ohttp_query(req, &err)) == NULL ||
+	    (id = ohttp_need(q, "client_id", &err)) == NULL ||
+	    !ogrants_revoke_client(id, &err))
 		goto fail;
 	ohttp_send(req, 204, NULL, NULL, 0);
 	return;

@@ -81,24 +81,6 @@ to_client(struct oreq *req, const struct oauthorize *a, const json_t *params)
 	ohttp_send(req, 200, "text/html; charset=utf-8", page, strlen(page));
 }
 
-/* The request URL, to come back to with a verifier. */
-static char *
-request_url(struct oreq *req, const struct oparams *p)
-{
-	char	*qs = "";
-	size_t	 i;
-
-	if (req->method == OHTTP_GET && *req->query != '\0')
-		return oarena_printf(&req->arena, "%soauth2/auth?%s",
-		    oconf->issuer, req->query);
-	for (i = 0; i < p->n; i++)
-		qs = oarena_printf(&req->arena, "%s%s%s=%s", qs,
-		    *qs != '\0' ? "&" : "", oform_encode(&req->arena,
-		    p->v[i].name), oform_encode(&req->arena, p->v[i].value));
-	return oarena_printf(&req->arena, "%soauth2/auth?%s", oconf->issuer,
-	    qs);
-}
-
 /*
  * Answer the user agent as a step's outcome says: the login session
  * and browser state cookies after a login (set when the login was
@@ -164,9 +146,7 @@ authorize(struct oreq *req)
 
 	oerr_clear(&err);
 	memset(&o, 0, sizeof(o));
-	p = req->method == OHTTP_POST ? ohttp_form(req, &err) :
-	    ohttp_query(req, &err);
-	if (p == NULL) {
+	if ((p = ohttp_params(req, &err)) == NULL) {
 		ohttp_error_page(req, &err);
 		return;
 	}
@@ -183,7 +163,8 @@ authorize(struct oreq *req)
 		oauthorize_after_login(v, ocookies_csrf_check, req, &o);
 	else
 		oauthorize_begin(p, ocookies_session_sid(req),
-		    request_url(req, p), &o);
+		    ohttp_self_url(req, p, "oauth2/auth",
+		    req->method == OHTTP_GET, 1), &o);
 	answer(req, &o);
 	oauthorize_outcome_free(&o);
 }

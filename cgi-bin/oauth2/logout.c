@@ -74,25 +74,6 @@ csp_source(struct oreq *req, const char *url)
 	return out;
 }
 
-/* The request URL, for the logout request's request_url. */
-static char *
-request_url(struct oreq *req, const struct oparams *p)
-{
-	char	*qs = "";
-	size_t	 i;
-
-	if (req->method != OHTTP_POST)
-		return oarena_printf(&req->arena,
-		    "%soauth2/sessions/logout%s%s", oconf->issuer,
-		    *req->query != '\0' ? "?" : "", req->query);
-	for (i = 0; i < p->n; i++)
-		qs = oarena_printf(&req->arena, "%s%s%s=%s", qs,
-		    *qs != '\0' ? "&" : "", oform_encode(&req->arena,
-		    p->v[i].name), oform_encode(&req->arena, p->v[i].value));
-	return oarena_printf(&req->arena, "%soauth2/sessions/logout%s%s",
-	    oconf->issuer, *qs != '\0' ? "?" : "", qs);
-}
-
 /* Clear the login-session and browser-state cookies the request has. */
 static void
 forget_browser(struct oreq *req)
@@ -189,9 +170,7 @@ logout(struct oreq *req)
 
 	oerr_clear(&err);
 	memset(&o, 0, sizeof(o));
-	p = req->method == OHTTP_POST ? ohttp_form(req, &err) :
-	    ohttp_query(req, &err);
-	if (p == NULL) {
+	if ((p = ohttp_params(req, &err)) == NULL) {
 		ohttp_error_page(req, &err);
 		return;
 	}
@@ -206,7 +185,8 @@ logout(struct oreq *req)
 		    ocookies_csrf_check, req, &o);
 	else
 		ologout_begin(&req->arena, p, ocookies_session_sid(req),
-		    request_url(req, p), &o);
+		    ohttp_self_url(req, p, "oauth2/sessions/logout",
+		    req->method != OHTTP_POST, 0), &o);
 	answer(req, &o);
 	ologout_outcome_free(&o);
 }
