@@ -17,6 +17,7 @@
 #include "records/lifecycle.h"
 #include "base/conf.h"
 #include "base/err.h"
+#include "base/form.h"
 #include "records/flow.h"
 #include "protocol/flowapi.h"
 #include "base/json.h"
@@ -809,4 +810,83 @@ oflowapi_answer(enum oflowapi_kind k, const char *challenge, int accept,
 		    oflowapi_reject(k, st, body, out, err);
 	json_decref(st);
 	return rc;
+}
+
+enum ouser_auth
+oflowapi_password_login(const json_t *st, const char *username,
+    const char *password, const char *addr, int remember,
+    enum oflowapi_rc *rc, json_t **out, struct oerr *err)
+{
+	enum ouser_auth	 a;
+	json_t		*u = NULL, *body;
+
+	*rc = OFLOWAPI_ERR;
+	*out = NULL;
+	if ((a = ouser_authenticate(username, password, addr, &u,
+	    err)) != OUSER_AUTH_OK)
+		return a;
+	body = json_pack("{s:s,s:b,s:i,s:[s],s:{s:s}}", "subject",
+	    ojson_str(u, "subject"), "remember", remember, "remember_for",
+	    remember ? OFLOWAPI_REMEMBER_FOR : 0, "amr", "pwd", "context",
+	    "username", ojson_str(u, "username"));
+	*rc = oflowapi_accept(OFLOWAPI_LOGIN, st, body, out, err);
+	json_decref(body);
+	json_decref(u);
+	return a;
+}
+
+enum oflowapi_rc
+oflowapi_consent_allow(const json_t *st, const json_t *r,
+    const json_t *scope, int remember, json_t **out, struct oerr *err)
+{
+	struct oerr		 e;
+	json_t			*user, *claims, *body;
+	enum oflowapi_rc	 rc;
+
+	oerr_clear(&e);
+	/* A subject of another login app has no claims here. */
+	user = ouser_get_by_subject(ojson_str(r, "subject"), &e);
+	claims = user != NULL ? ouser_claims(user, scope) : json_object();
+	body = json_pack("{s:O,s:O,s:b,s:i,s:{s:o}}", "grant_scope", scope,
+	    "grant_access_token_audience", json_object_get(r,
+	    "requested_access_token_audience"), "remember", remember,
+	    "remember_for", remember ? OFLOWAPI_REMEMBER_FOR : 0, "session",
+	    "id_token", claims);
+	rc = oflowapi_accept(OFLOWAPI_CONSENT, st, body, out, err);
+	json_decref(body);
+	json_decref(user);
+	return rc;
+}
+
+/* 1 if the array a holds the string s. */
+static int
+has_str(const json_t *a, const char *s)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(a, i, e)
+		if (strcmp(json_string_value(e), s) == 0)
+			return 1;
+	return 0;
+}
+
+json_t *
+oflowapi_ticked_scope(const json_t *requested, const struct oparams *form)
+{
+	json_t		*grant = json_array(), *s;
+	const char	*sc;
+	size_t		 i, j;
+	int		 ticked;
+
+	json_array_foreach(requested, i, s) {
+		sc = json_string_value(s);
+		ticked = strcmp(sc, "openid") == 0;
+		for (j = 0; !ticked && j < form->n; j++)
+			ticked = strcmp(form->v[j].name, "scope") == 0 &&
+			    strcmp(form->v[j].value, sc) == 0;
+		if (ticked && !has_str(grant, sc))
+			json_array_append(grant, s);
+	}
+	return grant;
 }

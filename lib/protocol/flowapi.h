@@ -31,7 +31,10 @@
 
 #include <jansson.h>
 
+#include "records/users.h"
+
 struct oerr;
+struct oparams;
 
 enum oflowapi_kind {
 	OFLOWAPI_LOGIN,
@@ -148,5 +151,45 @@ enum oflowapi_rc oflowapi_answer(enum oflowapi_kind, const char *challenge,
 		    int accept, const json_t *body,
 		    const struct oerr *body_err, json_t **out,
 		    struct oerr *err);
+
+/*
+ * THE BUNDLED APP'S ANSWERS (cgi-bin/ui), with the users of the store
+ * (records/users.h); "remember" means for OFLOWAPI_REMEMBER_FOR.
+ */
+#define OFLOWAPI_REMEMBER_FOR	(30 * 24 * 3600)	/* 30 days */
+
+/*
+ * Sign in to the opened login challenge st with a username and
+ * password from addr (REMOTE_ADDR; NULL or "" when unknown), with the
+ * user store's lockout.  On OUSER_AUTH_OK the challenge is accepted
+ * (subject: the user's, amr ["pwd"], context {"username"}, remembered
+ * when remember) and *rc, *out and err are oflowapi_accept()'s;
+ * OUSER_AUTH_BAD (a wrong password or no such user) and
+ * OUSER_AUTH_LOCKED answer nothing; OUSER_AUTH_ERR sets err.
+ */
+enum ouser_auth	 oflowapi_password_login(const json_t *st,
+		    const char *username, const char *password,
+		    const char *addr, int remember, enum oflowapi_rc *rc,
+		    json_t **out, struct oerr *err);
+
+/*
+ * Accept the opened consent challenge st, whose request (the API's
+ * consentRequest, oflowapi_request) is r, granting scope, with the
+ * claims of the subject's user that scope covers (OpenID Connect Core
+ * §5.4; none for a subject that is not one of the store's users) as
+ * session.id_token, remembered or not.  As oflowapi_accept().
+ */
+enum oflowapi_rc oflowapi_consent_allow(const json_t *st, const json_t *r,
+		    const json_t *scope, int remember, json_t **out,
+		    struct oerr *err);
+
+/*
+ * The scopes a consent form grants of those requested (an array of
+ * strings): openid when requested (the sign-in needs it) and each
+ * requested one that form has as a "scope" value, once each, in the
+ * requested order.  A new array.
+ */
+json_t	*oflowapi_ticked_scope(const json_t *requested,
+	    const struct oparams *form);
 
 #endif

@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 
+#include "base/arena.h"
+#include "base/form.h"
 #include "base/json.h"
 #include "records/clients.h"
 #include "records/consents.h"
@@ -432,9 +434,32 @@ sessions(void)
 	down();
 }
 
+/* A consent form grants openid and the ticked requested scopes. */
+static void
+ticked(void)
+{
+	struct oarena	 a;
+	struct oparams	 p;
+	struct oerr	 err;
+	json_t		*req, *g;
+	const char	*qs = "scope=email&scope=phone&scope=email&x=profile";
+
+	oarena_init(&a);
+	oerr_clear(&err);
+	req = json_pack("[s,s,s,s]", "openid", "profile", "email", "email");
+	CHECK(oform_parse(&a, qs, strlen(qs), &p, &err));
+	g = oflowapi_ticked_scope(req, &p);
+	CHECK(json_array_size(g) == 2);
+	CHECK_STR(json_string_value(json_array_get(g, 0)), "openid");
+	CHECK_STR(json_string_value(json_array_get(g, 1)), "email");
+	json_decref(g);
+	json_decref(req);
+	oarena_free(&a);
+}
+
 static const struct t_case tests[] = {
 	T(open_checks), T(login), T(consent), T(logout), T(get_answer),
-	T(sessions),
+	T(sessions), T(ticked),
 };
 
 int
