@@ -13,6 +13,10 @@
  *   3. oauthorize_consent() handles the consent verifier: the grant is
  *      recorded and the response (code, tokens) made for the client.
  *
+ * oauthorize_begin(), oauthorize_after_login() and
+ * oauthorize_after_consent() (below) each do one whole step for the
+ * HTTP side and say how to answer in a struct oauthorize_outcome.
+ *
  * ERRORS: until the redirect URI is verified (a->trusted 0) an error
  * is shown to the user (urls.error); after, it goes to the client in
  * its response mode, with state.

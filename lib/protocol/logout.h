@@ -75,7 +75,8 @@ char	*ologout_redirect(struct oarena *, const char *uri,
 /*
  * RP-INITIATED LOGOUT 1.0: a logout request at /oauth2/sessions/logout
  * becomes a logout challenge for urls.logout; the logout app's verifier
- * ends the login session (ologout_finish).
+ * ends the login session (ologout_finish).  ologout_begin() and
+ * ologout_end() (below) do each step whole.
  */
 
 /* A validated logout request (ologout_validate). */
