@@ -10,13 +10,10 @@
 #include "web/route.h"
 
 /* hydra.c: /clients (Hydra 1.x) and /admin/clients (2.x) */
-extern const struct oroute	hydra_routes[];
-extern const size_t		hydra_nroutes;
+extern const struct oroute_table	hydra_table;
 /* authentiq.c: /client (Authentiq Connect) */
-extern const struct oroute	authentiq_routes[];
-extern const size_t		authentiq_nroutes;
+extern const struct oroute_table	authentiq_table;
 /* apps.c: /v1/applications */
-extern const struct oroute	apps_routes[];
-extern const size_t		apps_nroutes;
+extern const struct oroute_table	apps_table;
 
 #endif

@@ -217,7 +217,7 @@ route_client(struct oreq *req)
 }
 
 
-const struct oroute	apps_routes[] = {
+static const struct oroute routes[] = {
 	{ .methods = OHTTP_M(GET) | OHTTP_M(POST),
 	  .listeners = OLISTEN_ADMIN,
 	  .pattern = APPS_PATH, .fn = route_apps,
@@ -243,6 +243,5 @@ const struct oroute	apps_routes[] = {
 	  .fn = route_resources,
 	  .fail = send_err },
 };
-const size_t		apps_nroutes = sizeof(apps_routes) /
-			    sizeof(apps_routes[0]);
+const struct oroute_table apps_table = OROUTE_TABLE(routes);
 

@@ -130,7 +130,7 @@ delete(struct oreq *req)
 		send_problem(req, &err);
 }
 
-const struct oroute	authentiq_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_ADMIN, "/client", list,
 	    0, send_problem },
 	{ OHTTP_M(POST), OLISTEN_ADMIN, "/client", create,
@@ -142,5 +142,4 @@ const struct oroute	authentiq_routes[] = {
 	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/client/{client_id}", delete,
 	    0, send_problem },
 };
-const size_t		authentiq_nroutes =
-    sizeof(authentiq_routes) / sizeof(authentiq_routes[0]);
+const struct oroute_table authentiq_table = OROUTE_TABLE(routes);

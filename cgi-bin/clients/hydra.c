@@ -164,7 +164,7 @@ fail:
 	ohttp_send_error(req, &err);
 }
 
-const struct oroute hydra_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_ADMIN, "/clients", list },
 	{ OHTTP_M(POST), OLISTEN_ADMIN, "/clients", create },
 	{ OHTTP_M(GET), OLISTEN_ADMIN, "/clients/{id}", get },
@@ -174,4 +174,4 @@ const struct oroute hydra_routes[] = {
 	{ OHTTP_M(PUT), OLISTEN_ADMIN, "/clients/{id}/lifespans",
 	    set_lifespans },
 };
-const size_t hydra_nroutes = sizeof(hydra_routes) / sizeof(hydra_routes[0]);
+const struct oroute_table hydra_table = OROUTE_TABLE(routes);

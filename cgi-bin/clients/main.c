@@ -13,9 +13,7 @@ int
 main(int argc, char *argv[])
 {
 	const struct oroute_table	 tables[] = {
-		{ hydra_routes, hydra_nroutes },
-		{ authentiq_routes, authentiq_nroutes },
-		{ apps_routes, apps_nroutes },
+		hydra_table, authentiq_table, apps_table,
 	};
 
 	return omain_tables(argc, argv, tables, sizeof(tables) /

@@ -13,8 +13,7 @@
 struct oreq;
 
 /* requests.c: /oauth2/auth/requests/{login,consent}[/accept|reject] */
-extern const struct oroute	requests_routes[];
-extern const size_t		requests_nroutes;
+extern const struct oroute_table	requests_table;
 /*
  * requests.c: the HTTP side of every kind of request (lib/protocol/flowapi.h):
  * GET the request of ?<kind>_challenge=, and PUT accept (accept 1) or
@@ -23,13 +22,10 @@ extern const size_t		requests_nroutes;
 void	 flow_get(struct oreq *, enum oflowapi_kind);
 void	 flow_answer(struct oreq *, enum oflowapi_kind, int accept);
 /* logout.c: /oauth2/auth/requests/logout[/accept|reject] */
-extern const struct oroute	logout_routes[];
-extern const size_t		logout_nroutes;
+extern const struct oroute_table	logout_table;
 /* sessions.c: /oauth2/auth/sessions/{login,consent} */
-extern const struct oroute	sessions_routes[];
-extern const size_t		sessions_nroutes;
+extern const struct oroute_table	sessions_table;
 /* introspect.c: /oauth2/introspect, /oauth2/flush, /oauth2/tokens */
-extern const struct oroute	introspect_routes[];
-extern const size_t		introspect_nroutes;
+extern const struct oroute_table	introspect_table;
 
 #endif

@@ -170,14 +170,9 @@ delete_tokens(struct oreq *req)
 	const char		*id;
 
 	oerr_clear(&err);
-	if ((q = ohttp_query(req, &err)) == NULL)
-		goto fail;
-	if ((id = oparams_get(q, "client_id")) == NULL || *id == '\0') {
-		oerr_set(&err, OERR_INVALID_REQUEST, "The query parameter "
-		    "'client_id' is required.");
-		goto fail;
-	}
-	if (!ogrants_revoke_client(id, &err))
+	if ((q = ohttp_query(req, &err)) == NULL ||
+	    (id = ohttp_need(q, "client_id", &err)) == NULL ||
+	    !ogrants_revoke_client(id, &err))
 		goto fail;
 	ohttp_send(req, 204, NULL, NULL, 0);
 	return;
@@ -185,10 +180,9 @@ fail:
 	ohttp_send_error(req, &err);
 }
 
-const struct oroute introspect_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(POST), OLISTEN_ADMIN, "/oauth2/introspect", introspect },
 	{ OHTTP_M(POST), OLISTEN_ADMIN, "/oauth2/flush", flush },
 	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/oauth2/tokens", delete_tokens },
 };
-const size_t introspect_nroutes = sizeof(introspect_routes) /
-    sizeof(introspect_routes[0]);
+const struct oroute_table introspect_table = OROUTE_TABLE(routes);

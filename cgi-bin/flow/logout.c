@@ -40,7 +40,7 @@ reject_logout(struct oreq *req)
 	flow_answer(req, OFLOWAPI_LOGOUT, 0);
 }
 
-const struct oroute logout_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_ADMIN, "/oauth2/auth/requests/logout",
 	    get_logout },
 	{ OHTTP_M(PUT), OLISTEN_ADMIN, "/oauth2/auth/requests/logout/accept",
@@ -48,5 +48,4 @@ const struct oroute logout_routes[] = {
 	{ OHTTP_M(PUT), OLISTEN_ADMIN, "/oauth2/auth/requests/logout/reject",
 	    reject_logout },
 };
-const size_t logout_nroutes = sizeof(logout_routes) /
-    sizeof(logout_routes[0]);
+const struct oroute_table logout_table = OROUTE_TABLE(routes);

@@ -11,10 +11,7 @@ int
 main(int argc, char *argv[])
 {
 	const struct oroute_table	 tables[] = {
-		{ requests_routes, requests_nroutes },
-		{ logout_routes, logout_nroutes },
-		{ sessions_routes, sessions_nroutes },
-		{ introspect_routes, introspect_nroutes },
+		requests_table, logout_table, sessions_table, introspect_table,
 	};
 
 	return omain_tables(argc, argv, tables, sizeof(tables) /

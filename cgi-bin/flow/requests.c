@@ -48,38 +48,7 @@ challenge_param(struct oreq *req, enum oflowapi_kind k, struct oerr *err)
 	return c;
 }
 
-/*
- * Open the request's challenge.  Returns the state (a new reference)
- * when it is open and unhandled; NULL when a response (the error, or
- * 410 {"redirect_to"}) was sent.
- */
-static json_t *
-open_challenge(struct oreq *req, enum oflowapi_kind k)
-{
-	struct oerr	 err;
-	const char	*c;
-	json_t		*st = NULL, *out = NULL;
-
-	oerr_clear(&err);
-	if ((c = challenge_param(req, k, &err)) == NULL) {
-		ohttp_send_error(req, &err);
-		return NULL;
-	}
-	switch (oflowapi_open(k, c, &st, &out, &err)) {
-	case OFLOWAPI_OK:
-		return st;
-	case OFLOWAPI_HANDLED:
-		ohttp_send_json(req, 410, out);
-		break;
-	default:
-		ohttp_send_error(req, &err);
-		break;
-	}
-	json_decref(out);
-	return NULL;
-}
-
-/* Send the outcome of an answer: 200 or 410 {"redirect_to"}, or err. */
+/* Send the outcome of a call: 200 or 410 with out, or err. */
 static void
 send_answer(struct oreq *req, enum oflowapi_rc rc, const json_t *out,
     const struct oerr *err)
@@ -93,39 +62,37 @@ send_answer(struct oreq *req, enum oflowapi_rc rc, const json_t *out,
 void
 flow_get(struct oreq *req, enum oflowapi_kind k)
 {
-	struct oerr	 err;
-	json_t		*st, *j;
+	struct oerr		 err;
+	const char		*c;
+	json_t			*out = NULL;
+	enum oflowapi_rc	 rc = OFLOWAPI_ERR;
 
 	oerr_clear(&err);
-	if ((st = open_challenge(req, k)) == NULL)
-		return;
-	if ((j = oflowapi_request(k, st, &err)) == NULL)
-		ohttp_send_error(req, &err);
-	else
-		ohttp_send_json(req, 200, j);
-	json_decref(j);
-	json_decref(st);
+	if ((c = challenge_param(req, k, &err)) != NULL)
+		rc = oflowapi_get(k, c, &out, &err);
+	send_answer(req, rc, out, &err);
+	json_decref(out);
 }
 
 void
 flow_answer(struct oreq *req, enum oflowapi_kind k, int accept)
 {
-	struct oerr		 err;
-	json_t			*st, *body = NULL, *out = NULL;
+	struct oerr		 err, berr;
+	const char		*c;
+	json_t			*body = NULL, *out = NULL;
 	enum oflowapi_rc	 rc = OFLOWAPI_ERR;
 
 	oerr_clear(&err);
-	if ((st = open_challenge(req, k)) == NULL)
-		return;
-	/* Logout answers take no body. */
-	if (k == OFLOWAPI_LOGOUT ||
-	    (body = ohttp_json(req, 1, &err)) != NULL)
-		rc = accept ? oflowapi_accept(k, st, body, &out, &err) :
-		    oflowapi_reject(k, st, body, &out, &err);
+	oerr_clear(&berr);
+	if ((c = challenge_param(req, k, &err)) != NULL) {
+		/* Logout answers take no body. */
+		if (k != OFLOWAPI_LOGOUT)
+			body = ohttp_json(req, 1, &berr);
+		rc = oflowapi_answer(k, c, accept, body, &berr, &out, &err);
+	}
 	send_answer(req, rc, out, &err);
 	json_decref(out);
 	json_decref(body);
-	json_decref(st);
 }
 
 static void
@@ -164,7 +131,7 @@ reject_consent(struct oreq *req)
 	flow_answer(req, OFLOWAPI_CONSENT, 0);
 }
 
-const struct oroute requests_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_ADMIN, "/oauth2/auth/requests/login",
 	    get_login },
 	{ OHTTP_M(PUT), OLISTEN_ADMIN, "/oauth2/auth/requests/login/accept",
@@ -178,5 +145,4 @@ const struct oroute requests_routes[] = {
 	{ OHTTP_M(PUT), OLISTEN_ADMIN,
 	    "/oauth2/auth/requests/consent/reject", reject_consent },
 };
-const size_t requests_nroutes = sizeof(requests_routes) /
-    sizeof(requests_routes[0]);
+const struct oroute_table requests_table = OROUTE_TABLE(routes);

@@ -10,13 +10,10 @@
 #include "web/route.h"
 
 /* auth.c: /oauth2/auth */
-extern const struct oroute	auth_routes[];
-extern const size_t		auth_nroutes;
+extern const struct oroute_table	auth_table;
 /* token.c: /oauth2/token, /oauth2/revoke, /userinfo */
-extern const struct oroute	token_routes[];
-extern const size_t		token_nroutes;
+extern const struct oroute_table	token_table;
 /* logout.c: /oauth2/sessions/logout and the session-management iframe */
-extern const struct oroute	logout_routes[];
-extern const size_t		logout_nroutes;
+extern const struct oroute_table	logout_table;
 
 #endif

@@ -32,18 +32,15 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "records/clients.h"
 #include "base/conf.h"
 #include "base/err.h"
-#include "records/flow.h"
-#include "web/http.h"
-#include "records/sessions.h"
-#include "web/cookies.h"
-#include "protocol/logout.h"
-#include "web/session.h"
-#include "store/store.h"
 #include "base/util.h"
-#include "base/json.h"
+#include "protocol/logout.h"
+#include "records/clients.h"
+#include "records/flow.h"
+#include "web/cookies.h"
+#include "web/http.h"
+#include "web/session.h"
 
 #define IFRAME_CACHE	"public, max-age=7200"
 
@@ -77,25 +74,6 @@ csp_source(struct oreq *req, const char *url)
 	return out;
 }
 
-/* The request URL, for the logout request's request_url. */
-static char *
-request_url(struct oreq *req, const struct oparams *p)
-{
-	char	*qs = "";
-	size_t	 i;
-
-	if (req->method != OHTTP_POST)
-		return oarena_printf(&req->arena,
-		    "%soauth2/sessions/logout%s%s", oconf->issuer,
-		    *req->query != '\0' ? "?" : "", req->query);
-	for (i = 0; i < p->n; i++)
-		qs = oarena_printf(&req->arena, "%s%s%s=%s", qs,
-		    *qs != '\0' ? "&" : "", oform_encode(&req->arena,
-		    p->v[i].name), oform_encode(&req->arena, p->v[i].value));
-	return oarena_printf(&req->arena, "%soauth2/sessions/logout%s%s",
-	    oconf->issuer, *qs != '\0' ? "?" : "", qs);
-}
-
 /* Clear the login-session and browser-state cookies the request has. */
 static void
 forget_browser(struct oreq *req)
@@ -106,64 +84,6 @@ forget_browser(struct oreq *req)
 		ocookies_session_clear(req);
 	if (oparams_get(c, OSESSION_COOKIE_NAME) != NULL)
 		osession_browser_state(req, NULL);
-}
-
-/*
- * A new logout request: validate it, find the login session to end
- * (ologout_pick), seal it into a challenge and send the user agent to
- * urls.logout.  Without a session there is nothing to end and it goes
- * on to the post-logout redirect at once, as Hydra does.
- */
-static void
-start(struct oreq *req, const struct oparams *p)
-{
-	struct oerr			 err, e2;
-	struct ostore_txn		*t;
-	struct ologout_req		 r;
-	struct osessions_rec		 hs, cs;
-	const struct osessions_rec	*session;
-	char				 csrf[44], *ch, *target;
-	int				 have = 0, hint = 0;
-
-	oerr_clear(&err);
-	memset(&hs, 0, sizeof(hs));
-	memset(&cs, 0, sizeof(cs));
-	if (!ologout_validate(p, &r, &err)) {
-		ohttp_error_page(req, &err);
-		goto out;
-	}
-	target = ologout_redirect(&req->arena, r.uri, r.state);
-	if ((t = ostore_read_begin(NULL)) != NULL) {
-		have = ocookies_session(req, t, &cs);
-		/*
-		 * The sid of a verified ID token is enough: it is random,
-		 * and the token's sub may be a pairwise one that the
-		 * session does not know.
-		 */
-		oerr_clear(&e2);
-		hint = r.hint_sid != NULL &&
-		    osessions_live(t, r.hint_sid, &hs, &e2);
-		ostore_read_end(t);
-	}
-	if ((session = ologout_pick(&r, have ? &cs : NULL,
-	    hint ? &hs : NULL)) == NULL) {
-		if (!have)
-			forget_browser(req);
-		ohttp_redirect(req, 302, target);
-		goto out;
-	}
-	ch = ologout_challenge(&r, session, session == &cs,
-	    request_url(req, p), csrf);
-	ocookies_csrf_set(req, "logout", r.client_id != NULL ? r.client_id :
-	    "", csrf);
-	ohttp_redirect(req, 302, oarena_printf(&req->arena,
-	    "%s%slogout_challenge=%s", oconf->url_logout,
-	    strchr(oconf->url_logout, '?') != NULL ? "&" : "?", ch));
-	free(ch);
-out:
-	ologout_req_free(&r);
-	osessions_free(&hs);
-	osessions_free(&cs);
 }
 
 /*
@@ -199,71 +119,58 @@ frontchannel_page(struct oreq *req, const json_t *uris, const char *target)
 	ohttp_send(req, 200, "text/html; charset=utf-8", page, strlen(page));
 }
 
-/* Back from the logout app with a logout verifier. */
+/*
+ * Answer the user agent as a step's outcome says: the CSRF and session
+ * cookies first, then an error page, the logout app with its
+ * challenge, the post-logout redirect, or the front-channel page.
+ */
 static void
-finish(struct oreq *req, const char *verifier)
+answer(struct oreq *req, const struct ologout_outcome *o)
 {
-	struct oerr		 err;
-	struct ologout_done	 d;
-	json_t			*st, *fc = NULL;
-	const char		*cid;
-	char			*target;
-
-	oerr_clear(&err);
-	memset(&d, 0, sizeof(d));
-	if ((st = oflow_open(OFLOW_LOGOUT_VERIFIER, verifier, &err)) == NULL) {
-		oerr_status(&err, 400);
-		ohttp_error_page(req, &err);
-		return;
-	}
-	cid = ojson_str(st, "client_id");
-	if (!ocookies_csrf_ok(req, "logout", cid, ojson_str(st, "csrf"))) {
-		oerr_set(&err, OERR_REQUEST_FORBIDDEN, "The logout verifier "
-		    "came without this browser's CSRF cookie.");
-		ohttp_error_page(req, &err);
-		goto out;
-	}
-	if (!ologout_finish(st, ocookies_session_sid(req), &d, &err)) {
-		ohttp_error_page(req, &err);
-		goto out;
-	}
-	if (d.used) {
-		oerr_set(&err, OERR_INVALID_REQUEST, "The logout verifier has "
-		    "been used already.");
-		ohttp_error_page(req, &err);
-		goto out;
-	}
-	ocookies_csrf_clear(req, "logout", cid);
-	if (d.clear) {
+	if (o->forget)
+		forget_browser(req);
+	if (o->answer == OLOGOUT_TO_UI)
+		ocookies_csrf_set(req, "logout", o->csrf_client, o->csrf);
+	if (o->csrf_clear)
+		ocookies_csrf_clear(req, "logout", o->csrf_client);
+	if (o->clear) {
 		ocookies_session_clear(req);
 		osession_browser_state(req, NULL);
 	}
-	/* After the commit: a slow client delays, never undoes, logout. */
-	ologout_backchannel(d.session);
-	fc = ologout_frontchannel(d.session);
-	target = ologout_target(&req->arena, st);
-	if (json_array_size(fc) > 0)
-		frontchannel_page(req, fc, target);
-	else
-		ohttp_redirect(req, 302, target);
-out:
-	json_decref(fc);
-	json_decref(d.session);
-	json_decref(st);
+	switch (o->answer) {
+	case OLOGOUT_SHOW_ERROR:
+		ohttp_error_page(req, &o->err);
+		break;
+	case OLOGOUT_TO_UI:
+		ohttp_redirect(req, 302, oarena_printf(&req->arena,
+		    "%s%slogout_challenge=%s", oconf->url_logout,
+		    strchr(oconf->url_logout, '?') != NULL ? "&" : "?",
+		    o->challenge));
+		break;
+	case OLOGOUT_REDIRECT:
+		ohttp_redirect(req, 302, o->target);
+		break;
+	case OLOGOUT_FRONTCHANNEL:
+		frontchannel_page(req, o->frontchannel, o->target);
+		break;
+	}
 }
 
-/* GET or POST /oauth2/sessions/logout */
+/*
+ * GET or POST /oauth2/sessions/logout: a logout verifier, or a new
+ * logout request.
+ */
 static void
 logout(struct oreq *req)
 {
 	struct oerr		 err;
+	struct ologout_outcome	 o;
 	const struct oparams	*p;
 	const char		*v;
 
 	oerr_clear(&err);
-	p = req->method == OHTTP_POST ? ohttp_form(req, &err) :
-	    ohttp_query(req, &err);
-	if (p == NULL) {
+	memset(&o, 0, sizeof(o));
+	if ((p = ohttp_params(req, &err)) == NULL) {
 		ohttp_error_page(req, &err);
 		return;
 	}
@@ -271,10 +178,17 @@ logout(struct oreq *req)
 		oerr_set(&err, OERR_INVALID_REQUEST, "The logout_verifier must "
 		    "not be included more than once.");
 		ohttp_error_page(req, &err);
-	} else if ((v = param(p, "logout_verifier")) != NULL)
-		finish(req, v);
+		return;
+	}
+	if ((v = param(p, "logout_verifier")) != NULL)
+		ologout_end(&req->arena, v, ocookies_session_sid(req),
+		    ocookies_csrf_check, req, &o);
 	else
-		start(req, p);
+		ologout_begin(&req->arena, p, ocookies_session_sid(req),
+		    ohttp_self_url(req, p, "oauth2/sessions/logout",
+		    req->method != OHTTP_POST, 0), &o);
+	answer(req, &o);
+	ologout_outcome_free(&o);
 }
 
 /*
@@ -479,7 +393,7 @@ iframe_script(struct oreq *req)
 	    sizeof(iframe_js) - 1);
 }
 
-const struct oroute logout_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC,
 	    "/oauth2/sessions/logout", logout },
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/oauth2/sessions/iframe", iframe },
@@ -488,5 +402,4 @@ const struct oroute logout_routes[] = {
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/{client_id}/iframe",
 	    client_iframe },
 };
-const size_t logout_nroutes = sizeof(logout_routes) /
-    sizeof(logout_routes[0]);
+const struct oroute_table logout_table = OROUTE_TABLE(routes);

@@ -10,9 +10,7 @@ int
 main(int argc, char *argv[])
 {
 	const struct oroute_table	 tables[] = {
-		{ auth_routes, auth_nroutes },
-		{ token_routes, token_nroutes },
-		{ logout_routes, logout_nroutes },
+		auth_table, token_table, logout_table,
 	};
 
 	return omain_tables(argc, argv, tables, sizeof(tables) /

@@ -210,10 +210,10 @@ fail:
 		ohttp_send_error(req, &err);
 }
 
-const struct oroute token_routes[] = {
+static const struct oroute routes[] = {
 	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/token", token },
 	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/revoke", revoke },
 	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC, "/userinfo",
 	    userinfo },
 };
-const size_t token_nroutes = sizeof(token_routes) / sizeof(token_routes[0]);
+const struct oroute_table token_table = OROUTE_TABLE(routes);

@@ -29,8 +29,6 @@
 #include "records/users.h"
 #include "base/util.h"
 
-#define REMEMBER_FOR	(30 * 24 * 3600)	/* "remember": 30 days */
-
 static const struct ofield fields[] = {
 	{ "challenge", 32768, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },
 	{ "csrf", 64, OFIELD_VSCHAR, OFIELD_ONCE },
@@ -148,41 +146,17 @@ page(struct oreq *req, const char *challenge, const json_t *r)
 	ui_send(&p, 200);
 }
 
-/* 1 if the array a holds the string s. */
-static int
-has(const json_t *a, const char *s)
-{
-	json_t	*e;
-	size_t	 i;
-
-	json_array_foreach(a, i, e)
-		if (strcmp(json_string_value(e), s) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * Accept r (opened as st) granting scope, with the user's claims for
- * it, remembered or not; then on to redirect_to.
- */
+/* Accept r (opened as st) granting scope; then on to redirect_to. */
 static void
-allow(struct oreq *req, const json_t *st, const json_t *r, json_t *scope,
-    int remember)
+allow(struct oreq *req, const json_t *st, const json_t *r,
+    const json_t *scope, int remember)
 {
-	struct oerr	 e;
-	json_t		*user, *claims;
+	struct oerr	 err;
+	json_t		*out = NULL;
 
-	oerr_clear(&e);
-	/* A subject that is not one of our users (another login app) has
-	 * no claims here. */
-	user = ouser_get_by_subject(ojson_str(r, "subject"), &e);
-	claims = user != NULL ? ouser_claims(user, scope) : json_object();
-	ui_accept(req, OFLOWAPI_CONSENT, st, json_pack("{s:O,s:O,s:b,s:i,"
-	    "s:{s:o}}", "grant_scope", scope, "grant_access_token_audience",
-	    json_object_get(r, "requested_access_token_audience"),
-	    "remember", remember, "remember_for", remember ? REMEMBER_FOR : 0,
-	    "session", "id_token", claims));
-	json_decref(user);
+	oerr_clear(&err);
+	ui_answered(req, oflowapi_consent_allow(st, r, scope, remember, &out,
+	    &err), &out, &err);
 }
 
 /* GET /ui/consent */
@@ -214,10 +188,8 @@ consent_post(struct oreq *req)
 {
 	struct oerr		 err;
 	const struct oparams	*p;
-	const char		*action, *sc;
-	json_t			*st = NULL, *r = NULL, *grant, *s;
-	size_t			 i, j;
-	int			 ticked;
+	const char		*action;
+	json_t			*st = NULL, *r = NULL, *grant;
 
 	oerr_clear(&err);
 	if ((st = ui_post(req, OFLOWAPI_CONSENT, fields, sizeof(fields) /
@@ -235,16 +207,8 @@ consent_post(struct oreq *req)
 		goto out;
 	}
 	/* openid when requested, and the ticked scopes that were. */
-	grant = json_array();
-	json_array_foreach(json_object_get(r, "requested_scope"), i, s) {
-		sc = json_string_value(s);
-		ticked = strcmp(sc, "openid") == 0;
-		for (j = 0; !ticked && j < p->n; j++)
-			ticked = strcmp(p->v[j].name, "scope") == 0 &&
-			    strcmp(p->v[j].value, sc) == 0;
-		if (ticked && !has(grant, sc))
-			json_array_append(grant, s);
-	}
+	grant = oflowapi_ticked_scope(json_object_get(r, "requested_scope"),
+	    p);
 	allow(req, st, r, grant, oparams_get(p, "remember") != NULL);
 	json_decref(grant);
 out:

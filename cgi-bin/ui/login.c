@@ -30,8 +30,6 @@
 #include "records/users.h"
 #include "base/util.h"
 
-#define REMEMBER_FOR	(30 * 24 * 3600)	/* "remember me": 30 days */
-
 static const struct ofield fields[] = {
 	{ "challenge", 32768, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },
 	{ "csrf", 64, OFIELD_VSCHAR, OFIELD_ONCE },
@@ -126,8 +124,8 @@ login_post(struct oreq *req)
 	struct oerr		 err;
 	const struct oparams	*p;
 	const char		*ch, *user, *pw, *action;
-	json_t			*st = NULL, *r = NULL;
-	json_t			*u = NULL;
+	json_t			*st = NULL, *r = NULL, *out = NULL;
+	enum oflowapi_rc	 rc;
 	int			 remember;
 
 	oerr_clear(&err);
@@ -154,14 +152,10 @@ login_post(struct oreq *req)
 		    remember, 400);
 		goto out;
 	}
-	switch (ouser_authenticate(user, pw, ohttp_env(req, "REMOTE_ADDR"),
-	    &u, &err)) {
+	switch (oflowapi_password_login(st, user, pw, ohttp_env(req,
+	    "REMOTE_ADDR"), remember, &rc, &out, &err)) {
 	case OUSER_AUTH_OK:
-		ui_accept(req, OFLOWAPI_LOGIN, st, json_pack("{s:s,s:b,s:i,"
-		    "s:[s],s:{s:s}}", "subject", ojson_str(u, "subject"),
-		    "remember", remember, "remember_for", remember ?
-		    REMEMBER_FOR : 0, "amr", "pwd", "context", "username",
-		    ojson_str(u, "username")));
+		ui_answered(req, rc, &out, &err);
 		break;
 	case OUSER_AUTH_LOCKED:
 		form(req, ch, r, user, locked_msg(req), remember, 429);
@@ -175,7 +169,6 @@ login_post(struct oreq *req)
 		break;
 	}
 out:
-	json_decref(u);
 	json_decref(r);
 	json_decref(st);
 }

@@ -991,3 +991,237 @@ oauthorize_refused(const struct oauthorize_step *s, const char *used,
 	*name = ojson_str(e, "error");
 	return 1;
 }
+
+void
+oauthorize_outcome_free(struct oauthorize_outcome *o)
+{
+	oauthorize_free(&o->a);
+	free(o->challenge);
+	json_decref(o->params);
+	json_decref(o->state);
+	memset(o, 0, sizeof(*o));
+}
+
+/*
+ * Answer with an error: to the client when its redirect URI is
+ * trusted, with state (RFC 6749 §4.1.2.1, §4.2.2.1), else on a page.
+ * name is the error code (a login or consent app may choose its own
+ * when it rejects); the hint, when any, follows the description, as
+ * Hydra 2.x sends it.  Returns 0.
+ */
+static int
+fail(struct oauthorize_outcome *o, const char *name)
+{
+	struct oerr	*err = &o->err;
+	char		 d[sizeof(err->description) + sizeof(err->hint)];
+
+	if (!o->a.trusted) {
+		o->answer = OAUTHORIZE_SHOW_ERROR;
+		return 0;
+	}
+	if (name == NULL)
+		name = oerr_name(err->code);
+	if (err->hint[0] != '\0')
+		snprintf(d, sizeof(d), "%s %s", err->description, err->hint);
+	else
+		snprintf(d, sizeof(d), "%s", err->description);
+	o->answer = OAUTHORIZE_TO_CLIENT;
+	json_decref(o->params);
+	o->params = json_object();
+	json_object_set_new(o->params, "error", ojson_string_lossy(name,
+	    strlen(name)));
+	json_object_set_new(o->params, "error_description",
+	    ojson_string_lossy(d, strlen(d)));
+	if (o->a.state != NULL && *o->a.state != '\0')
+		json_object_set_new(o->params, "state",
+		    json_string(o->a.state));
+	return 0;
+}
+
+/* Go on to the UI at url with the challenge ch (owned) as param. */
+static int
+to_ui(struct oauthorize_outcome *o, const char *url, const char *param,
+    char *ch, const char *kind, const char *csrf)
+{
+	o->answer = OAUTHORIZE_TO_UI;
+	o->ui_url = url;
+	o->param = param;
+	o->challenge = ch;
+	o->csrf_kind = kind;
+	snprintf(o->csrf, sizeof(o->csrf), "%s", csrf);
+	return 1;
+}
+
+/* The live login session sid names into s: 1, or 0 (none). */
+static int
+live_session(const char *sid, struct osessions_rec *s)
+{
+	struct ostore_txn	*t;
+	struct oerr		 err;
+	int			 ok;
+
+	memset(s, 0, sizeof(*s));
+	oerr_clear(&err);
+	if (sid == NULL || (t = ostore_read_begin(NULL)) == NULL)
+		return 0;
+	ok = osessions_live(t, sid, s, &err);
+	ostore_read_end(t);
+	return ok;
+}
+
+int
+oauthorize_begin(const struct oparams *p, const char *cookie_sid,
+    const char *request_url, struct oauthorize_outcome *o)
+{
+	struct osessions_rec	 session;
+	char			 csrf[44], *ch;
+	int			 ok;
+
+	memset(o, 0, sizeof(*o));
+	oerr_clear(&o->err);
+	if (!oauthorize_validate(p, &o->a, &o->err))
+		return fail(o, NULL);
+	ok = live_session(cookie_sid, &session);
+	ch = oauthorize_start(&o->a, ok ? &session : NULL, request_url,
+	    csrf, &o->err);
+	osessions_free(&session);
+	if (ch == NULL)
+		return fail(o, NULL);
+	return to_ui(o, oconf->url_login, "login_challenge", ch, "login",
+	    csrf);
+}
+
+/*
+ * Open a verifier of purpose p from the app of kind into o->state and
+ * o->a, and s: sealed by us, unexpired, for a client that still exists
+ * (else a 400 page), and brought by the browser whose CSRF cookie it
+ * names (else forbidden, to the client).
+ */
+static int
+step_open(enum oflow_purpose p, const char *kind, const char *verifier,
+    oauthorize_csrf_fn csrf_ok, void *arg, struct oauthorize_step *s,
+    struct oauthorize_outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	memset(s, 0, sizeof(*s));
+	oerr_clear(&o->err);
+	if ((o->state = oflow_open(p, verifier, &o->err)) == NULL ||
+	    !oauthorize_restore(o->state, &o->a, &o->err)) {
+		oerr_status(&o->err, 400);
+		o->a.trusted = 0;
+		return fail(o, NULL);
+	}
+	if (!csrf_ok(arg, kind, ojson_str(o->a.r, "client_id"),
+	    ojson_str(o->state, "csrf"))) {
+		oerr_set(&o->err, OERR_REQUEST_FORBIDDEN, "The %s verifier "
+		    "came without this browser's CSRF cookie.", kind);
+		return fail(o, NULL);
+	}
+	s->state = o->state;
+	s->a = &o->a;
+	return 1;
+}
+
+/* After a step: the error when the flow was done or the app rejected. */
+static int
+step_refused(struct oauthorize_step *s, const char *used,
+    struct oauthorize_outcome *o)
+{
+	const char	*name;
+
+	if (!oauthorize_refused(s, used, &o->err, &name))
+		return 0;
+	fail(o, name);
+	return 1;
+}
+
+/*
+ * The login session cookie after a login: set when the login was
+ * remembered, deleted when not, kept when it reused a session.
+ */
+static void
+login_session(const json_t *state, struct oauthorize_outcome *o)
+{
+	json_t	*login = json_object_get(state, "login");
+
+	o->sid = ojson_str(state, "sid");
+	if (json_is_true(json_object_get(state, "skip")))
+		o->session = OAUTHORIZE_SESSION_REUSED;
+	else if (json_is_true(json_object_get(login, "remember"))) {
+		o->session = OAUTHORIZE_SESSION_SET;
+		o->remember_for = ojson_int(login, "remember_for");
+	} else
+		o->session = OAUTHORIZE_SESSION_CLEAR;
+}
+
+int
+oauthorize_after_login(const char *verifier, oauthorize_csrf_fn csrf_ok,
+    void *arg, struct oauthorize_outcome *o)
+{
+	struct oauthorize_step	 s;
+	int			 ok = 0;
+
+	if (!step_open(OFLOW_LOGIN_VERIFIER, "login", verifier, csrf_ok,
+	    arg, &s, o))
+		return 0;
+	if (!oauthorize_login(&s, &o->err)) {
+		fail(o, NULL);
+		goto out;
+	}
+	if (step_refused(&s, "The login verifier's flow has been "
+	    "completed already.", o))
+		goto out;
+	login_session(s.state, o);
+	if (!oauthorize_consent_ok(&s, &o->err)) {
+		fail(o, NULL);
+		goto out;
+	}
+	ok = to_ui(o, oconf->url_consent, "consent_challenge",
+	    oflow_seal(OFLOW_CONSENT, s.out), "consent", ojson_str(s.out,
+	    "csrf"));
+out:
+	json_decref(s.out);
+	return ok;
+}
+
+/* 1 if the request's scope list holds scope. */
+static int
+has_scope(const json_t *r, const char *scope)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(r, "scope"), i, e)
+		if (strcmp(json_string_value(e), scope) == 0)
+			return 1;
+	return 0;
+}
+
+int
+oauthorize_after_consent(const char *verifier, oauthorize_csrf_fn csrf_ok,
+    void *arg, struct oauthorize_outcome *o)
+{
+	struct oauthorize_step	 s;
+
+	if (!step_open(OFLOW_CONSENT_VERIFIER, "consent", verifier, csrf_ok,
+	    arg, &s, o))
+		return 0;
+	if (!oauthorize_consent(&s, &o->err)) {
+		json_decref(s.out);
+		return fail(o, NULL);
+	}
+	if (step_refused(&s, "The consent verifier's flow has been "
+	    "completed already.", o)) {
+		json_decref(s.out);
+		return 0;
+	}
+	o->answer = OAUTHORIZE_TO_CLIENT;
+	o->params = s.out;
+	o->issued = 1;
+	if (o->a.state != NULL)
+		json_object_set_new(o->params, "state",
+		    json_string(o->a.state));
+	/* OpenID Connect Session Management §3. */
+	o->session_state = has_scope(o->a.r, "openid");
+	return 1;
+}

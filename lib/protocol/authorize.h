@@ -13,6 +13,10 @@
  *   3. oauthorize_consent() handles the consent verifier: the grant is
  *      recorded and the response (code, tokens) made for the client.
  *
+ * oauthorize_begin(), oauthorize_after_login() and
+ * oauthorize_after_consent() (below) each do one whole step for the
+ * HTTP side and say how to answer in a struct oauthorize_outcome.
+ *
  * ERRORS: until the redirect URI is verified (a->trusted 0) an error
  * is shown to the user (urls.error); after, it goes to the client in
  * its response mode, with state.
@@ -20,7 +24,11 @@
 #ifndef OIDCGI_AUTHORIZE_H
 #define OIDCGI_AUTHORIZE_H
 
+#include <stdint.h>
+
 #include <jansson.h>
+
+#include "base/err.h"
 
 struct ogrant;
 
@@ -158,5 +166,98 @@ int	 oauthorize_refused(const struct oauthorize_step *s,
  * (overwritten; ogrant_free()).
  */
 void	 oauthorize_grant(const json_t *state, struct ogrant *g);
+
+/*
+ * THE STEPS AS ONE CALL EACH, for the HTTP side: oauthorize_begin()
+ * (a new request), oauthorize_after_login() (a login verifier) and
+ * oauthorize_after_consent() (a consent verifier) do a whole step and
+ * fill an outcome that says how to answer the user agent.  The caller
+ * keeps what is the browser's: the cookies (the session cookie's sid,
+ * the CSRF cookie checked through csrf_ok and set from the outcome),
+ * the response mode's rendering, session_state and metrics.
+ */
+
+/* How the user agent is answered after a step. */
+enum oauthorize_answer {
+	OAUTHORIZE_SHOW_ERROR,	/* an error page for the user: err */
+	OAUTHORIZE_TO_UI,	/* to ui_url with param=challenge */
+	OAUTHORIZE_TO_CLIENT	/* params to a.redirect_uri in a.mode */
+};
+
+/* What the login step means for the browser's login session cookie. */
+enum oauthorize_session {
+	OAUTHORIZE_SESSION_KEEP,	/* leave it (no login step done) */
+	OAUTHORIZE_SESSION_REUSED,	/* a live session was used: sid */
+	OAUTHORIZE_SESSION_SET,		/* remembered: sid, remember_for */
+	OAUTHORIZE_SESSION_CLEAR	/* not remembered: delete it */
+};
+
+struct oauthorize_outcome {
+	enum oauthorize_answer	 answer;
+	struct oerr		 err;		/* SHOW_ERROR, an error */
+	struct oauthorize	 a;		/* the request, when known */
+	/* TO_UI: the challenge, and the CSRF cookie to set with it */
+	const char		*ui_url;	/* urls.login or urls.consent */
+	const char		*param;		/* "login_challenge", ... */
+	char			*challenge;	/* owned */
+	const char		*csrf_kind;	/* "login" or "consent" */
+	char			 csrf[44];	/* for a.r's client_id */
+	/*
+	 * TO_CLIENT: the response parameters, state included: an error
+	 * (error, error_description), or what was issued (issued 1: code,
+	 * tokens), which carries session_state when session_state is 1.
+	 */
+	json_t			*params;	/* owned */
+	int			 issued;
+	int			 session_state;
+	/* After a login verifier, also when the client gets an error. */
+	enum oauthorize_session	 session;
+	const char		*sid;		/* borrowed from state */
+	int64_t			 remember_for;
+	json_t			*state;		/* the opened verifier */
+};
+
+/*
+ * Whether the browser that brought a verifier holds the CSRF cookie of
+ * kind ("login", "consent") for client_id, with the value want.
+ */
+typedef int	(*oauthorize_csrf_fn)(void *arg, const char *kind,
+		    const char *client_id, const char *want);
+
+/* Release what o holds; a zeroed o is fine. */
+void	 oauthorize_outcome_free(struct oauthorize_outcome *o);
+
+/*
+ * Step 1 for the parameters p of a new request, given the sid of the
+ * browser's session cookie (NULL: none; its login session is used when
+ * it still lives) and the URL of the request to come back to:
+ * validate, then seal the login challenge (TO_UI, csrf for the "login"
+ * cookie).  Returns 1, or 0 with o->err set and the error shown to the
+ * user (SHOW_ERROR: the redirect URI is not trusted) or sent to the
+ * client (TO_CLIENT).
+ */
+int	 oauthorize_begin(const struct oparams *p, const char *cookie_sid,
+	    const char *request_url, struct oauthorize_outcome *o);
+
+/*
+ * Step 2 for a login verifier brought by a browser whose CSRF cookies
+ * csrf_ok(arg, ...) checks: open it (a bad or expired one, or a gone
+ * client, is a 400 page), handle the login (oauthorize_login) and seal
+ * the consent challenge (TO_UI, csrf for the "consent" cookie).
+ * Returns 1, or 0 with o->err set and the answer SHOW_ERROR or
+ * TO_CLIENT: a CSRF mismatch, a done flow, a rejected login, a store
+ * failure, consent_required for prompt=none.  o->session is set once
+ * the login was handled, whatever follows.
+ */
+int	 oauthorize_after_login(const char *verifier, oauthorize_csrf_fn,
+	    void *arg, struct oauthorize_outcome *o);
+
+/*
+ * Step 3 for a consent verifier, as step 2: handle the consent
+ * (oauthorize_consent) into the client's response (TO_CLIENT, issued
+ * 1).  Returns 1, or 0 with o->err set (SHOW_ERROR or TO_CLIENT).
+ */
+int	 oauthorize_after_consent(const char *verifier, oauthorize_csrf_fn,
+	    void *arg, struct oauthorize_outcome *o);
 
 #endif

@@ -13,8 +13,11 @@
 
 #include "base/arena.h"
 #include "records/clients.h"
+#include "records/consents.h"
+#include "records/lifecycle.h"
 #include "base/conf.h"
 #include "base/err.h"
+#include "base/form.h"
 #include "records/flow.h"
 #include "protocol/flowapi.h"
 #include "base/json.h"
@@ -607,4 +610,283 @@ oflowapi_reject(enum oflowapi_kind k, const json_t *st, const json_t *body,
 		oerr_set(err, OERR_SERVER_ERROR, "No such flow.");
 		return OFLOWAPI_ERR;
 	}
+}
+
+/* Unix seconds as RFC 3339, or null for 0. */
+static json_t *
+when_or_null(json_int_t t)
+{
+	char	 buf[32];
+
+	if (t == 0)
+		return json_null();
+	otime_rfc3339(t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+/*
+ * When the tokens of a grant handled at t expire, in Hydra 2.2's
+ * OAuth2ConsentSession.expires_at shape (one time per kind).
+ */
+static json_t *
+expires(json_int_t t)
+{
+	json_t	*e = json_object();
+
+	json_object_set_new(e, "access_token", when_or_null(t +
+	    oconf->ttl_access_token));
+	json_object_set_new(e, "authorize_code", when_or_null(t +
+	    oconf->ttl_auth_code));
+	json_object_set_new(e, "id_token", when_or_null(t + oconf->ttl_id_token));
+	json_object_set_new(e, "par_context", when_or_null(t +
+	    oconf->ttl_auth_code));
+	json_object_set_new(e, "refresh_token", oconf->ttl_refresh_token > 0 ?
+	    when_or_null(t + oconf->ttl_refresh_token) : json_null());
+	return e;
+}
+
+/* A consent as Hydra's PreviousConsentSession. */
+static json_t *
+previous(const struct oconsent *c)
+{
+	struct oerr	 err;
+	json_t		*client, *cr;
+
+	oerr_clear(&err);
+	client = oclient_get(c->client_id, &err);
+	cr = json_pack("{s:s,s:o,s:o,s:b,s:s,s:s,s:s,s:s}",
+	    "challenge", c->request_id,
+	    "requested_scope", oconsents_strs_json(&c->requested_scope),
+	    "requested_access_token_audience",
+	    oconsents_strs_json(&c->requested_audience),
+	    "skip", 0,
+	    "subject", c->sub,
+	    "login_session_id", c->sid,
+	    "request_url", c->request_url,
+	    "acr", ojson_str(c->login, "acr"));
+	json_object_set_new(cr, "consent_request_id",
+	    json_string(c->request_id));
+	json_object_set_new(cr, "client", client != NULL ?
+	    oclient_view_hydra(client, NULL) : json_null());
+	json_decref(client);
+	return json_pack("{s:o,s:o,s:o,s:O?,s:b,s:I,s:o,s:o}",
+	    "consent_request", cr,
+	    "grant_scope", oconsents_strs_json(&c->scope),
+	    "grant_access_token_audience", oconsents_strs_json(&c->aud),
+	    "session", c->session,
+	    "remember", c->remember,
+	    "remember_for", (json_int_t)c->remember_for,
+	    "handled_at", when_or_null(c->handled_at),
+	    "expires_at", expires(c->handled_at));
+}
+
+json_t *
+oflowapi_consent_sessions(const char *subject, const char *sid,
+    long long offset, long long size, size_t *total, struct oerr *err)
+{
+	struct ostore_txn	*t;
+	struct oconsent		*all;
+	json_t			*out;
+	size_t			 i, nall, n = 0;
+	int			 ok;
+
+	*total = 0;
+	if ((t = ostore_read_begin(err)) == NULL)
+		return NULL;
+	ok = oconsents_list(t, subject, NULL, &all, &nall, err);
+	ostore_read_end(t);
+	if (!ok)
+		return NULL;
+	out = json_array();
+	for (i = 0; i < nall; i++) {
+		/* As Hydra: consents given on the screen, not skipped ones. */
+		if (all[i].skip ||
+		    (sid != NULL && strcmp(all[i].sid, sid) != 0))
+			continue;
+		if ((long long)n >= offset && (long long)n < offset + size)
+			json_array_append_new(out, previous(&all[i]));
+		n++;
+	}
+	oconsents_list_free(all, nall);
+	*total = n;
+	return out;
+}
+
+struct revoke {
+	const char	*subject;
+	const char	*client;	/* NULL: all */
+	const char	*sid;
+	int		 login;		/* login sessions, not consents */
+	json_t		*notify;	/* the ended session, for back-channel */
+};
+
+static int
+revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct revoke	*r = arg;
+
+	if (r->login) {
+		/* Headless logout by sid also tells the clients. */
+		json_decref(r->notify);
+		r->notify = r->sid != NULL ? ologout_session(t, r->sid, NULL) :
+		    NULL;
+		if (!oflow_session_delete(t, r->sid, r->subject))
+			goto fail;
+		return 1;
+	}
+	if (!olife_consent_revoke(t, r->subject, r->client, NULL))
+		goto fail;
+	return 1;
+fail:
+	oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
+	return 0;
+}
+
+int
+oflowapi_revoke_consent(const char *subject, const char *client,
+    struct oerr *err)
+{
+	struct revoke	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.subject = subject;
+	r.client = client;
+	return ostore_write(revoke_fn, &r, err);
+}
+
+int
+oflowapi_revoke_login(const char *subject, const char *sid,
+    struct oerr *err)
+{
+	struct revoke	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.login = 1;
+	r.subject = subject;
+	r.sid = sid;
+	if (!ostore_write(revoke_fn, &r, err)) {
+		json_decref(r.notify);
+		return 0;
+	}
+	/* After the commit, never inside a transaction. */
+	if (r.notify != NULL)
+		ologout_backchannel(r.notify);
+	json_decref(r.notify);
+	return 1;
+}
+
+enum oflowapi_rc
+oflowapi_get(enum oflowapi_kind k, const char *challenge, json_t **out,
+    struct oerr *err)
+{
+	enum oflowapi_rc	 rc;
+	json_t			*st = NULL;
+
+	*out = NULL;
+	if ((rc = oflowapi_open(k, challenge, &st, out, err)) != OFLOWAPI_OK)
+		return rc;
+	if ((*out = oflowapi_request(k, st, err)) == NULL)
+		rc = OFLOWAPI_ERR;
+	json_decref(st);
+	return rc;
+}
+
+enum oflowapi_rc
+oflowapi_answer(enum oflowapi_kind k, const char *challenge, int accept,
+    const json_t *body, const struct oerr *body_err, json_t **out,
+    struct oerr *err)
+{
+	enum oflowapi_rc	 rc;
+	json_t			*st = NULL;
+
+	*out = NULL;
+	if ((rc = oflowapi_open(k, challenge, &st, out, err)) != OFLOWAPI_OK)
+		return rc;
+	if (k != OFLOWAPI_LOGOUT && body == NULL) {
+		*err = *body_err;
+		rc = OFLOWAPI_ERR;
+	} else
+		rc = accept ? oflowapi_accept(k, st, body, out, err) :
+		    oflowapi_reject(k, st, body, out, err);
+	json_decref(st);
+	return rc;
+}
+
+enum ouser_auth
+oflowapi_password_login(const json_t *st, const char *username,
+    const char *password, const char *addr, int remember,
+    enum oflowapi_rc *rc, json_t **out, struct oerr *err)
+{
+	enum ouser_auth	 a;
+	json_t		*u = NULL, *body;
+
+	*rc = OFLOWAPI_ERR;
+	*out = NULL;
+	if ((a = ouser_authenticate(username, password, addr, &u,
+	    err)) != OUSER_AUTH_OK)
+		return a;
+	body = json_pack("{s:s,s:b,s:i,s:[s],s:{s:s}}", "subject",
+	    ojson_str(u, "subject"), "remember", remember, "remember_for",
+	    remember ? OFLOWAPI_REMEMBER_FOR : 0, "amr", "pwd", "context",
+	    "username", ojson_str(u, "username"));
+	*rc = oflowapi_accept(OFLOWAPI_LOGIN, st, body, out, err);
+	json_decref(body);
+	json_decref(u);
+	return a;
+}
+
+enum oflowapi_rc
+oflowapi_consent_allow(const json_t *st, const json_t *r,
+    const json_t *scope, int remember, json_t **out, struct oerr *err)
+{
+	struct oerr		 e;
+	json_t			*user, *claims, *body;
+	enum oflowapi_rc	 rc;
+
+	oerr_clear(&e);
+	/* A subject of another login app has no claims here. */
+	user = ouser_get_by_subject(ojson_str(r, "subject"), &e);
+	claims = user != NULL ? ouser_claims(user, scope) : json_object();
+	body = json_pack("{s:O,s:O,s:b,s:i,s:{s:o}}", "grant_scope", scope,
+	    "grant_access_token_audience", json_object_get(r,
+	    "requested_access_token_audience"), "remember", remember,
+	    "remember_for", remember ? OFLOWAPI_REMEMBER_FOR : 0, "session",
+	    "id_token", claims);
+	rc = oflowapi_accept(OFLOWAPI_CONSENT, st, body, out, err);
+	json_decref(body);
+	json_decref(user);
+	return rc;
+}
+
+/* 1 if the array a holds the string s. */
+static int
+has_str(const json_t *a, const char *s)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(a, i, e)
+		if (strcmp(json_string_value(e), s) == 0)
+			return 1;
+	return 0;
+}
+
+json_t *
+oflowapi_ticked_scope(const json_t *requested, const struct oparams *form)
+{
+	json_t		*grant = json_array(), *s;
+	const char	*sc;
+	size_t		 i, j;
+	int		 ticked;
+
+	json_array_foreach(requested, i, s) {
+		sc = json_string_value(s);
+		ticked = strcmp(sc, "openid") == 0;
+		for (j = 0; !ticked && j < form->n; j++)
+			ticked = strcmp(form->v[j].name, "scope") == 0 &&
+			    strcmp(form->v[j].value, sc) == 0;
+		if (ticked && !has_str(grant, sc))
+			json_array_append(grant, s);
+	}
+	return grant;
 }

@@ -31,7 +31,10 @@
 
 #include <jansson.h>
 
+#include "records/users.h"
+
 struct oerr;
+struct oparams;
 
 enum oflowapi_kind {
 	OFLOWAPI_LOGIN,
@@ -88,5 +91,105 @@ enum oflowapi_rc oflowapi_accept(enum oflowapi_kind, const json_t *st,
  */
 enum oflowapi_rc oflowapi_reject(enum oflowapi_kind, const json_t *st,
 		    const json_t *body, json_t **out, struct oerr *err);
+
+/*
+ * LOGIN AND CONSENT SESSIONS, what the admin API's
+ *
+ *   GET    /oauth2/auth/sessions/consent
+ *   DELETE /oauth2/auth/sessions/consent
+ *   DELETE /oauth2/auth/sessions/login
+ *
+ * do, without HTTP.
+ */
+
+/*
+ * The consents subject gave on the screen (not skipped ones), under the
+ * login session sid only when sid is not NULL, newest first, as Hydra's
+ * PreviousConsentSession (the client in Hydra's view, null when it was
+ * deleted since): the page of size entries from offset.  *total
+ * receives how many there are in all.  Returns a new array, or NULL
+ * with err set (the store failed).
+ */
+json_t	*oflowapi_consent_sessions(const char *subject, const char *sid,
+	    long long offset, long long size, size_t *total,
+	    struct oerr *err);
+
+/*
+ * Revoke the grants subject gave client (NULL: every client) and every
+ * token issued under them.  Returns 1, or 0 with err set (a 500).
+ */
+int	 oflowapi_revoke_consent(const char *subject, const char *client,
+	    struct oerr *err);
+
+/*
+ * End the login sessions of subject, or the one of sid (either may be
+ * NULL, not both): the browser must log in again.  Ending one by sid
+ * also tells its clients (Back-Channel Logout, after the commit).
+ * Returns 1, or 0 with err set (a 500).
+ */
+int	 oflowapi_revoke_login(const char *subject, const char *sid,
+	    struct oerr *err);
+
+/*
+ * The admin API's GET of a challenge in one call: open it, then on
+ * OFLOWAPI_OK *out is its request (oflowapi_request); on
+ * OFLOWAPI_HANDLED *out is {"redirect_to"}; OFLOWAPI_ERR with err set
+ * (a 404 for a challenge that does not open or whose client is gone).
+ */
+enum oflowapi_rc oflowapi_get(enum oflowapi_kind, const char *challenge,
+		    json_t **out, struct oerr *err);
+
+/*
+ * The admin API's PUT in one call: open the challenge, then accept it
+ * (accept 1) or reject it with body, as oflowapi_accept() and
+ * oflowapi_reject().  A login or consent answer needs a body: when the
+ * request's did not parse, body is NULL and body_err says why, which is
+ * the answer once the challenge opened (a challenge that does not open
+ * is reported first).  The logout kind takes no body.
+ */
+enum oflowapi_rc oflowapi_answer(enum oflowapi_kind, const char *challenge,
+		    int accept, const json_t *body,
+		    const struct oerr *body_err, json_t **out,
+		    struct oerr *err);
+
+/*
+ * THE BUNDLED APP'S ANSWERS (cgi-bin/ui), with the users of the store
+ * (records/users.h); "remember" means for OFLOWAPI_REMEMBER_FOR.
+ */
+#define OFLOWAPI_REMEMBER_FOR	(30 * 24 * 3600)	/* 30 days */
+
+/*
+ * Sign in to the opened login challenge st with a username and
+ * password from addr (REMOTE_ADDR; NULL or "" when unknown), with the
+ * user store's lockout.  On OUSER_AUTH_OK the challenge is accepted
+ * (subject: the user's, amr ["pwd"], context {"username"}, remembered
+ * when remember) and *rc, *out and err are oflowapi_accept()'s;
+ * OUSER_AUTH_BAD (a wrong password or no such user) and
+ * OUSER_AUTH_LOCKED answer nothing; OUSER_AUTH_ERR sets err.
+ */
+enum ouser_auth	 oflowapi_password_login(const json_t *st,
+		    const char *username, const char *password,
+		    const char *addr, int remember, enum oflowapi_rc *rc,
+		    json_t **out, struct oerr *err);
+
+/*
+ * Accept the opened consent challenge st, whose request (the API's
+ * consentRequest, oflowapi_request) is r, granting scope, with the
+ * claims of the subject's user that scope covers (OpenID Connect Core
+ * §5.4; none for a subject that is not one of the store's users) as
+ * session.id_token, remembered or not.  As oflowapi_accept().
+ */
+enum oflowapi_rc oflowapi_consent_allow(const json_t *st, const json_t *r,
+		    const json_t *scope, int remember, json_t **out,
+		    struct oerr *err);
+
+/*
+ * The scopes a consent form grants of those requested (an array of
+ * strings): openid when requested (the sign-in needs it) and each
+ * requested one that form has as a "scope" value, once each, in the
+ * requested order.  A new array.
+ */
+json_t	*oflowapi_ticked_scope(const json_t *requested,
+	    const struct oparams *form);
 
 #endif

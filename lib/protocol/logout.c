@@ -666,3 +666,125 @@ ologout_target(struct oarena *a, const json_t *state)
 	oclient_release(client);
 	return ologout_redirect(a, uri, ojson_str(state, "state"));
 }
+
+void
+ologout_outcome_free(struct ologout_outcome *o)
+{
+	free(o->challenge);
+	json_decref(o->frontchannel);
+	memset(o, 0, sizeof(*o));
+}
+
+/* An error page for o->err.  Returns 0. */
+static int
+show(struct ologout_outcome *o)
+{
+	o->answer = OLOGOUT_SHOW_ERROR;
+	return 0;
+}
+
+int
+ologout_begin(struct oarena *arena, const struct oparams *p,
+    const char *cookie_sid, const char *request_url,
+    struct ologout_outcome *o)
+{
+	struct ostore_txn		*t;
+	struct ologout_req		 r;
+	struct osessions_rec		 hs, cs;
+	const struct osessions_rec	*session;
+	struct oerr			 e;
+	int				 have = 0, hint = 0, ok = 0;
+
+	memset(o, 0, sizeof(*o));
+	memset(&hs, 0, sizeof(hs));
+	memset(&cs, 0, sizeof(cs));
+	oerr_clear(&o->err);
+	if (!ologout_validate(p, &r, &o->err)) {
+		show(o);
+		goto out;
+	}
+	o->target = ologout_redirect(arena, r.uri, r.state);
+	if ((t = ostore_read_begin(NULL)) != NULL) {
+		oerr_clear(&e);
+		have = cookie_sid != NULL &&
+		    osessions_live(t, cookie_sid, &cs, &e);
+		/*
+		 * The sid of a verified ID token is enough: it is random,
+		 * and the token's sub may be a pairwise one that the
+		 * session does not know.
+		 */
+		oerr_clear(&e);
+		hint = r.hint_sid != NULL &&
+		    osessions_live(t, r.hint_sid, &hs, &e);
+		ostore_read_end(t);
+	}
+	if ((session = ologout_pick(&r, have ? &cs : NULL,
+	    hint ? &hs : NULL)) == NULL) {
+		o->answer = OLOGOUT_REDIRECT;
+		o->forget = !have;
+		ok = 1;
+		goto out;
+	}
+	o->answer = OLOGOUT_TO_UI;
+	o->challenge = ologout_challenge(&r, session, session == &cs,
+	    request_url, o->csrf);
+	o->csrf_client = oarena_strdup(arena, r.client_id != NULL ?
+	    r.client_id : "");
+	ok = 1;
+out:
+	ologout_req_free(&r);
+	osessions_free(&hs);
+	osessions_free(&cs);
+	return ok;
+}
+
+int
+ologout_end(struct oarena *arena, const char *verifier,
+    const char *cookie_sid, ologout_csrf_fn csrf_ok, void *arg,
+    struct ologout_outcome *o)
+{
+	struct ologout_done	 d;
+	json_t			*st;
+	const char		*cid;
+	int			 ok = 0;
+
+	memset(o, 0, sizeof(*o));
+	memset(&d, 0, sizeof(d));
+	oerr_clear(&o->err);
+	if ((st = oflow_open(OFLOW_LOGOUT_VERIFIER, verifier,
+	    &o->err)) == NULL) {
+		oerr_status(&o->err, 400);
+		return show(o);
+	}
+	cid = ojson_str(st, "client_id");
+	if (!csrf_ok(arg, "logout", cid, ojson_str(st, "csrf"))) {
+		oerr_set(&o->err, OERR_REQUEST_FORBIDDEN, "The logout "
+		    "verifier came without this browser's CSRF cookie.");
+		show(o);
+		goto out;
+	}
+	if (!ologout_finish(st, cookie_sid, &d, &o->err)) {
+		show(o);
+		goto out;
+	}
+	if (d.used) {
+		oerr_set(&o->err, OERR_INVALID_REQUEST, "The logout verifier "
+		    "has been used already.");
+		show(o);
+		goto out;
+	}
+	o->csrf_client = oarena_strdup(arena, cid);
+	o->csrf_clear = 1;
+	o->clear = d.clear;
+	/* After the commit: a slow client delays, never undoes, logout. */
+	ologout_backchannel(d.session);
+	o->frontchannel = ologout_frontchannel(d.session);
+	o->target = ologout_target(arena, st);
+	o->answer = json_array_size(o->frontchannel) > 0 ?
+	    OLOGOUT_FRONTCHANNEL : OLOGOUT_REDIRECT;
+	ok = 1;
+out:
+	json_decref(d.session);
+	json_decref(st);
+	return ok;
+}

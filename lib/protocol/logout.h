@@ -14,6 +14,8 @@
 
 #include <jansson.h>
 
+#include "base/err.h"
+
 struct oarena;
 struct oclient;
 struct oerr;
@@ -73,7 +75,8 @@ char	*ologout_redirect(struct oarena *, const char *uri,
 /*
  * RP-INITIATED LOGOUT 1.0: a logout request at /oauth2/sessions/logout
  * becomes a logout challenge for urls.logout; the logout app's verifier
- * ends the login session (ologout_finish).
+ * ends the login session (ologout_finish).  ologout_begin() and
+ * ologout_end() (below) do each step whole.
  */
 
 /* A validated logout request (ologout_validate). */
@@ -142,5 +145,80 @@ int	 ologout_finish(const json_t *state, const char *cookie_sid,
  * it, else urls.post_logout_redirect (ologout_redirect).
  */
 char	*ologout_target(struct oarena *, const json_t *state);
+
+/*
+ * THE TWO STEPS AS ONE CALL EACH, for the HTTP side: ologout_begin()
+ * (a logout request) and ologout_end() (the logout app's verifier) do
+ * a whole step and fill an outcome that says how to answer the user
+ * agent; the caller keeps the cookies (the session cookie's sid, the
+ * CSRF cookie checked through csrf_ok and set or cleared from the
+ * outcome) and the rendering.  Strings are in the arena given.
+ */
+
+/* How the user agent is answered after a step. */
+enum ologout_answer {
+	OLOGOUT_SHOW_ERROR,	/* an error page: err */
+	OLOGOUT_TO_UI,		/* to urls.logout?logout_challenge= */
+	OLOGOUT_REDIRECT,	/* to target */
+	OLOGOUT_FRONTCHANNEL	/* a page framing frontchannel, then target */
+};
+
+struct ologout_outcome {
+	enum ologout_answer	 answer;
+	struct oerr		 err;		/* SHOW_ERROR */
+	char			*challenge;	/* TO_UI (owned) */
+	const char		*target;	/* REDIRECT, FRONTCHANNEL */
+	json_t			*frontchannel;	/* FRONTCHANNEL: URIs (owned) */
+	/*
+	 * The logout CSRF cookie of csrf_client: set to csrf (TO_UI) or
+	 * deleted (csrf_clear, after the verifier).
+	 */
+	const char		*csrf_client;
+	char			 csrf[44];
+	int			 csrf_clear;
+	/*
+	 * The browser's session cookie and browser state: delete them
+	 * (its session ended), or forget: delete those the request has
+	 * (nothing to end, and the browser has no live session).
+	 */
+	int			 clear;
+	int			 forget;
+};
+
+/*
+ * The CSRF check of a verifier (protocol/authorize.h's shape): whether
+ * the browser holds the cookie of kind for client_id with value want.
+ */
+typedef int	(*ologout_csrf_fn)(void *arg, const char *kind,
+		    const char *client_id, const char *want);
+
+/* Release what o holds; a zeroed o is fine. */
+void	 ologout_outcome_free(struct ologout_outcome *o);
+
+/*
+ * A logout request p from a browser whose session cookie names
+ * cookie_sid (NULL: none), at request_url: validate it (else an error
+ * page), find the login session it ends (ologout_pick, among the
+ * browser's and the id_token_hint's live sessions) and seal it into a
+ * logout challenge (TO_UI); without a session there is nothing to end,
+ * and the browser goes to the post-logout redirect at once (REDIRECT),
+ * as Hydra does.  Returns 1, or 0 with o->err set (SHOW_ERROR).
+ */
+int	 ologout_begin(struct oarena *, const struct oparams *p,
+	    const char *cookie_sid, const char *request_url,
+	    struct ologout_outcome *o);
+
+/*
+ * Back from the logout app with a logout verifier: open it (else a 400
+ * page), check the browser's CSRF cookie through csrf_ok(arg, ...),
+ * end the login session (ologout_finish), tell its clients by back
+ * channel, and send the browser to the post-logout redirect, through
+ * the clients' front-channel URIs when there are any.  Returns 1, or 0
+ * with o->err set (SHOW_ERROR): a bad verifier, a CSRF mismatch, a
+ * store failure, a spent verifier.
+ */
+int	 ologout_end(struct oarena *, const char *verifier,
+	    const char *cookie_sid, ologout_csrf_fn csrf_ok, void *arg,
+	    struct ologout_outcome *o);
 
 #endif

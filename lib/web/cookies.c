@@ -119,3 +119,10 @@ ocookies_session_clear(struct oreq *req)
 	ohttp_cookie(req, OFLOW_SESSION_COOKIE_NAME, "", 0, "/",
 	    ocookies_flags());
 }
+
+int
+ocookies_csrf_check(void *req, const char *kind, const char *client_id,
+    const char *want)
+{
+	return ocookies_csrf_ok(req, kind, client_id, want);
+}

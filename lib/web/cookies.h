@@ -56,4 +56,12 @@ void	 ocookies_session_set(struct oreq *, const char *sid,
 /* Delete the session cookie. */
 void	 ocookies_session_clear(struct oreq *);
 
+/*
+ * ocookies_csrf_ok() in the shape the protocol's verifier steps take
+ * their CSRF check (protocol/authorize.h: oauthorize_csrf_fn; arg is
+ * the struct oreq).
+ */
+int	 ocookies_csrf_check(void *req, const char *kind,
+	    const char *client_id, const char *want);
+
 #endif

@@ -604,3 +604,41 @@ ohttp_html(struct oreq *req, const char *s)
 	out[o] = '\0';
 	return out;
 }
+
+const struct oparams *
+ohttp_params(struct oreq *req, struct oerr *err)
+{
+	return req->method == OHTTP_POST ? ohttp_form(req, err) :
+	    ohttp_query(req, err);
+}
+
+char *
+ohttp_self_url(struct oreq *req, const struct oparams *p, const char *path,
+    int raw, int qmark)
+{
+	char	*qs = "";
+	size_t	 i;
+
+	if (raw && *req->query != '\0')
+		return oarena_printf(&req->arena, "%s%s?%s", oconf->issuer,
+		    path, req->query);
+	for (i = 0; i < p->n; i++)
+		qs = oarena_printf(&req->arena, "%s%s%s=%s", qs,
+		    *qs != '\0' ? "&" : "", oform_encode(&req->arena,
+		    p->v[i].name), oform_encode(&req->arena, p->v[i].value));
+	return oarena_printf(&req->arena, "%s%s%s%s", oconf->issuer, path,
+	    qmark || *qs != '\0' ? "?" : "", qs);
+}
+
+const char *
+ohttp_need(const struct oparams *q, const char *name, struct oerr *err)
+{
+	const char	*v = oparams_get(q, name);
+
+	if (v == NULL || *v == '\0') {
+		oerr_set(err, OERR_INVALID_REQUEST, "The query parameter '%s' "
+		    "is required.", name);
+		return NULL;
+	}
+	return v;
+}

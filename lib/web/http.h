@@ -188,4 +188,29 @@ char	*ohttp_html(struct oreq *, const char *s);
 /* Reason phrase of a status ("Not Found"). */
 const char	*ohttp_reason(int status);
 
+/*
+ * The parameters of a GET or POST endpoint: the form of a POST
+ * (ohttp_form), the query of any other method (ohttp_query).  NULL
+ * with err set as those say.
+ */
+const struct oparams	*ohttp_params(struct oreq *, struct oerr *);
+
+/*
+ * The URL of this request at path (under the issuer, e.g.
+ * "oauth2/auth"), to come back to: with the query as it came when raw
+ * is set and there is one, else with the parameters p (ohttp_params)
+ * form-encoded.  qmark: put the '?' even when no query follows.  An
+ * arena string.
+ */
+char	*ohttp_self_url(struct oreq *, const struct oparams *p,
+	    const char *path, int raw, int qmark);
+
+/*
+ * A required, non-empty parameter name of the query q.  NULL with a
+ * 400 in err ("The query parameter '<name>' is required.") when it is
+ * missing or empty.
+ */
+const char	*ohttp_need(const struct oparams *q, const char *name,
+	    struct oerr *err);
+
 #endif

@@ -16,8 +16,10 @@
 #include "base/json.h"
 #include "base/util.h"
 #include "protocol/authorize.h"
+#include "protocol/flowapi.h"
 #include "records/clients.h"
 #include "records/flow.h"
+#include "records/keys.h"
 #include "records/sessions.h"
 #include "store/store.h"
 #include "t.h"
@@ -344,9 +346,167 @@ start(void)
 	down();
 }
 
+/* The browser's CSRF cookie in the tests: this value or none. */
+static const char	*cookie_csrf;
+
+static int
+csrf_ok(void *arg, const char *kind, const char *client_id,
+    const char *want)
+{
+	CHECK_STR(client_id, "web");
+	return cookie_csrf != NULL && want != NULL &&
+	    strcmp(cookie_csrf, want) == 0;
+}
+
+/* Begin with the query qs and the session cookie's sid. */
+static int
+begin(const char *qs, const char *sid, struct oauthorize_outcome *o)
+{
+	struct oparams	 p;
+	struct oerr	 err;
+
+	oerr_clear(&err);
+	memset(o, 0, sizeof(*o));
+	if (!oform_parse(&arena, qs, strlen(qs), &p, &err))
+		return -1;
+	return oauthorize_begin(&p, sid, "https://op/auth?x", o);
+}
+
+/* The value of name in the query of url (an arena string), or NULL. */
+static const char *
+query_param(const char *url, const char *name)
+{
+	struct oparams	 p;
+	struct oerr	 err;
+	const char	*q = strchr(url, '?');
+
+	oerr_clear(&err);
+	if (q == NULL || !oform_parse(&arena, q + 1, strlen(q + 1), &p,
+	    &err))
+		return NULL;
+	return oparams_get(&p, name);
+}
+
+/* Answer the app's challenge ch of kind with body: the verifier. */
+static const char *
+app_accept(enum oflowapi_kind k, const char *ch, json_t *body,
+    const char *name)
+{
+	struct oerr	 err;
+	json_t		*st = NULL, *out = NULL;
+	const char	*v = NULL;
+
+	oerr_clear(&err);
+	if (oflowapi_open(k, ch, &st, &out, &err) == OFLOWAPI_OK &&
+	    oflowapi_accept(k, st, body, &out, &err) == OFLOWAPI_OK)
+		v = query_param(ojson_str(out, "redirect_to"), name);
+	json_decref(st);
+	json_decref(out);
+	json_decref(body);
+	return v;
+}
+
+/* A new request: an error page, an error for the client, or login. */
+static void
+begin_outcome(void)
+{
+	struct oauthorize_outcome	 o;
+	struct oerr			 err;
+	json_t				*st;
+
+	up();
+	CHECK(begin("client_id=nobody&response_type=code", NULL, &o) == 0);
+	CHECK(o.answer == OAUTHORIZE_SHOW_ERROR && o.params == NULL);
+	oauthorize_outcome_free(&o);
+	CHECK(begin("client_id=one&response_type=code&prompt=none" STATE,
+	    NULL, &o) == 0);
+	CHECK(o.answer == OAUTHORIZE_TO_CLIENT);
+	CHECK_STR(ojson_str(o.params, "error"), "login_required");
+	CHECK_STR(ojson_str(o.params, "state"), "abcdefgh");
+	CHECK_STR(o.a.redirect_uri, "https://one.example/cb");
+	oauthorize_outcome_free(&o);
+	CHECK(begin("client_id=one&response_type=code" STATE, "sid-gone",
+	    &o) == 1);
+	CHECK(o.answer == OAUTHORIZE_TO_UI);
+	CHECK_STR(o.ui_url, conf.url_login);
+	CHECK_STR(o.param, "login_challenge");
+	CHECK_STR(o.csrf_kind, "login");
+	CHECK(o.session == OAUTHORIZE_SESSION_KEEP);
+	oerr_clear(&err);
+	st = o.challenge != NULL ? oflow_open(OFLOW_LOGIN, o.challenge,
+	    &err) : NULL;
+	CHECK_STR(ojson_str(st, "csrf"), o.csrf);
+	CHECK_STR(ojson_str(st, "request_url"), "https://op/auth?x");
+	CHECK(json_is_false(json_object_get(st, "skip")));
+	json_decref(st);
+	oauthorize_outcome_free(&o);
+	down();
+}
+
+/* Login and consent verifiers: checked, then on to consent, then code. */
+static void
+steps(void)
+{
+	struct oauthorize_outcome	 o;
+	struct oerr			 err;
+	const char			*v;
+	char				 csrf[44];
+
+	up();
+	oerr_clear(&err);
+	CHECK(okeys_ensure_defaults(&err));
+	CHECK(begin("client_id=web&response_type=code&scope=openid&"
+	    "redirect_uri=https%3A%2F%2Frp.example%2Fcb" STATE, NULL,
+	    &o) == 1);
+	snprintf(csrf, sizeof(csrf), "%s", o.csrf);
+	v = app_accept(OFLOWAPI_LOGIN, o.challenge, json_pack("{s:s,s:b,"
+	    "s:i}", "subject", "alice", "remember", 1, "remember_for", 3600),
+	    "login_verifier");
+	CHECK(v != NULL);
+	oauthorize_outcome_free(&o);
+	/* A bad verifier is a page; another browser's, the client's error. */
+	CHECK(oauthorize_after_login("junk", csrf_ok, NULL, &o) == 0);
+	CHECK(o.answer == OAUTHORIZE_SHOW_ERROR && o.err.status == 400);
+	oauthorize_outcome_free(&o);
+	cookie_csrf = "other";
+	CHECK(oauthorize_after_login(v, csrf_ok, NULL, &o) == 0);
+	CHECK(o.answer == OAUTHORIZE_TO_CLIENT);
+	CHECK(o.err.code == OERR_REQUEST_FORBIDDEN);
+	CHECK_STR(ojson_str(o.params, "state"), "abcdefgh");
+	CHECK(o.session == OAUTHORIZE_SESSION_KEEP);
+	oauthorize_outcome_free(&o);
+	cookie_csrf = csrf;
+	CHECK(oauthorize_after_login(v, csrf_ok, NULL, &o) == 1);
+	CHECK(o.answer == OAUTHORIZE_TO_UI);
+	CHECK_STR(o.param, "consent_challenge");
+	CHECK_STR(o.csrf_kind, "consent");
+	CHECK(o.session == OAUTHORIZE_SESSION_SET && o.remember_for == 3600);
+	CHECK(o.sid != NULL && *o.sid != '\0');
+	snprintf(csrf, sizeof(csrf), "%s", o.csrf);
+	v = app_accept(OFLOWAPI_CONSENT, o.challenge, json_pack("{s:[s]}",
+	    "grant_scope", "openid"), "consent_verifier");
+	CHECK(v != NULL);
+	oauthorize_outcome_free(&o);
+	CHECK(oauthorize_after_consent(v, csrf_ok, NULL, &o) == 1);
+	CHECK(o.answer == OAUTHORIZE_TO_CLIENT && o.issued);
+	CHECK(o.session_state);
+	CHECK(ojson_str(o.params, "code")[0] != '\0');
+	CHECK_STR(ojson_str(o.params, "state"), "abcdefgh");
+	CHECK(json_object_get(o.params, "error") == NULL);
+	oauthorize_outcome_free(&o);
+	/* Once only. */
+	CHECK(oauthorize_after_consent(v, csrf_ok, NULL, &o) == 0);
+	CHECK(o.answer == OAUTHORIZE_TO_CLIENT && !o.issued);
+	CHECK_STR(ojson_str(o.params, "error"), "invalid_request");
+	oauthorize_outcome_free(&o);
+	cookie_csrf = NULL;
+	down();
+}
+
 static const struct t_case tests[] = {
 	T(response_bits), T(untrusted), T(redirect_uris), T(types_modes),
-	T(state_scope_nonce), T(prompt_max_age), T(start),
+	T(state_scope_nonce), T(prompt_max_age), T(start), T(begin_outcome),
+	T(steps),
 };
 
 int
@@ -357,6 +517,10 @@ main(void)
 	oarena_init(&arena);
 	conf.issuer = "http://127.0.0.1:4444/";
 	conf.url_login = "http://127.0.0.1:4444/ui/login";
+	conf.url_consent = "http://127.0.0.1:4444/ui/consent";
+	conf.ttl_access_token = 3600;
+	conf.ttl_id_token = 3600;
+	conf.ttl_auth_code = 600;
 	conf.secrets[0] = secret;
 	conf.nsecrets = 1;
 	conf.ttl_login_consent = 600;

@@ -10,7 +10,12 @@
 
 #include <jansson.h>
 
+#include "base/arena.h"
+#include "base/form.h"
+#include "base/json.h"
 #include "records/clients.h"
+#include "records/consents.h"
+#include "records/sessions.h"
 #include "base/conf.h"
 #include "base/err.h"
 #include "records/flow.h"
@@ -282,8 +287,179 @@ logout(void)
 	down();
 }
 
+/* The API's GET and PUT in one call each: open first, then answer. */
+static void
+get_answer(void)
+{
+	struct oerr	 err, berr;
+	json_t		*out;
+	char		*c;
+
+	up();
+	oerr_clear(&err);
+	CHECK(oflowapi_get(OFLOWAPI_LOGOUT, "junk", &out, &err) ==
+	    OFLOWAPI_ERR);
+	CHECK(err.status == 404 && out == NULL);
+	c = challenge(OFLOW_LOGOUT, "o1");
+	oerr_clear(&err);
+	CHECK(oflowapi_get(OFLOWAPI_LOGOUT, c, &out, &err) == OFLOWAPI_OK);
+	CHECK_STR(ojson_str(out, "subject"), "sub-1");
+	json_decref(out);
+	/* A body that did not parse counts once the challenge opened. */
+	oerr_clear(&berr);
+	oerr_set(&berr, OERR_INVALID_REQUEST, "bad body");
+	oerr_status(&berr, 415);
+	oerr_clear(&err);
+	CHECK(oflowapi_answer(OFLOWAPI_LOGIN, "junk", 1, NULL, &berr, &out,
+	    &err) == OFLOWAPI_ERR);
+	CHECK(err.status == 404);
+	oerr_clear(&err);
+	CHECK(oflowapi_answer(OFLOWAPI_LOGIN, c, 1, NULL, &berr, &out,
+	    &err) == OFLOWAPI_ERR);
+	CHECK(err.status == 404);	/* a logout challenge is no login's */
+	oerr_clear(&err);
+	CHECK(oflowapi_answer(OFLOWAPI_LOGOUT, c, 1, NULL, NULL, &out,
+	    &err) == OFLOWAPI_OK);
+	CHECK(strncmp(ojson_str(out, "redirect_to"), LOGOUT_URL,
+	    strlen(LOGOUT_URL)) == 0);
+	json_decref(out);
+	CHECK(oflowapi_answer(OFLOWAPI_LOGOUT, c, 0, NULL, NULL, &out,
+	    &err) == OFLOWAPI_HANDLED);
+	CHECK(strncmp(ojson_str(out, "redirect_to"), LOGOUT_URL,
+	    strlen(LOGOUT_URL)) == 0);
+	json_decref(out);
+	free(c);
+	down();
+}
+
+/* Put a consent of alice to c1 under sid, given on the screen or not. */
+static int
+consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct oconsent	 c;
+	json_t		*scope = json_pack("[s]", "openid");
+	char		*sid = arg;
+	int		 ok;
+
+	memset(&c, 0, sizeof(c));
+	c.request_id = sid;
+	c.sub = "alice";
+	c.client_id = "c1";
+	c.sid = sid;
+	c.handled_at = onow();
+	c.exp = onow() + 600;
+	c.request_url = REQUEST_URL;
+	c.skip = strcmp(sid, "skipped") == 0;
+	oconsents_strs_set(&c.scope, scope);
+	oconsents_strs_set(&c.requested_scope, scope);
+	ok = oconsents_put(t, &c, err);
+	c.request_id = c.sub = c.client_id = c.sid = c.request_url = NULL;
+	oconsents_free(&c);
+	json_decref(scope);
+	return ok;
+}
+
+/* A login session sid of alice. */
+static int
+session_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct osessions_rec	 s;
+
+	memset(&s, 0, sizeof(s));
+	s.sid = arg;
+	s.sub = "alice";
+	s.exp = onow() + 600;
+	return osessions_put(t, &s, err);
+}
+
+/* Is sid a live login session? */
+static int
+live(const char *sid)
+{
+	struct ostore_txn	*t;
+	struct osessions_rec	 s;
+	struct oerr		 err;
+	int			 ok;
+
+	oerr_clear(&err);
+	if ((t = ostore_read_begin(&err)) == NULL)
+		return 0;
+	ok = osessions_live(t, sid, &s, &err);
+	ostore_read_end(t);
+	if (ok)
+		osessions_free(&s);
+	return ok;
+}
+
+/* Consent sessions listed and revoked; login sessions ended. */
+static void
+sessions(void)
+{
+	struct oerr	 err;
+	json_t		*out;
+	size_t		 n;
+
+	up();
+	oerr_clear(&err);
+	CHECK(ostore_write(consent_fn, "s1", &err));
+	CHECK(ostore_write(consent_fn, "s2", &err));
+	CHECK(ostore_write(consent_fn, "skipped", &err));
+	CHECK((out = oflowapi_consent_sessions("alice", NULL, 0, 100, &n,
+	    &err)) != NULL);
+	CHECK(n == 2 && json_array_size(out) == 2);
+	CHECK_STR(ojson_str(json_object_get(json_object_get(json_array_get(
+	    out, 0), "consent_request"), "client"), "client_id"), "c1");
+	json_decref(out);
+	CHECK((out = oflowapi_consent_sessions("alice", "s2", 0, 100, &n,
+	    &err)) != NULL);
+	CHECK(n == 1 && json_array_size(out) == 1);
+	json_decref(out);
+	CHECK((out = oflowapi_consent_sessions("alice", NULL, 1, 1, &n,
+	    &err)) != NULL);
+	CHECK(n == 2 && json_array_size(out) == 1);
+	json_decref(out);
+	CHECK(oflowapi_revoke_consent("alice", "c1", &err));
+	CHECK((out = oflowapi_consent_sessions("alice", NULL, 0, 100, &n,
+	    &err)) != NULL);
+	CHECK(n == 0 && json_array_size(out) == 0);
+	json_decref(out);
+	CHECK(ostore_write(session_fn, "sid-a", &err));
+	CHECK(ostore_write(session_fn, "sid-b", &err));
+	CHECK(live("sid-a") && live("sid-b"));
+	CHECK(oflowapi_revoke_login(NULL, "sid-a", &err));
+	CHECK(!live("sid-a") && live("sid-b"));
+	CHECK(oflowapi_revoke_login("alice", NULL, &err));
+	CHECK(!live("sid-b"));
+	CHECK(!oerr_isset(&err));
+	down();
+}
+
+/* A consent form grants openid and the ticked requested scopes. */
+static void
+ticked(void)
+{
+	struct oarena	 a;
+	struct oparams	 p;
+	struct oerr	 err;
+	json_t		*req, *g;
+	const char	*qs = "scope=email&scope=phone&scope=email&x=profile";
+
+	oarena_init(&a);
+	oerr_clear(&err);
+	req = json_pack("[s,s,s,s]", "openid", "profile", "email", "email");
+	CHECK(oform_parse(&a, qs, strlen(qs), &p, &err));
+	g = oflowapi_ticked_scope(req, &p);
+	CHECK(json_array_size(g) == 2);
+	CHECK_STR(json_string_value(json_array_get(g, 0)), "openid");
+	CHECK_STR(json_string_value(json_array_get(g, 1)), "email");
+	json_decref(g);
+	json_decref(req);
+	oarena_free(&a);
+}
+
 static const struct t_case tests[] = {
-	T(open_checks), T(login), T(consent), T(logout),
+	T(open_checks), T(login), T(consent), T(logout), T(get_answer),
+	T(sessions), T(ticked),
 };
 
 int

@@ -200,8 +200,120 @@ finish(void)
 	down();
 }
 
+/* The browser's CSRF cookie in the tests: this value or none. */
+static const char	*cookie_csrf;
+
+static int
+csrf_ok(void *arg, const char *kind, const char *client_id,
+    const char *want)
+{
+	CHECK_STR(kind, "logout");
+	CHECK_STR((const char *)arg, "req");
+	return cookie_csrf != NULL && want != NULL &&
+	    strcmp(cookie_csrf, want) == 0;
+}
+
+/* Begin with the query qs and the session cookie's sid. */
+static int
+begin(const char *qs, const char *sid, struct ologout_outcome *o)
+{
+	struct oparams	 p;
+	struct oerr	 err;
+
+	oerr_clear(&err);
+	memset(o, 0, sizeof(*o));
+	if (!oform_parse(&arena, qs, strlen(qs), &p, &err))
+		return -1;
+	return ologout_begin(&arena, &p, sid, "https://op/logout", o);
+}
+
+/* A logout request: an error page, the logout app, or on at once. */
+static void
+begin_outcome(void)
+{
+	struct ologout_outcome	 o;
+	struct oerr		 err;
+	json_t			*st;
+
+	up();
+	oerr_clear(&err);
+	CHECK(begin("client_id=nobody", NULL, &o) == 0);
+	CHECK(o.answer == OLOGOUT_SHOW_ERROR);
+	CHECK(o.err.code == OERR_INVALID_REQUEST);
+	ologout_outcome_free(&o);
+	/* No session: nothing to end, the browser's cookies go. */
+	CHECK(begin("", NULL, &o) == 1);
+	CHECK(o.answer == OLOGOUT_REDIRECT && o.forget);
+	CHECK_STR(o.target, conf.url_post_logout);
+	ologout_outcome_free(&o);
+	CHECK(begin("client_id=rp&post_logout_redirect_uri="
+	    "https%3A%2F%2Frp.example%2Fbye&state=s", "sid-gone", &o) == 1);
+	CHECK(o.answer == OLOGOUT_REDIRECT && o.forget);
+	CHECK_STR(o.target, "https://rp.example/bye?state=s");
+	ologout_outcome_free(&o);
+	/* The browser's live session: a challenge for it. */
+	CHECK(ostore_write(put_fn, "sid-1", &err));
+	CHECK(begin("client_id=rp", "sid-1", &o) == 1);
+	CHECK(o.answer == OLOGOUT_TO_UI && !o.forget);
+	CHECK_STR(o.csrf_client, "rp");
+	st = o.challenge != NULL ? oflow_open(OFLOW_LOGOUT, o.challenge,
+	    &err) : NULL;
+	CHECK_STR(ojson_str(st, "sid"), "sid-1");
+	CHECK_STR(ojson_str(st, "csrf"), o.csrf);
+	CHECK_STR(ojson_str(st, "request_url"), "https://op/logout");
+	CHECK(json_is_true(json_object_get(st, "browser_session")));
+	json_decref(st);
+	ologout_outcome_free(&o);
+	down();
+}
+
+/* The logout verifier: checked, spent once, the session ended. */
+static void
+end_outcome(void)
+{
+	struct ologout_outcome	 o;
+	struct oerr		 err;
+	json_t			*st;
+	char			*v;
+
+	up();
+	oerr_clear(&err);
+	CHECK(ostore_write(put_fn, "sid-1", &err));
+	st = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "id", "v-1",
+	    "exp", (json_int_t)(onow() + 60), "sid", "sid-1", "subject",
+	    "alice", "csrf", "c-1", "client_id", "rp",
+	    "post_logout_redirect_uri", "https://rp.example/bye", "state",
+	    "s");
+	v = oflow_seal(OFLOW_LOGOUT_VERIFIER, st);
+	json_decref(st);
+	CHECK(ologout_end(&arena, "junk", NULL, csrf_ok, "req", &o) == 0);
+	CHECK(o.answer == OLOGOUT_SHOW_ERROR && o.err.status == 400);
+	ologout_outcome_free(&o);
+	cookie_csrf = "c-2";
+	CHECK(ologout_end(&arena, v, NULL, csrf_ok, "req", &o) == 0);
+	CHECK(o.answer == OLOGOUT_SHOW_ERROR);
+	CHECK(o.err.code == OERR_REQUEST_FORBIDDEN);
+	ologout_outcome_free(&o);
+	cookie_csrf = "c-1";
+	CHECK(ologout_end(&arena, v, "sid-1", csrf_ok, "req", &o) == 1);
+	CHECK(o.answer == OLOGOUT_REDIRECT);
+	CHECK_STR(o.target, "https://rp.example/bye?state=s");
+	CHECK(o.csrf_clear && o.clear);
+	CHECK_STR(o.csrf_client, "rp");
+	ologout_outcome_free(&o);
+	/* Spent. */
+	CHECK(ologout_end(&arena, v, "sid-1", csrf_ok, "req", &o) == 0);
+	CHECK(o.answer == OLOGOUT_SHOW_ERROR);
+	CHECK(o.err.code == OERR_INVALID_REQUEST);
+	ologout_outcome_free(&o);
+	cookie_csrf = NULL;
+	free(v);
+	down();
+}
+
 static const struct t_case tests[] = {
-	T(requests), T(pick), T(target), T(finish),
+	T(requests), T(pick), T(target), T(finish), T(begin_outcome),
+	T(end_outcome),
 };
 
 int
