@@ -21,13 +21,13 @@
 
 #include <jansson.h>
 
-#include "records/clients.h"
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
-#include "store/store.h"
-#include "records/tokens.h"
 #include "base/util.h"
+#include "store/store.h"
+#include "records/clients.h"
+#include "records/tokens.h"
 
 #define BATCH	1000	/* tokens per write transaction */
 

@@ -10,11 +10,11 @@
 #include <jansson.h>
 
 #include "base/err.h"
+#include "base/util.h"
+#include "store/store.h"
 #include "web/http.h"
 #include "web/metrics.h"
 #include "web/serve.h"
-#include "store/store.h"
-#include "base/util.h"
 
 /* GET /health/alive: the process answers. */
 static void

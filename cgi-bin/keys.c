@@ -16,10 +16,10 @@
 #include <jansson.h>
 
 #include "base/err.h"
-#include "web/http.h"
-#include "web/serve.h"
 #include "base/json.h"
 #include "records/keys.h"
+#include "web/http.h"
+#include "web/serve.h"
 
 /* Answer with j (a new reference), or with the error. */
 static void

@@ -19,10 +19,10 @@
 
 #include "base/conf.h"
 #include "base/err.h"
-#include "web/http.h"
-#include "web/serve.h"
 #include "jose/jose.h"
 #include "records/keys.h"
+#include "web/http.h"
+#include "web/serve.h"
 
 /* Public documents: any origin may read them, caches may keep them. */
 static void

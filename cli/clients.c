@@ -24,10 +24,10 @@
 
 #include <jansson.h>
 
-#include "cli.h"
 #include "base/err.h"
 #include "base/util.h"
 #include "protocol/hydra.h"
+#include "cli.h"
 
 static const struct {
 	const char	*flag;

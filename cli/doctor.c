@@ -35,11 +35,11 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
-#include "cli.h"
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/curl.h"
 #include "base/util.h"
+#include "cli.h"
 
 #define BODY_MAX	(1024 * 1024)	/* bytes of an answer kept */
 #define CONNECT_MS	5000L

@@ -20,12 +20,12 @@
 
 #include <jansson.h>
 
-#include "cli.h"
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/util.h"
 #include "jose/jose.h"
 #include "records/keys.h"
-#include "base/util.h"
+#include "cli.h"
 
 #define FILE_MAX	(1024 * 1024)
 

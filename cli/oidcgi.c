@@ -31,12 +31,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "base/conf.h"
 #include "base/err.h"
-#include "records/keys.h"
-#include "store/store.h"
 #include "base/util.h"
+#include "store/store.h"
+#include "records/keys.h"
+#include "cli.h"
 
 static void
 usage(void)

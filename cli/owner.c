@@ -28,8 +28,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "base/conf.h"
+#include "cli.h"
 
 static uid_t	 give_uid;
 static gid_t	 give_gid;

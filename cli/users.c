@@ -27,16 +27,16 @@
 #include <jansson.h>
 
 #include "base/arena.h"
-#include "cli.h"
-#include "records/clients.h"
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
 #include "base/form.h"
-#include "store/store.h"
-#include "records/users.h"
 #include "base/util.h"
+#include "store/store.h"
+#include "records/clients.h"
 #include "records/lifecycle.h"
+#include "records/users.h"
+#include "cli.h"
 
 #define PW_BUF	(OUSER_PASSWORD_MAX + 3)
 

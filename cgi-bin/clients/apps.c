@@ -35,16 +35,16 @@
 
 #include <jansson.h>
 
-#include "api.h"
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/form.h"
 #include "base/util.h"
-#include "protocol/apps.h"
 #include "records/apps.h"
 #include "records/clients.h"
+#include "protocol/apps.h"
 #include "web/http.h"
 #include "web/page.h"
+#include "api.h"
 
 #define APPS_PATH	"/v1/applications"
 

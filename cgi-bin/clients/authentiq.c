@@ -16,7 +16,6 @@
 
 #include <jansson.h>
 
-#include "api.h"
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/form.h"
@@ -25,6 +24,7 @@
 #include "protocol/authentiq.h"
 #include "web/http.h"
 #include "web/page.h"
+#include "api.h"
 
 /*
  * Send err as an RFC 7807 problem detail, as application/problem+json

@@ -20,7 +20,6 @@
 
 #include <jansson.h>
 
-#include "api.h"
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/form.h"
@@ -28,6 +27,7 @@
 #include "protocol/hydra.h"
 #include "web/http.h"
 #include "web/page.h"
+#include "api.h"
 
 /*
  * Answer with out, the Hydra view of a client (a 201 with its Location

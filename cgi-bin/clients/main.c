@@ -5,9 +5,9 @@
  * (/v1/applications).  Dynamic Client Registration, on the public
  * listener, is the register binary.
  */
-#include "api.h"
 #include "web/http.h"
 #include "web/serve.h"
+#include "api.h"
 
 int
 main(int argc, char *argv[])

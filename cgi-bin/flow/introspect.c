@@ -16,7 +16,6 @@
 
 #include <jansson.h>
 
-#include "api.h"
 #include "base/err.h"
 #include "base/form.h"
 #include "base/json.h"
@@ -24,6 +23,7 @@
 #include "protocol/grants.h"
 #include "protocol/introspect.h"
 #include "web/http.h"
+#include "api.h"
 
 static const struct ofield introspect_fields[] = {
 	{ "token", 256 * 1024, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },

@@ -18,9 +18,9 @@
  * expired challenge is a 404.  The work is lib/protocol/flowapi.c's; the HTTP
  * side is requests.c's.
  */
-#include "api.h"
 #include "protocol/flowapi.h"
 #include "web/http.h"
+#include "api.h"
 
 static void
 get_logout(struct oreq *req)

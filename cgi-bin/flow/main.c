@@ -3,9 +3,9 @@
  * consent and logout requests, login and consent sessions,
  * introspection, flush and token revocation by client.
  */
-#include "api.h"
 #include "web/http.h"
 #include "web/serve.h"
+#include "api.h"
 
 int
 main(int argc, char *argv[])

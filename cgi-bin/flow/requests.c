@@ -19,10 +19,10 @@
 
 #include <jansson.h>
 
-#include "api.h"
 #include "base/err.h"
 #include "protocol/flowapi.h"
 #include "web/http.h"
+#include "api.h"
 
 /*
  * The challenge of a request: ?<kind>_challenge= or ?challenge=.  NULL

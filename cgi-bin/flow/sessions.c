@@ -14,13 +14,13 @@
 
 #include <jansson.h>
 
-#include "api.h"
 #include "base/err.h"
 #include "base/form.h"
 #include "base/util.h"
 #include "protocol/flowapi.h"
 #include "web/http.h"
 #include "web/page.h"
+#include "api.h"
 
 /* GET /oauth2/auth/sessions/consent */
 static void

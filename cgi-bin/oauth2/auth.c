@@ -13,7 +13,6 @@
 
 #include <jansson.h>
 
-#include "api.h"
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
@@ -25,6 +24,7 @@
 #include "web/http.h"
 #include "web/metrics.h"
 #include "web/session.h"
+#include "api.h"
 
 /*
  * Deliver response parameters (an object of strings and integers) to

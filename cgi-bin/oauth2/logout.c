@@ -31,16 +31,16 @@
 
 #include <jansson.h>
 
-#include "api.h"
 #include "base/conf.h"
 #include "base/err.h"
 #include "base/util.h"
-#include "protocol/logout.h"
 #include "records/clients.h"
 #include "records/flow.h"
+#include "protocol/logout.h"
 #include "web/cookies.h"
 #include "web/http.h"
 #include "web/session.h"
+#include "api.h"
 
 #define IFRAME_CACHE	"public, max-age=7200"
 

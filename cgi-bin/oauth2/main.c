@@ -2,9 +2,9 @@
  * oauth2: the authorization server's public endpoints: authorize,
  * token, revocation, userinfo, logout and session management.
  */
-#include "api.h"
 #include "web/http.h"
 #include "web/serve.h"
+#include "api.h"
 
 int
 main(int argc, char *argv[])

@@ -19,17 +19,17 @@
 
 #include <jansson.h>
 
-#include "api.h"
 #include "base/err.h"
 #include "base/form.h"
 #include "base/json.h"
 #include "jose/jose.h"
-#include "protocol/clientauth.h"
-#include "protocol/grants.h"
 #include "records/clients.h"
 #include "records/tokens.h"
+#include "protocol/clientauth.h"
+#include "protocol/grants.h"
 #include "web/http.h"
 #include "web/metrics.h"
+#include "api.h"
 
 /* Parameters of client authentication (RFC 6749 §2.3.1, RFC 7521 §4.2). */
 #define AUTH_FIELDS \

@@ -21,13 +21,13 @@
 #include <jansson.h>
 
 #include "base/err.h"
-#include "protocol/flowapi.h"
 #include "base/form.h"
 #include "base/json.h"
+#include "base/util.h"
+#include "records/users.h"
+#include "protocol/flowapi.h"
 #include "web/http.h"
 #include "ui.h"
-#include "records/users.h"
-#include "base/util.h"
 
 static const struct ofield fields[] = {
 	{ "challenge", 32768, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },

@@ -17,9 +17,9 @@
 #include "base/conf.h"
 #include "base/err.h"
 #include "base/form.h"
+#include "base/util.h"
 #include "web/http.h"
 #include "ui.h"
-#include "base/util.h"
 
 #define SHOWN_MAX	2048	/* bytes of a query value shown */
 

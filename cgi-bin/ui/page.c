@@ -11,16 +11,16 @@
 
 #include "base/conf.h"
 #include "base/err.h"
+#include "base/form.h"
+#include "base/json.h"
+#include "base/url.h"
+#include "base/util.h"
 #include "records/flow.h"
 #include "protocol/flowapi.h"
-#include "base/form.h"
 #include "web/cookies.h"
-#include "base/json.h"
 #include "web/csrf.h"
 #include "web/http.h"
 #include "ui.h"
-#include "base/url.h"
-#include "base/util.h"
 
 int
 ui_web_url(const char *s)

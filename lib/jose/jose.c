@@ -12,9 +12,9 @@
 
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/util.h"
 #include "jose/jose.h"
 #include "jose/jose_int.h"
-#include "base/util.h"
 
 /* RFC 7518 §3.1, RFC 8037 §3.1. */
 const struct ojose_alginfo ojose_algs[OJOSE_ALG__MAX] = {

@@ -28,9 +28,9 @@
 
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/util.h"
 #include "jose/jose.h"
 #include "jose/jose_int.h"
-#include "base/util.h"
 
 #define RSA_MIN_BITS	2048	/* RFC 7518 §3.3 */
 #define RSA_MAX_BITS	8192	/* bounds the cost of a verification */

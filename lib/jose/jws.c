@@ -22,9 +22,9 @@
 
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/util.h"
 #include "jose/jose.h"
 #include "jose/jose_int.h"
-#include "base/util.h"
 
 #define SIG_MAX		1024	/* an 8192-bit RSA signature */
 #define EC_SIZE_MAX	66	/* P-521 */

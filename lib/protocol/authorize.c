@@ -15,14 +15,14 @@
 #include "base/url.h"
 #include "base/util.h"
 #include "jose/jose.h"
-#include "protocol/authorize.h"
+#include "store/store.h"
 #include "records/clients.h"
 #include "records/consents.h"
 #include "records/flow.h"
 #include "records/keys.h"
 #include "records/sessions.h"
 #include "records/tokens.h"
-#include "store/store.h"
+#include "protocol/authorize.h"
 
 #define RT_CODE		OAUTHORIZE_CODE
 #define RT_TOKEN	OAUTHORIZE_TOKEN

@@ -16,10 +16,10 @@
 #include "base/json.h"
 #include "base/util.h"
 #include "jose/jose.h"
-#include "protocol/clientauth.h"
+#include "store/store.h"
 #include "records/clients.h"
 #include "records/jti.h"
-#include "store/store.h"
+#include "protocol/clientauth.h"
 
 #define ASSERTION_TYPE	"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #define ASSERTION_SKEW	30	/* seconds of clock difference allowed */

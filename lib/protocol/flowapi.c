@@ -12,18 +12,18 @@
 #include <jansson.h>
 
 #include "base/arena.h"
-#include "records/clients.h"
-#include "records/consents.h"
-#include "records/lifecycle.h"
 #include "base/conf.h"
 #include "base/err.h"
 #include "base/form.h"
-#include "records/flow.h"
-#include "protocol/flowapi.h"
 #include "base/json.h"
-#include "protocol/logout.h"
-#include "store/store.h"
 #include "base/util.h"
+#include "store/store.h"
+#include "records/clients.h"
+#include "records/consents.h"
+#include "records/flow.h"
+#include "records/lifecycle.h"
+#include "protocol/flowapi.h"
+#include "protocol/logout.h"
 
 static const struct {
 	const char		*name;

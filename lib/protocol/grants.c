@@ -16,14 +16,14 @@
 #include "base/json.h"
 #include "base/util.h"
 #include "jose/jose.h"
-#include "protocol/clientauth.h"
-#include "protocol/grants.h"
+#include "store/store.h"
 #include "records/clients.h"
 #include "records/jti.h"
 #include "records/keys.h"
-#include "records/tokens.h"
 #include "records/lifecycle.h"
-#include "store/store.h"
+#include "records/tokens.h"
+#include "protocol/clientauth.h"
+#include "protocol/grants.h"
 
 #define FLUSH_MAX	16	/* expired records removed per request */
 #define FLUSH_BATCH	4096	/* records deleted per flush transaction */

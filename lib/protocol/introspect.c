@@ -10,9 +10,9 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/util.h"
-#include "protocol/introspect.h"
-#include "records/tokens.h"
 #include "store/store.h"
+#include "records/tokens.h"
+#include "protocol/introspect.h"
 
 /*
  * 1 if every space-separated token of want is in the grant's scope

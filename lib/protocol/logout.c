@@ -9,21 +9,21 @@
 #include <jansson.h>
 
 #include "base/arena.h"
-#include "records/clients.h"
-#include "records/consents.h"
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/curl.h"
 #include "base/err.h"
-#include "records/flow.h"
 #include "base/form.h"
+#include "base/json.h"
+#include "base/util.h"
 #include "jose/jose.h"
+#include "store/store.h"
+#include "records/clients.h"
+#include "records/consents.h"
+#include "records/flow.h"
 #include "records/keys.h"
 #include "records/sessions.h"
 #include "protocol/logout.h"
-#include "store/store.h"
-#include "base/util.h"
-#include "base/json.h"
 
 /* Append the string v to the array a unless it is there already. */
 static void

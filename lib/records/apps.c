@@ -10,8 +10,8 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/util.h"
-#include "records/apps.h"
 #include "store/store.h"
+#include "records/apps.h"
 
 /* The members of a record, in the order they are written. */
 #define NFIELDS	7

@@ -9,16 +9,16 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
-#include "records/clients.h"
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
 #include "base/hash.h"
-#include "jose/jose.h"
 #include "base/json.h"
-#include "store/store.h"
 #include "base/url.h"
 #include "base/util.h"
+#include "jose/jose.h"
+#include "store/store.h"
+#include "records/clients.h"
 
 #define RECORD_VERSION	1
 #define STR_MAX		2048	/* bytes of any string member */

@@ -10,8 +10,8 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/util.h"
-#include "records/consents.h"
 #include "store/store.h"
+#include "records/consents.h"
 
 #define KEY_MAX		600
 

@@ -13,11 +13,11 @@
 #include "base/crypto.h"
 #include "base/err.h"
 #include "base/json.h"
-#include "records/flow.h"
-#include "records/sessions.h"
-#include "store/store.h"
 #include "base/url.h"
 #include "base/util.h"
+#include "store/store.h"
+#include "records/flow.h"
+#include "records/sessions.h"
 
 #define SEALED_MAX	(32 * 1024)	/* bytes of a sealed state */
 #define KEY_MAX		600

@@ -10,8 +10,8 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/util.h"
-#include "records/jti.h"
 #include "store/store.h"
+#include "records/jti.h"
 
 /*
  * The key: SHA-256 of "jti:" client_id NUL jti.

@@ -17,10 +17,10 @@
 #include "base/crypto.h"
 #include "base/err.h"
 #include "base/json.h"
-#include "jose/jose.h"
-#include "records/keys.h"
-#include "store/store.h"
 #include "base/util.h"
+#include "jose/jose.h"
+#include "store/store.h"
+#include "records/keys.h"
 
 #define RECORD_VERSION	1
 #define KEY_MAX		(OKEYS_SET_MAX + 1 + OJWK_KID_MAX)

@@ -10,8 +10,8 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/util.h"
-#include "records/sessions.h"
 #include "store/store.h"
+#include "records/sessions.h"
 
 #define KEY_MAX		600
 

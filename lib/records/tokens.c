@@ -24,17 +24,17 @@
 #include <jansson.h>
 
 #include "base/conf.h"
-#include "records/clients.h"
 #include "base/crypto.h"
 #include "base/err.h"
-#include "records/flow.h"
+#include "base/json.h"
+#include "base/util.h"
 #include "jose/jose.h"
-#include "records/keys.h"
 #include "store/store.h"
+#include "records/clients.h"
+#include "records/flow.h"
+#include "records/keys.h"
 #include "records/tokens.h"
 #include "records/tokens_int.h"
-#include "base/util.h"
-#include "base/json.h"
 
 #define RECORD_VERSION	OTK_RECORD_VERSION
 #define RAW_LEN		OTK_RAW_LEN

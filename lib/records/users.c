@@ -15,10 +15,10 @@
 #include "base/crypto.h"
 #include "base/err.h"
 #include "base/hash.h"
+#include "base/json.h"
+#include "base/util.h"
 #include "store/store.h"
 #include "records/users.h"
-#include "base/util.h"
-#include "base/json.h"
 
 #define KEY_MAX		(OUSER_NAME_MAX + 64)
 #define LOCKOUT_AUTH_MAX 512	/* bytes of a username tried at sign-in */

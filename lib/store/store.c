@@ -31,8 +31,8 @@
 #include <lmdb.h>
 
 #include "base/err.h"
-#include "store/store.h"
 #include "base/util.h"
+#include "store/store.h"
 
 /*
  * Room for about 32 databases beyond today's.  The limit is per process

@@ -16,15 +16,15 @@
 
 #include "base/arena.h"
 #include "base/conf.h"
-#include "web/extern.h"
 #include "base/crypto.h"
 #include "base/err.h"
 #include "base/form.h"
-#include "web/http.h"
 #include "base/json.h"
-#include "web/listen.h"
-#include "store/store.h"
 #include "base/util.h"
+#include "store/store.h"
+#include "web/extern.h"
+#include "web/http.h"
+#include "web/listen.h"
 
 static const struct {
 	int		 status;

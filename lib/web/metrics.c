@@ -27,10 +27,10 @@
 #include <jansson.h>
 
 #include "base/conf.h"
-#include "web/metrics.h"
-#include "web/listen.h"
-#include "store/store.h"
 #include "base/util.h"
+#include "store/store.h"
+#include "web/listen.h"
+#include "web/metrics.h"
 
 /*
  * The status codes counted one by one; any other counts as "other".

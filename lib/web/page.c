@@ -9,9 +9,9 @@
 #include "base/crypto.h"
 #include "base/err.h"
 #include "base/form.h"
+#include "base/util.h"
 #include "web/http.h"
 #include "web/page.h"
-#include "base/util.h"
 
 /*
  * A non-negative integer query parameter into *out (left as it is when

@@ -7,11 +7,11 @@
 
 #include "base/conf.h"
 #include "base/crypto.h"
+#include "base/url.h"
+#include "base/util.h"
 #include "web/http.h"
 #include "web/listen.h"
 #include "web/route.h"
-#include "base/url.h"
-#include "base/util.h"
 
 #define ORIGIN_MAX	300	/* "scheme://host:port", normalised */
 

@@ -26,14 +26,14 @@
 #include <jansson.h>
 
 #include "base/conf.h"
+#include "base/util.h"
+#include "store/store.h"
 #include "web/extern.h"
 #include "web/http.h"
 #include "web/listen.h"
 #include "web/metrics.h"
 #include "web/route.h"
 #include "web/serve.h"
-#include "store/store.h"
-#include "base/util.h"
 
 #define RETRY_SECS	5	/* between attempts at a broken start */
 

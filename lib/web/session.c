@@ -8,10 +8,10 @@
 
 #include "base/conf.h"
 #include "base/crypto.h"
+#include "base/url.h"
 #include "web/cookies.h"
 #include "web/http.h"
 #include "web/session.h"
-#include "base/url.h"
 
 #define SALT_BYTES	12	/* 16 base64url characters */
 

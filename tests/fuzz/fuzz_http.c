@@ -17,10 +17,10 @@
 
 #include "base/arena.h"
 #include "base/err.h"
-#include "web/extern.h"
 #include "base/form.h"
-#include "fuzz.h"
+#include "web/extern.h"
 #include "web/http.h"
+#include "fuzz.h"
 
 /*
  * The two variables, put into the environment once (putenv keeps the

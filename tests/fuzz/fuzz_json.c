@@ -14,10 +14,10 @@
 #include <jansson.h>
 
 #include "base/arena.h"
-#include "records/clients.h"
 #include "base/err.h"
-#include "fuzz.h"
 #include "base/json.h"
+#include "records/clients.h"
+#include "fuzz.h"
 
 static void
 getters(const json_t *o, const char *key)

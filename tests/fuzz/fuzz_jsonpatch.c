@@ -14,9 +14,9 @@
 #include <jansson.h>
 
 #include "base/err.h"
-#include "fuzz.h"
 #include "base/json.h"
 #include "base/jsonpatch.h"
+#include "fuzz.h"
 
 static const char defdoc[] = "{\"client_id\":\"c\",\"redirect_uris\":"
     "[\"https://a/cb\",\"https://b/cb\"],\"metadata\":{\"a~b\":{\"c/d\":"

@@ -11,8 +11,8 @@
 #include <jansson.h>
 
 #include "base/err.h"
-#include "fuzz.h"
 #include "jose/jose.h"
+#include "fuzz.h"
 
 static const char *const algs[] = { "HS256", "HS384", "HS512", "RS256",
     "PS512", "ES256", "ES384", "ES512", "EdDSA", "none", "" };

@@ -17,8 +17,8 @@
 #include <jansson.h>
 
 #include "base/err.h"
-#include "fuzz.h"
 #include "jose/jose.h"
+#include "fuzz.h"
 #include "keys.h"
 
 #define NKEYS	(sizeof(fuzz_jwks) / sizeof(fuzz_jwks[0]))

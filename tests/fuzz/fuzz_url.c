@@ -19,10 +19,10 @@
 
 #include <jansson.h>
 
-#include "records/clients.h"
 #include "base/err.h"
-#include "fuzz.h"
 #include "base/url.h"
+#include "records/clients.h"
+#include "fuzz.h"
 
 static void
 client(const char *s, const struct ourl *u, int parsed, int native)

@@ -19,10 +19,10 @@
 
 #include "base/conf.h"
 #include "base/err.h"
-#include "protocol/apps.h"
+#include "store/store.h"
 #include "records/apps.h"
 #include "records/clients.h"
-#include "store/store.h"
+#include "protocol/apps.h"
 #include "t.h"
 
 static char		 sys_secret[] = "0123456789abcdef0123456789abcdef";

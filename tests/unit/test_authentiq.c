@@ -18,10 +18,10 @@
 
 #include "base/conf.h"
 #include "base/err.h"
+#include "store/store.h"
+#include "records/clients.h"
 #include "protocol/authentiq.h"
 #include "protocol/hydra.h"
-#include "records/clients.h"
-#include "store/store.h"
 #include "t.h"
 
 static char		 sys_secret[] = "0123456789abcdef0123456789abcdef";

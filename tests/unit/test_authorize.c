@@ -15,13 +15,13 @@
 #include "base/form.h"
 #include "base/json.h"
 #include "base/util.h"
-#include "protocol/authorize.h"
-#include "protocol/flowapi.h"
+#include "store/store.h"
 #include "records/clients.h"
 #include "records/flow.h"
 #include "records/keys.h"
 #include "records/sessions.h"
-#include "store/store.h"
+#include "protocol/authorize.h"
+#include "protocol/flowapi.h"
 #include "t.h"
 
 static char		 secret[] = "authorize-secret-aaaaaaaaaaaaaaaa";

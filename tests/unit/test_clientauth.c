@@ -21,10 +21,10 @@
 #include "base/form.h"
 #include "base/util.h"
 #include "jose/jose.h"
-#include "protocol/clientauth.h"
+#include "store/store.h"
 #include "records/clients.h"
 #include "records/jti.h"
-#include "store/store.h"
+#include "protocol/clientauth.h"
 #include "t.h"
 
 #define SECRET		"correct-horse-battery-staple"

@@ -20,11 +20,11 @@
 
 #include <jansson.h>
 
-#include "records/clients.h"
 #include "base/conf.h"
 #include "base/err.h"
 #include "jose/jose.h"
 #include "store/store.h"
+#include "records/clients.h"
 #include "records/lifecycle.h"
 #include "t.h"
 

@@ -16,9 +16,9 @@
 #include "base/conf.h"
 #include "base/err.h"
 #include "base/util.h"
+#include "store/store.h"
 #include "records/consents.h"
 #include "records/lifecycle.h"
-#include "store/store.h"
 #include "t.h"
 
 static char		 secret[] = "consents-secret-aaaaaaaaaaaaaaaa";

@@ -12,11 +12,11 @@
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/util.h"
+#include "store/store.h"
 #include "records/flow.h"
 #include "records/sessions.h"
-#include "store/store.h"
 #include "t.h"
-#include "base/util.h"
 
 static char		 secret_a[] = "flow-secret-aaaaaaaaaaaaaaaa";
 static char		 secret_b[] = "flow-secret-bbbbbbbbbbbbbbbb";

@@ -11,18 +11,18 @@
 #include <jansson.h>
 
 #include "base/arena.h"
-#include "base/form.h"
-#include "base/json.h"
-#include "records/clients.h"
-#include "records/consents.h"
-#include "records/sessions.h"
 #include "base/conf.h"
 #include "base/err.h"
-#include "records/flow.h"
-#include "protocol/flowapi.h"
-#include "store/store.h"
-#include "t.h"
+#include "base/form.h"
+#include "base/json.h"
 #include "base/util.h"
+#include "store/store.h"
+#include "records/clients.h"
+#include "records/consents.h"
+#include "records/flow.h"
+#include "records/sessions.h"
+#include "protocol/flowapi.h"
+#include "t.h"
 
 static char		 secret_a[] = "flowapi-secret-aaaaaaaaaaaaaaa";
 static struct oconf	 conf;

@@ -4,8 +4,8 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/form.h"
-#include "t.h"
 #include "base/util.h"
+#include "t.h"
 
 static struct oarena	 a;
 

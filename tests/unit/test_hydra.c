@@ -18,9 +18,9 @@
 
 #include "base/conf.h"
 #include "base/err.h"
-#include "protocol/hydra.h"
-#include "records/clients.h"
 #include "store/store.h"
+#include "records/clients.h"
+#include "protocol/hydra.h"
 #include "t.h"
 
 static char		 sys_secret[] = "0123456789abcdef0123456789abcdef";

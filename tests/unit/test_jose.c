@@ -21,10 +21,10 @@
 
 #include <jansson.h>
 
+#include "../../lib/jose/jws.c"
 #include "base/crypto.h"
 #include "base/err.h"
 #include "jose/jose.h"
-#include "../../lib/jose/jws.c"
 #include "t.h"
 
 #define DATA	"tests/data/jose/"

@@ -11,8 +11,8 @@
 
 #include "base/err.h"
 #include "base/jsonpatch.h"
-#include "t.h"
 #include "base/util.h"
+#include "t.h"
 
 /* s with every ' turned into ", parsed as any JSON value (new ref). */
 static json_t *

@@ -23,6 +23,7 @@
 #include "base/conf.h"
 #include "base/err.h"
 #include "base/util.h"
+#include "store/store.h"
 #include "records/clients.h"
 #include "records/consents.h"
 #include "records/flow.h"
@@ -30,7 +31,6 @@
 #include "records/sessions.h"
 #include "records/tokens.h"
 #include "records/users.h"
-#include "store/store.h"
 #include "t.h"
 
 static char		 sys_secret[] = "0123456789abcdef0123456789abcdef";

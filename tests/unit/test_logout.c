@@ -15,11 +15,11 @@
 #include "base/form.h"
 #include "base/json.h"
 #include "base/util.h"
-#include "protocol/logout.h"
+#include "store/store.h"
 #include "records/clients.h"
 #include "records/flow.h"
 #include "records/sessions.h"
-#include "store/store.h"
+#include "protocol/logout.h"
 #include "t.h"
 
 static char		 secret[] = "logout-secret-aaaaaaaaaaaaaaaaaaaa";

@@ -21,9 +21,9 @@
 #include <jansson.h>
 
 #include "base/err.h"
+#include "store/store.h"
 #include "web/metrics.h"
 #include "web/route.h"
-#include "store/store.h"
 #include "t.h"
 
 #define HDR	16			/* magic, version, counter count */

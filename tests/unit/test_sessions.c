@@ -10,9 +10,9 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/util.h"
+#include "store/store.h"
 #include "records/flow.h"
 #include "records/sessions.h"
-#include "store/store.h"
 #include "t.h"
 
 static char		 secret[] = "sessions-secret-aaaaaaaaaaaaaa";

@@ -23,17 +23,17 @@
 
 #include <jansson.h>
 
-#include "records/clients.h"
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/util.h"
 #include "jose/jose.h"
-#include "records/keys.h"
 #include "store/store.h"
+#include "records/clients.h"
+#include "records/keys.h"
+#include "records/lifecycle.h"
 #include "records/tokens.h"
 #include "records/tokens_int.h"
-#include "base/util.h"
-#include "records/lifecycle.h"
 #include "t.h"
 
 #define GID_LEN		16	/* bytes of a shared grant's id */

@@ -25,13 +25,13 @@
 
 #include "../../lib/records/tokens.c"
 
-#include "records/clients.h"
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
 #include "jose/jose.h"
-#include "records/keys.h"
 #include "store/store.h"
+#include "records/clients.h"
+#include "records/keys.h"
 #include "records/lifecycle.h"
 #include "t.h"
 

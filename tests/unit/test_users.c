@@ -12,11 +12,11 @@
 
 #include "base/conf.h"
 #include "base/err.h"
-#include "store/store.h"
-#include "t.h"
-#include "records/users.h"
 #include "base/util.h"
+#include "store/store.h"
 #include "records/lifecycle.h"
+#include "records/users.h"
+#include "t.h"
 
 static char		 secret_a[] = "users-secret-aaaaaaaaaaaaaaaa";
 static struct oconf	 conf;

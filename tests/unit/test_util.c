@@ -3,8 +3,8 @@
 
 #include "base/arena.h"
 #include "base/err.h"
-#include "t.h"
 #include "base/util.h"
+#include "t.h"
 
 static void
 strtonum(void)
