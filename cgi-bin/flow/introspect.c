@@ -12,7 +12,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -53,73 +52,6 @@ introspect(struct oreq *req)
 }
 
 /*
- * Two decimal digits at s into *v.  Returns 1, or 0 if not digits.
- */
-static int
-digits(const char *s, size_t n, int *v)
-{
-	size_t	 i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 1;
-}
-
-/*
- * Parse an RFC 3339 date-time (§5.6: "2006-01-02T15:04:05Z", optional
- * fraction, 'Z' or a numeric offset; 't', 'z' and ' ' accepted as Go
- * does) into seconds since the epoch.  Returns 1, or 0 if malformed.
- */
-static int
-rfc3339(const char *s, int64_t *out)
-{
-	struct tm	 tm;
-	int		 y, mo, d, h, mi, se, oh, om, sign;
-	time_t		 t;
-	size_t		 len = strlen(s), i = 19;
-
-	if (len < 20 || !digits(s, 4, &y) || s[4] != '-' ||
-	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d) ||
-	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-	    !digits(s + 11, 2, &h) || s[13] != ':' ||
-	    !digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    !digits(s + 17, 2, &se))
-		return 0;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    se > 60)
-		return 0;
-	if (s[i] == '.') {
-		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
-			continue;
-		if (s[i - 1] == '.')
-			return 0;
-	}
-	if ((s[i] == 'Z' || s[i] == 'z') && s[i + 1] == '\0')
-		oh = om = sign = 0;
-	else if ((s[i] == '+' || s[i] == '-') && len - i == 6 &&
-	    digits(s + i + 1, 2, &oh) && s[i + 3] == ':' &&
-	    digits(s + i + 4, 2, &om) && oh <= 23 && om <= 59)
-		sign = s[i] == '-' ? -1 : 1;
-	else
-		return 0;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return 0;
-	*out = (int64_t)t - sign * (oh * 3600 + om * 60);
-	return 1;
-}
-
-/*
  * POST /oauth2/flush (Hydra 1.x FlushInactiveOAuth2Tokens): delete
  * what expired before notAfter (default now).  A notAfter in the
  * future counts as now: as in Hydra, a live token is never flushed.
@@ -140,7 +72,7 @@ flush(struct oreq *req)
 	if (len > 0 && ((j = ohttp_json(req, 1, &err)) == NULL ||
 	    !ojson_get_str(j, "notAfter", 64, 0, &na, &err)))
 		goto fail;
-	if (na != NULL && *na != '\0' && !rfc3339(na, &not_after)) {
+	if (na != NULL && *na != '\0' && !otime_parse_rfc3339(na, &not_after)) {
 		oerr_set(&err, OERR_INVALID_REQUEST, "The field 'notAfter' "
 		    "must be an RFC 3339 date-time.");
 		goto fail;

@@ -191,6 +191,68 @@ otime_rfc3339(int64_t t, char *buf, size_t sz)
 	strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/*
+ * The n decimal digits at s into *v.  Returns 1, or 0 if not digits.
+ */
+static int
+digits(const char *s, size_t n, int *v)
+{
+	size_t	 i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+int
+otime_parse_rfc3339(const char *s, int64_t *out)
+{
+	struct tm	 tm;
+	int		 y, mo, d, h, mi, se, oh, om, sign;
+	time_t		 t;
+	size_t		 len = strlen(s), i = 19;
+
+	if (len < 20 || !digits(s, 4, &y) || s[4] != '-' ||
+	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d) ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    !digits(s + 11, 2, &h) || s[13] != ':' ||
+	    !digits(s + 14, 2, &mi) || s[16] != ':' ||
+	    !digits(s + 17, 2, &se))
+		return 0;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    se > 60)
+		return 0;
+	if (s[i] == '.') {
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			continue;
+		if (s[i - 1] == '.')
+			return 0;
+	}
+	if ((s[i] == 'Z' || s[i] == 'z') && s[i + 1] == '\0')
+		oh = om = sign = 0;
+	else if ((s[i] == '+' || s[i] == '-') && len - i == 6 &&
+	    digits(s + i + 1, 2, &oh) && s[i + 3] == ':' &&
+	    digits(s + i + 4, 2, &om) && oh <= 23 && om <= 59)
+		sign = s[i] == '-' ? -1 : 1;
+	else
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return 0;
+	*out = (int64_t)t - sign * (oh * 3600 + om * 60);
+	return 1;
+}
+
 int64_t
 onow(void)
 {

@@ -60,6 +60,14 @@ int	 outf8(const void *s, size_t len);
 void	 otime_rfc3339(int64_t t, char *buf, size_t sz);
 
 /*
+ * An RFC 3339 date-time (§5.6: "2006-01-02T15:04:05Z", an optional
+ * fraction, 'Z' or a numeric offset; 't', 'z' and ' ' accepted as Go
+ * does) into seconds since the epoch at *t.  Returns 1, or 0 if s is
+ * malformed.
+ */
+int	 otime_parse_rfc3339(const char *s, int64_t *t);
+
+/*
  * The process environment's non-empty value of name, else of
  * REDIRECT_<name> (up to OENV_REDIRECTS prefixes): Apache renames the
  * variables of a request at each internal redirect (mod_rewrite's

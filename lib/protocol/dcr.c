@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -33,23 +32,15 @@ struct reg {
 };
 
 /*
- * The seconds since the epoch of an RFC 3339 UTC time as records hold
- * them ("2024-01-02T03:04:05Z"), or 0 if s is not one.
+ * The seconds since the epoch of an RFC 3339 time as records hold them
+ * ("2024-01-02T03:04:05Z"), or 0 if s is not one.
  */
 static long long
 epoch_of(const char *s)
 {
-	struct tm	 tm;
-	int		 n = -1;
+	int64_t	 t;
 
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year,
-	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
-	    &n) != 6 || n < 0 || s[n] != '\0')
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (long long)timegm(&tm);
+	return s != NULL && otime_parse_rfc3339(s, &t) ? (long long)t : 0;
 }
 
 /*

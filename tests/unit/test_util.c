@@ -1,4 +1,5 @@
 /* Unit tests for lib/base/util.c, lib/base/arena.c and lib/base/err.c. */
+#include <stdint.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -120,8 +121,40 @@ err_table(void)
 	json_decref(j);
 }
 
+static void
+rfc3339(void)
+{
+	int64_t	 t = 7;
+	char	 buf[32];
+
+	CHECK(otime_parse_rfc3339("1970-01-01T00:00:00Z", &t) && t == 0);
+	CHECK(otime_parse_rfc3339("2026-11-24T11:01:30Z", &t) &&
+	    t == 1795518090);
+	otime_rfc3339(t, buf, sizeof(buf));
+	CHECK_STR(buf, "2026-11-24T11:01:30Z");
+	/* Fractions, lower case and offsets, as Go writes them. */
+	CHECK(otime_parse_rfc3339("2026-11-24t11:01:30.123456z", &t) &&
+	    t == 1795518090);
+	CHECK(otime_parse_rfc3339("2026-11-24T12:31:30+01:30", &t) &&
+	    t == 1795518090);
+	CHECK(otime_parse_rfc3339("2026-11-24 09:01:30-02:00", &t) &&
+	    t == 1795518090);
+	/* Malformed: each refused, *t untouched. */
+	t = 7;
+	CHECK(!otime_parse_rfc3339("", &t));
+	CHECK(!otime_parse_rfc3339("2026-11-24", &t));
+	CHECK(!otime_parse_rfc3339("2026-11-24T11:01:30", &t));
+	CHECK(!otime_parse_rfc3339("2026-13-24T11:01:30Z", &t));
+	CHECK(!otime_parse_rfc3339("2026-11-24T24:01:30Z", &t));
+	CHECK(!otime_parse_rfc3339("2026-11-24T11:01:30.Z", &t));
+	CHECK(!otime_parse_rfc3339("2026-11-24T11:01:30+0100", &t));
+	CHECK(!otime_parse_rfc3339("2026-11-24T11:01:30Zjunk", &t));
+	CHECK(!otime_parse_rfc3339("2O26-11-24T11:01:30Z", &t));
+	CHECK(t == 7);
+}
+
 static const struct t_case tests[] = {
-	T(strtonum), T(arena), T(err_first_wins), T(err_table),
+	T(strtonum), T(arena), T(err_first_wins), T(err_table), T(rfc3339),
 };
 
 int
