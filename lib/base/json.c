@@ -266,6 +266,15 @@ ojson_int(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
+int
+ojson_is(const json_t *v, const char *s)
+{
+	size_t	 len = strlen(s);
+
+	return json_is_string(v) && json_string_length(v) == len &&
+	    memcmp(json_string_value(v), s, len) == 0;
+}
+
 /* Jansson's allocator: oxmalloc() aborts when memory runs out. */
 static void *
 json_alloc(size_t n)

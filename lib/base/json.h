@@ -55,6 +55,12 @@ const char	*ojson_str(const json_t *o, const char *key);
 long long	 ojson_int(const json_t *o, const char *key);
 
 /*
+ * 1 if v is the string s byte for byte (so "a\u0000b" is not "a"), 0
+ * otherwise (v NULL or not a string included).
+ */
+int	 ojson_is(const json_t *v, const char *s);
+
+/*
  * Jansson allocates through oxmalloc() (lib/base/util.h), set before
  * main() runs: an allocation that fails aborts the process, so a
  * json_pack(), json_object() or json_string() result is never NULL for

@@ -12,6 +12,7 @@
 
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/util.h"
 #include "jose/jose.h"
 #include "jose/jose_int.h"
@@ -257,19 +258,6 @@ numeric_date(const json_t *claims, const char *name, int required,
 }
 
 /*
- * Is the JSON value v the string s, byte for byte (so "a\u0000b" is not
- * "a")?
- */
-static int
-str_is(const json_t *v, const char *s)
-{
-	size_t	 len = strlen(s);
-
-	return json_is_string(v) && json_string_length(v) == len &&
-	    memcmp(json_string_value(v), s, len) == 0;
-}
-
-/*
  * Check the audience claim (RFC 7519 §4.1.3): a string, or an array of
  * strings, that must contain aud.  When aud is NULL the claim must be
  * absent: a JWT for some audience is not for us.  Returns 1, or 0 with
@@ -291,7 +279,7 @@ check_aud(const json_t *claims, const char *aud, struct oerr *err)
 		return 0;
 	}
 	if (json_is_string(v))
-		found = aud != NULL && str_is(v, aud);
+		found = aud != NULL && ojson_is(v, aud);
 	else if (json_is_array(v)) {
 		json_array_foreach(v, i, e) {
 			if (!json_is_string(e)) {
@@ -300,7 +288,7 @@ check_aud(const json_t *claims, const char *aud, struct oerr *err)
 				    "or an array of strings.");
 				return 0;
 			}
-			if (aud != NULL && str_is(e, aud))
+			if (aud != NULL && ojson_is(e, aud))
 				found = 1;
 		}
 	} else {
@@ -368,7 +356,7 @@ ojwt_check(const json_t *claims, const char *iss, const char *aud,
 	else if (iss != NULL && !json_is_string(v))
 		oerr_set(err, OERR_INVALID_REQUEST,
 		    "The JWT claim 'iss' must be a string.");
-	else if (iss != NULL && !str_is(v, iss))
+	else if (iss != NULL && !ojson_is(v, iss))
 		oerr_set(err, OERR_INVALID_REQUEST,
 		    "The JWT claim 'iss' is not the expected issuer.");
 	else if (check_aud(claims, aud, err))

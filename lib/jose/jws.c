@@ -22,6 +22,7 @@
 
 #include "base/crypto.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/util.h"
 #include "jose/jose.h"
 #include "jose/jose_int.h"
@@ -387,18 +388,6 @@ out:
 }
 
 /*
- * Is the JSON value v the string s, byte for byte?
- */
-static int
-str_is(const json_t *v, const char *s)
-{
-	size_t	 len = strlen(s);
-
-	return json_is_string(v) && json_string_length(v) == len &&
-	    memcmp(json_string_value(v), s, len) == 0;
-}
-
-/*
  * Check "crit" (RFC 7515 §4.1.11): when present it must be a non-empty
  * array of names, and since this implementation understands no
  * extension, any name in it makes the JWS invalid.  Returns 1 if the
@@ -465,11 +454,11 @@ header_parse(const unsigned char *buf, size_t len, const char *const *algs,
 		oerr_set(err, OERR_INVALID_REQUEST,
 		    "The JWS header member 'alg' must be a string.");
 	/* RFC 7518 §3.6, RFC 8725 §3.1: never an unsecured JWS. */
-	else if (str_is(v, "none"))
+	else if (ojson_is(v, "none"))
 		oerr_set(err, OERR_INVALID_REQUEST,
 		    "The JWS alg 'none' is never accepted.");
 	else if ((*alg = ojose_alg_lookup(json_string_value(v))) ==
-	    OJOSE_ALG_UNSET || !str_is(v, json_string_value(v)))
+	    OJOSE_ALG_UNSET || !ojson_is(v, json_string_value(v)))
 		oerr_set(err, OERR_INVALID_REQUEST,
 		    "The JWS alg '%.32s' is not supported.",
 		    json_string_value(v));
@@ -562,7 +551,7 @@ ojws_verify(const char *jws, size_t len, struct ojwk *const *keys,
 		if (keys[i] == NULL)
 			continue;
 		if (kid != NULL &&
-		    (keys[i]->kid == NULL || !str_is(kid, keys[i]->kid)))
+		    (keys[i]->kid == NULL || !ojson_is(kid, keys[i]->kid)))
 			continue;
 		kidmatch = 1;
 		if (!ojose_key_fits(keys[i], alg, NULL))

@@ -103,8 +103,26 @@ dump_lossy(void)
 	oarena_free(&a);
 }
 
+/* ojson_is(): byte for byte, an embedded NUL included. */
+static void
+is(void)
+{
+	json_t	*a = json_stringn("a\0b", 3), *b = json_string("a");
+	json_t	*n = json_integer(1);
+
+	CHECK(ojson_is(b, "a"));
+	CHECK(!ojson_is(b, "ab"));
+	CHECK(!ojson_is(b, ""));
+	CHECK(!ojson_is(a, "a"));
+	CHECK(!ojson_is(n, "1"));
+	CHECK(!ojson_is(NULL, "a"));
+	json_decref(a);
+	json_decref(b);
+	json_decref(n);
+}
+
 static const struct t_case tests[] = {
-	T(parse), T(getters), T(dump_lossy),
+	T(parse), T(getters), T(dump_lossy), T(is),
 };
 
 int
