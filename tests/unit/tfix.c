@@ -143,7 +143,7 @@ sget(const json_t *o, const char *k)
 }
 
 int
-names_field(const struct oerr *err, const char *field)
+named(const struct oerr *err, const char *field)
 {
 	char	 q[128];
 

@@ -79,6 +79,6 @@ const char *sget(const json_t *o, const char *k);
  * 1 if err is a 400 whose description names the field as 'field' (in
  * single quotes), else 0 with what it is printed.
  */
-int	 names_field(const struct oerr *err, const char *field);
+int	 named(const struct oerr *err, const char *field);
 
 #endif
