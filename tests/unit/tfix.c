@@ -2,6 +2,7 @@
  * tfix.c: the unit tests' shared fixtures; see tfix.h.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,15 @@
 #include <jansson.h>
 
 #include "base/err.h"
+#include "base/form.h"
 #include "store/store.h"
+#include "records/clients.h"
 #include "tfix.h"
+
+#define TFORM_MAX	16
+
+struct oparams		 tform;
+static struct oparam	 tform_v[TFORM_MAX];
 
 int
 tfix_dir(struct tfix_store *s, const char *name)
@@ -153,4 +161,40 @@ named(const struct oerr *err, const char *field)
 	fprintf(stderr, "want a 400 naming %s, got %d: %s\n", q, err->status,
 	    err->description);
 	return 0;
+}
+
+void
+tform_set(const char *name, ...)
+{
+	va_list	 ap;
+	size_t	 n = 0;
+
+	va_start(ap, name);
+	for (; name != NULL && n < TFORM_MAX;
+	    name = va_arg(ap, const char *)) {
+		tform_v[n].name = name;
+		tform_v[n].value = va_arg(ap, const char *);
+		tform_v[n].vlen = strlen(tform_v[n].value);
+		n++;
+	}
+	va_end(ap);
+	tform.v = tform_v;
+	tform.n = n;
+}
+
+void
+tclient(const char *text)
+{
+	struct oerr	 err;
+	json_t		*in, *rec;
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+
+	oerr_clear(&err);
+	if ((in = json_loads(text, 0, NULL)) == NULL ||
+	    (rec = oclient_create(in, 0, secret, &err)) == NULL) {
+		fprintf(stderr, "client %s: %s\n", text, err.description);
+		abort();
+	}
+	json_decref(rec);
+	json_decref(in);
 }

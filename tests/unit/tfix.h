@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "base/err.h"
+#include "base/form.h"
 #include "store/store.h"
 
 /* A test's store: base from mkdtemp(), the store's files in base/var. */
@@ -80,5 +81,20 @@ const char *sget(const json_t *o, const char *k);
  * single quotes), else 0 with what it is printed.
  */
 int	 named(const struct oerr *err, const char *field);
+
+/* The form tform_set() fills: its pairs borrow the strings given. */
+extern struct oparams	 tform;
+
+/*
+ * Set tform to the name, value pairs given, up to a NULL name (at most
+ * 16 pairs; more are left out).
+ */
+void	 tform_set(const char *name, ...);
+
+/*
+ * Register a client (oclient_create()) from its JSON text; the secret
+ * made is dropped.  Fatal when the text or the client is refused.
+ */
+void	 tclient(const char *text);
 
 #endif
