@@ -571,7 +571,6 @@ main(void)
 		T(housekeeping),
 	};
 	struct tfix_store	 st;
-	struct oerr		 err;
 	int			 rc;
 
 	conf.issuer = issuer;
@@ -583,14 +582,8 @@ main(void)
 	conf.ttl_auth_code = 600;
 	conf.access_token_strategy = OCONF_TOKEN_OPAQUE;
 	oconf = &conf;
-	if (!tfix_store_open(&st, "test_grants"))
+	if (!tfix_store_keys(&st, "test_grants"))
 		return 1;
-	oerr_clear(&err);
-	if (!okeys_ensure_defaults(&err)) {
-		fprintf(stderr, "setup: %s\n", err.description);
-		tfix_store_close(&st);
-		return 1;
-	}
 	tclient("{\"client_id\":\"app\",\"client_secret\":\"" SECRET "\","
 	    "\"token_endpoint_auth_method\":\"client_secret_post\","
 	    "\"grant_types\":[\"authorization_code\",\"refresh_token\","

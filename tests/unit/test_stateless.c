@@ -1828,7 +1828,6 @@ main(void)
 		T(flush_junk),
 	};
 	struct tfix_store	 st;
-	struct oerr		 err;
 	int			 rc;
 
 	conf.issuer = issuer;
@@ -1841,14 +1840,8 @@ main(void)
 	secrets(secret_a, NULL);
 	oconf = &conf;
 
-	if (!tfix_store_open(&st, "test_stateless"))
+	if (!tfix_store_keys(&st, "test_stateless"))
 		return 1;
-	oerr_clear(&err);
-	if (!okeys_ensure_defaults(&err)) {
-		fprintf(stderr, "setup: %s\n", err.description);
-		tfix_store_close(&st);
-		return 1;
-	}
 	rc = t_run(tests, NTESTS);
 	if (!tfix_store_close(&st))
 		rc = 1;

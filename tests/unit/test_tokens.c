@@ -1670,7 +1670,6 @@ main(void)
 		T(decode_damaged),
 	};
 	struct tfix_store	 st;
-	struct oerr		 err;
 	int			 rc;
 
 	conf.issuer = issuer;
@@ -1682,14 +1681,8 @@ main(void)
 	secrets(secret_a, NULL);
 	oconf = &conf;
 
-	if (!tfix_store_open(&st, "test_tokens"))
+	if (!tfix_store_keys(&st, "test_tokens"))
 		return 1;
-	oerr_clear(&err);
-	if (!okeys_ensure_defaults(&err)) {
-		fprintf(stderr, "setup: %s\n", err.description);
-		tfix_store_close(&st);
-		return 1;
-	}
 	rc = t_run(tests, NTESTS);
 	if (!tfix_store_close(&st))
 		rc = 1;

@@ -14,6 +14,7 @@
 #include "base/form.h"
 #include "store/store.h"
 #include "records/clients.h"
+#include "records/keys.h"
 #include "tfix.h"
 
 #define TFORM_MAX	16
@@ -59,6 +60,23 @@ tfix_store_open(struct tfix_store *s, const char *name)
 		rmdir(s->var);
 		rmdir(s->base);
 		s->base[0] = s->var[0] = '\0';
+		return 0;
+	}
+	return 1;
+}
+
+int
+tfix_store_keys(struct tfix_store *s, const char *name)
+{
+	struct oerr	 err;
+
+	if (!tfix_store_open(s, name))
+		return 0;
+	oerr_clear(&err);
+	if (!okeys_ensure_defaults(&err)) {
+		fprintf(stderr, "okeys_ensure_defaults: %s\n",
+		    err.description);
+		tfix_store_close(s);
 		return 0;
 	}
 	return 1;

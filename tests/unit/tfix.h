@@ -41,6 +41,13 @@ int	 tfix_dir(struct tfix_store *s, const char *name);
 int	 tfix_store_open(struct tfix_store *s, const char *name);
 
 /*
+ * tfix_store_open(), then the default signing keys made
+ * (okeys_ensure_defaults()).  Returns 1, or 0 with what failed printed
+ * and nothing left behind.
+ */
+int	 tfix_store_keys(struct tfix_store *s, const char *name);
+
+/*
  * Close the store (whether open or not), remove its data.mdb, lock.mdb
  * and the directories of tfix_dir().  Returns 1, or 0 when the
  * directory could not be removed (printed).  Does nothing more after a
