@@ -138,11 +138,13 @@ $(ECHO): $(B)/obj/tests/integration/echo.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
-$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(LIBA)
+# Each unit test binary links the shared fixtures, tests/unit/tfix.c.
+$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(B)/obj/tests/unit/tfix.o $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(LDLIBS)
 
-$(B)/obj/tests/unit/%.o: tests/unit/%.c tests/unit/t.h $(LIBHDR) $(LIBSRC)
+$(B)/obj/tests/unit/%.o: tests/unit/%.c tests/unit/t.h tests/unit/tfix.h \
+    $(LIBHDR) $(LIBSRC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

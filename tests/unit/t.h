@@ -26,6 +26,12 @@ static int t_failed_now;
 	}								\
 } while (0)
 
+/* CHECK(c) as an expression: 1 if c holds, else 0 (and the test fails). */
+#define CHECKED(c)							\
+	((c) ? 1 : (t_failed_now = 1,					\
+	    fprintf(stderr, "%s:%d: CHECK(%s) failed\n",		\
+	    __FILE__, __LINE__, #c), 0))
+
 /* Compare two NUL-terminated strings, printing both when they differ. */
 #define CHECK_STR(a, b) do {						\
 	const char *t_a_ = (a), *t_b_ = (b);				\

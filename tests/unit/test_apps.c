@@ -6,14 +6,9 @@
  * application records, their bytes on disk), against a real LMDB store
  * in a fresh directory under $TMPDIR, without a web server.
  */
-#include <sys/stat.h>
-#include <sys/types.h>
-
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -24,64 +19,10 @@
 #include "records/clients.h"
 #include "protocol/apps.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 sys_secret[] = "0123456789abcdef0123456789abcdef";
 static struct oconf	 conf;
-
-/* Parse JSON text written in a test; a typo there is fatal. */
-static json_t *
-J(const char *s)
-{
-	json_error_t	 je;
-	json_t		*v;
-
-	if ((v = json_loads(s, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-	    &je)) == NULL) {
-		fprintf(stderr, "bad test JSON: %s: %s\n", s, je.text);
-		abort();
-	}
-	return v;
-}
-
-/* 1 if member k of o equals the JSON text want (printed when not). */
-static int
-jeq(const json_t *o, const char *k, const char *want)
-{
-	json_t	*w = J(want);
-	int	 eq;
-
-	if (!(eq = json_equal(json_object_get(o, k), w))) {
-		char *got = json_dumps(json_object_get(o, k),
-		    JSON_ENCODE_ANY | JSON_COMPACT);
-
-		fprintf(stderr, "%s: %s != %s\n", k, got ? got : "(absent)",
-		    want);
-		free(got);
-	}
-	json_decref(w);
-	return eq;
-}
-
-/* String member k of o, or NULL. */
-static const char *
-sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-/* 1 if err is a 400 whose description names 'field'. */
-static int
-names(const struct oerr *err, const char *field)
-{
-	char	 q[128];
-
-	snprintf(q, sizeof(q), "'%s'", field);
-	if (err->status == 400 && strstr(err->description, q) != NULL)
-		return 1;
-	fprintf(stderr, "want a 400 naming %s, got %d: %s\n", q, err->status,
-	    err->description);
-	return 0;
-}
 
 /* oapps_client_in() from JSON text; err is cleared first. */
 static json_t *
@@ -199,33 +140,33 @@ map_in_bad(void)
 	struct oerr	 err;
 
 	CHECK(cin("{\"client_type\":\"tv\"}", NULL, NULL, OAPPS_CREATE,
-	    &err) == NULL && names(&err, "client_type"));
+	    &err) == NULL && named(&err, "client_type"));
 	CHECK(cin("{}", "{\"client_type\":\"tv\"}", NULL, OAPPS_CREATE,
-	    &err) == NULL && names(&err, "client_type"));
+	    &err) == NULL && named(&err, "client_type"));
 	CHECK(cin("{\"pkce\":\"sometimes\"}", NULL, NULL, OAPPS_CREATE,
-	    &err) == NULL && names(&err, "pkce"));
+	    &err) == NULL && named(&err, "pkce"));
 	CHECK(cin("{\"client_type\":\"machine\",\"response_types\":"
 	    "[\"code\"]}", NULL, NULL, OAPPS_CREATE, &err) == NULL &&
-	    names(&err, "response_types"));
+	    named(&err, "response_types"));
 	CHECK(cin("{\"response_types\":[]}", NULL, NULL, OAPPS_CREATE,
-	    &err) == NULL && names(&err, "response_types"));
+	    &err) == NULL && named(&err, "response_types"));
 	CHECK(cin("{\"pkce\":\"enforcePkceInsteadOfClientCredentials\","
 	    "\"token_endpoint_auth_method\":\"client_secret_basic\"}", NULL,
 	    NULL, OAPPS_CREATE, &err) == NULL &&
-	    names(&err, "token_endpoint_auth_method"));
+	    named(&err, "token_endpoint_auth_method"));
 	CHECK(cin("{\"client_type\":\"spa\",\"token_endpoint_auth_method\":"
 	    "\"client_secret_basic\"}", NULL, NULL, OAPPS_CREATE,
-	    &err) == NULL && names(&err, "client_type"));
+	    &err) == NULL && named(&err, "client_type"));
 	CHECK(cin("{\"redirect_uris\":[\"https://a.example/cb\"]}", NULL,
 	    NULL, OAPPS_CREATE | OAPPS_NAME, &err) == NULL &&
-	    names(&err, "name"));
+	    named(&err, "name"));
 	CHECK(cin("{\"name\":\"n\"}", NULL, NULL, OAPPS_CREATE | OAPPS_NAME |
-	    OAPPS_REDIRECTS, &err) == NULL && names(&err, "redirect_uris"));
+	    OAPPS_REDIRECTS, &err) == NULL && named(&err, "redirect_uris"));
 	CHECK(cin("{\"token_expiration\":{\"access_token_ttl\":-1}}", NULL,
 	    NULL, OAPPS_CREATE, &err) == NULL &&
-	    names(&err, "access_token_ttl"));
+	    named(&err, "access_token_ttl"));
 	CHECK(cin("{\"resources\":\"https://api.example\"}", NULL, NULL,
-	    OAPPS_CREATE, &err) == NULL && names(&err, "resources"));
+	    OAPPS_CREATE, &err) == NULL && named(&err, "resources"));
 }
 
 /* Records read back in the API's shapes, internal members never. */
@@ -284,61 +225,6 @@ map_view(void)
 	json_decref(rec);
 }
 
-/* A store directory for one test. */
-struct tdir {
-	char	 base[256];
-	char	 var[256 + 8];
-};
-
-/*
- * Make a fresh directory under $TMPDIR (or /tmp) and open the store in
- * its "var" subdirectory.  Returns 1, or 0 (and the test fails).
- */
-static int
-store_open(struct tdir *d)
-{
-	const char	*tmp;
-	struct oerr	 err;
-
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (strlen(tmp) > sizeof(d->base) - 32) {
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->base, sizeof(d->base), "%s/test_apps.XXXXXX", tmp);
-	if (mkdtemp(d->base) == NULL) {
-		fprintf(stderr, "mkdtemp: %s: %s\n", d->base,
-		    strerror(errno));
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->var, sizeof(d->var), "%s/var", d->base);
-	oerr_clear(&err);
-	if (!ostore_open(d->var, 0, &err)) {
-		fprintf(stderr, "ostore_open: %s\n", err.description);
-		CHECK(0);
-		rmdir(d->base);
-		return 0;
-	}
-	return 1;
-}
-
-/* Close the store and remove its files and the directory. */
-static void
-store_rm(struct tdir *d)
-{
-	char	 p[sizeof(d->var) + 16];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", d->var);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", d->var);
-	unlink(p);
-	rmdir(d->var);
-	CHECK(rmdir(d->base) == 0);
-}
-
 /* An operation's body from JSON text. */
 #define BODY(s)	(json_decref(body), body = J(s))
 
@@ -346,13 +232,14 @@ store_rm(struct tdir *d)
 static void
 ops_crud(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	char		 id[OAPP_ID_MAX + 1], cid[OCLIENT_ID_MAX + 1];
-	char		 def[OCLIENT_ID_MAX + 1];
-	json_t		*body = NULL, *out, *r;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 id[OAPP_ID_MAX + 1];
+	char			 cid[OCLIENT_ID_MAX + 1];
+	char			 def[OCLIENT_ID_MAX + 1];
+	json_t			*body = NULL, *out, *r;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_apps")))
 		return;
 	oerr_clear(&err);
 	BODY("{\"app_name\":\"shop\",\"first_client\":{\"client_type\":"
@@ -442,35 +329,35 @@ ops_crud(void)
 	CHECK(oapps_client_get(id, cid, &err) == NULL && err.status == 404);
 out:
 	json_decref(body);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* Bad input stores nothing and names the field; unknown ids are 404s. */
 static void
 ops_refuse(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	char		 id[OAPP_ID_MAX + 1], id2[OAPP_ID_MAX + 1];
-	char		 cid[OCLIENT_ID_MAX + 1], big[100];
-	json_t		*body = NULL, *out;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 id[OAPP_ID_MAX + 1], id2[OAPP_ID_MAX + 1];
+	char			 cid[OCLIENT_ID_MAX + 1], big[100];
+	json_t			*body = NULL, *out;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_apps")))
 		return;
 	oerr_clear(&err);
 	BODY("{\"first_client\":{}}");
 	CHECK(oapps_create(body, id, &err) == NULL &&
-	    names(&err, "app_name"));
+	    named(&err, "app_name"));
 	/* An invalid client leaves no application behind. */
 	oerr_clear(&err);
 	BODY("{\"app_name\":\"a\",\"first_client\":{\"client_type\":"
 	    "\"tv\"}}");
 	CHECK(oapps_create(body, id, &err) == NULL &&
-	    names(&err, "client_type"));
+	    named(&err, "client_type"));
 	oerr_clear(&err);
 	BODY("{\"app_name\":\"a\",\"redirect_uris\":[\"not a uri\"]}");
 	CHECK(oapps_create(body, id, &err) == NULL &&
-	    names(&err, "redirect_uris"));
+	    named(&err, "redirect_uris"));
 	oerr_clear(&err);
 	out = oapps_list(&err);
 	CHECK(out != NULL && json_array_size(json_object_get(out,
@@ -507,27 +394,28 @@ ops_refuse(void)
 	oerr_clear(&err);
 	BODY("{\"resources\":[\"\"]}");
 	CHECK(oapps_client_update(id, cid, body, &err) == NULL &&
-	    names(&err, "resources"));
+	    named(&err, "resources"));
 	oerr_clear(&err);
 	BODY("{\"resource_ids\":\"x\"}");
 	CHECK(oapps_set_resources(id, cid, body, &err) == NULL &&
-	    names(&err, "resource_ids"));
+	    named(&err, "resource_ids"));
 	json_decref(body);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* Deleting an application deletes its clients, and only its. */
 static void
 ops_cascade(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	char		 id[OAPP_ID_MAX + 1], id2[OAPP_ID_MAX + 1];
-	char		 cid[OCLIENT_ID_MAX + 1], def[OCLIENT_ID_MAX + 1];
-	char		 other[OCLIENT_ID_MAX + 1];
-	json_t		*body = NULL, *out, *rec;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 id[OAPP_ID_MAX + 1], id2[OAPP_ID_MAX + 1];
+	char			 cid[OCLIENT_ID_MAX + 1];
+	char			 def[OCLIENT_ID_MAX + 1];
+	char			 other[OCLIENT_ID_MAX + 1];
+	json_t			*body = NULL, *out, *rec;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_apps")))
 		return;
 	oerr_clear(&err);
 	BODY("{\"app_name\":\"one\"}");
@@ -570,7 +458,7 @@ ops_cascade(void)
 	    "client_id") != NULL);
 	json_decref(out);
 	json_decref(body);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* Read the raw record of application id into buf. */
@@ -615,13 +503,13 @@ load_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 records(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	struct oapp	 app;
-	char		 buf[512], *io[2];
-	json_t		*out;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	struct oapp		 app;
+	char			 buf[512], *io[2];
+	json_t			*out;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_apps")))
 		return;
 	memset(&app, 0, sizeof(app));
 	oapp_set(&app.id, "a1");
@@ -662,7 +550,7 @@ records(void)
 	CHECK(out != NULL && json_array_size(json_object_get(out,
 	    "result")) == 2);
 	json_decref(out);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 int

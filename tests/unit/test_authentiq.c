@@ -5,14 +5,9 @@
  * the operations) against a real LMDB store in a fresh directory under
  * $TMPDIR, without a web server.
  */
-#include <sys/stat.h>
-#include <sys/types.h>
-
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -23,112 +18,10 @@
 #include "protocol/authentiq.h"
 #include "protocol/hydra.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 sys_secret[] = "0123456789abcdef0123456789abcdef";
 static struct oconf	 conf;
-
-/* Parse JSON text written in a test; a typo there is fatal. */
-static json_t *
-J(const char *s)
-{
-	json_error_t	 je;
-	json_t		*v;
-
-	if ((v = json_loads(s, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-	    &je)) == NULL) {
-		fprintf(stderr, "bad test JSON: %s: %s\n", s, je.text);
-		abort();
-	}
-	return v;
-}
-
-/* 1 if member k of o equals the JSON text want (printed when not). */
-static int
-jeq(const json_t *o, const char *k, const char *want)
-{
-	json_t	*w = J(want);
-	int	 eq;
-
-	if (!(eq = json_equal(json_object_get(o, k), w))) {
-		char *got = json_dumps(json_object_get(o, k),
-		    JSON_ENCODE_ANY | JSON_COMPACT);
-
-		fprintf(stderr, "%s: %s != %s\n", k, got ? got : "(absent)",
-		    want);
-		free(got);
-	}
-	json_decref(w);
-	return eq;
-}
-
-/* 1 if err is a 400 whose description names 'field'. */
-static int
-names(const struct oerr *err, const char *field)
-{
-	char	 q[128];
-
-	snprintf(q, sizeof(q), "'%s'", field);
-	if (err->status == 400 && strstr(err->description, q) != NULL)
-		return 1;
-	fprintf(stderr, "want a 400 naming %s, got %d: %s\n", q, err->status,
-	    err->description);
-	return 0;
-}
-
-/* A store directory for one test. */
-struct tdir {
-	char	 base[256];
-	char	 var[256 + 8];
-};
-
-/*
- * Make a fresh directory under $TMPDIR (or /tmp) and open the store in
- * its "var" subdirectory.  Returns 1, or 0 (and the test fails).
- */
-static int
-store_open(struct tdir *d)
-{
-	const char	*tmp;
-	struct oerr	 err;
-
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (strlen(tmp) > sizeof(d->base) - 32) {
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->base, sizeof(d->base), "%s/test_authentiq.XXXXXX", tmp);
-	if (mkdtemp(d->base) == NULL) {
-		fprintf(stderr, "mkdtemp: %s: %s\n", d->base,
-		    strerror(errno));
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->var, sizeof(d->var), "%s/var", d->base);
-	oerr_clear(&err);
-	if (!ostore_open(d->var, 0, &err)) {
-		fprintf(stderr, "ostore_open: %s\n", err.description);
-		CHECK(0);
-		rmdir(d->base);
-		return 0;
-	}
-	return 1;
-}
-
-/* Close the store and remove its files and the directory. */
-static void
-store_rm(struct tdir *d)
-{
-	char	 p[sizeof(d->var) + 16];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", d->var);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", d->var);
-	unlink(p);
-	rmdir(d->var);
-	CHECK(rmdir(d->base) == 0);
-}
 
 /* An operation's input from JSON text. */
 #define IN(s)	(json_decref(in), in = J(s))
@@ -269,12 +162,12 @@ problem(void)
 static void
 ops(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	json_t		*in = NULL, *c, *r, *h, *rename;
-	const char	*secret;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	json_t			*in = NULL, *c, *r, *h, *rename;
+	const char		*secret;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_authentiq")))
 		return;
 	IN(FULL);
 	oerr_clear(&err);
@@ -283,7 +176,7 @@ ops(void)
 	if (c == NULL) {
 		fprintf(stderr, "%s\n", err.description);
 		json_decref(in);
-		store_rm(&d);
+		CHECK(tfix_store_close(&d));
 		return;
 	}
 	/* The secret is generated, never the one sent; returned once. */
@@ -304,16 +197,16 @@ ops(void)
 	IN("{\"client_uri\": \"https://x.example/\"}");
 	oerr_clear(&err);
 	CHECK(oauthentiq_create(in, &err) == NULL &&
-	    names(&err, "client_name"));
+	    named(&err, "client_name"));
 	IN("{\"client_name\": \"x\", \"client_uri\": \"\"}");
 	oerr_clear(&err);
 	CHECK(oauthentiq_create(in, &err) == NULL &&
-	    names(&err, "client_uri"));
+	    named(&err, "client_uri"));
 	IN("{\"client_name\": \"x\", \"client_uri\": \"https://x.example/\","
 	    " \"grant_types\": \"nope\"}");
 	oerr_clear(&err);
 	CHECK(oauthentiq_create(in, &err) == NULL &&
-	    names(&err, "grant_types"));
+	    named(&err, "grant_types"));
 	IN(FULL);
 	oerr_clear(&err);
 	CHECK(oauthentiq_create(in, &err) == NULL && err.status == 409);
@@ -350,7 +243,7 @@ ops(void)
 	IN("{\"default_max_age\": \"long\"}");
 	oerr_clear(&err);
 	CHECK(oauthentiq_update("aq1", in, &err) == NULL &&
-	    names(&err, "default_max_age"));
+	    named(&err, "default_max_age"));
 	IN("{}");
 	oerr_clear(&err);
 	CHECK(oauthentiq_update("nope", in, &err) == NULL &&
@@ -378,7 +271,7 @@ ops(void)
 	json_decref(r);
 
 	json_decref(in);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 int

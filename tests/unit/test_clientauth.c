@@ -5,12 +5,9 @@
  * of assertion ids), against a real LMDB store in a fresh directory
  * under $TMPDIR, without a web server.
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -26,6 +23,7 @@
 #include "records/jti.h"
 #include "protocol/clientauth.h"
 #include "t.h"
+#include "tfix.h"
 
 #define SECRET		"correct-horse-battery-staple"
 #define UNIFORM		"Client authentication failed (e.g., unknown " \
@@ -35,50 +33,10 @@
 static char		 secret_a[] = "clientauth-secret-aaaaaaaaaaaaaa";
 static char		 issuer[] = "https://op.example/";
 static struct oconf	 conf;
-static char		 dir[256];
 static struct ojwk	*ckey;		/* the private_key_jwt client's key */
 static struct ojwk	*okey;		/* a key nobody registered */
 
-static struct oparam	 pv[16];
-static struct oparams	 form;
 static struct oarena	 arena;
-
-/* Fill the form with name, value pairs up to a NULL name. */
-static void
-set_form(const char *name, ...)
-{
-	va_list	 ap;
-	size_t	 n = 0;
-
-	va_start(ap, name);
-	for (; name != NULL && n < 16; name = va_arg(ap, const char *)) {
-		pv[n].name = name;
-		pv[n].value = va_arg(ap, const char *);
-		pv[n].vlen = strlen(pv[n].value);
-		n++;
-	}
-	va_end(ap);
-	form.v = pv;
-	form.n = n;
-}
-
-/* Register a client from JSON text; aborts on failure. */
-static void
-client(const char *text)
-{
-	struct oerr	 err;
-	json_t		*in, *rec;
-	char		 secret[OCLIENT_SECRET_MAX + 1];
-
-	oerr_clear(&err);
-	if ((in = json_loads(text, 0, NULL)) == NULL ||
-	    (rec = oclient_create(in, 0, secret, &err)) == NULL) {
-		fprintf(stderr, "client %s: %s\n", text, err.description);
-		abort();
-	}
-	json_decref(rec);
-	json_decref(in);
-}
 
 /* Authenticate with the form and optional Basic credentials. */
 static int
@@ -87,7 +45,7 @@ auth(const char *bid, const char *bsecret, struct oclientauth *a,
 {
 	struct oclientauth_in	 in;
 
-	in.p = &form;
+	in.p = &tform;
 	in.basic_id = bid;
 	in.basic_secret = bsecret;
 	oerr_clear(err);
@@ -133,17 +91,17 @@ basic_ok(void)
 	struct oclientauth	 a;
 	struct oerr		 err;
 
-	set_form("grant_type", "client_credentials", NULL);
+	tform_set("grant_type", "client_credentials", NULL);
 	CHECK(auth("cb", SECRET, &a, &err));
 	CHECK_STR(a.id, "cb");
 	CHECK(a.client != NULL && !a.has_jti);
 	oclientauth_free(&a);
 	/* The same client_id in the body too is fine. */
-	set_form("client_id", "cb", NULL);
+	tform_set("client_id", "cb", NULL);
 	CHECK(auth("cb", SECRET, &a, &err));
 	oclientauth_free(&a);
 	/* Another one is not. */
-	set_form("client_id", "cp", NULL);
+	tform_set("client_id", "cp", NULL);
 	CHECK(!auth("cb", SECRET, &a, &err));
 	CHECK(err.code == OERR_INVALID_REQUEST);
 	CHECK(a.client == NULL);
@@ -155,7 +113,7 @@ post_ok(void)
 	struct oclientauth	 a;
 	struct oerr		 err;
 
-	set_form("client_id", "cp", "client_secret", SECRET, NULL);
+	tform_set("client_id", "cp", "client_secret", SECRET, NULL);
 	CHECK(auth(NULL, NULL, &a, &err));
 	CHECK_STR(a.id, "cp");
 	CHECK(a.client != NULL);
@@ -168,12 +126,12 @@ none_ok(void)
 	struct oclientauth	 a;
 	struct oerr		 err;
 
-	set_form("client_id", "cn", NULL);
+	tform_set("client_id", "cn", NULL);
 	CHECK(auth(NULL, NULL, &a, &err));
 	CHECK_STR(a.id, "cn");
 	oclientauth_free(&a);
 	/* A public client's Basic "id:" is no secret. */
-	set_form("grant_type", "x", NULL);
+	tform_set("grant_type", "x", NULL);
 	CHECK(auth("cn", "", &a, &err));
 	oclientauth_free(&a);
 	/* But a secret it does not have is no way in. */
@@ -187,11 +145,11 @@ wrong_secret(void)
 	struct oclientauth	 a;
 	struct oerr		 err;
 
-	set_form("client_id", "cp", "client_secret", "wrong", NULL);
+	tform_set("client_id", "cp", "client_secret", "wrong", NULL);
 	CHECK(!auth(NULL, NULL, &a, &err));
 	CHECK(uniform(&err));
 	CHECK(a.client == NULL);
-	set_form(NULL);
+	tform_set(NULL);
 	CHECK(!auth("cb", "wrong", &a, &err));
 	CHECK(uniform(&err));
 }
@@ -202,19 +160,19 @@ unknown_same_answer(void)
 	struct oclientauth	 a;
 	struct oerr		 err, known;
 
-	set_form("client_id", "cp", "client_secret", "wrong", NULL);
+	tform_set("client_id", "cp", "client_secret", "wrong", NULL);
 	CHECK(!auth(NULL, NULL, &a, &err));
 	known = err;
-	set_form("client_id", "nobody", "client_secret", "wrong", NULL);
+	tform_set("client_id", "nobody", "client_secret", "wrong", NULL);
 	CHECK(!auth(NULL, NULL, &a, &err));
 	CHECK(uniform(&err));
 	CHECK(err.code == known.code && err.status == known.status);
 	CHECK_STR(err.description, known.description);
 	CHECK_STR(err.hint, known.hint);
-	set_form(NULL);
+	tform_set(NULL);
 	CHECK(!auth("nobody", "wrong", &a, &err));
 	CHECK(uniform(&err));
-	set_form("client_id", "nobody", NULL);
+	tform_set("client_id", "nobody", NULL);
 	CHECK(!auth(NULL, NULL, &a, &err));
 	CHECK(uniform(&err));
 }
@@ -227,27 +185,27 @@ method_mismatch(void)
 	char			*jwt;
 
 	/* Registered for Basic, using the form: the unknown's answer. */
-	set_form("client_id", "cb", "client_secret", SECRET, NULL);
+	tform_set("client_id", "cb", "client_secret", SECRET, NULL);
 	CHECK(!auth(NULL, NULL, &a, &err));
 	CHECK(uniform(&err));
 	/* Registered for the form, using Basic. */
-	set_form(NULL);
+	tform_set(NULL);
 	CHECK(!auth("cp", SECRET, &a, &err));
 	CHECK(uniform(&err));
 	/* A confidential client without credentials. */
-	set_form("client_id", "cp", NULL);
+	tform_set("client_id", "cp", NULL);
 	CHECK(!auth(NULL, NULL, &a, &err));
 	CHECK(uniform(&err));
 	/* A secret client with an assertion. */
 	jwt = assertion(ckey, "cp", "cp", "https://op.example/oauth2/token",
 	    60, "m1");
-	set_form("client_assertion", jwt, "client_assertion_type",
+	tform_set("client_assertion", jwt, "client_assertion_type",
 	    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", NULL);
 	CHECK(!auth(NULL, NULL, &a, &err));
 	CHECK(uniform(&err));
 	ojose_free(jwt);
 	/* The JWT client with a secret. */
-	set_form("client_id", "cj", "client_secret", SECRET, NULL);
+	tform_set("client_id", "cj", "client_secret", SECRET, NULL);
 	CHECK(!auth(NULL, NULL, &a, &err));
 	CHECK(uniform(&err));
 }
@@ -258,11 +216,11 @@ one_method(void)
 	struct oclientauth	 a;
 	struct oerr		 err;
 
-	set_form("client_id", "cb", "client_secret", SECRET, NULL);
+	tform_set("client_id", "cb", "client_secret", SECRET, NULL);
 	CHECK(!auth("cb", SECRET, &a, &err));
 	CHECK(err.code == OERR_INVALID_REQUEST);
 	CHECK(strstr(err.description, "more than one") != NULL);
-	set_form(NULL);
+	tform_set(NULL);
 	CHECK(!auth(NULL, NULL, &a, &err));
 	CHECK(err.code == OERR_INVALID_CLIENT);
 	CHECK_STR(err.hint, "The request names no client.");
@@ -280,7 +238,7 @@ jwt_ok(void)
 	jwt = assertion(ckey, "cj", "cj", "https://op.example/oauth2/token",
 	    60, "jti-1");
 	/* No client_id: the assertion's sub names the client. */
-	set_form("client_assertion", jwt, "client_assertion_type",
+	tform_set("client_assertion", jwt, "client_assertion_type",
 	    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", NULL);
 	CHECK(auth(NULL, NULL, &a, &err));
 	CHECK_STR(a.id, "cj");
@@ -292,7 +250,7 @@ jwt_ok(void)
 	ojose_free(jwt);
 	/* The issuer as audience is accepted too. */
 	jwt = assertion(ckey, "cj", "cj", "https://op.example", 60, "jti-2");
-	set_form("client_id", "cj", "client_assertion", jwt,
+	tform_set("client_id", "cj", "client_assertion", jwt,
 	    "client_assertion_type",
 	    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", NULL);
 	CHECK(auth(NULL, NULL, &a, &err));
@@ -307,7 +265,7 @@ jwt_auth(char *jwt, struct oerr *err)
 	struct oclientauth	 a;
 	int			 rc;
 
-	set_form("client_id", "cj", "client_assertion", jwt,
+	tform_set("client_id", "cj", "client_assertion", jwt,
 	    "client_assertion_type",
 	    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", NULL);
 	rc = auth(NULL, NULL, &a, err);
@@ -352,7 +310,7 @@ jwt_type(void)
 
 	jwt = assertion(ckey, "cj", "cj", "https://op.example/oauth2/token",
 	    60, "t1");
-	set_form("client_id", "cj", "client_assertion", jwt, NULL);
+	tform_set("client_id", "cj", "client_assertion", jwt, NULL);
 	CHECK(!auth(NULL, NULL, &a, &err));
 	CHECK(err.code == OERR_INVALID_REQUEST);
 	CHECK(strstr(err.description, "client_assertion_type") != NULL);
@@ -422,19 +380,6 @@ jti_replay(void)
 	CHECK(ostore_write(use_fn, &op, &err) && op.rc == 0);
 }
 
-static void
-down(void)
-{
-	char	 p[300];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
-	unlink(p);
-	rmdir(dir);
-}
-
 int
 main(void)
 {
@@ -451,11 +396,11 @@ main(void)
 		T(jwt_type),
 		T(jti_replay),
 	};
-	struct oerr	 err;
-	const char	*tmp = getenv("TMPDIR");
-	json_t		*pub;
-	char		*text, in[4096];
-	int		 rc;
+	struct tfix_store	 st;
+	struct oerr		 err;
+	json_t			*pub;
+	char			*text, in[4096];
+	int			 rc;
 
 	conf.issuer = issuer;
 	conf.secrets[0] = secret_a;
@@ -465,32 +410,27 @@ main(void)
 	conf.ttl_id_token = 3600;
 	conf.ttl_auth_code = 600;
 	oconf = &conf;
-	snprintf(dir, sizeof(dir), "%s/test_clientauth.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
+	if (!tfix_store_open(&st, "test_clientauth"))
 		return 1;
-	}
 	oerr_clear(&err);
-	if (!ostore_open(dir, 0, &err) ||
-	    (ckey = ojwk_generate("ES256", 0, "k1", "sig", &err)) == NULL ||
+	if ((ckey = ojwk_generate("ES256", 0, "k1", "sig", &err)) == NULL ||
 	    (okey = ojwk_generate("ES256", 0, "k1", "sig", &err)) == NULL ||
 	    (pub = ojwk_export(ckey, 0, &err)) == NULL) {
 		fprintf(stderr, "setup: %s\n", err.description);
-		down();
+		tfix_store_close(&st);
 		return 1;
 	}
-	client("{\"client_id\":\"cb\",\"client_secret\":\"" SECRET "\","
+	tclient("{\"client_id\":\"cb\",\"client_secret\":\"" SECRET "\","
 	    "\"token_endpoint_auth_method\":\"client_secret_basic\"}");
-	client("{\"client_id\":\"cp\",\"client_secret\":\"" SECRET "\","
+	tclient("{\"client_id\":\"cp\",\"client_secret\":\"" SECRET "\","
 	    "\"token_endpoint_auth_method\":\"client_secret_post\"}");
-	client("{\"client_id\":\"cn\","
+	tclient("{\"client_id\":\"cn\","
 	    "\"token_endpoint_auth_method\":\"none\"}");
 	text = json_dumps(pub, JSON_COMPACT);
 	snprintf(in, sizeof(in), "{\"client_id\":\"cj\",\"token_endpoint_"
 	    "auth_method\":\"private_key_jwt\",\"jwks\":{\"keys\":[%s]}}",
 	    text);
-	client(in);
+	tclient(in);
 	free(text);
 	json_decref(pub);
 	oarena_init(&arena);
@@ -498,6 +438,7 @@ main(void)
 	oarena_free(&arena);
 	ojwk_free(ckey);
 	ojwk_free(okey);
-	down();
+	if (!tfix_store_close(&st))
+		rc = 1;
 	return rc;
 }

@@ -9,14 +9,9 @@
  * run: generated secrets and registration access tokens are keyed
  * hashes under it.
  */
-#include <sys/stat.h>
-#include <sys/types.h>
-
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -27,27 +22,13 @@
 #include "records/clients.h"
 #include "records/lifecycle.h"
 #include "t.h"
+#include "tfix.h"
 
 
 /* A usable public JWK (RFC 7517 Appendix A.1): jwks keys must import. */
 #define EC_JWK	"{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4\",\"y\":\"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM\"}"
 static char		 sys_secret[] = "0123456789abcdef0123456789abcdef";
 static struct oconf	 conf;
-
-/* Parse JSON text written in a test; a typo there is fatal. */
-static json_t *
-J(const char *s)
-{
-	json_error_t	 je;
-	json_t		*v;
-
-	if ((v = json_loads(s, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL |
-	    JSON_DECODE_ANY, &je)) == NULL) {
-		fprintf(stderr, "bad test JSON: %s: %s\n", s, je.text);
-		abort();
-	}
-	return v;
-}
 
 /* oclient_secret_ok() on the decoded record rec. */
 static int
@@ -65,33 +46,6 @@ secret_ok(const json_t *rec, const char *secret)
 	ok = oclient_secret_ok(c, secret);
 	oclient_release(c);
 	return ok;
-}
-
-/* 1 if member k of o equals the JSON text want. */
-static int
-jeq(const json_t *o, const char *k, const char *want)
-{
-	json_t	*w = J(want);
-	int	 eq;
-
-	eq = json_equal(json_object_get(o, k), w);
-	if (!eq) {
-		char *got = json_dumps(json_object_get(o, k),
-		    JSON_ENCODE_ANY | JSON_COMPACT);
-
-		fprintf(stderr, "%s: %s != %s\n", k, got ? got : "(absent)",
-		    want);
-		free(got);
-	}
-	json_decref(w);
-	return eq;
-}
-
-/* String member k of o, or NULL. */
-static const char *
-sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
 }
 
 /* oclient_build() from JSON text. */
@@ -1158,62 +1112,6 @@ rat(void)
 	json_decref(rec);
 }
 
-/* A store directory for one test. */
-struct tdir {
-	char	 base[256];
-	char	 var[256 + 8];
-};
-
-/*
- * Make a fresh directory under $TMPDIR (or /tmp) and open the store in
- * its "var" subdirectory.  Returns 1, or 0 (and the test fails).
- */
-static int
-store_open(struct tdir *d)
-{
-	const char	*tmp;
-	struct oerr	 err;
-
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (strlen(tmp) > sizeof(d->base) - 32) {
-		fprintf(stderr, "TMPDIR too long\n");
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->base, sizeof(d->base), "%s/test_clients.XXXXXX", tmp);
-	if (mkdtemp(d->base) == NULL) {
-		fprintf(stderr, "mkdtemp: %s: %s\n", d->base,
-		    strerror(errno));
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->var, sizeof(d->var), "%s/var", d->base);
-	oerr_clear(&err);
-	if (!ostore_open(d->var, 0, &err)) {
-		fprintf(stderr, "ostore_open: %s\n", err.description);
-		CHECK(0);
-		rmdir(d->base);
-		return 0;
-	}
-	return 1;
-}
-
-/* Close the store and remove its files and the directory. */
-static void
-store_rm(struct tdir *d)
-{
-	char	 p[sizeof(d->var) + 16];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", d->var);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", d->var);
-	unlink(p);
-	rmdir(d->var);
-	CHECK(rmdir(d->base) == 0);
-}
-
 /* oclient_create() from JSON text; err is cleared first. */
 static json_t *
 create(const char *in, unsigned flags, char *secret, struct oerr *err)
@@ -1243,13 +1141,13 @@ update(const char *id, const char *in, unsigned flags, char *secret,
 static void
 store_crud(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	char		 secret[OCLIENT_SECRET_MAX + 1];
-	char		 first[OCLIENT_SECRET_MAX + 1];
-	json_t		*rec, *got;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 secret[OCLIENT_SECRET_MAX + 1];
+	char			 first[OCLIENT_SECRET_MAX + 1];
+	json_t			*rec, *got;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_clients")))
 		return;
 	rec = create("{\"client_id\":\"c1\",\"client_name\":\"one\","
 	    "\"app_id\":\"app\"}", 0, secret, &err);
@@ -1333,20 +1231,20 @@ store_crud(void)
 	CHECK(rec != NULL);
 out:
 	json_decref(rec);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* A duplicate id is a 409; unknown ids are 404s. */
 static void
 store_conflict_notfound(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	char		 secret[OCLIENT_SECRET_MAX + 1];
-	char		 first[OCLIENT_SECRET_MAX + 1];
-	json_t		*rec, *dup, *got;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 secret[OCLIENT_SECRET_MAX + 1];
+	char			 first[OCLIENT_SECRET_MAX + 1];
+	json_t			*rec, *dup, *got;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_clients")))
 		return;
 	rec = create("{\"client_id\":\"dup\",\"client_name\":\"a\"}", 0,
 	    first, &err);
@@ -1382,7 +1280,7 @@ store_conflict_notfound(void)
 	CHECK(got != NULL && strcmp(sget(got, "client_id"), "dup") != 0);
 	json_decref(got);
 	json_decref(rec);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* Client ids of a JSON array of records, space-separated, into buf. */
@@ -1447,13 +1345,13 @@ store_list(void)
 		"{\"client_id\":\"c4\",\"client_name\":\"x\","
 		    "\"owner\":\"carol\",\"app_id\":\"app10\"}",
 	};
-	struct tdir	 d;
-	struct oerr	 err;
-	char		 secret[OCLIENT_SECRET_MAX + 1], buf[256];
-	size_t		 i, total;
-	json_t		*rec;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 secret[OCLIENT_SECRET_MAX + 1], buf[256];
+	size_t			 i, total;
+	json_t			*rec;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_clients")))
 		return;
 	CHECK_STR(list(NULL, NULL, NULL, 0, 100, &total, buf, sizeof(buf)),
 	    "");
@@ -1554,7 +1452,7 @@ store_list(void)
 	CHECK_STR(list(NULL, NULL, NULL, 0, 100, &total, buf, sizeof(buf)),
 	    "c1 c2 c3 c4");
 	CHECK(total == 4);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* ostore_write function: oclient_replace() of the record arg. */
@@ -1568,13 +1466,13 @@ replace_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 store_rat(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	char		 secret[OCLIENT_SECRET_MAX + 1];
-	char		 tok[OCLIENT_SECRET_LEN];
-	json_t		*rec, *got, *ghost;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 secret[OCLIENT_SECRET_MAX + 1];
+	char			 tok[OCLIENT_SECRET_LEN];
+	json_t			*rec, *got, *ghost;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_clients")))
 		return;
 	rec = create("{\"client_id\":\"r1\"}", 0, secret, &err);
 	CHECK(rec != NULL);
@@ -1611,7 +1509,7 @@ store_rat(void)
 	CHECK(oclient_get("ghost", &err) == NULL);
 out:
 	json_decref(rec);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 
@@ -1901,11 +1799,11 @@ decode_find(void)
 {
 	char			 secret[OCLIENT_SECRET_MAX + 1];
 	const struct oclient	*a, *b;
-	struct tdir		 d;
+	struct tfix_store	 d;
 	struct oerr		 err;
 	json_t			*rec;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_clients")))
 		return;
 	rec = create("{\"client_id\":\"f1\",\"scope\":\"a b\"}", 0, secret,
 	    &err);
@@ -1943,7 +1841,7 @@ decode_find(void)
 	oerr_clear(&err);
 	CHECK(oclient_fetch("f1", &err) == NULL && err.status == 500 &&
 	    strstr(err.description, "f1") != NULL);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 int

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -20,38 +19,10 @@
 #include "records/consents.h"
 #include "records/lifecycle.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 secret[] = "consents-secret-aaaaaaaaaaaaaaaa";
 static struct oconf	 conf;
-static char		 dir[256];
-
-static void
-up(void)
-{
-	struct oerr	 err;
-	const char	*tmp = getenv("TMPDIR");
-
-	snprintf(dir, sizeof(dir), "%s/test_consents.XXXXXX",
-	    tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
-		abort();
-	oerr_clear(&err);
-	if (!ostore_open(dir, 0, &err))
-		abort();
-}
-
-static void
-down(void)
-{
-	char	 p[300];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
-	unlink(p);
-	rmdir(dir);
-}
 
 /* A consent of sub for cid (borrowed strings: never freed). */
 static struct oconsent
@@ -209,6 +180,7 @@ found(const char *sub, const char *cid, char *buf, size_t sz)
 static void
 round_trip(void)
 {
+	struct tfix_store	 d;
 	struct oconsent		 c, got;
 	struct ostore_txn	*t;
 	struct oerr		 err;
@@ -228,7 +200,8 @@ round_trip(void)
 	    "\"login\":{\"subject\":\"alice\",\"acr\":\"1\"},"
 	    "\"request_url\":\"https://op/oauth2/auth?x=1\",\"skip\":false}";
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_consents")))
+		return;
 	c = consent("alice", "c1", "r1", 1, 0, 1400, 9000);
 	c.remember_for = 3600;
 	c.request_url = "https://op/oauth2/auth?x=1";
@@ -285,7 +258,7 @@ round_trip(void)
 	oconsents_strs_set(&c.requested_scope, NULL);
 	json_decref(c.session);
 	json_decref(c.login);
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 /*
@@ -295,11 +268,13 @@ round_trip(void)
 static void
 newest_remembered(void)
 {
-	struct oconsent	 v[6];
-	char		 buf[256];
-	int64_t		 now = onow();
+	struct tfix_store	 d;
+	struct oconsent		 v[6];
+	char			 buf[256];
+	int64_t			 now = onow();
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_consents")))
+		return;
 	v[0] = consent("alice", "c1", "r0", 1, 0, 1000, 0);
 	v[1] = consent("alice", "c1", "r1", 0, 0, 1001, now + 60);
 	v[2] = consent("alice", "c1", "r2", 1, now + 600, 999, now + 600);
@@ -318,17 +293,19 @@ newest_remembered(void)
 	CHECK_STR(listed("alice", "c1", buf, sizeof(buf)), "r3 r1 r0 r2");
 	CHECK_STR(listed("carol", NULL, buf, sizeof(buf)), "");
 	CHECK(stored("alice", "c1", "r0") && !stored("alice", "c2", "r0"));
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 /* "c1" must not match "c10": the key ends the client id with NUL. */
 static void
 key_boundaries(void)
 {
-	struct oconsent	 v[4];
-	char		 buf[256];
+	struct tfix_store	 d;
+	struct oconsent		 v[4];
+	char			 buf[256];
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_consents")))
+		return;
 	v[0] = consent("alice", "c1", "r0", 1, 0, 1000, 0);
 	v[1] = consent("alice", "c10", "r1", 1, 0, 2000, 0);
 	v[2] = consent("alice1", "c1", "r2", 1, 0, 3000, 0);
@@ -342,7 +319,7 @@ key_boundaries(void)
 	CHECK_STR(listed("alic", NULL, buf, sizeof(buf)), "");
 	CHECK_STR(found("alice", "c1", buf, sizeof(buf)), "r0");
 	CHECK_STR(found("alice", "c", buf, sizeof(buf)), "r3");
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 static int
@@ -361,11 +338,13 @@ erase_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 erase(void)
 {
-	struct oconsent	 v[5];
-	struct oerr	 err;
-	char		 buf[256];
+	struct tfix_store	 d;
+	struct oconsent		 v[5];
+	struct oerr		 err;
+	char			 buf[256];
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_consents")))
+		return;
 	v[0] = consent("alice", "c1", "r0", 1, 0, 1000, 7000);
 	v[1] = consent("alice", "c10", "r1", 1, 0, 2000, 7001);
 	v[2] = consent("bob", "c1", "r2", 0, 0, 3000, 7002);
@@ -394,7 +373,7 @@ erase(void)
 	/* A client with none. */
 	CHECK(ostore_write(erase_client_fn, "c", &err));
 	CHECK_STR(listed("alice", NULL, buf, sizeof(buf)), "r1");
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 static int
@@ -407,11 +386,13 @@ bad_put_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 bad_keys(void)
 {
-	struct oconsent	 c;
-	struct oerr	 err;
-	char		 longsub[600];
+	struct tfix_store	 d;
+	struct oconsent		 c;
+	struct oerr		 err;
+	char			 longsub[600];
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_consents")))
+		return;
 	c = consent("", "c1", "r0", 1, 0, 1000, 0);
 	oerr_clear(&err);
 	CHECK(!ostore_write(bad_put_fn, &c, &err) && err.status == 500);
@@ -424,7 +405,7 @@ bad_keys(void)
 	c = consent(longsub, "c1", "r0", 1, 0, 1000, 0);
 	oerr_clear(&err);
 	CHECK(!ostore_write(bad_put_fn, &c, &err) && err.status == 500);
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 static int
@@ -445,13 +426,15 @@ flush_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 lifecycle(void)
 {
-	struct oconsent	 v[3];
-	struct oerr	 err;
-	char		 buf[256];
-	size_t		 n[2];
-	int64_t		 cut;
+	struct tfix_store	 d;
+	struct oconsent		 v[3];
+	struct oerr		 err;
+	char			 buf[256];
+	size_t			 n[2];
+	int64_t			 cut;
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_consents")))
+		return;
 	v[0] = consent("alice", "c1", "r0", 1, 0, 1000, 100);
 	v[1] = consent("alice", "c1", "r1", 0, 0, 1001, 0);
 	v[2] = consent("alice", "c2", "r2", 1, 0, 1002, 200);
@@ -471,7 +454,7 @@ lifecycle(void)
 	CHECK(ostore_write(revoke_fn, n, &err) && n[1] == 1);
 	CHECK_STR(listed("alice", NULL, buf, sizeof(buf)), "");
 	CHECK(!expiring("alice", "c2", "r2", 200));
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 static const struct t_case tests[] = {

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -15,40 +14,12 @@
 #include "records/keys.h"
 #include "protocol/discovery.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 secret[] = "discovery-secret-aaaaaaaaaaaaaaaaa";
 static char		 extra[] = "extra.set";
 static char		 again[] = "hydra.openid.id-token";
 static struct oconf	 conf;
-static char		 dir[256];
-
-static void
-up(void)
-{
-	struct oerr	 err;
-	const char	*tmp = getenv("TMPDIR");
-
-	snprintf(dir, sizeof(dir), "%s/test_discovery.XXXXXX",
-	    tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
-		abort();
-	oerr_clear(&err);
-	if (!ostore_open(dir, 0, &err))
-		abort();
-}
-
-static void
-down(void)
-{
-	char	 p[300];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
-	unlink(p);
-	rmdir(dir);
-}
 
 /* The document parsed, or NULL. */
 static json_t *
@@ -82,9 +53,11 @@ has(const json_t *a, const char *s)
 static void
 document(void)
 {
-	json_t	*j;
+	struct tfix_store	 d;
+	json_t			*j;
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_discovery")))
+		return;
 	CHECK((j = configuration()) != NULL);
 	CHECK_STR(json_string_value(json_object_get(j, "issuer")),
 	    "https://id.example/");
@@ -107,16 +80,18 @@ document(void)
 	CHECK(has(json_object_get(j, "id_token_signing_alg_values_supported"),
 	    "RS256"));
 	json_decref(j);
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 /* The registration endpoint is advertised only when it is served. */
 static void
 registration(void)
 {
-	json_t	*j;
+	struct tfix_store	 d;
+	json_t			*j;
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_discovery")))
+		return;
 	conf.dcr_enabled = 1;
 	/* A new key cache (a new store) makes the document again. */
 	CHECK((j = configuration()) != NULL);
@@ -124,19 +99,21 @@ registration(void)
 	    "registration_endpoint")), "https://id.example/oauth2/register");
 	json_decref(j);
 	conf.dcr_enabled = 0;
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 /* The ID-token and access-token sets, then the broadcast ones, once. */
 static void
 jwks(void)
 {
-	struct oerr	 err;
-	const char	*s;
-	size_t		 len = 0, i;
-	json_t		*j, *k;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	const char		*s;
+	size_t			 len = 0, i;
+	json_t			*j, *k;
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_discovery")))
+		return;
 	oerr_clear(&err);
 	CHECK((s = odiscovery_jwks(&len, &err)) != NULL);
 	CHECK((j = json_loadb(s, len, 0, NULL)) != NULL);
@@ -155,7 +132,7 @@ jwks(void)
 	json_decref(j);
 	/* A second call answers from the kept text. */
 	CHECK(odiscovery_jwks(&len, &err) == s);
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 static const struct t_case tests[] = {

@@ -9,12 +9,9 @@
  * against a real LMDB store in a fresh directory under $TMPDIR with the
  * default signing keys.
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -34,6 +31,7 @@
 #include "protocol/grants.h"
 #include "protocol/introspect.h"
 #include "t.h"
+#include "tfix.h"
 
 #define SECRET		"correct-horse-battery-staple"
 #define CB		"https://app.example/cb"
@@ -42,48 +40,8 @@
 static char		 secret_a[] = "grants-secret-aaaaaaaaaaaaaaaaaa";
 static char		 issuer[] = "https://op.example/";
 static struct oconf	 conf;
-static char		 dir[256];
 
-static struct oparam	 pv[16];
-static struct oparams	 form;
 static struct oarena	 arena;
-
-/* Fill the form with name, value pairs up to a NULL name. */
-static void
-set_form(const char *name, ...)
-{
-	va_list	 ap;
-	size_t	 n = 0;
-
-	va_start(ap, name);
-	for (; name != NULL && n < 16; name = va_arg(ap, const char *)) {
-		pv[n].name = name;
-		pv[n].value = va_arg(ap, const char *);
-		pv[n].vlen = strlen(pv[n].value);
-		n++;
-	}
-	va_end(ap);
-	form.v = pv;
-	form.n = n;
-}
-
-/* Register a client from JSON text; aborts on failure. */
-static void
-client(const char *text)
-{
-	struct oerr	 err;
-	json_t		*in, *rec;
-	char		 secret[OCLIENT_SECRET_MAX + 1];
-
-	oerr_clear(&err);
-	if ((in = json_loads(text, 0, NULL)) == NULL ||
-	    (rec = oclient_create(in, 0, secret, &err)) == NULL) {
-		fprintf(stderr, "client %s: %s\n", text, err.description);
-		abort();
-	}
-	json_decref(rec);
-	json_decref(in);
-}
 
 /* The token request of the form; NULL with err set on refusal. */
 static json_t *
@@ -91,7 +49,7 @@ token(struct oerr *err)
 {
 	struct oclientauth_in	 in;
 
-	in.p = &form;
+	in.p = &tform;
 	in.basic_id = in.basic_secret = NULL;
 	oerr_clear(err);
 	return ogrants_token(&arena, &in, err);
@@ -194,11 +152,11 @@ redeem(const char *cid, const char *c, const char *redirect,
     const char *v, struct oerr *err)
 {
 	if (v != NULL)
-		set_form("grant_type", "authorization_code", "code", c,
+		tform_set("grant_type", "authorization_code", "code", c,
 		    "redirect_uri", redirect, "client_id", cid,
 		    "client_secret", SECRET, "code_verifier", v, NULL);
 	else
-		set_form("grant_type", "authorization_code", "code", c,
+		tform_set("grant_type", "authorization_code", "code", c,
 		    "redirect_uri", redirect, "client_id", cid,
 		    "client_secret", SECRET, NULL);
 	return token(err);
@@ -331,11 +289,11 @@ refresh(const char *cid, const char *rt, const char *scope,
     struct oerr *err)
 {
 	if (scope != NULL)
-		set_form("grant_type", "refresh_token", "refresh_token", rt,
+		tform_set("grant_type", "refresh_token", "refresh_token", rt,
 		    "client_id", cid, "client_secret", SECRET, "scope", scope,
 		    NULL);
 	else
-		set_form("grant_type", "refresh_token", "refresh_token", rt,
+		tform_set("grant_type", "refresh_token", "refresh_token", rt,
 		    "client_id", cid, "client_secret", SECRET, NULL);
 	return token(err);
 }
@@ -424,7 +382,7 @@ client_credentials(void)
 	struct oerr	 err;
 	json_t		*resp;
 
-	set_form("grant_type", "client_credentials", "scope", "profile",
+	tform_set("grant_type", "client_credentials", "scope", "profile",
 	    "audience", "https://api.example/", "client_id", "app",
 	    "client_secret", SECRET, NULL);
 	CHECK((resp = token(&err)) != NULL);
@@ -437,20 +395,20 @@ client_credentials(void)
 	}
 	ogrants_response_free(resp);
 	/* Scope within the client's, exactly. */
-	set_form("grant_type", "client_credentials", "scope", "admin",
+	tform_set("grant_type", "client_credentials", "scope", "admin",
 	    "client_id", "app", "client_secret", SECRET, NULL);
 	CHECK(token(&err) == NULL);
 	CHECK(err.code == OERR_INVALID_SCOPE);
 	CHECK(strstr(err.hint, "'admin'") != NULL);
 	/* Audience within the client's. */
-	set_form("grant_type", "client_credentials", "audience",
+	tform_set("grant_type", "client_credentials", "audience",
 	    "https://api.example/ https://evil.example/", "client_id", "app",
 	    "client_secret", SECRET, NULL);
 	CHECK(token(&err) == NULL);
 	CHECK(err.code == OERR_INVALID_REQUEST);
 	CHECK(strstr(err.hint, "https://evil.example/") != NULL);
 	/* No scope at all is fine. */
-	set_form("grant_type", "client_credentials", "client_id", "app",
+	tform_set("grant_type", "client_credentials", "client_id", "app",
 	    "client_secret", SECRET, NULL);
 	CHECK((resp = token(&err)) != NULL);
 	ogrants_response_free(resp);
@@ -461,21 +419,21 @@ grant_types(void)
 {
 	struct oerr	 err;
 
-	set_form("grant_type", "password", "client_id", "app",
+	tform_set("grant_type", "password", "client_id", "app",
 	    "client_secret", SECRET, NULL);
 	CHECK(token(&err) == NULL);
 	CHECK(err.code == OERR_UNSUPPORTED_GRANT_TYPE);
 	/* "other" may not use client_credentials. */
-	set_form("grant_type", "client_credentials", "client_id", "other",
+	tform_set("grant_type", "client_credentials", "client_id", "other",
 	    "client_secret", SECRET, NULL);
 	CHECK(token(&err) == NULL);
 	CHECK(err.code == OERR_UNAUTHORIZED_CLIENT);
 	/* Authentication comes first. */
-	set_form("grant_type", "password", "client_id", "app",
+	tform_set("grant_type", "password", "client_id", "app",
 	    "client_secret", "wrong", NULL);
 	CHECK(token(&err) == NULL);
 	CHECK(err.code == OERR_INVALID_CLIENT && err.status == 401);
-	set_form("grant_type", "authorization_code", "client_id", "app",
+	tform_set("grant_type", "authorization_code", "client_id", "app",
 	    "client_secret", SECRET, NULL);
 	CHECK(token(&err) == NULL);
 	CHECK(err.code == OERR_INVALID_REQUEST);
@@ -487,9 +445,9 @@ revoke_as(const char *cid, const char *tok, struct oerr *err)
 {
 	struct oclientauth_in	 in;
 
-	set_form("token", tok, "client_id", cid, "client_secret", SECRET,
+	tform_set("token", tok, "client_id", cid, "client_secret", SECRET,
 	    NULL);
-	in.p = &form;
+	in.p = &tform;
 	in.basic_id = in.basic_secret = NULL;
 	oerr_clear(err);
 	return ogrants_revoke(&arena, &in, err);
@@ -594,19 +552,6 @@ housekeeping(void)
 	CHECK(ogrants_revoke_client("nobody", &err));
 }
 
-static void
-down(void)
-{
-	char	 p[300];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
-	unlink(p);
-	rmdir(dir);
-}
-
 int
 main(void)
 {
@@ -625,9 +570,8 @@ main(void)
 		T(introspection),
 		T(housekeeping),
 	};
-	struct oerr	 err;
-	const char	*tmp = getenv("TMPDIR");
-	int		 rc;
+	struct tfix_store	 st;
+	int			 rc;
 
 	conf.issuer = issuer;
 	conf.secrets[0] = secret_a;
@@ -638,26 +582,16 @@ main(void)
 	conf.ttl_auth_code = 600;
 	conf.access_token_strategy = OCONF_TOKEN_OPAQUE;
 	oconf = &conf;
-	snprintf(dir, sizeof(dir), "%s/test_grants.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
+	if (!tfix_store_keys(&st, "test_grants"))
 		return 1;
-	}
-	oerr_clear(&err);
-	if (!ostore_open(dir, 0, &err) || !okeys_ensure_defaults(&err)) {
-		fprintf(stderr, "setup: %s\n", err.description);
-		down();
-		return 1;
-	}
-	client("{\"client_id\":\"app\",\"client_secret\":\"" SECRET "\","
+	tclient("{\"client_id\":\"app\",\"client_secret\":\"" SECRET "\","
 	    "\"token_endpoint_auth_method\":\"client_secret_post\","
 	    "\"grant_types\":[\"authorization_code\",\"refresh_token\","
 	    "\"client_credentials\"],\"response_types\":[\"code\"],"
 	    "\"scope\":\"openid offline_access profile\","
 	    "\"audience\":[\"https://api.example/\"],"
 	    "\"redirect_uris\":[\"" CB "\"]}");
-	client("{\"client_id\":\"other\",\"client_secret\":\"" SECRET "\","
+	tclient("{\"client_id\":\"other\",\"client_secret\":\"" SECRET "\","
 	    "\"token_endpoint_auth_method\":\"client_secret_post\","
 	    "\"grant_types\":[\"authorization_code\",\"refresh_token\"],"
 	    "\"response_types\":[\"code\"],"
@@ -666,6 +600,7 @@ main(void)
 	oarena_init(&arena);
 	rc = t_run(tests, NTESTS);
 	oarena_free(&arena);
-	down();
+	if (!tfix_store_close(&st))
+		rc = 1;
 	return rc;
 }

@@ -5,14 +5,9 @@
  * against a real LMDB store in a fresh directory under $TMPDIR,
  * without a web server.
  */
-#include <sys/stat.h>
-#include <sys/types.h>
-
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -22,119 +17,10 @@
 #include "records/clients.h"
 #include "protocol/hydra.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 sys_secret[] = "0123456789abcdef0123456789abcdef";
 static struct oconf	 conf;
-
-/* Parse JSON text written in a test; a typo there is fatal. */
-static json_t *
-J(const char *s)
-{
-	json_error_t	 je;
-	json_t		*v;
-
-	if ((v = json_loads(s, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-	    &je)) == NULL) {
-		fprintf(stderr, "bad test JSON: %s: %s\n", s, je.text);
-		abort();
-	}
-	return v;
-}
-
-/* 1 if member k of o equals the JSON text want (printed when not). */
-static int
-jeq(const json_t *o, const char *k, const char *want)
-{
-	json_t	*w = J(want);
-	int	 eq;
-
-	if (!(eq = json_equal(json_object_get(o, k), w))) {
-		char *got = json_dumps(json_object_get(o, k),
-		    JSON_ENCODE_ANY | JSON_COMPACT);
-
-		fprintf(stderr, "%s: %s != %s\n", k, got ? got : "(absent)",
-		    want);
-		free(got);
-	}
-	json_decref(w);
-	return eq;
-}
-
-/* String member k of o, or NULL. */
-static const char *
-sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-/* 1 if err is a 400 whose description names 'field'. */
-static int
-names(const struct oerr *err, const char *field)
-{
-	char	 q[128];
-
-	snprintf(q, sizeof(q), "'%s'", field);
-	if (err->status == 400 && strstr(err->description, q) != NULL)
-		return 1;
-	fprintf(stderr, "want a 400 naming %s, got %d: %s\n", q, err->status,
-	    err->description);
-	return 0;
-}
-
-/* A store directory for one test. */
-struct tdir {
-	char	 base[256];
-	char	 var[256 + 8];
-};
-
-/*
- * Make a fresh directory under $TMPDIR (or /tmp) and open the store in
- * its "var" subdirectory.  Returns 1, or 0 (and the test fails).
- */
-static int
-store_open(struct tdir *d)
-{
-	const char	*tmp;
-	struct oerr	 err;
-
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (strlen(tmp) > sizeof(d->base) - 32) {
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->base, sizeof(d->base), "%s/test_hydra.XXXXXX", tmp);
-	if (mkdtemp(d->base) == NULL) {
-		fprintf(stderr, "mkdtemp: %s: %s\n", d->base,
-		    strerror(errno));
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->var, sizeof(d->var), "%s/var", d->base);
-	oerr_clear(&err);
-	if (!ostore_open(d->var, 0, &err)) {
-		fprintf(stderr, "ostore_open: %s\n", err.description);
-		CHECK(0);
-		rmdir(d->base);
-		return 0;
-	}
-	return 1;
-}
-
-/* Close the store and remove its files and the directory. */
-static void
-store_rm(struct tdir *d)
-{
-	char	 p[sizeof(d->var) + 16];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", d->var);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", d->var);
-	unlink(p);
-	rmdir(d->var);
-	CHECK(rmdir(d->base) == 0);
-}
 
 /* ohydra_create() from JSON text; fatal when it fails. */
 static json_t *
@@ -159,12 +45,12 @@ create(const char *in)
 static void
 create_defaults(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	json_t		*c, *got, *in = NULL;
-	const char	*secret;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	json_t			*c, *got, *in = NULL;
+	const char		*secret;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_hydra")))
 		return;
 	c = create("{\"redirect_uris\": [\"https://a.example/cb\"]}");
 	CHECK(sget(c, "client_id") != NULL &&
@@ -201,30 +87,30 @@ create_defaults(void)
 	/* Bad input names the field; nothing is stored. */
 	IN("{\"client_id\": \"bad\", \"grant_types\": \"implicit\"}");
 	oerr_clear(&err);
-	CHECK(ohydra_create(in, &err) == NULL && names(&err, "grant_types"));
+	CHECK(ohydra_create(in, &err) == NULL && named(&err, "grant_types"));
 	IN("{\"client_id\": \"bad\", \"client_secret\": \"short\"}");
 	oerr_clear(&err);
 	CHECK(ohydra_create(in, &err) == NULL &&
-	    names(&err, "client_secret"));
+	    named(&err, "client_secret"));
 	oerr_clear(&err);
 	CHECK(ohydra_get("bad", &err) == NULL && err.status == 404);
 
 	json_decref(in);
 	json_decref(c);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* PUT replaces (absent members take defaults) and keeps the secret. */
 static void
 replace_keeps_secret(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	json_t		*c, *r, *in = NULL;
-	char		 secret[OCLIENT_SECRET_MAX + 1];
-	const char	*id;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	json_t			*c, *r, *in = NULL;
+	char			 secret[OCLIENT_SECRET_MAX + 1];
+	const char		*id;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_hydra")))
 		return;
 	c = create("{\"client_id\": \"p1\", \"client_name\": \"before\", "
 	    "\"contacts\": [\"a@x.example\"], \"scope\": \"openid\"}");
@@ -273,7 +159,7 @@ replace_keeps_secret(void)
 	IN("{\"redirect_uris\": [\"not a uri\"]}");
 	oerr_clear(&err);
 	CHECK(ohydra_replace(id, in, &err) == NULL &&
-	    names(&err, "redirect_uris"));
+	    named(&err, "redirect_uris"));
 
 	/* merge (the CLI's update): only what is given changes. */
 	IN("{\"scope\": \"openid\"}");
@@ -290,18 +176,18 @@ replace_keeps_secret(void)
 
 	json_decref(in);
 	json_decref(c);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* PATCH: add, replace, remove; client_id untouchable; all or nothing. */
 static void
 patch(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	json_t		*c, *r, *in = NULL;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	json_t			*c, *r, *in = NULL;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_hydra")))
 		return;
 	c = create("{\"client_id\": \"p1\", \"client_name\": \"before\", "
 	    "\"contacts\": [\"a@x.example\"], \"client_uri\": "
@@ -336,11 +222,11 @@ patch(void)
 	    "\"value\": \"x\"}]");
 	oerr_clear(&err);
 	CHECK(ohydra_patch("p1", in, &err) == NULL &&
-	    names(&err, "client_id"));
+	    named(&err, "client_id"));
 	IN("[{\"op\": \"remove\", \"path\": \"/client_id\"}]");
 	oerr_clear(&err);
 	CHECK(ohydra_patch("p1", in, &err) == NULL &&
-	    names(&err, "client_id"));
+	    named(&err, "client_id"));
 
 	/* A failing operation changes nothing, earlier ones included. */
 	IN("[{\"op\": \"replace\", \"path\": \"/client_name\", "
@@ -352,7 +238,7 @@ patch(void)
 	    "\"value\": \"not-an-array\"}]");
 	oerr_clear(&err);
 	CHECK(ohydra_patch("p1", in, &err) == NULL &&
-	    names(&err, "redirect_uris"));
+	    named(&err, "redirect_uris"));
 	IN("{\"op\": \"replace\"}");
 	oerr_clear(&err);
 	CHECK(ohydra_patch("p1", in, &err) == NULL && err.status == 400);
@@ -368,7 +254,7 @@ patch(void)
 
 	json_decref(in);
 	json_decref(c);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* 1 if the array a holds the client_ids of the text want, in order. */
@@ -391,13 +277,13 @@ ids(const json_t *a, const char *want)
 static void
 list(void)
 {
-	struct tdir		 d;
+	struct tfix_store	 d;
 	struct oerr		 err;
 	struct ohydra_filter	 f;
 	json_t			*l;
 	size_t			 total = 0;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_hydra")))
 		return;
 	json_decref(create("{\"client_id\": \"c1\", \"client_name\": \"a\", "
 	    "\"owner\": \"o1\"}"));
@@ -441,18 +327,18 @@ list(void)
 	json_decref(l);
 	CHECK(!oerr_isset(&err));
 
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* PUT /clients/{id}/lifespans: set, cleared when absent, refused. */
 static void
 lifespans(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	json_t		*c, *r, *in = NULL;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	json_t			*c, *r, *in = NULL;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_hydra")))
 		return;
 	c = create("{\"client_id\": \"l1\", \"client_name\": \"kept\"}");
 
@@ -493,15 +379,15 @@ lifespans(void)
 	IN("{\"client_name\": \"x\"}");
 	oerr_clear(&err);
 	CHECK(ohydra_lifespans("l1", in, &err) == NULL &&
-	    names(&err, "client_name"));
+	    named(&err, "client_name"));
 	IN("{\"implicit_grant_id_token_lifespan\": \"soon\"}");
 	oerr_clear(&err);
 	CHECK(ohydra_lifespans("l1", in, &err) == NULL &&
-	    names(&err, "implicit_grant_id_token_lifespan"));
+	    named(&err, "implicit_grant_id_token_lifespan"));
 	IN("{\"implicit_grant_id_token_lifespan\": 5}");
 	oerr_clear(&err);
 	CHECK(ohydra_lifespans("l1", in, &err) == NULL &&
-	    names(&err, "implicit_grant_id_token_lifespan"));
+	    named(&err, "implicit_grant_id_token_lifespan"));
 	IN("[]");
 	oerr_clear(&err);
 	CHECK(ohydra_lifespans("l1", in, &err) == NULL && err.status == 400);
@@ -512,17 +398,17 @@ lifespans(void)
 
 	json_decref(in);
 	json_decref(c);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* DELETE: gone, and a second time a 404. */
 static void
 delete(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
+	struct tfix_store	 d;
+	struct oerr		 err;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_hydra")))
 		return;
 	json_decref(create("{\"client_id\": \"d1\"}"));
 	oerr_clear(&err);
@@ -532,7 +418,7 @@ delete(void)
 	CHECK(!ohydra_delete("d1", &err) && err.status == 404);
 	/* The id is free again. */
 	json_decref(create("{\"client_id\": \"d1\"}"));
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 int

@@ -8,15 +8,10 @@
  * in a fresh directory under $TMPDIR for each test; the tables are
  * looked at directly.
  */
-#include <sys/stat.h>
-#include <sys/types.h>
-
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -32,93 +27,10 @@
 #include "records/tokens.h"
 #include "records/users.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 sys_secret[] = "0123456789abcdef0123456789abcdef";
 static struct oconf	 conf;
-
-/* A store directory for one test. */
-struct tdir {
-	char	 base[256];
-	char	 var[256 + 8];
-};
-
-/*
- * Make a fresh directory under $TMPDIR (or /tmp) and open the store in
- * its "var" subdirectory.  Returns 1, or 0 (and the test fails).
- */
-static int
-store_open(struct tdir *d)
-{
-	const char	*tmp;
-	struct oerr	 err;
-
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (strlen(tmp) > sizeof(d->base) - 32) {
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->base, sizeof(d->base), "%s/test_lifecycle.XXXXXX", tmp);
-	if (mkdtemp(d->base) == NULL) {
-		fprintf(stderr, "mkdtemp: %s: %s\n", d->base,
-		    strerror(errno));
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->var, sizeof(d->var), "%s/var", d->base);
-	oerr_clear(&err);
-	if (!ostore_open(d->var, 0, &err)) {
-		fprintf(stderr, "ostore_open: %s\n", err.description);
-		CHECK(0);
-		rmdir(d->base);
-		return 0;
-	}
-	return 1;
-}
-
-/* Close the store and remove its files and the directory. */
-static void
-store_rm(struct tdir *d)
-{
-	char	 p[sizeof(d->var) + 16];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", d->var);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", d->var);
-	unlink(p);
-	rmdir(d->var);
-	CHECK(rmdir(d->base) == 0);
-}
-
-/* A write transaction running fn(t, arg); 1 when it committed. */
-static int
-run(int (*fn)(struct ostore_txn *, void *, struct oerr *), void *arg)
-{
-	struct oerr	 err;
-	int		 rc;
-
-	oerr_clear(&err);
-	if (!(rc = ostore_write(fn, arg, &err)))
-		fprintf(stderr, "ostore_write: %s\n", err.description);
-	return rc;
-}
-
-/* 1 if key (keylen bytes) is in db, 0 if not, -1 on failure. */
-static int
-present(enum ostore_db db, const void *key, size_t keylen)
-{
-	struct ostore_txn	*t;
-	const void		*v;
-	size_t			 vl;
-	enum ostore_rc		 rc;
-
-	if ((t = ostore_read_begin(NULL)) == NULL)
-		return -1;
-	rc = ostore_get(t, db, key, keylen, &v, &vl);
-	ostore_read_end(t);
-	return rc == OSTORE_OK;
-}
 
 static int
 count_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
@@ -220,7 +132,7 @@ tok_put(struct tok *k, enum otoken_kind kind, const char *client_id,
 	k->request_id = request_id;
 	k->sub = sub;
 	k->exp = exp;
-	return run(tok_fn, k);
+	return twrite(tok_fn, k);
 }
 
 /* 1 if token k's record and both its index entries are there. */
@@ -230,17 +142,17 @@ tok_there(const struct tok *k)
 	unsigned char	 key[300];
 	size_t		 n;
 
-	if (present(OSTORE_TOKENS, k->id, OTOKEN_ID_LEN) != 1)
+	if (tpresent(OSTORE_TOKENS, k->id, OTOKEN_ID_LEN) != 1)
 		return 0;
 	n = strlen(k->client_id);
 	memcpy(key, k->client_id, n + 1);
 	memcpy(key + n + 1, k->id, OTOKEN_ID_LEN);
-	if (present(OSTORE_TOKENS_BY_CLIENT, key, n + 1 + OTOKEN_ID_LEN) != 1)
+	if (tpresent(OSTORE_TOKENS_BY_CLIENT, key, n + 1 + OTOKEN_ID_LEN) != 1)
 		return 0;
 	n = strlen(k->request_id);
 	memcpy(key, k->request_id, n + 1);
 	memcpy(key + n + 1, k->id, OTOKEN_ID_LEN);
-	return present(OSTORE_TOKENS_BY_REQUEST, key,
+	return tpresent(OSTORE_TOKENS_BY_REQUEST, key,
 	    n + 1 + OTOKEN_ID_LEN) == 1;
 }
 
@@ -251,17 +163,17 @@ tok_gone(const struct tok *k)
 	unsigned char	 key[300];
 	size_t		 n;
 
-	if (present(OSTORE_TOKENS, k->id, OTOKEN_ID_LEN) != 0)
+	if (tpresent(OSTORE_TOKENS, k->id, OTOKEN_ID_LEN) != 0)
 		return 0;
 	n = strlen(k->client_id);
 	memcpy(key, k->client_id, n + 1);
 	memcpy(key + n + 1, k->id, OTOKEN_ID_LEN);
-	if (present(OSTORE_TOKENS_BY_CLIENT, key, n + 1 + OTOKEN_ID_LEN) != 0)
+	if (tpresent(OSTORE_TOKENS_BY_CLIENT, key, n + 1 + OTOKEN_ID_LEN) != 0)
 		return 0;
 	n = strlen(k->request_id);
 	memcpy(key, k->request_id, n + 1);
 	memcpy(key + n + 1, k->id, OTOKEN_ID_LEN);
-	return present(OSTORE_TOKENS_BY_REQUEST, key,
+	return tpresent(OSTORE_TOKENS_BY_REQUEST, key,
 	    n + 1 + OTOKEN_ID_LEN) == 0;
 }
 
@@ -289,7 +201,7 @@ consent_put(const char *sub, const char *client_id, const char *request_id,
 	c.exp = exp;
 	oconsents_strs_set(&c.scope, scope);
 	json_decref(scope);
-	rc = run(consent_fn, &c);
+	rc = twrite(consent_fn, &c);
 	oconsents_strs_set(&c.scope, NULL);
 	return rc;
 }
@@ -311,7 +223,7 @@ session_put(const char *sid, const char *sub, int64_t exp)
 	s.sub = (char *)sub;
 	s.auth_time = exp - 3600;
 	s.exp = exp;
-	return run(session_fn, &s);
+	return twrite(session_fn, &s);
 }
 
 /* 1 if the login session sid has been marked ended. */
@@ -355,12 +267,12 @@ remove_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 client_delete(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	struct tok	 code, at, rt, other;
-	int64_t		 exp = onow() + 3600;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	struct tok		 code, at, rt, other;
+	int64_t			 exp = onow() + 3600;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_lifecycle")))
 		return;
 	client_new("ca");
 	client_new("cb");
@@ -398,12 +310,12 @@ client_delete(void)
 	CHECK(count(OSTORE_TOKENS_BY_CLIENT, "ca", NULL) == 0);
 
 	/* Inside the caller's transaction. */
-	CHECK(run(remove_fn, "cb"));
+	CHECK(twrite(remove_fn, "cb"));
 	CHECK(!client_there("cb") && tok_gone(&other));
 	CHECK(count(OSTORE_CONSENTS, "alice", "cb") == 0);
 	oerr_clear(&err);
 	CHECK(ostore_write(remove_fn, "cb", &err) == 0 && err.status == 404);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /*
@@ -413,14 +325,14 @@ client_delete(void)
 static void
 user_delete(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	struct tok	 a1, a2, b1;
-	json_t		*u;
-	char		 sub[64], bsub[64];
-	int64_t		 exp = onow() + 3600;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	struct tok		 a1, a2, b1;
+	json_t			*u;
+	char			 sub[64], bsub[64];
+	int64_t			 exp = onow() + 3600;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_lifecycle")))
 		return;
 	client_new("ca");
 	client_new("cb");
@@ -428,7 +340,7 @@ user_delete(void)
 	if ((u = ouser_create("alice", "password1", NULL, &err)) == NULL) {
 		fprintf(stderr, "ouser_create: %s\n", err.description);
 		CHECK(0);
-		store_rm(&d);
+		CHECK(tfix_store_close(&d));
 		return;
 	}
 	snprintf(sub, sizeof(sub), "%s",
@@ -456,14 +368,14 @@ user_delete(void)
 	u = ouser_get("alice", &err);
 	CHECK(u == NULL && err.status == 404);
 	json_decref(u);
-	CHECK(present(OSTORE_SESSIONS, "sid-a1", 6) == 0);
-	CHECK(present(OSTORE_SESSIONS, "sid-a2", 6) == 0);
+	CHECK(tpresent(OSTORE_SESSIONS, "sid-a1", 6) == 0);
+	CHECK(tpresent(OSTORE_SESSIONS, "sid-a2", 6) == 0);
 	CHECK(count(OSTORE_SESSIONS_BY_SUBJECT, sub, NULL) == 0);
 	CHECK(ended("sid-a1") == 1 && ended("sid-a2") == 1);
 	CHECK(count(OSTORE_CONSENTS, sub, NULL) == 0);
 	CHECK(tok_gone(&a1) && tok_gone(&a2));
 	/* Bob's session, consent and token stay; the clients too. */
-	CHECK(present(OSTORE_SESSIONS, "sid-b1", 6) == 1);
+	CHECK(tpresent(OSTORE_SESSIONS, "sid-b1", 6) == 1);
 	CHECK(ended("sid-b1") == 0);
 	CHECK(count(OSTORE_CONSENTS, bsub, NULL) == 1);
 	CHECK(tok_there(&b1));
@@ -471,7 +383,7 @@ user_delete(void)
 
 	oerr_clear(&err);
 	CHECK(!olife_user_delete("alice", &err) && err.status == 404);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 struct revoke_op {
@@ -498,12 +410,12 @@ revoke_uncounted_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 consent_revoke(void)
 {
-	struct tdir		 d;
+	struct tfix_store	 d;
 	struct revoke_op	 op;
 	struct tok		 t1, t2, t3, t4;
 	int64_t			 exp = onow() + 3600;
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_lifecycle")))
 		return;
 	CHECK(consent_put("alice", "ca", "r1", exp));
 	CHECK(consent_put("alice", "ca", "r2", exp));
@@ -518,29 +430,29 @@ consent_revoke(void)
 	op.sub = "alice";
 	op.client_id = "ca";
 	op.n = 99;
-	CHECK(run(revoke_fn, &op) && op.n == 2);
+	CHECK(twrite(revoke_fn, &op) && op.n == 2);
 	CHECK(count(OSTORE_CONSENTS, "alice", "ca") == 0);
 	CHECK(count(OSTORE_CONSENTS, "alice", "cb") == 1);
 	CHECK(tok_gone(&t1) && tok_gone(&t2));
 	CHECK(tok_there(&t3) && tok_there(&t4));
 	/* A client whose id starts another's is another client. */
 	op.client_id = "c";
-	CHECK(run(revoke_fn, &op) && op.n == 0);
+	CHECK(twrite(revoke_fn, &op) && op.n == 0);
 	CHECK(count(OSTORE_CONSENTS, "alice", "cb") == 1);
 
 	/* All clients of the subject; another subject's stay. */
 	op.client_id = NULL;
-	CHECK(run(revoke_fn, &op) && op.n == 1);
+	CHECK(twrite(revoke_fn, &op) && op.n == 1);
 	CHECK(count(OSTORE_CONSENTS, "alice", NULL) == 0);
 	CHECK(tok_gone(&t3));
 	CHECK(count(OSTORE_CONSENTS, "bob", NULL) == 1 && tok_there(&t4));
 	/* Nothing left to revoke: no error, none counted. */
 	op.n = 99;
-	CHECK(run(revoke_fn, &op) && op.n == 0);
+	CHECK(twrite(revoke_fn, &op) && op.n == 0);
 	/* n may be NULL. */
-	CHECK(run(revoke_uncounted_fn, "bob"));
+	CHECK(twrite(revoke_uncounted_fn, "bob"));
 	CHECK(count(OSTORE_CONSENTS, "bob", NULL) == 0 && tok_gone(&t4));
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 struct flush_op {
@@ -591,13 +503,13 @@ marked(const char *id)
 static void
 flush(void)
 {
-	struct tdir	 d;
-	struct flush_op	 f;
-	struct mark_op	 m;
-	struct tok	 old1, old2, live;
-	int64_t		 now = onow();
+	struct tfix_store	 d;
+	struct flush_op		 f;
+	struct mark_op		 m;
+	struct tok		 old1, old2, live;
+	int64_t			 now = onow();
 
-	if (!store_open(&d))
+	if (!CHECKED(tfix_store_open(&d, "test_lifecycle")))
 		return;
 	CHECK(tok_put(&old1, OTOKEN_ACCESS, "ca", "r-old1", "alice",
 	    now - 100));
@@ -607,10 +519,10 @@ flush(void)
 	    now + 3600));
 	m.id = "flow-old";
 	m.exp = now - 80;
-	CHECK(run(mark_fn, &m));
+	CHECK(twrite(mark_fn, &m));
 	m.id = "flow-live";
 	m.exp = now + 3600;
-	CHECK(run(mark_fn, &m));
+	CHECK(twrite(mark_fn, &m));
 	CHECK(session_put("sid-old", "alice", now - 70));
 	CHECK(session_put("sid-live", "alice", now + 3600));
 	CHECK(consent_put("alice", "ca", "r-old1", now - 60));
@@ -622,41 +534,41 @@ flush(void)
 	f.not_after = now - 1000;
 	f.max = 0;
 	f.done = 99;
-	CHECK(run(flush_fn, &f) && f.done == 0);
+	CHECK(twrite(flush_fn, &f) && f.done == 0);
 	CHECK(tok_there(&old1) && tok_there(&old2));
 
 	/* Bounded: the oldest two, the tokens. */
 	f.not_after = now;
 	f.max = 2;
-	CHECK(run(flush_fn, &f) && f.done == 2);
+	CHECK(twrite(flush_fn, &f) && f.done == 2);
 	CHECK(tok_gone(&old1) && tok_gone(&old2));
 	CHECK(marked("flow-old") == 1);
-	CHECK(present(OSTORE_SESSIONS, "sid-old", 7) == 1);
+	CHECK(tpresent(OSTORE_SESSIONS, "sid-old", 7) == 1);
 
 	/* Unbounded: the flow mark, the session, the consent. */
 	f.max = 0;
-	CHECK(run(flush_fn, &f) && f.done == 3);
+	CHECK(twrite(flush_fn, &f) && f.done == 3);
 	CHECK(marked("flow-old") == 0);
-	CHECK(present(OSTORE_SESSIONS, "sid-old", 7) == 0);
+	CHECK(tpresent(OSTORE_SESSIONS, "sid-old", 7) == 0);
 	CHECK(count(OSTORE_SESSIONS_BY_SUBJECT, "alice", NULL) == 1);
 	CHECK(count(OSTORE_CONSENTS, "alice", "ca") == 0);
 
 	/* The live ones stay, and a second run finds nothing. */
 	CHECK(tok_there(&live));
 	CHECK(marked("flow-live") == 1);
-	CHECK(present(OSTORE_SESSIONS, "sid-live", 8) == 1);
+	CHECK(tpresent(OSTORE_SESSIONS, "sid-live", 8) == 1);
 	CHECK(count(OSTORE_CONSENTS, "alice", "cb") == 1);
 	f.max = 16;
-	CHECK(run(flush_fn, &f) && f.done == 0);
+	CHECK(twrite(flush_fn, &f) && f.done == 0);
 
 	/* Later they go too. */
 	f.not_after = now + 3601;
 	f.max = 0;
-	CHECK(run(flush_fn, &f) && f.done == 4);
+	CHECK(twrite(flush_fn, &f) && f.done == 4);
 	CHECK(tok_gone(&live) && marked("flow-live") == 0);
-	CHECK(present(OSTORE_SESSIONS, "sid-live", 8) == 0);
+	CHECK(tpresent(OSTORE_SESSIONS, "sid-live", 8) == 0);
 	CHECK(count(OSTORE_CONSENTS, "alice", NULL) == 0);
-	store_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 int

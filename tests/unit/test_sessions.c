@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -14,38 +13,10 @@
 #include "records/flow.h"
 #include "records/sessions.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 secret[] = "sessions-secret-aaaaaaaaaaaaaa";
 static struct oconf	 conf;
-static char		 dir[256];
-
-static void
-up(void)
-{
-	struct oerr	 err;
-	const char	*tmp = getenv("TMPDIR");
-
-	snprintf(dir, sizeof(dir), "%s/test_sessions.XXXXXX",
-	    tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
-		abort();
-	oerr_clear(&err);
-	if (!ostore_open(dir, 0, &err))
-		abort();
-}
-
-static void
-down(void)
-{
-	char	 p[300];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
-	unlink(p);
-	rmdir(dir);
-}
 
 struct put {
 	const char	*sid;
@@ -127,6 +98,7 @@ count(enum ostore_db db)
 static void
 round_trip(void)
 {
+	struct tfix_store	 d;
 	struct osessions_rec	 s;
 	struct ostore_txn	*t;
 	struct oerr		 err;
@@ -134,7 +106,8 @@ round_trip(void)
 	size_t			 vl;
 	json_t			*j;
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_sessions")))
+		return;
 	CHECK(put("sid-1", "alice", onow() + 60));
 	CHECK(load("sid-1", 1, &s, &err));
 	CHECK_STR(s.sid, "sid-1");
@@ -158,17 +131,19 @@ round_trip(void)
 	CHECK(ostore_get(t, OSTORE_SESSIONS_BY_SUBJECT, "alice\0sid-1", 11,
 	    &v, &vl) == OSTORE_OK);
 	ostore_read_end(t);
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 /* Missing and expired sessions: 404s; get still finds an expired one. */
 static void
 missing_expired(void)
 {
+	struct tfix_store	 d;
 	struct osessions_rec	 s;
 	struct oerr		 err;
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_sessions")))
+		return;
 	CHECK(!load("nope", 0, &s, &err));
 	CHECK(err.status == 404 && s.sid == NULL);
 	CHECK(!load("", 0, &s, &err));
@@ -178,17 +153,19 @@ missing_expired(void)
 	CHECK(err.status == 404 && s.sid == NULL);
 	CHECK(load("old", 0, &s, &err));
 	osessions_free(&s);
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 /* Clients are listed once each; a session not stored is left alone. */
 static void
 clients(void)
 {
+	struct tfix_store	 d;
 	struct osessions_rec	 s;
 	struct oerr		 err;
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_sessions")))
+		return;
 	CHECK(put("sid-1", "alice", onow() + 60));
 	CHECK(add("sid-1", "app-a"));
 	CHECK(add("sid-1", "app-b"));
@@ -202,7 +179,7 @@ clients(void)
 	osessions_free(&s);
 	CHECK(add("nope", "app-a"));
 	CHECK(count(OSTORE_SESSIONS) == 1);
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 static int
@@ -228,10 +205,12 @@ subject_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 delete(void)
 {
-	struct oerr	 err;
-	size_t		 nexp;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	size_t			 nexp;
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_sessions")))
+		return;
 	CHECK(put("sid-1", "alice", onow() + 60));
 	CHECK(put("sid-2", "alice", onow() + 60));
 	CHECK(put("sid-3", "bob", onow() + 60));
@@ -244,7 +223,7 @@ delete(void)
 	CHECK(count(OSTORE_EXPIRY) == nexp - 1);
 	/* Not there: fine. */
 	CHECK(ostore_write(del_fn, "sid-3", &err));
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 static int
@@ -269,10 +248,12 @@ flow_put_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 end_subject(void)
 {
+	struct tfix_store	 d;
 	struct osessions_rec	 s;
 	struct oerr		 err;
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_sessions")))
+		return;
 	CHECK(put("sid-1", "alice", onow() + 60));
 	CHECK(put("sid-2", "alice", onow() + 60));
 	CHECK(put("sid-3", "bob", onow() + 60));
@@ -288,7 +269,7 @@ end_subject(void)
 	CHECK(err.status == 400);
 	oerr_clear(&err);
 	CHECK(ostore_write(flow_put_fn, "sid-4", &err));
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 static const struct t_case tests[] = {

@@ -14,7 +14,6 @@
  * opaque token and of a shared grant is decoded here independently, as
  * schema/store.md documents it.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +34,7 @@
 #include "records/tokens.h"
 #include "records/tokens_int.h"
 #include "t.h"
+#include "tfix.h"
 
 #define GID_LEN		16	/* bytes of a shared grant's id */
 #define TOK_LEN		(7 + 43 + 1 + 43)
@@ -43,28 +43,6 @@ static char		 secret_a[] = "stateless-secret-aaaaaaaaaaaaaaa";
 static char		 secret_b[] = "stateless-secret-bbbbbbbbbbbbbbb";
 static char		 issuer[] = "https://op.example/";
 static struct oconf	 conf;
-static char		 base[256], var[300];
-
-/* Parse JSON text written in a test; a typo there is fatal. */
-static json_t *
-J(const char *s)
-{
-	json_error_t	 je;
-	json_t		*v;
-
-	if ((v = json_loads(s, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-	    &je)) == NULL) {
-		fprintf(stderr, "bad test JSON: %s: %s\n", s, je.text);
-		abort();
-	}
-	return v;
-}
-
-static const char *
-sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
 
 static int64_t
 iget(const json_t *o, const char *k)
@@ -79,19 +57,6 @@ secrets(char *first, char *second)
 	conf.secrets[0] = first;
 	conf.secrets[1] = second;
 	conf.nsecrets = second != NULL ? 2 : 1;
-}
-
-/* A write transaction running fn(t, arg); returns what ostore_write does. */
-static int
-run(int (*fn)(struct ostore_txn *, void *, struct oerr *), void *arg)
-{
-	struct oerr	 err;
-	int		 rc;
-
-	oerr_clear(&err);
-	if (!(rc = ostore_write(fn, arg, &err)))
-		fprintf(stderr, "ostore_write: %s\n", err.description);
-	return rc;
 }
 
 /*
@@ -666,7 +631,7 @@ revoke_tok(const char *tok)
 	op.tok = tok;
 	if (!otoken_identify(tok, &kind, op.id))
 		return 0;
-	return run(revoke_fn, &op) && op.found;
+	return twrite(revoke_fn, &op) && op.found;
 }
 
 /*
@@ -713,7 +678,7 @@ flush(int64_t not_after)
 
 	op.not_after = not_after;
 	op.n = -1;
-	if (!run(flush_fn, &op))
+	if (!twrite(flush_fn, &op))
 		return -1;
 	return op.n;
 }
@@ -1254,7 +1219,7 @@ voiding(void)
 	CHECK(revoke_tok(o2));
 	CHECK(present(OSTORE_TOKENS, r2.id, OTOKEN_ID_LEN) == 1);
 	epoch_of("cc-void", e0, sizeof(e0));
-	CHECK(run(void_fn, "cc-void"));
+	CHECK(twrite(void_fn, "cc-void"));
 	epoch_of("cc-void", e1, sizeof(e1));
 	CHECK(e0[0] != '\0' && e1[0] != '\0' && strcmp(e0, e1) != 0);
 	CHECK(present(OSTORE_TOKENS, r2.id, OTOKEN_ID_LEN) == 0);
@@ -1281,7 +1246,7 @@ voiding(void)
 	CHECK(j4 != NULL && active(j4));
 	CHECK(!active(o1) && !active(j1));
 	/* Voiding a client that does not exist is no error. */
-	CHECK(run(void_fn, "cc-nobody"));
+	CHECK(twrite(void_fn, "cc-nobody"));
 	/* A deleted client voids its tokens by being gone... */
 	oerr_clear(&err);
 	CHECK(olife_client_delete("cc-keep", &err));
@@ -1437,7 +1402,7 @@ stored_token(const json_t *c, const json_t *g)
 	memset(&op, 0, sizeof(op));
 	op.client = c;
 	op.grant = g;
-	if (run(stored_fn, &op) && sget(op.resp, "access_token") != NULL)
+	if (twrite(stored_fn, &op) && sget(op.resp, "access_token") != NULL)
 		tok = oxstrdup(sget(op.resp, "access_token"));
 	json_decref(op.resp);
 	return tok;
@@ -1823,10 +1788,10 @@ flush_junk(void)
 	    "\"at\":%lld,\"exp\":%lld}", (long long)now, (long long)now);
 	edge.val = w;
 	edge.exp = now - 10;
-	CHECK(run(junk_fn, &bad));
-	CHECK(run(junk_fn, &odd));
-	CHECK(run(junk_fn, &moved));
-	CHECK(run(junk_fn, &edge));
+	CHECK(twrite(junk_fn, &bad));
+	CHECK(twrite(junk_fn, &odd));
+	CHECK(twrite(junk_fn, &moved));
+	CHECK(twrite(junk_fn, &edge));
 	CHECK(present(OSTORE_TOKENS, bad.gid, GID_LEN) == 1);
 	CHECK(flush(now) >= 4);
 	/* Unreadable ones go; readable ones that live on stay. */
@@ -1845,21 +1810,6 @@ flush_junk(void)
 
 /* --- setup -------------------------------------------------------- */
 
-/* Remove the store's files and the directory. */
-static void
-cleanup(void)
-{
-	char	 p[sizeof(var) + 16];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", var);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", var);
-	unlink(p);
-	rmdir(var);
-	rmdir(base);
-}
-
 int
 main(void)
 {
@@ -1877,9 +1827,8 @@ main(void)
 		T(grant_rewrite),
 		T(flush_junk),
 	};
-	const char	*tmp;
-	struct oerr	 err;
-	int		 rc;
+	struct tfix_store	 st;
+	int			 rc;
 
 	conf.issuer = issuer;
 	conf.ttl_access_token = 3600;
@@ -1891,21 +1840,10 @@ main(void)
 	secrets(secret_a, NULL);
 	oconf = &conf;
 
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	snprintf(base, sizeof(base), "%s/test_stateless.XXXXXX", tmp);
-	if (mkdtemp(base) == NULL) {
-		fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
+	if (!tfix_store_keys(&st, "test_stateless"))
 		return 1;
-	}
-	snprintf(var, sizeof(var), "%s/var", base);
-	oerr_clear(&err);
-	if (!ostore_open(var, 0, &err) || !okeys_ensure_defaults(&err)) {
-		fprintf(stderr, "setup: %s\n", err.description);
-		cleanup();
-		return 1;
-	}
 	rc = t_run(tests, NTESTS);
-	cleanup();
+	if (!tfix_store_close(&st))
+		rc = 1;
 	return rc;
 }

@@ -11,7 +11,6 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
-#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,66 +23,16 @@
 #include "base/err.h"
 #include "store/store.h"
 #include "t.h"
+#include "tfix.h"
 
 #define VLEN	4000		/* one overflow page per value */
-
-/* A store directory for one test: base from mkdtemp, and base/var. */
-struct tdir {
-	char	 base[256];
-	char	 var[256 + 8];
-};
-
-/*
- * Make a fresh temporary directory under $TMPDIR (or /tmp); the store
- * goes into its "var" subdirectory, which ostore_open creates.
- * Returns 1 on success, 0 (and the test fails) otherwise.
- */
-static int
-tdir_new(struct tdir *d)
-{
-	const char	*tmp;
-
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (strlen(tmp) > sizeof(d->base) - 32) {
-		fprintf(stderr, "TMPDIR too long\n");
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->base, sizeof(d->base), "%s/test_store.XXXXXX", tmp);
-	if (mkdtemp(d->base) == NULL) {
-		fprintf(stderr, "mkdtemp: %s: %s\n", d->base,
-		    strerror(errno));
-		CHECK(0);
-		return 0;
-	}
-	snprintf(d->var, sizeof(d->var), "%s/var", d->base);
-	return 1;
-}
-
-/*
- * Close the store and remove the test directory and the store files.
- */
-static void
-tdir_rm(struct tdir *d)
-{
-	char	 p[sizeof(d->var) + 16];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", d->var);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", d->var);
-	unlink(p);
-	rmdir(d->var);
-	CHECK(rmdir(d->base) == 0);
-}
 
 /*
  * Open the store in d->var with mapsize, failing the test (and printing
  * the error) if that fails.  Returns 1 if open.
  */
 static int
-open_ok(const struct tdir *d, size_t mapsize)
+open_ok(const struct tfix_store *d, size_t mapsize)
 {
 	struct oerr	 err;
 
@@ -318,7 +267,7 @@ in_child(int (*fn)(void *), void *arg)
 
 /* What a child writes. */
 struct childarg {
-	const struct tdir	*d;
+	const struct tfix_store	*d;
 	struct many		 m;
 	int			 waitfd;	/* read 1 byte first */
 };
@@ -379,12 +328,12 @@ test_closed(void)
 static void
 test_open_fresh(void)
 {
-	struct tdir	 d;
-	struct stat	 st;
-	char		 p[sizeof(d.var) + 16], buf[32];
-	mode_t		 old;
+	struct tfix_store	 d;
+	struct stat		 st;
+	char			 p[sizeof(d.var) + 16], buf[32];
+	mode_t			 old;
 
-	if (!tdir_new(&d))
+	if (!CHECKED(tfix_dir(&d, "test_store")))
 		return;
 	old = umask(022);
 	CHECK(!ostore_ready());
@@ -410,18 +359,18 @@ test_open_fresh(void)
 	CHECK_STR(buf, "1");
 out:
 	umask(old);
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* Reopening keeps the data; a second open in one process is refused. */
 static void
 test_reopen(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	char		 buf[32];
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 buf[32];
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	CHECK(put1("k", "v1", 0) == OSTORE_OK);
 	oerr_clear(&err);
@@ -437,7 +386,7 @@ test_reopen(void)
 	CHECK(get1("format", buf, sizeof(buf)) == OSTORE_OK);
 	CHECK_STR(buf, "1");
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /*
@@ -447,11 +396,11 @@ out:
 static void
 check_refused(const char *val, const char *want)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	char		 buf[32];
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 buf[32];
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	CHECK(put1("format", val, 0) == OSTORE_OK);
 	CHECK(!ostore_ready());		/* another version's store now */
@@ -470,7 +419,7 @@ check_refused(const char *val, const char *want)
 	CHECK(raw_format(d.var, buf, sizeof(buf)));
 	CHECK_STR(buf, val);
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* Newer, older and unreadable formats are refused. */
@@ -489,12 +438,12 @@ test_format_refused(void)
 static void
 test_open_after_refusal(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	char		 p[sizeof(d.var) + 16];
-	FILE		*f;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 p[sizeof(d.var) + 16];
+	FILE			*f;
 
-	if (!tdir_new(&d))
+	if (!CHECKED(tfix_dir(&d, "test_store")))
 		return;
 	/* A plain file where the directory should be. */
 	snprintf(p, sizeof(p), "%s/var", d.base);
@@ -507,17 +456,17 @@ test_open_after_refusal(void)
 	unlink(p);
 	if (open_ok(&d, 0))
 		CHECK(ostore_ready());
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* Put, get, overwrite, delete. */
 static void
 test_put_get_del(void)
 {
-	struct tdir	 d;
-	char		 buf[32];
+	struct tfix_store	 d;
+	char			 buf[32];
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	CHECK(get1("a", buf, sizeof(buf)) == OSTORE_NOTFOUND);
 	CHECK(put1("a", "1", 0) == OSTORE_OK);
@@ -534,33 +483,33 @@ test_put_get_del(void)
 	CHECK(get1("a", buf, sizeof(buf)) == OSTORE_NOTFOUND);
 	CHECK(put1("a", NULL, 0) == OSTORE_NOTFOUND);
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* OSTORE_NOOVERWRITE gives OSTORE_EXISTS and keeps the old value. */
 static void
 test_nooverwrite(void)
 {
-	struct tdir	 d;
-	char		 buf[32];
+	struct tfix_store	 d;
+	char			 buf[32];
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	CHECK(put1("n", "first", OSTORE_NOOVERWRITE) == OSTORE_OK);
 	CHECK(put1("n", "second", OSTORE_NOOVERWRITE) == OSTORE_EXISTS);
 	CHECK(get1("n", buf, sizeof(buf)) == OSTORE_OK);
 	CHECK_STR(buf, "first");
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* A function returning 0 leaves nothing of its writes. */
 static void
 test_atomic(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	struct rec	 r[3] = {
+	struct tfix_store	 d;
+	struct oerr		 err;
+	struct rec		 r[3] = {
 		{ "x1", "new", 0, OSTORE_ERR },
 		{ "x2", "new", 0, OSTORE_ERR },
 		{ "keep", NULL, 0, OSTORE_ERR },
@@ -568,7 +517,7 @@ test_atomic(void)
 	struct recs	 rs = { r, 3, 0 };
 	char		 buf[32];
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	CHECK(put1("keep", "old", 0) == OSTORE_OK);
 	oerr_clear(&err);
@@ -590,7 +539,7 @@ test_atomic(void)
 	CHECK(get1("x2", buf, sizeof(buf)) == OSTORE_OK);
 	CHECK(get1("keep", buf, sizeof(buf)) == OSTORE_NOTFOUND);
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* Checks of bad arguments made inside a write transaction. */
@@ -680,7 +629,7 @@ args_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 test_bad_args(void)
 {
-	struct tdir		 d;
+	struct tfix_store	 d;
 	struct oerr		 err;
 	struct argres		 a = { 0, 0, 0, 0 };
 	struct ostore_txn	*t;
@@ -688,7 +637,7 @@ test_bad_args(void)
 	size_t			 vlen, n;
 	unsigned long long	 g;
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	oerr_clear(&err);
 	CHECK(ostore_write(args_fn, &a, &err));
@@ -733,7 +682,7 @@ test_bad_args(void)
 	ostore_read_end(t);
 	CHECK(ostore_ready());
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* Records seen by a scan. */
@@ -793,9 +742,9 @@ scan1(const char *prefix, const char *start, int stop, struct seen *s)
 static void
 test_scan(void)
 {
-	struct tdir	 d;
-	struct seen	 s;
-	struct rec	 r[] = {
+	struct tfix_store	 d;
+	struct seen		 s;
+	struct rec		 r[] = {
 		{ "t:b:2", "x", 0, OSTORE_ERR },
 		{ "t:a:3", "x", 0, OSTORE_ERR },
 		{ "t:a:1", "x", 0, OSTORE_ERR },
@@ -808,7 +757,7 @@ test_scan(void)
 	struct recs	 rs = { r, sizeof(r) / sizeof(r[0]), 1 };
 	struct oerr	 err;
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	oerr_clear(&err);
 	CHECK(ostore_write(put_fn, &rs, &err));
@@ -862,7 +811,7 @@ test_scan(void)
 	CHECK_STR(s.keys[0], "t:b:2");
 	CHECK_STR(s.keys[1], "t;");
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /*
@@ -885,13 +834,13 @@ scan_del_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 test_scan_delete(void)
 {
-	struct tdir	 d;
-	struct seen	 s;
-	struct oerr	 err;
-	char		 key[16];
-	int		 i;
+	struct tfix_store	 d;
+	struct seen		 s;
+	struct oerr		 err;
+	char			 key[16];
+	int			 i;
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	for (i = 0; i < 10; i++) {
 		snprintf(key, sizeof(key), "t:%02d", i);
@@ -908,18 +857,18 @@ test_scan_delete(void)
 	CHECK_STR(s.keys[0], "format");
 	CHECK_STR(s.keys[1], "u");
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* Counting records. */
 static void
 test_count(void)
 {
-	struct tdir		 d;
+	struct tfix_store	 d;
 	struct ostore_txn	*t;
 	size_t			 n = 99;
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	if ((t = ostore_read_begin(NULL)) != NULL) {
 		CHECK(ostore_count(t, OSTORE_META, &n) == OSTORE_OK);
@@ -937,7 +886,7 @@ test_count(void)
 	} else
 		CHECK(0);
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /*
@@ -962,14 +911,14 @@ static void
 test_gen(void)
 {
 	static const unsigned char two[8] = { 0, 0, 0, 0, 0, 0, 0, 2 };
-	struct tdir		 d;
+	struct tfix_store	 d;
 	struct ostore_txn	*t;
 	struct oerr		 err;
 	unsigned long long	 g = 99;
 	const void		*v;
 	size_t			 vlen;
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	if ((t = ostore_read_begin(NULL)) != NULL) {
 		CHECK(ostore_gen_get(t, "keys", &g) == OSTORE_OK);
@@ -998,7 +947,7 @@ test_gen(void)
 	} else
 		CHECK(0);
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /*
@@ -1016,12 +965,12 @@ bumpc_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 test_gen_carry(void)
 {
-	struct tdir		 d;
+	struct tfix_store	 d;
 	struct ostore_txn	*t;
 	struct oerr		 err;
 	unsigned long long	 g = 0;
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	CHECK(put1("gen:c", "\x01\x01\x01\x01\x01\x01\x01\xff", 0) ==
 	    OSTORE_OK);
@@ -1034,7 +983,7 @@ test_gen_carry(void)
 	} else
 		CHECK(0);
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /*
@@ -1044,13 +993,13 @@ out:
 static void
 test_grow(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	struct many	 m = { "big:", 1024, 0, 0, 0 };
-	size_t		 before, n;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	struct many		 m = { "big:", 1024, 0, 0, 0 };
+	size_t			 before, n;
 	struct ostore_txn *t;
 
-	if (!tdir_new(&d) || !open_ok(&d, 64 * 1024))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 64 * 1024))
 		goto out;
 	before = ostore_mapsize();
 	CHECK(before == 64 * 1024);
@@ -1075,21 +1024,21 @@ test_grow(void)
 	CHECK(ostore_mapsize() == before);
 	CHECK(many_check("big:", m.n));
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* A map smaller than a fresh store needs grows during ostore_open. */
 static void
 test_grow_at_open(void)
 {
-	struct tdir	 d;
+	struct tfix_store	 d;
 
-	if (!tdir_new(&d) || !open_ok(&d, 8 * 1024))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 8 * 1024))
 		goto out;
 	CHECK(ostore_mapsize() > 8 * 1024);
 	CHECK(ostore_ready());
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /* A commit-path probe: rewrite one record, then add k large values. */
@@ -1137,15 +1086,15 @@ probe_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 test_grow_commit(void)
 {
-	struct tdir	 d;
-	struct oerr	 err;
-	struct probe	 p;
-	size_t		 before;
-	int		 k, hit = 0, ok = 1;
-	char		 buf[8];
+	struct tfix_store	 d;
+	struct oerr		 err;
+	struct probe		 p;
+	size_t			 before;
+	int			 k, hit = 0, ok = 1;
+	char			 buf[8];
 
 	for (k = 1; k <= 40 && !hit && ok; k++) {
-		if (!tdir_new(&d))
+		if (!CHECKED(tfix_dir(&d, "test_store")))
 			return;
 		if (!open_ok(&d, 64 * 1024) ||
 		    put1("small", "1", 0) != OSTORE_OK) {
@@ -1174,7 +1123,7 @@ test_grow_commit(void)
 			CHECK_STR(buf, "1");	/* only the rerun landed */
 		}
 next:
-		tdir_rm(&d);
+		CHECK(tfix_store_close(&d));
 	}
 	CHECK(ok);
 	if (!hit)
@@ -1186,9 +1135,9 @@ next:
 static void
 test_keep_larger_map(void)
 {
-	struct tdir	 d;
+	struct tfix_store	 d;
 
-	if (!tdir_new(&d) || !open_ok(&d, 4 << 20))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 4 << 20))
 		goto out;
 	CHECK(ostore_mapsize() == 4 << 20);
 	ostore_close();
@@ -1205,7 +1154,7 @@ test_keep_larger_map(void)
 		goto out;
 	CHECK(ostore_mapsize() == OSTORE_MAP_DEFAULT);
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /*
@@ -1216,14 +1165,14 @@ out:
 static void
 test_fork_visibility(void)
 {
-	struct tdir	 d;
-	struct childarg	 c;
-	int		 p[2] = { -1, -1 };
-	pid_t		 pid;
-	int		 st;
-	char		 buf[32];
+	struct tfix_store	 d;
+	struct childarg		 c;
+	int			 p[2] = { -1, -1 };
+	pid_t			 pid;
+	int			 st;
+	char			 buf[32];
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	CHECK(put1("parent", "p", 0) == OSTORE_OK);
 	ostore_close();
@@ -1265,7 +1214,7 @@ out:
 		close(p[0]);
 	if (p[1] != -1)
 		close(p[1]);
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /*
@@ -1278,11 +1227,11 @@ out:
 static void
 test_fork_inherited(void)
 {
-	struct tdir	 d;
-	struct childarg	 c;
-	char		 buf[32];
+	struct tfix_store	 d;
+	struct childarg		 c;
+	char			 buf[32];
 
-	if (!tdir_new(&d) || !open_ok(&d, 0))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 0))
 		goto out;
 	CHECK(ostore_ready());		/* takes a reader slot */
 	memset(&c, 0, sizeof(c));
@@ -1297,7 +1246,7 @@ test_fork_inherited(void)
 	CHECK(put1("after", "1", 0) == OSTORE_OK);
 	CHECK(get1("after", buf, sizeof(buf)) == OSTORE_OK);
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 /*
@@ -1318,13 +1267,13 @@ small_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 test_fork_resized(void)
 {
-	struct tdir	 d;
-	struct childarg	 c;
-	struct oerr	 err;
-	size_t		 before;
-	char		 buf[8];
+	struct tfix_store	 d;
+	struct childarg		 c;
+	struct oerr		 err;
+	size_t			 before;
+	char			 buf[8];
 
-	if (!tdir_new(&d) || !open_ok(&d, 64 * 1024))
+	if (!CHECKED(tfix_dir(&d, "test_store")) || !open_ok(&d, 64 * 1024))
 		goto out;
 	CHECK(ostore_ready());
 	before = ostore_mapsize();
@@ -1351,7 +1300,7 @@ test_fork_resized(void)
 	CHECK(many_check("b:", 2048));
 	CHECK(get1("mine", buf, sizeof(buf)) == OSTORE_OK);
 out:
-	tdir_rm(&d);
+	CHECK(tfix_store_close(&d));
 }
 
 int

@@ -12,14 +12,9 @@
  *
  * lib/records/tokens.c is included to reach half_hash() for every alg.
  */
-#include <sys/stat.h>
-#include <sys/types.h>
-
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -34,27 +29,12 @@
 #include "records/keys.h"
 #include "records/lifecycle.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 secret_a[] = "0123456789abcdef0123456789abcdef";
 static char		 secret_b[] = "fedcba9876543210fedcba9876543210";
 static char		 issuer[] = "https://op.example/";
 static struct oconf	 conf;
-static char		 base[256], var[300];
-
-/* Parse JSON text written in a test; a typo there is fatal. */
-static json_t *
-J(const char *s)
-{
-	json_error_t	 je;
-	json_t		*v;
-
-	if ((v = json_loads(s, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-	    &je)) == NULL) {
-		fprintf(stderr, "bad test JSON: %s: %s\n", s, je.text);
-		abort();
-	}
-	return v;
-}
 
 /* Use only secret a, or b, or b then a. */
 static void
@@ -63,35 +43,6 @@ secrets(char *first, char *second)
 	conf.secrets[0] = first;
 	conf.secrets[1] = second;
 	conf.nsecrets = second != NULL ? 2 : 1;
-}
-
-/* A write transaction running fn(t, arg); returns what ostore_write does. */
-static int
-run(int (*fn)(struct ostore_txn *, void *, struct oerr *), void *arg)
-{
-	struct oerr	 err;
-	int		 rc;
-
-	oerr_clear(&err);
-	if (!(rc = ostore_write(fn, arg, &err)))
-		fprintf(stderr, "ostore_write: %s\n", err.description);
-	return rc;
-}
-
-/* 1 if key (of keylen bytes) is in db. */
-static int
-present(enum ostore_db db, const void *key, size_t keylen)
-{
-	struct ostore_txn	*t;
-	const void		*v;
-	size_t			 vl;
-	enum ostore_rc		 rc;
-
-	if ((t = ostore_read_begin(NULL)) == NULL)
-		return -1;
-	rc = ostore_get(t, db, key, keylen, &v, &vl);
-	ostore_read_end(t);
-	return rc == OSTORE_OK;
 }
 
 /* The index key "s NUL id". */
@@ -190,11 +141,11 @@ stored(const unsigned char id[OTOKEN_ID_LEN], const char *request_id,
 {
 	unsigned char	 k[600];
 
-	return present(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 1 &&
-	    present(OSTORE_TOKENS_BY_REQUEST, k, ikey(request_id, id, k)) ==
+	return tpresent(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 1 &&
+	    tpresent(OSTORE_TOKENS_BY_REQUEST, k, ikey(request_id, id, k)) ==
 	    1 &&
-	    present(OSTORE_TOKENS_BY_CLIENT, k, ikey(client_id, id, k)) == 1 &&
-	    (exp == 0 || present(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 1);
+	    tpresent(OSTORE_TOKENS_BY_CLIENT, k, ikey(client_id, id, k)) == 1 &&
+	    (exp == 0 || tpresent(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 1);
 }
 
 /* 1 if nothing of the token with id is left. */
@@ -204,11 +155,11 @@ gone(const unsigned char id[OTOKEN_ID_LEN], const char *request_id,
 {
 	unsigned char	 k[600];
 
-	return present(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 0 &&
-	    present(OSTORE_TOKENS_BY_REQUEST, k, ikey(request_id, id, k)) ==
+	return tpresent(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 0 &&
+	    tpresent(OSTORE_TOKENS_BY_REQUEST, k, ikey(request_id, id, k)) ==
 	    0 &&
-	    present(OSTORE_TOKENS_BY_CLIENT, k, ikey(client_id, id, k)) == 0 &&
-	    present(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 0;
+	    tpresent(OSTORE_TOKENS_BY_CLIENT, k, ikey(client_id, id, k)) == 0 &&
+	    tpresent(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 0;
 }
 
 /* A grant of request rid for client cid with the given scope JSON. */
@@ -392,7 +343,7 @@ new_code(const json_t *g, unsigned char id[OTOKEN_ID_LEN],
 	struct code_op	 op;
 
 	op.grant = g;
-	if (!run(code_fn, &op) || !otoken_check(op.code, OTOKEN_CODE, id))
+	if (!twrite(code_fn, &op) || !otoken_check(op.code, OTOKEN_CODE, id))
 		return 0;
 	if (code != NULL)
 		memcpy(code, op.code, OTOKEN_MAX);
@@ -441,11 +392,11 @@ code_store_delete(void)
 	CHECK(json_object_get(gg, "redirect_uri") == NULL);
 	CHECK_STR(json_string_value(json_object_get(gg, "nonce")),
 	    "n-0S6_WzA2Mj");
-	CHECK(run(delete_fn, id));
+	CHECK(twrite(delete_fn, id));
 	CHECK(gone(id, "req-code", "client-code", exp));
 	CHECK(load(id) == NULL);
 	/* Deleting what is not there is no error. */
-	CHECK(run(delete_fn, id));
+	CHECK(twrite(delete_fn, id));
 out:
 	json_decref(g);
 	json_decref(gg);
@@ -521,7 +472,7 @@ tombstone(void)
 	exp = json_integer_value(json_object_get(rec, "exp"));
 	json_decref(rec);
 	op.id = id;
-	CHECK(run(use_fn, &op));
+	CHECK(twrite(use_fn, &op));
 	if ((rec = load(id)) == NULL) {
 		CHECK(0);
 		goto out;
@@ -534,7 +485,7 @@ tombstone(void)
 	    nexp <= onow() + TOMBSTONE_TTL);
 	CHECK(!jlive(rec, OTOKEN_CODE, onow()));
 	/* The expiry entry moved with the exp. */
-	CHECK(present(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 0);
+	CHECK(tpresent(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 0);
 	CHECK(stored(id, "req-tomb", "client-tomb", nexp));
 out:
 	json_decref(rec);
@@ -594,12 +545,6 @@ issue_for(const json_t *g, const json_t *c, unsigned what,
 		return NULL;
 	}
 	return op.resp;
-}
-
-static const char *
-sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
 }
 
 /* The verified claims of a JWT signed by a key of set. */
@@ -1029,21 +974,21 @@ revoke_chains(void)
 	CHECK(otoken_check(sget(r2, "refresh_token"), OTOKEN_REFRESH, f2));
 	CHECK(otoken_check(sget(r3, "access_token"), OTOKEN_ACCESS, a3));
 	/* One chain: its code, access and refresh tokens, nothing else. */
-	CHECK(run(revoke_request_fn, "req-rv1"));
+	CHECK(twrite(revoke_request_fn, "req-rv1"));
 	CHECK(load(code) == NULL && load(a1) == NULL && load(f1) == NULL);
-	CHECK(present(OSTORE_TOKENS, a2, OTOKEN_ID_LEN) == 1);
-	CHECK(present(OSTORE_TOKENS, f2, OTOKEN_ID_LEN) == 1);
+	CHECK(tpresent(OSTORE_TOKENS, a2, OTOKEN_ID_LEN) == 1);
+	CHECK(tpresent(OSTORE_TOKENS, f2, OTOKEN_ID_LEN) == 1);
 	/* "req-rv1x" starts with "req-rv1" but is another chain. */
-	CHECK(present(OSTORE_TOKENS, a3, OTOKEN_ID_LEN) == 1);
+	CHECK(tpresent(OSTORE_TOKENS, a3, OTOKEN_ID_LEN) == 1);
 	/* Revoking an unknown or empty chain is no error. */
-	CHECK(run(revoke_request_fn, "req-none"));
-	CHECK(run(revoke_request_fn, ""));
+	CHECK(twrite(revoke_request_fn, "req-none"));
+	CHECK(twrite(revoke_request_fn, ""));
 	/* A client: every token of it, with their index entries. */
-	CHECK(run(revoke_client_fn, "client-rv"));
+	CHECK(twrite(revoke_client_fn, "client-rv"));
 	CHECK(load(a2) == NULL && load(f2) == NULL);
 	CHECK(gone(a2, "req-rv2", "client-rv", 0));
-	CHECK(present(OSTORE_TOKENS, a3, OTOKEN_ID_LEN) == 1);
-	CHECK(run(revoke_client_fn, "client-rvx"));
+	CHECK(tpresent(OSTORE_TOKENS, a3, OTOKEN_ID_LEN) == 1);
+	CHECK(twrite(revoke_client_fn, "client-rvx"));
 	CHECK(load(a3) == NULL);
 out:
 	json_decref(r1);
@@ -1117,56 +1062,56 @@ flush(void)
 	/* Clear whatever earlier tests left that expired (none should). */
 	f.not_after = now - 1000;
 	f.max = 0;
-	CHECK(run(flush_fn, &f) && f.n == 0);
+	CHECK(twrite(flush_fn, &f) && f.n == 0);
 	for (i = 0; i < 5; i++) {
 		snprintf(rid, sizeof(rid), "req-fl%zu", i);
 		old[i].rid = strdup(rid);
 		old[i].exp = now - 500 + (int64_t)i;
-		CHECK(run(put_fn, &old[i]));
+		CHECK(twrite(put_fn, &old[i]));
 	}
 	live.rid = "req-fl-live";
 	live.exp = now + 500;
-	CHECK(run(put_fn, &live));
+	CHECK(twrite(put_fn, &live));
 	/* Before their exp: nothing. */
 	f.not_after = now - 500;
 	f.max = 0;
-	CHECK(run(flush_fn, &f) && f.n == 0);
+	CHECK(twrite(flush_fn, &f) && f.n == 0);
 	/* Bounded: the two that expired first. */
 	f.not_after = now;
 	f.max = 2;
-	CHECK(run(flush_fn, &f) && f.n == 2);
+	CHECK(twrite(flush_fn, &f) && f.n == 2);
 	CHECK(gone(old[0].id, old[0].rid, "client-fl", old[0].exp));
 	CHECK(gone(old[1].id, old[1].rid, "client-fl", old[1].exp));
 	CHECK(stored(old[2].id, old[2].rid, "client-fl", old[2].exp));
 	/* Unbounded: the rest, and not the live one. */
 	f.max = 0;
-	CHECK(run(flush_fn, &f) && f.n == 3);
+	CHECK(twrite(flush_fn, &f) && f.n == 3);
 	for (i = 2; i < 5; i++)
 		CHECK(gone(old[i].id, old[i].rid, "client-fl", old[i].exp));
 	CHECK(stored(live.id, live.rid, "client-fl", live.exp));
 	f.max = 16;
-	CHECK(run(flush_fn, &f) && f.n == 0);
+	CHECK(twrite(flush_fn, &f) && f.n == 0);
 	/* Records of the flow go through oflow_expire(). */
 	{
 		int64_t		 fexp = now - 5;
 		unsigned char	 k[64], id[OTOKEN_ID_LEN];
 
-		CHECK(run(flow_fn, &fexp));
-		CHECK(present(OSTORE_FLOWS, "flow-key-0123456789", 19) == 1);
+		CHECK(twrite(flow_fn, &fexp));
+		CHECK(tpresent(OSTORE_FLOWS, "flow-key-0123456789", 19) == 1);
 		f.not_after = now;
 		f.max = 0;
-		CHECK(run(flush_fn, &f) && f.n == 1);
-		CHECK(present(OSTORE_FLOWS, "flow-key-0123456789", 19) == 0);
+		CHECK(twrite(flush_fn, &f) && f.n == 1);
+		CHECK(tpresent(OSTORE_FLOWS, "flow-key-0123456789", 19) == 0);
 		memset(id, 0, sizeof(id));
 		memcpy(id, "flow-key-0123456789", 19);
 		ekey(fexp, id, k);
 		k[8] = (unsigned char)OSTORE_FLOWS;
-		CHECK(present(OSTORE_EXPIRY, k, 9 + 19) == 0);
+		CHECK(tpresent(OSTORE_EXPIRY, k, 9 + 19) == 0);
 	}
 	/* Later, the live one goes too. */
 	f.not_after = now + 501;
 	f.max = 0;
-	CHECK(run(flush_fn, &f) && f.n >= 1);
+	CHECK(twrite(flush_fn, &f) && f.n >= 1);
 	CHECK(gone(live.id, live.rid, "client-fl", live.exp));
 	for (i = 0; i < 5; i++)
 		free((char *)old[i].rid);
@@ -1211,17 +1156,17 @@ tombstone_chain(void)
 	rt2.exp = now + 7200;
 	lone.rid = "req-chain-lone";
 	lone.exp = now + 3600;
-	CHECK(run(put_rt_fn, &rt1) && run(put_rt_fn, &lone));
+	CHECK(twrite(put_rt_fn, &rt1) && twrite(put_rt_fn, &lone));
 	op.id = rt1.id;
-	CHECK(run(use_fn, &op));
+	CHECK(twrite(use_fn, &op));
 	op.id = lone.id;
-	CHECK(run(use_fn, &op));
+	CHECK(twrite(use_fn, &op));
 	/* Rotated: the successor lives longer. */
-	CHECK(run(put_rt_fn, &rt2));
+	CHECK(twrite(put_rt_fn, &rt2));
 	/* 31 minutes later the replay is still recognised. */
 	f.not_after = now + 31 * 60;
 	f.max = 0;
-	CHECK(run(flush_fn, &f));
+	CHECK(twrite(flush_fn, &f));
 	if ((rec = load(rt1.id)) == NULL) {
 		CHECK(0);
 		return;
@@ -1235,7 +1180,7 @@ tombstone_chain(void)
 	json_decref(rec);
 	/* Past its own exp: kept while the chain's rt2 lives. */
 	f.not_after = rt1.exp + 1;
-	CHECK(run(flush_fn, &f));
+	CHECK(twrite(flush_fn, &f));
 	if ((rec = load(rt1.id)) == NULL) {
 		CHECK(0);
 		return;
@@ -1250,37 +1195,22 @@ tombstone_chain(void)
 	CHECK(load(lone.id) == NULL);
 	CHECK(gone(lone.id, "req-chain-lone", "client-ch", lone.exp));
 	/* The replay revokes the chain, successor included. */
-	CHECK(run(revoke_request_fn, "req-chain"));
+	CHECK(twrite(revoke_request_fn, "req-chain"));
 	CHECK(load(rt2.id) == NULL);
 	CHECK(gone(rt1.id, "req-chain", "client-ch", rt2.exp));
 	/* A chain that ends by expiry takes its tombstones with it. */
 	rt1.rid = rt2.rid = "req-chain2";
-	CHECK(run(put_rt_fn, &rt1));
+	CHECK(twrite(put_rt_fn, &rt1));
 	op.id = rt1.id;
-	CHECK(run(use_fn, &op));
-	CHECK(run(put_rt_fn, &rt2));
+	CHECK(twrite(use_fn, &op));
+	CHECK(twrite(put_rt_fn, &rt2));
 	f.not_after = rt2.exp + 1;
-	CHECK(run(flush_fn, &f));
+	CHECK(twrite(flush_fn, &f));
 	CHECK(load(rt1.id) == NULL && load(rt2.id) == NULL);
 	CHECK(gone(rt1.id, "req-chain2", "client-ch", rt1.exp));
 }
 
 /* --- setup -------------------------------------------------------- */
-
-/* Remove the store's files and the directory. */
-static void
-cleanup(void)
-{
-	char	 p[sizeof(var) + 16];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", var);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", var);
-	unlink(p);
-	rmdir(var);
-	rmdir(base);
-}
 
 /* --- records as bytes, decoding ------------------------------------ */
 
@@ -1440,7 +1370,7 @@ record_bytes(void)
 	CHECK(round_trip(id));
 	/* Used: a tombstone, as earlier versions rewrote it. */
 	op.id = id;
-	CHECK(run(use_fn, &op));
+	CHECK(twrite(use_fn, &op));
 	if ((b2 = raw_rec(id)) == NULL) {
 		CHECK(0);
 		goto out;
@@ -1478,7 +1408,7 @@ record_bytes(void)
 	CHECK(round_trip(rtid));
 	CHECK(round_trip(atid));
 	op.id = rtid;
-	CHECK(run(use_fn, &op));
+	CHECK(twrite(use_fn, &op));
 	if ((b2 = raw_rec(rtid)) == NULL) {
 		CHECK(0);
 		goto out;
@@ -1703,17 +1633,17 @@ decode_damaged(void)
 	    "'request_id'") != NULL && g.client_id == NULL);
 	json_decref(j);
 	/* Stored damaged: a 500 from otoken_load(), never a crash. */
-	CHECK(run(put_raw_fn, "{\"_v\":1,\"kind\":\"grant\"}"));
-	CHECK(run(load_bad_fn, &e));
+	CHECK(twrite(put_raw_fn, "{\"_v\":1,\"kind\":\"grant\"}"));
+	CHECK(twrite(load_bad_fn, &e));
 	CHECK(e.code == OERR_SERVER_ERROR && strstr(e.description,
 	    "'kind'") != NULL);
-	CHECK(present(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 0);
-	CHECK(run(put_raw_fn, "not json"));
-	CHECK(run(load_bad_fn, &e));
+	CHECK(tpresent(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 0);
+	CHECK(twrite(put_raw_fn, "not json"));
+	CHECK(twrite(load_bad_fn, &e));
 	CHECK(e.code == OERR_SERVER_ERROR);
-	CHECK(present(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 0);
+	CHECK(tpresent(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 0);
 	/* What is not there: a 404. */
-	CHECK(run(load_bad_fn, &e) && e.code == OERR_NOT_FOUND);
+	CHECK(twrite(load_bad_fn, &e) && e.code == OERR_NOT_FOUND);
 }
 
 int
@@ -1739,9 +1669,8 @@ main(void)
 		T(decode_fields),
 		T(decode_damaged),
 	};
-	const char	*tmp;
-	struct oerr	 err;
-	int		 rc;
+	struct tfix_store	 st;
+	int			 rc;
 
 	conf.issuer = issuer;
 	conf.ttl_access_token = 3600;
@@ -1752,21 +1681,10 @@ main(void)
 	secrets(secret_a, NULL);
 	oconf = &conf;
 
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	snprintf(base, sizeof(base), "%s/test_tokens.XXXXXX", tmp);
-	if (mkdtemp(base) == NULL) {
-		fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
+	if (!tfix_store_keys(&st, "test_tokens"))
 		return 1;
-	}
-	snprintf(var, sizeof(var), "%s/var", base);
-	oerr_clear(&err);
-	if (!ostore_open(var, 0, &err) || !okeys_ensure_defaults(&err)) {
-		fprintf(stderr, "setup: %s\n", err.description);
-		cleanup();
-		return 1;
-	}
 	rc = t_run(tests, NTESTS);
-	cleanup();
+	if (!tfix_store_close(&st))
+		rc = 1;
 	return rc;
 }

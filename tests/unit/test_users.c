@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -17,37 +16,10 @@
 #include "records/lifecycle.h"
 #include "records/users.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 secret_a[] = "users-secret-aaaaaaaaaaaaaaaa";
 static struct oconf	 conf;
-static char		 dir[256];
-
-static void
-up(void)
-{
-	struct oerr	 err;
-	const char	*tmp = getenv("TMPDIR");
-
-	snprintf(dir, sizeof(dir), "%s/test_users.XXXXXX", tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
-		abort();
-	oerr_clear(&err);
-	if (!ostore_open(dir, 0, &err))
-		abort();
-}
-
-static void
-down(void)
-{
-	char	 p[300];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
-	unlink(p);
-	rmdir(dir);
-}
 
 static void
 names(void)
@@ -170,11 +142,13 @@ scopes(void)
 static void
 store(void)
 {
-	struct oerr	 err;
-	json_t		*v, *w, *c, *l;
-	char		 sub[64];
+	struct tfix_store	 d;
+	struct oerr		 err;
+	json_t			*v, *w, *c, *l;
+	char			 sub[64];
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_users")))
+		return;
 	oerr_clear(&err);
 	c = json_pack("{s:s}", "email", "ada@example.org");
 	CHECK((v = ouser_create("Ada", "password1", c, &err)) != NULL);
@@ -258,7 +232,7 @@ store(void)
 	CHECK(v != NULL && strcmp(json_string_value(json_object_get(v,
 	    "subject")), sub) != 0);
 	json_decref(v);
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 static void
@@ -298,11 +272,13 @@ auth(const char *name, const char *pw)
 static void
 lockout(void)
 {
-	struct oerr	 err;
-	json_t		*v, *u;
-	int		 i;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	json_t			*v, *u;
+	int			 i;
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_users")))
+		return;
 	/* A long lock, so that slow (sanitized) hashing cannot outlast it. */
 	conf.lockout_attempts = 3;
 	conf.lockout_window = 60;
@@ -339,7 +315,7 @@ lockout(void)
 		CHECK(auth("fay", "wrong") == OUSER_AUTH_BAD);
 	pause_ms(2100);
 	CHECK(auth("fay", "password1") == OUSER_AUTH_OK);
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 /*
@@ -351,12 +327,14 @@ lockout(void)
 static void
 lockout_per_address(void)
 {
-	struct oerr	 err;
-	json_t		*v;
-	char		 a[32];
-	int		 i;
+	struct tfix_store	 d;
+	struct oerr		 err;
+	json_t			*v;
+	char			 a[32];
+	int			 i;
 
-	up();
+	if (!CHECKED(tfix_store_open(&d, "test_users")))
+		return;
 	conf.lockout_attempts = 3;
 	conf.lockout_window = 60;
 	conf.lockout_duration = 600;
@@ -410,7 +388,7 @@ lockout_per_address(void)
 	conf.lockout_attempts = 5;
 	conf.lockout_window = 900;
 	conf.lockout_duration = 900;
-	down();
+	CHECK(tfix_store_close(&d));
 }
 
 static const struct t_case tests[] = {

@@ -1,0 +1,218 @@
+/*
+ * tfix.c: the unit tests' shared fixtures; see tfix.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+#include "base/form.h"
+#include "store/store.h"
+#include "records/clients.h"
+#include "records/keys.h"
+#include "tfix.h"
+
+#define TFORM_MAX	16
+
+struct oparams		 tform;
+static struct oparam	 tform_v[TFORM_MAX];
+
+int
+tfix_dir(struct tfix_store *s, const char *name)
+{
+	const char	*tmp;
+	int		 n;
+
+	s->base[0] = s->var[0] = '\0';
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	n = snprintf(s->base, sizeof(s->base), "%s/%s.XXXXXX", tmp, name);
+	if (n < 0 || (size_t)n >= sizeof(s->base)) {
+		fprintf(stderr, "tfix_dir: TMPDIR or name too long\n");
+		s->base[0] = '\0';
+		return 0;
+	}
+	if (mkdtemp(s->base) == NULL) {
+		fprintf(stderr, "mkdtemp: %s: %s\n", s->base,
+		    strerror(errno));
+		s->base[0] = '\0';
+		return 0;
+	}
+	snprintf(s->var, sizeof(s->var), "%s/var", s->base);
+	return 1;
+}
+
+int
+tfix_store_open(struct tfix_store *s, const char *name)
+{
+	struct oerr	 err;
+
+	if (!tfix_dir(s, name))
+		return 0;
+	oerr_clear(&err);
+	if (!ostore_open(s->var, 0, &err)) {
+		fprintf(stderr, "ostore_open: %s\n", err.description);
+		rmdir(s->var);
+		rmdir(s->base);
+		s->base[0] = s->var[0] = '\0';
+		return 0;
+	}
+	return 1;
+}
+
+int
+tfix_store_keys(struct tfix_store *s, const char *name)
+{
+	struct oerr	 err;
+
+	if (!tfix_store_open(s, name))
+		return 0;
+	oerr_clear(&err);
+	if (!okeys_ensure_defaults(&err)) {
+		fprintf(stderr, "okeys_ensure_defaults: %s\n",
+		    err.description);
+		tfix_store_close(s);
+		return 0;
+	}
+	return 1;
+}
+
+int
+tfix_store_close(struct tfix_store *s)
+{
+	char	 p[sizeof(s->var) + 16];
+
+	ostore_close();
+	if (s->base[0] == '\0')
+		return 1;
+	snprintf(p, sizeof(p), "%s/data.mdb", s->var);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/lock.mdb", s->var);
+	unlink(p);
+	rmdir(s->var);
+	if (rmdir(s->base) != 0) {
+		fprintf(stderr, "rmdir: %s: %s\n", s->base, strerror(errno));
+		return 0;
+	}
+	s->base[0] = s->var[0] = '\0';
+	return 1;
+}
+
+int
+twrite(int (*fn)(struct ostore_txn *, void *, struct oerr *), void *arg)
+{
+	struct oerr	 err;
+	int		 rc;
+
+	oerr_clear(&err);
+	if (!(rc = ostore_write(fn, arg, &err)))
+		fprintf(stderr, "ostore_write: %s\n", err.description);
+	return rc;
+}
+
+int
+tpresent(enum ostore_db db, const void *key, size_t keylen)
+{
+	struct ostore_txn	*t;
+	const void		*v;
+	size_t			 vl;
+	enum ostore_rc		 rc;
+
+	if ((t = ostore_read_begin(NULL)) == NULL)
+		return -1;
+	rc = ostore_get(t, db, key, keylen, &v, &vl);
+	ostore_read_end(t);
+	return rc == OSTORE_OK;
+}
+
+json_t *
+J(const char *text)
+{
+	json_error_t	 je;
+	json_t		*v;
+
+	if ((v = json_loads(text, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL |
+	    JSON_DECODE_ANY, &je)) == NULL) {
+		fprintf(stderr, "bad test JSON: %s: %s\n", text, je.text);
+		abort();
+	}
+	return v;
+}
+
+int
+jeq(const json_t *o, const char *k, const char *want)
+{
+	json_t	*w = J(want);
+	char	*got;
+	int	 eq;
+
+	if (!(eq = json_equal(json_object_get(o, k), w))) {
+		got = json_dumps(json_object_get(o, k),
+		    JSON_ENCODE_ANY | JSON_COMPACT);
+		fprintf(stderr, "%s: %s != %s\n", k, got ? got : "(absent)",
+		    want);
+		free(got);
+	}
+	json_decref(w);
+	return eq;
+}
+
+const char *
+sget(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+int
+named(const struct oerr *err, const char *field)
+{
+	char	 q[128];
+
+	snprintf(q, sizeof(q), "'%s'", field);
+	if (err->status == 400 && strstr(err->description, q) != NULL)
+		return 1;
+	fprintf(stderr, "want a 400 naming %s, got %d: %s\n", q, err->status,
+	    err->description);
+	return 0;
+}
+
+void
+tform_set(const char *name, ...)
+{
+	va_list	 ap;
+	size_t	 n = 0;
+
+	va_start(ap, name);
+	for (; name != NULL && n < TFORM_MAX;
+	    name = va_arg(ap, const char *)) {
+		tform_v[n].name = name;
+		tform_v[n].value = va_arg(ap, const char *);
+		tform_v[n].vlen = strlen(tform_v[n].value);
+		n++;
+	}
+	va_end(ap);
+	tform.v = tform_v;
+	tform.n = n;
+}
+
+void
+tclient(const char *text)
+{
+	struct oerr	 err;
+	json_t		*in, *rec;
+	char		 secret[OCLIENT_SECRET_MAX + 1];
+
+	oerr_clear(&err);
+	if ((in = json_loads(text, 0, NULL)) == NULL ||
+	    (rec = oclient_create(in, 0, secret, &err)) == NULL) {
+		fprintf(stderr, "client %s: %s\n", text, err.description);
+		abort();
+	}
+	json_decref(rec);
+	json_decref(in);
+}
