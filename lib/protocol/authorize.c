@@ -65,7 +65,7 @@ void
 oauthorize_free(struct oauthorize *a)
 {
 	oclient_release(a->client);
-	json_decref(a->r);
+	ofstate_req_free(&a->r);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -84,28 +84,21 @@ oauthorize_has_word(const char *s, const char *word)
 	return 0;
 }
 
-/* Split a space-separated list into a new JSON array (no duplicates). */
-static json_t *
-words(const char *s)
+/* Split a space-separated list (NULL: empty) into l, no duplicates. */
+static void
+words(const char *s, struct ojson_strs *l)
 {
-	json_t	*a = json_array(), *e;
 	char	*copy, *w, *save;
-	size_t	 i;
-	int	 dup;
 
+	ojson_strs_free(l);
 	if (s == NULL)
-		return a;
+		return;
 	copy = oxstrdup(s);
 	for (w = strtok_r(copy, " ", &save); w != NULL;
-	    w = strtok_r(NULL, " ", &save)) {
-		dup = 0;
-		json_array_foreach(a, i, e)
-			dup |= strcmp(json_string_value(e), w) == 0;
-		if (!dup)
-			json_array_append_new(a, json_string(w));
-	}
+	    w = strtok_r(NULL, " ", &save))
+		if (!ojson_strs_has(l, w))
+			ojson_strs_add(l, w);
 	free(copy);
-	return a;
 }
 
 unsigned
@@ -206,7 +199,7 @@ hint_claims(const char *hint, const char *client_id, struct oerr *err)
 /*
  * The client and its redirect URI (RFC 6749 §3.1.2.3: the one
  * registered URI may be left out).  Returns 1 with a->client and
- * a->r's client_id and redirect_uri set, or 0 with err set (an error
+ * a->r.client_id and redirect_uri set, or 0 with err set (an error
  * for the user, not the client).
  */
 static int
@@ -244,8 +237,9 @@ client_redirect(const struct oparams *p, struct oauthorize *a,
 		    "not one the client registered.");
 		return 0;
 	}
-	a->r = json_pack("{s:s,s:s}", "client_id", cid, "redirect_uri", uri);
-	a->redirect_uri = ojson_str(a->r, "redirect_uri");
+	a->r.client_id = oxstrdup(cid);
+	a->r.redirect_uri = oxstrdup(uri);
+	a->redirect_uri = a->r.redirect_uri;
 	return 1;
 }
 
@@ -259,8 +253,8 @@ response_mode(const struct oparams *p, struct oauthorize *a)
 	const char	*s, *rt, *mode;
 
 	if ((s = oparams_get(p, "state")) != NULL)
-		json_object_set_new(a->r, "state", json_string(s));
-	a->state = json_string_value(json_object_get(a->r, "state"));
+		a->r.state = oxstrdup(s);
+	a->state = a->r.state;
 	rt = oparams_get(p, "response_type");
 	a->rt = rt != NULL ? oauthorize_response_bits(rt) : 0;
 	a->mode = a->rt == RT_CODE ? OAUTHORIZE_QUERY : OAUTHORIZE_FRAGMENT;
@@ -337,8 +331,8 @@ response_allowed(const struct oparams *p, struct oauthorize *a,
 		    "allowed the response_type '%.64s'.", rt);
 		return 0;
 	}
-	json_object_set_new(a->r, "response_type", json_string(rt));
-	json_object_set_new(a->r, "response_mode", json_integer(a->mode));
+	a->r.response_type = oxstrdup(rt);
+	a->r.response_mode = a->mode;
 	return 1;
 }
 
@@ -352,7 +346,6 @@ state_scope_nonce(const struct oparams *p, struct oauthorize *a,
     struct oerr *err)
 {
 	const char	*scope, *s;
-	json_t		*reqscope, *e;
 	size_t		 i;
 
 	if (a->state == NULL || strlen(a->state) < 8) {
@@ -361,13 +354,11 @@ state_scope_nonce(const struct oparams *p, struct oauthorize *a,
 		return 0;
 	}
 	scope = oparams_get(p, "scope");
-	reqscope = words(scope);
-	json_object_set_new(a->r, "scope", reqscope);
-	json_array_foreach(reqscope, i, e)
-		if (!oclient_has_scope(a->client, json_string_value(e))) {
+	words(scope, &a->r.scope);
+	for (i = 0; i < a->r.scope.n; i++)
+		if (!oclient_has_scope(a->client, a->r.scope.v[i])) {
 			oerr_set(err, OERR_INVALID_SCOPE, "The client is not "
-			    "allowed the scope '%.64s'.",
-			    json_string_value(e));
+			    "allowed the scope '%.64s'.", a->r.scope.v[i]);
 			return 0;
 		}
 	if ((a->rt & RT_IDTOKEN) && !oauthorize_has_word(scope, "openid")) {
@@ -376,7 +367,7 @@ state_scope_nonce(const struct oparams *p, struct oauthorize *a,
 		return 0;
 	}
 	if ((s = oparams_get(p, "nonce")) != NULL && *s != '\0')
-		json_object_set_new(a->r, "nonce", json_string(s));
+		a->r.nonce = oxstrdup(s);
 	else if (a->rt != RT_CODE && oauthorize_has_word(scope, "openid")) {
 		/* OpenID Connect Core §3.2.2.1, §3.3.2.11. */
 		oerr_set(err, OERR_INVALID_REQUEST, "The implicit and hybrid "
@@ -395,43 +386,39 @@ static int
 prompt_max_age(const struct oparams *p, struct oauthorize *a,
     struct oerr *err)
 {
-	const char	*prompt = oparams_get(p, "prompt"), *s, *max_age;
-	json_t		*pw, *e;
+	const char	*prompt = oparams_get(p, "prompt"), *max_age;
+	struct ojson_strs pw;
 	long long	 ma = -1;
+	unsigned	 b, bits = 0;
 	size_t		 i;
 	int		 ok = 1;
 
-	if (prompt != NULL) {
-		pw = words(prompt);
-		json_array_foreach(pw, i, e) {
-			s = json_string_value(e);
-			if (ok && strcmp(s, "none") != 0 &&
-			    strcmp(s, "login") != 0 &&
-			    strcmp(s, "consent") != 0 &&
-			    strcmp(s, "select_account") != 0) {
-				oerr_set(err, OERR_INVALID_REQUEST, "The "
-				    "prompt '%.32s' is not supported.", s);
-				ok = 0;
-			}
-		}
-		if (ok && oauthorize_has_word(prompt, "none") &&
-		    json_array_size(pw) > 1) {
-			oerr_set(err, OERR_INVALID_REQUEST, "The prompt 'none' "
-			    "cannot be combined with another.");
+	memset(&pw, 0, sizeof(pw));
+	words(prompt, &pw);
+	for (i = 0; ok && i < pw.n; i++) {
+		if ((b = ofstate_prompt_bit(pw.v[i])) == 0) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The prompt "
+			    "'%.32s' is not supported.", pw.v[i]);
 			ok = 0;
 		}
-		json_decref(pw);
-		if (!ok)
-			return 0;
-		json_object_set_new(a->r, "prompt", json_string(prompt));
+		bits |= b;
 	}
+	if (ok && (bits & OFSTATE_PROMPT_NONE) && pw.n > 1) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The prompt 'none' "
+		    "cannot be combined with another.");
+		ok = 0;
+	}
+	ojson_strs_free(&pw);
+	if (!ok)
+		return 0;
+	a->r.prompt = bits;
 	if ((max_age = oparams_get(p, "max_age")) != NULL &&
 	    !ostrtonum(max_age, strlen(max_age), 0, 0x7fffffffLL, &ma)) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The max_age must be a "
 		    "number of seconds.");
 		return 0;
 	}
-	json_object_set_new(a->r, "max_age", json_integer(ma));
+	a->r.max_age = ma;
 	return 1;
 }
 
@@ -445,16 +432,14 @@ audience_pkce(const struct oparams *p, struct oauthorize *a,
     struct oerr *err)
 {
 	const char	*cc, *ccm;
-	json_t		*reqaud, *e;
 	size_t		 i;
 
-	reqaud = words(oparams_get(p, "audience"));
-	json_object_set_new(a->r, "audience", reqaud);
-	json_array_foreach(reqaud, i, e)
-		if (!oclient_has_audience(a->client, json_string_value(e))) {
+	words(oparams_get(p, "audience"), &a->r.audience);
+	for (i = 0; i < a->r.audience.n; i++)
+		if (!oclient_has_audience(a->client, a->r.audience.v[i])) {
 			oerr_set(err, OERR_INVALID_REQUEST, "The client is not "
 			    "allowed the audience '%.64s'.",
-			    json_string_value(e));
+			    a->r.audience.v[i]);
 			return 0;
 		}
 	cc = oparams_get(p, "code_challenge");
@@ -482,8 +467,8 @@ audience_pkce(const struct oparams *p, struct oauthorize *a,
 		    "be the 43-character base64url SHA-256 of the verifier.");
 		return 0;
 	}
-	json_object_set_new(a->r, "code_challenge", json_string(cc));
-	json_object_set_new(a->r, "code_challenge_method", json_string(ccm));
+	a->r.code_challenge = oxstrdup(cc);
+	a->r.code_challenge_method = oxstrdup(ccm);
 	return 1;
 }
 
@@ -499,18 +484,20 @@ hint_and_rest(const struct oparams *p, struct oauthorize *a,
 	static const char *const pass[] = { "login_hint", "acr_values",
 	    "ui_locales", "display" };
 	const char	*hint = oparams_get(p, "id_token_hint"), *s;
-	json_t		*claims;
+	char		**to[4];
 	size_t		 i;
 
-	if (hint != NULL && *hint != '\0') {
-		if ((claims = hint_claims(hint, ojson_str(a->r, "client_id"),
-		    err)) == NULL)
-			return 0;
-		json_object_set_new(a->r, "id_token_hint_claims", claims);
-	}
+	if (hint != NULL && *hint != '\0' &&
+	    (a->r.id_token_hint_claims = hint_claims(hint, a->r.client_id,
+	    err)) == NULL)
+		return 0;
+	to[0] = &a->r.login_hint;
+	to[1] = &a->r.acr_values;
+	to[2] = &a->r.ui_locales;
+	to[3] = &a->r.display;
 	for (i = 0; i < sizeof(pass) / sizeof(pass[0]); i++)
 		if ((s = oparams_get(p, pass[i])) != NULL)
-			json_object_set_new(a->r, pass[i], json_string(s));
+			*to[i] = oxstrdup(s);
 	return 1;
 }
 
@@ -537,16 +524,15 @@ oauthorize_validate(const struct oparams *p, struct oauthorize *a,
 static int
 forces_login(const struct oauthorize *a, const struct osessions_rec *session)
 {
-	const char	*prompt = ojson_str(a->r, "prompt"), *hsub;
-	long long	 ma = ojson_int(a->r, "max_age");
+	const char	*hsub;
+	long long	 ma = a->r.max_age;
 
-	if (oauthorize_has_word(prompt, "login") ||
-	    oauthorize_has_word(prompt, "select_account"))
+	if (a->r.prompt & (OFSTATE_PROMPT_LOGIN | OFSTATE_PROMPT_SELECT))
 		return 1;
 	if (session != NULL && ma >= 0 && onow() - session->auth_time > ma)
 		return 1;
-	hsub = json_string_value(json_object_get(json_object_get(a->r,
-	    "id_token_hint_claims"), "sub"));
+	hsub = json_string_value(json_object_get(a->r.id_token_hint_claims,
+	    "sub"));
 	return session != NULL && hsub != NULL &&
 	    strcmp(hsub, session->sub) != 0;
 }
@@ -561,7 +547,7 @@ oauthorize_start(const struct oauthorize *a,
 	int		 skip;
 
 	skip = session != NULL && !forces_login(a, session);
-	if (oauthorize_has_word(ojson_str(a->r, "prompt"), "none") && !skip) {
+	if ((a->r.prompt & OFSTATE_PROMPT_NONE) && !skip) {
 		oerr_set(err, OERR_LOGIN_REQUIRED, "The end-user is not "
 		    "logged in (prompt=none).");
 		return NULL;
@@ -572,9 +558,10 @@ oauthorize_start(const struct oauthorize *a,
 		snprintf(sid, sizeof(sid), "%s", session->sid);
 	else
 		ocrypto_uuid4(sid);
-	st = json_pack("{s:s,s:I,s:I,s:s,s:O,s:s,s:b,s:s}", "id", id,
+	st = json_pack("{s:s,s:I,s:I,s:s,s:o,s:s,s:b,s:s}", "id", id,
 	    "exp", (json_int_t)(onow() + oconf->ttl_login_consent),
-	    "requested_at", (json_int_t)onow(), "csrf", csrf, "req", a->r,
+	    "requested_at", (json_int_t)onow(), "csrf", csrf, "req",
+	    ofstate_req_json(&a->r),
 	    "request_url", request_url, "skip", skip, "sid", sid);
 	if (skip) {
 		json_object_set_new(st, "subject", json_string(session->sub));
@@ -600,16 +587,17 @@ oauthorize_restore(const json_t *state, struct oauthorize *a,
     struct oerr *err)
 {
 	memset(a, 0, sizeof(*a));
-	a->r = json_incref(json_object_get(state, "req"));
-	a->rt = oauthorize_response_bits(ojson_str(a->r, "response_type"));
-	a->mode = (enum oauthorize_mode)ojson_int(a->r, "response_mode");
-	a->redirect_uri = ojson_str(a->r, "redirect_uri");
-	a->state = json_string_value(json_object_get(a->r, "state"));
+	if (!ofstate_req_decode(json_object_get(state, "req"), &a->r, err)) {
+		ofstate_req_free(&a->r);
+		return 0;
+	}
+	a->rt = oauthorize_response_bits(a->r.response_type);
+	a->mode = (enum oauthorize_mode)a->r.response_mode;
+	a->redirect_uri = a->r.redirect_uri;
+	a->state = a->r.state;
 	a->trusted = 1;
-	if ((a->client = oclient_fetch(ojson_str(a->r, "client_id"),
-	    err)) == NULL) {
-		json_decref(a->r);
-		a->r = NULL;
+	if ((a->client = oclient_fetch(a->r.client_id, err)) == NULL) {
+		ofstate_req_free(&a->r);
 		return 0;
 	}
 	/* The client's redirect URIs may have changed since the request. */
@@ -623,14 +611,12 @@ oauthorize_restore(const json_t *state, struct oauthorize *a,
 
 /* Does a remembered consent cover the requested scopes? */
 static int
-covers(const struct oconsent *consent, const json_t *r)
+covers(const struct oconsent *consent, const struct ofstate_req *r)
 {
-	json_t	*e;
 	size_t	 i;
 
-	json_array_foreach(json_object_get(r, "scope"), i, e)
-		if (!json_is_string(e) || !oconsents_strs_has(&consent->scope,
-		    json_string_value(e)))
+	for (i = 0; i < r->scope.n; i++)
+		if (!oconsents_strs_has(&consent->scope, r->scope.v[i]))
 			return 0;
 	return 1;
 }
@@ -693,7 +679,7 @@ consent_state(const struct oauthorize_step *s,
 	json_t		*st;
 	char		 id[37], csrf[44];
 	int64_t		 exp, fexp;
-	int		 skip = consent != NULL && covers(consent, s->a->r);
+	int		 skip = consent != NULL && covers(consent, &s->a->r);
 
 	ocrypto_uuid4(id);
 	ocrypto_token(csrf, sizeof(csrf), 32);
@@ -702,10 +688,10 @@ consent_state(const struct oauthorize_step *s,
 	exp = onow() + oconf->ttl_login_consent;
 	if (exp > fexp)
 		exp = fexp;
-	st = json_pack("{s:s,s:I,s:I,s:O,s:s,s:O,s:O,s:O,s:O,s:b,s:s}", "id",
+	st = json_pack("{s:s,s:I,s:I,s:O,s:s,s:o,s:O,s:O,s:O,s:b,s:s}", "id",
 	    id, "exp", (json_int_t)exp, "flow_exp", (json_int_t)fexp,
 	    "requested_at", json_object_get(s->state, "requested_at"),
-	    "csrf", csrf, "req", s->a->r, "request_url",
+	    "csrf", csrf, "req", ofstate_req_json(&s->a->r), "request_url",
 	    json_object_get(s->state, "request_url"), "login",
 	    json_object_get(s->state, "login"), "sid",
 	    json_object_get(s->state, "sid"), "skip", skip,
@@ -754,10 +740,9 @@ login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	/* Without a remembered consent (or on a store failure): ask. */
 	memset(&consent, 0, sizeof(consent));
 	oerr_clear(&e);
-	if (!oauthorize_has_word(ojson_str(s->a->r, "prompt"), "consent") &&
-	    may_skip(s->a))
+	if (!(s->a->r.prompt & OFSTATE_PROMPT_CONSENT) && may_skip(s->a))
 		found = oconsents_find(t, ojson_str(login, "subject"),
-		    ojson_str(s->a->r, "client_id"), &consent, &e);
+		    s->a->r.client_id, &consent, &e);
 	s->out = consent_state(s, found ? &consent : NULL);
 	oconsents_free(&consent);
 	return 1;
@@ -781,7 +766,7 @@ oauthorize_login(struct oauthorize_step *s, struct oerr *err)
 int
 oauthorize_consent_ok(const struct oauthorize_step *s, struct oerr *err)
 {
-	if (oauthorize_has_word(ojson_str(s->a->r, "prompt"), "none") &&
+	if ((s->a->r.prompt & OFSTATE_PROMPT_NONE) &&
 	    !json_is_true(json_object_get(s->out, "skip"))) {
 		oerr_set(err, OERR_CONSENT_REQUIRED, "The end-user has not "
 		    "consented (prompt=none).");
@@ -1111,7 +1096,7 @@ step_open(enum oflow_purpose p, const char *kind, const char *verifier,
 		o->a.trusted = 0;
 		return fail(o, NULL);
 	}
-	if (!csrf_ok(arg, kind, ojson_str(o->a.r, "client_id"),
+	if (!csrf_ok(arg, kind, o->a.r.client_id,
 	    ojson_str(o->state, "csrf"))) {
 		oerr_set(&o->err, OERR_REQUEST_FORBIDDEN, "The %s verifier "
 		    "came without this browser's CSRF cookie.", kind);
@@ -1184,19 +1169,6 @@ out:
 	return ok;
 }
 
-/* 1 if the request's scope list holds scope. */
-static int
-has_scope(const json_t *r, const char *scope)
-{
-	json_t	*e;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(r, "scope"), i, e)
-		if (strcmp(json_string_value(e), scope) == 0)
-			return 1;
-	return 0;
-}
-
 int
 oauthorize_after_consent(const char *verifier, oauthorize_csrf_fn csrf_ok,
     void *arg, struct oauthorize_outcome *o)
@@ -1222,6 +1194,6 @@ oauthorize_after_consent(const char *verifier, oauthorize_csrf_fn csrf_ok,
 		json_object_set_new(o->params, "state",
 		    json_string(o->a.state));
 	/* OpenID Connect Session Management §3. */
-	o->session_state = has_scope(o->a.r, "openid");
+	o->session_state = ojson_strs_has(&o->a.r.scope, "openid");
 	return 1;
 }

@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "base/err.h"
+#include "protocol/flowstate.h"
 
 struct ogrant;
 
@@ -58,11 +59,11 @@ enum oauthorize_mode {
 /* A validated request: everything later steps need, sealed along. */
 struct oauthorize {
 	const struct oclient *client;	/* held (oclient_release()) */
-	json_t		*r;		/* the request as JSON (owned) */
+	struct ofstate_req r;		/* the request (owned) */
 	unsigned	 rt;		/* OAUTHORIZE_CODE... */
 	enum oauthorize_mode mode;
-	const char	*redirect_uri;	/* borrowed from r */
-	const char	*state;		/* borrowed from r, or NULL */
+	const char	*redirect_uri;	/* r.redirect_uri */
+	const char	*state;		/* r.state (NULL: none) */
 	int		 trusted;	/* errors may go to redirect_uri */
 };
 
@@ -201,7 +202,7 @@ struct oauthorize_outcome {
 	const char		*param;		/* "login_challenge", ... */
 	char			*challenge;	/* owned */
 	const char		*csrf_kind;	/* "login" or "consent" */
-	char			 csrf[44];	/* for a.r's client_id */
+	char			 csrf[44];	/* for a.r.client_id */
 	/*
 	 * TO_CLIENT: the response parameters, state included: an error
 	 * (error, error_description), or what was issued (issued 1: code,
