@@ -542,9 +542,9 @@ oauthorize_start(const struct oauthorize *a,
     const struct osessions_rec *session, const char *request_url,
     char csrf[44], struct oerr *err)
 {
-	json_t		*st;
-	char		 id[37], sid[37], *ch;
-	int		 skip;
+	struct ofstate_login	 st;
+	char			 id[37], sid[37], *ch;
+	int			 skip;
 
 	skip = session != NULL && !forces_login(a, session);
 	if ((a->r.prompt & OFSTATE_PROMPT_NONE) && !skip) {
@@ -558,18 +558,21 @@ oauthorize_start(const struct oauthorize *a,
 		snprintf(sid, sizeof(sid), "%s", session->sid);
 	else
 		ocrypto_uuid4(sid);
-	st = json_pack("{s:s,s:I,s:I,s:s,s:o,s:s,s:b,s:s}", "id", id,
-	    "exp", (json_int_t)(onow() + oconf->ttl_login_consent),
-	    "requested_at", (json_int_t)onow(), "csrf", csrf, "req",
-	    ofstate_req_json(&a->r),
-	    "request_url", request_url, "skip", skip, "sid", sid);
+	/* Borrowed members only: st is sealed, never freed. */
+	memset(&st, 0, sizeof(st));
+	st.id = id;
+	st.exp = onow() + oconf->ttl_login_consent;
+	st.requested_at = onow();
+	st.csrf = csrf;
+	st.req = a->r;
+	st.request_url = (char *)request_url;
+	st.skip = skip;
+	st.sid = sid;
 	if (skip) {
-		json_object_set_new(st, "subject", json_string(session->sub));
-		json_object_set_new(st, "auth_time",
-		    json_integer(session->auth_time));
+		st.subject = session->sub;
+		st.auth_time = session->auth_time;
 	}
-	ch = oflow_seal(OFLOW_LOGIN, st);
-	json_decref(st);
+	ch = ofstate_login_seal(OFLOW_LOGIN, &st);
 	if (strlen(oconf->url_login) + strlen(ch) + 32 >
 	    OAUTHORIZE_LOGIN_URL_MAX) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The authorization "
@@ -583,14 +586,11 @@ oauthorize_start(const struct oauthorize *a,
 }
 
 int
-oauthorize_restore(const json_t *state, struct oauthorize *a,
+oauthorize_restore(const struct ofstate_req *req, struct oauthorize *a,
     struct oerr *err)
 {
 	memset(a, 0, sizeof(*a));
-	if (!ofstate_req_decode(json_object_get(state, "req"), &a->r, err)) {
-		ofstate_req_free(&a->r);
-		return 0;
-	}
+	ofstate_req_copy(&a->r, req);
 	a->rt = oauthorize_response_bits(a->r.response_type);
 	a->mode = (enum oauthorize_mode)a->r.response_mode;
 	a->redirect_uri = a->r.redirect_uri;
@@ -638,12 +638,10 @@ may_skip(const struct oauthorize *a)
 }
 
 int
-oauthorize_starts_session(const json_t *state)
+oauthorize_starts_session(const struct ofstate_login *state)
 {
-	return json_object_get(state, "error") == NULL &&
-	    !json_is_true(json_object_get(state, "skip")) &&
-	    json_is_true(json_object_get(json_object_get(state, "login"),
-	    "remember"));
+	return !state->has_error && !state->skip && state->has_login &&
+	    state->login.remember;
 }
 
 /* Store the login session the login verifier of s starts. */
@@ -652,56 +650,58 @@ store_session(struct ostore_txn *t, const struct oauthorize_step *s,
     struct oerr *err)
 {
 	struct osessions_rec	 rec;
-	json_t			*login = json_object_get(s->state, "login");
-	int64_t			 rf = ojson_int(login, "remember_for");
+	const struct ofstate_login_result *login = &s->login->login;
+	int64_t			 rf = login->remember_for;
 
 	memset(&rec, 0, sizeof(rec));
-	rec.sid = (char *)ojson_str(s->state, "sid");
-	rec.sub = (char *)ojson_str(login, "subject");
-	rec.auth_time = ojson_int(login, "auth_time");
+	rec.sid = s->login->sid;
+	rec.sub = login->subject;
+	rec.auth_time = login->auth_time;
 	rec.exp = onow() + (rf > 0 ? rf : OFLOW_SESSION_LIFESPAN);
 	rec.remember_for = rf;
 	return oflow_session_put(t, &rec, err);
 }
 
 /*
- * The consent challenge's state for the login verifier of s, skip when
- * consent (a remembered one, or NULL) covers the request.  Every
- * consent challenge of this flow expires by flow_exp: the login
- * verifier's expiry plus as long again, the same for every consent
- * challenge it leads to, which is how long the flow's done-mark must
- * be kept (consent_fn()).
+ * The consent challenge's state for the login verifier of s into
+ * s->next, skip when consent (a remembered one, or NULL) covers the
+ * request.  Every consent challenge of this flow expires by flow_exp:
+ * the login verifier's expiry plus as long again, the same for every
+ * consent challenge it leads to, which is how long the flow's
+ * done-mark must be kept (consent_fn()).
  */
-static json_t *
-consent_state(const struct oauthorize_step *s,
-    const struct oconsent *consent)
+static void
+consent_state(struct oauthorize_step *s, const struct oconsent *consent)
 {
-	json_t		*st;
-	char		 id[37], csrf[44];
-	int64_t		 exp, fexp;
-	int		 skip = consent != NULL && covers(consent, &s->a->r);
+	const struct ofstate_login *l = s->login;
+	struct ofstate_consent	*st = &s->next;
+	char			 id[37], csrf[44];
+	int64_t			 exp, fexp;
 
 	ocrypto_uuid4(id);
 	ocrypto_token(csrf, sizeof(csrf), 32);
-	exp = ojson_int(s->state, "exp");
-	fexp = exp + (exp - ojson_int(s->state, "requested_at"));
+	exp = l->exp;
+	fexp = exp + (exp - l->requested_at);
 	exp = onow() + oconf->ttl_login_consent;
 	if (exp > fexp)
 		exp = fexp;
-	st = json_pack("{s:s,s:I,s:I,s:O,s:s,s:o,s:O,s:O,s:O,s:b,s:s}", "id",
-	    id, "exp", (json_int_t)exp, "flow_exp", (json_int_t)fexp,
-	    "requested_at", json_object_get(s->state, "requested_at"),
-	    "csrf", csrf, "req", ofstate_req_json(&s->a->r), "request_url",
-	    json_object_get(s->state, "request_url"), "login",
-	    json_object_get(s->state, "login"), "sid",
-	    json_object_get(s->state, "sid"), "skip", skip,
-	    "login_challenge", ojson_str(s->state, "id"));
-	if (skip)
-		json_object_set_new(st, "previous", json_pack("{s:o,s:o,s:O?}",
+	memset(st, 0, sizeof(*st));
+	st->id = oxstrdup(id);
+	st->exp = exp;
+	st->flow_exp = fexp;
+	st->requested_at = l->requested_at;
+	st->csrf = oxstrdup(csrf);
+	ofstate_req_copy(&st->req, &s->a->r);
+	st->request_url = oxstrdup(l->request_url);
+	ofstate_login_result_copy(&st->login, &l->login);
+	st->sid = oxstrdup(l->sid);
+	st->skip = consent != NULL && covers(consent, &s->a->r);
+	st->login_challenge = oxstrdup(l->id);
+	if (st->skip)
+		st->previous = json_pack("{s:o,s:o,s:O?}",
 		    "scope", oconsents_strs_json(&consent->scope), "aud",
 		    oconsents_strs_json(&consent->aud), "session",
-		    consent->session));
-	return st;
+		    consent->session);
 }
 
 /*
@@ -714,36 +714,34 @@ static int
 login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct oauthorize_step	*s = arg;
-	json_t			*login = json_object_get(s->state, "login");
 	struct oconsent		 consent;
 	struct oerr		 e;
 	int			 found = 0;
 
-	json_decref(s->out);
-	s->out = NULL;
+	ofstate_consent_free(&s->next);
 	s->used = 0;
-	if (oflow_used(t, OFLOW_LOGIN, ojson_str(s->state, "id"), NULL)) {
+	if (oflow_used(t, OFLOW_LOGIN, s->login->id, NULL)) {
 		s->used = 1;
 		return 1;
 	}
 	/* Its login session was logged out: the flow is void (flow.h). */
-	if (oflow_session_ended(t, ojson_str(s->state, "sid"))) {
+	if (oflow_session_ended(t, s->login->sid)) {
 		oerr_set(err, OERR_ACCESS_DENIED, "The login session of this "
 		    "login verifier has been logged out; sign in again.");
 		return 0;
 	}
-	if (json_object_get(s->state, "error") != NULL)
+	if (s->login->has_error)
 		return 1;
 	/* A remembered login becomes a session (Hydra verifyAuthentication). */
-	if (oauthorize_starts_session(s->state) && !store_session(t, s, err))
+	if (oauthorize_starts_session(s->login) && !store_session(t, s, err))
 		return 0;
 	/* Without a remembered consent (or on a store failure): ask. */
 	memset(&consent, 0, sizeof(consent));
 	oerr_clear(&e);
 	if (!(s->a->r.prompt & OFSTATE_PROMPT_CONSENT) && may_skip(s->a))
-		found = oconsents_find(t, ojson_str(login, "subject"),
+		found = oconsents_find(t, s->login->login.subject,
 		    s->a->r.client_id, &consent, &e);
-	s->out = consent_state(s, found ? &consent : NULL);
+	consent_state(s, found ? &consent : NULL);
 	oconsents_free(&consent);
 	return 1;
 }
@@ -754,7 +752,7 @@ oauthorize_login(struct oauthorize_step *s, struct oerr *err)
 	struct ostore_txn	*t;
 	int			 ok;
 
-	if (oauthorize_starts_session(s->state))
+	if (oauthorize_starts_session(s->login))
 		return ostore_write(login_fn, s, err);
 	if ((t = ostore_read_begin(err)) == NULL)
 		return 0;
@@ -767,7 +765,7 @@ int
 oauthorize_consent_ok(const struct oauthorize_step *s, struct oerr *err)
 {
 	if ((s->a->r.prompt & OFSTATE_PROMPT_NONE) &&
-	    !json_is_true(json_object_get(s->out, "skip"))) {
+	    !s->next.skip) {
 		oerr_set(err, OERR_CONSENT_REQUIRED, "The end-user has not "
 		    "consented (prompt=none).");
 		return 0;
@@ -776,42 +774,40 @@ oauthorize_consent_ok(const struct oauthorize_step *s, struct oerr *err)
 }
 
 void
-oauthorize_grant(const json_t *st, struct ogrant *g)
+oauthorize_grant(const struct ofstate_consent *st, struct ogrant *g)
 {
-	json_t	*r = json_object_get(st, "req");
-	json_t	*login = json_object_get(st, "login");
-	json_t	*c = json_object_get(st, "consent");
-	json_t	*v;
-	char	**to[3];
+	const struct ofstate_req *r = &st->req;
+	const struct ofstate_login_result *login = &st->login;
+	const struct ofstate_consent_result *c = &st->consent;
 	size_t	 i;
-	static const char *const from_req[] = { "nonce", "redirect_uri",
-	    "code_challenge" };
 
 	memset(g, 0, sizeof(*g));
-	g->request_id = oxstrdup(ojson_str(st, "id"));
-	g->client_id = oxstrdup(ojson_str(r, "client_id"));
-	g->sub = oxstrdup(ojson_str(login, "subject"));
-	g->sid = oxstrdup(ojson_str(st, "sid"));
-	otoken_strs_set(&g->scope, json_object_get(c, "grant_scope"));
-	otoken_strs_set(&g->aud, json_object_get(c,
-	    "grant_access_token_audience"));
-	g->auth_time = ojson_int(login, "auth_time");
-	g->acr = oxstrdup(ojson_str(login, "acr"));
-	otoken_strs_set(&g->amr, json_object_get(login, "amr"));
-	g->requested_at = ojson_int(st, "requested_at");
+	g->request_id = oxstrdup(st->id);
+	g->client_id = oxstrdup(r->client_id);
+	g->sub = oxstrdup(login->subject);
+	g->sid = oxstrdup(st->sid);
+	for (i = 0; i < c->grant_scope.n; i++)
+		otoken_strs_add(&g->scope, c->grant_scope.v[i]);
+	for (i = 0; i < c->grant_access_token_audience.n; i++)
+		otoken_strs_add(&g->aud, c->grant_access_token_audience.v[i]);
+	g->auth_time = login->auth_time;
+	g->acr = oxstrdup(login->acr != NULL ? login->acr : "");
+	for (i = 0; i < login->amr.n; i++)
+		otoken_strs_add(&g->amr, login->amr.v[i]);
+	g->requested_at = st->requested_at;
 	g->has = OGRANT_HAS_AUTH_TIME | OGRANT_HAS_AMR |
 	    OGRANT_HAS_REQUESTED_AT;
-	if ((v = json_object_get(c, "session")) != NULL)
-		g->session = json_incref(v);
-	to[0] = &g->nonce;
-	to[1] = &g->redirect_uri;
-	to[2] = &g->code_challenge;
-	for (i = 0; i < sizeof(from_req) / sizeof(from_req[0]); i++)
-		if (json_object_get(r, from_req[i]) != NULL)
-			*to[i] = oxstrdup(ojson_str(r, from_req[i]));
+	if (c->session != NULL)
+		g->session = json_incref(c->session);
+	if (r->nonce != NULL)
+		g->nonce = oxstrdup(r->nonce);
+	if (r->redirect_uri != NULL)
+		g->redirect_uri = oxstrdup(r->redirect_uri);
+	if (r->code_challenge != NULL)
+		g->code_challenge = oxstrdup(r->code_challenge);
 	/* Only S256 passes the request checks (audience_pkce()). */
-	if (json_object_get(r, "code_challenge_method") != NULL &&
-	    !ogrant_pkce_method(ojson_str(r, "code_challenge_method"),
+	if (r->code_challenge_method != NULL &&
+	    !ogrant_pkce_method(r->code_challenge_method,
 	    &g->code_challenge_method))
 		g->code_challenge_method = OGRANT_PKCE_S256;
 }
@@ -821,17 +817,14 @@ oauthorize_grant(const json_t *st, struct ogrant *g)
  * every grant is recorded, remembered or not, to revoke it later.
  */
 static void
-consent_record(const json_t *st, const struct ogrant *grant,
-    struct oconsent *c)
+consent_record(const struct ofstate_consent *st,
+    const struct ogrant *grant, struct oconsent *c)
 {
-	json_t		*ans = json_object_get(st, "consent");
-	json_t		*req = json_object_get(st, "req");
 	json_t		*scope, *aud;
 	int64_t		 now = onow(), rf, until, exp;
-	int		 remember = json_is_true(json_object_get(ans,
-			    "remember"));
+	int		 remember = st->consent.remember;
 
-	rf = ojson_int(ans, "remember_for");
+	rf = st->consent.remember_for;
 	until = remember && rf > 0 ? now + rf : 0;
 	exp = remember ? until : now;
 	if (exp != 0 && oconf->ttl_refresh_token > 0 &&
@@ -840,7 +833,7 @@ consent_record(const json_t *st, const struct ogrant *grant,
 	else if (exp != 0 && oconf->ttl_refresh_token < 0)
 		exp = 0;
 	memset(c, 0, sizeof(*c));
-	c->request_id = oxstrdup(ojson_str(st, "id"));
+	c->request_id = oxstrdup(st->id);
 	c->sub = oxstrdup(grant->sub);
 	c->client_id = oxstrdup(grant->client_id);
 	scope = otoken_strs_json(&grant->scope);
@@ -851,21 +844,22 @@ consent_record(const json_t *st, const struct ogrant *grant,
 	json_decref(aud);
 	if ((c->session = grant->session) != NULL)
 		json_incref(c->session);
-	c->sid = oxstrdup(ojson_str(st, "sid"));
+	c->sid = oxstrdup(st->sid);
 	c->remember = remember;
 	c->remember_for = rf;
 	c->remember_until = until;
 	c->handled_at = now;
 	c->exp = exp;
-	oconsents_strs_set(&c->requested_scope, json_object_get(req,
-	    "scope"));
-	oconsents_strs_set(&c->requested_audience, json_object_get(req,
-	    "audience"));
-	if ((c->login = json_object_get(st, "login")) != NULL)
-		json_incref(c->login);
-	c->request_url = oxstrdup(ojson_str(st, "request_url"));
+	scope = ojson_strs_json(&st->req.scope);
+	aud = ojson_strs_json(&st->req.audience);
+	oconsents_strs_set(&c->requested_scope, scope);
+	oconsents_strs_set(&c->requested_audience, aud);
+	json_decref(scope);
+	json_decref(aud);
+	c->login = ofstate_login_result_json(&st->login);
+	c->request_url = oxstrdup(st->request_url);
 	/* A consent the app accepted without asking (skip) is not listed. */
-	c->skip = json_is_true(json_object_get(st, "skip"));
+	c->skip = st->skip;
 }
 
 /* Issue what the response type asks for into s->out. */
@@ -920,10 +914,10 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	 * verifier of it counts, its login verifier leads nowhere, and
 	 * the admin API answers 410 for its challenges.
 	 */
-	if ((fexp = ojson_int(s->state, "flow_exp")) == 0)
-		fexp = ojson_int(s->state, "exp");
-	switch (oflow_use(t, OFLOW_LOGIN, ojson_str(s->state,
-	    "login_challenge"), fexp, NULL)) {
+	if ((fexp = s->consent->flow_exp) == 0)
+		fexp = s->consent->exp;
+	switch (oflow_use(t, OFLOW_LOGIN, s->consent->login_challenge, fexp,
+	    NULL)) {
 	case OSTORE_OK:
 		break;
 	case OSTORE_EXISTS:
@@ -933,13 +927,13 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
 		return 0;
 	}
-	if (json_object_get(s->state, "error") != NULL)
+	if (s->consent->has_error)
 		return 1;
-	oauthorize_grant(s->state, &grant);
-	consent_record(s->state, &grant, &rec);
+	oauthorize_grant(s->consent, &grant);
+	consent_record(s->consent, &grant, &rec);
 	ok = oconsents_put(t, &rec, err);
 	if (ok) {
-		osessions_add_client(t, ojson_str(s->state, "sid"),
+		osessions_add_client(t, s->consent->sid,
 		    grant.client_id, err);
 		s->out = json_object();
 		ok = issue(t, s, &grant, err);
@@ -960,20 +954,24 @@ int
 oauthorize_refused(const struct oauthorize_step *s, const char *used,
     struct oerr *err, const char **name)
 {
-	json_t	*e;
+	const struct ofstate_error *e;
 
 	if (s->used) {
 		oerr_set(err, OERR_INVALID_REQUEST, "%s", used);
 		*name = oerr_name(err->code);
 		return 1;
 	}
-	if ((e = json_object_get(s->state, "error")) == NULL)
+	if (s->login != NULL && s->login->has_error)
+		e = &s->login->error;
+	else if (s->consent != NULL && s->consent->has_error)
+		e = &s->consent->error;
+	else
 		return 0;
-	oerr_set(err, OERR_ACCESS_DENIED, "%s", ojson_str(e,
-	    "error_description"));
-	snprintf(err->hint, sizeof(err->hint), "%s", ojson_str(e,
-	    "error_hint"));
-	*name = ojson_str(e, "error");
+	oerr_set(err, OERR_ACCESS_DENIED, "%s", e->error_description != NULL ?
+	    e->error_description : "");
+	snprintf(err->hint, sizeof(err->hint), "%s", e->error_hint != NULL ?
+	    e->error_hint : "");
+	*name = e->error;
 	return 1;
 }
 
@@ -983,7 +981,8 @@ oauthorize_outcome_free(struct oauthorize_outcome *o)
 	oauthorize_free(&o->a);
 	free(o->challenge);
 	json_decref(o->params);
-	json_decref(o->state);
+	ofstate_login_free(&o->login);
+	ofstate_consent_free(&o->consent);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -1077,32 +1076,46 @@ oauthorize_begin(const struct oparams *p, const char *cookie_sid,
 }
 
 /*
- * Open a verifier of purpose p from the app of kind into o->state and
- * o->a, and s: sealed by us, unexpired, for a client that still exists
- * (else a 400 page), and brought by the browser whose CSRF cookie it
- * names (else forbidden, to the client).
+ * Open a login verifier (OFLOW_LOGIN_VERIFIER, into o->login) or a
+ * consent verifier (OFLOW_CONSENT_VERIFIER, into o->consent) from the
+ * app of kind, its request into o->a, and s: sealed by us, unexpired,
+ * whole, for a client that still exists (else a 400 page), and
+ * brought by the browser whose CSRF cookie it names (else forbidden,
+ * to the client).
  */
 static int
 step_open(enum oflow_purpose p, const char *kind, const char *verifier,
     oauthorize_csrf_fn csrf_ok, void *arg, struct oauthorize_step *s,
     struct oauthorize_outcome *o)
 {
+	const struct ofstate_req *req;
+	const char		*csrf;
+	int			 ok;
+
 	memset(o, 0, sizeof(*o));
 	memset(s, 0, sizeof(*s));
 	oerr_clear(&o->err);
-	if ((o->state = oflow_open(p, verifier, &o->err)) == NULL ||
-	    !oauthorize_restore(o->state, &o->a, &o->err)) {
+	if (p == OFLOW_LOGIN_VERIFIER) {
+		ok = ofstate_login_open(p, verifier, &o->login, &o->err);
+		req = &o->login.req;
+		csrf = o->login.csrf;
+		s->login = &o->login;
+	} else {
+		ok = ofstate_consent_open(p, verifier, &o->consent, &o->err);
+		req = &o->consent.req;
+		csrf = o->consent.csrf;
+		s->consent = &o->consent;
+	}
+	if (!ok || !oauthorize_restore(req, &o->a, &o->err)) {
 		oerr_status(&o->err, 400);
 		o->a.trusted = 0;
 		return fail(o, NULL);
 	}
-	if (!csrf_ok(arg, kind, o->a.r.client_id,
-	    ojson_str(o->state, "csrf"))) {
+	if (!csrf_ok(arg, kind, o->a.r.client_id, csrf)) {
 		oerr_set(&o->err, OERR_REQUEST_FORBIDDEN, "The %s verifier "
 		    "came without this browser's CSRF cookie.", kind);
 		return fail(o, NULL);
 	}
-	s->state = o->state;
 	s->a = &o->a;
 	return 1;
 }
@@ -1125,16 +1138,15 @@ step_refused(struct oauthorize_step *s, const char *used,
  * remembered, deleted when not, kept when it reused a session.
  */
 static void
-login_session(const json_t *state, struct oauthorize_outcome *o)
+login_session(const struct ofstate_login *state,
+    struct oauthorize_outcome *o)
 {
-	json_t	*login = json_object_get(state, "login");
-
-	o->sid = ojson_str(state, "sid");
-	if (json_is_true(json_object_get(state, "skip")))
+	o->sid = state->sid;
+	if (state->skip)
 		o->session = OAUTHORIZE_SESSION_REUSED;
-	else if (json_is_true(json_object_get(login, "remember"))) {
+	else if (state->has_login && state->login.remember) {
 		o->session = OAUTHORIZE_SESSION_SET;
-		o->remember_for = ojson_int(login, "remember_for");
+		o->remember_for = state->login.remember_for;
 	} else
 		o->session = OAUTHORIZE_SESSION_CLEAR;
 }
@@ -1156,16 +1168,16 @@ oauthorize_after_login(const char *verifier, oauthorize_csrf_fn csrf_ok,
 	if (step_refused(&s, "The login verifier's flow has been "
 	    "completed already.", o))
 		goto out;
-	login_session(s.state, o);
+	login_session(s.login, o);
 	if (!oauthorize_consent_ok(&s, &o->err)) {
 		fail(o, NULL);
 		goto out;
 	}
 	ok = to_ui(o, oconf->url_consent, "consent_challenge",
-	    oflow_seal(OFLOW_CONSENT, s.out), "consent", ojson_str(s.out,
-	    "csrf"));
+	    ofstate_consent_seal(OFLOW_CONSENT, &s.next), "consent",
+	    s.next.csrf);
 out:
-	json_decref(s.out);
+	ofstate_consent_free(&s.next);
 	return ok;
 }
 

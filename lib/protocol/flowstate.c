@@ -583,3 +583,54 @@ ofstate_consent_open(enum oflow_purpose p, const char *sealed,
 	json_decref(j);
 	return ok;
 }
+
+/* A copy of s, or NULL for NULL. */
+static char *
+dup0(const char *s)
+{
+	return s != NULL ? oxstrdup(s) : NULL;
+}
+
+static void
+strs_copy(struct ojson_strs *dst, const struct ojson_strs *src)
+{
+	size_t	 i;
+
+	memset(dst, 0, sizeof(*dst));
+	for (i = 0; i < src->n; i++)
+		ojson_strs_add(dst, src->v[i]);
+}
+
+void
+ofstate_req_copy(struct ofstate_req *dst, const struct ofstate_req *src)
+{
+	*dst = *src;
+	dst->client_id = dup0(src->client_id);
+	dst->redirect_uri = dup0(src->redirect_uri);
+	dst->state = dup0(src->state);
+	dst->response_type = dup0(src->response_type);
+	strs_copy(&dst->scope, &src->scope);
+	dst->nonce = dup0(src->nonce);
+	strs_copy(&dst->audience, &src->audience);
+	dst->code_challenge = dup0(src->code_challenge);
+	dst->code_challenge_method = dup0(src->code_challenge_method);
+	if (src->id_token_hint_claims != NULL)
+		json_incref(dst->id_token_hint_claims);
+	dst->login_hint = dup0(src->login_hint);
+	dst->acr_values = dup0(src->acr_values);
+	dst->ui_locales = dup0(src->ui_locales);
+	dst->display = dup0(src->display);
+}
+
+void
+ofstate_login_result_copy(struct ofstate_login_result *dst,
+    const struct ofstate_login_result *src)
+{
+	*dst = *src;
+	dst->subject = dup0(src->subject);
+	dst->acr = dup0(src->acr);
+	strs_copy(&dst->amr, &src->amr);
+	if (src->context != NULL)
+		json_incref(dst->context);
+	dst->force_subject_identifier = dup0(src->force_subject_identifier);
+}

@@ -55,6 +55,10 @@ void	 ofstate_req_free(struct ofstate_req *r);
 /* The bit of one prompt value ("none", "login", ...), 0 if unknown. */
 unsigned ofstate_prompt_bit(const char *word);
 
+/* Copy src into dst (overwritten; ofstate_req_free()). */
+void	 ofstate_req_copy(struct ofstate_req *dst,
+	    const struct ofstate_req *src);
+
 /* The request as JSON (the members above; a new reference). */
 json_t	*ofstate_req_json(const struct ofstate_req *r);
 
@@ -153,6 +157,10 @@ void	 ofstate_consent_result_free(struct ofstate_consent_result *);
 void	 ofstate_error_free(struct ofstate_error *);
 void	 ofstate_login_free(struct ofstate_login *);
 void	 ofstate_consent_free(struct ofstate_consent *);
+
+/* Copy src into dst (overwritten; ofstate_login_result_free()). */
+void	 ofstate_login_result_copy(struct ofstate_login_result *dst,
+	    const struct ofstate_login_result *src);
 
 /* As JSON (new references), the members above in their order. */
 json_t	*ofstate_login_result_json(const struct ofstate_login_result *);

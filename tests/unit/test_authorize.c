@@ -22,6 +22,7 @@
 #include "records/sessions.h"
 #include "protocol/authorize.h"
 #include "protocol/flowapi.h"
+#include "protocol/flowstate.h"
 #include "t.h"
 
 static char		 secret[] = "authorize-secret-aaaaaaaaaaaaaaaa";
@@ -598,6 +599,7 @@ req_codec(void)
 static void
 restore_old(void)
 {
+	struct ofstate_login	 l;
 	struct oauthorize	 a;
 	struct oerr		 err;
 	json_t			*st;
@@ -605,27 +607,37 @@ restore_old(void)
 
 	up();
 	oerr_clear(&err);
-	st = json_pack("{s:s,s:I,s:o}", "id", "id-1", "exp",
-	    (json_int_t)(onow() + 60), "req", json_loads(OLD_REQ, 0, NULL));
+	st = json_pack("{s:s,s:I,s:I,s:s,s:o,s:s,s:b,s:s,s:s,s:{s:s,s:b,"
+	    "s:i,s:s,s:i,s:[s],s:{}}}", "id", "id-1", "exp",
+	    (json_int_t)(onow() + 60), "requested_at", (json_int_t)onow(),
+	    "csrf", "c-1", "req", json_loads(OLD_REQ, 0, NULL),
+	    "request_url", "https://op/auth?x", "skip", 0, "sid", "sid-1",
+	    "app", "http://127.0.0.1:4444/ui/login", "login", "subject",
+	    "alice", "remember", 1, "remember_for", 60, "acr", "1",
+	    "auth_time", 5, "amr", "pwd", "context");
 	v = oflow_seal(OFLOW_LOGIN_VERIFIER, st);
-	json_decref(st);
-	st = oflow_open(OFLOW_LOGIN_VERIFIER, v, &err);
-	CHECK(st != NULL);
-	CHECK(oauthorize_restore(st, &a, &err));
+	CHECK(ofstate_login_open(OFLOW_LOGIN_VERIFIER, v, &l, &err));
+	CHECK(l.has_login && !l.has_error && l.login.remember);
+	CHECK_STR(l.login.subject, "alice");
+	CHECK(oauthorize_starts_session(&l));
+	CHECK(oauthorize_restore(&l.req, &a, &err));
 	CHECK(a.rt == (OAUTHORIZE_CODE | OAUTHORIZE_IDTOKEN));
 	CHECK(a.mode == OAUTHORIZE_FORM_POST);
 	CHECK_STR(a.redirect_uri, "https://rp.example/cb");
 	CHECK_STR(a.state, "abcdefgh");
 	CHECK(a.client != NULL && a.r.max_age == 60);
 	oauthorize_free(&a);
+	ofstate_login_free(&l);
+	free(v);
 	/* A damaged request is an error, not a crash. */
 	json_object_set_new(json_object_get(st, "req"), "scope",
 	    json_integer(1));
-	CHECK(!oauthorize_restore(st, &a, &err));
+	v = oflow_seal(OFLOW_LOGIN_VERIFIER, st);
+	CHECK(!ofstate_login_open(OFLOW_LOGIN_VERIFIER, v, &l, &err));
 	CHECK(strstr(err.description, "'scope'") != NULL);
-	oauthorize_free(&a);
-	json_decref(st);
+	ofstate_login_free(&l);
 	free(v);
+	json_decref(st);
 	down();
 }
 
