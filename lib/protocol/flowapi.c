@@ -94,6 +94,7 @@ oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
 	struct oflow_mark	 m;
 	struct ofstate_login	 l;
 	struct ofstate_consent	 c;
+	struct ofstate_logout	 o;
 	json_t			*s;
 	const char		*id = NULL, *sid = NULL, *url = NULL;
 	int			 used = 0, ok = 1;
@@ -113,6 +114,7 @@ oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
 	/* A login or consent state decodes whole, or is refused. */
 	memset(&l, 0, sizeof(l));
 	memset(&c, 0, sizeof(c));
+	memset(&o, 0, sizeof(o));
 	if (k == OFLOWAPI_LOGIN && (ok = ofstate_login_decode(s, &l, err))) {
 		id = l.id;
 		sid = l.sid;
@@ -122,11 +124,13 @@ oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
 		id = c.login_challenge;
 		sid = c.sid;
 		url = c.request_url;
-	} else if (k == OFLOWAPI_LOGOUT)
-		id = ojson_str(s, "id");
+	} else if (k == OFLOWAPI_LOGOUT &&
+	    (ok = ofstate_logout_decode(s, &o, err)))
+		id = o.id;
 	if (!ok) {
 		ofstate_login_free(&l);
 		ofstate_consent_free(&c);
+		ofstate_logout_free(&o);
 		json_decref(s);
 		return OFLOWAPI_ERR;
 	}
@@ -159,11 +163,13 @@ oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
 		oflow_mark_free(&m);
 		ofstate_login_free(&l);
 		ofstate_consent_free(&c);
+		ofstate_logout_free(&o);
 		json_decref(s);
 		return OFLOWAPI_HANDLED;
 	}
 	ofstate_login_free(&l);
 	ofstate_consent_free(&c);
+	ofstate_logout_free(&o);
 	json_object_set_new(s, "challenge", json_string(challenge));
 	*st = s;
 	return OFLOWAPI_OK;
@@ -269,27 +275,31 @@ out:
  * rp_initiated, client, expires_at, requested_at}.
  */
 static json_t *
-logout_request(const json_t *st)
+logout_request(const json_t *st, struct oerr *err)
 {
 	const struct oclient *client = NULL;
+	struct ofstate_logout	 o;
 	struct oerr	 e;
-	json_t		*j;
+	json_t		*j = NULL;
 
+	if (!ofstate_logout_decode(st, &o, err))
+		goto out;
 	oerr_clear(&e);
-	if (*ojson_str(st, "client_id") != '\0')
-		client = oclient_fetch(ojson_str(st, "client_id"), &e);
+	if (*o.client_id != '\0')
+		client = oclient_fetch(o.client_id, &e);
 	j = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o}",
 	    "challenge", ojson_str(st, "challenge"),
-	    "subject", ojson_str(st, "subject"),
-	    "sid", ojson_str(st, "sid"),
-	    "request_url", ojson_str(st, "request_url"),
-	    "rp_initiated", json_is_true(json_object_get(st, "rp_initiated")),
+	    "subject", o.subject,
+	    "sid", o.sid,
+	    "request_url", s0(o.request_url),
+	    "rp_initiated", o.rp_initiated,
 	    "client", client != NULL ? oclient_view_hydra(client->rec, NULL) :
 	    json_null(),
-	    "expires_at", when(json_integer_value(json_object_get(st, "exp"))),
-	    "requested_at", when(json_integer_value(json_object_get(st,
-	    "requested_at"))));
+	    "expires_at", when(o.exp),
+	    "requested_at", when(o.requested_at));
 	oclient_release(client);
+out:
+	ofstate_logout_free(&o);
 	return j;
 }
 
@@ -302,7 +312,7 @@ oflowapi_request(enum oflowapi_kind k, const json_t *st, struct oerr *err)
 	case OFLOWAPI_CONSENT:
 		return consent_request(st, err);
 	case OFLOWAPI_LOGOUT:
-		return logout_request(st);
+		return logout_request(st, err);
 	default:
 		oerr_set(err, OERR_SERVER_ERROR, "No such flow.");
 		return NULL;
@@ -311,7 +321,7 @@ oflowapi_request(enum oflowapi_kind k, const json_t *st, struct oerr *err)
 
 struct answer {
 	enum oflow_purpose	 p;
-	const json_t		*st;
+	const struct ofstate_logout *st;
 	const char		*redirect_to;
 	struct oflow_mark	 prior;		/* the mark, when handled */
 	int			 handled;	/* already */
@@ -326,12 +336,9 @@ answer_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 
 	oflow_mark_free(&a->prior);
 	a->handled = 0;
-	rc = oflow_use(t, a->p, ojson_str(a->st, "id"),
-	    json_integer_value(json_object_get(a->st, "exp")),
-	    a->redirect_to);
+	rc = oflow_use(t, a->p, a->st->id, a->st->exp, a->redirect_to);
 	if (rc == OSTORE_EXISTS) {
-		a->handled = oflow_used(t, a->p, ojson_str(a->st, "id"),
-		    &a->prior);
+		a->handled = oflow_used(t, a->p, a->st->id, &a->prior);
 		return 1;
 	}
 	if (rc != OSTORE_OK) {
@@ -347,8 +354,8 @@ answer_fn(struct ostore_txn *t, void *arg, struct oerr *err)
  * handled already, the first answer's (OFLOWAPI_HANDLED).
  */
 static enum oflowapi_rc
-answer(enum oflowapi_kind k, const json_t *st, const char *redirect_to,
-    json_t **out, struct oerr *err)
+answer(enum oflowapi_kind k, const struct ofstate_logout *st,
+    const char *redirect_to, json_t **out, struct oerr *err)
 {
 	struct answer	 a;
 
@@ -549,24 +556,27 @@ out:
 static enum oflowapi_rc
 accept_logout(const json_t *st, json_t **out, struct oerr *err)
 {
-	json_t			*vst;
+	struct ofstate_logout	 o;
 	char			*v, *to;
 	enum oflowapi_rc	 rc;
 	int			 n;
 
-	vst = json_deep_copy(st);
-	json_object_del(vst, "challenge");
-	json_object_del(vst, "request_url");
-	v = oflow_seal(OFLOW_LOGOUT_VERIFIER, vst);
-	json_decref(vst);
+	if (!ofstate_logout_decode(st, &o, err)) {
+		ofstate_logout_free(&o);
+		return OFLOWAPI_ERR;
+	}
+	free(o.request_url);
+	o.request_url = NULL;
+	v = ofstate_logout_seal(OFLOW_LOGOUT_VERIFIER, &o);
 	n = snprintf(NULL, 0, "%soauth2/sessions/logout?logout_verifier=%s",
 	    oconf->issuer, v);
 	to = oxmalloc((size_t)n + 1);
 	snprintf(to, (size_t)n + 1,
 	    "%soauth2/sessions/logout?logout_verifier=%s", oconf->issuer, v);
 	free(v);
-	rc = answer(OFLOWAPI_LOGOUT, st, to, out, err);
+	rc = answer(OFLOWAPI_LOGOUT, &o, to, out, err);
 	free(to);
+	ofstate_logout_free(&o);
 	return rc;
 }
 
@@ -630,6 +640,7 @@ oflowapi_reject(enum oflowapi_kind k, const json_t *st, const json_t *body,
 	struct oarena		 a;
 	struct ofstate_login	 l;
 	struct ofstate_consent	 c;
+	struct ofstate_logout	 o;
 	enum oflowapi_rc	 rc = OFLOWAPI_ERR;
 
 	*out = NULL;
@@ -654,10 +665,15 @@ oflowapi_reject(enum oflowapi_kind k, const json_t *st, const json_t *body,
 		return rc;
 	case OFLOWAPI_LOGOUT:
 		/* The session stays; on to the post-logout redirect. */
+		if (!ofstate_logout_decode(st, &o, err)) {
+			ofstate_logout_free(&o);
+			return OFLOWAPI_ERR;
+		}
 		oarena_init(&a);
-		rc = answer(k, st, ologout_redirect(&a, ojson_str(st,
-		    "post_logout_redirect_uri"), ojson_str(st, "state")), out, err);
+		rc = answer(k, &o, ologout_redirect(&a,
+		    o.post_logout_redirect_uri, o.state), out, err);
 		oarena_free(&a);
+		ofstate_logout_free(&o);
 		return rc;
 	default:
 		oerr_set(err, OERR_SERVER_ERROR, "No such flow.");

@@ -634,3 +634,107 @@ ofstate_login_result_copy(struct ofstate_login_result *dst,
 		json_incref(dst->context);
 	dst->force_subject_identifier = dup0(src->force_subject_identifier);
 }
+
+void
+ofstate_logout_free(struct ofstate_logout *s)
+{
+	free(s->id);
+	free(s->csrf);
+	free(s->subject);
+	free(s->sid);
+	free(s->client_id);
+	free(s->post_logout_redirect_uri);
+	free(s->state);
+	free(s->request_url);
+	free(s->app);
+	memset(s, 0, sizeof(*s));
+}
+
+json_t *
+ofstate_logout_json(const struct ofstate_logout *s)
+{
+	json_t	*j;
+
+	j = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b}",
+	    "id", s0(s->id), "exp", (json_int_t)s->exp,
+	    "requested_at", (json_int_t)s->requested_at, "csrf", s0(s->csrf),
+	    "subject", s0(s->subject), "sid", s0(s->sid),
+	    "client_id", s0(s->client_id),
+	    "post_logout_redirect_uri", s0(s->post_logout_redirect_uri),
+	    "state", s0(s->state), "rp_initiated", s->rp_initiated);
+	put_str(j, "request_url", s->request_url);
+	json_object_set_new(j, "browser_session",
+	    json_boolean(s->browser_session));
+	put_str(j, "app", s->app);
+	return j;
+}
+
+int
+ofstate_logout_decode(const json_t *j, struct ofstate_logout *s,
+    struct oerr *err)
+{
+	char	**strs[6];
+	size_t	 i;
+
+	memset(s, 0, sizeof(*s));
+	s->browser_session = 1;
+	if (!json_is_object(j))
+		return not_object("state", err);
+	if (!ojson_take_str(j, "id", OJSON_REQUIRED, &s->id, err) ||
+	    !ojson_get_int(j, "exp", 0, INT64_MAX, OJSON_REQUIRED, &s->exp,
+	    err) ||
+	    !ojson_get_int(j, "requested_at", 0, INT64_MAX, 0,
+	    &s->requested_at, err) ||
+	    !ojson_take_str(j, "csrf", 0, &s->csrf, err) ||
+	    !ojson_take_str(j, "subject", 0, &s->subject, err) ||
+	    !ojson_take_str(j, "sid", OJSON_REQUIRED, &s->sid, err) ||
+	    !ojson_take_str(j, "client_id", 0, &s->client_id, err) ||
+	    !ojson_take_str(j, "post_logout_redirect_uri", 0,
+	    &s->post_logout_redirect_uri, err) ||
+	    !ojson_take_str(j, "state", 0, &s->state, err) ||
+	    !ojson_get_bool(j, "rp_initiated", 0, &s->rp_initiated, err) ||
+	    !ojson_take_str(j, "request_url", 0, &s->request_url, err) ||
+	    !ojson_get_bool(j, "browser_session", 0, &s->browser_session,
+	    err) ||
+	    !ojson_take_str(j, "app", 0, &s->app, err)) {
+		oerr_hint(err, "The logout state is damaged.");
+		return 0;
+	}
+	/* Members every logout state has: "" if missing. */
+	strs[0] = &s->csrf;
+	strs[1] = &s->subject;
+	strs[2] = &s->client_id;
+	strs[3] = &s->post_logout_redirect_uri;
+	strs[4] = &s->state;
+	strs[5] = &s->sid;
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if (*strs[i] == NULL)
+			*strs[i] = oxstrdup("");
+	return 1;
+}
+
+char *
+ofstate_logout_seal(enum oflow_purpose p, const struct ofstate_logout *s)
+{
+	json_t	*j = ofstate_logout_json(s);
+	char	*sealed;
+
+	sealed = oflow_seal(p, j);
+	json_decref(j);
+	return sealed;
+}
+
+int
+ofstate_logout_open(enum oflow_purpose p, const char *sealed,
+    struct ofstate_logout *s, struct oerr *err)
+{
+	json_t	*j;
+	int	 ok;
+
+	memset(s, 0, sizeof(*s));
+	if ((j = oflow_open(p, sealed, err)) == NULL)
+		return 0;
+	ok = ofstate_logout_decode(j, s, err);
+	json_decref(j);
+	return ok;
+}

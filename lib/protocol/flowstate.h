@@ -194,4 +194,37 @@ char	*ofstate_consent_seal(enum oflow_purpose, const struct ofstate_consent *);
 int	 ofstate_consent_open(enum oflow_purpose, const char *sealed,
 	    struct ofstate_consent *, struct oerr *);
 
+/*
+ * THE LOGOUT STATES.  A logout challenge (OFLOW_LOGOUT) is {id, exp,
+ * requested_at, csrf, subject, sid, client_id, post_logout_redirect_uri,
+ * state, rp_initiated, request_url, browser_session, app}; its verifier
+ * (OFLOW_LOGOUT_VERIFIER) the same without request_url.  client_id,
+ * post_logout_redirect_uri and state are "" when the request had none.
+ */
+struct ofstate_logout {
+	char		*id;
+	long long	 exp;
+	long long	 requested_at;
+	char		*csrf;
+	char		*subject;
+	char		*sid;
+	char		*client_id;
+	char		*post_logout_redirect_uri;
+	char		*state;
+	int		 rp_initiated;	/* with an id_token_hint */
+	char		*request_url;	/* the challenge's; NULL: none */
+	int		 browser_session; /* the browser's own session */
+	char		*app;
+};
+
+void	 ofstate_logout_free(struct ofstate_logout *);
+json_t	*ofstate_logout_json(const struct ofstate_logout *);
+/* As ofstate_login_decode(); browser_session is 1 when absent. */
+int	 ofstate_logout_decode(const json_t *, struct ofstate_logout *,
+	    struct oerr *);
+char	*ofstate_logout_seal(enum oflow_purpose,
+	    const struct ofstate_logout *);
+int	 ofstate_logout_open(enum oflow_purpose, const char *sealed,
+	    struct ofstate_logout *, struct oerr *);
+
 #endif
