@@ -441,6 +441,8 @@ accept_login(const json_t *st, const json_t *body, json_t **out,
 		    "be accepted for another subject.");
 		goto out;
 	}
+	/* What the challenge carried of an answer is replaced. */
+	ofstate_login_result_free(r);
 	l.has_login = 1;
 	r->subject = oxstrdup(sub);
 	r->remember = remember || l.skip;
@@ -530,6 +532,7 @@ accept_consent(const json_t *st, const json_t *body, json_t **out,
 		    "not one the client may be granted.", bad);
 		goto out;
 	}
+	ofstate_consent_result_free(r);
 	c.has_consent = 1;
 	r->remember = remember;
 	r->remember_for = rf;
@@ -623,6 +626,7 @@ reject_error(const json_t *body, struct ofstate_error *e,
 		    "an error code of lower-case letters and '_'.");
 		return 0;
 	}
+	ofstate_error_free(e);
 	e->error = oxstrdup(code != NULL && *code != '\0' ? code :
 	    "access_denied");
 	e->error_description = oxstrdup(desc != NULL && *desc != '\0' ?

@@ -190,7 +190,8 @@ int	 ofstate_consent_decode(const json_t *, struct ofstate_consent *,
 char	*ofstate_login_seal(enum oflow_purpose, const struct ofstate_login *);
 int	 ofstate_login_open(enum oflow_purpose, const char *sealed,
 	    struct ofstate_login *, struct oerr *);
-char	*ofstate_consent_seal(enum oflow_purpose, const struct ofstate_consent *);
+char	*ofstate_consent_seal(enum oflow_purpose,
+	    const struct ofstate_consent *);
 int	 ofstate_consent_open(enum oflow_purpose, const char *sealed,
 	    struct ofstate_consent *, struct oerr *);
 

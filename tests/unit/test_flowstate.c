@@ -104,6 +104,7 @@ login_decode(void)
 	ofstate_login_free(&l);
 	CHECK(ofstate_login_open(OFLOW_LOGIN_VERIFIER, v, &l, &err));
 	CHECK_STR(l.login.subject, "alice");
+	ofstate_login_free(&l);
 	CHECK(!ofstate_login_open(OFLOW_LOGIN, v, &l, &err));
 	CHECK(err.status == 404);
 	ofstate_login_free(&l);
