@@ -92,7 +92,7 @@ to_client(struct oreq *req, const struct oauthorize *a, const json_t *params)
 static void
 answer(struct oreq *req, struct oauthorize_outcome *o)
 {
-	const char	*cid = ojson_str(o->a.r, "client_id"), *ss;
+	const char	*cid = o->a.r.client_id, *ss;
 
 	switch (o->session) {
 	case OAUTHORIZE_SESSION_KEEP:

@@ -287,3 +287,75 @@ json_alloc_init(void)
 {
 	json_set_alloc_funcs(json_alloc, free);
 }
+
+void
+ojson_strs_add(struct ojson_strs *l, const char *s)
+{
+	l->v = oxrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = oxstrdup(s);
+}
+
+int
+ojson_strs_has(const struct ojson_strs *l, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+json_t *
+ojson_strs_json(const struct ojson_strs *l)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+void
+ojson_strs_free(struct ojson_strs *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int
+ojson_take_str(const json_t *o, const char *key, unsigned flags,
+    char **out, struct oerr *err)
+{
+	const char	*s = NULL;
+
+	free(*out);
+	*out = NULL;
+	if (!ojson_get_str(o, key, 0, flags, &s, err))
+		return 0;
+	if (s != NULL)
+		*out = oxstrdup(s);
+	return 1;
+}
+
+int
+ojson_take_strs(const json_t *o, const char *key, unsigned flags,
+    struct ojson_strs *out, struct oerr *err)
+{
+	json_t	*a = NULL, *e;
+	size_t	 i;
+
+	ojson_strs_free(out);
+	if (!ojson_get_strarray(o, key, 0, 0, flags, &a,
+	    err))
+		return 0;
+	json_array_foreach(a, i, e)
+		ojson_strs_add(out, json_string_value(e));
+	return 1;
+}

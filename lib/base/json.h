@@ -79,4 +79,34 @@ char	*ojson_dump(struct oarena *, const json_t *, size_t *len);
 /* A JSON string from bytes that may not be UTF-8 (bad bytes become U+FFFD). */
 json_t	*ojson_string_lossy(const char *s, size_t len);
 
+/*
+ * A list of strings decoded from a JSON array (records and sealed
+ * state): v holds n strings, each owned.  A zeroed list is empty.
+ */
+struct ojson_strs {
+	char	**v;
+	size_t	  n;
+};
+
+/* Append a copy of s. */
+void	 ojson_strs_add(struct ojson_strs *, const char *s);
+/* 1 if the list holds s. */
+int	 ojson_strs_has(const struct ojson_strs *, const char *s);
+/* The list as a new JSON array. */
+json_t	*ojson_strs_json(const struct ojson_strs *);
+/* Free the strings and zero the list. */
+void	 ojson_strs_free(struct ojson_strs *);
+
+/*
+ * Decoding trusted JSON into owned values, as the typed getters check
+ * it (a wrong type is a 400 naming the field, absent is fine unless
+ * OJSON_REQUIRED): the string member key as a new string (*out left
+ * NULL when absent; what *out held is freed first), and the array of
+ * strings (out emptied first; absent leaves it empty).
+ */
+int	 ojson_take_str(const json_t *, const char *key, unsigned flags,
+	    char **out, struct oerr *);
+int	 ojson_take_strs(const json_t *, const char *key, unsigned flags,
+	    struct ojson_strs *out, struct oerr *);
+
 #endif

@@ -65,7 +65,7 @@ void
 oauthorize_free(struct oauthorize *a)
 {
 	oclient_release(a->client);
-	json_decref(a->r);
+	ofstate_req_free(&a->r);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -84,28 +84,21 @@ oauthorize_has_word(const char *s, const char *word)
 	return 0;
 }
 
-/* Split a space-separated list into a new JSON array (no duplicates). */
-static json_t *
-words(const char *s)
+/* Split a space-separated list (NULL: empty) into l, no duplicates. */
+static void
+words(const char *s, struct ojson_strs *l)
 {
-	json_t	*a = json_array(), *e;
 	char	*copy, *w, *save;
-	size_t	 i;
-	int	 dup;
 
+	ojson_strs_free(l);
 	if (s == NULL)
-		return a;
+		return;
 	copy = oxstrdup(s);
 	for (w = strtok_r(copy, " ", &save); w != NULL;
-	    w = strtok_r(NULL, " ", &save)) {
-		dup = 0;
-		json_array_foreach(a, i, e)
-			dup |= strcmp(json_string_value(e), w) == 0;
-		if (!dup)
-			json_array_append_new(a, json_string(w));
-	}
+	    w = strtok_r(NULL, " ", &save))
+		if (!ojson_strs_has(l, w))
+			ojson_strs_add(l, w);
 	free(copy);
-	return a;
 }
 
 unsigned
@@ -206,7 +199,7 @@ hint_claims(const char *hint, const char *client_id, struct oerr *err)
 /*
  * The client and its redirect URI (RFC 6749 §3.1.2.3: the one
  * registered URI may be left out).  Returns 1 with a->client and
- * a->r's client_id and redirect_uri set, or 0 with err set (an error
+ * a->r.client_id and redirect_uri set, or 0 with err set (an error
  * for the user, not the client).
  */
 static int
@@ -244,8 +237,9 @@ client_redirect(const struct oparams *p, struct oauthorize *a,
 		    "not one the client registered.");
 		return 0;
 	}
-	a->r = json_pack("{s:s,s:s}", "client_id", cid, "redirect_uri", uri);
-	a->redirect_uri = ojson_str(a->r, "redirect_uri");
+	a->r.client_id = oxstrdup(cid);
+	a->r.redirect_uri = oxstrdup(uri);
+	a->redirect_uri = a->r.redirect_uri;
 	return 1;
 }
 
@@ -259,8 +253,8 @@ response_mode(const struct oparams *p, struct oauthorize *a)
 	const char	*s, *rt, *mode;
 
 	if ((s = oparams_get(p, "state")) != NULL)
-		json_object_set_new(a->r, "state", json_string(s));
-	a->state = json_string_value(json_object_get(a->r, "state"));
+		a->r.state = oxstrdup(s);
+	a->state = a->r.state;
 	rt = oparams_get(p, "response_type");
 	a->rt = rt != NULL ? oauthorize_response_bits(rt) : 0;
 	a->mode = a->rt == RT_CODE ? OAUTHORIZE_QUERY : OAUTHORIZE_FRAGMENT;
@@ -337,8 +331,8 @@ response_allowed(const struct oparams *p, struct oauthorize *a,
 		    "allowed the response_type '%.64s'.", rt);
 		return 0;
 	}
-	json_object_set_new(a->r, "response_type", json_string(rt));
-	json_object_set_new(a->r, "response_mode", json_integer(a->mode));
+	a->r.response_type = oxstrdup(rt);
+	a->r.response_mode = a->mode;
 	return 1;
 }
 
@@ -352,7 +346,6 @@ state_scope_nonce(const struct oparams *p, struct oauthorize *a,
     struct oerr *err)
 {
 	const char	*scope, *s;
-	json_t		*reqscope, *e;
 	size_t		 i;
 
 	if (a->state == NULL || strlen(a->state) < 8) {
@@ -361,13 +354,11 @@ state_scope_nonce(const struct oparams *p, struct oauthorize *a,
 		return 0;
 	}
 	scope = oparams_get(p, "scope");
-	reqscope = words(scope);
-	json_object_set_new(a->r, "scope", reqscope);
-	json_array_foreach(reqscope, i, e)
-		if (!oclient_has_scope(a->client, json_string_value(e))) {
+	words(scope, &a->r.scope);
+	for (i = 0; i < a->r.scope.n; i++)
+		if (!oclient_has_scope(a->client, a->r.scope.v[i])) {
 			oerr_set(err, OERR_INVALID_SCOPE, "The client is not "
-			    "allowed the scope '%.64s'.",
-			    json_string_value(e));
+			    "allowed the scope '%.64s'.", a->r.scope.v[i]);
 			return 0;
 		}
 	if ((a->rt & RT_IDTOKEN) && !oauthorize_has_word(scope, "openid")) {
@@ -376,7 +367,7 @@ state_scope_nonce(const struct oparams *p, struct oauthorize *a,
 		return 0;
 	}
 	if ((s = oparams_get(p, "nonce")) != NULL && *s != '\0')
-		json_object_set_new(a->r, "nonce", json_string(s));
+		a->r.nonce = oxstrdup(s);
 	else if (a->rt != RT_CODE && oauthorize_has_word(scope, "openid")) {
 		/* OpenID Connect Core §3.2.2.1, §3.3.2.11. */
 		oerr_set(err, OERR_INVALID_REQUEST, "The implicit and hybrid "
@@ -395,43 +386,39 @@ static int
 prompt_max_age(const struct oparams *p, struct oauthorize *a,
     struct oerr *err)
 {
-	const char	*prompt = oparams_get(p, "prompt"), *s, *max_age;
-	json_t		*pw, *e;
+	const char	*prompt = oparams_get(p, "prompt"), *max_age;
+	struct ojson_strs pw;
 	long long	 ma = -1;
+	unsigned	 b, bits = 0;
 	size_t		 i;
 	int		 ok = 1;
 
-	if (prompt != NULL) {
-		pw = words(prompt);
-		json_array_foreach(pw, i, e) {
-			s = json_string_value(e);
-			if (ok && strcmp(s, "none") != 0 &&
-			    strcmp(s, "login") != 0 &&
-			    strcmp(s, "consent") != 0 &&
-			    strcmp(s, "select_account") != 0) {
-				oerr_set(err, OERR_INVALID_REQUEST, "The "
-				    "prompt '%.32s' is not supported.", s);
-				ok = 0;
-			}
-		}
-		if (ok && oauthorize_has_word(prompt, "none") &&
-		    json_array_size(pw) > 1) {
-			oerr_set(err, OERR_INVALID_REQUEST, "The prompt 'none' "
-			    "cannot be combined with another.");
+	memset(&pw, 0, sizeof(pw));
+	words(prompt, &pw);
+	for (i = 0; ok && i < pw.n; i++) {
+		if ((b = ofstate_prompt_bit(pw.v[i])) == 0) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The prompt "
+			    "'%.32s' is not supported.", pw.v[i]);
 			ok = 0;
 		}
-		json_decref(pw);
-		if (!ok)
-			return 0;
-		json_object_set_new(a->r, "prompt", json_string(prompt));
+		bits |= b;
 	}
+	if (ok && (bits & OFSTATE_PROMPT_NONE) && pw.n > 1) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The prompt 'none' "
+		    "cannot be combined with another.");
+		ok = 0;
+	}
+	ojson_strs_free(&pw);
+	if (!ok)
+		return 0;
+	a->r.prompt = bits;
 	if ((max_age = oparams_get(p, "max_age")) != NULL &&
 	    !ostrtonum(max_age, strlen(max_age), 0, 0x7fffffffLL, &ma)) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The max_age must be a "
 		    "number of seconds.");
 		return 0;
 	}
-	json_object_set_new(a->r, "max_age", json_integer(ma));
+	a->r.max_age = ma;
 	return 1;
 }
 
@@ -445,16 +432,14 @@ audience_pkce(const struct oparams *p, struct oauthorize *a,
     struct oerr *err)
 {
 	const char	*cc, *ccm;
-	json_t		*reqaud, *e;
 	size_t		 i;
 
-	reqaud = words(oparams_get(p, "audience"));
-	json_object_set_new(a->r, "audience", reqaud);
-	json_array_foreach(reqaud, i, e)
-		if (!oclient_has_audience(a->client, json_string_value(e))) {
+	words(oparams_get(p, "audience"), &a->r.audience);
+	for (i = 0; i < a->r.audience.n; i++)
+		if (!oclient_has_audience(a->client, a->r.audience.v[i])) {
 			oerr_set(err, OERR_INVALID_REQUEST, "The client is not "
 			    "allowed the audience '%.64s'.",
-			    json_string_value(e));
+			    a->r.audience.v[i]);
 			return 0;
 		}
 	cc = oparams_get(p, "code_challenge");
@@ -482,8 +467,8 @@ audience_pkce(const struct oparams *p, struct oauthorize *a,
 		    "be the 43-character base64url SHA-256 of the verifier.");
 		return 0;
 	}
-	json_object_set_new(a->r, "code_challenge", json_string(cc));
-	json_object_set_new(a->r, "code_challenge_method", json_string(ccm));
+	a->r.code_challenge = oxstrdup(cc);
+	a->r.code_challenge_method = oxstrdup(ccm);
 	return 1;
 }
 
@@ -499,18 +484,20 @@ hint_and_rest(const struct oparams *p, struct oauthorize *a,
 	static const char *const pass[] = { "login_hint", "acr_values",
 	    "ui_locales", "display" };
 	const char	*hint = oparams_get(p, "id_token_hint"), *s;
-	json_t		*claims;
+	char		**to[4];
 	size_t		 i;
 
-	if (hint != NULL && *hint != '\0') {
-		if ((claims = hint_claims(hint, ojson_str(a->r, "client_id"),
-		    err)) == NULL)
-			return 0;
-		json_object_set_new(a->r, "id_token_hint_claims", claims);
-	}
+	if (hint != NULL && *hint != '\0' &&
+	    (a->r.id_token_hint_claims = hint_claims(hint, a->r.client_id,
+	    err)) == NULL)
+		return 0;
+	to[0] = &a->r.login_hint;
+	to[1] = &a->r.acr_values;
+	to[2] = &a->r.ui_locales;
+	to[3] = &a->r.display;
 	for (i = 0; i < sizeof(pass) / sizeof(pass[0]); i++)
 		if ((s = oparams_get(p, pass[i])) != NULL)
-			json_object_set_new(a->r, pass[i], json_string(s));
+			*to[i] = oxstrdup(s);
 	return 1;
 }
 
@@ -537,16 +524,15 @@ oauthorize_validate(const struct oparams *p, struct oauthorize *a,
 static int
 forces_login(const struct oauthorize *a, const struct osessions_rec *session)
 {
-	const char	*prompt = ojson_str(a->r, "prompt"), *hsub;
-	long long	 ma = ojson_int(a->r, "max_age");
+	const char	*hsub;
+	long long	 ma = a->r.max_age;
 
-	if (oauthorize_has_word(prompt, "login") ||
-	    oauthorize_has_word(prompt, "select_account"))
+	if (a->r.prompt & (OFSTATE_PROMPT_LOGIN | OFSTATE_PROMPT_SELECT))
 		return 1;
 	if (session != NULL && ma >= 0 && onow() - session->auth_time > ma)
 		return 1;
-	hsub = json_string_value(json_object_get(json_object_get(a->r,
-	    "id_token_hint_claims"), "sub"));
+	hsub = json_string_value(json_object_get(a->r.id_token_hint_claims,
+	    "sub"));
 	return session != NULL && hsub != NULL &&
 	    strcmp(hsub, session->sub) != 0;
 }
@@ -556,12 +542,12 @@ oauthorize_start(const struct oauthorize *a,
     const struct osessions_rec *session, const char *request_url,
     char csrf[44], struct oerr *err)
 {
-	json_t		*st;
-	char		 id[37], sid[37], *ch;
-	int		 skip;
+	struct ofstate_login	 st;
+	char			 id[37], sid[37], *ch;
+	int			 skip;
 
 	skip = session != NULL && !forces_login(a, session);
-	if (oauthorize_has_word(ojson_str(a->r, "prompt"), "none") && !skip) {
+	if ((a->r.prompt & OFSTATE_PROMPT_NONE) && !skip) {
 		oerr_set(err, OERR_LOGIN_REQUIRED, "The end-user is not "
 		    "logged in (prompt=none).");
 		return NULL;
@@ -572,17 +558,21 @@ oauthorize_start(const struct oauthorize *a,
 		snprintf(sid, sizeof(sid), "%s", session->sid);
 	else
 		ocrypto_uuid4(sid);
-	st = json_pack("{s:s,s:I,s:I,s:s,s:O,s:s,s:b,s:s}", "id", id,
-	    "exp", (json_int_t)(onow() + oconf->ttl_login_consent),
-	    "requested_at", (json_int_t)onow(), "csrf", csrf, "req", a->r,
-	    "request_url", request_url, "skip", skip, "sid", sid);
+	/* Borrowed members only: st is sealed, never freed. */
+	memset(&st, 0, sizeof(st));
+	st.id = id;
+	st.exp = onow() + oconf->ttl_login_consent;
+	st.requested_at = onow();
+	st.csrf = csrf;
+	st.req = a->r;
+	st.request_url = (char *)request_url;
+	st.skip = skip;
+	st.sid = sid;
 	if (skip) {
-		json_object_set_new(st, "subject", json_string(session->sub));
-		json_object_set_new(st, "auth_time",
-		    json_integer(session->auth_time));
+		st.subject = session->sub;
+		st.auth_time = session->auth_time;
 	}
-	ch = oflow_seal(OFLOW_LOGIN, st);
-	json_decref(st);
+	ch = ofstate_login_seal(OFLOW_LOGIN, &st);
 	if (strlen(oconf->url_login) + strlen(ch) + 32 >
 	    OAUTHORIZE_LOGIN_URL_MAX) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The authorization "
@@ -596,20 +586,18 @@ oauthorize_start(const struct oauthorize *a,
 }
 
 int
-oauthorize_restore(const json_t *state, struct oauthorize *a,
+oauthorize_restore(const struct ofstate_req *req, struct oauthorize *a,
     struct oerr *err)
 {
 	memset(a, 0, sizeof(*a));
-	a->r = json_incref(json_object_get(state, "req"));
-	a->rt = oauthorize_response_bits(ojson_str(a->r, "response_type"));
-	a->mode = (enum oauthorize_mode)ojson_int(a->r, "response_mode");
-	a->redirect_uri = ojson_str(a->r, "redirect_uri");
-	a->state = json_string_value(json_object_get(a->r, "state"));
+	ofstate_req_copy(&a->r, req);
+	a->rt = oauthorize_response_bits(a->r.response_type);
+	a->mode = (enum oauthorize_mode)a->r.response_mode;
+	a->redirect_uri = a->r.redirect_uri;
+	a->state = a->r.state;
 	a->trusted = 1;
-	if ((a->client = oclient_fetch(ojson_str(a->r, "client_id"),
-	    err)) == NULL) {
-		json_decref(a->r);
-		a->r = NULL;
+	if ((a->client = oclient_fetch(a->r.client_id, err)) == NULL) {
+		ofstate_req_free(&a->r);
 		return 0;
 	}
 	/* The client's redirect URIs may have changed since the request. */
@@ -623,14 +611,12 @@ oauthorize_restore(const json_t *state, struct oauthorize *a,
 
 /* Does a remembered consent cover the requested scopes? */
 static int
-covers(const struct oconsent *consent, const json_t *r)
+covers(const struct oconsent *consent, const struct ofstate_req *r)
 {
-	json_t	*e;
 	size_t	 i;
 
-	json_array_foreach(json_object_get(r, "scope"), i, e)
-		if (!json_is_string(e) || !oconsents_strs_has(&consent->scope,
-		    json_string_value(e)))
+	for (i = 0; i < r->scope.n; i++)
+		if (!oconsents_strs_has(&consent->scope, r->scope.v[i]))
 			return 0;
 	return 1;
 }
@@ -652,12 +638,10 @@ may_skip(const struct oauthorize *a)
 }
 
 int
-oauthorize_starts_session(const json_t *state)
+oauthorize_starts_session(const struct ofstate_login *state)
 {
-	return json_object_get(state, "error") == NULL &&
-	    !json_is_true(json_object_get(state, "skip")) &&
-	    json_is_true(json_object_get(json_object_get(state, "login"),
-	    "remember"));
+	return !state->has_error && !state->skip && state->has_login &&
+	    state->login.remember;
 }
 
 /* Store the login session the login verifier of s starts. */
@@ -666,56 +650,58 @@ store_session(struct ostore_txn *t, const struct oauthorize_step *s,
     struct oerr *err)
 {
 	struct osessions_rec	 rec;
-	json_t			*login = json_object_get(s->state, "login");
-	int64_t			 rf = ojson_int(login, "remember_for");
+	const struct ofstate_login_result *login = &s->login->login;
+	int64_t			 rf = login->remember_for;
 
 	memset(&rec, 0, sizeof(rec));
-	rec.sid = (char *)ojson_str(s->state, "sid");
-	rec.sub = (char *)ojson_str(login, "subject");
-	rec.auth_time = ojson_int(login, "auth_time");
+	rec.sid = s->login->sid;
+	rec.sub = login->subject;
+	rec.auth_time = login->auth_time;
 	rec.exp = onow() + (rf > 0 ? rf : OFLOW_SESSION_LIFESPAN);
 	rec.remember_for = rf;
 	return oflow_session_put(t, &rec, err);
 }
 
 /*
- * The consent challenge's state for the login verifier of s, skip when
- * consent (a remembered one, or NULL) covers the request.  Every
- * consent challenge of this flow expires by flow_exp: the login
- * verifier's expiry plus as long again, the same for every consent
- * challenge it leads to, which is how long the flow's done-mark must
- * be kept (consent_fn()).
+ * The consent challenge's state for the login verifier of s into
+ * s->next, skip when consent (a remembered one, or NULL) covers the
+ * request.  Every consent challenge of this flow expires by flow_exp:
+ * the login verifier's expiry plus as long again, the same for every
+ * consent challenge it leads to, which is how long the flow's
+ * done-mark must be kept (consent_fn()).
  */
-static json_t *
-consent_state(const struct oauthorize_step *s,
-    const struct oconsent *consent)
+static void
+consent_state(struct oauthorize_step *s, const struct oconsent *consent)
 {
-	json_t		*st;
-	char		 id[37], csrf[44];
-	int64_t		 exp, fexp;
-	int		 skip = consent != NULL && covers(consent, s->a->r);
+	const struct ofstate_login *l = s->login;
+	struct ofstate_consent	*st = &s->next;
+	char			 id[37], csrf[44];
+	int64_t			 exp, fexp;
 
 	ocrypto_uuid4(id);
 	ocrypto_token(csrf, sizeof(csrf), 32);
-	exp = ojson_int(s->state, "exp");
-	fexp = exp + (exp - ojson_int(s->state, "requested_at"));
+	exp = l->exp;
+	fexp = exp + (exp - l->requested_at);
 	exp = onow() + oconf->ttl_login_consent;
 	if (exp > fexp)
 		exp = fexp;
-	st = json_pack("{s:s,s:I,s:I,s:O,s:s,s:O,s:O,s:O,s:O,s:b,s:s}", "id",
-	    id, "exp", (json_int_t)exp, "flow_exp", (json_int_t)fexp,
-	    "requested_at", json_object_get(s->state, "requested_at"),
-	    "csrf", csrf, "req", s->a->r, "request_url",
-	    json_object_get(s->state, "request_url"), "login",
-	    json_object_get(s->state, "login"), "sid",
-	    json_object_get(s->state, "sid"), "skip", skip,
-	    "login_challenge", ojson_str(s->state, "id"));
-	if (skip)
-		json_object_set_new(st, "previous", json_pack("{s:o,s:o,s:O?}",
+	memset(st, 0, sizeof(*st));
+	st->id = oxstrdup(id);
+	st->exp = exp;
+	st->flow_exp = fexp;
+	st->requested_at = l->requested_at;
+	st->csrf = oxstrdup(csrf);
+	ofstate_req_copy(&st->req, &s->a->r);
+	st->request_url = oxstrdup(l->request_url);
+	ofstate_login_result_copy(&st->login, &l->login);
+	st->sid = oxstrdup(l->sid);
+	st->skip = consent != NULL && covers(consent, &s->a->r);
+	st->login_challenge = oxstrdup(l->id);
+	if (st->skip)
+		st->previous = json_pack("{s:o,s:o,s:O?}",
 		    "scope", oconsents_strs_json(&consent->scope), "aud",
 		    oconsents_strs_json(&consent->aud), "session",
-		    consent->session));
-	return st;
+		    consent->session);
 }
 
 /*
@@ -728,37 +714,34 @@ static int
 login_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct oauthorize_step	*s = arg;
-	json_t			*login = json_object_get(s->state, "login");
 	struct oconsent		 consent;
 	struct oerr		 e;
 	int			 found = 0;
 
-	json_decref(s->out);
-	s->out = NULL;
+	ofstate_consent_free(&s->next);
 	s->used = 0;
-	if (oflow_used(t, OFLOW_LOGIN, ojson_str(s->state, "id"), NULL)) {
+	if (oflow_used(t, OFLOW_LOGIN, s->login->id, NULL)) {
 		s->used = 1;
 		return 1;
 	}
 	/* Its login session was logged out: the flow is void (flow.h). */
-	if (oflow_session_ended(t, ojson_str(s->state, "sid"))) {
+	if (oflow_session_ended(t, s->login->sid)) {
 		oerr_set(err, OERR_ACCESS_DENIED, "The login session of this "
 		    "login verifier has been logged out; sign in again.");
 		return 0;
 	}
-	if (json_object_get(s->state, "error") != NULL)
+	if (s->login->has_error)
 		return 1;
 	/* A remembered login becomes a session (Hydra verifyAuthentication). */
-	if (oauthorize_starts_session(s->state) && !store_session(t, s, err))
+	if (oauthorize_starts_session(s->login) && !store_session(t, s, err))
 		return 0;
 	/* Without a remembered consent (or on a store failure): ask. */
 	memset(&consent, 0, sizeof(consent));
 	oerr_clear(&e);
-	if (!oauthorize_has_word(ojson_str(s->a->r, "prompt"), "consent") &&
-	    may_skip(s->a))
-		found = oconsents_find(t, ojson_str(login, "subject"),
-		    ojson_str(s->a->r, "client_id"), &consent, &e);
-	s->out = consent_state(s, found ? &consent : NULL);
+	if (!(s->a->r.prompt & OFSTATE_PROMPT_CONSENT) && may_skip(s->a))
+		found = oconsents_find(t, s->login->login.subject,
+		    s->a->r.client_id, &consent, &e);
+	consent_state(s, found ? &consent : NULL);
 	oconsents_free(&consent);
 	return 1;
 }
@@ -769,7 +752,7 @@ oauthorize_login(struct oauthorize_step *s, struct oerr *err)
 	struct ostore_txn	*t;
 	int			 ok;
 
-	if (oauthorize_starts_session(s->state))
+	if (oauthorize_starts_session(s->login))
 		return ostore_write(login_fn, s, err);
 	if ((t = ostore_read_begin(err)) == NULL)
 		return 0;
@@ -781,8 +764,8 @@ oauthorize_login(struct oauthorize_step *s, struct oerr *err)
 int
 oauthorize_consent_ok(const struct oauthorize_step *s, struct oerr *err)
 {
-	if (oauthorize_has_word(ojson_str(s->a->r, "prompt"), "none") &&
-	    !json_is_true(json_object_get(s->out, "skip"))) {
+	if ((s->a->r.prompt & OFSTATE_PROMPT_NONE) &&
+	    !s->next.skip) {
 		oerr_set(err, OERR_CONSENT_REQUIRED, "The end-user has not "
 		    "consented (prompt=none).");
 		return 0;
@@ -791,42 +774,40 @@ oauthorize_consent_ok(const struct oauthorize_step *s, struct oerr *err)
 }
 
 void
-oauthorize_grant(const json_t *st, struct ogrant *g)
+oauthorize_grant(const struct ofstate_consent *st, struct ogrant *g)
 {
-	json_t	*r = json_object_get(st, "req");
-	json_t	*login = json_object_get(st, "login");
-	json_t	*c = json_object_get(st, "consent");
-	json_t	*v;
-	char	**to[3];
+	const struct ofstate_req *r = &st->req;
+	const struct ofstate_login_result *login = &st->login;
+	const struct ofstate_consent_result *c = &st->consent;
 	size_t	 i;
-	static const char *const from_req[] = { "nonce", "redirect_uri",
-	    "code_challenge" };
 
 	memset(g, 0, sizeof(*g));
-	g->request_id = oxstrdup(ojson_str(st, "id"));
-	g->client_id = oxstrdup(ojson_str(r, "client_id"));
-	g->sub = oxstrdup(ojson_str(login, "subject"));
-	g->sid = oxstrdup(ojson_str(st, "sid"));
-	otoken_strs_set(&g->scope, json_object_get(c, "grant_scope"));
-	otoken_strs_set(&g->aud, json_object_get(c,
-	    "grant_access_token_audience"));
-	g->auth_time = ojson_int(login, "auth_time");
-	g->acr = oxstrdup(ojson_str(login, "acr"));
-	otoken_strs_set(&g->amr, json_object_get(login, "amr"));
-	g->requested_at = ojson_int(st, "requested_at");
+	g->request_id = oxstrdup(st->id);
+	g->client_id = oxstrdup(r->client_id);
+	g->sub = oxstrdup(login->subject);
+	g->sid = oxstrdup(st->sid);
+	for (i = 0; i < c->grant_scope.n; i++)
+		otoken_strs_add(&g->scope, c->grant_scope.v[i]);
+	for (i = 0; i < c->grant_access_token_audience.n; i++)
+		otoken_strs_add(&g->aud, c->grant_access_token_audience.v[i]);
+	g->auth_time = login->auth_time;
+	g->acr = oxstrdup(login->acr != NULL ? login->acr : "");
+	for (i = 0; i < login->amr.n; i++)
+		otoken_strs_add(&g->amr, login->amr.v[i]);
+	g->requested_at = st->requested_at;
 	g->has = OGRANT_HAS_AUTH_TIME | OGRANT_HAS_AMR |
 	    OGRANT_HAS_REQUESTED_AT;
-	if ((v = json_object_get(c, "session")) != NULL)
-		g->session = json_incref(v);
-	to[0] = &g->nonce;
-	to[1] = &g->redirect_uri;
-	to[2] = &g->code_challenge;
-	for (i = 0; i < sizeof(from_req) / sizeof(from_req[0]); i++)
-		if (json_object_get(r, from_req[i]) != NULL)
-			*to[i] = oxstrdup(ojson_str(r, from_req[i]));
+	if (c->session != NULL)
+		g->session = json_incref(c->session);
+	if (r->nonce != NULL)
+		g->nonce = oxstrdup(r->nonce);
+	if (r->redirect_uri != NULL)
+		g->redirect_uri = oxstrdup(r->redirect_uri);
+	if (r->code_challenge != NULL)
+		g->code_challenge = oxstrdup(r->code_challenge);
 	/* Only S256 passes the request checks (audience_pkce()). */
-	if (json_object_get(r, "code_challenge_method") != NULL &&
-	    !ogrant_pkce_method(ojson_str(r, "code_challenge_method"),
+	if (r->code_challenge_method != NULL &&
+	    !ogrant_pkce_method(r->code_challenge_method,
 	    &g->code_challenge_method))
 		g->code_challenge_method = OGRANT_PKCE_S256;
 }
@@ -836,17 +817,14 @@ oauthorize_grant(const json_t *st, struct ogrant *g)
  * every grant is recorded, remembered or not, to revoke it later.
  */
 static void
-consent_record(const json_t *st, const struct ogrant *grant,
-    struct oconsent *c)
+consent_record(const struct ofstate_consent *st,
+    const struct ogrant *grant, struct oconsent *c)
 {
-	json_t		*ans = json_object_get(st, "consent");
-	json_t		*req = json_object_get(st, "req");
 	json_t		*scope, *aud;
 	int64_t		 now = onow(), rf, until, exp;
-	int		 remember = json_is_true(json_object_get(ans,
-			    "remember"));
+	int		 remember = st->consent.remember;
 
-	rf = ojson_int(ans, "remember_for");
+	rf = st->consent.remember_for;
 	until = remember && rf > 0 ? now + rf : 0;
 	exp = remember ? until : now;
 	if (exp != 0 && oconf->ttl_refresh_token > 0 &&
@@ -855,7 +833,7 @@ consent_record(const json_t *st, const struct ogrant *grant,
 	else if (exp != 0 && oconf->ttl_refresh_token < 0)
 		exp = 0;
 	memset(c, 0, sizeof(*c));
-	c->request_id = oxstrdup(ojson_str(st, "id"));
+	c->request_id = oxstrdup(st->id);
 	c->sub = oxstrdup(grant->sub);
 	c->client_id = oxstrdup(grant->client_id);
 	scope = otoken_strs_json(&grant->scope);
@@ -866,21 +844,22 @@ consent_record(const json_t *st, const struct ogrant *grant,
 	json_decref(aud);
 	if ((c->session = grant->session) != NULL)
 		json_incref(c->session);
-	c->sid = oxstrdup(ojson_str(st, "sid"));
+	c->sid = oxstrdup(st->sid);
 	c->remember = remember;
 	c->remember_for = rf;
 	c->remember_until = until;
 	c->handled_at = now;
 	c->exp = exp;
-	oconsents_strs_set(&c->requested_scope, json_object_get(req,
-	    "scope"));
-	oconsents_strs_set(&c->requested_audience, json_object_get(req,
-	    "audience"));
-	if ((c->login = json_object_get(st, "login")) != NULL)
-		json_incref(c->login);
-	c->request_url = oxstrdup(ojson_str(st, "request_url"));
+	scope = ojson_strs_json(&st->req.scope);
+	aud = ojson_strs_json(&st->req.audience);
+	oconsents_strs_set(&c->requested_scope, scope);
+	oconsents_strs_set(&c->requested_audience, aud);
+	json_decref(scope);
+	json_decref(aud);
+	c->login = ofstate_login_result_json(&st->login);
+	c->request_url = oxstrdup(st->request_url);
 	/* A consent the app accepted without asking (skip) is not listed. */
-	c->skip = json_is_true(json_object_get(st, "skip"));
+	c->skip = st->skip;
 }
 
 /* Issue what the response type asks for into s->out. */
@@ -935,10 +914,10 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	 * verifier of it counts, its login verifier leads nowhere, and
 	 * the admin API answers 410 for its challenges.
 	 */
-	if ((fexp = ojson_int(s->state, "flow_exp")) == 0)
-		fexp = ojson_int(s->state, "exp");
-	switch (oflow_use(t, OFLOW_LOGIN, ojson_str(s->state,
-	    "login_challenge"), fexp, NULL)) {
+	if ((fexp = s->consent->flow_exp) == 0)
+		fexp = s->consent->exp;
+	switch (oflow_use(t, OFLOW_LOGIN, s->consent->login_challenge, fexp,
+	    NULL)) {
 	case OSTORE_OK:
 		break;
 	case OSTORE_EXISTS:
@@ -948,13 +927,13 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
 		return 0;
 	}
-	if (json_object_get(s->state, "error") != NULL)
+	if (s->consent->has_error)
 		return 1;
-	oauthorize_grant(s->state, &grant);
-	consent_record(s->state, &grant, &rec);
+	oauthorize_grant(s->consent, &grant);
+	consent_record(s->consent, &grant, &rec);
 	ok = oconsents_put(t, &rec, err);
 	if (ok) {
-		osessions_add_client(t, ojson_str(s->state, "sid"),
+		osessions_add_client(t, s->consent->sid,
 		    grant.client_id, err);
 		s->out = json_object();
 		ok = issue(t, s, &grant, err);
@@ -975,20 +954,24 @@ int
 oauthorize_refused(const struct oauthorize_step *s, const char *used,
     struct oerr *err, const char **name)
 {
-	json_t	*e;
+	const struct ofstate_error *e;
 
 	if (s->used) {
 		oerr_set(err, OERR_INVALID_REQUEST, "%s", used);
 		*name = oerr_name(err->code);
 		return 1;
 	}
-	if ((e = json_object_get(s->state, "error")) == NULL)
+	if (s->login != NULL && s->login->has_error)
+		e = &s->login->error;
+	else if (s->consent != NULL && s->consent->has_error)
+		e = &s->consent->error;
+	else
 		return 0;
-	oerr_set(err, OERR_ACCESS_DENIED, "%s", ojson_str(e,
-	    "error_description"));
-	snprintf(err->hint, sizeof(err->hint), "%s", ojson_str(e,
-	    "error_hint"));
-	*name = ojson_str(e, "error");
+	oerr_set(err, OERR_ACCESS_DENIED, "%s", e->error_description != NULL ?
+	    e->error_description : "");
+	snprintf(err->hint, sizeof(err->hint), "%s", e->error_hint != NULL ?
+	    e->error_hint : "");
+	*name = e->error;
 	return 1;
 }
 
@@ -998,7 +981,8 @@ oauthorize_outcome_free(struct oauthorize_outcome *o)
 	oauthorize_free(&o->a);
 	free(o->challenge);
 	json_decref(o->params);
-	json_decref(o->state);
+	ofstate_login_free(&o->login);
+	ofstate_consent_free(&o->consent);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -1092,32 +1076,46 @@ oauthorize_begin(const struct oparams *p, const char *cookie_sid,
 }
 
 /*
- * Open a verifier of purpose p from the app of kind into o->state and
- * o->a, and s: sealed by us, unexpired, for a client that still exists
- * (else a 400 page), and brought by the browser whose CSRF cookie it
- * names (else forbidden, to the client).
+ * Open a login verifier (OFLOW_LOGIN_VERIFIER, into o->login) or a
+ * consent verifier (OFLOW_CONSENT_VERIFIER, into o->consent) from the
+ * app of kind, its request into o->a, and s: sealed by us, unexpired,
+ * whole, for a client that still exists (else a 400 page), and
+ * brought by the browser whose CSRF cookie it names (else forbidden,
+ * to the client).
  */
 static int
 step_open(enum oflow_purpose p, const char *kind, const char *verifier,
     oauthorize_csrf_fn csrf_ok, void *arg, struct oauthorize_step *s,
     struct oauthorize_outcome *o)
 {
+	const struct ofstate_req *req;
+	const char		*csrf;
+	int			 ok;
+
 	memset(o, 0, sizeof(*o));
 	memset(s, 0, sizeof(*s));
 	oerr_clear(&o->err);
-	if ((o->state = oflow_open(p, verifier, &o->err)) == NULL ||
-	    !oauthorize_restore(o->state, &o->a, &o->err)) {
+	if (p == OFLOW_LOGIN_VERIFIER) {
+		ok = ofstate_login_open(p, verifier, &o->login, &o->err);
+		req = &o->login.req;
+		csrf = o->login.csrf;
+		s->login = &o->login;
+	} else {
+		ok = ofstate_consent_open(p, verifier, &o->consent, &o->err);
+		req = &o->consent.req;
+		csrf = o->consent.csrf;
+		s->consent = &o->consent;
+	}
+	if (!ok || !oauthorize_restore(req, &o->a, &o->err)) {
 		oerr_status(&o->err, 400);
 		o->a.trusted = 0;
 		return fail(o, NULL);
 	}
-	if (!csrf_ok(arg, kind, ojson_str(o->a.r, "client_id"),
-	    ojson_str(o->state, "csrf"))) {
+	if (!csrf_ok(arg, kind, o->a.r.client_id, csrf)) {
 		oerr_set(&o->err, OERR_REQUEST_FORBIDDEN, "The %s verifier "
 		    "came without this browser's CSRF cookie.", kind);
 		return fail(o, NULL);
 	}
-	s->state = o->state;
 	s->a = &o->a;
 	return 1;
 }
@@ -1140,16 +1138,15 @@ step_refused(struct oauthorize_step *s, const char *used,
  * remembered, deleted when not, kept when it reused a session.
  */
 static void
-login_session(const json_t *state, struct oauthorize_outcome *o)
+login_session(const struct ofstate_login *state,
+    struct oauthorize_outcome *o)
 {
-	json_t	*login = json_object_get(state, "login");
-
-	o->sid = ojson_str(state, "sid");
-	if (json_is_true(json_object_get(state, "skip")))
+	o->sid = state->sid;
+	if (state->skip)
 		o->session = OAUTHORIZE_SESSION_REUSED;
-	else if (json_is_true(json_object_get(login, "remember"))) {
+	else if (state->has_login && state->login.remember) {
 		o->session = OAUTHORIZE_SESSION_SET;
-		o->remember_for = ojson_int(login, "remember_for");
+		o->remember_for = state->login.remember_for;
 	} else
 		o->session = OAUTHORIZE_SESSION_CLEAR;
 }
@@ -1171,30 +1168,17 @@ oauthorize_after_login(const char *verifier, oauthorize_csrf_fn csrf_ok,
 	if (step_refused(&s, "The login verifier's flow has been "
 	    "completed already.", o))
 		goto out;
-	login_session(s.state, o);
+	login_session(s.login, o);
 	if (!oauthorize_consent_ok(&s, &o->err)) {
 		fail(o, NULL);
 		goto out;
 	}
 	ok = to_ui(o, oconf->url_consent, "consent_challenge",
-	    oflow_seal(OFLOW_CONSENT, s.out), "consent", ojson_str(s.out,
-	    "csrf"));
+	    ofstate_consent_seal(OFLOW_CONSENT, &s.next), "consent",
+	    s.next.csrf);
 out:
-	json_decref(s.out);
+	ofstate_consent_free(&s.next);
 	return ok;
-}
-
-/* 1 if the request's scope list holds scope. */
-static int
-has_scope(const json_t *r, const char *scope)
-{
-	json_t	*e;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(r, "scope"), i, e)
-		if (strcmp(json_string_value(e), scope) == 0)
-			return 1;
-	return 0;
 }
 
 int
@@ -1222,6 +1206,6 @@ oauthorize_after_consent(const char *verifier, oauthorize_csrf_fn csrf_ok,
 		json_object_set_new(o->params, "state",
 		    json_string(o->a.state));
 	/* OpenID Connect Session Management §3. */
-	o->session_state = has_scope(o->a.r, "openid");
+	o->session_state = ojson_strs_has(&o->a.r.scope, "openid");
 	return 1;
 }

@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "base/err.h"
+#include "protocol/flowstate.h"
 
 struct ogrant;
 
@@ -58,11 +59,11 @@ enum oauthorize_mode {
 /* A validated request: everything later steps need, sealed along. */
 struct oauthorize {
 	const struct oclient *client;	/* held (oclient_release()) */
-	json_t		*r;		/* the request as JSON (owned) */
+	struct ofstate_req r;		/* the request (owned) */
 	unsigned	 rt;		/* OAUTHORIZE_CODE... */
 	enum oauthorize_mode mode;
-	const char	*redirect_uri;	/* borrowed from r */
-	const char	*state;		/* borrowed from r, or NULL */
+	const char	*redirect_uri;	/* r.redirect_uri */
+	const char	*state;		/* r.state (NULL: none) */
 	int		 trusted;	/* errors may go to redirect_uri */
 };
 
@@ -103,18 +104,21 @@ char	*oauthorize_start(const struct oauthorize *a,
 	    char csrf[44], struct oerr *err);
 
 /*
- * Restore the request of an opened challenge or verifier state into a
- * (the client is reloaded).  Returns 1, or 0 with err set: the client
- * is gone, or its redirect URIs no longer hold the flow's.
+ * Restore the request req of an opened challenge or verifier state
+ * into a (copied; the client is reloaded).  Returns 1, or 0 with err
+ * set: the client is gone, or its redirect URIs no longer hold the
+ * flow's.
  */
-int	 oauthorize_restore(const json_t *state, struct oauthorize *a,
-	    struct oerr *err);
+int	 oauthorize_restore(const struct ofstate_req *req,
+	    struct oauthorize *a, struct oerr *err);
 
 /* A login or consent step of a flow. */
 struct oauthorize_step {
-	json_t			*state;	/* the opened verifier */
+	const struct ofstate_login	*login;	/* step 2: the verifier */
+	const struct ofstate_consent	*consent; /* step 3: the verifier */
 	struct oauthorize	*a;	/* its request (oauthorize_restore) */
-	json_t			*out;	/* the step's result (owned) */
+	struct ofstate_consent	 next;	/* step 2: the consent challenge */
+	json_t			*out;	/* step 3: the response (owned) */
 	int			 used;	/* the flow was done already */
 };
 
@@ -122,28 +126,28 @@ struct oauthorize_step {
  * 1 if the login verifier state starts a login session: a login
  * accepted with remember, not one that reused a session.
  */
-int	 oauthorize_starts_session(const json_t *state);
+int	 oauthorize_starts_session(const struct ofstate_login *state);
 
 /*
- * Step 2, the login verifier of s->state: in a write transaction when
+ * Step 2, the login verifier of s->login: in a write transaction when
  * it starts a login session (stored, unless its sid was logged out),
- * else a read.  s->out becomes the consent challenge's state, skip
- * true when a remembered consent covers the request.  Returns 1 (see
- * oauthorize_refused() for a done flow or a rejected login), or 0 with
- * err set (for the client).
+ * else a read.  s->next becomes the consent challenge's state (free it
+ * with ofstate_consent_free()), skip when a remembered consent covers
+ * the request.  Returns 1 (see oauthorize_refused() for a done flow or
+ * a rejected login), or 0 with err set (for the client).
  */
 int	 oauthorize_login(struct oauthorize_step *s, struct oerr *err);
 
 /*
  * After step 2: 0 with consent_required in err when the request had
- * prompt=none and the consent challenge s->out cannot be skipped, else
- * 1.
+ * prompt=none and the consent challenge s->next cannot be skipped,
+ * else 1.
  */
 int	 oauthorize_consent_ok(const struct oauthorize_step *s,
 	    struct oerr *err);
 
 /*
- * Step 3, the consent verifier of s->state, in a write transaction:
+ * Step 3, the consent verifier of s->consent, in a write transaction:
  * mark the flow done, record the grant (consents), add the client to
  * the login session, and issue what the response type asks for.
  * s->out becomes the response parameters (code, access_token,
@@ -165,7 +169,8 @@ int	 oauthorize_refused(const struct oauthorize_step *s,
  * The grant of a completed consent state (see tokens.h) into g
  * (overwritten; ogrant_free()).
  */
-void	 oauthorize_grant(const json_t *state, struct ogrant *g);
+void	 oauthorize_grant(const struct ofstate_consent *state,
+	    struct ogrant *g);
 
 /*
  * THE STEPS AS ONE CALL EACH, for the HTTP side: oauthorize_begin()
@@ -201,7 +206,7 @@ struct oauthorize_outcome {
 	const char		*param;		/* "login_challenge", ... */
 	char			*challenge;	/* owned */
 	const char		*csrf_kind;	/* "login" or "consent" */
-	char			 csrf[44];	/* for a.r's client_id */
+	char			 csrf[44];	/* for a.r.client_id */
 	/*
 	 * TO_CLIENT: the response parameters, state included: an error
 	 * (error, error_description), or what was issued (issued 1: code,
@@ -212,9 +217,11 @@ struct oauthorize_outcome {
 	int			 session_state;
 	/* After a login verifier, also when the client gets an error. */
 	enum oauthorize_session	 session;
-	const char		*sid;		/* borrowed from state */
+	const char		*sid;		/* login.sid */
 	int64_t			 remember_for;
-	json_t			*state;		/* the opened verifier */
+	/* The opened verifier: a login or a consent state. */
+	struct ofstate_login	 login;
+	struct ofstate_consent	 consent;
 };
 
 /*

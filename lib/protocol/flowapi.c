@@ -23,6 +23,7 @@
 #include "records/flow.h"
 #include "records/lifecycle.h"
 #include "protocol/flowapi.h"
+#include "protocol/flowstate.h"
 #include "protocol/logout.h"
 
 static const struct {
@@ -91,8 +92,12 @@ oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
 {
 	struct ostore_txn	*t;
 	struct oflow_mark	 m;
+	struct ofstate_login	 l;
+	struct ofstate_consent	 c;
+	struct ofstate_logout	 o;
 	json_t			*s;
-	int			 used = 0;
+	const char		*id = NULL, *sid = NULL, *url = NULL;
+	int			 used = 0, ok = 1;
 
 	*st = *out = NULL;
 	if ((unsigned)k >= OFLOWAPI__MAX) {
@@ -106,6 +111,29 @@ oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
 	}
 	if ((s = oflow_open(kinds[k].p, challenge, err)) == NULL)
 		return OFLOWAPI_ERR;
+	/* A login or consent state decodes whole, or is refused. */
+	memset(&l, 0, sizeof(l));
+	memset(&c, 0, sizeof(c));
+	memset(&o, 0, sizeof(o));
+	if (k == OFLOWAPI_LOGIN && (ok = ofstate_login_decode(s, &l, err))) {
+		id = l.id;
+		sid = l.sid;
+		url = l.request_url;
+	} else if (k == OFLOWAPI_CONSENT &&
+	    (ok = ofstate_consent_decode(s, &c, err))) {
+		id = c.login_challenge;
+		sid = c.sid;
+		url = c.request_url;
+	} else if (k == OFLOWAPI_LOGOUT &&
+	    (ok = ofstate_logout_decode(s, &o, err)))
+		id = o.id;
+	if (!ok) {
+		ofstate_login_free(&l);
+		ofstate_consent_free(&c);
+		ofstate_logout_free(&o);
+		json_decref(s);
+		return OFLOWAPI_ERR;
+	}
 	/*
 	 * A login or consent challenge is handled once its flow is done:
 	 * the login challenge marked when a consent verifier was spent
@@ -118,10 +146,9 @@ oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
 	memset(&m, 0, sizeof(m));
 	if ((t = ostore_read_begin(NULL)) != NULL) {
 		used = oflow_used(t, k == OFLOWAPI_LOGOUT ? OFLOW_LOGOUT :
-		    OFLOW_LOGIN, ojson_str(s, k == OFLOWAPI_CONSENT ?
-		    "login_challenge" : "id"), &m);
+		    OFLOW_LOGIN, id, &m);
 		if (!used && k != OFLOWAPI_LOGOUT &&
-		    oflow_session_ended(t, ojson_str(s, "sid")))
+		    oflow_session_ended(t, sid))
 			used = 1;
 		ostore_read_end(t);
 	}
@@ -132,54 +159,68 @@ oflowapi_open(enum oflowapi_kind k, const char *challenge, json_t **st,
 		 * logout request to where its first answer led.
 		 */
 		*out = k == OFLOWAPI_LOGOUT ? handled_to(m.redirect_to) :
-		    json_pack("{s:O}", "redirect_to", json_object_get(s,
-		    "request_url"));
+		    json_pack("{s:s}", "redirect_to", url);
 		oflow_mark_free(&m);
+		ofstate_login_free(&l);
+		ofstate_consent_free(&c);
+		ofstate_logout_free(&o);
 		json_decref(s);
 		return OFLOWAPI_HANDLED;
 	}
+	ofstate_login_free(&l);
+	ofstate_consent_free(&c);
+	ofstate_logout_free(&o);
 	json_object_set_new(s, "challenge", json_string(challenge));
 	*st = s;
 	return OFLOWAPI_OK;
 }
 
+/* A string member that every request has, "" when it was not sent. */
+static const char *
+s0(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
 /* The OIDC context of a request (Hydra's oidc_context). */
 static json_t *
-oidc_context(const json_t *r)
+oidc_context(const struct ofstate_req *r)
 {
-	json_t	*c = json_object(), *v;
+	json_t	*c = json_object();
 
-	json_object_set_new(c, "acr_values", split(ojson_str(r, "acr_values")));
-	json_object_set_new(c, "display", json_string(ojson_str(r, "display")));
-	json_object_set_new(c, "login_hint", json_string(ojson_str(r,
-	    "login_hint")));
-	json_object_set_new(c, "ui_locales", split(ojson_str(r, "ui_locales")));
-	if ((v = json_object_get(r, "id_token_hint_claims")) != NULL)
-		json_object_set(c, "id_token_hint_claims", v);
+	json_object_set_new(c, "acr_values", split(r->acr_values));
+	json_object_set_new(c, "display", json_string(s0(r->display)));
+	json_object_set_new(c, "login_hint", json_string(s0(r->login_hint)));
+	json_object_set_new(c, "ui_locales", split(r->ui_locales));
+	if (r->id_token_hint_claims != NULL)
+		json_object_set(c, "id_token_hint_claims",
+		    r->id_token_hint_claims);
 	return c;
 }
 
 /*
- * The parts common to the login and consent requests: challenge,
- * client (Hydra's view, no secret), request_url, requested_scope,
- * requested_access_token_audience, skip, subject, oidc_context.
- * NULL with err set when the client is gone.
+ * The parts common to the login and consent requests: challenge (of
+ * the opened st), client (Hydra's view, no secret), request_url,
+ * requested_scope, requested_access_token_audience, skip, subject,
+ * oidc_context.  NULL with err set when the client is gone.
  */
 static json_t *
-request_json(const json_t *st, const char *subject, struct oerr *err)
+request_json(const json_t *st, const struct ofstate_req *r,
+    const char *request_url, int skip, const char *subject,
+    struct oerr *err)
 {
 	const struct oclient *client;
-	json_t	*r = json_object_get(st, "req"), *j;
+	json_t	*j;
 
-	if ((client = oclient_fetch(ojson_str(r, "client_id"), err)) == NULL)
+	if ((client = oclient_fetch(r->client_id, err)) == NULL)
 		return NULL;
-	j = json_pack("{s:s,s:o,s:O,s:O,s:O,s:O,s:s,s:o}",
+	j = json_pack("{s:s,s:o,s:s,s:o,s:o,s:b,s:s,s:o}",
 	    "challenge", ojson_str(st, "challenge"),
 	    "client", oclient_view_hydra(client->rec, NULL),
-	    "request_url", json_object_get(st, "request_url"),
-	    "requested_scope", json_object_get(r, "scope"),
-	    "requested_access_token_audience", json_object_get(r, "audience"),
-	    "skip", json_object_get(st, "skip"),
+	    "request_url", request_url,
+	    "requested_scope", ojson_strs_json(&r->scope),
+	    "requested_access_token_audience", ojson_strs_json(&r->audience),
+	    "skip", skip,
 	    "subject", subject,
 	    "oidc_context", oidc_context(r));
 	oclient_release(client);
@@ -190,13 +231,18 @@ request_json(const json_t *st, const char *subject, struct oerr *err)
 static json_t *
 login_request(const json_t *st, struct oerr *err)
 {
-	json_t	*j;
+	struct ofstate_login	 l;
+	json_t			*j = NULL;
 
-	if ((j = request_json(st, ojson_str(st, "subject"), err)) == NULL)
-		return NULL;
-	json_object_set(j, "session_id", json_object_get(st, "sid"));
-	json_object_set_new(j, "requested_at", json_integer(
-	    json_integer_value(json_object_get(st, "requested_at"))));
+	if (!ofstate_login_decode(st, &l, err))
+		goto out;
+	if ((j = request_json(st, &l.req, l.request_url, l.skip,
+	    s0(l.subject), err)) == NULL)
+		goto out;
+	json_object_set_new(j, "session_id", json_string(l.sid));
+	json_object_set_new(j, "requested_at", json_integer(l.requested_at));
+out:
+	ofstate_login_free(&l);
 	return j;
 }
 
@@ -204,21 +250,23 @@ login_request(const json_t *st, struct oerr *err)
 static json_t *
 consent_request(const json_t *st, struct oerr *err)
 {
-	json_t	*j, *login = json_object_get(st, "login");
+	struct ofstate_consent	 c;
+	json_t			*j = NULL;
 
-	if ((j = request_json(st, ojson_str(login, "subject"), err)) == NULL)
-		return NULL;
-	json_object_set_new(j, "consent_request_id",
-	    json_string(ojson_str(st, "id")));
-	json_object_set(j, "login_challenge",
-	    json_object_get(st, "login_challenge"));
-	json_object_set(j, "login_session_id", json_object_get(st, "sid"));
-	json_object_set_new(j, "acr", json_string(ojson_str(login, "acr")));
-	json_object_set(j, "amr", json_is_array(json_object_get(login,
-	    "amr")) ? json_object_get(login, "amr") : json_array());
-	json_object_set(j, "context", json_is_object(json_object_get(
-	    login, "context")) ? json_object_get(login, "context") :
-	    json_object());
+	if (!ofstate_consent_decode(st, &c, err))
+		goto out;
+	if ((j = request_json(st, &c.req, c.request_url, c.skip,
+	    c.login.subject, err)) == NULL)
+		goto out;
+	json_object_set_new(j, "consent_request_id", json_string(c.id));
+	json_object_set_new(j, "login_challenge",
+	    json_string(c.login_challenge));
+	json_object_set_new(j, "login_session_id", json_string(c.sid));
+	json_object_set_new(j, "acr", json_string(s0(c.login.acr)));
+	json_object_set_new(j, "amr", ojson_strs_json(&c.login.amr));
+	json_object_set(j, "context", c.login.context);
+out:
+	ofstate_consent_free(&c);
 	return j;
 }
 
@@ -227,27 +275,31 @@ consent_request(const json_t *st, struct oerr *err)
  * rp_initiated, client, expires_at, requested_at}.
  */
 static json_t *
-logout_request(const json_t *st)
+logout_request(const json_t *st, struct oerr *err)
 {
 	const struct oclient *client = NULL;
+	struct ofstate_logout	 o;
 	struct oerr	 e;
-	json_t		*j;
+	json_t		*j = NULL;
 
+	if (!ofstate_logout_decode(st, &o, err))
+		goto out;
 	oerr_clear(&e);
-	if (*ojson_str(st, "client_id") != '\0')
-		client = oclient_fetch(ojson_str(st, "client_id"), &e);
+	if (*o.client_id != '\0')
+		client = oclient_fetch(o.client_id, &e);
 	j = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o}",
 	    "challenge", ojson_str(st, "challenge"),
-	    "subject", ojson_str(st, "subject"),
-	    "sid", ojson_str(st, "sid"),
-	    "request_url", ojson_str(st, "request_url"),
-	    "rp_initiated", json_is_true(json_object_get(st, "rp_initiated")),
+	    "subject", o.subject,
+	    "sid", o.sid,
+	    "request_url", s0(o.request_url),
+	    "rp_initiated", o.rp_initiated,
 	    "client", client != NULL ? oclient_view_hydra(client->rec, NULL) :
 	    json_null(),
-	    "expires_at", when(json_integer_value(json_object_get(st, "exp"))),
-	    "requested_at", when(json_integer_value(json_object_get(st,
-	    "requested_at"))));
+	    "expires_at", when(o.exp),
+	    "requested_at", when(o.requested_at));
 	oclient_release(client);
+out:
+	ofstate_logout_free(&o);
 	return j;
 }
 
@@ -260,7 +312,7 @@ oflowapi_request(enum oflowapi_kind k, const json_t *st, struct oerr *err)
 	case OFLOWAPI_CONSENT:
 		return consent_request(st, err);
 	case OFLOWAPI_LOGOUT:
-		return logout_request(st);
+		return logout_request(st, err);
 	default:
 		oerr_set(err, OERR_SERVER_ERROR, "No such flow.");
 		return NULL;
@@ -269,7 +321,7 @@ oflowapi_request(enum oflowapi_kind k, const json_t *st, struct oerr *err)
 
 struct answer {
 	enum oflow_purpose	 p;
-	const json_t		*st;
+	const struct ofstate_logout *st;
 	const char		*redirect_to;
 	struct oflow_mark	 prior;		/* the mark, when handled */
 	int			 handled;	/* already */
@@ -284,12 +336,9 @@ answer_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 
 	oflow_mark_free(&a->prior);
 	a->handled = 0;
-	rc = oflow_use(t, a->p, ojson_str(a->st, "id"),
-	    json_integer_value(json_object_get(a->st, "exp")),
-	    a->redirect_to);
+	rc = oflow_use(t, a->p, a->st->id, a->st->exp, a->redirect_to);
 	if (rc == OSTORE_EXISTS) {
-		a->handled = oflow_used(t, a->p, ojson_str(a->st, "id"),
-		    &a->prior);
+		a->handled = oflow_used(t, a->p, a->st->id, &a->prior);
 		return 1;
 	}
 	if (rc != OSTORE_OK) {
@@ -305,8 +354,8 @@ answer_fn(struct ostore_txn *t, void *arg, struct oerr *err)
  * handled already, the first answer's (OFLOWAPI_HANDLED).
  */
 static enum oflowapi_rc
-answer(enum oflowapi_kind k, const json_t *st, const char *redirect_to,
-    json_t **out, struct oerr *err)
+answer(enum oflowapi_kind k, const struct ofstate_logout *st,
+    const char *redirect_to, json_t **out, struct oerr *err)
 {
 	struct answer	 a;
 
@@ -328,35 +377,21 @@ answer(enum oflowapi_kind k, const json_t *st, const char *redirect_to,
 }
 
 /*
- * Seal the verifier state vst of a login or consent challenge st of
- * kind k, and answer with the request URL plus the verifier.  Nothing
- * is written: the verifier carries the answer, and the flow is marked
- * done when a consent verifier of it is spent (cgi-bin/oauth2/auth.c),
- * so until then a challenge may be answered again and the verifier
- * spent first counts (as Hydra's LOGIN_UNUSED and CONSENT_UNUSED).
+ * Answer a login or consent challenge of kind k, whose request URL is
+ * url, with its verifier v (sealed, owned): the request URL plus the
+ * verifier.  Nothing is written: the verifier carries the answer, and
+ * the flow is marked done when a consent verifier of it is spent
+ * (cgi-bin/oauth2/auth.c), so until then a challenge may be answered
+ * again and the verifier spent first counts (as Hydra's LOGIN_UNUSED
+ * and CONSENT_UNUSED).
  */
 static enum oflowapi_rc
-finish(enum oflowapi_kind k, const json_t *st, const json_t *vst,
-    json_t **out)
+finish(enum oflowapi_kind k, const char *url, char *v, json_t **out)
 {
-	char	*v;
-
-	v = oflow_seal(kinds[k].vp, vst);
-	*out = json_pack("{s:s++++}", "redirect_to", ojson_str(st, "request_url"),
-	    "&", kinds[k].param, "=", v);
+	*out = json_pack("{s:s++++}", "redirect_to", url, "&",
+	    kinds[k].param, "=", v);
 	free(v);
 	return OFLOWAPI_OK;
-}
-
-/* The verifier state: the challenge's, with what the app answered. */
-static json_t *
-verifier_state(const json_t *st, const char *key, json_t *ans)
-{
-	json_t	*v = json_deep_copy(st);
-
-	json_object_del(v, "challenge");
-	json_object_set_new(v, key, ans);
-	return v;
 }
 
 /* A body must be a JSON object. */
@@ -375,13 +410,17 @@ static enum oflowapi_rc
 accept_login(const json_t *st, const json_t *body, json_t **out,
     struct oerr *err)
 {
-	json_t			*amr = NULL, *ctx = NULL, *login, *vst;
+	struct ofstate_login	 l;
+	struct ofstate_login_result *r = &l.login;
+	json_t			*amr = NULL, *ctx = NULL, *e;
 	const char		*sub = NULL, *acr = "", *fsi = NULL;
 	long long		 rf = 0;
-	int			 remember = 0, extend = 0, skip;
-	enum oflowapi_rc	 rc;
+	int			 remember = 0, extend = 0;
+	size_t			 i;
+	enum oflowapi_rc	 rc = OFLOWAPI_ERR;
 
-	skip = json_is_true(json_object_get(st, "skip"));
+	if (!ofstate_login_decode(st, &l, err))
+		goto out;
 	if (!body_ok(body, err) ||
 	    !ojson_get_str(body, "subject", 1024, OJSON_REQUIRED |
 	    OJSON_NONEMPTY, &sub, err) ||
@@ -395,27 +434,30 @@ accept_login(const json_t *st, const json_t *body, json_t **out,
 	    err) ||
 	    !ojson_get_bool(body, "extend_session_lifespan", 0, &extend,
 	    err))
-		return OFLOWAPI_ERR;
-	if (skip && strcmp(sub, ojson_str(st, "subject")) != 0) {
+		goto out;
+	if (l.skip && strcmp(sub, s0(l.subject)) != 0) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The login request was "
 		    "skipped for the subject of the login session; it cannot "
 		    "be accepted for another subject.");
-		return OFLOWAPI_ERR;
+		goto out;
 	}
-	login = json_pack("{s:s,s:b,s:I,s:s,s:I}", "subject", sub,
-	    "remember", remember || skip, "remember_for", (json_int_t)rf,
-	    "acr", acr, "auth_time", skip ? json_integer_value(
-	    json_object_get(st, "auth_time")) : (json_int_t)onow());
-	json_object_set_new(login, "amr", amr != NULL ? json_incref(amr) :
-	    json_array());
-	json_object_set_new(login, "context", ctx != NULL ? json_incref(ctx) :
-	    json_object());
+	/* What the challenge carried of an answer is replaced. */
+	ofstate_login_result_free(r);
+	l.has_login = 1;
+	r->subject = oxstrdup(sub);
+	r->remember = remember || l.skip;
+	r->remember_for = rf;
+	r->acr = oxstrdup(acr);
+	r->auth_time = l.skip ? l.auth_time : onow();
+	json_array_foreach(amr, i, e)
+		ojson_strs_add(&r->amr, json_string_value(e));
+	r->context = ctx != NULL ? json_incref(ctx) : json_object();
 	if (fsi != NULL)
-		json_object_set_new(login, "force_subject_identifier",
-		    json_string(fsi));
-	vst = verifier_state(st, "login", login);
-	rc = finish(OFLOWAPI_LOGIN, st, vst, out);
-	json_decref(vst);
+		r->force_subject_identifier = oxstrdup(fsi);
+	rc = finish(OFLOWAPI_LOGIN, l.request_url,
+	    ofstate_login_seal(OFLOW_LOGIN_VERIFIER, &l), out);
+out:
+	ofstate_login_free(&l);
 	return rc;
 }
 
@@ -444,13 +486,18 @@ accept_consent(const json_t *st, const json_t *body, json_t **out,
     struct oerr *err)
 {
 	const struct oclient	*client = NULL;
+	struct ofstate_consent	 c;
+	struct ofstate_consent_result *r = &c.consent;
 	json_t			*scope = NULL, *aud = NULL, *session = NULL;
-	json_t			*consent, *vst, *idt, *at;
+	json_t			*idt, *at, *e;
 	const char		*bad = NULL;
 	long long		 rf = 0;
 	int			 remember = 0;
+	size_t			 i;
 	enum oflowapi_rc	 rc = OFLOWAPI_ERR;
 
+	if (!ofstate_consent_decode(st, &c, err))
+		goto out;
 	if (!body_ok(body, err) ||
 	    !ojson_get_strarray(body, "grant_scope", 100, 256, 0, &scope,
 	    err) ||
@@ -471,8 +518,7 @@ accept_consent(const json_t *st, const json_t *body, json_t **out,
 		    "objects.");
 		goto out;
 	}
-	if ((client = oclient_fetch(ojson_str(json_object_get(st, "req"),
-	    "client_id"), err)) == NULL)
+	if ((client = oclient_fetch(c.req.client_id, err)) == NULL)
 		goto out;
 	if (scope != NULL && !within(scope, client, oclient_has_scope,
 	    &bad)) {
@@ -486,20 +532,22 @@ accept_consent(const json_t *st, const json_t *body, json_t **out,
 		    "not one the client may be granted.", bad);
 		goto out;
 	}
-	consent = json_pack("{s:b,s:I}", "remember", remember,
-	    "remember_for", (json_int_t)rf);
-	json_object_set_new(consent, "grant_scope", scope != NULL ?
-	    json_incref(scope) : json_array());
-	json_object_set_new(consent, "grant_access_token_audience",
-	    aud != NULL ? json_incref(aud) : json_array());
-	json_object_set_new(consent, "session", json_pack("{s:o,s:o}",
-	    "id_token", json_is_object(idt) ? json_incref(idt) :
-	    json_object(), "access_token", json_is_object(at) ?
-	    json_incref(at) : json_object()));
-	vst = verifier_state(st, "consent", consent);
-	rc = finish(OFLOWAPI_CONSENT, st, vst, out);
-	json_decref(vst);
+	ofstate_consent_result_free(r);
+	c.has_consent = 1;
+	r->remember = remember;
+	r->remember_for = rf;
+	json_array_foreach(scope, i, e)
+		ojson_strs_add(&r->grant_scope, json_string_value(e));
+	json_array_foreach(aud, i, e)
+		ojson_strs_add(&r->grant_access_token_audience,
+		    json_string_value(e));
+	r->session = json_pack("{s:o,s:o}", "id_token", json_is_object(idt) ?
+	    json_incref(idt) : json_object(), "access_token",
+	    json_is_object(at) ? json_incref(at) : json_object());
+	rc = finish(OFLOWAPI_CONSENT, c.request_url,
+	    ofstate_consent_seal(OFLOW_CONSENT_VERIFIER, &c), out);
 out:
+	ofstate_consent_free(&c);
 	oclient_release(client);
 	return rc;
 }
@@ -511,24 +559,27 @@ out:
 static enum oflowapi_rc
 accept_logout(const json_t *st, json_t **out, struct oerr *err)
 {
-	json_t			*vst;
+	struct ofstate_logout	 o;
 	char			*v, *to;
 	enum oflowapi_rc	 rc;
 	int			 n;
 
-	vst = json_deep_copy(st);
-	json_object_del(vst, "challenge");
-	json_object_del(vst, "request_url");
-	v = oflow_seal(OFLOW_LOGOUT_VERIFIER, vst);
-	json_decref(vst);
+	if (!ofstate_logout_decode(st, &o, err)) {
+		ofstate_logout_free(&o);
+		return OFLOWAPI_ERR;
+	}
+	free(o.request_url);
+	o.request_url = NULL;
+	v = ofstate_logout_seal(OFLOW_LOGOUT_VERIFIER, &o);
 	n = snprintf(NULL, 0, "%soauth2/sessions/logout?logout_verifier=%s",
 	    oconf->issuer, v);
 	to = oxmalloc((size_t)n + 1);
 	snprintf(to, (size_t)n + 1,
 	    "%soauth2/sessions/logout?logout_verifier=%s", oconf->issuer, v);
 	free(v);
-	rc = answer(OFLOWAPI_LOGOUT, st, to, out, err);
+	rc = answer(OFLOWAPI_LOGOUT, &o, to, out, err);
 	free(to);
+	ofstate_logout_free(&o);
 	return rc;
 }
 
@@ -552,10 +603,12 @@ oflowapi_accept(enum oflowapi_kind k, const json_t *st, const json_t *body,
 
 /*
  * A reject body (Hydra's RequestDeniedError: error, error_description,
- * error_hint, status_code, error_debug) as the verifier's "error".
+ * error_hint, status_code, error_debug) as the verifier's error, into
+ * e.  Returns 1, or 0 with err set.
  */
-static json_t *
-reject_error(const json_t *body, struct oerr *err)
+static int
+reject_error(const json_t *body, struct ofstate_error *e,
+    struct oerr *err)
 {
 	const char	*code = NULL, *desc = NULL, *hint = NULL, *dbg = NULL;
 	long long	 status = 403;
@@ -566,19 +619,22 @@ reject_error(const json_t *body, struct oerr *err)
 	    !ojson_get_str(body, "error_hint", 1024, 0, &hint, err) ||
 	    !ojson_get_str(body, "error_debug", 1024, 0, &dbg, err) ||
 	    !ojson_get_int(body, "status_code", 400, 599, 0, &status, err))
-		return NULL;
+		return 0;
 	if (code != NULL && strspn(code, "abcdefghijklmnopqrstuvwxyz_") !=
 	    strlen(code)) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The field 'error' must be "
 		    "an error code of lower-case letters and '_'.");
-		return NULL;
+		return 0;
 	}
-	return json_pack("{s:s,s:s,s:s,s:I}",
-	    "error", code != NULL && *code != '\0' ? code : "access_denied",
-	    "error_description", desc != NULL && *desc != '\0' ? desc :
-	    "The resource owner or authorization server denied the request.",
-	    "error_hint", hint != NULL ? hint : "",
-	    "status_code", (json_int_t)status);
+	ofstate_error_free(e);
+	e->error = oxstrdup(code != NULL && *code != '\0' ? code :
+	    "access_denied");
+	e->error_description = oxstrdup(desc != NULL && *desc != '\0' ?
+	    desc : "The resource owner or authorization server denied the "
+	    "request.");
+	e->error_hint = oxstrdup(hint != NULL ? hint : "");
+	e->status_code = status;
+	return 1;
 }
 
 enum oflowapi_rc
@@ -586,25 +642,42 @@ oflowapi_reject(enum oflowapi_kind k, const json_t *st, const json_t *body,
     json_t **out, struct oerr *err)
 {
 	struct oarena		 a;
-	json_t			*e, *vst;
-	enum oflowapi_rc	 rc;
+	struct ofstate_login	 l;
+	struct ofstate_consent	 c;
+	struct ofstate_logout	 o;
+	enum oflowapi_rc	 rc = OFLOWAPI_ERR;
 
 	*out = NULL;
 	switch (k) {
 	case OFLOWAPI_LOGIN:
+		if (ofstate_login_decode(st, &l, err) &&
+		    reject_error(body, &l.error, err)) {
+			l.has_error = 1;
+			rc = finish(k, l.request_url, ofstate_login_seal(
+			    OFLOW_LOGIN_VERIFIER, &l), out);
+		}
+		ofstate_login_free(&l);
+		return rc;
 	case OFLOWAPI_CONSENT:
-		if ((e = reject_error(body, err)) == NULL)
-			return OFLOWAPI_ERR;
-		vst = verifier_state(st, "error", e);
-		rc = finish(k, st, vst, out);
-		json_decref(vst);
+		if (ofstate_consent_decode(st, &c, err) &&
+		    reject_error(body, &c.error, err)) {
+			c.has_error = 1;
+			rc = finish(k, c.request_url, ofstate_consent_seal(
+			    OFLOW_CONSENT_VERIFIER, &c), out);
+		}
+		ofstate_consent_free(&c);
 		return rc;
 	case OFLOWAPI_LOGOUT:
 		/* The session stays; on to the post-logout redirect. */
+		if (!ofstate_logout_decode(st, &o, err)) {
+			ofstate_logout_free(&o);
+			return OFLOWAPI_ERR;
+		}
 		oarena_init(&a);
-		rc = answer(k, st, ologout_redirect(&a, ojson_str(st,
-		    "post_logout_redirect_uri"), ojson_str(st, "state")), out, err);
+		rc = answer(k, &o, ologout_redirect(&a,
+		    o.post_logout_redirect_uri, o.state), out, err);
 		oarena_free(&a);
+		ofstate_logout_free(&o);
 		return rc;
 	default:
 		oerr_set(err, OERR_SERVER_ERROR, "No such flow.");

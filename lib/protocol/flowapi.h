@@ -54,10 +54,12 @@ const char	*oflowapi_name(enum oflowapi_kind);
 
 /*
  * Open the challenge of a kind.  On OFLOWAPI_OK *st is the opened state
- * (a new reference, with "challenge" added); on OFLOWAPI_HANDLED *out is
+ * (a new reference, with "challenge" added; it decodes whole into its
+ * struct, protocol/flowstate.h); on OFLOWAPI_HANDLED *out is
  * {"redirect_to"} (a new reference; see above); on
- * OFLOWAPI_ERR err holds a 400 (no challenge) or a 404 (not one this
- * server issued, of another kind, or expired).
+ * OFLOWAPI_ERR err holds a 400 (no challenge, or a damaged state naming
+ * its bad member) or a 404 (not one this server issued, of another
+ * kind, or expired).
  */
 enum oflowapi_rc oflowapi_open(enum oflowapi_kind, const char *challenge,
 		    json_t **st, json_t **out, struct oerr *err);
@@ -65,8 +67,9 @@ enum oflowapi_rc oflowapi_open(enum oflowapi_kind, const char *challenge,
 /*
  * The request of an opened challenge, as the API's GET answers it
  * (Hydra's loginRequest, consentRequest or logoutRequest, with the
- * client in Hydra's view).  Returns a new reference, or NULL with err
- * set (the client was deleted meanwhile: a 404).
+ * client in Hydra's view), built from its decoded state.  Returns a new
+ * reference, or NULL with err set (the client was deleted meanwhile: a
+ * 404; a damaged state: a 400).
  */
 json_t	*oflowapi_request(enum oflowapi_kind, const json_t *st,
 	    struct oerr *err);

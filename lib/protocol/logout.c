@@ -559,9 +559,9 @@ ologout_challenge(const struct ologout_req *r,
     const struct osessions_rec *session, int browser,
     const char *request_url, char csrf[44])
 {
-	json_t		*st;
-	char		 id[37], *ch;
-	int64_t		 now = onow();
+	struct ofstate_logout	 st;
+	char			 id[37];
+	int64_t			 now = onow();
 
 	ocrypto_uuid4(id);
 	ocrypto_token(csrf, 44, 32);
@@ -572,23 +572,25 @@ ologout_challenge(const struct ologout_req *r,
 	 * not only the id_token_hint's: a logout page must not name
 	 * another browser's user.
 	 */
-	st = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:b}",
-	    "id", id, "exp", (json_int_t)(now + oconf->ttl_login_consent),
-	    "requested_at", (json_int_t)now, "csrf", csrf,
-	    "subject", session->sub, "sid", session->sid,
-	    "client_id", r->client_id != NULL ? r->client_id : "",
-	    "post_logout_redirect_uri", r->uri != NULL ? r->uri : "",
-	    "state", r->state != NULL ? r->state : "",
-	    "rp_initiated", r->hint != NULL,
-	    "request_url", request_url,
-	    "browser_session", browser);
-	ch = oflow_seal(OFLOW_LOGOUT, st);
-	json_decref(st);
-	return ch;
+	/* Borrowed members only: st is sealed, never freed. */
+	memset(&st, 0, sizeof(st));
+	st.id = id;
+	st.exp = now + oconf->ttl_login_consent;
+	st.requested_at = now;
+	st.csrf = csrf;
+	st.subject = session->sub;
+	st.sid = session->sid;
+	st.client_id = (char *)r->client_id;
+	st.post_logout_redirect_uri = (char *)r->uri;
+	st.state = (char *)r->state;
+	st.rp_initiated = r->hint != NULL;
+	st.request_url = (char *)request_url;
+	st.browser_session = browser;
+	return ofstate_logout_seal(OFLOW_LOGOUT, &st);
 }
 
 struct finish {
-	const json_t		*state;
+	const struct ofstate_logout *state;
 	const char		*cookie_sid;
 	struct ologout_done	*d;
 };
@@ -604,14 +606,14 @@ finish_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	struct ologout_done	*d = f->d;
 	struct osessions_rec	 cookie;
 	struct oerr		 e;
-	const char		*sid = ojson_str(f->state, "sid");
+	const char		*sid = f->state->sid;
 
 	memset(&cookie, 0, sizeof(cookie));
 	json_decref(d->session);
 	d->session = NULL;
 	d->used = d->clear = 0;
-	switch (oflow_use(t, OFLOW_LOGOUT_VERIFIER, ojson_str(f->state,
-	    "id"), ojson_int(f->state, "exp"), NULL)) {
+	switch (oflow_use(t, OFLOW_LOGOUT_VERIFIER, f->state->id,
+	    f->state->exp, NULL)) {
 	case OSTORE_OK:
 		break;
 	case OSTORE_EXISTS:
@@ -621,7 +623,7 @@ finish_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
 		return 0;
 	}
-	d->session = ologout_session(t, sid, ojson_str(f->state, "subject"));
+	d->session = ologout_session(t, sid, f->state->subject);
 	/* The browser's cookie goes with its session (or a dead one). */
 	oerr_clear(&e);
 	d->clear = f->cookie_sid == NULL ||
@@ -637,7 +639,7 @@ finish_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 }
 
 int
-ologout_finish(const json_t *state, const char *cookie_sid,
+ologout_finish(const struct ofstate_logout *state, const char *cookie_sid,
     struct ologout_done *d, struct oerr *err)
 {
 	struct finish	 f;
@@ -650,10 +652,10 @@ ologout_finish(const json_t *state, const char *cookie_sid,
 }
 
 char *
-ologout_target(struct oarena *a, const json_t *state)
+ologout_target(struct oarena *a, const struct ofstate_logout *state)
 {
-	const char	*cid = ojson_str(state, "client_id");
-	const char	*uri = ojson_str(state, "post_logout_redirect_uri");
+	const char	*cid = state->client_id;
+	const char	*uri = state->post_logout_redirect_uri;
 	const struct oclient *client = NULL;
 	struct oerr	 e;
 
@@ -664,7 +666,7 @@ ologout_target(struct oarena *a, const json_t *state)
 	    !oclient_post_logout_ok(client, uri)))
 		uri = NULL;
 	oclient_release(client);
-	return ologout_redirect(a, uri, ojson_str(state, "state"));
+	return ologout_redirect(a, uri, state->state);
 }
 
 void
@@ -744,26 +746,27 @@ ologout_end(struct oarena *arena, const char *verifier,
     struct ologout_outcome *o)
 {
 	struct ologout_done	 d;
-	json_t			*st;
+	struct ofstate_logout	 st;
 	const char		*cid;
 	int			 ok = 0;
 
 	memset(o, 0, sizeof(*o));
 	memset(&d, 0, sizeof(d));
 	oerr_clear(&o->err);
-	if ((st = oflow_open(OFLOW_LOGOUT_VERIFIER, verifier,
-	    &o->err)) == NULL) {
+	if (!ofstate_logout_open(OFLOW_LOGOUT_VERIFIER, verifier, &st,
+	    &o->err)) {
+		ofstate_logout_free(&st);
 		oerr_status(&o->err, 400);
 		return show(o);
 	}
-	cid = ojson_str(st, "client_id");
-	if (!csrf_ok(arg, "logout", cid, ojson_str(st, "csrf"))) {
+	cid = st.client_id;
+	if (!csrf_ok(arg, "logout", cid, st.csrf)) {
 		oerr_set(&o->err, OERR_REQUEST_FORBIDDEN, "The logout "
 		    "verifier came without this browser's CSRF cookie.");
 		show(o);
 		goto out;
 	}
-	if (!ologout_finish(st, cookie_sid, &d, &o->err)) {
+	if (!ologout_finish(&st, cookie_sid, &d, &o->err)) {
 		show(o);
 		goto out;
 	}
@@ -779,12 +782,12 @@ ologout_end(struct oarena *arena, const char *verifier,
 	/* After the commit: a slow client delays, never undoes, logout. */
 	ologout_backchannel(d.session);
 	o->frontchannel = ologout_frontchannel(d.session);
-	o->target = ologout_target(arena, st);
+	o->target = ologout_target(arena, &st);
 	o->answer = json_array_size(o->frontchannel) > 0 ?
 	    OLOGOUT_FRONTCHANNEL : OLOGOUT_REDIRECT;
 	ok = 1;
 out:
 	json_decref(d.session);
-	json_decref(st);
+	ofstate_logout_free(&st);
 	return ok;
 }

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "base/err.h"
+#include "protocol/flowstate.h"
 
 struct oarena;
 struct oclient;
@@ -136,15 +137,17 @@ struct ologout_done {
  * is gone).  Returns 1 (d->used when the verifier was spent already),
  * or 0 with err set.  Notify (ologout_backchannel) after it returns.
  */
-int	 ologout_finish(const json_t *state, const char *cookie_sid,
-	    struct ologout_done *d, struct oerr *err);
+int	 ologout_finish(const struct ofstate_logout *state,
+	    const char *cookie_sid, struct ologout_done *d,
+	    struct oerr *err);
 
 /*
  * Where the browser goes after the logout verifier state: its
  * post_logout_redirect_uri with state when the client still registers
  * it, else urls.post_logout_redirect (ologout_redirect).
  */
-char	*ologout_target(struct oarena *, const json_t *state);
+char	*ologout_target(struct oarena *,
+	    const struct ofstate_logout *state);
 
 /*
  * THE TWO STEPS AS ONE CALL EACH, for the HTTP side: ologout_begin()

@@ -22,6 +22,7 @@
 #include "records/sessions.h"
 #include "protocol/authorize.h"
 #include "protocol/flowapi.h"
+#include "protocol/flowstate.h"
 #include "t.h"
 
 static char		 secret[] = "authorize-secret-aaaaaaaaaaaaaaaa";
@@ -207,7 +208,7 @@ types_modes(void)
 	CHECK(validate("client_id=one&response_type=code&response_mode="
 	    "form_post" STATE, &a, &err));
 	CHECK(a.mode == OAUTHORIZE_FORM_POST);
-	CHECK(ojson_int(a.r, "response_mode") == OAUTHORIZE_FORM_POST);
+	CHECK(a.r.response_mode == OAUTHORIZE_FORM_POST);
 	oauthorize_free(&a);
 	CHECK(validate("client_id=web&response_type=id_token&redirect_uri="
 	    "https%3A%2F%2Frp.example%2Fcb&scope=openid&nonce=n-1" STATE, &a,
@@ -285,11 +286,11 @@ prompt_max_age(void)
 	    STATE, OERR_INVALID_REQUEST, 1));
 	CHECK(validate("client_id=one&response_type=code&max_age=60&"
 	    "prompt=login+consent" STATE, &a, &err));
-	CHECK(ojson_int(a.r, "max_age") == 60);
-	CHECK_STR(ojson_str(a.r, "prompt"), "login consent");
+	CHECK(a.r.max_age == 60);
+	CHECK(a.r.prompt == (OFSTATE_PROMPT_LOGIN | OFSTATE_PROMPT_CONSENT));
 	oauthorize_free(&a);
 	CHECK(validate("client_id=one&response_type=code" STATE, &a, &err));
-	CHECK(ojson_int(a.r, "max_age") == -1);
+	CHECK(a.r.max_age == -1 && a.r.prompt == 0);
 	oauthorize_free(&a);
 	down();
 }
@@ -503,10 +504,147 @@ steps(void)
 	down();
 }
 
+/* A request as the previous build sealed it (json_t, its members). */
+#define OLD_REQ "{\"client_id\": \"web\", \"redirect_uri\": " \
+	"\"https://rp.example/cb\", \"state\": \"abcdefgh\", " \
+	"\"response_type\": \"code id_token\", \"response_mode\": 2, " \
+	"\"scope\": [\"openid\", \"offline\"], \"nonce\": \"n-1\", " \
+	"\"prompt\": \"login consent\", \"max_age\": 60, \"audience\": " \
+	"[\"api\"], \"code_challenge\": \"cc\", \"code_challenge_method\": " \
+	"\"S256\", \"id_token_hint_claims\": {\"sub\": \"alice\"}, " \
+	"\"login_hint\": \"al\", \"acr_values\": \"a b\", \"ui_locales\": " \
+	"\"de\", \"display\": \"page\"}"
+
+/* The request as a struct: every member decoded, encoded, refused. */
+static void
+req_codec(void)
+{
+	struct ofstate_req	 r, r2;
+	struct oerr		 err;
+	json_t			*j, *j2;
+	static const char *const bad[] = {
+	    "{\"client_id\": 1, \"redirect_uri\": \"u\", "
+	    "\"response_type\": \"code\"}",
+	    "{\"redirect_uri\": \"u\", \"response_type\": \"code\"}",
+	    "{\"client_id\": \"c\", \"redirect_uri\": \"u\", "
+	    "\"response_type\": \"code\", \"scope\": \"openid\"}",
+	    "{\"client_id\": \"c\", \"redirect_uri\": \"u\", "
+	    "\"response_type\": \"code\", \"max_age\": \"60\"}",
+	    "{\"client_id\": \"c\", \"redirect_uri\": \"u\", "
+	    "\"response_type\": \"code\", \"prompt\": \"maybe\"}",
+	    "{\"client_id\": \"c\", \"redirect_uri\": \"u\", "
+	    "\"response_type\": \"code\", \"response_mode\": 7}",
+	    "{\"client_id\": \"c\", \"redirect_uri\": \"u\", "
+	    "\"response_type\": \"code\", \"id_token_hint_claims\": []}",
+	};
+	static const char *const named[] = { "client_id", "client_id",
+	    "scope", "max_age", "prompt", "response_mode",
+	    "id_token_hint_claims" };
+	size_t			 i;
+
+	oerr_clear(&err);
+	j = json_loads(OLD_REQ, 0, NULL);
+	CHECK(ofstate_req_decode(j, &r, &err));
+	CHECK_STR(r.client_id, "web");
+	CHECK_STR(r.redirect_uri, "https://rp.example/cb");
+	CHECK_STR(r.state, "abcdefgh");
+	CHECK_STR(r.response_type, "code id_token");
+	CHECK(r.response_mode == OAUTHORIZE_FORM_POST);
+	CHECK(r.scope.n == 2 && strcmp(r.scope.v[1], "offline") == 0);
+	CHECK_STR(r.nonce, "n-1");
+	CHECK(r.prompt == (OFSTATE_PROMPT_LOGIN | OFSTATE_PROMPT_CONSENT));
+	CHECK(r.max_age == 60);
+	CHECK(r.audience.n == 1 && strcmp(r.audience.v[0], "api") == 0);
+	CHECK_STR(r.code_challenge, "cc");
+	CHECK_STR(r.code_challenge_method, "S256");
+	CHECK_STR(ojson_str(r.id_token_hint_claims, "sub"), "alice");
+	CHECK_STR(r.login_hint, "al");
+	CHECK_STR(r.acr_values, "a b");
+	CHECK_STR(r.ui_locales, "de");
+	CHECK_STR(r.display, "page");
+	/* Encoded, it is the JSON it came from. */
+	j2 = ofstate_req_json(&r);
+	CHECK(json_equal(j, j2));
+	CHECK(ofstate_req_decode(j2, &r2, &err));
+	CHECK(r2.prompt == r.prompt && r2.max_age == 60);
+	ofstate_req_free(&r2);
+	json_decref(j2);
+	ofstate_req_free(&r);
+	json_decref(j);
+	/* The least: no state, no prompt, max_age none. */
+	j = json_loads("{\"client_id\": \"c\", \"redirect_uri\": \"u\", "
+	    "\"response_type\": \"code\"}", 0, NULL);
+	CHECK(ofstate_req_decode(j, &r, &err));
+	CHECK(r.state == NULL && r.prompt == 0 && r.max_age == -1 &&
+	    r.scope.n == 0 && r.id_token_hint_claims == NULL);
+	ofstate_req_free(&r);
+	json_decref(j);
+	/* Damaged: refused, naming the member. */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		oerr_clear(&err);
+		j = json_loads(bad[i], 0, NULL);
+		CHECK(!ofstate_req_decode(j, &r, &err));
+		CHECK(err.code == OERR_INVALID_REQUEST);
+		CHECK(strstr(err.description, named[i]) != NULL);
+		ofstate_req_free(&r);
+		json_decref(j);
+	}
+	oerr_clear(&err);
+	CHECK(!ofstate_req_decode(NULL, &r, &err));
+	CHECK(strstr(err.description, "req") != NULL);
+	ofstate_req_free(&r);
+}
+
+/* A login verifier sealed by the previous build restores. */
+static void
+restore_old(void)
+{
+	struct ofstate_login	 l;
+	struct oauthorize	 a;
+	struct oerr		 err;
+	json_t			*st;
+	char			*v;
+
+	up();
+	oerr_clear(&err);
+	st = json_pack("{s:s,s:I,s:I,s:s,s:o,s:s,s:b,s:s,s:s,s:{s:s,s:b,"
+	    "s:i,s:s,s:i,s:[s],s:{}}}", "id", "id-1", "exp",
+	    (json_int_t)(onow() + 60), "requested_at", (json_int_t)onow(),
+	    "csrf", "c-1", "req", json_loads(OLD_REQ, 0, NULL),
+	    "request_url", "https://op/auth?x", "skip", 0, "sid", "sid-1",
+	    "app", "http://127.0.0.1:4444/ui/login", "login", "subject",
+	    "alice", "remember", 1, "remember_for", 60, "acr", "1",
+	    "auth_time", 5, "amr", "pwd", "context");
+	v = oflow_seal(OFLOW_LOGIN_VERIFIER, st);
+	CHECK(ofstate_login_open(OFLOW_LOGIN_VERIFIER, v, &l, &err));
+	CHECK(l.has_login && !l.has_error && l.login.remember);
+	CHECK_STR(l.login.subject, "alice");
+	CHECK(oauthorize_starts_session(&l));
+	CHECK(oauthorize_restore(&l.req, &a, &err));
+	CHECK(a.rt == (OAUTHORIZE_CODE | OAUTHORIZE_IDTOKEN));
+	CHECK(a.mode == OAUTHORIZE_FORM_POST);
+	CHECK_STR(a.redirect_uri, "https://rp.example/cb");
+	CHECK_STR(a.state, "abcdefgh");
+	CHECK(a.client != NULL && a.r.max_age == 60);
+	oauthorize_free(&a);
+	ofstate_login_free(&l);
+	free(v);
+	/* A damaged request is an error, not a crash. */
+	json_object_set_new(json_object_get(st, "req"), "scope",
+	    json_integer(1));
+	v = oflow_seal(OFLOW_LOGIN_VERIFIER, st);
+	CHECK(!ofstate_login_open(OFLOW_LOGIN_VERIFIER, v, &l, &err));
+	CHECK(strstr(err.description, "'scope'") != NULL);
+	ofstate_login_free(&l);
+	free(v);
+	json_decref(st);
+	down();
+}
+
 static const struct t_case tests[] = {
 	T(response_bits), T(untrusted), T(redirect_uris), T(types_modes),
 	T(state_scope_nonce), T(prompt_max_age), T(start), T(begin_outcome),
-	T(steps),
+	T(steps), T(req_codec), T(restore_old),
 };
 
 int

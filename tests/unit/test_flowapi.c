@@ -84,11 +84,12 @@ challenge(enum oflow_purpose p, const char *id)
 	json_t	*st;
 	char	*s;
 
-	st = json_pack("{s:s,s:I,s:I,s:s,s:{s:s,s:[s,s],s:[],s:s},s:s,s:b,"
-	    "s:s,s:{s:s},s:s,s:s,s:s}", "id", id,
+	st = json_pack("{s:s,s:I,s:I,s:s,s:{s:s,s:s,s:s,s:[s,s],s:[],s:s},"
+	    "s:s,s:b,s:s,s:{s:s},s:s,s:s,s:s}", "id", id,
 	    "exp", (json_int_t)(onow() + 600),
 	    "requested_at", (json_int_t)onow(), "csrf", "c",
-	    "req", "client_id", "c1", "scope", "openid", "profile",
+	    "req", "client_id", "c1", "redirect_uri", "https://c1.example/cb",
+	    "response_type", "code", "scope", "openid", "profile",
 	    "audience", "login_hint", "ada",
 	    "request_url", REQUEST_URL, "skip", 0, "sid", "sid-1",
 	    "login", "subject", "sub-1",

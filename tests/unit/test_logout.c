@@ -19,6 +19,7 @@
 #include "records/clients.h"
 #include "records/flow.h"
 #include "records/sessions.h"
+#include "protocol/flowstate.h"
 #include "protocol/logout.h"
 #include "t.h"
 
@@ -136,20 +137,19 @@ pick(void)
 static void
 target(void)
 {
-	json_t	*st;
+	struct ofstate_logout	 st;
 
 	up();
-	st = json_pack("{s:s,s:s,s:s}", "client_id", "rp",
-	    "post_logout_redirect_uri", "https://rp.example/bye", "state",
-	    "a b");
-	CHECK_STR(ologout_target(&arena, st), "https://rp.example/bye?"
+	memset(&st, 0, sizeof(st));
+	st.client_id = "rp";
+	st.post_logout_redirect_uri = "https://rp.example/bye";
+	st.state = "a b";
+	CHECK_STR(ologout_target(&arena, &st), "https://rp.example/bye?"
 	    "state=a%20b");
-	json_object_set_new(st, "post_logout_redirect_uri",
-	    json_string("https://rp.example/gone"));
-	CHECK_STR(ologout_target(&arena, st), conf.url_post_logout);
-	json_object_set_new(st, "client_id", json_string(""));
-	CHECK_STR(ologout_target(&arena, st), conf.url_post_logout);
-	json_decref(st);
+	st.post_logout_redirect_uri = "https://rp.example/gone";
+	CHECK_STR(ologout_target(&arena, &st), conf.url_post_logout);
+	st.client_id = "";
+	CHECK_STR(ologout_target(&arena, &st), conf.url_post_logout);
 	down();
 }
 
@@ -172,31 +172,33 @@ finish(void)
 {
 	struct ologout_done	 d;
 	struct oerr		 err;
-	json_t			*st;
+	struct ofstate_logout	 st;
 
 	up();
 	oerr_clear(&err);
 	CHECK(ostore_write(put_fn, "sid-1", &err));
 	CHECK(ostore_write(put_fn, "sid-2", &err));
-	st = json_pack("{s:s,s:I,s:s,s:s}", "id", "v-1", "exp",
-	    (json_int_t)(onow() + 60), "sid", "sid-1", "subject", "alice");
-	CHECK(ologout_finish(st, "sid-2", &d, &err));
+	memset(&st, 0, sizeof(st));
+	st.id = "v-1";
+	st.exp = onow() + 60;
+	st.sid = "sid-1";
+	st.subject = "alice";
+	CHECK(ologout_finish(&st, "sid-2", &d, &err));
 	CHECK(!d.used && !d.clear);
 	CHECK_STR(ojson_str(d.session, "sub"), "alice");
 	CHECK(json_array_size(json_object_get(d.session, "clients")) == 1);
 	json_decref(d.session);
-	CHECK(ologout_finish(st, "sid-2", &d, &err));
+	CHECK(ologout_finish(&st, "sid-2", &d, &err));
 	CHECK(d.used && d.session == NULL);
-	json_object_set_new(st, "id", json_string("v-2"));
-	CHECK(ologout_finish(st, NULL, &d, &err));
+	st.id = "v-2";
+	CHECK(ologout_finish(&st, NULL, &d, &err));
 	CHECK(!d.used && d.clear);
 	json_decref(d.session);
-	json_object_set_new(st, "id", json_string("v-3"));
-	json_object_set_new(st, "sid", json_string("sid-2"));
-	CHECK(ologout_finish(st, "sid-2", &d, &err));
+	st.id = "v-3";
+	st.sid = "sid-2";
+	CHECK(ologout_finish(&st, "sid-2", &d, &err));
 	CHECK(d.clear);
 	json_decref(d.session);
-	json_decref(st);
 	down();
 }
 
@@ -311,9 +313,79 @@ end_outcome(void)
 	down();
 }
 
+/* A logout challenge as the previous build sealed it. */
+static json_t *
+old_logout(void)
+{
+	return json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:b,"
+	    "s:s}", "id", "o-1", "exp", (json_int_t)(onow() + 60),
+	    "requested_at", (json_int_t)7, "csrf", "c-1", "subject", "alice",
+	    "sid", "sid-1", "client_id", "rp", "post_logout_redirect_uri",
+	    "https://rp.example/bye", "state", "s", "rp_initiated", 1,
+	    "request_url", "https://op/logout", "browser_session", 0, "app",
+	    "http://127.0.0.1:4444/ui/logout");
+}
+
+/* The logout state as a struct: decoded, encoded, refused. */
+static void
+logout_state(void)
+{
+	struct ofstate_logout	 o;
+	struct oerr		 err;
+	json_t			*j = old_logout(), *j2;
+	char			*v;
+	static const char *const bad[] = { "id", "exp", "sid", "subject",
+	    "client_id", "rp_initiated", "browser_session", "request_url" };
+	size_t			 i;
+
+	oerr_clear(&err);
+	CHECK(ofstate_logout_decode(j, &o, &err));
+	CHECK_STR(o.id, "o-1");
+	CHECK(o.exp > onow() && o.requested_at == 7);
+	CHECK_STR(o.csrf, "c-1");
+	CHECK_STR(o.subject, "alice");
+	CHECK_STR(o.sid, "sid-1");
+	CHECK_STR(o.client_id, "rp");
+	CHECK_STR(o.post_logout_redirect_uri, "https://rp.example/bye");
+	CHECK_STR(o.state, "s");
+	CHECK(o.rp_initiated && !o.browser_session);
+	CHECK_STR(o.request_url, "https://op/logout");
+	CHECK_STR(o.app, "http://127.0.0.1:4444/ui/logout");
+	j2 = ofstate_logout_json(&o);
+	CHECK(json_equal(j, j2));
+	json_decref(j2);
+	v = ofstate_logout_seal(OFLOW_LOGOUT, &o);
+	ofstate_logout_free(&o);
+	CHECK(ofstate_logout_open(OFLOW_LOGOUT, v, &o, &err));
+	CHECK_STR(o.sid, "sid-1");
+	ofstate_logout_free(&o);
+	free(v);
+	/* The least: browser_session true when absent, "" strings. */
+	j2 = json_pack("{s:s,s:I,s:s}", "id", "o-2", "exp", (json_int_t)9,
+	    "sid", "sid-2");
+	CHECK(ofstate_logout_decode(j2, &o, &err));
+	CHECK(o.browser_session && o.request_url == NULL);
+	CHECK_STR(o.client_id, "");
+	CHECK_STR(o.state, "");
+	ofstate_logout_free(&o);
+	json_decref(j2);
+	/* A member of the wrong type is refused, named. */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		j2 = json_deep_copy(j);
+		json_object_set_new(j2, bad[i], json_pack("[]"));
+		oerr_clear(&err);
+		CHECK(!ofstate_logout_decode(j2, &o, &err));
+		CHECK(err.status == 400 &&
+		    strstr(err.description, bad[i]) != NULL);
+		ofstate_logout_free(&o);
+		json_decref(j2);
+	}
+	json_decref(j);
+}
+
 static const struct t_case tests[] = {
 	T(requests), T(pick), T(target), T(finish), T(begin_outcome),
-	T(end_outcome),
+	T(end_outcome), T(logout_state),
 };
 
 int
