@@ -295,6 +295,18 @@ ojson_strs_add(struct ojson_strs *l, const char *s)
 	l->v[l->n++] = oxstrdup(s);
 }
 
+void
+ojson_strs_set(struct ojson_strs *l, const json_t *a)
+{
+	json_t	*v;
+	size_t	 i;
+
+	ojson_strs_free(l);
+	json_array_foreach(a, i, v)
+		if (json_is_string(v))
+			ojson_strs_add(l, json_string_value(v));
+}
+
 int
 ojson_strs_has(const struct ojson_strs *l, const char *s)
 {

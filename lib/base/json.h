@@ -90,6 +90,12 @@ struct ojson_strs {
 
 /* Append a copy of s. */
 void	 ojson_strs_add(struct ojson_strs *, const char *s);
+/*
+ * Fill the list (emptied first) with copies of the strings of the JSON
+ * array a, members that are not strings skipped; anything but an array
+ * (NULL included) leaves it empty.
+ */
+void	 ojson_strs_set(struct ojson_strs *, const json_t *a);
 /* 1 if the list holds s. */
 int	 ojson_strs_has(const struct ojson_strs *, const char *s);
 /* The list as a new JSON array. */

@@ -616,7 +616,7 @@ covers(const struct oconsent *consent, const struct ofstate_req *r)
 	size_t	 i;
 
 	for (i = 0; i < r->scope.n; i++)
-		if (!oconsents_strs_has(&consent->scope, r->scope.v[i]))
+		if (!ojson_strs_has(&consent->scope, r->scope.v[i]))
 			return 0;
 	return 1;
 }
@@ -699,8 +699,8 @@ consent_state(struct oauthorize_step *s, const struct oconsent *consent)
 	st->login_challenge = oxstrdup(l->id);
 	if (st->skip)
 		st->previous = json_pack("{s:o,s:o,s:O?}",
-		    "scope", oconsents_strs_json(&consent->scope), "aud",
-		    oconsents_strs_json(&consent->aud), "session",
+		    "scope", ojson_strs_json(&consent->scope), "aud",
+		    ojson_strs_json(&consent->aud), "session",
 		    consent->session);
 }
 
@@ -787,13 +787,13 @@ oauthorize_grant(const struct ofstate_consent *st, struct ogrant *g)
 	g->sub = oxstrdup(login->subject);
 	g->sid = oxstrdup(st->sid);
 	for (i = 0; i < c->grant_scope.n; i++)
-		otoken_strs_add(&g->scope, c->grant_scope.v[i]);
+		ojson_strs_add(&g->scope, c->grant_scope.v[i]);
 	for (i = 0; i < c->grant_access_token_audience.n; i++)
-		otoken_strs_add(&g->aud, c->grant_access_token_audience.v[i]);
+		ojson_strs_add(&g->aud, c->grant_access_token_audience.v[i]);
 	g->auth_time = login->auth_time;
 	g->acr = oxstrdup(login->acr != NULL ? login->acr : "");
 	for (i = 0; i < login->amr.n; i++)
-		otoken_strs_add(&g->amr, login->amr.v[i]);
+		ojson_strs_add(&g->amr, login->amr.v[i]);
 	g->requested_at = st->requested_at;
 	g->has = OGRANT_HAS_AUTH_TIME | OGRANT_HAS_AMR |
 	    OGRANT_HAS_REQUESTED_AT;
@@ -836,10 +836,10 @@ consent_record(const struct ofstate_consent *st,
 	c->request_id = oxstrdup(st->id);
 	c->sub = oxstrdup(grant->sub);
 	c->client_id = oxstrdup(grant->client_id);
-	scope = otoken_strs_json(&grant->scope);
-	aud = otoken_strs_json(&grant->aud);
-	oconsents_strs_set(&c->scope, scope);
-	oconsents_strs_set(&c->aud, aud);
+	scope = ojson_strs_json(&grant->scope);
+	aud = ojson_strs_json(&grant->aud);
+	ojson_strs_set(&c->scope, scope);
+	ojson_strs_set(&c->aud, aud);
 	json_decref(scope);
 	json_decref(aud);
 	if ((c->session = grant->session) != NULL)
@@ -852,8 +852,8 @@ consent_record(const struct ofstate_consent *st,
 	c->exp = exp;
 	scope = ojson_strs_json(&st->req.scope);
 	aud = ojson_strs_json(&st->req.audience);
-	oconsents_strs_set(&c->requested_scope, scope);
-	oconsents_strs_set(&c->requested_audience, aud);
+	ojson_strs_set(&c->requested_scope, scope);
+	ojson_strs_set(&c->requested_audience, aud);
 	json_decref(scope);
 	json_decref(aud);
 	c->login = ofstate_login_result_json(&st->login);

@@ -729,9 +729,9 @@ previous(const struct oconsent *c)
 	client = oclient_get(c->client_id, &err);
 	cr = json_pack("{s:s,s:o,s:o,s:b,s:s,s:s,s:s,s:s}",
 	    "challenge", c->request_id,
-	    "requested_scope", oconsents_strs_json(&c->requested_scope),
+	    "requested_scope", ojson_strs_json(&c->requested_scope),
 	    "requested_access_token_audience",
-	    oconsents_strs_json(&c->requested_audience),
+	    ojson_strs_json(&c->requested_audience),
 	    "skip", 0,
 	    "subject", c->sub,
 	    "login_session_id", c->sid,
@@ -744,8 +744,8 @@ previous(const struct oconsent *c)
 	json_decref(client);
 	return json_pack("{s:o,s:o,s:o,s:O?,s:b,s:I,s:o,s:o}",
 	    "consent_request", cr,
-	    "grant_scope", oconsents_strs_json(&c->scope),
-	    "grant_access_token_audience", oconsents_strs_json(&c->aud),
+	    "grant_scope", ojson_strs_json(&c->scope),
+	    "grant_access_token_audience", ojson_strs_json(&c->aud),
 	    "session", c->session,
 	    "remember", c->remember,
 	    "remember_for", (json_int_t)c->remember_for,

@@ -317,7 +317,7 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 	ogrant_copy(&grant, &rt_grant);
 	if (op->scope != NULL) {
 		json_array_foreach(op->scope, i, v)
-			if (!otoken_strs_has(&rt_grant.scope,
+			if (!ojson_strs_has(&rt_grant.scope,
 			    json_string_value(v))) {
 				oerr_set(&op->fail, OERR_INVALID_SCOPE, "The "
 				    "requested scope is invalid, unknown, or "
@@ -327,7 +327,7 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 				    json_string_value(v));
 				goto out;
 			}
-		otoken_strs_set(&grant.scope, op->scope);
+		ojson_strs_set(&grant.scope, op->scope);
 	}
 	/* The access token issued with this refresh token goes. */
 	if (rec.access_id != NULL && unhex_id(rec.access_id, aid) &&
@@ -403,8 +403,8 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 	op->grant.request_id = oxstrdup(rid);
 	op->grant.client_id = oxstrdup(client->id);
 	op->grant.sub = oxstrdup(client->id);
-	otoken_strs_set(&op->grant.scope, op->scope);
-	otoken_strs_set(&op->grant.aud, aud);
+	ojson_strs_set(&op->grant.scope, op->scope);
+	ojson_strs_set(&op->grant.aud, aud);
 	op->grant.requested_at = onow();
 	op->grant.has = OGRANT_HAS_REQUESTED_AT;
 	op->grant.session = json_pack("{s:{},s:{}}", "id_token",

@@ -76,7 +76,7 @@ answer(struct oarena *arena, const struct otoken_rec *rec)
 		json_object_set_new(j, "exp", json_integer(rec->exp));
 	json_object_set_new(j, "iat", json_integer(rec->iat));
 	json_object_set_new(j, "nbf", json_integer(rec->iat));
-	json_object_set_new(j, "aud", otoken_strs_json(&rec->grant.aud));
+	json_object_set_new(j, "aud", ojson_strs_json(&rec->grant.aud));
 	json_object_set_new(j, "iss", json_string(oconf->issuer));
 	json_object_set_new(j, "token_type", json_string("Bearer"));
 	json_object_set_new(j, "token_use", json_string(rec->kind ==

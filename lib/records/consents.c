@@ -16,57 +16,17 @@
 #define KEY_MAX		600
 
 void
-oconsents_strs_set(struct oconsent_strs *l, const json_t *a)
-{
-	size_t	 i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-	if (json_array_size(a) == 0)
-		return;
-	l->v = oxcalloc(json_array_size(a), sizeof(*l->v));
-	for (i = 0; i < json_array_size(a); i++)
-		if (json_is_string(json_array_get(a, i)))
-			l->v[l->n++] = oxstrdup(json_string_value(
-			    json_array_get(a, i)));
-}
-
-json_t *
-oconsents_strs_json(const struct oconsent_strs *l)
-{
-	json_t	*a = json_array();
-	size_t	 i;
-
-	for (i = 0; i < l->n; i++)
-		json_array_append_new(a, json_string(l->v[i]));
-	return a;
-}
-
-int
-oconsents_strs_has(const struct oconsent_strs *l, const char *s)
-{
-	size_t	 i;
-
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
-void
 oconsents_free(struct oconsent *c)
 {
 	free(c->request_id);
 	free(c->sub);
 	free(c->client_id);
-	oconsents_strs_set(&c->scope, NULL);
-	oconsents_strs_set(&c->aud, NULL);
+	ojson_strs_free(&c->scope);
+	ojson_strs_free(&c->aud);
 	json_decref(c->session);
 	free(c->sid);
-	oconsents_strs_set(&c->requested_scope, NULL);
-	oconsents_strs_set(&c->requested_audience, NULL);
+	ojson_strs_free(&c->requested_scope);
+	ojson_strs_free(&c->requested_audience);
 	json_decref(c->login);
 	free(c->request_url);
 	memset(c, 0, sizeof(*c));
@@ -129,8 +89,8 @@ encode(const struct oconsent *c)
 	json_object_set_new(j, "request_id", jstring(c->request_id));
 	json_object_set_new(j, "sub", jstring(c->sub));
 	json_object_set_new(j, "client_id", jstring(c->client_id));
-	json_object_set_new(j, "scope", oconsents_strs_json(&c->scope));
-	json_object_set_new(j, "aud", oconsents_strs_json(&c->aud));
+	json_object_set_new(j, "scope", ojson_strs_json(&c->scope));
+	json_object_set_new(j, "aud", ojson_strs_json(&c->aud));
 	if (c->session != NULL)
 		json_object_set(j, "session", c->session);
 	json_object_set_new(j, "sid", jstring(c->sid));
@@ -142,9 +102,9 @@ encode(const struct oconsent *c)
 	json_object_set_new(j, "handled_at", json_integer(c->handled_at));
 	json_object_set_new(j, "exp", json_integer(c->exp));
 	json_object_set_new(j, "requested_scope",
-	    oconsents_strs_json(&c->requested_scope));
+	    ojson_strs_json(&c->requested_scope));
 	json_object_set_new(j, "requested_audience",
-	    oconsents_strs_json(&c->requested_audience));
+	    ojson_strs_json(&c->requested_audience));
 	if (c->login != NULL)
 		json_object_set(j, "login", c->login);
 	json_object_set_new(j, "request_url", jstring(c->request_url));
@@ -175,8 +135,8 @@ decode(const void *v, size_t vl, struct oconsent *c)
 	c->request_id = oxstrdup(ojson_str(j, "request_id"));
 	c->sub = oxstrdup(ojson_str(j, "sub"));
 	c->client_id = oxstrdup(ojson_str(j, "client_id"));
-	oconsents_strs_set(&c->scope, json_object_get(j, "scope"));
-	oconsents_strs_set(&c->aud, json_object_get(j, "aud"));
+	ojson_strs_set(&c->scope, json_object_get(j, "scope"));
+	ojson_strs_set(&c->aud, json_object_get(j, "aud"));
 	c->session = object(j, "session");
 	c->sid = oxstrdup(ojson_str(j, "sid"));
 	c->remember = json_is_true(json_object_get(j, "remember"));
@@ -184,9 +144,9 @@ decode(const void *v, size_t vl, struct oconsent *c)
 	c->remember_until = ojson_int(j, "remember_until");
 	c->handled_at = ojson_int(j, "handled_at");
 	c->exp = ojson_int(j, "exp");
-	oconsents_strs_set(&c->requested_scope,
+	ojson_strs_set(&c->requested_scope,
 	    json_object_get(j, "requested_scope"));
-	oconsents_strs_set(&c->requested_audience,
+	ojson_strs_set(&c->requested_audience,
 	    json_object_get(j, "requested_audience"));
 	c->login = object(j, "login");
 	c->request_url = oxstrdup(ojson_str(j, "request_url"));

@@ -31,14 +31,10 @@
 
 #include <jansson.h>
 
+#include "base/json.h"
+
 struct oerr;
 struct ostore_txn;
-
-/* A list of strings, each owned. */
-struct oconsent_strs {
-	char		**v;
-	size_t		  n;
-};
 
 /*
  * A consent as stored; everything owned (oconsents_free).  Decoded
@@ -48,8 +44,8 @@ struct oconsent {
 	char			*request_id;	/* the grant's request */
 	char			*sub;		/* the subject */
 	char			*client_id;
-	struct oconsent_strs	 scope;		/* granted scopes */
-	struct oconsent_strs	 aud;		/* granted audience */
+	struct ojson_strs	 scope;		/* granted scopes */
+	struct ojson_strs	 aud;		/* granted audience */
 	/*
 	 * {"id_token": {...}, "access_token": {...}}: the claims the app
 	 * gave for the tokens, free-form, so kept as JSON (a reference).
@@ -61,8 +57,8 @@ struct oconsent {
 	int64_t			 remember_until; /* Unix seconds, 0: ever */
 	int64_t			 handled_at;	/* Unix seconds */
 	int64_t			 exp;		/* Unix seconds, 0: never */
-	struct oconsent_strs	 requested_scope;
-	struct oconsent_strs	 requested_audience;
+	struct ojson_strs	 requested_scope;
+	struct ojson_strs	 requested_audience;
 	json_t			*login;		/* the login answer (JSON) */
 	char			*request_url;	/* where the flow began */
 	int			 skip;		/* accepted without asking */
@@ -72,16 +68,6 @@ struct oconsent {
 void	 oconsents_free(struct oconsent *c);
 /* Free n consents of a list (oconsents_list) and the list itself. */
 void	 oconsents_list_free(struct oconsent *v, size_t n);
-
-/*
- * Fill l (freed first) with copies of the strings of the JSON array a
- * (members that are not strings skipped; anything but an array gives
- * an empty list), and the other way round: a new JSON array of l.
- */
-void	 oconsents_strs_set(struct oconsent_strs *l, const json_t *a);
-json_t	*oconsents_strs_json(const struct oconsent_strs *l);
-/* 1 if s is one of the strings of l. */
-int	 oconsents_strs_has(const struct oconsent_strs *l, const char *s);
 
 /*
  * Store c (sub, client_id and request_id make its key) with its expiry

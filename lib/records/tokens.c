@@ -934,11 +934,11 @@ otk_access_jwt(const struct ogrant *grant, int64_t now, int64_t exp,
 	c = json_pack("{s:s,s:s,s:o,s:I,s:I,s:I,s:s,s:s,s:o,s:O}",
 	    "iss", oconf != NULL ? oconf->issuer : "",
 	    "sub", grant->sub,
-	    "aud", otoken_strs_json(&grant->aud),
+	    "aud", ojson_strs_json(&grant->aud),
 	    "exp", (json_int_t)exp, "iat", (json_int_t)now,
 	    "nbf", (json_int_t)now, "jti", jti,
 	    "client_id", grant->client_id,
-	    "scp", otoken_strs_json(&grant->scope),
+	    "scp", ojson_strs_json(&grant->scope),
 	    "ext", json_is_object(ext) ? ext : json_object());
 	out = sign(key, c, "at+jwt", err);
 	json_decref(c);
@@ -1012,7 +1012,7 @@ idt_claims(const struct ogrant *grant, int64_t now, int64_t exp,
 	if (grant->acr != NULL && *grant->acr != '\0')
 		json_object_set_new(c, "acr", json_string(grant->acr));
 	if (grant->amr.n > 0)
-		json_object_set_new(c, "amr", otoken_strs_json(&grant->amr));
+		json_object_set_new(c, "amr", ojson_strs_json(&grant->amr));
 	if ((access != NULL && (h = half_hash(alg, access)) == NULL) ||
 	    (access != NULL && json_object_set_new(c, "at_hash", h) != 0) ||
 	    (code != NULL && (h = half_hash(alg, code)) == NULL) ||
@@ -1124,8 +1124,8 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 	json_object_set_new(resp, "scope", otk_scope_str(grant));
 
 	/* Only for offline access (OpenID Connect Core §11). */
-	if ((what & OISSUE_REFRESH) && (otoken_strs_has(&rt_grant->scope,
-	    "offline") || otoken_strs_has(&rt_grant->scope,
+	if ((what & OISSUE_REFRESH) && (ojson_strs_has(&rt_grant->scope,
+	    "offline") || ojson_strs_has(&rt_grant->scope,
 	    "offline_access"))) {
 		ttl = otk_lifespan_of(client, lifespan, "refresh_token",
 		    oconf->ttl_refresh_token);
@@ -1141,7 +1141,7 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 		json_object_set_new(resp, "refresh_token", json_string(rt));
 	}
 
-	if ((what & OISSUE_IDTOKEN) && otoken_strs_has(&grant->scope,
+	if ((what & OISSUE_IDTOKEN) && ojson_strs_has(&grant->scope,
 	    "openid")) {
 		ttl = otk_lifespan_of(client, lifespan, "id_token",
 		    oconf->ttl_id_token);

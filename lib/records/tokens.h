@@ -79,6 +79,8 @@
 
 #include <jansson.h>
 
+#include "base/json.h"
+
 struct oclient;
 struct oerr;
 struct ostore_txn;
@@ -130,12 +132,6 @@ enum ogrant_pkce {
 	OGRANT_PKCE__MAX
 };
 
-/* A list of strings, each owned. */
-struct otoken_strs {
-	char		**v;
-	size_t		  n;
-};
-
 /*
  * The grant a token is issued under (see THE GRANT above), decoded;
  * everything owned (ogrant_free).  request_id, client_id and sub are
@@ -148,11 +144,11 @@ struct ogrant {
 	char			*client_id;
 	char			*sub;
 	char			*sid;		/* NULL: absent */
-	struct otoken_strs	 scope;		/* granted scope */
-	struct otoken_strs	 aud;		/* granted audience */
+	struct ojson_strs	 scope;		/* granted scope */
+	struct ojson_strs	 aud;		/* granted audience */
 	int64_t			 auth_time;	/* OGRANT_HAS_AUTH_TIME */
 	char			*acr;		/* NULL: absent */
-	struct otoken_strs	 amr;		/* OGRANT_HAS_AMR */
+	struct ojson_strs	 amr;		/* OGRANT_HAS_AMR */
 	int64_t			 requested_at;	/* OGRANT_HAS_REQUESTED_AT */
 	/*
 	 * {"id_token": {...}, "access_token": {...}}: the consent's session
@@ -211,14 +207,6 @@ int	 ogrant_decode(const json_t *j, struct ogrant *g, struct oerr *err);
  * code_challenge, code_challenge_method (absent ones left out).
  */
 json_t	*ogrant_json(const struct ogrant *g);
-/* Fill l (freed first) from a JSON array of strings, or the reverse. */
-void	 otoken_strs_set(struct otoken_strs *l, const json_t *a);
-json_t	*otoken_strs_json(const struct otoken_strs *l);
-/* 1 if s is one of the strings of l. */
-int	 otoken_strs_has(const struct otoken_strs *l, const char *s);
-/* Append a copy of s to l. */
-void	 otoken_strs_add(struct otoken_strs *l, const char *s);
-void	 otoken_strs_free(struct otoken_strs *l);
 
 /* Free what rec owns and zero it; a zeroed rec is fine. */
 void	 otoken_rec_free(struct otoken_rec *rec);

@@ -38,67 +38,14 @@ ogrant_pkce_method(const char *s, enum ogrant_pkce *m)
 	return 0;
 }
 
-void
-otoken_strs_free(struct otoken_strs *l)
-{
-	size_t	 i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-void
-otoken_strs_add(struct otoken_strs *l, const char *s)
-{
-	l->v = oxrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n++] = oxstrdup(s);
-}
-
-void
-otoken_strs_set(struct otoken_strs *l, const json_t *a)
-{
-	json_t	*v;
-	size_t	 i;
-
-	otoken_strs_free(l);
-	json_array_foreach(a, i, v)
-		if (json_is_string(v))
-			otoken_strs_add(l, json_string_value(v));
-}
-
-json_t *
-otoken_strs_json(const struct otoken_strs *l)
-{
-	json_t	*a = json_array();
-	size_t	 i;
-
-	for (i = 0; i < l->n; i++)
-		json_array_append_new(a, json_string(l->v[i]));
-	return a;
-}
-
-int
-otoken_strs_has(const struct otoken_strs *l, const char *s)
-{
-	size_t	 i;
-
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
 static void
-strs_copy(struct otoken_strs *dst, const struct otoken_strs *src)
+strs_copy(struct ojson_strs *dst, const struct ojson_strs *src)
 {
 	size_t	 i;
 
 	memset(dst, 0, sizeof(*dst));
 	for (i = 0; i < src->n; i++)
-		otoken_strs_add(dst, src->v[i]);
+		ojson_strs_add(dst, src->v[i]);
 }
 
 static char *
@@ -114,10 +61,10 @@ ogrant_free(struct ogrant *g)
 	free(g->client_id);
 	free(g->sub);
 	free(g->sid);
-	otoken_strs_free(&g->scope);
-	otoken_strs_free(&g->aud);
+	ojson_strs_free(&g->scope);
+	ojson_strs_free(&g->aud);
 	free(g->acr);
-	otoken_strs_free(&g->amr);
+	ojson_strs_free(&g->amr);
 	json_decref(g->session);
 	free(g->nonce);
 	free(g->redirect_uri);
@@ -188,7 +135,7 @@ get_int(const json_t *j, const char *what, const char *key, int required,
 /* An array of strings into l; *has set when present. */
 static int
 get_strs(const json_t *j, const char *what, const char *key,
-    struct otoken_strs *l, int *has, struct oerr *err)
+    struct ojson_strs *l, int *has, struct oerr *err)
 {
 	json_t	*v = json_object_get(j, key), *s;
 	size_t	 i;
@@ -206,7 +153,7 @@ get_strs(const json_t *j, const char *what, const char *key,
 			    "a member that is not a string.", what, key);
 			return 0;
 		}
-	otoken_strs_set(l, v);
+	ojson_strs_set(l, v);
 	if (has != NULL)
 		*has = 1;
 	return 1;
@@ -290,14 +237,14 @@ ogrant_json(const struct ogrant *g)
 	set_str(o, "client_id", g->client_id != NULL ? g->client_id : "");
 	set_str(o, "sub", g->sub != NULL ? g->sub : "");
 	set_str(o, "sid", g->sid);
-	json_object_set_new(o, "scope", otoken_strs_json(&g->scope));
-	json_object_set_new(o, "aud", otoken_strs_json(&g->aud));
+	json_object_set_new(o, "scope", ojson_strs_json(&g->scope));
+	json_object_set_new(o, "aud", ojson_strs_json(&g->aud));
 	if (g->has & OGRANT_HAS_AUTH_TIME)
 		json_object_set_new(o, "auth_time",
 		    json_integer(g->auth_time));
 	set_str(o, "acr", g->acr);
 	if (g->has & OGRANT_HAS_AMR)
-		json_object_set_new(o, "amr", otoken_strs_json(&g->amr));
+		json_object_set_new(o, "amr", ojson_strs_json(&g->amr));
 	if (g->has & OGRANT_HAS_REQUESTED_AT)
 		json_object_set_new(o, "requested_at",
 		    json_integer(g->requested_at));

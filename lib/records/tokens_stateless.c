@@ -173,8 +173,8 @@ grant_id(const char *client_id, const char *epoch, const char *scope,
  */
 struct sgrant {
 	char			*client_id;
-	struct otoken_strs	 scope;
-	struct otoken_strs	 aud;
+	struct ojson_strs	 scope;
+	struct ojson_strs	 aud;
 	char			*epoch;		/* the client's, when written */
 	int64_t			 at;		/* when it was written */
 	int64_t			 exp;
@@ -184,8 +184,8 @@ static void
 sgrant_free(struct sgrant *g)
 {
 	free(g->client_id);
-	otoken_strs_free(&g->scope);
-	otoken_strs_free(&g->aud);
+	ojson_strs_free(&g->scope);
+	ojson_strs_free(&g->aud);
 	free(g->epoch);
 	memset(g, 0, sizeof(*g));
 }
@@ -198,9 +198,9 @@ sgrant_copy(struct sgrant *dst, const struct sgrant *src)
 	memset(dst, 0, sizeof(*dst));
 	dst->client_id = oxstrdup(src->client_id);
 	for (i = 0; i < src->scope.n; i++)
-		otoken_strs_add(&dst->scope, src->scope.v[i]);
+		ojson_strs_add(&dst->scope, src->scope.v[i]);
 	for (i = 0; i < src->aud.n; i++)
-		otoken_strs_add(&dst->aud, src->aud.v[i]);
+		ojson_strs_add(&dst->aud, src->aud.v[i]);
 	dst->epoch = oxstrdup(src->epoch);
 	dst->at = src->at;
 	dst->exp = src->exp;
@@ -257,8 +257,8 @@ sgrant_decode(const json_t *j, struct sgrant *g)
 		return 0;
 	}
 	g->client_id = oxstrdup(ojson_str(j, "client_id"));
-	otoken_strs_set(&g->scope, json_object_get(j, "scope"));
-	otoken_strs_set(&g->aud, json_object_get(j, "aud"));
+	ojson_strs_set(&g->scope, json_object_get(j, "scope"));
+	ojson_strs_set(&g->aud, json_object_get(j, "aud"));
 	g->epoch = oxstrdup(ojson_str(j, "epoch"));
 	g->at = ojson_int(j, "at");
 	g->exp = ojson_int(j, "exp");
@@ -274,8 +274,8 @@ sgrant_dump(const struct sgrant *g)
 
 	j = json_pack("{s:i,s:s,s:s,s:o,s:o,s:s,s:I,s:I}", "_v",
 	    RECORD_VERSION, "kind", GRANT_KIND, "client_id", g->client_id,
-	    "scope", otoken_strs_json(&g->scope), "aud",
-	    otoken_strs_json(&g->aud), "epoch", g->epoch, "at",
+	    "scope", ojson_strs_json(&g->scope), "aud",
+	    ojson_strs_json(&g->aud), "epoch", g->epoch, "at",
 	    (json_int_t)g->at, "exp", (json_int_t)g->exp);
 	out = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -353,8 +353,8 @@ grant_load(struct ostore_txn *t, const unsigned char gid[GRANT_ID_LEN],
  */
 static void
 stateless_rec(struct otoken_rec *rec, const unsigned char id[OTOKEN_ID_LEN],
-    const char *client_id, const char *sub, const struct otoken_strs *scope,
-    const struct otoken_strs *aud, const json_t *ext, int64_t iat,
+    const char *client_id, const char *sub, const struct ojson_strs *scope,
+    const struct ojson_strs *aud, const json_t *ext, int64_t iat,
     int64_t exp, int active)
 {
 	char	 hex[2 * OTOKEN_ID_LEN + 1];
@@ -367,9 +367,9 @@ stateless_rec(struct otoken_rec *rec, const unsigned char id[OTOKEN_ID_LEN],
 	rec->grant.client_id = oxstrdup(client_id);
 	rec->grant.sub = oxstrdup(sub);
 	for (i = 0; i < scope->n; i++)
-		otoken_strs_add(&rec->grant.scope, scope->v[i]);
+		ojson_strs_add(&rec->grant.scope, scope->v[i]);
 	for (i = 0; i < aud->n; i++)
-		otoken_strs_add(&rec->grant.aud, aud->v[i]);
+		ojson_strs_add(&rec->grant.aud, aud->v[i]);
 	rec->grant.requested_at = iat;
 	rec->grant.has = OGRANT_HAS_REQUESTED_AT;
 	rec->grant.session = json_pack("{s:{},s:o}", "id_token",
@@ -487,7 +487,7 @@ stateless_jwt_rec(struct ostore_txn *t, const json_t *c,
 	struct oerr	 e;
 	const struct oclient *client;
 	const char	*cid = ojson_str(c, "client_id");
-	struct otoken_strs scp, aud;
+	struct ojson_strs scp, aud;
 	int		 rc = 0;
 
 	oerr_clear(&e);
@@ -496,13 +496,13 @@ stateless_jwt_rec(struct ostore_txn *t, const json_t *c,
 	if (jti_ok(ojson_str(c, "jti"), cid, client->epoch)) {
 		memset(&scp, 0, sizeof(scp));
 		memset(&aud, 0, sizeof(aud));
-		otoken_strs_set(&scp, json_object_get(c, "scp"));
-		otoken_strs_set(&aud, json_object_get(c, "aud"));
+		ojson_strs_set(&scp, json_object_get(c, "scp"));
+		ojson_strs_set(&aud, json_object_get(c, "aud"));
 		stateless_rec(rec, id, cid, ojson_str(c, "sub"), &scp, &aud,
 		    json_object_get(c, "ext"), ojson_int(c, "iat"),
 		    ojson_int(c, "exp"), 1);
-		otoken_strs_free(&scp);
-		otoken_strs_free(&aud);
+		ojson_strs_free(&scp);
+		ojson_strs_free(&aud);
 		rc = 1;
 	}
 	oclient_release(client);
@@ -695,7 +695,7 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 		rc = OGRANT_OK;
 		goto out;
 	}
-	aud = otoken_strs_json(&grant->aud);
+	aud = ojson_strs_json(&grant->aud);
 	grant_id(client->id, client->epoch, json_string_value(scope), aud,
 	    gid);
 	/* Its shared grant must outlive it: written once per lifetime. */
@@ -707,9 +707,9 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 		sgrant_free(&g);
 		g.client_id = oxstrdup(client->id);
 		for (i = 0; i < grant->scope.n; i++)
-			otoken_strs_add(&g.scope, grant->scope.v[i]);
+			ojson_strs_add(&g.scope, grant->scope.v[i]);
 		for (i = 0; i < grant->aud.n; i++)
-			otoken_strs_add(&g.aud, grant->aud.v[i]);
+			ojson_strs_add(&g.aud, grant->aud.v[i]);
 		g.epoch = oxstrdup(client->epoch);
 		g.at = now;
 		if (!grant_put(t, gid, &g, now + ttl, ttl / 2, err)) {

@@ -206,14 +206,14 @@ round_trip(void)
 	c.remember_for = 3600;
 	c.request_url = "https://op/oauth2/auth?x=1";
 	a = json_pack("[s,s]", "openid", "offline");
-	oconsents_strs_set(&c.scope, a);
+	ojson_strs_set(&c.scope, a);
 	json_decref(a);
 	a = json_pack("[s,i]", "https://api", 7);
-	oconsents_strs_set(&c.aud, a);		/* 7 is skipped */
+	ojson_strs_set(&c.aud, a);		/* 7 is skipped */
 	CHECK(c.aud.n == 1);
 	json_decref(a);
 	a = json_pack("[s,s,s]", "openid", "offline", "email");
-	oconsents_strs_set(&c.requested_scope, a);
+	ojson_strs_set(&c.requested_scope, a);
 	json_decref(a);
 	c.session = json_pack("{s:{s:s},s:{}}", "id_token", "email", "a@x",
 	    "access_token");
@@ -243,9 +243,9 @@ round_trip(void)
 	CHECK(json_equal(got.login, c.login));
 	CHECK_STR(got.request_url, "https://op/oauth2/auth?x=1");
 	CHECK(got.skip == 0);
-	CHECK(oconsents_strs_has(&got.scope, "openid"));
-	CHECK(!oconsents_strs_has(&got.scope, "open"));
-	a = oconsents_strs_json(&got.requested_scope);
+	CHECK(ojson_strs_has(&got.scope, "openid"));
+	CHECK(!ojson_strs_has(&got.scope, "open"));
+	a = ojson_strs_json(&got.requested_scope);
 	CHECK(json_array_size(a) == 3 && strcmp(json_string_value(
 	    json_array_get(a, 2)), "email") == 0);
 	json_decref(a);
@@ -253,9 +253,9 @@ round_trip(void)
 	CHECK(got.sub == NULL && got.session == NULL);
 	oconsents_free(&got);		/* a zeroed one is fine */
 	/* Borrowed strings of c: free only what it owns. */
-	oconsents_strs_set(&c.scope, NULL);
-	oconsents_strs_set(&c.aud, NULL);
-	oconsents_strs_set(&c.requested_scope, NULL);
+	ojson_strs_free(&c.scope);
+	ojson_strs_free(&c.aud);
+	ojson_strs_free(&c.requested_scope);
 	json_decref(c.session);
 	json_decref(c.login);
 	CHECK(tfix_store_close(&d));

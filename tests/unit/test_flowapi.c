@@ -351,8 +351,8 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	c.exp = onow() + 600;
 	c.request_url = REQUEST_URL;
 	c.skip = strcmp(sid, "skipped") == 0;
-	oconsents_strs_set(&c.scope, scope);
-	oconsents_strs_set(&c.requested_scope, scope);
+	ojson_strs_set(&c.scope, scope);
+	ojson_strs_set(&c.requested_scope, scope);
 	ok = oconsents_put(t, &c, err);
 	c.request_id = c.sub = c.client_id = c.sid = c.request_url = NULL;
 	oconsents_free(&c);

@@ -121,8 +121,51 @@ is(void)
 	json_decref(n);
 }
 
+/* struct ojson_strs, and decoding owned values with ojson_take_*(). */
+static void
+strs(void)
+{
+	struct ojson_strs	 l;
+	struct oerr		 err;
+	json_t			*a, *o;
+	char			*s = NULL, *d;
+
+	memset(&l, 0, sizeof(l));
+	a = json_pack("[s,i,s]", "openid", 7, "email");
+	ojson_strs_set(&l, a);
+	CHECK(l.n == 2 && ojson_strs_has(&l, "email"));
+	CHECK(!ojson_strs_has(&l, "7") && !ojson_strs_has(&l, "open"));
+	ojson_strs_add(&l, "phone");
+	o = ojson_strs_json(&l);
+	d = json_dumps(o, JSON_COMPACT);
+	CHECK_STR(d, "[\"openid\",\"email\",\"phone\"]");
+	free(d);
+	json_decref(o);
+	ojson_strs_set(&l, NULL);
+	CHECK(l.n == 0 && l.v == NULL);
+	json_decref(a);
+
+	o = json_pack("{s:s,s:[s,s],s:i,s:[s,i]}", "sub", "alice", "scope",
+	    "a", "b", "exp", 5, "bad", "x", 1);
+	oerr_clear(&err);
+	CHECK(ojson_take_str(o, "sub", OJSON_REQUIRED, &s, &err));
+	CHECK_STR(s, "alice");
+	CHECK(ojson_take_str(o, "absent", 0, &s, &err) && s == NULL);
+	CHECK(!ojson_take_str(o, "exp", 0, &s, &err) && s == NULL);
+	CHECK(err.status == 400 && strstr(err.description, "'exp'"));
+	oerr_clear(&err);
+	CHECK(!ojson_take_str(o, "absent", OJSON_REQUIRED, &s, &err));
+	CHECK(strstr(err.description, "'absent'") != NULL);
+	oerr_clear(&err);
+	CHECK(ojson_take_strs(o, "scope", 0, &l, &err) && l.n == 2);
+	CHECK(!ojson_take_strs(o, "bad", 0, &l, &err) && l.n == 0);
+	CHECK(strstr(err.description, "'bad'") != NULL);
+	ojson_strs_free(&l);
+	json_decref(o);
+}
+
 static const struct t_case tests[] = {
-	T(parse), T(getters), T(dump_lossy), T(is),
+	T(parse), T(getters), T(dump_lossy), T(is), T(strs),
 };
 
 int

@@ -199,10 +199,10 @@ consent_put(const char *sub, const char *client_id, const char *request_id,
 	c.remember = 1;
 	c.handled_at = exp - 3600;
 	c.exp = exp;
-	oconsents_strs_set(&c.scope, scope);
+	ojson_strs_set(&c.scope, scope);
 	json_decref(scope);
 	rc = twrite(consent_fn, &c);
-	oconsents_strs_set(&c.scope, NULL);
+	ojson_strs_free(&c.scope);
 	return rc;
 }
 

@@ -1470,7 +1470,7 @@ decode_fields(void)
 	CHECK_STR(rec.grant.sub, "alice");
 	CHECK_STR(rec.grant.sid, "s-1");
 	CHECK(rec.grant.scope.n == 2);
-	CHECK(otoken_strs_has(&rec.grant.scope, "offline"));
+	CHECK(ojson_strs_has(&rec.grant.scope, "offline"));
 	CHECK(rec.grant.aud.n == 1);
 	CHECK_STR(rec.grant.aud.v[0], "https://a");
 	CHECK(rec.grant.auth_time == 1700000000);
