@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -24,10 +23,11 @@
 #include "protocol/flowapi.h"
 #include "protocol/flowstate.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 secret[] = "authorize-secret-aaaaaaaaaaaaaaaa";
 static struct oconf	 conf;
-static char		 dir[256];
+static struct tfix_store	 store;
 static struct oarena	 arena;
 
 #define STATE	"&state=abcdefgh"
@@ -52,15 +52,7 @@ add_client(const char *json)
 static void
 up(void)
 {
-	struct oerr	 err;
-	const char	*tmp = getenv("TMPDIR");
-
-	snprintf(dir, sizeof(dir), "%s/test_authorize.XXXXXX",
-	    tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
-		abort();
-	oerr_clear(&err);
-	if (!ostore_open(dir, 0, &err))
+	if (!tfix_store_open(&store, "test_authorize"))
 		abort();
 	add_client("{\"client_id\": \"web\", \"redirect_uris\": "
 	    "[\"https://rp.example/cb\", \"http://127.0.0.1/cb\"], "
@@ -83,14 +75,7 @@ up(void)
 static void
 down(void)
 {
-	char	 p[300];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
-	unlink(p);
-	rmdir(dir);
+	CHECK(tfix_store_close(&store));
 }
 
 /* Validate the query qs into a; err cleared first.  Returns the result. */

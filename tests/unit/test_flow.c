@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -17,37 +16,24 @@
 #include "records/flow.h"
 #include "records/sessions.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 secret_a[] = "flow-secret-aaaaaaaaaaaaaaaa";
 static char		 secret_b[] = "flow-secret-bbbbbbbbbbbbbbbb";
 static struct oconf	 conf;
-static char		 dir[256];
+static struct tfix_store	 store;
 
 static void
 up(void)
 {
-	struct oerr	 err;
-	const char	*tmp = getenv("TMPDIR");
-
-	snprintf(dir, sizeof(dir), "%s/test_flow.XXXXXX", tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
-		abort();
-	oerr_clear(&err);
-	if (!ostore_open(dir, 0, &err))
+	if (!tfix_store_open(&store, "test_flow"))
 		abort();
 }
 
 static void
 down(void)
 {
-	char	 p[300];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
-	unlink(p);
-	rmdir(dir);
+	CHECK(tfix_store_close(&store));
 }
 
 static void

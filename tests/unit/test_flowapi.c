@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -23,10 +22,11 @@
 #include "records/sessions.h"
 #include "protocol/flowapi.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 secret_a[] = "flowapi-secret-aaaaaaaaaaaaaaa";
 static struct oconf	 conf;
-static char		 dir[256];
+static struct tfix_store	 store;
 
 #define LOGOUT_URL \
 	"http://127.0.0.1:4444/oauth2/sessions/logout?logout_verifier="
@@ -36,17 +36,12 @@ static void
 up(void)
 {
 	struct oerr	 err;
-	const char	*tmp = getenv("TMPDIR");
 	json_t		*in, *rec;
 	char		 secret[OCLIENT_SECRET_MAX + 1] = "";
 
-	snprintf(dir, sizeof(dir), "%s/test_flowapi.XXXXXX",
-	    tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (!tfix_store_open(&store, "test_flowapi"))
 		abort();
 	oerr_clear(&err);
-	if (!ostore_open(dir, 0, &err))
-		abort();
 	in = json_pack("{s:s,s:[s],s:s,s:[s]}", "client_id", "c1",
 	    "redirect_uris", "https://rp.example/cb", "scope",
 	    "openid profile", "audience", "https://api.example/");
@@ -59,14 +54,7 @@ up(void)
 static void
 down(void)
 {
-	char	 p[300];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
-	unlink(p);
-	rmdir(dir);
+	CHECK(tfix_store_close(&store));
 }
 
 /* Mark the flow of login challenge id done, as a spent consent verifier. */

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -22,27 +21,23 @@
 #include "protocol/flowstate.h"
 #include "protocol/logout.h"
 #include "t.h"
+#include "tfix.h"
 
 static char		 secret[] = "logout-secret-aaaaaaaaaaaaaaaaaaaa";
 static struct oconf	 conf;
-static char		 dir[256];
+static struct tfix_store	 store;
 static struct oarena	 arena;
 
 static void
 up(void)
 {
 	struct oerr	 err;
-	const char	*tmp = getenv("TMPDIR");
 	json_t		*in, *rec;
 	char		 sec[128];
 
-	snprintf(dir, sizeof(dir), "%s/test_logout.XXXXXX",
-	    tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (!tfix_store_open(&store, "test_logout"))
 		abort();
 	oerr_clear(&err);
-	if (!ostore_open(dir, 0, &err))
-		abort();
 	in = json_pack("{s:s,s:[s],s:[s]}", "client_id", "rp",
 	    "redirect_uris", "https://rp.example/cb",
 	    "post_logout_redirect_uris", "https://rp.example/bye");
@@ -54,14 +49,7 @@ up(void)
 static void
 down(void)
 {
-	char	 p[300];
-
-	ostore_close();
-	snprintf(p, sizeof(p), "%s/data.mdb", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/lock.mdb", dir);
-	unlink(p);
-	rmdir(dir);
+	CHECK(tfix_store_close(&store));
 }
 
 /* Validate the query qs; 1 if accepted.  r is freed. */
