@@ -243,10 +243,128 @@ create_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 }
 
 /*
- * Write function of a replacement (RFC 7592 §2.2): authorize, then
- * replace every member the registrant may set (absent ones take their
- * defaults), keep the secret and what only the operator sets, and
- * rotate the registration access token.
+ * The members of a client information response that the server manages
+ * (RFC 7591 §3.2.1, RFC 7592 §3) or only the operator sets (dcr.h):
+ * what a GET answers, and a registrant echoes back in a read-modify-write
+ * replacement (RFC 7592 §2.2), but may not change.  client_id is checked
+ * on its own, client_secret and registration_access_token too (both
+ * secrets, compared in constant time).
+ */
+static const char *const managed[] = {
+	"client_id_issued_at", "client_secret_expires_at",
+	"registration_client_uri", "created_at", "updated_at",
+	"owner", "metadata", "app_id", "access_token_strategy",
+	"skip_consent", "skip_logout_consent",
+	"authorization_code_grant_access_token_lifespan",
+	"authorization_code_grant_id_token_lifespan",
+	"authorization_code_grant_refresh_token_lifespan",
+	"client_credentials_grant_access_token_lifespan",
+	"implicit_grant_access_token_lifespan",
+	"implicit_grant_id_token_lifespan",
+	"jwt_bearer_grant_access_token_lifespan",
+	"refresh_token_grant_access_token_lifespan",
+	"refresh_token_grant_id_token_lifespan",
+	"refresh_token_grant_refresh_token_lifespan",
+};
+
+/*
+ * 1 if v is empty: null, "", false, 0, {} or [] (the zero value of its
+ * type, which clients that always send every member send for "none").
+ */
+static int
+empty(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_NULL:
+	case JSON_FALSE:
+		return 1;
+	case JSON_STRING:
+		return json_string_length(v) == 0;
+	case JSON_INTEGER:
+		return json_integer_value(v) == 0;
+	case JSON_REAL:
+		return json_real_value(v) == 0;
+	case JSON_OBJECT:
+		return json_object_size(v) == 0;
+	case JSON_ARRAY:
+		return json_array_size(v) == 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * RFC 7592 §2.2 read-modify-write: the members of in that the server
+ * manages (managed[]) are accepted when empty or equal to what a read
+ * of the record old answers (view()), refused with a 400
+ * invalid_client_metadata naming the member when changed, and then
+ * taken out of in: the record keeps its own values.
+ *
+ * A registration_access_token in the body must be the one the request
+ * was authorized with (token).  A client_secret that is not empty is
+ * refused with a 403 request_forbidden whatever its value: RFC 7592
+ * §2.2 would accept the current secret, but Hydra (client/handler.go,
+ * setOidcDynamicClient) refuses any "It is not allowed to choose your
+ * own OAuth2 Client secret.", and this follows Hydra.  A read never
+ * answers the secret, so a read-modify-write never sends it.
+ * Returns 1, or 0 with err set and in unchanged.
+ */
+static int
+managed_ok(struct oarena *a, json_t *in, const json_t *old,
+    const char *token, struct oerr *err)
+{
+	json_t		*cur, *v;
+	const char	*s;
+	size_t		 i;
+	int		 rc = 0;
+
+	cur = view(a, old, NULL, NULL);
+	v = json_object_get(in, "client_secret");
+	if (v != NULL && !empty(v)) {
+		oerr_set(err, OERR_REQUEST_FORBIDDEN, "The field "
+		    "'client_secret' cannot be set through dynamic client "
+		    "registration: the server issues secrets (RFC 7592 "
+		    "§2.2).");
+		goto out;
+	}
+	v = json_object_get(in, "registration_access_token");
+	if (v != NULL && !empty(v) && (!json_is_string(v) || token == NULL ||
+	    !ocrypto_eq(json_string_value(v), json_string_length(v), token,
+	    strlen(token)))) {
+		oerr_set(err, OERR_INVALID_CLIENT_METADATA, "The field "
+		    "'registration_access_token' is managed by the server "
+		    "and must be the one this request is authorized with "
+		    "(RFC 7592 §2.2).");
+		goto out;
+	}
+	for (i = 0; i < sizeof(managed) / sizeof(managed[0]); i++) {
+		v = json_object_get(in, managed[i]);
+		if (v == NULL || empty(v) ||
+		    json_equal(v, json_object_get(cur, managed[i])))
+			continue;
+		s = managed[i];
+		oerr_set(err, OERR_INVALID_CLIENT_METADATA, "The field '%s' "
+		    "is managed by the server and cannot be changed through "
+		    "dynamic client registration (RFC 7592 §2.2); send it "
+		    "as read, or leave it out.", s);
+		goto out;
+	}
+	for (i = 0; i < sizeof(managed) / sizeof(managed[0]); i++)
+		json_object_del(in, managed[i]);
+	json_object_del(in, "client_secret");
+	json_object_del(in, "registration_access_token");
+	rc = 1;
+out:
+	json_decref(cur);
+	return rc;
+}
+
+/*
+ * Write function of a replacement (RFC 7592 §2.2): authorize, check
+ * what the server manages (managed_ok()), then replace every member the
+ * registrant may set (absent ones take their defaults), keep the secret
+ * and what only the operator sets, and rotate the registration access
+ * token.
  */
 static int
 update_fn(struct ostore_txn *t, void *arg, struct oerr *err)
@@ -269,7 +387,9 @@ update_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		oerr_set(err, OERR_INVALID_CLIENT_METADATA, "The field "
 		    "'client_id' must be the client's own (RFC 7592 §2.2).");
 		goto out;
-	} else if ((r->rec = oclient_build(r->in, old, OCLIENT_DCR |
+	} else if (!managed_ok(r->arena, r->in, old, r->token, err))
+		goto out;
+	else if ((r->rec = oclient_build(r->in, old, OCLIENT_DCR |
 	    OCLIENT_KEEP_SECRET, r->secret, err)) == NULL)
 		goto out;
 	else if (!policy_ok(r->arena, r->in, r->rec, err))
@@ -324,9 +444,10 @@ reg_init(struct reg *r, struct oarena *a, const char *id,
 }
 
 /*
- * What the server alone decides, taken out of the metadata in: a
- * client_secret (the server chooses it; on a replacement the secret is
- * kept) and client_secret_expires_at (secrets here do not expire).
+ * What the server alone decides, taken out of the metadata in of a
+ * registration: a client_secret (the server chooses it) and
+ * client_secret_expires_at (secrets here do not expire).  A replacement
+ * checks them instead (managed_ok()).
  */
 static void
 strip(json_t *in)
@@ -382,7 +503,6 @@ odcr_replace(struct oarena *a, const char *id, const char *token,
 	if (in == NULL && inerr != NULL)
 		r.inerr = *inerr;
 	if (in != NULL) {
-		strip(in);
 		/* Names resolve outside the transaction; told after
 		   authorizing. */
 		if (!oclient_uris_check(in, OCLIENT_DCR, &r.inerr))

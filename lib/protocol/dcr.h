@@ -52,6 +52,15 @@ json_t	*odcr_read(struct oarena *a, const char *id, const char *token,
  * the secret and what only the operator sets are kept, and the
  * registration access token is rotated: the answer carries the new
  * one, and a secret only when a new one was issued.
+ *
+ * Read-modify-write (RFC 7592 §2.2): what the server manages and a read
+ * answers (owner, client_id_issued_at, client_secret_expires_at,
+ * registration_client_uri, created_at, updated_at, the lifespans, ...)
+ * may be sent back unchanged, or empty (null, "", false, 0, {}, [])
+ * or absent; a changed value is a 400 invalid_client_metadata naming
+ * it.  A registration_access_token in the body must be the one sent as
+ * Bearer.  A client_secret that is not empty is a 403
+ * request_forbidden, as Hydra answers (the server issues secrets).
  */
 json_t	*odcr_replace(struct oarena *a, const char *id, const char *token,
 	    json_t *in, const struct oerr *inerr, struct oerr *err);

@@ -352,14 +352,35 @@ def test_update_replaces_metadata_and_rotates_the_token(dcr, base):
     assert new not in g.text
 
 
-def test_update_ignores_a_client_secret_and_keeps_the_old(dcr):
+@pytest.mark.parametrize("which", ["current", "chosen"])
+def test_update_refuses_a_client_secret_as_hydra_does(dcr, which):
+    """Hydra's setOidcDynamicClient answers 403 to any client_secret: the
+    server issues secrets (RFC 7592 §2.2), even the current one is
+    refused; the secret and the token stay as they were."""
+    c = register(dcr)
+    url, tok = reg_url(dcr, c), c["registration_access_token"]
+    doc = requests.get(url, headers=bearer(tok)).json()
+    doc["client_secret"] = (c["client_secret"] if which == "current"
+                            else "chosen-secret-0123456789")
+    body = is_error(requests.put(url, headers=bearer(tok), json=doc),
+                    403, "request_forbidden")
+    assert "'client_secret'" in body["error_description"]
+    assert doc["client_secret"] not in body["error_description"]
+    assert requests.get(url, headers=bearer(tok)).status_code == 200
+    tr = requests.post(dcr.pub + "/oauth2/token", auth=(
+        c["client_id"], c["client_secret"]), data={
+        "grant_type": "refresh_token", "refresh_token": "x"})
+    assert tr.status_code != 401, tr.text
+
+
+@pytest.mark.parametrize("value", ["", None])
+def test_update_accepts_an_empty_client_secret(dcr, value):
     c = register(dcr)
     r = requests.put(reg_url(dcr, c),
                      headers=bearer(c["registration_access_token"]),
-                     json=metadata(client_secret="chosen-secret-1"))
+                     json=metadata(client_secret=value))
     assert r.status_code == 200, r.text
     assert "client_secret" not in r.json()
-    assert "chosen-secret-1" not in r.text
 
 
 def test_update_to_confidential_issues_a_secret(dcr):
