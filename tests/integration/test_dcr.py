@@ -471,6 +471,119 @@ def test_update_keeps_what_the_operator_set(dcr):
     assert h["owner"] == "ops"
 
 
+# --- read-modify-write (RFC 7592 §2.2) ---------------------------------------
+
+MANAGED_CHANGES = [
+    ("owner", "me"),
+    ("client_id_issued_at", 12345),
+    ("client_secret_expires_at", 99),
+    ("registration_client_uri", "https://evil.example/oauth2/register/x"),
+    ("created_at", "2001-01-01T00:00:00Z"),
+    ("updated_at", "2001-01-01T00:00:00Z"),
+    ("metadata", {"a": 1}),
+    ("access_token_strategy", "jwt"),
+    ("skip_consent", True),
+    ("skip_logout_consent", True),
+    ("authorization_code_grant_access_token_lifespan", "1h"),
+    ("refresh_token_grant_refresh_token_lifespan", "720h"),
+    ("registration_access_token", "bm90LXRoZS10b2tlbg"),
+]
+
+
+@pytest.mark.parametrize("base", BASES)
+@pytest.mark.parametrize("member,value", [
+    ("client_name", "renamed"),
+    ("contacts", ["ops@rp.example.com"]),
+    ("redirect_uris", ["https://rp.example.com/cb",
+                       "https://rp.example.com/2"]),
+    ("token_endpoint_auth_method", "client_secret_post"),
+])
+def test_read_modify_write(dcr, base, member, value):
+    """GET the registration, change one member, PUT the same document
+    back: accepted, and the change is what the next GET answers."""
+    c = register(dcr, base)
+    url, tok = reg_url(dcr, c, base), c["registration_access_token"]
+    doc = requests.get(url, headers=bearer(tok)).json()
+    doc[member] = value
+    r = requests.put(url, headers=bearer(tok), json=doc)
+    assert r.status_code == 200, r.text
+    u = r.json()
+    assert u[member] == value
+    assert "client_secret" not in u
+    for k in ("client_id", "client_id_issued_at", "registration_client_uri",
+              "client_secret_expires_at", "owner", "created_at"):
+        assert u[k] == doc[k], k
+    g = requests.get(url, headers=bearer(u["registration_access_token"]))
+    assert g.status_code == 200
+    assert g.json()[member] == value
+    # The answer of the PUT, token and all, goes back as it is too.
+    again = dict(u, client_name="twice")
+    r = requests.put(url, headers=bearer(u["registration_access_token"]),
+                     json=again)
+    assert r.status_code == 200, r.text
+    assert r.json()["client_name"] == "twice"
+
+
+@pytest.mark.parametrize("member,value", MANAGED_CHANGES)
+def test_read_modify_write_refuses_changed_managed_members(dcr, member,
+                                                           value):
+    c = register(dcr)
+    url, tok = reg_url(dcr, c), c["registration_access_token"]
+    before = requests.get(url, headers=bearer(tok)).json()
+    doc = dict(before, client_name="renamed")
+    doc[member] = value
+    body = is_error(requests.put(url, headers=bearer(tok), json=doc), 400,
+                    "invalid_client_metadata")
+    assert "'%s'" % member in body["error_description"]
+    # Nothing changed, the token was not rotated.
+    g = requests.get(url, headers=bearer(tok))
+    assert g.status_code == 200
+    assert g.json() == before
+
+
+def test_read_modify_write_accepts_empty_managed_members(dcr):
+    c = register(dcr)
+    url, tok = reg_url(dcr, c), c["registration_access_token"]
+    doc = requests.get(url, headers=bearer(tok)).json()
+    doc.update({"owner": "", "metadata": {}, "client_id_issued_at": None,
+                "created_at": None, "updated_at": "",
+                "registration_client_uri": None, "skip_consent": False,
+                "client_secret": "", "client_name": "emptied"})
+    r = requests.put(url, headers=bearer(tok), json=doc)
+    assert r.status_code == 200, r.text
+    assert r.json()["client_name"] == "emptied"
+    assert r.json()["client_id_issued_at"] == c["client_id_issued_at"]
+
+
+def test_read_modify_write_keeps_what_the_operator_set(dcr):
+    c = register(dcr)
+    cid = c["client_id"]
+    h = requests.get(dcr.adm + "/clients/" + cid).json()
+    h.update({"owner": "ops", "skip_consent": True,
+              "metadata": {"tier": "gold"},
+              "authorization_code_grant_access_token_lifespan": "1h0m0s"})
+    h.pop("client_secret", None)
+    assert requests.put(dcr.adm + "/clients/" + cid, json=h) \
+        .status_code == 200
+    url, tok = reg_url(dcr, c), c["registration_access_token"]
+    doc = requests.get(url, headers=bearer(tok)).json()
+    assert doc["owner"] == "ops" and "metadata" not in doc
+    doc["client_name"] = "mine"
+    r = requests.put(url, headers=bearer(tok), json=doc)
+    assert r.status_code == 200, r.text
+    tok = r.json()["registration_access_token"]
+    is_error(requests.put(url, headers=bearer(tok),
+                          json=dict(doc, owner="me")),
+             400, "invalid_client_metadata")
+    is_error(requests.put(url, headers=bearer(tok),
+                          json=dict(doc, metadata={"tier": "gold"})),
+             400, "invalid_client_metadata")
+    h = requests.get(dcr.adm + "/clients/" + cid).json()
+    assert h["client_name"] == "mine"
+    assert h["owner"] == "ops" and h["skip_consent"] is True
+    assert h["metadata"] == {"tier": "gold"}
+
+
 # --- delete -----------------------------------------------------------------
 
 @pytest.mark.parametrize("base", BASES)
