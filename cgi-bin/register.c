@@ -36,13 +36,20 @@ disabled(struct oreq *req)
 /*
  * Send err; a token failure carries the challenge of RFC 6750 §3
  * (RFC 7592 §3: an invalid registration access token is answered as
- * RFC 6750 describes).
+ * RFC 6750 describes): a bare "Bearer" when the request carried no
+ * Bearer credentials at all (RFC 6750 §3.1: no error code then), else
+ * error="invalid_token".  The body is the same either way.
  */
 static void
 fail(struct oreq *req, const struct oerr *err)
 {
+	struct oerr	 lerr;
+	const char	*token;
+
+	oerr_clear(&lerr);
 	if (err->code == OERR_INVALID_TOKEN)
-		ohttp_header(req, "WWW-Authenticate",
+		ohttp_header(req, "WWW-Authenticate", ohttp_bearer(req, &token,
+		    &lerr) == OHTTP_AUTH_NONE ? "Bearer" :
 		    "Bearer error=\"invalid_token\"");
 	ohttp_send_error(req, err);
 }

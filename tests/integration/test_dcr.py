@@ -101,8 +101,12 @@ def is_error(r, status, code):
 
 
 def is_invalid_token(r):
+    """401 invalid_token; the challenge carries error="invalid_token" when
+    Bearer credentials were sent, and none without (RFC 6750 §3.1)."""
     body = is_error(r, 401, "invalid_token")
-    assert r.headers["WWW-Authenticate"] == CHALLENGE
+    sent = r.request.headers.get("Authorization", "")
+    want = CHALLENGE if sent.split(" ")[0].lower() == "bearer" else "Bearer"
+    assert r.headers["WWW-Authenticate"] == want, sent
     return body
 
 
@@ -300,6 +304,8 @@ def test_read_needs_the_token(dcr):
         dcr.pub + "/oauth2/register/" + str(uuid.uuid4()),
         headers=bearer(c["registration_access_token"]))))
     assert all(b == bodies[0] for b in bodies)
+    # RFC 6750 §3.1: no error code when no Bearer credentials were sent.
+    assert requests.get(url).headers["WWW-Authenticate"] == "Bearer"
     for b in bodies:
         assert c["client_id"] not in str(b)
 
@@ -672,6 +678,9 @@ def test_head_reads_like_get(dcr):
     assert r.status_code == 200
     assert r.content == b""
     r = requests.head(reg_url(dcr, c))
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"] == "Bearer"
+    r = requests.head(reg_url(dcr, c), headers=bearer("d3Jvbmc"))
     assert r.status_code == 401
     assert r.headers["WWW-Authenticate"] == CHALLENGE
 
