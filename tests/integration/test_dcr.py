@@ -9,6 +9,10 @@ address), loopback redirect URI matching (RFC 8252 §7.3), the redirect
 URI re-checked when a flow resumes, and chosen secrets of 16 bytes at
 least."""
 
+import json
+import os
+import shutil
+import subprocess
 import time
 import urllib.parse
 import uuid
@@ -981,3 +985,20 @@ def test_resumed_flow_rechecks_redirect_uri(dcr, step):
     assert r.status_code == 200, r.text
     r = browser.get(loc, allow_redirects=False)
     is_error_page(dcr, r, "no longer one the client registered")
+
+
+# --- the Ory SDK (tests/sdk/dcr2.js) -----------------------------------------
+
+@pytest.mark.skipif(shutil.which("node") is None,
+                    reason="node is not installed (Debian package nodejs)")
+def test_sdk_read_modify_write(dcr, sdk_dir):
+    """@ory/hydra-client 2.2's OidcApi: register, get, set what get
+    answered with the name changed, get with the rotated token, a changed
+    owner refused naming it, delete."""
+    r = subprocess.run(["node", os.path.join(sdk_dir, "dcr2.js"), dcr.pub],
+                       cwd=sdk_dir, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    steps = [json.loads(line)["step"] for line in r.stdout.splitlines()]
+    assert steps == ["register", "get", "set", "get_after_set",
+                     "set_managed_refused", "delete"], r.stdout
