@@ -4,6 +4,7 @@
  * the operations, each in one store transaction (authentiq.h).
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -11,6 +12,7 @@
 #include "base/crypto.h"
 #include "base/err.h"
 #include "base/json.h"
+#include "base/util.h"
 #include "store/store.h"
 #include "records/clients.h"
 #include "records/lifecycle.h"
@@ -35,6 +37,52 @@ static const char *const members[] = {
 
 #define NMEMBERS	(sizeof(members) / sizeof(members[0]))
 
+/*
+ * Scopes of the document this provider has nothing for: aq:location
+ * (the end-user's current location) and aq:push (one-click sign-in).
+ */
+static const char *const refused[] = { "aq:location", "aq:push" };
+
+#define NREFUSED	(sizeof(refused) / sizeof(refused[0]))
+
+/*
+ * default_scopes as the record's scope (its words joined by spaces): a
+ * non-empty array of strings gives the scope, an empty one or null
+ * gives null (the default scope, oclient_build()).  Anything else is
+ * left for oclient_build() to refuse, naming default_scopes.
+ */
+static void
+scope_of(json_t *in, const json_t *ds)
+{
+	json_t	*e;
+	char	*buf;
+	size_t	 i, n, len = 0;
+
+	if (json_is_null(ds) || (json_is_array(ds) &&
+	    json_array_size(ds) == 0)) {
+		json_object_set_new(in, "scope", json_null());
+		return;
+	}
+	if (!json_is_array(ds))
+		return;
+	json_array_foreach(ds, i, e) {
+		if (!json_is_string(e))
+			return;
+		len += json_string_length(e) + 1;
+	}
+	buf = oxmalloc(len);
+	len = 0;
+	json_array_foreach(ds, i, e) {
+		if (i > 0)
+			buf[len++] = ' ';
+		n = json_string_length(e);
+		memcpy(buf + len, json_string_value(e), n);
+		len += n;
+	}
+	json_object_set_new(in, "scope", json_stringn(buf, len));
+	free(buf);
+}
+
 json_t *
 oauthentiq_input(const json_t *body)
 {
@@ -44,7 +92,62 @@ oauthentiq_input(const json_t *body)
 	for (i = 0; i < NMEMBERS; i++)
 		if ((v = json_object_get(body, members[i])) != NULL)
 			json_object_set(in, members[i], v);
+	if ((v = json_object_get(body, "default_scopes")) != NULL)
+		scope_of(in, v);
 	return in;
+}
+
+/* 1 if s is a scope token (RFC 6749 §3.3: 1*NQCHAR), else 0. */
+static int
+scope_token(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len != strlen(s))
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e ||
+		    s[i] == '"' || s[i] == '\\')
+			return 0;
+	return 1;
+}
+
+int
+oauthentiq_scopes_ok(const json_t *in, struct oerr *err)
+{
+	json_t		*e;
+	const char	*s;
+	size_t		 i, k, len = 0;
+
+	json_array_foreach(json_object_get(in, "default_scopes"), i, e) {
+		if (!json_is_string(e))
+			continue;	/* oclient_build() names it */
+		s = json_string_value(e);
+		if (!scope_token(s, json_string_length(e))) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The field "
+			    "'default_scopes': item %zu is not a scope token "
+			    "(RFC 6749 §3.3: visible ASCII but '\"' and "
+			    "'\\').", i);
+			return 0;
+		}
+		for (k = 0; k < NREFUSED; k++)
+			if (strcmp(s, refused[k]) == 0) {
+				oerr_set(err, OERR_INVALID_REQUEST, "The field "
+				    "'default_scopes': the scope '%s' is not "
+				    "offered by this provider (it has no %s).",
+				    refused[k], k == 0 ? "location of the "
+				    "end-user" : "one-click sign-in");
+				return 0;
+			}
+		len += json_string_length(e) + 1;
+	}
+	if (len > 0 && len - 1 > OAUTHENTIQ_SCOPE_MAX) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The field "
+		    "'default_scopes' is too long (at most %d bytes joined).",
+		    OAUTHENTIQ_SCOPE_MAX);
+		return 0;
+	}
+	return 1;
 }
 
 json_t *
@@ -102,7 +205,9 @@ oauthentiq_create(const json_t *body, struct oerr *err)
 	char		 secret[OCLIENT_SECRET_MAX + 1] = "";
 
 	in = oauthentiq_input(body);
-	if (!ojson_get_str(in, "client_name", 0,
+	if (!oauthentiq_scopes_ok(in, err))
+		goto out;
+	else if (!ojson_get_str(in, "client_name", 0,
 	    OJSON_REQUIRED | OJSON_NONEMPTY, &s, err))
 		goto out;
 	else if (!ojson_get_str(in, "client_uri", 0,
@@ -134,11 +239,12 @@ oauthentiq_get(const char *id, struct oerr *err)
 json_t *
 oauthentiq_update(const char *id, const json_t *body, struct oerr *err)
 {
-	json_t	*in, *rec, *out = NULL;
+	json_t	*in, *rec = NULL, *out = NULL;
 	char	 secret[OCLIENT_SECRET_MAX + 1] = "";
 
 	in = oauthentiq_input(body);
-	if ((rec = oclient_update(id, in, OCLIENT_MERGE |
+	if (oauthentiq_scopes_ok(in, err) &&
+	    (rec = oclient_update(id, in, OCLIENT_MERGE |
 	    OCLIENT_KEEP_SECRET, secret, err)) != NULL)
 		out = oauthentiq_view(rec, NULL);
 	ocrypto_wipe(secret, strlen(secret));

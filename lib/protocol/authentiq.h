@@ -10,8 +10,20 @@
  * tos_uri); each maps 1:1 onto the record member of the same name, and
  * every other member of a record is left alone by this dialect: a body
  * can set nothing else (not the secret, not Hydra's members), and a
- * view shows nothing else.  Errors are RFC 7807 problem details, as the
- * Authentiq Connect API answers (oauthentiq_problem()).
+ * view shows nothing else.  One exception: default_scopes also sets
+ * the record's scope (Hydra's, what the client may request) to its
+ * words joined by spaces; an empty list or null sets the default scope
+ * ("offline_access offline openid").  default_max_age, when above 0,
+ * is the max_age of the client's authorization requests that carry
+ * none (authorize.c).
+ *
+ * Of the document's end-user scopes, openid, email, phone, address and
+ * aq:name (the name claims, as profile gives them: users.c) are served;
+ * aq:location and aq:push are refused at registration (the provider has
+ * no location of the end-user and no one-click sign-in).
+ *
+ * Errors are RFC 7807 problem details, as the Authentiq Connect API
+ * answers (oauthentiq_problem()).
  *
  * Each operation runs in one store transaction of its own and returns
  * its answer's body, a new reference, or NULL (0) with err set: a 400
@@ -33,6 +45,16 @@ struct oerr;
  * reference.
  */
 json_t	*oauthentiq_input(const json_t *body);
+
+/* Bytes of default_scopes joined by spaces: the record's scope. */
+#define OAUTHENTIQ_SCOPE_MAX	2048
+/*
+ * 1 if in's default_scopes (when an array) holds only scope tokens
+ * (RFC 6749 §3.3), none of them refused (aq:location, aq:push), and
+ * fits OAUTHENTIQ_SCOPE_MAX joined; else 0 with a 400 naming
+ * default_scopes.  Other shapes are left to oclient_build().
+ */
+int	 oauthentiq_scopes_ok(const json_t *in, struct oerr *err);
 /*
  * The record rec as a Client object: its thirteen members only, plus
  * client_secret when secret is neither NULL nor "".  A new reference.

@@ -379,7 +379,8 @@ state_scope_nonce(const struct oparams *p, struct oauthorize *a,
 
 /*
  * prompt (OpenID Connect Core §3.1.2.1: none alone, or any of login,
- * consent, select_account) and max_age (-1 when absent).  Returns 1,
+ * consent, select_account) and max_age (when absent, the client's
+ * default_max_age if above 0, else -1).  Returns 1,
  * or 0 with err set.
  */
 static int
@@ -418,6 +419,10 @@ prompt_max_age(const struct oparams *p, struct oauthorize *a,
 		    "number of seconds.");
 		return 0;
 	}
+	/* The client's default_max_age (OpenID Connect Registration §2). */
+	if (max_age == NULL && a->client->default_max_age > 0)
+		ma = a->client->default_max_age > 0x7fffffffLL ?
+		    0x7fffffffLL : a->client->default_max_age;
 	a->r.max_age = ma;
 	return 1;
 }

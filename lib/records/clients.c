@@ -1619,6 +1619,7 @@ decode(struct dec *d, struct oclient *c)
 		return 0;
 	c->userinfo_alg = (enum oclient_userinfo)v;
 	if (!dec_bool(d, "require_pkce", &c->require_pkce) ||
+	    !dec_int(d, "default_max_age", &c->default_max_age) ||
 	    !dec_enum(d, "access_token_strategy", strategies, &v))
 		return 0;
 	c->strategy = (enum oclient_strategy)v;

@@ -345,6 +345,9 @@ struct oclient {
 	enum oclient_userinfo userinfo_alg;
 	int		 require_pkce;	/* PKCE asked for (public clients
 					   need it anyway) */
+	/* default_max_age: seconds, 0 for none (the max_age of requests
+	   without one) */
+	int64_t		 default_max_age;
 	enum oclient_strategy strategy;	/* access_token_strategy */
 	/*
 	 * Seconds, or 0 when not set (the record's null: the configured

@@ -68,6 +68,11 @@ static const struct {
 	{ "address", C_ADDRESS, "address" },
 };
 #define NCLAIMS	(sizeof(claims) / sizeof(claims[0]))
+/*
+ * The first four (name, given_name, family_name, middle_name) are the
+ * name claims, which Authentiq's scope aq:name covers too.
+ */
+#define NAME_CLAIMS	4
 
 static const char *const address_members[] = {
 	"formatted", "street_address", "locality", "region", "postal_code",
@@ -296,7 +301,8 @@ ouser_claims(const json_t *user, const json_t *scopes)
 	size_t	 i;
 
 	for (i = 0; i < NCLAIMS; i++)
-		if (has_scope(scopes, claims[i].scope) &&
+		if ((has_scope(scopes, claims[i].scope) ||
+		    (i < NAME_CLAIMS && has_scope(scopes, "aq:name"))) &&
 		    (v = json_object_get(c, claims[i].name)) != NULL)
 			json_object_set(out, claims[i].name, v);
 	if (has_scope(scopes, "profile")) {

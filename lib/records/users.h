@@ -121,7 +121,9 @@ json_t	*ouser_view(const json_t *rec);
  * The claims of a user (a view or a record) that the granted scopes
  * cover (OpenID Connect Core §5.4: profile, email, address, phone),
  * for a consent's session.id_token.  preferred_username defaults to the
- * username and updated_at is always there with profile.  A new object.
+ * username and updated_at is always there with profile.  Authentiq's
+ * aq:name covers the name claims (name, given_name, family_name,
+ * middle_name) as profile gives them.  A new object.
  */
 json_t	*ouser_claims(const json_t *user, const json_t *scopes);
 

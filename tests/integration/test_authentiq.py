@@ -4,9 +4,16 @@ new client, partial updates that keep the rest of a record, and the same
 records seen through Hydra's /clients."""
 
 import json
+import os
+import time
+import urllib.parse
 
 import pytest
 import requests
+from jwcrypto import jwk, jwt
+
+from flowlib import accept_consent, accept_login, challenge, go, qs
+from uilib import Browser, Forms, add_user
 
 MEMBERS = {"application_type", "client_id", "client_name", "client_uri",
            "contacts", "default_max_age", "default_scopes", "grant_types",
@@ -379,7 +386,8 @@ def test_update_keeps_hydra_members(server):
     h = requests.get(server.adm + "/clients/" + cid).json()
     assert h["client_uri"] == "https://h.example.com/"
     assert h["client_name"] == "from hydra"
-    assert h["scope"] == "openid email"
+    # default_scopes is the client's scope (what it may request).
+    assert h["scope"] == "openid"
     assert h["metadata"] == {"tier": "gold"}
     assert h["skip_consent"] is True
     assert h["audience"] == ["https://api.example.com"]
@@ -430,3 +438,212 @@ def test_admin_key_refusal_is_a_problem(tmp_path):
         assert r.status_code == 200
     finally:
         s.stop()
+
+
+# --- scopes: default_scopes, default_max_age, aq:name ----------------------
+
+CB = "https://app.example.com/cb"
+USER_CLAIMS = {"name": "Ada Lovelace", "given_name": "Ada",
+               "family_name": "Lovelace", "nickname": "ada",
+               "email": "ada@example.org", "email_verified": "true",
+               "phone_number": "+44 20 7946 0000"}
+
+
+@pytest.fixture(scope="module")
+def ada(server):
+    return add_user(server, "aq-" + str(time.time_ns() % 10**8),
+                    claims=USER_CLAIMS)
+
+
+def auth_url(server, client, scope, **params):
+    p = {"client_id": client["client_id"], "response_type": "code",
+         "redirect_uri": CB, "scope": scope,
+         "state": "state-" + os.urandom(6).hex()}
+    p.update(params)
+    return server.pub + "/oauth2/auth?" + urllib.parse.urlencode(p)
+
+
+def sign_in(server, client, user, scope, **params):
+    """The bundled login and consent pages, every scope ticked; returns
+    the final Location at the redirect URI."""
+    b = Browser(server)
+    r = b.follow(b.get(auth_url(server, client, scope, **params)), CB)
+    assert not isinstance(r, str), r
+    assert urllib.parse.urlsplit(r.url).path == "/ui/login", r.url
+    r = b.follow(b.submit(r, "login", username=user[0],
+                          password=user[1]), CB)
+    assert not isinstance(r, str), r
+    assert urllib.parse.urlsplit(r.url).path == "/ui/consent", r.url
+    loc = b.follow(b.submit(r, "allow"), CB)
+    assert isinstance(loc, str) and loc.startswith(CB), loc
+    return loc
+
+
+def exchange(server, client, code):
+    r = requests.post(server.pub + "/oauth2/token", data={
+        "grant_type": "authorization_code", "code": code,
+        "redirect_uri": CB},
+        auth=(client["client_id"], client["client_secret"]))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def id_claims(server, client, token):
+    keys = jwk.JWKSet.from_json(
+        requests.get(server.pub + "/.well-known/jwks.json").text)
+    t = jwt.JWT(jwt=token, key=keys, check_claims={
+        "iss": server.pub + "/", "aud": client["client_id"]})
+    return json.loads(t.claims)
+
+
+def userinfo(server, tok):
+    r = requests.get(server.pub + "/userinfo", headers={
+        "Authorization": "Bearer " + tok["access_token"]})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_default_scopes_is_the_allowed_scope(server):
+    c = create(server, default_scopes=["openid", "email", "aq:name"])
+    h = requests.get(server.adm + "/clients/" + c["client_id"]).json()
+    assert h["scope"] == "openid email aq:name"
+    # A scope outside default_scopes is refused at the authorization.
+    r = requests.get(auth_url(server, c, "openid profile"),
+                     allow_redirects=False)
+    assert r.status_code in (302, 303), r.text
+    assert qs(r.headers["Location"])["error"] == "invalid_scope"
+    # Without default_scopes: the default scope, so email is refused.
+    d = create(server)
+    assert requests.get(server.adm + "/clients/" + d["client_id"]) \
+        .json()["scope"] == "offline_access offline openid"
+    r = requests.get(auth_url(server, d, "openid email"),
+                     allow_redirects=False)
+    assert qs(r.headers["Location"])["error"] == "invalid_scope"
+    # An update sets it anew; [] is the default again.
+    u = requests.put(server.adm + "/client/" + d["client_id"],
+                     json={"default_scopes": ["openid", "phone"]})
+    assert u.status_code == 200, u.text
+    assert requests.get(server.adm + "/clients/" + d["client_id"]) \
+        .json()["scope"] == "openid phone"
+    u = requests.put(server.adm + "/client/" + d["client_id"],
+                     json={"default_scopes": []})
+    assert u.status_code == 200 and u.json()["default_scopes"] == []
+    assert requests.get(server.adm + "/clients/" + d["client_id"]) \
+        .json()["scope"] == "offline_access offline openid"
+
+
+def test_code_flow_gets_the_email_claim(server, ada):
+    c = create(server, default_scopes=["openid", "email"])
+    loc = sign_in(server, c, ada, "openid email", nonce="n-aq-1")
+    tok = exchange(server, c, qs(loc)["code"])
+    assert set(tok["scope"].split()) == {"openid", "email"}
+    claims = id_claims(server, c, tok["id_token"])
+    assert claims["email"] == "ada@example.org"
+    assert claims["email_verified"] is True
+    assert claims["nonce"] == "n-aq-1"
+    assert "name" not in claims and "phone_number" not in claims
+    u = userinfo(server, tok)
+    assert u["email"] == "ada@example.org" and "name" not in u
+
+
+def test_aq_name_gives_the_name_claims(server, ada):
+    c = create(server, default_scopes=["openid", "aq:name", "phone"])
+    loc = sign_in(server, c, ada, "openid aq:name")
+    tok = exchange(server, c, qs(loc)["code"])
+    claims = id_claims(server, c, tok["id_token"])
+    assert claims["name"] == "Ada Lovelace"
+    assert claims["given_name"] == "Ada"
+    assert claims["family_name"] == "Lovelace"
+    for k in ("email", "phone_number", "nickname", "preferred_username"):
+        assert k not in claims, k
+    u = userinfo(server, tok)
+    assert u["name"] == "Ada Lovelace" and "email" not in u
+
+
+def test_the_documents_example_request(server, ada):
+    """GET /authorize?client_id=..&response_type=code+id_token&
+    scope=openid+email&redirect_uri=..&state=0123456789: the scope is
+    the client's; the hybrid flow needs a nonce (OpenID Connect Core
+    §3.3.2.11), which the example leaves out."""
+    c = create(server, default_scopes=["openid", "email"],
+               grant_types=["authorization_code", "implicit"],
+               response_types=["code id_token"])
+    q = ("client_id=%s&response_type=code+id_token&scope=openid+email&"
+         "redirect_uri=%s&state=0123456789" %
+         (urllib.parse.quote(c["client_id"], safe=""),
+          urllib.parse.quote(CB, safe="")))
+    r = requests.get(server.pub + "/oauth2/auth?" + q,
+                     allow_redirects=False)
+    assert r.status_code in (302, 303), r.text
+    err = qs(r.headers["Location"])
+    assert err["error"] == "invalid_request" and "nonce" in \
+        err["error_description"]
+    loc = sign_in(server, c, ada, "openid email",
+                  response_type="code id_token", state="0123456789",
+                  nonce="n-example")
+    got = qs(loc)
+    assert got["state"] == "0123456789"
+    front = id_claims(server, c, got["id_token"])
+    assert front["nonce"] == "n-example"
+    tok = exchange(server, c, got["code"])
+    claims = id_claims(server, c, tok["id_token"])
+    assert claims["email"] == "ada@example.org"
+    assert userinfo(server, tok)["email"] == "ada@example.org"
+
+
+def test_admin_driven_flow_with_default_scopes(server):
+    """The flow as a login and consent app drives it (flowlib)."""
+    c = create(server, default_scopes=["openid", "email"])
+    b = requests.Session()
+    loc = go(b, auth_url(server, c, "openid email"))
+    loc = go(b, accept_login(server, challenge(loc, "login")))
+    ch = challenge(loc, "consent")
+    r = requests.get(server.adm + "/admin/oauth2/auth/requests/consent",
+                     params={"consent_challenge": ch})
+    assert r.json()["requested_scope"] == ["openid", "email"]
+    loc = go(b, accept_consent(server, ch, session={
+        "id_token": {"email": "alice@example.org"}}))
+    tok = exchange(server, c, qs(loc)["code"])
+    assert id_claims(server, c, tok["id_token"])["email"] == \
+        "alice@example.org"
+
+
+@pytest.mark.parametrize("scope", ["aq:location", "aq:push"])
+def test_scopes_without_data_are_refused(server, scope):
+    p = is_problem(requests.post(server.adm + "/client", json=client_body(
+        default_scopes=["openid", scope])), 400)
+    assert "default_scopes" in p["detail"] and scope in p["detail"]
+    c = create(server, default_scopes=["openid"])
+    url = server.adm + "/client/" + c["client_id"]
+    p = is_problem(requests.put(url, json={"default_scopes": [scope]}),
+                   400)
+    assert scope in p["detail"]
+    assert requests.get(url).json()["default_scopes"] == ["openid"]
+
+
+@pytest.mark.parametrize("value", [[""], ["a\"b"], ["caf\u00e9"],
+                                   ["x" * 3000]])
+def test_bad_default_scopes(server, value):
+    p = is_problem(requests.post(server.adm + "/client", json=client_body(
+        default_scopes=value)), 400)
+    assert "default_scopes" in p["detail"]
+
+
+def test_default_max_age_applies_to_requests_without_one(server, ada):
+    c = create(server, default_scopes=["openid"], default_max_age=1)
+    b = Browser(server)
+    r = b.follow(b.get(auth_url(server, c, "openid")), CB)
+    r = b.follow(b.submit(r, "login", username=ada[0], password=ada[1],
+                          remember="1"), CB)
+    loc = b.follow(b.submit(r, "allow", remember="1"), CB)
+    assert isinstance(loc, str) and "code=" in loc
+    time.sleep(2.1)
+    # The session is older than default_max_age: prompt=none fails...
+    r = b.get(auth_url(server, c, "openid", prompt="none"))
+    loc = b.follow(r, CB)
+    assert isinstance(loc, str)
+    assert qs(loc)["error"] == "login_required", loc
+    # ... unless the request's own max_age allows it.
+    r = b.get(auth_url(server, c, "openid", prompt="none", max_age="3600"))
+    loc = b.follow(r, CB)
+    assert isinstance(loc, str) and "code=" in loc, loc

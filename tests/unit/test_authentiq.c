@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "store/store.h"
 #include "records/clients.h"
+#include "records/users.h"
 #include "protocol/authentiq.h"
 #include "protocol/hydra.h"
 #include "t.h"
@@ -48,8 +49,9 @@ map_in(void)
 	json_t	*body = J(FULL), *in;
 
 	in = oauthentiq_input(body);
-	CHECK(json_object_size(in) == 13);
+	CHECK(json_object_size(in) == 14);
 	CHECK(jeq(in, "client_id", "\"aq1\""));
+	CHECK(jeq(in, "scope", "\"openid\""));
 	CHECK(jeq(in, "default_max_age", "3600"));
 	CHECK(jeq(in, "default_scopes", "[\"openid\"]"));
 	CHECK(jeq(in, "tos_uri", "\"https://aq.example/tos\""));
@@ -274,6 +276,168 @@ ops(void)
 	CHECK(tfix_store_close(&d));
 }
 
+/* The scope default_scopes gives, for oauthentiq_input(). */
+static int
+scope_is(const char *body, const char *want)
+{
+	json_t	*b = J(body), *in;
+	int	 ok;
+
+	in = oauthentiq_input(b);
+	ok = want == NULL ? json_object_get(in, "scope") == NULL :
+	    jeq(in, "scope", want);
+	if (!ok)
+		fprintf(stderr, "%s: scope %s\n", body, json_dumps(
+		    json_object_get(in, "scope"), JSON_ENCODE_ANY));
+	json_decref(in);
+	json_decref(b);
+	return ok;
+}
+
+/* oauthentiq_scopes_ok() on a body: 1 if accepted, else err named. */
+static int
+scopes_refused(const char *body)
+{
+	struct oerr	 err;
+	json_t		*in = J(body);
+	int		 ok;
+
+	oerr_clear(&err);
+	ok = !oauthentiq_scopes_ok(in, &err) && err.status == 400 &&
+	    named(&err, "default_scopes");
+	json_decref(in);
+	return ok;
+}
+
+/*
+ * default_scopes is the client's scope; aq:location and aq:push are
+ * refused; what oclient_build() checks is left to it.
+ */
+static void
+scopes(void)
+{
+	struct tfix_store	 d;
+	struct oerr		 err;
+	json_t			*in = NULL, *c, *h;
+	char			 big[OAUTHENTIQ_SCOPE_MAX + 64];
+
+	CHECK(scope_is("{\"default_scopes\": [\"openid\", \"email\", "
+	    "\"aq:name\"]}", "\"openid email aq:name\""));
+	CHECK(scope_is("{\"default_scopes\": []}", "null"));
+	CHECK(scope_is("{\"default_scopes\": null}", "null"));
+	CHECK(scope_is("{\"default_scopes\": \"openid\"}", NULL));
+	CHECK(scope_is("{\"default_scopes\": [\"openid\", 1]}", NULL));
+	CHECK(scope_is("{\"client_name\": \"x\"}", NULL));
+
+	CHECK(scopes_refused("{\"default_scopes\": [\"openid\", "
+	    "\"aq:push\"]}"));
+	CHECK(scopes_refused("{\"default_scopes\": [\"aq:location\"]}"));
+	CHECK(scopes_refused("{\"default_scopes\": [\"\"]}"));
+	CHECK(scopes_refused("{\"default_scopes\": [\"a\\\"b\"]}"));
+	CHECK(scopes_refused("{\"default_scopes\": [\"caf\\u00e9\"]}"));
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	in = json_pack("{s:[s]}", "default_scopes", big);
+	oerr_clear(&err);
+	CHECK(!oauthentiq_scopes_ok(in, &err) &&
+	    named(&err, "default_scopes"));
+	json_decref(in);
+	in = NULL;
+
+	if (!CHECKED(tfix_store_open(&d, "test_authentiq")))
+		return;
+	/* Create: the Hydra scope follows default_scopes. */
+	IN("{\"client_id\": \"s1\", \"client_name\": \"S\", "
+	    "\"client_uri\": \"https://s.example/\", \"default_scopes\": "
+	    "[\"openid\", \"email\"], \"default_max_age\": 120}");
+	oerr_clear(&err);
+	c = oauthentiq_create(in, &err);
+	CHECK(c != NULL && jeq(c, "default_scopes",
+	    "[\"openid\", \"email\"]"));
+	CHECK(c != NULL && json_object_get(c, "scope") == NULL);
+	json_decref(c);
+	oerr_clear(&err);
+	h = ohydra_get("s1", &err);
+	CHECK(h != NULL && jeq(h, "scope", "\"openid email\""));
+	json_decref(h);
+	/* Without default_scopes, the default scope. */
+	IN("{\"client_id\": \"s2\", \"client_name\": \"S\", "
+	    "\"client_uri\": \"https://s.example/\"}");
+	oerr_clear(&err);
+	json_decref(oauthentiq_create(in, &err));
+	h = ohydra_get("s2", &err);
+	CHECK(h != NULL && jeq(h, "scope",
+	    "\"offline_access offline openid\""));
+	json_decref(h);
+	/* A refused scope: nothing stored. */
+	IN("{\"client_id\": \"s3\", \"client_name\": \"S\", "
+	    "\"client_uri\": \"https://s.example/\", \"default_scopes\": "
+	    "[\"openid\", \"aq:push\"]}");
+	oerr_clear(&err);
+	CHECK(oauthentiq_create(in, &err) == NULL &&
+	    named(&err, "default_scopes") && strstr(err.description,
+	    "aq:push") != NULL);
+	oerr_clear(&err);
+	CHECK(oauthentiq_get("s3", &err) == NULL && err.status == 404);
+	/* Update: a new list replaces the scope; [] resets it. */
+	IN("{\"default_scopes\": [\"openid\", \"phone\", \"aq:name\"]}");
+	oerr_clear(&err);
+	json_decref(oauthentiq_update("s1", in, &err));
+	h = ohydra_get("s1", &err);
+	CHECK(h != NULL && jeq(h, "scope", "\"openid phone aq:name\""));
+	json_decref(h);
+	IN("{\"default_scopes\": [\"aq:location\"]}");
+	oerr_clear(&err);
+	CHECK(oauthentiq_update("s1", in, &err) == NULL &&
+	    named(&err, "default_scopes"));
+	h = ohydra_get("s1", &err);
+	CHECK(h != NULL && jeq(h, "scope", "\"openid phone aq:name\""));
+	json_decref(h);
+	IN("{\"client_name\": \"Renamed\"}");
+	oerr_clear(&err);
+	json_decref(oauthentiq_update("s1", in, &err));
+	h = ohydra_get("s1", &err);
+	CHECK(h != NULL && jeq(h, "scope", "\"openid phone aq:name\""));
+	json_decref(h);
+	IN("{\"default_scopes\": []}");
+	oerr_clear(&err);
+	c = oauthentiq_update("s1", in, &err);
+	CHECK(c != NULL && jeq(c, "default_scopes", "[]"));
+	json_decref(c);
+	h = ohydra_get("s1", &err);
+	CHECK(h != NULL && jeq(h, "scope",
+	    "\"offline_access offline openid\""));
+	json_decref(h);
+	json_decref(in);
+	CHECK(tfix_store_close(&d));
+}
+
+/* aq:name releases the name claims, as profile gives them, only. */
+static void
+aq_name(void)
+{
+	json_t	*user, *sc, *cl;
+
+	user = J("{\"username\": \"ann\", \"updated_at\": 5, \"claims\": "
+	    "{\"name\": \"Ann Lee\", \"given_name\": \"Ann\", "
+	    "\"family_name\": \"Lee\", \"middle_name\": \"M\", "
+	    "\"nickname\": \"al\", \"email\": \"ann@example.com\"}}");
+	sc = J("[\"openid\", \"aq:name\"]");
+	cl = ouser_claims(user, sc);
+	CHECK(json_object_size(cl) == 4);
+	CHECK(jeq(cl, "name", "\"Ann Lee\"") && jeq(cl, "given_name",
+	    "\"Ann\"") && jeq(cl, "family_name", "\"Lee\"") &&
+	    jeq(cl, "middle_name", "\"M\""));
+	json_decref(cl);
+	json_decref(sc);
+	sc = J("[\"openid\", \"aq:location\", \"aq:push\"]");
+	cl = ouser_claims(user, sc);
+	CHECK(json_object_size(cl) == 0);
+	json_decref(cl);
+	json_decref(sc);
+	json_decref(user);
+}
+
 int
 main(void)
 {
@@ -282,6 +446,8 @@ main(void)
 		T(map_view),
 		T(problem),
 		T(ops),
+		T(scopes),
+		T(aq_name),
 	};
 
 	conf.secrets[0] = sys_secret;

@@ -280,6 +280,45 @@ prompt_max_age(void)
 	down();
 }
 
+/*
+ * A client's default_max_age is the max_age of its requests that carry
+ * none (OpenID Connect Registration §2); a request's own wins; 0 is none.
+ */
+static void
+default_max_age(void)
+{
+	struct oauthorize	 a;
+	struct oerr		 err;
+
+	up();
+	add_client("{\"client_id\": \"aged\", \"redirect_uris\": "
+	    "[\"https://aged.example/cb\"], \"scope\": \"openid\", "
+	    "\"default_max_age\": 300}");
+	add_client("{\"client_id\": \"huge\", \"redirect_uris\": "
+	    "[\"https://huge.example/cb\"], \"scope\": \"openid\", "
+	    "\"default_max_age\": 99999999999}");
+	CHECK(validate("client_id=aged&response_type=code" STATE, &a, &err));
+	CHECK(a.r.max_age == 300);
+	oauthorize_free(&a);
+	CHECK(validate("client_id=aged&response_type=code&max_age=5" STATE,
+	    &a, &err));
+	CHECK(a.r.max_age == 5);
+	oauthorize_free(&a);
+	CHECK(validate("client_id=aged&response_type=code&max_age=0" STATE,
+	    &a, &err));
+	CHECK(a.r.max_age == 0);
+	oauthorize_free(&a);
+	/* Capped to what a sealed request holds. */
+	CHECK(validate("client_id=huge&response_type=code" STATE, &a, &err));
+	CHECK(a.r.max_age == 0x7fffffffLL);
+	oauthorize_free(&a);
+	/* The record's default, 0: none. */
+	CHECK(validate("client_id=one&response_type=code" STATE, &a, &err));
+	CHECK(a.r.max_age == -1);
+	oauthorize_free(&a);
+	down();
+}
+
 /* The login challenge: prompt=none needs a session that will do. */
 static void
 start(void)
@@ -628,7 +667,8 @@ restore_old(void)
 
 static const struct t_case tests[] = {
 	T(response_bits), T(untrusted), T(redirect_uris), T(types_modes),
-	T(state_scope_nonce), T(prompt_max_age), T(start), T(begin_outcome),
+	T(state_scope_nonce), T(prompt_max_age), T(default_max_age),
+	T(start), T(begin_outcome),
 	T(steps), T(req_codec), T(restore_old),
 };
 
