@@ -111,7 +111,7 @@ static const char *const auth_methods[] = { "client_secret_basic",
 static const char *const auth_algs[] = { "RS256", "RS384", "RS512",
     "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", NULL };
 static const char *const scopes[] = { "openid", "offline_access",
-    "offline", "profile", "email", "address", "phone", NULL };
+    "offline", "profile", "email", "address", "phone", "aq:name", NULL };
 static const char *const claims[] = { "iss", "sub", "aud", "exp", "iat",
     "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash", "c_hash",
     "name", "given_name", "family_name", "middle_name", "nickname",

@@ -73,6 +73,8 @@ document(void)
 	    "S256"));
 	CHECK(!has(json_object_get(j, "code_challenge_methods_supported"),
 	    "plain"));
+	CHECK(has(json_object_get(j, "scopes_supported"), "aq:name"));
+	CHECK(!has(json_object_get(j, "scopes_supported"), "aq:push"));
 	CHECK(has(json_object_get(j, "grant_types_supported"),
 	    "client_credentials"));
 	CHECK(json_is_true(json_object_get(j,
