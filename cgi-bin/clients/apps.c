@@ -12,7 +12,7 @@
  *                                                 client fields)
  *   DELETE /v1/applications/{appId}               app and its clients (204)
  *   PUT    /v1/applications/{appId}/resources     default client audience
- *   GET    /v1/applications/{appId}/clients       bare array
+ *   GET    /v1/applications/{appId}/clients       the app's clients
  *   POST   /v1/applications/{appId}/clients       add a client (201)
  *   DELETE /v1/applications/{appId}/clients       every client but the
  *                                                 default one (204)
@@ -22,8 +22,8 @@
  *                                                 default client: 400)
  *   PUT    /v1/applications/{appId}/clients/{clientId}/resources
  *
- * Application responses are wrapped in {"result": ...}; client
- * responses are bare objects, as in the API document.  Errors are
+ * Every response body is wrapped in {"result": ...}, the clients' as
+ * well as the applications'.  Errors are
  * {"message", "error_code"} with error_code the HTTP status.
  *
  * The dialect's rules, its mapping onto client records and its

@@ -985,7 +985,7 @@ delete_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 /* What a write operation answers with. */
 enum reply {
 	REPLY_APP,	/* {"result": application with default client} */
-	REPLY_CLIENT,	/* the client, bare */
+	REPLY_CLIENT,	/* {"result": the client} */
 	REPLY_NONE	/* nothing: 1 for success */
 };
 
@@ -1019,7 +1019,8 @@ write_op(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 			snprintf(id_out, idsz, "%s", op.app.id);
 		break;
 	case REPLY_CLIENT:
-		out = oapps_client_view(op.rec, op.secret);
+		out = json_pack("{s:o}", "result",
+		    oapps_client_view(op.rec, op.secret));
 		if (id_out != NULL)
 			snprintf(id_out, idsz, "%s",
 			    ojson_str(op.rec, "client_id"));
@@ -1126,8 +1127,8 @@ list_cb(const struct oapp *app, void *arg, struct oerr *err)
 enum view {
 	VIEW_APPS,	/* {"result": [every application]} */
 	VIEW_APP,	/* {"result": the application} */
-	VIEW_CLIENTS,	/* [the application's clients] */
-	VIEW_CLIENT	/* the client */
+	VIEW_CLIENTS,	/* {"result": [the application's clients]} */
+	VIEW_CLIENT	/* {"result": the client} */
 };
 
 /*
@@ -1141,7 +1142,7 @@ read_view(struct ostore_txn *t, const char *app_id, const char *client_id,
 {
 	struct applist	 l;
 	struct oapp	 app;
-	json_t		*list = NULL, *rec = NULL, *c, *out = NULL;
+	json_t		*list = NULL, *rec = NULL, *c, *a, *out = NULL;
 	size_t		 i;
 
 	if (what == VIEW_APPS) {
@@ -1159,14 +1160,16 @@ read_view(struct ostore_txn *t, const char *app_id, const char *client_id,
 	switch (what) {
 	case VIEW_CLIENT:
 		if ((rec = client_load(t, app_id, client_id, err)) != NULL)
-			out = oapps_client_view(rec, NULL);
+			out = json_pack("{s:o}", "result",
+			    oapps_client_view(rec, NULL));
 		break;
 	case VIEW_CLIENTS:
 		if ((list = app_clients(t, app_id, err)) == NULL)
 			break;
-		out = json_array();
+		a = json_array();
 		json_array_foreach(list, i, c)
-			json_array_append_new(out, oapps_client_view(c, NULL));
+			json_array_append_new(a, oapps_client_view(c, NULL));
+		out = json_pack("{s:o}", "result", a);
 		break;
 	default:
 		rec = default_client(t, &app);

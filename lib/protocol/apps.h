@@ -5,8 +5,8 @@
  * and back, and its operations, without HTTP.  cgi-bin/clients/apps.c
  * routes the admin listener's requests to them.
  *
- * Application answers are wrapped in {"result": ...}; client answers
- * are bare objects, as in the API document.  Errors are set in a
+ * Every answer is wrapped in {"result": ...}, the applications' and
+ * the clients' alike.  Errors are set in a
  * struct oerr whose description names the field as the caller sent it
  * (a 400), or say which application or client does not exist (a 404).
  *
@@ -105,31 +105,32 @@ int	 oapps_delete(const char *app_id, struct oerr *err);
 /*
  * PUT /v1/applications/{appId}/resources (client_id NULL: the default
  * client; answers {"result": application}) and
- * .../clients/{clientId}/resources (answers the client):
+ * .../clients/{clientId}/resources (answers {"result": client}):
  * {"resource_ids": [...]} becomes the client's audience.
  */
 json_t	*oapps_set_resources(const char *app_id, const char *client_id,
 	    const json_t *body, struct oerr *err);
-/* GET /v1/applications/{appId}/clients: a bare array of clients. */
+/* GET /v1/applications/{appId}/clients: {"result": [each client]}. */
 json_t	*oapps_clients(const char *app_id, struct oerr *err);
 /*
- * GET /v1/applications/{appId}/clients/{clientId}: the client; one of
- * another application is a 404.
+ * GET /v1/applications/{appId}/clients/{clientId}: {"result": client};
+ * one of another application is a 404.
  */
 json_t	*oapps_client_get(const char *app_id, const char *client_id,
 	    struct oerr *err);
 /*
  * POST /v1/applications/{appId}/clients: a new client of the
  * application (name and redirect_uris required); its client_id is
- * copied to client_id_out (OCLIENT_ID_MAX + 1 bytes).  Returns the
- * client, with its secret.
+ * copied to client_id_out (OCLIENT_ID_MAX + 1 bytes).  Returns
+ * {"result": client, with its secret}.
  */
 json_t	*oapps_client_add(const char *app_id, const json_t *body,
 	    char *client_id_out, struct oerr *err);
 /*
  * PUT /v1/applications/{appId}/clients/{clientId}: the members given
  * replace the client's (object members whole); the rest, members this
- * API does not show, and the secret are kept.
+ * API does not show, and the secret are kept.  Returns {"result":
+ * client}.
  */
 json_t	*oapps_client_update(const char *app_id, const char *client_id,
 	    const json_t *body, struct oerr *err);

@@ -36,7 +36,7 @@ def new_client(server, app_id, **fields):
     body.update(fields)
     r = requests.post(url(server, f"/{app_id}/clients"), json=body)
     assert r.status_code == 201, r.text
-    return r.json()
+    return r.json()["result"]
 
 
 def err(r, status, *words):
@@ -111,7 +111,7 @@ def test_create_minimal_app_with_default_client(server, prefix):
         assert hidden not in a
     # The default client is a client of the app.
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{a['client_id']}")).json()
+                                 f"{a['client_id']}")).json()["result"]
     assert c["app_id"] == a["app_id"] and c["name"] == "Mini"
 
 
@@ -143,7 +143,7 @@ def test_create_with_first_client_maps_every_field(server):
     assert a["device_authorization"] == {"enabled": True}
     assert a["client_secret"]
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{a['client_id']}")).json()
+                                 f"{a['client_id']}")).json()["result"]
     assert c["name"] == "Web client" and c["description"] == "the web one"
     assert c["client_type"] == "web"
     assert c["response_types"] == ["code"]
@@ -253,7 +253,7 @@ def test_machine_client_uses_client_credentials(server):
     a = new_app(server, client_type="machine")
     assert a["client_type"] == "machine" and a["client_secret"]
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{a['client_id']}")).json()
+                                 f"{a['client_id']}")).json()["result"]
     assert c["response_types"] == []
     h = hydra(server, a["client_id"]).json()
     assert h["grant_types"] == ["client_credentials"]
@@ -272,7 +272,7 @@ def test_id_token_response_type_adds_implicit_grant(server):
     a = new_app(server, first_client={"response_types": ["code", "id_token"],
                                       "redirect_uris": [REDIRECT]})
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{a['client_id']}")).json()
+                                 f"{a['client_id']}")).json()["result"]
     assert c["response_types"] == ["code", "id_token"]
     h = hydra(server, a["client_id"]).json()
     assert h["grant_types"] == ["authorization_code", "implicit",
@@ -363,7 +363,8 @@ def test_list_and_get_never_show_secrets(server):
     assert got == expect
     lst = requests.get(url(server, f"/{a['app_id']}/clients"))
     assert lst.status_code == 200
-    assert isinstance(lst.json(), list) and len(lst.json()) == 2
+    assert isinstance(lst.json()["result"], list)
+    assert len(lst.json()["result"]) == 2 and set(lst.json()) == {"result"}
     no_secret_anywhere(lst.json())
 
 
@@ -394,7 +395,7 @@ def test_client_of_another_app_or_none_is_404(server):
                          json={"resource_ids": []}), 404)
     # Still there, unchanged.
     assert requests.get(url(server, f"/{b['app_id']}/clients/{other}")) \
-        .json()["name"] == "My App"
+        .json()["result"]["name"] == "My App"
 
 
 # --- update --------------------------------------------------------------
@@ -452,10 +453,10 @@ def test_app_resources_set_default_client_audience(server):
     assert r.json()["result"]["resources"] == ["urn:a", "urn:b"]
     assert "client_secret" not in r.json()["result"]
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{a['client_id']}")).json()
+                                 f"{a['client_id']}")).json()["result"]
     assert c["resources"] == ["urn:a", "urn:b"]
     e = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{extra['client_id']}")).json()
+                                 f"{extra['client_id']}")).json()["result"]
     assert e["resources"] == ["urn:extra"]
     err(requests.put(url(server, f"/{a['app_id']}/resources"), json={}),
         400, "resource_ids")
@@ -472,9 +473,9 @@ def test_client_resources(server):
     p = f"/{a['app_id']}/clients/{c['client_id']}/resources"
     r = requests.put(url(server, p), json={"resource_ids": ["urn:z"]})
     assert r.status_code == 200, r.text
-    assert r.json()["resources"] == ["urn:z"]
-    assert r.json()["client_id"] == c["client_id"]
-    assert "client_secret" not in r.json()
+    assert r.json()["result"]["resources"] == ["urn:z"]
+    assert r.json()["result"]["client_id"] == c["client_id"]
+    assert "client_secret" not in r.json()["result"]
     err(requests.put(url(server, p), json={"resource_ids": "urn:z"}), 400,
         "resource_ids")
 
@@ -490,7 +491,7 @@ def test_add_client(server, prefix):
                             "resources": ["urn:2"],
                             "token_expiration": {"access_token_ttl": 60}})
     assert r.status_code == 201, r.text
-    c = r.json()
+    c = r.json()["result"]
     assert r.headers["Location"] == \
         f"{prefix}{APPS}/{a['app_id']}/clients/{c['client_id']}"
     assert c["app_id"] == a["app_id"]
@@ -503,9 +504,9 @@ def test_add_client(server, prefix):
     assert g.status_code == 200
     expect = dict(c)
     del expect["client_secret"]
-    assert g.json() == expect
+    assert g.json()["result"] == expect
     ids = {x["client_id"] for x in requests.get(
-        url(server, f"/{a['app_id']}/clients")).json()}
+        url(server, f"/{a['app_id']}/clients")).json()["result"]}
     assert ids == {a["client_id"], c["client_id"]}
     # The default client is unchanged.
     assert requests.get(url(server, "/" + a["app_id"])).json()["result"][
@@ -521,7 +522,7 @@ def test_add_client_errors(server):
         "redirect_uris")
     err(requests.post(p, data=b"}", headers={
         "Content-Type": "application/json"}), 400)
-    assert len(requests.get(p).json()) == 1
+    assert len(requests.get(p).json()["result"]) == 1
 
 
 def test_update_client_merges_and_keeps_secret(server):
@@ -534,7 +535,7 @@ def test_update_client_merges_and_keeps_secret(server):
     p = url(server, f"/{a['app_id']}/clients/{c['client_id']}")
     r = requests.put(p, json={"name": "Renamed"})
     assert r.status_code == 200, r.text
-    u = r.json()
+    u = r.json()["result"]
     assert "client_secret" not in u
     assert u["name"] == "Renamed"
     assert u["redirect_uris"] == [REDIRECT]
@@ -547,7 +548,7 @@ def test_update_client_merges_and_keeps_secret(server):
     assert u["token_endpoint_auth_method"] == "client_secret_basic"
     # An object replaces the old one whole: 0 is the configured default.
     r = requests.put(p, json={"token_expiration": {"access_token_ttl": 30}})
-    assert r.json()["token_expiration"] == {"access_token_ttl": 30,
+    assert r.json()["result"]["token_expiration"] == {"access_token_ttl": 30,
                                             "refresh_token_ttl": 0,
                                             "max_refresh_rotate": 0}
     h = hydra(server, c["client_id"]).json()
@@ -556,7 +557,7 @@ def test_update_client_merges_and_keeps_secret(server):
     err(requests.put(p, json={"client_type": "tv"}), 400, "client_type")
     err(requests.put(p, json={"redirect_uris": ["http://x.example/"]}), 400,
         "redirect_uris")
-    assert requests.get(p).json()["name"] == "Renamed"
+    assert requests.get(p).json()["result"]["name"] == "Renamed"
 
 
 def test_update_client_keeps_members_this_api_does_not_show(server):
@@ -583,21 +584,21 @@ def test_type_changes_return_a_new_secret_once(server):
     # A public client made confidential gets a secret, returned once.
     r = requests.put(p, json={"client_type": "web"})
     assert r.status_code == 200, r.text
-    u = r.json()
+    u = r.json()["result"]
     assert u["client_type"] == "web" and len(u["client_secret"]) >= 43
     assert u["token_endpoint_auth_method"] == "client_secret_basic"
-    assert "client_secret" not in requests.get(p).json()
+    assert "client_secret" not in requests.get(p).json()["result"]
     r = requests.put(p, json={"name": "again"})
-    assert "client_secret" not in r.json()
+    assert "client_secret" not in r.json()["result"]
     # And back: PKCE instead of the secret.
     r = requests.put(p, json={
         "pkce": "enforcePkceInsteadOfClientCredentials"})
-    u = r.json()
+    u = r.json()["result"]
     assert u["client_type"] == "spa" and "client_secret" not in u
     assert u["token_endpoint_auth_method"] == "none"
     # Machine: client credentials.
     r = requests.put(p, json={"client_type": "machine"})
-    u = r.json()
+    u = r.json()["result"]
     assert u["client_type"] == "machine" and u["client_secret"]
     assert u["response_types"] == []
 
@@ -625,7 +626,7 @@ def test_delete_all_clients_keeps_the_default(server):
     c2 = new_client(server, a["app_id"], name="Other")
     r = requests.delete(url(server, f"/{a['app_id']}/clients"))
     assert r.status_code == 204
-    lst = requests.get(url(server, f"/{a['app_id']}/clients")).json()
+    lst = requests.get(url(server, f"/{a['app_id']}/clients")).json()["result"]
     assert [x["client_id"] for x in lst] == [a["client_id"]]
     for c in (c1, c2):
         err(requests.get(url(server, f"/{a['app_id']}/clients/"
@@ -722,7 +723,7 @@ def test_spa_must_stay_public(server):
     # secret, shown once.
     r = requests.put(p, json={"pkce": "enforcePkceWithClientCredentials"})
     assert r.status_code == 200, r.text
-    u = r.json()
+    u = r.json()["result"]
     assert u["client_type"] == "web" and u["client_secret"]
     assert u["pkce"] == "enforcePkceWithClientCredentials"
 
@@ -783,7 +784,8 @@ def test_concurrent_creates_and_deletes(tmp_path):
         assert not errors
         assert app_ids(s) == {a["app_id"] for a in made[1::2]}
         for a in made[1::2]:
-            lst = requests.get(url(s, f"/{a['app_id']}/clients")).json()
+            lst = requests.get(
+                url(s, f"/{a['app_id']}/clients")).json()["result"]
             assert a["client_id"] in {c["client_id"] for c in lst}
     finally:
         s.stop()

@@ -282,29 +282,35 @@ ops_crud(void)
 	/* A second client, public. */
 	BODY("{\"name\":\"spa\",\"client_type\":\"spa\","
 	    "\"redirect_uris\":[\"https://shop.example/spa\"]}");
+	/* Every answer, the clients' too, is {"result": ...}. */
 	out = oapps_client_add(id, body, cid, &err);
-	CHECK(out != NULL);
-	CHECK_STR(sget(out, "client_id"), cid);
-	CHECK_STR(sget(out, "app_id"), id);
-	CHECK(json_object_get(out, "client_secret") == NULL);
+	CHECK(out != NULL && json_object_size(out) == 1);
+	r = json_object_get(out, "result");
+	CHECK_STR(sget(r, "client_id"), cid);
+	CHECK_STR(sget(r, "app_id"), id);
+	CHECK(json_object_get(r, "client_secret") == NULL);
 	json_decref(out);
 
 	out = oapps_clients(id, &err);
-	CHECK(json_is_array(out) && json_array_size(out) == 2);
+	CHECK(json_is_object(out) && json_object_size(out) == 1);
+	r = json_object_get(out, "result");
+	CHECK(json_is_array(r) && json_array_size(r) == 2);
 	json_decref(out);
 
 	/* Made confidential: a secret appears once. */
 	BODY("{\"client_type\":\"web\"}");
 	out = oapps_client_update(id, cid, body, &err);
-	CHECK(out != NULL);
-	CHECK(jeq(out, "client_type", "\"web\""));
-	CHECK(jeq(out, "name", "\"spa\""));
-	CHECK(sget(out, "client_secret") != NULL);
+	CHECK(out != NULL && json_object_size(out) == 1);
+	r = json_object_get(out, "result");
+	CHECK(jeq(r, "client_type", "\"web\""));
+	CHECK(jeq(r, "name", "\"spa\""));
+	CHECK(sget(r, "client_secret") != NULL);
 	json_decref(out);
 
 	BODY("{\"resource_ids\":[\"https://r.example\"]}");
 	out = oapps_set_resources(id, cid, body, &err);
-	CHECK(out != NULL && jeq(out, "resources", "[\"https://r.example\"]"));
+	CHECK(out != NULL && jeq(json_object_get(out, "result"), "resources",
+	    "[\"https://r.example\"]"));
 	json_decref(out);
 	out = oapps_set_resources(id, NULL, body, &err);
 	CHECK(out != NULL && jeq(json_object_get(out, "result"),
@@ -317,7 +323,8 @@ ops_crud(void)
 	json_decref(out);
 
 	out = oapps_client_get(id, cid, &err);
-	CHECK(out != NULL && sget(out, "client_id") != NULL);
+	CHECK(out != NULL && json_object_size(out) == 1 &&
+	    sget(json_object_get(out, "result"), "client_id") != NULL);
 	json_decref(out);
 
 	/* The default client stays; another one goes. */
@@ -437,7 +444,7 @@ ops_cascade(void)
 	/* Every client but the default one. */
 	CHECK(oapps_clients_delete(id, &err));
 	out = oapps_clients(id, &err);
-	CHECK(json_array_size(out) == 1);
+	CHECK(json_array_size(json_object_get(out, "result")) == 1);
 	json_decref(out);
 	out = oapps_client_add(id, body, cid, &err);
 	CHECK(out != NULL);
