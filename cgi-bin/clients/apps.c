@@ -6,6 +6,7 @@
  *                                                 default client
  *   POST   /v1/applications                       app + default client,
  *                                                 one transaction (201)
+ *   GET    /v1/applications/list                  each app's basic info
  *   GET    /v1/applications/{appId}
  *   PUT    /v1/applications/{appId}               app fields (and the
  *                                                 deprecated default-
@@ -130,6 +131,16 @@ route_apps(struct oreq *req)
 	json_decref(body);
 }
 
+/* GET /v1/applications/list */
+static void
+route_list(struct oreq *req)
+{
+	struct oerr	 err;
+
+	oerr_clear(&err);
+	answer(req, oapps_list_basic(&err), 200, NULL, &err);
+}
+
 /* /v1/applications/{appId} */
 static void
 route_app(struct oreq *req)
@@ -221,6 +232,10 @@ static const struct oroute routes[] = {
 	{ .methods = OHTTP_M(GET) | OHTTP_M(POST),
 	  .listeners = OLISTEN_ADMIN,
 	  .pattern = APPS_PATH, .fn = route_apps,
+	  .fail = send_err },
+	/* Before {appId}: generated ids are UUIDs, never "list". */
+	{ .methods = OHTTP_M(GET), .listeners = OLISTEN_ADMIN,
+	  .pattern = APPS_PATH "/list", .fn = route_list,
 	  .fail = send_err },
 	{ .methods = OHTTP_M(GET) | OHTTP_M(PUT) | OHTTP_M(DELETE),
 	  .listeners = OLISTEN_ADMIN,

@@ -533,6 +533,7 @@ oapps_client_view(const json_t *rec, const char *secret)
 	json_t	*out = json_object(), *te;
 
 	copy(out, "app_id", rec, "app_id");
+	json_object_set_new(out, "tenant_id", json_null());
 	copy(out, "client_id", rec, "client_id");
 	if (secret != NULL && *secret != '\0')
 		json_object_set_new(out, "client_secret", json_string(secret));
@@ -582,6 +583,7 @@ oapps_app_view(const struct oapp *app, const json_t *rec,
 	json_t	*out = json_object();
 
 	set_str(out, "app_id", app->id);
+	json_object_set_new(out, "tenant_id", json_null());
 	set_str(out, "app_name", app->name);
 	set_str(out, "app_description", app->description);
 	set_str(out, "logo", app->logo);
@@ -1104,10 +1106,11 @@ oapps_clients_delete(const char *app_id, struct oerr *err)
 	return write_none(delete_clients_fn, app_id, NULL, err);
 }
 
-/* Visitor state of the application scan of oapps_list(). */
+/* Visitor state of the application scans of oapps_list(). */
 struct applist {
 	struct ostore_txn	*t;
 	json_t			*out;
+	int			 basic;	/* basic info only, no client */
 };
 
 /* One application of the scan: append its view. */
@@ -1115,8 +1118,17 @@ static int
 list_cb(const struct oapp *app, void *arg, struct oerr *err)
 {
 	struct applist	*l = arg;
-	json_t		*rec;
+	json_t		*rec, *v;
 
+	if (l->basic) {
+		v = json_object();
+		set_str(v, "app_id", app->id);
+		json_object_set_new(v, "tenant_id", json_null());
+		set_str(v, "app_name", app->name);
+		set_str(v, "app_description", app->description);
+		json_array_append_new(l->out, v);
+		return 1;
+	}
 	rec = default_client(l->t, app);
 	json_array_append_new(l->out, oapps_app_view(app, rec, NULL));
 	json_decref(rec);
@@ -1126,6 +1138,7 @@ list_cb(const struct oapp *app, void *arg, struct oerr *err)
 /* What a read operation shows. */
 enum view {
 	VIEW_APPS,	/* {"result": [every application]} */
+	VIEW_BASIC,	/* {"result": [every application's basic info]} */
 	VIEW_APP,	/* {"result": the application} */
 	VIEW_CLIENTS,	/* {"result": [the application's clients]} */
 	VIEW_CLIENT	/* {"result": the client} */
@@ -1145,10 +1158,11 @@ read_view(struct ostore_txn *t, const char *app_id, const char *client_id,
 	json_t		*list = NULL, *rec = NULL, *c, *a, *out = NULL;
 	size_t		 i;
 
-	if (what == VIEW_APPS) {
+	if (what == VIEW_APPS || what == VIEW_BASIC) {
 		memset(&l, 0, sizeof(l));
 		l.t = t;
 		l.out = json_array();
+		l.basic = what == VIEW_BASIC;
 		if (oapp_scan(t, list_cb, &l, err))
 			return json_pack("{s:o}", "result", l.out);
 		json_decref(l.out);
@@ -1205,6 +1219,12 @@ json_t *
 oapps_list(struct oerr *err)
 {
 	return read_op(NULL, NULL, VIEW_APPS, err);
+}
+
+json_t *
+oapps_list_basic(struct oerr *err)
+{
+	return read_op(NULL, NULL, VIEW_BASIC, err);
 }
 
 json_t *

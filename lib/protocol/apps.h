@@ -82,6 +82,12 @@ json_t	*oapps_app_view(const struct oapp *app, const json_t *rec,
  */
 /* GET /v1/applications: {"result": [each application]}. */
 json_t	*oapps_list(struct oerr *err);
+/*
+ * GET /v1/applications/list: {"result": [{"app_id", "tenant_id",
+ * "app_name", "app_description"} of each application]}, in app_id
+ * order, without their clients.
+ */
+json_t	*oapps_list_basic(struct oerr *err);
 /* GET /v1/applications/{appId}: {"result": application}. */
 json_t	*oapps_get(const char *app_id, struct oerr *err);
 /*

@@ -106,8 +106,8 @@ def test_create_minimal_app_with_default_client(server, prefix):
     assert a["redirect_uris"] == [] and a["resources"] == []
     assert len(a["client_secret"]) >= 43
     assert a["created_at"].endswith("Z") and a["updated_at"]
-    for hidden in ("_v", "default_client_id", "tenant_id",
-                   "login_preferences"):
+    assert a["tenant_id"] is None               # one tenant, unnamed
+    for hidden in ("_v", "default_client_id", "login_preferences"):
         assert hidden not in a
     # The default client is a client of the app.
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
@@ -206,7 +206,8 @@ def test_out_of_scope_fields_are_ignored(server):
                               "client_group_id": "g",
                               "authentication_protocol": "oidc",
                               "fapi_version_compliancy": True})
-    for k in ("tenant_id", "subdomain", "custom_domain",
+    assert a["tenant_id"] is None
+    for k in ("subdomain", "custom_domain",
               "login_preferences", "service_providers"):
         assert k not in a
 
@@ -366,6 +367,24 @@ def test_list_and_get_never_show_secrets(server):
     assert isinstance(lst.json()["result"], list)
     assert len(lst.json()["result"]) == 2 and set(lst.json()) == {"result"}
     no_secret_anywhere(lst.json())
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_list_basic_info(server, prefix):
+    a = new_app(server, app_name="Basic", app_description="plain",
+                redirect_uris=[REDIRECT])
+    r = requests.get(url(server, "/list", prefix))
+    assert r.status_code == 200, r.text
+    assert set(r.json()) == {"result"}
+    mine = [x for x in r.json()["result"] if x["app_id"] == a["app_id"]]
+    assert mine == [{"app_id": a["app_id"], "tenant_id": None,
+                     "app_name": "Basic", "app_description": "plain"}]
+    assert len(r.json()["result"]) == len(app_ids(server))
+    # GET only; the other methods are the {appId} route's, and "list"
+    # is no application.
+    assert requests.post(url(server, "/list", prefix)).status_code == 405
+    err(requests.put(url(server, "/list", prefix), json={}), 404)
+    err(requests.get(url(server, "/list/clients", prefix)), 404)
 
 
 def test_unknown_app_is_404(server):

@@ -322,6 +322,18 @@ ops_crud(void)
 	    "result")) == 1);
 	json_decref(out);
 
+	/* Basic info: four members each, no client. */
+	out = oapps_list_basic(&err);
+	CHECK(out != NULL && json_object_size(out) == 1);
+	r = json_array_get(json_object_get(out, "result"), 0);
+	CHECK(json_array_size(json_object_get(out, "result")) == 1);
+	CHECK(json_object_size(r) == 4);
+	CHECK_STR(sget(r, "app_id"), id);
+	CHECK(jeq(r, "tenant_id", "null"));
+	CHECK(jeq(r, "app_name", "\"shop\""));
+	CHECK(jeq(r, "app_description", "\"sells\""));
+	json_decref(out);
+
 	out = oapps_client_get(id, cid, &err);
 	CHECK(out != NULL && json_object_size(out) == 1 &&
 	    sget(json_object_get(out, "result"), "client_id") != NULL);
