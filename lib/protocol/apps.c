@@ -360,6 +360,43 @@ set_ttls(json_t *in, const char *const *names, long long secs)
 		    json_null());
 }
 
+/*
+ * supported_prompts (the array a) may only name every prompt, or none
+ * (the record's default): limiting the prompts of a client's
+ * authorization requests is not enforced, so it is refused.  Returns 1,
+ * or 0 with a 400 in err.
+ */
+static int
+all_prompts(const json_t *a, struct oerr *err)
+{
+	static const char *const all[] = {
+		"login", "consent", "none", "select_account", NULL
+	};
+	const json_t	*e;
+	size_t		 i;
+	int		 j, found;
+
+	if (json_array_size(a) == 0)
+		return 1;
+	for (j = 0; all[j] != NULL; j++) {
+		found = 0;
+		json_array_foreach(a, i, e)
+			if (strcmp(json_string_value(e), all[j]) == 0)
+				found = 1;
+		if (!found)
+			break;
+	}
+	json_array_foreach(a, i, e)
+		if (lookup(json_string_value(e), all, 4) < 0)
+			break;
+	if (all[j] == NULL && i == json_array_size(a))
+		return 1;
+	oerr_set(err, OERR_INVALID_REQUEST, "The field 'supported_prompts' "
+	    "must list every prompt (login, consent, none, select_account) "
+	    "or none: limiting a client's prompts is not supported.");
+	return 0;
+}
+
 /* The API's client as oclient_build()'s input (apps.h). */
 json_t *
 oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
@@ -450,7 +487,7 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 
 	v = NULL;
 	if (!ojson_get_strarray(c, "supported_prompts", LIST_MAX, ITEM_MAX, 0,
-	    &v, err))
+	    &v, err) || (v != NULL && !all_prompts(v, err)))
 		goto out;
 	if (v != NULL)
 		json_object_set(in, "supported_prompts", v);
@@ -462,6 +499,12 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	    TTL_MAX, 0, &rtt, err) || !ojson_get_int(te, "max_refresh_rotate",
 	    0, INT32_MAX, 0, &rot, err))))
 		goto out;
+	if (rot != 0) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The field "
+		    "'max_refresh_rotate' of 'token_expiration' must be 0: "
+		    "a limit on refresh token rotations is not supported.");
+		goto out;
+	}
 	if (te != NULL) {
 		set_ttls(in, access_ttls, at);
 		set_ttls(in, refresh_ttls, rtt);
@@ -472,6 +515,13 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	if (!ojson_get_int(c, "session_expiration", 0, TTL_MAX, 0, &sess,
 	    err))
 		goto out;
+	if (sess != 0) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The field "
+		    "'session_expiration' must be 0: a login session lifetime "
+		    "per client is not supported (the configured one "
+		    "applies).");
+		goto out;
+	}
 	if (json_object_get(c, "session_expiration") != NULL &&
 	    !json_is_null(json_object_get(c, "session_expiration")))
 		json_object_set_new(in, "session_expiration",
@@ -480,6 +530,12 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	b = -1;
 	if (!ojson_get_bool(c, "enforce_par", 0, &b, err))
 		goto out;
+	if (b == 1) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The field 'enforce_par' "
+		    "cannot be true: pushed authorization requests (PAR) are "
+		    "not supported yet.");
+		goto out;
+	}
 	if (b >= 0)
 		json_object_set_new(in, "enforce_par", json_boolean(b));
 
@@ -489,6 +545,12 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	b = 0;
 	if (da != NULL && !ojson_get_bool(da, "enabled", 0, &b, err))
 		goto out;
+	if (b) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The field 'enabled' of "
+		    "'%s' cannot be true: the device authorization grant is "
+		    "not supported yet.", k);
+		goto out;
+	}
 	if (da != NULL)
 		json_object_set_new(in, "device_authorization",
 		    json_boolean(b));
@@ -560,10 +622,13 @@ oapps_client_view(const json_t *rec, const char *secret)
 	    json_integer(ttl_of(rec, access_ttls)));
 	json_object_set_new(te, "refresh_token_ttl",
 	    json_integer(ttl_of(rec, refresh_ttls)));
-	copy(te, "max_refresh_rotate", rec, "max_refresh_rotate");
+	json_object_set_new(te, "max_refresh_rotate", json_integer(
+	    ojson_int(rec, "max_refresh_rotate")));
 	json_object_set_new(out, "token_expiration", te);
-	copy(out, "session_expiration", rec, "session_expiration");
-	copy(out, "enforce_par", rec, "enforce_par");
+	json_object_set_new(out, "session_expiration", json_integer(
+	    ojson_int(rec, "session_expiration")));
+	json_object_set_new(out, "enforce_par", json_boolean(
+	    json_is_true(json_object_get(rec, "enforce_par"))));
 	return out;
 }
 

@@ -124,13 +124,14 @@ def test_create_with_first_client_maps_every_field(server):
                     "client_type": "web",
                     "response_types": ["code"],
                     "token_endpoint_auth_method": "client_secret_post",
-                    "supported_prompts": ["login", "consent"],
+                    "supported_prompts": ["login", "consent", "none",
+                                          "select_account"],
                     "token_expiration": {"access_token_ttl": 3600,
                                          "refresh_token_ttl": 86400,
-                                         "max_refresh_rotate": 5},
-                    "session_expiration": 7200,
-                    "enforce_par": True,
-                    "device_authorization": {"enabled": True},
+                                         "max_refresh_rotate": 0},
+                    "session_expiration": 0,
+                    "enforce_par": False,
+                    "device_authorization": {"enabled": False},
                     "redirect_uris": [REDIRECT],
                 })
     assert a["app_description"] == "d"
@@ -140,7 +141,7 @@ def test_create_with_first_client_maps_every_field(server):
     assert a["resources"] == ["https://api.example", "urn:x"]
     assert a["redirect_uris"] == [REDIRECT]
     assert a["client_auth_method"] == "client_secret_post"
-    assert a["device_authorization"] == {"enabled": True}
+    assert a["device_authorization"] == {"enabled": False}
     assert a["client_secret"]
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
                                  f"{a['client_id']}")).json()["result"]
@@ -149,13 +150,14 @@ def test_create_with_first_client_maps_every_field(server):
     assert c["response_types"] == ["code"]
     assert c["token_endpoint_auth_method"] == "client_secret_post"
     assert c["pkce"] == "none"
-    assert c["supported_prompts"] == ["login", "consent"]
+    assert c["supported_prompts"] == ["login", "consent", "none",
+                                      "select_account"]
     assert c["token_expiration"] == {"access_token_ttl": 3600,
                                      "refresh_token_ttl": 86400,
-                                     "max_refresh_rotate": 5}
-    assert c["session_expiration"] == 7200
-    assert c["enforce_par"] is True
-    assert c["device_authorization"] == {"enabled": True}
+                                     "max_refresh_rotate": 0}
+    assert c["session_expiration"] == 0
+    assert c["enforce_par"] is False
+    assert c["device_authorization"] == {"enabled": False}
     assert c["authentication_protocol"] == "oidc"
     assert "client_secret" not in c
     # What Hydra's dialect sees of the same record.
@@ -180,13 +182,13 @@ def test_create_uses_deprecated_top_level_client_fields(server):
     a = new_app(server, client_display_name="Top", client_description="td",
                 redirect_uris=[REDIRECT], resources=["urn:top"],
                 client_auth_method="client_secret_post",
-                device_authorization={"enabled": True})
+                device_authorization={"enabled": False})
     assert a["client_display_name"] == "Top"
     assert a["client_description"] == "td"
     assert a["redirect_uris"] == [REDIRECT]
     assert a["resources"] == ["urn:top"]
     assert a["client_auth_method"] == "client_secret_post"
-    assert a["device_authorization"] == {"enabled": True}
+    assert a["device_authorization"] == {"enabled": False}
     # first_client wins over the top-level fallbacks.
     b = new_app(server, resources=["urn:top"],
                 first_client={"name": "F", "resources": ["urn:first"]})
@@ -447,12 +449,12 @@ def test_update_app_deprecated_fields_update_default_client(server):
     a = new_app(server, redirect_uris=[REDIRECT])
     r = requests.put(url(server, "/" + a["app_id"]), json={
         "client_display_name": "New name", "resources": ["urn:r"],
-        "device_authorization": {"enabled": True}})
+        "device_authorization": {"enabled": False}})
     assert r.status_code == 200, r.text
     u = r.json()["result"]
     assert u["client_display_name"] == "New name"
     assert u["resources"] == ["urn:r"]
-    assert u["device_authorization"] == {"enabled": True}
+    assert u["device_authorization"] == {"enabled": False}
     assert u["redirect_uris"] == [REDIRECT]     # kept
     assert "client_secret" not in u
     # An invalid client field changes nothing, not even the app.
@@ -546,11 +548,9 @@ def test_add_client_errors(server):
 
 def test_update_client_merges_and_keeps_secret(server):
     a = new_app(server)
-    c = new_client(server, a["app_id"], supported_prompts=["login"],
-                   enforce_par=True,
+    c = new_client(server, a["app_id"], enforce_par=False,
                    token_expiration={"access_token_ttl": 600,
-                                     "refresh_token_ttl": 6000,
-                                     "max_refresh_rotate": 3})
+                                     "refresh_token_ttl": 6000})
     p = url(server, f"/{a['app_id']}/clients/{c['client_id']}")
     r = requests.put(p, json={"name": "Renamed"})
     assert r.status_code == 200, r.text
@@ -558,18 +558,19 @@ def test_update_client_merges_and_keeps_secret(server):
     assert "client_secret" not in u
     assert u["name"] == "Renamed"
     assert u["redirect_uris"] == [REDIRECT]
-    assert u["supported_prompts"] == ["login"] and u["enforce_par"] is True
+    assert u["supported_prompts"] == [] and u["enforce_par"] is False
+    assert u["session_expiration"] == 0
     assert u["token_expiration"] == {"access_token_ttl": 600,
                                      "refresh_token_ttl": 6000,
-                                     "max_refresh_rotate": 3}
+                                     "max_refresh_rotate": 0}
     assert u["created_at"] == c["created_at"]
     assert u["client_type"] == "web"
     assert u["token_endpoint_auth_method"] == "client_secret_basic"
     # An object replaces the old one whole: 0 is the configured default.
     r = requests.put(p, json={"token_expiration": {"access_token_ttl": 30}})
-    assert r.json()["result"]["token_expiration"] == {"access_token_ttl": 30,
-                                            "refresh_token_ttl": 0,
-                                            "max_refresh_rotate": 0}
+    assert r.json()["result"]["token_expiration"] == {
+        "access_token_ttl": 30, "refresh_token_ttl": 0,
+        "max_refresh_rotate": 0}
     h = hydra(server, c["client_id"]).json()
     assert h["authorization_code_grant_access_token_lifespan"] == "30s"
     assert h["authorization_code_grant_refresh_token_lifespan"] is None
@@ -577,6 +578,68 @@ def test_update_client_merges_and_keeps_secret(server):
     err(requests.put(p, json={"redirect_uris": ["http://x.example/"]}), 400,
         "redirect_uris")
     assert requests.get(p).json()["result"]["name"] == "Renamed"
+
+
+UNBUILT = [
+    ({"enforce_par": True}, ["enforce_par", "PAR"]),
+    ({"device_authorization": {"enabled": True}},
+     ["device_authorization", "enabled"]),
+    ({"supported_prompts": ["login", "consent"]}, ["supported_prompts"]),
+    ({"session_expiration": 3600}, ["session_expiration"]),
+    ({"token_expiration": {"access_token_ttl": 60,
+                           "max_refresh_rotate": 2}},
+     ["max_refresh_rotate", "token_expiration"]),
+]
+
+
+@pytest.mark.parametrize("fields,words", UNBUILT)
+def test_unbuilt_settings_refused_everywhere(server, fields, words):
+    """Settings the protocol does not enforce are refused with a 400
+    naming them, on each path that takes a client, and change nothing;
+    their off values are taken."""
+    before = app_ids(server)
+    body = {"app_name": "Refused", "redirect_uris": [REDIRECT]}
+    err(requests.post(url(server), json=dict(body, first_client=fields)),
+        400, *words)
+    if "device_authorization" in fields:      # also a top-level member
+        err(requests.post(url(server), json=dict(body, **fields)), 400,
+            *words)
+    assert app_ids(server) == before
+    a = new_app(server, redirect_uris=[REDIRECT])
+    err(requests.put(url(server, "/" + a["app_id"]),
+                     json={"first_client": fields}), 400, *words)
+    p = url(server, f"/{a['app_id']}/clients")
+    err(requests.post(p, json=dict(name="n", redirect_uris=[REDIRECT],
+                                   **fields)), 400, *words)
+    assert len(requests.get(p).json()["result"]) == 1
+    c = p + "/" + a["client_id"]
+    old = requests.get(c).json()["result"]
+    err(requests.put(c, json=fields), 400, *words)
+    assert requests.get(c).json()["result"] == old
+
+
+def test_unbuilt_settings_off_values_accepted(server):
+    a = new_app(server, redirect_uris=[REDIRECT])
+    c = url(server, f"/{a['app_id']}/clients/{a['client_id']}")
+    r = requests.put(c, json={
+        "enforce_par": False, "device_authorization": {"enabled": False},
+        "session_expiration": 0,
+        "supported_prompts": ["select_account", "none", "consent", "login"],
+        "token_expiration": {"access_token_ttl": 0, "refresh_token_ttl": 0,
+                             "max_refresh_rotate": 0}})
+    assert r.status_code == 200, r.text
+    u = r.json()["result"]
+    assert u["enforce_par"] is False and u["session_expiration"] == 0
+    assert u["device_authorization"] == {"enabled": False}
+    assert u["token_expiration"]["max_refresh_rotate"] == 0
+    # What a client reads back it can send back.
+    r = requests.put(c, json={k: u[k] for k in (
+        "name", "description", "redirect_uris", "client_type", "pkce",
+        "response_types", "resources", "device_authorization",
+        "supported_prompts", "token_expiration", "session_expiration",
+        "enforce_par")})
+    assert r.status_code == 200, r.text
+    assert r.json()["result"] == u
 
 
 def test_update_client_keeps_members_this_api_does_not_show(server):

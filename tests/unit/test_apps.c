@@ -71,9 +71,11 @@ map_in(void)
 	    "\"redirect_uris\":[\"https://a.example/cb\"],"
 	    "\"resources\":[\"https://api.example\"],"
 	    "\"token_expiration\":{\"access_token_ttl\":600,"
-	    "\"refresh_token_ttl\":0,\"max_refresh_rotate\":3},"
-	    "\"session_expiration\":60,\"enforce_par\":true,"
-	    "\"device_authorization\":{\"enabled\":true}}", NULL, NULL,
+	    "\"refresh_token_ttl\":0,\"max_refresh_rotate\":0},"
+	    "\"session_expiration\":0,\"enforce_par\":false,"
+	    "\"supported_prompts\":[\"none\",\"login\",\"consent\","
+	    "\"select_account\"],"
+	    "\"device_authorization\":{\"enabled\":false}}", NULL, NULL,
 	    OAPPS_CREATE, &err);
 	CHECK(in != NULL);
 	CHECK(jeq(in, "client_name", "\"web\""));
@@ -89,10 +91,10 @@ map_in(void)
 	CHECK(jeq(in, "refresh_token_grant_access_token_lifespan",
 	    "\"600s\""));
 	CHECK(jeq(in, "refresh_token_grant_refresh_token_lifespan", "null"));
-	CHECK(jeq(in, "max_refresh_rotate", "3"));
-	CHECK(jeq(in, "session_expiration", "60"));
-	CHECK(jeq(in, "enforce_par", "true"));
-	CHECK(jeq(in, "device_authorization", "true"));
+	CHECK(jeq(in, "max_refresh_rotate", "0"));
+	CHECK(jeq(in, "session_expiration", "0"));
+	CHECK(jeq(in, "enforce_par", "false"));
+	CHECK(jeq(in, "device_authorization", "false"));
 	CHECK(json_object_get(in, "token_endpoint_auth_method") == NULL);
 	json_decref(in);
 
@@ -138,6 +140,7 @@ static void
 map_in_bad(void)
 {
 	struct oerr	 err;
+	json_t		*in;
 
 	CHECK(cin("{\"client_type\":\"tv\"}", NULL, NULL, OAPPS_CREATE,
 	    &err) == NULL && named(&err, "client_type"));
@@ -167,6 +170,32 @@ map_in_bad(void)
 	    named(&err, "access_token_ttl"));
 	CHECK(cin("{\"resources\":\"https://api.example\"}", NULL, NULL,
 	    OAPPS_CREATE, &err) == NULL && named(&err, "resources"));
+
+	/* Settings not built yet: only their off value is taken. */
+	CHECK(cin("{\"enforce_par\":true}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "enforce_par"));
+	CHECK(cin("{\"enforce_par\":\"yes\"}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "enforce_par"));
+	CHECK(cin("{\"device_authorization\":{\"enabled\":true}}", NULL,
+	    NULL, OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "device_authorization") && named(&err, "enabled"));
+	CHECK(cin("{}", "{\"device_authorization\":{\"enabled\":true}}",
+	    NULL, OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "device_authorization"));
+	CHECK(cin("{\"supported_prompts\":[\"login\"]}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL && named(&err, "supported_prompts"));
+	CHECK(cin("{\"supported_prompts\":[\"login\",\"consent\","
+	    "\"none\",\"select_account\",\"create\"]}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL && named(&err, "supported_prompts"));
+	json_decref(in = cin("{\"supported_prompts\":[]}", NULL, NULL,
+	    OAPPS_CREATE, &err));
+	CHECK(in != NULL);
+	CHECK(cin("{\"session_expiration\":3600}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "session_expiration"));
+	CHECK(cin("{\"token_expiration\":{\"max_refresh_rotate\":3}}", NULL,
+	    NULL, OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "max_refresh_rotate") &&
+	    named(&err, "token_expiration"));
 }
 
 /* Records read back in the API's shapes, internal members never. */
