@@ -74,6 +74,69 @@ static const char *const refresh_ttls[] = {
 	NULL
 };
 
+/*
+ * Members of the API that oidcgi cannot honour: each is taken only with
+ * its off value (or null, or left out), anything else is a 400 naming
+ * it and saying why.
+ */
+enum off {
+	OFF_NULL,	/* only null */
+	OFF_FALSE,	/* false */
+	OFF_EMPTY,	/* an empty array */
+	OFF_OIDC,	/* the string "oidc": the only protocol */
+	OFF_DISABLED	/* an object whose member sub is false or absent */
+};
+
+struct unbuilt {
+	const char	*key;
+	enum off	 off;
+	const char	*sub;		/* OFF_DISABLED */
+	const char	*why;
+};
+
+/* Members of a client (first_client, or a client's own body). */
+static const struct unbuilt client_unbuilt[] = {
+	{ "authentication_protocol", OFF_OIDC, NULL,
+	  "OpenID Connect is the only protocol" },
+	{ "client_group_id", OFF_NULL, NULL, "client groups do not exist" },
+	{ "default_custom_claims", OFF_EMPTY, NULL,
+	  "custom claims are not added to tokens" },
+	{ "role_ids", OFF_EMPTY, NULL, "roles do not exist" },
+	{ "fapi_version_compliancy", OFF_FALSE, NULL,
+	  "the FAPI profile is not supported" },
+	{ "ciba", OFF_DISABLED, "enabled",
+	  "client-initiated backchannel authentication is not supported" },
+	{ "authentication_configuration", OFF_NULL, NULL,
+	  "use 'token_endpoint_auth_method' and 'pkce'" },
+	{ "tenant_id", OFF_NULL, NULL, "oidcgi has a single tenant" },
+	{ NULL, OFF_NULL, NULL, NULL }
+};
+
+/* Members of an application body. */
+static const struct unbuilt app_unbuilt[] = {
+	{ "first_client_authentication_protocol", OFF_OIDC, NULL,
+	  "OpenID Connect is the only protocol" },
+	{ "tenant_id", OFF_NULL, NULL, "oidcgi has a single tenant" },
+	{ "service_providers", OFF_EMPTY, NULL,
+	  "SAML service providers are not supported" },
+	{ "authenticator_preferences", OFF_DISABLED, "is_centralized",
+	  "a centralized authenticator is not supported" },
+	{ "allow_public_signup", OFF_FALSE, NULL,
+	  "users sign up only through the login application" },
+	{ "login_preferences", OFF_NULL, NULL,
+	  "login methods belong to the login application" },
+	{ "subdomain", OFF_NULL, NULL, "applications have no subdomain" },
+	{ "custom_domain", OFF_NULL, NULL,
+	  "applications have no domain of their own" },
+	{ "invite_member_email_expiration_minutes", OFF_NULL, NULL,
+	  "oidcgi sends no invitations" },
+	{ "password_sharing_group_id", OFF_NULL, NULL,
+	  "password sharing groups do not exist" },
+	{ "external_communication", OFF_NULL, NULL,
+	  "oidcgi sends no messages" },
+	{ NULL, OFF_NULL, NULL, NULL }
+};
+
 /* Record members that the library's errors name, and their names here. */
 static const struct {
 	const char	*rec;
@@ -185,6 +248,71 @@ pkce_of(const json_t *rec)
 	if (!json_is_true(json_object_get(rec, "require_pkce")))
 		return PKCE_NONE;
 	return s != NULL && strcmp(s, "none") == 0 ? PKCE_INSTEAD : PKCE_WITH;
+}
+
+/*
+ * Refuse the members of o listed in tab unless they hold their off
+ * value (struct unbuilt).  Returns 1, or 0 with a 400 in err naming the
+ * first member refused.
+ */
+static int
+refuse_unbuilt(const json_t *o, const struct unbuilt *tab,
+    struct oerr *err)
+{
+	const json_t	*v;
+	json_t		*a = NULL, *sub = NULL;
+	const char	*s = NULL;
+	int		 b = 0;
+
+	for (; tab->key != NULL; tab++) {
+		if ((v = json_object_get(o, tab->key)) == NULL ||
+		    json_is_null(v))
+			continue;
+		switch (tab->off) {
+		case OFF_FALSE:
+			if (!ojson_get_bool(o, tab->key, 0, &b, err))
+				return 0;
+			if (!b)
+				continue;
+			oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' "
+			    "cannot be true: %s.", tab->key, tab->why);
+			return 0;
+		case OFF_EMPTY:
+			if (!ojson_get_strarray(o, tab->key, LIST_MAX,
+			    ITEM_MAX, 0, &a, err))
+				return 0;
+			if (json_array_size(a) == 0)
+				continue;
+			oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' "
+			    "must be empty: %s.", tab->key, tab->why);
+			return 0;
+		case OFF_OIDC:
+			if (!ojson_get_str(o, tab->key, 64, 0, &s, err))
+				return 0;
+			if (strcmp(s, "oidc") == 0)
+				continue;
+			oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' "
+			    "must be 'oidc': %s.", tab->key, tab->why);
+			return 0;
+		case OFF_DISABLED:
+			if (!ojson_get_object(o, tab->key, 0, &sub, err))
+				return 0;
+			b = 0;
+			if (!ojson_get_bool(sub, tab->sub, 0, &b, err))
+				return 0;
+			if (!b)
+				continue;
+			oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' of "
+			    "'%s' cannot be true: %s.", tab->sub, tab->key,
+			    tab->why);
+			return 0;
+		default:
+			oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' is "
+			    "not supported: %s.", tab->key, tab->why);
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /*
@@ -409,6 +537,8 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	long long	 at = 0, rtt = 0, rot = 0, sess = 0;
 	int		 ct = CT_WEB, ct_given = 0, pk = -1, reqpkce, b, ok = 0;
 
+	if (!refuse_unbuilt(c, client_unbuilt, err))
+		goto out;
 	o = src(c, "name", top, "client_display_name", &k);
 	if (!ojson_get_str(o, k, NAME_MAX_LEN, (flags & OAPPS_NAME) ?
 	    OJSON_REQUIRED | OJSON_NONEMPTY : 0, &s, err))
@@ -606,6 +736,8 @@ oapps_client_view(const json_t *rec, const char *secret)
 	copy(out, "updated_at", rec, "updated_at");
 	json_object_set_new(out, "authentication_protocol",
 	    json_string("oidc"));
+	json_object_set_new(out, "client_group_id", json_null());
+	json_object_set_new(out, "default_custom_claims", json_array());
 	copy(out, "redirect_uris", rec, "redirect_uris");
 	json_object_set_new(out, "client_type",
 	    json_string(ctypes[ctype_of(rec)]));
@@ -629,6 +761,7 @@ oapps_client_view(const json_t *rec, const char *secret)
 	    ojson_int(rec, "session_expiration")));
 	json_object_set_new(out, "enforce_par", json_boolean(
 	    json_is_true(json_object_get(rec, "enforce_par"))));
+	json_object_set_new(out, "fapi_version_compliancy", json_false());
 	return out;
 }
 
@@ -675,6 +808,10 @@ oapps_app_view(const struct oapp *app, const json_t *rec,
 	}
 	set_str(out, "created_at", app->created_at);
 	set_str(out, "updated_at", app->updated_at);
+	json_object_set_new(out, "service_providers", json_array());
+	json_object_set_new(out, "authenticator_preferences",
+	    json_pack("{s:b}", "is_centralized", 0));
+	json_object_set_new(out, "allow_public_signup", json_false());
 	return out;
 }
 
@@ -752,6 +889,8 @@ app_fields(struct oapp *app, const json_t *body, int create,
 {
 	const char	*name = NULL, *desc = NULL, *logo = NULL;
 
+	if (!refuse_unbuilt(body, app_unbuilt, err))
+		return 0;
 	if (!ojson_get_str(body, "app_name", NAME_MAX_LEN, OJSON_NONEMPTY |
 	    (create ? OJSON_REQUIRED : 0), &name, err) ||
 	    !ojson_get_str(body, "app_description", DESC_MAX_LEN, 0, &desc,

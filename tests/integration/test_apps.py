@@ -196,22 +196,111 @@ def test_create_uses_deprecated_top_level_client_fields(server):
     assert b["client_display_name"] == "F"
 
 
-def test_out_of_scope_fields_are_ignored(server):
-    a = new_app(server, tenant_id="t1", subdomain="myapp",
-                custom_domain="myapp.com", allow_public_signup=True,
-                service_providers=["x"], login_preferences={"a": 1},
-                authenticator_preferences={"is_centralized": True},
-                invite_member_email_expiration_minutes=5,
+# Members of the document oidcgi cannot honour: (member, value, words
+# the 400 names).  Their off values are taken.
+APP_UNBUILT = [
+    ("tenant_id", "t1", ["tenant_id"]),
+    ("subdomain", "myapp", ["subdomain"]),
+    ("custom_domain", "myapp.com", ["custom_domain"]),
+    ("allow_public_signup", True, ["allow_public_signup"]),
+    ("service_providers", ["x"], ["service_providers"]),
+    ("login_preferences", {"auth_methods": {}}, ["login_preferences"]),
+    ("authenticator_preferences", {"is_centralized": True},
+     ["authenticator_preferences", "is_centralized"]),
+    ("invite_member_email_expiration_minutes", 5,
+     ["invite_member_email_expiration_minutes"]),
+    ("first_client_authentication_protocol", "saml",
+     ["first_client_authentication_protocol", "oidc"]),
+    ("password_sharing_group_id", "g", ["password_sharing_group_id"]),
+    ("external_communication", {"language": "en"},
+     ["external_communication"]),
+]
+CLIENT_UNBUILT = [
+    ("role_ids", ["r"], ["role_ids"]),
+    ("default_custom_claims", ["tid"], ["default_custom_claims"]),
+    ("client_group_id", "g", ["client_group_id"]),
+    ("authentication_protocol", "saml", ["authentication_protocol"]),
+    ("fapi_version_compliancy", True, ["fapi_version_compliancy"]),
+    ("ciba", {"enabled": True}, ["ciba", "enabled"]),
+    ("authentication_configuration", {"method": "private_key_jwt"},
+     ["authentication_configuration"]),
+    ("tenant_id", "t1", ["tenant_id"]),
+]
+
+
+@pytest.mark.parametrize("key,value,words", APP_UNBUILT)
+def test_unhonoured_app_fields_refused(server, key, value, words):
+    before = app_ids(server)
+    err(requests.post(url(server), json={"app_name": "X", key: value}),
+        400, *words)
+    assert app_ids(server) == before
+    a = new_app(server)
+    err(requests.put(url(server, "/" + a["app_id"]),
+                     json={"app_name": "Changed", key: value}), 400, *words)
+    got = requests.get(url(server, "/" + a["app_id"])).json()["result"]
+    assert got["app_name"] == "My App"
+
+
+@pytest.mark.parametrize("key,value,words", CLIENT_UNBUILT)
+def test_unhonoured_client_fields_refused(server, key, value, words):
+    before = app_ids(server)
+    err(requests.post(url(server), json={
+        "app_name": "X", "first_client": {"name": "F", key: value}}),
+        400, *words)
+    assert app_ids(server) == before
+    a = new_app(server)
+    p = url(server, f"/{a['app_id']}/clients")
+    err(requests.post(p, json={"name": "n", "redirect_uris": [REDIRECT],
+                               key: value}), 400, *words)
+    assert len(requests.get(p).json()["result"]) == 1
+    err(requests.put(p + "/" + a["client_id"], json={key: value}), 400,
+        *words)
+
+
+def test_unhonoured_fields_off_values_accepted(server):
+    a = new_app(server, tenant_id=None, allow_public_signup=False,
+                service_providers=[],
+                authenticator_preferences={"is_centralized": False},
                 first_client_authentication_protocol="oidc",
-                first_client={"name": "F", "role_ids": ["r"],
-                              "default_custom_claims": ["tid"],
-                              "client_group_id": "g",
+                subdomain=None, custom_domain=None,
+                first_client={"name": "F", "role_ids": [],
+                              "default_custom_claims": [],
+                              "client_group_id": None,
                               "authentication_protocol": "oidc",
-                              "fapi_version_compliancy": True})
-    assert a["tenant_id"] is None
-    for k in ("subdomain", "custom_domain",
-              "login_preferences", "service_providers"):
+                              "fapi_version_compliancy": False,
+                              "ciba": {"enabled": False}})
+    assert a["tenant_id"] is None and a["allow_public_signup"] is False
+    assert a["service_providers"] == []
+    assert a["authenticator_preferences"] == {"is_centralized": False}
+    for k in ("subdomain", "custom_domain", "login_preferences"):
         assert k not in a
+    c = requests.get(url(server, f"/{a['app_id']}/clients/"
+                                 f"{a['client_id']}")).json()["result"]
+    assert c["tenant_id"] is None and c["client_group_id"] is None
+    assert c["default_custom_claims"] == []
+    assert c["authentication_protocol"] == "oidc"
+    assert c["fapi_version_compliancy"] is False
+
+
+def test_what_is_read_can_be_written_back(server):
+    """GET, change one member, PUT the whole object back: the members
+    oidcgi shows all hold values it takes."""
+    a = new_app(server, redirect_uris=[REDIRECT])
+    p = url(server, "/" + a["app_id"])
+    got = requests.get(p).json()["result"]
+    got["app_description"] = "round trip"
+    r = requests.put(p, json=got)
+    assert r.status_code == 200, r.text
+    back = r.json()["result"]
+    assert back["app_description"] == "round trip"
+    assert back["client_id"] == a["client_id"]
+    c = url(server, f"/{a['app_id']}/clients/{a['client_id']}")
+    got = requests.get(c).json()["result"]
+    got["description"] = "again"
+    r = requests.put(c, json=got)
+    assert r.status_code == 200, r.text
+    got["updated_at"] = r.json()["result"]["updated_at"]
+    assert r.json()["result"] == got
 
 
 def test_pkce_instead_of_credentials_makes_a_public_client(server):
@@ -424,7 +513,7 @@ def test_client_of_another_app_or_none_is_404(server):
 def test_update_app_fields(server):
     a = new_app(server, app_description="old", logo="l")
     r = requests.put(url(server, "/" + a["app_id"]),
-                     json={"app_name": "Renamed", "tenant_id": "ignored"})
+                     json={"app_name": "Renamed", "tenant_id": None})
     assert r.status_code == 200, r.text
     u = r.json()["result"]
     assert u["app_name"] == "Renamed"

@@ -192,6 +192,38 @@ map_in_bad(void)
 	CHECK(in != NULL);
 	CHECK(cin("{\"session_expiration\":3600}", NULL, NULL, OAPPS_CREATE,
 	    &err) == NULL && named(&err, "session_expiration"));
+	/* Members of the document oidcgi cannot honour: off values only. */
+	CHECK(cin("{\"role_ids\":[\"r\"]}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "role_ids"));
+	CHECK(cin("{\"role_ids\":\"r\"}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "role_ids"));
+	CHECK(cin("{\"default_custom_claims\":[\"tid\"]}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "default_custom_claims"));
+	CHECK(cin("{\"client_group_id\":\"g\"}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "client_group_id"));
+	CHECK(cin("{\"authentication_protocol\":\"saml\"}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "authentication_protocol"));
+	CHECK(cin("{\"fapi_version_compliancy\":true}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "fapi_version_compliancy"));
+	CHECK(cin("{\"ciba\":{\"enabled\":true}}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "ciba") && named(&err, "enabled"));
+	CHECK(cin("{\"ciba\":[]}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "ciba"));
+	CHECK(cin("{\"authentication_configuration\":{}}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "authentication_configuration"));
+	CHECK(cin("{\"tenant_id\":\"t\"}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "tenant_id"));
+	json_decref(in = cin("{\"role_ids\":[],\"default_custom_claims\":[],"
+	    "\"client_group_id\":null,\"authentication_protocol\":\"oidc\","
+	    "\"fapi_version_compliancy\":false,\"ciba\":{\"enabled\":false},"
+	    "\"authentication_configuration\":null,\"tenant_id\":null}", NULL,
+	    NULL, OAPPS_CREATE, &err));
+	CHECK(in != NULL);
+
 	CHECK(cin("{\"token_expiration\":{\"max_refresh_rotate\":3}}", NULL,
 	    NULL, OAPPS_CREATE, &err) == NULL &&
 	    named(&err, "max_refresh_rotate") &&
@@ -225,6 +257,12 @@ map_view(void)
 	CHECK(json_object_get(v, "_secret") == NULL);
 	CHECK(json_object_get(v, "_v") == NULL);
 	CHECK(json_object_get(v, "client_name") == NULL);
+	CHECK(jeq(v, "tenant_id", "null"));
+	CHECK(jeq(v, "client_group_id", "null"));
+	CHECK(jeq(v, "default_custom_claims", "[]"));
+	CHECK(jeq(v, "fapi_version_compliancy", "false"));
+	CHECK(jeq(v, "enforce_par", "false"));
+	CHECK(jeq(v, "session_expiration", "0"));
 	json_decref(v);
 	v = oapps_client_view(rec, "s3cret");
 	CHECK(jeq(v, "client_secret", "\"s3cret\""));
@@ -244,6 +282,11 @@ map_view(void)
 	CHECK(jeq(v, "client_auth_method", "\"none\""));
 	CHECK(jeq(v, "client_type", "\"spa\""));
 	CHECK(jeq(v, "client_secret", "\"s3cret\""));
+	CHECK(jeq(v, "tenant_id", "null"));
+	CHECK(jeq(v, "service_providers", "[]"));
+	CHECK(jeq(v, "authenticator_preferences",
+	    "{\"is_centralized\":false}"));
+	CHECK(jeq(v, "allow_public_signup", "false"));
 	json_decref(v);
 	v = oapps_app_view(&app, NULL, NULL);
 	CHECK(jeq(v, "client_id", "null"));
@@ -402,6 +445,37 @@ ops_refuse(void)
 	    "\"tv\"}}");
 	CHECK(oapps_create(body, id, &err) == NULL &&
 	    named(&err, "client_type"));
+	/* Application members oidcgi cannot honour. */
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"subdomain\":\"s\"}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "subdomain"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"allow_public_signup\":true}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "allow_public_signup"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"authenticator_preferences\":"
+	    "{\"is_centralized\":true}}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "is_centralized"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"service_providers\":[\"sp\"]}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "service_providers"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"login_preferences\":{}}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "login_preferences"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"first_client_authentication_protocol\":"
+	    "\"saml\"}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "first_client_authentication_protocol"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"first_client\":{\"role_ids\":[\"r\"]}}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "role_ids"));
 	oerr_clear(&err);
 	BODY("{\"app_name\":\"a\",\"redirect_uris\":[\"not a uri\"]}");
 	CHECK(oapps_create(body, id, &err) == NULL &&
