@@ -56,10 +56,14 @@ struct oerr;
  * client_description, client_auth_method, ... -- stand in for absent
  * ones, or NULL) as the Hydra-shaped input of oclient_build().  old is
  * the record being updated, or NULL; defname the name of a new client
- * without one.  Members outside what an OAuth provider can honour
- * (tenant, roles, custom claims, FAPI, CIBA, ...) are ignored.  Returns
- * a new object, or NULL with a 400 in err naming the field as the
- * caller sent it.
+ * without one.  Members of the document oidcgi cannot honour (tenant,
+ * roles, client groups, custom claims, FAPI, CIBA, another protocol,
+ * authentication_configuration) are taken only with their off value
+ * (null, false, [], "oidc"); so are those of an application body
+ * (subdomain, custom_domain, login_preferences, allow_public_signup,
+ * service_providers, ...).  The views show those off values, so what
+ * is read can be written back.  Returns a new object, or NULL with a
+ * 400 in err naming the field as the caller sent it.
  */
 json_t	*oapps_client_in(const json_t *c, const json_t *top,
 	    const json_t *old, unsigned flags, const char *defname,
