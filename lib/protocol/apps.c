@@ -500,6 +500,7 @@ all_prompts(const json_t *a, struct oerr *err)
 	static const char *const all[] = {
 		"login", "consent", "none", "select_account", NULL
 	};
+	const int	 nall = sizeof(all) / sizeof(all[0]) - 1;
 	const json_t	*e;
 	size_t		 i;
 	int		 j, found;
@@ -515,7 +516,7 @@ all_prompts(const json_t *a, struct oerr *err)
 			break;
 	}
 	json_array_foreach(a, i, e)
-		if (lookup(json_string_value(e), all, 4) < 0)
+		if (lookup(json_string_value(e), all, nall) < 0)
 			break;
 	if (all[j] == NULL && i == json_array_size(a))
 		return 1;
