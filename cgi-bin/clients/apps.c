@@ -6,13 +6,14 @@
  *                                                 default client
  *   POST   /v1/applications                       app + default client,
  *                                                 one transaction (201)
+ *   GET    /v1/applications/list                  each app's basic info
  *   GET    /v1/applications/{appId}
  *   PUT    /v1/applications/{appId}               app fields (and the
  *                                                 deprecated default-
  *                                                 client fields)
  *   DELETE /v1/applications/{appId}               app and its clients (204)
  *   PUT    /v1/applications/{appId}/resources     default client audience
- *   GET    /v1/applications/{appId}/clients       bare array
+ *   GET    /v1/applications/{appId}/clients       the app's clients
  *   POST   /v1/applications/{appId}/clients       add a client (201)
  *   DELETE /v1/applications/{appId}/clients       every client but the
  *                                                 default one (204)
@@ -22,8 +23,8 @@
  *                                                 default client: 400)
  *   PUT    /v1/applications/{appId}/clients/{clientId}/resources
  *
- * Application responses are wrapped in {"result": ...}; client
- * responses are bare objects, as in the API document.  Errors are
+ * Every response body is wrapped in {"result": ...}, the clients' as
+ * well as the applications'.  Errors are
  * {"message", "error_code"} with error_code the HTTP status.
  *
  * The dialect's rules, its mapping onto client records and its
@@ -130,6 +131,16 @@ route_apps(struct oreq *req)
 	json_decref(body);
 }
 
+/* GET /v1/applications/list */
+static void
+route_list(struct oreq *req)
+{
+	struct oerr	 err;
+
+	oerr_clear(&err);
+	answer(req, oapps_list_basic(&err), 200, NULL, &err);
+}
+
 /* /v1/applications/{appId} */
 static void
 route_app(struct oreq *req)
@@ -221,6 +232,10 @@ static const struct oroute routes[] = {
 	{ .methods = OHTTP_M(GET) | OHTTP_M(POST),
 	  .listeners = OLISTEN_ADMIN,
 	  .pattern = APPS_PATH, .fn = route_apps,
+	  .fail = send_err },
+	/* Before {appId}: generated ids are UUIDs, never "list". */
+	{ .methods = OHTTP_M(GET), .listeners = OLISTEN_ADMIN,
+	  .pattern = APPS_PATH "/list", .fn = route_list,
 	  .fail = send_err },
 	{ .methods = OHTTP_M(GET) | OHTTP_M(PUT) | OHTTP_M(DELETE),
 	  .listeners = OLISTEN_ADMIN,

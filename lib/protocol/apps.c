@@ -74,6 +74,69 @@ static const char *const refresh_ttls[] = {
 	NULL
 };
 
+/*
+ * Members of the API that oidcgi cannot honour: each is taken only with
+ * its off value (or null, or left out), anything else is a 400 naming
+ * it and saying why.
+ */
+enum off {
+	OFF_NULL,	/* only null */
+	OFF_FALSE,	/* false */
+	OFF_EMPTY,	/* an empty array */
+	OFF_OIDC,	/* the string "oidc": the only protocol */
+	OFF_DISABLED	/* an object whose member sub is false or absent */
+};
+
+struct unbuilt {
+	const char	*key;
+	enum off	 off;
+	const char	*sub;		/* OFF_DISABLED */
+	const char	*why;
+};
+
+/* Members of a client (first_client, or a client's own body). */
+static const struct unbuilt client_unbuilt[] = {
+	{ "authentication_protocol", OFF_OIDC, NULL,
+	  "OpenID Connect is the only protocol" },
+	{ "client_group_id", OFF_NULL, NULL, "client groups do not exist" },
+	{ "default_custom_claims", OFF_EMPTY, NULL,
+	  "custom claims are not added to tokens" },
+	{ "role_ids", OFF_EMPTY, NULL, "roles do not exist" },
+	{ "fapi_version_compliancy", OFF_FALSE, NULL,
+	  "the FAPI profile is not supported" },
+	{ "ciba", OFF_DISABLED, "enabled",
+	  "client-initiated backchannel authentication is not supported" },
+	{ "authentication_configuration", OFF_NULL, NULL,
+	  "use 'token_endpoint_auth_method' and 'pkce'" },
+	{ "tenant_id", OFF_NULL, NULL, "oidcgi has a single tenant" },
+	{ NULL, OFF_NULL, NULL, NULL }
+};
+
+/* Members of an application body. */
+static const struct unbuilt app_unbuilt[] = {
+	{ "first_client_authentication_protocol", OFF_OIDC, NULL,
+	  "OpenID Connect is the only protocol" },
+	{ "tenant_id", OFF_NULL, NULL, "oidcgi has a single tenant" },
+	{ "service_providers", OFF_EMPTY, NULL,
+	  "SAML service providers are not supported" },
+	{ "authenticator_preferences", OFF_DISABLED, "is_centralized",
+	  "a centralized authenticator is not supported" },
+	{ "allow_public_signup", OFF_FALSE, NULL,
+	  "users are added by the administrator (oidcgi users add)" },
+	{ "login_preferences", OFF_NULL, NULL,
+	  "the login methods are those of the login application" },
+	{ "subdomain", OFF_NULL, NULL, "applications have no subdomain" },
+	{ "custom_domain", OFF_NULL, NULL,
+	  "applications have no domain of their own" },
+	{ "invite_member_email_expiration_minutes", OFF_NULL, NULL,
+	  "oidcgi sends no invitations" },
+	{ "password_sharing_group_id", OFF_NULL, NULL,
+	  "password sharing groups do not exist" },
+	{ "external_communication", OFF_NULL, NULL,
+	  "oidcgi sends no messages" },
+	{ NULL, OFF_NULL, NULL, NULL }
+};
+
 /* Record members that the library's errors name, and their names here. */
 static const struct {
 	const char	*rec;
@@ -185,6 +248,71 @@ pkce_of(const json_t *rec)
 	if (!json_is_true(json_object_get(rec, "require_pkce")))
 		return PKCE_NONE;
 	return s != NULL && strcmp(s, "none") == 0 ? PKCE_INSTEAD : PKCE_WITH;
+}
+
+/*
+ * Refuse the members of o listed in tab unless they hold their off
+ * value (struct unbuilt).  Returns 1, or 0 with a 400 in err naming the
+ * first member refused.
+ */
+static int
+refuse_unbuilt(const json_t *o, const struct unbuilt *tab,
+    struct oerr *err)
+{
+	const json_t	*v;
+	json_t		*a = NULL, *sub = NULL;
+	const char	*s = NULL;
+	int		 b = 0;
+
+	for (; tab->key != NULL; tab++) {
+		if ((v = json_object_get(o, tab->key)) == NULL ||
+		    json_is_null(v))
+			continue;
+		switch (tab->off) {
+		case OFF_FALSE:
+			if (!ojson_get_bool(o, tab->key, 0, &b, err))
+				return 0;
+			if (!b)
+				continue;
+			oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' "
+			    "cannot be true: %s.", tab->key, tab->why);
+			return 0;
+		case OFF_EMPTY:
+			if (!ojson_get_strarray(o, tab->key, LIST_MAX,
+			    ITEM_MAX, 0, &a, err))
+				return 0;
+			if (json_array_size(a) == 0)
+				continue;
+			oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' "
+			    "must be empty: %s.", tab->key, tab->why);
+			return 0;
+		case OFF_OIDC:
+			if (!ojson_get_str(o, tab->key, 64, 0, &s, err))
+				return 0;
+			if (strcmp(s, "oidc") == 0)
+				continue;
+			oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' "
+			    "must be 'oidc': %s.", tab->key, tab->why);
+			return 0;
+		case OFF_DISABLED:
+			if (!ojson_get_object(o, tab->key, 0, &sub, err))
+				return 0;
+			b = 0;
+			if (!ojson_get_bool(sub, tab->sub, 0, &b, err))
+				return 0;
+			if (!b)
+				continue;
+			oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' of "
+			    "'%s' cannot be true: %s.", tab->sub, tab->key,
+			    tab->why);
+			return 0;
+		default:
+			oerr_set(err, OERR_INVALID_REQUEST, "The field '%s' is "
+			    "not supported: %s.", tab->key, tab->why);
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /*
@@ -360,6 +488,44 @@ set_ttls(json_t *in, const char *const *names, long long secs)
 		    json_null());
 }
 
+/*
+ * supported_prompts (the array a) may only name every prompt, or none
+ * (the record's default): limiting the prompts of a client's
+ * authorization requests is not enforced, so it is refused.  Returns 1,
+ * or 0 with a 400 in err.
+ */
+static int
+all_prompts(const json_t *a, struct oerr *err)
+{
+	static const char *const all[] = {
+		"login", "consent", "none", "select_account", NULL
+	};
+	const int	 nall = sizeof(all) / sizeof(all[0]) - 1;
+	const json_t	*e;
+	size_t		 i;
+	int		 j, found;
+
+	if (json_array_size(a) == 0)
+		return 1;
+	for (j = 0; all[j] != NULL; j++) {
+		found = 0;
+		json_array_foreach(a, i, e)
+			if (strcmp(json_string_value(e), all[j]) == 0)
+				found = 1;
+		if (!found)
+			break;
+	}
+	json_array_foreach(a, i, e)
+		if (lookup(json_string_value(e), all, nall) < 0)
+			break;
+	if (all[j] == NULL && i == json_array_size(a))
+		return 1;
+	oerr_set(err, OERR_INVALID_REQUEST, "The field 'supported_prompts' "
+	    "must list every prompt (login, consent, none, select_account) "
+	    "or none: limiting a client's prompts is not supported.");
+	return 0;
+}
+
 /* The API's client as oclient_build()'s input (apps.h). */
 json_t *
 oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
@@ -372,6 +538,8 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	long long	 at = 0, rtt = 0, rot = 0, sess = 0;
 	int		 ct = CT_WEB, ct_given = 0, pk = -1, reqpkce, b, ok = 0;
 
+	if (!refuse_unbuilt(c, client_unbuilt, err))
+		goto out;
 	o = src(c, "name", top, "client_display_name", &k);
 	if (!ojson_get_str(o, k, NAME_MAX_LEN, (flags & OAPPS_NAME) ?
 	    OJSON_REQUIRED | OJSON_NONEMPTY : 0, &s, err))
@@ -450,7 +618,7 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 
 	v = NULL;
 	if (!ojson_get_strarray(c, "supported_prompts", LIST_MAX, ITEM_MAX, 0,
-	    &v, err))
+	    &v, err) || (v != NULL && !all_prompts(v, err)))
 		goto out;
 	if (v != NULL)
 		json_object_set(in, "supported_prompts", v);
@@ -462,6 +630,12 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	    TTL_MAX, 0, &rtt, err) || !ojson_get_int(te, "max_refresh_rotate",
 	    0, INT32_MAX, 0, &rot, err))))
 		goto out;
+	if (rot != 0) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The field "
+		    "'max_refresh_rotate' of 'token_expiration' must be 0: "
+		    "a limit on refresh token rotations is not supported.");
+		goto out;
+	}
 	if (te != NULL) {
 		set_ttls(in, access_ttls, at);
 		set_ttls(in, refresh_ttls, rtt);
@@ -472,6 +646,13 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	if (!ojson_get_int(c, "session_expiration", 0, TTL_MAX, 0, &sess,
 	    err))
 		goto out;
+	if (sess != 0) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The field "
+		    "'session_expiration' must be 0: a login session lifetime "
+		    "per client is not supported (the configured one "
+		    "applies).");
+		goto out;
+	}
 	if (json_object_get(c, "session_expiration") != NULL &&
 	    !json_is_null(json_object_get(c, "session_expiration")))
 		json_object_set_new(in, "session_expiration",
@@ -480,6 +661,12 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	b = -1;
 	if (!ojson_get_bool(c, "enforce_par", 0, &b, err))
 		goto out;
+	if (b == 1) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The field 'enforce_par' "
+		    "cannot be true: pushed authorization requests (PAR) are "
+		    "not supported yet.");
+		goto out;
+	}
 	if (b >= 0)
 		json_object_set_new(in, "enforce_par", json_boolean(b));
 
@@ -489,6 +676,12 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	b = 0;
 	if (da != NULL && !ojson_get_bool(da, "enabled", 0, &b, err))
 		goto out;
+	if (b) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The field 'enabled' of "
+		    "'%s' cannot be true: the device authorization grant is "
+		    "not supported yet.", k);
+		goto out;
+	}
 	if (da != NULL)
 		json_object_set_new(in, "device_authorization",
 		    json_boolean(b));
@@ -533,6 +726,7 @@ oapps_client_view(const json_t *rec, const char *secret)
 	json_t	*out = json_object(), *te;
 
 	copy(out, "app_id", rec, "app_id");
+	json_object_set_new(out, "tenant_id", json_null());
 	copy(out, "client_id", rec, "client_id");
 	if (secret != NULL && *secret != '\0')
 		json_object_set_new(out, "client_secret", json_string(secret));
@@ -543,6 +737,8 @@ oapps_client_view(const json_t *rec, const char *secret)
 	copy(out, "updated_at", rec, "updated_at");
 	json_object_set_new(out, "authentication_protocol",
 	    json_string("oidc"));
+	json_object_set_new(out, "client_group_id", json_null());
+	json_object_set_new(out, "default_custom_claims", json_array());
 	copy(out, "redirect_uris", rec, "redirect_uris");
 	json_object_set_new(out, "client_type",
 	    json_string(ctypes[ctype_of(rec)]));
@@ -559,10 +755,14 @@ oapps_client_view(const json_t *rec, const char *secret)
 	    json_integer(ttl_of(rec, access_ttls)));
 	json_object_set_new(te, "refresh_token_ttl",
 	    json_integer(ttl_of(rec, refresh_ttls)));
-	copy(te, "max_refresh_rotate", rec, "max_refresh_rotate");
+	json_object_set_new(te, "max_refresh_rotate", json_integer(
+	    ojson_int(rec, "max_refresh_rotate")));
 	json_object_set_new(out, "token_expiration", te);
-	copy(out, "session_expiration", rec, "session_expiration");
-	copy(out, "enforce_par", rec, "enforce_par");
+	json_object_set_new(out, "session_expiration", json_integer(
+	    ojson_int(rec, "session_expiration")));
+	json_object_set_new(out, "enforce_par", json_boolean(
+	    json_is_true(json_object_get(rec, "enforce_par"))));
+	json_object_set_new(out, "fapi_version_compliancy", json_false());
 	return out;
 }
 
@@ -582,6 +782,7 @@ oapps_app_view(const struct oapp *app, const json_t *rec,
 	json_t	*out = json_object();
 
 	set_str(out, "app_id", app->id);
+	json_object_set_new(out, "tenant_id", json_null());
 	set_str(out, "app_name", app->name);
 	set_str(out, "app_description", app->description);
 	set_str(out, "logo", app->logo);
@@ -608,6 +809,10 @@ oapps_app_view(const struct oapp *app, const json_t *rec,
 	}
 	set_str(out, "created_at", app->created_at);
 	set_str(out, "updated_at", app->updated_at);
+	json_object_set_new(out, "service_providers", json_array());
+	json_object_set_new(out, "authenticator_preferences",
+	    json_pack("{s:b}", "is_centralized", 0));
+	json_object_set_new(out, "allow_public_signup", json_false());
 	return out;
 }
 
@@ -685,6 +890,8 @@ app_fields(struct oapp *app, const json_t *body, int create,
 {
 	const char	*name = NULL, *desc = NULL, *logo = NULL;
 
+	if (!refuse_unbuilt(body, app_unbuilt, err))
+		return 0;
 	if (!ojson_get_str(body, "app_name", NAME_MAX_LEN, OJSON_NONEMPTY |
 	    (create ? OJSON_REQUIRED : 0), &name, err) ||
 	    !ojson_get_str(body, "app_description", DESC_MAX_LEN, 0, &desc,
@@ -985,7 +1192,7 @@ delete_client_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 /* What a write operation answers with. */
 enum reply {
 	REPLY_APP,	/* {"result": application with default client} */
-	REPLY_CLIENT,	/* the client, bare */
+	REPLY_CLIENT,	/* {"result": the client} */
 	REPLY_NONE	/* nothing: 1 for success */
 };
 
@@ -1019,7 +1226,8 @@ write_op(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 			snprintf(id_out, idsz, "%s", op.app.id);
 		break;
 	case REPLY_CLIENT:
-		out = oapps_client_view(op.rec, op.secret);
+		out = json_pack("{s:o}", "result",
+		    oapps_client_view(op.rec, op.secret));
 		if (id_out != NULL)
 			snprintf(id_out, idsz, "%s",
 			    ojson_str(op.rec, "client_id"));
@@ -1103,10 +1311,11 @@ oapps_clients_delete(const char *app_id, struct oerr *err)
 	return write_none(delete_clients_fn, app_id, NULL, err);
 }
 
-/* Visitor state of the application scan of oapps_list(). */
+/* Visitor state of the application scans of oapps_list(). */
 struct applist {
 	struct ostore_txn	*t;
 	json_t			*out;
+	int			 basic;	/* basic info only, no client */
 };
 
 /* One application of the scan: append its view. */
@@ -1114,8 +1323,17 @@ static int
 list_cb(const struct oapp *app, void *arg, struct oerr *err)
 {
 	struct applist	*l = arg;
-	json_t		*rec;
+	json_t		*rec, *v;
 
+	if (l->basic) {
+		v = json_object();
+		set_str(v, "app_id", app->id);
+		json_object_set_new(v, "tenant_id", json_null());
+		set_str(v, "app_name", app->name);
+		set_str(v, "app_description", app->description);
+		json_array_append_new(l->out, v);
+		return 1;
+	}
 	rec = default_client(l->t, app);
 	json_array_append_new(l->out, oapps_app_view(app, rec, NULL));
 	json_decref(rec);
@@ -1125,9 +1343,10 @@ list_cb(const struct oapp *app, void *arg, struct oerr *err)
 /* What a read operation shows. */
 enum view {
 	VIEW_APPS,	/* {"result": [every application]} */
+	VIEW_BASIC,	/* {"result": [every application's basic info]} */
 	VIEW_APP,	/* {"result": the application} */
-	VIEW_CLIENTS,	/* [the application's clients] */
-	VIEW_CLIENT	/* the client */
+	VIEW_CLIENTS,	/* {"result": [the application's clients]} */
+	VIEW_CLIENT	/* {"result": the client} */
 };
 
 /*
@@ -1141,13 +1360,14 @@ read_view(struct ostore_txn *t, const char *app_id, const char *client_id,
 {
 	struct applist	 l;
 	struct oapp	 app;
-	json_t		*list = NULL, *rec = NULL, *c, *out = NULL;
+	json_t		*list = NULL, *rec = NULL, *c, *a, *out = NULL;
 	size_t		 i;
 
-	if (what == VIEW_APPS) {
+	if (what == VIEW_APPS || what == VIEW_BASIC) {
 		memset(&l, 0, sizeof(l));
 		l.t = t;
 		l.out = json_array();
+		l.basic = what == VIEW_BASIC;
 		if (oapp_scan(t, list_cb, &l, err))
 			return json_pack("{s:o}", "result", l.out);
 		json_decref(l.out);
@@ -1159,14 +1379,16 @@ read_view(struct ostore_txn *t, const char *app_id, const char *client_id,
 	switch (what) {
 	case VIEW_CLIENT:
 		if ((rec = client_load(t, app_id, client_id, err)) != NULL)
-			out = oapps_client_view(rec, NULL);
+			out = json_pack("{s:o}", "result",
+			    oapps_client_view(rec, NULL));
 		break;
 	case VIEW_CLIENTS:
 		if ((list = app_clients(t, app_id, err)) == NULL)
 			break;
-		out = json_array();
+		a = json_array();
 		json_array_foreach(list, i, c)
-			json_array_append_new(out, oapps_client_view(c, NULL));
+			json_array_append_new(a, oapps_client_view(c, NULL));
+		out = json_pack("{s:o}", "result", a);
 		break;
 	default:
 		rec = default_client(t, &app);
@@ -1202,6 +1424,12 @@ json_t *
 oapps_list(struct oerr *err)
 {
 	return read_op(NULL, NULL, VIEW_APPS, err);
+}
+
+json_t *
+oapps_list_basic(struct oerr *err)
+{
+	return read_op(NULL, NULL, VIEW_BASIC, err);
 }
 
 json_t *

@@ -5,8 +5,8 @@
  * and back, and its operations, without HTTP.  cgi-bin/clients/apps.c
  * routes the admin listener's requests to them.
  *
- * Application answers are wrapped in {"result": ...}; client answers
- * are bare objects, as in the API document.  Errors are set in a
+ * Every answer is wrapped in {"result": ...}, the applications' and
+ * the clients' alike.  Errors are set in a
  * struct oerr whose description names the field as the caller sent it
  * (a 400), or say which application or client does not exist (a 404).
  *
@@ -14,11 +14,14 @@
  * app_id set; the applications are records/apps.h's.  The mapping:
  * name -> client_name, description, redirect_uris, resources ->
  * audience, response_types, token_endpoint_auth_method
- * (client_auth_method at the app level), supported_prompts,
- * session_expiration, enforce_par and device_authorization.enabled as
- * they are; token_expiration.access_token_ttl -> every *_access_token_
- * lifespan, refresh_token_ttl -> both *_refresh_token_lifespan (0: the
- * configured ttl), max_refresh_rotate.  client_type web | spa | native |
+ * (client_auth_method at the app level); token_expiration.
+ * access_token_ttl -> every *_access_token_lifespan, refresh_token_ttl
+ * -> both *_refresh_token_lifespan (0: the configured ttl).  Settings
+ * the protocol does not enforce take only their off value, anything
+ * else is a 400 naming the field: enforce_par and
+ * device_authorization.enabled false (until PAR and the device grant
+ * exist), session_expiration and token_expiration.max_refresh_rotate 0,
+ * supported_prompts every prompt or none.  client_type web | spa | native |
  * machine sets application_type and the grant types (machine:
  * client_credentials only; the others what their response types need,
  * plus refresh_token); spa and native default to public clients.  pkce
@@ -53,10 +56,14 @@ struct oerr;
  * client_description, client_auth_method, ... -- stand in for absent
  * ones, or NULL) as the Hydra-shaped input of oclient_build().  old is
  * the record being updated, or NULL; defname the name of a new client
- * without one.  Members outside what an OAuth provider can honour
- * (tenant, roles, custom claims, FAPI, CIBA, ...) are ignored.  Returns
- * a new object, or NULL with a 400 in err naming the field as the
- * caller sent it.
+ * without one.  Members of the document oidcgi cannot honour (tenant,
+ * roles, client groups, custom claims, FAPI, CIBA, another protocol,
+ * authentication_configuration) are taken only with their off value
+ * (null, false, [], "oidc"); so are those of an application body
+ * (subdomain, custom_domain, login_preferences, allow_public_signup,
+ * service_providers, ...).  The views show those off values, so what
+ * is read can be written back.  Returns a new object, or NULL with a
+ * 400 in err naming the field as the caller sent it.
  */
 json_t	*oapps_client_in(const json_t *c, const json_t *top,
 	    const json_t *old, unsigned flags, const char *defname,
@@ -82,6 +89,12 @@ json_t	*oapps_app_view(const struct oapp *app, const json_t *rec,
  */
 /* GET /v1/applications: {"result": [each application]}. */
 json_t	*oapps_list(struct oerr *err);
+/*
+ * GET /v1/applications/list: {"result": [{"app_id", "tenant_id",
+ * "app_name", "app_description"} of each application]}, in app_id
+ * order, without their clients.
+ */
+json_t	*oapps_list_basic(struct oerr *err);
 /* GET /v1/applications/{appId}: {"result": application}. */
 json_t	*oapps_get(const char *app_id, struct oerr *err);
 /*
@@ -105,31 +118,32 @@ int	 oapps_delete(const char *app_id, struct oerr *err);
 /*
  * PUT /v1/applications/{appId}/resources (client_id NULL: the default
  * client; answers {"result": application}) and
- * .../clients/{clientId}/resources (answers the client):
+ * .../clients/{clientId}/resources (answers {"result": client}):
  * {"resource_ids": [...]} becomes the client's audience.
  */
 json_t	*oapps_set_resources(const char *app_id, const char *client_id,
 	    const json_t *body, struct oerr *err);
-/* GET /v1/applications/{appId}/clients: a bare array of clients. */
+/* GET /v1/applications/{appId}/clients: {"result": [each client]}. */
 json_t	*oapps_clients(const char *app_id, struct oerr *err);
 /*
- * GET /v1/applications/{appId}/clients/{clientId}: the client; one of
- * another application is a 404.
+ * GET /v1/applications/{appId}/clients/{clientId}: {"result": client};
+ * one of another application is a 404.
  */
 json_t	*oapps_client_get(const char *app_id, const char *client_id,
 	    struct oerr *err);
 /*
  * POST /v1/applications/{appId}/clients: a new client of the
  * application (name and redirect_uris required); its client_id is
- * copied to client_id_out (OCLIENT_ID_MAX + 1 bytes).  Returns the
- * client, with its secret.
+ * copied to client_id_out (OCLIENT_ID_MAX + 1 bytes).  Returns
+ * {"result": client, with its secret}.
  */
 json_t	*oapps_client_add(const char *app_id, const json_t *body,
 	    char *client_id_out, struct oerr *err);
 /*
  * PUT /v1/applications/{appId}/clients/{clientId}: the members given
  * replace the client's (object members whole); the rest, members this
- * API does not show, and the secret are kept.
+ * API does not show, and the secret are kept.  Returns {"result":
+ * client}.
  */
 json_t	*oapps_client_update(const char *app_id, const char *client_id,
 	    const json_t *body, struct oerr *err);

@@ -36,7 +36,7 @@ def new_client(server, app_id, **fields):
     body.update(fields)
     r = requests.post(url(server, f"/{app_id}/clients"), json=body)
     assert r.status_code == 201, r.text
-    return r.json()
+    return r.json()["result"]
 
 
 def err(r, status, *words):
@@ -106,12 +106,12 @@ def test_create_minimal_app_with_default_client(server, prefix):
     assert a["redirect_uris"] == [] and a["resources"] == []
     assert len(a["client_secret"]) >= 43
     assert a["created_at"].endswith("Z") and a["updated_at"]
-    for hidden in ("_v", "default_client_id", "tenant_id",
-                   "login_preferences"):
+    assert a["tenant_id"] is None               # one tenant, unnamed
+    for hidden in ("_v", "default_client_id", "login_preferences"):
         assert hidden not in a
     # The default client is a client of the app.
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{a['client_id']}")).json()
+                                 f"{a['client_id']}")).json()["result"]
     assert c["app_id"] == a["app_id"] and c["name"] == "Mini"
 
 
@@ -124,13 +124,14 @@ def test_create_with_first_client_maps_every_field(server):
                     "client_type": "web",
                     "response_types": ["code"],
                     "token_endpoint_auth_method": "client_secret_post",
-                    "supported_prompts": ["login", "consent"],
+                    "supported_prompts": ["login", "consent", "none",
+                                          "select_account"],
                     "token_expiration": {"access_token_ttl": 3600,
                                          "refresh_token_ttl": 86400,
-                                         "max_refresh_rotate": 5},
-                    "session_expiration": 7200,
-                    "enforce_par": True,
-                    "device_authorization": {"enabled": True},
+                                         "max_refresh_rotate": 0},
+                    "session_expiration": 0,
+                    "enforce_par": False,
+                    "device_authorization": {"enabled": False},
                     "redirect_uris": [REDIRECT],
                 })
     assert a["app_description"] == "d"
@@ -140,22 +141,23 @@ def test_create_with_first_client_maps_every_field(server):
     assert a["resources"] == ["https://api.example", "urn:x"]
     assert a["redirect_uris"] == [REDIRECT]
     assert a["client_auth_method"] == "client_secret_post"
-    assert a["device_authorization"] == {"enabled": True}
+    assert a["device_authorization"] == {"enabled": False}
     assert a["client_secret"]
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{a['client_id']}")).json()
+                                 f"{a['client_id']}")).json()["result"]
     assert c["name"] == "Web client" and c["description"] == "the web one"
     assert c["client_type"] == "web"
     assert c["response_types"] == ["code"]
     assert c["token_endpoint_auth_method"] == "client_secret_post"
     assert c["pkce"] == "none"
-    assert c["supported_prompts"] == ["login", "consent"]
+    assert c["supported_prompts"] == ["login", "consent", "none",
+                                      "select_account"]
     assert c["token_expiration"] == {"access_token_ttl": 3600,
                                      "refresh_token_ttl": 86400,
-                                     "max_refresh_rotate": 5}
-    assert c["session_expiration"] == 7200
-    assert c["enforce_par"] is True
-    assert c["device_authorization"] == {"enabled": True}
+                                     "max_refresh_rotate": 0}
+    assert c["session_expiration"] == 0
+    assert c["enforce_par"] is False
+    assert c["device_authorization"] == {"enabled": False}
     assert c["authentication_protocol"] == "oidc"
     assert "client_secret" not in c
     # What Hydra's dialect sees of the same record.
@@ -180,13 +182,13 @@ def test_create_uses_deprecated_top_level_client_fields(server):
     a = new_app(server, client_display_name="Top", client_description="td",
                 redirect_uris=[REDIRECT], resources=["urn:top"],
                 client_auth_method="client_secret_post",
-                device_authorization={"enabled": True})
+                device_authorization={"enabled": False})
     assert a["client_display_name"] == "Top"
     assert a["client_description"] == "td"
     assert a["redirect_uris"] == [REDIRECT]
     assert a["resources"] == ["urn:top"]
     assert a["client_auth_method"] == "client_secret_post"
-    assert a["device_authorization"] == {"enabled": True}
+    assert a["device_authorization"] == {"enabled": False}
     # first_client wins over the top-level fallbacks.
     b = new_app(server, resources=["urn:top"],
                 first_client={"name": "F", "resources": ["urn:first"]})
@@ -194,21 +196,111 @@ def test_create_uses_deprecated_top_level_client_fields(server):
     assert b["client_display_name"] == "F"
 
 
-def test_out_of_scope_fields_are_ignored(server):
-    a = new_app(server, tenant_id="t1", subdomain="myapp",
-                custom_domain="myapp.com", allow_public_signup=True,
-                service_providers=["x"], login_preferences={"a": 1},
-                authenticator_preferences={"is_centralized": True},
-                invite_member_email_expiration_minutes=5,
+# Members of the document oidcgi cannot honour: (member, value, words
+# the 400 names).  Their off values are taken.
+APP_UNBUILT = [
+    ("tenant_id", "t1", ["tenant_id"]),
+    ("subdomain", "myapp", ["subdomain"]),
+    ("custom_domain", "myapp.com", ["custom_domain"]),
+    ("allow_public_signup", True, ["allow_public_signup"]),
+    ("service_providers", ["x"], ["service_providers"]),
+    ("login_preferences", {"auth_methods": {}}, ["login_preferences"]),
+    ("authenticator_preferences", {"is_centralized": True},
+     ["authenticator_preferences", "is_centralized"]),
+    ("invite_member_email_expiration_minutes", 5,
+     ["invite_member_email_expiration_minutes"]),
+    ("first_client_authentication_protocol", "saml",
+     ["first_client_authentication_protocol", "oidc"]),
+    ("password_sharing_group_id", "g", ["password_sharing_group_id"]),
+    ("external_communication", {"language": "en"},
+     ["external_communication"]),
+]
+CLIENT_UNBUILT = [
+    ("role_ids", ["r"], ["role_ids"]),
+    ("default_custom_claims", ["tid"], ["default_custom_claims"]),
+    ("client_group_id", "g", ["client_group_id"]),
+    ("authentication_protocol", "saml", ["authentication_protocol"]),
+    ("fapi_version_compliancy", True, ["fapi_version_compliancy"]),
+    ("ciba", {"enabled": True}, ["ciba", "enabled"]),
+    ("authentication_configuration", {"method": "private_key_jwt"},
+     ["authentication_configuration"]),
+    ("tenant_id", "t1", ["tenant_id"]),
+]
+
+
+@pytest.mark.parametrize("key,value,words", APP_UNBUILT)
+def test_unhonoured_app_fields_refused(server, key, value, words):
+    before = app_ids(server)
+    err(requests.post(url(server), json={"app_name": "X", key: value}),
+        400, *words)
+    assert app_ids(server) == before
+    a = new_app(server)
+    err(requests.put(url(server, "/" + a["app_id"]),
+                     json={"app_name": "Changed", key: value}), 400, *words)
+    got = requests.get(url(server, "/" + a["app_id"])).json()["result"]
+    assert got["app_name"] == "My App"
+
+
+@pytest.mark.parametrize("key,value,words", CLIENT_UNBUILT)
+def test_unhonoured_client_fields_refused(server, key, value, words):
+    before = app_ids(server)
+    err(requests.post(url(server), json={
+        "app_name": "X", "first_client": {"name": "F", key: value}}),
+        400, *words)
+    assert app_ids(server) == before
+    a = new_app(server)
+    p = url(server, f"/{a['app_id']}/clients")
+    err(requests.post(p, json={"name": "n", "redirect_uris": [REDIRECT],
+                               key: value}), 400, *words)
+    assert len(requests.get(p).json()["result"]) == 1
+    err(requests.put(p + "/" + a["client_id"], json={key: value}), 400,
+        *words)
+
+
+def test_unhonoured_fields_off_values_accepted(server):
+    a = new_app(server, tenant_id=None, allow_public_signup=False,
+                service_providers=[],
+                authenticator_preferences={"is_centralized": False},
                 first_client_authentication_protocol="oidc",
-                first_client={"name": "F", "role_ids": ["r"],
-                              "default_custom_claims": ["tid"],
-                              "client_group_id": "g",
+                subdomain=None, custom_domain=None,
+                first_client={"name": "F", "role_ids": [],
+                              "default_custom_claims": [],
+                              "client_group_id": None,
                               "authentication_protocol": "oidc",
-                              "fapi_version_compliancy": True})
-    for k in ("tenant_id", "subdomain", "custom_domain",
-              "login_preferences", "service_providers"):
+                              "fapi_version_compliancy": False,
+                              "ciba": {"enabled": False}})
+    assert a["tenant_id"] is None and a["allow_public_signup"] is False
+    assert a["service_providers"] == []
+    assert a["authenticator_preferences"] == {"is_centralized": False}
+    for k in ("subdomain", "custom_domain", "login_preferences"):
         assert k not in a
+    c = requests.get(url(server, f"/{a['app_id']}/clients/"
+                                 f"{a['client_id']}")).json()["result"]
+    assert c["tenant_id"] is None and c["client_group_id"] is None
+    assert c["default_custom_claims"] == []
+    assert c["authentication_protocol"] == "oidc"
+    assert c["fapi_version_compliancy"] is False
+
+
+def test_what_is_read_can_be_written_back(server):
+    """GET, change one member, PUT the whole object back: the members
+    oidcgi shows all hold values it takes."""
+    a = new_app(server, redirect_uris=[REDIRECT])
+    p = url(server, "/" + a["app_id"])
+    got = requests.get(p).json()["result"]
+    got["app_description"] = "round trip"
+    r = requests.put(p, json=got)
+    assert r.status_code == 200, r.text
+    back = r.json()["result"]
+    assert back["app_description"] == "round trip"
+    assert back["client_id"] == a["client_id"]
+    c = url(server, f"/{a['app_id']}/clients/{a['client_id']}")
+    got = requests.get(c).json()["result"]
+    got["description"] = "again"
+    r = requests.put(c, json=got)
+    assert r.status_code == 200, r.text
+    got["updated_at"] = r.json()["result"]["updated_at"]
+    assert r.json()["result"] == got
 
 
 def test_pkce_instead_of_credentials_makes_a_public_client(server):
@@ -253,7 +345,7 @@ def test_machine_client_uses_client_credentials(server):
     a = new_app(server, client_type="machine")
     assert a["client_type"] == "machine" and a["client_secret"]
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{a['client_id']}")).json()
+                                 f"{a['client_id']}")).json()["result"]
     assert c["response_types"] == []
     h = hydra(server, a["client_id"]).json()
     assert h["grant_types"] == ["client_credentials"]
@@ -272,7 +364,7 @@ def test_id_token_response_type_adds_implicit_grant(server):
     a = new_app(server, first_client={"response_types": ["code", "id_token"],
                                       "redirect_uris": [REDIRECT]})
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{a['client_id']}")).json()
+                                 f"{a['client_id']}")).json()["result"]
     assert c["response_types"] == ["code", "id_token"]
     h = hydra(server, a["client_id"]).json()
     assert h["grant_types"] == ["authorization_code", "implicit",
@@ -363,8 +455,27 @@ def test_list_and_get_never_show_secrets(server):
     assert got == expect
     lst = requests.get(url(server, f"/{a['app_id']}/clients"))
     assert lst.status_code == 200
-    assert isinstance(lst.json(), list) and len(lst.json()) == 2
+    assert isinstance(lst.json()["result"], list)
+    assert len(lst.json()["result"]) == 2 and set(lst.json()) == {"result"}
     no_secret_anywhere(lst.json())
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_list_basic_info(server, prefix):
+    a = new_app(server, app_name="Basic", app_description="plain",
+                redirect_uris=[REDIRECT])
+    r = requests.get(url(server, "/list", prefix))
+    assert r.status_code == 200, r.text
+    assert set(r.json()) == {"result"}
+    mine = [x for x in r.json()["result"] if x["app_id"] == a["app_id"]]
+    assert mine == [{"app_id": a["app_id"], "tenant_id": None,
+                     "app_name": "Basic", "app_description": "plain"}]
+    assert len(r.json()["result"]) == len(app_ids(server))
+    # GET only; the other methods are the {appId} route's, and "list"
+    # is no application.
+    assert requests.post(url(server, "/list", prefix)).status_code == 405
+    err(requests.put(url(server, "/list", prefix), json={}), 404)
+    err(requests.get(url(server, "/list/clients", prefix)), 404)
 
 
 def test_unknown_app_is_404(server):
@@ -394,7 +505,7 @@ def test_client_of_another_app_or_none_is_404(server):
                          json={"resource_ids": []}), 404)
     # Still there, unchanged.
     assert requests.get(url(server, f"/{b['app_id']}/clients/{other}")) \
-        .json()["name"] == "My App"
+        .json()["result"]["name"] == "My App"
 
 
 # --- update --------------------------------------------------------------
@@ -402,7 +513,7 @@ def test_client_of_another_app_or_none_is_404(server):
 def test_update_app_fields(server):
     a = new_app(server, app_description="old", logo="l")
     r = requests.put(url(server, "/" + a["app_id"]),
-                     json={"app_name": "Renamed", "tenant_id": "ignored"})
+                     json={"app_name": "Renamed", "tenant_id": None})
     assert r.status_code == 200, r.text
     u = r.json()["result"]
     assert u["app_name"] == "Renamed"
@@ -427,12 +538,12 @@ def test_update_app_deprecated_fields_update_default_client(server):
     a = new_app(server, redirect_uris=[REDIRECT])
     r = requests.put(url(server, "/" + a["app_id"]), json={
         "client_display_name": "New name", "resources": ["urn:r"],
-        "device_authorization": {"enabled": True}})
+        "device_authorization": {"enabled": False}})
     assert r.status_code == 200, r.text
     u = r.json()["result"]
     assert u["client_display_name"] == "New name"
     assert u["resources"] == ["urn:r"]
-    assert u["device_authorization"] == {"enabled": True}
+    assert u["device_authorization"] == {"enabled": False}
     assert u["redirect_uris"] == [REDIRECT]     # kept
     assert "client_secret" not in u
     # An invalid client field changes nothing, not even the app.
@@ -452,10 +563,10 @@ def test_app_resources_set_default_client_audience(server):
     assert r.json()["result"]["resources"] == ["urn:a", "urn:b"]
     assert "client_secret" not in r.json()["result"]
     c = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{a['client_id']}")).json()
+                                 f"{a['client_id']}")).json()["result"]
     assert c["resources"] == ["urn:a", "urn:b"]
     e = requests.get(url(server, f"/{a['app_id']}/clients/"
-                                 f"{extra['client_id']}")).json()
+                                 f"{extra['client_id']}")).json()["result"]
     assert e["resources"] == ["urn:extra"]
     err(requests.put(url(server, f"/{a['app_id']}/resources"), json={}),
         400, "resource_ids")
@@ -472,9 +583,9 @@ def test_client_resources(server):
     p = f"/{a['app_id']}/clients/{c['client_id']}/resources"
     r = requests.put(url(server, p), json={"resource_ids": ["urn:z"]})
     assert r.status_code == 200, r.text
-    assert r.json()["resources"] == ["urn:z"]
-    assert r.json()["client_id"] == c["client_id"]
-    assert "client_secret" not in r.json()
+    assert r.json()["result"]["resources"] == ["urn:z"]
+    assert r.json()["result"]["client_id"] == c["client_id"]
+    assert "client_secret" not in r.json()["result"]
     err(requests.put(url(server, p), json={"resource_ids": "urn:z"}), 400,
         "resource_ids")
 
@@ -490,7 +601,7 @@ def test_add_client(server, prefix):
                             "resources": ["urn:2"],
                             "token_expiration": {"access_token_ttl": 60}})
     assert r.status_code == 201, r.text
-    c = r.json()
+    c = r.json()["result"]
     assert r.headers["Location"] == \
         f"{prefix}{APPS}/{a['app_id']}/clients/{c['client_id']}"
     assert c["app_id"] == a["app_id"]
@@ -503,9 +614,9 @@ def test_add_client(server, prefix):
     assert g.status_code == 200
     expect = dict(c)
     del expect["client_secret"]
-    assert g.json() == expect
+    assert g.json()["result"] == expect
     ids = {x["client_id"] for x in requests.get(
-        url(server, f"/{a['app_id']}/clients")).json()}
+        url(server, f"/{a['app_id']}/clients")).json()["result"]}
     assert ids == {a["client_id"], c["client_id"]}
     # The default client is unchanged.
     assert requests.get(url(server, "/" + a["app_id"])).json()["result"][
@@ -521,42 +632,103 @@ def test_add_client_errors(server):
         "redirect_uris")
     err(requests.post(p, data=b"}", headers={
         "Content-Type": "application/json"}), 400)
-    assert len(requests.get(p).json()) == 1
+    assert len(requests.get(p).json()["result"]) == 1
 
 
 def test_update_client_merges_and_keeps_secret(server):
     a = new_app(server)
-    c = new_client(server, a["app_id"], supported_prompts=["login"],
-                   enforce_par=True,
+    c = new_client(server, a["app_id"], enforce_par=False,
                    token_expiration={"access_token_ttl": 600,
-                                     "refresh_token_ttl": 6000,
-                                     "max_refresh_rotate": 3})
+                                     "refresh_token_ttl": 6000})
     p = url(server, f"/{a['app_id']}/clients/{c['client_id']}")
     r = requests.put(p, json={"name": "Renamed"})
     assert r.status_code == 200, r.text
-    u = r.json()
+    u = r.json()["result"]
     assert "client_secret" not in u
     assert u["name"] == "Renamed"
     assert u["redirect_uris"] == [REDIRECT]
-    assert u["supported_prompts"] == ["login"] and u["enforce_par"] is True
+    assert u["supported_prompts"] == [] and u["enforce_par"] is False
+    assert u["session_expiration"] == 0
     assert u["token_expiration"] == {"access_token_ttl": 600,
                                      "refresh_token_ttl": 6000,
-                                     "max_refresh_rotate": 3}
+                                     "max_refresh_rotate": 0}
     assert u["created_at"] == c["created_at"]
     assert u["client_type"] == "web"
     assert u["token_endpoint_auth_method"] == "client_secret_basic"
     # An object replaces the old one whole: 0 is the configured default.
     r = requests.put(p, json={"token_expiration": {"access_token_ttl": 30}})
-    assert r.json()["token_expiration"] == {"access_token_ttl": 30,
-                                            "refresh_token_ttl": 0,
-                                            "max_refresh_rotate": 0}
+    assert r.json()["result"]["token_expiration"] == {
+        "access_token_ttl": 30, "refresh_token_ttl": 0,
+        "max_refresh_rotate": 0}
     h = hydra(server, c["client_id"]).json()
     assert h["authorization_code_grant_access_token_lifespan"] == "30s"
     assert h["authorization_code_grant_refresh_token_lifespan"] is None
     err(requests.put(p, json={"client_type": "tv"}), 400, "client_type")
     err(requests.put(p, json={"redirect_uris": ["http://x.example/"]}), 400,
         "redirect_uris")
-    assert requests.get(p).json()["name"] == "Renamed"
+    assert requests.get(p).json()["result"]["name"] == "Renamed"
+
+
+UNBUILT = [
+    ({"enforce_par": True}, ["enforce_par", "PAR"]),
+    ({"device_authorization": {"enabled": True}},
+     ["device_authorization", "enabled"]),
+    ({"supported_prompts": ["login", "consent"]}, ["supported_prompts"]),
+    ({"session_expiration": 3600}, ["session_expiration"]),
+    ({"token_expiration": {"access_token_ttl": 60,
+                           "max_refresh_rotate": 2}},
+     ["max_refresh_rotate", "token_expiration"]),
+]
+
+
+@pytest.mark.parametrize("fields,words", UNBUILT)
+def test_unbuilt_settings_refused_everywhere(server, fields, words):
+    """Settings the protocol does not enforce are refused with a 400
+    naming them, on each path that takes a client, and change nothing;
+    their off values are taken."""
+    before = app_ids(server)
+    body = {"app_name": "Refused", "redirect_uris": [REDIRECT]}
+    err(requests.post(url(server), json=dict(body, first_client=fields)),
+        400, *words)
+    if "device_authorization" in fields:      # also a top-level member
+        err(requests.post(url(server), json=dict(body, **fields)), 400,
+            *words)
+    assert app_ids(server) == before
+    a = new_app(server, redirect_uris=[REDIRECT])
+    err(requests.put(url(server, "/" + a["app_id"]),
+                     json={"first_client": fields}), 400, *words)
+    p = url(server, f"/{a['app_id']}/clients")
+    err(requests.post(p, json=dict(name="n", redirect_uris=[REDIRECT],
+                                   **fields)), 400, *words)
+    assert len(requests.get(p).json()["result"]) == 1
+    c = p + "/" + a["client_id"]
+    old = requests.get(c).json()["result"]
+    err(requests.put(c, json=fields), 400, *words)
+    assert requests.get(c).json()["result"] == old
+
+
+def test_unbuilt_settings_off_values_accepted(server):
+    a = new_app(server, redirect_uris=[REDIRECT])
+    c = url(server, f"/{a['app_id']}/clients/{a['client_id']}")
+    r = requests.put(c, json={
+        "enforce_par": False, "device_authorization": {"enabled": False},
+        "session_expiration": 0,
+        "supported_prompts": ["select_account", "none", "consent", "login"],
+        "token_expiration": {"access_token_ttl": 0, "refresh_token_ttl": 0,
+                             "max_refresh_rotate": 0}})
+    assert r.status_code == 200, r.text
+    u = r.json()["result"]
+    assert u["enforce_par"] is False and u["session_expiration"] == 0
+    assert u["device_authorization"] == {"enabled": False}
+    assert u["token_expiration"]["max_refresh_rotate"] == 0
+    # What a client reads back it can send back.
+    r = requests.put(c, json={k: u[k] for k in (
+        "name", "description", "redirect_uris", "client_type", "pkce",
+        "response_types", "resources", "device_authorization",
+        "supported_prompts", "token_expiration", "session_expiration",
+        "enforce_par")})
+    assert r.status_code == 200, r.text
+    assert r.json()["result"] == u
 
 
 def test_update_client_keeps_members_this_api_does_not_show(server):
@@ -583,21 +755,21 @@ def test_type_changes_return_a_new_secret_once(server):
     # A public client made confidential gets a secret, returned once.
     r = requests.put(p, json={"client_type": "web"})
     assert r.status_code == 200, r.text
-    u = r.json()
+    u = r.json()["result"]
     assert u["client_type"] == "web" and len(u["client_secret"]) >= 43
     assert u["token_endpoint_auth_method"] == "client_secret_basic"
-    assert "client_secret" not in requests.get(p).json()
+    assert "client_secret" not in requests.get(p).json()["result"]
     r = requests.put(p, json={"name": "again"})
-    assert "client_secret" not in r.json()
+    assert "client_secret" not in r.json()["result"]
     # And back: PKCE instead of the secret.
     r = requests.put(p, json={
         "pkce": "enforcePkceInsteadOfClientCredentials"})
-    u = r.json()
+    u = r.json()["result"]
     assert u["client_type"] == "spa" and "client_secret" not in u
     assert u["token_endpoint_auth_method"] == "none"
     # Machine: client credentials.
     r = requests.put(p, json={"client_type": "machine"})
-    u = r.json()
+    u = r.json()["result"]
     assert u["client_type"] == "machine" and u["client_secret"]
     assert u["response_types"] == []
 
@@ -625,7 +797,7 @@ def test_delete_all_clients_keeps_the_default(server):
     c2 = new_client(server, a["app_id"], name="Other")
     r = requests.delete(url(server, f"/{a['app_id']}/clients"))
     assert r.status_code == 204
-    lst = requests.get(url(server, f"/{a['app_id']}/clients")).json()
+    lst = requests.get(url(server, f"/{a['app_id']}/clients")).json()["result"]
     assert [x["client_id"] for x in lst] == [a["client_id"]]
     for c in (c1, c2):
         err(requests.get(url(server, f"/{a['app_id']}/clients/"
@@ -722,7 +894,7 @@ def test_spa_must_stay_public(server):
     # secret, shown once.
     r = requests.put(p, json={"pkce": "enforcePkceWithClientCredentials"})
     assert r.status_code == 200, r.text
-    u = r.json()
+    u = r.json()["result"]
     assert u["client_type"] == "web" and u["client_secret"]
     assert u["pkce"] == "enforcePkceWithClientCredentials"
 
@@ -783,7 +955,8 @@ def test_concurrent_creates_and_deletes(tmp_path):
         assert not errors
         assert app_ids(s) == {a["app_id"] for a in made[1::2]}
         for a in made[1::2]:
-            lst = requests.get(url(s, f"/{a['app_id']}/clients")).json()
+            lst = requests.get(
+                url(s, f"/{a['app_id']}/clients")).json()["result"]
             assert a["client_id"] in {c["client_id"] for c in lst}
     finally:
         s.stop()

@@ -71,9 +71,11 @@ map_in(void)
 	    "\"redirect_uris\":[\"https://a.example/cb\"],"
 	    "\"resources\":[\"https://api.example\"],"
 	    "\"token_expiration\":{\"access_token_ttl\":600,"
-	    "\"refresh_token_ttl\":0,\"max_refresh_rotate\":3},"
-	    "\"session_expiration\":60,\"enforce_par\":true,"
-	    "\"device_authorization\":{\"enabled\":true}}", NULL, NULL,
+	    "\"refresh_token_ttl\":0,\"max_refresh_rotate\":0},"
+	    "\"session_expiration\":0,\"enforce_par\":false,"
+	    "\"supported_prompts\":[\"none\",\"login\",\"consent\","
+	    "\"select_account\"],"
+	    "\"device_authorization\":{\"enabled\":false}}", NULL, NULL,
 	    OAPPS_CREATE, &err);
 	CHECK(in != NULL);
 	CHECK(jeq(in, "client_name", "\"web\""));
@@ -89,10 +91,10 @@ map_in(void)
 	CHECK(jeq(in, "refresh_token_grant_access_token_lifespan",
 	    "\"600s\""));
 	CHECK(jeq(in, "refresh_token_grant_refresh_token_lifespan", "null"));
-	CHECK(jeq(in, "max_refresh_rotate", "3"));
-	CHECK(jeq(in, "session_expiration", "60"));
-	CHECK(jeq(in, "enforce_par", "true"));
-	CHECK(jeq(in, "device_authorization", "true"));
+	CHECK(jeq(in, "max_refresh_rotate", "0"));
+	CHECK(jeq(in, "session_expiration", "0"));
+	CHECK(jeq(in, "enforce_par", "false"));
+	CHECK(jeq(in, "device_authorization", "false"));
 	CHECK(json_object_get(in, "token_endpoint_auth_method") == NULL);
 	json_decref(in);
 
@@ -138,6 +140,7 @@ static void
 map_in_bad(void)
 {
 	struct oerr	 err;
+	json_t		*in;
 
 	CHECK(cin("{\"client_type\":\"tv\"}", NULL, NULL, OAPPS_CREATE,
 	    &err) == NULL && named(&err, "client_type"));
@@ -167,6 +170,64 @@ map_in_bad(void)
 	    named(&err, "access_token_ttl"));
 	CHECK(cin("{\"resources\":\"https://api.example\"}", NULL, NULL,
 	    OAPPS_CREATE, &err) == NULL && named(&err, "resources"));
+
+	/* Settings not built yet: only their off value is taken. */
+	CHECK(cin("{\"enforce_par\":true}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "enforce_par"));
+	CHECK(cin("{\"enforce_par\":\"yes\"}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "enforce_par"));
+	CHECK(cin("{\"device_authorization\":{\"enabled\":true}}", NULL,
+	    NULL, OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "device_authorization") && named(&err, "enabled"));
+	CHECK(cin("{}", "{\"device_authorization\":{\"enabled\":true}}",
+	    NULL, OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "device_authorization"));
+	CHECK(cin("{\"supported_prompts\":[\"login\"]}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL && named(&err, "supported_prompts"));
+	CHECK(cin("{\"supported_prompts\":[\"login\",\"consent\","
+	    "\"none\",\"select_account\",\"create\"]}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL && named(&err, "supported_prompts"));
+	json_decref(in = cin("{\"supported_prompts\":[]}", NULL, NULL,
+	    OAPPS_CREATE, &err));
+	CHECK(in != NULL);
+	CHECK(cin("{\"session_expiration\":3600}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "session_expiration"));
+	/* Members of the document oidcgi cannot honour: off values only. */
+	CHECK(cin("{\"role_ids\":[\"r\"]}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "role_ids"));
+	CHECK(cin("{\"role_ids\":\"r\"}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "role_ids"));
+	CHECK(cin("{\"default_custom_claims\":[\"tid\"]}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "default_custom_claims"));
+	CHECK(cin("{\"client_group_id\":\"g\"}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "client_group_id"));
+	CHECK(cin("{\"authentication_protocol\":\"saml\"}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "authentication_protocol"));
+	CHECK(cin("{\"fapi_version_compliancy\":true}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "fapi_version_compliancy"));
+	CHECK(cin("{\"ciba\":{\"enabled\":true}}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "ciba") && named(&err, "enabled"));
+	CHECK(cin("{\"ciba\":[]}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "ciba"));
+	CHECK(cin("{\"authentication_configuration\":{}}", NULL, NULL,
+	    OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "authentication_configuration"));
+	CHECK(cin("{\"tenant_id\":\"t\"}", NULL, NULL, OAPPS_CREATE,
+	    &err) == NULL && named(&err, "tenant_id"));
+	json_decref(in = cin("{\"role_ids\":[],\"default_custom_claims\":[],"
+	    "\"client_group_id\":null,\"authentication_protocol\":\"oidc\","
+	    "\"fapi_version_compliancy\":false,\"ciba\":{\"enabled\":false},"
+	    "\"authentication_configuration\":null,\"tenant_id\":null}", NULL,
+	    NULL, OAPPS_CREATE, &err));
+	CHECK(in != NULL);
+
+	CHECK(cin("{\"token_expiration\":{\"max_refresh_rotate\":3}}", NULL,
+	    NULL, OAPPS_CREATE, &err) == NULL &&
+	    named(&err, "max_refresh_rotate") &&
+	    named(&err, "token_expiration"));
 }
 
 /* Records read back in the API's shapes, internal members never. */
@@ -196,6 +257,12 @@ map_view(void)
 	CHECK(json_object_get(v, "_secret") == NULL);
 	CHECK(json_object_get(v, "_v") == NULL);
 	CHECK(json_object_get(v, "client_name") == NULL);
+	CHECK(jeq(v, "tenant_id", "null"));
+	CHECK(jeq(v, "client_group_id", "null"));
+	CHECK(jeq(v, "default_custom_claims", "[]"));
+	CHECK(jeq(v, "fapi_version_compliancy", "false"));
+	CHECK(jeq(v, "enforce_par", "false"));
+	CHECK(jeq(v, "session_expiration", "0"));
 	json_decref(v);
 	v = oapps_client_view(rec, "s3cret");
 	CHECK(jeq(v, "client_secret", "\"s3cret\""));
@@ -215,6 +282,11 @@ map_view(void)
 	CHECK(jeq(v, "client_auth_method", "\"none\""));
 	CHECK(jeq(v, "client_type", "\"spa\""));
 	CHECK(jeq(v, "client_secret", "\"s3cret\""));
+	CHECK(jeq(v, "tenant_id", "null"));
+	CHECK(jeq(v, "service_providers", "[]"));
+	CHECK(jeq(v, "authenticator_preferences",
+	    "{\"is_centralized\":false}"));
+	CHECK(jeq(v, "allow_public_signup", "false"));
 	json_decref(v);
 	v = oapps_app_view(&app, NULL, NULL);
 	CHECK(jeq(v, "client_id", "null"));
@@ -282,29 +354,35 @@ ops_crud(void)
 	/* A second client, public. */
 	BODY("{\"name\":\"spa\",\"client_type\":\"spa\","
 	    "\"redirect_uris\":[\"https://shop.example/spa\"]}");
+	/* Every answer, the clients' too, is {"result": ...}. */
 	out = oapps_client_add(id, body, cid, &err);
-	CHECK(out != NULL);
-	CHECK_STR(sget(out, "client_id"), cid);
-	CHECK_STR(sget(out, "app_id"), id);
-	CHECK(json_object_get(out, "client_secret") == NULL);
+	CHECK(out != NULL && json_object_size(out) == 1);
+	r = json_object_get(out, "result");
+	CHECK_STR(sget(r, "client_id"), cid);
+	CHECK_STR(sget(r, "app_id"), id);
+	CHECK(json_object_get(r, "client_secret") == NULL);
 	json_decref(out);
 
 	out = oapps_clients(id, &err);
-	CHECK(json_is_array(out) && json_array_size(out) == 2);
+	CHECK(json_is_object(out) && json_object_size(out) == 1);
+	r = json_object_get(out, "result");
+	CHECK(json_is_array(r) && json_array_size(r) == 2);
 	json_decref(out);
 
 	/* Made confidential: a secret appears once. */
 	BODY("{\"client_type\":\"web\"}");
 	out = oapps_client_update(id, cid, body, &err);
-	CHECK(out != NULL);
-	CHECK(jeq(out, "client_type", "\"web\""));
-	CHECK(jeq(out, "name", "\"spa\""));
-	CHECK(sget(out, "client_secret") != NULL);
+	CHECK(out != NULL && json_object_size(out) == 1);
+	r = json_object_get(out, "result");
+	CHECK(jeq(r, "client_type", "\"web\""));
+	CHECK(jeq(r, "name", "\"spa\""));
+	CHECK(sget(r, "client_secret") != NULL);
 	json_decref(out);
 
 	BODY("{\"resource_ids\":[\"https://r.example\"]}");
 	out = oapps_set_resources(id, cid, body, &err);
-	CHECK(out != NULL && jeq(out, "resources", "[\"https://r.example\"]"));
+	CHECK(out != NULL && jeq(json_object_get(out, "result"), "resources",
+	    "[\"https://r.example\"]"));
 	json_decref(out);
 	out = oapps_set_resources(id, NULL, body, &err);
 	CHECK(out != NULL && jeq(json_object_get(out, "result"),
@@ -316,8 +394,21 @@ ops_crud(void)
 	    "result")) == 1);
 	json_decref(out);
 
+	/* Basic info: four members each, no client. */
+	out = oapps_list_basic(&err);
+	CHECK(out != NULL && json_object_size(out) == 1);
+	r = json_array_get(json_object_get(out, "result"), 0);
+	CHECK(json_array_size(json_object_get(out, "result")) == 1);
+	CHECK(json_object_size(r) == 4);
+	CHECK_STR(sget(r, "app_id"), id);
+	CHECK(jeq(r, "tenant_id", "null"));
+	CHECK(jeq(r, "app_name", "\"shop\""));
+	CHECK(jeq(r, "app_description", "\"sells\""));
+	json_decref(out);
+
 	out = oapps_client_get(id, cid, &err);
-	CHECK(out != NULL && sget(out, "client_id") != NULL);
+	CHECK(out != NULL && json_object_size(out) == 1 &&
+	    sget(json_object_get(out, "result"), "client_id") != NULL);
 	json_decref(out);
 
 	/* The default client stays; another one goes. */
@@ -354,6 +445,37 @@ ops_refuse(void)
 	    "\"tv\"}}");
 	CHECK(oapps_create(body, id, &err) == NULL &&
 	    named(&err, "client_type"));
+	/* Application members oidcgi cannot honour. */
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"subdomain\":\"s\"}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "subdomain"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"allow_public_signup\":true}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "allow_public_signup"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"authenticator_preferences\":"
+	    "{\"is_centralized\":true}}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "is_centralized"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"service_providers\":[\"sp\"]}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "service_providers"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"login_preferences\":{}}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "login_preferences"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"first_client_authentication_protocol\":"
+	    "\"saml\"}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "first_client_authentication_protocol"));
+	oerr_clear(&err);
+	BODY("{\"app_name\":\"a\",\"first_client\":{\"role_ids\":[\"r\"]}}");
+	CHECK(oapps_create(body, id, &err) == NULL &&
+	    named(&err, "role_ids"));
 	oerr_clear(&err);
 	BODY("{\"app_name\":\"a\",\"redirect_uris\":[\"not a uri\"]}");
 	CHECK(oapps_create(body, id, &err) == NULL &&
@@ -437,7 +559,7 @@ ops_cascade(void)
 	/* Every client but the default one. */
 	CHECK(oapps_clients_delete(id, &err));
 	out = oapps_clients(id, &err);
-	CHECK(json_array_size(out) == 1);
+	CHECK(json_array_size(json_object_get(out, "result")) == 1);
 	json_decref(out);
 	out = oapps_client_add(id, body, cid, &err);
 	CHECK(out != NULL);
