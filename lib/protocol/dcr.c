@@ -444,16 +444,30 @@ reg_init(struct reg *r, struct oarena *a, const char *id,
 }
 
 /*
- * What the server alone decides, taken out of the metadata in of a
- * registration: a client_secret (the server chooses it) and
- * client_secret_expires_at (secrets here do not expire).  A replacement
- * checks them instead (managed_ok()).
+ * What the server alone decides, in the metadata in of a registration.
+ * A client_secret that is not empty is refused, as Hydra does
+ * (client/handler.go, CreateClient: "It is not allowed to choose your
+ * own OAuth2 Client secret."): the server issues secrets.  Returns 1
+ * with client_secret and client_secret_expires_at (secrets here do not
+ * expire) taken out of in, or 0 with a 400 invalid_client_metadata in
+ * err.  A replacement checks them instead (managed_ok()).
  */
-static void
-strip(json_t *in)
+static int
+strip(json_t *in, struct oerr *err)
 {
+	json_t	*v = json_object_get(in, "client_secret");
+
+	if (v != NULL && !empty(v)) {
+		oerr_set(err, OERR_INVALID_CLIENT_METADATA, "The field "
+		    "'client_secret' cannot be chosen by the client: the "
+		    "server issues secrets.");
+		oerr_hint(err, "It is not allowed to choose your own "
+		    "OAuth2 Client secret.");
+		return 0;
+	}
 	json_object_del(in, "client_secret");
 	json_object_del(in, "client_secret_expires_at");
+	return 1;
 }
 
 json_t *
@@ -463,8 +477,7 @@ odcr_register(struct oarena *a, json_t *in, struct oerr *err)
 	json_t		*out = NULL;
 
 	reg_init(&r, a, NULL, NULL, in);
-	strip(in);
-	if (oclient_uris_check(in, OCLIENT_DCR, err) &&
+	if (strip(in, err) && oclient_uris_check(in, OCLIENT_DCR, err) &&
 	    ostore_write(create_fn, &r, err))
 		out = view(a, r.rec, r.secret, r.rat);
 	reg_free(&r);

@@ -36,9 +36,11 @@ struct oerr;
 
 /*
  * Register a client with the metadata in (RFC 7591 §2: the request
- * body; a client_secret and client_secret_expires_at in it are the
- * server's to choose and are removed from in).  The answer carries the
- * secret and the registration access token, once.
+ * body).  A client_secret that is not empty is refused with a 400
+ * invalid_client_metadata, as Hydra refuses it (the server issues
+ * secrets); an empty one and client_secret_expires_at are removed from
+ * in.  The answer carries the secret and the registration access
+ * token, once.
  */
 json_t	*odcr_register(struct oarena *a, json_t *in, struct oerr *err);
 /* Read registration id (RFC 7592 §2.1): neither secret nor token. */

@@ -167,12 +167,23 @@ def test_register(dcr, base):
     assert not any(k.startswith("_") for k in c)
 
 
-def test_register_ignores_chosen_id_and_secret(dcr):
-    c = register(dcr, client_id="my-own-id", client_secret="my-own-secret",
+def test_register_refuses_a_chosen_secret_as_hydra_does(dcr):
+    """Hydra's CreateClient: "It is not allowed to choose your own OAuth2
+    Client secret." (400); nothing is registered."""
+    before = requests.get(dcr.adm + "/clients").json()
+    r = requests.post(dcr.pub + "/oauth2/register",
+                      json=metadata(client_secret="my-own-secret"))
+    body = is_error(r, 400, "invalid_client_metadata")
+    assert "'client_secret'" in body["error_description"]
+    assert requests.get(dcr.adm + "/clients").json() == before
+
+
+def test_register_ignores_chosen_id_and_token(dcr):
+    c = register(dcr, client_id="my-own-id", client_secret="",
                  client_secret_expires_at=12345,
                  registration_access_token="my-token")
     assert c["client_id"] != "my-own-id"
-    assert c["client_secret"] != "my-own-secret"
+    assert len(c["client_secret"]) >= 43
     assert c["registration_access_token"] != "my-token"
     assert c["client_secret_expires_at"] == 0
     r = requests.get(dcr.adm + "/clients/my-own-id")

@@ -272,7 +272,7 @@ client_secret(void)
 	struct tfix_store	 d;
 	struct treg		 c;
 	struct oerr		 err;
-	json_t			*out;
+	json_t			*out, *in;
 	const char		*probes[2];
 	size_t			 i;
 
@@ -301,6 +301,20 @@ client_secret(void)
 	out = put(&c, read_with(&c, "client_secret", json_null()), &err);
 	CHECK(out != NULL && json_object_get(out, "client_secret") == NULL);
 	json_decref(out);
+	/*
+	 * A registration choosing its own secret is refused, as Hydra's
+	 * CreateClient does; "" or null is no choice.
+	 */
+	in = J("{\"redirect_uris\": [\"https://rp.example/cb\"], "
+	    "\"client_secret\": \"mine\"}");
+	oerr_clear(&err);
+	CHECK(odcr_register(&arena, in, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_CLIENT_METADATA && err.status == 400);
+	CHECK(strstr(err.description, "'client_secret'") != NULL);
+	json_decref(in);
+	CHECK(reg(&c, "{\"redirect_uris\": [\"https://rp.example/cb\"], "
+	    "\"client_secret\": \"\", \"client_secret_expires_at\": 9}"));
+	CHECK(strlen(c.secret) >= 43);
 out:
 	CHECK(tfix_store_close(&d));
 }
