@@ -4,8 +4,11 @@
  *   GET    /oauth2/auth/sessions/consent?subject=[&login_session_id=]
  *          the subject's grants, newest first, paginated, each with its
  *          consent request
- *   DELETE /oauth2/auth/sessions/consent?subject=&client= | &all=true
- *          revoke those grants and every token issued under them
+ *   DELETE /oauth2/auth/sessions/consent?subject=[&client=]
+ *          (1.x, at the root: without client, every client's) or under
+ *          /admin ?subject=&client= | ?subject=&all=true (2.x: one of
+ *          the two, not both); revoke those grants and every token
+ *          issued under them
  *   DELETE /oauth2/auth/sessions/login?subject= | ?sid=
  *          end the login sessions (the browser must log in again)
  */
@@ -71,16 +74,20 @@ revoke_consent(struct oreq *req)
 	if ((q = ohttp_query(req, &err)) == NULL ||
 	    (subject = ohttp_need(q, "subject", &err)) == NULL)
 		goto fail;
-	client = oparams_get(q, "client");
+	if ((client = oparams_get(q, "client")) != NULL && *client == '\0')
+		client = NULL;
 	all = oparams_get(q, "all");
-	if ((client == NULL || *client == '\0') &&
-	    (all == NULL || strcmp(all, "true") != 0)) {
+	/*
+	 * Hydra 1.x revokes every client's grants when client is not
+	 * given (its REST API document); 2.x wants client or all=true,
+	 * and not both (consent/handler.go).
+	 */
+	if (req->v2 && (client == NULL) !=
+	    (all != NULL && strcmp(all, "true") == 0)) {
 		oerr_set(&err, OERR_INVALID_REQUEST, "Name the 'client' whose "
-		    "consents to revoke, or set 'all=true'.");
+		    "consents to revoke, or set 'all=true', not both.");
 		goto fail;
 	}
-	if (client != NULL && *client == '\0')
-		client = NULL;
 	if (!oflowapi_revoke_consent(subject, client, &err))
 		goto fail;
 	ohttp_send(req, 204, NULL, NULL, 0);

@@ -555,7 +555,10 @@ ohttp_send_error(struct oreq *req, const struct oerr *err)
 	if (status >= 500)
 		olog_err("%d %s %s: %s", status, req->method_name,
 		    req->path, err->description);
-	j = oerr_json(err, oconf != NULL && oconf->expose_debug);
+	if (req->listener == OLISTEN_ADMIN)
+		j = oerr_json_hydra(err, oconf != NULL && oconf->expose_debug);
+	else
+		j = oerr_json(err, oconf != NULL && oconf->expose_debug);
 	ohttp_send_json(req, status, j);
 	json_decref(j);
 }

@@ -5,6 +5,7 @@ import json
 import subprocess
 import threading
 import urllib.parse
+import uuid
 
 import pytest
 import requests
@@ -501,3 +502,82 @@ def test_deleting_a_client_forgets_its_consents(server):
     assert all(c["consent_request"]["client"] is None or
                c["consent_request"]["client"]["client_id"] != cid
                for c in r.json())
+
+
+# --- Hydra 1.x and 2.x where they differ (issue 14) ----------------------
+
+def hydra_err(r, status):
+    """Hydra's genericError: error_code (1.x documents it) and
+    status_code both the HTTP status."""
+    assert r.status_code == status, r.text
+    b = r.json()
+    assert b["error_code"] == status and b["status_code"] == status, b
+    assert b["error"] and b["error_description"], b
+    return b
+
+
+@pytest.mark.parametrize("prefix", ["", "/admin"])
+def test_admin_errors_carry_error_code(server, prefix):
+    base = server.adm + prefix
+    b = hydra_err(requests.get(base + "/oauth2/auth/requests/login"), 400)
+    assert "login_challenge" in b["error_description"]
+    hydra_err(requests.get(base + "/oauth2/auth/requests/consent",
+                           params={"consent_challenge": "nope"}), 404)
+    hydra_err(requests.get(base + "/clients/no-such-client"), 404)
+    hydra_err(requests.post(base + "/oauth2/auth/requests/login"), 405)
+    hydra_err(requests.delete(base + "/oauth2/auth/sessions/consent"), 400)
+    hydra_err(requests.post(base + "/oauth2/introspect", data={}), 400)
+    hydra_err(requests.put(base + "/oauth2/auth/requests/logout/reject",
+                           params={"logout_challenge": "x" * 40}), 404)
+
+
+def consent_grants(server, sub):
+    r = admin(server, "GET", "/oauth2/auth/sessions/consent",
+              params={"subject": sub})
+    assert r.status_code == 200, r.text
+    return sorted(g["consent_request"]["client"]["client_id"]
+                  for g in r.json())
+
+
+def test_revoke_consent_1x_and_2x(server):
+    """1.x (its REST API document): without client, every client's
+    grants go.  2.x (/admin): client or all=true, one of the two."""
+    sub = "rc-" + uuid.uuid4().hex
+    a, b, c = new_client(server), new_client(server), new_client(server)
+    for cl in (a, b, c):
+        loc, _ = login_and_consent(
+            server, cl, login={"subject": sub},
+            consent={"remember": True, "remember_for": 3600})
+        assert "code" in qs(loc)
+    ids = sorted(cl["client_id"] for cl in (a, b, c))
+    assert consent_grants(server, sub) == ids
+    for extra in ({}, {"all": "false"},
+                  {"client": a["client_id"], "all": "true"}):
+        r = admin(server, "DELETE", "/oauth2/auth/sessions/consent",
+                  params=dict(subject=sub, **extra))
+        b400 = hydra_err(r, 400)
+        assert "client" in b400["error_description"], b400
+    assert consent_grants(server, sub) == ids
+    # 2.x, one client; 1.x, one client.
+    r = admin(server, "DELETE", "/oauth2/auth/sessions/consent",
+              params={"subject": sub, "client": a["client_id"]})
+    assert r.status_code == 204, r.text
+    r = requests.delete(server.adm + "/oauth2/auth/sessions/consent",
+                        params={"subject": sub, "client": b["client_id"]})
+    assert r.status_code == 204, r.text
+    assert consent_grants(server, sub) == [c["client_id"]]
+    # 1.x without client: all of them; again: nothing left, still 204.
+    for _ in range(2):
+        r = requests.delete(server.adm + "/oauth2/auth/sessions/consent",
+                            params={"subject": sub})
+        assert r.status_code == 204, r.text
+        assert consent_grants(server, sub) == []
+    # 2.x all=true.
+    loc, _ = login_and_consent(
+        server, a, login={"subject": sub},
+        consent={"remember": True, "remember_for": 3600})
+    assert consent_grants(server, sub) == [a["client_id"]]
+    r = admin(server, "DELETE", "/oauth2/auth/sessions/consent",
+              params={"subject": sub, "all": "true"})
+    assert r.status_code == 204, r.text
+    assert consent_grants(server, sub) == []

@@ -25,7 +25,7 @@ PRIVATE = ("d", "p", "q", "dp", "dq", "qi", "k", "oth")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}"
                   r"-[0-9a-f]{12}$")
 ERROR_MEMBERS = {"error", "error_description", "error_hint", "error_debug",
-                 "status_code"}
+                 "status_code", "error_code"}
 
 # alg -> (kty, crv, bytes of x/y or of k, RSA modulus bits)
 ALGS = {
@@ -59,14 +59,19 @@ def b64e(b):
     return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 
 
-def err(r, status, code="invalid_request", names=None):
+def err(r, status, code="invalid_request", names=None, admin=True):
     """Check Hydra's genericError shape; names: text the description must
-    contain (the member or field at fault)."""
+    contain (the member or field at fault).  The admin API's carries
+    error_code, the status, as 1.x documents it."""
     assert r.status_code == status, r.text
     assert r.headers["Content-Type"].startswith("application/json")
     body = r.json()
     assert set(body) <= ERROR_MEMBERS, body
     assert body["error"] == code and body["status_code"] == status, body
+    if admin:
+        assert body["error_code"] == status, body
+    else:
+        assert "error_code" not in body, body
     assert body["error_description"], body
     if names is not None:
         assert names in body["error_description"], body
@@ -819,7 +824,7 @@ def test_keys_not_on_public_port(server, prefix, method):
     for path in (f"/keys/{ID_TOKEN}", f"/keys/{ID_TOKEN}/x"):
         body = {"alg": "ES256"} if method in ("POST", "PUT") else None
         r = requests.request(method, server.pub + prefix + path, json=body)
-        err(r, 404, "not_found")
+        err(r, 404, "not_found", admin=False)
         for m in PRIVATE:
             assert f'"{m}"' not in r.text
 
