@@ -7,8 +7,8 @@
  *   DELETE /oauth2/auth/sessions/consent?subject=[&client=]
  *          (1.x, at the root: without client, every client's) or under
  *          /admin ?subject=&client= | ?subject=&all=true (2.x: one of
- *          the two, not both); revoke those grants and every token
- *          issued under them
+ *          the two, not both; 2.x's ?consent_request_id= is a 400);
+ *          revoke those grants and every token issued under them
  *   DELETE /oauth2/auth/sessions/login?subject= | ?sid=
  *          end the login sessions (the browser must log in again)
  */
@@ -71,8 +71,16 @@ revoke_consent(struct oreq *req)
 	const char		*subject, *client, *all;
 
 	oerr_clear(&err);
-	if ((q = ohttp_query(req, &err)) == NULL ||
-	    (subject = ohttp_need(q, "subject", &err)) == NULL)
+	if ((q = ohttp_query(req, &err)) == NULL)
+		goto fail;
+	/* Hydra 2's revocation of one consent by its id is not built. */
+	if (req->v2 && oparams_get(q, "consent_request_id") != NULL) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "The query parameter "
+		    "'consent_request_id' is not supported: name the "
+		    "'subject' and the 'client'.");
+		goto fail;
+	}
+	if ((subject = ohttp_need(q, "subject", &err)) == NULL)
 		goto fail;
 	if ((client = oparams_get(q, "client")) != NULL && *client == '\0')
 		client = NULL;

@@ -711,8 +711,8 @@ okeys_delete(const char *set, const char *kid, int missing_ok,
 		return 0;
 	if (op.found == 0 && !missing_ok) {
 		if (kid != NULL)
-			oerr_set(err, OERR_NOT_FOUND, "The key '%s' of the JSON "
-			    "Web Key Set '%s' does not exist.", kid, set);
+			oerr_set(err, OERR_NOT_FOUND, "The key '%s' of the "
+			    "JSON Web Key Set '%s' does not exist.", kid, set);
 		else
 			oerr_set(err, OERR_NOT_FOUND, "The JSON Web Key Set "
 			    "'%s' does not exist.", set);
