@@ -47,7 +47,8 @@ introspect(struct oreq *req)
 	    (out = (req->v2 ? ointrospect : ointrospect_v1)(&req->arena,
 	    oparams_get(p, "token"), oparams_get(p, "scope"), &err)) ==
 	    NULL) {
-		ohttp_send_error(req, &err);
+		/* fosite's introspection error: no error_code. */
+		ohttp_send_oauth_error(req, &err);
 		return;
 	}
 	ohttp_send_json(req, 200, out);

@@ -177,6 +177,12 @@ void	 ohttp_send_json(struct oreq *, int status, const json_t *);
  * (Hydra's management API) with error_code (oerr_json_hydra()).
  */
 void	 ohttp_send_error(struct oreq *, const struct oerr *);
+/*
+ * Send an OAuth 2.0 error as fosite shapes it (RFC 6749 §5.2, with
+ * error_hint and status_code), without error_code on either listener:
+ * for an OAuth endpoint on the admin listener (introspection).
+ */
+void	 ohttp_send_oauth_error(struct oreq *, const struct oerr *);
 /* Redirect (302 or 303) to url. */
 void	 ohttp_redirect(struct oreq *, int status, const char *url);
 /*

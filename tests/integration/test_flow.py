@@ -526,7 +526,13 @@ def test_admin_errors_carry_error_code(server, prefix):
     hydra_err(requests.get(base + "/clients/no-such-client"), 404)
     hydra_err(requests.post(base + "/oauth2/auth/requests/login"), 405)
     hydra_err(requests.delete(base + "/oauth2/auth/sessions/consent"), 400)
-    hydra_err(requests.post(base + "/oauth2/introspect", data={}), 400)
+    hydra_err(requests.post(base + "/oauth2/flush", json={"notAfter": 1}),
+              400)
+    # Introspection answers OAuth 2.0 errors, as fosite: no error_code.
+    r = requests.post(base + "/oauth2/introspect", data={})
+    assert r.status_code == 400 and r.json()["status_code"] == 400
+    assert r.json()["error"] == "invalid_request"
+    assert "error_code" not in r.json()
     hydra_err(requests.put(base + "/oauth2/auth/requests/logout/reject",
                            params={"logout_challenge": "x" * 40}), 404)
 
