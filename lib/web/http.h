@@ -63,7 +63,8 @@ struct oreq {
 	 * Prefix it to a path of this listener to link to it.
 	 */
 	const char		*base;
-	int			 v2;		/* "/admin" was stripped */
+	/* 1 when "/admin" was stripped: a Hydra 2.x path, 0 for 1.x */
+	int			 v2;
 	unsigned		 listener;	/* OLISTEN_PUBLIC or _ADMIN */
 	int			 https;		/* HTTPS=on */
 	const char		*remote_addr;
