@@ -6,10 +6,10 @@
  *                              (+ "bits" for RSA); 201 with the new key
  *   GET    /keys/{set}         the set, private members included
  *   PUT    /keys/{set}         replace the set with a JWK Set
- *   DELETE /keys/{set}         204
+ *   DELETE /keys/{set}         204, also when there is no such set
  *   GET    /keys/{set}/{kid}   a set holding that one key
  *   PUT    /keys/{set}/{kid}   put one JWK
- *   DELETE /keys/{set}/{kid}   204
+ *   DELETE /keys/{set}/{kid}   204, also when there is no such key
  */
 #include <string.h>
 
@@ -93,7 +93,11 @@ put(struct oreq *req)
 	answer(req, 200, out, &err);
 }
 
-/* DELETE /keys/{set} and /keys/{set}/{kid} */
+/*
+ * DELETE /keys/{set} and /keys/{set}/{kid}: idempotent, as Hydra's (a
+ * delete that finds nothing is a 204), so that deleting the last key
+ * and then the set succeeds.
+ */
 static void
 delete(struct oreq *req)
 {
@@ -101,7 +105,7 @@ delete(struct oreq *req)
 
 	oerr_clear(&err);
 	if (!okeys_delete(req->params[0], req->nparams > 1 ?
-	    req->params[1] : NULL, &err))
+	    req->params[1] : NULL, 1, &err))
 		ohttp_send_error(req, &err);
 	else
 		ohttp_send(req, 204, NULL, NULL, 0);

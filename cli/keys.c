@@ -221,7 +221,7 @@ cmd_keys(int argc, char *argv[])
 		    !a.public, &err), &err);
 	if (argc >= 1 && strcmp(argv[0], "delete") == 0 &&
 	    parse(argc - 1, argv + 1, "", &a) && (a.npos == 1 || a.npos == 2)) {
-		if (!okeys_delete(a.pos[0], a.npos == 2 ? a.pos[1] : NULL,
+		if (!okeys_delete(a.pos[0], a.npos == 2 ? a.pos[1] : NULL, 0,
 		    &err))
 			return fail(&err);
 		return 0;

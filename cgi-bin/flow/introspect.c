@@ -2,7 +2,9 @@
  * introspect.c: token introspection and housekeeping on the admin
  * listener (1.x paths at the root, 2.x under /admin).
  *
- *   POST   /oauth2/introspect          RFC 7662 §2, Hydra's answer
+ *   POST   /oauth2/introspect          RFC 7662 §2, Hydra's answer (at
+ *                                      the root token_type is the use,
+ *                                      as 1.x documents it)
  *   POST   /oauth2/flush               Hydra 1.x: {"notAfter": RFC 3339},
  *                                      204
  *   DELETE /oauth2/tokens?client_id=   every token of a client, 204
@@ -42,9 +44,11 @@ introspect(struct oreq *req)
 	if ((p = ohttp_form(req, &err)) == NULL ||
 	    !oform_check(p, introspect_fields, sizeof(introspect_fields) /
 	    sizeof(introspect_fields[0]), &err) ||
-	    (out = ointrospect(&req->arena, oparams_get(p, "token"),
-	    oparams_get(p, "scope"), &err)) == NULL) {
-		ohttp_send_error(req, &err);
+	    (out = (req->v2 ? ointrospect : ointrospect_v1)(&req->arena,
+	    oparams_get(p, "token"), oparams_get(p, "scope"), &err)) ==
+	    NULL) {
+		/* fosite's introspection error: no error_code. */
+		ohttp_send_oauth_error(req, &err);
 		return;
 	}
 	ohttp_send_json(req, 200, out);

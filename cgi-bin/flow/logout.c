@@ -8,9 +8,9 @@
  *   PUT /oauth2/auth/requests/logout/accept?logout_challenge=
  *	{"redirect_to": <issuer>oauth2/sessions/logout?logout_verifier=...}
  *   PUT /oauth2/auth/requests/logout/reject?logout_challenge=
- *	{"redirect_to": the post-logout redirect}: the session stays.
- *	(Hydra answers 204 here; the body is extra, for the logout app,
- *	and the SDKs ignore it.)
+ *	204, as Hydra 1.x and 2.x answer: the session stays, and the
+ *	logout app decides where the user goes (a second answer is the
+ *	410 with the post-logout redirect).
  *
  * The challenge is sealed by /oauth2/sessions/logout (lib/records/flow.h).
  * Answering it records it as handled with its redirect_to; a second

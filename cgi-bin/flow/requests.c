@@ -90,7 +90,15 @@ flow_answer(struct oreq *req, enum oflowapi_kind k, int accept)
 			body = ohttp_json(req, 1, &berr);
 		rc = oflowapi_answer(k, c, accept, body, &berr, &out, &err);
 	}
-	send_answer(req, rc, out, &err);
+	/*
+	 * A rejected logout is a 204 without a body, in Hydra 1.x and
+	 * 2.x alike (consent/handler.go): the logout app decides where
+	 * the user goes next.  A second answer is still the 410.
+	 */
+	if (rc == OFLOWAPI_OK && k == OFLOWAPI_LOGOUT && !accept)
+		ohttp_send(req, 204, NULL, NULL, 0);
+	else
+		send_answer(req, rc, out, &err);
 	json_decref(out);
 	json_decref(body);
 }

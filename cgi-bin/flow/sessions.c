@@ -4,7 +4,10 @@
  *   GET    /oauth2/auth/sessions/consent?subject=[&login_session_id=]
  *          the subject's grants, newest first, paginated, each with its
  *          consent request
- *   DELETE /oauth2/auth/sessions/consent?subject=&client= | &all=true
+ *   DELETE /oauth2/auth/sessions/consent?subject=[&client=]
+ *          (1.x, at the root: without client, every client's) or under
+ *          /admin ?subject=&client= | ?subject=&all=true (2.x: one of
+ *          the two, not both; 2.x's ?consent_request_id= is a 400);
  *          revoke those grants and every token issued under them
  *   DELETE /oauth2/auth/sessions/login?subject= | ?sid=
  *          end the login sessions (the browser must log in again)
@@ -68,19 +71,31 @@ revoke_consent(struct oreq *req)
 	const char		*subject, *client, *all;
 
 	oerr_clear(&err);
-	if ((q = ohttp_query(req, &err)) == NULL ||
-	    (subject = ohttp_need(q, "subject", &err)) == NULL)
+	if ((q = ohttp_query(req, &err)) == NULL)
 		goto fail;
-	client = oparams_get(q, "client");
-	all = oparams_get(q, "all");
-	if ((client == NULL || *client == '\0') &&
-	    (all == NULL || strcmp(all, "true") != 0)) {
-		oerr_set(&err, OERR_INVALID_REQUEST, "Name the 'client' whose "
-		    "consents to revoke, or set 'all=true'.");
+	/* Hydra 2's revocation of one consent by its id is not built. */
+	if (req->v2 && oparams_get(q, "consent_request_id") != NULL) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "The query parameter "
+		    "'consent_request_id' is not supported: name the "
+		    "'subject' and the 'client'.");
 		goto fail;
 	}
-	if (client != NULL && *client == '\0')
+	if ((subject = ohttp_need(q, "subject", &err)) == NULL)
+		goto fail;
+	if ((client = oparams_get(q, "client")) != NULL && *client == '\0')
 		client = NULL;
+	all = oparams_get(q, "all");
+	/*
+	 * Hydra 1.x revokes every client's grants when client is not
+	 * given (its REST API document); 2.x wants client or all=true,
+	 * and not both (consent/handler.go).
+	 */
+	if (req->v2 && (client == NULL) !=
+	    (all != NULL && strcmp(all, "true") == 0)) {
+		oerr_set(&err, OERR_INVALID_REQUEST, "Name the 'client' whose "
+		    "consents to revoke, or set 'all=true', not both.");
+		goto fail;
+	}
 	if (!oflowapi_revoke_consent(subject, client, &err))
 		goto fail;
 	ohttp_send(req, 204, NULL, NULL, 0);

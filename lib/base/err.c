@@ -162,3 +162,14 @@ oerr_json(const struct oerr *e, int expose_debug)
 	    json_integer(e->status ? e->status : 500));
 	return o;
 }
+
+json_t *
+oerr_json_hydra(const struct oerr *e, int expose_debug)
+{
+	json_t	*o;
+
+	o = oerr_json(e, expose_debug);
+	json_object_set_new(o, "error_code",
+	    json_integer(e->status ? e->status : 500));
+	return o;
+}

@@ -5,7 +5,8 @@
  * fixed buffers.  The first error set wins, so the innermost failure names
  * the cause, and setting one allocates nothing.  It renders as Hydra's
  * (1.x) genericError: {"error","error_description","error_hint",
- * "error_debug","status_code"}, error_debug only when debug is exposed.
+ * "error_debug","status_code"}, error_debug only when debug is exposed;
+ * the management API's adds "error_code" (oerr_json_hydra()).
  */
 #ifndef OIDCGI_ERR_H
 #define OIDCGI_ERR_H
@@ -89,5 +90,11 @@ int	 oerr_default_status(enum oerr_code);
  * error_debug is included only when expose_debug is non-zero.
  */
 json_t	*oerr_json(const struct oerr *, int expose_debug);
+/*
+ * The same with "error_code", the HTTP status, beside status_code: the
+ * genericError of Hydra's management API (1.x documents error_code),
+ * which the OAuth 2.0 error responses (RFC 6749 §5.2) do not carry.
+ */
+json_t	*oerr_json_hydra(const struct oerr *, int expose_debug);
 
 #endif

@@ -118,3 +118,15 @@ ointrospect(struct oarena *arena, const char *tok, const char *scope,
 		out = json_pack("{s:b}", "active", 0);
 	return out;
 }
+
+json_t *
+ointrospect_v1(struct oarena *arena, const char *tok, const char *scope,
+    struct oerr *err)
+{
+	json_t	*out, *use;
+
+	if ((out = ointrospect(arena, tok, scope, err)) != NULL &&
+	    (use = json_object_get(out, "token_use")) != NULL)
+		json_object_set(out, "token_type", use);
+	return out;
+}

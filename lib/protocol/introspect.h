@@ -25,5 +25,13 @@ struct oerr;
  */
 json_t	*ointrospect(struct oarena *, const char *tok, const char *scope,
 	    struct oerr *err);
+/*
+ * The same as Hydra 1.x documents it (oAuth2TokenIntrospection of its
+ * REST API, Hydra before 1.9): token_type is the token's use,
+ * "access_token" or "refresh_token", instead of "Bearer"; token_use
+ * (which 1.9 added) stays.
+ */
+json_t	*ointrospect_v1(struct oarena *, const char *tok, const char *scope,
+	    struct oerr *err);
 
 #endif

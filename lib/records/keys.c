@@ -498,11 +498,9 @@ delete_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	memset(&s, 0, sizeof(s));
 	s.t = t;
 	s.del = 1;
-	if ((klen = store_key(op->set, op->kid, key)) == 0) {
-		oerr_set(err, OERR_NOT_FOUND, "The JSON Web Key Set does not "
-		    "exist.");
-		return 0;
-	}
+	/* A name too long for a store key names nothing stored. */
+	if ((klen = store_key(op->set, op->kid, key)) == 0)
+		return 1;
 	if (op->kid != NULL) {
 		if (ostore_del(t, OSTORE_KEYS, key, klen) == OSTORE_OK)
 			s.n = 1;
@@ -695,7 +693,8 @@ out:
 }
 
 int
-okeys_delete(const char *set, const char *kid, struct oerr *err)
+okeys_delete(const char *set, const char *kid, int missing_ok,
+    struct oerr *err)
 {
 	struct op	 op;
 
@@ -710,10 +709,10 @@ okeys_delete(const char *set, const char *kid, struct oerr *err)
 	op.kid = kid;
 	if (!ostore_write(delete_fn, &op, err))
 		return 0;
-	if (op.found == 0) {
+	if (op.found == 0 && !missing_ok) {
 		if (kid != NULL)
-			oerr_set(err, OERR_NOT_FOUND, "The key '%s' of the JSON "
-			    "Web Key Set '%s' does not exist.", kid, set);
+			oerr_set(err, OERR_NOT_FOUND, "The key '%s' of the "
+			    "JSON Web Key Set '%s' does not exist.", kid, set);
 		else
 			oerr_set(err, OERR_NOT_FOUND, "The JSON Web Key Set "
 			    "'%s' does not exist.", set);

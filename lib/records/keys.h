@@ -55,8 +55,13 @@ json_t	*okeys_get(const char *set, const char *kid, int include_private,
 json_t	*okeys_put(const char *set, const char *kid, const json_t *body,
 	    struct oerr *err);
 
-/* Delete a set, or one key of it.  404 when absent. */
-int	 okeys_delete(const char *set, const char *kid, struct oerr *err);
+/*
+ * Delete a set, or one key of it.  When nothing is there: 1 with
+ * missing_ok (Hydra's DELETE is idempotent, jwk/handler.go), else a
+ * 404 naming the set or key.  An empty or too long set name is a 400.
+ */
+int	 okeys_delete(const char *set, const char *kid, int missing_ok,
+	    struct oerr *err);
 
 /*
  * Create the sets Hydra creates at first start (OKEYS_ID_TOKEN and

@@ -546,18 +546,32 @@ ohttp_send_json(struct oreq *req, int status, const json_t *j)
 	    len);
 }
 
-void
-ohttp_send_error(struct oreq *req, const struct oerr *err)
+/* Send err as JSON, with error_code when coded; log a 5xx. */
+static void
+send_error(struct oreq *req, const struct oerr *err, int coded)
 {
 	json_t	*j;
 	int	 status = err->status ? err->status : 500;
+	int	 debug = oconf != NULL && oconf->expose_debug;
 
 	if (status >= 500)
 		olog_err("%d %s %s: %s", status, req->method_name,
 		    req->path, err->description);
-	j = oerr_json(err, oconf != NULL && oconf->expose_debug);
+	j = coded ? oerr_json_hydra(err, debug) : oerr_json(err, debug);
 	ohttp_send_json(req, status, j);
 	json_decref(j);
+}
+
+void
+ohttp_send_error(struct oreq *req, const struct oerr *err)
+{
+	send_error(req, err, req->listener == OLISTEN_ADMIN);
+}
+
+void
+ohttp_send_oauth_error(struct oreq *req, const struct oerr *err)
+{
+	send_error(req, err, 0);
 }
 
 void

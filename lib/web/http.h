@@ -63,6 +63,8 @@ struct oreq {
 	 * Prefix it to a path of this listener to link to it.
 	 */
 	const char		*base;
+	/* 1 when "/admin" was stripped: a Hydra 2.x path, 0 for 1.x */
+	int			 v2;
 	unsigned		 listener;	/* OLISTEN_PUBLIC or _ADMIN */
 	int			 https;		/* HTTPS=on */
 	const char		*remote_addr;
@@ -171,8 +173,17 @@ void	 ohttp_send(struct oreq *, int status, const char *ctype,
 	    const char *body, size_t len);
 /* Send JSON (serialised compactly); status 204 sends no body. */
 void	 ohttp_send_json(struct oreq *, int status, const json_t *);
-/* Send an error in Hydra's genericError shape. */
+/*
+ * Send an error in Hydra's genericError shape; on the admin listener
+ * (Hydra's management API) with error_code (oerr_json_hydra()).
+ */
 void	 ohttp_send_error(struct oreq *, const struct oerr *);
+/*
+ * Send an OAuth 2.0 error as fosite shapes it (RFC 6749 §5.2, with
+ * error_hint and status_code), without error_code on either listener:
+ * for an OAuth endpoint on the admin listener (introspection).
+ */
+void	 ohttp_send_oauth_error(struct oreq *, const struct oerr *);
 /* Redirect (302 or 303) to url. */
 void	 ohttp_redirect(struct oreq *, int status, const char *url);
 /*

@@ -283,8 +283,10 @@ parse_request(struct oreq *req, struct oerr *err)
 		cut = blen;
 	if (req->listener == OLISTEN_ADMIN && len - cut >= 6 &&
 	    strncmp(uri + cut, "/admin", 6) == 0 &&
-	    (len - cut == 6 || uri[cut + 6] == '/'))
+	    (len - cut == 6 || uri[cut + 6] == '/')) {
 		cut += 6;
+		req->v2 = 1;
+	}
 	req->base = oarena_strndup(&req->arena, uri, cut);
 	uri += cut;
 	len -= cut;

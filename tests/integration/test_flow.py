@@ -5,6 +5,7 @@ import json
 import subprocess
 import threading
 import urllib.parse
+import uuid
 
 import pytest
 import requests
@@ -501,3 +502,148 @@ def test_deleting_a_client_forgets_its_consents(server):
     assert all(c["consent_request"]["client"] is None or
                c["consent_request"]["client"]["client_id"] != cid
                for c in r.json())
+
+
+# --- Hydra 1.x and 2.x where they differ (issue 14) ----------------------
+
+def hydra_err(r, status):
+    """Hydra's genericError: error_code (1.x documents it) and
+    status_code both the HTTP status."""
+    assert r.status_code == status, r.text
+    b = r.json()
+    assert b["error_code"] == status and b["status_code"] == status, b
+    assert b["error"] and b["error_description"], b
+    return b
+
+
+@pytest.mark.parametrize("prefix", ["", "/admin"])
+def test_admin_errors_carry_error_code(server, prefix):
+    base = server.adm + prefix
+    b = hydra_err(requests.get(base + "/oauth2/auth/requests/login"), 400)
+    assert "login_challenge" in b["error_description"]
+    hydra_err(requests.get(base + "/oauth2/auth/requests/consent",
+                           params={"consent_challenge": "nope"}), 404)
+    hydra_err(requests.get(base + "/clients/no-such-client"), 404)
+    hydra_err(requests.post(base + "/oauth2/auth/requests/login"), 405)
+    hydra_err(requests.delete(base + "/oauth2/auth/sessions/consent"), 400)
+    hydra_err(requests.post(base + "/oauth2/flush", json={"notAfter": 1}),
+              400)
+    # Introspection answers OAuth 2.0 errors, as fosite: no error_code.
+    r = requests.post(base + "/oauth2/introspect", data={})
+    assert r.status_code == 400 and r.json()["status_code"] == 400
+    assert r.json()["error"] == "invalid_request"
+    assert "error_code" not in r.json()
+    hydra_err(requests.put(base + "/oauth2/auth/requests/logout/reject",
+                           params={"logout_challenge": "x" * 40}), 404)
+
+
+def consent_grants(server, sub):
+    r = admin(server, "GET", "/oauth2/auth/sessions/consent",
+              params={"subject": sub})
+    assert r.status_code == 200, r.text
+    return sorted(g["consent_request"]["client"]["client_id"]
+                  for g in r.json())
+
+
+def test_revoke_consent_1x_and_2x(server):
+    """1.x (its REST API document): without client, every client's
+    grants go.  2.x (/admin): client or all=true, one of the two."""
+    sub = "rc-" + uuid.uuid4().hex
+    a, b, c = new_client(server), new_client(server), new_client(server)
+    for cl in (a, b, c):
+        loc, _ = login_and_consent(
+            server, cl, login={"subject": sub},
+            consent={"remember": True, "remember_for": 3600})
+        assert "code" in qs(loc)
+    ids = sorted(cl["client_id"] for cl in (a, b, c))
+    assert consent_grants(server, sub) == ids
+    for extra in ({}, {"all": "false"},
+                  {"client": a["client_id"], "all": "true"}):
+        r = admin(server, "DELETE", "/oauth2/auth/sessions/consent",
+                  params=dict(subject=sub, **extra))
+        b400 = hydra_err(r, 400)
+        assert "client" in b400["error_description"], b400
+    assert consent_grants(server, sub) == ids
+    # Hydra 2's revocation by consent request id is not built: refused.
+    r = admin(server, "DELETE", "/oauth2/auth/sessions/consent",
+              params={"consent_request_id": "x"})
+    assert "consent_request_id" in hydra_err(r, 400)["error_description"]
+    # 2.x, one client; 1.x, one client.
+    r = admin(server, "DELETE", "/oauth2/auth/sessions/consent",
+              params={"subject": sub, "client": a["client_id"]})
+    assert r.status_code == 204, r.text
+    r = requests.delete(server.adm + "/oauth2/auth/sessions/consent",
+                        params={"subject": sub, "client": b["client_id"]})
+    assert r.status_code == 204, r.text
+    assert consent_grants(server, sub) == [c["client_id"]]
+    # 1.x without client: all of them; again: nothing left, still 204.
+    for _ in range(2):
+        r = requests.delete(server.adm + "/oauth2/auth/sessions/consent",
+                            params={"subject": sub})
+        assert r.status_code == 204, r.text
+        assert consent_grants(server, sub) == []
+    # 2.x all=true.
+    loc, _ = login_and_consent(
+        server, a, login={"subject": sub},
+        consent={"remember": True, "remember_for": 3600})
+    assert consent_grants(server, sub) == [a["client_id"]]
+    r = admin(server, "DELETE", "/oauth2/auth/sessions/consent",
+              params={"subject": sub, "all": "true"})
+    assert r.status_code == 204, r.text
+    assert consent_grants(server, sub) == []
+
+
+# Every operation of Hydra's 1.x REST API document, at its 1.x path:
+# (listener, method, path).  None is left unrouted.
+V1_OPERATIONS = [
+    ("pub", "GET", "/.well-known/jwks.json"),
+    ("pub", "GET", "/.well-known/openid-configuration"),
+    ("pub", "GET", "/oauth2/auth"),
+    ("pub", "POST", "/oauth2/revoke"),
+    ("pub", "GET", "/oauth2/sessions/logout"),
+    ("pub", "POST", "/oauth2/token"),
+    ("pub", "GET", "/userinfo"),
+    ("adm", "GET", "/clients"),
+    ("adm", "POST", "/clients"),
+    ("adm", "GET", "/clients/{id}"),
+    ("adm", "PUT", "/clients/{id}"),
+    ("adm", "DELETE", "/clients/{id}"),
+    ("adm", "GET", "/keys/{set}"),
+    ("adm", "PUT", "/keys/{set}"),
+    ("adm", "POST", "/keys/{set}"),
+    ("adm", "DELETE", "/keys/{set}"),
+    ("adm", "GET", "/keys/{set}/{kid}"),
+    ("adm", "PUT", "/keys/{set}/{kid}"),
+    ("adm", "DELETE", "/keys/{set}/{kid}"),
+    ("adm", "GET", "/oauth2/auth/requests/consent"),
+    ("adm", "PUT", "/oauth2/auth/requests/consent/accept"),
+    ("adm", "PUT", "/oauth2/auth/requests/consent/reject"),
+    ("adm", "GET", "/oauth2/auth/requests/login"),
+    ("adm", "PUT", "/oauth2/auth/requests/login/accept"),
+    ("adm", "PUT", "/oauth2/auth/requests/login/reject"),
+    ("adm", "GET", "/oauth2/auth/requests/logout"),
+    ("adm", "PUT", "/oauth2/auth/requests/logout/accept"),
+    ("adm", "PUT", "/oauth2/auth/requests/logout/reject"),
+    ("adm", "GET", "/oauth2/auth/sessions/consent"),
+    ("adm", "DELETE", "/oauth2/auth/sessions/consent"),
+    ("adm", "DELETE", "/oauth2/auth/sessions/login"),
+    ("adm", "POST", "/oauth2/flush"),
+    ("adm", "POST", "/oauth2/introspect"),
+    ("adm", "GET", "/health/alive"),
+    ("adm", "GET", "/health/ready"),
+    ("adm", "GET", "/version"),
+]
+
+
+@pytest.mark.parametrize("where,method,path", V1_OPERATIONS)
+def test_every_1x_operation_is_routed(server, where, method, path):
+    """Each answers something of its own (with nothing or junk sent):
+    never the router's 404 or a 405."""
+    n = uuid.uuid4().hex
+    url = (server.pub if where == "pub" else server.adm) + path.replace(
+        "{id}", "op-" + n).replace("{set}", "op-" + n).replace("{kid}", "k")
+    r = requests.request(method, url, allow_redirects=False)
+    assert r.status_code != 405, r.text
+    if r.status_code == 404:
+        assert r.json()["error_description"] != \
+            "The requested resource could not be found.", (method, path)

@@ -888,3 +888,44 @@ def test_grace_period_bounds(tmp_path, value, ok):
     assert (r.returncode == 0) == ok, r.stderr
     if not ok:
         assert "OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD" in r.stderr
+
+
+# --- Hydra 1.x and 2.x where they differ (issue 14) ----------------------
+
+def test_introspection_token_type_1x_and_2x(server):
+    """At the 1.x root path token_type is the token's use, as Hydra's 1.x
+    REST API documents oAuth2TokenIntrospection; under /admin (2.x) it
+    is "Bearer".  token_use is in both."""
+    c = new_client(server)
+    at = token(server, c, scope="read")["access_token"]
+    v2 = introspect(server, at)
+    r = requests.post(server.adm + "/oauth2/introspect", data={"token": at})
+    assert r.status_code == 200, r.text
+    v1 = r.json()
+    assert v2["token_type"] == "Bearer"
+    assert v1["token_type"] == "access_token"
+    assert v1["token_use"] == v2["token_use"] == "access_token"
+    del v1["token_type"], v2["token_type"]
+    assert v1 == v2
+    # An inactive token is {"active": false} in both.
+    r = requests.post(server.adm + "/oauth2/introspect",
+                      data={"token": "ory_at_nope"})
+    assert r.json() == {"active": False}
+
+
+def test_oauth_errors_keep_their_shape(server):
+    """error_code is the management API's (genericError): the token and
+    revocation endpoints answer RFC 6749 §5.2 errors as Hydra (fosite)
+    does, without it."""
+    c = new_client(server)
+    r = cc(server, c, grant_type="password")
+    assert r.status_code == 400, r.text
+    assert r.json()["error"] == "unsupported_grant_type"
+    assert "error_code" not in r.json()
+    r = requests.post(server.pub + "/oauth2/revoke", data={})
+    assert r.status_code in (400, 401), r.text
+    assert "error_code" not in r.json()
+    # The same client's errors on the admin listener carry it.
+    r = requests.get(server.adm + "/clients/" + c["client_id"] + "x")
+    assert r.status_code == 404
+    assert r.json()["error_code"] == 404 == r.json()["status_code"]

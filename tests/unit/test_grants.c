@@ -535,6 +535,21 @@ introspection(void)
 	CHECK((r = ointrospect(&arena, "", NULL, &err)) != NULL);
 	CHECK(json_is_false(json_object_get(r, "active")));
 	json_decref(r);
+	/* 2.x: token_type Bearer; 1.x (its document): the use. */
+	CHECK((r = ointrospect(&arena, at, NULL, &err)) != NULL);
+	CHECK_STR(ojson_str(r, "token_type"), "Bearer");
+	json_decref(r);
+	CHECK((r = ointrospect_v1(&arena, at, NULL, &err)) != NULL);
+	CHECK_STR(ojson_str(r, "token_type"), "access_token");
+	CHECK_STR(ojson_str(r, "token_use"), "access_token");
+	json_decref(r);
+	CHECK((r = ointrospect_v1(&arena, rt, NULL, &err)) != NULL);
+	CHECK_STR(ojson_str(r, "token_type"), "refresh_token");
+	json_decref(r);
+	CHECK((r = ointrospect_v1(&arena, "junk", NULL, &err)) != NULL);
+	CHECK(json_is_false(json_object_get(r, "active")) &&
+	    json_object_size(r) == 1);
+	json_decref(r);
 }
 
 static void

@@ -94,6 +94,15 @@ err_first_wins(void)
 	json_decref(j);
 	j = oerr_json(&e, 1);
 	CHECK_STR(json_string_value(json_object_get(j, "error_debug")), "dbg");
+	CHECK(json_object_get(j, "error_code") == NULL);
+	json_decref(j);
+	/* Hydra's management API adds error_code, the status. */
+	j = oerr_json_hydra(&e, 0);
+	CHECK(json_integer_value(json_object_get(j, "error_code")) == 422);
+	CHECK(json_integer_value(json_object_get(j, "status_code")) == 422);
+	CHECK_STR(json_string_value(json_object_get(j, "error")),
+	    "invalid_request");
+	CHECK(json_object_get(j, "error_debug") == NULL);
 	json_decref(j);
 }
 
