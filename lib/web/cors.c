@@ -253,14 +253,15 @@ actual_headers(struct oreq *req, const struct opts *o)
 
 /*
  * Whether the client of the request (Hydra's x/oauth2cors: the form's
- * client_id, the Basic user, the Bearer token's client) registered an
+ * client_id, the Basic user, the client of the access token in the
+ * Authorization header or the form, RFC 6750 §2.1-2.2) registered an
  * allowed_cors_origins entry letting origin in.
  */
 static int
 client_allows(struct oreq *req, const char *origin)
 {
 	struct oerr		 e;
-	const struct oparams	*p;
+	const struct oparams	*p = NULL;
 	const char		*id = NULL, *secret, *tok = NULL;
 	json_t			*a, *v;
 	size_t			 i;
@@ -274,7 +275,9 @@ client_allows(struct oreq *req, const char *origin)
 	    OHTTP_AUTH_OK)
 		id = NULL;
 	oerr_clear(&e);
-	if (id == NULL && ohttp_bearer(req, &tok, &e) != OHTTP_AUTH_OK)
+	if (id == NULL && ohttp_bearer(req, &tok, &e) != OHTTP_AUTH_OK &&
+	    (p == NULL || (tok = oclientauth_param(p, "access_token")) ==
+	    NULL))
 		return 0;
 	if ((a = oclientauth_cors_origins(&req->arena, id, tok)) == NULL)
 		return 0;

@@ -179,6 +179,9 @@ def test_revocation_and_userinfo_with_client_origin(srv):
                      headers={"Origin": CLIENT_ORIGIN,
                               "Authorization": "Bearer " + tok})
     allowed(r, CLIENT_ORIGIN)
+    r = requests.post(srv.pub + "/userinfo", data={"access_token": tok},
+                      headers={"Origin": CLIENT_ORIGIN})
+    allowed(r, CLIENT_ORIGIN)
     r = requests.get(srv.pub + "/userinfo",
                      headers={"Origin": CLIENT_ORIGIN,
                               "Authorization": "Bearer not-a-token"})
