@@ -19,8 +19,10 @@
 #include "web/serve.h"
 
 /*
- * Send a public document: any origin may read it, caches may keep it;
- * or the error that kept it from being made.
+ * Send a public document, which caches may keep, or the error that
+ * kept it from being made.  Which origins may read it is
+ * serve.public.cors's to say (lib/web/cors.h), as in Hydra: none when
+ * it is off.
  */
 static void
 send_public(struct oreq *req, const char *body, size_t len,
@@ -31,7 +33,6 @@ send_public(struct oreq *req, const char *body, size_t len,
 		return;
 	}
 	ohttp_header(req, "Cache-Control", "public, max-age=60");
-	ohttp_header(req, "Access-Control-Allow-Origin", "*");
 	ohttp_send(req, 200, "application/json; charset=utf-8", body, len);
 }
 
@@ -62,11 +63,13 @@ configuration(struct oreq *req)
 }
 
 static const struct oroute routes[] = {
-	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/.well-known/jwks.json", jwks },
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/.well-known/jwks.json", jwks,
+	    OROUTE_CORS },
 	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/.well-known/openid-configuration",
-	    configuration },
+	    configuration, OROUTE_CORS },
 	{ OHTTP_M(GET), OLISTEN_PUBLIC,
-	    "/.well-known/oauth-authorization-server", configuration },
+	    "/.well-known/oauth-authorization-server", configuration,
+	    OROUTE_CORS },
 };
 
 int

@@ -211,9 +211,11 @@ fail:
 }
 
 static const struct oroute routes[] = {
-	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/token", token },
-	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/revoke", revoke },
+	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/token", token,
+	    OROUTE_CORS },
+	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/revoke", revoke,
+	    OROUTE_CORS },
 	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC, "/userinfo",
-	    userinfo },
+	    userinfo, OROUTE_CORS },
 };
 const struct oroute_table token_table = OROUTE_TABLE(routes);

@@ -102,6 +102,18 @@ enum kid {
 	K_BODY_MAX,
 	K_ADMIN_CORS,
 	K_ADMIN_CORS_ORIGINS,
+	K_ADMIN_CORS_METHODS,
+	K_ADMIN_CORS_HEADERS,
+	K_ADMIN_CORS_EXPOSED,
+	K_ADMIN_CORS_CREDENTIALS,
+	K_ADMIN_CORS_MAX_AGE,
+	K_PUBLIC_CORS,
+	K_PUBLIC_CORS_ORIGINS,
+	K_PUBLIC_CORS_METHODS,
+	K_PUBLIC_CORS_HEADERS,
+	K_PUBLIC_CORS_EXPOSED,
+	K_PUBLIC_CORS_CREDENTIALS,
+	K_PUBLIC_CORS_MAX_AGE,
 	K_ADMIN_HOSTS,
 	K_ISSUER,
 	K_URL_ADMIN,
@@ -139,6 +151,8 @@ enum kid {
 static void	set_strategy(struct oconf *, int);
 static void	set_log_level(struct oconf *, int);
 static const char *origin_check(const char *);
+static const char *method_check(const char *);
+static const char *header_check(const char *);
 static const char *host_check(const char *);
 static const char *token_check(const char *);
 static const char *url_entry_check(const char *);
@@ -161,6 +175,13 @@ static const struct choice log_levels[] = {
 
 #define F(f)	offsetof(struct oconf, f)
 
+/* Hydra's defaults of serve.*.cors (driver/config/serve.go). */
+#define CORS_METHODS	"POST,GET,PUT,PATCH,DELETE,CONNECT,HEAD,OPTIONS,TRACE"
+#define CORS_HEADERS	"Accept,Content-Type,Content-Length," \
+			"Accept-Language,Content-Language,Authorization"
+#define CORS_EXPOSED	"Cache-Control,Expires,Last-Modified,Pragma," \
+			"Content-Length,Content-Language,Content-Type"
+
 static const struct key keys[K__MAX] = {
 	/* K_PUBLIC_PORT */
 	{ "serve.public.port", KT_PORT, "4444", 1, 65535, 0,
@@ -181,6 +202,43 @@ static const struct key keys[K__MAX] = {
 	{ "serve.admin.cors.allowed_origins", KT_NAMES, NULL, 0,
 	    OCONF_ORIGIN_MAX, 0, F(admin_cors_origins), NULL, NULL,
 	    origin_check },
+	/*
+	 * K_ADMIN_CORS_METHODS to K_ADMIN_CORS_MAX_AGE: Hydra's defaults
+	 * (its driver/config defaultCORSOptions), but the methods are the
+	 * admin API's own and the exposed headers add Link, X-Total-Count
+	 * and Location, which its lists and creations answer with.
+	 */
+	{ "serve.admin.cors.allowed_methods", KT_NAMES,
+	    "GET,HEAD,POST,PUT,PATCH,DELETE", 0, 0, 0,
+	    F(admin_cors_methods), NULL, NULL, method_check },
+	{ "serve.admin.cors.allowed_headers", KT_NAMES, CORS_HEADERS, 0, 0,
+	    0, F(admin_cors_headers), NULL, NULL, header_check },
+	{ "serve.admin.cors.exposed_headers", KT_NAMES, CORS_EXPOSED
+	    ",Link,X-Total-Count,Location", 0, 0, 0, F(admin_cors_exposed),
+	    NULL, NULL, header_check },
+	{ "serve.admin.cors.allow_credentials", KT_BOOL, "true", 0, 1, 0,
+	    F(admin_cors_credentials), NULL, NULL },
+	{ "serve.admin.cors.max_age", KT_INT, "0", 0, INT_MAX, 0,
+	    F(admin_cors_max_age), NULL, NULL },
+	/*
+	 * K_PUBLIC_CORS to K_PUBLIC_CORS_MAX_AGE: Hydra's, defaults
+	 * included: enabled with no allowed_origins lets any origin in.
+	 */
+	{ "serve.public.cors.enabled", KT_BOOL, "false", 0, 1, 0,
+	    F(public_cors), NULL, NULL },
+	{ "serve.public.cors.allowed_origins", KT_NAMES, NULL, 0,
+	    OCONF_ORIGIN_MAX, 0, F(public_cors_origins), NULL, NULL,
+	    origin_check },
+	{ "serve.public.cors.allowed_methods", KT_NAMES, CORS_METHODS, 0,
+	    0, 0, F(public_cors_methods), NULL, NULL, method_check },
+	{ "serve.public.cors.allowed_headers", KT_NAMES, CORS_HEADERS, 0,
+	    0, 0, F(public_cors_headers), NULL, NULL, header_check },
+	{ "serve.public.cors.exposed_headers", KT_NAMES, CORS_EXPOSED, 0,
+	    0, 0, F(public_cors_exposed), NULL, NULL, header_check },
+	{ "serve.public.cors.allow_credentials", KT_BOOL, "true", 0, 1, 0,
+	    F(public_cors_credentials), NULL, NULL },
+	{ "serve.public.cors.max_age", KT_INT, "0", 0, INT_MAX, 0,
+	    F(public_cors_max_age), NULL, NULL },
 	/* K_ADMIN_HOSTS: Host values the admin listener answers besides its own */
 	{ "serve.admin.hosts", KT_NAMES, NULL, 0, OCONF_ORIGIN_MAX, 0,
 	    F(admin_hosts), NULL, NULL, host_check },
@@ -552,23 +610,75 @@ name_char(char ch)
 }
 
 /*
- * An entry of serve.admin.cors.allowed_origins: "*" (any origin), or
- * an origin as browsers send it (RFC 6454 §6.1): http or https, a host
- * and an optional port, nothing else.  NULL if good, else why.
+ * An entry of serve.*.cors.allowed_origins: "*" (any origin), or an
+ * origin as browsers send it (RFC 6454 §6.1): http or https, a host
+ * and an optional port, nothing else; with at most one '*' standing
+ * for part of the host (https:// then "*.example.com"; "*" alone: any
+ * https origin), as Hydra's configuration schema allows.  NULL if
+ * good, else why.
  */
 static const char *
 origin_check(const char *s)
 {
 	struct ourl	 u;
+	char		 buf[OCONF_ORIGIN_MAX + 1], *star;
 
 	if (strcmp(s, "*") == 0)
 		return NULL;
 	if (strncasecmp(s, "http://", 7) != 0 &&
 	    strncasecmp(s, "https://", 8) != 0)
 		return "is not \"*\" or an origin (http[s]://host[:port])";
-	if (ourl_parse(s, &u) != NULL || u.has_userinfo || u.path_len != 0 ||
-	    u.has_query || u.has_fragment || u.host[0] == '\0')
+	if (strlen(s) >= sizeof(buf))
+		return "is too long";
+	memcpy(buf, s, strlen(s) + 1);
+	if ((star = strchr(buf, '*')) != NULL) {
+		if (strchr(star + 1, '*') != NULL)
+			return "has more than one '*'";
+		if (strpbrk(strstr(buf, "://") + 3, "/?#@") != NULL)
+			return "is not an origin (http[s]://host[:port], "
+			    "no path)";
+		if (strcmp(star - 3, "://*") == 0)
+			return NULL;	/* "<scheme>://" "*": any host */
+		*star = 'x';
+	}
+	if (ourl_parse(buf, &u) != NULL || u.has_userinfo ||
+	    u.path_len != 0 || u.has_query || u.has_fragment ||
+	    u.host[0] == '\0')
 		return "is not an origin (http[s]://host[:port], no path)";
+	return NULL;
+}
+
+/*
+ * An entry of serve.*.cors.allowed_methods: one of the methods Hydra's
+ * configuration schema lists.  NULL if good, else why.
+ */
+static const char *
+method_check(const char *s)
+{
+	static const char *const m[] = { "POST", "GET", "PUT", "PATCH",
+	    "DELETE", "CONNECT", "HEAD", "OPTIONS", "TRACE" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (strcmp(s, m[i]) == 0)
+			return NULL;
+	return "is not one of POST, GET, PUT, PATCH, DELETE, CONNECT, "
+	    "HEAD, OPTIONS, TRACE";
+}
+
+/*
+ * An entry of serve.*.cors.allowed_headers or exposed_headers: a
+ * header name (RFC 9110 §5.1, a token), or "*".  NULL if good, else
+ * why.
+ */
+static const char *
+header_check(const char *s)
+{
+	if (strcmp(s, "*") == 0)
+		return NULL;
+	if (strspn(s, "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(s))
+		return "is not a header name";
 	return NULL;
 }
 
@@ -1518,6 +1628,13 @@ oconf_free(struct oconf *c)
 	free(c->url_post_logout);
 	list_free(&c->broadcast_keys);
 	list_free(&c->admin_cors_origins);
+	list_free(&c->admin_cors_methods);
+	list_free(&c->admin_cors_headers);
+	list_free(&c->admin_cors_exposed);
+	list_free(&c->public_cors_origins);
+	list_free(&c->public_cors_methods);
+	list_free(&c->public_cors_headers);
+	list_free(&c->public_cors_exposed);
 	list_free(&c->admin_hosts);
 	list_free(&c->dcr_scope);
 	list_free(&c->dcr_grant_types);

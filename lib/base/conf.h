@@ -135,6 +135,24 @@ struct oconf {
 	 */
 	int		 admin_cors;
 	struct oconf_list admin_cors_origins;
+	/*
+	 * CORS of both listeners (lib/web/cors.h): serve.<listener>.cors.
+	 * enabled, allowed_origins ("*", origins, one '*' glob each),
+	 * allowed_methods, allowed_headers, exposed_headers,
+	 * allow_credentials and max_age (seconds; 0: no header).
+	 */
+	struct oconf_list admin_cors_methods;
+	struct oconf_list admin_cors_headers;
+	struct oconf_list admin_cors_exposed;
+	int		 admin_cors_credentials;
+	int		 admin_cors_max_age;
+	int		 public_cors;
+	struct oconf_list public_cors_origins;
+	struct oconf_list public_cors_methods;
+	struct oconf_list public_cors_headers;
+	struct oconf_list public_cors_exposed;
+	int		 public_cors_credentials;
+	int		 public_cors_max_age;
 	struct oconf_list admin_hosts;
 	size_t		 body_max;	/* serve.request_body_max (bytes) */
 	enum olog_level	 log_level;	/* log.level */

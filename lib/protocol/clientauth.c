@@ -20,6 +20,7 @@
 #include "records/clients.h"
 #include "records/jti.h"
 #include "protocol/clientauth.h"
+#include "protocol/introspect.h"
 
 #define ASSERTION_TYPE	"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #define ASSERTION_SKEW	30	/* seconds of clock difference allowed */
@@ -45,6 +46,33 @@ oclientauth_param(const struct oparams *p, const char *name)
 	const char	*v = oparams_get(p, name);
 
 	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+json_t *
+oclientauth_cors_origins(struct oarena *arena, const char *client_id,
+    const char *tok)
+{
+	struct oerr	 err;
+	json_t		*in = NULL, *rec = NULL, *o = NULL;
+	const char	*id = client_id;
+
+	oerr_clear(&err);
+	if (id == NULL && tok != NULL &&
+	    (in = ointrospect(arena, tok, NULL, &err)) != NULL &&
+	    json_is_true(json_object_get(in, "active")) &&
+	    ojson_str(in, "token_use") != NULL &&
+	    strcmp(ojson_str(in, "token_use"), "access_token") == 0)
+		id = ojson_str(in, "client_id");
+	if (id == NULL || (rec = oclient_get_cached(id, &err)) == NULL)
+		goto out;
+	if (json_is_array(o = json_object_get(rec, "allowed_cors_origins")))
+		json_incref(o);
+	else
+		o = NULL;
+out:
+	json_decref(rec);
+	json_decref(in);
+	return o;
 }
 
 /*

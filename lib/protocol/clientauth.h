@@ -82,4 +82,16 @@ void	 oclientauth_free(struct oclientauth *a);
  */
 const char	*oclientauth_param(const struct oparams *, const char *name);
 
+/*
+ * The allowed_cors_origins of the client a request comes from, as
+ * Hydra's x/oauth2cors finds it: client_id (the form's, else the
+ * Basic user), or when NULL the client of tok, a live access token
+ * (introspected).  Returns a new reference to the JSON array of its
+ * origins as registered, or NULL when there is no such client or
+ * token, or the store failed (no error: the request just gets no CORS
+ * headers, and its own handler answers what was wrong).
+ */
+json_t	*oclientauth_cors_origins(struct oarena *, const char *client_id,
+	    const char *tok);
+
 #endif

@@ -9,25 +9,12 @@
 #include "base/crypto.h"
 #include "base/url.h"
 #include "base/util.h"
+#include "web/cors.h"
 #include "web/http.h"
 #include "web/listen.h"
 #include "web/route.h"
 
-#define ORIGIN_MAX	300	/* "scheme://host:port", normalised */
 
-/*
- * What CORS lets an allowed origin do on the admin listener: Hydra's
- * defaults for serve.admin.cors.allowed_methods, allowed_headers and
- * exposed_headers (ory/x corsx).
- */
-#define CORS_METHODS	"GET, HEAD, POST, PUT, PATCH, DELETE"
-#define CORS_EXPOSE	"Cache-Control, Expires, Last-Modified, Pragma, " \
-			"Content-Length, Content-Language, Content-Type, " \
-			"Link, X-Total-Count, Location"
-static const char *const cors_headers[] = {
-	"accept", "content-type", "content-length", "accept-language",
-	"content-language", "authorization",
-};
 
 int
 oroute_match(const char *pat, const char *path, size_t pathlen,
@@ -141,41 +128,6 @@ oroute_fail(struct oreq *req, const struct oroute_table *t, size_t nt,
 }
 
 /*
- * The origin (RFC 6454) of an absolute http(s) URL or an Origin header
- * as "scheme://host[:port]" into buf (scheme and host lower-cased, the
- * scheme's default port left out), and the port it means in *port
- * (may be NULL).  want_bare: s must be an origin alone (no path), as
- * an Origin header is.  Returns 1, or 0 when s is no such thing ("null"
- * included).
- */
-static int
-origin_of(const char *s, int want_bare, char *buf, size_t sz, int *port)
-{
-	struct ourl	 u;
-	int		 tls, def, n;
-
-	if (ourl_parse(s, &u) != NULL || !u.has_authority ||
-	    u.host[0] == '\0' || u.has_userinfo)
-		return 0;
-	if (want_bare && (u.path_len != 0 || u.has_query || u.has_fragment))
-		return 0;
-	if (strcmp(u.scheme, "https") == 0)
-		tls = 1;
-	else if (strcmp(u.scheme, "http") == 0)
-		tls = 0;
-	else
-		return 0;
-	def = tls ? 443 : 80;
-	if (port != NULL)
-		*port = u.port != 0 ? u.port : def;
-	if (u.port == 0 || u.port == def)
-		n = snprintf(buf, sz, "%s://%s", u.scheme, u.host);
-	else
-		n = snprintf(buf, sz, "%s://%s:%d", u.scheme, u.host, u.port);
-	return n > 0 && (size_t)n < sz;
-}
-
-/*
  * A Host header (RFC 9110 §7.2) split into its lower-cased host (IPv6
  * in brackets) and port (0 when absent).  Returns 1, or 0 when it is
  * not a host[:port].
@@ -183,7 +135,7 @@ origin_of(const char *s, int want_bare, char *buf, size_t sz, int *port)
 static int
 host_split(const char *h, struct ourl *u)
 {
-	char	 buf[ORIGIN_MAX];
+	char	 buf[OCORS_ORIGIN_MAX];
 
 	if (strpbrk(h, "/?#@") != NULL ||
 	    snprintf(buf, sizeof(buf), "http://%s", h) >= (int)sizeof(buf))
@@ -210,7 +162,7 @@ host_ok(struct oreq *req)
 	const char	*hv;
 	int		 aport = 0;
 	size_t		 i;
-	char		 buf[ORIGIN_MAX];
+	char		 buf[OCORS_ORIGIN_MAX];
 
 	if ((hv = ohttp_env(req, "HTTP_HOST")) == NULL || *hv == '\0')
 		return 1;
@@ -219,7 +171,7 @@ host_ok(struct oreq *req)
 			return 1;
 	if (!host_split(hv, &h))
 		return 0;
-	if (origin_of(oconf->admin_url, 0, buf, sizeof(buf), &aport) &&
+	if (ocors_origin(oconf->admin_url, 0, buf, sizeof(buf), &aport) &&
 	    ourl_parse(oconf->admin_url, &a) == NULL &&
 	    strcmp(h.host, a.host) == 0 && (h.port == aport ||
 	    (h.port == 0 && (aport == 80 || aport == 443))))
@@ -234,23 +186,6 @@ host_ok(struct oreq *req)
 	return 0;
 }
 
-/* Whether serve.admin.cors lets the (normalised) origin in. */
-static int
-cors_allowed(const char *origin)
-{
-	char	 buf[ORIGIN_MAX];
-	size_t	 i;
-
-	if (!oconf->admin_cors)
-		return 0;
-	for (i = 0; i < oconf->admin_cors_origins.n; i++)
-		if (strcmp(oconf->admin_cors_origins.v[i], "*") == 0 ||
-		    (origin_of(oconf->admin_cors_origins.v[i], 1, buf,
-		    sizeof(buf), NULL) && strcmp(buf, origin) == 0))
-			return 1;
-	return 0;
-}
-
 /*
  * The admin listener's fences against browsers, before the admin key
  * (see route.h).  Returns 1 when the request may go on, with *cors set
@@ -261,8 +196,8 @@ static int
 admin_guard(struct oreq *req, int *cors, struct oerr *err)
 {
 	const char	*hv, *o, *sfs;
-	char		 origin[ORIGIN_MAX], own[ORIGIN_MAX], self[ORIGIN_MAX],
-			 selfo[ORIGIN_MAX];
+	char		 origin[OCORS_ORIGIN_MAX], own[OCORS_ORIGIN_MAX],
+			 self[OCORS_ORIGIN_MAX], selfo[OCORS_ORIGIN_MAX];
 
 	*cors = 0;
 	if (req->listener != OLISTEN_ADMIN || oconf == NULL)
@@ -278,20 +213,20 @@ admin_guard(struct oreq *req, int *cors, struct oerr *err)
 	o = ohttp_env(req, "HTTP_ORIGIN");
 	sfs = ohttp_env(req, "HTTP_SEC_FETCH_SITE");
 	if (o != NULL && *o != '\0') {
-		if (!origin_of(o, 1, origin, sizeof(origin), NULL)) {
+		if (!ocors_origin(o, 1, origin, sizeof(origin), NULL)) {
 			oerr_set(err, OERR_REQUEST_FORBIDDEN, "The admin API "
 			    "refuses requests of Origin \"%.64s\".", o);
 			return 0;
 		}
 		hv = ohttp_env(req, "HTTP_HOST");
-		if ((origin_of(oconf->admin_url, 0, own, sizeof(own), NULL) &&
-		    strcmp(origin, own) == 0) || (hv != NULL &&
+		if ((ocors_origin(oconf->admin_url, 0, own, sizeof(own),
+		    NULL) && strcmp(origin, own) == 0) || (hv != NULL &&
 		    snprintf(self, sizeof(self), "%s://%s", req->https ?
 		    "https" : "http", hv) < (int)sizeof(self) &&
-		    origin_of(self, 1, selfo, sizeof(selfo), NULL) &&
+		    ocors_origin(self, 1, selfo, sizeof(selfo), NULL) &&
 		    strcmp(origin, selfo) == 0))
 			return 1;	/* same origin */
-		if (cors_allowed(origin)) {
+		if (ocors_admin_allows(origin)) {
 			*cors = 1;
 			return 1;
 		}
@@ -313,71 +248,25 @@ admin_guard(struct oreq *req, int *cors, struct oerr *err)
 }
 
 /*
- * A CORS request of an allowed origin (admin_guard() said so): answer
- * it when it is a preflight (Fetch §3.2.2: OPTIONS with
- * Access-Control-Request-Method), with a 204 naming the methods and
- * the requested headers, or a 403 in err when it asks for a method or
- * a header the admin API does not allow; returns 1 then.  Otherwise
- * add the CORS headers of an actual request and return 0.
+ * Whether a public route of the path is one of those whose CORS also
+ * lets in the calling client's origins (OROUTE_CORS).
  */
 static int
-cors_answer(struct oreq *req, struct oerr *err)
+cors_wrapped(struct oreq *req, const struct oroute_table *t, size_t nt)
 {
-	static const char methods[] = CORS_METHODS;
-	const char	*o, *m, *h, *p, *end;
-	char		 name[64];
-	size_t		 i, len;
+	const char	*raw[OROUTE_MAXPARAMS];
+	const struct oroute *r;
+	size_t		 rawlen[OROUTE_MAXPARAMS], np, ti = 0, ri = 0;
 
-	o = ohttp_env(req, "HTTP_ORIGIN");
-	if (req->method != OHTTP_OPTIONS || (m = ohttp_env(req,
-	    "HTTP_ACCESS_CONTROL_REQUEST_METHOD")) == NULL) {
-		ohttp_header(req, "Access-Control-Allow-Origin", o);
-		ohttp_header(req, "Access-Control-Allow-Credentials", "true");
-		ohttp_header(req, "Access-Control-Expose-Headers",
-		    CORS_EXPOSE);
-		ohttp_header(req, "Vary", "Origin");
+	if (req->listener != OLISTEN_PUBLIC)
 		return 0;
-	}
-	ohttp_header(req, "Vary", "Origin, Access-Control-Request-Method, "
-	    "Access-Control-Request-Headers");
-	len = strlen(m);
-	p = strstr(methods, m);
-	if (len == 0 || p == NULL || (p != methods && p[-1] != ' ') ||
-	    (p[len] != ',' && p[len] != '\0')) {
-		oerr_set(err, OERR_REQUEST_FORBIDDEN, "CORS does not allow "
-		    "the method \"%.16s\" on the admin API; allowed: %s.", m,
-		    CORS_METHODS);
-		return 1;
-	}
-	h = ohttp_env(req, "HTTP_ACCESS_CONTROL_REQUEST_HEADERS");
-	for (p = h; p != NULL && *p != '\0'; p = *end ? end + 1 : end) {
-		p += strspn(p, " \t");
-		end = p + strcspn(p, ",");
-		len = (size_t)(end - p);
-		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
-		if (len == 0)
-			continue;
-		snprintf(name, sizeof(name), "%.*s", (int)len, p);
-		for (i = 0; i < sizeof(cors_headers) / sizeof(cors_headers[0]);
-		    i++)
-			if (len == strlen(cors_headers[i]) &&
-			    strncasecmp(p, cors_headers[i], len) == 0)
-				break;
-		if (i == sizeof(cors_headers) / sizeof(cors_headers[0])) {
-			oerr_set(err, OERR_REQUEST_FORBIDDEN, "CORS does not "
-			    "allow the request header \"%s\" on the admin "
-			    "API.", name);
+	while ((r = next_route(t, nt, &ti, &ri)) != NULL)
+		if ((r->flags & OROUTE_CORS) &&
+		    (r->listeners & OLISTEN_PUBLIC) &&
+		    oroute_match(r->pattern, req->path, req->pathlen, raw,
+		    rawlen, &np))
 			return 1;
-		}
-	}
-	ohttp_header(req, "Access-Control-Allow-Origin", o);
-	ohttp_header(req, "Access-Control-Allow-Credentials", "true");
-	ohttp_header(req, "Access-Control-Allow-Methods", CORS_METHODS);
-	if (h != NULL && *h != '\0')
-		ohttp_header(req, "Access-Control-Allow-Headers", h);
-	ohttp_send(req, 204, NULL, NULL, 0);
-	return 1;
+	return 0;
 }
 
 /* Append a method name to the Allow list being built. */
@@ -431,8 +320,10 @@ oroute_dispatch(struct oreq *req, const struct oroute_table *t, size_t nt)
 
 	oerr_clear(&err);
 	oerr_clear(&gerr);
+	if (ocors_public(req, cors_wrapped(req, t, nt)))
+		return;
 	if ((guarded = admin_guard(req, &cors, &gerr)) && cors &&
-	    cors_answer(req, &err)) {
+	    ocors_admin_answer(req, &err)) {
 		if (req->status == 0)
 			oroute_fail(req, t, nt, &err);
 		return;

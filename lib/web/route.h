@@ -26,7 +26,12 @@
  *     serve.admin.cors.allowed_origins ("*": any): such a request gets
  *     CORS headers, and its preflight (OPTIONS with
  *     Access-Control-Request-Method) a 204, or a 403 when it asks for
- *     a method or header the admin API does not allow.
+ *     a method or header serve.admin.cors does not allow (cors.h).
+ *
+ * On the public listener, CORS (serve.public.cors, lib/web/cors.h) is
+ * applied before routing: a preflight is answered there, and routes
+ * flagged OROUTE_CORS also let in their calling client's
+ * allowed_cors_origins.
  */
 #ifndef OIDCGI_ROUTE_H
 #define OIDCGI_ROUTE_H
@@ -44,7 +49,7 @@ struct oroute {
 	/* "/clients/{id}": {name} matches one non-empty segment */
 	const char	*pattern;
 	void		(*fn)(struct oreq *);
-	unsigned	 flags;		/* OROUTE_OPEN */
+	unsigned	 flags;		/* OROUTE_OPEN, OROUTE_CORS */
 	/*
 	 * How the route's dialect answers an error; NULL is Hydra's
 	 * (ohttp_send_error()).  The dispatcher's own errors (404, 405,
@@ -60,6 +65,12 @@ struct oroute {
  * health and version, which probes call without credentials.
  */
 #define OROUTE_OPEN	0x1
+/*
+ * A public route whose CORS, as Hydra's x/oauth2cors wraps it, also
+ * lets in the calling client's allowed_cors_origins, and whose
+ * preflights always pass (lib/web/cors.h).
+ */
+#define OROUTE_CORS	0x2
 
 /*
  * One route table of a binary, as declared once by the file of its

@@ -60,6 +60,27 @@ static const struct {
 	{ "serve.admin.cors.enabled", "SERVE_ADMIN_CORS_ENABLED" },
 	{ "serve.admin.cors.allowed_origins",
 	    "SERVE_ADMIN_CORS_ALLOWED_ORIGINS" },
+	{ "serve.admin.cors.allowed_methods",
+	    "SERVE_ADMIN_CORS_ALLOWED_METHODS" },
+	{ "serve.admin.cors.allowed_headers",
+	    "SERVE_ADMIN_CORS_ALLOWED_HEADERS" },
+	{ "serve.admin.cors.exposed_headers",
+	    "SERVE_ADMIN_CORS_EXPOSED_HEADERS" },
+	{ "serve.admin.cors.allow_credentials",
+	    "SERVE_ADMIN_CORS_ALLOW_CREDENTIALS" },
+	{ "serve.admin.cors.max_age", "SERVE_ADMIN_CORS_MAX_AGE" },
+	{ "serve.public.cors.enabled", "SERVE_PUBLIC_CORS_ENABLED" },
+	{ "serve.public.cors.allowed_origins",
+	    "SERVE_PUBLIC_CORS_ALLOWED_ORIGINS" },
+	{ "serve.public.cors.allowed_methods",
+	    "SERVE_PUBLIC_CORS_ALLOWED_METHODS" },
+	{ "serve.public.cors.allowed_headers",
+	    "SERVE_PUBLIC_CORS_ALLOWED_HEADERS" },
+	{ "serve.public.cors.exposed_headers",
+	    "SERVE_PUBLIC_CORS_EXPOSED_HEADERS" },
+	{ "serve.public.cors.allow_credentials",
+	    "SERVE_PUBLIC_CORS_ALLOW_CREDENTIALS" },
+	{ "serve.public.cors.max_age", "SERVE_PUBLIC_CORS_MAX_AGE" },
 	{ "serve.admin.hosts", "SERVE_ADMIN_HOSTS" },
 	{ "log.level", "LOG_LEVEL" },
 	{ "oauth2.expose_internal_errors", "OAUTH2_EXPOSE_INTERNAL_ERRORS" },
@@ -1460,6 +1481,120 @@ t_dsn(void)
 	unsetenv("DSN");
 }
 
+/*
+ * serve.public.cors.* and the rest of serve.admin.cors.*: Hydra's
+ * defaults (the admin's methods and exposed headers its own), values,
+ * the environment, and what each refuses.
+ */
+static void
+t_cors(void)
+{
+	static const struct {
+		const char	*file;
+		const char	*want;
+	} cbads[] = {
+		{ "serve.public.cors.allowed_methods = GET, FETCH\n",
+		    "@:1: serve.public.cors.allowed_methods: entry 2 \"FETCH\" "
+		    "is not one of POST, GET, PUT, PATCH, DELETE, CONNECT, "
+		    "HEAD, OPTIONS, TRACE" },
+		{ "serve.admin.cors.allowed_methods = get\n",
+		    "@:1: serve.admin.cors.allowed_methods: entry 1 \"get\" "
+		    "is not one of POST, GET, PUT, PATCH, DELETE, CONNECT, "
+		    "HEAD, OPTIONS, TRACE" },
+		{ "serve.public.cors.allowed_headers = X Y\n",
+		    "@:1: serve.public.cors.allowed_headers: entry 1 \"X Y\" "
+		    "is not a header name" },
+		{ "serve.admin.cors.exposed_headers = X:Y\n",
+		    "@:1: serve.admin.cors.exposed_headers: entry 1 \"X:Y\" "
+		    "is not a header name" },
+		{ "serve.public.cors.allowed_origins = https://*.*.example\n",
+		    "@:1: serve.public.cors.allowed_origins: entry 1 "
+		    "\"https://*.*.example\" has more than one '*'" },
+		{ "serve.public.cors.allowed_origins = https://*.example/x\n",
+		    "@:1: serve.public.cors.allowed_origins: entry 1 "
+		    "\"https://*.example/x\" is not an origin "
+		    "(http[s]://host[:port], no path)" },
+		{ "serve.public.cors.allowed_origins = *.example.com\n",
+		    "@:1: serve.public.cors.allowed_origins: entry 1 "
+		    "\"*.example.com\" is not \"*\" or an origin "
+		    "(http[s]://host[:port])" },
+		{ "serve.public.cors.max_age = -1\n",
+		    "@:1: serve.public.cors.max_age: \"-1\" is not a number "
+		    "(0-2147483647)" },
+		{ "serve.admin.cors.allow_credentials = maybe\n",
+		    "@:1: serve.admin.cors.allow_credentials: \"maybe\" is not "
+		    "a boolean (true or false)" },
+		{ "serve.public.cors.enabled = on\n",
+		    "@:1: serve.public.cors.enabled: \"on\" is not a boolean "
+		    "(true or false)" },
+	};
+	struct oconf	 c;
+	char		 buf[512], want[512], *at;
+	size_t		 i;
+
+	CHECK(load_text(&c, "") == 1);
+	CHECK(c.public_cors == 0 && c.public_cors_origins.n == 0);
+	CHECK(c.public_cors_credentials == 1 && c.admin_cors_credentials == 1);
+	CHECK(c.public_cors_max_age == 0 && c.admin_cors_max_age == 0);
+	CHECK(oconf_value(&c, "serve.public.cors.allowed_methods", buf,
+	    sizeof(buf)) == 1);
+	CHECK_STR(buf, "POST,GET,PUT,PATCH,DELETE,CONNECT,HEAD,OPTIONS,TRACE");
+	CHECK(oconf_value(&c, "serve.admin.cors.allowed_methods", buf,
+	    sizeof(buf)) == 1);
+	CHECK_STR(buf, "GET,HEAD,POST,PUT,PATCH,DELETE");
+	CHECK(oconf_value(&c, "serve.public.cors.allowed_headers", buf,
+	    sizeof(buf)) == 1);
+	CHECK_STR(buf, "Accept,Content-Type,Content-Length,Accept-Language,"
+	    "Content-Language,Authorization");
+	CHECK(oconf_value(&c, "serve.public.cors.exposed_headers", buf,
+	    sizeof(buf)) == 1);
+	CHECK_STR(buf, "Cache-Control,Expires,Last-Modified,Pragma,"
+	    "Content-Length,Content-Language,Content-Type");
+	CHECK(oconf_value(&c, "serve.admin.cors.exposed_headers", buf,
+	    sizeof(buf)) == 1);
+	CHECK_STR(buf, "Cache-Control,Expires,Last-Modified,Pragma,"
+	    "Content-Length,Content-Language,Content-Type,Link,"
+	    "X-Total-Count,Location");
+	oconf_free(&c);
+
+	CHECK(load_text(&c, "serve.public.cors.enabled = true\n"
+	    "serve.public.cors.allowed_origins = https://*.example.com, "
+	    "http://*, *, HTTPS://A.example:8443\n"
+	    "serve.public.cors.allowed_headers = *, X-Requested-With\n"
+	    "serve.public.cors.max_age = 600\n"
+	    "serve.admin.cors.allow_credentials = false\n") == 1);
+	CHECK(c.public_cors == 1);
+	CHECK(c.public_cors_origins.n == 4);
+	CHECK_STR(c.public_cors_origins.v[0], "https://*.example.com");
+	CHECK_STR(c.public_cors_origins.v[1], "http://*");
+	CHECK(c.public_cors_headers.n == 2);
+	CHECK(c.public_cors_max_age == 600);
+	CHECK(c.admin_cors_credentials == 0);
+	oconf_free(&c);
+
+	setenv("SERVE_PUBLIC_CORS_ALLOWED_METHODS", "GET", 1);
+	setenv("SERVE_ADMIN_CORS_MAX_AGE", "5", 1);
+	CHECK(load_text(&c, "serve.public.cors.allowed_methods = POST\n") ==
+	    1);
+	CHECK(c.public_cors_methods.n == 1);
+	CHECK_STR(c.public_cors_methods.v[0], "GET");
+	CHECK(c.admin_cors_max_age == 5);
+	oconf_free(&c);
+	unsetenv("SERVE_PUBLIC_CORS_ALLOWED_METHODS");
+	unsetenv("SERVE_ADMIN_CORS_MAX_AGE");
+
+	for (i = 0; i < sizeof(cbads) / sizeof(cbads[0]); i++) {
+		CHECK(load_text(&c, cbads[i].file) == 0);
+		/* "@" is the file's path. */
+		snprintf(want, sizeof(want), "%s", cbads[i].want + 1);
+		at = strstr(errbuf, ":1: ");
+		if (!CHECKED(at != NULL))
+			continue;
+		CHECK_STR(at, want);
+		oconf_free(&c);
+	}
+}
+
 int
 main(void)
 {
@@ -1482,6 +1617,7 @@ main(void)
 		T(t_secrets_race),
 		T(t_example),
 		T(t_dsn),
+		T(t_cors),
 	};
 	int	 rc;
 
