@@ -128,6 +128,8 @@ static const struct probe public_probes[] = {
 	    "/.well-known/", NULL },
 	{ "POST", "oauth2/token", SHAPE_ERROR, WANT_4XX, "oauth2",
 	    "/oauth2/token", NULL },
+	{ "POST", "token", SHAPE_ERROR, WANT_4XX, "oauth2", "/token",
+	    "for Authentiq Connect's clients (/authorize and /token)" },
 	{ "GET", "userinfo", SHAPE_ERROR, WANT_4XX, "oauth2", "/userinfo",
 	    NULL },
 	{ "GET", "oauth2/register", SHAPE_ERROR, WANT_4XX, "register",

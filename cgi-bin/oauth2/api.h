@@ -9,9 +9,9 @@
 
 #include "web/route.h"
 
-/* auth.c: /oauth2/auth */
+/* auth.c: /oauth2/auth, /authorize */
 extern const struct oroute_table	auth_table;
-/* token.c: /oauth2/token, /oauth2/revoke, /userinfo */
+/* token.c: /oauth2/token, /token, /oauth2/revoke, /userinfo */
 extern const struct oroute_table	token_table;
 /* logout.c: /oauth2/sessions/logout and the session-management iframe */
 extern const struct oroute_table	logout_table;

@@ -1,5 +1,6 @@
 /*
- * auth.c: the authorization endpoint, /oauth2/auth: the HTTP side of
+ * auth.c: the authorization endpoint, /oauth2/auth (and /authorize, the
+ * path Authentiq Connect's clients call): the HTTP side of
  * lib/protocol/authorize.h's three steps (a new request to urls.login,
  * the login verifier to urls.consent, the consent verifier to the
  * client).  Verifiers are single use and bound to the browser by CSRF
@@ -171,6 +172,9 @@ authorize(struct oreq *req)
 
 static const struct oroute routes[] = {
 	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/auth",
+	    authorize },
+	/* Authentiq Connect's path of the same endpoint */
+	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC, "/authorize",
 	    authorize },
 };
 const struct oroute_table auth_table = OROUTE_TABLE(routes);

@@ -5,6 +5,8 @@
  *   POST /oauth2/token     RFC 6749 §3.2; grants authorization_code
  *                          (§4.1.3, RFC 7636 §4.6), refresh_token (§6)
  *                          and client_credentials (§4.4)
+ *   POST /token            the same, as Authentiq Connect serves it:
+ *                          its Token schema adds expires_at
  *   POST /oauth2/revoke    RFC 7009
  *   GET, POST /userinfo    OpenID Connect Core §5.3
  *
@@ -25,6 +27,7 @@
 #include "jose/jose.h"
 #include "records/clients.h"
 #include "records/tokens.h"
+#include "protocol/authentiq.h"
 #include "protocol/clientauth.h"
 #include "protocol/grants.h"
 #include "web/http.h"
@@ -99,9 +102,13 @@ send_error(struct oreq *req, int basic, const struct oerr *err)
 	ohttp_send_error(req, err);
 }
 
-/* POST /oauth2/token */
+/*
+ * A token request answered by fn: ogrants_token() or an equivalent of
+ * the same contract.
+ */
 static void
-token(struct oreq *req)
+token_by(struct oreq *req, json_t *(*fn)(struct oarena *,
+    const struct oclientauth_in *, struct oerr *))
 {
 	struct oerr		 err;
 	struct oclientauth_in	 in;
@@ -111,13 +118,27 @@ token(struct oreq *req)
 	oerr_clear(&err);
 	if (!client_request(req, token_fields, sizeof(token_fields) /
 	    sizeof(token_fields[0]), &in, &basic, &err) ||
-	    (resp = ogrants_token(&req->arena, &in, &err)) == NULL) {
+	    (resp = fn(&req->arena, &in, &err)) == NULL) {
 		send_error(req, basic, &err);
 		return;
 	}
 	ometrics_tokens(oparams_get(in.p, "grant_type"), resp);
 	ohttp_send_json(req, 200, resp);
 	ogrants_response_free(resp);
+}
+
+/* POST /oauth2/token */
+static void
+token(struct oreq *req)
+{
+	token_by(req, ogrants_token);
+}
+
+/* POST /token (Authentiq Connect) */
+static void
+aq_token(struct oreq *req)
+{
+	token_by(req, oauthentiq_token);
 }
 
 /* POST /oauth2/revoke (RFC 7009 §2.1) */
@@ -213,6 +234,7 @@ fail:
 static const struct oroute routes[] = {
 	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/token", token,
 	    OROUTE_CORS },
+	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/token", aq_token, OROUTE_CORS },
 	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/revoke", revoke,
 	    OROUTE_CORS },
 	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC, "/userinfo",

@@ -1,7 +1,8 @@
 /*
  * authentiq.c: Authentiq Connect's client management on client
  * records: the Client object's mapping, RFC 7807 problem details and
- * the operations, each in one store transaction (authentiq.h).
+ * the operations, each in one store transaction (authentiq.h); and
+ * the Token answer of its /token endpoint.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "records/clients.h"
 #include "records/lifecycle.h"
 #include "protocol/authentiq.h"
+#include "protocol/grants.h"
 
 /* The members of Authentiq's Client object, in its schema's order. */
 static const char *const members[] = {
@@ -257,4 +259,20 @@ int
 oauthentiq_delete(const char *id, struct oerr *err)
 {
 	return olife_client_delete(id, err);
+}
+
+json_t *
+oauthentiq_token(struct oarena *a, const struct oclientauth_in *in,
+    struct oerr *err)
+{
+	json_t	*resp, *ttl;
+	int64_t	 now = onow();
+
+	if ((resp = ogrants_token(a, in, err)) == NULL)
+		return NULL;
+	if ((ttl = json_object_get(resp, "expires_in")) != NULL &&
+	    json_is_integer(ttl))
+		json_object_set_new(resp, "expires_at",
+		    json_integer(now + json_integer_value(ttl)));
+	return resp;
 }

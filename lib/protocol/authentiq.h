@@ -35,6 +35,8 @@
 
 #include <jansson.h>
 
+struct oarena;
+struct oclientauth_in;
 struct oerr;
 
 /*
@@ -94,5 +96,17 @@ json_t	*oauthentiq_update(const char *id, const json_t *body,
  * Returns 1, or 0 with a 404 in err.
  */
 int	 oauthentiq_delete(const char *id, struct oerr *err);
+
+/*
+ * POST /token on the public listener (Authentiq Connect's token
+ * endpoint, the same protocol as /oauth2/token): ogrants_token()'s
+ * answer (same arguments, same RFC 6749 §5.2 errors, free it with
+ * ogrants_response_free()), plus the Token schema's expires_at, the
+ * access token's expiry in seconds since the epoch, whenever it has
+ * expires_in.  The clock is read before the tokens are minted, so
+ * expires_at is never later than the token's real expiry.
+ */
+json_t	*oauthentiq_token(struct oarena *, const struct oclientauth_in *in,
+	    struct oerr *err);
 
 #endif

@@ -393,6 +393,14 @@ def check_routing(d, encoded_slash=True):
     r = requests.post(d.public + "oauth2/introspect", timeout=TIMEOUT,
                       data={"token": "x"})
     jsonof(r, 404, "introspection on the public listener")
+    # Authentiq Connect's token endpoint is the oauth2 binary's: a
+    # request without client credentials is its RFC 6749 401.
+    r = requests.post(d.public + "token", timeout=TIMEOUT,
+                      data={"grant_type": "authorization_code",
+                            "code": "x"})
+    body = jsonof(r, 401, "POST /token (Authentiq Connect's path)")
+    assert body.get("error") == "invalid_client", \
+        f"POST /token: {body}"
     if d.public != d.admin:
         r = requests.get(d.public + "admin/clients", timeout=TIMEOUT)
         jsonof(r, 404, "the admin API on the public listener")

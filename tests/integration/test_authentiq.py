@@ -1,7 +1,9 @@
 """Authentiq Connect's client management (/client) on the admin
 listener: the Client object, RFC 7807 problem details, the Location of a
 new client, partial updates that keep the rest of a record, and the same
-records seen through Hydra's /clients."""
+records seen through Hydra's /clients.  And its public /authorize and
+/token: the flows of /oauth2/auth and /oauth2/token on Authentiq's
+paths, the Token schema's expires_at, RFC 6749 errors."""
 
 import json
 import os
@@ -12,7 +14,7 @@ import pytest
 import requests
 from jwcrypto import jwk, jwt
 
-from flowlib import accept_consent, accept_login, challenge, go, qs
+from flowlib import accept_consent, accept_login, challenge, go, pkce, qs
 from uilib import Browser, Forms, add_user
 
 MEMBERS = {"application_type", "client_id", "client_name", "client_uri",
@@ -460,7 +462,7 @@ def auth_url(server, client, scope, **params):
          "redirect_uri": CB, "scope": scope,
          "state": "state-" + os.urandom(6).hex()}
     p.update(params)
-    return server.pub + "/oauth2/auth?" + urllib.parse.urlencode(p)
+    return server.pub + "/authorize?" + urllib.parse.urlencode(p)
 
 
 def sign_in(server, client, user, scope, **params):
@@ -480,7 +482,7 @@ def sign_in(server, client, user, scope, **params):
 
 
 def exchange(server, client, code):
-    r = requests.post(server.pub + "/oauth2/token", data={
+    r = requests.post(server.pub + "/token", data={
         "grant_type": "authorization_code", "code": code,
         "redirect_uri": CB},
         auth=(client["client_id"], client["client_secret"]))
@@ -572,7 +574,7 @@ def test_the_documents_example_request(server, ada):
          "redirect_uri=%s&state=0123456789" %
          (urllib.parse.quote(c["client_id"], safe=""),
           urllib.parse.quote(CB, safe="")))
-    r = requests.get(server.pub + "/oauth2/auth?" + q,
+    r = requests.get(server.pub + "/authorize?" + q,
                      allow_redirects=False)
     assert r.status_code in (302, 303), r.text
     err = qs(r.headers["Location"])
@@ -647,3 +649,194 @@ def test_default_max_age_applies_to_requests_without_one(server, ada):
     r = b.get(auth_url(server, c, "openid", prompt="none", max_age="3600"))
     loc = b.follow(r, CB)
     assert isinstance(loc, str) and "code=" in loc, loc
+
+
+# --- /authorize and /token (the public listener) -------------------------
+
+def aq_flow(server, client, verifier_challenge=None, method="GET",
+            scope="openid offline_access", **params):
+    """A code flow through /authorize, the login and consent accepted
+    through the admin API (flowlib); returns the code."""
+    p = {"client_id": client["client_id"], "response_type": "code",
+         "redirect_uri": CB, "scope": scope, "state": "0123456789"}
+    if verifier_challenge is not None:
+        p.update(code_challenge=verifier_challenge,
+                 code_challenge_method="S256")
+    p.update(params)
+    b = requests.Session()
+    if method == "GET":
+        r = b.get(server.pub + "/authorize", params=p,
+                  allow_redirects=False)
+    else:
+        r = b.post(server.pub + "/authorize", data=p,
+                   allow_redirects=False)
+    assert r.status_code in (302, 303), r.text
+    loc = go(b, accept_login(server, challenge(r.headers["Location"],
+                                               "login")))
+    loc = go(b, accept_consent(server, challenge(loc, "consent")))
+    assert loc.startswith(CB), loc
+    got = qs(loc)
+    assert got["state"] == "0123456789", got
+    return got["code"]
+
+
+def aq_client(server):
+    return create(server, grant_types=["authorization_code",
+                                       "refresh_token"],
+                  default_scopes=["openid", "offline_access"])
+
+
+def token_at(server, client, path="/token", **data):
+    return requests.post(server.pub + path, data=data,
+                         auth=(client["client_id"], client["client_secret"]))
+
+
+def has_expires_at(tok, before, after):
+    assert isinstance(tok["expires_at"], int), tok
+    assert before + tok["expires_in"] - 1 <= tok["expires_at"] <= \
+        after + tok["expires_in"], tok
+
+
+def test_pkce_code_flow_through_authorize_and_token(server):
+    c = aq_client(server)
+    verifier, chal = pkce()
+    code = aq_flow(server, c, chal, nonce="n-aq-pkce")
+    before = int(time.time())
+    r = token_at(server, c, grant_type="authorization_code", code=code,
+                 redirect_uri=CB, code_verifier=verifier)
+    after = int(time.time())
+    assert r.status_code == 200, r.text
+    assert r.headers["Cache-Control"] == "no-store"
+    tok = r.json()
+    # The Token schema: access_token, expires_at, expires_in, id_token,
+    # refresh_token, scope, token_type.
+    assert set(tok) == {"access_token", "expires_at", "expires_in",
+                        "id_token", "refresh_token", "scope",
+                        "token_type"}, tok
+    assert tok["token_type"].lower() == "bearer"
+    assert set(tok["scope"].split()) == {"openid", "offline_access"}
+    has_expires_at(tok, before, after)
+    claims = id_claims(server, c, tok["id_token"])
+    assert claims["nonce"] == "n-aq-pkce"
+    assert userinfo(server, tok)["sub"] == claims["sub"]
+    # Refresh at /token: new tokens, expires_at again.
+    before = int(time.time())
+    r = token_at(server, c, grant_type="refresh_token",
+                 refresh_token=tok["refresh_token"])
+    after = int(time.time())
+    assert r.status_code == 200, r.text
+    fresh = r.json()
+    assert fresh["access_token"] != tok["access_token"]
+    assert fresh["refresh_token"] != tok["refresh_token"]
+    has_expires_at(fresh, before, after)
+    # The old refresh token is spent.
+    r = token_at(server, c, grant_type="refresh_token",
+                 refresh_token=tok["refresh_token"])
+    assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+    # The code is spent: a second redemption is invalid_grant (and
+    # revokes what it gave, RFC 6749 §4.1.2).
+    r = token_at(server, c, grant_type="authorization_code", code=code,
+                 redirect_uri=CB, code_verifier=verifier)
+    assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+
+
+def test_authorize_by_form_post(server):
+    """The document: /authorize "also supports the POST method"."""
+    c = aq_client(server)
+    code = aq_flow(server, c, method="POST")
+    r = token_at(server, c, grant_type="authorization_code", code=code,
+                 redirect_uri=CB)
+    assert r.status_code == 200, r.text
+    assert r.json()["expires_at"] > time.time()
+
+
+def test_codes_of_either_path_redeem_at_either(server):
+    """One protocol: a code from /authorize redeems at /oauth2/token,
+    Hydra's answer without expires_at."""
+    c = aq_client(server)
+    code = aq_flow(server, c)
+    r = token_at(server, c, "/oauth2/token",
+                 grant_type="authorization_code", code=code,
+                 redirect_uri=CB)
+    assert r.status_code == 200, r.text
+    assert "expires_at" not in r.json()
+
+
+def rfc6749_error(r, status, code):
+    assert r.status_code == status, r.text
+    assert r.headers["Content-Type"].startswith("application/json")
+    body = r.json()
+    assert body["error"] == code, body
+    assert isinstance(body["error_description"], str) and \
+        body["error_description"]
+    return body
+
+
+def test_token_errors_are_rfc6749(server):
+    c = aq_client(server)
+    verifier, chal = pkce()
+    code = aq_flow(server, c, chal)
+    # No client credentials at all.
+    r = requests.post(server.pub + "/token", data={
+        "grant_type": "authorization_code", "code": code,
+        "redirect_uri": CB})
+    rfc6749_error(r, 401, "invalid_client")
+    # A wrong secret, by Basic: 401 with a Basic challenge.
+    r = requests.post(server.pub + "/token", data={
+        "grant_type": "authorization_code", "code": code,
+        "redirect_uri": CB}, auth=(c["client_id"], "wrong"))
+    rfc6749_error(r, 401, "invalid_client")
+    assert r.headers["WWW-Authenticate"].startswith("Basic")
+    # No grant_type; an unknown one.
+    b = rfc6749_error(token_at(server, c, code=code), 400,
+                      "invalid_request")
+    assert "grant_type" in b["error_description"]
+    rfc6749_error(token_at(server, c, grant_type="password",
+                           username="a", password="b"), 400,
+                  "unsupported_grant_type")
+    # A code that was never issued; the wrong PKCE verifier.
+    rfc6749_error(token_at(server, c, grant_type="authorization_code",
+                           code="nope", redirect_uri=CB), 400,
+                  "invalid_grant")
+    rfc6749_error(token_at(server, c, grant_type="authorization_code",
+                           code=code, redirect_uri=CB,
+                           code_verifier=pkce()[0]), 400, "invalid_grant")
+    # A repeated parameter.
+    r = requests.post(server.pub + "/token",
+                      data=[("grant_type", "authorization_code"),
+                            ("grant_type", "authorization_code")],
+                      auth=(c["client_id"], c["client_secret"]))
+    rfc6749_error(r, 400, "invalid_request")
+    # GET is not the token endpoint's method.
+    r = requests.get(server.pub + "/token")
+    assert r.status_code == 405 and "POST" in r.headers["Allow"]
+    rfc6749_error(requests.get(server.pub + "/token/x"), 404, "not_found")
+
+
+def test_authorize_errors(server):
+    c = aq_client(server)
+    # An unknown client: no redirect to an untrusted URI.
+    r = requests.get(server.pub + "/authorize", params={
+        "client_id": "no-such-client", "response_type": "code",
+        "redirect_uri": CB, "scope": "openid", "state": "s"},
+        allow_redirects=False)
+    assert r.status_code in (302, 303)
+    assert not r.headers["Location"].startswith(CB)
+    # A scope outside default_scopes: invalid_scope to the client.
+    r = requests.get(server.pub + "/authorize", params={
+        "client_id": c["client_id"], "response_type": "code",
+        "redirect_uri": CB, "scope": "openid email",
+        "state": "0123456789"}, allow_redirects=False)
+    assert r.status_code in (302, 303)
+    got = qs(r.headers["Location"])
+    assert got["error"] == "invalid_scope", got
+    assert got["state"] == "0123456789"
+    r = requests.put(server.pub + "/authorize")
+    assert r.status_code == 405
+
+
+def test_discovery_keeps_hydras_paths(server):
+    doc = requests.get(server.pub +
+                       "/.well-known/openid-configuration").json()
+    assert doc["authorization_endpoint"] == server.pub + "/oauth2/auth"
+    assert doc["token_endpoint"] == server.pub + "/oauth2/token"

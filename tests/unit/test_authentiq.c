@@ -2,8 +2,8 @@
  * test_authentiq.c: unit tests of lib/protocol/authentiq.c (Authentiq
  * Connect's client management as functions: the Client object's
  * mapping onto client records both ways, RFC 7807 problem details, and
- * the operations) against a real LMDB store in a fresh directory under
- * $TMPDIR, without a web server.
+ * the operations, and the Token answer of /token) against a real LMDB
+ * store in a fresh directory under $TMPDIR, without a web server.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +11,16 @@
 
 #include <jansson.h>
 
+#include "base/arena.h"
 #include "base/conf.h"
 #include "base/err.h"
+#include "base/util.h"
 #include "store/store.h"
 #include "records/clients.h"
 #include "records/users.h"
 #include "protocol/authentiq.h"
+#include "protocol/clientauth.h"
+#include "protocol/grants.h"
 #include "protocol/hydra.h"
 #include "t.h"
 #include "tfix.h"
@@ -438,6 +442,66 @@ aq_name(void)
 	json_decref(user);
 }
 
+/*
+ * /token: ogrants_token()'s answer plus expires_at, never later than
+ * the access token's expiry; its errors unchanged, nothing added.
+ */
+static void
+token(void)
+{
+	struct tfix_store	 d;
+	struct oclientauth_in	 in;
+	struct oarena		 a;
+	struct oerr		 err;
+	json_t			*resp;
+	int64_t			 before, after, at;
+
+	if (!CHECKED(tfix_store_keys(&d, "test_authentiq")))
+		return;
+	oarena_init(&a);
+	conf.ttl_access_token = 3600;
+	tclient("{\"client_id\":\"aqt\",\"client_secret\":"
+	    "\"aq-token-secret-0123456789\","
+	    "\"token_endpoint_auth_method\":\"client_secret_post\","
+	    "\"grant_types\":[\"client_credentials\"],"
+	    "\"scope\":\"read\"}");
+	memset(&in, 0, sizeof(in));
+	in.p = &tform;
+	tform_set("grant_type", "client_credentials", "scope", "read",
+	    "client_id", "aqt", "client_secret", "aq-token-secret-0123456789",
+	    NULL);
+	oerr_clear(&err);
+	before = onow();
+	resp = oauthentiq_token(&a, &in, &err);
+	after = onow();
+	CHECK(resp != NULL);
+	if (resp != NULL) {
+		CHECK(jeq(resp, "expires_in", "3600"));
+		CHECK(json_is_integer(json_object_get(resp, "expires_at")));
+		at = json_integer_value(json_object_get(resp, "expires_at"));
+		CHECK(at >= before + 3600 && at <= after + 3600);
+		CHECK(jeq(resp, "token_type", "\"bearer\""));
+		CHECK(jeq(resp, "scope", "\"read\""));
+		CHECK(json_object_size(resp) == 5);
+	}
+	ogrants_response_free(resp);
+
+	/* A wrong secret: ogrants_token()'s 401, nothing answered. */
+	tform_set("grant_type", "client_credentials", "client_id", "aqt",
+	    "client_secret", "wrong-secret-0123456789", NULL);
+	oerr_clear(&err);
+	CHECK(oauthentiq_token(&a, &in, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_CLIENT && err.status == 401);
+	/* A grant type not served: unsupported_grant_type, a 400. */
+	tform_set("grant_type", "password", "client_id", "aqt",
+	    "client_secret", "aq-token-secret-0123456789", NULL);
+	oerr_clear(&err);
+	CHECK(oauthentiq_token(&a, &in, &err) == NULL);
+	CHECK(err.code == OERR_UNSUPPORTED_GRANT_TYPE && err.status == 400);
+	oarena_free(&a);
+	CHECK(tfix_store_close(&d));
+}
+
 int
 main(void)
 {
@@ -448,6 +512,7 @@ main(void)
 		T(ops),
 		T(scopes),
 		T(aq_name),
+		T(token),
 	};
 
 	conf.secrets[0] = sys_secret;
