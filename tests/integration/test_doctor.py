@@ -20,7 +20,7 @@ from conftest import CLI, Server, free_port
 
 ADMIN_PREFIXES = ("/admin/", "/clients", "/keys/", "/oauth2/auth/requests/")
 KNOWN_PREFIXES = ("/health/", "/version", "/.well-known/", "/oauth2/",
-                  "/userinfo", "/ui/", "/connect/")
+                  "/userinfo", "/ui/", "/connect/", "/authorize", "/token")
 HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection",
        "upgrade", "te", "trailer"}
 
