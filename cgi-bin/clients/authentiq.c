@@ -132,14 +132,14 @@ delete(struct oreq *req)
 
 static const struct oroute routes[] = {
 	{ OHTTP_M(GET), OLISTEN_ADMIN, "/client", list,
-	    0, send_problem },
+	    0, send_problem, "clients" },
 	{ OHTTP_M(POST), OLISTEN_ADMIN, "/client", create,
-	    0, send_problem },
+	    0, send_problem, "clients" },
 	{ OHTTP_M(GET), OLISTEN_ADMIN, "/client/{client_id}", get,
-	    0, send_problem },
+	    0, send_problem, "clients" },
 	{ OHTTP_M(PUT), OLISTEN_ADMIN, "/client/{client_id}", update,
-	    0, send_problem },
+	    0, send_problem, "clients" },
 	{ OHTTP_M(DELETE), OLISTEN_ADMIN, "/client/{client_id}", delete,
-	    0, send_problem },
+	    0, send_problem, "clients" },
 };
 const struct oroute_table authentiq_table = OROUTE_TABLE(routes);

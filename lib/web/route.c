@@ -5,10 +5,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
+#include "base/arena.h"
 #include "base/conf.h"
 #include "base/crypto.h"
+#include "base/err.h"
+#include "base/json.h"
 #include "base/url.h"
 #include "base/util.h"
+#include "protocol/introspect.h"
 #include "web/cors.h"
 #include "web/http.h"
 #include "web/listen.h"
@@ -296,6 +302,32 @@ admin_authed(struct oreq *req)
 	    ocrypto_streq(tok, oconf->admin_key);
 }
 
+/*
+ * Whether the request's Bearer token is a live access token this server
+ * issued, granted scope (route.h, struct oroute's scope).  *known caches
+ * the answer for the request's other routes: -1 unknown, 0 no, 1 yes.
+ */
+static int
+token_has_scope(struct oreq *req, const char *scope, int *known)
+{
+	struct oerr	 err;
+	const char	*tok;
+	json_t		*j;
+
+	if (*known >= 0)
+		return *known;
+	*known = 0;
+	oerr_clear(&err);
+	if (ohttp_bearer(req, &tok, &err) != OHTTP_AUTH_OK)
+		return 0;
+	if ((j = ointrospect(&req->arena, tok, scope, &err)) == NULL)
+		return 0;
+	*known = json_is_true(json_object_get(j, "active")) &&
+	    strcmp(ojson_str(j, "token_use"), "access_token") == 0;
+	json_decref(j);
+	return *known;
+}
+
 void
 oroute_dispatch(struct oreq *req, const struct oroute_table *t, size_t nt)
 {
@@ -314,7 +346,7 @@ oroute_dispatch(struct oreq *req, const struct oroute_table *t, size_t nt)
 	size_t		 rawlen[OROUTE_MAXPARAMS], np, k, best = 0, sh;
 	size_t		 ti = 0, ri = 0;
 	unsigned	 allow = 0, want;
-	int		 authed, guarded, cors;
+	int		 authed, guarded, cors, scoped = -1;
 	char		 allowbuf[128];
 	struct oerr	 err, gerr;
 
@@ -346,7 +378,9 @@ oroute_dispatch(struct oreq *req, const struct oroute_table *t, size_t nt)
 		}
 		if (allow == 0)
 			near = r;	/* the path's own route, from now on */
-		if ((!authed || !guarded) && !(r->flags & OROUTE_OPEN))
+		if (!(r->flags & OROUTE_OPEN) && (!guarded || (!authed &&
+		    (r->scope == NULL ||
+		    !token_has_scope(req, r->scope, &scoped)))))
 			break;
 		allow |= r->methods;
 		if (!(r->methods & want))
@@ -374,6 +408,16 @@ oroute_dispatch(struct oreq *req, const struct oroute_table *t, size_t nt)
 	}
 	if (!guarded && allow == 0) {
 		fail(req, near, &gerr);
+		return;
+	}
+	if (!authed && allow == 0 && near != NULL && near->scope != NULL) {
+		oerr_set(&err, OERR_UNAUTHORIZED, "This path needs the admin "
+		    "key, or an access token granted the scope '%s', as a "
+		    "Bearer token.", near->scope);
+		ohttp_header(req, "WWW-Authenticate", oarena_printf(
+		    &req->arena, "Bearer realm=\"oidcgi-admin\", scope=\"%s\"",
+		    near->scope));
+		fail(req, near, &err);
 		return;
 	}
 	if (!authed && allow == 0) {

@@ -11,8 +11,9 @@
  *
  * When secrets.admin is set, every request on the admin listener needs
  * "Authorization: Bearer <secrets.admin>" (compared in constant time),
- * except on OROUTE_OPEN routes; without it the answer is a 401, also for
- * paths no route knows.
+ * except on OROUTE_OPEN routes and, for a route with a scope, a Bearer
+ * access token granted that scope; without it the answer is a 401, also
+ * for paths no route knows.
  *
  * Before that, the admin listener fences off browsers (DNS rebinding
  * and cross-site requests), again except on OROUTE_OPEN routes:
@@ -58,6 +59,14 @@ struct oroute {
 	 * the route that shares the most leading segments with it.
 	 */
 	void		(*fail)(struct oreq *, const struct oerr *);
+	/*
+	 * An admin route a client may also call without the admin key,
+	 * with an access token of its own that carries this scope (e.g.
+	 * Authentiq's "clients" for /client): a live access token this
+	 * server issued (introspected), granted the scope.  NULL: the
+	 * admin key only.
+	 */
+	const char	*scope;
 };
 
 /*

@@ -442,6 +442,71 @@ def test_admin_key_refusal_is_a_problem(tmp_path):
         s.stop()
 
 
+def test_clients_scope_token_manages_clients(tmp_path):
+    """Authentiq's "clients" scope: an access token granted it may call
+    /client instead of the admin key; nothing else of the admin API, and
+    no token without the scope, and no revoked one."""
+    from conftest import Server
+    key = {"Authorization": "Bearer " + "k" * 32}
+    s = Server(tmp_path, env={"SECRETS_ADMIN": "k" * 32}).start()
+    try:
+        def client(scope):
+            r = requests.post(s.adm + "/clients", headers=key, json={
+                "scope": scope, "grant_types": ["client_credentials"],
+                "token_endpoint_auth_method": "client_secret_basic"})
+            assert r.status_code == 201, r.text
+            return r.json()
+
+        def token(c, scope):
+            r = requests.post(s.pub + "/token", data={
+                "grant_type": "client_credentials", "scope": scope},
+                auth=(c["client_id"], c["client_secret"]))
+            assert r.status_code == 200, r.text
+            return {"Authorization": "Bearer " + r.json()["access_token"]}
+
+        manager = client("clients openid")
+        with_scope = token(manager, "clients")
+        r = requests.get(s.adm + "/client", headers=with_scope)
+        assert r.status_code == 200, r.text
+        r = requests.post(s.adm + "/client", headers=with_scope,
+                          json=client_body())
+        assert r.status_code == 201, r.text
+        made = r.json()["client_id"]
+        r = requests.get(s.adm + "/client/" + made, headers=with_scope)
+        assert r.status_code == 200, r.text
+        r = requests.delete(s.adm + "/client/" + made, headers=with_scope)
+        assert r.status_code in (200, 204), r.text
+        # Only /client: Hydra's paths and the rest still want the key.
+        for path in ("/clients", "/admin/clients", "/keys/x"):
+            r = requests.get(s.adm + path, headers=with_scope)
+            assert r.status_code == 401, (path, r.text)
+        # A token of the same client without the scope.
+        without = token(manager, "openid")
+        r = requests.get(s.adm + "/client", headers=without)
+        is_problem(r, 401)
+        assert 'scope="clients"' in r.headers["WWW-Authenticate"]
+        assert "'clients'" in r.json()["detail"]
+        # Not granted to a client whose scope lacks it.
+        other = client("openid")
+        r = requests.post(s.pub + "/token", data={
+            "grant_type": "client_credentials", "scope": "clients"},
+            auth=(other["client_id"], other["client_secret"]))
+        assert r.status_code == 400 and r.json()["error"] == "invalid_scope"
+        # A token revoked is refused at once.
+        r = requests.post(s.pub + "/oauth2/revoke", data={
+            "token": with_scope["Authorization"][7:]},
+            auth=(manager["client_id"], manager["client_secret"]))
+        assert r.status_code == 200
+        r = requests.get(s.adm + "/client", headers=with_scope)
+        is_problem(r, 401)
+        # Garbage.
+        r = requests.get(s.adm + "/client",
+                         headers={"Authorization": "Bearer x.y"})
+        is_problem(r, 401)
+    finally:
+        s.stop()
+
+
 # --- scopes: default_scopes, default_max_age, aq:name ----------------------
 
 CB = "https://app.example.com/cb"
