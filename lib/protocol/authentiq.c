@@ -40,14 +40,6 @@ static const char *const members[] = {
 #define NMEMBERS	(sizeof(members) / sizeof(members[0]))
 
 /*
- * Scopes of the document this provider has nothing for: aq:location
- * (the end-user's current location) and aq:push (one-click sign-in).
- */
-static const char *const refused[] = { "aq:location", "aq:push" };
-
-#define NREFUSED	(sizeof(refused) / sizeof(refused[0]))
-
-/*
  * default_scopes as the record's scope (its words joined by spaces): a
  * non-empty array of strings gives the scope, an empty one or null
  * gives null (the default scope, oclient_build()).  Anything else is
@@ -119,7 +111,7 @@ oauthentiq_scopes_ok(const json_t *in, struct oerr *err)
 {
 	json_t		*e;
 	const char	*s;
-	size_t		 i, k, len = 0;
+	size_t		 i, len = 0;
 
 	json_array_foreach(json_object_get(in, "default_scopes"), i, e) {
 		if (!json_is_string(e))
@@ -132,15 +124,6 @@ oauthentiq_scopes_ok(const json_t *in, struct oerr *err)
 			    "'\\').", i);
 			return 0;
 		}
-		for (k = 0; k < NREFUSED; k++)
-			if (strcmp(s, refused[k]) == 0) {
-				oerr_set(err, OERR_INVALID_REQUEST, "The field "
-				    "'default_scopes': the scope '%s' is not "
-				    "offered by this provider (it has no %s).",
-				    refused[k], k == 0 ? "location of the "
-				    "end-user" : "one-click sign-in");
-				return 0;
-			}
 		len += json_string_length(e) + 1;
 	}
 	if (len > 0 && len - 1 > OAUTHENTIQ_SCOPE_MAX) {

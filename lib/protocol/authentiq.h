@@ -17,10 +17,12 @@
  * is the max_age of the client's authorization requests that carry
  * none (authorize.c).
  *
- * Of the document's end-user scopes, openid, email, phone, address and
- * aq:name (the name claims, as profile gives them: users.c) are served;
- * aq:location and aq:push are refused at registration (the provider has
- * no location of the end-user and no one-click sign-in).
+ * Every scope the document lists may be registered and requested:
+ * openid, email, phone, address and aq:name (the name claims, as
+ * profile gives them: users.c) release their claims; aq:location and
+ * aq:push are granted and release nothing (the provider has no location
+ * of the end-user and no push sign-in), as OpenID Connect Core §5.4
+ * lets a provider answer a scope it holds no claims for.
  *
  * Errors are RFC 7807 problem details, as the Authentiq Connect API
  * answers (oauthentiq_problem()).
@@ -52,8 +54,7 @@ json_t	*oauthentiq_input(const json_t *body);
 #define OAUTHENTIQ_SCOPE_MAX	2048
 /*
  * 1 if in's default_scopes (when an array) holds only scope tokens
- * (RFC 6749 §3.3), none of them refused (aq:location, aq:push), and
- * fits OAUTHENTIQ_SCOPE_MAX joined; else 0 with a 400 naming
+ * (RFC 6749 §3.3) and fits OAUTHENTIQ_SCOPE_MAX joined; else 0 with a 400 naming
  * default_scopes.  Other shapes are left to oclient_build().
  */
 int	 oauthentiq_scopes_ok(const json_t *in, struct oerr *err);

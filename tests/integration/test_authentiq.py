@@ -676,16 +676,20 @@ def test_admin_driven_flow_with_default_scopes(server):
 
 
 @pytest.mark.parametrize("scope", ["aq:location", "aq:push"])
-def test_scopes_without_data_are_refused(server, scope):
-    p = is_problem(requests.post(server.adm + "/client", json=client_body(
-        default_scopes=["openid", scope])), 400)
-    assert "default_scopes" in p["detail"] and scope in p["detail"]
-    c = create(server, default_scopes=["openid"])
-    url = server.adm + "/client/" + c["client_id"]
-    p = is_problem(requests.put(url, json={"default_scopes": [scope]}),
-                   400)
-    assert scope in p["detail"]
-    assert requests.get(url).json()["default_scopes"] == ["openid"]
+def test_scopes_without_data_are_granted_and_release_nothing(server, ada,
+                                                              scope):
+    """Every scope the document lists may be asked for: aq:location and
+    aq:push are granted and release no claims (the provider has no
+    location and no push sign-in)."""
+    c = create(server, default_scopes=["openid", scope])
+    loc = sign_in(server, c, ada, "openid " + scope)
+    tok = exchange(server, c, qs(loc)["code"])
+    assert scope in tok["scope"].split()
+    claims = id_claims(server, c, tok["id_token"])
+    for k in ("name", "email", "phone_number", "address", "location"):
+        assert k not in claims, k
+    u = userinfo(server, tok)
+    assert set(u) == {"sub"}, u
 
 
 @pytest.mark.parametrize("value", [[""], ["a\"b"], ["caf\u00e9"],
