@@ -248,24 +248,25 @@ create_fn(struct ostore_txn *t, void *arg, struct oerr *err)
  * what a GET answers, and a registrant echoes back in a read-modify-write
  * replacement (RFC 7592 §2.2), but may not change.  client_id is checked
  * on its own, client_secret and registration_access_token too (both
- * secrets, compared in constant time).
+ * secrets, compared in constant time); the lifespans
+ * (oclient_lifespan_names) follow these.
  */
 static const char *const managed[] = {
 	"client_id_issued_at", "client_secret_expires_at",
 	"registration_client_uri", "created_at", "updated_at",
 	"owner", "metadata", "app_id", "access_token_strategy",
 	"skip_consent", "skip_logout_consent",
-	"authorization_code_grant_access_token_lifespan",
-	"authorization_code_grant_id_token_lifespan",
-	"authorization_code_grant_refresh_token_lifespan",
-	"client_credentials_grant_access_token_lifespan",
-	"implicit_grant_access_token_lifespan",
-	"implicit_grant_id_token_lifespan",
-	"jwt_bearer_grant_access_token_lifespan",
-	"refresh_token_grant_access_token_lifespan",
-	"refresh_token_grant_id_token_lifespan",
-	"refresh_token_grant_refresh_token_lifespan",
 };
+
+#define NMANAGED	(sizeof(managed) / sizeof(managed[0]))
+
+/* The i-th server-managed member: managed[], then the lifespans. */
+static const char *
+managed_name(size_t i)
+{
+	return i < NMANAGED ? managed[i] :
+	    oclient_lifespan_names[i - NMANAGED];
+}
 
 /*
  * 1 if v is empty: null, "", false, 0, {} or [] (the zero value of its
@@ -295,7 +296,7 @@ empty(const json_t *v)
 
 /*
  * RFC 7592 §2.2 read-modify-write: the members of in that the server
- * manages (managed[]) are accepted when empty or equal to what a read
+ * manages (managed_name()) are accepted when empty or equal to what a read
  * of the record old answers (view()), refused with a 400
  * invalid_client_metadata naming the member when changed, and then
  * taken out of in: the record keeps its own values.
@@ -337,20 +338,20 @@ managed_ok(struct oarena *a, json_t *in, const json_t *old,
 		    "(RFC 7592 §2.2).");
 		goto out;
 	}
-	for (i = 0; i < sizeof(managed) / sizeof(managed[0]); i++) {
-		v = json_object_get(in, managed[i]);
+	for (i = 0; i < NMANAGED + OCLIENT_LS_N; i++) {
+		v = json_object_get(in, managed_name(i));
 		if (v == NULL || empty(v) ||
-		    json_equal(v, json_object_get(cur, managed[i])))
+		    json_equal(v, json_object_get(cur, managed_name(i))))
 			continue;
-		s = managed[i];
+		s = managed_name(i);
 		oerr_set(err, OERR_INVALID_CLIENT_METADATA, "The field '%s' "
 		    "is managed by the server and cannot be changed through "
 		    "dynamic client registration (RFC 7592 §2.2); send it "
 		    "as read, or leave it out.", s);
 		goto out;
 	}
-	for (i = 0; i < sizeof(managed) / sizeof(managed[0]); i++)
-		json_object_del(in, managed[i]);
+	for (i = 0; i < NMANAGED + OCLIENT_LS_N; i++)
+		json_object_del(in, managed_name(i));
 	json_object_del(in, "client_secret");
 	json_object_del(in, "registration_access_token");
 	rc = 1;
