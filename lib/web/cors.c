@@ -292,6 +292,16 @@ client_allows(struct oreq *req, const char *origin)
 }
 
 int
+ocors_public_applies(struct oreq *req)
+{
+	const char	*hv;
+
+	return req->listener == OLISTEN_PUBLIC && oconf != NULL &&
+	    oconf->public_cors && (hv = ohttp_env(req, "HTTP_ORIGIN")) !=
+	    NULL && *hv != '\0';
+}
+
+int
 ocors_public(struct oreq *req, int wrapped)
 {
 	struct opts	 o;
@@ -300,10 +310,9 @@ ocors_public(struct oreq *req, int wrapped)
 	char		 origin[OCORS_ORIGIN_MAX];
 	int		 ok;
 
-	if (req->listener != OLISTEN_PUBLIC || oconf == NULL ||
-	    !oconf->public_cors || (hv = ohttp_env(req, "HTTP_ORIGIN")) ==
-	    NULL || *hv == '\0')
+	if (!ocors_public_applies(req))
 		return 0;
+	hv = ohttp_env(req, "HTTP_ORIGIN");
 	opts_of(req->listener, &o);
 	ok = ocors_origin(hv, 1, origin, sizeof(origin), NULL);
 	if (req->method == OHTTP_OPTIONS && (m = ohttp_env(req,

@@ -70,6 +70,13 @@ int	 ocors_match(const char *pattern, const char *origin);
 int	 ocors_public(struct oreq *, int wrapped);
 
 /*
+ * 1 if ocors_public() has anything to do with req: the public listener,
+ * serve.public.cors.enabled, and an Origin.  Lets the caller skip
+ * working out "wrapped" for every other request.
+ */
+int	 ocors_public_applies(struct oreq *);
+
+/*
  * Whether serve.admin.cors lets origin (normalised) in: enabled, and
  * the origin matches an entry of allowed_origins.
  */

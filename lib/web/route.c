@@ -264,8 +264,6 @@ cors_wrapped(struct oreq *req, const struct oroute_table *t, size_t nt)
 	const struct oroute *r;
 	size_t		 rawlen[OROUTE_MAXPARAMS], np, ti = 0, ri = 0;
 
-	if (req->listener != OLISTEN_PUBLIC)
-		return 0;
 	while ((r = next_route(t, nt, &ti, &ri)) != NULL)
 		if ((r->flags & OROUTE_CORS) &&
 		    (r->listeners & OLISTEN_PUBLIC) &&
@@ -352,7 +350,8 @@ oroute_dispatch(struct oreq *req, const struct oroute_table *t, size_t nt)
 
 	oerr_clear(&err);
 	oerr_clear(&gerr);
-	if (ocors_public(req, cors_wrapped(req, t, nt)))
+	if (ocors_public_applies(req) &&
+	    ocors_public(req, cors_wrapped(req, t, nt)))
 		return;
 	if ((guarded = admin_guard(req, &cors, &gerr)) && cors &&
 	    ocors_admin_answer(req, &err)) {
