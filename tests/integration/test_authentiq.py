@@ -12,10 +12,9 @@ import urllib.parse
 
 import pytest
 import requests
-from jwcrypto import jwk, jwt
 
 from flowlib import accept_consent, accept_login, challenge, go, pkce, qs
-from uilib import Browser, Forms, add_user
+from uilib import Browser, Forms, add_user, id_claims
 
 MEMBERS = {"application_type", "client_id", "client_name", "client_uri",
            "contacts", "default_max_age", "default_scopes", "grant_types",
@@ -553,14 +552,6 @@ def exchange(server, client, code):
         auth=(client["client_id"], client["client_secret"]))
     assert r.status_code == 200, r.text
     return r.json()
-
-
-def id_claims(server, client, token):
-    keys = jwk.JWKSet.from_json(
-        requests.get(server.pub + "/.well-known/jwks.json").text)
-    t = jwt.JWT(jwt=token, key=keys, check_claims={
-        "iss": server.pub + "/", "aud": client["client_id"]})
-    return json.loads(t.claims)
 
 
 def userinfo(server, tok):

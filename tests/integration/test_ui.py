@@ -16,11 +16,10 @@ import urllib.parse
 import pytest
 import requests
 import requests.adapters
-from jwcrypto import jwk, jwt
 
 from conftest import Server
 from flowlib import admin, new_client, qs
-from uilib import Browser, Forms, add_user, authorize_url, cli
+from uilib import Browser, Forms, add_user, authorize_url, cli, id_claims
 
 CB = "https://rp.example/cb"
 
@@ -56,14 +55,6 @@ def exchange(server, client, loc):
         auth=(client["client_id"], client["client_secret"]))
     assert r.status_code == 200, r.text
     return r.json()
-
-
-def id_claims(server, client, token):
-    keys = jwk.JWKSet.from_json(
-        requests.get(server.pub + "/.well-known/jwks.json").text)
-    t = jwt.JWT(jwt=token, key=keys, check_claims={
-        "iss": server.pub + "/", "aud": client["client_id"]})
-    return json.loads(t.claims)
 
 
 def full_flow(server, client, user, scope, tick=None, remember=False,

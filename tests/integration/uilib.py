@@ -10,6 +10,7 @@ import subprocess
 import urllib.parse
 
 import requests
+from jwcrypto import jwk, jwt
 
 from conftest import CLI
 
@@ -147,3 +148,13 @@ def authorize_url(server, client, scope="openid", **params):
          "state": "state-" + os.urandom(6).hex()}
     p.update(params)
     return server.pub + "/oauth2/auth?" + urllib.parse.urlencode(p)
+
+
+def id_claims(server, client, token):
+    """The claims of an ID token for client, its signature checked with
+    the published keys and its iss and aud with the server's."""
+    keys = jwk.JWKSet.from_json(
+        requests.get(server.pub + "/.well-known/jwks.json").text)
+    t = jwt.JWT(jwt=token, key=keys, check_claims={
+        "iss": server.pub + "/", "aud": client["client_id"]})
+    return json.loads(t.claims)
