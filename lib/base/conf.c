@@ -137,6 +137,7 @@ enum kid {
 	K_DCR_AUDIENCE,
 	K_CLIENT_NO_PRIVATE,
 	K_CLIENT_IP_EXCEPTIONS,
+	K_CLIENT_LOOPBACK_HTTP,
 	K_LOG_LEVEL,
 	K_EXPOSE,
 	K_MAP_SIZE,
@@ -321,6 +322,12 @@ static const struct key keys[K__MAX] = {
 	{ "clients.http.private_ip_exception_urls", KT_NAMES, NULL, 0,
 	    URL_MAX_LEN, 0, F(client_http_exceptions), NULL, NULL,
 	    url_entry_check },
+	/*
+	 * K_CLIENT_LOOPBACK_HTTP: oidcgi's; a client's jwks_uri may be
+	 * http:// on a loopback address (development and tests)
+	 */
+	{ "clients.http.allow_loopback_http", KT_BOOL, "false", 0, 1,
+	    0, F(client_http_loopback), NULL, NULL },
 	/* K_LOG_LEVEL */
 	{ "log.level", KT_ENUM, "info", 0, 0, 0,
 	    0, log_levels, set_log_level },

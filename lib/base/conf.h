@@ -124,6 +124,11 @@ struct oconf {
 	 */
 	int		 client_http_no_private;
 	struct oconf_list client_http_exceptions;
+	/*
+	 * clients.http.allow_loopback_http: a client's jwks_uri may be
+	 * http:// to a loopback address (lib/protocol/clientkeys.h).
+	 */
+	int		 client_http_loopback;
 	int		 public_port;	/* serve.public.port */
 	int		 admin_port;	/* serve.admin.port */
 	/*

@@ -20,6 +20,7 @@
 #include "records/clients.h"
 #include "records/jti.h"
 #include "protocol/clientauth.h"
+#include "protocol/clientkeys.h"
 #include "protocol/introspect.h"
 
 #define ASSERTION_TYPE	"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -31,11 +32,17 @@
 #define M_POST	OCLIENT_AUTH_POST
 #define M_JWT	OCLIENT_AUTH_JWT
 
-/* Signature algorithms of client assertions: never HS* (Hydra). */
+#define M_SJWT	OCLIENT_AUTH_SECRET_JWT
+
+/*
+ * Signature algorithms of private_key_jwt assertions (never HS*, as
+ * Hydra), and of client_secret_jwt ones (only HS*, RFC 7523 §2.2).
+ */
 static const char *const assertion_algs[] = {
 	"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
 	"ES384", "ES512", "EdDSA", NULL
 };
+static const char *const hmac_algs[] = { "HS256", "HS384", "HS512", NULL };
 
 /*
  * A parameter's value, or NULL when absent or empty (RFC 6749 §3.1).
@@ -106,6 +113,34 @@ assertion_subject(struct oarena *arena, const char *jwt)
 }
 
 /*
+ * The "kid" of a JWS's protected header, not yet verified, or NULL:
+ * to know whether a client's fetched keys are out of date.  An arena
+ * string.
+ */
+static const char *
+assertion_kid(struct oarena *arena, const char *jwt)
+{
+	const char	*a;
+	char		*buf;
+	size_t		 len, n;
+	json_t		*j;
+	const char	*s, *out = NULL;
+
+	if ((a = strchr(jwt, '.')) == NULL || (len = (size_t)(a - jwt)) >
+	    4096)
+		return NULL;
+	buf = oarena_alloc(arena, len + 1);
+	if (!ocrypto_b64url_decode(buf, len + 1, &n, jwt, len))
+		return NULL;
+	if ((j = json_loadb(buf, n, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		return NULL;
+	if ((s = json_string_value(json_object_get(j, "kid"))) != NULL)
+		out = oarena_strdup(arena, s);
+	json_decref(j);
+	return out;
+}
+
+/*
  * 1 if the assertion's aud (a string, or an array of strings) names
  * this server: the token endpoint URL (RFC 7523 §3 item 3), or the
  * issuer (with or without its trailing '/'), which many clients send.
@@ -140,9 +175,49 @@ assertion_aud(struct oarena *arena, const json_t *claims,
 }
 
 /*
- * Verify a private_key_jwt assertion (RFC 7523 §3, OpenID Connect Core
- * §9) against the client's registered jwks, and note its jti for
- * single use.  Returns 1, or 0 with invalid_client in err.
+ * The HMAC key of a client_secret_jwt client: its secret, opened from
+ * the record, as an oct JWK (RFC 7523 §2.2, OpenID Connect Core §9).
+ * A new set (ojwks_free()), or NULL with invalid_client in err.
+ */
+static struct ojwks *
+secret_key(const struct oclient *c, struct oerr *err)
+{
+	char		 sec[OCLIENT_SECRET_MAX + 1];
+	char		 k[OCLIENT_SEALED_MAX + 1];
+	size_t		 len, klen;
+	json_t		*jwk = NULL;
+	struct ojwk	*key = NULL;
+	struct ojwks	*set = NULL;
+	struct oerr	 e;
+
+	oerr_clear(&e);
+	if (!oclient_secret_open(c, sec, sizeof(sec), &len)) {
+		oerr_set(err, OERR_INVALID_CLIENT, "The OAuth 2.0 Client's "
+		    "secret cannot be used to verify its assertion.");
+		return NULL;
+	}
+	if (ocrypto_b64url_encode(k, sizeof(k), &klen, sec, len)) {
+		jwk = json_pack("{s:s, s:s}", "kty", "oct", "k", k);
+		key = ojwk_import(jwk, 1, &e);
+	}
+	if (key != NULL) {
+		set = ojwks_new();
+		ojwks_add(set, key);
+	} else
+		oerr_set(err, OERR_INVALID_CLIENT, "The OAuth 2.0 Client's "
+		    "secret cannot be used as an HMAC key.");
+	json_decref(jwk);
+	ocrypto_wipe(sec, sizeof(sec));
+	ocrypto_wipe(k, sizeof(k));
+	return set;
+}
+
+/*
+ * Verify a private_key_jwt assertion against the client's keys
+ * (oclientkeys_get(): registered jwks, else its jwks_uri) or a
+ * client_secret_jwt one against its secret (RFC 7523 §3, OpenID
+ * Connect Core §9), and note its jti for single use.  Returns 1, or 0
+ * with invalid_client in err.
  */
 static int
 assertion_ok(struct oarena *arena, const char *jwt, struct oclientauth *a,
@@ -150,7 +225,8 @@ assertion_ok(struct oarena *arena, const char *jwt, struct oclientauth *a,
 {
 	const char	*algs1[2], *const *algs = assertion_algs, *aud, *jti;
 	const char	*pin;
-	const struct ojwks *keys = a->client->jwks;
+	const struct ojwks *keys;
+	struct ojwks	*hmac = NULL;
 	json_t		*claims = NULL;
 	struct ojws	*jws = NULL;
 	struct oerr	 e;
@@ -158,25 +234,19 @@ assertion_ok(struct oarena *arena, const char *jwt, struct oclientauth *a,
 
 	oerr_clear(&e);
 	pin = a->client->auth_alg;
-	if (a->client->jwks_json == NULL) {
-		if (*a->client->jwks_uri != '\0')
-			oerr_set(err, OERR_INVALID_CLIENT, "jwks_uri is not "
-			    "supported; register jwks.");
-		else
-			oerr_set(err, OERR_INVALID_CLIENT, "The OAuth 2.0 "
-			    "Client has no JSON Web Keys to verify its "
-			    "assertion with.");
+	if (a->client->auth == M_SJWT) {
+		algs = hmac_algs;
+		if ((keys = hmac = secret_key(a->client, err)) == NULL)
+			goto out;
+	} else if ((keys = oclientkeys_get(a->client,
+	    assertion_kid(arena, jwt), &e)) == NULL) {
+		oerr_set(err, OERR_INVALID_CLIENT, "%s", e.description);
 		goto out;
 	}
 	if (*pin != '\0') {
 		algs1[0] = pin;
 		algs1[1] = NULL;
 		algs = algs1;
-	}
-	if (keys == NULL) {
-		oerr_set(err, OERR_INVALID_CLIENT, "The OAuth 2.0 Client's "
-		    "JSON Web Keys cannot be used: %s", a->client->jwks_error);
-		goto out;
 	}
 	if ((jws = ojws_verify(jwt, strlen(jwt), keys->keys, keys->nkeys,
 	    algs, &e)) == NULL ||
@@ -217,6 +287,7 @@ assertion_ok(struct oarena *arena, const char *jwt, struct oclientauth *a,
 out:
 	json_decref(claims);
 	ojws_free(jws);
+	ojwks_free(hmac);
 	return rc;
 }
 
@@ -330,6 +401,9 @@ oclientauth_check(struct oarena *arena, const struct oclientauth_in *in,
 	if (m == M_BASIC && *secret == '\0' &&
 	    a->client->auth == OCLIENT_AUTH_NONE)
 		m = M_NONE;
+	/* An assertion is either kind: the client's method says which. */
+	if (m == M_JWT && a->client->auth == M_SJWT)
+		m = M_SJWT;
 	if (a->client->auth != m) {
 		if (secret != NULL)
 			dummy_secret_check(secret);
@@ -353,6 +427,7 @@ oclientauth_check(struct oarena *arena, const struct oclientauth_in *in,
 		}
 		break;
 	case M_JWT:
+	case M_SJWT:
 		if (!assertion_ok(arena, assertion, a, err))
 			goto fail;
 		break;

@@ -107,9 +107,11 @@ static const char *const response_modes[] = { "query", "fragment",
 static const char *const grant_types[] = { "authorization_code",
     "implicit", "refresh_token", "client_credentials", NULL };
 static const char *const auth_methods[] = { "client_secret_basic",
-    "client_secret_post", "private_key_jwt", "none", NULL };
+    "client_secret_post", "private_key_jwt", "client_secret_jwt", "none",
+    NULL };
 static const char *const auth_algs[] = { "RS256", "RS384", "RS512",
-    "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", NULL };
+    "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
+    "HS256", "HS384", "HS512", NULL };
 static const char *const scopes[] = { "openid", "offline_access",
     "offline", "profile", "email", "address", "phone", "aq:name", NULL };
 static const char *const claims[] = { "iss", "sub", "aud", "exp", "iat",

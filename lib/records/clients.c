@@ -21,6 +21,11 @@
 #include "records/clients.h"
 
 #define RECORD_VERSION	1
+/* Purpose bound to a sealed client secret. */
+#define SEAL_AAD	"oidcgi client_secret"
+/* Random bytes of a generated client_secret_jwt secret, base64url. */
+#define JWT_SECRET_BYTES	48
+#define JWT_SECRET_LEN		64
 #define STR_MAX		2048	/* bytes of any string member */
 #define NAME_MAX_LEN	1024	/* client_name, description */
 #define ARRAY_MAX	100	/* items of any array member */
@@ -63,7 +68,7 @@ static const char *const grant_types[] = {
 };
 static const char *const auth_methods[] = {
 	"client_secret_basic", "client_secret_post", "private_key_jwt",
-	"none", NULL
+	"none", "client_secret_jwt", NULL
 };
 static const char *const subject_types[] = { "public", "pairwise", NULL };
 static const char *const app_types[] = { "web", "native", NULL };
@@ -72,6 +77,11 @@ static const char *const userinfo_algs[] = { "none", "RS256", NULL };
 static const char *const sign_algs[] = {
 	"", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
 	"ES384", "ES512", "EdDSA", NULL
+};
+/* token_endpoint_auth_signing_alg: sign_algs and the HMACs. */
+static const char *const auth_algs[] = {
+	"", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+	"ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512", NULL
 };
 static const char *const prompts[] = {
 	"login", "consent", "none", "select_account", NULL
@@ -109,7 +119,7 @@ static const struct field fields[] = {
 	{ "jwks", FT_JWKS, 0, NULL },
 	{ "jwks_uri", FT_URL, 0, NULL },
 	{ "token_endpoint_auth_method", FT_ENUM, 0, auth_methods },
-	{ "token_endpoint_auth_signing_alg", FT_ENUM, 0, sign_algs },
+	{ "token_endpoint_auth_signing_alg", FT_ENUM, 0, auth_algs },
 	{ "request_uris", FT_URLS, 0, NULL },
 	{ "request_object_signing_alg", FT_ENUM, 0, sign_algs },
 	{ "userinfo_signed_response_alg", FT_ENUM, 0, userinfo_algs },
@@ -649,6 +659,18 @@ consistent(json_t *rec, unsigned flags, struct oerr *err)
 		    "'private_key_jwt' needs 'jwks' or 'jwks_uri'.");
 		return 0;
 	}
+	s = json_string_value(json_object_get(rec,
+	    "token_endpoint_auth_signing_alg"));
+	/* HS* only with client_secret_jwt, which takes nothing else. */
+	if (*s != '\0' && (strncmp(s, "HS", 2) == 0) !=
+	    (strcmp(method, "client_secret_jwt") == 0)) {
+		oerr_set(err, bad(flags), "The field "
+		    "'token_endpoint_auth_signing_alg' '%s' does not fit the "
+		    "token_endpoint_auth_method '%s' (HS256, HS384 or HS512 "
+		    "for client_secret_jwt, an asymmetric one for "
+		    "private_key_jwt).", s, method);
+		return 0;
+	}
 	if (strcmp(method, "none") == 0 &&
 	    has_grant(rec, "client_credentials")) {
 		oerr_set(err, bad(flags), "The grant type 'client_credentials' "
@@ -657,6 +679,67 @@ consistent(json_t *rec, unsigned flags, struct oerr *err)
 		return 0;
 	}
 	return 1;
+}
+
+/* The key that seals client secrets, from system secret i. */
+static int
+secret_seal_key(size_t i, unsigned char key[OCRYPTO_AEAD_KEY_LEN])
+{
+	if (oconf == NULL || i >= oconf->nsecrets)
+		return 0;
+	return ocrypto_hkdf(oconf->secrets[i], strlen(oconf->secrets[i]),
+	    NULL, 0, "oidcgi client secret", key, OCRYPTO_AEAD_KEY_LEN);
+}
+
+/*
+ * Seal secret for rec's "_sealed_secret" (client_secret_jwt needs the
+ * secret itself to check an HMAC): AES-256-GCM under a key derived from
+ * the first system secret, base64url.  Returns 1, or 0.
+ */
+static int
+seal_secret(json_t *rec, const char *secret)
+{
+	unsigned char	 sk[OCRYPTO_AEAD_KEY_LEN];
+	unsigned char	 ct[OCLIENT_SECRET_MAX + OCRYPTO_AEAD_OVERHEAD];
+	char		 out[OCLIENT_SEALED_MAX + 1];
+	size_t		 len = strlen(secret), ctlen, olen;
+	int		 ok;
+
+	ok = len <= OCLIENT_SECRET_MAX && secret_seal_key(0, sk) &&
+	    ocrypto_seal(sk, SEAL_AAD, strlen(SEAL_AAD), secret, len, ct,
+	    sizeof(ct), &ctlen) &&
+	    ocrypto_b64url_encode(out, sizeof(out), &olen, ct, ctlen);
+	ocrypto_wipe(sk, sizeof(sk));
+	if (ok)
+		json_object_set_new(rec, "_sealed_secret", json_string(out));
+	return ok;
+}
+
+int
+oclient_secret_open(const struct oclient *c, char *out, size_t outsz,
+    size_t *outlen)
+{
+	unsigned char	 sk[OCRYPTO_AEAD_KEY_LEN];
+	unsigned char	 ct[OCLIENT_SECRET_MAX + OCRYPTO_AEAD_OVERHEAD];
+	size_t		 len, ctlen, i;
+	int		 ok = 0;
+
+	if (c->secret_sealed == NULL || outsz == 0 ||
+	    (len = strlen(c->secret_sealed)) > OCLIENT_SEALED_MAX ||
+	    !ocrypto_b64url_decode(ct, sizeof(ct), &ctlen, c->secret_sealed,
+	    len))
+		return 0;
+	for (i = 0; !ok && oconf != NULL && i < oconf->nsecrets; i++)
+		ok = secret_seal_key(i, sk) && ocrypto_open(sk, SEAL_AAD,
+		    strlen(SEAL_AAD), ct, ctlen, (unsigned char *)out,
+		    outsz - 1, outlen);
+	ocrypto_wipe(sk, sizeof(sk));
+	if (ok)
+		out[*outlen] = '\0';
+	else
+		olog_err("client %.64s: the sealed secret cannot be opened "
+		    "(damaged, or sealed under a secret rotated out)", c->id);
+	return ok;
 }
 
 /*
@@ -669,14 +752,17 @@ set_secret(json_t *rec, const json_t *in, const json_t *old,
 {
 	const char	*method, *given = NULL;
 	json_t		*v;
-	char		 hash[OHASH_MAX], gen[OCLIENT_SECRET_LEN];
-	int		 needs;
+	char		 hash[OHASH_MAX], gen[JWT_SECRET_LEN + 1];
+	const char	*alg;
+	size_t		 min;
+	int		 needs, sealed;
 
 	secret_out[0] = '\0';
 	method = json_string_value(json_object_get(rec,
 	    "token_endpoint_auth_method"));
 	needs = strcmp(method, "none") != 0 &&
 	    strcmp(method, "private_key_jwt") != 0;
+	sealed = strcmp(method, "client_secret_jwt") == 0;
 	v = json_object_get(in, "client_secret");
 	if (v != NULL && !json_is_null(v) &&
 	    !(flags & (OCLIENT_GEN_SECRET | OCLIENT_DCR))) {
@@ -706,26 +792,56 @@ set_secret(json_t *rec, const json_t *in, const json_t *old,
 			    OCLIENT_SECRET_MAX);
 			return 0;
 		}
+		/*
+		 * client_secret_jwt: the secret is the HMAC key, at least
+		 * as long as the hash (RFC 7518 §3.2).
+		 */
+		alg = json_string_value(json_object_get(rec,
+		    "token_endpoint_auth_signing_alg"));
+		min = strcmp(alg, "HS512") == 0 ? 64 :
+		    strcmp(alg, "HS384") == 0 ? 48 : 32;
+		if (sealed && strlen(given) < min) {
+			oerr_set(err, bad(flags), "The field 'client_secret' "
+			    "must be at least %zu bytes long for "
+			    "client_secret_jwt (the HMAC key, RFC 7518 §3.2).",
+			    min);
+			return 0;
+		}
 		if (!ohash_slow(given, OHASH_PBKDF2_ITER, hash, sizeof(hash)))
 			goto fail;
 		strcpy(secret_out, given);
 	} else if ((flags & OCLIENT_KEEP_SECRET) && old != NULL &&
-	    json_is_string(json_object_get(old, "_secret"))) {
+	    json_is_string(json_object_get(old, "_secret")) && (!sealed ||
+	    json_is_string(json_object_get(old, "_sealed_secret")))) {
+		/*
+		 * Kept; a client turned to client_secret_jwt whose secret
+		 * was only hashed gets a new one below.
+		 */
 		json_object_set(rec, "_secret",
 		    json_object_get(old, "_secret"));
+		if (sealed)
+			json_object_set(rec, "_sealed_secret",
+			    json_object_get(old, "_sealed_secret"));
 		return 1;
 	} else {
-		if (!ocrypto_token(gen, sizeof(gen), OCLIENT_SECRET_BYTES) ||
+		/* 384 bits for client_secret_jwt: an HS512 key. */
+		if (!ocrypto_token(gen, sizeof(gen), sealed ? JWT_SECRET_BYTES :
+		    OCLIENT_SECRET_BYTES) ||
 		    !ohash_keyed(gen, "client_secret", hash, sizeof(hash)))
 			goto fail;
 		strcpy(secret_out, gen);
 		ocrypto_wipe(gen, sizeof(gen));
 	}
 	json_object_set_new(rec, "_secret", json_string(hash));
+	if (sealed && !seal_secret(rec, secret_out)) {
+		ocrypto_wipe(secret_out, strlen(secret_out));
+		secret_out[0] = '\0';
+		goto fail;
+	}
 	return 1;
 fail:
 	oerr_set(err, OERR_SERVER_ERROR, "The client secret could not be "
-	    "hashed.");
+	    "hashed or sealed.");
 	return 0;
 }
 
@@ -1647,10 +1763,13 @@ decode(struct dec *d, struct oclient *c)
 	    !dec_str(d, "app_id", &c->app_id) ||
 	    !dec_str(d, "_epoch", &c->epoch) ||
 	    !dec_str(d, "_secret", &c->secret_hash) ||
+	    !dec_str(d, "_sealed_secret", &c->secret_sealed) ||
 	    !dec_int(d, "client_secret_expires_at", &c->secret_expires_at))
 		return 0;
 	if (*c->secret_hash == '\0')
 		c->secret_hash = NULL;
+	if (*c->secret_sealed == '\0')
+		c->secret_sealed = NULL;
 	return 1;
 }
 
@@ -1769,7 +1888,7 @@ oclient_fetch(const char *id, struct oerr *err)
 const char *
 oclient_auth_name(enum oclient_auth m)
 {
-	return (unsigned)m < 4 ? auth_methods[m] : "";
+	return (unsigned)m <= OCLIENT_AUTH_SECRET_JWT ? auth_methods[m] : "";
 }
 
 unsigned

@@ -11,7 +11,8 @@
  * default_scopes, app_id, description, require_pkce, supported_prompts,
  * enforce_par, device_authorization, session_expiration,
  * max_refresh_rotate), plus internal members whose names start with '_'
- * (the secret's hash "_secret", the registration access token's hash
+ * (the secret's hash "_secret", a client_secret_jwt client's
+ * sealed secret "_sealed_secret", the registration access token's hash
  * "_rat", the record version "_v", and "_epoch", which every stateless access
  * token of the client carries (tokens.h): random, made anew when the
  * client is created and by DELETE /oauth2/tokens, which voids them).  Internal members never leave
@@ -52,6 +53,8 @@ struct ostore_txn;
 /* base64url of OCLIENT_SECRET_BYTES, plus NUL */
 #define OCLIENT_SECRET_LEN	44
 #define OCLIENT_EPOCH_LEN	12	/* characters of "_epoch" */
+/* base64url of a sealed secret of OCLIENT_SECRET_MAX bytes */
+#define OCLIENT_SEALED_MAX	1405
 
 /* Flags of oclient_build(). */
 #define OCLIENT_DCR		0x01	/* self-registration (RFC 7591):
@@ -182,6 +185,19 @@ json_t	*oclient_list(struct ostore_txn *, const struct oclient_filter *,
 int	 oclient_secret_ok(const struct oclient *, const char *secret);
 
 /*
+ * The plain secret of a client_secret_jwt client (RFC 7523 §2.2: the
+ * HMAC key of its assertions), opened from the record's
+ * "_sealed_secret" (AES-256-GCM under a key derived from the system
+ * secrets; only such clients have one).  Written NUL-terminated to out
+ * (outsz bytes, OCLIENT_SECRET_MAX + 1 is enough), its length to
+ * *outlen.  The caller wipes it (ocrypto_wipe()) after use and never
+ * logs it.  Returns 1, or 0 (logged) when the client has none or it
+ * cannot be opened.
+ */
+int	 oclient_secret_open(const struct oclient *, char *out, size_t outsz,
+	    size_t *outlen);
+
+/*
  * Set the registration access token (RFC 7592) of a record: a fresh
  * 256-bit token is written to token_out (OCLIENT_SECRET_LEN bytes) and
  * only its keyed hash is kept in the record.
@@ -251,7 +267,8 @@ enum oclient_auth {
 	OCLIENT_AUTH_BASIC,		/* client_secret_basic */
 	OCLIENT_AUTH_POST,		/* client_secret_post */
 	OCLIENT_AUTH_JWT,		/* private_key_jwt */
-	OCLIENT_AUTH_NONE		/* none: a public client */
+	OCLIENT_AUTH_NONE,		/* none: a public client */
+	OCLIENT_AUTH_SECRET_JWT		/* client_secret_jwt */
 };
 
 /* grant_types: bits of struct oclient's grant_types. */
@@ -365,6 +382,8 @@ struct oclient {
 	const char	*app_id;
 	const char	*epoch;		/* "_epoch" of its stateless tokens */
 	const char	*secret_hash;	/* "_secret", NULL when it has none */
+	const char	*secret_sealed;	/* "_sealed_secret" (client_secret_jwt
+					   only), NULL when it has none */
 	int64_t		 secret_expires_at;	/* 0: never */
 	unsigned	 refs;		/* private: oclient_release() */
 };

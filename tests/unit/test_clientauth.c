@@ -1,7 +1,8 @@
 /*
  * test_clientauth.c: unit tests of lib/protocol/clientauth.c (client
  * authentication by client_secret_basic, client_secret_post,
- * private_key_jwt and none) and lib/records/jti.c (the single-use store
+ * private_key_jwt (registered jwks, refused jwks_uri), client_secret_jwt
+ * and none) and lib/records/jti.c (the single-use store
  * of assertion ids), against a real LMDB store in a fresh directory
  * under $TMPDIR, without a web server.
  */
@@ -22,10 +23,12 @@
 #include "records/clients.h"
 #include "records/jti.h"
 #include "protocol/clientauth.h"
+#include "protocol/clientkeys.h"
 #include "t.h"
 #include "tfix.h"
 
 #define SECRET		"correct-horse-battery-staple"
+#define JWT_SECRET	"client-secret-jwt-0123456789abcdef-0123456789abcdef"
 #define UNIFORM		"Client authentication failed (e.g., unknown " \
 	"client, no client authentication included, or unsupported " \
 	"authentication method)."
@@ -52,10 +55,21 @@ auth(const char *bid, const char *bsecret, struct oclientauth *a,
 	return oclientauth_check(&arena, &in, a, err);
 }
 
-/* An assertion signed with key: claims as given, exp from now. */
+static char *assertion_alg(const struct ojwk *, const char *,
+    const char *, const char *, const char *, int64_t, const char *);
+
+/* An ES256 assertion signed with key: claims as given, exp from now. */
 static char *
 assertion(const struct ojwk *key, const char *iss, const char *sub,
     const char *aud, int64_t exp_in, const char *jti)
+{
+	return assertion_alg(key, "ES256", iss, sub, aud, exp_in, jti);
+}
+
+/* The same signed with alg. */
+static char *
+assertion_alg(const struct ojwk *key, const char *alg, const char *iss,
+    const char *sub, const char *aud, int64_t exp_in, const char *jti)
 {
 	struct oerr	 err;
 	json_t		*c;
@@ -67,7 +81,7 @@ assertion(const struct ojwk *key, const char *iss, const char *sub,
 	if (jti != NULL)
 		json_object_set_new(c, "jti", json_string(jti));
 	payload = json_dumps(c, JSON_COMPACT);
-	jws = ojws_sign(key, "ES256", NULL, payload, strlen(payload), &err);
+	jws = ojws_sign(key, alg, NULL, payload, strlen(payload), &err);
 	free(payload);
 	json_decref(c);
 	if (jws == NULL)
@@ -301,6 +315,153 @@ jwt_refused(void)
 	CHECK(err.code == OERR_INVALID_CLIENT);
 }
 
+/* An oct key of the bytes of secret. */
+static struct ojwk *
+hmac_key(const char *secret)
+{
+	struct oerr	 err;
+	struct ojwk	*k;
+	json_t		*j;
+	char		 b[256];
+	size_t		 n;
+
+	oerr_clear(&err);
+	if (!ocrypto_b64url_encode(b, sizeof(b), &n, secret, strlen(secret)))
+		abort();
+	j = json_pack("{s:s,s:s}", "kty", "oct", "k", b);
+	if ((k = ojwk_import(j, 1, &err)) == NULL)
+		abort();
+	json_decref(j);
+	return k;
+}
+
+/* Authenticate client id with jwt; 1 if it passed. */
+static int
+jwt_auth_as(const char *id, char *jwt, struct oerr *err)
+{
+	struct oclientauth	 a;
+	int			 rc;
+
+	tform_set("client_id", id, "client_assertion", jwt,
+	    "client_assertion_type",
+	    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", NULL);
+	rc = auth(NULL, NULL, &a, err);
+	oclientauth_free(&a);
+	ojose_free(jwt);
+	return rc;
+}
+
+/* client_secret_jwt (RFC 7523 §2.2): an HMAC with the client secret. */
+static void
+secret_jwt(void)
+{
+	struct ojwk	*k = hmac_key(JWT_SECRET), *bad;
+	struct oerr	 err;
+	const char	*tok = "https://op.example/oauth2/token";
+
+	bad = hmac_key(JWT_SECRET "x");
+	CHECK(jwt_auth_as("cs", assertion_alg(k, "HS256", "cs", "cs", tok,
+	    60, "s1"), &err));
+	CHECK(jwt_auth_as("cs", assertion_alg(k, "HS384", "cs", "cs", tok,
+	    60, "s2"), &err));
+	/* Another key, another client's assertion, an asymmetric alg. */
+	CHECK(!jwt_auth_as("cs", assertion_alg(bad, "HS256", "cs", "cs", tok,
+	    60, "s3"), &err));
+	CHECK(err.code == OERR_INVALID_CLIENT);
+	CHECK(strstr(err.description, "could not be verified") != NULL);
+	CHECK(!jwt_auth_as("cs", assertion(ckey, "cs", "cs", tok, 60, "s4"),
+	    &err));
+	CHECK(err.code == OERR_INVALID_CLIENT);
+	/* An HMAC assertion for a private_key_jwt client: refused. */
+	CHECK(!jwt_auth_as("cj", assertion_alg(k, "HS256", "cj", "cj", tok,
+	    60, "s5"), &err));
+	CHECK(err.code == OERR_INVALID_CLIENT);
+	/* The secret as a plain secret: wrong method. */
+	tform_set("client_id", "cs", "client_secret", JWT_SECRET, NULL);
+	{
+		struct oclientauth a;
+
+		CHECK(!auth(NULL, NULL, &a, &err));
+		CHECK(uniform(&err));
+	}
+	CHECK(!jwt_auth_as("cs", assertion_alg(k, "HS256", "cs", "cs",
+	    "https://elsewhere.example/", 60, "s6"), &err));
+	CHECK(strstr(err.description, "'aud'") != NULL);
+	ojwk_free(k);
+	ojwk_free(bad);
+}
+
+/* The record keeps the secret sealed, and never in the clear. */
+static void
+secret_jwt_record(void)
+{
+	struct oerr	 err;
+	json_t		*rec, *in;
+	char		 out[OCLIENT_SECRET_MAX + 1], *text;
+
+	oerr_clear(&err);
+	CHECK((rec = oclient_get("cs", &err)) != NULL);
+	text = json_dumps(rec, JSON_COMPACT);
+	CHECK(strstr(text, JWT_SECRET) == NULL);
+	CHECK(json_is_string(json_object_get(rec, "_sealed_secret")));
+	free(text);
+	json_decref(rec);
+	/* Too short a secret for an HMAC key (RFC 7518 §3.2). */
+	in = J("{\"client_secret\":\"0123456789abcdef0123\","
+	    "\"token_endpoint_auth_method\":\"client_secret_jwt\"}");
+	CHECK(oclient_create(in, 0, out, &err) == NULL);
+	CHECK(named(&err, "client_secret"));
+	json_decref(in);
+	/* A generated one: 64 characters, fit for HS512. */
+	oerr_clear(&err);
+	in = J("{\"token_endpoint_auth_method\":\"client_secret_jwt\","
+	    "\"token_endpoint_auth_signing_alg\":\"HS512\"}");
+	CHECK((rec = oclient_create(in, 0, out, &err)) != NULL);
+	CHECK(strlen(out) == 64);
+	json_decref(rec);
+	json_decref(in);
+	/* HS* only with client_secret_jwt, and only HS* with it. */
+	oerr_clear(&err);
+	in = J("{\"token_endpoint_auth_method\":\"client_secret_jwt\","
+	    "\"token_endpoint_auth_signing_alg\":\"RS256\"}");
+	CHECK(oclient_create(in, 0, out, &err) == NULL);
+	CHECK(named(&err, "token_endpoint_auth_signing_alg"));
+	json_decref(in);
+	oerr_clear(&err);
+	in = J("{\"token_endpoint_auth_method\":\"private_key_jwt\","
+	    "\"jwks_uri\":\"https://c.example/jwks\","
+	    "\"token_endpoint_auth_signing_alg\":\"HS256\"}");
+	CHECK(oclient_create(in, 0, out, &err) == NULL);
+	CHECK(named(&err, "token_endpoint_auth_signing_alg"));
+	json_decref(in);
+}
+
+/* Keys from jwks_uri: https only, never to internal addresses. */
+static void
+jwks_uri_refused(void)
+{
+	struct ojwk	*k = ckey;
+	struct oerr	 err;
+	const char	*tok = "https://op.example/oauth2/token";
+
+	CHECK(!jwt_auth_as("cu1", assertion(k, "cu1", "cu1", tok, 60, "u1"),
+	    &err));
+	CHECK(err.code == OERR_INVALID_CLIENT);
+	CHECK(strstr(err.description, "https") != NULL);
+	CHECK(!jwt_auth_as("cu2", assertion(k, "cu2", "cu2", tok, 60, "u2"),
+	    &err));
+	CHECK(err.code == OERR_INVALID_CLIENT);
+	CHECK(strstr(err.description, "not allowed") != NULL);
+	/* Loopback http allowed by the switch, but nobody listens. */
+	conf.client_http_loopback = 1;
+	CHECK(!jwt_auth_as("cu3", assertion(k, "cu3", "cu3", tok, 60, "u3"),
+	    &err));
+	CHECK(err.code == OERR_INVALID_CLIENT);
+	CHECK(strstr(err.description, "could not be fetched") != NULL);
+	conf.client_http_loopback = 0;
+	oclientkeys_flush();
+}
+
 static void
 jwt_type(void)
 {
@@ -395,6 +556,9 @@ main(void)
 		T(jwt_refused),
 		T(jwt_type),
 		T(jti_replay),
+		T(secret_jwt),
+		T(secret_jwt_record),
+		T(jwks_uri_refused),
 	};
 	struct tfix_store	 st;
 	struct oerr		 err;
@@ -431,6 +595,14 @@ main(void)
 	    "auth_method\":\"private_key_jwt\",\"jwks\":{\"keys\":[%s]}}",
 	    text);
 	tclient(in);
+	tclient("{\"client_id\":\"cs\",\"client_secret\":\"" JWT_SECRET
+	    "\",\"token_endpoint_auth_method\":\"client_secret_jwt\"}");
+	tclient("{\"client_id\":\"cu1\",\"token_endpoint_auth_method\":"
+	    "\"private_key_jwt\",\"jwks_uri\":\"http://c.example/jwks\"}");
+	tclient("{\"client_id\":\"cu2\",\"token_endpoint_auth_method\":"
+	    "\"private_key_jwt\",\"jwks_uri\":\"https://127.0.0.1:9/j\"}");
+	tclient("{\"client_id\":\"cu3\",\"token_endpoint_auth_method\":"
+	    "\"private_key_jwt\",\"jwks_uri\":\"http://127.0.0.1:9/j\"}");
 	free(text);
 	json_decref(pub);
 	oarena_init(&arena);

@@ -1,0 +1,204 @@
+"""Client authentication with JWTs at the token endpoint (RFC 7523 §2.2,
+OpenID Connect Core §9):
+
+- openid-client 5.x (tests/sdk/clientjwt.js) as a client_secret_jwt
+  client (HS256 with the secret the admin API handed out) and as a
+  private_key_jwt client whose keys are at its jwks_uri, served by a
+  small HTTP server on loopback (the server runs with
+  clients.http.allow_loopback_http);
+- the jwks_uri rules over plain HTTP: http refused without the switch,
+  no redirects followed, a body too large or not a JWK Set refused, an
+  internal address refused;
+- a replayed client_secret_jwt assertion refused (jti single use)."""
+
+import base64
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+import uuid
+
+import pytest
+import requests
+
+from conftest import Server
+
+NODE = shutil.which("node")
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+
+class JwksServer:
+    """Serves path -> (status, headers, body) on 127.0.0.1."""
+
+    def __init__(self):
+        self.routes = {}
+        self.hits = []
+        outer = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.hits.append(self.path)
+                st, hdrs, body = outer.routes.get(
+                    self.path, (404, {}, b"not found"))
+                if callable(body):
+                    body = body()
+                self.send_response(st)
+                for k, v in hdrs.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def jwks():
+    s = JwksServer()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory):
+    s = Server(tmp_path_factory.mktemp("clientjwt"),
+               conf="clients.http.allow_loopback_http = true\n").start()
+    yield s
+    s.stop()
+
+
+def b64(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def hs256(secret, claims):
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps(claims).encode())
+    sig = hmac.new(secret.encode(), f"{head}.{body}".encode(),
+                   hashlib.sha256).digest()
+    return f"{head}.{body}.{b64(sig)}"
+
+
+def register(srv, **body):
+    r = requests.post(srv.adm + "/admin/clients", json=body, timeout=10)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def token(srv, form):
+    return requests.post(srv.pub + "/oauth2/token", data=form, timeout=20)
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_openid_client_jwt_auth(srv, jwks, sdk_dir, tmp_path):
+    path = f"/jwks-{uuid.uuid4().hex}.json"
+    jf = tmp_path / "jwks.json"
+    jwks.routes[path] = (200, {"Content-Type": "application/json"},
+                         lambda: jf.read_bytes())
+    cmd = [NODE, "clientjwt.js", srv.adm, srv.pub, jwks.url + path, str(jf)]
+    r = subprocess.run(cmd, cwd=sdk_dir, capture_output=True, text=True,
+                       timeout=120)
+    steps = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+    bad = [s for s in steps if s.get("ok") is not True]
+    assert r.returncode == 0 and not bad, r.stdout + r.stderr
+    assert [s["step"] for s in steps] == [
+        "discover", "secret_jwt_register", "secret_jwt_grant",
+        "secret_jwt_wrong_secret", "secret_jwt_as_basic",
+        "secret_not_shown", "jwks_uri_register", "jwks_uri_grant",
+        "jwks_uri_other_key"]
+    assert path in jwks.hits
+
+
+def test_secret_jwt_replay_and_audience(srv):
+    c = register(srv, grant_types=["client_credentials"], response_types=[],
+                 token_endpoint_auth_method="client_secret_jwt")
+    cid, sec = c["client_id"], c["client_secret"]
+    now = int(time.time())
+    claims = {"iss": cid, "sub": cid, "aud": srv.pub + "/oauth2/token",
+              "exp": now + 60, "iat": now, "jti": uuid.uuid4().hex}
+    form = {"grant_type": "client_credentials", "client_id": cid,
+            "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": hs256(sec, claims)}
+    r = token(srv, form)
+    assert r.status_code == 200, r.text
+    r = token(srv, form)                       # the same jti again
+    assert r.status_code == 401, r.text
+    assert r.json()["error"] == "invalid_client"
+    bad = dict(claims, jti=uuid.uuid4().hex, aud="https://other.example/")
+    r = token(srv, dict(form, client_assertion=hs256(sec, bad)))
+    assert r.status_code == 401 and "'aud'" in r.json()[
+        "error_description"], r.text
+    old = dict(claims, jti=uuid.uuid4().hex, exp=now - 120)
+    r = token(srv, dict(form, client_assertion=hs256(sec, old)))
+    assert r.status_code == 401, r.text
+    # Too short a chosen secret for an HMAC key.
+    r = requests.post(srv.adm + "/admin/clients", json={
+        "client_secret": "short-secret-0123456",
+        "token_endpoint_auth_method": "client_secret_jwt"}, timeout=10)
+    assert r.status_code == 400 and "client_secret" in r.text
+
+
+def es256_client(srv, uri):
+    return register(srv, grant_types=["client_credentials"],
+                    response_types=[], jwks_uri=uri,
+                    token_endpoint_auth_method="private_key_jwt")
+
+
+def fake_assertion(cid):
+    # Never verified: the keys cannot be had first.
+    head = b64(json.dumps({"alg": "ES256", "kid": "k"}).encode())
+    body = b64(json.dumps({"iss": cid, "sub": cid, "exp": 9999999999,
+                           "jti": uuid.uuid4().hex}).encode())
+    return f"{head}.{body}.{b64(b'x' * 64)}"
+
+
+@pytest.mark.parametrize("route,why", [
+    ((302, {"Location": "/elsewhere"}, b""), "HTTP 302"),
+    ((200, {}, b"x" * (70 * 1024)), "more than"),
+    ((200, {}, b"[1, 2]"), "JSON object"),
+    ((200, {}, b'{"keys": [{"kty": "EC"}]}'), "JWK Set"),
+    ((500, {}, b"{}"), "HTTP 500"),
+])
+def test_jwks_uri_refused(srv, jwks, route, why):
+    path = f"/bad-{uuid.uuid4().hex}"
+    jwks.routes[path] = route
+    c = es256_client(srv, jwks.url + path)
+    r = token(srv, {"grant_type": "client_credentials",
+                    "client_id": c["client_id"],
+                    "client_assertion_type": ASSERTION_TYPE,
+                    "client_assertion": fake_assertion(c["client_id"])})
+    assert r.status_code == 401, r.text
+    assert r.json()["error"] == "invalid_client"
+    assert why in r.json()["error_description"], r.text
+    assert "/elsewhere" not in jwks.hits
+
+
+def test_jwks_uri_http_needs_the_switch(server, jwks):
+    """The shared server runs without clients.http.allow_loopback_http:
+    an http jwks_uri is refused, and so is https to an internal address."""
+    for uri, why in [(jwks.url + "/jwks", "https"),
+                     ("https://127.0.0.1:9/jwks", "not allowed")]:
+        c = es256_client(server, uri)
+        r = token(server, {"grant_type": "client_credentials",
+                           "client_id": c["client_id"],
+                           "client_assertion_type": ASSERTION_TYPE,
+                           "client_assertion":
+                           fake_assertion(c["client_id"])})
+        assert r.status_code == 401, r.text
+        assert why in r.json()["error_description"], r.text
