@@ -49,6 +49,7 @@ static const struct ofield token_fields[] = {
 	{ "refresh_token", OTOKEN_MAX, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "scope", 4096, OFIELD_NQSCHAR, OFIELD_ONCE },
 	{ "audience", 2048, OFIELD_VSCHAR, 0 },
+	{ "assertion", OJWS_MAX, OFIELD_VSCHAR, OFIELD_ONCE },	/* RFC 7523 */
 	AUTH_FIELDS,
 };
 

@@ -130,6 +130,7 @@ enum kid {
 	K_TTL_CODE,
 	K_TTL_LOGIN_CONSENT,
 	K_REFRESH_GRACE,
+	K_JWT_MAX_TTL,
 	K_STRATEGY,
 	K_DCR,
 	K_DCR_SCOPE,
@@ -291,6 +292,12 @@ static const struct key keys[K__MAX] = {
 	 */
 	{ "oauth2.grant.refresh_token.rotation_grace_period", KT_TTL, "0",
 	    0, 5 * 60, 0, F(refresh_grace), NULL, NULL },
+	/*
+	 * K_JWT_MAX_TTL: Hydra's; how far in the future a jwt-bearer
+	 * grant's assertion may expire (RFC 7523 §3 item 4)
+	 */
+	{ "oauth2.grant.jwt.max_ttl", KT_TTL, "720h", 1, TTL_MAX, 0,
+	    F(jwt_max_ttl), NULL, NULL },
 	/* K_STRATEGY */
 	{ "strategies.access_token", KT_ENUM, "opaque", 0, 0, 0,
 	    0, strategies, set_strategy },

@@ -24,6 +24,7 @@
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
 #include "protocol/grants.h"
+#include "protocol/trust.h"
 
 #define FLUSH_MAX	16	/* expired records removed per request */
 #define FLUSH_BATCH	4096	/* records deleted per flush transaction */
@@ -80,7 +81,9 @@ struct grant_op {
 	unsigned char		 id[OTOKEN_ID_LEN]; /* code, refresh token */
 	const char		*code;
 	json_t			*scope;		/* requested, or NULL */
-	struct ogrant		 grant;		/* client_credentials */
+	struct ogrant		 grant;		/* client_credentials,
+						   jwt-bearer */
+	struct otrust_grant	 jb;		/* jwt-bearer's assertion */
 	json_t			*resp;		/* the answer */
 	/*
 	 * A refusal that must still commit (a replay's revocation, the
@@ -354,11 +357,13 @@ out:
  * and build its grant into op->grant: requested scope within the
  * client's scope, requested audience within its audience (both by
  * exact match), confidential clients only; sub is the client_id and
- * the grant a chain of its own.  Returns 1, or 0 with err set.
+ * the grant a chain of its own.  For a jwt-bearer grant (RFC 7523
+ * §2.1) sub is the assertion's, and public clients may use it.
+ * Returns 1, or 0 with err set.
  */
 static int
 cc_prepare(const struct oparams *p, struct grant_op *op,
-    const struct oclient *client, struct oerr *err)
+    const struct oclient *client, const char *sub, struct oerr *err)
 {
 	json_t		*aud = json_array(), *v;
 	char		 rid[37];
@@ -392,7 +397,7 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 			goto out;
 		}
 	/* RFC 6749 §4.4.2: the client MUST authenticate. */
-	if (client->auth == OCLIENT_AUTH_NONE) {
+	if (sub == NULL && client->auth == OCLIENT_AUTH_NONE) {
 		oerr_set(err, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(err, "The client is public and thus not allowed to "
 		    "use grant type client_credentials.");
@@ -402,7 +407,7 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 	ogrant_free(&op->grant);
 	op->grant.request_id = oxstrdup(rid);
 	op->grant.client_id = oxstrdup(client->id);
-	op->grant.sub = oxstrdup(client->id);
+	op->grant.sub = oxstrdup(sub != NULL ? sub : client->id);
 	ojson_strs_set(&op->grant.scope, op->scope);
 	ojson_strs_set(&op->grant.aud, aud);
 	op->grant.requested_at = onow();
@@ -463,7 +468,18 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		    e.code, "%s", e.description);
 		return 0;
 	}
-	if (strcmp(op->type, "authorization_code") == 0)
+	if (strcmp(op->type, OTRUST_GRANT_TYPE) == 0) {
+		/* RFC 7523 §3 item 7: the assertion's jti, once. */
+		if (!ojti_use(t, op->jb.jti, op->jb.jti_exp, &e)) {
+			oerr_set(err, e.code == OERR_INVALID_CLIENT ?
+			    OERR_INVALID_GRANT : e.code, "%s", e.code ==
+			    OERR_INVALID_CLIENT ? "The assertion's 'jti' was "
+			    "used already." : e.description);
+			rc = 0;
+		} else
+			rc = (op->resp = ogrant_issue(t, &op->grant, client,
+			    OISSUE_ACCESS, NULL, "jwt_bearer", err)) != NULL;
+	} else if (strcmp(op->type, "authorization_code") == 0)
 		rc = code_grant(t, op, client, err);
 	else if (strcmp(op->type, "refresh_token") == 0)
 		rc = refresh_grant(t, op, client, err);
@@ -498,7 +514,7 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
     struct oerr *err)
 {
 	static const char *const types[] = { "authorization_code",
-	    "refresh_token", "client_credentials", NULL };
+	    "refresh_token", "client_credentials", OTRUST_GRANT_TYPE, NULL };
 	const struct oparams	*p = in->p;
 	struct oclientauth	 auth;
 	struct grant_op		 op;
@@ -567,10 +583,22 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 			    "not issued by this server.");
 			goto out;
 		}
+	} else if (strcmp(type, OTRUST_GRANT_TYPE) == 0) {
+		if ((tok = oclientauth_param(p, "assertion")) == NULL) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The request is "
+			    "missing the required parameter 'assertion'.");
+			goto out;
+		}
+		if (op.scope == NULL)
+			op.scope = json_array();
+		if (!otrust_assertion_check(arena, tok, op.scope, auth.client,
+		    &op.jb, err) ||
+		    !cc_prepare(p, &op, auth.client, op.jb.sub, err))
+			goto out;
 	} else {
 		if (op.scope == NULL)
 			op.scope = json_array();
-		if (!cc_prepare(p, &op, auth.client, err))
+		if (!cc_prepare(p, &op, auth.client, NULL, err))
 			goto out;
 		/*
 		 * No write at all for a stateless token (tokens.h) whose

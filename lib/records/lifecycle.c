@@ -16,6 +16,7 @@
 #include "records/flow.h"
 #include "records/lifecycle.h"
 #include "records/tokens.h"
+#include "records/trust.h"
 #include "records/users.h"
 
 #define FLUSH_BATCH	256	/* expiry entries collected per scan */
@@ -155,6 +156,8 @@ expire_one(struct ostore_txn *t, const unsigned char *k, size_t kl,
 		return oflow_expire(t, db, k + 9, kl - 9);
 	case OSTORE_CONSENTS:
 		return oconsents_expire(t, k + 9, kl - 9);
+	case OSTORE_TRUST:
+		return otrust_expire(t, k + 9, kl - 9);
 	default:
 		return 1;
 	}

@@ -82,6 +82,7 @@ static const struct {
 	{ "consents", 0 },		/* OSTORE_CONSENTS */
 	{ "users", 0 },			/* OSTORE_USERS */
 	{ "users_by_subject", 0 },	/* OSTORE_USERS_BY_SUBJECT */
+	{ "trust", 0 },			/* OSTORE_TRUST */
 };
 
 static MDB_env		*env;		/* NULL when closed */

@@ -50,6 +50,7 @@ enum ostore_db {
 	OSTORE_CONSENTS,	/* subject NUL client_id -> consent */
 	OSTORE_USERS,		/* "users": folded username -> user record */
 	OSTORE_USERS_BY_SUBJECT, /* sub NUL folded username -> "" */
+	OSTORE_TRUST,		/* "trust": id -> jwt-bearer trust record */
 	OSTORE__MAX
 };
 
