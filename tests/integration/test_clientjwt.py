@@ -9,7 +9,9 @@ OpenID Connect Core §9):
 - the jwks_uri rules over plain HTTP: http refused without the switch,
   no redirects followed, a body too large or not a JWK Set refused, an
   internal address refused;
-- a replayed client_secret_jwt assertion refused (jti single use)."""
+- a replayed client_secret_jwt assertion refused (jti single use);
+- client_secret_jwt clients made through Dynamic Client Registration
+  and /v1/applications authenticate the same way."""
 
 import base64
 import hashlib
@@ -78,7 +80,8 @@ def jwks():
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory):
     s = Server(tmp_path_factory.mktemp("clientjwt"),
-               conf="clients.http.allow_loopback_http = true\n").start()
+               conf="clients.http.allow_loopback_http = true\n"
+               "oidc.dynamic_client_registration.enabled = true\n").start()
     yield s
     s.stop()
 
@@ -202,3 +205,37 @@ def test_jwks_uri_http_needs_the_switch(server, jwks):
                            fake_assertion(c["client_id"])})
         assert r.status_code == 401, r.text
         assert why in r.json()["error_description"], r.text
+
+
+def authenticates(srv, cid, sec):
+    """1 if an HS256 assertion gets past client authentication: a bogus
+    code is then invalid_grant, not invalid_client."""
+    now = int(time.time())
+    r = token(srv, {"grant_type": "authorization_code", "code": "bogus",
+                    "redirect_uri": "https://rp.example.com/cb",
+                    "client_id": cid,
+                    "client_assertion_type": ASSERTION_TYPE,
+                    "client_assertion": hs256(sec, {
+                        "iss": cid, "sub": cid, "aud": srv.pub + "/",
+                        "exp": now + 60, "jti": uuid.uuid4().hex})})
+    assert r.status_code in (400, 401), r.text
+    return r.json()["error"] == "invalid_grant"
+
+
+def test_secret_jwt_in_other_dialects(srv):
+    r = requests.post(srv.pub + "/oauth2/register", json={
+        "redirect_uris": ["https://rp.example.com/cb"],
+        "token_endpoint_auth_method": "client_secret_jwt"}, timeout=10)
+    assert r.status_code == 201, r.text
+    c = r.json()
+    assert c["token_endpoint_auth_method"] == "client_secret_jwt"
+    assert authenticates(srv, c["client_id"], c["client_secret"])
+    assert not authenticates(srv, c["client_id"], c["client_secret"] + "x")
+    r = requests.post(srv.adm + "/v1/applications", json={
+        "app_name": "JWT app", "redirect_uris":
+        ["https://rp.example.com/cb"],
+        "client_auth_method": "client_secret_jwt"}, timeout=10)
+    assert r.status_code == 201, r.text
+    a = r.json()["result"]
+    assert a["client_auth_method"] == "client_secret_jwt"
+    assert authenticates(srv, a["client_id"], a["client_secret"])
