@@ -6,16 +6,22 @@
  * token_endpoint_auth_method, as Hydra insists (its fosite's
  * client_authentication.go): client_secret_basic (HTTP Basic), client_secret_post
  * (client_id and client_secret in the form), private_key_jwt (a signed
- * client_assertion, verified against the client's registered jwks) or
+ * client_assertion, verified against the client's keys: its registered
+ * jwks, else those at its jwks_uri, clientkeys.h), client_secret_jwt
+ * (an HS256/384/512 client_assertion made with the client secret,
+ * which such clients keep sealed besides its hash, RFC 7523 §2.2) or
  * none (a public client: its client_id alone).  One method per
- * request.
+ * request.  An assertion's aud is the token endpoint URL or the issuer.
+ *
+ * Fetching a jwks_uri is network I/O: call oclientauth_check() outside
+ * any store transaction.
  *
  * A client that fails gets one answer whether it is unknown, registered
  * for another method or gave a wrong secret (RFC 9700 §4.16), and an
  * unknown client costs what a wrong secret costs (a dummy hash is
  * checked), so that the endpoint does not tell which client ids exist.
  *
- * A private_key_jwt assertion's jti is noted, not spent: the caller
+ * An assertion's jti is noted, not spent: the caller
  * spends it with ojti_use() (lib/records/jti.h) in the write
  * transaction that acts on the request.
  */
@@ -54,7 +60,7 @@ struct oclientauth_in {
 struct oclientauth {
 	const char	*id;		/* client_id, an arena string */
 	const struct oclient *client;	/* as authenticated (shared) */
-	int		 has_jti;	/* private_key_jwt: spend jti */
+	int		 has_jti;	/* an assertion: spend jti */
 	unsigned char	 jti[OJTI_KEY_LEN];	/* its key (ojti_key()) */
 	int64_t		 jti_exp;	/* until when to keep it */
 };
