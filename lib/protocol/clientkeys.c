@@ -163,6 +163,9 @@ fetch(const char *id, const char *uri, struct oerr *err)
 	    CURLE_OK ||
 #endif
 	    cu->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    /* No proxy from the environment: the address check needs the
+	       connection to go to the host itself. */
+	    cu->easy_setopt(h, CURLOPT_PROXY, "") != CURLE_OK ||
 	    cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
 	    cu->easy_setopt(h, CURLOPT_TIMEOUT_MS,
 	    (long)OCLIENTKEYS_TIMEOUT_MS) != CURLE_OK ||

@@ -8,6 +8,7 @@
  *
  *   - https only; http:// only to a loopback address, and only when
  *     clients.http.allow_loopback_http is set (development, tests);
+ *   - no proxy (http_proxy and friends are ignored);
  *   - no redirects, at most OCLIENTKEYS_MAX_BYTES of body, at most
  *     OCLIENTKEYS_TIMEOUT_MS for the whole request, a 200 answer;
  *   - no connection to an internal address (loopback, private,
