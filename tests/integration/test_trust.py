@@ -177,3 +177,37 @@ def test_discovery_lists_the_grant(server):
     d = requests.get(server.pub + "/.well-known/openid-configuration",
                      timeout=10).json()
     assert GRANT in d["grant_types_supported"]
+
+
+def test_grant_client_rules(server, setup):
+    """The client's jwt_bearer lifespan; a confidential client must
+    authenticate; a client without the grant type is refused."""
+    c = requests.post(server.adm + "/admin/clients", json={
+        "grant_types": [GRANT], "response_types": [], "scope": "read",
+        "token_endpoint_auth_method": "client_secret_post",
+        "jwt_bearer_grant_access_token_lifespan": "5m"}, timeout=10).json()
+    form = {"grant_type": GRANT, "scope": "read",
+            "client_id": c["client_id"], "client_secret": c["client_secret"]}
+    r = requests.post(server.pub + "/oauth2/token",
+                      data=dict(form, assertion=sign(setup, server)),
+                      timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.json()["expires_in"] in (299, 300)
+    r = requests.post(server.pub + "/oauth2/token", data=dict(
+        form, assertion=sign(setup, server), client_secret="x" * 32),
+        timeout=10)
+    assert r.status_code == 401 and r.json()["error"] == "invalid_client"
+    r = requests.post(server.pub + "/oauth2/token", data=dict(
+        form, assertion=sign(setup, server), client_id=None,
+        client_secret=None), timeout=10)
+    assert r.status_code == 401, r.text
+    other = requests.post(server.adm + "/admin/clients", json={
+        "grant_types": ["client_credentials"], "response_types": [],
+        "token_endpoint_auth_method": "client_secret_post"},
+        timeout=10).json()
+    r = requests.post(server.pub + "/oauth2/token", data={
+        "grant_type": GRANT, "assertion": sign(setup, server),
+        "client_id": other["client_id"],
+        "client_secret": other["client_secret"]}, timeout=10)
+    assert r.status_code == 400 and r.json()["error"] == \
+        "unauthorized_client", r.text
