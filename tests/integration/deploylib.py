@@ -409,6 +409,8 @@ def check_routing(d, encoded_slash=True):
                      status=404)
     d.admin_call("GET", "admin/no/such/path", "unknown admin path",
                  status=404)
+    d.admin_call("GET", "admin/trust/grants/jwt-bearer/issuers",
+                 "the jwt-bearer trust API (keys binary)")
 
 
 def check_static(d):
