@@ -239,3 +239,16 @@ def test_secret_jwt_in_other_dialects(srv):
     a = r.json()["result"]
     assert a["client_auth_method"] == "client_secret_jwt"
     assert authenticates(srv, a["client_id"], a["client_secret"])
+    # No view of any dialect shows the sealed secret, nor the secret.
+    for url, hdr in [
+            (srv.pub + "/oauth2/register/" + c["client_id"],
+             {"Authorization": "Bearer " + c["registration_access_token"]}),
+            (srv.adm + "/client/" + c["client_id"], {}),
+            (srv.adm + "/admin/clients/" + c["client_id"], {}),
+            (srv.adm + "/v1/applications/" + a["app_id"], {})]:
+        r = requests.get(url, headers=hdr, timeout=10)
+        assert r.status_code == 200, (url, r.text)
+        assert '"_sealed_secret"' not in r.text, url
+        assert '"_secret"' not in r.text, url
+        assert c["client_secret"] not in r.text, url
+        assert a["client_secret"] not in r.text, url
