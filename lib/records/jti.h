@@ -3,7 +3,10 @@
  * item 7: "the authorization server MAY ensure that JWTs are not
  * replayed").
  *
- * A private_key_jwt assertion's jti is spent once per client: its mark
+ * A client assertion's (private_key_jwt, client_secret_jwt) jti is
+ * spent once per client, and a jwt-bearer grant's assertion's once per
+ * issuer (protocol/trust.h passes "urn:oidcgi:jwt-bearer:" and the
+ * issuer as client_id): its mark
  * is a record in the "flows" database (schema/store.md, flows) under
  * the SHA-256 of "jti:", the client_id, a 0x00 byte and the jti, with
  * the value {"v":1,"kind":"client_assertion","exp":<unix seconds>} and
