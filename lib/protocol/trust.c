@@ -129,9 +129,9 @@ build(const json_t *in, struct oerr *err)
 	ocrypto_uuid4(id);
 	rec = json_pack("{s:i, s:s, s:s, s:s, s:b, s:O, s:O, s:s, s:I, s:I}",
 	    "_v", 1, "id", id, "issuer", iss, "subject", sub != NULL ? sub :
-	    "", "allow_any_subject", any, "scope", scope, "jwk", pub, "kid", ojwk_kid(k),
-	    "created_at", (json_int_t)onow(), "expires_at",
-	    (json_int_t)expires);
+	    "", "allow_any_subject", any, "scope", scope, "jwk", pub,
+	    "kid", ojwk_kid(k), "created_at", (json_int_t)onow(),
+	    "expires_at", (json_int_t)expires);
 out:
 	json_decref(scope);
 	json_decref(pub);
