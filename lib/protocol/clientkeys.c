@@ -29,6 +29,7 @@ struct entry {
 	struct ojwks	*keys;
 	int64_t		 fetched;	/* when keys were fetched */
 	int64_t		 tried;		/* last fetch attempted */
+	int64_t		 refetched;	/* last fetch for an unknown kid */
 };
 
 static struct entry	 cache[OCLIENTKEYS_CACHE];
@@ -284,9 +285,18 @@ oclientkeys_get(const struct oclient *c, const char *kid, struct oerr *err)
 	stale = en->keys == NULL || now - en->fetched >= OCLIENTKEYS_TTL;
 	missing = en->keys != NULL && kid != NULL &&
 	    ojwks_find(en->keys, kid) == NULL;
-	/* Throttled: at most one fetch per OCLIENTKEYS_REFETCH seconds. */
-	if ((stale || missing) && (en->tried == 0 ||
-	    now - en->tried >= OCLIENTKEYS_REFETCH)) {
+	/*
+	 * Throttled: a stale set is fetched again at most once per
+	 * OCLIENTKEYS_REFETCH seconds (its host may be down), and so is a
+	 * fresh one that lacks kid (the first time at once: a rotation).
+	 */
+	if (missing && en->refetched != 0 &&
+	    now - en->refetched < OCLIENTKEYS_REFETCH)
+		missing = 0;
+	if (missing)
+		en->refetched = now;
+	if (missing || (stale && (en->tried == 0 ||
+	    now - en->tried >= OCLIENTKEYS_REFETCH))) {
 		if (en->uri == NULL) {
 			snprintf(en->id, sizeof(en->id), "%s", c->id);
 			en->uri = oxstrdup(c->jwks_uri);

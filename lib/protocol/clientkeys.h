@@ -21,9 +21,11 @@
  *
  * Fetched sets are cached per process, by client_id and jwks_uri, for
  * OCLIENTKEYS_TTL seconds; a kid the cached set lacks makes it
- * fetched again, at most once per OCLIENTKEYS_REFETCH seconds per
- * client (key rotation without letting a stream of made-up kids make
- * the server hammer the client's host).
+ * fetched again at once, then at most once per OCLIENTKEYS_REFETCH
+ * seconds per client (key rotation without letting a stream of made-up
+ * kids make the server hammer the client's host); a set that could not
+ * be fetched is tried again at most once per OCLIENTKEYS_REFETCH
+ * seconds.
  *
  * Blocking network I/O: never call it inside a store transaction.
  */

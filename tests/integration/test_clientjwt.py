@@ -252,3 +252,45 @@ def test_secret_jwt_in_other_dialects(srv):
         assert '"_secret"' not in r.text, url
         assert c["client_secret"] not in r.text, url
         assert a["client_secret"] not in r.text, url
+
+
+def es256_assertion(srv, key, cid):
+    from jwcrypto import jwt as jjwt
+    now = int(time.time())
+    t = jjwt.JWT(header={"alg": "ES256", "kid": key.get("kid")},
+                 claims={"iss": cid, "sub": cid, "aud": srv.pub + "/",
+                         "exp": now + 60, "jti": uuid.uuid4().hex})
+    t.make_signed_token(key)
+    return t.serialize()
+
+
+def test_jwks_uri_cache_and_rotation(srv, jwks):
+    """Fetched keys are cached: a kid the cached set has needs no
+    fetch; one it lacks (a rotation) has it fetched again at once, but
+    then not again for 30 s."""
+    from jwcrypto import jwk as jjwk
+    k1 = jjwk.JWK.generate(kty="EC", crv="P-256", kid="k1")
+    k2 = jjwk.JWK.generate(kty="EC", crv="P-256", kid="k2")
+    path = f"/rot-{uuid.uuid4().hex}"
+    doc = {"keys": [json.loads(k1.export_public())]}
+    jwks.routes[path] = (200, {}, lambda: json.dumps(doc).encode())
+    c = es256_client(srv, jwks.url + path)
+
+    def auth(key):
+        r = token(srv, {"grant_type": "client_credentials",
+                        "client_id": c["client_id"],
+                        "client_assertion_type": ASSERTION_TYPE,
+                        "client_assertion":
+                        es256_assertion(srv, key, c["client_id"])})
+        return r.status_code
+
+    assert auth(k1) == 200
+    assert auth(k1) == 200
+    assert jwks.hits.count(path) == 1          # cached
+    doc["keys"] = [json.loads(k2.export_public())]
+    assert auth(k2) == 200                      # unknown kid: fetched
+    assert jwks.hits.count(path) == 2
+    doc["keys"] = [json.loads(k1.export_public())]
+    assert auth(k1) == 401                      # the cached set has no k1
+    assert auth(k1) == 401                      # and is not refetched yet
+    assert jwks.hits.count(path) == 2
