@@ -82,6 +82,7 @@ static const struct {
 	{ "consents", 0 },		/* OSTORE_CONSENTS */
 	{ "users", 0 },			/* OSTORE_USERS */
 	{ "users_by_subject", 0 },	/* OSTORE_USERS_BY_SUBJECT */
+	{ "tokens_by_sid", 0 },		/* OSTORE_TOKENS_BY_SID */
 };
 
 static MDB_env		*env;		/* NULL when closed */

@@ -50,6 +50,7 @@ enum ostore_db {
 	OSTORE_CONSENTS,	/* subject NUL client_id -> consent */
 	OSTORE_USERS,		/* "users": folded username -> user record */
 	OSTORE_USERS_BY_SUBJECT, /* sub NUL folded username -> "" */
+	OSTORE_TOKENS_BY_SID,	/* sid NUL token id -> "" */
 	OSTORE__MAX
 };
 
