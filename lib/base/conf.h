@@ -105,6 +105,8 @@ struct oconf {
 	int64_t		 ttl_login_consent;
 	/* oauth2.grant.refresh_token.rotation_grace_period: 0 (off) to 300 */
 	int64_t		 refresh_grace;
+	/* oauth2.logout.revoke_tokens: logout revokes the session's tokens */
+	int		 logout_revoke;
 	enum oconf_token_strategy access_token_strategy; /* strategies.access_token */
 	int		 dcr_enabled;	/* oidc.dynamic_client_registration.enabled */
 	/*
