@@ -105,7 +105,8 @@ static const char *const response_types[] = { "code", "id_token", "token",
 static const char *const response_modes[] = { "query", "fragment",
     "form_post", NULL };
 static const char *const grant_types[] = { "authorization_code",
-    "implicit", "refresh_token", "client_credentials", NULL };
+    "implicit", "refresh_token", "client_credentials",
+    "urn:ietf:params:oauth:grant-type:token-exchange", NULL };
 static const char *const auth_methods[] = { "client_secret_basic",
     "client_secret_post", "private_key_jwt", "none", NULL };
 static const char *const auth_algs[] = { "RS256", "RS384", "RS512",
