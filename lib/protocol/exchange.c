@@ -24,9 +24,28 @@
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
 #include "protocol/exchange.h"
-#include "protocol/grants.h"
 
 #define FLUSH_MAX	16	/* expired records removed per request */
+#define TARGETS_MAX	32	/* audience and resource values */
+
+/*
+ * Wipe the token of a response, then free it (the one ogrant_issue()
+ * made holds one: an access or a refresh token).  NULL is fine.
+ */
+static void
+resp_free(json_t *resp)
+{
+	static const char *const creds[] = { "access_token",
+	    "refresh_token" };
+	json_t	*v;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(creds) / sizeof(creds[0]); i++)
+		if (json_is_string(v = json_object_get(resp, creds[i])))
+			ocrypto_wipe((char *)json_string_value(v),
+			    json_string_length(v));
+	json_decref(resp);
+}
 
 /* What a presented token is. */
 enum tx_kind {
@@ -359,7 +378,7 @@ exchange_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	int			 fatal = 0, rc = 0;
 
 	/* Run again from the start when the map grew. */
-	ogrants_response_free(op->resp);
+	resp_free(op->resp);
 	op->resp = NULL;
 	memset(&g, 0, sizeof(g));
 	if (!olife_flush(t, onow(), FLUSH_MAX, NULL)) {
@@ -436,10 +455,10 @@ targets(const struct oparams *p, json_t **out, struct oerr *err)
 				s = e;
 			}
 		}
-		if (json_array_size(a) > OGRANTS_AUDIENCES_MAX) {
+		if (json_array_size(a) > TARGETS_MAX) {
 			oerr_set(err, OERR_INVALID_REQUEST, "The request has "
 			    "more than %d audiences and resources.",
-			    OGRANTS_AUDIENCES_MAX);
+			    TARGETS_MAX);
 			goto fail;
 		}
 	}
@@ -534,6 +553,6 @@ out:
 	json_decref(op.actor.claims);
 	ogrant_free(&op.subject.grant);
 	ogrant_free(&op.actor.grant);
-	ogrants_response_free(op.resp);
+	resp_free(op.resp);
 	return resp;
 }
