@@ -307,8 +307,8 @@ new_grant(struct tx_op *op, const struct oclient *client, struct ogrant *g,
 			    !oclient_has_scope(client, w)) {
 				oerr_set(fail, OERR_INVALID_SCOPE, "The "
 				    "requested scope '%.64s' was not granted "
-				    "to the subject_token or is not allowed for "
-				    "the client.", w);
+				    "to the subject_token or is not allowed "
+				    "for the client.", w);
 				goto out;
 			}
 			json_array_append(scope, v);
@@ -322,8 +322,9 @@ new_grant(struct tx_op *op, const struct oclient *client, struct ogrant *g,
 		w = json_string_value(v);
 		if (!oclient_exchange_target(client, w) &&
 		    !ojson_strs_has(&s->aud, w)) {
-			oerr_set(fail, OERR_INVALID_TARGET, "The target '%.128s' "
-			    "(audience or resource) is not allowed: it is not "
+			oerr_set(fail, OERR_INVALID_TARGET, "The target "
+			    "'%.128s' (audience or resource) is not allowed: "
+			    "it is not "
 			    "in the client's audience or token_exchange."
 			    "audiences, nor an audience of the subject_token.",
 			    w);

@@ -291,7 +291,8 @@ end_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 static void
 logout_revokes(void)
 {
-	json_t		*t = tokens("app", "s-out"), *u = tokens("app", "s-keep");
+	json_t		*t = tokens("app", "s-out");
+	json_t		*u = tokens("app", "s-keep");
 	struct sid_op	 op;
 	struct oerr	 err;
 
@@ -315,6 +316,50 @@ logout_revokes(void)
 	CHECK(op.notify == NULL);
 	ogrants_response_free(t);
 	ogrants_response_free(u);
+}
+
+/* 1 if tok's tokens_by_sid entry under sid is stored. */
+static int
+indexed(const char *sid, const char *tok)
+{
+	unsigned char		 k[256], id[OTOKEN_ID_LEN];
+	enum otoken_kind	 kind;
+	size_t			 n = strlen(sid);
+
+	if (!otoken_identify(tok, &kind, id))
+		abort();
+	memcpy(k, sid, n + 1);
+	memcpy(k + n + 1, id, OTOKEN_ID_LEN);
+	return tpresent(OSTORE_TOKENS_BY_SID, k, n + 1 + OTOKEN_ID_LEN) == 1;
+}
+
+static void
+sid_index(void)
+{
+	json_t			*t = tokens("app", "s-idx");
+	struct oclientauth_in	 in;
+	struct oerr		 err;
+
+	CHECK(indexed("s-idx", sget(t, "access_token")));
+	CHECK(indexed("s-idx", sget(t, "refresh_token")));
+	/* Revocation takes the entries along. */
+	tform_set("token", sget(t, "refresh_token"), "client_id", "app",
+	    "client_secret", SECRET, NULL);
+	in.p = &tform;
+	in.basic_id = in.basic_secret = NULL;
+	oerr_clear(&err);
+	CHECK(ogrants_revoke(&arena, &in, &err));
+	CHECK(!indexed("s-idx", sget(t, "access_token")));
+	CHECK(!indexed("s-idx", sget(t, "refresh_token")));
+	ogrants_response_free(t);
+	/* So does the flush of expired tokens. */
+	t = tokens("app", "s-flush");
+	CHECK(indexed("s-flush", sget(t, "access_token")));
+	oerr_clear(&err);
+	CHECK(ogrants_flush(onow() + 100LL * 365 * 86400, &err));
+	CHECK(!indexed("s-flush", sget(t, "access_token")));
+	CHECK(!indexed("s-flush", sget(t, "refresh_token")));
+	ogrants_response_free(t);
 }
 
 static void
@@ -349,6 +394,7 @@ main(void)
 		T(refresh_requested),
 		T(logout_revokes),
 		T(policy_field),
+		T(sid_index),
 	};
 	struct tfix_store	 st;
 	int			 rc;
