@@ -75,6 +75,8 @@ struct tx_op {
 	struct tx_token	 actor;
 	int		 has_actor;
 	json_t		*resp;
+	struct oerr	 fail;		/* a refusal, answered after the
+					   transaction committed */
 };
 
 /* 1 if the array a holds the string w. */
@@ -397,13 +399,16 @@ exchange_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		return 0;
 	}
 	/*
-	 * A refusal aborts: nothing but the flush and the jti would have
-	 * been written, and neither matters to a refused request.
+	 * A refusal commits (the flush and the assertion's jti, nothing
+	 * else was written) and is answered after the transaction.
 	 */
-	if (!load_grant(t, &op->subject, err, err, &fatal) ||
-	    (op->has_actor && !load_grant(t, &op->actor, err, err,
-	    &fatal)) || !new_grant(op, client, &g, err))
+	oerr_clear(&op->fail);
+	if (!load_grant(t, &op->subject, &op->fail, err, &fatal) ||
+	    (op->has_actor && !load_grant(t, &op->actor, &op->fail, err,
+	    &fatal)) || !new_grant(op, client, &g, &op->fail)) {
+		rc = !fatal;
 		goto out;
+	}
 	if ((op->resp = ogrant_issue(t, &g, client, op->refresh ?
 	    OISSUE_REFRESH : OISSUE_ACCESS, NULL, "token_exchange", err)) ==
 	    NULL)
@@ -545,6 +550,10 @@ oexchange_token(struct oarena *arena, const struct oparams *p,
 	/* Keys before the write transaction (tokens.h). */
 	if (!ogrant_prepare(err) || !ostore_write(exchange_fn, &op, err))
 		goto out;
+	if (oerr_isset(&op.fail)) {
+		*err = op.fail;
+		goto out;
+	}
 	shape(op.resp, op.refresh);
 	resp = op.resp;
 	op.resp = NULL;
