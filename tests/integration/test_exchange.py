@@ -408,3 +408,28 @@ def test_delete_login_session_by_sid(revoking, receiver):
     r = admin(server, "DELETE", "/oauth2/auth/sessions/login",
               params={"sid": sid})
     assert r.status_code == 404, r.text
+
+
+def test_delete_login_sessions_of_subject(revoking):
+    server = revoking
+    client = user_client(server)
+    sub = subject()
+    tok, _ = login(server, client, sub)
+    tok2, _ = login(server, client, sub)
+    other, _ = login(server, client, subject())
+    r = admin(server, "DELETE", "/oauth2/auth/sessions/login",
+              params={"subject": sub})
+    assert r.status_code == 204, r.text
+    assert not introspect(server, tok["access_token"])["active"]
+    assert not introspect(server, tok2["refresh_token"])["active"]
+    assert introspect(server, other["access_token"])["active"]
+
+
+def test_delete_login_session_keeps_tokens_by_default(server):
+    client = user_client(server)
+    tok, _ = login(server, client, subject())
+    sid = id_claims(server, tok["id_token"], client)["sid"]
+    r = admin(server, "DELETE", "/oauth2/auth/sessions/login",
+              params={"sid": sid})
+    assert r.status_code == 204, r.text
+    assert introspect(server, tok["access_token"])["active"]
