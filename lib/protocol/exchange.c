@@ -168,7 +168,9 @@ identify(struct tx_token *tx, const char *type, struct oerr *err)
 	jwt = strcmp(type, "jwt") == 0;
 	if (strcmp(type, "access_token") == 0 ||
 	    strcmp(type, "refresh_token") == 0 || jwt) {
-		if (otoken_identify(tx->tok, &k, tx->id) &&
+		/* A jwt is no opaque token ("ory_at_..."). */
+		if ((!jwt || strncmp(tx->tok, "ory_", 4) != 0) &&
+		    otoken_identify(tx->tok, &k, tx->id) &&
 		    ((k == OTOKEN_ACCESS && *type != 'r') ||
 		    (k == OTOKEN_REFRESH && *type == 'r'))) {
 			tx->kind = k == OTOKEN_ACCESS ? TX_ACCESS : TX_REFRESH;

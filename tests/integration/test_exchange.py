@@ -273,6 +273,10 @@ def test_request_errors(server):
     refused(exchange(server, client, subject_token=foreign,
                      subject_token_type=TT + "jwt"),
             "invalid_request", word="other issuers")
+    # An opaque token is no jwt.
+    refused(exchange(server, client, subject_token=at,
+                     subject_token_type=TT + "jwt"),
+            "invalid_request", word="JWT")
     # An access token presented as a refresh token.
     refused(exchange(server, client, subject_token=at,
                      subject_token_type=TT + "refresh_token"),
