@@ -11,9 +11,9 @@
  *          revoke those grants and every token issued under them
  *   DELETE /oauth2/auth/sessions/login?subject= | ?sid=
  *          end the login sessions (the browser must log in again); by
- *          sid a headless logout with back-channel notifications, 404
- *          for a sid that names no remembered session; with
- *          oauth2.logout.revoke_tokens the sessions' tokens go too
+ *          sid a headless logout with back-channel notifications (204
+ *          also for a sid that names no remembered session, as Hydra);
+ *          with oauth2.logout.revoke_tokens the sessions' tokens go too
  */
 #include <stdio.h>
 #include <string.h>

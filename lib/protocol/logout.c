@@ -88,28 +88,19 @@ int
 ologout_end_sessions(struct ostore_txn *t, const char *sid,
     const char *subject, json_t **notify, struct oerr *err)
 {
-	struct osessions_rec	 s;
-	struct oerr		 e;
-	char			**sids = NULL;
-	size_t			 i, n = 0;
-	int			 ok = 0;
+	char		**sids = NULL;
+	size_t		  i, n = 0;
+	int		  ok = 0;
 
 	json_decref(*notify);
 	*notify = NULL;
 	if (sid != NULL) {
-		/* Hydra's GetRememberedLoginSession: a 404 otherwise. */
-		oerr_clear(&e);
-		if (!osessions_get(t, sid, &s, &e)) {
-			if (e.code == OERR_NOT_FOUND)
-				oerr_set(err, OERR_NOT_FOUND, "Unable to "
-				    "locate the requested resource");
-			else
-				oerr_set(err, OERR_SERVER_ERROR, "The login "
-				    "session could not be read.");
-			return 0;
-		}
-		osessions_free(&s);
-		/* A headless logout by sid tells the clients. */
+		/*
+		 * A headless logout tells the clients.  A sid that names no
+		 * remembered session is no error (Hydra's
+		 * HandleHeadlessLogout): no client to tell, but its flows
+		 * and tokens end all the same.
+		 */
 		*notify = ologout_session(t, sid, NULL);
 		if (!oflow_session_delete(t, sid, NULL) ||
 		    !ologout_revoke_tokens(t, sid))

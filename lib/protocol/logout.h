@@ -52,13 +52,13 @@ int	 ologout_revoke_tokens(struct ostore_txn *, const char *sid);
 /*
  * The admin API's end of login sessions (Hydra's
  * revokeOAuth2LoginSessions), inside the caller's write transaction:
- * by sid, a headless logout of that remembered login session (a 404,
- * Hydra's "Unable to locate the requested resource", when none is
- * stored), its notification session into *notify (freed first; hand it
- * to ologout_backchannel() after the commit); else every session of
- * subject, without notifications (*notify NULL).  Each ended session's
- * tokens go too (ologout_revoke_tokens()).  Returns 1, or 0 with err
- * set.
+ * by sid, a headless logout of that login session, its notification
+ * session into *notify (freed first; hand it to ologout_backchannel()
+ * after the commit; a sid that names no remembered session is no
+ * error, as in Hydra, and has no client to tell); else every session
+ * of subject, without notifications (*notify NULL).  Each ended
+ * session's tokens go too (ologout_revoke_tokens()).  Returns 1, or 0
+ * with err set (a store failure).
  */
 int	 ologout_end_sessions(struct ostore_txn *, const char *sid,
 	    const char *subject, json_t **notify, struct oerr *err);
