@@ -5,7 +5,8 @@ back-channel notification.
 
 The test plays the browser and the login and consent apps (flowlib),
 the resource servers that exchange tokens (plain HTTP with requests,
-and openid-client 5.x's client.grant() in tests/sdk/exchange.js), and
+openid-client 5.x's client.grant() in tests/sdk/exchange.js, and
+authlib's OAuth2Session.fetch_token()), and
 a back-channel logout receiver (test_logout's)."""
 
 import json
@@ -435,3 +436,26 @@ def test_delete_login_session_keeps_tokens_by_default(server):
               params={"sid": sid})
     assert r.status_code == 204, r.text
     assert introspect(server, tok["access_token"])["active"]
+
+
+def test_authlib_client(server):
+    """authlib's OAuth2Session as the resource server's client: a generic
+    grant through fetch_token(), the RFC 8693 error raised as OAuthError."""
+    from authlib.integrations.requests_client import (OAuth2Session,
+                                                      OAuthError)
+    client, tok, _ = user_tokens(server)
+    s = OAuth2Session(client["client_id"], client["client_secret"],
+                      token_endpoint_auth_method="client_secret_basic")
+    t = s.fetch_token(server.pub + "/oauth2/token", grant_type=GRANT,
+                      subject_token=tok["access_token"],
+                      subject_token_type=TT + "access_token",
+                      scope="openid")
+    assert t["issued_token_type"] == TT + "access_token"
+    assert t["scope"] == "openid"
+    assert introspect(server, t["access_token"])["active"]
+    with pytest.raises(OAuthError) as e:
+        s.fetch_token(server.pub + "/oauth2/token", grant_type=GRANT,
+                      subject_token=tok["access_token"],
+                      subject_token_type=TT + "access_token",
+                      scope="openid email")
+    assert e.value.error == "invalid_scope"
