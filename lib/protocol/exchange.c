@@ -112,10 +112,11 @@ aud_has(const json_t *aud, const char *id)
  * valid (signature with the ID-token keys, iss ours, exp required and
  * not passed, iat not in the future), its client (azp, else the first
  * audience) into *cid (borrowed from the claims).  Returns a new
- * reference, or NULL (not one, err untouched).
+ * reference, or NULL (not one, err untouched; *ours set when its
+ * signature verified, so it is ours but no longer valid).
  */
 static json_t *
-idtoken_claims(const char *tok, const char **cid)
+idtoken_claims(const char *tok, const char **cid, int *ours)
 {
 	const struct ojwks	*keys;
 	struct ojws		*jws;
@@ -124,10 +125,12 @@ idtoken_claims(const char *tok, const char **cid)
 
 	oerr_clear(&e);
 	*cid = NULL;
+	*ours = 0;
 	if ((keys = okeys_verifiers(OKEYS_ID_TOKEN, &e)) == NULL ||
 	    (jws = ojws_verify(tok, strlen(tok), keys->keys, keys->nkeys,
 	    NULL, &e)) == NULL)
 		return NULL;
+	*ours = 1;
 	claims = ojwt_claims(jws, &e);
 	ojws_free(jws);
 	if (claims == NULL)
@@ -154,13 +157,14 @@ idtoken_claims(const char *tok, const char **cid)
  * Identify the token tx->tok of type type (the text after
  * OEXCHANGE_TT), outside any transaction.  Returns 1, or 0 with err
  * set: invalid_request for an unknown type or a JWT of another issuer,
- * invalid_grant for a token that is not one of ours of that type.
+ * invalid_grant for a token that is not one of ours of that type, or
+ * an ID token of ours that expired.
  */
 static int
 identify(struct tx_token *tx, const char *type, struct oerr *err)
 {
 	enum otoken_kind	 k;
-	int			 jwt;
+	int			 jwt, ours;
 
 	if (strncmp(type, OEXCHANGE_TT, strlen(OEXCHANGE_TT)) != 0)
 		goto badtype;
@@ -184,11 +188,12 @@ identify(struct tx_token *tx, const char *type, struct oerr *err)
 		}
 	} else if (strcmp(type, "id_token") != 0)
 		goto badtype;
-	if ((tx->claims = idtoken_claims(tx->tok, &tx->cid)) != NULL) {
+	if ((tx->claims = idtoken_claims(tx->tok, &tx->cid, &ours)) !=
+	    NULL) {
 		tx->kind = TX_IDTOKEN;
 		return 1;
 	}
-	if (jwt) {
+	if (jwt && !ours) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The %s is not a JWT "
 		    "this server issued, or it has expired: JWTs of other "
 		    "issuers are not accepted for token exchange.", tx->name);

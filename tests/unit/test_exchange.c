@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -65,14 +66,14 @@ issue_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if ((c = oclient_find(t, op->grant.client_id, &e)) == NULL)
 		return 0;
 	op->resp = ogrant_issue(t, &op->grant, c, OISSUE_ACCESS |
-	    OISSUE_REFRESH, NULL, "authorization_code", err);
+	    OISSUE_REFRESH | OISSUE_IDTOKEN, NULL, "authorization_code", err);
 	oclient_release(c);
 	return op->resp != NULL;
 }
 
 /*
  * Tokens for alice, issued to client cid under login session sid:
- * a response with access_token and refresh_token (free it).
+ * a response with access_token, refresh_token and id_token (free it).
  */
 static json_t *
 tokens(const char *cid, const char *sid)
@@ -225,6 +226,40 @@ refusals(void)
 	CHECK(err.code == OERR_UNAUTHORIZED_CLIENT);
 	/* Nothing was issued by the refusals. */
 	CHECK(active(at));
+	ogrants_response_free(t);
+}
+
+static void
+id_tokens(void)
+{
+	json_t		*t = tokens("app", "s-idt"), *r, *i;
+	struct oerr	 err;
+
+	tform_set("grant_type", OEXCHANGE_GRANT, "client_id", "app",
+	    "client_secret", SECRET, "subject_token", sget(t, "id_token"),
+	    "subject_token_type", TT "id_token", NULL);
+	CHECK((r = token(&err)) != NULL);
+	CHECK(jeq(r, "scope", "\"openid\""));
+	i = intro(sget(r, "access_token"));
+	CHECK(jeq(i, "sub", "\"alice\""));
+	json_decref(i);
+	ogrants_response_free(r);
+	ogrants_response_free(t);
+	/* An expired one of ours is invalid_grant, as jwt too. */
+	conf.ttl_id_token = 1;
+	t = tokens("app", "s-idt2");
+	conf.ttl_id_token = 3600;
+	sleep(2);
+	tform_set("grant_type", OEXCHANGE_GRANT, "client_id", "app",
+	    "client_secret", SECRET, "subject_token", sget(t, "id_token"),
+	    "subject_token_type", TT "jwt", NULL);
+	CHECK(token(&err) == NULL);
+	CHECK(err.code == OERR_INVALID_GRANT);
+	tform_set("grant_type", OEXCHANGE_GRANT, "client_id", "app",
+	    "client_secret", SECRET, "subject_token", sget(t, "id_token"),
+	    "subject_token_type", TT "id_token", NULL);
+	CHECK(token(&err) == NULL);
+	CHECK(err.code == OERR_INVALID_GRANT);
 	ogrants_response_free(t);
 }
 
@@ -391,6 +426,7 @@ main(void)
 		T(impersonation),
 		T(delegation),
 		T(refusals),
+		T(id_tokens),
 		T(refresh_requested),
 		T(logout_revokes),
 		T(policy_field),
