@@ -19,7 +19,7 @@ import pytest
 import requests
 from jwcrypto import jwt
 
-from conftest import Server
+from conftest import CRASH_MARKS, Server
 from flowlib import (accept_consent, accept_login, admin, auth_url,
                      challenge, go, new_client, pkce, qs)
 from test_logout import (accept_logout, id_claims, jwks, logout_challenge,
@@ -39,6 +39,9 @@ def revoking(tmp_path_factory):
                conf="oauth2.logout.revoke_tokens = true\n").start()
     yield s
     s.stop()
+    log = s.read_log()
+    for mark in CRASH_MARKS:
+        assert mark not in log, log
 
 
 def user_client(server, **fields):
