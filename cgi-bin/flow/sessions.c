@@ -10,7 +10,10 @@
  *          the two, not both; 2.x's ?consent_request_id= is a 400);
  *          revoke those grants and every token issued under them
  *   DELETE /oauth2/auth/sessions/login?subject= | ?sid=
- *          end the login sessions (the browser must log in again)
+ *          end the login sessions (the browser must log in again); by
+ *          sid a headless logout with back-channel notifications (204
+ *          also for a sid that names no remembered session, as Hydra);
+ *          with oauth2.logout.revoke_tokens the sessions' tokens go too
  */
 #include <stdio.h>
 #include <string.h>

@@ -50,6 +50,13 @@ static const struct ofield token_fields[] = {
 	{ "scope", 4096, OFIELD_NQSCHAR, OFIELD_ONCE },
 	{ "audience", 2048, OFIELD_VSCHAR, 0 },
 	{ "assertion", OJWS_MAX, OFIELD_VSCHAR, OFIELD_ONCE },	/* RFC 7523 */
+	/* RFC 8693 §2.1 (lib/protocol/exchange.h) */
+	{ "subject_token", OJWS_MAX, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "subject_token_type", 256, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "actor_token", OJWS_MAX, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "actor_token_type", 256, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "requested_token_type", 256, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "resource", 2048, OFIELD_VSCHAR, 0 },
 	AUTH_FIELDS,
 };
 

@@ -147,6 +147,7 @@ enum kid {
 	K_LOCKOUT_DURATION,
 	K_BROADCAST_KEYS,
 	K_DSN,
+	K_LOGOUT_REVOKE,
 	K__MAX
 };
 
@@ -364,6 +365,12 @@ static const struct key keys[K__MAX] = {
 	 * (the LMDB store); OIDCGI_DATA_DIR wins over it.  See dsn_set().
 	 */
 	{ "dsn", KT_DSN, NULL, 0, 0, 0, F(data_dir), NULL, NULL },
+	/*
+	 * K_LOGOUT_REVOKE: a login session that ends (logout, the admin
+	 * API) takes the tokens issued under it along (off, as Hydra)
+	 */
+	{ "oauth2.logout.revoke_tokens", KT_BOOL, "false", 0, 1, 0,
+	    F(logout_revoke), NULL, NULL },
 };
 
 #undef F

@@ -107,6 +107,8 @@ struct oconf {
 	int64_t		 refresh_grace;
 	/* oauth2.grant.jwt.max_ttl: a jwt-bearer assertion's longest life */
 	int64_t		 jwt_max_ttl;
+	/* oauth2.logout.revoke_tokens: logout revokes the session's tokens */
+	int		 logout_revoke;
 	enum oconf_token_strategy access_token_strategy; /* strategies.access_token */
 	int		 dcr_enabled;	/* oidc.dynamic_client_registration.enabled */
 	/*

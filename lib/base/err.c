@@ -40,6 +40,7 @@ static const struct {
 	{ "invalid_state", 400 },			/* OERR_INVALID_STATE */
 	{ "request_unauthorized", 401 },		/* OERR_REQUEST_UNAUTHORIZED */
 	{ "request_forbidden", 403 },			/* OERR_REQUEST_FORBIDDEN */
+	{ "invalid_target", 400 },			/* OERR_INVALID_TARGET */
 	{ "not_found", 404 },				/* OERR_NOT_FOUND */
 	{ "method_not_allowed", 405 },			/* OERR_METHOD_NOT_ALLOWED */
 	{ "conflict", 409 },				/* OERR_CONFLICT */

@@ -106,7 +106,8 @@ static const char *const response_modes[] = { "query", "fragment",
     "form_post", NULL };
 static const char *const grant_types[] = { "authorization_code",
     "implicit", "refresh_token", "client_credentials",
-    "urn:ietf:params:oauth:grant-type:jwt-bearer", NULL };
+    "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    "urn:ietf:params:oauth:grant-type:token-exchange", NULL };
 static const char *const auth_methods[] = { "client_secret_basic",
     "client_secret_post", "private_key_jwt", "client_secret_jwt", "none",
     NULL };

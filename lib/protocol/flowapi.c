@@ -798,15 +798,10 @@ revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct revoke	*r = arg;
 
-	if (r->login) {
-		/* Headless logout by sid also tells the clients. */
-		json_decref(r->notify);
-		r->notify = r->sid != NULL ? ologout_session(t, r->sid, NULL) :
-		    NULL;
-		if (!oflow_session_delete(t, r->sid, r->subject))
-			goto fail;
-		return 1;
-	}
+	/* Headless logout by sid also tells the clients (logout.h). */
+	if (r->login)
+		return ologout_end_sessions(t, r->sid, r->subject, &r->notify,
+		    err);
 	if (!olife_consent_revoke(t, r->subject, r->client, NULL))
 		goto fail;
 	return 1;

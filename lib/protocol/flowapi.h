@@ -127,8 +127,10 @@ int	 oflowapi_revoke_consent(const char *subject, const char *client,
 /*
  * End the login sessions of subject, or the one of sid (either may be
  * NULL, not both): the browser must log in again.  Ending one by sid
- * also tells its clients (Back-Channel Logout, after the commit).
- * Returns 1, or 0 with err set (a 500).
+ * also tells its clients (Back-Channel Logout, after the commit); an
+ * unknown sid is no error (Hydra).  With oauth2.logout.revoke_tokens
+ * their tokens go too (ologout_end_sessions(), logout.h).  Returns 1,
+ * or 0 with err set.
  */
 int	 oflowapi_revoke_login(const char *subject, const char *sid,
 	    struct oerr *err);

@@ -23,6 +23,7 @@
 #include "records/lifecycle.h"
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
+#include "protocol/exchange.h"
 #include "protocol/grants.h"
 #include "protocol/trust.h"
 
@@ -514,7 +515,8 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
     struct oerr *err)
 {
 	static const char *const types[] = { "authorization_code",
-	    "refresh_token", "client_credentials", OTRUST_GRANT_TYPE, NULL };
+	    "refresh_token", "client_credentials", OTRUST_GRANT_TYPE,
+	    OEXCHANGE_GRANT, NULL };
 	const struct oparams	*p = in->p;
 	struct oclientauth	 auth;
 	struct grant_op		 op;
@@ -557,6 +559,11 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 			    "more than %d scopes.", OGRANTS_SCOPES_MAX);
 			goto out;
 		}
+	}
+	/* RFC 8693: exchange.h. */
+	if (strcmp(type, OEXCHANGE_GRANT) == 0) {
+		resp = oexchange_token(arena, p, &auth, op.scope, err);
+		goto out;
 	}
 	if (strcmp(type, "authorization_code") == 0) {
 		if ((tok = oclientauth_param(p, "code")) == NULL) {

@@ -84,6 +84,9 @@ answer(struct oarena *arena, const struct otoken_rec *rec)
 	ext = json_object_get(rec->grant.session, "access_token");
 	if (json_object_size(ext) > 0)
 		json_object_set(j, "ext", ext);
+	/* RFC 8693 §4.1: a delegated token names its actor. */
+	if (rec->grant.act != NULL)
+		json_object_set(j, "act", rec->grant.act);
 	return j;
 }
 

@@ -23,6 +23,7 @@
 #include "records/flow.h"
 #include "records/keys.h"
 #include "records/sessions.h"
+#include "records/tokens.h"
 #include "protocol/logout.h"
 
 /* Append the string v to the array a unless it is there already. */
@@ -72,6 +73,56 @@ ologout_session(struct ostore_txn *t, const char *sid, const char *subject)
 	}
 	osessions_free(&s);
 	return out;
+}
+
+int
+ologout_revoke_tokens(struct ostore_txn *t, const char *sid)
+{
+	if (oconf == NULL || !oconf->logout_revoke || sid == NULL ||
+	    *sid == '\0')
+		return 1;
+	return otoken_revoke_sid(t, sid);
+}
+
+int
+ologout_end_sessions(struct ostore_txn *t, const char *sid,
+    const char *subject, json_t **notify, struct oerr *err)
+{
+	char		**sids = NULL;
+	size_t		  i, n = 0;
+	int		  ok = 0;
+
+	json_decref(*notify);
+	*notify = NULL;
+	if (sid != NULL) {
+		/*
+		 * A headless logout tells the clients.  A sid that names no
+		 * remembered session is no error (Hydra's
+		 * HandleHeadlessLogout): no client to tell, but its flows
+		 * and tokens end all the same.
+		 */
+		*notify = ologout_session(t, sid, NULL);
+		if (!oflow_session_delete(t, sid, NULL) ||
+		    !ologout_revoke_tokens(t, sid))
+			goto fail;
+		return 1;
+	}
+	/* By subject: every session, without notifications (Hydra). */
+	if (!osessions_of_subject(t, subject, &sids, &n))
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (!ologout_revoke_tokens(t, sids[i]))
+			goto fail;
+	if (!oflow_session_delete(t, NULL, subject))
+		goto fail;
+	ok = 1;
+	goto out;
+fail:
+	oerr_set(err, OERR_SERVER_ERROR, "The login session could not be "
+	    "ended.");
+out:
+	osessions_sids_free(sids, n);
+	return ok;
 }
 
 /*
@@ -630,7 +681,8 @@ finish_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    !osessions_live(t, f->cookie_sid, &cookie, &e) ||
 	    strcmp(f->cookie_sid, sid) == 0;
 	osessions_free(&cookie);
-	if (!oflow_session_delete(t, sid, NULL)) {
+	if (!oflow_session_delete(t, sid, NULL) ||
+	    !ologout_revoke_tokens(t, sid)) {
 		oerr_set(err, OERR_SERVER_ERROR, "The login session could not "
 		    "be deleted.");
 		return 0;

@@ -41,6 +41,29 @@ json_t	*ologout_session(struct ostore_txn *, const char *sid,
 	    const char *subject);
 
 /*
+ * When oauth2.logout.revoke_tokens is on, delete every token issued
+ * under the login session sid (its chains' codes, access and refresh
+ * tokens), inside the caller's write transaction that ends it; else,
+ * or for a NULL or empty sid, nothing.  Returns 1, or 0 on a store
+ * failure.
+ */
+int	 ologout_revoke_tokens(struct ostore_txn *, const char *sid);
+
+/*
+ * The admin API's end of login sessions (Hydra's
+ * revokeOAuth2LoginSessions), inside the caller's write transaction:
+ * by sid, a headless logout of that login session, its notification
+ * session into *notify (freed first; hand it to ologout_backchannel()
+ * after the commit; a sid that names no remembered session is no
+ * error, as in Hydra, and has no client to tell); else every session
+ * of subject, without notifications (*notify NULL).  Each ended
+ * session's tokens go too (ologout_revoke_tokens()).  Returns 1, or 0
+ * with err set (a store failure).
+ */
+int	 ologout_end_sessions(struct ostore_txn *, const char *sid,
+	    const char *subject, json_t **notify, struct oerr *err);
+
+/*
  * Back-Channel Logout 1.0 §2.5: for each client of session with a
  * backchannel_logout_uri, sign a logout token (§2.4: typ "logout+jwt";
  * iss, aud [client_id], iat, exp iat + OLOGOUT_TTL, jti, sid, events;

@@ -59,11 +59,14 @@ enum ftype {
 				   kept from the old record when absent */
 #define F_NODCR		0x02	/* self-registration may not set it */
 #define F_GRANT_TYPES	0x04
+#define F_SHOWSET	0x10	/* F_EXTRA shown in Hydra's view when not
+				   empty */
 #define F_RESP_TYPES	0x08
 
 static const char *const grant_types[] = {
 	"authorization_code", "implicit", "refresh_token",
 	"client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer",
+	"urn:ietf:params:oauth:grant-type:token-exchange",
 	NULL
 };
 static const char *const auth_methods[] = {
@@ -162,6 +165,8 @@ static const struct field fields[] = {
 	{ "device_authorization", FT_BOOL, F_EXTRA, NULL },
 	{ "session_expiration", FT_INT, F_EXTRA, NULL },
 	{ "max_refresh_rotate", FT_INT, F_EXTRA, NULL },
+	/* RFC 8693 policy, see clients.h; shown by Hydra's view when set. */
+	{ "token_exchange", FT_OBJECT, F_EXTRA | F_NODCR | F_SHOWSET, NULL },
 };
 
 #define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
@@ -635,6 +640,46 @@ has_grant(const json_t *rec, const char *g)
 	return 0;
 }
 
+/*
+ * The token_exchange policy (clients.h): an object whose members, all
+ * optional, are "subject_clients" and "audiences", arrays of at most
+ * ARRAY_MAX non-empty strings without whitespace.
+ */
+static int
+exchange_ok(const json_t *rec, unsigned flags, struct oerr *err)
+{
+	json_t		*pol = json_object_get(rec, "token_exchange"), *v, *e;
+	const char	*k, *s;
+	size_t		 i;
+
+	json_object_foreach(pol, k, v) {
+		if (strcmp(k, "subject_clients") != 0 &&
+		    strcmp(k, "audiences") != 0) {
+			oerr_set(err, bad(flags), "The field 'token_exchange' "
+			    "has the member '%.64s'; only 'subject_clients' "
+			    "and 'audiences' are known.", k);
+			return 0;
+		}
+		if (!json_is_array(v) || json_array_size(v) > ARRAY_MAX)
+			goto bad;
+		json_array_foreach(v, i, e) {
+			if (!json_is_string(e))
+				goto bad;
+			s = json_string_value(e);
+			if (*s == '\0' || has_space(s) || strlen(s) !=
+			    json_string_length(e) || strlen(s) > STR_MAX)
+				goto bad;
+		}
+		continue;
+bad:
+		oerr_set(err, bad(flags), "The field 'token_exchange.%s' must "
+		    "be an array of at most %d non-empty strings without "
+		    "whitespace.", k, ARRAY_MAX);
+		return 0;
+	}
+	return 1;
+}
+
 /* Checks that involve several members. */
 static int
 consistent(json_t *rec, unsigned flags, struct oerr *err)
@@ -642,7 +687,8 @@ consistent(json_t *rec, unsigned flags, struct oerr *err)
 	const char	*method, *s;
 	json_t		*jwks;
 
-	if (!types_consistent(rec, flags, err))
+	if (!types_consistent(rec, flags, err) ||
+	    !exchange_ok(rec, flags, err))
 		return 0;
 	method = json_string_value(json_object_get(rec,
 	    "token_endpoint_auth_method"));
@@ -1327,9 +1373,14 @@ oclient_view_hydra(const json_t *rec, const char *secret)
 	char		 buf[64];
 
 	for (i = 0; i < NFIELDS; i++) {
+		v = json_object_get(rec, fields[i].name);
+		if ((fields[i].flags & F_SHOWSET) && json_object_size(v) > 0) {
+			json_object_set(out, fields[i].name, v);
+			continue;
+		}
 		if (fields[i].flags & F_EXTRA)
 			continue;
-		if ((v = json_object_get(rec, fields[i].name)) == NULL)
+		if (v == NULL)
 			continue;
 		/* Hydra omits an unset key set (omitempty). */
 		if (fields[i].type == FT_JWKS && json_is_null(v))
@@ -1906,6 +1957,35 @@ int
 oclient_has_rt(const struct oclient *c, unsigned parts)
 {
 	return parts != 0 && (c->response_types & OCLIENT_RT_BIT(parts)) != 0;
+}
+
+/* 1 if the member name of c's token_exchange policy lists s. */
+static int
+exchange_lists(const struct oclient *c, const char *name, const char *s)
+{
+	json_t	*v;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(json_object_get(c->rec,
+	    "token_exchange"), name), i, v)
+		if (json_is_string(v) && (strcmp(json_string_value(v), s) ==
+		    0 || strcmp(json_string_value(v), "*") == 0))
+			return 1;
+	return 0;
+}
+
+int
+oclient_exchange_from(const struct oclient *c, const char *client_id)
+{
+	return strcmp(c->id, client_id) == 0 ||
+	    exchange_lists(c, "subject_clients", client_id);
+}
+
+int
+oclient_exchange_target(const struct oclient *c, const char *target)
+{
+	return oclient_has_audience(c, target) ||
+	    exchange_lists(c, "audiences", target);
 }
 
 int

@@ -277,7 +277,8 @@ enum oclient_grant {
 	OCLIENT_GT_IMPLICIT = 0x02,	/* implicit */
 	OCLIENT_GT_REFRESH = 0x04,	/* refresh_token */
 	OCLIENT_GT_CC = 0x08,		/* client_credentials */
-	OCLIENT_GT_JWT_BEARER = 0x10	/* urn:...:grant-type:jwt-bearer */
+	OCLIENT_GT_JWT_BEARER = 0x10,	/* urn:...:grant-type:jwt-bearer */
+	OCLIENT_GT_TOKEN_EXCHANGE = 0x20 /* urn:...:token-exchange */
 };
 
 /*
@@ -423,6 +424,19 @@ int		 oclient_has_scope(const struct oclient *, const char *w);
 /* 1 if the client's audience lists aud, else 0. */
 int		 oclient_has_audience(const struct oclient *,
 		    const char *aud);
+/*
+ * The token exchange policy (RFC 8693), the client's "token_exchange"
+ * member: {"subject_clients": [client_id, ...], "audiences": [...]},
+ * both optional ("*" in either matches anything).  A client may
+ * exchange the tokens issued to itself and to the subject_clients
+ * (oclient_exchange_from()), and ask for a target (audience or
+ * resource) among its registered audience and the audiences
+ * (oclient_exchange_target()).  Each returns 1 if allowed, else 0.
+ */
+int		 oclient_exchange_from(const struct oclient *,
+		    const char *client_id);
+int		 oclient_exchange_target(const struct oclient *,
+		    const char *target);
 /* oclient_redirect_ok() for a decoded client. */
 int		 oclient_redirect_allowed(const struct oclient *,
 		    const char *uri);

@@ -290,13 +290,14 @@ index_key(const char *s, const unsigned char id[OTOKEN_ID_LEN],
 }
 
 /*
- * Remove the index entries of request_id and client_id and the expiry
- * entry at exp (those that are "" or 0 are left alone) of the record
- * stored under id.  Returns 1, or 0 on a store failure.
+ * Remove the index entries of request_id, client_id and sid and the
+ * expiry entry at exp (those that are NULL, "" or 0 are left alone) of
+ * the record stored under id.  Returns 1, or 0 on a store failure.
  */
 static int
 unindex(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
-    const char *request_id, const char *client_id, int64_t exp)
+    const char *request_id, const char *client_id, const char *sid,
+    int64_t exp)
 {
 	unsigned char	 k[INDEX_MAX];
 	size_t		 n;
@@ -306,6 +307,9 @@ unindex(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN],
 		return 0;
 	if ((n = index_key(client_id, id, k)) > 0 &&
 	    ostore_del(t, OSTORE_TOKENS_BY_CLIENT, k, n) == OSTORE_ERR)
+		return 0;
+	if (sid != NULL && (n = index_key(sid, id, k)) > 0 &&
+	    ostore_del(t, OSTORE_TOKENS_BY_SID, k, n) == OSTORE_ERR)
 		return 0;
 	if (exp > 0 && ostore_expiry_del(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN,
 	    exp) != OSTORE_OK)
@@ -356,12 +360,13 @@ otoken_store(struct ostore_txn *t, const struct otoken_rec *rec,
 	const struct ogrant	*g = &rec->grant;
 	struct otoken_rec	 old;
 	struct oerr		 e;
-	unsigned char		 rk[INDEX_MAX], ck[INDEX_MAX];
-	size_t			 rn, cn;
+	unsigned char		 rk[INDEX_MAX], ck[INDEX_MAX], sk[INDEX_MAX];
+	size_t			 rn, cn, sn = 0;
 	json_t			*j = NULL;
 	char			*buf = NULL;
 	int64_t			 exp = rec->exp;
 	int			 rc = 0, same_r = 0, same_c = 0, same_e = 0;
+	int			 same_s = 0;
 
 	memset(&old, 0, sizeof(old));
 	if ((unsigned)rec->kind >= OTOKEN__MAX || g->request_id == NULL ||
@@ -372,6 +377,9 @@ otoken_store(struct ostore_txn *t, const struct otoken_rec *rec,
 		    "incomplete.");
 		goto out;
 	}
+	/* Tokens of a login session, for a logout that ends them. */
+	if (g->sid != NULL)
+		sn = index_key(g->sid, id, sk);
 	/*
 	 * A rewrite (a used tombstone) may move the exp and the indexes;
 	 * entries that stay the same are left alone (fewer pages to write).
@@ -381,9 +389,13 @@ otoken_store(struct ostore_txn *t, const struct otoken_rec *rec,
 		same_r = strcmp(old.grant.request_id, g->request_id) == 0;
 		same_c = strcmp(old.grant.client_id, g->client_id) == 0;
 		same_e = old.exp == exp;
-		if ((!same_r || !same_c || !same_e) && !unindex(t, id,
-		    same_r ? "" : old.grant.request_id, same_c ? "" :
-		    old.grant.client_id, same_e ? 0 : old.exp))
+		same_s = (old.grant.sid == NULL && g->sid == NULL) ||
+		    (old.grant.sid != NULL && g->sid != NULL &&
+		    strcmp(old.grant.sid, g->sid) == 0);
+		if ((!same_r || !same_c || !same_e || !same_s) && !unindex(t,
+		    id, same_r ? "" : old.grant.request_id, same_c ? "" :
+		    old.grant.client_id, same_s ? NULL : old.grant.sid,
+		    same_e ? 0 : old.exp))
 			goto store;
 	}
 	j = otoken_rec_json(rec);
@@ -394,6 +406,8 @@ otoken_store(struct ostore_txn *t, const struct otoken_rec *rec,
 	    0) != OSTORE_OK) ||
 	    (!same_c && ostore_put(t, OSTORE_TOKENS_BY_CLIENT, ck, cn, "", 0,
 	    0) != OSTORE_OK) ||
+	    (!same_s && sn > 0 && ostore_put(t, OSTORE_TOKENS_BY_SID, sk, sn,
+	    "", 0, 0) != OSTORE_OK) ||
 	    (exp > 0 && !same_e && ostore_expiry_put(t, OSTORE_TOKENS, id,
 	    OTOKEN_ID_LEN, exp) != OSTORE_OK))
 		goto store;
@@ -418,7 +432,8 @@ otoken_delete(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN])
 	/* An unreadable record is deleted too; its entries dangle. */
 	oerr_clear(&e);
 	if (otoken_load(t, id, &rec, &e) && !unindex(t, id,
-	    rec.grant.request_id, rec.grant.client_id, rec.exp))
+	    rec.grant.request_id, rec.grant.client_id, rec.grant.sid,
+	    rec.exp))
 		goto out;
 	if (ostore_del(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN) == OSTORE_ERR)
 		goto out;
@@ -501,6 +516,12 @@ int
 otoken_revoke_client(struct ostore_txn *t, const char *client_id)
 {
 	return revoke_by(t, OSTORE_TOKENS_BY_CLIENT, client_id);
+}
+
+int
+otoken_revoke_sid(struct ostore_txn *t, const char *sid)
+{
+	return revoke_by(t, OSTORE_TOKENS_BY_SID, sid);
 }
 
 int
@@ -940,6 +961,9 @@ otk_access_jwt(const struct ogrant *grant, int64_t now, int64_t exp,
 	    "client_id", grant->client_id,
 	    "scp", ojson_strs_json(&grant->scope),
 	    "ext", json_is_object(ext) ? ext : json_object());
+	/* RFC 8693 §4.1: a delegated token names its actor. */
+	if (grant->act != NULL)
+		json_object_set(c, "act", grant->act);
 	out = sign(key, c, "at+jwt", err);
 	json_decref(c);
 	return out;

@@ -30,6 +30,8 @@
  *   session {"id_token": {...}, "access_token": {...}}  (the consent's
  *                session claims)
  *   redirect_uri, code_challenge, code_challenge_method (codes only)
+ *   act          the actor of a token exchange's delegation (RFC 8693
+ *                §4.1), absent otherwise
  *
  * On disk a token record is JSON (schema/store.md), decoded into a
  * struct otoken_rec at the store boundary (tokens_rec.c): the grant's
@@ -156,6 +158,13 @@ struct ogrant {
 	 */
 	json_t			*session;
 	char			*nonce;		/* NULL: absent */
+	/*
+	 * RFC 8693 §4.1: the actor of a delegated token ({"sub": ...,
+	 * "act": {...}} for a chain of actors, the newest outermost), as
+	 * a token exchange with an actor_token makes it; NULL: absent
+	 * (impersonation, or any other grant).  Stored last, as "act".
+	 */
+	json_t			*act;
 	/* Codes only (NULL: absent). */
 	char			*redirect_uri;
 	char			*code_challenge;
@@ -204,7 +213,7 @@ int	 ogrant_decode(const json_t *j, struct ogrant *g, struct oerr *err);
  * The grant as a new JSON object, members in the order of
  * schema/store.md: request_id, client_id, sub, sid, scope, aud,
  * auth_time, acr, amr, requested_at, session, nonce, redirect_uri,
- * code_challenge, code_challenge_method (absent ones left out).
+ * code_challenge, code_challenge_method, act (absent ones left out).
  */
 json_t	*ogrant_json(const struct ogrant *g);
 
@@ -248,6 +257,12 @@ int	 otoken_delete(struct ostore_txn *,
  */
 int	 otoken_revoke_request(struct ostore_txn *, const char *request_id);
 int	 otoken_revoke_client(struct ostore_txn *, const char *client_id);
+/*
+ * Delete every token issued under the login session sid (its grant's
+ * sid; tokens_by_sid), for a logout that ends them.  Returns 1, or 0 on
+ * a store failure.
+ */
+int	 otoken_revoke_sid(struct ostore_txn *, const char *sid);
 
 /*
  * Store an authorization code for grant (RFC 6749 §4.1.2), expiring

@@ -66,6 +66,7 @@ ogrant_free(struct ogrant *g)
 	free(g->acr);
 	ojson_strs_free(&g->amr);
 	json_decref(g->session);
+	json_decref(g->act);
 	free(g->nonce);
 	free(g->redirect_uri);
 	free(g->code_challenge);
@@ -86,6 +87,8 @@ ogrant_copy(struct ogrant *dst, const struct ogrant *src)
 	strs_copy(&dst->amr, &src->amr);
 	if (src->session != NULL)
 		dst->session = json_deep_copy(src->session);
+	if (src->act != NULL)
+		dst->act = json_deep_copy(src->act);
 	dst->nonce = dup_or_null(src->nonce);
 	dst->redirect_uri = dup_or_null(src->redirect_uri);
 	dst->code_challenge = dup_or_null(src->code_challenge);
@@ -205,6 +208,15 @@ grant_decode(const json_t *j, const char *what, struct ogrant *g,
 		}
 		g->session = json_incref(v);
 	}
+	if ((v = json_object_get(j, "act")) != NULL) {
+		if (!json_is_object(v) || !json_is_string(json_object_get(v,
+		    "sub"))) {
+			oerr_set(err, OERR_SERVER_ERROR, "The %s's 'act' is "
+			    "not an object with a 'sub'.", what);
+			goto fail;
+		}
+		g->act = json_incref(v);
+	}
 	g->has = (at ? OGRANT_HAS_AUTH_TIME : 0) | (amr ? OGRANT_HAS_AMR :
 	    0) | (rat ? OGRANT_HAS_REQUESTED_AT : 0);
 	free(ccm);
@@ -256,6 +268,9 @@ ogrant_json(const struct ogrant *g)
 	if ((unsigned)g->code_challenge_method < OGRANT_PKCE__MAX)
 		set_str(o, "code_challenge_method",
 		    pkce_names[g->code_challenge_method]);
+	/* Last, so that records without one are written as before. */
+	if (g->act != NULL)
+		json_object_set(o, "act", g->act);
 	return o;
 }
 

@@ -83,6 +83,7 @@ static const struct {
 	{ "users", 0 },			/* OSTORE_USERS */
 	{ "users_by_subject", 0 },	/* OSTORE_USERS_BY_SUBJECT */
 	{ "trust", 0 },			/* OSTORE_TRUST */
+	{ "tokens_by_sid", 0 },		/* OSTORE_TOKENS_BY_SID */
 };
 
 static MDB_env		*env;		/* NULL when closed */

@@ -51,6 +51,7 @@ enum ostore_db {
 	OSTORE_USERS,		/* "users": folded username -> user record */
 	OSTORE_USERS_BY_SUBJECT, /* sub NUL folded username -> "" */
 	OSTORE_TRUST,		/* "trust": id -> jwt-bearer trust record */
+	OSTORE_TOKENS_BY_SID,	/* sid NUL token id -> "" */
 	OSTORE__MAX
 };
 

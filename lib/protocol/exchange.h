@@ -1,0 +1,68 @@
+/*
+ * exchange.h: OAuth 2.0 Token Exchange (RFC 8693) at the token
+ * endpoint, without HTTP.
+ *
+ * grant_type urn:ietf:params:oauth:grant-type:token-exchange trades a
+ * token this server issued (the subject token) for a new one issued to
+ * the requesting client:
+ *
+ *   subject_token, subject_token_type   required (§2.1): an access or
+ *       refresh token of this server (checked live: not expired, not
+ *       revoked or used, its client still there), or an ID token it
+ *       signed (signature, iss, exp; its login session not ended).
+ *       Types: ..:token-type:access_token, refresh_token, id_token, and
+ *       jwt (a JWT access token or an ID token of this server; JWTs of
+ *       other issuers are refused: no issuer is trusted for exchange).
+ *   actor_token, actor_token_type       optional, together: delegation
+ *       (§1.1).  The new token carries "act" (§4.1) {"sub": the actor,
+ *       "act": the subject token's own act, if any} in JWT access
+ *       tokens and introspection.  Without one: impersonation.
+ *   audience, resource                  optional, repeatable (§2.1,
+ *       RFC 8707): the targets; each must be in the client's audience,
+ *       its token_exchange.audiences, or the subject token's audience
+ *       (else invalid_target).  Without any, the subject's audience.
+ *   scope                               optional: within the subject
+ *       token's granted scope and the client's scope (else
+ *       invalid_scope); without it, the subject's scope the client may
+ *       have.  An ID token's granted scope is "openid" alone.
+ *   requested_token_type                optional: access_token (the
+ *       default) or refresh_token (needs the client's refresh_token
+ *       grant and scope offline or offline_access); anything else is
+ *       invalid_request naming it.
+ *
+ * POLICY (clients.h, the client's "token_exchange"): a client may
+ * exchange the tokens issued to itself, and those of the clients its
+ * token_exchange.subject_clients lists (else unauthorized_client); the
+ * same holds for the client of an actor token.
+ *
+ * The new tokens are a grant chain of their own (a new request_id)
+ * with the subject's sub, sid, auth_time, acr, amr and session claims,
+ * so a logout that ends the login session ends them too.
+ */
+#ifndef OIDCGI_EXCHANGE_H
+#define OIDCGI_EXCHANGE_H
+
+#include <jansson.h>
+
+struct oarena;
+struct oclientauth;
+struct oerr;
+struct oparams;
+
+#define OEXCHANGE_GRANT	"urn:ietf:params:oauth:grant-type:token-exchange"
+#define OEXCHANGE_TT	"urn:ietf:params:oauth:token-type:"
+
+/*
+ * A token exchange request p of the client authenticated in auth (its
+ * grant type already checked against the client), scope the requested
+ * scope split into an array (NULL: none asked).  Opens its own
+ * transactions: call it outside any.  Returns the response (RFC 8693
+ * §2.2.1: access_token, issued_token_type, token_type, expires_in,
+ * scope; a new object, free with ogrants_response_free()), or NULL
+ * with err set (§2.2.2).
+ */
+json_t	*oexchange_token(struct oarena *, const struct oparams *p,
+	    const struct oclientauth *auth, const json_t *scope,
+	    struct oerr *err);
+
+#endif
