@@ -105,6 +105,9 @@ struct oconf {
 	int64_t		 ttl_login_consent;
 	/* oauth2.grant.refresh_token.rotation_grace_period: 0 (off) to 300 */
 	int64_t		 refresh_grace;
+	/* oauth2.pushed_authorization_requests.enforced and .ttl (s) */
+	int		 par_enforced;
+	int64_t		 par_ttl;
 	enum oconf_token_strategy access_token_strategy; /* strategies.access_token */
 	int		 dcr_enabled;	/* oidc.dynamic_client_registration.enabled */
 	/*

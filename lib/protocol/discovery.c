@@ -141,6 +141,8 @@ endpoints(json_t *j)
 	    url(iss, "oauth2/sessions/logout"));
 	json_object_set_new(j, "check_session_iframe",
 	    url(iss, "oauth2/sessions/iframe"));
+	json_object_set_new(j, "pushed_authorization_request_endpoint",
+	    url(iss, "oauth2/par"));
 	if (oconf->dcr_enabled)
 		json_object_set_new(j, "registration_endpoint",
 		    url(iss, "oauth2/register"));
@@ -194,7 +196,13 @@ odiscovery_configuration(size_t *len, struct oerr *err)
 	json_object_set_new(j, "scopes_supported", strings(scopes));
 	json_object_set_new(j, "claims_supported", strings(claims));
 	json_object_set_new(j, "claims_parameter_supported", json_false());
-	json_object_set_new(j, "request_parameter_supported", json_false());
+	/* Request objects, signed only (lib/protocol/reqobj.h). */
+	json_object_set_new(j, "request_parameter_supported", json_true());
+	json_object_set_new(j, "request_object_signing_alg_values_supported",
+	    strings(auth_algs));
+	/* RFC 9126 §5 */
+	json_object_set_new(j, "require_pushed_authorization_requests",
+	    json_boolean(oconf->par_enforced));
 	json_object_set_new(j, "request_uri_parameter_supported",
 	    json_false());
 	json_object_set_new(j, "require_request_uri_registration",

@@ -149,6 +149,7 @@ static const struct field fields[] = {
 	{ "require_pkce", FT_BOOL, F_EXTRA, NULL },
 	{ "supported_prompts", FT_ENUMS, F_EXTRA, prompts },
 	{ "enforce_par", FT_BOOL, F_EXTRA, NULL },
+	{ "require_pushed_authorization_requests", FT_BOOL, F_EXTRA, NULL },
 	{ "device_authorization", FT_BOOL, F_EXTRA, NULL },
 	{ "session_expiration", FT_INT, F_EXTRA, NULL },
 	{ "max_refresh_rotate", FT_INT, F_EXTRA, NULL },
@@ -1619,6 +1620,8 @@ decode(struct dec *d, struct oclient *c)
 		return 0;
 	c->userinfo_alg = (enum oclient_userinfo)v;
 	if (!dec_bool(d, "require_pkce", &c->require_pkce) ||
+	    !dec_bool(d, "require_pushed_authorization_requests",
+	    &c->require_par) ||
 	    !dec_int(d, "default_max_age", &c->default_max_age) ||
 	    !dec_enum(d, "access_token_strategy", strategies, &v))
 		return 0;

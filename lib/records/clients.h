@@ -9,7 +9,8 @@
  * present after oclient_build() with their defaults, plus the members
  * the other dialects need (application_type, default_max_age,
  * default_scopes, app_id, description, require_pkce, supported_prompts,
- * enforce_par, device_authorization, session_expiration,
+ * enforce_par, require_pushed_authorization_requests (RFC 9126 §6;
+ * the applications dialect's enforce_par), device_authorization, session_expiration,
  * max_refresh_rotate), plus internal members whose names start with '_'
  * (the secret's hash "_secret", the registration access token's hash
  * "_rat", the record version "_v", and "_epoch", which every stateless access
@@ -345,6 +346,8 @@ struct oclient {
 	enum oclient_userinfo userinfo_alg;
 	int		 require_pkce;	/* PKCE asked for (public clients
 					   need it anyway) */
+	int		 require_par;	/* require_pushed_authorization_
+					   requests (RFC 9126 §6) */
 	/* default_max_age: seconds, 0 for none (the max_age of requests
 	   without one) */
 	int64_t		 default_max_age;
