@@ -110,6 +110,10 @@ static const char *const auth_methods[] = { "client_secret_basic",
     "client_secret_post", "private_key_jwt", "none", NULL };
 static const char *const auth_algs[] = { "RS256", "RS384", "RS512",
     "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", NULL };
+/* "none" for the clients that register it (reqobj.h). */
+static const char *const request_algs[] = { "none", "RS256", "RS384",
+    "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
+    NULL };
 static const char *const scopes[] = { "openid", "offline_access",
     "offline", "profile", "email", "address", "phone", "aq:name", NULL };
 static const char *const claims[] = { "iss", "sub", "aud", "exp", "iat",
@@ -196,10 +200,10 @@ odiscovery_configuration(size_t *len, struct oerr *err)
 	json_object_set_new(j, "scopes_supported", strings(scopes));
 	json_object_set_new(j, "claims_supported", strings(claims));
 	json_object_set_new(j, "claims_parameter_supported", json_false());
-	/* Request objects, signed only (lib/protocol/reqobj.h). */
+	/* Request objects (lib/protocol/reqobj.h). */
 	json_object_set_new(j, "request_parameter_supported", json_true());
 	json_object_set_new(j, "request_object_signing_alg_values_supported",
-	    strings(auth_algs));
+	    strings(request_algs));
 	/* RFC 9126 §5 */
 	json_object_set_new(j, "require_pushed_authorization_requests",
 	    json_boolean(oconf->par_enforced));

@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/conf.h"
+#include "base/crypto.h"
 #include "base/err.h"
 #include "base/form.h"
 #include "base/json.h"
@@ -50,6 +51,70 @@ add(struct oarena *ar, struct oparams *out, const char *name,
 }
 
 /*
+ * Part i (0: header, 1: payload) of the unsigned JWS jwt, decoded as a
+ * JSON object, or NULL.  The signature must be empty.
+ */
+static json_t *
+unsigned_part(const char *jwt, int i)
+{
+	const char	*d1, *d2, *s;
+	unsigned char	*buf;
+	size_t		 n, len;
+	json_t		*j = NULL;
+
+	if ((d1 = strchr(jwt, '.')) == NULL ||
+	    (d2 = strchr(d1 + 1, '.')) == NULL || d2[1] != '\0')
+		return NULL;
+	s = i == 0 ? jwt : d1 + 1;
+	n = i == 0 ? (size_t)(d1 - jwt) : (size_t)(d2 - d1 - 1);
+	buf = oxmalloc(n + 1);
+	if (ocrypto_b64url_decode(buf, n + 1, &len, s, n))
+		j = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, NULL);
+	free(buf);
+	if (j != NULL && !json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+/*
+ * The claims of an unsigned request object (alg "none"), for a client
+ * that registered request_object_signing_alg "none" (OpenID Connect
+ * Core §6.1: iss and aud checked when present).  NULL with
+ * invalid_request_object in err otherwise.
+ */
+static json_t *
+unsigned_claims(const struct oclient *c, const char *jwt, struct oerr *err)
+{
+	json_t		*h, *claims = NULL;
+	struct oerr	 e;
+	int		 ok;
+
+	oerr_clear(&e);
+	h = unsigned_part(jwt, 0);
+	ok = h != NULL && strcmp(ojson_str(h, "alg"), "none") == 0 &&
+	    json_object_get(h, "crit") == NULL;
+	json_decref(h);
+	if (!ok || (claims = unsigned_part(jwt, 1)) == NULL) {
+		oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The client "
+		    "registered request_object_signing_alg 'none': the "
+		    "request object must be an unsigned JWT (alg none, no "
+		    "signature).");
+		return NULL;
+	}
+	if (!ojwt_check(claims, json_object_get(claims, "iss") != NULL ?
+	    c->id : NULL, json_object_get(claims, "aud") != NULL ?
+	    oconf->issuer : NULL, onow(), SKEW, 0, &e)) {
+		oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The request object "
+		    "is not valid: %s", e.description);
+		json_decref(claims);
+		return NULL;
+	}
+	return claims;
+}
+
+/*
  * The verified claims of client c's request object jwt, iss, aud and
  * the times checked.  Returns a new reference, or NULL with
  * invalid_request_object in err.
@@ -63,6 +128,9 @@ object_claims(const struct oclient *c, const char *jwt, struct oerr *err)
 	struct oerr	 e;
 
 	oerr_clear(&e);
+	if (c->request_object_alg != NULL &&
+	    strcmp(c->request_object_alg, "none") == 0)
+		return unsigned_claims(c, jwt, err);
 	if (c->jwks_json == NULL) {
 		if (c->jwks_uri != NULL && *c->jwks_uri != '\0')
 			oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The client "

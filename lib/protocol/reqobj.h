@@ -6,12 +6,13 @@
  *
  * A request object is a JWS signed with a key of the client's
  * registered "jwks" under its request_object_signing_alg (any
- * supported one when it registered none).  Unsigned request objects
- * (alg "none") are refused: request_object_signing_alg cannot be
- * registered as "none".  A client that registered only a jwks_uri gets
- * invalid_request_object saying so.  The object's iss must be the
- * client_id and its aud the issuer; exp, nbf and iat are checked when
- * present.  Its claims override the query's parameters of the same
+ * supported one when it registered none), never unsigned; or, only for
+ * a client that registered request_object_signing_alg "none", an
+ * unsigned JWT (alg "none", OpenID Connect Core §6.1), and then only
+ * unsigned ones.  A client that registered only a jwks_uri gets
+ * invalid_request_object saying so.  A signed object's iss must be the
+ * client_id and its aud the issuer (an unsigned one's when present);
+ * exp, nbf and iat are checked when present.  Its claims override the query's parameters of the same
  * name, and the query's others are kept (OpenID Connect Core §6.3.3,
  * as Hydra merges them); client_id and response_type, when both give
  * them, must agree.  A request object must not hold request or

@@ -73,6 +73,11 @@ static const char *const sign_algs[] = {
 	"", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
 	"ES384", "ES512", "EdDSA", NULL
 };
+/* Request objects may also be unsigned (OpenID Connect Core §6.1). */
+static const char *const request_algs[] = {
+	"", "none", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+	"ES256", "ES384", "ES512", "EdDSA", NULL
+};
 static const char *const prompts[] = {
 	"login", "consent", "none", "select_account", NULL
 };
@@ -111,7 +116,7 @@ static const struct field fields[] = {
 	{ "token_endpoint_auth_method", FT_ENUM, 0, auth_methods },
 	{ "token_endpoint_auth_signing_alg", FT_ENUM, 0, sign_algs },
 	{ "request_uris", FT_URLS, 0, NULL },
-	{ "request_object_signing_alg", FT_ENUM, 0, sign_algs },
+	{ "request_object_signing_alg", FT_ENUM, 0, request_algs },
 	{ "userinfo_signed_response_alg", FT_ENUM, 0, userinfo_algs },
 	{ "post_logout_redirect_uris", FT_URLS, 0, NULL },
 	{ "frontchannel_logout_uri", FT_URL, 0, NULL },

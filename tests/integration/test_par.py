@@ -77,7 +77,8 @@ def test_discovery(server):
     assert d["require_pushed_authorization_requests"] is False
     assert d["request_parameter_supported"] is True
     assert d["request_uri_parameter_supported"] is False
-    assert "none" not in d["request_object_signing_alg_values_supported"]
+    assert {"none", "RS256", "ES256"} <= set(
+        d["request_object_signing_alg_values_supported"])
 
 
 def test_pushed_request_used_once(server):
@@ -249,3 +250,35 @@ def test_registration_takes_the_field(strict):
     cid = r.json()["client_id"]
     r = requests.get(strict.adm + f"/admin/clients/{cid}")
     assert r.status_code == 200
+
+
+def unsigned(claims):
+    enc = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+    return enc(b'{"alg":"none"}') + "." + enc(json.dumps(claims).encode()) + "."
+
+
+def test_unsigned_request_object_only_when_registered(server):
+    c = new_client(server, request_object_signing_alg="none")
+    obj = unsigned({"iss": c["client_id"], "aud": server.pub + "/",
+                    "scope": "openid offline_access"})
+    loc = go(requests.Session(), auth_url(server, c, request=obj))
+    assert loc.startswith(server.pub + "/ui/login?"), loc
+    got = requests.get(server.adm + "/admin/oauth2/auth/requests/login",
+                       params={"login_challenge": qs(loc)["login_challenge"]}
+                       ).json()
+    assert got["requested_scope"] == ["openid", "offline_access"]
+    # Checked all the same: iss, and what must agree with the query.
+    for claims in ({"iss": "someone-else"},
+                   {"client_id": "someone-else"},
+                   {"response_type": "token"},
+                   {"request_uri": URN + "x"},
+                   {"scope": ["openid"]},
+                   {"exp": 1}):
+        loc = go(requests.Session(), auth_url(server, c,
+                                              request=unsigned(claims)))
+        assert qs(loc)["error"] == "invalid_request_object", (claims, loc)
+    # A client that registered a signing alg never gets unsigned ones in.
+    s = new_client(server, request_object_signing_alg="RS256",
+                   jwks={"keys": []})
+    loc = go(requests.Session(), auth_url(server, s, request=obj))
+    assert qs(loc)["error"] == "invalid_request_object", loc
