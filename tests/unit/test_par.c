@@ -94,13 +94,15 @@ static char *
 object(const struct ojwk *key, const char *claims)
 {
 	struct oerr	 err;
-	char		*jws;
+	char		*jws, *copy;
 
 	oerr_clear(&err);
 	jws = ojws_sign(key, "ES256", NULL, claims, strlen(claims), &err);
 	if (jws == NULL)
 		abort();
-	return oarena_strdup(&arena, jws);
+	copy = oarena_strdup(&arena, jws);
+	ojose_free(jws);
+	return copy;
 }
 
 static void
