@@ -208,9 +208,9 @@ odiscovery_configuration(size_t *len, struct oerr *err)
 	json_object_set_new(j, "require_pushed_authorization_requests",
 	    json_boolean(oconf->par_enforced));
 	json_object_set_new(j, "request_uri_parameter_supported",
-	    json_false());
+	    json_true());
 	json_object_set_new(j, "require_request_uri_registration",
-	    json_false());
+	    json_true());
 	json_object_set_new(j, "backchannel_logout_supported", json_true());
 	json_object_set_new(j, "backchannel_logout_session_supported",
 	    json_true());

@@ -2,6 +2,8 @@
  * reqobj.c: request objects and pushed requests' request_uri (see
  * reqobj.h).
  */
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +13,11 @@
 #include "base/arena.h"
 #include "base/conf.h"
 #include "base/crypto.h"
+#include "base/curl.h"
 #include "base/err.h"
 #include "base/form.h"
 #include "base/json.h"
+#include "base/url.h"
 #include "base/util.h"
 #include "jose/jose.h"
 #include "store/store.h"
@@ -341,12 +345,6 @@ from_pushed(struct oarena *ar, const char *uri, const char *client_id,
 	struct take	 tk;
 	int		 ok = 0;
 
-	if (strncmp(uri, OREQOBJ_URN, strlen(OREQOBJ_URN)) != 0) {
-		oerr_set(err, OERR_REQUEST_URI_NOT_SUPPORTED, "Only the "
-		    "request_uri of a pushed authorization request ("
-		    OREQOBJ_URN "...) is supported.");
-		return 0;
-	}
 	memset(&tk, 0, sizeof(tk));
 	tk.ref = uri + strlen(OREQOBJ_URN);
 	tk.client_id = client_id;
@@ -359,6 +357,173 @@ from_pushed(struct oarena *ar, const char *uri, const char *client_id,
 		ok = pushed_params(ar, tk.rec.params, out, err);
 	opushed_free(&tk.rec);
 	return ok;
+}
+
+/* A request_uri's answer as it comes (fetch()). */
+struct fetched {
+	char		 buf[OREQOBJ_MAX + 1];
+	size_t		 len;
+	int		 over;		/* longer than OREQOBJ_MAX */
+	int		 internal_ok;	/* an exception URL: any address */
+	const char	*why;		/* an internal address refused */
+};
+
+/* libcurl write callback: keep at most OREQOBJ_MAX bytes. */
+static size_t
+collect(char *p, size_t size, size_t n, void *arg)
+{
+	struct fetched	*f = arg;
+	size_t		 k = size * n;
+
+	if (k > OREQOBJ_MAX - f->len) {
+		f->over = 1;
+		return 0;
+	}
+	memcpy(f->buf + f->len, p, k);
+	f->len += k;
+	return k;
+}
+
+/*
+ * libcurl's socket opener: no connection to an internal address
+ * (ourl_addr_internal(), checked on the address connected to, so a
+ * name that resolves anew cannot slip by), unless the URL is listed in
+ * clients.http.private_ip_exception_urls.
+ */
+static curl_socket_t
+open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct fetched	*f = arg;
+
+	if (purpose != CURLSOCKTYPE_IPCXN)
+		return CURL_SOCKET_BAD;
+	if (!f->internal_ok && (f->why = ourl_addr_internal(
+	    (const struct sockaddr *)&a->addr)) != NULL)
+		return CURL_SOCKET_BAD;
+	return socket(a->family, a->socktype, a->protocol);
+}
+
+/*
+ * GET the request object at uri (OpenID Connect Core §6.2): http or
+ * https, no redirects, no proxy, at most OREQOBJ_MAX bytes within
+ * OREQOBJ_TIMEOUT_MS, a 200.  Returns it (an arena string, surrounding
+ * white space trimmed), or NULL with invalid_request_uri in err.
+ */
+static char *
+fetch(struct oarena *ar, const char *uri, struct oerr *err)
+{
+	const struct ocurl	*cu;
+	struct fetched		*f;
+	CURL			*h = NULL;
+	CURLcode		 rc;
+	char			*out = NULL, *s, *e;
+	long			 code = 0;
+	size_t			 i;
+
+	f = oxcalloc(1, sizeof(*f));
+	for (i = 0; i < oconf->client_http_exceptions.n; i++)
+		if (strcmp(uri, oconf->client_http_exceptions.v[i]) == 0)
+			f->internal_ok = 1;
+	if ((cu = ocurl()) == NULL || (h = cu->easy_init()) == NULL) {
+		oerr_set(err, OERR_SERVER_ERROR, "The request_uri cannot be "
+		    "fetched: libcurl is not available.");
+		goto out;
+	}
+	if (cu->easy_setopt(h, CURLOPT_URL, uri) != CURLE_OK ||
+#if LIBCURL_VERSION_NUM >= 0x075500
+	    cu->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") !=
+	    CURLE_OK ||
+#else
+	    cu->easy_setopt(h, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
+#endif
+	    cu->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_PROXY, "") != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)OREQOBJ_TIMEOUT_MS) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_TIMEOUT_MS,
+	    (long)OREQOBJ_TIMEOUT_MS) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_USERAGENT,
+	    "oidcgi/" OIDCGI_VERSION) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_WRITEFUNCTION, collect) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_WRITEDATA, f) != CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket) !=
+	    CURLE_OK ||
+	    cu->easy_setopt(h, CURLOPT_OPENSOCKETDATA, f) != CURLE_OK) {
+		oerr_set(err, OERR_SERVER_ERROR, "The request_uri cannot be "
+		    "fetched: libcurl refused the options.");
+		goto out;
+	}
+	rc = cu->easy_perform(h);
+	if (f->why != NULL) {
+		oerr_set(err, OERR_INVALID_REQUEST_URI, "The request_uri's "
+		    "host %s: it is not fetched.", f->why);
+		goto out;
+	}
+	if (f->over) {
+		oerr_set(err, OERR_INVALID_REQUEST_URI, "The request object "
+		    "at the request_uri is longer than %d bytes.",
+		    OREQOBJ_MAX);
+		goto out;
+	}
+	if (rc != CURLE_OK) {
+		oerr_set(err, OERR_INVALID_REQUEST_URI, "The request_uri could "
+		    "not be fetched: %s.", cu->easy_strerror(rc));
+		goto out;
+	}
+	cu->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	if (code != 200) {
+		oerr_set(err, OERR_INVALID_REQUEST_URI, "The request_uri "
+		    "answered with HTTP status %ld, not 200.", code);
+		goto out;
+	}
+	f->buf[f->len] = '\0';
+	for (s = f->buf; *s == ' ' || *s == '\t' || *s == '\r' ||
+	    *s == '\n'; s++)
+		;
+	for (e = f->buf + f->len; e > s && (e[-1] == ' ' || e[-1] == '\t' ||
+	    e[-1] == '\r' || e[-1] == '\n'); e--)
+		;
+	out = oarena_strndup(ar, s, (size_t)(e - s));
+out:
+	if (h != NULL)
+		cu->easy_cleanup(h);
+	free(f);
+	return out;
+}
+
+/*
+ * The request object of client c at uri, a URL of its request_uris
+ * (the fragment aside, OpenID Connect Core §6.2), merged over p
+ * without its request_uri, into out.
+ */
+static int
+from_reference(struct oarena *ar, const struct oclient *c, const char *uri,
+    const struct oparams *p, struct oparams *out, struct oerr *err)
+{
+	struct oparams	 q;
+	char		*base, *jwt;
+	size_t		 i;
+
+	base = oarena_strndup(ar, uri, strcspn(uri, "#"));
+	for (i = 0; i < c->nrequest_uris; i++)
+		if (strcmp(c->request_uris[i], base) == 0)
+			break;
+	if (i == c->nrequest_uris) {
+		oerr_set(err, OERR_INVALID_REQUEST_URI, "The request_uri is "
+		    "not one the client registered in its request_uris.");
+		return 0;
+	}
+	if ((jwt = fetch(ar, base, err)) == NULL)
+		return 0;
+	q.n = 0;
+	q.v = oarena_alloc(ar, (p->n + 1) * sizeof(*q.v));
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].name, "request_uri") != 0)
+			q.v[q.n++] = p->v[i];
+	add(ar, &q, "request", jwt);
+	return oreqobj_merge(ar, c, &q, out, err);
 }
 
 int
@@ -394,7 +559,8 @@ oreqobj_resolve(struct oarena *ar, const struct oparams *p,
 		    "the parameter 'client_id'.");
 		return 0;
 	}
-	if (uri != NULL) {
+	if (uri != NULL && strncmp(uri, OREQOBJ_URN,
+	    strlen(OREQOBJ_URN)) == 0) {
 		if (!from_pushed(ar, uri, cid, out, err))
 			return 0;
 		*pushed = 1;
@@ -408,7 +574,10 @@ oreqobj_resolve(struct oarena *ar, const struct oparams *p,
 		}
 		return 1;	/* the caller's validation says so */
 	}
-	ok = oreqobj_merge(ar, c, p, out, err);
+	if (uri != NULL)
+		ok = from_reference(ar, c, uri, p, out, err);
+	else
+		ok = oreqobj_merge(ar, c, p, out, err);
 	oclient_release(c);
 	return ok;
 }

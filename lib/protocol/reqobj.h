@@ -18,9 +18,15 @@
  * them, must agree.  A request object must not hold request or
  * request_uri.
  *
- * A request_uri is only ever a pushed request's
- * (urn:ietf:params:oauth:request_uri:...): other URIs are refused with
- * request_uri_not_supported, nothing is fetched.
+ * A request_uri is a pushed request's (urn:ietf:params:oauth:request_
+ * uri:..., RFC 9126 §4), or the URL of a request object (OpenID Connect
+ * Core §6.2), which must be one of the client's registered request_uris
+ * (its fragment aside).  That one is fetched with libcurl: http or
+ * https, no redirects, no proxy, at most OREQOBJ_MAX bytes within
+ * OREQOBJ_TIMEOUT_MS, a 200; never from an internal address (loopback,
+ * private, link-local, ...: checked on the address connected to)
+ * unless the URL is listed in clients.http.private_ip_exception_urls.
+ * The object fetched is then a request parameter's.
  */
 #ifndef OIDCGI_REQOBJ_H
 #define OIDCGI_REQOBJ_H
@@ -36,6 +42,9 @@ struct oparams;
 /* The longest request object taken. */
 #define OREQOBJ_MAX	16384
 
+/* How long fetching a request_uri may take, in milliseconds. */
+#define OREQOBJ_TIMEOUT_MS	5000
+
 /*
  * The parameters p (without client authentication's, which the caller
  * leaves out) with client c's request object, p's "request", verified
@@ -49,14 +58,15 @@ int	 oreqobj_merge(struct oarena *, const struct oclient *c,
 
 /*
  * The parameters an authorization request p stands for, into out
- * (arena): a pushed request's when p has a request_uri (taken from the
- * store in a write transaction of its own: single use), p merged with
- * its request object when p has a request, else p's.  *pushed is 1
+ * (arena): a pushed request's when p has its request_uri (taken from
+ * the store in a write transaction of its own: single use), p merged
+ * with its request object when p has a request or a request_uri URL
+ * (fetched), else p's.  *pushed is 1
  * when they come from a pushed request.  When p's client_id names no
  * client out is p's, for the caller's validation to say so.  Returns
  * 1, or 0 with err set: invalid_request_uri (unknown, used, expired or
- * another client's), request_uri_not_supported (not a pushed
- * request's), invalid_request_object, invalid_request (request and
+ * another client's; a URL not registered, not fetched, an internal
+ * address), invalid_request_object, invalid_request (request and
  * request_uri together, a repeated one, no client_id), a store error.
  */
 int	 oreqobj_resolve(struct oarena *, const struct oparams *p,

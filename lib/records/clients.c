@@ -1532,6 +1532,7 @@ client_free(struct oclient *c)
 		return;
 	free(c->redirect_uris);
 	free(c->post_logout_redirect_uris);
+	free(c->request_uris);
 	free(c->scopes);
 	free(c->audience);
 	ojwks_free(c->jwks);
@@ -1602,6 +1603,8 @@ decode(struct dec *d, struct oclient *c)
 	    &c->nredirect_uris) ||
 	    !dec_strs(d, "post_logout_redirect_uris",
 	    &c->post_logout_redirect_uris, &c->npost_logout_redirect_uris) ||
+	    !dec_strs(d, "request_uris", &c->request_uris,
+	    &c->nrequest_uris) ||
 	    !dec_strs(d, "audience", &c->audience, &c->naudience) ||
 	    !dec_str(d, "scope", &c->scope))
 		return 0;

@@ -329,6 +329,8 @@ struct oclient {
 	size_t		 nredirect_uris;
 	const char	**post_logout_redirect_uris;
 	size_t		 npost_logout_redirect_uris;
+	const char	**request_uris;	/* OpenID Connect Core §6.2 */
+	size_t		 nrequest_uris;
 	const char	*scope;		/* space-separated, as stored */
 	const char	**scopes;	/* its words */
 	size_t		 nscopes;

@@ -5,16 +5,18 @@ expiry, enforcement by client (Hydra's admin API, Dynamic Client
 Registration, /v1/applications' enforce_par) and by configuration."""
 
 import base64
+import http.server
 import json
 import os
 import shutil
 import subprocess
+import threading
 import time
 
 import pytest
 import requests
 
-from conftest import SDK, Server
+from conftest import SDK, Server, free_port
 from flowlib import auth_url, go, new_client, pkce, qs
 
 NODE = shutil.which("node")
@@ -76,7 +78,8 @@ def test_discovery(server):
         server.pub + "/oauth2/par"
     assert d["require_pushed_authorization_requests"] is False
     assert d["request_parameter_supported"] is True
-    assert d["request_uri_parameter_supported"] is False
+    assert d["request_uri_parameter_supported"] is True
+    assert d["require_request_uri_registration"] is True
     assert {"none", "RS256", "ES256"} <= set(
         d["request_object_signing_alg_values_supported"])
 
@@ -101,7 +104,7 @@ def test_pushed_request_used_once(server):
 @pytest.mark.parametrize("uri,code", [
     (URN + "nope", "invalid_request_uri"),
     (URN, "invalid_request_uri"),
-    ("https://rp.example/request.jwt", "request_uri_not_supported"),
+    ("https://rp.example/request.jwt", "invalid_request_uri"),
 ])
 def test_unknown_request_uri(server, uri, code):
     c = new_client(server)
@@ -282,3 +285,77 @@ def test_unsigned_request_object_only_when_registered(server):
                    jwks={"keys": []})
     loc = go(requests.Session(), auth_url(server, s, request=obj))
     assert qs(loc)["error"] == "invalid_request_object", loc
+
+
+class Objects(http.server.BaseHTTPRequestHandler):
+    """Request objects by reference: path -> (status, body, headers)."""
+    routes = {}
+
+    def do_GET(self):
+        status, body, headers = self.routes.get(self.path,
+                                                (404, b"", {}))
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def by_reference(tmp_path_factory):
+    """A server that may fetch request objects from one loopback URL (a
+    test configuration: clients.http.private_ip_exception_urls), and
+    the web server that serves them."""
+    port = free_port()
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", port), Objects)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
+    allowed = [base + p for p in ("/req.jwt", "/big", "/moved", "/gone")]
+    s = Server(tmp_path_factory.mktemp("reqobj"), conf=(
+        "clients.http.private_ip_exception_urls = " + ",".join(allowed) +
+        "\n")).start()
+    s.objects = base
+    yield s
+    s.stop()
+    web.shutdown()
+    web.server_close()
+
+
+def test_request_uri_by_reference(by_reference):
+    srv, base = by_reference, by_reference.objects
+    c = new_client(srv, request_object_signing_alg="none", request_uris=[
+        base + p for p in ("/req.jwt", "/big", "/moved", "/gone",
+                           "/other")])
+    obj = unsigned({"iss": c["client_id"], "aud": srv.pub + "/",
+                    "scope": "openid offline_access",
+                    "state": "state-by-reference", "response_type": "code"})
+    Objects.routes = {
+        "/req.jwt": (200, obj.encode() + b"\n",
+                     {"Content-Type": "application/oauth-authz-req+jwt"}),
+        "/big": (200, b"x" * 20000, {}),
+        "/moved": (302, b"", {"Location": base + "/req.jwt"}),
+        "/gone": (404, b"", {}),
+        "/other": (200, obj.encode(), {}),
+    }
+    # Fetched, with a fragment (a hash of the content, §6.2) aside.
+    loc = use(srv, c, base + "/req.jwt#abc", state="state-12345678")
+    assert loc.startswith(srv.pub + "/ui/login?"), loc
+    got = requests.get(srv.adm + "/admin/oauth2/auth/requests/login",
+                       params={"login_challenge": qs(loc)["login_challenge"]}
+                       ).json()
+    assert got["requested_scope"] == ["openid", "offline_access"]
+    for path, words in (("/big", "longer"), ("/moved", "302"),
+                        ("/gone", "404"), ("/other", "loopback"),
+                        ("/unregistered", "registered")):
+        p = qs(use(srv, c, base + path, state="state-12345678"))
+        assert p["error"] == "invalid_request_uri", (path, p)
+        assert words in p["error_description"], (path, p)
+    # Not at the PAR endpoint (RFC 9126 §2.1).
+    r = requests.post(srv.pub + "/oauth2/par", data={
+        "request_uri": base + "/req.jwt", "response_type": "code"},
+        auth=(c["client_id"], c["client_secret"]))
+    assert r.status_code == 400 and r.json()["error"] == "invalid_request"

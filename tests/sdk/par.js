@@ -136,7 +136,7 @@ c.run('par.js', [
     c.check(res, m.pushed_authorization_request_endpoint === `${pub}/oauth2/par`,
       `pushed_authorization_request_endpoint ${m.pushed_authorization_request_endpoint}`);
     c.check(res, m.request_parameter_supported === true, 'request_parameter_supported');
-    c.check(res, m.request_uri_parameter_supported === false, 'request_uri_parameter_supported');
+    c.check(res, m.request_uri_parameter_supported === true, 'request_uri_parameter_supported');
     c.check(res, m.require_pushed_authorization_requests === false,
       'require_pushed_authorization_requests');
     c.check(res, (m.request_object_signing_alg_values_supported || []).includes('ES256'),

@@ -189,9 +189,15 @@ resolve_errors(void)
 	CHECK(!resolve("client_id=web&request_uri=" OREQOBJ_URN "nope",
 	    &out, &pushed, &err));
 	CHECK(err.code == OERR_INVALID_REQUEST_URI);
+	/* A URL: one the client registered, on a public address. */
 	CHECK(!resolve("client_id=web&request_uri=https://rp.example/r",
 	    &out, &pushed, &err));
-	CHECK(err.code == OERR_REQUEST_URI_NOT_SUPPORTED);
+	CHECK(err.code == OERR_INVALID_REQUEST_URI &&
+	    strstr(err.description, "registered") != NULL);
+	CHECK(!resolve("client_id=uri&request_uri=https://127.0.0.1:1/r%23h",
+	    &out, &pushed, &err));
+	CHECK(err.code == OERR_INVALID_REQUEST_URI &&
+	    strstr(err.description, "loopback") != NULL);
 	CHECK(!resolve("request_uri=" OREQOBJ_URN "x", &out, &pushed, &err));
 	CHECK(named(&err, "client_id"));
 	CHECK(!resolve("client_id=web&request=a.b.c&request_uri=x", &out,
@@ -465,7 +471,8 @@ main(void)
 	tclient("{\"client_id\":\"pub\",\"token_endpoint_auth_method\":"
 	    "\"none\"," WEB "}");
 	tclient("{\"client_id\":\"uri\",\"client_secret\":\"" SECRET "\","
-	    "\"jwks_uri\":\"https://rp.example/jwks\"," WEB "}");
+	    "\"jwks_uri\":\"https://rp.example/jwks\",\"request_uris\":"
+	    "[\"https://127.0.0.1:1/r\"]," WEB "}");
 	tclient("{\"client_id\":\"none\",\"client_secret\":\"" SECRET "\","
 	    "\"request_object_signing_alg\":\"none\"," WEB "}");
 	text = json_dumps(pub, JSON_COMPACT);
