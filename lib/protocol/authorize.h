@@ -244,9 +244,9 @@ void	 oauthorize_outcome_free(struct oauthorize_outcome *o);
  * resolve its request object or pushed request (protocol/reqobj.h),
  * validate, refuse a request not pushed when the client or the
  * configuration requires pushed requests (invalid_request), then seal
- * the login challenge (TO_UI, csrf for the "login" cookie).  Returns 1, or 0 with o->err set and the error shown to the
- * user (SHOW_ERROR: the redirect URI is not trusted) or sent to the
- * client (TO_CLIENT).
+ * the login challenge (TO_UI, csrf for the "login" cookie).  Returns
+ * 1, or 0 with o->err set and the error shown to the user (SHOW_ERROR:
+ * the redirect URI is not trusted) or sent to the client (TO_CLIENT).
  */
 int	 oauthorize_begin(const struct oparams *p, const char *cookie_sid,
 	    const char *request_url, struct oauthorize_outcome *o);

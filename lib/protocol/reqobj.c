@@ -231,16 +231,18 @@ merge(struct oarena *ar, const json_t *claims, const struct oparams *p,
 			return 0;
 		}
 		if ((s = claim_value(ar, v)) == NULL) {
-			oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The request "
-			    "object's claim '%.64s' must be a string.", k);
+			oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The "
+			    "request object's claim '%.64s' must be a string.",
+			    k);
 			return 0;
 		}
 		/* OpenID Connect Core §6.1: these must agree. */
 		if ((strcmp(k, "client_id") == 0 ||
 		    strcmp(k, "response_type") == 0) &&
 		    (q = oparams_get(p, k)) != NULL && strcmp(q, s) != 0) {
-			oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The request "
-			    "object's '%s' differs from the request's.", k);
+			oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The "
+			    "request object's '%s' differs from the "
+			    "request's.", k);
 			return 0;
 		}
 		add(ar, out, k, s);
@@ -364,7 +366,7 @@ struct fetched {
 	char		 buf[OREQOBJ_MAX + 1];
 	size_t		 len;
 	int		 over;		/* longer than OREQOBJ_MAX */
-	int		 internal_ok;	/* an exception URL: any address */
+	int		 internal_ok;	/* an exception URL: anywhere */
 	const char	*why;		/* an internal address refused */
 };
 

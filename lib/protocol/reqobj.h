@@ -12,11 +12,11 @@
  * unsigned ones.  A client that registered only a jwks_uri gets
  * invalid_request_object saying so.  A signed object's iss must be the
  * client_id and its aud the issuer (an unsigned one's when present);
- * exp, nbf and iat are checked when present.  Its claims override the query's parameters of the same
- * name, and the query's others are kept (OpenID Connect Core §6.3.3,
- * as Hydra merges them); client_id and response_type, when both give
- * them, must agree.  A request object must not hold request or
- * request_uri.
+ * exp, nbf and iat are checked when present.  Its claims override the
+ * query's parameters of the same name, and the query's others are kept
+ * (OpenID Connect Core §6.3.3, as Hydra merges them); client_id and
+ * response_type, when both give them, must agree.  A request object
+ * must not hold request or request_uri.
  *
  * A request_uri is a pushed request's (urn:ietf:params:oauth:request_
  * uri:..., RFC 9126 §4), or the URL of a request object (OpenID Connect

@@ -10,8 +10,9 @@
  * the other dialects need (application_type, default_max_age,
  * default_scopes, app_id, description, require_pkce, supported_prompts,
  * enforce_par, require_pushed_authorization_requests (RFC 9126 §6;
- * the applications dialect's enforce_par), device_authorization, session_expiration,
- * max_refresh_rotate), plus internal members whose names start with '_'
+ * the applications dialect's enforce_par), device_authorization,
+ * session_expiration, max_refresh_rotate), plus internal members whose
+ * names start with '_'
  * (the secret's hash "_secret", the registration access token's hash
  * "_rat", the record version "_v", and "_epoch", which every stateless access
  * token of the client carries (tokens.h): random, made anew when the

@@ -460,8 +460,10 @@ main(void)
 		tfix_store_close(&st);
 		return 1;
 	}
-#define WEB	"\"redirect_uris\":[\"" CB "\"],\"response_types\":[\"code\"]," \
-	"\"grant_types\":[\"authorization_code\"],\"scope\":\"openid offline\""
+#define WEB	"\"redirect_uris\":[\"" CB "\"]," \
+	"\"response_types\":[\"code\"]," \
+	"\"grant_types\":[\"authorization_code\"]," \
+	"\"scope\":\"openid offline\""
 	tclient("{\"client_id\":\"web\",\"client_secret\":\"" SECRET "\","
 	    WEB "}");
 	tclient("{\"client_id\":\"one\",\"client_secret\":\"" SECRET "\","
