@@ -11,7 +11,7 @@
 
 /* auth.c: /oauth2/auth, /authorize */
 extern const struct oroute_table	auth_table;
-/* token.c: /oauth2/token, /token, /oauth2/revoke, /userinfo */
+/* token.c: /oauth2/token, /token, /oauth2/revoke, /oauth2/par, /userinfo */
 extern const struct oroute_table	token_table;
 /* logout.c: /oauth2/sessions/logout and the session-management iframe */
 extern const struct oroute_table	logout_table;

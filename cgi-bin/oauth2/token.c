@@ -8,6 +8,7 @@
  *   POST /token            the same, as Authentiq Connect serves it:
  *                          its Token schema adds expires_at
  *   POST /oauth2/revoke    RFC 7009
+ *   POST /oauth2/par       RFC 9126: a pushed authorization request
  *   GET, POST /userinfo    OpenID Connect Core §5.3
  *
  * Each handler parses the request, calls one function of
@@ -30,6 +31,8 @@
 #include "protocol/authentiq.h"
 #include "protocol/clientauth.h"
 #include "protocol/grants.h"
+#include "protocol/par.h"
+#include "protocol/reqobj.h"
 #include "web/http.h"
 #include "web/metrics.h"
 #include "api.h"
@@ -63,6 +66,12 @@ static const struct ofield token_fields[] = {
 static const struct ofield revoke_fields[] = {
 	{ "token", OJWS_MAX, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },
 	{ "token_type_hint", 64, OFIELD_VSCHAR, OFIELD_ONCE },
+	AUTH_FIELDS,
+};
+
+/* A pushed request: its own parameters are opar_push()'s to check. */
+static const struct ofield par_fields[] = {
+	{ "request", OREQOBJ_MAX, OFIELD_VSCHAR, OFIELD_ONCE },
 	AUTH_FIELDS,
 };
 
@@ -167,6 +176,26 @@ revoke(struct oreq *req)
 	ohttp_send(req, 200, NULL, NULL, 0);
 }
 
+/* POST /oauth2/par (RFC 9126 §2): 201 with the request_uri */
+static void
+par(struct oreq *req)
+{
+	struct oerr		 err;
+	struct oclientauth_in	 in;
+	json_t			*resp;
+	int			 basic;
+
+	oerr_clear(&err);
+	if (!client_request(req, par_fields, sizeof(par_fields) /
+	    sizeof(par_fields[0]), &in, &basic, &err) ||
+	    (resp = opar_push(&req->arena, &in, &err)) == NULL) {
+		send_error(req, basic, &err);
+		return;
+	}
+	ohttp_send_json(req, 201, resp);
+	json_decref(resp);
+}
+
 /*
  * Answer a userinfo error with RFC 6750 §3's WWW-Authenticate: no error
  * code when the request had no token at all (§3.1).
@@ -245,6 +274,7 @@ static const struct oroute routes[] = {
 	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/token", aq_token, OROUTE_CORS },
 	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/revoke", revoke,
 	    OROUTE_CORS },
+	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/par", par, OROUTE_CORS },
 	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC, "/userinfo",
 	    userinfo, OROUTE_CORS },
 };

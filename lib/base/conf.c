@@ -131,6 +131,8 @@ enum kid {
 	K_TTL_LOGIN_CONSENT,
 	K_REFRESH_GRACE,
 	K_JWT_MAX_TTL,
+	K_PAR_ENFORCED,
+	K_PAR_TTL,
 	K_STRATEGY,
 	K_DCR,
 	K_DCR_SCOPE,
@@ -299,6 +301,15 @@ static const struct key keys[K__MAX] = {
 	 */
 	{ "oauth2.grant.jwt.max_ttl", KT_TTL, "720h", 1, TTL_MAX, 0,
 	    F(jwt_max_ttl), NULL, NULL },
+	/*
+	 * K_PAR_ENFORCED: every authorization request must be pushed
+	 * (RFC 9126 §5: require_pushed_authorization_requests)
+	 */
+	{ "oauth2.pushed_authorization_requests.enforced", KT_BOOL, "false",
+	    0, 1, 0, F(par_enforced), NULL, NULL },
+	/* K_PAR_TTL: how long a pushed request's request_uri lives */
+	{ "oauth2.pushed_authorization_requests.ttl", KT_TTL, "60s", 1,
+	    3600, 0, F(par_ttl), NULL, NULL },
 	/* K_STRATEGY */
 	{ "strategies.access_token", KT_ENUM, "opaque", 0, 0, 0,
 	    0, strategies, set_strategy },

@@ -109,6 +109,9 @@ struct oconf {
 	int64_t		 jwt_max_ttl;
 	/* oauth2.logout.revoke_tokens: logout revokes the session's tokens */
 	int		 logout_revoke;
+	/* oauth2.pushed_authorization_requests.enforced and .ttl (s) */
+	int		 par_enforced;
+	int64_t		 par_ttl;
 	enum oconf_token_strategy access_token_strategy; /* strategies.access_token */
 	int		 dcr_enabled;	/* oidc.dynamic_client_registration.enabled */
 	/*

@@ -661,14 +661,10 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	b = -1;
 	if (!ojson_get_bool(c, "enforce_par", 0, &b, err))
 		goto out;
-	if (b == 1) {
-		oerr_set(err, OERR_INVALID_REQUEST, "The field 'enforce_par' "
-		    "cannot be true: pushed authorization requests (PAR) are "
-		    "not supported yet.");
-		goto out;
-	}
+	/* The client's require_pushed_authorization_requests (RFC 9126). */
 	if (b >= 0)
-		json_object_set_new(in, "enforce_par", json_boolean(b));
+		json_object_set_new(in, "require_pushed_authorization_requests",
+		    json_boolean(b));
 
 	o = src(c, "device_authorization", top, "device_authorization", &k);
 	if (!ojson_get_object(o, k, 0, &da, err))
@@ -760,8 +756,8 @@ oapps_client_view(const json_t *rec, const char *secret)
 	json_object_set_new(out, "token_expiration", te);
 	json_object_set_new(out, "session_expiration", json_integer(
 	    ojson_int(rec, "session_expiration")));
-	json_object_set_new(out, "enforce_par", json_boolean(
-	    json_is_true(json_object_get(rec, "enforce_par"))));
+	json_object_set_new(out, "enforce_par", json_boolean(json_is_true(
+	    json_object_get(rec, "require_pushed_authorization_requests"))));
 	json_object_set_new(out, "fapi_version_compliancy", json_false());
 	return out;
 }

@@ -16,12 +16,13 @@
  * audience, response_types, token_endpoint_auth_method
  * (client_auth_method at the app level); token_expiration.
  * access_token_ttl -> every *_access_token_lifespan, refresh_token_ttl
- * -> both *_refresh_token_lifespan (0: the configured ttl).  Settings
- * the protocol does not enforce take only their off value, anything
- * else is a 400 naming the field: enforce_par and
- * device_authorization.enabled false (until PAR and the device grant
- * exist), session_expiration and token_expiration.max_refresh_rotate 0,
- * supported_prompts every prompt or none.  client_type web | spa | native |
+ * -> both *_refresh_token_lifespan (0: the configured ttl);
+ * enforce_par -> require_pushed_authorization_requests (RFC 9126 §6).
+ * Settings the protocol does not enforce take only their off value,
+ * anything else is a 400 naming the field: device_authorization.enabled
+ * false (until the device grant exists), session_expiration and
+ * token_expiration.max_refresh_rotate 0, supported_prompts every prompt
+ * or none.  client_type web | spa | native |
  * machine sets application_type and the grant types (machine:
  * client_credentials only; the others what their response types need,
  * plus refresh_token); spa and native default to public clients.  pkce

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "base/arena.h"
 #include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
@@ -23,6 +24,7 @@
 #include "records/sessions.h"
 #include "records/tokens.h"
 #include "protocol/authorize.h"
+#include "protocol/reqobj.h"
 
 #define RT_CODE		OAUTHORIZE_CODE
 #define RT_TOKEN	OAUTHORIZE_TOKEN
@@ -1058,6 +1060,55 @@ live_session(const char *sid, struct osessions_rec *s)
 	return ok;
 }
 
+/*
+ * After a request object or request_uri was refused: whether the
+ * error may go to the client, by the query's client_id and
+ * redirect_uri as oauthorize_validate() would decide.
+ */
+static void
+outer_trust(const struct oparams *p, struct oauthorize *a)
+{
+	struct oerr	 e;
+
+	oauthorize_free(a);
+	oerr_clear(&e);
+	if (oform_check(p, fields, NFIELDS, &e) && client_redirect(p, a, &e))
+		response_mode(p, a);
+}
+
+/*
+ * The parameters of p, its request object or pushed request resolved
+ * (reqobj.h), validated into o->a; a client or a configuration that
+ * requires pushed requests (RFC 9126 §5, §6) gets nothing else.
+ * Returns 1, or 0 with o->err set.
+ */
+static int
+begin_validate(const struct oparams *p, struct oauthorize_outcome *o)
+{
+	struct oarena	 ar;
+	struct oparams	 q;
+	int		 pushed, ok = 0;
+
+	oarena_init(&ar);
+	if (!oreqobj_resolve(&ar, p, &q, &pushed, &o->err)) {
+		outer_trust(p, &o->a);
+		goto out;
+	}
+	if (!oauthorize_validate(&q, &o->a, &o->err))
+		goto out;
+	if (!pushed && (oconf->par_enforced || o->a.client->require_par)) {
+		oerr_set(&o->err, OERR_INVALID_REQUEST, "%s requires pushed "
+		    "authorization requests (RFC 9126): push the request to "
+		    "/oauth2/par and send its request_uri.",
+		    oconf->par_enforced ? "This server" : "This client");
+		goto out;
+	}
+	ok = 1;
+out:
+	oarena_free(&ar);
+	return ok;
+}
+
 int
 oauthorize_begin(const struct oparams *p, const char *cookie_sid,
     const char *request_url, struct oauthorize_outcome *o)
@@ -1068,7 +1119,7 @@ oauthorize_begin(const struct oparams *p, const char *cookie_sid,
 
 	memset(o, 0, sizeof(*o));
 	oerr_clear(&o->err);
-	if (!oauthorize_validate(p, &o->a, &o->err))
+	if (!begin_validate(p, o))
 		return fail(o, NULL);
 	ok = live_session(cookie_sid, &session);
 	ch = oauthorize_start(&o->a, ok ? &session : NULL, request_url,

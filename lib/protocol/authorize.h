@@ -75,7 +75,10 @@ void	 oauthorize_free(struct oauthorize *a);
  * 1, or 0 with err set and a->trusted telling whether the error may go
  * to the client (the redirect URI was verified) or must be shown to the
  * user (unknown client, bad or missing redirect_uri, malformed
- * parameters).  Free a either way.
+ * parameters).  Free a either way.  p is taken as it is: a request or
+ * request_uri in it is request_not_supported or
+ * request_uri_not_supported (oauthorize_begin() and opar_push() resolve
+ * them first, protocol/reqobj.h).
  */
 int	 oauthorize_validate(const struct oparams *, struct oauthorize *a,
 	    struct oerr *err);
@@ -238,10 +241,12 @@ void	 oauthorize_outcome_free(struct oauthorize_outcome *o);
  * Step 1 for the parameters p of a new request, given the sid of the
  * browser's session cookie (NULL: none; its login session is used when
  * it still lives) and the URL of the request to come back to:
- * validate, then seal the login challenge (TO_UI, csrf for the "login"
- * cookie).  Returns 1, or 0 with o->err set and the error shown to the
- * user (SHOW_ERROR: the redirect URI is not trusted) or sent to the
- * client (TO_CLIENT).
+ * resolve its request object or pushed request (protocol/reqobj.h),
+ * validate, refuse a request not pushed when the client or the
+ * configuration requires pushed requests (invalid_request), then seal
+ * the login challenge (TO_UI, csrf for the "login" cookie).  Returns
+ * 1, or 0 with o->err set and the error shown to the user (SHOW_ERROR:
+ * the redirect URI is not trusted) or sent to the client (TO_CLIENT).
  */
 int	 oauthorize_begin(const struct oparams *p, const char *cookie_sid,
 	    const char *request_url, struct oauthorize_outcome *o);

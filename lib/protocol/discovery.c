@@ -114,6 +114,10 @@ static const char *const auth_methods[] = { "client_secret_basic",
 static const char *const auth_algs[] = { "RS256", "RS384", "RS512",
     "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
     "HS256", "HS384", "HS512", NULL };
+/* "none" for the clients that register it (reqobj.h). */
+static const char *const request_algs[] = { "none", "RS256", "RS384",
+    "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
+    NULL };
 static const char *const scopes[] = { "openid", "offline_access",
     "offline", "profile", "email", "address", "phone", "aq:name", NULL };
 static const char *const claims[] = { "iss", "sub", "aud", "exp", "iat",
@@ -145,6 +149,8 @@ endpoints(json_t *j)
 	    url(iss, "oauth2/sessions/logout"));
 	json_object_set_new(j, "check_session_iframe",
 	    url(iss, "oauth2/sessions/iframe"));
+	json_object_set_new(j, "pushed_authorization_request_endpoint",
+	    url(iss, "oauth2/par"));
 	if (oconf->dcr_enabled)
 		json_object_set_new(j, "registration_endpoint",
 		    url(iss, "oauth2/register"));
@@ -198,11 +204,17 @@ odiscovery_configuration(size_t *len, struct oerr *err)
 	json_object_set_new(j, "scopes_supported", strings(scopes));
 	json_object_set_new(j, "claims_supported", strings(claims));
 	json_object_set_new(j, "claims_parameter_supported", json_false());
-	json_object_set_new(j, "request_parameter_supported", json_false());
+	/* Request objects (lib/protocol/reqobj.h). */
+	json_object_set_new(j, "request_parameter_supported", json_true());
+	json_object_set_new(j, "request_object_signing_alg_values_supported",
+	    strings(request_algs));
+	/* RFC 9126 §5 */
+	json_object_set_new(j, "require_pushed_authorization_requests",
+	    json_boolean(oconf->par_enforced));
 	json_object_set_new(j, "request_uri_parameter_supported",
-	    json_false());
+	    json_true());
 	json_object_set_new(j, "require_request_uri_registration",
-	    json_false());
+	    json_true());
 	json_object_set_new(j, "backchannel_logout_supported", json_true());
 	json_object_set_new(j, "backchannel_logout_session_supported",
 	    json_true());

@@ -77,14 +77,15 @@ static const char *const subject_types[] = { "public", "pairwise", NULL };
 static const char *const app_types[] = { "web", "native", NULL };
 static const char *const strategies[] = { "", "opaque", "jwt", NULL };
 static const char *const userinfo_algs[] = { "none", "RS256", NULL };
-static const char *const sign_algs[] = {
-	"", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
-	"ES384", "ES512", "EdDSA", NULL
-};
-/* token_endpoint_auth_signing_alg: sign_algs and the HMACs. */
+/* token_endpoint_auth_signing_alg: the key-pair algorithms and HMACs. */
 static const char *const auth_algs[] = {
 	"", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
 	"ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512", NULL
+};
+/* Request objects may also be unsigned (OpenID Connect Core §6.1). */
+static const char *const request_algs[] = {
+	"", "none", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+	"ES256", "ES384", "ES512", "EdDSA", NULL
 };
 static const char *const prompts[] = {
 	"login", "consent", "none", "select_account", NULL
@@ -124,7 +125,7 @@ static const struct field fields[] = {
 	{ "token_endpoint_auth_method", FT_ENUM, 0, auth_methods },
 	{ "token_endpoint_auth_signing_alg", FT_ENUM, 0, auth_algs },
 	{ "request_uris", FT_URLS, 0, NULL },
-	{ "request_object_signing_alg", FT_ENUM, 0, sign_algs },
+	{ "request_object_signing_alg", FT_ENUM, 0, request_algs },
 	{ "userinfo_signed_response_alg", FT_ENUM, 0, userinfo_algs },
 	{ "post_logout_redirect_uris", FT_URLS, 0, NULL },
 	{ "frontchannel_logout_uri", FT_URL, 0, NULL },
@@ -162,6 +163,7 @@ static const struct field fields[] = {
 	{ "require_pkce", FT_BOOL, F_EXTRA, NULL },
 	{ "supported_prompts", FT_ENUMS, F_EXTRA, prompts },
 	{ "enforce_par", FT_BOOL, F_EXTRA, NULL },
+	{ "require_pushed_authorization_requests", FT_BOOL, F_EXTRA, NULL },
 	{ "device_authorization", FT_BOOL, F_EXTRA, NULL },
 	{ "session_expiration", FT_INT, F_EXTRA, NULL },
 	{ "max_refresh_rotate", FT_INT, F_EXTRA, NULL },
@@ -1693,6 +1695,7 @@ client_free(struct oclient *c)
 		return;
 	free(c->redirect_uris);
 	free(c->post_logout_redirect_uris);
+	free(c->request_uris);
 	free(c->scopes);
 	free(c->audience);
 	ojwks_free(c->jwks);
@@ -1763,6 +1766,8 @@ decode(struct dec *d, struct oclient *c)
 	    &c->nredirect_uris) ||
 	    !dec_strs(d, "post_logout_redirect_uris",
 	    &c->post_logout_redirect_uris, &c->npost_logout_redirect_uris) ||
+	    !dec_strs(d, "request_uris", &c->request_uris,
+	    &c->nrequest_uris) ||
 	    !dec_strs(d, "audience", &c->audience, &c->naudience) ||
 	    !dec_str(d, "scope", &c->scope))
 		return 0;
@@ -1786,6 +1791,8 @@ decode(struct dec *d, struct oclient *c)
 		return 0;
 	c->userinfo_alg = (enum oclient_userinfo)v;
 	if (!dec_bool(d, "require_pkce", &c->require_pkce) ||
+	    !dec_bool(d, "require_pushed_authorization_requests",
+	    &c->require_par) ||
 	    !dec_int(d, "default_max_age", &c->default_max_age) ||
 	    !dec_enum(d, "access_token_strategy", strategies, &v))
 		return 0;

@@ -9,10 +9,12 @@
  * present after oclient_build() with their defaults, plus the members
  * the other dialects need (application_type, default_max_age,
  * default_scopes, app_id, description, require_pkce, supported_prompts,
- * enforce_par, device_authorization, session_expiration,
- * max_refresh_rotate), plus internal members whose names start with '_'
- * (the secret's hash "_secret", a client_secret_jwt client's
- * sealed secret "_sealed_secret", the registration access token's hash
+ * enforce_par, require_pushed_authorization_requests (RFC 9126 §6;
+ * the applications dialect's enforce_par), device_authorization,
+ * session_expiration, max_refresh_rotate), plus internal members whose
+ * names start with '_' (the secret's hash "_secret", a
+ * client_secret_jwt client's sealed secret "_sealed_secret", the
+ * registration access token's hash
  * "_rat", the record version "_v", and "_epoch", which every stateless access
  * token of the client carries (tokens.h): random, made anew when the
  * client is created and by DELETE /oauth2/tokens, which voids them).  Internal members never leave
@@ -346,6 +348,8 @@ struct oclient {
 	size_t		 nredirect_uris;
 	const char	**post_logout_redirect_uris;
 	size_t		 npost_logout_redirect_uris;
+	const char	**request_uris;	/* OpenID Connect Core §6.2 */
+	size_t		 nrequest_uris;
 	const char	*scope;		/* space-separated, as stored */
 	const char	**scopes;	/* its words */
 	size_t		 nscopes;
@@ -363,6 +367,8 @@ struct oclient {
 	enum oclient_userinfo userinfo_alg;
 	int		 require_pkce;	/* PKCE asked for (public clients
 					   need it anyway) */
+	int		 require_par;	/* require_pushed_authorization_
+					   requests (RFC 9126 §6) */
 	/* default_max_age: seconds, 0 for none (the max_age of requests
 	   without one) */
 	int64_t		 default_max_age;

@@ -670,7 +670,6 @@ def test_update_client_merges_and_keeps_secret(server):
 
 
 UNBUILT = [
-    ({"enforce_par": True}, ["enforce_par", "PAR"]),
     ({"device_authorization": {"enabled": True}},
      ["device_authorization", "enabled"]),
     ({"supported_prompts": ["login", "consent"]}, ["supported_prompts"]),

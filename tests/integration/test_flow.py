@@ -307,7 +307,7 @@ def test_verifier_needs_the_browser_csrf_cookie(server):
     ({"max_age": "x"}, "client", "invalid_request"),
     ({"code_challenge": "x" * 43, "code_challenge_method": "plain"},
      "client", "invalid_request"),
-    ({"request": "eyJ"}, "client", "request_not_supported"),
+    ({"request": "eyJ"}, "client", "invalid_request_object"),
     ({"response_mode": "magic"}, "client", "invalid_request"),
     ({"id_token_hint": "not.a.jwt"}, "client", "invalid_request"),
 ])

@@ -93,7 +93,7 @@ map_in(void)
 	CHECK(jeq(in, "refresh_token_grant_refresh_token_lifespan", "null"));
 	CHECK(jeq(in, "max_refresh_rotate", "0"));
 	CHECK(jeq(in, "session_expiration", "0"));
-	CHECK(jeq(in, "enforce_par", "false"));
+	CHECK(jeq(in, "require_pushed_authorization_requests", "false"));
 	CHECK(jeq(in, "device_authorization", "false"));
 	CHECK(json_object_get(in, "token_endpoint_auth_method") == NULL);
 	json_decref(in);
@@ -172,8 +172,11 @@ map_in_bad(void)
 	    OAPPS_CREATE, &err) == NULL && named(&err, "resources"));
 
 	/* Settings not built yet: only their off value is taken. */
-	CHECK(cin("{\"enforce_par\":true}", NULL, NULL, OAPPS_CREATE,
-	    &err) == NULL && named(&err, "enforce_par"));
+	/* enforce_par is the client's require_pushed_authorization_... */
+	CHECK((in = cin("{\"enforce_par\":true}", NULL, NULL, OAPPS_CREATE,
+	    &err)) != NULL && jeq(in, "require_pushed_authorization_requests",
+	    "true"));
+	json_decref(in);
 	CHECK(cin("{\"enforce_par\":\"yes\"}", NULL, NULL, OAPPS_CREATE,
 	    &err) == NULL && named(&err, "enforce_par"));
 	CHECK(cin("{\"device_authorization\":{\"enabled\":true}}", NULL,

@@ -769,7 +769,7 @@ static const struct invalid invalids[] = {
 	    "token_endpoint_auth_method" },
 	{ "{\"token_endpoint_auth_signing_alg\":\"HS256\"}",
 	    "token_endpoint_auth_signing_alg" },
-	{ "{\"request_object_signing_alg\":\"none\"}",
+	{ "{\"request_object_signing_alg\":\"HS256\"}",
 	    "request_object_signing_alg" },
 	{ "{\"userinfo_signed_response_alg\":\"HS256\"}",
 	    "userinfo_signed_response_alg" },
