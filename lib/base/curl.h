@@ -36,6 +36,8 @@ struct ocurl {
 	void		 (*slist_free_all)(struct curl_slist *);
 };
 
+struct oerr;
+
 /*
  * libcurl (the soname the build was made against), opened and
  * initialised once per process.  NULL, logged, when it cannot be had;
@@ -43,5 +45,35 @@ struct ocurl {
  * long as the process.
  */
 const struct ocurl	*ocurl(void);
+
+#define OCURL_HTTP	0x01	/* http:// as well as https:// */
+
+/*
+ * GET a document a client named by URL (a jwks_uri, a request_uri), the
+ * one way oidcgi fetches such a thing:
+ *
+ *   - https only, or http too with OCURL_HTTP; http:// to a loopback
+ *     address also when clients.http.allow_loopback_http is set
+ *     (development, tests);
+ *   - no proxy (http_proxy and friends are ignored: the address check
+ *     below needs the connection to go to the host itself), no
+ *     redirects, at most max bytes of body within timeout_ms, and a
+ *     200 answer;
+ *   - no connection to an internal address (loopback, private,
+ *     link-local, ...: ourl_addr_internal()), checked on the address
+ *     actually connected to, so that a name that resolves anew cannot
+ *     slip past; unless url is listed exactly in
+ *     clients.http.private_ip_exception_urls, or the address is
+ *     loopback with clients.http.allow_loopback_http set.
+ *
+ * Blocking network I/O: never call it inside a store transaction.
+ * Returns the body (malloc'd, NUL-terminated, its length in *len), or
+ * NULL with err set: OERR_INVALID_REQUEST and a description that
+ * completes a sentence whose subject is the URL ("is not allowed: its
+ * host is a loopback address.", "answered HTTP 404, not 200."), for the
+ * caller to word with its own error code.
+ */
+char	*ocurl_get(const char *url, size_t max, long timeout_ms,
+	    unsigned flags, size_t *len, struct oerr *err);
 
 #endif

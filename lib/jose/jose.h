@@ -244,6 +244,16 @@ struct ojws	*ojws_verify(const char *jws, size_t len,
 void		 ojws_free(struct ojws *);
 
 /*
+ * Part part (0: the protected header, 1: the payload) of a compact JWS
+ * or JWT, decoded but NOT VERIFIED, as a JSON object (duplicate members
+ * refused): only to learn whose keys verify it (kid, iss, sub, a DPoP
+ * proof's jwk) or to read an unsigned JWT (alg "none") its caller
+ * accepts.  jws must have three segments of at most OJWS_MAX bytes in
+ * all.  Returns a new reference, or NULL.
+ */
+json_t		*ojws_peek(const char *jws, int part);
+
+/*
  * The payload of a verified JWS as a JWT Claims Set (RFC 7519 §7.2
  * step 10): a JSON object, duplicate members refused.  Returns a new
  * reference, or NULL with err set.

@@ -608,3 +608,28 @@ ojws_free(struct ojws *jws)
 	ojose_wipe_free(jws->payload, jws->payloadlen);
 	free(jws);
 }
+
+json_t *
+ojws_peek(const char *jws, int part)
+{
+	const char	*d1, *d2, *s;
+	unsigned char	*buf;
+	size_t		 n, len;
+	json_t		*j = NULL;
+
+	if (strnlen(jws, OJWS_MAX + 1) > OJWS_MAX ||
+	    (d1 = strchr(jws, '.')) == NULL ||
+	    (d2 = strchr(d1 + 1, '.')) == NULL || strchr(d2 + 1, '.') != NULL)
+		return NULL;
+	s = part == 0 ? jws : d1 + 1;
+	n = part == 0 ? (size_t)(d1 - jws) : (size_t)(d2 - d1 - 1);
+	buf = oxmalloc(n + 1);
+	if (ocrypto_b64url_decode(buf, n + 1, &len, s, n))
+		j = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, NULL);
+	free(buf);
+	if (j != NULL && !json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}

@@ -90,20 +90,10 @@ out:
 static const char *
 assertion_subject(struct oarena *arena, const char *jwt)
 {
-	const char	*a, *b;
-	char		*buf;
-	size_t		 len, n;
 	json_t		*j;
 	const char	*s, *out = NULL;
 
-	if ((a = strchr(jwt, '.')) == NULL || (b = strchr(a + 1, '.')) ==
-	    NULL)
-		return NULL;
-	len = (size_t)(b - a - 1);
-	buf = oarena_alloc(arena, len + 1);
-	if (!ocrypto_b64url_decode(buf, len + 1, &n, a + 1, len))
-		return NULL;
-	if ((j = json_loadb(buf, n, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+	if ((j = ojws_peek(jwt, 1)) == NULL)
 		return NULL;
 	if ((s = json_string_value(json_object_get(j, "sub"))) != NULL ||
 	    (s = json_string_value(json_object_get(j, "iss"))) != NULL)
@@ -120,19 +110,10 @@ assertion_subject(struct oarena *arena, const char *jwt)
 static const char *
 assertion_kid(struct oarena *arena, const char *jwt)
 {
-	const char	*a;
-	char		*buf;
-	size_t		 len, n;
 	json_t		*j;
 	const char	*s, *out = NULL;
 
-	if ((a = strchr(jwt, '.')) == NULL || (len = (size_t)(a - jwt)) >
-	    4096)
-		return NULL;
-	buf = oarena_alloc(arena, len + 1);
-	if (!ocrypto_b64url_decode(buf, len + 1, &n, jwt, len))
-		return NULL;
-	if ((j = json_loadb(buf, n, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+	if ((j = ojws_peek(jwt, 0)) == NULL)
 		return NULL;
 	if ((s = json_string_value(json_object_get(j, "kid"))) != NULL)
 		out = oarena_strdup(arena, s);

@@ -2,7 +2,6 @@
  * reqobj.c: request objects and pushed requests' request_uri (see
  * reqobj.h).
  */
-#include <sys/socket.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include "store/store.h"
 #include "records/clients.h"
 #include "records/pushed.h"
+#include "protocol/clientkeys.h"
 #include "protocol/reqobj.h"
 
 /* Clock skew allowed on a request object's exp, nbf and iat. */
@@ -55,34 +55,6 @@ add(struct oarena *ar, struct oparams *out, const char *name,
 }
 
 /*
- * Part i (0: header, 1: payload) of the unsigned JWS jwt, decoded as a
- * JSON object, or NULL.  The signature must be empty.
- */
-static json_t *
-unsigned_part(const char *jwt, int i)
-{
-	const char	*d1, *d2, *s;
-	unsigned char	*buf;
-	size_t		 n, len;
-	json_t		*j = NULL;
-
-	if ((d1 = strchr(jwt, '.')) == NULL ||
-	    (d2 = strchr(d1 + 1, '.')) == NULL || d2[1] != '\0')
-		return NULL;
-	s = i == 0 ? jwt : d1 + 1;
-	n = i == 0 ? (size_t)(d1 - jwt) : (size_t)(d2 - d1 - 1);
-	buf = oxmalloc(n + 1);
-	if (ocrypto_b64url_decode(buf, n + 1, &len, s, n))
-		j = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, NULL);
-	free(buf);
-	if (j != NULL && !json_is_object(j)) {
-		json_decref(j);
-		j = NULL;
-	}
-	return j;
-}
-
-/*
  * The claims of an unsigned request object (alg "none"), for a client
  * that registered request_object_signing_alg "none" (OpenID Connect
  * Core §6.1: iss and aud checked when present).  NULL with
@@ -96,11 +68,13 @@ unsigned_claims(const struct oclient *c, const char *jwt, struct oerr *err)
 	int		 ok;
 
 	oerr_clear(&e);
-	h = unsigned_part(jwt, 0);
-	ok = h != NULL && strcmp(ojson_str(h, "alg"), "none") == 0 &&
+	/* The signature segment empty (RFC 7519 §6.1). */
+	h = ojws_peek(jwt, 0);
+	ok = h != NULL && jwt[strlen(jwt) - 1] == '.' &&
+	    strcmp(ojson_str(h, "alg"), "none") == 0 &&
 	    json_object_get(h, "crit") == NULL;
 	json_decref(h);
-	if (!ok || (claims = unsigned_part(jwt, 1)) == NULL) {
+	if (!ok || (claims = ojws_peek(jwt, 1)) == NULL) {
 		oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The client "
 		    "registered request_object_signing_alg 'none': the "
 		    "request object must be an unsigned JWT (alg none, no "
@@ -127,38 +101,37 @@ static json_t *
 object_claims(const struct oclient *c, const char *jwt, struct oerr *err)
 {
 	const char	*algs1[2], *const *algs = NULL;
+	const struct ojwks *keys;
 	struct ojws	*jws;
-	json_t		*claims = NULL;
+	json_t		*claims = NULL, *h;
 	struct oerr	 e;
 
 	oerr_clear(&e);
 	if (c->request_object_alg != NULL &&
 	    strcmp(c->request_object_alg, "none") == 0)
 		return unsigned_claims(c, jwt, err);
-	if (c->jwks_json == NULL) {
-		if (c->jwks_uri != NULL && *c->jwks_uri != '\0')
-			oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The client "
-			    "registered only a jwks_uri, which cannot verify "
-			    "request objects yet; register jwks.");
-		else
-			oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The client "
-			    "has no registered jwks to verify its request "
-			    "object with.");
+	if ((h = ojws_peek(jwt, 0)) == NULL) {
+		oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The request object "
+		    "is not a JWS: its header cannot be read.");
 		return NULL;
 	}
-	if (c->jwks == NULL) {
-		oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The client's JSON "
-		    "Web Keys cannot be used: %s", c->jwks_error);
+	keys = oclientkeys_get(c, json_string_value(json_object_get(h,
+	    "kid")), &e);
+	json_decref(h);
+	if (keys == NULL) {
+		oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "%s",
+		    e.description);
 		return NULL;
 	}
+	oerr_clear(&e);
 	if (c->request_object_alg != NULL && *c->request_object_alg != '\0') {
 		algs1[0] = c->request_object_alg;
 		algs1[1] = NULL;
 		algs = algs1;
 	}
 	if (strlen(jwt) > OREQOBJ_MAX ||
-	    (jws = ojws_verify(jwt, strlen(jwt), c->jwks->keys,
-	    c->jwks->nkeys, algs, &e)) == NULL) {
+	    (jws = ojws_verify(jwt, strlen(jwt), keys->keys, keys->nkeys,
+	    algs, &e)) == NULL) {
 		oerr_set(err, OERR_INVALID_REQUEST_OBJECT, "The request object "
 		    "could not be verified: %s", e.description[0] != '\0' ?
 		    e.description : "it is too long.");
@@ -361,137 +334,34 @@ from_pushed(struct oarena *ar, const char *uri, const char *client_id,
 	return ok;
 }
 
-/* A request_uri's answer as it comes (fetch()). */
-struct fetched {
-	char		 buf[OREQOBJ_MAX + 1];
-	size_t		 len;
-	int		 over;		/* longer than OREQOBJ_MAX */
-	int		 internal_ok;	/* an exception URL: anywhere */
-	const char	*why;		/* an internal address refused */
-};
-
-/* libcurl write callback: keep at most OREQOBJ_MAX bytes. */
-static size_t
-collect(char *p, size_t size, size_t n, void *arg)
-{
-	struct fetched	*f = arg;
-	size_t		 k = size * n;
-
-	if (k > OREQOBJ_MAX - f->len) {
-		f->over = 1;
-		return 0;
-	}
-	memcpy(f->buf + f->len, p, k);
-	f->len += k;
-	return k;
-}
-
 /*
- * libcurl's socket opener: no connection to an internal address
- * (ourl_addr_internal(), checked on the address connected to, so a
- * name that resolves anew cannot slip by), unless the URL is listed in
- * clients.http.private_ip_exception_urls.
- */
-static curl_socket_t
-open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
-{
-	struct fetched	*f = arg;
-
-	if (purpose != CURLSOCKTYPE_IPCXN)
-		return CURL_SOCKET_BAD;
-	if (!f->internal_ok && (f->why = ourl_addr_internal(
-	    (const struct sockaddr *)&a->addr)) != NULL)
-		return CURL_SOCKET_BAD;
-	return socket(a->family, a->socktype, a->protocol);
-}
-
-/*
- * GET the request object at uri (OpenID Connect Core §6.2): http or
- * https, no redirects, no proxy, at most OREQOBJ_MAX bytes within
- * OREQOBJ_TIMEOUT_MS, a 200.  Returns it (an arena string, surrounding
- * white space trimmed), or NULL with invalid_request_uri in err.
+ * GET the request object at uri (OpenID Connect Core §6.2) with
+ * ocurl_get(): http or https, at most OREQOBJ_MAX bytes within
+ * OREQOBJ_TIMEOUT_MS.  Returns it (an arena string, surrounding white
+ * space trimmed), or NULL with invalid_request_uri in err.
  */
 static char *
 fetch(struct oarena *ar, const char *uri, struct oerr *err)
 {
-	const struct ocurl	*cu;
-	struct fetched		*f;
-	CURL			*h = NULL;
-	CURLcode		 rc;
-	char			*out = NULL, *s, *e;
-	long			 code = 0;
-	size_t			 i;
+	struct oerr	 e;
+	char		*body, *s, *end, *out;
+	size_t		 len;
 
-	f = oxcalloc(1, sizeof(*f));
-	for (i = 0; i < oconf->client_http_exceptions.n; i++)
-		if (strcmp(uri, oconf->client_http_exceptions.v[i]) == 0)
-			f->internal_ok = 1;
-	if ((cu = ocurl()) == NULL || (h = cu->easy_init()) == NULL) {
-		oerr_set(err, OERR_SERVER_ERROR, "The request_uri cannot be "
-		    "fetched: libcurl is not available.");
-		goto out;
+	oerr_clear(&e);
+	if ((body = ocurl_get(uri, OREQOBJ_MAX, OREQOBJ_TIMEOUT_MS,
+	    OCURL_HTTP, &len, &e)) == NULL) {
+		oerr_set(err, OERR_INVALID_REQUEST_URI, "The request_uri %s",
+		    e.description);
+		return NULL;
 	}
-	if (cu->easy_setopt(h, CURLOPT_URL, uri) != CURLE_OK ||
-#if LIBCURL_VERSION_NUM >= 0x075500
-	    cu->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") !=
-	    CURLE_OK ||
-#else
-	    cu->easy_setopt(h, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
-#endif
-	    cu->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-	    cu->easy_setopt(h, CURLOPT_PROXY, "") != CURLE_OK ||
-	    cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    cu->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-	    (long)OREQOBJ_TIMEOUT_MS) != CURLE_OK ||
-	    cu->easy_setopt(h, CURLOPT_TIMEOUT_MS,
-	    (long)OREQOBJ_TIMEOUT_MS) != CURLE_OK ||
-	    cu->easy_setopt(h, CURLOPT_USERAGENT,
-	    "oidcgi/" OIDCGI_VERSION) != CURLE_OK ||
-	    cu->easy_setopt(h, CURLOPT_WRITEFUNCTION, collect) != CURLE_OK ||
-	    cu->easy_setopt(h, CURLOPT_WRITEDATA, f) != CURLE_OK ||
-	    cu->easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket) !=
-	    CURLE_OK ||
-	    cu->easy_setopt(h, CURLOPT_OPENSOCKETDATA, f) != CURLE_OK) {
-		oerr_set(err, OERR_SERVER_ERROR, "The request_uri cannot be "
-		    "fetched: libcurl refused the options.");
-		goto out;
-	}
-	rc = cu->easy_perform(h);
-	if (f->why != NULL) {
-		oerr_set(err, OERR_INVALID_REQUEST_URI, "The request_uri's "
-		    "host %s: it is not fetched.", f->why);
-		goto out;
-	}
-	if (f->over) {
-		oerr_set(err, OERR_INVALID_REQUEST_URI, "The request object "
-		    "at the request_uri is longer than %d bytes.",
-		    OREQOBJ_MAX);
-		goto out;
-	}
-	if (rc != CURLE_OK) {
-		oerr_set(err, OERR_INVALID_REQUEST_URI, "The request_uri could "
-		    "not be fetched: %s.", cu->easy_strerror(rc));
-		goto out;
-	}
-	cu->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	if (code != 200) {
-		oerr_set(err, OERR_INVALID_REQUEST_URI, "The request_uri "
-		    "answered with HTTP status %ld, not 200.", code);
-		goto out;
-	}
-	f->buf[f->len] = '\0';
-	for (s = f->buf; *s == ' ' || *s == '\t' || *s == '\r' ||
-	    *s == '\n'; s++)
+	for (s = body; *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n';
+	    s++)
 		;
-	for (e = f->buf + f->len; e > s && (e[-1] == ' ' || e[-1] == '\t' ||
-	    e[-1] == '\r' || e[-1] == '\n'); e--)
+	for (end = body + len; end > s && (end[-1] == ' ' ||
+	    end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'); end--)
 		;
-	out = oarena_strndup(ar, s, (size_t)(e - s));
-out:
-	if (h != NULL)
-		cu->easy_cleanup(h);
-	free(f);
+	out = oarena_strndup(ar, s, (size_t)(end - s));
+	free(body);
 	return out;
 }
 

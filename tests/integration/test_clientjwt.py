@@ -294,3 +294,45 @@ def test_jwks_uri_cache_and_rotation(srv, jwks):
     assert auth(k1) == 401                      # the cached set has no k1
     assert auth(k1) == 401                      # and is not refetched yet
     assert jwks.hits.count(path) == 2
+
+
+def test_request_object_verified_with_jwks_uri(srv, jwks):
+    """A request object (OpenID Connect Core §6.1) of a client that
+    registered only a jwks_uri is verified with the fetched keys, the
+    same keys as its client assertions; one signed with another key is
+    invalid_request_object."""
+    from jwcrypto import jwk as jjwk, jwt as jjwt
+    from urllib.parse import urlparse, parse_qs
+    key = jjwk.JWK.generate(kty="EC", crv="P-256", kid="ro1")
+    other = jjwk.JWK.generate(kty="EC", crv="P-256", kid="ro1")
+    path = f"/ro-{uuid.uuid4().hex}"
+    jwks.routes[path] = (200, {}, json.dumps(
+        {"keys": [json.loads(key.export_public())]}).encode())
+    c = register(srv, grant_types=["authorization_code"],
+                 response_types=["code"], jwks_uri=jwks.url + path,
+                 redirect_uris=["https://rp.example/cb"],
+                 token_endpoint_auth_method="private_key_jwt",
+                 request_object_signing_alg="ES256")
+
+    def authorize(signer):
+        t = jjwt.JWT(header={"alg": "ES256", "kid": "ro1"},
+                     claims={"iss": c["client_id"], "aud": srv.pub + "/",
+                             "response_type": "code", "scope": "openid",
+                             "client_id": c["client_id"],
+                             "redirect_uri": "https://rp.example/cb",
+                             "state": "state-12345678",
+                             "exp": int(time.time()) + 60})
+        t.make_signed_token(signer)
+        r = requests.get(srv.pub + "/oauth2/auth", params={
+            "client_id": c["client_id"], "response_type": "code",
+            "scope": "openid", "request": t.serialize()},
+            allow_redirects=False, timeout=10)
+        assert r.status_code in (302, 303), r.text
+        return r.headers["Location"]
+
+    loc = authorize(key)
+    assert "login_challenge=" in loc, loc
+    assert jwks.hits.count(path) == 1
+    loc = authorize(other)
+    q = parse_qs(urlparse(loc).query)
+    assert q["error"] == ["invalid_request_object"], loc

@@ -348,7 +348,7 @@ def test_request_uri_by_reference(by_reference):
                        params={"login_challenge": qs(loc)["login_challenge"]}
                        ).json()
     assert got["requested_scope"] == ["openid", "offline_access"]
-    for path, words in (("/big", "longer"), ("/moved", "302"),
+    for path, words in (("/big", "more than"), ("/moved", "302"),
                         ("/gone", "404"), ("/other", "loopback"),
                         ("/unregistered", "registered")):
         p = qs(use(srv, c, base + path, state="state-12345678"))
