@@ -145,6 +145,9 @@ enum kid {
 	K_LOCKOUT_DURATION,
 	K_BROADCAST_KEYS,
 	K_DSN,
+	K_URL_DEVICE_VERIFICATION,
+	K_URL_DEVICE_SUCCESS,
+	K_TTL_DEVICE,
 	K__MAX
 };
 
@@ -350,6 +353,15 @@ static const struct key keys[K__MAX] = {
 	 * (the LMDB store); OIDCGI_DATA_DIR wins over it.  See dsn_set().
 	 */
 	{ "dsn", KT_DSN, NULL, 0, 0, 0, F(data_dir), NULL, NULL },
+	/* K_URL_DEVICE_VERIFICATION: where a user types a device's code */
+	{ "urls.device.verification", KT_URL, "ui/device", 0, 0, 0,
+	    F(url_device_verification), NULL, NULL },
+	/* K_URL_DEVICE_SUCCESS: where a device flow ends for the user */
+	{ "urls.device.success", KT_URL, "ui/device/done", 0, 0, 0,
+	    F(url_device_success), NULL, NULL },
+	/* K_TTL_DEVICE: how long a device and user code live (RFC 8628) */
+	{ "ttl.device_user_code", KT_TTL, "10m", 1, TTL_MAX, 0,
+	    F(ttl_device_user_code), NULL, NULL },
 };
 
 #undef F
@@ -1626,6 +1638,8 @@ oconf_free(struct oconf *c)
 	free(c->url_logout);
 	free(c->url_error);
 	free(c->url_post_logout);
+	free(c->url_device_verification);
+	free(c->url_device_success);
 	list_free(&c->broadcast_keys);
 	list_free(&c->admin_cors_origins);
 	list_free(&c->admin_cors_methods);

@@ -105,7 +105,8 @@ static const char *const response_types[] = { "code", "id_token", "token",
 static const char *const response_modes[] = { "query", "fragment",
     "form_post", NULL };
 static const char *const grant_types[] = { "authorization_code",
-    "implicit", "refresh_token", "client_credentials", NULL };
+    "implicit", "refresh_token", "client_credentials",
+    "urn:ietf:params:oauth:grant-type:device_code", NULL };
 static const char *const auth_methods[] = { "client_secret_basic",
     "client_secret_post", "private_key_jwt", "none", NULL };
 static const char *const auth_algs[] = { "RS256", "RS384", "RS512",
@@ -141,6 +142,9 @@ endpoints(json_t *j)
 	    url(iss, "oauth2/sessions/logout"));
 	json_object_set_new(j, "check_session_iframe",
 	    url(iss, "oauth2/sessions/iframe"));
+	/* RFC 8628 §4 */
+	json_object_set_new(j, "device_authorization_endpoint",
+	    url(iss, "oauth2/device/auth"));
 	if (oconf->dcr_enabled)
 		json_object_set_new(j, "registration_endpoint",
 		    url(iss, "oauth2/register"));

@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "records/clients.h"
 #include "records/consents.h"
+#include "records/device.h"
 #include "records/flow.h"
 #include "records/lifecycle.h"
 #include "records/tokens.h"
@@ -155,6 +156,9 @@ expire_one(struct ostore_txn *t, const unsigned char *k, size_t kl,
 		return oflow_expire(t, db, k + 9, kl - 9);
 	case OSTORE_CONSENTS:
 		return oconsents_expire(t, k + 9, kl - 9);
+	case OSTORE_DEVICE:
+	case OSTORE_DEVICE_BY_USER_CODE:
+		return odevice_expire(t, db, k + 9, kl - 9);
 	default:
 		return 1;
 	}

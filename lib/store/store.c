@@ -82,6 +82,8 @@ static const struct {
 	{ "consents", 0 },		/* OSTORE_CONSENTS */
 	{ "users", 0 },			/* OSTORE_USERS */
 	{ "users_by_subject", 0 },	/* OSTORE_USERS_BY_SUBJECT */
+	{ "device", 0 },		/* OSTORE_DEVICE */
+	{ "device_by_user_code", 0 },	/* OSTORE_DEVICE_BY_USER_CODE */
 };
 
 static MDB_env		*env;		/* NULL when closed */

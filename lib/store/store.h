@@ -50,6 +50,8 @@ enum ostore_db {
 	OSTORE_CONSENTS,	/* subject NUL client_id -> consent */
 	OSTORE_USERS,		/* "users": folded username -> user record */
 	OSTORE_USERS_BY_SUBJECT, /* sub NUL folded username -> "" */
+	OSTORE_DEVICE,		/* "device": SHA-256(device_code) -> record */
+	OSTORE_DEVICE_BY_USER_CODE, /* user_code -> SHA-256(device_code) */
 	OSTORE__MAX
 };
 
