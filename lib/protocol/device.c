@@ -527,6 +527,7 @@ odevice_begin(const char *v, const char *cookie_sid,
 	}
 	memset(&req, 0, sizeof(req));
 	req.client_id = oxstrdup(cid);
+	req.redirect_uri = oxstrdup("");	/* none: authorize.h */
 	req.response_type = oxstrdup(OAUTHORIZE_DEVICE_RT);
 	req.state = oxstrdup(hex);
 	req.max_age = -1;

@@ -152,7 +152,8 @@ put_rec(struct ostore_txn *t, const struct odevice_rec *r, struct oerr *err)
 	json_decref(j);
 	ok = ostore_put(t, OSTORE_DEVICE, r->key, ODEVICE_KEY_LEN, buf,
 	    strlen(buf), 0) == OSTORE_OK && ostore_expiry_put(t,
-	    OSTORE_DEVICE, r->key, ODEVICE_KEY_LEN, r->exp) == OSTORE_OK;
+	    OSTORE_DEVICE, r->key, ODEVICE_KEY_LEN, r->exp + ODEVICE_KEEP) ==
+	    OSTORE_OK;
 	free(buf);
 	if (!ok)
 		oerr_set(err, OERR_SERVER_ERROR, "The device authorization "

@@ -6,7 +6,8 @@
  * device_code (the code itself is never stored) until it expires
  * (ttl.device_user_code), with the user code the person types, the
  * client and what it asked for, the polling state, and once the person
- * has answered the grant (approved) or the error (denied).  Its user
+ * has answered the grant (approved) or the error (denied); it is
+ * flushed ODEVICE_KEEP after it expired.  Its user
  * code indexes it while it waits for the person (pending); the index
  * entry goes once a device challenge accepted the code (claimed).
  *
@@ -30,6 +31,11 @@ struct oerr;
 #define ODEVICE_KEY_LEN		32	/* SHA-256 of the device code */
 #define ODEVICE_KEY_HEX		(2 * ODEVICE_KEY_LEN + 1)
 #define ODEVICE_USER_CODE_LEN	8
+/*
+ * How long an authorization is kept after its exp, so that a device
+ * still polling is told expired_token rather than invalid_grant.
+ */
+#define ODEVICE_KEEP		(10 * 60)
 
 enum odevice_status {
 	ODEVICE_PENDING,	/* waiting for the person's user code */
