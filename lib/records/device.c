@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "base/conf.h"
 #include "base/crypto.h"
 #include "base/err.h"
 #include "base/json.h"
@@ -69,17 +70,37 @@ odevice_key_unhex(const char *hex, unsigned char key[ODEVICE_KEY_LEN])
 	return 1;
 }
 
+/*
+ * The index key of a user code: HMAC-SHA-256 under a key derived from
+ * the first system secret, so that a copy of the store gives no user
+ * code away (a plain digest of 8 letters would be guessed at once).
+ */
+static void
+uc_key(const char *uc, unsigned char out[ODEVICE_KEY_LEN])
+{
+	unsigned char	 k[32];
+
+	if (oconf == NULL || oconf->nsecrets == 0 ||
+	    !ocrypto_hkdf(oconf->secrets[0], strlen(oconf->secrets[0]), NULL,
+	    0, "oidcgi device user code", k, sizeof(k)) ||
+	    !ocrypto_hmac(OCRYPTO_SHA256, k, sizeof(k), uc, strlen(uc), out))
+		abort();
+	ocrypto_wipe(k, sizeof(k));
+}
+
 /* The record as stored: versioned JSON (a new object). */
 static json_t *
 rec_json(const struct odevice_rec *r)
 {
 	json_t	*j;
+	char	 mac[ODEVICE_KEY_HEX];
 
+	odevice_key_hex(r->uc_mac, mac);
 	j = json_pack("{s:i,s:s,s:o,s:o,s:s,s:I,s:I,s:I,s:I,s:s}",
 	    "v", 1, "client_id", r->client_id,
 	    "scope", ojson_strs_json(&r->scope),
 	    "aud", ojson_strs_json(&r->aud),
-	    "user_code", r->user_code,
+	    "user_code_mac", mac,
 	    "requested_at", (json_int_t)r->requested_at,
 	    "exp", (json_int_t)r->exp,
 	    "interval", (json_int_t)r->interval,
@@ -108,10 +129,8 @@ rec_decode(const json_t *j, struct odevice_rec *r, struct oerr *err)
 	r->client_id = oxstrdup(s);
 	ojson_strs_set(&r->scope, json_object_get(j, "scope"));
 	ojson_strs_set(&r->aud, json_object_get(j, "aud"));
-	if ((s = ojson_str(j, "user_code")) == NULL ||
-	    strlen(s) != ODEVICE_USER_CODE_LEN)
+	if (!odevice_key_unhex(ojson_str(j, "user_code_mac"), r->uc_mac))
 		goto bad;
-	memcpy(r->user_code, s, ODEVICE_USER_CODE_LEN + 1);
 	r->requested_at = ojson_int(j, "requested_at");
 	r->exp = ojson_int(j, "exp");
 	r->interval = ojson_int(j, "interval");
@@ -165,11 +184,12 @@ enum ostore_rc
 odevice_create(struct ostore_txn *t, const struct odevice_rec *r,
     struct oerr *err)
 {
-	enum ostore_rc	 rc;
+	struct odevice_rec	 c = *r;	/* shallow: only uc_mac set */
+	enum ostore_rc		 rc;
 
-	rc = ostore_put(t, OSTORE_DEVICE_BY_USER_CODE, r->user_code,
-	    strlen(r->user_code), r->key, ODEVICE_KEY_LEN,
-	    OSTORE_NOOVERWRITE);
+	uc_key(r->user_code, c.uc_mac);
+	rc = ostore_put(t, OSTORE_DEVICE_BY_USER_CODE, c.uc_mac,
+	    ODEVICE_KEY_LEN, r->key, ODEVICE_KEY_LEN, OSTORE_NOOVERWRITE);
 	if (rc == OSTORE_EXISTS)
 		return rc;
 	if (rc != OSTORE_OK) {
@@ -177,24 +197,24 @@ odevice_create(struct ostore_txn *t, const struct odevice_rec *r,
 		    "stored.");
 		return OSTORE_ERR;
 	}
-	return put_rec(t, r, err) ? OSTORE_OK : OSTORE_ERR;
+	return put_rec(t, &c, err) ? OSTORE_OK : OSTORE_ERR;
 }
 
-/* Delete the user code index entry of r when it still points at r. */
+/* Delete the user code index entry k when it still points at key. */
 static int
-drop_user_code(struct ostore_txn *t, const char *user_code,
+drop_user_code(struct ostore_txn *t, const unsigned char k[ODEVICE_KEY_LEN],
     const unsigned char key[ODEVICE_KEY_LEN])
 {
 	const void	*v;
 	size_t		 vl;
 
-	if (ostore_get(t, OSTORE_DEVICE_BY_USER_CODE, user_code,
-	    strlen(user_code), &v, &vl) != OSTORE_OK)
+	if (ostore_get(t, OSTORE_DEVICE_BY_USER_CODE, k, ODEVICE_KEY_LEN, &v,
+	    &vl) != OSTORE_OK)
 		return 1;
 	if (vl != ODEVICE_KEY_LEN || memcmp(v, key, vl) != 0)
 		return 1;
-	return ostore_del(t, OSTORE_DEVICE_BY_USER_CODE, user_code,
-	    strlen(user_code)) != OSTORE_ERR;
+	return ostore_del(t, OSTORE_DEVICE_BY_USER_CODE, k,
+	    ODEVICE_KEY_LEN) != OSTORE_ERR;
 }
 
 int
@@ -202,7 +222,7 @@ odevice_save(struct ostore_txn *t, const struct odevice_rec *r,
     struct oerr *err)
 {
 	if (r->status != ODEVICE_PENDING &&
-	    !drop_user_code(t, r->user_code, r->key)) {
+	    !drop_user_code(t, r->uc_mac, r->key)) {
 		oerr_set(err, OERR_SERVER_ERROR, "The user code could not be "
 		    "removed.");
 		return 0;
@@ -241,14 +261,15 @@ enum ostore_rc
 odevice_by_user_code(struct ostore_txn *t, const char *user_code,
     unsigned char key[ODEVICE_KEY_LEN])
 {
+	unsigned char	 k[ODEVICE_KEY_LEN];
 	const void	*v;
 	size_t		 vl;
 	enum ostore_rc	 rc;
 
 	if (strlen(user_code) != ODEVICE_USER_CODE_LEN)
 		return OSTORE_NOTFOUND;
-	rc = ostore_get(t, OSTORE_DEVICE_BY_USER_CODE, user_code,
-	    ODEVICE_USER_CODE_LEN, &v, &vl);
+	uc_key(user_code, k);
+	rc = ostore_get(t, OSTORE_DEVICE_BY_USER_CODE, k, sizeof(k), &v, &vl);
 	if (rc != OSTORE_OK)
 		return rc;
 	if (vl != ODEVICE_KEY_LEN)
@@ -394,7 +415,7 @@ odevice_expire(struct ostore_txn *t, enum ostore_db db, const void *key,
 	oerr_clear(&e);
 	rc = odevice_load(t, key, &r, &e);
 	if (rc == OSTORE_OK)
-		ok = drop_user_code(t, r.user_code, key);
+		ok = drop_user_code(t, r.uc_mac, key);
 	odevice_rec_free(&r);
 	return ok && ostore_del(t, OSTORE_DEVICE, key, keylen) != OSTORE_ERR;
 }

@@ -51,7 +51,9 @@ struct odevice_rec {
 	char			*client_id;
 	struct ojson_strs	 scope;		/* requested */
 	struct ojson_strs	 aud;		/* requested */
+	/* The user code: set to create; never stored (its MAC is). */
 	char			 user_code[ODEVICE_USER_CODE_LEN + 1];
+	unsigned char		 uc_mac[ODEVICE_KEY_LEN]; /* its index key */
 	int64_t			 requested_at;
 	int64_t			 exp;
 	int64_t			 interval;	/* seconds between polls */
