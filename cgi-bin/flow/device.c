@@ -8,9 +8,10 @@
  *
  * Thin wrappers over lib/protocol/device.h: 200 with the request or
  * {"redirect_to"}, 410 with the first {"redirect_to"} for a challenge
- * accepted already, 404 for an unknown or expired challenge or a user
- * code that names no waiting device, 429 once a challenge had too many
- * wrong user codes.
+ * accepted already, 404 for an unknown or expired challenge, 400 for
+ * a user code that names no waiting device, 429 once a challenge had
+ * too many wrong user codes.  Hydra has no GET of a device challenge;
+ * oidcgi's answers what a login app needs to show the page.
  */
 #include <string.h>
 

@@ -8,7 +8,7 @@
  *	accepts the device challenge with the code through
  *	lib/protocol/device.h, as the admin API's PUT does: on to the
  *	sign-in and consent pages of the flow.  A code that names no
- *	waiting device shows the page again with the error (a 404);
+ *	waiting device shows the page again with the error (a 400);
  *	after ODEVICE_TRIES of them the challenge is spent (a 429 page:
  *	start again at the device's verification URI);
  *   GET  /ui/device/done
@@ -104,8 +104,8 @@ device_post(struct oreq *req)
 	body = json_pack("{s:s}", "user_code", typed);
 	rc = odevice_accept(ch, body, NULL, &out, &err);
 	json_decref(body);
-	if (rc == OFLOWAPI_ERR && (err.code == OERR_NOT_FOUND ||
-	    err.code == OERR_INVALID_REQUEST) && err.status != 429 &&
+	if (rc == OFLOWAPI_ERR && err.code == OERR_INVALID_REQUEST &&
+	    err.status == 400 &&
 	    odevice_get(ch, &out, NULL) == OFLOWAPI_OK) {
 		/* A wrong code: the page again, to try another. */
 		json_decref(out);

@@ -389,6 +389,7 @@ accept_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	struct accept_op	*op = arg;
 	struct odevice_rec	 rec;
 	struct oflow_mark	 m;
+	struct oarena		 a;
 	unsigned char		 key[ODEVICE_KEY_LEN];
 	enum ostore_rc		 rc;
 	int64_t			 fails;
@@ -427,15 +428,22 @@ accept_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	    rec.exp <= onow()) {
 		if (!odevice_fail_add(t, op->id, op->exp, err))
 			goto out;
-		oerr_set(&op->fail, OERR_NOT_FOUND, "The 'user_code' is not "
-		    "known, was used already or has expired.");
+		/* As Hydra: a 400 invalid_request. */
+		oerr_set(&op->fail, OERR_INVALID_REQUEST, "The 'user_code' is "
+		    "not known, was used already or has expired.");
+		oerr_hint(&op->fail, "The 'user_code' session could not be "
+		    "found or has expired or is otherwise malformed.");
 		ok = 1;
 		goto out;
 	}
 	rec.status = ODEVICE_CLAIMED;
 	v = verifier(&rec);
+	/* As Hydra, the client_id beside the verifier. */
+	oarena_init(&a);
 	op->redirect_to = fmt("%soauth2/device/verify?"
-	    "device_verifier=%s", oconf->issuer, v);
+	    "device_verifier=%s&client_id=%s", oconf->issuer, v,
+	    oform_encode(&a, rec.client_id));
+	oarena_free(&a);
 	free(v);
 	if (!odevice_save(t, &rec, err))
 		goto out;

@@ -82,9 +82,10 @@ enum oflowapi_rc odevice_get(const char *challenge, json_t **out,
  * Accept a device challenge with body {"user_code"} (body NULL: its
  * parse error is body_err).  The user code's authorization is claimed
  * (no other challenge can take it) and *out is {redirect_to}: the
- * public /oauth2/device/verify with a device_verifier.  A user code
- * that names no waiting authorization is a 404 naming user_code and
- * counts as a failure of the challenge (see THROTTLING).  A challenge
+ * public /oauth2/device/verify with a device_verifier and the
+ * client_id, as Hydra answers.  A user code that names no waiting
+ * authorization is a 400 invalid_request naming user_code (Hydra's
+ * answer) and counts as a failure of the challenge (see THROTTLING).  A challenge
  * accepted already answers OFLOWAPI_HANDLED with the first
  * redirect_to.
  */

@@ -222,6 +222,10 @@ def test_device_challenge_api(server):
     assert r.status_code == 400
     first = accept_device(server, ch, a["user_code"])
     assert first.status_code == 200, first.text
+    to = urllib.parse.urlsplit(first.json()["redirect_to"])
+    assert to.path == "/oauth2/device/verify"
+    q = urllib.parse.parse_qs(to.query)
+    assert q["client_id"] == [c["client_id"]] and q["device_verifier"]
     again = accept_device(server, ch, a["user_code"])
     assert again.status_code == 410
     assert again.json() == first.json()
@@ -231,7 +235,8 @@ def test_device_challenge_api(server):
     # A claimed code cannot be taken by another challenge.
     ch2 = verify(server, browser)
     r = accept_device(server, ch2, a["user_code"])
-    assert r.status_code == 404 and "user_code" in r.text
+    assert r.status_code == 400 and "user_code" in r.text
+    assert r.json()["error"] == "invalid_request"
 
 
 def test_user_code_throttle(server):
@@ -240,7 +245,8 @@ def test_user_code_throttle(server):
     ch = verify(server, requests.Session())
     for _ in range(5):
         r = accept_device(server, ch, "BBBBBBBB")
-        assert r.status_code == 404, r.text
+        assert r.status_code == 400, r.text
+        assert r.json()["error"] == "invalid_request"
     # The right code is refused too now: the challenge is spent.
     r = accept_device(server, ch, a["user_code"])
     assert r.status_code == 429, r.text
@@ -261,6 +267,6 @@ def test_expired(tmp_path):
         r = poll(s, c, a["device_code"])
         assert r.status_code == 400 and r.json()["error"] == "expired_token"
         ch = verify(s, requests.Session())
-        assert accept_device(s, ch, a["user_code"]).status_code == 404
+        assert accept_device(s, ch, a["user_code"]).status_code == 400
     finally:
         s.stop()

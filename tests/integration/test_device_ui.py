@@ -50,7 +50,7 @@ def test_type_the_code_sign_in_allow(server):
     assert "Enter the code" in f.page_text()
     # A wrong code: the page again, saying so.
     r = b.submit(r, user_code="BCDFBCDF")
-    assert r.status_code == 404
+    assert r.status_code == 400
     assert "not valid" in Forms(r.text).page_text()
     # The right one, typed in lower case with a dash.
     code = a["user_code"].lower()
@@ -110,7 +110,7 @@ def test_csrf_and_throttle(server):
     assert bad.status_code == 403
     for _ in range(5):
         r2 = b.submit(r, user_code="BBBBBBBB")
-        assert r2.status_code == 404
+        assert r2.status_code == 400
     r2 = b.submit(r, user_code=a["user_code"])
     assert r2.status_code == 429
     assert "Too many" in Forms(r2.text).page_text()

@@ -285,8 +285,7 @@ accept_and_throttle(void)
 	/* Wrong codes are counted; the sixth try is refused. */
 	for (n = 0; n < ODEVICE_TRIES; n++)
 		CHECK(accept(ch, "BBBBBBBB", &out, &err) == OFLOWAPI_ERR &&
-		    err.status == 404 &&
-		    strstr(err.description, "'user_code'") != NULL);
+		    named(&err, "user_code"));
 	CHECK(accept(ch, uc, &out, &err) == OFLOWAPI_ERR &&
 	    err.status == 429);
 	/* A new challenge; the code as typed: lower case, a dash. */
@@ -303,7 +302,8 @@ accept_and_throttle(void)
 	first = out;
 	CHECK(strstr(sget(first, "redirect_to"),
 	    "https://op.example/oauth2/device/verify?device_verifier=") ==
-	    sget(first, "redirect_to"));
+	    sget(first, "redirect_to") &&
+	    strstr(sget(first, "redirect_to"), "&client_id=tv") != NULL);
 	CHECK(accept(ch, uc, &out, &err) == OFLOWAPI_HANDLED &&
 	    json_equal(out, first));
 	json_decref(out);
@@ -311,7 +311,7 @@ accept_and_throttle(void)
 	/* Claimed: no other challenge takes the code. */
 	ch = new_challenge();
 	CHECK(accept(ch, uc, &out, &err) == OFLOWAPI_ERR &&
-	    err.status == 404);
+	    named(&err, "user_code"));
 }
 
 static void
