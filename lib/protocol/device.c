@@ -577,8 +577,16 @@ odevice_token(struct ostore_txn *t, const char *device_code,
 	}
 	switch (rec.status) {
 	case ODEVICE_USED:
+		/* A replay: what it gave is revoked, as for a code (fosite). */
+		if (rec.has_grant &&
+		    !otoken_revoke_request(t, rec.grant.request_id)) {
+			oerr_set(err, OERR_SERVER_ERROR, "The grant could not "
+			    "be revoked.");
+			ok = 0;
+			break;
+		}
 		oerr_set(fail, OERR_INVALID_GRANT, "The device code has been "
-		    "used already.");
+		    "used already; the tokens it gave are revoked.");
 		break;
 	case ODEVICE_DENIED:
 		oerr_set(fail, OERR_ACCESS_DENIED, "The end-user denied the "

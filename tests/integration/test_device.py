@@ -112,14 +112,18 @@ def test_whole_flow(server):
               data={"token": t["access_token"]}).json()
     assert i["active"] and i["sub"] == "alice"
     assert i["client_id"] == c["client_id"]
-    # Single use.
-    r = poll(server, c, a["device_code"])
-    assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
     # The refresh token works as the code grant's does.
     r = requests.post(server.pub + "/oauth2/token", data={
         "grant_type": "refresh_token", "client_id": c["client_id"],
         "refresh_token": t["refresh_token"]})
     assert r.status_code == 200, r.text
+    t2 = r.json()
+    # Single use: a replay is refused and revokes what the code gave.
+    r = poll(server, c, a["device_code"])
+    assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+    i = admin(server, "POST", "/oauth2/introspect",
+              data={"token": t2["access_token"]}).json()
+    assert i["active"] is False
 
 
 def test_confidential_client(server):
