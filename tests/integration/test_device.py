@@ -274,3 +274,26 @@ def test_expired(tmp_path):
         assert accept_device(s, ch, a["user_code"]).status_code == 400
     finally:
         s.stop()
+
+
+def test_verify_endpoint_errors(server):
+    b = requests.Session()
+    # Errors are shown to the person (urls.error), naming what was wrong.
+    loc = go(b, server.pub + "/oauth2/device/verify?device_verifier=forged")
+    assert loc.startswith(server.pub + "/ui/error?")
+    assert "device_verifier" in qs(loc)["error_description"]
+    loc = go(b, server.pub + "/oauth2/device/verify?user_code=A&user_code=B")
+    assert qs(loc)["error"] == "invalid_request"
+    assert "user_code" in qs(loc)["error_description"]
+    # A code that cannot be one is not passed on to the page.
+    loc = go(b, server.pub + "/oauth2/device/verify?user_code=%3Cx%3E")
+    assert loc.startswith(server.pub + "/ui/device?")
+    assert "user_code" not in qs(loc)
+    # The device endpoint takes POST only.
+    r = requests.get(server.pub + "/oauth2/device/auth")
+    assert r.status_code == 405
+    r = requests.post(server.pub + "/oauth2/device/auth",
+                      data="client_id=x&scope=a&scope=b",
+                      headers={"Content-Type":
+                               "application/x-www-form-urlencoded"})
+    assert r.status_code == 400 and "scope" in r.text
