@@ -393,7 +393,7 @@ accept_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	unsigned char		 key[ODEVICE_KEY_LEN];
 	enum ostore_rc		 rc;
 	int64_t			 fails;
-	char			*v;
+	char			*v, win[64];
 	int			 ok = 0;
 
 	free(op->redirect_to);
@@ -416,6 +416,18 @@ accept_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		oerr_status(err, 429);
 		return 0;
 	}
+	/* New challenges are free: the server-wide window bounds them. */
+	snprintf(win, sizeof(win), "window:%lld",
+	    (long long)(onow() / ODEVICE_WINDOW));
+	if (!odevice_fails(t, win, &fails, err))
+		return 0;
+	if (fails >= ODEVICE_WINDOW_FAILS) {
+		oerr_set(err, OERR_INVALID_REQUEST, "Too many wrong user "
+		    "codes were tried on this server in the last hour; try "
+		    "again later.");
+		oerr_status(err, 429);
+		return 0;
+	}
 	rc = odevice_by_user_code(t, op->uc, key);
 	if (rc == OSTORE_ERR) {
 		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
@@ -426,7 +438,9 @@ accept_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		goto out;
 	if (rc == OSTORE_NOTFOUND || rec.status != ODEVICE_PENDING ||
 	    rec.exp <= onow()) {
-		if (!odevice_fail_add(t, op->id, op->exp, err))
+		if (!odevice_fail_add(t, op->id, op->exp, err) ||
+		    !odevice_fail_add(t, win, (onow() / ODEVICE_WINDOW + 1) *
+		    ODEVICE_WINDOW + 60, err))
 			goto out;
 		/* As Hydra: a 400 invalid_request. */
 		oerr_set(&op->fail, OERR_INVALID_REQUEST, "The 'user_code' is "

@@ -25,8 +25,12 @@
  * THROTTLING (RFC 8628 §5.1, §5.2): a user code is 8 letters of
  * BCDFGHJKLMNPQRSTVWXZ (20^8 codes, about 34 bits).  A device challenge
  * takes at most ODEVICE_TRIES wrong user codes; the next answer is a
- * 429 (error too_many_requests) and the person must start again from
- * /oauth2/device/verify.  The device polls at most every interval
+ * 429 (invalid_request) and the person must start again from
+ * /oauth2/device/verify.  As new challenges cost nothing, the whole
+ * server also takes at most ODEVICE_WINDOW_FAILS wrong user codes per
+ * clock hour, then answers 429 until the next: at most 24,000 guesses
+ * a day against 20^8 codes, while an attacker who spends them can only
+ * delay code entry for the rest of the hour.  The device polls at most every interval
  * seconds (5); a faster poll is slow_down and adds 5 seconds to its
  * interval (§3.5).
  */
@@ -47,6 +51,8 @@ struct ostore_txn;
 #define ODEVICE_GRANT	"urn:ietf:params:oauth:grant-type:device_code"
 #define ODEVICE_INTERVAL	5	/* seconds between polls */
 #define ODEVICE_TRIES		5	/* wrong user codes per challenge */
+#define ODEVICE_WINDOW		3600	/* seconds: the server-wide window */
+#define ODEVICE_WINDOW_FAILS	1000	/* wrong user codes in it */
 
 /*
  * A device authorization request (§3.1): in->p the form (client_id or

@@ -314,6 +314,38 @@ accept_and_throttle(void)
 	    named(&err, "user_code"));
 }
 
+/* Fill the server-wide window of wrong user codes. */
+static int
+fill_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	char	 win[64];
+	int	 i;
+
+	snprintf(win, sizeof(win), "window:%lld",
+	    (long long)(onow() / ODEVICE_WINDOW));
+	for (i = 0; i < ODEVICE_WINDOW_FAILS; i++)
+		if (!odevice_fail_add(t, win, onow() + ODEVICE_WINDOW, err))
+			return 0;
+	return 1;
+}
+
+/* Last: it leaves the window full. */
+static void
+server_window(void)
+{
+	struct oerr	 err;
+	json_t		*r, *out;
+	char		 uc[16];
+
+	r = device_auth("tv", "openid", &err);
+	snprintf(uc, sizeof(uc), "%s", sget(r, "user_code"));
+	json_decref(r);
+	CHECK(twrite(fill_fn, NULL));
+	/* Even the right code, on a fresh challenge, waits for the hour. */
+	CHECK(accept(new_challenge(), uc, &out, &err) == OFLOWAPI_ERR &&
+	    err.status == 429 && strstr(err.description, "server") != NULL);
+}
+
 static void
 verify_url(void)
 {
@@ -337,6 +369,7 @@ main(void)
 		T(poll_states),
 		T(accept_and_throttle),
 		T(verify_url),
+		T(server_window),
 	};
 	struct tfix_store	 st;
 	int			 rc;
