@@ -216,7 +216,8 @@ odevice_authorize(struct oarena *arena, const struct oclientauth_in *in,
 	struct oclientauth	 auth;
 	struct odevice_rec	 rec;
 	struct create_op	 op;
-	json_t			*scope = json_array(), *aud = json_array();
+	json_t			*scope = json_array();
+	json_t			*aud = json_array();
 	json_t			*resp = NULL;
 	char			 dc[64], *verify = NULL;
 
@@ -267,7 +268,8 @@ out:
 char *
 odevice_verify_url(const char *typed)
 {
-	char		 id[37], uc[ODEVICE_USER_CODE_LEN + 1], *ch, *base, *u;
+	char		 id[37], uc[ODEVICE_USER_CODE_LEN + 1];
+	char		*ch, *base, *u;
 	json_t		*st;
 	int64_t		 now = onow();
 

@@ -30,9 +30,9 @@
  * server also takes at most ODEVICE_WINDOW_FAILS wrong user codes per
  * clock hour, then answers 429 until the next: at most 24,000 guesses
  * a day against 20^8 codes, while an attacker who spends them can only
- * delay code entry for the rest of the hour.  The device polls at most every interval
- * seconds (5); a faster poll is slow_down and adds 5 seconds to its
- * interval (§3.5).
+ * delay code entry for the rest of the hour.  The device polls at
+ * most every interval seconds (5); a faster poll is slow_down and adds
+ * 5 seconds to its interval (§3.5).
  */
 #ifndef OIDCGI_DEVICE_H
 #define OIDCGI_DEVICE_H
@@ -50,8 +50,8 @@ struct ostore_txn;
 
 #define ODEVICE_GRANT	"urn:ietf:params:oauth:grant-type:device_code"
 #define ODEVICE_INTERVAL	5	/* seconds between polls */
-#define ODEVICE_TRIES		5	/* wrong user codes per challenge */
-#define ODEVICE_WINDOW		3600	/* seconds: the server-wide window */
+#define ODEVICE_TRIES		5	/* wrong codes per challenge */
+#define ODEVICE_WINDOW		3600	/* seconds: server-wide window */
 #define ODEVICE_WINDOW_FAILS	1000	/* wrong user codes in it */
 
 /*
@@ -63,8 +63,8 @@ struct ostore_txn;
  * grant), invalid_scope, invalid_request (an audience not allowed), or
  * a store failure.
  */
-json_t	*odevice_authorize(struct oarena *, const struct oclientauth_in *in,
-	    struct oerr *err);
+json_t	*odevice_authorize(struct oarena *,
+	    const struct oclientauth_in *in, struct oerr *err);
 
 /*
  * The URL the person's browser goes to for GET /oauth2/device/verify:
@@ -91,9 +91,9 @@ enum oflowapi_rc odevice_get(const char *challenge, json_t **out,
  * public /oauth2/device/verify with a device_verifier and the
  * client_id, as Hydra answers.  A user code that names no waiting
  * authorization is a 400 invalid_request naming user_code (Hydra's
- * answer) and counts as a failure of the challenge (see THROTTLING).  A challenge
- * accepted already answers OFLOWAPI_HANDLED with the first
- * redirect_to.
+ * answer) and counts as a failure of the challenge (see
+ * THROTTLING).  A challenge accepted already answers OFLOWAPI_HANDLED
+ * with the first redirect_to.
  */
 enum oflowapi_rc odevice_accept(const char *challenge, const json_t *body,
 		    const struct oerr *body_err, json_t **out,

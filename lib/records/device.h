@@ -28,7 +28,7 @@
 
 struct oerr;
 
-#define ODEVICE_KEY_LEN		32	/* SHA-256 of the device code */
+#define ODEVICE_KEY_LEN		32	/* SHA-256 of a device code */
 #define ODEVICE_KEY_HEX		(2 * ODEVICE_KEY_LEN + 1)
 #define ODEVICE_USER_CODE_LEN	8
 /*
@@ -41,7 +41,7 @@ enum odevice_status {
 	ODEVICE_PENDING,	/* waiting for the person's user code */
 	ODEVICE_CLAIMED,	/* the code accepted; login and consent run */
 	ODEVICE_APPROVED,	/* consent given: grant set */
-	ODEVICE_DENIED,		/* login or consent rejected: error set */
+	ODEVICE_DENIED,		/* login or consent rejected: error */
 	ODEVICE_USED		/* the tokens were issued */
 };
 
@@ -53,10 +53,10 @@ struct odevice_rec {
 	struct ojson_strs	 aud;		/* requested */
 	/* The user code: set to create; never stored (its MAC is). */
 	char			 user_code[ODEVICE_USER_CODE_LEN + 1];
-	unsigned char		 uc_mac[ODEVICE_KEY_LEN]; /* its index key */
+	unsigned char		 uc_mac[ODEVICE_KEY_LEN]; /* index key */
 	int64_t			 requested_at;
 	int64_t			 exp;
-	int64_t			 interval;	/* seconds between polls */
+	int64_t			 interval;	/* seconds a poll waits */
 	int64_t			 last_poll;	/* 0: never polled */
 	enum odevice_status	 status;
 	int			 has_grant;	/* APPROVED */
@@ -124,8 +124,8 @@ int	 odevice_fail_add(struct ostore_txn *, const char *id, int64_t exp,
  */
 int	 odevice_approve(struct ostore_txn *, const char *hex,
 	    const struct ogrant *g, struct oerr *err);
-int	 odevice_deny(struct ostore_txn *, const char *hex, const char *error,
-	    const char *description, struct oerr *err);
+int	 odevice_deny(struct ostore_txn *, const char *hex,
+	    const char *error, const char *description, struct oerr *err);
 
 /*
  * Delete an expired record (db OSTORE_DEVICE: with its user code

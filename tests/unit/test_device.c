@@ -96,9 +96,10 @@ new_challenge(void)
 static enum oflowapi_rc
 accept(const char *ch, const char *uc, json_t **out, struct oerr *err)
 {
-	json_t			*body = json_pack("{s:s}", "user_code", uc);
+	json_t			*body;
 	enum oflowapi_rc	 rc;
 
+	body = json_pack("{s:s}", "user_code", uc);
 	oerr_clear(err);
 	*out = NULL;
 	rc = odevice_accept(ch, body, NULL, out, err);
