@@ -6,7 +6,9 @@
  * client).  Verifiers are single use and bound to the browser by CSRF
  * cookies (lib/web/cookies.h).  Errors found before the redirect URI
  * is trusted go to urls.error; after, to the client in its response
- * mode, with state.
+ * mode, with state.  /oauth2/device/verify (RFC 8628 §3.3) runs the
+ * same steps for a device flow (lib/protocol/device.h), which ends at
+ * urls.device.success.
  */
 #include <stdio.h>
 #include <stdlib.h>

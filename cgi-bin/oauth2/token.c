@@ -3,8 +3,9 @@
  * public listener.
  *
  *   POST /oauth2/token     RFC 6749 §3.2; grants authorization_code
- *                          (§4.1.3, RFC 7636 §4.6), refresh_token (§6)
- *                          and client_credentials (§4.4)
+ *                          (§4.1.3, RFC 7636 §4.6), refresh_token (§6),
+ *                          client_credentials (§4.4) and RFC 8628's
+ *                          device_code (§3.4)
  *   POST /token            the same, as Authentiq Connect serves it:
  *                          its Token schema adds expires_at
  *   POST /oauth2/revoke    RFC 7009
