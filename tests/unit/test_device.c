@@ -25,6 +25,7 @@
 #include "records/device.h"
 #include "records/lifecycle.h"
 #include "records/tokens.h"
+#include "protocol/authorize.h"
 #include "protocol/clientauth.h"
 #include "protocol/device.h"
 #include "protocol/flowapi.h"
@@ -35,6 +36,9 @@
 static char		 secret_a[] = "device-secret-aaaaaaaaaaaaaaaaaa";
 static char		 issuer[] = "https://op.example/";
 static char		 verification[] = "https://op.example/ui/device";
+static char		 success[] = "https://op.example/ui/device/done";
+static char		 login_url[] = "https://op.example/ui/login";
+static char		 consent_url[] = "https://op.example/ui/consent";
 static struct oconf	 conf;
 static struct oarena	 arena;
 
@@ -315,6 +319,105 @@ accept_and_throttle(void)
 	    named(&err, "user_code"));
 }
 
+/* The query parameter name of url (static), or "". */
+static const char *
+param(const char *url, const char *name)
+{
+	static char	 buf[8192];
+	char		 k[64];
+	const char	*s;
+	size_t		 n;
+
+	snprintf(k, sizeof(k), "%s=", name);
+	if ((s = strstr(url, k)) == NULL)
+		return "";
+	s += strlen(k);
+	n = strcspn(s, "&");
+	snprintf(buf, sizeof(buf), "%.*s", (int)n, s);
+	return buf;
+}
+
+/* The browser always holds the right CSRF cookie here. */
+static int
+csrf_yes(void *arg, const char *kind, const char *client_id,
+    const char *want)
+{
+	return 1;
+}
+
+/*
+ * A device flow through the login and consent steps (authorize.h),
+ * the apps answering as the admin API does: allowed (1) or the consent
+ * rejected (0).  Returns the device code's poll.
+ */
+static json_t *
+whole_flow(int allow, struct oerr *err)
+{
+	struct oauthorize_outcome	 o;
+	json_t				*r, *out, *body;
+	char				 dc[128], uc[16], v[8192];
+
+	r = device_auth("tv", "openid offline_access", err);
+	snprintf(dc, sizeof(dc), "%s", sget(r, "device_code"));
+	snprintf(uc, sizeof(uc), "%s", sget(r, "user_code"));
+	json_decref(r);
+	CHECK(accept(new_challenge(), uc, &out, err) == OFLOWAPI_OK);
+	snprintf(v, sizeof(v), "%s", param(sget(out, "redirect_to"),
+	    "device_verifier"));
+	json_decref(out);
+	/* The verifier starts the login step. */
+	CHECK(odevice_begin(v, NULL, &o) == 1 &&
+	    o.answer == OAUTHORIZE_TO_UI);
+	body = J("{\"subject\":\"alice\"}");
+	oerr_clear(err);
+	CHECK(oflowapi_answer(OFLOWAPI_LOGIN, o.challenge, 1, body, NULL,
+	    &out, err) == OFLOWAPI_OK);
+	json_decref(body);
+	oauthorize_outcome_free(&o);
+	snprintf(v, sizeof(v), "%s", param(sget(out, "redirect_to"),
+	    "login_verifier"));
+	CHECK(strncmp(sget(out, "redirect_to"),
+	    "https://op.example/oauth2/device/verify?", 40) == 0);
+	json_decref(out);
+	CHECK(oauthorize_after_login(v, csrf_yes, NULL, &o) == 1 &&
+	    o.answer == OAUTHORIZE_TO_UI);
+	body = allow ? J("{\"grant_scope\":[\"openid\","
+	    "\"offline_access\"]}") : J("{\"error\":\"access_denied\"}");
+	oerr_clear(err);
+	CHECK(oflowapi_answer(OFLOWAPI_CONSENT, o.challenge, allow, body,
+	    NULL, &out, err) == OFLOWAPI_OK);
+	json_decref(body);
+	oauthorize_outcome_free(&o);
+	snprintf(v, sizeof(v), "%s", param(sget(out, "redirect_to"),
+	    "consent_verifier"));
+	json_decref(out);
+	if (allow)
+		CHECK(oauthorize_after_consent(v, csrf_yes, NULL, &o) == 1 &&
+		    o.answer == OAUTHORIZE_TO_URL &&
+		    strcmp(o.ui_url, "https://op.example/ui/device/done") == 0);
+	else
+		CHECK(oauthorize_after_consent(v, csrf_yes, NULL, &o) == 0 &&
+		    o.answer == OAUTHORIZE_SHOW_ERROR);
+	oauthorize_outcome_free(&o);
+	/* A second consent verifier of the flow changes nothing. */
+	CHECK(oauthorize_after_consent(v, csrf_yes, NULL, &o) == 0);
+	oauthorize_outcome_free(&o);
+	return poll("tv", dc, err);
+}
+
+static void
+steps(void)
+{
+	struct oerr	 err;
+	json_t		*tok;
+
+	tok = whole_flow(1, &err);
+	CHECK(tok != NULL && *sget(tok, "id_token") != '\0' &&
+	    *sget(tok, "refresh_token") != '\0');
+	ogrants_response_free(tok);
+	CHECK(whole_flow(0, &err) == NULL && err.code == OERR_ACCESS_DENIED);
+}
+
 /* Fill the server-wide window of wrong user codes. */
 static int
 fill_fn(struct ostore_txn *t, void *arg, struct oerr *err)
@@ -370,6 +473,7 @@ main(void)
 		T(poll_states),
 		T(accept_and_throttle),
 		T(verify_url),
+		T(steps),
 		T(server_window),
 	};
 	struct tfix_store	 st;
@@ -377,6 +481,9 @@ main(void)
 
 	conf.issuer = issuer;
 	conf.url_device_verification = verification;
+	conf.url_device_success = success;
+	conf.url_login = login_url;
+	conf.url_consent = consent_url;
 	conf.secrets[0] = secret_a;
 	conf.nsecrets = 1;
 	conf.ttl_access_token = 3600;
