@@ -313,7 +313,7 @@ open_challenge(const char *challenge, char id[37], int64_t *exp,
 	}
 	if ((st = oflow_open(OFLOW_DEVICE, challenge, err)) == NULL)
 		return OFLOWAPI_ERR;
-	if ((s = ojson_str(st, "id")) == NULL || strlen(s) != 36) {
+	if (strlen(s = ojson_str(st, "id")) != 36) {
 		json_decref(st);
 		oerr_set(err, OERR_INVALID_REQUEST, "The device challenge has "
 		    "no 'id'.");
@@ -541,8 +541,8 @@ odevice_begin(const char *v, const char *cookie_sid,
 		o->answer = OAUTHORIZE_SHOW_ERROR;
 		return 0;
 	}
-	if ((hex = ojson_str(st, "device")) == NULL ||
-	    (cid = ojson_str(st, "client_id")) == NULL) {
+	if (*(hex = ojson_str(st, "device")) == '\0' ||
+	    *(cid = ojson_str(st, "client_id")) == '\0') {
 		json_decref(st);
 		oerr_set(&o->err, OERR_INVALID_REQUEST, "The device verifier "
 		    "is damaged.");

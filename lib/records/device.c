@@ -124,7 +124,7 @@ rec_decode(const json_t *j, struct odevice_rec *r, struct oerr *err)
 	size_t		 i;
 
 	memset(r, 0, sizeof(*r));
-	if (!json_is_object(j) || (s = ojson_str(j, "client_id")) == NULL)
+	if (!json_is_object(j) || *(s = ojson_str(j, "client_id")) == '\0')
 		goto bad;
 	r->client_id = oxstrdup(s);
 	ojson_strs_set(&r->scope, json_object_get(j, "scope"));
@@ -148,9 +148,11 @@ rec_decode(const json_t *j, struct odevice_rec *r, struct oerr *err)
 			goto bad;
 		r->has_grant = 1;
 	}
-	if ((s = ojson_str(j, "error")) != NULL)
+	/* Optional: absent stays NULL (ojson_str() would give ""). */
+	if ((s = json_string_value(json_object_get(j, "error"))) != NULL)
 		r->error = oxstrdup(s);
-	if ((s = ojson_str(j, "error_description")) != NULL)
+	if ((s = json_string_value(json_object_get(j,
+	    "error_description"))) != NULL)
 		r->error_description = oxstrdup(s);
 	return 1;
 bad:
