@@ -421,3 +421,65 @@ odevice_expire(struct ostore_txn *t, enum ostore_db db, const void *key,
 	odevice_rec_free(&r);
 	return ok && ostore_del(t, OSTORE_DEVICE, key, keylen) != OSTORE_ERR;
 }
+
+/* The keys of a client's authorizations, gathered by a scan. */
+struct of_client {
+	const char	*client_id;
+	unsigned char	(*keys)[ODEVICE_KEY_LEN];
+	size_t		 n, cap;
+};
+
+static int
+of_client_fn(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	struct of_client	*c = arg;
+	json_t			*j;
+	int			 mine;
+
+	if (kl != ODEVICE_KEY_LEN)
+		return 1;
+	j = json_loadb(v, vl, 0, NULL);
+	mine = strcmp(ojson_str(j, "client_id"), c->client_id) == 0;
+	json_decref(j);
+	if (!mine)
+		return 1;
+	if (c->n == c->cap) {
+		c->cap = c->cap == 0 ? 16 : 2 * c->cap;
+		c->keys = oxrealloc(c->keys, c->cap * sizeof(*c->keys));
+	}
+	memcpy(c->keys[c->n++], k, ODEVICE_KEY_LEN);
+	return 1;
+}
+
+int
+odevice_erase_client(struct ostore_txn *t, const char *client_id)
+{
+	struct of_client	 c;
+	struct odevice_rec	 r;
+	struct oerr		 e;
+	size_t			 i;
+	int			 ok = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.client_id = client_id;
+	if (ostore_scan(t, OSTORE_DEVICE, NULL, 0, NULL, 0, of_client_fn,
+	    &c) != OSTORE_OK)
+		goto out;
+	for (i = 0; i < c.n; i++) {
+		oerr_clear(&e);
+		if (odevice_load(t, c.keys[i], &r, &e) == OSTORE_OK &&
+		    !drop_user_code(t, r.uc_mac, c.keys[i])) {
+			odevice_rec_free(&r);
+			goto out;
+		}
+		odevice_rec_free(&r);
+		/* Its expiry entry finds nothing and goes in the flush. */
+		if (ostore_del(t, OSTORE_DEVICE, c.keys[i], ODEVICE_KEY_LEN) ==
+		    OSTORE_ERR)
+			goto out;
+	}
+	ok = 1;
+out:
+	free(c.keys);
+	return ok;
+}

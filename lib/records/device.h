@@ -128,6 +128,14 @@ int	 odevice_deny(struct ostore_txn *, const char *hex,
 	    const char *error, const char *description, struct oerr *err);
 
 /*
+ * Delete every authorization of client_id with its user code entry (the
+ * client is deleted: lifecycle.h).  Authorizations are few and short
+ * lived, so they are scanned rather than indexed by client.  Returns 1,
+ * or 0 on a store failure.
+ */
+int	 odevice_erase_client(struct ostore_txn *, const char *client_id);
+
+/*
  * Delete an expired record (db OSTORE_DEVICE: with its user code
  * index entry; OSTORE_DEVICE_BY_USER_CODE: a failure count) for the
  * janitor walking OSTORE_EXPIRY (lifecycle.h).  Returns 1, or 0 on a

@@ -418,6 +418,31 @@ steps(void)
 	CHECK(whole_flow(0, &err) == NULL && err.code == OERR_ACCESS_DENIED);
 }
 
+/* Deleting a client deletes its device authorizations. */
+static void
+client_deleted(void)
+{
+	struct oerr		 err;
+	json_t			*r, *out;
+	unsigned char		 key[ODEVICE_KEY_LEN], other[ODEVICE_KEY_LEN];
+	char			 uc[16];
+
+	r = device_auth("tv2", "openid", &err);
+	odevice_key(sget(r, "device_code"), key);
+	snprintf(uc, sizeof(uc), "%s", sget(r, "user_code"));
+	json_decref(r);
+	r = device_auth("tv", "openid", &err);
+	odevice_key(sget(r, "device_code"), other);
+	json_decref(r);
+	CHECK(tpresent(OSTORE_DEVICE, key, sizeof(key)));
+	oerr_clear(&err);
+	CHECK(olife_client_delete("tv2", &err));
+	CHECK(!tpresent(OSTORE_DEVICE, key, sizeof(key)));
+	CHECK(tpresent(OSTORE_DEVICE, other, sizeof(other)));
+	CHECK(accept(new_challenge(), uc, &out, &err) == OFLOWAPI_ERR &&
+	    named(&err, "user_code"));
+}
+
 /* Fill the server-wide window of wrong user codes. */
 static int
 fill_fn(struct ostore_txn *t, void *arg, struct oerr *err)
@@ -474,6 +499,7 @@ main(void)
 		T(accept_and_throttle),
 		T(verify_url),
 		T(steps),
+		T(client_deleted),
 		T(server_window),
 	};
 	struct tfix_store	 st;
