@@ -14,6 +14,8 @@ struct oreq;
 
 /* requests.c: /oauth2/auth/requests/{login,consent}[/accept|reject] */
 extern const struct oroute_table	requests_table;
+/* device.c: /oauth2/auth/requests/device (RFC 8628) */
+extern const struct oroute_table	device_table;
 /*
  * requests.c: the HTTP side of every kind of request (lib/protocol/flowapi.h):
  * GET the request of ?<kind>_challenge=, and PUT accept (accept 1) or

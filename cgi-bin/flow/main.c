@@ -12,6 +12,7 @@ main(int argc, char *argv[])
 {
 	const struct oroute_table	 tables[] = {
 		requests_table, logout_table, sessions_table, introspect_table,
+		device_table,
 	};
 
 	return omain_tables(argc, argv, tables, sizeof(tables) /

@@ -6,7 +6,9 @@
  * client).  Verifiers are single use and bound to the browser by CSRF
  * cookies (lib/web/cookies.h).  Errors found before the redirect URI
  * is trusted go to urls.error; after, to the client in its response
- * mode, with state.
+ * mode, with state.  /oauth2/device/verify (RFC 8628 §3.3) runs the
+ * same steps for a device flow (lib/protocol/device.h), which ends at
+ * urls.device.success.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@
 #include "base/json.h"
 #include "base/util.h"
 #include "protocol/authorize.h"
+#include "protocol/device.h"
 #include "web/cookies.h"
 #include "web/http.h"
 #include "web/metrics.h"
@@ -129,6 +132,9 @@ answer(struct oreq *req, struct oauthorize_outcome *o)
 			ometrics_tokens("implicit", o->params);
 		to_client(req, &o->a, o->params);
 		break;
+	case OAUTHORIZE_TO_URL:
+		ohttp_redirect(req, 302, o->ui_url);
+		break;
 	}
 }
 
@@ -170,11 +176,72 @@ authorize(struct oreq *req)
 	oauthorize_outcome_free(&o);
 }
 
+/*
+ * GET /oauth2/device/verify (RFC 8628 §3.3): without a verifier, to
+ * urls.device.verification with a new device challenge (and the
+ * user_code, when given); with the device_verifier the admin API's
+ * accept answered, to the login step; with the login and consent
+ * verifiers of a device flow, its next steps, which end at
+ * urls.device.success.
+ */
+static void
+device_verify(struct oreq *req)
+{
+	struct oerr			 err;
+	struct oauthorize_outcome	 o;
+	const struct oparams		*p;
+	const char			*v;
+	char				*url;
+	size_t				 i;
+	static const char *const once[] = { "login_verifier",
+	    "consent_verifier", "device_verifier", "user_code" };
+
+	oerr_clear(&err);
+	memset(&o, 0, sizeof(o));
+	if ((p = ohttp_params(req, &err)) == NULL) {
+		ohttp_error_page(req, &err);
+		return;
+	}
+	for (i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		if (oparams_count(p, once[i]) > 1) {
+			oerr_set(&err, OERR_INVALID_REQUEST, "The parameter "
+			    "'%s' must not be included more than once.",
+			    once[i]);
+			ohttp_error_page(req, &err);
+			return;
+		}
+	if ((v = oparams_get(p, "consent_verifier")) != NULL)
+		oauthorize_after_consent(v, ocookies_csrf_check, req, &o);
+	else if ((v = oparams_get(p, "login_verifier")) != NULL)
+		oauthorize_after_login(v, ocookies_csrf_check, req, &o);
+	else if ((v = oparams_get(p, "device_verifier")) != NULL)
+		odevice_begin(v, ocookies_session_sid(req), &o);
+	else {
+		url = odevice_verify_url(oparams_get(p, "user_code"));
+		ohttp_redirect(req, 302, oarena_strdup(&req->arena, url));
+		free(url);
+		return;
+	}
+	/* A verifier of a flow that is not a device's does not end here. */
+	if (o.answer == OAUTHORIZE_TO_CLIENT &&
+	    !oauthorize_is_device(&o.a.r)) {
+		oauthorize_outcome_free(&o);
+		oerr_set(&err, OERR_INVALID_REQUEST, "The verifier is not one "
+		    "of a device flow.");
+		ohttp_error_page(req, &err);
+		return;
+	}
+	answer(req, &o);
+	oauthorize_outcome_free(&o);
+}
+
 static const struct oroute routes[] = {
 	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/auth",
 	    authorize },
 	/* Authentiq Connect's path of the same endpoint */
 	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC, "/authorize",
 	    authorize },
+	{ OHTTP_M(GET), OLISTEN_PUBLIC, "/oauth2/device/verify",
+	    device_verify },
 };
 const struct oroute_table auth_table = OROUTE_TABLE(routes);

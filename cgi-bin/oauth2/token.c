@@ -3,13 +3,15 @@
  * public listener.
  *
  *   POST /oauth2/token     RFC 6749 §3.2; grants authorization_code
- *                          (§4.1.3, RFC 7636 §4.6), refresh_token (§6)
- *                          and client_credentials (§4.4)
+ *                          (§4.1.3, RFC 7636 §4.6), refresh_token (§6),
+ *                          client_credentials (§4.4) and RFC 8628's
+ *                          device_code (§3.4)
  *   POST /token            the same, as Authentiq Connect serves it:
  *                          its Token schema adds expires_at
  *   POST /oauth2/revoke    RFC 7009
  *   POST /oauth2/par       RFC 9126: a pushed authorization request
  *   GET, POST /userinfo    OpenID Connect Core §5.3
+ *   POST /oauth2/device/auth   RFC 8628 §3.1 (lib/protocol/device.h)
  *
  * Each handler parses the request, calls one function of
  * lib/protocol/grants.h (which authenticates the client,
@@ -30,6 +32,7 @@
 #include "records/tokens.h"
 #include "protocol/authentiq.h"
 #include "protocol/clientauth.h"
+#include "protocol/device.h"
 #include "protocol/grants.h"
 #include "protocol/par.h"
 #include "protocol/reqobj.h"
@@ -50,6 +53,13 @@ static const struct ofield token_fields[] = {
 	{ "redirect_uri", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "code_verifier", 128, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "refresh_token", OTOKEN_MAX, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "device_code", 128, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "scope", 4096, OFIELD_NQSCHAR, OFIELD_ONCE },
+	{ "audience", 2048, OFIELD_VSCHAR, 0 },
+	AUTH_FIELDS,
+};
+
+static const struct ofield device_fields[] = {
 	{ "scope", 4096, OFIELD_NQSCHAR, OFIELD_ONCE },
 	{ "audience", 2048, OFIELD_VSCHAR, 0 },
 	{ "assertion", OJWS_MAX, OFIELD_VSCHAR, OFIELD_ONCE },	/* RFC 7523 */
@@ -149,6 +159,26 @@ static void
 token(struct oreq *req)
 {
 	token_by(req, ogrants_token);
+}
+
+/* POST /oauth2/device/auth (RFC 8628 §3.1) */
+static void
+device_auth(struct oreq *req)
+{
+	struct oerr		 err;
+	struct oclientauth_in	 in;
+	json_t			*resp;
+	int			 basic;
+
+	oerr_clear(&err);
+	if (!client_request(req, device_fields, sizeof(device_fields) /
+	    sizeof(device_fields[0]), &in, &basic, &err) ||
+	    (resp = odevice_authorize(&req->arena, &in, &err)) == NULL) {
+		send_error(req, basic, &err);
+		return;
+	}
+	ohttp_send_json(req, 200, resp);
+	json_decref(resp);
 }
 
 /* POST /token (Authentiq Connect) */
@@ -275,6 +305,8 @@ static const struct oroute routes[] = {
 	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/revoke", revoke,
 	    OROUTE_CORS },
 	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/par", par, OROUTE_CORS },
+	{ OHTTP_M(POST), OLISTEN_PUBLIC, "/oauth2/device/auth", device_auth,
+	    OROUTE_CORS },
 	{ OHTTP_M(GET) | OHTTP_M(POST), OLISTEN_PUBLIC, "/userinfo",
 	    userinfo, OROUTE_CORS },
 };

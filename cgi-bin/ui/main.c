@@ -14,6 +14,7 @@ main(int argc, char *argv[])
 {
 	const struct oroute_table	 tables[] = {
 		login_table, consent_table, logout_table, misc_table,
+		device_table,
 	};
 
 	return omain_tables(argc, argv, tables, sizeof(tables) /

@@ -135,5 +135,6 @@ extern const struct oroute_table	login_table;
 extern const struct oroute_table	consent_table;
 extern const struct oroute_table	logout_table;
 extern const struct oroute_table	misc_table;
+extern const struct oroute_table	device_table;
 
 #endif

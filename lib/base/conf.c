@@ -150,6 +150,9 @@ enum kid {
 	K_BROADCAST_KEYS,
 	K_DSN,
 	K_LOGOUT_REVOKE,
+	K_URL_DEVICE_VERIFICATION,
+	K_URL_DEVICE_SUCCESS,
+	K_TTL_DEVICE,
 	K__MAX
 };
 
@@ -382,6 +385,15 @@ static const struct key keys[K__MAX] = {
 	 */
 	{ "oauth2.logout.revoke_tokens", KT_BOOL, "false", 0, 1, 0,
 	    F(logout_revoke), NULL, NULL },
+	/* K_URL_DEVICE_VERIFICATION: where a user types a device's code */
+	{ "urls.device.verification", KT_URL, "ui/device", 0, 0, 0,
+	    F(url_device_verification), NULL, NULL },
+	/* K_URL_DEVICE_SUCCESS: where a device flow ends for the user */
+	{ "urls.device.success", KT_URL, "ui/device/done", 0, 0, 0,
+	    F(url_device_success), NULL, NULL },
+	/* K_TTL_DEVICE: how long a device and user code live (RFC 8628) */
+	{ "ttl.device_user_code", KT_TTL, "10m", 1, TTL_MAX, 0,
+	    F(ttl_device_user_code), NULL, NULL },
 };
 
 #undef F
@@ -1658,6 +1670,8 @@ oconf_free(struct oconf *c)
 	free(c->url_logout);
 	free(c->url_error);
 	free(c->url_post_logout);
+	free(c->url_device_verification);
+	free(c->url_device_success);
 	list_free(&c->broadcast_keys);
 	list_free(&c->admin_cors_origins);
 	list_free(&c->admin_cors_methods);

@@ -92,6 +92,8 @@ struct oconf {
 	char		*url_logout;		/* urls.logout */
 	char		*url_error;		/* urls.error */
 	char		*url_post_logout;	/* urls.post_logout_redirect */
+	char		*url_device_verification; /* urls.device.verification */
+	char		*url_device_success;	/* urls.device.success */
 	/* secrets.system: [0] encrypts and signs, all of them verify */
 	char		*secrets[OCONF_SECRETS_MAX];
 	size_t		 nsecrets;
@@ -103,6 +105,7 @@ struct oconf {
 	int64_t		 ttl_id_token;
 	int64_t		 ttl_auth_code;
 	int64_t		 ttl_login_consent;
+	int64_t		 ttl_device_user_code;	/* ttl.device_user_code */
 	/* oauth2.grant.refresh_token.rotation_grace_period: 0 (off) to 300 */
 	int64_t		 refresh_grace;
 	/* oauth2.grant.jwt.max_ttl: a jwt-bearer assertion's longest life */

@@ -49,6 +49,9 @@ static const struct {
 	{ "unsupported_media_type", 415 },		/* OERR_UNSUPPORTED_MEDIA_TYPE */
 	{ "unauthorized", 401 },			/* OERR_UNAUTHORIZED */
 	{ "forbidden", 403 },				/* OERR_FORBIDDEN */
+	{ "authorization_pending", 400 },		/* OERR_AUTHORIZATION_PENDING */
+	{ "slow_down", 400 },				/* OERR_SLOW_DOWN */
+	{ "expired_token", 400 },			/* OERR_EXPIRED_TOKEN */
 };
 
 void

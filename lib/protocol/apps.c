@@ -473,6 +473,32 @@ set_types(json_t *in, enum ctype ct, const json_t *rt, const json_t *old,
 }
 
 /*
+ * The device grant in the grant_types of in (those set, or else the
+ * old record's) when on, out of them when not.
+ */
+static void
+device_grant(json_t *in, const json_t *old, int on)
+{
+	static const char	 g[] =
+	    "urn:ietf:params:oauth:grant-type:device_code";
+	json_t			*gt, *v;
+	size_t			 i;
+
+	if ((gt = json_object_get(in, "grant_types")) == NULL) {
+		if (old == NULL || (v = json_object_get(old, "grant_types")) ==
+		    NULL || any_word(v, g) == on)
+			return;
+		gt = json_deep_copy(v);
+		json_object_set_new(in, "grant_types", gt);
+	}
+	for (i = json_array_size(gt); i > 0; i--)
+		if (ojson_is(json_array_get(gt, i - 1), g))
+			json_array_remove(gt, i - 1);
+	if (on)
+		json_array_append_new(gt, json_string(g));
+}
+
+/*
  * Set every lifespan in names to secs ("<secs>s", a Go duration for
  * oclient_build()), or to null for 0 ("use the configured ttl": a null
  * resets the member even when merging).
@@ -672,15 +698,12 @@ oapps_client_in(const json_t *c, const json_t *top, const json_t *old,
 	b = 0;
 	if (da != NULL && !ojson_get_bool(da, "enabled", 0, &b, err))
 		goto out;
-	if (b) {
-		oerr_set(err, OERR_INVALID_REQUEST, "The field 'enabled' of "
-		    "'%s' cannot be true: the device authorization grant is "
-		    "not supported yet.", k);
-		goto out;
-	}
 	if (da != NULL)
 		json_object_set_new(in, "device_authorization",
 		    json_boolean(b));
+	/* It switches the client's device grant (RFC 8628). */
+	device_grant(in, old, da != NULL ? b : old != NULL &&
+	    json_is_true(json_object_get(old, "device_authorization")));
 	ok = 1;
 out:
 	if (!ok) {

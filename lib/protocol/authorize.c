@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "records/clients.h"
 #include "records/consents.h"
+#include "records/device.h"
 #include "records/flow.h"
 #include "records/keys.h"
 #include "records/sessions.h"
@@ -593,6 +594,13 @@ oauthorize_start(const struct oauthorize *a,
 }
 
 int
+oauthorize_is_device(const struct ofstate_req *r)
+{
+	return r->response_type != NULL &&
+	    strcmp(r->response_type, OAUTHORIZE_DEVICE_RT) == 0;
+}
+
+int
 oauthorize_restore(const struct ofstate_req *req, struct oauthorize *a,
     struct oerr *err)
 {
@@ -602,13 +610,14 @@ oauthorize_restore(const struct ofstate_req *req, struct oauthorize *a,
 	a->mode = (enum oauthorize_mode)a->r.response_mode;
 	a->redirect_uri = a->r.redirect_uri;
 	a->state = a->r.state;
-	a->trusted = 1;
+	a->trusted = !oauthorize_is_device(&a->r);
 	if ((a->client = oclient_fetch(a->r.client_id, err)) == NULL) {
 		ofstate_req_free(&a->r);
 		return 0;
 	}
 	/* The client's redirect URIs may have changed since the request. */
-	if (!oclient_redirect_allowed(a->client, a->redirect_uri)) {
+	if (a->trusted &&
+	    !oclient_redirect_allowed(a->client, a->redirect_uri)) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The 'redirect_uri' of "
 		    "this flow is no longer one the client registered.");
 		return 0;
@@ -638,6 +647,9 @@ may_skip(const struct oauthorize *a)
 {
 	struct ourl	 u;
 
+	/* A device flow always asks (Hydra: device flows never skip). */
+	if (oauthorize_is_device(&a->r))
+		return 0;
 	if (a->client->auth != OCLIENT_AUTH_NONE)
 		return 1;
 	return ourl_parse(a->redirect_uri, &u) == NULL &&
@@ -934,8 +946,13 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		oerr_set(err, OERR_SERVER_ERROR, "The store failed.");
 		return 0;
 	}
-	if (s->consent->has_error)
+	if (s->consent->has_error) {
+		if (oauthorize_is_device(&s->consent->req))
+			return odevice_deny(t, s->consent->req.state,
+			    s->consent->error.error,
+			    s->consent->error.error_description, err);
 		return 1;
+	}
 	oauthorize_grant(s->consent, &grant);
 	consent_record(s->consent, &grant, &rec);
 	ok = oconsents_put(t, &rec, err);
@@ -943,7 +960,12 @@ consent_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		osessions_add_client(t, s->consent->sid,
 		    grant.client_id, err);
 		s->out = json_object();
-		ok = issue(t, s, &grant, err);
+		/* A device flow's grant waits for the device's poll. */
+		if (oauthorize_is_device(&s->consent->req))
+			ok = odevice_approve(t, s->consent->req.state, &grant,
+			    err);
+		else
+			ok = issue(t, s, &grant, err);
 	}
 	ogrant_free(&grant);
 	oconsents_free(&rec);
@@ -1207,6 +1229,40 @@ login_session(const struct ofstate_login *state,
 		o->session = OAUTHORIZE_SESSION_CLEAR;
 }
 
+/* A device flow's login was rejected: its device is told (denied). */
+static int
+device_deny_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	const struct oauthorize_step *s = arg;
+
+	return odevice_deny(t, s->a->r.state, s->login->error.error,
+	    s->login->error.error_description, err);
+}
+
+int
+oauthorize_begin_req(const struct ofstate_req *req, const char *cookie_sid,
+    const char *request_url, struct oauthorize_outcome *o)
+{
+	struct osessions_rec	 session;
+	char			 csrf[44], *ch;
+	int			 ok;
+
+	memset(o, 0, sizeof(*o));
+	oerr_clear(&o->err);
+	if (!oauthorize_restore(req, &o->a, &o->err)) {
+		o->a.trusted = 0;
+		return fail(o, NULL);
+	}
+	ok = live_session(cookie_sid, &session);
+	ch = oauthorize_start(&o->a, ok ? &session : NULL, request_url,
+	    csrf, &o->err);
+	osessions_free(&session);
+	if (ch == NULL)
+		return fail(o, NULL);
+	return to_ui(o, oconf->url_login, "login_challenge", ch, "login",
+	    csrf);
+}
+
 int
 oauthorize_after_login(const char *verifier, oauthorize_csrf_fn csrf_ok,
     void *arg, struct oauthorize_outcome *o)
@@ -1218,6 +1274,12 @@ oauthorize_after_login(const char *verifier, oauthorize_csrf_fn csrf_ok,
 	    arg, &s, o))
 		return 0;
 	if (!oauthorize_login(&s, &o->err)) {
+		fail(o, NULL);
+		goto out;
+	}
+	if (!s.used && s.login->has_error &&
+	    oauthorize_is_device(&s.a->r) &&
+	    !ostore_write(device_deny_fn, &s, &o->err)) {
 		fail(o, NULL);
 		goto out;
 	}
@@ -1254,6 +1316,13 @@ oauthorize_after_consent(const char *verifier, oauthorize_csrf_fn csrf_ok,
 	    "completed already.", o)) {
 		json_decref(s.out);
 		return 0;
+	}
+	if (oauthorize_is_device(&o->a.r)) {
+		/* RFC 8628 §3.3: the person is done; the device polls. */
+		json_decref(s.out);
+		o->answer = OAUTHORIZE_TO_URL;
+		o->ui_url = oconf->url_device_success;
+		return 1;
 	}
 	o->answer = OAUTHORIZE_TO_CLIENT;
 	o->params = s.out;

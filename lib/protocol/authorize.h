@@ -71,6 +71,21 @@ struct oauthorize {
 void	 oauthorize_free(struct oauthorize *a);
 
 /*
+ * A DEVICE FLOW (RFC 8628, protocol/device.h) runs the same login and
+ * consent steps for a request that is no authorization request: its
+ * response_type is OAUTHORIZE_DEVICE_RT, its state the hex key of the
+ * device authorization (records/device.h), it has no redirect URI.
+ * Its consent is never skipped; step 3 approves the device
+ * authorization (a rejection denies it) instead of answering a client,
+ * and ends at urls.device.success (OAUTHORIZE_TO_URL); every error is
+ * shown to the person.
+ */
+#define OAUTHORIZE_DEVICE_RT	"urn:ietf:params:oauth:grant-type:device_code"
+
+/* 1 if r is a device flow's request. */
+int	 oauthorize_is_device(const struct ofstate_req *r);
+
+/*
  * Validate a new authorization request's parameters into a.  Returns
  * 1, or 0 with err set and a->trusted telling whether the error may go
  * to the client (the redirect URI was verified) or must be shown to the
@@ -189,7 +204,8 @@ void	 oauthorize_grant(const struct ofstate_consent *state,
 enum oauthorize_answer {
 	OAUTHORIZE_SHOW_ERROR,	/* an error page for the user: err */
 	OAUTHORIZE_TO_UI,	/* to ui_url with param=challenge */
-	OAUTHORIZE_TO_CLIENT	/* params to a.redirect_uri in a.mode */
+	OAUTHORIZE_TO_CLIENT,	/* params to a.redirect_uri in a.mode */
+	OAUTHORIZE_TO_URL	/* a device flow's end: to ui_url */
 };
 
 /* What the login step means for the browser's login session cookie. */
@@ -250,6 +266,15 @@ void	 oauthorize_outcome_free(struct oauthorize_outcome *o);
  */
 int	 oauthorize_begin(const struct oparams *p, const char *cookie_sid,
 	    const char *request_url, struct oauthorize_outcome *o);
+
+/*
+ * Step 1 of a device flow (protocol/device.h) for its request req: the
+ * client reloaded, then as oauthorize_begin() from the login
+ * challenge on.  Returns 1, or 0 with o->err set (SHOW_ERROR).
+ */
+int	 oauthorize_begin_req(const struct ofstate_req *req,
+	    const char *cookie_sid, const char *request_url,
+	    struct oauthorize_outcome *o);
 
 /*
  * Step 2 for a login verifier brought by a browser whose CSRF cookies

@@ -107,7 +107,8 @@ static const char *const response_modes[] = { "query", "fragment",
 static const char *const grant_types[] = { "authorization_code",
     "implicit", "refresh_token", "client_credentials",
     "urn:ietf:params:oauth:grant-type:jwt-bearer",
-    "urn:ietf:params:oauth:grant-type:token-exchange", NULL };
+    "urn:ietf:params:oauth:grant-type:token-exchange",
+    "urn:ietf:params:oauth:grant-type:device_code", NULL };
 static const char *const auth_methods[] = { "client_secret_basic",
     "client_secret_post", "private_key_jwt", "client_secret_jwt", "none",
     NULL };
@@ -151,6 +152,9 @@ endpoints(json_t *j)
 	    url(iss, "oauth2/sessions/iframe"));
 	json_object_set_new(j, "pushed_authorization_request_endpoint",
 	    url(iss, "oauth2/par"));
+	/* RFC 8628 §4 */
+	json_object_set_new(j, "device_authorization_endpoint",
+	    url(iss, "oauth2/device/auth"));
 	if (oconf->dcr_enabled)
 		json_object_set_new(j, "registration_endpoint",
 		    url(iss, "oauth2/register"));

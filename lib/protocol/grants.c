@@ -23,6 +23,7 @@
 #include "records/lifecycle.h"
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
+#include "protocol/device.h"
 #include "protocol/exchange.h"
 #include "protocol/grants.h"
 #include "protocol/trust.h"
@@ -484,6 +485,9 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		rc = code_grant(t, op, client, err);
 	else if (strcmp(op->type, "refresh_token") == 0)
 		rc = refresh_grant(t, op, client, err);
+	else if (strcmp(op->type, ODEVICE_GRANT) == 0)
+		rc = odevice_token(t, op->code, client, &op->resp, &op->fail,
+		    err);
 	else {
 		/* Stateless when it can be (tokens.h). */
 		switch (ogrant_issue_stateless(t, 1, &op->grant, client,
@@ -516,7 +520,7 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 {
 	static const char *const types[] = { "authorization_code",
 	    "refresh_token", "client_credentials", OTRUST_GRANT_TYPE,
-	    OEXCHANGE_GRANT, NULL };
+	    OEXCHANGE_GRANT, ODEVICE_GRANT, NULL };
 	const struct oparams	*p = in->p;
 	struct oclientauth	 auth;
 	struct grant_op		 op;
@@ -602,6 +606,13 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 		    &op.jb, err) ||
 		    !cc_prepare(p, &op, auth.client, op.jb.sub, err))
 			goto out;
+	} else if (strcmp(type, ODEVICE_GRANT) == 0) {
+		/* RFC 8628 §3.4 */
+		if ((op.code = oclientauth_param(p, "device_code")) == NULL) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The request is "
+			    "missing the required parameter 'device_code'.");
+			goto out;
+		}
 	} else {
 		if (op.scope == NULL)
 			op.scope = json_array();

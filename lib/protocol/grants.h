@@ -4,8 +4,9 @@
  *
  *   ogrants_token()     RFC 6749 §3.2; grants authorization_code
  *                       (§4.1.3, RFC 7636 §4.6), refresh_token (§6),
- *                       client_credentials (§4.4) and jwt-bearer
- *                       (RFC 7523 §2.1, trust.h)
+ *                       client_credentials (§4.4), jwt-bearer (RFC 7523
+ *                       §2.1, trust.h) and the device_code grant of
+ *                       RFC 8628 §3.4 (protocol/device.h)
  *   ogrants_revoke()    RFC 7009
  *   ogrants_userinfo()  OpenID Connect Core §5.3
  *   ogrants_flush(), ogrants_revoke_client()   Hydra's admin API

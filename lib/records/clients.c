@@ -67,6 +67,7 @@ static const char *const grant_types[] = {
 	"authorization_code", "implicit", "refresh_token",
 	"client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer",
 	"urn:ietf:params:oauth:grant-type:token-exchange",
+	"urn:ietf:params:oauth:grant-type:device_code",
 	NULL
 };
 static const char *const auth_methods[] = {

@@ -32,6 +32,8 @@ static const char *const purposes[OFLOW__MAX] = {
 	"session_cookie",	/* OFLOW_SESSION_COOKIE */
 	"csrf_cookie",		/* OFLOW_CSRF_COOKIE */
 	"ended_session",	/* OFLOW_ENDED_SESSION */
+	"device",		/* OFLOW_DEVICE */
+	"device_verifier",	/* OFLOW_DEVICE_VERIFIER */
 };
 
 /* The configured app a challenge of purpose p is sent to, or NULL. */

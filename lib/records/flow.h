@@ -49,6 +49,8 @@ enum oflow_purpose {
 	OFLOW_SESSION_COOKIE,
 	OFLOW_CSRF_COOKIE,
 	OFLOW_ENDED_SESSION,	/* a mark only: a login session logged out */
+	OFLOW_DEVICE,		/* device challenge (RFC 8628 user code entry) */
+	OFLOW_DEVICE_VERIFIER,	/* its verifier: a user code accepted */
 	OFLOW__MAX
 };
 

@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "records/clients.h"
 #include "records/consents.h"
+#include "records/device.h"
 #include "records/flow.h"
 #include "records/lifecycle.h"
 #include "records/tokens.h"
@@ -33,10 +34,13 @@ olife_client_remove(struct ostore_txn *t, const char *id, struct oerr *err)
 	/*
 	 * Every code, access and refresh token of the client goes with it,
 	 * through the tokens_by_client index (Hydra deletes them by
-	 * foreign key), and every consent given to it.
+	 * foreign key), every consent given to it and its device
+	 * authorizations (RFC 8628), so that a new client of the same id
+	 * inherits none.
 	 */
 	if (!otoken_revoke_client(t, id) ||
-	    !oconsents_erase_client(t, id, NULL)) {
+	    !oconsents_erase_client(t, id, NULL) ||
+	    !odevice_erase_client(t, id)) {
 		oerr_set(err, OERR_SERVER_ERROR, "The client's tokens and "
 		    "consents could not be revoked.");
 		return 0;
@@ -158,6 +162,9 @@ expire_one(struct ostore_txn *t, const unsigned char *k, size_t kl,
 		return oconsents_expire(t, k + 9, kl - 9);
 	case OSTORE_TRUST:
 		return otrust_expire(t, k + 9, kl - 9);
+	case OSTORE_DEVICE:
+	case OSTORE_DEVICE_BY_USER_CODE:
+		return odevice_expire(t, db, k + 9, kl - 9);
 	default:
 		return 1;
 	}

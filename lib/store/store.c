@@ -84,6 +84,8 @@ static const struct {
 	{ "users_by_subject", 0 },	/* OSTORE_USERS_BY_SUBJECT */
 	{ "trust", 0 },			/* OSTORE_TRUST */
 	{ "tokens_by_sid", 0 },		/* OSTORE_TOKENS_BY_SID */
+	{ "device", 0 },		/* OSTORE_DEVICE */
+	{ "device_by_user_code", 0 },	/* OSTORE_DEVICE_BY_USER_CODE */
 };
 
 static MDB_env		*env;		/* NULL when closed */

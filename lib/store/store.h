@@ -52,6 +52,8 @@ enum ostore_db {
 	OSTORE_USERS_BY_SUBJECT, /* sub NUL folded username -> "" */
 	OSTORE_TRUST,		/* "trust": id -> jwt-bearer trust record */
 	OSTORE_TOKENS_BY_SID,	/* sid NUL token id -> "" */
+	OSTORE_DEVICE,		/* "device": SHA-256(device_code) -> record */
+	OSTORE_DEVICE_BY_USER_CODE, /* user_code -> SHA-256(device_code) */
 	OSTORE__MAX
 };
 

@@ -670,8 +670,7 @@ def test_update_client_merges_and_keeps_secret(server):
 
 
 UNBUILT = [
-    ({"device_authorization": {"enabled": True}},
-     ["device_authorization", "enabled"]),
+
     ({"supported_prompts": ["login", "consent"]}, ["supported_prompts"]),
     ({"session_expiration": 3600}, ["session_expiration"]),
     ({"token_expiration": {"access_token_ttl": 60,
@@ -689,9 +688,6 @@ def test_unbuilt_settings_refused_everywhere(server, fields, words):
     body = {"app_name": "Refused", "redirect_uris": [REDIRECT]}
     err(requests.post(url(server), json=dict(body, first_client=fields)),
         400, *words)
-    if "device_authorization" in fields:      # also a top-level member
-        err(requests.post(url(server), json=dict(body, **fields)), 400,
-            *words)
     assert app_ids(server) == before
     a = new_app(server, redirect_uris=[REDIRECT])
     err(requests.put(url(server, "/" + a["app_id"]),

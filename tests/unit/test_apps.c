@@ -179,12 +179,16 @@ map_in_bad(void)
 	json_decref(in);
 	CHECK(cin("{\"enforce_par\":\"yes\"}", NULL, NULL, OAPPS_CREATE,
 	    &err) == NULL && named(&err, "enforce_par"));
-	CHECK(cin("{\"device_authorization\":{\"enabled\":true}}", NULL,
-	    NULL, OAPPS_CREATE, &err) == NULL &&
-	    named(&err, "device_authorization") && named(&err, "enabled"));
-	CHECK(cin("{}", "{\"device_authorization\":{\"enabled\":true}}",
-	    NULL, OAPPS_CREATE, &err) == NULL &&
-	    named(&err, "device_authorization"));
+	/* The device grant (RFC 8628) is switched per client. */
+	in = cin("{\"device_authorization\":{\"enabled\":true}}", NULL,
+	    NULL, OAPPS_CREATE, &err);
+	CHECK(in != NULL && jeq(in, "device_authorization", "true") &&
+	    jeq(in, "grant_types", "[\"authorization_code\","
+	    "\"refresh_token\","
+	    "\"urn:ietf:params:oauth:grant-type:device_code\"]"));
+	json_decref(in);
+	CHECK(cin("{\"device_authorization\":{\"enabled\":1}}", NULL,
+	    NULL, OAPPS_CREATE, &err) == NULL && named(&err, "enabled"));
 	CHECK(cin("{\"supported_prompts\":[\"login\"]}", NULL, NULL,
 	    OAPPS_CREATE, &err) == NULL && named(&err, "supported_prompts"));
 	CHECK(cin("{\"supported_prompts\":[\"login\",\"consent\","

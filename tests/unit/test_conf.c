@@ -274,6 +274,11 @@ check_defaults(const struct oconf *c)
 	CHECK_STR(c->url_logout, "http://127.0.0.1:4444/ui/logout");
 	CHECK_STR(c->url_error, "http://127.0.0.1:4444/ui/error");
 	CHECK_STR(c->url_post_logout, "http://127.0.0.1:4444/ui/logged-out");
+	CHECK_STR(c->url_device_verification,
+	    "http://127.0.0.1:4444/ui/device");
+	CHECK_STR(c->url_device_success,
+	    "http://127.0.0.1:4444/ui/device/done");
+	CHECK(c->ttl_device_user_code == 600);
 	CHECK(c->nsecrets == 0);
 	CHECK(c->secrets[0] == NULL);
 	CHECK(c->ttl_access_token == 3600);
