@@ -637,3 +637,21 @@ def test_trusted_jwt_openid_client(server, sdk_dir, trusted):
     assert i["sub"] == "carol" and i["scope"] == "profile"
     out = run({"subject_token": s, "subject_token_type": TT + "jwt"})
     assert out["error"] == "invalid_grant" and out["status"] == 400, out
+
+
+def test_trusted_jwt_refresh_token(server, trusted):
+    """A refresh token for a trusted issuer's subject, then refreshed."""
+    c = service(server, grant_types=["refresh_token", GRANT],
+                token_exchange={"subject_issuers": [trusted["iss"]]})
+    r = exchange(server, c, subject_token=idp_jwt(trusted),
+                 subject_token_type=TT + "jwt", scope="openid offline_access",
+                 requested_token_type=TT + "refresh_token")
+    assert r.status_code == 200, r.text
+    assert r.json()["issued_token_type"] == TT + "refresh_token"
+    r = requests.post(server.pub + "/oauth2/token", data={
+        "grant_type": "refresh_token",
+        "refresh_token": r.json()["access_token"]},
+        auth=(c["client_id"], c["client_secret"]))
+    assert r.status_code == 200, r.text
+    i = introspect(server, r.json()["access_token"])
+    assert i["sub"] == "carol" and i["client_id"] == c["client_id"]
