@@ -7,7 +7,12 @@ The test plays the browser and the login and consent apps (flowlib),
 the resource servers that exchange tokens (plain HTTP with requests,
 openid-client 5.x's client.grant() in tests/sdk/exchange.js, and
 authlib's OAuth2Session.fetch_token()), and
-a back-channel logout receiver (test_logout's)."""
+a back-channel logout receiver (test_logout's).
+
+JWTs of another issuer, signed with python3-jwcrypto, are exchanged
+once the issuer is trusted through the admin API's trust relationships
+(/admin/trust/grants/jwt-bearer/issuers) and the client's
+token_exchange.subject_issuers lists it."""
 
 import json
 import os
