@@ -24,6 +24,7 @@
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
 #include "protocol/exchange.h"
+#include "protocol/trust.h"
 
 #define FLUSH_MAX	16	/* expired records removed per request */
 #define TARGETS_MAX	32	/* audience and resource values */
@@ -51,7 +52,8 @@ resp_free(json_t *resp)
 enum tx_kind {
 	TX_ACCESS,		/* an access token of ours (opaque or JWT) */
 	TX_REFRESH,		/* a refresh token of ours */
-	TX_IDTOKEN		/* an ID token we signed */
+	TX_IDTOKEN,		/* an ID token we signed */
+	TX_TRUSTED		/* a JWT of a trusted issuer (trust.h) */
 };
 
 /* A subject or actor token, identified before the transaction. */
@@ -62,6 +64,7 @@ struct tx_token {
 	unsigned char	 id[OTOKEN_ID_LEN];	/* TX_ACCESS, TX_REFRESH */
 	json_t		*claims;	/* TX_IDTOKEN: verified claims */
 	const char	*cid;		/* TX_IDTOKEN: its client */
+	struct otrust_jwt trusted;	/* TX_TRUSTED: as verified */
 	struct ogrant	 grant;		/* in the transaction: its grant */
 };
 
@@ -153,15 +156,28 @@ idtoken_claims(const char *tok, const char **cid, int *ours)
 	return claims;
 }
 
+/* 1 if tok has the shape of a compact JWS: three parts. */
+static int
+jws_shaped(const char *tok)
+{
+	const char	*a, *b;
+
+	return (a = strchr(tok, '.')) != NULL &&
+	    (b = strchr(a + 1, '.')) != NULL && strchr(b + 1, '.') == NULL;
+}
+
 /*
  * Identify the token tx->tok of type type (the text after
- * OEXCHANGE_TT), outside any transaction.  Returns 1, or 0 with err
- * set: invalid_request for an unknown type or a JWT of another issuer,
- * invalid_grant for a token that is not one of ours of that type, or
- * an ID token of ours that expired.
+ * OEXCHANGE_TT), outside any transaction: a jwt not of ours is
+ * verified as a JWT of a trusted issuer (trust.h).  Returns 1, or 0
+ * with err set: invalid_request for an unknown type or a jwt that is
+ * no JWT, invalid_grant for a token that is not one of ours of that
+ * type, an ID token of ours that expired, or a JWT no trust
+ * relationship verifies.
  */
 static int
-identify(struct tx_token *tx, const char *type, struct oerr *err)
+identify(struct oarena *arena, struct tx_token *tx, const char *type,
+    struct oerr *err)
 {
 	enum otoken_kind	 k;
 	int			 jwt, ours;
@@ -193,11 +209,17 @@ identify(struct tx_token *tx, const char *type, struct oerr *err)
 		tx->kind = TX_IDTOKEN;
 		return 1;
 	}
-	if (jwt && !ours) {
-		oerr_set(err, OERR_INVALID_REQUEST, "The %s is not a JWT "
-		    "this server issued, or it has expired: JWTs of other "
-		    "issuers are not accepted for token exchange.", tx->name);
+	if (jwt && !ours && !jws_shaped(tx->tok)) {
+		oerr_set(err, OERR_INVALID_REQUEST, "The %s is not a JWT.",
+		    tx->name);
 		return 0;
+	}
+	if (jwt && !ours) {
+		if (!otrust_jwt_verify(arena, tx->tok, tx->name, 0,
+		    &tx->trusted, err))
+			return 0;
+		tx->kind = TX_TRUSTED;
+		return 1;
 	}
 	oerr_set(err, OERR_INVALID_GRANT, "The %s is not a valid ID token "
 	    "issued by this server (or it has expired).", tx->name);
@@ -226,6 +248,15 @@ load_grant(struct ostore_txn *t, struct tx_token *tx, struct oerr *fail,
 	const char		*sid;
 
 	ogrant_free(&tx->grant);
+	if (tx->kind == TX_TRUSTED) {
+		/*
+		 * Its sub, within its trust relationship's scope; no client
+		 * of ours, no audience, no login session.
+		 */
+		tx->grant.sub = oxstrdup(tx->trusted.sub);
+		ojson_strs_set(&tx->grant.scope, tx->trusted.scope);
+		return 1;
+	}
 	if (tx->kind == TX_IDTOKEN) {
 		sid = ojson_str(tx->claims, "sid");
 		if (oflow_session_ended(t, sid)) {
@@ -278,6 +309,58 @@ load_grant(struct ostore_txn *t, struct tx_token *tx, struct oerr *fail,
 }
 
 /*
+ * The client's policy (clients.h) on a presented token: one issued to
+ * a client of ours needs that client to be the requesting one or in its
+ * token_exchange.subject_clients; a JWT of a trusted issuer needs the
+ * issuer in its token_exchange.subject_issuers.  Returns 1, or 0 with
+ * unauthorized_client in fail.
+ */
+static int
+allowed(const struct oclient *client, const struct tx_token *tx,
+    struct oerr *fail)
+{
+	if (tx->kind == TX_TRUSTED) {
+		if (oclient_exchange_issuer(client, tx->trusted.iss))
+			return 1;
+		oerr_set(fail, OERR_UNAUTHORIZED_CLIENT, "The client is not "
+		    "allowed to exchange a %s of the issuer '%.200s' (its "
+		    "token_exchange.subject_issuers does not list it).",
+		    tx->name, tx->trusted.iss);
+		return 0;
+	}
+	if (oclient_exchange_from(client, tx->grant.client_id))
+		return 1;
+	oerr_set(fail, OERR_UNAUTHORIZED_CLIENT, "The client is not allowed "
+	    "to exchange a %s issued to the client '%.64s' (its "
+	    "token_exchange.subject_clients does not list it).", tx->name,
+	    tx->grant.client_id);
+	return 0;
+}
+
+/*
+ * Spend the jti of a trusted issuer's JWT (RFC 7523 §3 item 7, with
+ * the jwt-bearer grant's marks), inside the transaction.  Returns 1, or
+ * 0 with err set: invalid_grant on a replay, or the store's error.
+ */
+static int
+spend(struct ostore_txn *t, const struct tx_token *tx, struct oerr *err)
+{
+	struct oerr	 e;
+
+	if (tx->kind != TX_TRUSTED || !tx->trusted.has_jti)
+		return 1;
+	oerr_clear(&e);
+	if (ojti_use(t, tx->trusted.jti, tx->trusted.jti_exp, &e))
+		return 1;
+	if (e.code == OERR_INVALID_CLIENT)
+		oerr_set(err, OERR_INVALID_GRANT, "The %s's 'jti' was used "
+		    "already.", tx->name);
+	else
+		oerr_set(err, e.code, "%s", e.description);
+	return 0;
+}
+
+/*
  * Build the new grant into g from the subject's (and the actor's), the
  * client's policy and the request.  Returns 1, or 0 with the refusal in
  * fail.
@@ -293,21 +376,9 @@ new_grant(struct tx_op *op, const struct oclient *client, struct ogrant *g,
 	size_t			 i;
 	int			 rc = 0;
 
-	if (!oclient_exchange_from(client, s->client_id)) {
-		oerr_set(fail, OERR_UNAUTHORIZED_CLIENT, "The client is not "
-		    "allowed to exchange tokens issued to the client '%.64s' "
-		    "(its token_exchange.subject_clients does not list it).",
-		    s->client_id);
+	if (!allowed(client, &op->subject, fail) || (op->has_actor &&
+	    !allowed(client, &op->actor, fail)))
 		return 0;
-	}
-	if (op->has_actor && !oclient_exchange_from(client,
-	    op->actor.grant.client_id)) {
-		oerr_set(fail, OERR_UNAUTHORIZED_CLIENT, "The client is not "
-		    "allowed to present an actor_token issued to the client "
-		    "'%.64s' (its token_exchange.subject_clients does not "
-		    "list it).", op->actor.grant.client_id);
-		return 0;
-	}
 	scope = json_array();
 	if (op->scope != NULL) {
 		json_array_foreach(op->scope, i, v) {
@@ -366,6 +437,9 @@ new_grant(struct tx_op *op, const struct oclient *client, struct ogrant *g,
 	/* RFC 8693 §4.1: the newest actor outermost. */
 	if (op->has_actor) {
 		v = json_pack("{s:s}", "sub", op->actor.grant.sub);
+		if (op->actor.kind == TX_TRUSTED)
+			json_object_set_new(v, "iss",
+			    json_string(op->actor.trusted.iss));
 		if (s->act != NULL)
 			json_object_set(v, "act", s->act);
 		json_decref(g->act);
@@ -416,6 +490,13 @@ exchange_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 		rc = !fatal;
 		goto out;
 	}
+	/*
+	 * A trusted JWT's jti is spent with the new token only; a replay
+	 * aborts the whole transaction (nothing half spent).
+	 */
+	if (!spend(t, &op->subject, err) || (op->has_actor &&
+	    !spend(t, &op->actor, err)))
+		goto out;
 	if ((op->resp = ogrant_issue(t, &g, client, op->refresh ?
 	    OISSUE_REFRESH : OISSUE_ACCESS, NULL, "token_exchange", err)) ==
 	    NULL)
@@ -551,8 +632,8 @@ oexchange_token(struct oarena *arena, const struct oparams *p,
 		goto out;
 	}
 	if (!targets(p, &op.targets, err) ||
-	    !identify(&op.subject, st, err) ||
-	    (op.has_actor && !identify(&op.actor, at, err)))
+	    !identify(arena, &op.subject, st, err) ||
+	    (op.has_actor && !identify(arena, &op.actor, at, err)))
 		goto out;
 	/* Keys before the write transaction (tokens.h). */
 	if (!ogrant_prepare(err) || !ostore_write(exchange_fn, &op, err))
@@ -568,6 +649,8 @@ out:
 	json_decref(op.targets);
 	json_decref(op.subject.claims);
 	json_decref(op.actor.claims);
+	otrust_jwt_free(&op.subject.trusted);
+	otrust_jwt_free(&op.actor.trusted);
 	ogrant_free(&op.subject.grant);
 	ogrant_free(&op.actor.grant);
 	resp_free(op.resp);

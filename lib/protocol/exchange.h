@@ -11,8 +11,15 @@
  *       revoked or used, its client still there), or an ID token it
  *       signed (signature, iss, exp; its login session not ended).
  *       Types: ..:token-type:access_token, refresh_token, id_token, and
- *       jwt (a JWT access token or an ID token of this server; JWTs of
- *       other issuers are refused: no issuer is trusted for exchange).
+ *       jwt (a JWT access token or an ID token of this server, or a JWT
+ *       of another issuer that otrust_jwt_verify() accepts, trust.h:
+ *       signed with the key of a live trust relationship of its iss
+ *       that allows its sub; exp, iat, nbf, max_ttl as for jwt-bearer
+ *       assertions; aud optional, RFC 8693 §2.1 leaving the subject
+ *       token's audience to the server, but naming this server when
+ *       present; jti optional, single use until exp when present,
+ *       spent only with the new token).  Its grant is its sub with the
+ *       relationship's scope; no client, audience or session.
  *   actor_token, actor_token_type       optional, together: delegation
  *       (§1.1).  The new token carries "act" (§4.1) {"sub": the actor,
  *       "act": the subject token's own act, if any} in JWT access
@@ -32,8 +39,11 @@
  *
  * POLICY (clients.h, the client's "token_exchange"): a client may
  * exchange the tokens issued to itself, and those of the clients its
- * token_exchange.subject_clients lists (else unauthorized_client); the
- * same holds for the client of an actor token.
+ * token_exchange.subject_clients lists, and JWTs of the trusted
+ * issuers its token_exchange.subject_issuers lists (else
+ * unauthorized_client); the same holds for an actor token.  A trusted
+ * issuer's actor is recorded as act {"sub", "iss"}; the new token is
+ * issued to the requesting client (its client_id).
  *
  * The new tokens are a grant chain of their own (a new request_id)
  * with the subject's sub, sid, auth_time, acr, amr and session claims,

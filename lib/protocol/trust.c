@@ -273,10 +273,17 @@ has(const json_t *arr, const char *s)
 	return 0;
 }
 
+void
+otrust_jwt_free(struct otrust_jwt *j)
+{
+	json_decref(j->claims);
+	json_decref(j->scope);
+	memset(j, 0, sizeof(*j));
+}
+
 int
-otrust_assertion_check(struct oarena *arena, const char *assertion,
-    const json_t *scope, const struct oclient *client,
-    struct otrust_grant *g, struct oerr *err)
+otrust_jwt_verify(struct oarena *arena, const char *jwt, const char *name,
+    unsigned flags, struct otrust_jwt *out, struct oerr *err)
 {
 	struct ostore_txn	*t;
 	struct ojwks		*keys = NULL;
@@ -285,19 +292,20 @@ otrust_assertion_check(struct oarena *arena, const char *assertion,
 	struct oerr		 e;
 	json_t			*un = NULL, *trusts = NULL, *claims = NULL;
 	json_t			*v, *trust = NULL;
-	const char		*iss, *sub, *aud, *jti, *w;
+	const char		*iss, *sub, *aud = NULL, *jti;
 	int64_t			 now = onow(), maxttl, exp;
 	size_t			 i;
+	int			 assertion = (flags & OTRUST_ASSERTION) != 0;
 	int			 rc = 0;
 
-	memset(g, 0, sizeof(*g));
+	memset(out, 0, sizeof(*out));
 	oerr_clear(&e);
-	if ((un = peek(arena, assertion)) == NULL ||
+	if ((un = peek(arena, jwt)) == NULL ||
 	    (iss = json_string_value(json_object_get(un, "iss"))) == NULL ||
 	    (sub = json_string_value(json_object_get(un, "sub"))) == NULL ||
 	    *iss == '\0' || *sub == '\0') {
-		oerr_set(err, OERR_INVALID_GRANT, "The assertion must be a "
-		    "JWT with the claims 'iss' and 'sub' (RFC 7523 §3).");
+		oerr_set(err, OERR_INVALID_GRANT, "The %s must be a JWT with "
+		    "the claims 'iss' and 'sub' (RFC 7523 §3).", name);
 		goto out;
 	}
 	if ((t = ostore_read_begin(err)) == NULL)
@@ -318,11 +326,11 @@ otrust_assertion_check(struct oarena *arena, const char *assertion,
 		    NULL)
 			ojwks_add(keys, k);
 	oerr_clear(&e);
-	if ((jws = ojws_verify(assertion, strlen(assertion), keys->keys,
-	    keys->nkeys, assertion_algs, &e)) == NULL ||
+	if ((jws = ojws_verify(jwt, strlen(jwt), keys->keys, keys->nkeys,
+	    assertion_algs, &e)) == NULL ||
 	    (claims = ojwt_claims(jws, &e)) == NULL) {
-		oerr_set(err, OERR_INVALID_GRANT, "The assertion could not be "
-		    "verified with the key of the trusted issuer: %s",
+		oerr_set(err, OERR_INVALID_GRANT, "The %s could not be "
+		    "verified with the key of the trusted issuer: %s", name,
 		    e.description);
 		goto out;
 	}
@@ -334,44 +342,92 @@ otrust_assertion_check(struct oarena *arena, const char *assertion,
 		}
 	if (trust == NULL)
 		trust = json_array_get(trusts, 0);
-	if (!aud_ok(arena, claims, &aud)) {
-		oerr_set(err, OERR_INVALID_GRANT, "The assertion's 'aud' must "
-		    "name the token endpoint %soauth2/token.", oconf->issuer);
+	/*
+	 * An assertion must name us (RFC 7523 §3 item 3); another JWT
+	 * may have no aud, but one it has must name us.
+	 */
+	if ((assertion || json_object_get(claims, "aud") != NULL) &&
+	    !aud_ok(arena, claims, &aud)) {
+		oerr_set(err, OERR_INVALID_GRANT, "The %s's 'aud' must name "
+		    "the token endpoint %soauth2/token or the issuer.", name,
+		    oconf->issuer);
 		goto out;
 	}
 	if (!ojwt_check(claims, iss, aud, now, SKEW, OJWT_REQUIRE_EXP |
-	    OJWT_REQUIRE_IAT, &e)) {
-		oerr_set(err, OERR_INVALID_GRANT, "The assertion is not "
-		    "valid: %s", e.description);
+	    (assertion ? OJWT_REQUIRE_IAT : 0), &e)) {
+		oerr_set(err, OERR_INVALID_GRANT, "The %s is not valid: %s",
+		    name, e.description);
 		goto out;
 	}
 	if (!ojson_is(json_object_get(claims, "sub"), sub)) {
-		oerr_set(err, OERR_INVALID_GRANT, "The assertion's 'sub' "
-		    "changed.");
+		oerr_set(err, OERR_INVALID_GRANT, "The %s's 'sub' changed.",
+		    name);
 		goto out;
 	}
 	maxttl = oconf->jwt_max_ttl > 0 ? oconf->jwt_max_ttl :
 	    MAX_TTL_DEFAULT;
 	exp = (int64_t)json_integer_value(json_object_get(claims, "exp"));
 	if (exp - now > maxttl) {
-		oerr_set(err, OERR_INVALID_GRANT, "The assertion's 'exp' is "
-		    "more than %lld seconds away (oauth2.grant.jwt.max_ttl).",
+		oerr_set(err, OERR_INVALID_GRANT, "The %s's 'exp' is more "
+		    "than %lld seconds away (oauth2.grant.jwt.max_ttl).", name,
 		    (long long)maxttl);
 		goto out;
 	}
-	if ((jti = json_string_value(json_object_get(claims, "jti"))) ==
-	    NULL || *jti == '\0' || strlen(jti) > 1024) {
-		oerr_set(err, OERR_INVALID_GRANT, "The assertion must have a "
-		    "'jti' claim.");
+	v = json_object_get(claims, "jti");
+	jti = json_string_value(v);
+	if ((v != NULL || assertion) && (jti == NULL || *jti == '\0' ||
+	    strlen(jti) > 1024)) {
+		oerr_set(err, OERR_INVALID_GRANT, "The %s must have a%s "
+		    "'jti' claim (a non-empty string).", name, assertion ? "" :
+		    " valid");
 		goto out;
 	}
+	out->iss = oarena_strdup(arena, iss);
+	out->sub = oarena_strdup(arena, sub);
+	out->scope = json_incref(json_object_get(trust, "scope"));
+	if (out->scope == NULL)
+		out->scope = json_array();
+	if (jti != NULL) {
+		ojti_key(oarena_printf(arena, "%s%s", JTI_PREFIX, iss), jti,
+		    out->jti);
+		out->jti_exp = exp + SKEW;
+		out->has_jti = 1;
+	}
+	out->claims = claims;
+	claims = NULL;
+	rc = 1;
+out:
+	json_decref(claims);
+	ojws_free(jws);
+	ojwks_free(keys);
+	json_decref(trusts);
+	json_decref(un);
+	return rc;
+}
+
+int
+otrust_assertion_check(struct oarena *arena, const char *assertion,
+    const json_t *scope, const struct oclient *client,
+    struct otrust_grant *g, struct oerr *err)
+{
+	struct otrust_jwt	 j;
+	json_t			*v;
+	const char		*w;
+	size_t			 i;
+	int			 rc = 0;
+
+	memset(g, 0, sizeof(*g));
+	if (!otrust_jwt_verify(arena, assertion, "assertion",
+	    OTRUST_ASSERTION, &j, err))
+		return 0;
 	json_array_foreach(scope, i, v) {
 		w = json_string_value(v);
-		if (!has(json_object_get(trust, "scope"), w)) {
+		if (!has(j.scope, w)) {
 			oerr_set(err, OERR_INVALID_SCOPE, "The requested scope "
 			    "is invalid, unknown, or malformed.");
 			oerr_hint(err, "The trust relationship of issuer "
-			    "'%.200s' does not allow scope '%.200s'.", iss, w);
+			    "'%.200s' does not allow scope '%.200s'.", j.iss,
+			    w);
 			goto out;
 		}
 		if (!oclient_has_scope(client, w)) {
@@ -382,15 +438,11 @@ otrust_assertion_check(struct oarena *arena, const char *assertion,
 			goto out;
 		}
 	}
-	g->sub = oarena_strdup(arena, sub);
-	ojti_key(oarena_printf(arena, "%s%s", JTI_PREFIX, iss), jti, g->jti);
-	g->jti_exp = exp + SKEW;
+	g->sub = j.sub;
+	memcpy(g->jti, j.jti, sizeof(g->jti));
+	g->jti_exp = j.jti_exp;
 	rc = 1;
 out:
-	json_decref(claims);
-	ojws_free(jws);
-	ojwks_free(keys);
-	json_decref(trusts);
-	json_decref(un);
+	otrust_jwt_free(&j);
 	return rc;
 }

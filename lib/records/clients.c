@@ -645,8 +645,8 @@ has_grant(const json_t *rec, const char *g)
 
 /*
  * The token_exchange policy (clients.h): an object whose members, all
- * optional, are "subject_clients" and "audiences", arrays of at most
- * ARRAY_MAX non-empty strings without whitespace.
+ * optional, are "subject_clients", "audiences" and "subject_issuers",
+ * arrays of at most ARRAY_MAX non-empty strings without whitespace.
  */
 static int
 exchange_ok(const json_t *rec, unsigned flags, struct oerr *err)
@@ -657,10 +657,11 @@ exchange_ok(const json_t *rec, unsigned flags, struct oerr *err)
 
 	json_object_foreach(pol, k, v) {
 		if (strcmp(k, "subject_clients") != 0 &&
-		    strcmp(k, "audiences") != 0) {
+		    strcmp(k, "audiences") != 0 &&
+		    strcmp(k, "subject_issuers") != 0) {
 			oerr_set(err, bad(flags), "The field 'token_exchange' "
-			    "has the member '%.64s'; only 'subject_clients' "
-			    "and 'audiences' are known.", k);
+			    "has the member '%.64s'; only 'subject_clients', "
+			    "'audiences' and 'subject_issuers' are known.", k);
 			return 0;
 		}
 		if (!json_is_array(v) || json_array_size(v) > ARRAY_MAX)
@@ -1994,6 +1995,12 @@ oclient_exchange_target(const struct oclient *c, const char *target)
 {
 	return oclient_has_audience(c, target) ||
 	    exchange_lists(c, "audiences", target);
+}
+
+int
+oclient_exchange_issuer(const struct oclient *c, const char *issuer)
+{
+	return exchange_lists(c, "subject_issuers", issuer);
 }
 
 int

@@ -432,10 +432,12 @@ int		 oclient_has_audience(const struct oclient *,
 		    const char *aud);
 /*
  * The token exchange policy (RFC 8693), the client's "token_exchange"
- * member: {"subject_clients": [client_id, ...], "audiences": [...]},
- * both optional ("*" in either matches anything).  A client may
- * exchange the tokens issued to itself and to the subject_clients
- * (oclient_exchange_from()), and ask for a target (audience or
+ * member: {"subject_clients": [client_id, ...], "audiences": [...],
+ * "subject_issuers": [issuer URL, ...]}, all optional ("*" in any
+ * matches anything).  A client may exchange the tokens issued to
+ * itself and to the subject_clients (oclient_exchange_from()), JWTs of
+ * the trusted issuers its subject_issuers lists (none by default;
+ * oclient_exchange_issuer()), and ask for a target (audience or
  * resource) among its registered audience and the audiences
  * (oclient_exchange_target()).  Each returns 1 if allowed, else 0.
  */
@@ -443,6 +445,8 @@ int		 oclient_exchange_from(const struct oclient *,
 		    const char *client_id);
 int		 oclient_exchange_target(const struct oclient *,
 		    const char *target);
+int		 oclient_exchange_issuer(const struct oclient *,
+		    const char *issuer);
 /* oclient_redirect_ok() for a decoded client. */
 int		 oclient_redirect_allowed(const struct oclient *,
 		    const char *uri);

@@ -7,17 +7,24 @@ The test plays the browser and the login and consent apps (flowlib),
 the resource servers that exchange tokens (plain HTTP with requests,
 openid-client 5.x's client.grant() in tests/sdk/exchange.js, and
 authlib's OAuth2Session.fetch_token()), and
-a back-channel logout receiver (test_logout's)."""
+a back-channel logout receiver (test_logout's).
+
+JWTs of another issuer, signed with python3-jwcrypto, are exchanged
+once the issuer is trusted through the admin API's trust relationships
+(/admin/trust/grants/jwt-bearer/issuers) and the client's
+token_exchange.subject_issuers lists it."""
 
 import json
 import os
 import shutil
 import subprocess
+import time
 import urllib.parse
+import uuid
 
 import pytest
 import requests
-from jwcrypto import jwt
+from jwcrypto import jwk, jwt
 
 from conftest import CRASH_MARKS, Server
 from flowlib import (accept_consent, accept_login, admin, auth_url,
@@ -272,11 +279,11 @@ def test_request_errors(server):
                      subject_token_type=TT + "access_token",
                      requested_token_type=TT + "id_token"),
             "invalid_request", word="requested_token_type")
-    # A JWT of another issuer: no trust for exchange.
+    # A JWT of no issuer, so of none trusted.
     foreign = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
     refused(exchange(server, client, subject_token=foreign,
                      subject_token_type=TT + "jwt"),
-            "invalid_request", word="other issuers")
+            "invalid_grant", word="'iss'")
     # An opaque token is no jwt.
     refused(exchange(server, client, subject_token=at,
                      subject_token_type=TT + "jwt"),
@@ -462,3 +469,194 @@ def test_authlib_client(server):
                       subject_token_type=TT + "access_token",
                       scope="openid email")
     assert e.value.error == "invalid_scope"
+
+
+# --- JWTs of trusted issuers (the trust API's relationships) ----------------
+
+def later(secs=3600):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + secs))
+
+
+@pytest.fixture(scope="module")
+def trusted(server):
+    """An issuer trusted over the admin API for the subject carol
+    (scope openid profile) and the actor robot, and a resource server
+    whose token_exchange.subject_issuers lists it."""
+    key = jwk.JWK.generate(kty="EC", crv="P-256", kid="idp-1")
+    iss = f"https://idp-{uuid.uuid4().hex[:8]}.example"
+    for sub in ("carol", "robot"):
+        r = requests.post(
+            server.adm + "/admin/trust/grants/jwt-bearer/issuers",
+            json={"issuer": iss, "subject": sub,
+                  "scope": ["openid", "profile", "offline_access"],
+                  "jwk": json.loads(key.export_public()),
+                  "expires_at": later()}, timeout=10)
+        assert r.status_code == 201, r.text
+    fed = service(server, token_exchange={"subject_issuers": [iss]})
+    issuer = requests.get(
+        server.pub + "/.well-known/openid-configuration").json()["issuer"]
+    return {"key": key, "iss": iss, "client": fed, "issuer": issuer}
+
+
+def idp_jwt(t, key=None, **over):
+    """A JWT of the trusted issuer, signed with jwcrypto."""
+    now = int(time.time())
+    claims = {"iss": t["iss"], "sub": "carol", "iat": now,
+              "exp": now + 300, "jti": uuid.uuid4().hex}
+    claims.update(over)
+    claims = {k: v for k, v in claims.items() if v is not None}
+    tok = jwt.JWT(header={"alg": "ES256", "kid": "idp-1", "typ": "JWT"},
+                  claims=claims)
+    tok.make_signed_token(key or t["key"])
+    return tok.serialize()
+
+
+def jwt_exchange(server, t, client=None, **params):
+    return exchange(server, client or t["client"],
+                    subject_token_type=TT + "jwt", **params)
+
+
+def test_trusted_jwt_impersonation(server, trusted):
+    s = idp_jwt(trusted, aud=trusted["issuer"])
+    r = jwt_exchange(server, trusted, subject_token=s)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["issued_token_type"] == TT + "access_token"
+    # The trust's scope the client may have (offline_access too).
+    assert set(out["scope"].split()) == {"openid", "profile",
+                                         "offline_access"}
+    i = introspect(server, out["access_token"])
+    assert i["active"] and i["sub"] == "carol"
+    # Issued to the requesting client; no act: impersonation.
+    assert i["client_id"] == trusted["client"]["client_id"]
+    assert "act" not in i
+    # Its jti once (RFC 7523 §3 item 7).
+    refused(jwt_exchange(server, trusted, subject_token=s),
+            "invalid_grant", word="jti")
+
+
+def test_trusted_jwt_delegation(server, trusted):
+    actor = idp_jwt(trusted, sub="robot",
+                    aud=trusted["issuer"].rstrip("/") + "/oauth2/token")
+    r = jwt_exchange(server, trusted, subject_token=idp_jwt(trusted),
+                     actor_token=actor, actor_token_type=TT + "jwt",
+                     scope="openid")
+    assert r.status_code == 200, r.text
+    i = introspect(server, r.json()["access_token"])
+    assert i["sub"] == "carol" and i["scope"] == "openid"
+    assert i["act"] == {"sub": "robot", "iss": trusted["iss"]}
+    # An actor of ours with a subject of the trusted issuer.
+    client, tok, _ = user_tokens(server)
+    fed = trusted["client"]
+    pol = service(server, token_exchange={
+        "subject_issuers": [trusted["iss"]],
+        "subject_clients": [client["client_id"]]})
+    r = exchange(server, pol, subject_token=idp_jwt(trusted),
+                 subject_token_type=TT + "jwt",
+                 actor_token=tok["access_token"],
+                 actor_token_type=TT + "access_token")
+    assert r.status_code == 200, r.text
+    act = introspect(server, r.json()["access_token"])["act"]
+    assert act["sub"] == introspect(server, tok["access_token"])["sub"]
+    assert "iss" not in act
+    assert fed["client_id"] != pol["client_id"]
+
+
+@pytest.mark.parametrize("over,error,word", [
+    ({"iss": "https://untrusted.example"}, "invalid_grant", "No trust"),
+    ({"sub": "mallory"}, "invalid_grant", "mallory"),
+    ({"exp": 1000}, "invalid_grant", "subject_token"),
+    ({"exp": None}, "invalid_grant", "exp"),
+    ({"exp": 4102444800}, "invalid_grant", "max_ttl"),
+    ({"iat": 4102444800}, "invalid_grant", "iat"),
+    ({"nbf": 4102444800}, "invalid_grant", "nbf"),
+    ({"aud": "https://api.example/"}, "invalid_grant", "aud"),
+])
+def test_trusted_jwt_refused(server, trusted, over, error, word):
+    refused(jwt_exchange(server, trusted,
+                         subject_token=idp_jwt(trusted, **over)),
+            error, word=word)
+
+
+def test_trusted_jwt_key_scope_and_type(server, trusted):
+    other = jwk.JWK.generate(kty="EC", crv="P-256", kid="idp-1")
+    refused(jwt_exchange(server, trusted,
+                         subject_token=idp_jwt(trusted, key=other)),
+            "invalid_grant", word="verified")
+    # email: the client's scope, not the trust's.
+    s = idp_jwt(trusted)
+    refused(jwt_exchange(server, trusted, subject_token=s,
+                         scope="openid email"), "invalid_scope",
+            word="email")
+    # Only as subject_token_type jwt.
+    refused(exchange(server, trusted["client"], subject_token=s,
+                     subject_token_type=TT + "access_token"),
+            "invalid_grant")
+    # A refusal did not spend the jti.
+    r = jwt_exchange(server, trusted, subject_token=s, scope="openid")
+    assert r.status_code == 200, r.text
+
+
+def test_trusted_jwt_client_policy(server, trusted):
+    s = idp_jwt(trusted)
+    # Not listed in token_exchange.subject_issuers: no exchange.
+    for fields in ({}, {"token_exchange": {"subject_issuers":
+                                           ["https://x.example"]}}):
+        refused(exchange(server, service(server, **fields),
+                         subject_token=s, subject_token_type=TT + "jwt"),
+                "unauthorized_client", word="subject_issuers")
+    star = service(server, token_exchange={"subject_issuers": ["*"]})
+    r = exchange(server, star, subject_token=s,
+                 subject_token_type=TT + "jwt")
+    assert r.status_code == 200, r.text
+    # The member is validated and shown in the client views.
+    r = requests.post(server.adm + "/admin/clients", json={
+        "token_exchange": {"subject_issuers": ["a b"]}})
+    assert r.status_code == 400, r.text
+    assert "token_exchange.subject_issuers" in r.text
+    cid = trusted["client"]["client_id"]
+    for path in ("/admin/clients/" + cid, "/clients/" + cid):
+        got = requests.get(server.adm + path).json()
+        assert got["token_exchange"]["subject_issuers"] == [
+            trusted["iss"]], got
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_trusted_jwt_openid_client(server, sdk_dir, trusted):
+    """openid-client's client.grant() trading a trusted issuer's JWT."""
+    c = trusted["client"]
+
+    def run(params):
+        p = subprocess.run(
+            [NODE, os.path.join(sdk_dir, "exchange.js"), server.pub + "/",
+             c["client_id"], c["client_secret"], json.dumps(params)],
+            cwd=sdk_dir, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+
+    s = idp_jwt(trusted)
+    out = run({"subject_token": s, "subject_token_type": TT + "jwt",
+               "scope": "profile"})
+    assert out["tokens"]["issued_token_type"] == TT + "access_token", out
+    i = introspect(server, out["tokens"]["access_token"])
+    assert i["sub"] == "carol" and i["scope"] == "profile"
+    out = run({"subject_token": s, "subject_token_type": TT + "jwt"})
+    assert out["error"] == "invalid_grant" and out["status"] == 400, out
+
+
+def test_trusted_jwt_refresh_token(server, trusted):
+    """A refresh token for a trusted issuer's subject, then refreshed."""
+    c = service(server, grant_types=["refresh_token", GRANT],
+                token_exchange={"subject_issuers": [trusted["iss"]]})
+    r = exchange(server, c, subject_token=idp_jwt(trusted),
+                 subject_token_type=TT + "jwt", scope="openid offline_access",
+                 requested_token_type=TT + "refresh_token")
+    assert r.status_code == 200, r.text
+    assert r.json()["issued_token_type"] == TT + "refresh_token"
+    r = requests.post(server.pub + "/oauth2/token", data={
+        "grant_type": "refresh_token",
+        "refresh_token": r.json()["access_token"]},
+        auth=(c["client_id"], c["client_secret"]))
+    assert r.status_code == 200, r.text
+    i = introspect(server, r.json()["access_token"])
+    assert i["sub"] == "carol" and i["client_id"] == c["client_id"]

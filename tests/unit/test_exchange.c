@@ -18,6 +18,7 @@
 #include "base/form.h"
 #include "base/json.h"
 #include "base/util.h"
+#include "jose/jose.h"
 #include "store/store.h"
 #include "records/clients.h"
 #include "records/tokens.h"
@@ -26,6 +27,7 @@
 #include "protocol/grants.h"
 #include "protocol/introspect.h"
 #include "protocol/logout.h"
+#include "protocol/trust.h"
 #include "t.h"
 #include "tfix.h"
 
@@ -214,10 +216,16 @@ refusals(void)
 	CHECK(token(&err) == NULL);
 	CHECK(err.code == OERR_INVALID_GRANT);
 	tform_set("grant_type", OEXCHANGE_GRANT, "client_id", "app",
-	    "client_secret", SECRET, "subject_token", "a.b.c",
+	    "client_secret", SECRET, "subject_token", "not-a-jwt",
 	    "subject_token_type", TT "jwt", NULL);
 	CHECK(token(&err) == NULL);
 	CHECK(err.code == OERR_INVALID_REQUEST);
+	/* Shaped as one but of no trusted issuer. */
+	tform_set("grant_type", OEXCHANGE_GRANT, "client_id", "app",
+	    "client_secret", SECRET, "subject_token", "a.b.c",
+	    "subject_token_type", TT "jwt", NULL);
+	CHECK(token(&err) == NULL);
+	CHECK(err.code == OERR_INVALID_GRANT);
 	/* A client without the grant type. */
 	tform_set("grant_type", OEXCHANGE_GRANT, "client_id", "plain",
 	    "client_secret", SECRET, "subject_token", at,
@@ -397,6 +405,172 @@ sid_index(void)
 	ogrants_response_free(t);
 }
 
+#define ISS	"https://idp.example"
+
+/*
+ * A JWT of ISS signed with k: sub, exp in 300 s, jti, with the members
+ * of over applied (null removes).  ojose_free() it.
+ */
+static char *
+idp_jwt(const struct ojwk *k, const char *over)
+{
+	struct oerr	 err;
+	json_t		*c, *o, *v, *hdr;
+	const char	*name;
+	char		*payload, *jws;
+
+	oerr_clear(&err);
+	c = json_pack("{s:s, s:s, s:I, s:s}", "iss", ISS, "sub", "carol",
+	    "exp", (json_int_t)(onow() + 300), "jti", "x-1");
+	if (over != NULL) {
+		o = J(over);
+		json_object_foreach(o, name, v) {
+			if (json_is_null(v))
+				json_object_del(c, name);
+			else
+				json_object_set(c, name, v);
+		}
+		json_decref(o);
+	}
+	payload = json_dumps(c, JSON_COMPACT);
+	hdr = json_pack("{s:s}", "typ", "JWT");
+	if ((jws = ojws_sign(k, "ES256", hdr, payload, strlen(payload),
+	    &err)) == NULL)
+		abort();
+	json_decref(hdr);
+	free(payload);
+	json_decref(c);
+	return jws;
+}
+
+/* Exchange subject (and actor) JWTs as client cid; NULL on refusal. */
+static json_t *
+exchange_jwt(const char *cid, const char *subject, const char *actor,
+    const char *scope, struct oerr *err)
+{
+	if (actor != NULL && scope != NULL)
+		tform_set("grant_type", OEXCHANGE_GRANT, "client_id", cid,
+		    "client_secret", SECRET, "subject_token", subject,
+		    "subject_token_type", TT "jwt", "actor_token", actor,
+		    "actor_token_type", TT "jwt", "scope", scope, NULL);
+	else if (actor != NULL)
+		tform_set("grant_type", OEXCHANGE_GRANT, "client_id", cid,
+		    "client_secret", SECRET, "subject_token", subject,
+		    "subject_token_type", TT "jwt", "actor_token", actor,
+		    "actor_token_type", TT "jwt", NULL);
+	else if (scope != NULL)
+		tform_set("grant_type", OEXCHANGE_GRANT, "client_id", cid,
+		    "client_secret", SECRET, "subject_token", subject,
+		    "subject_token_type", TT "jwt", "scope", scope, NULL);
+	else
+		tform_set("grant_type", OEXCHANGE_GRANT, "client_id", cid,
+		    "client_secret", SECRET, "subject_token", subject,
+		    "subject_token_type", TT "jwt", NULL);
+	return token(err);
+}
+
+static void
+trusted_jwts(void)
+{
+	struct oerr	 err;
+	struct ojwk	*key, *other;
+	json_t		*in, *pub, *tr, *r, *i;
+	char		 exp[32], *s, *a;
+
+	oerr_clear(&err);
+	CHECK((key = ojwk_generate("ES256", 0, "idp1", "sig", &err)) !=
+	    NULL);
+	CHECK((other = ojwk_generate("ES256", 0, "idp1", "sig", &err)) !=
+	    NULL);
+	pub = ojwk_export(key, 0, &err);
+	otime_rfc3339(onow() + 3600, exp, sizeof(exp));
+	in = json_pack("{s:s, s:b, s:[s,s], s:o, s:s}", "issuer", ISS,
+	    "allow_any_subject", 1, "scope", "openid", "profile", "jwk", pub,
+	    "expires_at", exp);
+	CHECK((tr = otrust_api_create(in, &err)) != NULL);
+	json_decref(in);
+	/* Impersonation: the JWT's sub, the trust's and client's scope. */
+	s = idp_jwt(key, NULL);
+	CHECK((r = exchange_jwt("fed", s, NULL, NULL, &err)) != NULL);
+	CHECK(jeq(r, "scope", "\"openid profile\""));
+	i = intro(sget(r, "access_token"));
+	CHECK(jeq(i, "active", "true"));
+	CHECK(jeq(i, "sub", "\"carol\""));
+	CHECK(jeq(i, "client_id", "\"fed\""));
+	CHECK(json_object_get(i, "act") == NULL);
+	json_decref(i);
+	ogrants_response_free(r);
+	/* Its jti once. */
+	CHECK(exchange_jwt("fed", s, NULL, NULL, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_GRANT &&
+	    strstr(err.description, "'jti'") != NULL);
+	ojose_free(s);
+	/* Delegation: a trusted actor, recorded with its iss. */
+	s = idp_jwt(key, "{\"jti\":\"x-2\"}");
+	a = idp_jwt(key, "{\"jti\":\"x-3\",\"sub\":\"robot\","
+	    "\"aud\":\"https://op.example/\"}");
+	CHECK((r = exchange_jwt("fed", s, a, "openid", &err)) != NULL);
+	i = intro(sget(r, "access_token"));
+	CHECK(jeq(i, "sub", "\"carol\""));
+	CHECK(jeq(i, "act", "{\"sub\":\"robot\",\"iss\":\"" ISS "\"}"));
+	CHECK(jeq(i, "scope", "\"openid\""));
+	json_decref(i);
+	ogrants_response_free(r);
+	ojose_free(s);
+	ojose_free(a);
+	/* A replayed actor spends nothing of the subject. */
+	s = idp_jwt(key, "{\"jti\":\"x-4\"}");
+	a = idp_jwt(key, "{\"jti\":\"x-3\",\"sub\":\"robot\"}");
+	CHECK(exchange_jwt("fed", s, a, NULL, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_GRANT);
+	ojose_free(a);
+	CHECK((r = exchange_jwt("fed", s, NULL, NULL, &err)) != NULL);
+	ogrants_response_free(r);
+	ojose_free(s);
+	/* Refusals. */
+	s = idp_jwt(key, "{\"jti\":\"x-5\"}");
+	CHECK(exchange_jwt("fed", s, NULL, "openid offline_access",
+	    &err) == NULL);
+	CHECK(err.code == OERR_INVALID_SCOPE);
+	CHECK(exchange_jwt("svc", s, NULL, NULL, &err) == NULL);
+	CHECK(err.code == OERR_UNAUTHORIZED_CLIENT &&
+	    strstr(err.description, "subject_issuers") != NULL);
+	/* Refused requests did not spend the jti. */
+	CHECK((r = exchange_jwt("fed", s, NULL, NULL, &err)) != NULL);
+	ogrants_response_free(r);
+	ojose_free(s);
+	s = idp_jwt(other, "{\"jti\":\"x-6\"}");
+	CHECK(exchange_jwt("fed", s, NULL, NULL, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_GRANT);
+	ojose_free(s);
+	s = idp_jwt(key, "{\"jti\":\"x-7\",\"iss\":\"https://x\"}");
+	CHECK(exchange_jwt("fed", s, NULL, NULL, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_GRANT &&
+	    strstr(err.description, "No trust") != NULL);
+	ojose_free(s);
+	s = idp_jwt(key, "{\"exp\":1}");
+	CHECK(exchange_jwt("fed", s, NULL, NULL, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_GRANT);
+	ojose_free(s);
+	s = idp_jwt(key, "{\"aud\":\"https://api.example/\"}");
+	CHECK(exchange_jwt("fed", s, NULL, NULL, &err) == NULL);
+	CHECK(err.code == OERR_INVALID_GRANT &&
+	    strstr(err.description, "'aud'") != NULL);
+	ojose_free(s);
+	/* Not as an access_token: a jwt only. */
+	s = idp_jwt(key, "{\"jti\":\"x-8\"}");
+	tform_set("grant_type", OEXCHANGE_GRANT, "client_id", "fed",
+	    "client_secret", SECRET, "subject_token", s,
+	    "subject_token_type", AT, NULL);
+	CHECK(token(&err) == NULL);
+	CHECK(err.code == OERR_INVALID_GRANT);
+	ojose_free(s);
+	CHECK(otrust_api_delete(sget(tr, "id"), &err));
+	json_decref(tr);
+	ojwk_free(key);
+	ojwk_free(other);
+}
+
 static void
 policy_field(void)
 {
@@ -417,6 +591,20 @@ policy_field(void)
 	    NULL);
 	json_decref(rec);
 	json_decref(in);
+	oerr_clear(&err);
+	in = J("{\"token_exchange\":{\"subject_issuers\":[1]}}");
+	CHECK((rec = oclient_build(in, NULL, OCLIENT_GEN_ID, sec, &err)) ==
+	    NULL);
+	CHECK(err.status == 400 && strstr(err.description,
+	    "token_exchange.subject_issuers") != NULL);
+	json_decref(in);
+	oerr_clear(&err);
+	in = J("{\"token_exchange\":{\"subject_issuers\":"
+	    "[\"https://idp.example\",\"*\"]}}");
+	CHECK((rec = oclient_build(in, NULL, OCLIENT_GEN_ID, sec, &err)) !=
+	    NULL);
+	json_decref(rec);
+	json_decref(in);
 }
 
 int
@@ -430,6 +618,7 @@ main(void)
 		T(refresh_requested),
 		T(logout_revokes),
 		T(policy_field),
+		T(trusted_jwts),
 		T(sid_index),
 	};
 	struct tfix_store	 st;
@@ -464,6 +653,11 @@ main(void)
 	    "\"token_endpoint_auth_method\":\"client_secret_post\","
 	    "\"grant_types\":[\"" OEXCHANGE_GRANT "\"],"
 	    "\"response_types\":[],\"scope\":\"openid\"}");
+	tclient("{\"client_id\":\"fed\",\"client_secret\":\"" SECRET "\","
+	    "\"token_endpoint_auth_method\":\"client_secret_post\","
+	    "\"grant_types\":[\"" OEXCHANGE_GRANT "\"],"
+	    "\"response_types\":[],\"scope\":\"openid profile\","
+	    "\"token_exchange\":{\"subject_issuers\":[\"" ISS "\"]}}");
 	tclient("{\"client_id\":\"plain\",\"client_secret\":\"" SECRET "\","
 	    "\"token_endpoint_auth_method\":\"client_secret_post\","
 	    "\"grant_types\":[\"client_credentials\"],"

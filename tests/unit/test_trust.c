@@ -13,6 +13,7 @@
 #include "base/arena.h"
 #include "base/conf.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/util.h"
 #include "jose/jose.h"
 #include "store/store.h"
@@ -235,6 +236,74 @@ assertions(void)
 	json_decref(t);
 }
 
+/* Verify a JWT as a subject token (no flags); 1 if it passed. */
+static int
+verify(char *jws, struct otrust_jwt *j, struct oerr *err)
+{
+	int	 rc;
+
+	oerr_clear(err);
+	rc = otrust_jwt_verify(&arena, jws, "subject_token", 0, j, err);
+	ojose_free(jws);
+	return rc;
+}
+
+/*
+ * The JWTs of token exchange: aud, iat and jti optional, but checked
+ * when present; the trust's scope handed out.
+ */
+static void
+jwts(void)
+{
+	struct otrust_jwt	 j;
+	struct oerr		 err;
+	json_t			*t;
+	unsigned char		 k[OJTI_KEY_LEN];
+	char			 fut[64];
+
+	CHECK((t = trust("alice", "k1", 3600)) != NULL);
+	CHECK(verify(assertion(key, "k1", "{\"aud\":null,\"iat\":null,"
+	    "\"jti\":null}"), &j, &err));
+	CHECK_STR(j.iss, ISS);
+	CHECK_STR(j.sub, "alice");
+	CHECK(!j.has_jti);
+	CHECK(json_array_size(j.scope) == 2 &&
+	    ojson_is(json_array_get(j.scope, 0), "read"));
+	CHECK(jeq(j.claims, "sub", "\"alice\""));
+	otrust_jwt_free(&j);
+	/* The issuer as aud, and a jti: its mark as the assertion's. */
+	CHECK(verify(assertion(key, "k1", "{\"aud\":\"https://op.example/\""
+	    "}"), &j, &err));
+	ojti_key("urn:oidcgi:jwt-bearer:" ISS, "j-1", k);
+	CHECK(j.has_jti && memcmp(k, j.jti, sizeof(k)) == 0);
+	otrust_jwt_free(&j);
+	/* Errors name the token. */
+	CHECK(!verify(assertion(key, "k1", "{\"aud\":\"https://api\"}"),
+	    &j, &err));
+	CHECK(err.code == OERR_INVALID_GRANT &&
+	    strstr(err.description, "subject_token's 'aud'") != NULL);
+	snprintf(fut, sizeof(fut), "{\"iat\":%lld}",
+	    (long long)onow() + 600);
+	CHECK(!verify(assertion(key, "k1", fut), &j, &err));
+	CHECK(err.code == OERR_INVALID_GRANT);
+	snprintf(fut, sizeof(fut), "{\"nbf\":%lld}",
+	    (long long)onow() + 600);
+	CHECK(!verify(assertion(key, "k1", fut), &j, &err));
+	CHECK(err.code == OERR_INVALID_GRANT);
+	CHECK(!verify(assertion(key, "k1", "{\"exp\":null}"), &j, &err));
+	CHECK(err.code == OERR_INVALID_GRANT);
+	CHECK(!verify(assertion(key, "k1", "{\"jti\":\"\"}"), &j, &err));
+	CHECK(strstr(err.description, "'jti'") != NULL);
+	CHECK(!verify(assertion(key, "k1", "{\"jti\":7}"), &j, &err));
+	CHECK(err.code == OERR_INVALID_GRANT);
+	CHECK(!verify(assertion(other, "k1", NULL), &j, &err));
+	CHECK(err.code == OERR_INVALID_GRANT);
+	CHECK(j.claims == NULL && j.scope == NULL);
+	oerr_clear(&err);
+	CHECK(otrust_api_delete(sget(t, "id"), &err));
+	json_decref(t);
+}
+
 /* An expired relationship is flushed with the rest. */
 static int
 flush_fn(struct ostore_txn *t, void *arg, struct oerr *err)
@@ -271,6 +340,7 @@ main(void)
 		T(api),
 		T(api_refused),
 		T(assertions),
+		T(jwts),
 		T(flushed),
 	};
 	struct tfix_store	 st;
