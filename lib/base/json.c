@@ -371,3 +371,43 @@ ojson_take_strs(const json_t *o, const char *key, unsigned flags,
 		ojson_strs_add(out, json_string_value(e));
 	return 1;
 }
+
+int
+ojson_has(const json_t *v, const char *s)
+{
+	json_t	*e;
+	size_t	 i;
+
+	if (json_is_string(v))
+		return strcmp(json_string_value(v), s) == 0;
+	json_array_foreach(v, i, e)
+		if (json_is_string(e) && strcmp(json_string_value(e), s) == 0)
+			return 1;
+	return 0;
+}
+
+int
+ojson_add_words(json_t *arr, const char *s, size_t max)
+{
+	const char	*e;
+	json_t		*v;
+
+	while (s != NULL && *s != '\0') {
+		if (*s == ' ') {
+			s++;
+			continue;
+		}
+		for (e = s; *e != '\0' && *e != ' '; e++)
+			continue;
+		if ((v = json_stringn(s, (size_t)(e - s))) == NULL)
+			return 0;
+		if (ojson_has(arr, json_string_value(v)))
+			json_decref(v);
+		else
+			json_array_append_new(arr, v);
+		if (json_array_size(arr) > max)
+			return 0;
+		s = e;
+	}
+	return 1;
+}

@@ -80,6 +80,18 @@ char	*ojson_dump(struct oarena *, const json_t *, size_t *len);
 json_t	*ojson_string_lossy(const char *s, size_t len);
 
 /*
+ * 1 if v is the string s, or an array with the string s among its
+ * members (a JWT's aud, a record's scope); other members are skipped.
+ */
+int	 ojson_has(const json_t *v, const char *s);
+/*
+ * Append the space-separated words of s (a scope, RFC 6749 §3.3; an
+ * audience) to the array arr as strings, leaving out repeats.  Returns
+ * 0 when a word is not UTF-8 or arr would hold more than max.
+ */
+int	 ojson_add_words(json_t *arr, const char *s, size_t max);
+
+/*
  * A list of strings decoded from a JSON array (records and sealed
  * state): v holds n strings, each owned.  A zeroed list is empty.
  */

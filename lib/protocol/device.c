@@ -100,38 +100,6 @@ normalize(const char *in, char uc[ODEVICE_USER_CODE_LEN + 1])
 	return n == ODEVICE_USER_CODE_LEN;
 }
 
-/* The space-separated words of s appended to arr, at most max. */
-static int
-split_into(json_t *arr, const char *s, size_t max)
-{
-	const char	*e;
-	json_t		*v;
-	size_t		 i;
-	int		 dup;
-
-	while (s != NULL && *s != '\0') {
-		while (*s == ' ')
-			s++;
-		for (e = s; *e != '\0' && *e != ' '; e++)
-			continue;
-		if (e == s)
-			break;
-		v = json_stringn(s, (size_t)(e - s));
-		dup = 0;
-		for (i = 0; i < json_array_size(arr); i++)
-			if (json_equal(json_array_get(arr, i), v))
-				dup = 1;
-		if (v == NULL || dup)
-			json_decref(v);
-		else
-			json_array_append_new(arr, v);
-		if (json_array_size(arr) > max)
-			return 0;
-		s = e;
-	}
-	return 1;
-}
-
 /* The URL of a configured page, or the bundled one (issuer + def). */
 static char *
 page_url(const char *configured, const char *def)
@@ -153,7 +121,7 @@ requested(const struct oparams *p, const struct oclient *client,
 	json_t		*v;
 	size_t		 i;
 
-	if (!split_into(scope, oclientauth_param(p, "scope"), SCOPES_MAX)) {
+	if (!ojson_add_words(scope, oclientauth_param(p, "scope"), SCOPES_MAX)) {
 		oerr_set(err, OERR_INVALID_SCOPE, "The request has more than "
 		    "%d scopes.", SCOPES_MAX);
 		return 0;
@@ -168,7 +136,7 @@ requested(const struct oparams *p, const struct oclient *client,
 		}
 	for (i = 0; i < p->n; i++)
 		if (strcmp(p->v[i].name, "audience") == 0 &&
-		    !split_into(aud, p->v[i].value, AUDIENCES_MAX)) {
+		    !ojson_add_words(aud, p->v[i].value, AUDIENCES_MAX)) {
 			oerr_set(err, OERR_INVALID_REQUEST, "The request has "
 			    "more than %d audiences.", AUDIENCES_MAX);
 			return 0;

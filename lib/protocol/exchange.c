@@ -82,34 +82,6 @@ struct tx_op {
 					   transaction committed */
 };
 
-/* 1 if the array a holds the string w. */
-static int
-has_word(const json_t *a, const char *w)
-{
-	json_t	*v;
-	size_t	 i;
-
-	json_array_foreach(a, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), w) == 0)
-			return 1;
-	return 0;
-}
-
-/* 1 if the claim aud (a string or an array) names id. */
-static int
-aud_has(const json_t *aud, const char *id)
-{
-	json_t	*e;
-	size_t	 i;
-
-	if (json_is_string(aud))
-		return strcmp(json_string_value(aud), id) == 0;
-	json_array_foreach(aud, i, e)
-		if (json_is_string(e) && strcmp(json_string_value(e), id) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * The claims of an ID token this server signed and that is still
  * valid (signature with the ID-token keys, iss ours, exp required and
@@ -145,7 +117,7 @@ idtoken_claims(const char *tok, const char **cid, int *ours)
 		*cid = json_string_value(aud);
 	else
 		*cid = json_string_value(json_array_get(aud, 0));
-	if (*cid == NULL || **cid == '\0' || !aud_has(aud, *cid) ||
+	if (*cid == NULL || **cid == '\0' || !ojson_has(aud, *cid) ||
 	    !json_is_string(json_object_get(claims, "sub")) ||
 	    !ojwt_check(claims, oconf->issuer, *cid, onow(), 0,
 	    OJWT_REQUIRE_EXP, &e)) {
@@ -412,8 +384,8 @@ new_grant(struct tx_op *op, const struct oclient *client, struct ogrant *g,
 		}
 	}
 	if (op->refresh && (!(client->grant_types & OCLIENT_GT_REFRESH) ||
-	    (!has_word(scope, "offline") &&
-	    !has_word(scope, "offline_access")))) {
+	    (!ojson_has(scope, "offline") &&
+	    !ojson_has(scope, "offline_access")))) {
 		oerr_set(fail, OERR_INVALID_REQUEST, "The requested_token_type "
 		    "refresh_token needs a client with the grant type "
 		    "refresh_token and the scope offline_access (or offline) "
@@ -531,7 +503,7 @@ targets(const struct oparams *p, json_t **out, struct oerr *err)
 				    "without a fragment (RFC 8707 §2).", s);
 				goto fail;
 			}
-			if (!has_word(a, s))
+			if (!ojson_has(a, s))
 				json_array_append_new(a, json_string(s));
 		} else if (strcmp(p->v[i].name, "audience") == 0) {
 			while (*s != '\0') {
@@ -542,7 +514,7 @@ targets(const struct oparams *p, json_t **out, struct oerr *err)
 				for (e = s; *e != '\0' && *e != ' '; e++)
 					continue;
 				v = json_stringn(s, (size_t)(e - s));
-				if (v != NULL && !has_word(a,
+				if (v != NULL && !ojson_has(a,
 				    json_string_value(v)))
 					json_array_append(a, v);
 				json_decref(v);

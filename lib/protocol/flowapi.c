@@ -926,19 +926,6 @@ oflowapi_consent_allow(const json_t *st, const json_t *r,
 	return rc;
 }
 
-/* 1 if the array a holds the string s. */
-static int
-has_str(const json_t *a, const char *s)
-{
-	json_t	*e;
-	size_t	 i;
-
-	json_array_foreach(a, i, e)
-		if (strcmp(json_string_value(e), s) == 0)
-			return 1;
-	return 0;
-}
-
 json_t *
 oflowapi_ticked_scope(const json_t *requested, const struct oparams *form)
 {
@@ -953,7 +940,7 @@ oflowapi_ticked_scope(const json_t *requested, const struct oparams *form)
 		for (j = 0; !ticked && j < form->n; j++)
 			ticked = strcmp(form->v[j].name, "scope") == 0 &&
 			    strcmp(form->v[j].value, sc) == 0;
-		if (ticked && !has_str(grant, sc))
+		if (ticked && !ojson_has(grant, sc))
 			json_array_append(grant, s);
 	}
 	return grant;

@@ -208,33 +208,6 @@ otrust_api_delete(const char *id, struct oerr *err)
 	return ostore_write(delete_fn, (void *)id, err);
 }
 
-/*
- * The unverified payload of a JWS, to know whose keys verify it.  A new
- * reference, or NULL.
- */
-static json_t *
-peek(struct oarena *arena, const char *jwt)
-{
-	const char	*a, *b;
-	char		*buf;
-	size_t		 len, n;
-	json_t		*j;
-
-	if ((a = strchr(jwt, '.')) == NULL || (b = strchr(a + 1, '.')) ==
-	    NULL)
-		return NULL;
-	len = (size_t)(b - a - 1);
-	buf = oarena_alloc(arena, len + 1);
-	if (!ocrypto_b64url_decode(buf, len + 1, &n, a + 1, len))
-		return NULL;
-	if ((j = json_loadb(buf, n, JSON_REJECT_DUPLICATES, NULL)) != NULL &&
-	    !json_is_object(j)) {
-		json_decref(j);
-		j = NULL;
-	}
-	return j;
-}
-
 /* 1 if aud (a string or array) names the token endpoint or issuer. */
 static int
 aud_ok(struct oarena *arena, const json_t *claims, const char **which)
@@ -300,7 +273,7 @@ otrust_jwt_verify(struct oarena *arena, const char *jwt, const char *name,
 
 	memset(out, 0, sizeof(*out));
 	oerr_clear(&e);
-	if ((un = peek(arena, jwt)) == NULL ||
+	if ((un = ojws_peek(jwt, 1)) == NULL ||
 	    (iss = json_string_value(json_object_get(un, "iss"))) == NULL ||
 	    (sub = json_string_value(json_object_get(un, "sub"))) == NULL ||
 	    *iss == '\0' || *sub == '\0') {

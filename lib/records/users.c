@@ -280,19 +280,6 @@ ouser_view(const json_t *rec)
 	    "updated_at", ojson_int(rec, "updated_at"));
 }
 
-/* 1 if the array scopes holds s. */
-static int
-has_scope(const json_t *scopes, const char *s)
-{
-	json_t	*e;
-	size_t	 i;
-
-	json_array_foreach(scopes, i, e)
-		if (json_is_string(e) && strcmp(json_string_value(e), s) == 0)
-			return 1;
-	return 0;
-}
-
 json_t *
 ouser_claims(const json_t *user, const json_t *scopes)
 {
@@ -301,11 +288,11 @@ ouser_claims(const json_t *user, const json_t *scopes)
 	size_t	 i;
 
 	for (i = 0; i < NCLAIMS; i++)
-		if ((has_scope(scopes, claims[i].scope) ||
-		    (i < NAME_CLAIMS && has_scope(scopes, "aq:name"))) &&
+		if ((ojson_has(scopes, claims[i].scope) ||
+		    (i < NAME_CLAIMS && ojson_has(scopes, "aq:name"))) &&
 		    (v = json_object_get(c, claims[i].name)) != NULL)
 			json_object_set(out, claims[i].name, v);
-	if (has_scope(scopes, "profile")) {
+	if (ojson_has(scopes, "profile")) {
 		if (json_object_get(out, "preferred_username") == NULL)
 			json_object_set_new(out, "preferred_username",
 			    json_string(ojson_str(user, "username")));
