@@ -121,38 +121,20 @@ assertion_kid(struct oarena *arena, const char *jwt)
 	return out;
 }
 
-/*
- * 1 if the assertion's aud (a string, or an array of strings) names
- * this server: the token endpoint URL (RFC 7523 §3 item 3), or the
- * issuer (with or without its trailing '/'), which many clients send.
- * The name matched goes to *which (an arena string).
- */
-static int
-assertion_aud(struct oarena *arena, const json_t *claims,
-    const char **which)
+const char *
+oclientauth_aud(struct oarena *arena, const json_t *claims)
 {
 	const char	*cand[3];
-	json_t		*aud = json_object_get(claims, "aud"), *v;
-	size_t		 i, j, n;
+	const json_t	*aud = json_object_get(claims, "aud");
+	size_t		 i, n = strlen(oconf->issuer);
 
 	cand[0] = oarena_printf(arena, "%soauth2/token", oconf->issuer);
 	cand[1] = oconf->issuer;
-	n = strlen(oconf->issuer);
 	cand[2] = oarena_strndup(arena, oconf->issuer, n > 1 ? n - 1 : n);
-	for (i = 0; i < 3; i++) {
-		if (json_is_string(aud) && strcmp(json_string_value(aud),
-		    cand[i]) == 0) {
-			*which = cand[i];
-			return 1;
-		}
-		json_array_foreach(aud, j, v)
-			if (json_is_string(v) && strcmp(json_string_value(v),
-			    cand[i]) == 0) {
-				*which = cand[i];
-				return 1;
-			}
-	}
-	return 0;
+	for (i = 0; i < 3; i++)
+		if (ojson_has(aud, cand[i]))
+			return cand[i];
+	return NULL;
 }
 
 /*
@@ -236,7 +218,7 @@ assertion_ok(struct oarena *arena, const char *jwt, struct oclientauth *a,
 		    "not be verified: %s", e.description);
 		goto out;
 	}
-	if (!assertion_aud(arena, claims, &aud)) {
+	if ((aud = oclientauth_aud(arena, claims)) == NULL) {
 		oerr_set(err, OERR_INVALID_CLIENT, "The client assertion's "
 		    "'aud' must name the token endpoint %soauth2/token.",
 		    oconf->issuer);

@@ -82,6 +82,15 @@ int	 oclientauth_check(struct oarena *, const struct oclientauth_in *,
 void	 oclientauth_free(struct oclientauth *a);
 
 /*
+ * The name by which a JWT's aud claim (a string, or an array of
+ * strings) names this server, for the assertions of RFC 7523 (§3 item
+ * 3): the token endpoint URL, or the issuer with or without its
+ * trailing '/', which many clients send.  An arena string, or NULL
+ * when aud names none of them.
+ */
+const char	*oclientauth_aud(struct oarena *, const json_t *claims);
+
+/*
  * A parameter of a form, or NULL when absent or empty (RFC 6749 §3.1:
  * "Parameters sent without a value MUST be treated as if they were
  * omitted").

@@ -20,6 +20,7 @@
 #include "records/clients.h"
 #include "records/jti.h"
 #include "records/trust.h"
+#include "protocol/clientauth.h"
 #include "protocol/trust.h"
 
 #define FIELD_MAX	1024	/* bytes of issuer, subject */
@@ -208,31 +209,6 @@ otrust_api_delete(const char *id, struct oerr *err)
 	return ostore_write(delete_fn, (void *)id, err);
 }
 
-/* 1 if aud (a string or array) names the token endpoint or issuer. */
-static int
-aud_ok(struct oarena *arena, const json_t *claims, const char **which)
-{
-	const char	*cand[3];
-	json_t		*aud = json_object_get(claims, "aud"), *v;
-	size_t		 i, j, n = strlen(oconf->issuer);
-
-	cand[0] = oarena_printf(arena, "%soauth2/token", oconf->issuer);
-	cand[1] = oconf->issuer;
-	cand[2] = oarena_strndup(arena, oconf->issuer, n > 1 ? n - 1 : n);
-	for (i = 0; i < 3; i++) {
-		if (ojson_is(aud, cand[i])) {
-			*which = cand[i];
-			return 1;
-		}
-		json_array_foreach(aud, j, v)
-			if (ojson_is(v, cand[i])) {
-				*which = cand[i];
-				return 1;
-			}
-	}
-	return 0;
-}
-
 /* 1 if the array of strings arr has s. */
 static int
 has(const json_t *arr, const char *s)
@@ -320,7 +296,7 @@ otrust_jwt_verify(struct oarena *arena, const char *jwt, const char *name,
 	 * may have no aud, but one it has must name us.
 	 */
 	if ((assertion || json_object_get(claims, "aud") != NULL) &&
-	    !aud_ok(arena, claims, &aud)) {
+	    (aud = oclientauth_aud(arena, claims)) == NULL) {
 		oerr_set(err, OERR_INVALID_GRANT, "The %s's 'aud' must name "
 		    "the token endpoint %soauth2/token or the issuer.", name,
 		    oconf->issuer);
