@@ -12,6 +12,7 @@
 #include "jose/jose.h"
 #include "records/keys.h"
 #include "protocol/discovery.h"
+#include "protocol/dpop.h"
 
 /* A rendered document and the key cache's serial it was made from. */
 struct rendered {
@@ -191,6 +192,8 @@ odiscovery_configuration(size_t *len, struct oerr *err)
 	    strings(auth_algs));
 	json_object_set_new(j, "code_challenge_methods_supported",
 	    json_pack("[s]", "S256"));
+	json_object_set_new(j, "dpop_signing_alg_values_supported",
+	    strings(odpop_algs));
 	json_object_set_new(j, "scopes_supported", strings(scopes));
 	json_object_set_new(j, "claims_supported", strings(claims));
 	json_object_set_new(j, "claims_parameter_supported", json_false());

@@ -23,6 +23,7 @@
 #include "records/lifecycle.h"
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
+#include "protocol/dpop.h"
 #include "protocol/grants.h"
 
 #define FLUSH_MAX	16	/* expired records removed per request */
@@ -81,6 +82,7 @@ struct grant_op {
 	const char		*code;
 	json_t			*scope;		/* requested, or NULL */
 	struct ogrant		 grant;		/* client_credentials */
+	const struct odpop	*dpop;		/* its proof, or NULL */
 	json_t			*resp;		/* the answer */
 	/*
 	 * A refusal that must still commit (a replay's revocation, the
@@ -211,6 +213,8 @@ code_grant(struct ostore_txn *t, struct grant_op *op,
 	    &op->fail))
 		goto out;
 	otoken_grant(&rec, &grant);
+	if (op->dpop != NULL)
+		grant.jkt = oxstrdup(op->dpop->jkt);
 	if (!otoken_use(t, &rec, err) ||
 	    (op->resp = ogrant_issue(t, &grant, client, OISSUE_ACCESS |
 	    OISSUE_REFRESH | OISSUE_IDTOKEN | OISSUE_DEFER, op->code,
@@ -314,6 +318,20 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 	otoken_grant(&rec, &rt_grant);
 	free(rt_grant.nonce);
 	rt_grant.nonce = NULL;
+	/*
+	 * RFC 9449 §5: a bound refresh token (a public client's) needs a
+	 * proof by the same key; the new tokens are bound to the proof's.
+	 */
+	if (rt_grant.jkt != NULL && (op->dpop == NULL ||
+	    strcmp(rt_grant.jkt, op->dpop->jkt) != 0)) {
+		oerr_set(&op->fail, OERR_INVALID_DPOP_PROOF, "The refresh "
+		    "token is bound to a DPoP key and the request %s.",
+		    op->dpop == NULL ? "has no DPoP proof" : "is proven with "
+		    "another key");
+		goto out;
+	}
+	free(rt_grant.jkt);
+	rt_grant.jkt = op->dpop != NULL ? oxstrdup(op->dpop->jkt) : NULL;
 	ogrant_copy(&grant, &rt_grant);
 	if (op->scope != NULL) {
 		json_array_foreach(op->scope, i, v)
@@ -457,6 +475,8 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if (op->auth->has_jti && !ojti_use(t, op->auth->jti,
 	    op->auth->jti_exp, err))
 		return 0;
+	if (op->dpop != NULL && !odpop_spend(t, op->dpop, err))
+		return 0;
 	/* Loaded again here: a client deleted meanwhile gets nothing. */
 	if ((client = oclient_find(t, op->auth->id, &e)) == NULL) {
 		oerr_set(err, e.code == OERR_NOT_FOUND ? OERR_INVALID_CLIENT :
@@ -502,6 +522,7 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 	const struct oparams	*p = in->p;
 	struct oclientauth	 auth;
 	struct grant_op		 op;
+	struct odpop		 dpop;
 	struct ostore_txn	*t;
 	const char		*type, *tok;
 	json_t			*resp = NULL;
@@ -528,6 +549,18 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 		    "authorized to request a token using this method.");
 		oerr_hint(err, "The OAuth 2.0 Client is not allowed to use "
 		    "authorization grant '%s'.", type);
+		goto out;
+	}
+	/* RFC 9449 §5: a proof, when sent, binds what is issued. */
+	if (in->dpop != NULL) {
+		if (!odpop_verify(in->dpop, "POST", in->dpop_htu != NULL ?
+		    in->dpop_htu : "", NULL, onow(), &dpop, err))
+			goto out;
+		op.dpop = &dpop;
+	} else if (auth.client->dpop_bound) {
+		oerr_set(err, OERR_INVALID_DPOP_PROOF, "The OAuth 2.0 Client "
+		    "is registered with dpop_bound_access_tokens, so the "
+		    "request needs a DPoP proof.");
 		goto out;
 	}
 	op.type = type;
@@ -572,13 +605,15 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 			op.scope = json_array();
 		if (!cc_prepare(p, &op, auth.client, err))
 			goto out;
+		if (op.dpop != NULL)
+			op.grant.jkt = oxstrdup(op.dpop->jkt);
 		/*
 		 * No write at all for a stateless token (tokens.h) whose
 		 * shared grant is stored: the client is as it authenticated,
 		 * and a client deleted since voids the token anyway.  A jti
 		 * to spend needs the write transaction below.
 		 */
-		if (!auth.has_jti) {
+		if (!auth.has_jti && op.dpop == NULL) {
 			/* Keys first when a JWT is signed here. */
 			if (ogrant_jwt_access(auth.client) &&
 			    !ogrant_prepare(err))
@@ -731,12 +766,57 @@ out:
 }
 
 /*
+ * RFC 9449 §7.1 at a resource: the access token tok, bound to jkt (NULL:
+ * a Bearer token), as the request dp presents it.  The proof's jti is
+ * spent here.  Returns 1, or 0 with a 401 in err.
+ */
+static int
+resource_dpop(const char *tok, const char *jkt, const struct odpop_req *dp,
+    struct oerr *err)
+{
+	struct odpop	 d;
+
+	if (jkt == NULL) {
+		if (!dp->scheme)
+			return 1;
+		oerr_set(err, OERR_INVALID_TOKEN, "The access token is not "
+		    "DPoP-bound, so it cannot be sent with the DPoP "
+		    "authentication scheme.");
+		return 0;
+	}
+	if (!dp->scheme) {
+		oerr_set(err, OERR_INVALID_TOKEN, "The access token is "
+		    "DPoP-bound: it must be sent with the DPoP authentication "
+		    "scheme and a DPoP proof.");
+		return 0;
+	}
+	if (!odpop_verify(dp->proof, dp->htm, dp->htu, tok, onow(), &d,
+	    err))
+		goto fail;
+	if (strcmp(d.jkt, jkt) != 0) {
+		oerr_set(err, OERR_INVALID_DPOP_PROOF, "The DPoP proof is "
+		    "signed with another key than the one the access token "
+		    "is bound to.");
+		goto fail;
+	}
+	if (odpop_spend_now(&d, err))
+		return 1;
+fail:
+	if (err->code == OERR_INVALID_DPOP_PROOF ||
+	    err->code == OERR_USE_DPOP_NONCE)
+		oerr_status(err, 401);
+	return 0;
+}
+
+/*
  * The userinfo answer of an access token (see grants.h): the token
- * must be live and its client must still exist.
+ * must be live, presented as its binding says, and its client must
+ * still exist.
  */
 int
-ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
-    char **jwtp, struct oerr *err)
+ogrants_userinfo(struct oarena *arena, const char *tok,
+    const struct odpop_req *dp, json_t **claimsp, char **jwtp,
+    struct oerr *err)
 {
 	struct ostore_txn	*t;
 	const struct ojwk	*key;
@@ -780,6 +860,8 @@ ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
 		    "no longer exists.");
 		goto out;
 	}
+	if (!resource_dpop(tok, rec.grant.jkt, dp, err))
+		goto out;
 	claims = userinfo_claims(&rec.grant);
 	if (client->userinfo_alg != OCLIENT_USERINFO_RS256) {
 		*claimsp = claims;

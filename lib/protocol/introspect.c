@@ -78,7 +78,12 @@ answer(struct oarena *arena, const struct otoken_rec *rec)
 	json_object_set_new(j, "nbf", json_integer(rec->iat));
 	json_object_set_new(j, "aud", ojson_strs_json(&rec->grant.aud));
 	json_object_set_new(j, "iss", json_string(oconf->issuer));
-	json_object_set_new(j, "token_type", json_string("Bearer"));
+	/* RFC 9449 §6.2: a bound token's key, and its type. */
+	json_object_set_new(j, "token_type", json_string(rec->grant.jkt !=
+	    NULL ? "DPoP" : "Bearer"));
+	if (rec->grant.jkt != NULL)
+		json_object_set_new(j, "cnf", json_pack("{s:s}", "jkt",
+		    rec->grant.jkt));
 	json_object_set_new(j, "token_use", json_string(rec->kind ==
 	    OTOKEN_REFRESH ? "refresh_token" : "access_token"));
 	ext = json_object_get(rec->grant.session, "access_token");

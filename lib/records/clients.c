@@ -150,6 +150,7 @@ static const struct field fields[] = {
 	{ "supported_prompts", FT_ENUMS, F_EXTRA, prompts },
 	{ "enforce_par", FT_BOOL, F_EXTRA, NULL },
 	{ "device_authorization", FT_BOOL, F_EXTRA, NULL },
+	{ "dpop_bound_access_tokens", FT_BOOL, F_EXTRA, NULL },
 	{ "session_expiration", FT_INT, F_EXTRA, NULL },
 	{ "max_refresh_rotate", FT_INT, F_EXTRA, NULL },
 };
@@ -1619,6 +1620,7 @@ decode(struct dec *d, struct oclient *c)
 		return 0;
 	c->userinfo_alg = (enum oclient_userinfo)v;
 	if (!dec_bool(d, "require_pkce", &c->require_pkce) ||
+	    !dec_bool(d, "dpop_bound_access_tokens", &c->dpop_bound) ||
 	    !dec_int(d, "default_max_age", &c->default_max_age) ||
 	    !dec_enum(d, "access_token_strategy", strategies, &v))
 		return 0;

@@ -345,6 +345,8 @@ struct oclient {
 	enum oclient_userinfo userinfo_alg;
 	int		 require_pkce;	/* PKCE asked for (public clients
 					   need it anyway) */
+	int		 dpop_bound;	/* dpop_bound_access_tokens
+					   (RFC 9449 §5.2) */
 	/* default_max_age: seconds, 0 for none (the max_age of requests
 	   without one) */
 	int64_t		 default_max_age;

@@ -940,6 +940,10 @@ otk_access_jwt(const struct ogrant *grant, int64_t now, int64_t exp,
 	    "client_id", grant->client_id,
 	    "scp", ojson_strs_json(&grant->scope),
 	    "ext", json_is_object(ext) ? ext : json_object());
+	/* RFC 9449 §6.1: the key a DPoP-bound token is bound to. */
+	if (grant->jkt != NULL)
+		json_object_set_new(c, "cnf", json_pack("{s:s}", "jkt",
+		    grant->jkt));
 	out = sign(key, c, "at+jwt", err);
 	json_decref(c);
 	return out;
@@ -1118,7 +1122,8 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 		if (!otoken_store(t, &rec, err))
 			goto out;
 		json_object_set_new(resp, "access_token", json_string(access));
-		json_object_set_new(resp, "token_type", json_string("bearer"));
+		json_object_set_new(resp, "token_type", json_string(
+		    grant->jkt != NULL ? "DPoP" : "bearer"));
 		json_object_set_new(resp, "expires_in", json_integer(ttl));
 	}
 	json_object_set_new(resp, "scope", otk_scope_str(grant));
@@ -1132,6 +1137,13 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 		exp = ttl < 0 ? 0 : now + ttl;
 		otoken_mint(OTOKEN_REFRESH, rt, rtid);
 		token_rec(&rec, rt_grant, OTOKEN_REFRESH, rtid, now, exp);
+		/*
+		 * RFC 9449 §5: only a public client's refresh token is
+		 * bound; a confidential client's is bound by its
+		 * authentication already.
+		 */
+		if (client->auth != OCLIENT_AUTH_NONE)
+			rec.grant.jkt = NULL;
 		if (access != NULL) {
 			hex_id(atid, hex);
 			rec.access_id = hex;
