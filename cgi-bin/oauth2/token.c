@@ -188,8 +188,8 @@ revoke(struct oreq *req)
 /*
  * Answer a userinfo error with RFC 6750 §3's WWW-Authenticate: no error
  * code when the request had no token at all (§3.1).  RFC 9449 §7.1: a
- * request of the DPoP scheme, or refused for its proof, gets the DPoP
- * challenge instead; a refused Bearer one both (§7.2).
+ * request of the DPoP scheme or with a DPoP-bound token, or refused for
+ * its proof, gets the DPoP challenge instead.
  */
 static void
 bearer_error(struct oreq *req, const struct oerr *err, int no_token,
@@ -211,8 +211,6 @@ bearer_error(struct oreq *req, const struct oerr *err, int no_token,
 		ohttp_send_error(req, err);
 		return;
 	}
-	ohttp_header(req, "WWW-Authenticate", oarena_printf(&req->arena,
-	    "DPoP algs=\"%s\"", algs));
 	if (no_token)
 		ohttp_header(req, "WWW-Authenticate",
 		    "Bearer realm=\"oidcgi\"");
@@ -283,7 +281,7 @@ fail:
 	    (err.code == OERR_INVALID_REQUEST && err.status == 400) ||
 	    err.code == OERR_INVALID_DPOP_PROOF ||
 	    err.code == OERR_USE_DPOP_NONCE)
-		bearer_error(req, &err, no_token, dp.scheme);
+		bearer_error(req, &err, no_token, dp.scheme || dp.bound);
 	else
 		ohttp_send_error(req, &err);
 }

@@ -59,6 +59,7 @@ struct odpop_req {
 	const char	*htu;		/* the resource's URL as published */
 	int		 scheme;	/* the token came as "DPoP", not
 					   "Bearer" */
+	int		 bound;		/* set: the token is DPoP-bound */
 };
 
 /* A verified proof. */

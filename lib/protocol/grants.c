@@ -815,7 +815,7 @@ fail:
  */
 int
 ogrants_userinfo(struct oarena *arena, const char *tok,
-    const struct odpop_req *dp, json_t **claimsp, char **jwtp,
+    struct odpop_req *dp, json_t **claimsp, char **jwtp,
     struct oerr *err)
 {
 	struct ostore_txn	*t;
@@ -860,6 +860,7 @@ ogrants_userinfo(struct oarena *arena, const char *tok,
 		    "no longer exists.");
 		goto out;
 	}
+	dp->bound = rec.grant.jkt != NULL;
 	if (!resource_dpop(tok, rec.grant.jkt, dp, err))
 		goto out;
 	claims = userinfo_claims(&rec.grant);

@@ -75,13 +75,15 @@ int	 ogrants_revoke(struct oarena *, const struct oclientauth_in *in,
  * the request shows of DPoP (RFC 9449 §7.1): a bound token must come
  * with the DPoP scheme and a proof by its key over this request and
  * the token (ath); an unbound one must not use the DPoP scheme.
+ * dp->bound is set when the token is bound (the answer's challenge is
+ * then DPoP's, RFC 9449 §7.1).
  * Returns 1, or 0 with err set: invalid_token (401) for a token that is
  * not a live access token of a client that still exists, or that breaks
  * those scheme rules, invalid_dpop_proof or use_dpop_nonce (401), or a
  * store or key failure.
  */
 int	 ogrants_userinfo(struct oarena *, const char *tok,
-	    const struct odpop_req *dp, json_t **claims, char **jwt,
+	    struct odpop_req *dp, json_t **claims, char **jwt,
 	    struct oerr *err);
 
 /*
