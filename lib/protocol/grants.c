@@ -21,6 +21,7 @@
 #include "records/jti.h"
 #include "records/keys.h"
 #include "records/lifecycle.h"
+#include "records/subject.h"
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
 #include "protocol/dpop.h"
@@ -826,7 +827,7 @@ ogrants_userinfo(struct oarena *arena, const char *tok,
 	struct otoken_rec	 rec;
 	json_t			*claims = NULL;
 	struct oerr		 e;
-	char			*payload;
+	char			*payload, *psub;
 	int			 rc = 0;
 
 	*claimsp = NULL;
@@ -864,6 +865,14 @@ ogrants_userinfo(struct oarena *arena, const char *tok,
 	if (!resource_dpop(tok, rec.grant.jkt, dp, err))
 		goto out;
 	claims = userinfo_claims(&rec.grant);
+	/* The subject the client sees (OpenID Connect Core §8). */
+	if ((psub = osubject_of(client, rec.grant.sub)) == NULL) {
+		oerr_set(err, OERR_SERVER_ERROR, "The pairwise subject cannot "
+		    "be made: the client has no sector identifier.");
+		goto out;
+	}
+	json_object_set_new(claims, "sub", json_string(psub));
+	free(psub);
 	if (client->userinfo_alg != OCLIENT_USERINFO_RS256) {
 		*claimsp = claims;
 		claims = NULL;

@@ -33,6 +33,7 @@
 #include "records/clients.h"
 #include "records/flow.h"
 #include "records/keys.h"
+#include "records/subject.h"
 #include "records/tokens.h"
 #include "records/tokens_int.h"
 
@@ -1091,7 +1092,9 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 	char		*jwt = NULL, *idt = NULL;
 	const char	*access = NULL;
 	struct otoken_rec rec;
+	struct ogrant	 seen;		/* grant with the client's subject */
 	json_t		*resp = NULL, *out = NULL, *c;
+	char		*psub = NULL;
 	int64_t		 now = onow(), ttl, exp;
 
 	at[0] = rt[0] = '\0';
@@ -1102,15 +1105,29 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 	}
 	if (!otk_grant_ok(grant, err) || !otk_grant_ok(rt_grant, err))
 		goto out;
+	/*
+	 * The subject the client sees (subject.h) in what it reads: the
+	 * ID token and a JWT access token.  A client_credentials grant's
+	 * subject is the client itself.
+	 */
+	seen = *grant;
+	if (lifespan == NULL || strcmp(lifespan, "client_credentials") != 0) {
+		if ((psub = osubject_of(client, grant->sub)) == NULL) {
+			oerr_set(err, OERR_SERVER_ERROR, "The pairwise subject "
+			    "cannot be made: the client has no sector "
+			    "identifier.");
+			goto out;
+		}
+		seen.sub = psub;
+	}
 	resp = json_object();
 
 	if (what & OISSUE_ACCESS) {
 		ttl = otk_lifespan_of(client, lifespan, "access_token",
 		    oconf->ttl_access_token);
 		if (otk_jwt_strategy(client)) {
-			if ((jwt = otk_access_jwt(grant, now, now + ttl, NULL,
-			    err)) ==
-			    NULL)
+			if ((jwt = otk_access_jwt(&seen, now, now + ttl, NULL,
+			    err)) == NULL)
 				goto out;
 			jwt_id(jwt, atid);
 			access = jwt;
@@ -1159,12 +1176,12 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 		    oconf->ttl_id_token);
 		if (what & OISSUE_DEFER) {
 			/* Signed by ogrant_finish(), out of the write lock. */
-			if ((c = idt_claims(grant, now, now + ttl, access,
+			if ((c = idt_claims(&seen, now, now + ttl, access,
 			    code, err)) == NULL)
 				goto out;
 			json_object_set_new(resp, "id_token", c);
 		} else {
-			if ((idt = id_token(grant, now, now + ttl, access, code,
+			if ((idt = id_token(&seen, now, now + ttl, access, code,
 			    err)) == NULL)
 				goto out;
 			json_object_set_new(resp, "id_token",
@@ -1178,6 +1195,7 @@ out:
 	ocrypto_wipe(rt, sizeof(rt));
 	ojose_free(jwt);
 	ojose_free(idt);
+	free(psub);
 	json_decref(resp);
 	return out;
 }
