@@ -21,6 +21,7 @@
 #include "records/flow.h"
 #include "records/keys.h"
 #include "records/sessions.h"
+#include "records/subject.h"
 #include "records/tokens.h"
 #include "protocol/authorize.h"
 
@@ -530,7 +531,9 @@ static int
 forces_login(const struct oauthorize *a, const struct osessions_rec *session)
 {
 	const char	*hsub;
+	char		*seen;
 	long long	 ma = a->r.max_age;
+	int		 other;
 
 	if (a->r.prompt & (OFSTATE_PROMPT_LOGIN | OFSTATE_PROMPT_SELECT))
 		return 1;
@@ -538,8 +541,14 @@ forces_login(const struct oauthorize *a, const struct osessions_rec *session)
 		return 1;
 	hsub = json_string_value(json_object_get(a->r.id_token_hint_claims,
 	    "sub"));
-	return session != NULL && hsub != NULL &&
-	    strcmp(hsub, session->sub) != 0;
+	if (session == NULL || hsub == NULL ||
+	    strcmp(hsub, session->sub) == 0)
+		return 0;
+	/* The hint may carry the client's pairwise subject (subject.h). */
+	seen = osubject_of(a->client, session->sub);
+	other = seen == NULL || strcmp(hsub, seen) != 0;
+	free(seen);
+	return other;
 }
 
 char *

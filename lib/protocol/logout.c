@@ -23,6 +23,7 @@
 #include "records/flow.h"
 #include "records/keys.h"
 #include "records/sessions.h"
+#include "records/subject.h"
 #include "protocol/logout.h"
 
 /* Append the string v to the array a unless it is there already. */
@@ -543,13 +544,33 @@ ologout_validate(const struct oparams *p, struct ologout_req *r,
 	return 1;
 }
 
+/*
+ * 1 if the hint's sub is the session's subject as the client saw it:
+ * raw, or pairwise (records/subject.h), as Hydra matches either.
+ */
+static int
+hint_sub_is(const struct ologout_req *r, const char *sub)
+{
+	char	*seen;
+	int	 same;
+
+	if (r->hint_sub == NULL)
+		return 0;
+	if (strcmp(sub, r->hint_sub) == 0)
+		return 1;
+	if ((seen = osubject_of(r->client, sub)) == NULL)
+		return 0;
+	same = strcmp(seen, r->hint_sub) == 0;
+	free(seen);
+	return same;
+}
+
 const struct osessions_rec *
 ologout_pick(const struct ologout_req *r, const struct osessions_rec *cs,
     const struct osessions_rec *hs)
 {
 	if (cs != NULL && (r->hint == NULL || (r->hint_sid != NULL &&
-	    strcmp(cs->sid, r->hint_sid) == 0) || (r->hint_sub != NULL &&
-	    strcmp(cs->sub, r->hint_sub) == 0)))
+	    strcmp(cs->sid, r->hint_sid) == 0) || hint_sub_is(r, cs->sub)))
 		return cs;
 	return hs;
 }

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from conftest import Server
-from flowlib import login_and_consent, new_client, pkce, qs
+from flowlib import auth_url, go, login_and_consent, new_client, pkce, qs
 
 SALT = "pairwise-salt-0123456789"
 
@@ -168,3 +168,25 @@ def test_dcr_refuses_pairwise_when_not_offered(tmp_path):
         assert "subject_type" in r.json()["error_description"]
     finally:
         s.stop()
+
+
+def test_id_token_hint_with_pairwise_subject(pw):
+    """prompt=none with an id_token_hint whose sub is the client's
+    pairwise subject is the logged-in user, not another one."""
+    c = new_client(pw, subject_type="pairwise",
+                   redirect_uris=["https://five.example/cb"])
+    verifier, chal = pkce()
+    loc, browser = login_and_consent(
+        pw, c, login={"subject": "alice", "remember": True},
+        code_challenge=chal, code_challenge_method="S256")
+    r = requests.post(pw.pub + "/oauth2/token", data={
+        "grant_type": "authorization_code", "code": qs(loc)["code"],
+        "redirect_uri": c["redirect_uris"][0], "code_verifier": verifier},
+        auth=(c["client_id"], c["client_secret"]))
+    idt = r.json()["id_token"]
+    assert claims(idt)["sub"] == expected("five.example", "alice")
+    loc = go(browser, auth_url(pw, c, prompt="none", id_token_hint=idt,
+                               code_challenge=chal,
+                               code_challenge_method="S256"))
+    assert "login_required" not in loc, loc
+    assert loc.startswith(pw.pub + "/ui/login?"), loc
