@@ -319,3 +319,27 @@ def test_dpop_openid_client(server, sdk_dir):
     assert [s["step"] for s in steps] == [
         "discover", "register", "authorize", "callback", "userinfo",
         "refresh", "userinfo_refreshed", "client_credentials", "cleanup"]
+
+
+def test_dcr_registers_dpop_bound_access_tokens(tmp_path):
+    """RFC 9449 §5.2 metadata through Dynamic Client Registration: echoed
+    in the registration response, and enforced."""
+    s = Server(tmp_path, conf="oidc.dynamic_client_registration.enabled"
+               " = true\n").start()
+    try:
+        r = requests.post(s.pub + "/oauth2/register", json={
+            "redirect_uris": ["https://rp.example/cb"],
+            "dpop_bound_access_tokens": True})
+        assert r.status_code == 201, r.text
+        c = r.json()
+        assert c["dpop_bound_access_tokens"] is True
+        r = requests.get(c["registration_client_uri"], headers={
+            "Authorization": "Bearer " + c["registration_access_token"]})
+        assert r.json()["dpop_bound_access_tokens"] is True
+        r = requests.post(s.pub + "/oauth2/register", json={
+            "redirect_uris": ["https://rp.example/cb"],
+            "dpop_bound_access_tokens": "yes"})
+        assert r.status_code == 400
+        assert "dpop_bound_access_tokens" in r.json()["error_description"]
+    finally:
+        s.stop()

@@ -160,14 +160,15 @@ bad_proofs(void)
 	ojose_free(p);
 	/* The private key in the header. */
 	{
-		json_t	*h, *jwk;
+		json_t	*h, *jwk, *c;
 		char	*s;
 
 		jwk = ojwk_export(other, 1, &err);
 		h = json_pack("{s:s,s:o}", "typ", "dpop+jwt", "jwk", jwk);
-		s = json_dumps(json_pack("{s:s,s:s,s:s,s:I}", "jti", "c",
-		    "htm", "POST", "htu", HTU, "iat", (json_int_t)onow()),
-		    JSON_COMPACT);
+		c = json_pack("{s:s,s:s,s:s,s:I}", "jti", "c", "htm", "POST",
+		    "htu", HTU, "iat", (json_int_t)onow());
+		s = json_dumps(c, JSON_COMPACT);
+		json_decref(c);
 		p = ojws_sign(other, "ES256", h, s, strlen(s), &err);
 		CHECK(refused(p, "POST", HTU, NULL,
 		    OERR_INVALID_DPOP_PROOF, "private"));
