@@ -343,3 +343,19 @@ def test_dcr_registers_dpop_bound_access_tokens(tmp_path):
         assert "dpop_bound_access_tokens" in r.json()["error_description"]
     finally:
         s.stop()
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_dpop_openid_client_with_nonces(tmp_path, sdk_dir):
+    """openid-client answers use_dpop_nonce by retrying with the
+    DPoP-Nonce given, at the token endpoint and at userinfo."""
+    s = Server(tmp_path, conf="oauth2.dpop.require_nonce = true\n").start()
+    try:
+        r = subprocess.run([NODE, "dpop.js", s.adm, s.pub], cwd=sdk_dir,
+                           capture_output=True, text=True, timeout=120)
+        steps = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+        assert r.returncode == 0, (r.stdout, r.stderr)
+        assert all(st.get("ok") is True for st in steps), r.stdout
+        assert len(steps) == 9
+    finally:
+        s.stop()
