@@ -545,7 +545,7 @@ forces_login(const struct oauthorize *a, const struct osessions_rec *session)
 	    strcmp(hsub, session->sub) == 0)
 		return 0;
 	/* The hint may carry the client's pairwise subject (subject.h). */
-	seen = osubject_of(a->client, session->sub);
+	seen = osubject_of(a->client, session->sub, NULL);
 	other = seen == NULL || strcmp(hsub, seen) != 0;
 	free(seen);
 	return other;
@@ -799,6 +799,9 @@ oauthorize_grant(const struct ofstate_consent *st, struct ogrant *g)
 	g->request_id = oxstrdup(st->id);
 	g->client_id = oxstrdup(r->client_id);
 	g->sub = oxstrdup(login->subject);
+	if (login->force_subject_identifier != NULL &&
+	    *login->force_subject_identifier != '\0')
+		g->forced_sub = oxstrdup(login->force_subject_identifier);
 	g->sid = oxstrdup(st->sid);
 	for (i = 0; i < c->grant_scope.n; i++)
 		ojson_strs_add(&g->scope, c->grant_scope.v[i]);

@@ -24,7 +24,8 @@ const char *const odpop_algs[] = { "RS256", "RS384", "RS512", "PS256",
     "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", NULL };
 
 /* Set invalid_dpop_proof with a description. */
-#define BAD(err, ...)	oerr_set((err), OERR_INVALID_DPOP_PROOF, __VA_ARGS__)
+#define BAD(err, ...)	\
+	oerr_set((err), OERR_INVALID_DPOP_PROOF, __VA_ARGS__)
 
 /*
  * The normal form of an absolute http(s) URL for htu into out (outsz
@@ -77,7 +78,8 @@ nonce_key(const char *s, unsigned char key[OCRYPTO_SHA256_LEN])
 static int
 nonce_make(const char *s, uint64_t slot, char out[ODPOP_NONCE_LEN + 1])
 {
-	unsigned char	 key[OCRYPTO_SHA256_LEN], raw[8 + OCRYPTO_SHA256_LEN];
+	unsigned char	 key[OCRYPTO_SHA256_LEN];
+	unsigned char	 raw[8 + OCRYPTO_SHA256_LEN];
 	size_t		 i, n;
 	int		 rc;
 

@@ -54,19 +54,19 @@ extern const char *const odpop_algs[];
 
 /* What a request to a resource presents (RFC 9449 §7). */
 struct odpop_req {
-	const char	*proof;		/* the DPoP header, NULL: none */
+	const char	*proof;		/* DPoP header, NULL: none */
 	const char	*htm;		/* the request's method */
-	const char	*htu;		/* the resource's URL as published */
+	const char	*htu;		/* the resource's published URL */
 	int		 scheme;	/* the token came as "DPoP", not
 					   "Bearer" */
-	int		 bound;		/* set: the token is DPoP-bound */
+	int		 bound;		/* set: the token is bound */
 };
 
 /* A verified proof. */
 struct odpop {
-	char		 jkt[OJWK_THUMBPRINT_LEN + 1];	/* its key's */
+	char		 jkt[OJWK_THUMBPRINT_LEN + 1]; /* its key's */
 	unsigned char	 mark[OJTI_KEY_LEN];	/* its jti's mark */
-	int64_t		 exp;			/* keep the mark until */
+	int64_t		 exp;		/* keep the mark until */
 };
 
 /*

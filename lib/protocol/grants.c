@@ -866,7 +866,8 @@ ogrants_userinfo(struct oarena *arena, const char *tok,
 		goto out;
 	claims = userinfo_claims(&rec.grant);
 	/* The subject the client sees (OpenID Connect Core §8). */
-	if ((psub = osubject_of(client, rec.grant.sub)) == NULL) {
+	if ((psub = osubject_of(client, rec.grant.sub,
+	    rec.grant.forced_sub)) == NULL) {
 		oerr_set(err, OERR_SERVER_ERROR, "The pairwise subject cannot "
 		    "be made: the client has no sector identifier.");
 		goto out;

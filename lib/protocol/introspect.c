@@ -93,7 +93,8 @@ answer(struct oarena *arena, const struct otoken_rec *rec,
 	    OTOKEN_REFRESH ? "refresh_token" : "access_token"));
 	/* Hydra: a pairwise client's subject beside the login subject. */
 	if (client != NULL && client->subject_type == OCLIENT_SUB_PAIRWISE &&
-	    (psub = osubject_of(client, rec->grant.sub)) != NULL) {
+	    (psub = osubject_of(client, rec->grant.sub,
+	    rec->grant.forced_sub)) != NULL) {
 		if (strcmp(psub, rec->grant.sub) != 0)
 			json_object_set_new(j, "obfuscated_subject",
 			    json_string(psub));

@@ -558,7 +558,7 @@ hint_sub_is(const struct ologout_req *r, const char *sub)
 		return 0;
 	if (strcmp(sub, r->hint_sub) == 0)
 		return 1;
-	if ((seen = osubject_of(r->client, sub)) == NULL)
+	if ((seen = osubject_of(r->client, sub, NULL)) == NULL)
 		return 0;
 	same = strcmp(seen, r->hint_sub) == 0;
 	free(seen);

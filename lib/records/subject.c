@@ -53,7 +53,7 @@ osubject_pairwise(const char *sector, const char *sub, const char *salt,
 }
 
 char *
-osubject_of(const struct oclient *c, const char *sub)
+osubject_of(const struct oclient *c, const char *sub, const char *forced)
 {
 	char	 host[256], out[OSUBJECT_LEN + 1];
 
@@ -61,6 +61,8 @@ osubject_of(const struct oclient *c, const char *sub)
 	    !oconf_subject_type(oconf, "pairwise") ||
 	    oconf->pairwise_salt == NULL)
 		return oxstrdup(sub);
+	if (forced != NULL && *forced != '\0')
+		return oxstrdup(forced);
 	if (!osubject_sector(c, host))
 		return NULL;
 	osubject_pairwise(host, sub, oconf->pairwise_salt, out);

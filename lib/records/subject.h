@@ -41,10 +41,13 @@ void	 osubject_pairwise(const char *sector, const char *sub,
 
 /*
  * The subject client c sees for the login subject sub: a new string
- * (free()), the pairwise one for a pairwise client when pairwise
- * subjects are configured, else a copy of sub.  Returns NULL when a
- * pairwise client has no sector (a record made before the checks).
+ * (free()), for a pairwise client when pairwise subjects are
+ * configured the login's force_subject_identifier (forced, when not
+ * NULL or "", as Hydra) or else the pairwise one, otherwise a copy of
+ * sub.  Returns NULL when a pairwise client has no sector (a record
+ * made before the checks).
  */
-char	*osubject_of(const struct oclient *c, const char *sub);
+char	*osubject_of(const struct oclient *c, const char *sub,
+	    const char *forced);
 
 #endif

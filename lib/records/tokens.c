@@ -1092,7 +1092,7 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 	char		*jwt = NULL, *idt = NULL;
 	const char	*access = NULL;
 	struct otoken_rec rec;
-	struct ogrant	 seen;		/* grant with the client's subject */
+	struct ogrant	 seen;		/* with the client's subject */
 	json_t		*resp = NULL, *out = NULL, *c;
 	char		*psub = NULL;
 	int64_t		 now = onow(), ttl, exp;
@@ -1112,7 +1112,8 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 	 */
 	seen = *grant;
 	if (lifespan == NULL || strcmp(lifespan, "client_credentials") != 0) {
-		if ((psub = osubject_of(client, grant->sub)) == NULL) {
+		if ((psub = osubject_of(client, grant->sub,
+		    grant->forced_sub)) == NULL) {
 			oerr_set(err, OERR_SERVER_ERROR, "The pairwise subject "
 			    "cannot be made: the client has no sector "
 			    "identifier.");

@@ -157,6 +157,11 @@ struct ogrant {
 	json_t			*session;
 	char			*nonce;		/* NULL: absent */
 	/*
+	 * The login's force_subject_identifier (Hydra): what a pairwise
+	 * client sees as the subject (records/subject.h); NULL: absent.
+	 */
+	char			*forced_sub;
+	/*
 	 * The RFC 7638 thumbprint of the DPoP key the token is bound to
 	 * (RFC 9449 §6: "cnf": {"jkt"}), NULL: absent (a Bearer token).
 	 */
@@ -208,7 +213,8 @@ int	 ogrant_decode(const json_t *j, struct ogrant *g, struct oerr *err);
 /*
  * The grant as a new JSON object, members in the order of
  * schema/store.md: request_id, client_id, sub, sid, scope, aud,
- * auth_time, acr, amr, requested_at, session, nonce, jkt, redirect_uri,
+ * auth_time, acr, amr, requested_at, session, nonce, forced_sub, jkt,
+ * redirect_uri,
  * code_challenge, code_challenge_method (absent ones left out).
  */
 json_t	*ogrant_json(const struct ogrant *g);

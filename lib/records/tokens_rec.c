@@ -67,6 +67,7 @@ ogrant_free(struct ogrant *g)
 	ojson_strs_free(&g->amr);
 	json_decref(g->session);
 	free(g->nonce);
+	free(g->forced_sub);
 	free(g->jkt);
 	free(g->redirect_uri);
 	free(g->code_challenge);
@@ -88,6 +89,7 @@ ogrant_copy(struct ogrant *dst, const struct ogrant *src)
 	if (src->session != NULL)
 		dst->session = json_deep_copy(src->session);
 	dst->nonce = dup_or_null(src->nonce);
+	dst->forced_sub = dup_or_null(src->forced_sub);
 	dst->jkt = dup_or_null(src->jkt);
 	dst->redirect_uri = dup_or_null(src->redirect_uri);
 	dst->code_challenge = dup_or_null(src->code_challenge);
@@ -188,6 +190,7 @@ grant_decode(const json_t *j, const char *what, struct ogrant *g,
 	    !get_int(j, what, "requested_at", 0, &g->requested_at, &rat,
 	    err) ||
 	    !get_str(j, what, "nonce", 0, &g->nonce, err) ||
+	    !get_str(j, what, "forced_sub", 0, &g->forced_sub, err) ||
 	    !get_str(j, what, "jkt", 0, &g->jkt, err) ||
 	    !get_str(j, what, "redirect_uri", 0, &g->redirect_uri, err) ||
 	    !get_str(j, what, "code_challenge", 0, &g->code_challenge, err) ||
@@ -254,6 +257,7 @@ ogrant_json(const struct ogrant *g)
 	if (g->session != NULL)
 		json_object_set(o, "session", g->session);
 	set_str(o, "nonce", g->nonce);
+	set_str(o, "forced_sub", g->forced_sub);
 	set_str(o, "jkt", g->jkt);
 	set_str(o, "redirect_uri", g->redirect_uri);
 	set_str(o, "code_challenge", g->code_challenge);

@@ -190,3 +190,31 @@ def test_id_token_hint_with_pairwise_subject(pw):
                                code_challenge_method="S256"))
     assert "login_required" not in loc, loc
     assert loc.startswith(pw.pub + "/ui/login?"), loc
+
+
+def test_force_subject_identifier(pw):
+    """Hydra's force_subject_identifier (login accept) is the subject a
+    pairwise client sees; a public client sees the login subject."""
+    for kind, want in (("pairwise", "forced-sub-1"), ("public", "alice")):
+        c = new_client(pw, subject_type=kind,
+                       redirect_uris=["https://six.example/cb"])
+        verifier, chal = pkce()
+        loc, _ = login_and_consent(
+            pw, c, login={"subject": "alice",
+                          "force_subject_identifier": "forced-sub-1"},
+            code_challenge=chal, code_challenge_method="S256")
+        r = requests.post(pw.pub + "/oauth2/token", data={
+            "grant_type": "authorization_code", "code": qs(loc)["code"],
+            "redirect_uri": c["redirect_uris"][0],
+            "code_verifier": verifier},
+            auth=(c["client_id"], c["client_secret"]))
+        assert r.status_code == 200, r.text
+        assert claims(r.json()["id_token"])["sub"] == want
+        ui = requests.get(pw.pub + "/userinfo", headers={
+            "Authorization": "Bearer " + r.json()["access_token"]})
+        assert ui.json()["sub"] == want
+        i = requests.post(pw.adm + "/admin/oauth2/introspect",
+                          data={"token": r.json()["access_token"]}).json()
+        assert i["sub"] == "alice"
+        assert i.get("obfuscated_subject") == (
+            want if kind == "pairwise" else None)

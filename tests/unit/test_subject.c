@@ -73,23 +73,30 @@ sectors(void)
 	CHECK(a != NULL && b != NULL && c != NULL && pub != NULL);
 	if (a == NULL || b == NULL || c == NULL || pub == NULL)
 		return;
-	sa = osubject_of(a, "alice");
-	sb = osubject_of(b, "alice");
-	sc = osubject_of(c, "alice");
-	sp = osubject_of(pub, "alice");
+	sa = osubject_of(a, "alice", NULL);
+	sb = osubject_of(b, "alice", NULL);
+	sc = osubject_of(c, "alice", NULL);
+	sp = osubject_of(pub, "alice", NULL);
 	CHECK_STR(sa, "d42b061fac21f077e4c268e86b3c7a68c8d610b0"
 	    "99fdf934d42237de4aed22f2");
 	CHECK_STR(sb, sa);
 	CHECK(sc != NULL && strcmp(sc, sa) != 0 && strlen(sc) ==
 	    OSUBJECT_LEN);
 	CHECK_STR(sp, "alice");
+	free(sp);
+	/* force_subject_identifier: a pairwise client's only. */
+	sp = osubject_of(pub, "alice", "forced");
+	CHECK_STR(sp, "alice");
+	free(sp);
+	sp = osubject_of(a, "alice", "forced");
+	CHECK_STR(sp, "forced");
 	free(sa);
 	free(sb);
 	free(sc);
 	free(sp);
 	/* Not configured: everyone sees the login subject. */
 	conf.subject_types.n = 1;
-	sa = osubject_of(a, "alice");
+	sa = osubject_of(a, "alice", NULL);
 	CHECK_STR(sa, "alice");
 	free(sa);
 	conf.subject_types.n = 2;
