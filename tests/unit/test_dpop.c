@@ -107,6 +107,37 @@ valid(void)
 	CHECK(!odpop_htu_eq("urn:x:y", "urn:x:y"));
 }
 
+/*
+ * A proof's jkt is the RFC 7638 thumbprint of its jwk (the vectors of
+ * RFC 7638 itself are in test_jose.c): a fixed P-256 key whose
+ * thumbprint python3-jwcrypto computed.
+ */
+static void
+thumbprint(void)
+{
+	static const char fixed[] = "{\"crv\":\"P-256\",\"d\":"
+	    "\"4gWP3d54mL83gUBUnCzW0ZON9ot0q7nWuto6U-dcUxY\",\"kty\":\"EC\","
+	    "\"x\":\"qZMATVCREcc8xGc7E2HWvC5LJtmLIAh1UGjrkMl5ruM\",\"y\":"
+	    "\"7glTr8aJiPV_bHk7x4IQGxIW_enOgbR367VNTOq_Gtc\"}";
+	struct ojwk	*k;
+	struct odpop	 d;
+	struct oerr	 err;
+	char		*p;
+
+	oerr_clear(&err);
+	k = ojwk_import_str(fixed, strlen(fixed), 1, &err);
+	CHECK(k != NULL);
+	if (k == NULL)
+		return;
+	p = proof_by(k, NULL, "ES256", "dpop+jwt", json_pack("{s:s,s:s,s:s,"
+	    "s:I}", "jti", "t", "htm", "POST", "htu", HTU, "iat",
+	    (json_int_t)onow()));
+	CHECK(odpop_verify(p, "POST", HTU, NULL, onow(), &d, &err));
+	CHECK_STR(d.jkt, "y_uazkGRsrszf5rGd7BSSOBhCD7ZmTsvJyJ3xEPdoNE");
+	ojose_free(p);
+	ojwk_free(k);
+}
+
 static void
 bad_proofs(void)
 {
@@ -273,6 +304,7 @@ main(void)
 {
 	static const struct t_case tests[] = {
 		T(valid),
+		T(thumbprint),
 		T(bad_proofs),
 		T(ath),
 		T(nonces),
