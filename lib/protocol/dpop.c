@@ -192,11 +192,14 @@ check_claims(const json_t *c, const char *htm, const char *htu,
 		    "this request.", htu);
 		return 0;
 	}
-	if (!json_is_integer(iat) && !json_is_real(iat)) {
+	/* A real is cast only within range (no undefined behaviour). */
+	if (!json_is_integer(iat) && (!json_is_real(iat) ||
+	    !(json_real_value(iat) > -1e15 && json_real_value(iat) < 1e15))) {
 		BAD(err, "The DPoP proof has no numeric 'iat'.");
 		return 0;
 	}
-	*iatp = (int64_t)json_number_value(iat);
+	*iatp = json_is_integer(iat) ? (int64_t)json_integer_value(iat) :
+	    (int64_t)json_real_value(iat);
 	if (*iatp < now - ODPOP_WINDOW || *iatp > now + ODPOP_SKEW) {
 		BAD(err, "The DPoP proof's 'iat' is not within %d seconds of "
 		    "now.", ODPOP_WINDOW);
