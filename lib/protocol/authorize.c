@@ -48,6 +48,7 @@ static const struct ofield fields[] = {
 	{ "audience", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "code_challenge", 128, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "code_challenge_method", 16, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "dpop_jkt", 64, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "login_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "consent_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "claims", 2048, OFIELD_ANY, OFIELD_ONCE },
@@ -437,9 +438,32 @@ static int
 audience_pkce(const struct oparams *p, struct oauthorize *a,
     struct oerr *err)
 {
-	const char	*cc, *ccm;
-	size_t		 i;
+	const char	*cc, *ccm, *jkt;
+	unsigned char	 raw[OCRYPTO_SHA256_LEN];
+	size_t		 i, n;
 
+	/*
+	 * RFC 9449 §10: dpop_jkt binds the code to a DPoP key, the
+	 * thumbprint (base64url SHA-256) of the one its redemption must be
+	 * proven with; only the code flow issues nothing before that.
+	 */
+	if ((jkt = oparams_get(p, "dpop_jkt")) != NULL && *jkt != '\0') {
+		if (a->rt != RT_CODE) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The parameter "
+			    "'dpop_jkt' is only taken with response_type "
+			    "code.");
+			return 0;
+		}
+		if (strlen(jkt) != OJWK_THUMBPRINT_LEN ||
+		    !ocrypto_b64url_decode(raw, sizeof(raw), &n, jkt,
+		    strlen(jkt)) || n != sizeof(raw)) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The parameter "
+			    "'dpop_jkt' is not a base64url SHA-256 JWK "
+			    "thumbprint.");
+			return 0;
+		}
+		a->r.dpop_jkt = oxstrdup(jkt);
+	}
 	words(oparams_get(p, "audience"), &a->r.audience);
 	for (i = 0; i < a->r.audience.n; i++)
 		if (!oclient_has_audience(a->client, a->r.audience.v[i])) {
@@ -822,6 +846,8 @@ oauthorize_grant(const struct ofstate_consent *st, struct ogrant *g)
 		g->redirect_uri = oxstrdup(r->redirect_uri);
 	if (r->code_challenge != NULL)
 		g->code_challenge = oxstrdup(r->code_challenge);
+	if (r->dpop_jkt != NULL)
+		g->jkt = oxstrdup(r->dpop_jkt);
 	/* Only S256 passes the request checks (audience_pkce()). */
 	if (r->code_challenge_method != NULL &&
 	    !ogrant_pkce_method(r->code_challenge_method,

@@ -214,8 +214,17 @@ code_grant(struct ostore_txn *t, struct grant_op *op,
 	    &op->fail))
 		goto out;
 	otoken_grant(&rec, &grant);
-	if (op->dpop != NULL)
-		grant.jkt = oxstrdup(op->dpop->jkt);
+	/* RFC 9449 §10: a code bound by dpop_jkt wants a proof by its key. */
+	if (grant.jkt != NULL && (op->dpop == NULL ||
+	    strcmp(grant.jkt, op->dpop->jkt) != 0)) {
+		oerr_set(&op->fail, OERR_INVALID_DPOP_PROOF, "The "
+		    "authorization code is bound to a DPoP key (dpop_jkt) and "
+		    "the request %s.", op->dpop == NULL ? "has no DPoP proof" :
+		    "is proven with another key");
+		goto out;
+	}
+	free(grant.jkt);
+	grant.jkt = op->dpop != NULL ? oxstrdup(op->dpop->jkt) : NULL;
 	if (!otoken_use(t, &rec, err) ||
 	    (op->resp = ogrant_issue(t, &grant, client, OISSUE_ACCESS |
 	    OISSUE_REFRESH | OISSUE_IDTOKEN | OISSUE_DEFER, op->code,

@@ -18,7 +18,7 @@ import requests
 from jwcrypto import jwk, jwt
 
 from conftest import SDK, Server
-from flowlib import login_and_consent, new_client, pkce, qs
+from flowlib import auth_url, login_and_consent, new_client, pkce, qs
 
 NODE = shutil.which("node")
 
@@ -359,3 +359,49 @@ def test_dpop_openid_client_with_nonces(tmp_path, sdk_dir):
         assert len(steps) == 9
     finally:
         s.stop()
+
+
+def test_dpop_jkt_binds_the_code(server):
+    """RFC 9449 §10: dpop_jkt at the authorization endpoint binds the
+    code to the key; redeeming it needs a proof by that key."""
+    key = new_key()
+    client = new_client(server, token_endpoint_auth_method="none",
+                        grant_types=["authorization_code", "implicit"],
+                        response_types=["code", "code id_token"])
+    tok = server.pub + "/oauth2/token"
+
+    def code_for(jkt):
+        verifier, chal = pkce()
+        loc, _ = login_and_consent(
+            server, client, code_challenge=chal,
+            code_challenge_method="S256", dpop_jkt=jkt)
+        return qs(loc)["code"], verifier
+
+    def redeem(code, verifier, k):
+        headers = {"DPoP": proof(k, "POST", tok)} if k else {}
+        return requests.post(tok, data={
+            "grant_type": "authorization_code", "code": code,
+            "redirect_uri": client["redirect_uris"][0],
+            "code_verifier": verifier, "client_id": client["client_id"]},
+            headers=headers)
+
+    code, verifier = code_for(key.thumbprint())
+    r = redeem(code, verifier, None)
+    assert r.status_code == 400 and r.json()["error"] == "invalid_dpop_proof"
+    r = redeem(code, verifier, new_key())
+    assert r.status_code == 400 and "another key" in r.text
+    r = redeem(code, verifier, key)
+    assert r.status_code == 200, r.text
+    assert r.json()["token_type"] == "DPoP"
+    # Malformed, or with a response type that issues tokens at once.
+    for params in ({"dpop_jkt": "short"},
+                   {"dpop_jkt": key.thumbprint(),
+                    "response_type": "code id_token", "nonce": "n-1"}):
+        verifier, chal = pkce()
+        r = requests.get(auth_url(server, client, code_challenge=chal,
+                                  code_challenge_method="S256", **params),
+                         allow_redirects=False)
+        assert r.status_code in (302, 303), r.text
+        got = qs(r.headers["Location"])
+        assert got.get("error") == "invalid_request", got
+        assert "dpop_jkt" in got["error_description"]
