@@ -24,15 +24,19 @@
 
 #include <jansson.h>
 
+#include "base/arena.h"
+#include "base/conf.h"
 #include "base/err.h"
 #include "base/form.h"
 #include "base/json.h"
+#include "base/util.h"
 #include "jose/jose.h"
 #include "records/clients.h"
 #include "records/tokens.h"
 #include "protocol/authentiq.h"
 #include "protocol/clientauth.h"
 #include "protocol/device.h"
+#include "protocol/dpop.h"
 #include "protocol/grants.h"
 #include "protocol/par.h"
 #include "protocol/reqobj.h"
@@ -72,6 +76,20 @@ static const struct ofield device_fields[] = {
 	{ "resource", 2048, OFIELD_VSCHAR, 0 },
 	AUTH_FIELDS,
 };
+/*
+ * RFC 9449 §8: a fresh DPoP-Nonce on every answer when nonces are
+ * required (so a client has one before it is refused), and on a
+ * use_dpop_nonce refusal.
+ */
+static void
+dpop_nonce(struct oreq *req, const struct oerr *err)
+{
+	char	 nonce[ODPOP_NONCE_LEN + 1];
+
+	if ((oconf->dpop_nonce || (err != NULL && err->code ==
+	    OERR_USE_DPOP_NONCE)) && odpop_nonce(onow(), nonce))
+		ohttp_header(req, "DPoP-Nonce", nonce);
+}
 
 static const struct ofield revoke_fields[] = {
 	{ "token", OJWS_MAX, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },
@@ -130,11 +148,11 @@ send_error(struct oreq *req, int basic, const struct oerr *err)
 }
 
 /*
- * A token request answered by fn: ogrants_token() or an equivalent of
- * the same contract.
+ * A token request to the endpoint at path (under the issuer) answered by
+ * fn: ogrants_token() or an equivalent of the same contract.
  */
 static void
-token_by(struct oreq *req, json_t *(*fn)(struct oarena *,
+token_by(struct oreq *req, const char *path, json_t *(*fn)(struct oarena *,
     const struct oclientauth_in *, struct oerr *))
 {
 	struct oerr		 err;
@@ -143,12 +161,19 @@ token_by(struct oreq *req, json_t *(*fn)(struct oarena *,
 	int			 basic;
 
 	oerr_clear(&err);
-	if (!client_request(req, token_fields, sizeof(token_fields) /
-	    sizeof(token_fields[0]), &in, &basic, &err) ||
-	    (resp = fn(&req->arena, &in, &err)) == NULL) {
+	if (client_request(req, token_fields, sizeof(token_fields) /
+	    sizeof(token_fields[0]), &in, &basic, &err)) {
+		in.dpop = ohttp_env(req, "HTTP_DPOP");
+		in.dpop_htu = oarena_printf(&req->arena, "%s%s",
+		    oconf->issuer, path);
+	}
+	if (oerr_isset(&err) || (resp = fn(&req->arena, &in, &err)) ==
+	    NULL) {
+		dpop_nonce(req, &err);
 		send_error(req, basic, &err);
 		return;
 	}
+	dpop_nonce(req, NULL);
 	ometrics_tokens(oparams_get(in.p, "grant_type"), resp);
 	ohttp_send_json(req, 200, resp);
 	ogrants_response_free(resp);
@@ -158,7 +183,7 @@ token_by(struct oreq *req, json_t *(*fn)(struct oarena *,
 static void
 token(struct oreq *req)
 {
-	token_by(req, ogrants_token);
+	token_by(req, "oauth2/token", ogrants_token);
 }
 
 /* POST /oauth2/device/auth (RFC 8628 §3.1) */
@@ -185,7 +210,7 @@ device_auth(struct oreq *req)
 static void
 aq_token(struct oreq *req)
 {
-	token_by(req, oauthentiq_token);
+	token_by(req, "token", oauthentiq_token);
 }
 
 /* POST /oauth2/revoke (RFC 7009 §2.1) */
@@ -228,11 +253,30 @@ par(struct oreq *req)
 
 /*
  * Answer a userinfo error with RFC 6750 §3's WWW-Authenticate: no error
- * code when the request had no token at all (§3.1).
+ * code when the request had no token at all (§3.1).  RFC 9449 §7.1: a
+ * request of the DPoP scheme or with a DPoP-bound token, or refused for
+ * its proof, gets the DPoP challenge instead.
  */
 static void
-bearer_error(struct oreq *req, const struct oerr *err, int no_token)
+bearer_error(struct oreq *req, const struct oerr *err, int no_token,
+    int dpop)
 {
+	const char	*algs = "";
+	size_t		 i;
+
+	for (i = 0; odpop_algs[i] != NULL; i++)
+		algs = oarena_printf(&req->arena, "%s%s%s", algs, i > 0 ?
+		    " " : "", odpop_algs[i]);
+	dpop_nonce(req, err);
+	if (dpop || err->code == OERR_INVALID_DPOP_PROOF ||
+	    err->code == OERR_USE_DPOP_NONCE) {
+		ohttp_header(req, "WWW-Authenticate", oarena_printf(
+		    &req->arena, "DPoP error=\"%s\", error_description="
+		    "\"%s\", algs=\"%s\"", oerr_name(err->code),
+		    err->description, algs));
+		ohttp_send_error(req, err);
+		return;
+	}
 	if (no_token)
 		ohttp_header(req, "WWW-Authenticate",
 		    "Bearer realm=\"oidcgi\"");
@@ -253,6 +297,7 @@ static void
 userinfo(struct oreq *req)
 {
 	struct oerr		 err;
+	struct odpop_req	 dp;
 	const struct oparams	*p;
 	const char		*tok = NULL, *ftok = NULL;
 	enum ohttp_auth		 b;
@@ -261,7 +306,14 @@ userinfo(struct oreq *req)
 	int			 no_token = 0;
 
 	oerr_clear(&err);
-	if ((b = ohttp_bearer(req, &tok, &err)) == OHTTP_AUTH_BAD)
+	memset(&dp, 0, sizeof(dp));
+	dp.proof = ohttp_env(req, "HTTP_DPOP");
+	dp.htm = req->method == OHTTP_POST ? "POST" : "GET";
+	dp.htu = oarena_printf(&req->arena, "%suserinfo", oconf->issuer);
+	if ((b = ohttp_bearer(req, &tok, &err)) == OHTTP_AUTH_NONE &&
+	    (b = ohttp_token_auth(req, "DPoP", &tok, &err)) != OHTTP_AUTH_NONE)
+		dp.scheme = 1;
+	if (b == OHTTP_AUTH_BAD)
 		goto fail;
 	if (req->method == OHTTP_POST) {
 		if ((p = ohttp_form(req, &err)) == NULL)
@@ -280,7 +332,7 @@ userinfo(struct oreq *req)
 		oerr_status(&err, 401);
 		goto fail;
 	}
-	if (!ogrants_userinfo(&req->arena, tok, &claims, &jws, &err))
+	if (!ogrants_userinfo(&req->arena, tok, &dp, &claims, &jws, &err))
 		goto fail;
 	if (jws != NULL) {
 		ohttp_send(req, 200, "application/jwt", jws, strlen(jws));
@@ -292,8 +344,10 @@ userinfo(struct oreq *req)
 	return;
 fail:
 	if (err.code == OERR_INVALID_TOKEN || no_token ||
-	    (err.code == OERR_INVALID_REQUEST && err.status == 400))
-		bearer_error(req, &err, no_token);
+	    (err.code == OERR_INVALID_REQUEST && err.status == 400) ||
+	    err.code == OERR_INVALID_DPOP_PROOF ||
+	    err.code == OERR_USE_DPOP_NONCE)
+		bearer_error(req, &err, no_token, dp.scheme || dp.bound);
 	else
 		ohttp_send_error(req, &err);
 }

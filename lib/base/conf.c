@@ -141,6 +141,9 @@ enum kid {
 	K_CLIENT_NO_PRIVATE,
 	K_CLIENT_IP_EXCEPTIONS,
 	K_CLIENT_LOOPBACK_HTTP,
+	K_DPOP_NONCE,
+	K_SUBJECT_TYPES,
+	K_PAIRWISE_SALT,
 	K_LOG_LEVEL,
 	K_EXPOSE,
 	K_MAP_SIZE,
@@ -164,6 +167,7 @@ static const char *header_check(const char *);
 static const char *host_check(const char *);
 static const char *token_check(const char *);
 static const char *url_entry_check(const char *);
+static const char *subject_type_check(const char *);
 
 static const struct choice strategies[] = {
 	{ "opaque",	OCONF_TOKEN_OPAQUE },
@@ -350,6 +354,15 @@ static const struct key keys[K__MAX] = {
 	 */
 	{ "clients.http.allow_loopback_http", KT_BOOL, "false", 0, 1,
 	    0, F(client_http_loopback), NULL, NULL },
+	/* K_DPOP_NONCE: DPoP proofs need a server nonce (RFC 9449 §8) */
+	{ "oauth2.dpop.require_nonce", KT_BOOL, "false", 0, 1, 0,
+	    F(dpop_nonce), NULL, NULL },
+	/* K_SUBJECT_TYPES: Hydra's; "public" and/or "pairwise" */
+	{ "oidc.subject_identifiers.supported_types", KT_NAMES, "public", 0,
+	    0, 0, F(subject_types), NULL, NULL, subject_type_check },
+	/* K_PAIRWISE_SALT: Hydra's; pairwise needs it (oconf_load()) */
+	{ "oidc.subject_identifiers.pairwise.salt", KT_KEY, NULL, 8, 0, 0,
+	    F(pairwise_salt), NULL, NULL },
 	/* K_LOG_LEVEL */
 	{ "log.level", KT_ENUM, "info", 0, 0, 0,
 	    0, log_levels, set_log_level },
@@ -758,6 +771,18 @@ token_check(const char *s)
 		if (*s < 0x21 || *s > 0x7e || *s == '"' || *s == '\\')
 			return "may only hold visible ASCII characters but "
 			    "'\"' and '\\'";
+	return NULL;
+}
+
+/*
+ * An entry of oidc.subject_identifiers.supported_types (OpenID Connect
+ * Core §8).  NULL if good, else why.
+ */
+static const char *
+subject_type_check(const char *s)
+{
+	if (strcmp(s, "public") != 0 && strcmp(s, "pairwise") != 0)
+		return "is neither \"public\" nor \"pairwise\"";
 	return NULL;
 }
 
@@ -1410,6 +1435,12 @@ oconf_load(struct oconf *c, const char *path, char *errbuf, size_t errsz)
 		    "serve.public.port", c->admin_port);
 		goto out;
 	}
+	if (oconf_subject_type(c, "pairwise") && c->pairwise_salt == NULL) {
+		seterr(errbuf, errsz, "oidc.subject_identifiers."
+		    "supported_types: pairwise needs "
+		    "oidc.subject_identifiers.pairwise.salt");
+		goto out;
+	}
 	rc = 1;
 out:
 	if (f != NULL)
@@ -1642,6 +1673,18 @@ oconf_secrets(struct oconf *c, char *errbuf, size_t errsz)
 	return 0;
 }
 
+/* 1 if oidc.subject_identifiers.supported_types lists type. */
+int
+oconf_subject_type(const struct oconf *c, const char *type)
+{
+	size_t	 i;
+
+	for (i = 0; c != NULL && i < c->subject_types.n; i++)
+		if (strcmp(c->subject_types.v[i], type) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Free everything c holds, wiping the secrets first, and zero c.
  * Safe on a zeroed or already freed struct.
@@ -1663,6 +1706,11 @@ oconf_free(struct oconf *c)
 		ocrypto_wipe(c->admin_key, strlen(c->admin_key));
 		free(c->admin_key);
 	}
+	if (c->pairwise_salt != NULL) {
+		ocrypto_wipe(c->pairwise_salt, strlen(c->pairwise_salt));
+		free(c->pairwise_salt);
+	}
+	list_free(&c->subject_types);
 	free(c->issuer);
 	free(c->admin_url);
 	free(c->url_login);

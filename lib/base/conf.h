@@ -117,6 +117,13 @@ struct oconf {
 	int64_t		 par_ttl;
 	enum oconf_token_strategy access_token_strategy; /* strategies.access_token */
 	int		 dcr_enabled;	/* oidc.dynamic_client_registration.enabled */
+	int		 dpop_nonce;	/* oauth2.dpop.require_nonce */
+	/*
+	 * oidc.subject_identifiers.supported_types ("public", "pairwise")
+	 * and .pairwise.salt (NULL: unset; pairwise needs it).
+	 */
+	struct oconf_list subject_types;
+	char		*pairwise_salt;
 	/*
 	 * What a self-registered client may have (cgi-bin/register.c):
 	 * oidc.dynamic_client_registration.default_scope (its scope when
@@ -216,6 +223,11 @@ int	 oconf_load(struct oconf *, const char *path, char *errbuf,
  * Returns 1, or 0 with a message in errbuf.
  */
 int	 oconf_secrets(struct oconf *, char *errbuf, size_t errsz);
+/*
+ * 1 if oidc.subject_identifiers.supported_types lists type ("public",
+ * "pairwise"); c may be NULL (then 0).
+ */
+int	 oconf_subject_type(const struct oconf *c, const char *type);
 /* Wipe the secrets, free everything and zero the struct. */
 void	 oconf_free(struct oconf *);
 

@@ -26,6 +26,8 @@ static const struct {
 	{ "temporarily_unavailable", 503 },		/* OERR_TEMPORARILY_UNAVAILABLE */
 	{ "invalid_token", 401 },			/* OERR_INVALID_TOKEN */
 	{ "insufficient_scope", 403 },			/* OERR_INSUFFICIENT_SCOPE */
+	{ "invalid_dpop_proof", 400 },			/* OERR_INVALID_DPOP_PROOF */
+	{ "use_dpop_nonce", 400 },			/* OERR_USE_DPOP_NONCE */
 	{ "login_required", 400 },			/* OERR_LOGIN_REQUIRED */
 	{ "consent_required", 400 },			/* OERR_CONSENT_REQUIRED */
 	{ "interaction_required", 400 },		/* OERR_INTERACTION_REQUIRED */

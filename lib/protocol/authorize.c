@@ -23,6 +23,7 @@
 #include "records/flow.h"
 #include "records/keys.h"
 #include "records/sessions.h"
+#include "records/subject.h"
 #include "records/tokens.h"
 #include "protocol/authorize.h"
 #include "protocol/reqobj.h"
@@ -50,6 +51,7 @@ static const struct ofield fields[] = {
 	{ "audience", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "code_challenge", 128, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "code_challenge_method", 16, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "dpop_jkt", 64, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "login_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "consent_verifier", 32768, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "claims", 2048, OFIELD_ANY, OFIELD_ONCE },
@@ -439,9 +441,32 @@ static int
 audience_pkce(const struct oparams *p, struct oauthorize *a,
     struct oerr *err)
 {
-	const char	*cc, *ccm;
-	size_t		 i;
+	const char	*cc, *ccm, *jkt;
+	unsigned char	 raw[OCRYPTO_SHA256_LEN];
+	size_t		 i, n;
 
+	/*
+	 * RFC 9449 §10: dpop_jkt binds the code to a DPoP key, the
+	 * thumbprint (base64url SHA-256) of the one its redemption must be
+	 * proven with; only the code flow issues nothing before that.
+	 */
+	if ((jkt = oparams_get(p, "dpop_jkt")) != NULL && *jkt != '\0') {
+		if (a->rt != RT_CODE) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The parameter "
+			    "'dpop_jkt' is only taken with response_type "
+			    "code.");
+			return 0;
+		}
+		if (strlen(jkt) != OJWK_THUMBPRINT_LEN ||
+		    !ocrypto_b64url_decode(raw, sizeof(raw), &n, jkt,
+		    strlen(jkt)) || n != sizeof(raw)) {
+			oerr_set(err, OERR_INVALID_REQUEST, "The parameter "
+			    "'dpop_jkt' is not a base64url SHA-256 JWK "
+			    "thumbprint.");
+			return 0;
+		}
+		a->r.dpop_jkt = oxstrdup(jkt);
+	}
 	words(oparams_get(p, "audience"), &a->r.audience);
 	for (i = 0; i < a->r.audience.n; i++)
 		if (!oclient_has_audience(a->client, a->r.audience.v[i])) {
@@ -533,7 +558,9 @@ static int
 forces_login(const struct oauthorize *a, const struct osessions_rec *session)
 {
 	const char	*hsub;
+	char		*seen;
 	long long	 ma = a->r.max_age;
+	int		 other;
 
 	if (a->r.prompt & (OFSTATE_PROMPT_LOGIN | OFSTATE_PROMPT_SELECT))
 		return 1;
@@ -541,8 +568,14 @@ forces_login(const struct oauthorize *a, const struct osessions_rec *session)
 		return 1;
 	hsub = json_string_value(json_object_get(a->r.id_token_hint_claims,
 	    "sub"));
-	return session != NULL && hsub != NULL &&
-	    strcmp(hsub, session->sub) != 0;
+	if (session == NULL || hsub == NULL ||
+	    strcmp(hsub, session->sub) == 0)
+		return 0;
+	/* The hint may carry the client's pairwise subject (subject.h). */
+	seen = osubject_of(a->client, session->sub, NULL);
+	other = seen == NULL || strcmp(hsub, seen) != 0;
+	free(seen);
+	return other;
 }
 
 char *
@@ -804,6 +837,9 @@ oauthorize_grant(const struct ofstate_consent *st, struct ogrant *g)
 	g->request_id = oxstrdup(st->id);
 	g->client_id = oxstrdup(r->client_id);
 	g->sub = oxstrdup(login->subject);
+	if (login->force_subject_identifier != NULL &&
+	    *login->force_subject_identifier != '\0')
+		g->forced_sub = oxstrdup(login->force_subject_identifier);
 	g->sid = oxstrdup(st->sid);
 	for (i = 0; i < c->grant_scope.n; i++)
 		ojson_strs_add(&g->scope, c->grant_scope.v[i]);
@@ -824,6 +860,8 @@ oauthorize_grant(const struct ofstate_consent *st, struct ogrant *g)
 		g->redirect_uri = oxstrdup(r->redirect_uri);
 	if (r->code_challenge != NULL)
 		g->code_challenge = oxstrdup(r->code_challenge);
+	if (r->dpop_jkt != NULL)
+		g->jkt = oxstrdup(r->dpop_jkt);
 	/* Only S256 passes the request checks (audience_pkce()). */
 	if (r->code_challenge_method != NULL &&
 	    !ogrant_pkce_method(r->code_challenge_method,

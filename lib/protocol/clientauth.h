@@ -54,6 +54,12 @@ struct oclientauth_in {
 	 */
 	const char		*basic_id;
 	const char		*basic_secret;
+	/*
+	 * The DPoP header (RFC 9449 §4.1), NULL when absent, and the URL
+	 * of the endpoint as published, its proof's htu (protocol/dpop.h).
+	 */
+	const char		*dpop;
+	const char		*dpop_htu;
 };
 
 /* An authenticated client. */

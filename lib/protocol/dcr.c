@@ -61,6 +61,10 @@ view(struct oarena *a, const json_t *rec, const char *secret,
 	id = json_string_value(json_object_get(rec, "client_id"));
 	out = oclient_view_hydra(rec, secret);
 	json_object_del(out, "metadata");
+	/* RFC 9449 §5.2's member, not Hydra's: echoed when set. */
+	if (json_is_true(json_object_get(rec, "dpop_bound_access_tokens")))
+		json_object_set_new(out, "dpop_bound_access_tokens",
+		    json_true());
 	if (rat != NULL && *rat != '\0')
 		json_object_set_new(out, "registration_access_token",
 		    json_string(rat));

@@ -536,8 +536,8 @@ odevice_begin(const char *v, const char *cookie_sid,
 
 int
 odevice_token(struct ostore_txn *t, const char *device_code,
-    const struct oclient *client, json_t **resp, struct oerr *fail,
-    struct oerr *err)
+    const struct oclient *client, const char *jkt, json_t **resp,
+    struct oerr *fail, struct oerr *err)
 {
 	struct odevice_rec	 rec;
 	unsigned char		 key[ODEVICE_KEY_LEN];
@@ -598,6 +598,8 @@ odevice_token(struct ostore_txn *t, const char *device_code,
 	case ODEVICE_APPROVED:
 		rec.status = ODEVICE_USED;
 		rec.last_poll = now;
+		if (jkt != NULL)
+			rec.grant.jkt = oxstrdup(jkt);
 		if (!odevice_save(t, &rec, err) ||
 		    (*resp = ogrant_issue(t, &rec.grant, client,
 		    OISSUE_ACCESS | OISSUE_REFRESH | OISSUE_IDTOKEN |

@@ -113,13 +113,14 @@ int	 odevice_begin(const char *verifier, const char *cookie_sid,
  * The device_code grant (§3.4) inside the token endpoint's write
  * transaction t for client: on success *resp holds the tokens (access,
  * refresh with offline, ID token unsigned until ogrant_finish() with
- * openid) and the code is spent.  A refusal that must commit (the
+ * openid; bound to the DPoP key of thumbprint jkt unless NULL, RFC
+ * 9449) and the code is spent.  A refusal that must commit (the
  * poll recorded) goes into fail: authorization_pending, slow_down,
  * access_denied, expired_token, invalid_grant.  Returns 1 to commit,
  * 0 to abort with err set.
  */
 int	 odevice_token(struct ostore_txn *t, const char *device_code,
-	    const struct oclient *client, json_t **resp, struct oerr *fail,
-	    struct oerr *err);
+	    const struct oclient *client, const char *jkt, json_t **resp,
+	    struct oerr *fail, struct oerr *err);
 
 #endif

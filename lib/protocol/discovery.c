@@ -12,6 +12,7 @@
 #include "jose/jose.h"
 #include "records/keys.h"
 #include "protocol/discovery.h"
+#include "protocol/dpop.h"
 
 /* A rendered document and the key cache's serial it was made from. */
 struct rendered {
@@ -165,7 +166,8 @@ odiscovery_configuration(size_t *len, struct oerr *err)
 {
 	static struct rendered	 r;
 	const struct ojwk	*signer;
-	json_t			*j;
+	json_t			*j, *st;
+	size_t			 i;
 
 	if ((signer = okeys_signer(OKEYS_ID_TOKEN, err)) == NULL) {
 		oerr_clear(err);
@@ -187,8 +189,14 @@ odiscovery_configuration(size_t *len, struct oerr *err)
 	json_object_set_new(j, "authorization_response_iss_parameter_supported",
 	    json_true());
 	json_object_set_new(j, "grant_types_supported", strings(grant_types));
-	json_object_set_new(j, "subject_types_supported",
-	    json_pack("[s]", "public"));
+	/* As configured (oidc.subject_identifiers.supported_types). */
+	st = json_array();
+	for (i = 0; i < oconf->subject_types.n; i++)
+		json_array_append_new(st,
+		    json_string(oconf->subject_types.v[i]));
+	if (json_array_size(st) == 0)
+		json_array_append_new(st, json_string("public"));
+	json_object_set_new(j, "subject_types_supported", st);
 	json_object_set_new(j, "id_token_signing_alg_values_supported",
 	    json_pack("[s]", ojwk_alg(signer)));
 	json_object_set_new(j, "userinfo_signing_alg_values_supported",
@@ -205,6 +213,8 @@ odiscovery_configuration(size_t *len, struct oerr *err)
 	    strings(auth_algs));
 	json_object_set_new(j, "code_challenge_methods_supported",
 	    json_pack("[s]", "S256"));
+	json_object_set_new(j, "dpop_signing_alg_values_supported",
+	    strings(odpop_algs));
 	json_object_set_new(j, "scopes_supported", strings(scopes));
 	json_object_set_new(j, "claims_supported", strings(claims));
 	json_object_set_new(j, "claims_parameter_supported", json_false());

@@ -23,6 +23,7 @@
 #include "records/lifecycle.h"
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
+#include "protocol/dpop.h"
 #include "protocol/exchange.h"
 #include "protocol/trust.h"
 
@@ -71,6 +72,7 @@ struct tx_token {
 /* A token exchange, carried into its write transaction. */
 struct tx_op {
 	const struct oclientauth *auth;
+	const struct odpop *dpop;	/* the request's proof, or NULL */
 	const json_t	*scope;		/* requested, or NULL */
 	json_t		*targets;	/* audience and resource values */
 	int		 refresh;	/* requested_token_type refresh_token */
@@ -445,6 +447,8 @@ exchange_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if (op->auth->has_jti && !ojti_use(t, op->auth->jti,
 	    op->auth->jti_exp, err))
 		return 0;
+	if (op->dpop != NULL && !odpop_spend(t, op->dpop, err))
+		return 0;
 	oerr_clear(&e);
 	if ((client = oclient_find(t, op->auth->id, &e)) == NULL) {
 		oerr_set(err, e.code == OERR_NOT_FOUND ? OERR_INVALID_CLIENT :
@@ -469,6 +473,8 @@ exchange_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if (!spend(t, &op->subject, err) || (op->has_actor &&
 	    !spend(t, &op->actor, err)))
 		goto out;
+	if (op->dpop != NULL)
+		g.jkt = oxstrdup(op->dpop->jkt);
 	if ((op->resp = ogrant_issue(t, &g, client, op->refresh ?
 	    OISSUE_REFRESH : OISSUE_ACCESS, NULL, "token_exchange", err)) ==
 	    NULL)
@@ -563,7 +569,8 @@ shape(json_t *resp, int refresh)
 
 json_t *
 oexchange_token(struct oarena *arena, const struct oparams *p,
-    const struct oclientauth *auth, const json_t *scope, struct oerr *err)
+    const struct oclientauth *auth, const json_t *scope,
+    const struct odpop *dpop, struct oerr *err)
 {
 	struct tx_op	 op;
 	const char	*st, *at, *rt;
@@ -571,6 +578,7 @@ oexchange_token(struct oarena *arena, const struct oparams *p,
 
 	memset(&op, 0, sizeof(op));
 	op.auth = auth;
+	op.dpop = dpop;
 	op.scope = scope;
 	op.subject.name = "subject_token";
 	op.actor.name = "actor_token";

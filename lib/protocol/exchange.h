@@ -58,6 +58,7 @@ struct oarena;
 struct oclientauth;
 struct oerr;
 struct oparams;
+struct odpop;
 
 #define OEXCHANGE_GRANT	"urn:ietf:params:oauth:grant-type:token-exchange"
 #define OEXCHANGE_TT	"urn:ietf:params:oauth:token-type:"
@@ -65,7 +66,9 @@ struct oparams;
 /*
  * A token exchange request p of the client authenticated in auth (its
  * grant type already checked against the client), scope the requested
- * scope split into an array (NULL: none asked).  Opens its own
+ * scope split into an array (NULL: none asked), dpop the request's
+ * verified DPoP proof (NULL: none; RFC 9449 §5: it is spent with the
+ * exchange, and the issued token bound to its key).  Opens its own
  * transactions: call it outside any.  Returns the response (RFC 8693
  * §2.2.1: access_token, issued_token_type, token_type, expires_in,
  * scope; a new object, free with ogrants_response_free()), or NULL
@@ -73,6 +76,6 @@ struct oparams;
  */
 json_t	*oexchange_token(struct oarena *, const struct oparams *p,
 	    const struct oclientauth *auth, const json_t *scope,
-	    struct oerr *err);
+	    const struct odpop *dpop, struct oerr *err);
 
 #endif

@@ -89,6 +89,7 @@ ofstate_req_free(struct ofstate_req *r)
 	ojson_strs_free(&r->audience);
 	free(r->code_challenge);
 	free(r->code_challenge_method);
+	free(r->dpop_jkt);
 	json_decref(r->id_token_hint_claims);
 	free(r->login_hint);
 	free(r->acr_values);
@@ -124,6 +125,7 @@ ofstate_req_json(const struct ofstate_req *r)
 	json_object_set_new(j, "audience", ojson_strs_json(&r->audience));
 	put_str(j, "code_challenge", r->code_challenge);
 	put_str(j, "code_challenge_method", r->code_challenge_method);
+	put_str(j, "dpop_jkt", r->dpop_jkt);
 	if (r->id_token_hint_claims != NULL)
 		json_object_set(j, "id_token_hint_claims",
 		    r->id_token_hint_claims);
@@ -167,6 +169,7 @@ ofstate_req_decode(const json_t *j, struct ofstate_req *r,
 	    err) ||
 	    !ojson_take_str(j, "code_challenge_method", 0,
 	    &r->code_challenge_method, err) ||
+	    !ojson_take_str(j, "dpop_jkt", 0, &r->dpop_jkt, err) ||
 	    !ojson_get_object(j, "id_token_hint_claims", 0, &claims, err) ||
 	    !ojson_take_str(j, "login_hint", 0, &r->login_hint, err) ||
 	    !ojson_take_str(j, "acr_values", 0, &r->acr_values, err) ||
@@ -614,6 +617,7 @@ ofstate_req_copy(struct ofstate_req *dst, const struct ofstate_req *src)
 	strs_copy(&dst->audience, &src->audience);
 	dst->code_challenge = dup0(src->code_challenge);
 	dst->code_challenge_method = dup0(src->code_challenge_method);
+	dst->dpop_jkt = dup0(src->dpop_jkt);
 	if (src->id_token_hint_claims != NULL)
 		json_incref(dst->id_token_hint_claims);
 	dst->login_hint = dup0(src->login_hint);

@@ -41,6 +41,7 @@ struct ofstate_req {
 	struct ojson_strs audience;
 	char		*code_challenge;
 	char		*code_challenge_method;
+	char		*dpop_jkt;	/* RFC 9449 §10, NULL: none */
 	json_t		*id_token_hint_claims;	/* owned, NULL: no hint */
 	/* Passed on to the login app as they are. */
 	char		*login_hint;

@@ -21,59 +21,17 @@
 #include "records/jti.h"
 #include "records/keys.h"
 #include "records/lifecycle.h"
+#include "records/subject.h"
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
 #include "protocol/device.h"
 #include "protocol/exchange.h"
+#include "protocol/dpop.h"
 #include "protocol/grants.h"
 #include "protocol/trust.h"
 
 #define FLUSH_MAX	16	/* expired records removed per request */
 #define FLUSH_BATCH	4096	/* records deleted per flush transaction */
-
-/* 1 if the array arr holds the string s. */
-static int
-has_str(const json_t *arr, const char *s)
-{
-	json_t	*v;
-	size_t	 i;
-
-	json_array_foreach(arr, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * Append the space-separated tokens of s to the array arr, without
- * repeats (RFC 6749 §3.3).  Returns 0 when there are more than max.
- */
-static int
-split_into(json_t *arr, const char *s, size_t max)
-{
-	const char	*e;
-	json_t		*v;
-
-	while (*s != '\0') {
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		for (e = s; *e != '\0' && *e != ' '; e++)
-			continue;
-		v = json_stringn(s, (size_t)(e - s));
-		if (v == NULL)
-			return 0;
-		if (has_str(arr, json_string_value(v)))
-			json_decref(v);
-		else
-			json_array_append_new(arr, v);
-		if (json_array_size(arr) > max)
-			return 0;
-		s = e;
-	}
-	return 1;
-}
 
 /* A token request, carried into its write transaction. */
 struct grant_op {
@@ -86,6 +44,7 @@ struct grant_op {
 	struct ogrant		 grant;		/* client_credentials,
 						   jwt-bearer */
 	struct otrust_grant	 jb;		/* jwt-bearer's assertion */
+	const struct odpop	*dpop;		/* its proof, or NULL */
 	json_t			*resp;		/* the answer */
 	/*
 	 * A refusal that must still commit (a replay's revocation, the
@@ -216,6 +175,17 @@ code_grant(struct ostore_txn *t, struct grant_op *op,
 	    &op->fail))
 		goto out;
 	otoken_grant(&rec, &grant);
+	/* RFC 9449 §10: a code bound by dpop_jkt wants a proof by its key. */
+	if (grant.jkt != NULL && (op->dpop == NULL ||
+	    strcmp(grant.jkt, op->dpop->jkt) != 0)) {
+		oerr_set(&op->fail, OERR_INVALID_DPOP_PROOF, "The "
+		    "authorization code is bound to a DPoP key (dpop_jkt) and "
+		    "the request %s.", op->dpop == NULL ? "has no DPoP proof" :
+		    "is proven with another key");
+		goto out;
+	}
+	free(grant.jkt);
+	grant.jkt = op->dpop != NULL ? oxstrdup(op->dpop->jkt) : NULL;
 	if (!otoken_use(t, &rec, err) ||
 	    (op->resp = ogrant_issue(t, &grant, client, OISSUE_ACCESS |
 	    OISSUE_REFRESH | OISSUE_IDTOKEN | OISSUE_DEFER, op->code,
@@ -319,6 +289,20 @@ refresh_grant(struct ostore_txn *t, struct grant_op *op,
 	otoken_grant(&rec, &rt_grant);
 	free(rt_grant.nonce);
 	rt_grant.nonce = NULL;
+	/*
+	 * RFC 9449 §5: a bound refresh token (a public client's) needs a
+	 * proof by the same key; the new tokens are bound to the proof's.
+	 */
+	if (rt_grant.jkt != NULL && (op->dpop == NULL ||
+	    strcmp(rt_grant.jkt, op->dpop->jkt) != 0)) {
+		oerr_set(&op->fail, OERR_INVALID_DPOP_PROOF, "The refresh "
+		    "token is bound to a DPoP key and the request %s.",
+		    op->dpop == NULL ? "has no DPoP proof" : "is proven with "
+		    "another key");
+		goto out;
+	}
+	free(rt_grant.jkt);
+	rt_grant.jkt = op->dpop != NULL ? oxstrdup(op->dpop->jkt) : NULL;
 	ogrant_copy(&grant, &rt_grant);
 	if (op->scope != NULL) {
 		json_array_foreach(op->scope, i, v)
@@ -382,7 +366,7 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 		}
 	for (i = 0; i < p->n; i++)
 		if (strcmp(p->v[i].name, "audience") == 0 &&
-		    !split_into(aud, p->v[i].value, OGRANTS_AUDIENCES_MAX)) {
+		    !ojson_add_words(aud, p->v[i].value, OGRANTS_AUDIENCES_MAX)) {
 			oerr_set(err, OERR_INVALID_REQUEST, "The request has "
 			    "more than %d audiences.", OGRANTS_AUDIENCES_MAX);
 			goto out;
@@ -464,6 +448,8 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	if (op->auth->has_jti && !ojti_use(t, op->auth->jti,
 	    op->auth->jti_exp, err))
 		return 0;
+	if (op->dpop != NULL && !odpop_spend(t, op->dpop, err))
+		return 0;
 	/* Loaded again here: a client deleted meanwhile gets nothing. */
 	if ((client = oclient_find(t, op->auth->id, &e)) == NULL) {
 		oerr_set(err, e.code == OERR_NOT_FOUND ? OERR_INVALID_CLIENT :
@@ -486,8 +472,8 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	else if (strcmp(op->type, "refresh_token") == 0)
 		rc = refresh_grant(t, op, client, err);
 	else if (strcmp(op->type, ODEVICE_GRANT) == 0)
-		rc = odevice_token(t, op->code, client, &op->resp, &op->fail,
-		    err);
+		rc = odevice_token(t, op->code, client, op->dpop != NULL ?
+		    op->dpop->jkt : NULL, &op->resp, &op->fail, err);
 	else {
 		/* Stateless when it can be (tokens.h). */
 		switch (ogrant_issue_stateless(t, 1, &op->grant, client,
@@ -524,6 +510,7 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 	const struct oparams	*p = in->p;
 	struct oclientauth	 auth;
 	struct grant_op		 op;
+	struct odpop		 dpop;
 	struct ostore_txn	*t;
 	const char		*type, *tok;
 	json_t			*resp = NULL;
@@ -552,12 +539,24 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 		    "authorization grant '%s'.", type);
 		goto out;
 	}
+	/* RFC 9449 §5: a proof, when sent, binds what is issued. */
+	if (in->dpop != NULL) {
+		if (!odpop_verify(in->dpop, "POST", in->dpop_htu != NULL ?
+		    in->dpop_htu : "", NULL, onow(), &dpop, err))
+			goto out;
+		op.dpop = &dpop;
+	} else if (auth.client->dpop_bound) {
+		oerr_set(err, OERR_INVALID_DPOP_PROOF, "The OAuth 2.0 Client "
+		    "is registered with dpop_bound_access_tokens, so the "
+		    "request needs a DPoP proof.");
+		goto out;
+	}
 	op.type = type;
 	op.auth = &auth;
 	op.p = p;
 	if (oclientauth_param(p, "scope") != NULL) {
 		op.scope = json_array();
-		if (!split_into(op.scope, oclientauth_param(p, "scope"),
+		if (!ojson_add_words(op.scope, oclientauth_param(p, "scope"),
 		    OGRANTS_SCOPES_MAX)) {
 			oerr_set(err, OERR_INVALID_SCOPE, "The request has "
 			    "more than %d scopes.", OGRANTS_SCOPES_MAX);
@@ -566,7 +565,8 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 	}
 	/* RFC 8693: exchange.h. */
 	if (strcmp(type, OEXCHANGE_GRANT) == 0) {
-		resp = oexchange_token(arena, p, &auth, op.scope, err);
+		resp = oexchange_token(arena, p, &auth, op.scope, op.dpop,
+		    err);
 		goto out;
 	}
 	if (strcmp(type, "authorization_code") == 0) {
@@ -606,6 +606,8 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 		    &op.jb, err) ||
 		    !cc_prepare(p, &op, auth.client, op.jb.sub, err))
 			goto out;
+		if (op.dpop != NULL)
+			op.grant.jkt = oxstrdup(op.dpop->jkt);
 	} else if (strcmp(type, ODEVICE_GRANT) == 0) {
 		/* RFC 8628 §3.4 */
 		if ((op.code = oclientauth_param(p, "device_code")) == NULL) {
@@ -618,13 +620,15 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 			op.scope = json_array();
 		if (!cc_prepare(p, &op, auth.client, NULL, err))
 			goto out;
+		if (op.dpop != NULL)
+			op.grant.jkt = oxstrdup(op.dpop->jkt);
 		/*
 		 * No write at all for a stateless token (tokens.h) whose
 		 * shared grant is stored: the client is as it authenticated,
 		 * and a client deleted since voids the token anyway.  A jti
 		 * to spend needs the write transaction below.
 		 */
-		if (!auth.has_jti) {
+		if (!auth.has_jti && op.dpop == NULL) {
 			/* Keys first when a JWT is signed here. */
 			if (ogrant_jwt_access(auth.client) &&
 			    !ogrant_prepare(err))
@@ -777,12 +781,57 @@ out:
 }
 
 /*
+ * RFC 9449 §7.1 at a resource: the access token tok, bound to jkt (NULL:
+ * a Bearer token), as the request dp presents it.  The proof's jti is
+ * spent here.  Returns 1, or 0 with a 401 in err.
+ */
+static int
+resource_dpop(const char *tok, const char *jkt, const struct odpop_req *dp,
+    struct oerr *err)
+{
+	struct odpop	 d;
+
+	if (jkt == NULL) {
+		if (!dp->scheme)
+			return 1;
+		oerr_set(err, OERR_INVALID_TOKEN, "The access token is not "
+		    "DPoP-bound, so it cannot be sent with the DPoP "
+		    "authentication scheme.");
+		return 0;
+	}
+	if (!dp->scheme) {
+		oerr_set(err, OERR_INVALID_TOKEN, "The access token is "
+		    "DPoP-bound: it must be sent with the DPoP authentication "
+		    "scheme and a DPoP proof.");
+		return 0;
+	}
+	if (!odpop_verify(dp->proof, dp->htm, dp->htu, tok, onow(), &d,
+	    err))
+		goto fail;
+	if (strcmp(d.jkt, jkt) != 0) {
+		oerr_set(err, OERR_INVALID_DPOP_PROOF, "The DPoP proof is "
+		    "signed with another key than the one the access token "
+		    "is bound to.");
+		goto fail;
+	}
+	if (odpop_spend_now(&d, err))
+		return 1;
+fail:
+	if (err->code == OERR_INVALID_DPOP_PROOF ||
+	    err->code == OERR_USE_DPOP_NONCE)
+		oerr_status(err, 401);
+	return 0;
+}
+
+/*
  * The userinfo answer of an access token (see grants.h): the token
- * must be live and its client must still exist.
+ * must be live, presented as its binding says, and its client must
+ * still exist.
  */
 int
-ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
-    char **jwtp, struct oerr *err)
+ogrants_userinfo(struct oarena *arena, const char *tok,
+    struct odpop_req *dp, json_t **claimsp, char **jwtp,
+    struct oerr *err)
 {
 	struct ostore_txn	*t;
 	const struct ojwk	*key;
@@ -792,7 +841,7 @@ ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
 	struct otoken_rec	 rec;
 	json_t			*claims = NULL;
 	struct oerr		 e;
-	char			*payload;
+	char			*payload, *psub;
 	int			 rc = 0;
 
 	*claimsp = NULL;
@@ -826,7 +875,19 @@ ogrants_userinfo(struct oarena *arena, const char *tok, json_t **claimsp,
 		    "no longer exists.");
 		goto out;
 	}
+	dp->bound = rec.grant.jkt != NULL;
+	if (!resource_dpop(tok, rec.grant.jkt, dp, err))
+		goto out;
 	claims = userinfo_claims(&rec.grant);
+	/* The subject the client sees (OpenID Connect Core §8). */
+	if ((psub = osubject_of(client, rec.grant.sub,
+	    rec.grant.forced_sub)) == NULL) {
+		oerr_set(err, OERR_SERVER_ERROR, "The pairwise subject cannot "
+		    "be made: the client has no sector identifier.");
+		goto out;
+	}
+	json_object_set_new(claims, "sub", json_string(psub));
+	free(psub);
 	if (client->userinfo_alg != OCLIENT_USERINFO_RS256) {
 		*claimsp = claims;
 		claims = NULL;

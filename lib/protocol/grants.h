@@ -30,6 +30,7 @@
 
 struct oarena;
 struct oclientauth_in;
+struct odpop_req;
 struct oerr;
 
 #define OGRANTS_SCOPES_MAX	64	/* scope tokens in a request */
@@ -72,13 +73,20 @@ int	 ogrants_revoke(struct oarena *, const struct oclientauth_in *in,
  * client_credentials token gets {"sub": <client_id>}.  On success
  * either *claims (a new object, answered as JSON) or, for a client with
  * userinfo_signed_response_alg RS256, *jwt (the claims with iss and aud,
- * signed; free with ojose_free()) is set, the other NULL.  Returns 1,
- * or 0 with err set: invalid_token (401) for a token that is not a live
- * access token of a client that still exists, or a store or key
- * failure.
+ * signed; free with ojose_free()) is set, the other NULL.  dp is what
+ * the request shows of DPoP (RFC 9449 §7.1): a bound token must come
+ * with the DPoP scheme and a proof by its key over this request and
+ * the token (ath); an unbound one must not use the DPoP scheme.
+ * dp->bound is set when the token is bound (the answer's challenge is
+ * then DPoP's, RFC 9449 §7.1).
+ * Returns 1, or 0 with err set: invalid_token (401) for a token that is
+ * not a live access token of a client that still exists, or that breaks
+ * those scheme rules, invalid_dpop_proof or use_dpop_nonce (401), or a
+ * store or key failure.
  */
-int	 ogrants_userinfo(struct oarena *, const char *tok, json_t **claims,
-	    char **jwt, struct oerr *err);
+int	 ogrants_userinfo(struct oarena *, const char *tok,
+	    struct odpop_req *dp, json_t **claims, char **jwt,
+	    struct oerr *err);
 
 /*
  * Delete the records that expired before not_after (Hydra 1.x

@@ -1,6 +1,7 @@
 /*
  * introspect.c: token introspection (see introspect.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -11,6 +12,8 @@
 #include "base/json.h"
 #include "base/util.h"
 #include "store/store.h"
+#include "records/clients.h"
+#include "records/subject.h"
 #include "records/tokens.h"
 #include "protocol/introspect.h"
 
@@ -64,9 +67,11 @@ scope_str(struct oarena *arena, const struct ogrant *g)
  * token that never expires; ext is the consent's session.access_token.
  */
 static json_t *
-answer(struct oarena *arena, const struct otoken_rec *rec)
+answer(struct oarena *arena, const struct otoken_rec *rec,
+    const struct oclient *client)
 {
 	json_t	*j, *ext;
+	char	*psub;
 
 	j = json_pack("{s:b,s:s,s:s,s:s}", "active", 1,
 	    "scope", scope_str(arena, &rec->grant),
@@ -78,9 +83,23 @@ answer(struct oarena *arena, const struct otoken_rec *rec)
 	json_object_set_new(j, "nbf", json_integer(rec->iat));
 	json_object_set_new(j, "aud", ojson_strs_json(&rec->grant.aud));
 	json_object_set_new(j, "iss", json_string(oconf->issuer));
-	json_object_set_new(j, "token_type", json_string("Bearer"));
+	/* RFC 9449 §6.2: a bound token's key, and its type. */
+	json_object_set_new(j, "token_type", json_string(rec->grant.jkt !=
+	    NULL ? "DPoP" : "Bearer"));
+	if (rec->grant.jkt != NULL)
+		json_object_set_new(j, "cnf", json_pack("{s:s}", "jkt",
+		    rec->grant.jkt));
 	json_object_set_new(j, "token_use", json_string(rec->kind ==
 	    OTOKEN_REFRESH ? "refresh_token" : "access_token"));
+	/* Hydra: a pairwise client's subject beside the login subject. */
+	if (client != NULL && client->subject_type == OCLIENT_SUB_PAIRWISE &&
+	    (psub = osubject_of(client, rec->grant.sub,
+	    rec->grant.forced_sub)) != NULL) {
+		if (strcmp(psub, rec->grant.sub) != 0)
+			json_object_set_new(j, "obfuscated_subject",
+			    json_string(psub));
+		free(psub);
+	}
 	ext = json_object_get(rec->grant.session, "access_token");
 	if (json_object_size(ext) > 0)
 		json_object_set(j, "ext", ext);
@@ -102,6 +121,7 @@ ointrospect(struct oarena *arena, const char *tok, const char *scope,
 	enum otoken_kind	 kind;
 	unsigned char		 id[OTOKEN_ID_LEN];
 	struct otoken_rec	 rec;
+	const struct oclient	*client = NULL;
 	struct oerr		 e;
 	json_t			*out = NULL;
 	int			 found;
@@ -112,10 +132,14 @@ ointrospect(struct oarena *arena, const char *tok, const char *scope,
 		return NULL;
 	oerr_clear(&e);
 	found = otoken_lookup(t, tok, id, &rec, &e);
+	oerr_clear(&e);
+	if (found)
+		client = oclient_find(t, rec.grant.client_id, &e);
 	ostore_read_end(t);
 	if (found && otoken_live(&rec, kind, onow()) &&
 	    (scope == NULL || scope_has(&rec.grant, scope)))
-		out = answer(arena, &rec);
+		out = answer(arena, &rec, client);
+	oclient_release(client);
 	otoken_rec_free(&rec);
 	if (out == NULL)
 		out = json_pack("{s:b}", "active", 0);

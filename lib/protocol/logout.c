@@ -24,6 +24,7 @@
 #include "records/keys.h"
 #include "records/sessions.h"
 #include "records/tokens.h"
+#include "records/subject.h"
 #include "protocol/logout.h"
 
 /* Append the string v to the array a unless it is there already. */
@@ -450,21 +451,6 @@ param(const struct oparams *p, const char *name)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
-/* 1 if the claim aud (a string or an array of strings) names id. */
-static int
-has_aud(const json_t *aud, const char *id)
-{
-	json_t	*e;
-	size_t	 i;
-
-	if (json_is_string(aud))
-		return strcmp(json_string_value(aud), id) == 0;
-	json_array_foreach(aud, i, e)
-		if (json_is_string(e) && strcmp(json_string_value(e), id) == 0)
-			return 1;
-	return 0;
-}
-
 /* The claims of an ID token we issued (signature only), or NULL. */
 static json_t *
 verified_claims(const char *hint)
@@ -505,7 +491,7 @@ hint_claims(const char *hint, const char **cid, struct oerr *err)
 	}
 	aud = json_object_get(claims, "aud");
 	if (*cid != NULL) {
-		if (!has_aud(aud, *cid)) {
+		if (!ojson_has(aud, *cid)) {
 			oerr_set(err, OERR_INVALID_REQUEST, "The client_id is "
 			    "not the audience of the id_token_hint.");
 			goto bad;
@@ -516,7 +502,7 @@ hint_claims(const char *hint, const char **cid, struct oerr *err)
 		*cid = json_string_value(aud);
 	else
 		*cid = json_string_value(json_array_get(aud, 0));
-	if (*cid == NULL || **cid == '\0' || !has_aud(aud, *cid)) {
+	if (*cid == NULL || **cid == '\0' || !ojson_has(aud, *cid)) {
 		oerr_set(err, OERR_INVALID_REQUEST, "The id_token_hint names "
 		    "no client in its audience.");
 		goto bad;
@@ -594,13 +580,33 @@ ologout_validate(const struct oparams *p, struct ologout_req *r,
 	return 1;
 }
 
+/*
+ * 1 if the hint's sub is the session's subject as the client saw it:
+ * raw, or pairwise (records/subject.h), as Hydra matches either.
+ */
+static int
+hint_sub_is(const struct ologout_req *r, const char *sub)
+{
+	char	*seen;
+	int	 same;
+
+	if (r->hint_sub == NULL)
+		return 0;
+	if (strcmp(sub, r->hint_sub) == 0)
+		return 1;
+	if ((seen = osubject_of(r->client, sub, NULL)) == NULL)
+		return 0;
+	same = strcmp(seen, r->hint_sub) == 0;
+	free(seen);
+	return same;
+}
+
 const struct osessions_rec *
 ologout_pick(const struct ologout_req *r, const struct osessions_rec *cs,
     const struct osessions_rec *hs)
 {
 	if (cs != NULL && (r->hint == NULL || (r->hint_sid != NULL &&
-	    strcmp(cs->sid, r->hint_sid) == 0) || (r->hint_sub != NULL &&
-	    strcmp(cs->sub, r->hint_sub) == 0)))
+	    strcmp(cs->sid, r->hint_sid) == 0) || hint_sub_is(r, cs->sub)))
 		return cs;
 	return hs;
 }

@@ -166,6 +166,7 @@ static const struct field fields[] = {
 	{ "enforce_par", FT_BOOL, F_EXTRA, NULL },
 	{ "require_pushed_authorization_requests", FT_BOOL, F_EXTRA, NULL },
 	{ "device_authorization", FT_BOOL, F_EXTRA, NULL },
+	{ "dpop_bound_access_tokens", FT_BOOL, F_EXTRA, NULL },
 	{ "session_expiration", FT_INT, F_EXTRA, NULL },
 	{ "max_refresh_rotate", FT_INT, F_EXTRA, NULL },
 	/* RFC 8693 policy, see clients.h; shown by Hydra's view when set. */
@@ -684,6 +685,70 @@ bad:
 	return 1;
 }
 
+/*
+ * A pairwise client (OpenID Connect Core §8.1; Registration §2) needs a
+ * sector identifier: its sector_identifier_uri's host, or the one host
+ * of its redirect_uris (lib/records/subject.h).  The document at
+ * sector_identifier_uri is not fetched, so only the operator may name
+ * one: self-registration is refused it, and self-registering a pairwise
+ * client when the server does not offer pairwise subjects.  (The admin
+ * API keeps taking such a client, as oidcgi always has: it sees public
+ * subjects, as discovery says, until pairwise ones are configured.)
+ * Returns 1, or 0 with a 400 naming the field.
+ */
+static int
+subject_consistent(const json_t *rec, unsigned flags, struct oerr *err)
+{
+	const char	*type, *siu;
+	struct ourl	 u;
+	json_t		*v;
+	char		 host[256];
+	size_t		 i;
+
+	type = json_string_value(json_object_get(rec, "subject_type"));
+	siu = json_string_value(json_object_get(rec,
+	    "sector_identifier_uri"));
+	if (type == NULL || strcmp(type, "pairwise") != 0)
+		return 1;
+	if ((flags & OCLIENT_DCR) && !oconf_subject_type(oconf, "pairwise")) {
+		oerr_set(err, bad(flags), "The field 'subject_type' is "
+		    "'pairwise', which this server does not offer "
+		    "(oidc.subject_identifiers.supported_types).");
+		return 0;
+	}
+	if (siu != NULL && *siu != '\0') {
+		if (!(flags & OCLIENT_DCR))
+			return 1;
+		oerr_set(err, bad(flags), "The field 'sector_identifier_uri' "
+		    "cannot be set through dynamic client registration: the "
+		    "server does not fetch it to check that it lists the "
+		    "redirect_uris.");
+		return 0;
+	}
+	host[0] = '\0';
+	json_array_foreach(json_object_get(rec, "redirect_uris"), i, v) {
+		if (!json_is_string(v) ||
+		    ourl_parse(json_string_value(v), &u) != NULL)
+			continue;
+		if (host[0] == '\0')
+			snprintf(host, sizeof(host), "%s", u.host);
+		else if (strcmp(host, u.host) != 0) {
+			oerr_set(err, bad(flags), "The field 'redirect_uris' "
+			    "has more than one host, so a pairwise client "
+			    "needs a 'sector_identifier_uri' (OpenID Connect "
+			    "Core §8.1).");
+			return 0;
+		}
+	}
+	if (host[0] == '\0') {
+		oerr_set(err, bad(flags), "The field 'redirect_uris' is empty, "
+		    "so a pairwise client needs a 'sector_identifier_uri' "
+		    "(OpenID Connect Core §8.1).");
+		return 0;
+	}
+	return 1;
+}
+
 /* Checks that involve several members. */
 static int
 consistent(json_t *rec, unsigned flags, struct oerr *err)
@@ -692,7 +757,8 @@ consistent(json_t *rec, unsigned flags, struct oerr *err)
 	json_t		*jwks;
 
 	if (!types_consistent(rec, flags, err) ||
-	    !exchange_ok(rec, flags, err))
+	    !exchange_ok(rec, flags, err) ||
+	    !subject_consistent(rec, flags, err))
 		return 0;
 	method = json_string_value(json_object_get(rec,
 	    "token_endpoint_auth_method"));
@@ -1795,6 +1861,7 @@ decode(struct dec *d, struct oclient *c)
 	if (!dec_bool(d, "require_pkce", &c->require_pkce) ||
 	    !dec_bool(d, "require_pushed_authorization_requests",
 	    &c->require_par) ||
+	    !dec_bool(d, "dpop_bound_access_tokens", &c->dpop_bound) ||
 	    !dec_int(d, "default_max_age", &c->default_max_age) ||
 	    !dec_enum(d, "access_token_strategy", strategies, &v))
 		return 0;

@@ -369,6 +369,8 @@ struct oclient {
 					   need it anyway) */
 	int		 require_par;	/* require_pushed_authorization_
 					   requests (RFC 9126 §6) */
+	int		 dpop_bound;	/* dpop_bound_access_tokens
+					   (RFC 9449 §5.2) */
 	/* default_max_age: seconds, 0 for none (the max_age of requests
 	   without one) */
 	int64_t		 default_max_age;

@@ -33,6 +33,7 @@
 #include "records/clients.h"
 #include "records/flow.h"
 #include "records/keys.h"
+#include "records/subject.h"
 #include "records/tokens.h"
 #include "records/tokens_int.h"
 
@@ -964,6 +965,10 @@ otk_access_jwt(const struct ogrant *grant, int64_t now, int64_t exp,
 	/* RFC 8693 §4.1: a delegated token names its actor. */
 	if (grant->act != NULL)
 		json_object_set(c, "act", grant->act);
+	/* RFC 9449 §6.1: the key a DPoP-bound token is bound to. */
+	if (grant->jkt != NULL)
+		json_object_set_new(c, "cnf", json_pack("{s:s}", "jkt",
+		    grant->jkt));
 	out = sign(key, c, "at+jwt", err);
 	json_decref(c);
 	return out;
@@ -1111,7 +1116,9 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 	char		*jwt = NULL, *idt = NULL;
 	const char	*access = NULL;
 	struct otoken_rec rec;
+	struct ogrant	 seen;		/* with the client's subject */
 	json_t		*resp = NULL, *out = NULL, *c;
+	char		*psub = NULL;
 	int64_t		 now = onow(), ttl, exp;
 
 	at[0] = rt[0] = '\0';
@@ -1122,15 +1129,30 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 	}
 	if (!otk_grant_ok(grant, err) || !otk_grant_ok(rt_grant, err))
 		goto out;
+	/*
+	 * The subject the client sees (subject.h) in what it reads: the
+	 * ID token and a JWT access token.  A client_credentials grant's
+	 * subject is the client itself.
+	 */
+	seen = *grant;
+	if (lifespan == NULL || strcmp(lifespan, "client_credentials") != 0) {
+		if ((psub = osubject_of(client, grant->sub,
+		    grant->forced_sub)) == NULL) {
+			oerr_set(err, OERR_SERVER_ERROR, "The pairwise subject "
+			    "cannot be made: the client has no sector "
+			    "identifier.");
+			goto out;
+		}
+		seen.sub = psub;
+	}
 	resp = json_object();
 
 	if (what & OISSUE_ACCESS) {
 		ttl = otk_lifespan_of(client, lifespan, "access_token",
 		    oconf->ttl_access_token);
 		if (otk_jwt_strategy(client)) {
-			if ((jwt = otk_access_jwt(grant, now, now + ttl, NULL,
-			    err)) ==
-			    NULL)
+			if ((jwt = otk_access_jwt(&seen, now, now + ttl, NULL,
+			    err)) == NULL)
 				goto out;
 			jwt_id(jwt, atid);
 			access = jwt;
@@ -1142,7 +1164,8 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 		if (!otoken_store(t, &rec, err))
 			goto out;
 		json_object_set_new(resp, "access_token", json_string(access));
-		json_object_set_new(resp, "token_type", json_string("bearer"));
+		json_object_set_new(resp, "token_type", json_string(
+		    grant->jkt != NULL ? "DPoP" : "bearer"));
 		json_object_set_new(resp, "expires_in", json_integer(ttl));
 	}
 	json_object_set_new(resp, "scope", otk_scope_str(grant));
@@ -1156,6 +1179,13 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 		exp = ttl < 0 ? 0 : now + ttl;
 		otoken_mint(OTOKEN_REFRESH, rt, rtid);
 		token_rec(&rec, rt_grant, OTOKEN_REFRESH, rtid, now, exp);
+		/*
+		 * RFC 9449 §5: only a public client's refresh token is
+		 * bound; a confidential client's is bound by its
+		 * authentication already.
+		 */
+		if (client->auth != OCLIENT_AUTH_NONE)
+			rec.grant.jkt = NULL;
 		if (access != NULL) {
 			hex_id(atid, hex);
 			rec.access_id = hex;
@@ -1171,12 +1201,12 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 		    oconf->ttl_id_token);
 		if (what & OISSUE_DEFER) {
 			/* Signed by ogrant_finish(), out of the write lock. */
-			if ((c = idt_claims(grant, now, now + ttl, access,
+			if ((c = idt_claims(&seen, now, now + ttl, access,
 			    code, err)) == NULL)
 				goto out;
 			json_object_set_new(resp, "id_token", c);
 		} else {
-			if ((idt = id_token(grant, now, now + ttl, access, code,
+			if ((idt = id_token(&seen, now, now + ttl, access, code,
 			    err)) == NULL)
 				goto out;
 			json_object_set_new(resp, "id_token",
@@ -1190,6 +1220,7 @@ out:
 	ocrypto_wipe(rt, sizeof(rt));
 	ojose_free(jwt);
 	ojose_free(idt);
+	free(psub);
 	json_decref(resp);
 	return out;
 }

@@ -165,6 +165,16 @@ struct ogrant {
 	 * (impersonation, or any other grant).  Stored last, as "act".
 	 */
 	json_t			*act;
+	/*
+	 * The login's force_subject_identifier (Hydra): what a pairwise
+	 * client sees as the subject (records/subject.h); NULL: absent.
+	 */
+	char			*forced_sub;
+	/*
+	 * The RFC 7638 thumbprint of the DPoP key the token is bound to
+	 * (RFC 9449 §6: "cnf": {"jkt"}), NULL: absent (a Bearer token).
+	 */
+	char			*jkt;
 	/* Codes only (NULL: absent). */
 	char			*redirect_uri;
 	char			*code_challenge;
@@ -212,8 +222,9 @@ int	 ogrant_decode(const json_t *j, struct ogrant *g, struct oerr *err);
 /*
  * The grant as a new JSON object, members in the order of
  * schema/store.md: request_id, client_id, sub, sid, scope, aud,
- * auth_time, acr, amr, requested_at, session, nonce, redirect_uri,
- * code_challenge, code_challenge_method, act (absent ones left out).
+ * auth_time, acr, amr, requested_at, session, nonce, forced_sub, jkt,
+ * redirect_uri, code_challenge, code_challenge_method, act (absent ones
+ * left out).
  */
 json_t	*ogrant_json(const struct ogrant *g);
 
@@ -282,7 +293,9 @@ int	 ogrant_code(struct ostore_txn *, const struct ogrant *grant,
  * ogrant_prepare(); on failure the caller aborts the transaction (some
  * records may already have been written).  Returns the
  * token response as a new JSON object (RFC 6749 §5.1: access_token,
- * token_type "bearer", expires_in, scope, refresh_token, id_token), or
+ * token_type "bearer", or "DPoP" when grant->jkt binds the access
+ * token (RFC 9449 §5: a refresh token is bound too, but only for a
+ * public client), expires_in, scope, refresh_token, id_token), or
  * NULL with err set.  lifespan names the grant for per-client
  * lifespans: "authorization_code", "implicit", "refresh_token",
  * "client_credentials".
@@ -421,7 +434,8 @@ enum ogrant_rc {
  * response (as ogrant_issue() makes it).  OGRANT_WRITE (only when not
  * writable): call it again in a write transaction.  OGRANT_STORE when
  * the token cannot be stateless (the grant has a subject other than the
- * client, session claims, or a lifetime beyond 2^32 seconds): issue it
+ * client, session claims, a DPoP binding (jkt), or a lifetime beyond
+ * 2^32 seconds): issue it
  * with ogrant_issue().
  */
 enum ogrant_rc	 ogrant_issue_stateless(struct ostore_txn *, int writable,

@@ -68,6 +68,8 @@ ogrant_free(struct ogrant *g)
 	json_decref(g->session);
 	json_decref(g->act);
 	free(g->nonce);
+	free(g->forced_sub);
+	free(g->jkt);
 	free(g->redirect_uri);
 	free(g->code_challenge);
 	memset(g, 0, sizeof(*g));
@@ -90,6 +92,8 @@ ogrant_copy(struct ogrant *dst, const struct ogrant *src)
 	if (src->act != NULL)
 		dst->act = json_deep_copy(src->act);
 	dst->nonce = dup_or_null(src->nonce);
+	dst->forced_sub = dup_or_null(src->forced_sub);
+	dst->jkt = dup_or_null(src->jkt);
 	dst->redirect_uri = dup_or_null(src->redirect_uri);
 	dst->code_challenge = dup_or_null(src->code_challenge);
 }
@@ -189,6 +193,8 @@ grant_decode(const json_t *j, const char *what, struct ogrant *g,
 	    !get_int(j, what, "requested_at", 0, &g->requested_at, &rat,
 	    err) ||
 	    !get_str(j, what, "nonce", 0, &g->nonce, err) ||
+	    !get_str(j, what, "forced_sub", 0, &g->forced_sub, err) ||
+	    !get_str(j, what, "jkt", 0, &g->jkt, err) ||
 	    !get_str(j, what, "redirect_uri", 0, &g->redirect_uri, err) ||
 	    !get_str(j, what, "code_challenge", 0, &g->code_challenge, err) ||
 	    !get_str(j, what, "code_challenge_method", 0, &ccm, err))
@@ -263,6 +269,8 @@ ogrant_json(const struct ogrant *g)
 	if (g->session != NULL)
 		json_object_set(o, "session", g->session);
 	set_str(o, "nonce", g->nonce);
+	set_str(o, "forced_sub", g->forced_sub);
+	set_str(o, "jkt", g->jkt);
 	set_str(o, "redirect_uri", g->redirect_uri);
 	set_str(o, "code_challenge", g->code_challenge);
 	if ((unsigned)g->code_challenge_method < OGRANT_PKCE__MAX)

@@ -673,6 +673,12 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 	if (strcmp(grant->sub, grant->client_id) != 0 ||
 	    strcmp(client->id, grant->client_id) != 0)
 		return OGRANT_STORE;
+	/*
+	 * A DPoP-bound token (RFC 9449) is stored: its key's thumbprint
+	 * must be on record for introspection and the resource's check.
+	 */
+	if (grant->jkt != NULL)
+		return OGRANT_STORE;
 	json_object_foreach(grant->session, k, v)
 		if (json_object_size(v) > 0)
 			return OGRANT_STORE;

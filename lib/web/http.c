@@ -394,10 +394,17 @@ out:
 enum ohttp_auth
 ohttp_bearer(struct oreq *req, const char **token, struct oerr *err)
 {
+	return ohttp_token_auth(req, "Bearer", token, err);
+}
+
+enum ohttp_auth
+ohttp_token_auth(struct oreq *req, const char *scheme, const char **token,
+    struct oerr *err)
+{
 	const char	*h;
 	size_t		 i, len;
 
-	if ((h = auth_scheme(req, "Bearer")) == NULL)
+	if ((h = auth_scheme(req, scheme)) == NULL)
 		return OHTTP_AUTH_NONE;
 	len = strlen(h);
 	/* RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-._~+/" ) *"=" */
@@ -409,8 +416,8 @@ ohttp_bearer(struct oreq *req, const char **token, struct oerr *err)
 		i++;
 	if (len == 0 || i != len || len > OHTTP_AUTH_MAX) {
 		oerr_set(err, OERR_INVALID_REQUEST,
-		    "The Bearer token in the Authorization header is "
-		    "malformed.");
+		    "The %s token in the Authorization header is "
+		    "malformed.", scheme);
 		return OHTTP_AUTH_BAD;
 	}
 	*token = oarena_strndup(&req->arena, h, len);

@@ -148,6 +148,12 @@ enum ohttp_auth	 ohttp_basic(struct oreq *, const char **id,
 /* A Bearer token (RFC 6750 §2.1). */
 enum ohttp_auth	 ohttp_bearer(struct oreq *, const char **token,
 		    struct oerr *);
+/*
+ * The same for another scheme of the same token68 syntax ("DPoP",
+ * RFC 9449 §7.1).
+ */
+enum ohttp_auth	 ohttp_token_auth(struct oreq *, const char *scheme,
+		    const char **token, struct oerr *);
 
 /* Add a response header (both strings copied into the arena). */
 void	 ohttp_header(struct oreq *, const char *name, const char *value);

@@ -48,6 +48,7 @@ auth(const char *bid, const char *bsecret, struct oclientauth *a,
 {
 	struct oclientauth_in	 in;
 
+	memset(&in, 0, sizeof(in));
 	in.p = &tform;
 	in.basic_id = bid;
 	in.basic_secret = bsecret;

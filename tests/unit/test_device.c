@@ -49,8 +49,8 @@ device_auth(const char *cid, const char *scope, struct oerr *err)
 	struct oclientauth_in	 in;
 
 	tform_set("client_id", cid, "scope", scope, NULL);
+	memset(&in, 0, sizeof(in));
 	in.p = &tform;
-	in.basic_id = in.basic_secret = NULL;
 	oerr_clear(err);
 	return odevice_authorize(&arena, &in, err);
 }
@@ -63,8 +63,8 @@ poll(const char *cid, const char *dc, struct oerr *err)
 
 	tform_set("grant_type", ODEVICE_GRANT, "client_id", cid,
 	    "device_code", dc, NULL);
+	memset(&in, 0, sizeof(in));
 	in.p = &tform;
-	in.basic_id = in.basic_secret = NULL;
 	oerr_clear(err);
 	return ogrants_token(&arena, &in, err);
 }
@@ -212,7 +212,7 @@ poll_states(void)
 	    err.code == OERR_INVALID_GRANT);
 	tform_set("grant_type", ODEVICE_GRANT, "client_id", "tv", NULL);
 	{
-		struct oclientauth_in in = { &tform, NULL, NULL };
+		struct oclientauth_in in = { &tform, NULL, NULL, NULL, NULL };
 
 		oerr_clear(&err);
 		CHECK(ogrants_token(&arena, &in, &err) == NULL &&

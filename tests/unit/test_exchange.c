@@ -46,8 +46,8 @@ token(struct oerr *err)
 {
 	struct oclientauth_in	 in;
 
+	memset(&in, 0, sizeof(in));
 	in.p = &tform;
-	in.basic_id = in.basic_secret = NULL;
 	oerr_clear(err);
 	return ogrants_token(&arena, &in, err);
 }
@@ -295,8 +295,8 @@ refresh_requested(void)
 	{
 		struct oclientauth_in	 in;
 
+		memset(&in, 0, sizeof(in));
 		in.p = &tform;
-		in.basic_id = in.basic_secret = NULL;
 		oerr_clear(&err);
 		CHECK(ogrants_revoke(&arena, &in, &err));
 	}
@@ -388,8 +388,8 @@ sid_index(void)
 	/* Revocation takes the entries along. */
 	tform_set("token", sget(t, "refresh_token"), "client_id", "app",
 	    "client_secret", SECRET, NULL);
+	memset(&in, 0, sizeof(in));
 	in.p = &tform;
-	in.basic_id = in.basic_secret = NULL;
 	oerr_clear(&err);
 	CHECK(ogrants_revoke(&arena, &in, &err));
 	CHECK(!indexed("s-idx", sget(t, "access_token")));

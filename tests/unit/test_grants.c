@@ -28,6 +28,7 @@
 #include "records/keys.h"
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
+#include "protocol/dpop.h"
 #include "protocol/grants.h"
 #include "protocol/introspect.h"
 #include "t.h"
@@ -49,6 +50,7 @@ token(struct oerr *err)
 {
 	struct oclientauth_in	 in;
 
+	memset(&in, 0, sizeof(in));
 	in.p = &tform;
 	in.basic_id = in.basic_secret = NULL;
 	oerr_clear(err);
@@ -447,6 +449,7 @@ revoke_as(const char *cid, const char *tok, struct oerr *err)
 
 	tform_set("token", tok, "client_id", cid, "client_secret", SECRET,
 	    NULL);
+	memset(&in, 0, sizeof(in));
 	in.p = &tform;
 	in.basic_id = in.basic_secret = NULL;
 	oerr_clear(err);
@@ -476,6 +479,7 @@ revocation(void)
 static void
 userinfo(void)
 {
+	struct odpop_req nodpop = { NULL, "GET", "http://x/userinfo", 0 };
 	struct oerr	 err;
 	char		 at[OTOKEN_MAX], rt[OTOKEN_MAX];
 	json_t		*claims;
@@ -483,21 +487,21 @@ userinfo(void)
 
 	fresh("r-userinfo", at, rt);
 	oerr_clear(&err);
-	CHECK(ogrants_userinfo(&arena, at, &claims, &jwt, &err));
+	CHECK(ogrants_userinfo(&arena, at, &nodpop, &claims, &jwt, &err));
 	CHECK(jwt == NULL && claims != NULL);
 	CHECK_STR(ojson_str(claims, "sub"), "alice");
 	CHECK_STR(ojson_str(claims, "email"), "alice@example.com");
 	/* Registered claims of the session are left out. */
 	CHECK(json_object_get(claims, "iss") == NULL);
 	json_decref(claims);
-	CHECK(!ogrants_userinfo(&arena, rt, &claims, &jwt, &err));
+	CHECK(!ogrants_userinfo(&arena, rt, &nodpop, &claims, &jwt, &err));
 	CHECK(err.code == OERR_INVALID_TOKEN && claims == NULL);
 	oerr_clear(&err);
-	CHECK(!ogrants_userinfo(&arena, "junk", &claims, &jwt, &err));
+	CHECK(!ogrants_userinfo(&arena, "junk", &nodpop, &claims, &jwt, &err));
 	CHECK(err.code == OERR_INVALID_TOKEN);
 	CHECK(revoke_as("app", at, &err));
 	oerr_clear(&err);
-	CHECK(!ogrants_userinfo(&arena, at, &claims, &jwt, &err));
+	CHECK(!ogrants_userinfo(&arena, at, &nodpop, &claims, &jwt, &err));
 	CHECK(err.code == OERR_INVALID_TOKEN);
 	CHECK(strstr(err.description, "expired or was revoked") != NULL);
 }
