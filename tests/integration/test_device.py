@@ -297,3 +297,34 @@ def test_verify_endpoint_errors(server):
                       headers={"Content-Type":
                                "application/x-www-form-urlencoded"})
     assert r.status_code == 400 and "scope" in r.text
+
+
+def test_dpop_binds_the_device_tokens(server):
+    """A device that proves a DPoP key (RFC 9449) when it polls gets
+    tokens bound to it; a public client's refresh token too, so that
+    refreshing needs a proof by the same key."""
+    from test_dpop import introspect, new_key, proof
+    key = new_key()
+    c = device_client(server)
+    d = device_auth(server, c).json()
+    r = person(server, d["user_code"])
+    assert r.status_code in (302, 303), r.text
+    url = server.pub + "/oauth2/token"
+    r = requests.post(url, data={"grant_type": DEVICE,
+                                 "device_code": d["device_code"],
+                                 "client_id": c["client_id"]},
+                      headers={"DPoP": proof(key, "POST", url)})
+    assert r.status_code == 200, r.text
+    tok = r.json()
+    assert tok["token_type"] == "DPoP"
+    assert introspect(server, tok["access_token"])["cnf"] == {
+        "jkt": key.thumbprint()}
+    form = {"grant_type": "refresh_token", "client_id": c["client_id"],
+            "refresh_token": tok["refresh_token"]}
+    r = requests.post(url, data=form,
+                      headers={"DPoP": proof(new_key(), "POST", url)})
+    assert r.status_code == 400, r.text
+    r = requests.post(url, data=form,
+                      headers={"DPoP": proof(key, "POST", url)})
+    assert r.status_code == 200, r.text
+    assert r.json()["token_type"] == "DPoP"

@@ -405,3 +405,54 @@ def test_dpop_jkt_binds_the_code(server):
         got = qs(r.headers["Location"])
         assert got.get("error") == "invalid_request", got
         assert "dpop_jkt" in got["error_description"]
+
+
+def test_other_grants_bound(server):
+    """A proof binds what the newer grants issue too: token exchange
+    (RFC 8693) and the jwt-bearer grant (RFC 7523); a replayed proof is
+    refused there as at the other grants."""
+    key = new_key()
+    te = "urn:ietf:params:oauth:grant-type:token-exchange"
+    jb = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+    client = cc_client(server, grant_types=["client_credentials", te, jb])
+    subject = cc_token(server, client).json()["access_token"]
+    url = server.pub + "/oauth2/token"
+    p = proof(key, "POST", url)
+    form = {"grant_type": te, "subject_token": subject,
+            "subject_token_type":
+            "urn:ietf:params:oauth:token-type:access_token"}
+    r = requests.post(url, data=form, headers={"DPoP": p},
+                      auth=(client["client_id"], client["client_secret"]))
+    assert r.status_code == 200, r.text
+    assert r.json()["token_type"] == "DPoP"
+    info = introspect(server, r.json()["access_token"])
+    assert info["cnf"] == {"jkt": key.thumbprint()}
+    r = requests.post(url, data=form, headers={"DPoP": p},
+                      auth=(client["client_id"], client["client_secret"]))
+    assert r.status_code == 400, r.text
+    assert r.json()["error"] == "invalid_dpop_proof"
+
+    idp = jwk.JWK.generate(kty="EC", crv="P-256", kid="dpop-idp")
+    iss = f"https://idp-{uuid.uuid4().hex[:8]}.example"
+    later = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                          time.gmtime(time.time() + 3600))
+    r = requests.post(server.adm + "/admin/trust/grants/jwt-bearer/issuers",
+                      json={"issuer": iss, "subject": "dave",
+                            "scope": ["read"], "expires_at": later,
+                            "jwk": json.loads(idp.export_public())})
+    assert r.status_code == 201, r.text
+    now = int(time.time())
+    a = jwt.JWT(header={"alg": "ES256", "kid": "dpop-idp"},
+                claims={"iss": iss, "sub": "dave", "aud": url, "iat": now,
+                        "exp": now + 300, "jti": uuid.uuid4().hex})
+    a.make_signed_token(idp)
+    r = requests.post(url, data={"grant_type": jb,
+                                 "assertion": a.serialize(),
+                                 "scope": "read"},
+                      headers={"DPoP": proof(key, "POST", url)},
+                      auth=(client["client_id"], client["client_secret"]))
+    assert r.status_code == 200, r.text
+    assert r.json()["token_type"] == "DPoP"
+    info = introspect(server, r.json()["access_token"])
+    assert info["sub"] == "dave"
+    assert info["cnf"] == {"jkt": key.thumbprint()}
