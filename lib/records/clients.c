@@ -11,6 +11,7 @@
 
 #include "base/conf.h"
 #include "base/crypto.h"
+#include "base/curl.h"
 #include "base/err.h"
 #include "base/hash.h"
 #include "base/json.h"
@@ -29,6 +30,8 @@
 #define STR_MAX		2048	/* bytes of any string member */
 #define NAME_MAX_LEN	1024	/* client_name, description */
 #define ARRAY_MAX	100	/* items of any array member */
+#define SECTOR_MAX	(64 * 1024)	/* bytes of a sector_identifier_uri */
+#define SECTOR_TIMEOUT_MS 5000	/* to fetch it */
 #define LIFESPAN_MAX	(10LL * 365 * 24 * 3600)
 #define CACHE_CLIENTS	64	/* parsed records kept per process */
 #define CACHE_SECRETS	64	/* verified secrets kept per process */
@@ -299,6 +302,56 @@ uri_external(const char *field, long i, const json_t *v, unsigned flags,
 	return 0;
 }
 
+/*
+ * OpenID Connect Registration §5: the document at sector_identifier_uri
+ * (https; fetched with ocurl_get(): no redirects, no proxy, at most
+ * SECTOR_MAX bytes within SECTOR_TIMEOUT_MS, never from an internal
+ * address unless allowed) is a JSON array of URLs that must hold every
+ * one of the client's redirect_uris.  Returns 1, or 0 with a 400
+ * naming the field.
+ */
+static int
+sector_lists_redirects(const json_t *in, unsigned flags, struct oerr *err)
+{
+	const char	*uri;
+	json_t		*doc = NULL, *e;
+	struct oerr	 why;
+	char		*body;
+	size_t		 len, i;
+	int		 ok = 0;
+
+	uri = json_string_value(json_object_get(in, "sector_identifier_uri"));
+	if (uri == NULL || *uri == '\0')
+		return 1;
+	oerr_clear(&why);
+	if ((body = ocurl_get(uri, SECTOR_MAX, SECTOR_TIMEOUT_MS, 0, &len,
+	    &why)) == NULL) {
+		oerr_set(err, bad(flags), "The field 'sector_identifier_uri' "
+		    "%s", why.description);
+		return 0;
+	}
+	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	free(body);
+	if (!json_is_array(doc)) {
+		oerr_set(err, bad(flags), "The field 'sector_identifier_uri' "
+		    "names a document that is not a JSON array of URLs.");
+		goto out;
+	}
+	json_array_foreach(json_object_get(in, "redirect_uris"), i, e)
+		if (json_is_string(e) && !ojson_has(doc,
+		    json_string_value(e))) {
+			oerr_set(err, bad(flags), "The field "
+			    "'sector_identifier_uri' names a document that does "
+			    "not list the redirect URI '%.200s' (OpenID Connect "
+			    "Registration §5).", json_string_value(e));
+			goto out;
+		}
+	ok = 1;
+out:
+	json_decref(doc);
+	return ok;
+}
+
 int
 oclient_uris_check(const json_t *in, unsigned flags, struct oerr *err)
 {
@@ -319,10 +372,14 @@ oclient_uris_check(const json_t *in, unsigned flags, struct oerr *err)
 		if (!uri_external("request_uris", (long)i, e, flags, err))
 			return 0;
 	}
-	return 1;
+	return sector_lists_redirects(in, flags, err);
 }
 
-/* An absolute URL without fragment (http or https). */
+/*
+ * An absolute URL without fragment (http or https; https only with
+ * https_only, but for http on a loopback host when
+ * clients.http.allow_loopback_http is set, as ocurl_get() fetches).
+ */
 static const char *
 url_ok(const char *s, int https_only)
 {
@@ -331,6 +388,9 @@ url_ok(const char *s, int https_only)
 
 	if ((why = ourl_parse(s, &u)) != NULL)
 		return why;
+	if (https_only && strcmp(u.scheme, "http") == 0 && oconf != NULL &&
+	    oconf->client_http_loopback && ourl_loopback(&u))
+		https_only = 0;
 	if (strcmp(u.scheme, "https") != 0 &&
 	    (https_only || strcmp(u.scheme, "http") != 0))
 		return https_only ? "must be an https URL" :
@@ -687,14 +747,13 @@ bad:
 
 /*
  * A pairwise client (OpenID Connect Core §8.1; Registration §2) needs a
- * sector identifier: its sector_identifier_uri's host, or the one host
- * of its redirect_uris (lib/records/subject.h).  The document at
- * sector_identifier_uri is not fetched, so only the operator may name
- * one: self-registration is refused it, and self-registering a pairwise
- * client when the server does not offer pairwise subjects.  (The admin
- * API keeps taking such a client, as oidcgi always has: it sees public
- * subjects, as discovery says, until pairwise ones are configured.)
- * Returns 1, or 0 with a 400 naming the field.
+ * sector identifier: its sector_identifier_uri's host (whose document
+ * oclient_uris_check() fetched and found to list the redirect_uris), or
+ * the one host of its redirect_uris.  Self-registering a pairwise
+ * client is refused when the server does not offer pairwise subjects.
+ * (The admin API keeps taking such a client, as oidcgi always has: it
+ * sees public subjects, as discovery says, until pairwise ones are
+ * configured.)  Returns 1, or 0 with a 400 naming the field.
  */
 static int
 subject_consistent(const json_t *rec, unsigned flags, struct oerr *err)
@@ -716,15 +775,8 @@ subject_consistent(const json_t *rec, unsigned flags, struct oerr *err)
 		    "(oidc.subject_identifiers.supported_types).");
 		return 0;
 	}
-	if (siu != NULL && *siu != '\0') {
-		if (!(flags & OCLIENT_DCR))
-			return 1;
-		oerr_set(err, bad(flags), "The field 'sector_identifier_uri' "
-		    "cannot be set through dynamic client registration: the "
-		    "server does not fetch it to check that it lists the "
-		    "redirect_uris.");
-		return 0;
-	}
+	if (siu != NULL && *siu != '\0')
+		return 1;
 	host[0] = '\0';
 	json_array_foreach(json_object_get(rec, "redirect_uris"), i, v) {
 		if (!json_is_string(v) ||

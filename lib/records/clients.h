@@ -234,8 +234,11 @@ int	 oclient_redirect_ok(const json_t *rec, const char *uri);
  * set, for every client; otherwise it is logged as a warning (the
  * operator is trusted).  A URI listed in
  * clients.http.private_ip_exception_urls (exactly) is allowed.  URIs
- * that do not parse are left to oclient_build().  It resolves names
- * (getaddrinfo(3)): call it outside a store transaction.
+ * that do not parse are left to oclient_build().  A
+ * sector_identifier_uri is fetched (https, ocurl_get()), and its
+ * document, a JSON array of URLs, must list every one of in's
+ * redirect_uris (OpenID Connect Registration §5).  It resolves names
+ * (getaddrinfo(3)) and fetches: call it outside a store transaction.
  * Returns 1, or 0 with a 400 naming the field in err
  * (invalid_client_metadata for OCLIENT_DCR, else invalid_request).
  */

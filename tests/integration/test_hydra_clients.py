@@ -81,8 +81,9 @@ def test_create_with_everything(server):
         "frontchannel_logout_session_required": True,
         "backchannel_logout_uri": "https://a.example/bc",
         "backchannel_logout_session_required": True,
-        "subject_type": "pairwise",
-        "sector_identifier_uri": "https://a.example/sector.json",
+        # Pairwise clients and their sector_identifier_uri, which is
+        # fetched, are test_pairwise.py's.
+        "subject_type": "public",
         "jwks_uri": "https://a.example/jwks.json",
         "userinfo_signed_response_alg": "RS256",
         "request_object_signing_alg": "RS256",

@@ -13,18 +13,36 @@ import requests
 
 from conftest import Server
 from flowlib import auth_url, go, login_and_consent, new_client, pkce, qs
+from test_clientjwt import JwksServer
 
 SALT = "pairwise-salt-0123456789"
 
 
 @pytest.fixture(scope="module")
-def pw(tmp_path_factory):
+def sectors():
+    """Serves sector_identifier_uri documents on 127.0.0.1."""
+    s = JwksServer()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def pw(tmp_path_factory, sectors):
     s = Server(tmp_path_factory.mktemp("pairwise"), conf=(
         "oidc.subject_identifiers.supported_types = public,pairwise\n"
         f"oidc.subject_identifiers.pairwise.salt = {SALT}\n"
-        "oidc.dynamic_client_registration.enabled = true\n")).start()
+        "oidc.dynamic_client_registration.enabled = true\n"
+        "clients.http.allow_loopback_http = true\n"
+        "clients.http.private_ip_exception_urls = "
+        f"{sectors.url}/dcr.json\n")).start()
     yield s
     s.stop()
+
+
+def sector_doc(sectors, path, uris, status=200):
+    sectors.routes[path] = (status, {"Content-Type": "application/json"},
+                            json.dumps(uris).encode())
+    return sectors.url + path
 
 
 def claims(tok):
@@ -66,24 +84,28 @@ def test_discovery_lists_pairwise(pw, server):
     assert d["subject_types_supported"] == ["public"]
 
 
-def test_sectors(pw):
+def test_sectors(pw, sectors):
     a = new_client(pw, subject_type="pairwise",
                    redirect_uris=["https://one.example/cb"])
     # Same sector by its sector_identifier_uri's host (the spec's
-    # sector, where Hydra would hash the whole URI).
-    b = new_client(pw, subject_type="pairwise",
-                   redirect_uris=["https://x.example/cb",
-                                  "https://y.example/cb"],
-                   sector_identifier_uri="https://one.example/sector.json")
+    # sector, where Hydra would hash the whole URI): the document, which
+    # lists both redirect URIs, is on 127.0.0.1, as is a2's one.
+    uris = ["https://x.example/cb", "https://y.example/cb"]
+    b = new_client(pw, subject_type="pairwise", redirect_uris=uris,
+                   sector_identifier_uri=sector_doc(sectors, "/s.json",
+                                                    uris))
+    a2 = new_client(pw, subject_type="pairwise",
+                    redirect_uris=["http://127.0.0.1:9/cb"])
     c = new_client(pw, subject_type="pairwise",
                    redirect_uris=["https://two.example/cb"])
     p = new_client(pw, redirect_uris=["https://one.example/cb"])
     ida, uia, _ = subjects(pw, a)
     idb, uib, _ = subjects(pw, b)
+    ida2, _, _ = subjects(pw, a2)
     idc, uic, _ = subjects(pw, c)
     idp, uip, _ = subjects(pw, p)
     assert ida == uia == expected("one.example", "alice")
-    assert idb == uib == ida
+    assert idb == uib == ida2 == expected("127.0.0.1", "alice")
     assert idc == uic == expected("two.example", "alice")
     assert idc != ida
     assert idp == uip == "alice"
@@ -136,10 +158,11 @@ def test_registration_rules(pw):
         "redirect_uris": ["https://a.example/cb", "https://b.example/cb"]})
     assert r.status_code == 400
     assert "redirect_uris" in r.json()["error_description"]
-    # Self-registration may not name a sector_identifier_uri (not fetched).
+    # Self-registration may name a sector_identifier_uri on an internal
+    # address only when the operator listed the URL.
     r = requests.post(pw.pub + "/oauth2/register", json={
         "subject_type": "pairwise", "redirect_uris": ["https://a.example/cb"],
-        "sector_identifier_uri": "https://a.example/s.json"})
+        "sector_identifier_uri": "http://127.0.0.1:9/s.json"})
     assert r.status_code == 400, r.text
     assert r.json()["error"] == "invalid_client_metadata"
     assert "sector_identifier_uri" in r.json()["error_description"]
@@ -218,3 +241,33 @@ def test_force_subject_identifier(pw):
         assert i["sub"] == "alice"
         assert i.get("obfuscated_subject") == (
             want if kind == "pairwise" else None)
+
+
+def test_sector_document(pw, sectors):
+    """OpenID Connect Registration §5: the document at
+    sector_identifier_uri, fetched when the client is registered or
+    changed, is a JSON array that lists every redirect URI."""
+    uris = ["https://p.example/cb", "https://q.example/cb"]
+
+    def register(doc_uris, status=200, path=None, dcr=False):
+        url = sector_doc(sectors, path or "/doc-%d.json" % len(
+            sectors.routes), doc_uris, status)
+        body = {"subject_type": "pairwise", "redirect_uris": uris,
+                "sector_identifier_uri": url}
+        if dcr:
+            return requests.post(pw.pub + "/oauth2/register", json=body)
+        return requests.post(pw.adm + "/admin/clients", json=body)
+
+    assert register(uris + ["https://other.example/cb"]).status_code == 201
+    for r, words in ((register(uris[:1]), "does not list"),
+                     (register({"uris": uris}), "JSON array"),
+                     (register(uris, status=404), "HTTP 404")):
+        assert r.status_code == 400, r.text
+        assert "sector_identifier_uri" in r.json()["error_description"]
+        assert words in r.json()["error_description"], r.text
+    # Dynamic registration, from the URL the operator listed.
+    r = register(uris, path="/dcr.json", dcr=True)
+    assert r.status_code == 201, r.text
+    r = register(uris[:1], path="/dcr.json", dcr=True)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"] == "invalid_client_metadata"
