@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "records/clients.h"
 #include "records/jti.h"
+#include "records/lifecycle.h"
 #include "protocol/clientauth.h"
 #include "protocol/clientkeys.h"
 #include "protocol/introspect.h"
@@ -410,4 +411,16 @@ oclientauth_free(struct oclientauth *a)
 {
 	oclient_release(a->client);
 	a->client = NULL;
+}
+
+int
+oclientauth_txn_begin(struct ostore_txn *t, const struct oclientauth *a,
+    struct oerr *err)
+{
+	if (!olife_flush(t, onow(), OCLIENTAUTH_FLUSH, NULL)) {
+		oerr_set(err, OERR_SERVER_ERROR, "Expired records could not "
+		    "be flushed.");
+		return 0;
+	}
+	return !a->has_jti || ojti_use(t, a->jti, a->jti_exp, err);
 }

@@ -38,6 +38,7 @@ struct oarena;
 struct oclient;
 struct oerr;
 struct oparams;
+struct ostore_txn;
 
 /* What a request presents (the handler fills it). */
 struct oclientauth_in {
@@ -86,6 +87,19 @@ int	 oclientauth_check(struct oarena *, const struct oclientauth_in *,
 
 /* Release what oclientauth_check() left in a (none is fine). */
 void	 oclientauth_free(struct oclientauth *a);
+
+#define OCLIENTAUTH_FLUSH	16	/* expired records removed per request */
+
+/*
+ * The start of every write transaction that acts on the request of a
+ * client a authenticated (the token endpoint's grants, revocation,
+ * device authorization, PAR): flush up to OCLIENTAUTH_FLUSH expired
+ * records (so the store needs no janitor), then spend a's client
+ * assertion jti (a replay is invalid_client).  Returns 1, or 0 with
+ * err set: abort the transaction.
+ */
+int	 oclientauth_txn_begin(struct ostore_txn *, const struct oclientauth *a,
+	    struct oerr *err);
 
 /*
  * The name by which a JWT's aud claim (a string, or an array of

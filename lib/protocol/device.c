@@ -24,7 +24,6 @@
 #include "records/clients.h"
 #include "records/device.h"
 #include "records/flow.h"
-#include "records/lifecycle.h"
 #include "records/tokens.h"
 #include "protocol/authorize.h"
 #include "protocol/clientauth.h"
@@ -37,7 +36,6 @@ static const char	alphabet[] = "BCDFGHJKLMNPQRSTVWXZ";
 
 #define SCOPES_MAX	64
 #define AUDIENCES_MAX	32
-#define FLUSH_MAX	16
 #define CREATE_TRIES	8
 
 /* A new string formatted as printf(3) does. */
@@ -153,6 +151,7 @@ requested(const struct oparams *p, const struct oclient *client,
 
 /* A new device authorization, carried into its write transaction. */
 struct create_op {
+	const struct oclientauth *auth;
 	struct odevice_rec	*rec;
 };
 
@@ -163,11 +162,8 @@ create_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	enum ostore_rc		 rc;
 	int			 i;
 
-	if (!olife_flush(t, onow(), FLUSH_MAX, NULL)) {
-		oerr_set(err, OERR_SERVER_ERROR, "Expired records could not "
-		    "be flushed.");
+	if (!oclientauth_txn_begin(t, op->auth, err))
 		return 0;
-	}
 	for (i = 0; i < CREATE_TRIES; i++) {
 		user_code(op->rec->user_code);
 		if ((rc = odevice_create(t, op->rec, err)) != OSTORE_EXISTS)
@@ -212,6 +208,7 @@ odevice_authorize(struct oarena *arena, const struct oclientauth_in *in,
 	rec.exp = rec.requested_at + oconf->ttl_device_user_code;
 	rec.interval = ODEVICE_INTERVAL;
 	rec.status = ODEVICE_PENDING;
+	op.auth = &auth;
 	op.rec = &rec;
 	if (!ostore_write(create_fn, &op, err))
 		goto out;

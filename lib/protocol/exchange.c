@@ -20,14 +20,12 @@
 #include "records/flow.h"
 #include "records/jti.h"
 #include "records/keys.h"
-#include "records/lifecycle.h"
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
 #include "protocol/dpop.h"
 #include "protocol/exchange.h"
 #include "protocol/trust.h"
 
-#define FLUSH_MAX	16	/* expired records removed per request */
 #define TARGETS_MAX	32	/* audience and resource values */
 
 /*
@@ -439,13 +437,7 @@ exchange_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	resp_free(op->resp);
 	op->resp = NULL;
 	memset(&g, 0, sizeof(g));
-	if (!olife_flush(t, onow(), FLUSH_MAX, NULL)) {
-		oerr_set(err, OERR_SERVER_ERROR, "Expired records could not "
-		    "be flushed.");
-		return 0;
-	}
-	if (op->auth->has_jti && !ojti_use(t, op->auth->jti,
-	    op->auth->jti_exp, err))
+	if (!oclientauth_txn_begin(t, op->auth, err))
 		return 0;
 	if (op->dpop != NULL && !odpop_spend(t, op->dpop, err))
 		return 0;

@@ -30,7 +30,6 @@
 #include "protocol/grants.h"
 #include "protocol/trust.h"
 
-#define FLUSH_MAX	16	/* expired records removed per request */
 #define FLUSH_BATCH	4096	/* records deleted per flush transaction */
 
 /* A token request, carried into its write transaction. */
@@ -440,13 +439,7 @@ token_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	op->resp = NULL;
 	oerr_clear(&op->fail);
 	oerr_clear(&e);
-	if (!olife_flush(t, onow(), FLUSH_MAX, NULL)) {
-		oerr_set(err, OERR_SERVER_ERROR, "Expired records could not "
-		    "be flushed.");
-		return 0;
-	}
-	if (op->auth->has_jti && !ojti_use(t, op->auth->jti,
-	    op->auth->jti_exp, err))
+	if (!oclientauth_txn_begin(t, op->auth, err))
 		return 0;
 	if (op->dpop != NULL && !odpop_spend(t, op->dpop, err))
 		return 0;
@@ -688,13 +681,7 @@ revoke_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 	int			 rc = 1;
 
 	oerr_clear(&op->fail);
-	if (!olife_flush(t, onow(), FLUSH_MAX, NULL)) {
-		oerr_set(err, OERR_SERVER_ERROR, "Expired records could not "
-		    "be flushed.");
-		return 0;
-	}
-	if (op->auth->has_jti && !ojti_use(t, op->auth->jti,
-	    op->auth->jti_exp, err))
+	if (!oclientauth_txn_begin(t, op->auth, err))
 		return 0;
 	/* RFC 7009 §2.2: an unknown token is not an error. */
 	oerr_clear(&e);

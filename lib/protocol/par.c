@@ -14,8 +14,6 @@
 #include "base/util.h"
 #include "store/store.h"
 #include "records/clients.h"
-#include "records/jti.h"
-#include "records/lifecycle.h"
 #include "records/pushed.h"
 #include "protocol/authorize.h"
 #include "protocol/clientauth.h"
@@ -23,7 +21,6 @@
 #include "protocol/reqobj.h"
 
 /* Expired records flushed by each push, as the token endpoint does. */
-#define FLUSH_MAX	16
 
 /* Client authentication's parameters: not part of the pushed request. */
 static const char *const auth_params[] = {
@@ -57,13 +54,7 @@ push_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
 	struct push	*op = arg;
 
-	if (!olife_flush(t, onow(), FLUSH_MAX, NULL)) {
-		oerr_set(err, OERR_SERVER_ERROR, "Expired records could not be "
-		    "flushed.");
-		return 0;
-	}
-	if (op->auth->has_jti && !ojti_use(t, op->auth->jti,
-	    op->auth->jti_exp, err))
+	if (!oclientauth_txn_begin(t, op->auth, err))
 		return 0;
 	return opushed_put(t, op->ref, op->auth->id, op->params, op->exp,
 	    err);

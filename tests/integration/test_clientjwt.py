@@ -336,3 +336,35 @@ def test_request_object_verified_with_jwks_uri(srv, jwks):
     loc = authorize(other)
     q = parse_qs(urlparse(loc).query)
     assert q["error"] == ["invalid_request_object"], loc
+
+
+def test_assertion_single_use_everywhere(srv, jwks):
+    """A client assertion's jti is spent by every endpoint that takes
+    client authentication (RFC 7523 §3 item 7): the token endpoint,
+    device authorization, PAR and revocation alike."""
+    from jwcrypto import jwk as jjwk
+    key = jjwk.JWK.generate(kty="EC", crv="P-256", kid="once")
+    path = f"/once-{uuid.uuid4().hex}"
+    jwks.routes[path] = (200, {}, json.dumps(
+        {"keys": [json.loads(key.export_public())]}).encode())
+    c = register(srv, grant_types=[
+        "urn:ietf:params:oauth:grant-type:device_code",
+        "authorization_code"], response_types=["code"],
+        redirect_uris=["https://rp.example/cb"], jwks_uri=jwks.url + path,
+        token_endpoint_auth_method="private_key_jwt")
+    for ep, form in (("/oauth2/device/auth", {"scope": "openid"}),
+                     ("/oauth2/par", {"response_type": "code",
+                                      "scope": "openid",
+                                      "redirect_uri":
+                                      "https://rp.example/cb",
+                                      "state": "state-12345678"}),
+                     ("/oauth2/revoke", {"token": "x"})):
+        a = es256_assertion(srv, key, c["client_id"])
+        body = dict(form, client_id=c["client_id"],
+                    client_assertion_type=ASSERTION_TYPE,
+                    client_assertion=a)
+        r = requests.post(srv.pub + ep, data=body, timeout=10)
+        assert r.status_code in (200, 201), (ep, r.text)
+        r = requests.post(srv.pub + ep, data=body, timeout=10)
+        assert r.status_code == 401, (ep, r.text)
+        assert r.json()["error"] == "invalid_client", (ep, r.text)
