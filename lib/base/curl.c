@@ -79,9 +79,9 @@ struct get {
 	size_t		 len;
 	size_t		 max;
 	int		 toobig;
-	int		 exempt;	/* url in private_ip_exception_urls */
-	int		 loopback_ok;	/* clients.http.allow_loopback_http */
-	const char	*why;		/* set when a connection was refused */
+	int		 exempt;	/* an exception URL */
+	int		 loopback_ok;	/* allow_loopback_http */
+	const char	*why;		/* a connection refused */
 };
 
 /* libcurl's write callback: keep at most g->max bytes. */

@@ -88,7 +88,7 @@ int	 oclientauth_check(struct oarena *, const struct oclientauth_in *,
 /* Release what oclientauth_check() left in a (none is fine). */
 void	 oclientauth_free(struct oclientauth *a);
 
-#define OCLIENTAUTH_FLUSH	16	/* expired records removed per request */
+#define OCLIENTAUTH_FLUSH	16	/* expired records flushed */
 
 /*
  * The start of every write transaction that acts on the request of a
@@ -98,8 +98,8 @@ void	 oclientauth_free(struct oclientauth *a);
  * assertion jti (a replay is invalid_client).  Returns 1, or 0 with
  * err set: abort the transaction.
  */
-int	 oclientauth_txn_begin(struct ostore_txn *, const struct oclientauth *a,
-	    struct oerr *err);
+int	 oclientauth_txn_begin(struct ostore_txn *,
+	    const struct oclientauth *a, struct oerr *err);
 
 /*
  * The name by which a JWT's aud claim (a string, or an array of

@@ -119,7 +119,8 @@ requested(const struct oparams *p, const struct oclient *client,
 	json_t		*v;
 	size_t		 i;
 
-	if (!ojson_add_words(scope, oclientauth_param(p, "scope"), SCOPES_MAX)) {
+	if (!ojson_add_words(scope, oclientauth_param(p, "scope"),
+	    SCOPES_MAX)) {
 		oerr_set(err, OERR_INVALID_SCOPE, "The request has more than "
 		    "%d scopes.", SCOPES_MAX);
 		return 0;

@@ -365,7 +365,8 @@ cc_prepare(const struct oparams *p, struct grant_op *op,
 		}
 	for (i = 0; i < p->n; i++)
 		if (strcmp(p->v[i].name, "audience") == 0 &&
-		    !ojson_add_words(aud, p->v[i].value, OGRANTS_AUDIENCES_MAX)) {
+		    !ojson_add_words(aud, p->v[i].value,
+		    OGRANTS_AUDIENCES_MAX)) {
 			oerr_set(err, OERR_INVALID_REQUEST, "The request has "
 			    "more than %d audiences.", OGRANTS_AUDIENCES_MAX);
 			goto out;
