@@ -17,7 +17,6 @@
 #include "records/jti.h"
 #include "protocol/dpop.h"
 
-#define HEADER_MAX	8192	/* bytes of a decoded proof header */
 #define NONCE_MAC	16	/* bytes of a nonce's MAC */
 
 const char *const odpop_algs[] = { "RS256", "RS384", "RS512", "PS256",
@@ -118,34 +117,6 @@ odpop_nonce_ok(const char *nonce, int64_t now)
 			    ocrypto_streq(nonce, want))
 				return 1;
 	return 0;
-}
-
-/*
- * The protected header of a compact JWS, decoded (a new object), or
- * NULL with err set.
- */
-static json_t *
-proof_header(const char *proof, struct oerr *err)
-{
-	const char	*dot = strchr(proof, '.');
-	char		*buf;
-	size_t		 n;
-	json_t		*h = NULL;
-
-	if (dot == NULL || (size_t)(dot - proof) > 2 * HEADER_MAX) {
-		BAD(err, "The DPoP proof is not a JWS in compact form.");
-		return NULL;
-	}
-	buf = oxmalloc(HEADER_MAX);
-	if (!ocrypto_b64url_decode(buf, HEADER_MAX, &n, proof,
-	    (size_t)(dot - proof)) || (h = json_loadb(buf, n,
-	    JSON_REJECT_DUPLICATES, NULL)) == NULL || !json_is_object(h)) {
-		json_decref(h);
-		h = NULL;
-		BAD(err, "The DPoP proof's header is not a JSON object.");
-	}
-	free(buf);
-	return h;
 }
 
 /*
@@ -250,8 +221,11 @@ odpop_verify(const char *proof, const char *htm, const char *htu,
 		BAD(err, "The DPoP proof is longer than %d bytes.", OJWS_MAX);
 		goto out;
 	}
-	if ((h = proof_header(proof, err)) == NULL)
+	if ((h = ojws_peek(proof, 0)) == NULL) {
+		BAD(err, "The DPoP proof is not a JWS in compact form with a "
+		    "JSON object as its header.");
 		goto out;
+	}
 	typ = json_string_value(json_object_get(h, "typ"));
 	alg = json_string_value(json_object_get(h, "alg"));
 	if (typ == NULL || strcmp(typ, "dpop+jwt") != 0) {
