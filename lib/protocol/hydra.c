@@ -138,6 +138,33 @@ out:
 	return rc;
 }
 
+/*
+ * The URIs of the client an edit makes, checked as a client's input is
+ * (oclient_uris_check(): internal hosts, the sector document) before
+ * the write transaction, which may not wait on the network.  A client
+ * that is not there, or an edit that fails, is left for the write to
+ * answer.  Returns 1, or 0 with err set.
+ */
+static int
+uris_checked(const char *id, const json_t *body, json_t *(*make)(
+    const json_t *, const json_t *, struct oerr *), struct oerr *err)
+{
+	json_t		*old, *view, *in = NULL;
+	struct oerr	 e;
+	int		 ok = 1;
+
+	oerr_clear(&e);
+	if ((old = oclient_get(id, &e)) == NULL)
+		return 1;
+	view = oclient_view_hydra(old, NULL);
+	if ((in = make(view, body, &e)) != NULL)
+		ok = oclient_uris_check(in, 0, err);
+	json_decref(in);
+	json_decref(view);
+	json_decref(old);
+	return ok;
+}
+
 /* Run an edit of client id with body; the answer as answer()'s. */
 static json_t *
 edit(const char *id, const json_t *body, json_t *(*make)(const json_t *,
@@ -150,6 +177,8 @@ edit(const char *id, const json_t *body, json_t *(*make)(const json_t *,
 	e.id = id;
 	e.body = body;
 	e.make = make;
+	if (!uris_checked(id, body, make, err))
+		return NULL;
 	if (ostore_write(edit_fn, &e, err))
 		rec = e.rec;
 	else

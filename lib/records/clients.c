@@ -1593,10 +1593,23 @@ oclient_update(const char *id, const json_t *in, unsigned flags,
     char *secret_out, struct oerr *err)
 {
 	struct op	 op = { id, in, flags, secret_out, NULL };
+	json_t		*whole = NULL;
+	struct oerr	 e;
+	int		 ok;
 
 	secret_out[0] = '\0';
-	if (!oclient_uris_check(in, flags, err) ||
-	    !ostore_write(update_fn, &op, err)) {
+	/*
+	 * A merge is checked as the client it makes (the sector document
+	 * must list the redirect URIs the client keeps); an unknown client
+	 * is left for the write to answer.
+	 */
+	oerr_clear(&e);
+	if ((flags & OCLIENT_MERGE) && json_is_object(in) &&
+	    (whole = oclient_get(id, &e)) != NULL)
+		json_object_update(whole, (json_t *)in);
+	ok = oclient_uris_check(whole != NULL ? whole : in, flags, err);
+	json_decref(whole);
+	if (!ok || !ostore_write(update_fn, &op, err)) {
 		json_decref(op.rec);
 		ocrypto_wipe(secret_out, strlen(secret_out));
 		return NULL;

@@ -271,3 +271,23 @@ def test_sector_document(pw, sectors):
     r = register(uris[:1], path="/dcr.json", dcr=True)
     assert r.status_code == 400, r.text
     assert r.json()["error"] == "invalid_client_metadata"
+
+
+def test_sector_document_on_patch(pw, sectors):
+    """A JSON Patch that sets sector_identifier_uri is checked as a whole
+    client is: the document must list the redirect URIs the client
+    keeps."""
+    uris = ["https://r.example/cb"]
+    c = new_client(pw, subject_type="pairwise", redirect_uris=uris)
+    bad = sector_doc(sectors, "/patch-bad.json", ["https://other.example/cb"])
+    good = sector_doc(sectors, "/patch-good.json", uris)
+    for url, status in ((bad, 400), (good, 200)):
+        r = requests.patch(pw.adm + "/admin/clients/" + c["client_id"],
+                           json=[{"op": "add",
+                                  "path": "/sector_identifier_uri",
+                                  "value": url}],
+                           headers={"Content-Type":
+                                    "application/json-patch+json"})
+        assert r.status_code == status, r.text
+    r = requests.get(pw.adm + "/admin/clients/" + c["client_id"])
+    assert r.json()["sector_identifier_uri"] == good
