@@ -46,6 +46,8 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	+= $(PKG_CFLAGS)
+# libpq: its headers only; pg.c opens it with dlopen() (lib/store/pg.c).
+CFLAGS	+= $(shell pkg-config --cflags libpq 2>/dev/null)
 LDLIBS	+= $(PKG_LIBS)
 
 # Install directories, GNU-style; DESTDIR stages an install elsewhere.
