@@ -335,9 +335,10 @@ deps:
 run: deps all
 	@scripts/serve
 
-check: $(UNIT)
+check: $(UNIT) $(CLI)
 	@scripts/layers
 	@tests/unit/run $(UNIT)
+	@scripts/pgunit $(CLI) $(UNIT)
 
 asan:
 	@$(MAKE) --no-print-directory B=build-asan SANITIZE=1 check replay
