@@ -289,6 +289,30 @@ fail:
 	return 0;
 }
 
+/*
+ * Begin a transaction with sql, connecting first when needed.  A
+ * connection that broke since its last use (the server restarted, say)
+ * is only noticed now: then connect again, once.  Returns 1, or 0 with
+ * a 503 in err (logged).
+ */
+static int
+begin(const char *sql, struct oerr *err)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++) {
+		if (!conn_get(err))
+			return 0;
+		if (simple(sql, NULL))
+			return 1;
+		if (conn != NULL)
+			break;		/* refused on a working connection */
+	}
+	oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE,
+	    "The store is not available.");
+	return 0;
+}
+
 int
 opg_open(const char *target, size_t mapsize, struct oerr *err)
 {
@@ -342,14 +366,8 @@ opg_read_begin(struct oerr *err)
 		    "The store is not available.");
 		return NULL;
 	}
-	if (!conn_get(err))
+	if (!begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err))
 		return NULL;
-	if (!simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-	    NULL)) {
-		oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE,
-		    "The store is not available.");
-		return NULL;
-	}
 	memset(&rd, 0, sizeof(rd));
 	rd.rdonly = 1;
 	rd.active = 1;
@@ -405,11 +423,9 @@ opg_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 				*err = saved;
 			backoff(i);
 		}
-		if (!conn_get(err))
-			return 0;
 		retry = 0;
-		if (!simple("BEGIN ISOLATION LEVEL SERIALIZABLE", NULL))
-			goto unavailable;
+		if (!begin("BEGIN ISOLATION LEVEL SERIALIZABLE", err))
+			return 0;
 		memset(&t, 0, sizeof(t));
 		t.active = 1;
 		writing = 1;
