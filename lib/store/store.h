@@ -183,7 +183,8 @@ enum ostore_rc	 ostore_gen_bump(struct ostore_txn *, const char *name);
  * The shared expiry index (OSTORE_EXPIRY): key = exp (8 bytes,
  * big-endian) || db (1 byte) || the record's key, value empty.  Every
  * record that expires is entered with its exp when written and removed
- * with it; the janitor (olife_flush, lifecycle.h) scans the index from its start.
+ * with it; the janitor (olife_flush, lifecycle.h) scans the index from
+ * its start.
  */
 enum ostore_rc	 ostore_expiry_put(struct ostore_txn *, enum ostore_db,
 		    const void *key, size_t keylen, int64_t exp);
