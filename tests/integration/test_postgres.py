@@ -79,6 +79,35 @@ def test_unmigrated_database_refused(pg, tmp_path):
     assert "not available" in r.stderr, r.stderr
 
 
+def sql(d, query, db="postgres"):
+    env = dict(os.environ, PGTEST_DB=db)
+    r = subprocess.run([PGTEST, "sql", d, query], capture_output=True,
+                       text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
+def test_newer_schema_refused(pg, tmp_path):
+    """A database migrated by a newer oidcgi: migrate refuses to touch
+    it, and the store will not use it."""
+    d, dsn = pg
+    sql(d, "CREATE DATABASE newer")
+    newer = dsn.replace("/postgres?", "/newer?")
+    r = cli("migrate", "sql", newer)
+    assert r.returncode == 0, r.stderr
+    env = {"DSN": newer, "OIDCGI_DATA_DIR": str(tmp_path)}
+    r = cli("clients", "list", env=env)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
+    sql(d, "INSERT INTO oidcgi_schema (version) VALUES (99)", db="newer")
+    r = cli("migrate", "sql", newer)
+    assert r.returncode == 1, r.stdout
+    assert "version 99, newer than" in r.stderr, r.stderr
+    r = cli("clients", "list", env=env)
+    assert r.returncode != 0 and "not available" in r.stderr, r.stderr
+    assert sql(d, "SELECT max(version) FROM oidcgi_schema",
+               db="newer") == "99"
+
+
 def test_client_and_code_flow_with_refresh(srv):
     assert requests.get(srv.adm + "/health/ready",
                         timeout=10).status_code == 200
