@@ -77,6 +77,15 @@ with_store(struct oconf *c, int (*fn)(int, char *[]), int argc,
 		fprintf(stderr, "oidcgi: %s\n", err.description);
 		return 1;
 	}
+	/* PostgreSQL connects lazily: say now why it cannot serve. */
+	if (c->dsn != NULL && !ostore_ready()) {
+		fprintf(stderr, "oidcgi: the store is not available: the "
+		    "PostgreSQL database cannot be reached, or its tables "
+		    "are missing or of another version (oidcgi migrate "
+		    "sql); see the log above\n");
+		ostore_close();
+		return 1;
+	}
 	oconf = c;
 	rc = fn(argc, argv);
 	oconf = NULL;

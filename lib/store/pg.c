@@ -275,8 +275,8 @@ conn_get(struct oerr *err)
 		    "%d: run `oidcgi migrate sql`", v, OSTORE_PG_SCHEMA);
 		oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE, "The store is "
 		    "not available.");
-		oerr_debug(err, "the database has schema version %d, this "
-		    "oidcgi needs %d: run `oidcgi migrate sql`", v,
+		oerr_hint(err, "The database has schema version %d, this "
+		    "oidcgi needs %d: run `oidcgi migrate sql`.", v,
 		    OSTORE_PG_SCHEMA);
 		conn_drop();
 		return 0;

@@ -411,6 +411,7 @@ test_pg_unavailable(void)
 	CHECK((t = ostore_read_begin(&err)) == NULL);
 	CHECK(err.status == 503);
 	CHECK_STR(err.description, "The store is not available.");
+	CHECK(strstr(err.hint, "oidcgi migrate sql") != NULL);
 	oerr_clear(&err);
 	CHECK(!ostore_write(bump_fn, NULL, &err));
 	CHECK(err.status == 503);
