@@ -57,7 +57,20 @@ static struct {
 	int		 (*getlength)(const PGresult *, int, int);
 	int		 (*ntuples)(const PGresult *);
 	char		*(*cmdtuples)(PGresult *);
+	PGresult	*(*prepare)(PGconn *, const char *, const char *, int,
+			    const Oid *);
+	PGresult	*(*execprepared)(PGconn *, const char *, int,
+			    const char *const *, const int *, const int *,
+			    int);
 } pq;
+
+/*
+ * The statements of run() prepared on this connection, by their text's
+ * address (each is a literal at one call site): statement i is "s<i>".
+ */
+#define MAXPREP		16
+static const char	*prepared[MAXPREP];
+static int		 nprepared;
 
 static char		*dsn;		/* NULL when closed */
 static pid_t		 dsnpid;	/* the process that opened it */
@@ -110,7 +123,9 @@ pq_load(void)
 	    !sym(h, "PQgetvalue", &pq.getvalue) ||
 	    !sym(h, "PQgetlength", &pq.getlength) ||
 	    !sym(h, "PQntuples", &pq.ntuples) ||
-	    !sym(h, "PQcmdTuples", &pq.cmdtuples))
+	    !sym(h, "PQcmdTuples", &pq.cmdtuples) ||
+	    !sym(h, "PQprepare", &pq.prepare) ||
+	    !sym(h, "PQexecPrepared", &pq.execprepared))
 		return 0;
 	state = 1;
 	return 1;
@@ -126,6 +141,7 @@ forget_inherited(void)
 	if (dsn == NULL || dsnpid == getpid())
 		return;
 	conn = NULL;
+	nprepared = 0;
 	free(dsn);
 	dsn = NULL;
 	writing = 0;
@@ -163,6 +179,7 @@ conn_drop(void)
 	if (conn != NULL)
 		pq.finish(conn);
 	conn = NULL;
+	nprepared = 0;
 }
 
 /*
@@ -516,9 +533,27 @@ run(struct ostore_txn *t, const char *sql, int n, const char *const *v,
 	PGresult	*r;
 	ExecStatusType	 s;
 
+	char		 name[8];
+	int		 i;
+
 	if (t->failed || t->retry)
 		return NULL;
-	r = pq.execparams(conn, sql, n, NULL, v, len, fmt, 1);
+	for (i = 0; i < nprepared && prepared[i] != sql; i++)
+		continue;
+	snprintf(name, sizeof(name), "s%d", i);
+	if (i == nprepared && i < MAXPREP) {
+		/* First use on this connection: parse and plan it once. */
+		r = pq.prepare(conn, name, sql, n, NULL);
+		s = r != NULL ? pq.resultstatus(r) : PGRES_FATAL_ERROR;
+		if (s == PGRES_COMMAND_OK)
+			prepared[nprepared++] = sql;
+		if (r != NULL)
+			pq.clear(r);
+	}
+	if (i < nprepared)
+		r = pq.execprepared(conn, name, n, v, len, fmt, 1);
+	else
+		r = pq.execparams(conn, sql, n, NULL, v, len, fmt, 1);
 	s = r != NULL ? pq.resultstatus(r) : PGRES_FATAL_ERROR;
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
 		return r;
