@@ -403,14 +403,25 @@ opg_read_end(struct ostore_txn *t)
 	rd.active = 0;
 }
 
-/* Sleep a little before another attempt: 1-8 ms, then more. */
+/*
+ * Sleep a little before attempt i (1 to WRITE_TRIES - 1): a random
+ * 1 to 4 << i ms, so that processes that collided spread out.  The
+ * generator is a process's own, seeded by its pid (rand()'s sequence
+ * would be the same in every process).
+ */
 static void
 backoff(int i)
 {
+	static uint32_t	 x;
 	struct timespec	 ts;
 
+	if (x == 0)
+		x = (uint32_t)getpid() * 2654435761u | 1;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
 	ts.tv_sec = 0;
-	ts.tv_nsec = (long)(1 + (unsigned)rand() % (4u << i)) * 1000000L;
+	ts.tv_nsec = (long)(1 + x % (4u << i)) * 1000000L;
 	if (ts.tv_nsec > 500000000L)
 		ts.tv_nsec = 500000000L;
 	nanosleep(&ts, NULL);
@@ -450,8 +461,11 @@ opg_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 		writing = 0;
 		t.active = 0;
 		kept_clear();
-		if (conn == NULL)
+		if (conn == NULL || pq.status(conn) != CONNECTION_OK) {
+			/* Lost on the way: nothing was committed. */
+			conn_drop();
 			goto unavailable;
+		}
 		if (t.retry) {
 			simple("ROLLBACK", NULL);
 			continue;
