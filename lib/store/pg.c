@@ -330,6 +330,7 @@ begin(const char *sql, struct oerr *err)
 	return 0;
 }
 
+/* Remember the DSN; the connection is made by the first transaction. */
 int
 opg_open(const char *target, size_t mapsize, struct oerr *err)
 {
@@ -349,6 +350,7 @@ opg_open(const char *target, size_t mapsize, struct oerr *err)
 	return 1;
 }
 
+/* Close the connection and forget the DSN (not inside ostore_write()). */
 void
 opg_close(void)
 {
@@ -365,6 +367,7 @@ opg_close(void)
 	nkept = maxkept = 0;
 }
 
+/* Non-zero when this process has the store open. */
 int
 opg_isopen(void)
 {
@@ -372,6 +375,7 @@ opg_isopen(void)
 	return dsn != NULL;
 }
 
+/* Begin the read transaction: one snapshot (see store.h). */
 struct ostore_txn *
 opg_read_begin(struct oerr *err)
 {
@@ -391,6 +395,7 @@ opg_read_begin(struct oerr *err)
 	return &rd;
 }
 
+/* End the read transaction; what it returned is gone. */
 void
 opg_read_end(struct ostore_txn *t)
 {
@@ -427,6 +432,7 @@ backoff(int i)
 	nanosleep(&ts, NULL);
 }
 
+/* Run fn in a SERIALIZABLE transaction, again on a conflict (top). */
 int
 opg_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
     void *arg, struct oerr *err)
@@ -503,6 +509,7 @@ unavailable:
 	return 0;
 }
 
+/* Nothing to do: a COMMIT returns once durable. */
 int
 opg_sync(void)
 {
@@ -584,6 +591,7 @@ run(struct ostore_txn *t, const char *sql, int n, const char *const *v,
 	return NULL;
 }
 
+/* Look key up; *val stays valid until the transaction ends. */
 enum ostore_rc
 opg_get(struct ostore_txn *t, enum ostore_db db, const void *key,
     size_t keylen, const void **val, size_t *vallen)
@@ -619,6 +627,7 @@ opg_get(struct ostore_txn *t, enum ostore_db db, const void *key,
 	return OSTORE_OK;
 }
 
+/* Store val under key (OSTORE_EXISTS with OSTORE_NOOVERWRITE). */
 enum ostore_rc
 opg_put(struct ostore_txn *t, enum ostore_db db, const void *key,
     size_t keylen, const void *val, size_t vallen, unsigned flags)
@@ -657,6 +666,7 @@ opg_put(struct ostore_txn *t, enum ostore_db db, const void *key,
 	return rc;
 }
 
+/* Delete key; OSTORE_NOTFOUND if it was not there. */
 enum ostore_rc
 opg_del(struct ostore_txn *t, enum ostore_db db, const void *key,
     size_t keylen)
@@ -768,6 +778,7 @@ opg_scan(struct ostore_txn *t, enum ostore_db db, const void *prefix,
 	}
 }
 
+/* Number of records in db. */
 enum ostore_rc
 opg_count(struct ostore_txn *t, enum ostore_db db, size_t *count)
 {
@@ -796,6 +807,7 @@ opg_count(struct ostore_txn *t, enum ostore_db db, size_t *count)
 	return rc;
 }
 
+/* 1 if a transaction opens: reachable, and of this schema version. */
 int
 opg_ready(void)
 {
@@ -808,6 +820,7 @@ opg_ready(void)
 	return 1;
 }
 
+/* No map: 0. */
 size_t
 opg_mapsize(void)
 {

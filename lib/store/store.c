@@ -22,6 +22,7 @@ static int	 pg;
 /* The call of the store's backend: PostgreSQL's or LMDB's. */
 #define BE(f)	(pg ? opg_##f : olmdb_##f)
 
+/* Whether target is a PostgreSQL URL (backend.h). */
 int
 ostore_is_pg(const char *target)
 {
@@ -45,6 +46,7 @@ ostore_open(const char *target, size_t mapsize, struct oerr *err)
 	return BE(open)(target, mapsize, err);
 }
 
+/* oidcgi migrate sql (store.h): PostgreSQL only. */
 int
 ostore_migrate(const char *dsn, int *from, int *to, struct oerr *err)
 {
@@ -57,30 +59,35 @@ ostore_migrate(const char *dsn, int *from, int *to, struct oerr *err)
 	return opg_migrate(dsn, from, to, err);
 }
 
+/* The backend's close (store.h). */
 void
 ostore_close(void)
 {
 	BE(close)();
 }
 
+/* The backend's isopen (store.h). */
 int
 ostore_isopen(void)
 {
 	return BE(isopen)();
 }
 
+/* The backend's read_begin (store.h). */
 struct ostore_txn *
 ostore_read_begin(struct oerr *err)
 {
 	return BE(read_begin)(err);
 }
 
+/* The backend's read_end (store.h). */
 void
 ostore_read_end(struct ostore_txn *t)
 {
 	BE(read_end)(t);
 }
 
+/* The backend's write (store.h). */
 int
 ostore_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
     void *arg, struct oerr *err)
@@ -88,12 +95,14 @@ ostore_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 	return BE(write)(fn, arg, err);
 }
 
+/* The backend's sync (store.h). */
 int
 ostore_sync(void)
 {
 	return BE(sync)();
 }
 
+/* The backend's get (store.h). */
 enum ostore_rc
 ostore_get(struct ostore_txn *t, enum ostore_db db, const void *key,
     size_t keylen, const void **val, size_t *vallen)
@@ -101,6 +110,7 @@ ostore_get(struct ostore_txn *t, enum ostore_db db, const void *key,
 	return BE(get)(t, db, key, keylen, val, vallen);
 }
 
+/* The backend's put (store.h). */
 enum ostore_rc
 ostore_put(struct ostore_txn *t, enum ostore_db db, const void *key,
     size_t keylen, const void *val, size_t vallen, unsigned flags)
@@ -108,6 +118,7 @@ ostore_put(struct ostore_txn *t, enum ostore_db db, const void *key,
 	return BE(put)(t, db, key, keylen, val, vallen, flags);
 }
 
+/* The backend's del (store.h). */
 enum ostore_rc
 ostore_del(struct ostore_txn *t, enum ostore_db db, const void *key,
     size_t keylen)
@@ -115,6 +126,7 @@ ostore_del(struct ostore_txn *t, enum ostore_db db, const void *key,
 	return BE(del)(t, db, key, keylen);
 }
 
+/* The backend's scan (store.h). */
 enum ostore_rc
 ostore_scan(struct ostore_txn *t, enum ostore_db db, const void *prefix,
     size_t plen, const void *start, size_t startlen,
@@ -124,24 +136,28 @@ ostore_scan(struct ostore_txn *t, enum ostore_db db, const void *prefix,
 	return BE(scan)(t, db, prefix, plen, start, startlen, fn, arg);
 }
 
+/* The backend's count (store.h). */
 enum ostore_rc
 ostore_count(struct ostore_txn *t, enum ostore_db db, size_t *count)
 {
 	return BE(count)(t, db, count);
 }
 
+/* The backend's ready (store.h). */
 int
 ostore_ready(void)
 {
 	return BE(ready)();
 }
 
+/* The backend's mapsize (store.h; 0 on PostgreSQL). */
 size_t
 ostore_mapsize(void)
 {
 	return BE(mapsize)();
 }
 
+/* The backend's usage (store.h). */
 int
 ostore_usage(size_t *mapsize, size_t *used)
 {
@@ -267,6 +283,7 @@ expiry_key(enum ostore_db db, const void *key, size_t keylen, int64_t exp,
 	return keylen + 9;
 }
 
+/* Enter (db, key) in the expiry index under exp. */
 enum ostore_rc
 ostore_expiry_put(struct ostore_txn *t, enum ostore_db db, const void *key,
     size_t keylen, int64_t exp)
@@ -279,6 +296,7 @@ ostore_expiry_put(struct ostore_txn *t, enum ostore_db db, const void *key,
 	return ostore_put(t, OSTORE_EXPIRY, buf, n, "", 0, 0);
 }
 
+/* Remove (db, key, exp) from the expiry index; missing is fine. */
 enum ostore_rc
 ostore_expiry_del(struct ostore_txn *t, enum ostore_db db, const void *key,
     size_t keylen, int64_t exp)
