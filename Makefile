@@ -46,6 +46,8 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	+= $(PKG_CFLAGS)
+# libpq: its headers only; pg.c opens it with dlopen() (lib/store/pg.c).
+CFLAGS	+= $(shell pkg-config --cflags libpq 2>/dev/null)
 LDLIBS	+= $(PKG_LIBS)
 
 # Install directories, GNU-style; DESTDIR stages an install elsewhere.
@@ -333,9 +335,10 @@ deps:
 run: deps all
 	@scripts/serve
 
-check: $(UNIT)
+check: $(UNIT) $(CLI)
 	@scripts/layers
 	@tests/unit/run $(UNIT)
+	@scripts/pgunit $(CLI) $(UNIT)
 
 asan:
 	@$(MAKE) --no-print-directory B=build-asan SANITIZE=1 check replay

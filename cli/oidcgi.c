@@ -18,6 +18,11 @@
  *                             create a demo user and client and print
  *                             how to try them (cli/users.c)
  *   oidcgi doctor ...         check a running deployment (cli/doctor.c)
+ *   oidcgi migrate sql [-e] [--yes] [DSN]
+ *                             create or upgrade the store's tables in
+ *                             the PostgreSQL database of DSN (else of
+ *                             the configuration's dsn), as Hydra's
+ *                             migrate sql; the binaries never do it
  *   oidcgi version
  *
  * It reads the configuration exactly as the FastCGI binaries do
@@ -48,6 +53,7 @@ usage(void)
 	    "       oidcgi users add|get|list|passwd|set-claim|delete ...\n"
 	    "       oidcgi demo\n"
 	    "       oidcgi doctor PUBLIC_URL ADMIN_URL [--admin-key KEY]\n"
+	    "       oidcgi migrate sql [-e] [--yes] [DSN]\n"
 	    "       oidcgi version\n");
 }
 
@@ -66,8 +72,18 @@ with_store(struct oconf *c, int (*fn)(int, char *[]), int argc,
 		fprintf(stderr, "oidcgi: %s\n", msg);
 		return 1;
 	}
-	if (!ostore_open(c->data_dir, c->map_size, &err)) {
+	if (!ostore_open(c->dsn != NULL ? c->dsn : c->data_dir, c->map_size,
+	    &err)) {
 		fprintf(stderr, "oidcgi: %s\n", err.description);
+		return 1;
+	}
+	/* PostgreSQL connects lazily: say now why it cannot serve. */
+	if (c->dsn != NULL && !ostore_ready()) {
+		fprintf(stderr, "oidcgi: the store is not available: the "
+		    "PostgreSQL database cannot be reached, or its tables "
+		    "are missing or of another version (oidcgi migrate "
+		    "sql); see the log above\n");
+		ostore_close();
 		return 1;
 	}
 	oconf = c;
@@ -108,6 +124,59 @@ cmd_config(struct oconf *c, int argc, char *argv[])
 	}
 	usage();
 	return 2;
+}
+
+/*
+ * oidcgi migrate sql [-e | --read-from-env] [--yes | -y] [DSN]: the
+ * PostgreSQL store's tables created or upgraded (ostore_migrate()).
+ * The DSN is the argument, else the configuration's (with -e, as with
+ * Hydra, that is the DSN variable, which the configuration reads too).
+ * Hydra's --yes is accepted: there is nothing to confirm.
+ */
+static int
+cmd_migrate(struct oconf *c, int argc, char *argv[])
+{
+	struct oerr	 err;
+	const char	*dsn = NULL;
+	int		 i, from, to;
+
+	if (argc < 1 || strcmp(argv[0], "sql") != 0) {
+		usage();
+		return 2;
+	}
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-e") == 0 ||
+		    strcmp(argv[i], "--read-from-env") == 0 ||
+		    strcmp(argv[i], "--yes") == 0 ||
+		    strcmp(argv[i], "-y") == 0)
+			continue;
+		if (dsn != NULL || argv[i][0] == '-') {
+			usage();
+			return 2;
+		}
+		dsn = argv[i];
+	}
+	if (dsn == NULL)
+		dsn = c->dsn;
+	if (dsn == NULL) {
+		fprintf(stderr, "oidcgi: migrate sql: no PostgreSQL dsn "
+		    "(postgres://...) given or configured; an LMDB store "
+		    "needs no migration\n");
+		return 1;
+	}
+	oerr_clear(&err);
+	if (!ostore_migrate(dsn, &from, &to, &err)) {
+		fprintf(stderr, "oidcgi: migrate sql: %s\n",
+		    err.description);
+		return 1;
+	}
+	if (from == to)
+		printf("The database is at schema version %d; nothing to "
+		    "do.\n", to);
+	else
+		printf("Migrated the database from schema version %d to "
+		    "%d.\n", from, to);
+	return 0;
 }
 
 int
@@ -167,6 +236,8 @@ main(int argc, char *argv[])
 		rc = with_store(&c, cmd_users, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "demo") == 0)
 		rc = with_store(&c, cmd_demo, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "migrate") == 0)
+		rc = cmd_migrate(&c, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "config") == 0)
 		rc = cmd_config(&c, argc - 2, argv + 2);
 	else {

@@ -901,12 +901,13 @@ dur(long long secs, char *buf, size_t bufsz)
 }
 
 /*
- * Set the data directory from Hydra's dsn (where names the source).
- * A PostgreSQL DSN or any other "scheme:" is refused: this build
- * stores in LMDB only (the value is never echoed: a DSN may hold a
- * password).  A path names the data directory; a relative one from
- * the file is relative to the file's folder.  OIDCGI_DATA_DIR, when
- * set, wins (data_from says so) and the dsn is only checked.
+ * Set the store from Hydra's dsn (where names the source).  A
+ * postgres:// or postgresql:// URL is the PostgreSQL database of the
+ * store (kept in c->dsn, never echoed: it may hold a password); any
+ * other "scheme:" is refused.  A path names the data directory (the
+ * LMDB store); a relative one from the file is relative to the file's
+ * folder.  OIDCGI_DATA_DIR, when set, wins (data_from says so) and the
+ * path is only checked.
  * Returns 1, or 0 with a message in errbuf.
  */
 static int
@@ -919,11 +920,20 @@ dsn_set(struct oconf *c, const char *val, const char *where, char *errbuf,
 
 	len = strcspn(val, ":/");
 	if (strncmp(val, "postgres://", 11) == 0 ||
-	    strncmp(val, "postgresql://", 13) == 0 ||
-	    strncmp(val, "cockroach://", 12) == 0) {
-		seterr(errbuf, errsz, "%s: this build of oidcgi stores its "
-		    "data in LMDB only; set dsn to the data directory's path",
-		    where);
+	    strncmp(val, "postgresql://", 13) == 0) {
+		if (strlen(val) > 4096) {
+			seterr(errbuf, errsz, "%s: longer than 4096 bytes",
+			    where);
+			return 0;
+		}
+		free(c->dsn);
+		c->dsn = oxstrdup(val);
+		return 1;
+	}
+	if (strncmp(val, "cockroach://", 12) == 0) {
+		seterr(errbuf, errsz, "%s: CockroachDB is reached as "
+		    "postgres://...; set dsn to a postgres:// URL or to the "
+		    "data directory's path", where);
 		return 0;
 	}
 	if (val[len] == ':' || strcmp(val, "memory") == 0) {
@@ -1735,6 +1745,7 @@ oconf_free(struct oconf *c)
 	list_free(&c->dcr_audience);
 	list_free(&c->client_http_exceptions);
 	free(c->data_dir);
+	free(c->dsn);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
 }

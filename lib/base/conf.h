@@ -196,6 +196,13 @@ struct oconf {
 	 */
 	char		*data_dir;
 	const char	*data_from;
+	/*
+	 * A postgres:// or postgresql:// dsn (DSN): the store is that
+	 * PostgreSQL database (the data directory still holds the secret
+	 * and the metrics); NULL: the store is LMDB in data_dir.  Holds a
+	 * password, maybe: never printed.
+	 */
+	char		*dsn;
 	char		*path;		/* the file read, or NULL */
 };
 

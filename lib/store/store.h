@@ -1,5 +1,14 @@
 /*
- * store.h: the LMDB store.
+ * store.h: the store, on LMDB or on PostgreSQL.
+ *
+ * ostore_open()'s target picks the backend: a postgres:// or
+ * postgresql:// URL (Hydra's DSN) the PostgreSQL database (pg.c), a
+ * path the LMDB data directory (lmdb.c); nothing above lib/store/
+ * knows which.  What follows says LMDB; the PostgreSQL backend keeps
+ * the same contracts (schema/store.md, "PostgreSQL"), without a map:
+ * its writes retry serialization failures instead of a full map, and
+ * a database that is down or without the tables gives 503
+ * "The store is not available.".
  *
  * One MDB_env per process, opened once after the web server has spawned
  * the process; named databases from one table; one transaction per
@@ -30,6 +39,8 @@ struct oerr;
 
 /* Version of the on-disk layout; bump it with a migration and schema/. */
 #define OSTORE_FORMAT		1
+/* Version of the PostgreSQL schema (schema/store.md, `oidcgi migrate sql`). */
+#define OSTORE_PG_SCHEMA	1
 #define OSTORE_MAP_DEFAULT	((size_t)64 << 20)	/* first map size */
 
 /* Named databases.  The table in store.c gives each one its LMDB name. */
@@ -81,6 +92,14 @@ struct ostore_txn;
  * (a message naming the path), and then nothing is left open.
  */
 int	 ostore_open(const char *dir, size_t mapsize, struct oerr *err);
+/*
+ * Create or upgrade the store's tables in the PostgreSQL database named
+ * by dsn (`oidcgi migrate sql`); the binaries never do it themselves.
+ * *from and *to get the schema version found and the one left.
+ * Refused when the database's version is newer than OSTORE_PG_SCHEMA.
+ * Returns 1, or 0 with err set (the message names the cause).
+ */
+int	 ostore_migrate(const char *dsn, int *from, int *to, struct oerr *err);
 /* Close the environment (at process exit; also used by tests). */
 void	 ostore_close(void);
 /* Non-zero when the environment is open. */
@@ -164,7 +183,8 @@ enum ostore_rc	 ostore_gen_bump(struct ostore_txn *, const char *name);
  * The shared expiry index (OSTORE_EXPIRY): key = exp (8 bytes,
  * big-endian) || db (1 byte) || the record's key, value empty.  Every
  * record that expires is entered with its exp when written and removed
- * with it; the janitor (olife_flush, lifecycle.h) scans the index from its start.
+ * with it; the janitor (olife_flush, lifecycle.h) scans the index from
+ * its start.
  */
 enum ostore_rc	 ostore_expiry_put(struct ostore_txn *, enum ostore_db,
 		    const void *key, size_t keylen, int64_t exp);

@@ -169,7 +169,8 @@ store_ensure(void)
 	if (onow() < store_retry_at)
 		return 0;
 	oerr_clear(&err);
-	if (!ostore_open(conf.data_dir, conf.map_size, &err)) {
+	if (!ostore_open(conf.dsn != NULL ? conf.dsn : conf.data_dir,
+	    conf.map_size, &err)) {
 		problem_set("%s", err.description);
 		store_retry_at = onow() + RETRY_SECS;
 		return 0;

@@ -47,6 +47,31 @@ def children_of(pid):
     return kids
 
 
+def pg_database(tmp):
+    """With OIDCGI_TEST_PGDIR naming a server of scripts/pgtest, the
+    database of the Server in folder tmp (its DSN): made, with oidcgi's
+    tables, for the first Server there, and kept by the next (as its
+    data directory is); else None.  How a test runs on PostgreSQL
+    (issue 16)."""
+    d = os.environ.get("OIDCGI_TEST_PGDIR")
+    if not d:
+        return None
+    keep = os.path.join(tmp, ".pgdsn")
+    if os.path.exists(keep):
+        with open(keep) as f:
+            return f.read()
+    name = "t%d_%d" % (os.getpid(), free_port())
+    subprocess.run([os.path.join(TOP, "scripts", "pgtest"), "sql", d,
+                    f"CREATE DATABASE {name}"], check=True,
+                   capture_output=True)
+    dsn = f"postgresql://oidcgi@/{name}?host={d}"
+    subprocess.run([CLI, "migrate", "sql", dsn], check=True,
+                   capture_output=True)
+    with open(keep, "w") as f:
+        f.write(dsn)
+    return dsn
+
+
 class Server:
     """One lighttpd serving oidcgi, public and admin listeners."""
 
@@ -54,8 +79,11 @@ class Server:
         self.tmp = str(tmp)
         self.data = os.path.join(self.tmp, "data")
         self.conf = os.path.join(self.tmp, "oidcgi.conf")
+        pg = pg_database(self.tmp)
         with open(self.conf, "w") as f:
             f.write(conf)
+            if pg:
+                f.write(f"\ndsn = {pg}\n")
         self.pub_port = free_port()
         self.adm_port = free_port()
         self.pub = f"http://127.0.0.1:{self.pub_port}"

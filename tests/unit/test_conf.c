@@ -1477,10 +1477,17 @@ t_dsn(void)
 	oconf_free(&c);
 	env_clear();
 
-	CHECK(load_text(&c, "dsn = postgres://u:hunter2@db/h\n") == 0);
-	CHECK(strstr(errbuf, "LMDB") != NULL);
+	/* PostgreSQL: the store; the data directory stays. */
+	CHECK(load_text(&c, "dsn = postgres://u:hunter2@db/h\n") == 1);
+	CHECK_STR(c.dsn, "postgres://u:hunter2@db/h");
+	CHECK(c.data_dir != NULL && strstr(c.data_dir, "postgres") == NULL);
+	oconf_free(&c);
+	CHECK(load_text(&c, "dsn = postgresql://db/h\n") == 1);
+	CHECK_STR(c.dsn, "postgresql://db/h");
+	oconf_free(&c);
+	CHECK(load_text(&c, "dsn = cockroach://u:hunter2@db/h\n") == 0);
+	CHECK(strstr(errbuf, "postgres://") != NULL);
 	CHECK(strstr(errbuf, "hunter2") == NULL);
-	CHECK(load_text(&c, "dsn = postgresql://db/h\n") == 0);
 	CHECK(load_text(&c, "dsn = sqlite:///x.db\n") == 0);
 	CHECK(strstr(errbuf, "not a path") != NULL);
 	CHECK(load_text(&c, "dsn = memory\n") == 0);

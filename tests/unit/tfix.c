@@ -47,14 +47,58 @@ tfix_dir(struct tfix_store *s, const char *name)
 	return 1;
 }
 
+/* The database wipe() is emptying. */
+static int	 wipe_db;
+
+/* Delete every record shown (wipe()). */
+static int
+wipe_one(const void *k, size_t klen, const void *v, size_t vlen, void *arg)
+{
+	struct ostore_txn	*t = arg;
+
+	return ostore_del(t, (enum ostore_db)wipe_db, k, klen) ==
+	    OSTORE_OK;
+}
+
+/* Empty every database of the store: a PostgreSQL store starts fresh. */
+static int
+wipe(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	for (wipe_db = 0; wipe_db < OSTORE__MAX; wipe_db++)
+		if (ostore_scan(t, (enum ostore_db)wipe_db, NULL, 0,
+		    NULL, 0, wipe_one, t) != OSTORE_OK)
+			return 0;
+	return 1;
+}
+
+const char *
+tfix_dsn(void)
+{
+	const char	*dsn = getenv("OIDCGI_TEST_DSN");
+
+	return dsn != NULL && *dsn != '\0' ? dsn : NULL;
+}
+
 int
 tfix_store_open(struct tfix_store *s, const char *name)
 {
 	struct oerr	 err;
+	const char	*dsn = tfix_dsn();
 
 	if (!tfix_dir(s, name))
 		return 0;
 	oerr_clear(&err);
+	if (dsn != NULL) {
+		if (!ostore_open(dsn, 0, &err) ||
+		    !ostore_write(wipe, NULL, &err)) {
+			fprintf(stderr, "ostore_open: %s\n", err.description);
+			ostore_close();
+			rmdir(s->base);
+			s->base[0] = s->var[0] = '\0';
+			return 0;
+		}
+		return 1;
+	}
 	if (!ostore_open(s->var, 0, &err)) {
 		fprintf(stderr, "ostore_open: %s\n", err.description);
 		rmdir(s->var);

@@ -39,6 +39,12 @@ int	 tfix_dir(struct tfix_store *s, const char *name);
  * Returns 1, or 0 with what failed printed and nothing left behind.
  */
 int	 tfix_store_open(struct tfix_store *s, const char *name);
+/*
+ * The PostgreSQL DSN the store tests run on (OIDCGI_TEST_DSN, set by
+ * make check when scripts/pgtest could start a server), or NULL: LMDB.
+ * With it, tfix_store_open() opens that database and empties it.
+ */
+const char	*tfix_dsn(void);
 
 /*
  * tfix_store_open(), then the default signing keys made

@@ -1,0 +1,939 @@
+/*
+ * pg.c: the PostgreSQL backend of the store (see store.h, backend.h
+ * and schema/store.md, "PostgreSQL").
+ *
+ * libpq is opened with dlopen() only when a postgres:// DSN is
+ * configured, as libcurl is (base/curl.h): an LMDB site needs no
+ * libpq.  Every named database is a value of column db of one table,
+ * oidcgi_kv (db smallint, k bytea, v bytea, primary key (db, k)); bytea
+ * compares like memcmp, then the shorter first, which is LMDB's key
+ * order, so scans by prefix and from a key work the same.
+ *
+ * One connection per process, made at the first transaction (not by
+ * ostore_open()) and made again after it failed; a fork()ed child
+ * drops its parent's without a word on the wire.  A read transaction
+ * is one REPEATABLE READ READ ONLY transaction (a snapshot); a write
+ * transaction is SERIALIZABLE, and ostore_write() runs its function
+ * again when PostgreSQL refuses it as a serialization failure or a
+ * deadlock (SQLSTATE 40001, 40P01), a few times, then answers 503.
+ * The schema is made by `oidcgi migrate sql` (opg_migrate()) only.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "base/err.h"
+#include "base/util.h"
+#include "store/store.h"
+#include "store/backend.h"
+
+/* Write attempts before a serialization failure becomes a 503. */
+#define WRITE_TRIES	8
+/* Rows fetched per query of a scan. */
+#define SCAN_BATCH	256
+#define OPG_STR2(n)	#n
+#define OPG_STR(n)	OPG_STR2(n)
+
+static struct {
+	PGconn		*(*connectdb)(const char *);
+	ConnStatusType	 (*status)(const PGconn *);
+	char		*(*errormessage)(const PGconn *);
+	void		 (*finish)(PGconn *);
+	PGresult	*(*exec)(PGconn *, const char *);
+	PGresult	*(*execparams)(PGconn *, const char *, int,
+			    const Oid *, const char *const *, const int *,
+			    const int *, int);
+	ExecStatusType	 (*resultstatus)(const PGresult *);
+	char		*(*resulterrorfield)(const PGresult *, int);
+	void		 (*clear)(PGresult *);
+	char		*(*getvalue)(const PGresult *, int, int);
+	int		 (*getlength)(const PGresult *, int, int);
+	int		 (*ntuples)(const PGresult *);
+	char		*(*cmdtuples)(PGresult *);
+	PGresult	*(*prepare)(PGconn *, const char *, const char *, int,
+			    const Oid *);
+	PGresult	*(*execprepared)(PGconn *, const char *, int,
+			    const char *const *, const int *, const int *,
+			    int);
+} pq;
+
+/*
+ * The statements of run() prepared on this connection, by their text's
+ * address (each is a literal at one call site): statement i is "s<i>".
+ */
+#define MAXPREP		16
+static const char	*prepared[MAXPREP];
+static int		 nprepared;
+
+static char		*dsn;		/* NULL when closed */
+static pid_t		 dsnpid;	/* the process that opened it */
+static PGconn		*conn;		/* NULL until the first transaction */
+static int		 writing;
+static struct ostore_txn rd;
+/* Results whose values the open transaction handed out. */
+static PGresult		**kept;
+static size_t		 nkept, maxkept;
+
+/* A symbol of handle h into the function pointer at fp; 0 if missing. */
+static int
+sym(void *h, const char *name, void *fp)
+{
+	void	*p;
+
+	if ((p = dlsym(h, name)) == NULL) {
+		olog_err("dlsym: %s: %s", name, dlerror());
+		return 0;
+	}
+	memcpy(fp, &p, sizeof(p));
+	return 1;
+}
+
+/*
+ * Load libpq once.  Returns 1, or 0 (logged) when it is not installed.
+ */
+static int
+pq_load(void)
+{
+	static int	 state;		/* 1 loaded, -1 failed */
+	void		*h;
+
+	if (state != 0)
+		return state > 0;
+	state = -1;
+	if ((h = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		olog_err("dlopen: %s", dlerror());
+		return 0;
+	}
+	if (!sym(h, "PQconnectdb", &pq.connectdb) ||
+	    !sym(h, "PQstatus", &pq.status) ||
+	    !sym(h, "PQerrorMessage", &pq.errormessage) ||
+	    !sym(h, "PQfinish", &pq.finish) ||
+	    !sym(h, "PQexec", &pq.exec) ||
+	    !sym(h, "PQexecParams", &pq.execparams) ||
+	    !sym(h, "PQresultStatus", &pq.resultstatus) ||
+	    !sym(h, "PQresultErrorField", &pq.resulterrorfield) ||
+	    !sym(h, "PQclear", &pq.clear) ||
+	    !sym(h, "PQgetvalue", &pq.getvalue) ||
+	    !sym(h, "PQgetlength", &pq.getlength) ||
+	    !sym(h, "PQntuples", &pq.ntuples) ||
+	    !sym(h, "PQcmdTuples", &pq.cmdtuples) ||
+	    !sym(h, "PQprepare", &pq.prepare) ||
+	    !sym(h, "PQexecPrepared", &pq.execprepared))
+		return 0;
+	state = 1;
+	return 1;
+}
+
+/*
+ * Drop a connection and state inherited across fork() without closing
+ * it: PQfinish() would end the parent's session.
+ */
+static void
+forget_inherited(void)
+{
+	if (dsn == NULL || dsnpid == getpid())
+		return;
+	conn = NULL;
+	nprepared = 0;
+	free(dsn);
+	dsn = NULL;
+	writing = 0;
+	memset(&rd, 0, sizeof(rd));
+	kept = NULL;
+	nkept = maxkept = 0;
+}
+
+/* Free the results the ending transaction handed out. */
+static void
+kept_clear(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nkept; i++)
+		pq.clear(kept[i]);
+	nkept = 0;
+}
+
+/* Keep r until the transaction ends. */
+static void
+kept_add(PGresult *r)
+{
+	if (nkept == maxkept) {
+		maxkept = maxkept == 0 ? 16 : maxkept * 2;
+		kept = oxrealloc(kept, maxkept * sizeof(*kept));
+	}
+	kept[nkept++] = r;
+}
+
+/* Close the connection (after a failure; made again when next needed). */
+static void
+conn_drop(void)
+{
+	if (conn != NULL)
+		pq.finish(conn);
+	conn = NULL;
+	nprepared = 0;
+}
+
+/*
+ * Whether r failed as a transaction PostgreSQL asks to run again:
+ * a serialization failure, a deadlock, or a key inserted meanwhile.
+ */
+static int
+retryable(const PGresult *r)
+{
+	const char	*st;
+
+	if (r == NULL ||
+	    (st = pq.resulterrorfield(r, PG_DIAG_SQLSTATE)) == NULL)
+		return 0;
+	return strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0 ||
+	    strcmp(st, "23505") == 0;
+}
+
+/*
+ * Run sql (no parameters); returns 1 if it succeeded, else 0 (logged
+ * unless quiet; *retry set when it is worth running again).
+ */
+static int
+simple(const char *sql, int *retry)
+{
+	PGresult	*r;
+	ExecStatusType	 s;
+	int		 ok;
+
+	r = pq.exec(conn, sql);
+	s = r != NULL ? pq.resultstatus(r) : PGRES_FATAL_ERROR;
+	ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+	if (!ok) {
+		if (retry != NULL)
+			*retry = retryable(r);
+		if (retry == NULL || !*retry)
+			olog_err("postgresql: %s: %s", sql,
+			    pq.errormessage(conn));
+		if (pq.status(conn) != CONNECTION_OK)
+			conn_drop();
+	}
+	if (r != NULL)
+		pq.clear(r);
+	return ok;
+}
+
+/*
+ * The version in oidcgi_schema, into *v (0: no such table).  Returns
+ * 1, or 0 (logged) when the query failed otherwise.
+ */
+static int
+schema_version(PGconn *c, int *v)
+{
+	PGresult	*r;
+	long long	 n;
+	int		 ok = 0;
+
+	*v = 0;
+	r = pq.exec(c, "SELECT to_regclass('oidcgi_schema') IS NOT NULL");
+	if (r == NULL || pq.resultstatus(r) != PGRES_TUPLES_OK ||
+	    pq.ntuples(r) != 1)
+		goto out;
+	if (strcmp(pq.getvalue(r, 0, 0), "t") != 0) {
+		ok = 1;
+		goto out;
+	}
+	pq.clear(r);
+	r = pq.exec(c, "SELECT max(version) FROM oidcgi_schema");
+	if (r == NULL || pq.resultstatus(r) != PGRES_TUPLES_OK ||
+	    pq.ntuples(r) != 1)
+		goto out;
+	if (pq.getlength(r, 0, 0) > 0 && (!ostrtonum(pq.getvalue(r, 0, 0),
+	    (size_t)pq.getlength(r, 0, 0), 0, INT32_MAX, &n)))
+		goto out;
+	*v = pq.getlength(r, 0, 0) > 0 ? (int)n : 0;
+	ok = 1;
+out:
+	if (!ok)
+		olog_err("postgresql: schema version: %s",
+		    pq.errormessage(c));
+	if (r != NULL)
+		pq.clear(r);
+	return ok;
+}
+
+/*
+ * Connect when there is no connection, and check the schema version.
+ * Returns 1, or 0 with a 503 in err (logged).
+ */
+static int
+conn_get(struct oerr *err)
+{
+	int	 v;
+
+	if (conn != NULL && pq.status(conn) == CONNECTION_OK)
+		return 1;
+	conn_drop();
+	if (!pq_load())
+		goto fail;
+	conn = pq.connectdb(dsn);
+	if (conn == NULL || pq.status(conn) != CONNECTION_OK) {
+		olog_err("postgresql: cannot connect: %s", conn != NULL ?
+		    pq.errormessage(conn) : "out of memory");
+		goto fail;
+	}
+	if (!schema_version(conn, &v))
+		goto fail;
+	if (v != OSTORE_PG_SCHEMA) {
+		olog_err("postgresql: schema version %d, this oidcgi needs "
+		    "%d: run `oidcgi migrate sql`", v, OSTORE_PG_SCHEMA);
+		oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE, "The store is "
+		    "not available.");
+		oerr_hint(err, "The database has schema version %d, this "
+		    "oidcgi needs %d: run `oidcgi migrate sql`.", v,
+		    OSTORE_PG_SCHEMA);
+		conn_drop();
+		return 0;
+	}
+	return 1;
+fail:
+	conn_drop();
+	oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE,
+	    "The store is not available.");
+	return 0;
+}
+
+/*
+ * Begin a transaction with sql, connecting first when needed.  A
+ * connection that broke since its last use (the server restarted, say)
+ * is only noticed now: then connect again, once.  Returns 1, or 0 with
+ * a 503 in err (logged).
+ */
+static int
+begin(const char *sql, struct oerr *err)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++) {
+		if (!conn_get(err))
+			return 0;
+		if (simple(sql, NULL))
+			return 1;
+		if (conn != NULL)
+			break;		/* refused on a working connection */
+	}
+	oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE,
+	    "The store is not available.");
+	return 0;
+}
+
+/* Remember the DSN; the connection is made by the first transaction. */
+int
+opg_open(const char *target, size_t mapsize, struct oerr *err)
+{
+	forget_inherited();
+	if (dsn != NULL) {
+		oerr_set(err, OERR_SERVER_ERROR, "store: already open");
+		return 0;
+	}
+	if (!pq_load()) {
+		oerr_set(err, OERR_SERVER_ERROR, "store: the dsn names a "
+		    "PostgreSQL database, and libpq (libpq.so.5) cannot be "
+		    "loaded");
+		return 0;
+	}
+	dsn = oxstrdup(target);
+	dsnpid = getpid();
+	return 1;
+}
+
+/* Close the connection and forget the DSN (not inside ostore_write()). */
+void
+opg_close(void)
+{
+	forget_inherited();
+	if (dsn == NULL || writing)
+		return;
+	if (rd.active)
+		opg_read_end(&rd);
+	conn_drop();
+	free(dsn);
+	dsn = NULL;
+	free(kept);
+	kept = NULL;
+	nkept = maxkept = 0;
+}
+
+/* Non-zero when this process has the store open. */
+int
+opg_isopen(void)
+{
+	forget_inherited();
+	return dsn != NULL;
+}
+
+/* Begin the read transaction: one snapshot (see store.h). */
+struct ostore_txn *
+opg_read_begin(struct oerr *err)
+{
+	forget_inherited();
+	if (dsn == NULL || rd.active || writing) {
+		olog_err("ostore_read_begin: store closed, or a transaction "
+		    "is already open in this process");
+		oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE,
+		    "The store is not available.");
+		return NULL;
+	}
+	if (!begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err))
+		return NULL;
+	memset(&rd, 0, sizeof(rd));
+	rd.rdonly = 1;
+	rd.active = 1;
+	return &rd;
+}
+
+/* End the read transaction; what it returned is gone. */
+void
+opg_read_end(struct ostore_txn *t)
+{
+	forget_inherited();
+	if (t == NULL || t != &rd || !rd.active)
+		return;
+	kept_clear();
+	if (conn != NULL)
+		simple("COMMIT", NULL);
+	rd.active = 0;
+}
+
+/*
+ * Sleep a little before attempt i (1 to WRITE_TRIES - 1): a random
+ * 1 to 4 << i ms, so that processes that collided spread out.  The
+ * generator is a process's own, seeded by its pid (rand()'s sequence
+ * would be the same in every process).
+ */
+static void
+backoff(int i)
+{
+	static uint32_t	 x;
+	struct timespec	 ts;
+
+	if (x == 0)
+		x = (uint32_t)getpid() * 2654435761u | 1;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(1 + x % (4u << i)) * 1000000L;
+	if (ts.tv_nsec > 500000000L)
+		ts.tv_nsec = 500000000L;
+	nanosleep(&ts, NULL);
+}
+
+/* Run fn in a SERIALIZABLE transaction, again on a conflict (top). */
+int
+opg_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
+    void *arg, struct oerr *err)
+{
+	struct ostore_txn	 t;
+	struct oerr		 saved;
+	int			 i, done, retry;
+
+	forget_inherited();
+	if (dsn == NULL || fn == NULL || writing || rd.active) {
+		olog_err("ostore_write: store closed, no function, or a "
+		    "transaction already open in this process");
+		oerr_set(err, OERR_SERVER_ERROR, "The store was misused.");
+		return 0;
+	}
+	memset(&saved, 0, sizeof(saved));
+	if (err != NULL)
+		saved = *err;
+	for (i = 0; i < WRITE_TRIES; i++) {
+		if (i > 0) {
+			if (err != NULL)
+				*err = saved;
+			backoff(i);
+		}
+		retry = 0;
+		if (!begin("BEGIN ISOLATION LEVEL SERIALIZABLE", err))
+			return 0;
+		memset(&t, 0, sizeof(t));
+		t.active = 1;
+		writing = 1;
+		done = fn(&t, arg, err);
+		writing = 0;
+		t.active = 0;
+		kept_clear();
+		if (conn == NULL || pq.status(conn) != CONNECTION_OK) {
+			/* Lost on the way: nothing was committed. */
+			conn_drop();
+			goto unavailable;
+		}
+		if (t.retry) {
+			simple("ROLLBACK", NULL);
+			continue;
+		}
+		if (!done || t.failed) {
+			simple("ROLLBACK", NULL);
+			if (done)
+				oerr_set(err, OERR_SERVER_ERROR,
+				    "The store could not save the change.");
+			return 0;
+		}
+		if (simple("COMMIT", &retry))
+			return 1;
+		if (conn == NULL)
+			goto unavailable;
+		if (!retry) {
+			oerr_set(err, OERR_SERVER_ERROR,
+			    "The store could not save the change.");
+			return 0;
+		}
+	}
+	olog_err("ostore_write: still conflicting after %d attempts",
+	    WRITE_TRIES);
+	if (err != NULL)
+		*err = saved;
+	oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE,
+	    "The store is busy; try again.");
+	return 0;
+unavailable:
+	writing = 0;
+	if (err != NULL)
+		*err = saved;
+	oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE,
+	    "The store is not available.");
+	return 0;
+}
+
+/* Nothing to do: a COMMIT returns once durable. */
+int
+opg_sync(void)
+{
+	/* A COMMIT returns once it is durable (synchronous_commit). */
+	return dsn != NULL;
+}
+
+/*
+ * Check t for an operation named fn (write: a write transaction).
+ * Returns 1 if usable, 0 (logged) otherwise.
+ */
+static int
+txn_ok(const struct ostore_txn *t, enum ostore_db db, int write,
+    const char *fn)
+{
+	forget_inherited();
+	if (dsn == NULL || conn == NULL || t == NULL || !t->active) {
+		olog_err("%s: no active transaction", fn);
+		return 0;
+	}
+	if ((unsigned int)db >= OSTORE__MAX) {
+		olog_err("%s: no database %d", fn, (int)db);
+		return 0;
+	}
+	if (write && t->rdonly) {
+		olog_err("%s: read-only transaction", fn);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Run a statement with binary parameters (db first, as a smallint in
+ * text) and binary results.  Returns the result, or NULL (logged; t
+ * marked failed, or to retry).
+ */
+static PGresult *
+run(struct ostore_txn *t, const char *sql, int n, const char *const *v,
+    const int *len, const char *fn)
+{
+	static const int fmt[4] = { 0, 1, 1, 1 };
+	PGresult	*r;
+	ExecStatusType	 s;
+
+	char		 name[8];
+	int		 i;
+
+	if (t->failed || t->retry)
+		return NULL;
+	for (i = 0; i < nprepared && prepared[i] != sql; i++)
+		continue;
+	snprintf(name, sizeof(name), "s%d", i);
+	if (i == nprepared && i < MAXPREP) {
+		/* First use on this connection: parse and plan it once. */
+		r = pq.prepare(conn, name, sql, n, NULL);
+		s = r != NULL ? pq.resultstatus(r) : PGRES_FATAL_ERROR;
+		if (s == PGRES_COMMAND_OK)
+			prepared[nprepared++] = sql;
+		if (r != NULL)
+			pq.clear(r);
+	}
+	if (i < nprepared)
+		r = pq.execprepared(conn, name, n, v, len, fmt, 1);
+	else
+		r = pq.execparams(conn, sql, n, NULL, v, len, fmt, 1);
+	s = r != NULL ? pq.resultstatus(r) : PGRES_FATAL_ERROR;
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+		return r;
+	if (retryable(r))
+		t->retry = 1;
+	else {
+		t->failed = 1;
+		olog_err("%s: postgresql: %s", fn, pq.errormessage(conn));
+	}
+	if (pq.status(conn) != CONNECTION_OK)
+		t->failed = 1;
+	if (r != NULL)
+		pq.clear(r);
+	return NULL;
+}
+
+/* Look key up; *val stays valid until the transaction ends. */
+enum ostore_rc
+opg_get(struct ostore_txn *t, enum ostore_db db, const void *key,
+    size_t keylen, const void **val, size_t *vallen)
+{
+	char		 d[8];
+	const char	*v[2];
+	int		 len[2];
+	PGresult	*r;
+
+	if (!txn_ok(t, db, 0, "ostore_get"))
+		return OSTORE_ERR;
+	if (key != NULL && keylen > OSTORE_KEYMAX)
+		return OSTORE_NOTFOUND;
+	if (key == NULL || keylen == 0 || val == NULL || vallen == NULL) {
+		olog_err("ostore_get: empty key or nowhere to put the value");
+		return OSTORE_ERR;
+	}
+	snprintf(d, sizeof(d), "%d", (int)db);
+	v[0] = d;
+	len[0] = 0;
+	v[1] = key;
+	len[1] = (int)keylen;
+	if ((r = run(t, "SELECT v FROM oidcgi_kv WHERE db = $1 AND k = $2",
+	    2, v, len, "ostore_get")) == NULL)
+		return OSTORE_ERR;
+	if (pq.ntuples(r) == 0) {
+		pq.clear(r);
+		return OSTORE_NOTFOUND;
+	}
+	kept_add(r);
+	*val = pq.getvalue(r, 0, 0);
+	*vallen = (size_t)pq.getlength(r, 0, 0);
+	return OSTORE_OK;
+}
+
+/* Store val under key (OSTORE_EXISTS with OSTORE_NOOVERWRITE). */
+enum ostore_rc
+opg_put(struct ostore_txn *t, enum ostore_db db, const void *key,
+    size_t keylen, const void *val, size_t vallen, unsigned flags)
+{
+	char		 d[8];
+	const char	*v[3];
+	int		 len[3];
+	PGresult	*r;
+	enum ostore_rc	 rc;
+
+	if (!txn_ok(t, db, 1, "ostore_put"))
+		return OSTORE_ERR;
+	if (key == NULL || keylen == 0 || keylen > OSTORE_KEYMAX ||
+	    (val == NULL && vallen > 0) || vallen > INT32_MAX ||
+	    (flags & ~(unsigned)OSTORE_NOOVERWRITE) != 0) {
+		olog_err("ostore_put: bad key, value or flags");
+		return OSTORE_ERR;
+	}
+	snprintf(d, sizeof(d), "%d", (int)db);
+	v[0] = d;
+	len[0] = 0;
+	v[1] = key;
+	len[1] = (int)keylen;
+	v[2] = val != NULL ? val : "";
+	len[2] = (int)vallen;
+	t->dirty = 1;
+	if ((r = run(t, (flags & OSTORE_NOOVERWRITE) ?
+	    "INSERT INTO oidcgi_kv (db, k, v) VALUES ($1, $2, $3) "
+	    "ON CONFLICT (db, k) DO NOTHING" :
+	    "INSERT INTO oidcgi_kv (db, k, v) VALUES ($1, $2, $3) "
+	    "ON CONFLICT (db, k) DO UPDATE SET v = excluded.v",
+	    3, v, len, "ostore_put")) == NULL)
+		return OSTORE_ERR;
+	rc = strcmp(pq.cmdtuples(r), "1") == 0 ? OSTORE_OK : OSTORE_EXISTS;
+	pq.clear(r);
+	return rc;
+}
+
+/* Delete key; OSTORE_NOTFOUND if it was not there. */
+enum ostore_rc
+opg_del(struct ostore_txn *t, enum ostore_db db, const void *key,
+    size_t keylen)
+{
+	char		 d[8];
+	const char	*v[2];
+	int		 len[2];
+	PGresult	*r;
+	enum ostore_rc	 rc;
+
+	if (!txn_ok(t, db, 1, "ostore_del"))
+		return OSTORE_ERR;
+	if (key != NULL && keylen > OSTORE_KEYMAX)
+		return OSTORE_NOTFOUND;
+	if (key == NULL || keylen == 0) {
+		olog_err("ostore_del: empty key");
+		return OSTORE_ERR;
+	}
+	snprintf(d, sizeof(d), "%d", (int)db);
+	v[0] = d;
+	len[0] = 0;
+	v[1] = key;
+	len[1] = (int)keylen;
+	t->dirty = 1;
+	if ((r = run(t, "DELETE FROM oidcgi_kv WHERE db = $1 AND k = $2",
+	    2, v, len, "ostore_del")) == NULL)
+		return OSTORE_ERR;
+	rc = strcmp(pq.cmdtuples(r), "0") == 0 ? OSTORE_NOTFOUND : OSTORE_OK;
+	pq.clear(r);
+	return rc;
+}
+
+/*
+ * Visit in key order the records of db with the prefix, from the first
+ * key >= start, in batches of SCAN_BATCH rows: each batch begins after
+ * the last key of the one before, so fn may delete what it is shown.
+ */
+enum ostore_rc
+opg_scan(struct ostore_txn *t, enum ostore_db db, const void *prefix,
+    size_t plen, const void *start, size_t startlen,
+    int (*fn)(const void *, size_t, const void *, size_t, void *),
+    void *arg)
+{
+	char		 d[8], last[OSTORE_KEYMAX];
+	const char	*v[2];
+	const char	*k, *val;
+	int		 len[2], i, n, incl = 1;
+	size_t		 klen, lastlen = 0;
+	PGresult	*r;
+
+	if (!txn_ok(t, db, 0, "ostore_scan"))
+		return OSTORE_ERR;
+	if (fn == NULL || (prefix == NULL && plen > 0) ||
+	    (start == NULL && startlen > 0) || startlen > OSTORE_KEYMAX) {
+		olog_err("ostore_scan: bad arguments");
+		return OSTORE_ERR;
+	}
+	if (plen > OSTORE_KEYMAX)
+		return OSTORE_OK;
+	/* Begin at the larger of prefix and start. */
+	if (startlen > 0 && (plen == 0 || memcmp(start, prefix,
+	    startlen < plen ? startlen : plen) > 0 ||
+	    (memcmp(start, prefix, startlen < plen ? startlen : plen) == 0 &&
+	    startlen > plen))) {
+		memcpy(last, start, startlen);
+		lastlen = startlen;
+	} else if (plen > 0) {
+		memcpy(last, prefix, plen);
+		lastlen = plen;
+	}
+	snprintf(d, sizeof(d), "%d", (int)db);
+	v[0] = d;
+	len[0] = 0;
+	for (;;) {
+		v[1] = last;
+		len[1] = (int)lastlen;
+		r = run(t, incl ?
+		    "SELECT k, v FROM oidcgi_kv WHERE db = $1 AND k >= $2 "
+		    "ORDER BY k LIMIT " OPG_STR(SCAN_BATCH) :
+		    "SELECT k, v FROM oidcgi_kv WHERE db = $1 AND k > $2 "
+		    "ORDER BY k LIMIT " OPG_STR(SCAN_BATCH),
+		    2, v, len, "ostore_scan");
+		if (r == NULL)
+			return OSTORE_ERR;
+		n = pq.ntuples(r);
+		for (i = 0; i < n; i++) {
+			k = pq.getvalue(r, i, 0);
+			klen = (size_t)pq.getlength(r, i, 0);
+			val = pq.getvalue(r, i, 1);
+			if (klen < plen || (plen > 0 &&
+			    memcmp(k, prefix, plen) != 0) ||
+			    !fn(k, klen, val, (size_t)pq.getlength(r, i, 1),
+			    arg)) {
+				pq.clear(r);
+				return t->failed || t->retry ? OSTORE_ERR :
+				    OSTORE_OK;
+			}
+			if (klen > sizeof(last))
+				klen = sizeof(last);
+			memcpy(last, k, klen);
+			lastlen = klen;
+		}
+		pq.clear(r);
+		if (t->failed || t->retry)
+			return OSTORE_ERR;
+		if (n < SCAN_BATCH)
+			return OSTORE_OK;
+		incl = 0;
+	}
+}
+
+/* Number of records in db. */
+enum ostore_rc
+opg_count(struct ostore_txn *t, enum ostore_db db, size_t *count)
+{
+	char		 d[8];
+	const char	*v[1];
+	int		 len[1];
+	PGresult	*r;
+	long long	 n;
+	enum ostore_rc	 rc = OSTORE_ERR;
+
+	if (!txn_ok(t, db, 0, "ostore_count") || count == NULL)
+		return OSTORE_ERR;
+	snprintf(d, sizeof(d), "%d", (int)db);
+	v[0] = d;
+	len[0] = 0;
+	/* count(*)::text: the text of a number, with binary results. */
+	if ((r = run(t, "SELECT count(*)::text FROM oidcgi_kv WHERE db = $1",
+	    1, v, len, "ostore_count")) == NULL)
+		return OSTORE_ERR;
+	if (pq.ntuples(r) == 1 && ostrtonum(pq.getvalue(r, 0, 0),
+	    (size_t)pq.getlength(r, 0, 0), 0, LLONG_MAX, &n)) {
+		*count = (size_t)n;
+		rc = OSTORE_OK;
+	}
+	pq.clear(r);
+	return rc;
+}
+
+/* 1 if a transaction opens: reachable, and of this schema version. */
+int
+opg_ready(void)
+{
+	struct ostore_txn	*t;
+
+	forget_inherited();
+	if (dsn == NULL || (t = opg_read_begin(NULL)) == NULL)
+		return 0;
+	opg_read_end(t);
+	return 1;
+}
+
+/* No map: 0. */
+size_t
+opg_mapsize(void)
+{
+	return 0;
+}
+
+/*
+ * No map: *mapsize is 0 and *used the size of the table on disk, with
+ * its index and TOAST.  Returns 1, or 0 (logged).
+ */
+int
+opg_usage(size_t *mapsize, size_t *used)
+{
+	struct ostore_txn	*t;
+	PGresult		*r;
+	long long		 n;
+	int			 ok = 0;
+
+	if ((t = opg_read_begin(NULL)) == NULL)
+		return 0;
+	if ((r = run(t, "SELECT pg_total_relation_size('oidcgi_kv')::text",
+	    0, NULL, NULL, "ostore_usage")) != NULL) {
+		if (pq.ntuples(r) == 1 && ostrtonum(pq.getvalue(r, 0, 0),
+		    (size_t)pq.getlength(r, 0, 0), 0, LLONG_MAX, &n)) {
+			*mapsize = 0;
+			*used = (size_t)n;
+			ok = 1;
+		}
+		pq.clear(r);
+	}
+	opg_read_end(t);
+	return ok;
+}
+
+/* The schema, one step per version: step i makes version i + 1. */
+static const char *const migrations[OSTORE_PG_SCHEMA] = {
+	"CREATE TABLE oidcgi_schema (version integer PRIMARY KEY, "
+	"applied timestamptz NOT NULL DEFAULT now());"
+	"CREATE TABLE oidcgi_kv (db smallint NOT NULL, k bytea NOT NULL, "
+	"v bytea NOT NULL, PRIMARY KEY (db, k));",
+};
+
+/*
+ * Run sql on c outside the store's connection.  Returns 1, or 0 with
+ * err naming the statement's error.
+ */
+static int
+exec_ok(PGconn *c, const char *sql, struct oerr *err)
+{
+	PGresult	*r;
+	ExecStatusType	 s;
+
+	r = pq.exec(c, sql);
+	s = r != NULL ? pq.resultstatus(r) : PGRES_FATAL_ERROR;
+	if (r != NULL)
+		pq.clear(r);
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+		return 1;
+	oerr_set(err, OERR_SERVER_ERROR, "%s", pq.errormessage(c));
+	return 0;
+}
+
+/*
+ * Create or upgrade the tables in the database named by target (see
+ * store.h).  Each step and its version row commit together.
+ */
+int
+opg_migrate(const char *target, int *from, int *to, struct oerr *err)
+{
+	PGconn	*c = NULL;
+	char	 sql[64];
+	int	 v, i, ok = 0;
+
+	*from = *to = 0;
+	if (!pq_load()) {
+		oerr_set(err, OERR_SERVER_ERROR, "libpq (libpq.so.5) cannot "
+		    "be loaded");
+		return 0;
+	}
+	if ((c = pq.connectdb(target)) == NULL ||
+	    pq.status(c) != CONNECTION_OK) {
+		oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE, "cannot connect "
+		    "to the database: %s", c != NULL ? pq.errormessage(c) :
+		    "out of memory");
+		goto out;
+	}
+	/* One migrator at a time. */
+	if (!exec_ok(c, "SELECT pg_advisory_lock(4242016)", err) ||
+	    !schema_version(c, &v)) {
+		oerr_set(err, OERR_SERVER_ERROR, "cannot read the schema "
+		    "version: %s", pq.errormessage(c));
+		goto out;
+	}
+	*from = *to = v;
+	if (v > OSTORE_PG_SCHEMA) {
+		oerr_set(err, OERR_SERVER_ERROR, "the database has schema "
+		    "version %d, newer than this oidcgi's %d", v,
+		    OSTORE_PG_SCHEMA);
+		goto out;
+	}
+	for (i = v; i < OSTORE_PG_SCHEMA; i++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO oidcgi_schema "
+		    "(version) VALUES (%d)", i + 1);
+		if (!exec_ok(c, "BEGIN", err) ||
+		    !exec_ok(c, migrations[i], err) ||
+		    !exec_ok(c, sql, err) ||
+		    !exec_ok(c, "COMMIT", err))
+			goto out;
+		*to = i + 1;
+	}
+	ok = 1;
+out:
+	if (c != NULL)
+		pq.finish(c);
+	return ok;
+}

@@ -1,0 +1,453 @@
+/*
+ * test_backend.c: the store's contracts (store.h) on whichever backend
+ * tfix_store_open() opens: LMDB, or PostgreSQL when OIDCGI_TEST_DSN is
+ * set (make check sets it when scripts/pgtest can start a server), so
+ * that both backends are held to the same tests.  PostgreSQL's own
+ * cases (a database without the tables, one that is down, writers that
+ * conflict) run only on it.  Children leave with _exit().
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "store/store.h"
+#include "t.h"
+#include "tfix.h"
+
+#define MANY	700		/* more than one batch of a scan */
+#define KIDS	6
+#define BUMPS	15
+
+/* Put key -> val (strings) in db, in one write transaction. */
+struct kv {
+	enum ostore_db	 db;
+	const char	*k, *v;
+	unsigned	 flags;
+	enum ostore_rc	 rc;
+};
+
+static int
+put_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct kv	*p = arg;
+
+	p->rc = ostore_put(t, p->db, p->k, strlen(p->k), p->v, strlen(p->v),
+	    p->flags);
+	return p->rc == OSTORE_OK || p->rc == OSTORE_EXISTS;
+}
+
+static enum ostore_rc
+put1(const char *k, const char *v, unsigned flags)
+{
+	struct kv	 p = { OSTORE_CLIENTS, k, v, flags, OSTORE_ERR };
+	struct oerr	 err;
+
+	oerr_clear(&err);
+	if (!ostore_write(put_fn, &p, &err))
+		return OSTORE_ERR;
+	return p.rc;
+}
+
+/* Get key from OSTORE_CLIENTS into buf (NUL-terminated). */
+static enum ostore_rc
+get1(const char *k, char *buf, size_t sz)
+{
+	struct ostore_txn	*t;
+	struct oerr		 err;
+	const void		*v;
+	size_t			 len;
+	enum ostore_rc		 rc;
+
+	oerr_clear(&err);
+	if ((t = ostore_read_begin(&err)) == NULL)
+		return OSTORE_ERR;
+	rc = ostore_get(t, OSTORE_CLIENTS, k, strlen(k), &v, &len);
+	if (rc == OSTORE_OK) {
+		if (len >= sz)
+			len = sz - 1;
+		memcpy(buf, v, len);
+		buf[len] = '\0';
+	}
+	ostore_read_end(t);
+	return rc;
+}
+
+static int
+del_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct kv	*p = arg;
+
+	p->rc = ostore_del(t, p->db, p->k, strlen(p->k));
+	return 1;
+}
+
+static void
+test_put_get_del(void)
+{
+	struct tfix_store	 d;
+	struct kv		 p = { OSTORE_CLIENTS, "a", NULL, 0, 0 };
+	struct oerr		 err;
+	char			 buf[64], big[600];
+
+	if (!CHECKED(tfix_store_open(&d, "backend")))
+		return;
+	CHECK(put1("a", "one", 0) == OSTORE_OK);
+	CHECK(get1("a", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK_STR(buf, "one");
+	CHECK(put1("a", "two", 0) == OSTORE_OK);
+	CHECK(get1("a", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK_STR(buf, "two");
+	CHECK(put1("a", "three", OSTORE_NOOVERWRITE) == OSTORE_EXISTS);
+	CHECK(get1("a", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK_STR(buf, "two");
+	CHECK(put1("e", "", 0) == OSTORE_OK);
+	CHECK(get1("e", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK_STR(buf, "");
+	oerr_clear(&err);
+	CHECK(ostore_write(del_fn, &p, &err) && p.rc == OSTORE_OK);
+	CHECK(ostore_write(del_fn, &p, &err) && p.rc == OSTORE_NOTFOUND);
+	CHECK(get1("a", buf, sizeof(buf)) == OSTORE_NOTFOUND);
+	/* A key longer than any: not there, and never stored. */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK(get1(big, buf, sizeof(buf)) == OSTORE_NOTFOUND);
+	CHECK(put1(big, "v", 0) == OSTORE_ERR);
+	CHECK(tfix_store_close(&d));
+}
+
+/* A function that writes, then fails: nothing of it stays. */
+static int
+half_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	ostore_put(t, OSTORE_CLIENTS, "half", 4, "x", 1, 0);
+	oerr_set(err, OERR_INVALID_REQUEST, "no");
+	return 0;
+}
+
+static void
+test_atomic(void)
+{
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 buf[8];
+
+	if (!CHECKED(tfix_store_open(&d, "backend")))
+		return;
+	oerr_clear(&err);
+	CHECK(!ostore_write(half_fn, NULL, &err));
+	CHECK(err.code == OERR_INVALID_REQUEST);
+	CHECK(get1("half", buf, sizeof(buf)) == OSTORE_NOTFOUND);
+	CHECK(tfix_store_close(&d));
+}
+
+struct seen {
+	char	 keys[MANY + 8][16];
+	size_t	 lens[MANY + 8];
+	int	 n;
+	int	 del;		/* delete what is shown */
+	int	 stop;		/* stop after this many (0: never) */
+	struct ostore_txn *t;
+};
+
+static int
+seen_fn(const void *k, size_t klen, const void *v, size_t vlen, void *arg)
+{
+	struct seen	*s = arg;
+
+	if (s->n < MANY + 8 && klen < 16) {
+		memcpy(s->keys[s->n], k, klen);
+		s->lens[s->n] = klen;
+	}
+	s->n++;
+	if (s->del && ostore_del(s->t, OSTORE_TOKENS, k, klen) != OSTORE_OK)
+		return 0;
+	return s->stop == 0 || s->n < s->stop;
+}
+
+/* Binary keys, sorting as LMDB sorts them (memcmp, then shorter). */
+static const struct {
+	const char	*k;
+	size_t		 len;
+} bkeys[] = {
+	{ "p\x00", 2 }, { "p", 1 }, { "p\xff\x01", 3 }, { "p\x00\x00", 3 },
+	{ "q", 1 }, { "o\xff", 2 }, { "p\x7f", 2 }, { "p\x80", 2 },
+};
+
+static int
+bkeys_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bkeys) / sizeof(bkeys[0]); i++)
+		if (ostore_put(t, OSTORE_CLIENTS, bkeys[i].k, bkeys[i].len,
+		    "v", 1, 0) != OSTORE_OK)
+			return 0;
+	return 1;
+}
+
+static void
+test_scan_order(void)
+{
+	static const char *const want[] = {
+		"p", "p\x00", "p\x00\x00", "p\x7f", "p\x80", "p\xff\x01",
+	};
+	static const size_t wlen[] = { 1, 2, 3, 2, 2, 3 };
+	struct tfix_store	 d;
+	struct ostore_txn	*t;
+	struct oerr		 err;
+	struct seen		*s;
+	size_t			 i, n;
+
+	s = calloc(1, sizeof(*s));
+	if (!CHECKED(s != NULL) || !CHECKED(tfix_store_open(&d, "backend"))) {
+		free(s);
+		return;
+	}
+	oerr_clear(&err);
+	CHECK(ostore_write(bkeys_fn, NULL, &err));
+	if ((t = ostore_read_begin(&err)) != NULL) {
+		CHECK(ostore_scan(t, OSTORE_CLIENTS, "p", 1, NULL, 0, seen_fn,
+		    s) == OSTORE_OK);
+		CHECK(s->n == 6);
+		for (i = 0; i < 6 && i < (size_t)s->n; i++)
+			CHECK(s->lens[i] == wlen[i] &&
+			    memcmp(s->keys[i], want[i], wlen[i]) == 0);
+		/* From a start inside the prefix. */
+		memset(s, 0, sizeof(*s));
+		CHECK(ostore_scan(t, OSTORE_CLIENTS, "p", 1, "p\x01", 2,
+		    seen_fn, s) == OSTORE_OK);
+		CHECK(s->n == 3);
+		CHECK(s->lens[0] == 2 && memcmp(s->keys[0], "p\x7f", 2) == 0);
+		/* Everything, and a stop. */
+		memset(s, 0, sizeof(*s));
+		CHECK(ostore_scan(t, OSTORE_CLIENTS, NULL, 0, NULL, 0,
+		    seen_fn, s) == OSTORE_OK);
+		CHECK(s->n == 8);
+		memset(s, 0, sizeof(*s));
+		s->stop = 2;
+		CHECK(ostore_scan(t, OSTORE_CLIENTS, NULL, 0, NULL, 0,
+		    seen_fn, s) == OSTORE_OK);
+		CHECK(s->n == 2);
+		CHECK(ostore_count(t, OSTORE_CLIENTS, &n) == OSTORE_OK);
+		CHECK(n == 8);
+		CHECK(ostore_count(t, OSTORE_APPS, &n) == OSTORE_OK);
+		CHECK(n == 0);
+		ostore_read_end(t);
+	} else
+		CHECK(t != NULL);
+	CHECK(tfix_store_close(&d));
+	free(s);
+}
+
+static int
+many_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	char	 k[16];
+	int	 i, n;
+
+	for (i = 0; i < MANY; i++) {
+		n = snprintf(k, sizeof(k), "m%05d", i);
+		if (ostore_put(t, OSTORE_TOKENS, k, (size_t)n, "v", 1, 0) !=
+		    OSTORE_OK)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+scandel_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct seen	*s = arg;
+
+	s->t = t;
+	s->del = 1;
+	return ostore_scan(t, OSTORE_TOKENS, "m", 1, NULL, 0, seen_fn, s) ==
+	    OSTORE_OK;
+}
+
+/* A scan longer than a batch, deleting as it goes. */
+static void
+test_scan_delete(void)
+{
+	struct tfix_store	 d;
+	struct ostore_txn	*t;
+	struct oerr		 err;
+	struct seen		*s;
+	size_t			 n = 1;
+	int			 i, sorted = 1;
+
+	s = calloc(1, sizeof(*s));
+	if (!CHECKED(s != NULL) || !CHECKED(tfix_store_open(&d, "backend"))) {
+		free(s);
+		return;
+	}
+	oerr_clear(&err);
+	CHECK(ostore_write(many_fn, NULL, &err));
+	CHECK(ostore_write(scandel_fn, s, &err));
+	CHECK(s->n == MANY);
+	for (i = 1; i < s->n && i < MANY; i++)
+		if (strcmp(s->keys[i - 1], s->keys[i]) >= 0)
+			sorted = 0;
+	CHECK(sorted);
+	if ((t = ostore_read_begin(&err)) != NULL) {
+		CHECK(ostore_count(t, OSTORE_TOKENS, &n) == OSTORE_OK);
+		CHECK(n == 0);
+		ostore_read_end(t);
+	}
+	CHECK(tfix_store_close(&d));
+	free(s);
+}
+
+static int
+bump_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	return ostore_gen_bump(t, "test") == OSTORE_OK;
+}
+
+static unsigned long long
+gen_now(void)
+{
+	struct ostore_txn	*t;
+	unsigned long long	 g = 0;
+
+	if ((t = ostore_read_begin(NULL)) == NULL)
+		return 0;
+	if (ostore_gen_get(t, "test", &g) != OSTORE_OK)
+		g = 0;
+	ostore_read_end(t);
+	return g;
+}
+
+static void
+test_gen(void)
+{
+	struct tfix_store	 d;
+	struct oerr		 err;
+
+	if (!CHECKED(tfix_store_open(&d, "backend")))
+		return;
+	CHECK(gen_now() == 0);
+	oerr_clear(&err);
+	CHECK(ostore_write(bump_fn, NULL, &err));
+	CHECK(ostore_write(bump_fn, NULL, &err));
+	CHECK(gen_now() == 2);
+	CHECK(ostore_ready());
+	CHECK(tfix_store_close(&d));
+}
+
+/*
+ * Processes bumping one counter at once: every bump counts (PostgreSQL:
+ * serialization failures retried by ostore_write; LMDB: one writer).
+ */
+static void
+test_concurrent_writers(void)
+{
+	struct tfix_store	 d;
+	struct oerr		 err;
+	const char		*dsn = tfix_dsn();
+	pid_t			 pid[KIDS];
+	int			 i, j, st, ok;
+
+	if (!CHECKED(tfix_store_open(&d, "backend")))
+		return;
+	for (i = 0; i < KIDS; i++) {
+		if ((pid[i] = fork()) == -1) {
+			CHECK(pid[i] != -1);
+			break;
+		}
+		if (pid[i] == 0) {
+			oerr_clear(&err);
+			ok = ostore_open(dsn != NULL ? dsn : d.var, 0, &err);
+			for (j = 0; ok && j < BUMPS; j++)
+				ok = ostore_write(bump_fn, NULL, &err);
+			if (!ok)
+				fprintf(stderr, "child: %s\n",
+				    err.description);
+			_exit(ok ? 0 : 1);
+		}
+	}
+	for (j = 0; j < i; j++) {
+		CHECK(waitpid(pid[j], &st, 0) == pid[j]);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	CHECK(gen_now() == (unsigned long long)KIDS * BUMPS);
+	CHECK(tfix_store_close(&d));
+}
+
+/* Replace the database of dsn ("/postgres?") with name. */
+static int
+other_db(char *buf, size_t sz, const char *name)
+{
+	const char	*dsn = tfix_dsn(), *q;
+
+	if ((q = strstr(dsn, "/postgres?")) == NULL)
+		return 0;
+	return snprintf(buf, sz, "%.*s/%s%s", (int)(q - dsn), dsn, name,
+	    q + 9) < (int)sz;
+}
+
+/* PostgreSQL: a database without the tables, and one that is down. */
+static void
+test_pg_unavailable(void)
+{
+	struct ostore_txn	*t;
+	struct oerr		 err;
+	char			 dsn[1024];
+
+	if (tfix_dsn() == NULL)
+		return;
+	/* template1 has no tables: 503, naming `oidcgi migrate sql`. */
+	if (!CHECKED(other_db(dsn, sizeof(dsn), "template1")))
+		return;
+	oerr_clear(&err);
+	CHECK(ostore_open(dsn, 0, &err));
+	CHECK(!ostore_ready());
+	CHECK((t = ostore_read_begin(&err)) == NULL);
+	CHECK(err.status == 503);
+	CHECK_STR(err.description, "The store is not available.");
+	CHECK(strstr(err.hint, "oidcgi migrate sql") != NULL);
+	oerr_clear(&err);
+	CHECK(!ostore_write(bump_fn, NULL, &err));
+	CHECK(err.status == 503);
+	ostore_close();
+
+	/* No server there. */
+	oerr_clear(&err);
+	CHECK(ostore_open("postgresql://oidcgi@/postgres?host=/nonexistent",
+	    0, &err));
+	CHECK(!ostore_ready());
+	CHECK(!ostore_write(bump_fn, NULL, &err));
+	CHECK(err.status == 503);
+	ostore_close();
+
+	/* migrate refuses what is not PostgreSQL. */
+	{
+		int	 from, to;
+
+		oerr_clear(&err);
+		CHECK(!ostore_migrate("/var/lib/x", &from, &to, &err));
+	}
+}
+
+int
+main(void)
+{
+	static const struct t_case tests[] = {
+		T(test_put_get_del),
+		T(test_atomic),
+		T(test_scan_order),
+		T(test_scan_delete),
+		T(test_gen),
+		T(test_concurrent_writers),
+		T(test_pg_unavailable),
+	};
+
+	printf("# backend: %s\n", tfix_dsn() != NULL ? "PostgreSQL" : "LMDB");
+	return t_run(tests, NTESTS);
+}
