@@ -1169,18 +1169,19 @@ out:
 	return ok;
 }
 
-int
-oauthorize_begin(const struct oparams *p, const char *cookie_sid,
-    const char *request_url, struct oauthorize_outcome *o)
+/*
+ * Step 1's end, for the validated request in o->a: a login challenge
+ * (given the live login session of cookie_sid, if any), and the
+ * browser sent to the login app with it.
+ */
+static int
+to_login(const char *cookie_sid, const char *request_url,
+    struct oauthorize_outcome *o)
 {
 	struct osessions_rec	 session;
 	char			 csrf[44], *ch;
 	int			 ok;
 
-	memset(o, 0, sizeof(*o));
-	oerr_clear(&o->err);
-	if (!begin_validate(p, o))
-		return fail(o, NULL);
 	ok = live_session(cookie_sid, &session);
 	ch = oauthorize_start(&o->a, ok ? &session : NULL, request_url,
 	    csrf, &o->err);
@@ -1189,6 +1190,17 @@ oauthorize_begin(const struct oparams *p, const char *cookie_sid,
 		return fail(o, NULL);
 	return to_ui(o, oconf->url_login, "login_challenge", ch, "login",
 	    csrf);
+}
+
+int
+oauthorize_begin(const struct oparams *p, const char *cookie_sid,
+    const char *request_url, struct oauthorize_outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	oerr_clear(&o->err);
+	if (!begin_validate(p, o))
+		return fail(o, NULL);
+	return to_login(cookie_sid, request_url, o);
 }
 
 /*
@@ -1281,24 +1293,13 @@ int
 oauthorize_begin_req(const struct ofstate_req *req, const char *cookie_sid,
     const char *request_url, struct oauthorize_outcome *o)
 {
-	struct osessions_rec	 session;
-	char			 csrf[44], *ch;
-	int			 ok;
-
 	memset(o, 0, sizeof(*o));
 	oerr_clear(&o->err);
 	if (!oauthorize_restore(req, &o->a, &o->err)) {
 		o->a.trusted = 0;
 		return fail(o, NULL);
 	}
-	ok = live_session(cookie_sid, &session);
-	ch = oauthorize_start(&o->a, ok ? &session : NULL, request_url,
-	    csrf, &o->err);
-	osessions_free(&session);
-	if (ch == NULL)
-		return fail(o, NULL);
-	return to_ui(o, oconf->url_login, "login_challenge", ch, "login",
-	    csrf);
+	return to_login(cookie_sid, request_url, o);
 }
 
 int

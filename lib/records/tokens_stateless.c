@@ -118,7 +118,8 @@ sl_open(const char *tok, struct sltok *st, unsigned char id[OTOKEN_ID_LEN])
 		return 0;
 	/* Only under the same secrets (tests swap them in one process). */
 	if (last.valid && (last.nsecrets != oconf->nsecrets ||
-	    memcmp(last.secrets, oconf->secrets, sizeof(last.secrets)) != 0))
+	    !ocrypto_eq_fixed(last.secrets, oconf->secrets,
+	    sizeof(last.secrets))))
 		last.valid = 0;
 	ocrypto_sha256(tok, TOKEN_LEN, hash);
 	if (last.valid && ocrypto_eq_fixed(last.hash, hash, sizeof(hash))) {
