@@ -1762,6 +1762,62 @@ choice_name(const struct choice *ch, int v)
 	return "?";
 }
 
+/*
+ * The PostgreSQL URL dsn into buf with its password (the userinfo's, and
+ * any password= parameter's value) shown as "***": what an operator may
+ * see of it.  Returns 1, or 0 with a message in buf when it does not fit.
+ */
+static int
+dsn_shown(const char *dsn, char *buf, size_t bufsz)
+{
+	const char	*p, *auth, *at, *colon, *q;
+	size_t		 len = 0, n;
+
+	if (bufsz == 0)
+		return 0;
+	buf[0] = '\0';
+#define PUT(s, l) do {							\
+	if ((l) >= bufsz - len)						\
+		goto toolong;						\
+	memcpy(buf + len, (s), (l));					\
+	len += (l);							\
+	buf[len] = '\0';						\
+} while (0)
+	p = dsn;
+	if ((auth = strstr(p, "://")) != NULL) {
+		auth += 3;
+		n = strcspn(auth, "/?#");
+		at = NULL;
+		for (q = auth; q < auth + n; q++)
+			if (*q == '@')
+				at = q;
+		colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) :
+		    NULL;
+		if (colon != NULL) {
+			PUT(p, (size_t)(colon + 1 - p));
+			PUT("***", 3);
+			p = at;
+		}
+	}
+	/* The query's password= values. */
+	while ((q = strpbrk(p, "?&")) != NULL) {
+		PUT(p, (size_t)(q + 1 - p));
+		p = q + 1;
+		if (strncmp(p, "password=", 9) == 0) {
+			PUT(p, 9);
+			PUT("***", 3);
+			p += 9 + strcspn(p + 9, "&#");
+		}
+	}
+	PUT(p, strlen(p));
+#undef PUT
+	return 1;
+toolong:
+	seterr(buf, bufsz, "dsn: the value is longer than %zu bytes",
+	    bufsz - 1);
+	return 0;
+}
+
 int
 oconf_value(const struct oconf *c, const char *name, char *buf,
     size_t bufsz)
@@ -1820,6 +1876,9 @@ oconf_value(const struct oconf *c, const char *name, char *buf,
 		}
 		return 1;
 	case KT_DSN:
+		/* The store's PostgreSQL URL, password hidden; else the path. */
+		if (c->dsn != NULL)
+			return dsn_shown(c->dsn, buf, bufsz);
 		snprintf(buf, bufsz, "%s", c->data_dir);
 		return 1;
 	case KT_SECRETS:

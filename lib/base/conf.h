@@ -241,7 +241,9 @@ void	 oconf_free(struct oconf *);
 /*
  * The value of one key as text in buf (durations in seconds, booleans as
  * true/false, lists comma-separated), for operators and scripts.
- * secrets.system is refused: a secret is never printed.  Returns 1, or
+ * secrets.system is refused: a secret is never printed; dsn is the
+ * data directory, or the PostgreSQL URL with its password as "***".
+ * Returns 1, or
  * 0 with a message in buf (also when a list does not fit in it).
  */
 int	 oconf_value(const struct oconf *, const char *key, char *buf,

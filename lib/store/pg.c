@@ -77,6 +77,12 @@ static pid_t		 dsnpid;	/* the process that opened it */
 static PGconn		*conn;		/* NULL until the first transaction */
 static int		 writing;
 static struct ostore_txn rd;
+/*
+ * The error of the open read transaction (ostore_read_begin()'s err,
+ * or NULL): a connection lost inside it is a 503 there, set before the
+ * caller's own error for the failed read can be (the first one wins).
+ */
+static struct oerr	*rd_err;
 /* Results whose values the open transaction handed out. */
 static PGresult		**kept;
 static size_t		 nkept, maxkept;
@@ -146,6 +152,7 @@ forget_inherited(void)
 	dsn = NULL;
 	writing = 0;
 	memset(&rd, 0, sizeof(rd));
+	rd_err = NULL;
 	kept = NULL;
 	nkept = maxkept = 0;
 }
@@ -392,6 +399,7 @@ opg_read_begin(struct oerr *err)
 	memset(&rd, 0, sizeof(rd));
 	rd.rdonly = 1;
 	rd.active = 1;
+	rd_err = err;
 	return &rd;
 }
 
@@ -406,6 +414,7 @@ opg_read_end(struct ostore_txn *t)
 	if (conn != NULL)
 		simple("COMMIT", NULL);
 	rd.active = 0;
+	rd_err = NULL;
 }
 
 /*
@@ -584,8 +593,16 @@ run(struct ostore_txn *t, const char *sql, int n, const char *const *v,
 		t->failed = 1;
 		olog_err("%s: postgresql: %s", fn, pq.errormessage(conn));
 	}
-	if (pq.status(conn) != CONNECTION_OK)
+	if (pq.status(conn) != CONNECTION_OK) {
+		/*
+		 * Lost: a write's ostore_write() answers 503 itself; a
+		 * read's 503 goes to the error it began with.
+		 */
 		t->failed = 1;
+		if (t == &rd)
+			oerr_set(rd_err, OERR_TEMPORARILY_UNAVAILABLE,
+			    "The store is not available.");
+	}
 	if (r != NULL)
 		pq.clear(r);
 	return NULL;

@@ -113,6 +113,10 @@ int	 ostore_isopen(void);
  * one handle per process (reset, then renewed), so it is cheap.
  * Values returned by ostore_get and ostore_scan are valid until the
  * transaction ends; copy them (into the request arena) to keep them.
+ * On PostgreSQL a connection lost inside the transaction makes every
+ * further operation OSTORE_ERR and sets the 503 in the err it began
+ * with (when not NULL), before the caller can set its own: the request
+ * answers 503, not 500.
  */
 struct ostore_txn	*ostore_read_begin(struct oerr *);
 void			 ostore_read_end(struct ostore_txn *);

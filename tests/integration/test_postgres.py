@@ -5,9 +5,13 @@ is created, a whole code flow with refresh runs, one code redeemed by
 many requests at once gives exactly one grant, and a database that goes
 away gives JSON 503s (and /health/ready says so) until it is back."""
 
+import json
 import os
 import subprocess
 import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -165,6 +169,61 @@ def test_one_code_redeemed_concurrently(srv):
                      "The authorization code has already been used.",
                      "The authorization code is not known.")
     assert won["access_token"] and won["refresh_token"]
+
+
+def test_connections_cut_under_load(pg, srv):
+    """oidcgi's connections are cut again and again (their server
+    processes terminated) while reads and writes run: every answer is
+    the right one or a JSON 503 temporarily_unavailable, never a 500 (a
+    read whose connection was lost mid-request included), and afterwards
+    every process connects again."""
+    d, _ = pg
+    client = new_client(srv, grant_types=["client_credentials"],
+                        response_types=[], redirect_uris=[])
+    r = post_token(srv, client, {"grant_type": "client_credentials"})
+    assert r.status_code == 200, r.text
+    token = r.json()["access_token"]
+    stop = threading.Event()
+
+    def cut():
+        while not stop.is_set():
+            sql(d, "SELECT count(pg_terminate_backend(pid)) FROM "
+                "pg_stat_activity WHERE datname = 'postgres' AND "
+                "pid <> pg_backend_pid() AND backend_type = "
+                "'client backend'")
+            time.sleep(0.005)
+
+    def work(i):
+        got = []
+        for n in range(60):
+            if (i + n) % 3 == 0:
+                r = post_token(srv, client,
+                               {"grant_type": "client_credentials"})
+            elif (i + n) % 3 == 1:
+                r = requests.post(srv.adm + "/admin/oauth2/introspect",
+                                  data={"token": token}, timeout=30)
+            else:
+                r = requests.get(srv.adm + "/admin/clients/" +
+                                 client["client_id"], timeout=30)
+            got.append((r.status_code, r.text))
+        return got
+
+    killer = threading.Thread(target=cut)
+    killer.start()
+    try:
+        with ThreadPoolExecutor(6) as ex:
+            answers = [a for got in ex.map(work, range(6)) for a in got]
+    finally:
+        stop.set()
+        killer.join()
+    for status, text in answers:
+        assert status in (200, 503), (status, text)
+        if status == 503:
+            assert json.loads(text)["error"] == \
+                "temporarily_unavailable", text
+    r = requests.post(srv.adm + "/admin/oauth2/introspect",
+                      data={"token": token}, timeout=10)
+    assert r.status_code == 200 and r.json()["active"] is True, r.text
 
 
 def test_database_down_then_back(pg, srv):

@@ -435,6 +435,50 @@ test_pg_unavailable(void)
 	}
 }
 
+/*
+ * PostgreSQL: the connection lost inside a read transaction (its server
+ * process terminated from outside) makes the read fail with the 503 in
+ * the transaction's err, and the next transaction connects again.
+ * Needs the server's folder (OIDCGI_TEST_PGDIR, set by scripts/pgunit).
+ */
+static void
+test_pg_lost_mid_read(void)
+{
+	struct tfix_store	 d;
+	struct ostore_txn	*t;
+	struct oerr		 err;
+	const char		*dir = getenv("OIDCGI_TEST_PGDIR");
+	const void		*v;
+	size_t			 vl;
+	char			 cmd[1536], buf[16];
+
+	if (tfix_dsn() == NULL || dir == NULL)
+		return;
+	if (!CHECKED(tfix_store_open(&d, "lost")))
+		return;
+	CHECK(put1("k", "v", 0) == OSTORE_OK);
+	oerr_clear(&err);
+	if (!CHECKED((t = ostore_read_begin(&err)) != NULL))
+		goto out;
+	CHECK(ostore_get(t, OSTORE_CLIENTS, "k", 1, &v, &vl) == OSTORE_OK);
+	snprintf(cmd, sizeof(cmd), "scripts/pgtest sql '%s' \"SELECT "
+	    "count(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity "
+	    "WHERE datname = current_database() AND "
+	    "pid <> pg_backend_pid()\" >/dev/null", dir);
+	CHECK(system(cmd) == 0);
+	CHECK(ostore_get(t, OSTORE_CLIENTS, "k", 1, &v, &vl) == OSTORE_ERR);
+	CHECK(err.status == 503);
+	CHECK_STR(err.description, "The store is not available.");
+	/* Whatever the caller sets next does not hide it. */
+	oerr_set(&err, OERR_SERVER_ERROR, "The store failed.");
+	CHECK(err.status == 503);
+	ostore_read_end(t);
+	CHECK(get1("k", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK_STR(buf, "v");
+out:
+	CHECK(tfix_store_close(&d));
+}
+
 int
 main(void)
 {
@@ -446,6 +490,7 @@ main(void)
 		T(test_gen),
 		T(test_concurrent_writers),
 		T(test_pg_unavailable),
+		T(test_pg_lost_mid_read),
 	};
 
 	printf("# backend: %s\n", tfix_dsn() != NULL ? "PostgreSQL" : "LMDB");

@@ -1481,9 +1481,22 @@ t_dsn(void)
 	CHECK(load_text(&c, "dsn = postgres://u:hunter2@db/h\n") == 1);
 	CHECK_STR(c.dsn, "postgres://u:hunter2@db/h");
 	CHECK(c.data_dir != NULL && strstr(c.data_dir, "postgres") == NULL);
+	/* Shown with the password hidden, wherever it is. */
+	CHECK(oconf_value(&c, "dsn", want, sizeof(want)) == 1);
+	CHECK_STR(want, "postgres://u:***@db/h");
+	oconf_free(&c);
+	CHECK(load_text(&c, "dsn = postgresql://u:a:b@/h?host=/s&"
+	    "password=hunter2&sslmode=disable\n") == 1);
+	CHECK(oconf_value(&c, "dsn", want, sizeof(want)) == 1);
+	CHECK_STR(want, "postgresql://u:***@/h?host=/s&password=***&"
+	    "sslmode=disable");
+	CHECK(oconf_value(&c, "dsn", want, 20) == 0);
+	CHECK(strstr(want, "hunter2") == NULL);
 	oconf_free(&c);
 	CHECK(load_text(&c, "dsn = postgresql://db/h\n") == 1);
 	CHECK_STR(c.dsn, "postgresql://db/h");
+	CHECK(oconf_value(&c, "dsn", want, sizeof(want)) == 1);
+	CHECK_STR(want, "postgresql://db/h");
 	oconf_free(&c);
 	CHECK(load_text(&c, "dsn = cockroach://u:hunter2@db/h\n") == 0);
 	CHECK(strstr(errbuf, "postgres://") != NULL);
