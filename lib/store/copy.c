@@ -190,9 +190,9 @@ fail:
 static int
 slurp(int fd, unsigned char **buf, size_t *len, struct oerr *err)
 {
-	size_t	 cap = 0;
-	ssize_t	 r;
-	unsigned char *nb;
+	unsigned char	*nb;
+	size_t		 cap = 0;
+	ssize_t		 r;
 
 	*buf = NULL;
 	*len = 0;
