@@ -26,6 +26,15 @@ int	 cmd_demo(int argc, char *argv[]);
  */
 int	 cmd_doctor(const char *conffile, int argc, char *argv[]);
 
+/*
+ * oidcgi store copy FROM TO: every record of one store (an LMDB data
+ * directory or a postgres:// DSN) copied into another that is empty
+ * (cli/store.c).  Needs no configuration and no store open.  Returns
+ * the exit status: 0, 2 for a destination that holds records (or bad
+ * usage), 1 for any other failure.
+ */
+int	 cmd_store(int argc, char *argv[]);
+
 struct oconf;
 /*
  * Act as the owner of the data directory (cli/owner.c): with user

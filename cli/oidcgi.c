@@ -23,6 +23,9 @@
  *                             the PostgreSQL database of DSN (else of
  *                             the configuration's dsn), as Hydra's
  *                             migrate sql; the binaries never do it
+ *   oidcgi store copy FROM TO copy every record of a store (an LMDB
+ *                             data directory or a postgres:// DSN) into
+ *                             an empty one (cli/store.c)
  *   oidcgi version
  *
  * It reads the configuration exactly as the FastCGI binaries do
@@ -54,6 +57,7 @@ usage(void)
 	    "       oidcgi demo\n"
 	    "       oidcgi doctor PUBLIC_URL ADMIN_URL [--admin-key KEY]\n"
 	    "       oidcgi migrate sql [-e] [--yes] [DSN]\n"
+	    "       oidcgi store copy FROM TO\n"
 	    "       oidcgi version\n");
 }
 
@@ -204,6 +208,8 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(argv[1], "doctor") == 0)
 		return cmd_doctor(file, argc - 2, argv + 2);
+	if (strcmp(argv[1], "store") == 0)
+		return cmd_store(argc - 2, argv + 2);
 	if (strcmp(argv[1], "init") == 0 && argc == 4 &&
 	    strcmp(argv[2], "--user") == 0)
 		user = argv[3];

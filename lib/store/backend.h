@@ -62,6 +62,8 @@ OSTORE_BACKEND(olmdb)
 OSTORE_BACKEND(opg)
 
 int	 opg_migrate(const char *, int *, int *, struct oerr *);
+/* The name of db ("clients", as schema/store.md), or NULL (lmdb.c). */
+const char	*olmdb_dbname(enum ostore_db);
 
 /* 1 if target names a PostgreSQL database (postgres:// or postgresql://). */
 int	 ostore_is_pg(const char *target);

@@ -1138,3 +1138,10 @@ olmdb_usage(size_t *mapsize, size_t *used)
 	olmdb_read_end(t);
 	return ok;
 }
+
+/* The LMDB name of db ("clients"), or NULL when db is not one. */
+const char *
+olmdb_dbname(enum ostore_db db)
+{
+	return (unsigned)db < OSTORE__MAX ? dbs[db].name : NULL;
+}

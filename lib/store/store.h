@@ -100,6 +100,25 @@ int	 ostore_open(const char *dir, size_t mapsize, struct oerr *err);
  * Returns 1, or 0 with err set (the message names the cause).
  */
 int	 ostore_migrate(const char *dsn, int *from, int *to, struct oerr *err);
+/*
+ * `oidcgi store copy` (copy.c): every record of the store at from
+ * copied into the store at to (each a data directory or a PostgreSQL
+ * URL, as for ostore_open()), read in one snapshot, written in one
+ * write transaction; the destination must hold nothing but its format
+ * stamp and generation counters, else it is left untouched
+ * (OSTORE_COPY_NOTEMPTY, err says what it holds).  No store may be
+ * open in this process.  counts (OSTORE__MAX of them) gets the
+ * records written per database.
+ */
+enum ostore_copy_rc {
+	OSTORE_COPY_OK,
+	OSTORE_COPY_NOTEMPTY,
+	OSTORE_COPY_FAILED	/* err set; the destination as it was */
+};
+enum ostore_copy_rc	 ostore_copy(const char *from, const char *to,
+			    size_t counts[], struct oerr *err);
+/* The name of db in schema/store.md ("clients"), or NULL. */
+const char	*ostore_db_name(enum ostore_db db);
 /* Close the environment (at process exit; also used by tests). */
 void	 ostore_close(void);
 /* Non-zero when the environment is open. */
