@@ -10,8 +10,8 @@
 #                   then the fuzz corpora replayed there (make replay)
 #   make integration  integration tests against lighttpd
 #   make bench      build, then benchmark every endpoint family against a
-#                   do-nothing FastCGI responder (scripts/bench); never
-#                   part of make test
+#                   do-nothing FastCGI responder (scripts/bench), on LMDB
+#                   and on a private PostgreSQL; never part of make test
 #   make install    build with the install paths compiled in (build/install/)
 #                   and install under DESTDIR and PREFIX; make uninstall
 #   make static     libfcgi, liblmdb and libjansson linked statically

@@ -10,9 +10,10 @@
  *
  * usage: mint CLIENT_ID COUNT
  *
- * It reads the configuration and opens the data directory exactly as
- * the FastCGI binaries do (OIDCGI_CONFIG, OIDCGI_DATA_DIR, the
- * environment), so it can run beside a live server.
+ * It reads the configuration and opens the store (the data directory,
+ * or the PostgreSQL database its dsn names) exactly as the FastCGI
+ * binaries do (OIDCGI_CONFIG, OIDCGI_DATA_DIR, the environment), so it
+ * can run beside a live server.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +110,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	oconf = &c;
-	if (!ostore_open(c.data_dir, c.map_size, &err)) {
+	if (!ostore_open(c.dsn != NULL ? c.dsn : c.data_dir, c.map_size,
+	    &err)) {
 		fprintf(stderr, "mint: %s\n", err.description);
 		goto out;
 	}
