@@ -36,10 +36,9 @@
 
 /* Write attempts before a serialization failure becomes a 503. */
 #define WRITE_TRIES	8
-/* Rows fetched per query of a scan. */
+/* Rows fetched by a scan's first query, and by each further one. */
+#define SCAN_FIRST	8
 #define SCAN_BATCH	256
-#define OPG_STR2(n)	#n
-#define OPG_STR(n)	OPG_STR2(n)
 
 static struct {
 	PGconn		*(*connectdb)(const char *);
@@ -727,11 +726,12 @@ opg_scan(struct ostore_txn *t, enum ostore_db db, const void *prefix,
     int (*fn)(const void *, size_t, const void *, size_t, void *),
     void *arg)
 {
-	char		 d[8], last[OSTORE_KEYMAX];
-	const char	*v[2];
-	const char	*k, *val;
-	int		 len[2], i, n, incl = 1;
-	size_t		 klen, lastlen = 0;
+	char		 d[8], lim[8], last[OSTORE_KEYMAX], end[OSTORE_KEYMAX];
+	uint64_t	 b;
+	const char	*v[4];
+	const char	*k, *val, *sql;
+	int		 len[4], i, n, incl = 1, batch = SCAN_FIRST, np;
+	size_t		 klen, lastlen = 0, endlen = 0;
 	PGresult	*r;
 
 	if (!txn_ok(t, db, 0, "ostore_scan"))
@@ -754,19 +754,53 @@ opg_scan(struct ostore_txn *t, enum ostore_db db, const void *prefix,
 		memcpy(last, prefix, plen);
 		lastlen = plen;
 	}
+	/*
+	 * End before the first key past the prefix (the prefix with its
+	 * last byte below 0xff incremented, what follows dropped), so that
+	 * no row outside it is read: a SERIALIZABLE writer that read rows
+	 * it did not need would conflict with writers of those rows.
+	 */
+	if (plen > 0) {
+		memcpy(end, prefix, plen);
+		endlen = plen;
+		while (endlen > 0 && (unsigned char)end[endlen - 1] == 0xff)
+			endlen--;
+		if (endlen > 0)
+			end[endlen - 1] = (char)((unsigned char)end[endlen - 1] +
+			    1);
+	}
 	snprintf(d, sizeof(d), "%d", (int)db);
 	v[0] = d;
 	len[0] = 0;
 	for (;;) {
+		/*
+		 * A first batch of SCAN_FIRST rows, then SCAN_BATCH: most
+		 * scans stop at their first rows (the expiry flush at the
+		 * first one not expired), and read no more than that.
+		 */
+		for (b = (uint64_t)batch, i = 7; i >= 0; i--, b >>= 8)
+			lim[i] = (char)(b & 0xff);	/* a binary bigint */
 		v[1] = last;
 		len[1] = (int)lastlen;
-		r = run(t, incl ?
-		    "SELECT k, v FROM oidcgi_kv WHERE db = $1 AND k >= $2 "
-		    "ORDER BY k LIMIT " OPG_STR(SCAN_BATCH) :
-		    "SELECT k, v FROM oidcgi_kv WHERE db = $1 AND k > $2 "
-		    "ORDER BY k LIMIT " OPG_STR(SCAN_BATCH),
-		    2, v, len, "ostore_scan");
-		if (r == NULL)
+		v[2] = lim;
+		len[2] = 8;
+		np = 3;
+		if (endlen > 0) {
+			v[3] = end;
+			len[3] = (int)endlen;
+			np = 4;
+			sql = incl ?
+			    "SELECT k, v FROM oidcgi_kv WHERE db = $1 AND "
+			    "k >= $2 AND k < $4 ORDER BY k LIMIT $3" :
+			    "SELECT k, v FROM oidcgi_kv WHERE db = $1 AND "
+			    "k > $2 AND k < $4 ORDER BY k LIMIT $3";
+		} else
+			sql = incl ?
+			    "SELECT k, v FROM oidcgi_kv WHERE db = $1 AND "
+			    "k >= $2 ORDER BY k LIMIT $3" :
+			    "SELECT k, v FROM oidcgi_kv WHERE db = $1 AND "
+			    "k > $2 ORDER BY k LIMIT $3";
+		if ((r = run(t, sql, np, v, len, "ostore_scan")) == NULL)
 			return OSTORE_ERR;
 		n = pq.ntuples(r);
 		for (i = 0; i < n; i++) {
@@ -789,9 +823,10 @@ opg_scan(struct ostore_txn *t, enum ostore_db db, const void *prefix,
 		pq.clear(r);
 		if (t->failed || t->retry)
 			return OSTORE_ERR;
-		if (n < SCAN_BATCH)
+		if (n < batch)
 			return OSTORE_OK;
 		incl = 0;
+		batch = SCAN_BATCH;
 	}
 }
 

@@ -59,6 +59,10 @@ static char		*pub_base, *adm_base;
 static char		 data_real[PATH_MAX];
 static char		 docroot_seen[PATH_MAX];
 static int		 docroot_bad;
+/* Inside a request (between FCGX_Accept_r() and its FCGX_Finish_r()). */
+static volatile sig_atomic_t	 serving;
+/* SIGTERM came during a request: leave once it is answered. */
+static volatile sig_atomic_t	 stopping;
 
 const char *
 oserve_problem(void)
@@ -509,10 +513,26 @@ omain(int argc, char *argv[], const struct oroute *routes, size_t nroutes)
 	return omain_tables(argc, argv, &t, 1);
 }
 
+/*
+ * SIGTERM, the web server stopping its FastCGI processes: between
+ * requests leave at once; during one, once it is answered.  (libfcgi's
+ * own handler only sets a flag, which a process already waiting in
+ * accept(), or about to, never looks at again: it stayed on.)
+ */
+static void
+on_term(int sig)
+{
+	(void)sig;
+	if (!serving)
+		_exit(0);
+	stopping = 1;
+}
+
 int
 omain_tables(int argc, char *argv[], const struct oroute_table *t,
     size_t nt)
 {
+	struct sigaction	 sa;
 	FCGX_Request	 fr;
 	struct ohttp_io	 io;
 	struct oarena	 arena;
@@ -535,9 +555,15 @@ omain_tables(int argc, char *argv[], const struct oroute_table *t,
 			return 1;
 		}
 		io.fcgi = &fr;
-		while (FCGX_Accept_r(&fr) >= 0) {
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = on_term;
+		sigaction(SIGTERM, &sa, NULL);
+		while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+			serving = 1;
 			serve_one(&io, &arena, t, nt);
 			FCGX_Finish_r(&fr);
+			serving = 0;
 		}
 	}
 	oarena_free(&arena);

@@ -224,6 +224,17 @@ test_scan_order(void)
 		    seen_fn, s) == OSTORE_OK);
 		CHECK(s->n == 3);
 		CHECK(s->lens[0] == 2 && memcmp(s->keys[0], "p\x7f", 2) == 0);
+		/* Prefixes ending in 0xff: their keys, none after. */
+		memset(s, 0, sizeof(*s));
+		CHECK(ostore_scan(t, OSTORE_CLIENTS, "p\xff", 2, NULL, 0,
+		    seen_fn, s) == OSTORE_OK);
+		CHECK(s->n == 1);
+		CHECK(s->lens[0] == 3 && memcmp(s->keys[0], "p\xff\x01", 3) ==
+		    0);
+		memset(s, 0, sizeof(*s));
+		CHECK(ostore_scan(t, OSTORE_CLIENTS, "o\xff", 2, NULL, 0,
+		    seen_fn, s) == OSTORE_OK);
+		CHECK(s->n == 1);
 		/* Everything, and a stop. */
 		memset(s, 0, sizeof(*s));
 		CHECK(ostore_scan(t, OSTORE_CLIENTS, NULL, 0, NULL, 0,
