@@ -3,8 +3,9 @@ behind a load balancer: two lighttpd instances on their own ports, with
 their own data directories and three FastCGI processes per binary
 each, both on one database with one system secret.  What one node
 commits the other sees at once: a client created on one is used on the
-other; a token issued on one is introspected (active) and revoked on
-the other, and is then inactive on both.  One authorization code, and
+other; one flow's steps go to either node; a token issued on one is
+introspected (active) and revoked on the other, and is then inactive
+on both.  One authorization code, and
 one refresh token, sent by many requests at once, half to each node,
 give exactly one grant in every one of many rounds; the replays revoke
 what was granted, on both nodes, as on one node (test_races.py).
@@ -18,7 +19,8 @@ import pytest
 import requests
 
 from conftest import CLI, PGDIR, TOP, Server
-from flowlib import login_and_consent, new_client, pkce, qs
+from flowlib import (accept_consent, accept_login, auth_url, challenge, go,
+                     login_and_consent, new_client, pkce, qs)
 from test_races import all_at_once, one_winner
 
 PGTEST = os.path.join(TOP, "scripts", "pgtest")
@@ -140,6 +142,41 @@ def test_a_client_made_on_one_node_is_used_on_the_other(nodes):
                            timeout=30).status_code == 204
     r = requests.get(n1.adm + "/admin/clients/" + cid, timeout=30)
     assert r.status_code == 404, r.text
+
+
+def test_a_flow_that_moves_between_nodes(nodes):
+    """A load balancer may send each step of one flow to either node:
+    the authorization request to node 1, the login and consent
+    acceptance to node 2's admin API, the browser's next steps to
+    whichever node the redirects name, the code to node 1.  The flow's
+    sealed state and its marks are the same on both."""
+    n1, n2 = nodes
+    client = new_client(n1)
+    verifier, chal = pkce()
+    browser = requests.Session()
+    loc = go(browser, auth_url(n1, client, scope="openid offline_access",
+                               code_challenge=chal,
+                               code_challenge_method="S256"))
+    assert loc.startswith(n1.pub + "/ui/login?"), loc
+    loc = go(browser, accept_login(n2, challenge(loc, "login")))
+    assert "/ui/consent?" in loc, loc
+    loc = go(browser, accept_consent(n2, challenge(loc, "consent")))
+    assert loc.startswith(client["redirect_uris"][0]), loc
+    code = qs(loc)["code"]
+    r = post_token(n1, client, {
+        "grant_type": "authorization_code", "code": code,
+        "redirect_uri": client["redirect_uris"][0],
+        "code_verifier": verifier})
+    assert r.status_code == 200, r.text
+    assert introspect(n2, r.json()["access_token"])["active"] is True
+    # The code is spent on both.
+    for s in nodes:
+        r = post_token(s, client, {
+            "grant_type": "authorization_code", "code": code,
+            "redirect_uri": client["redirect_uris"][0],
+            "code_verifier": verifier})
+        assert r.status_code == 400 and \
+            r.json()["error"] == "invalid_grant", r.text
 
 
 @pytest.mark.parametrize("kind", ["stored", "stateless"])
