@@ -5,11 +5,10 @@ each, both on one database with one system secret.  What one node
 commits the other sees at once: a client created on one is used on the
 other; one flow's steps go to either node; a token issued on one is
 introspected (active) and revoked on the other, and is then inactive
-on both.  One authorization code, and
-one refresh token, sent by many requests at once, half to each node,
-give exactly one grant in every one of many rounds; the replays revoke
-what was granted, on both nodes, as on one node (test_races.py).
-Skipped without PostgreSQL."""
+on both.  One authorization code, and one refresh token, sent by many
+requests at once, half to each node, give exactly one grant in every
+one of many rounds; the replays revoke what was granted, on both
+nodes, as on one node (test_races.py).  Skipped without PostgreSQL."""
 
 import os
 import subprocess
