@@ -3,12 +3,15 @@
 #   make            build the library, the FastCGI binaries and the CLI
 #   make run        build, then serve on 127.0.0.1:4444 (public) and :4445 (admin)
 #   make test       install what is missing, then unit tests (plain and
-#                   ASan+UBSan builds) and the integration tests
+#                   ASan+UBSan builds) and the integration tests, on LMDB
+#                   then on PostgreSQL
 #   make check      the layer rules (scripts/layers), then the unit
 #                   tests of this build
 #   make asan       unit tests under AddressSanitizer + UBSan (build-asan/),
 #                   then the fuzz corpora replayed there (make replay)
-#   make integration  integration tests against lighttpd
+#   make integration  integration tests against lighttpd (on LMDB)
+#   make integration-pg  the same again on a private PostgreSQL
+#                   (scripts/pgintegration); skipped without PostgreSQL
 #   make bench      build, then benchmark every endpoint family against a
 #                   do-nothing FastCGI responder (scripts/bench), on LMDB
 #                   and on a private PostgreSQL; never part of make test
@@ -102,7 +105,7 @@ CLI	 = $(B)/bin/oidcgi
 UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 ECHO	 = $(B)/tests/echo
 
-.PHONY: all deps run test check asan integration clean bench \
+.PHONY: all deps run test check asan integration integration-pg clean bench \
 	install install-build uninstall static dist replay fuzz FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -346,11 +349,15 @@ asan:
 integration: all $(ECHO)
 	OIDCGI_BUILD=$(B) $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
+integration-pg: all $(ECHO)
+	OIDCGI_BUILD=$(B) scripts/pgintegration $(PYTHON) tests/integration
+
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory integration-pg
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH)

@@ -47,6 +47,30 @@ def children_of(pid):
     return kids
 
 
+PGDIR = os.environ.get("OIDCGI_TEST_PGDIR")
+ON_PG = bool(PGDIR)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "lmdb_only(why): skipped on the PostgreSQL pass "
+        "(OIDCGI_TEST_PGDIR set), saying why: the test is about LMDB "
+        "itself (its files, its map, its tools), or starts servers of its "
+        "own that never see the test database.")
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL pass, a test marked lmdb_only is skipped with
+    its reason (before any fixture is set up)."""
+    if not ON_PG:
+        return
+    for item in items:
+        m = item.get_closest_marker("lmdb_only")
+        if m is not None:
+            why = m.args[0] if m.args else "about LMDB itself"
+            item.add_marker(pytest.mark.skip(reason="LMDB only: " + why))
+
+
 def pg_database(tmp):
     """With OIDCGI_TEST_PGDIR naming a server of scripts/pgtest, the
     database of the Server in folder tmp (its DSN): made, with oidcgi's
@@ -79,7 +103,12 @@ class Server:
         self.tmp = str(tmp)
         self.data = os.path.join(self.tmp, "data")
         self.conf = os.path.join(self.tmp, "oidcgi.conf")
-        pg = pg_database(self.tmp)
+        # A conf naming its own dsn keeps it (two servers on one
+        # database); else, on the PostgreSQL pass, a database of its own.
+        own = re.search(r"^\s*dsn\s*=\s*(\S+)", conf, re.M)
+        pg = pg_database(self.tmp) if own is None else None
+        self.dsn = pg or (own.group(1) if own and
+                          own.group(1).startswith("postgres") else None)
         with open(self.conf, "w") as f:
             f.write(conf)
             if pg:
@@ -125,6 +154,10 @@ class Server:
                         .status_code == 200 and
                         requests.get(self.adm + "/health/alive", timeout=1)
                         .status_code == 200):
+                    # On PostgreSQL nothing of LMDB's is made: the test
+                    # runs on the backend it says.
+                    assert self.dsn is None or not os.path.exists(
+                        os.path.join(self.data, "data.mdb")), self.data
                     return self
             except requests.ConnectionError:
                 pass
@@ -167,6 +200,74 @@ class Server:
         text = self.read_log()
         new, self.logpos = text[self.logpos:], len(text)
         return new
+
+
+# --- the store as it is, on either backend --------------------------------
+
+def store_db_names():
+    """The store's named databases in the order of enum ostore_db (the
+    number PostgreSQL stores), from lib/store/store.h."""
+    with open(os.path.join(TOP, "lib", "store", "store.h")) as f:
+        body = re.search(r"enum ostore_db \{(.*?)\}", f.read(),
+                         re.S).group(1)
+    return [n.lower() for n in re.findall(r"^\s*OSTORE_([A-Z_]+),", body,
+                                          re.M) if not n.startswith("_")]
+
+
+def store_records(srv, db=None):
+    """Every record of the store of Server srv, or of its database db
+    only, as (database name, key, value) bytes in key order: read with
+    psql (scripts/pgtest sql) when srv runs on PostgreSQL, else with
+    LMDB's mdb_dump.  The store may be open (a server running) or not.
+    How a test looks at what is at rest without knowing the backend."""
+    names = store_db_names()
+    if srv.dsn:
+        m = re.match(r"postgres(?:ql)?://[^/]*/([^?]+)\?host=(.+)$",
+                     srv.dsn)
+        assert m, "not a DSN of scripts/pgtest: " + srv.dsn
+        dbname, pgdir = m.groups()
+        q = "SELECT db, encode(k, 'hex'), encode(v, 'hex') FROM oidcgi_kv"
+        if db is not None:
+            q += " WHERE db = %d" % names.index(db)
+        p = subprocess.run([os.path.join(TOP, "scripts", "pgtest"), "sql",
+                            pgdir, q + " ORDER BY db, k"],
+                           capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, PGTEST_DB=dbname))
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+        out = []
+        for line in p.stdout.splitlines():
+            n, k, v = line.split("|")
+            out.append((names[int(n)], bytes.fromhex(k), bytes.fromhex(v)))
+        return out
+    args = ["mdb_dump"] + (["-s", db] if db else ["-a"]) + [srv.data]
+    p = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and p.stderr == "", (args, p.stderr)
+    out, cur, key, inside = [], db, None, False
+    for line in p.stdout.splitlines():
+        if line.startswith("database="):
+            cur = line.split("=", 1)[1]
+        elif line == "HEADER=END":
+            inside = True
+        elif line == "DATA=END":
+            inside = False
+        elif inside and line.startswith(" "):
+            if key is None:
+                key = bytes.fromhex(line[1:])
+            else:
+                out.append((cur, key, bytes.fromhex(line[1:])))
+                key = None
+    return out
+
+
+def store_bytes(srv, db=None):
+    """The keys and values of store_records(srv, db), one after the
+    other: what a search for a secret at rest looks through."""
+    return b"\n".join(k + b"\n" + v for _, k, v in store_records(srv, db))
+
+
+def store_count(srv, db):
+    """How many records the database db of srv's store holds."""
+    return len(store_records(srv, db))
 
 
 @pytest.fixture(scope="session")

@@ -32,9 +32,13 @@ CRASH_MARKS = ("signal 11", "Segmentation fault", "core dump",
                "End of script output before headers",
                "Premature end of script headers", "AH00052")
 
-pytestmark = pytest.mark.skipif(not os.path.exists(APACHE),
-                                reason="apache2 is not installed "
-                                "(scripts/deps installs it)")
+pytestmark = [pytest.mark.skipif(not os.path.exists(APACHE),
+                                 reason="apache2 is not installed "
+                                 "(scripts/deps installs it)"),
+              pytest.mark.lmdb_only(
+                  "a deployment test: what it runs has data directories "
+                  "of its own, never the test database, so it would only "
+                  "repeat the LMDB pass")]
 
 
 def set_defines(text, values):

@@ -5,14 +5,13 @@ when created, the mapping of the API's client shape onto the client
 records the other dialects (Hydra's /clients, Authentiq's /client) see,
 and errors as {"message", "error_code"}."""
 
-import subprocess
 import threading
 import uuid
 
 import pytest
 import requests
 
-from conftest import Server
+from conftest import Server, store_bytes, store_records
 
 APPS = "/v1/applications"
 PREFIXES = ["", "/admin"]
@@ -902,18 +901,13 @@ def test_store_layout_and_no_secret_on_disk(tmp_path):
         a = new_app(s, app_name="Disk", logo="L")
     finally:
         s.stop()
-    apps = subprocess.run(["mdb_dump", "-p", "-s", "apps", s.data],
-                          capture_output=True, check=True).stdout
+    apps = store_bytes(s, "apps")
     assert a["app_id"].encode() in apps
     assert b'"_v":1' in apps and b'"app_name":"Disk"' in apps
     assert ('"default_client_id":"%s"' % a["client_id"]).encode() in apps
-    idx = subprocess.run(["mdb_dump", "-s", "clients_by_app", s.data],
-                         capture_output=True, check=True).stdout
-    key = (a["app_id"].encode() + b"\0" + a["client_id"].encode()).hex()
-    assert key.encode() in idx
-    everything = subprocess.run(["mdb_dump", "-a", "-p", s.data],
-                                capture_output=True, check=True).stdout
-    assert a["client_secret"].encode() not in everything
+    idx = [k for _, k, _ in store_records(s, "clients_by_app")]
+    assert a["app_id"].encode() + b"\0" + a["client_id"].encode() in idx
+    assert a["client_secret"].encode() not in store_bytes(s)
 
 
 def test_concurrent_creates_and_deletes(tmp_path):

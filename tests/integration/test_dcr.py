@@ -20,7 +20,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import CRASH_MARKS, Server
+from conftest import CRASH_MARKS, Server, store_bytes
 import flowlib
 
 ENABLED = {"OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED": "true"}
@@ -703,7 +703,6 @@ def test_head_reads_like_get(dcr):
 def test_store_has_no_plain_secret_or_token(tmp_path):
     """A copy of the database holds neither the client secret nor the
     registration access token, before or after rotation."""
-    import subprocess
     s = Server(tmp_path, env=ENABLED).start()
     try:
         c = register(s)
@@ -713,8 +712,7 @@ def test_store_has_no_plain_secret_or_token(tmp_path):
         rotated = r.json()["registration_access_token"]
     finally:
         s.stop()
-    dump = subprocess.run(["mdb_dump", "-a", "-p", s.data],
-                          capture_output=True, check=True).stdout
+    dump = store_bytes(s)
     for plain in (c["client_secret"], c["registration_access_token"],
                   rotated):
         assert plain.encode() not in dump

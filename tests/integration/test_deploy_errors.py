@@ -22,6 +22,9 @@ BINARIES = ("health", "oauth2", "wellknown", "clients", "flow", "keys",
             "register", "ui")
 WWW = "www-data"
 ADMIN_KEY = "an-admin-key-of-32-bytes-or-more"
+pytestmark = pytest.mark.lmdb_only(
+    "a deployment test: what it runs has data directories of its own, "
+    "never the test database, so it would only repeat the LMDB pass")
 
 
 def cgi(binary, uri, method="GET", body=b"", user=None, **env):

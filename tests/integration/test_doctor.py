@@ -344,9 +344,10 @@ def test_usage_errors(server):
 
 
 def test_data_directory_owner_and_mode(server, tmp_path):
-    """A data directory with a root-made file in a store of another
-    owner: FAIL naming chown -R; group access: warn chmod 700; under a
-    public_html folder: warn."""
+    """A data directory with a root-made file (LMDB's data.mdb; on
+    PostgreSQL, where the store is not in it, secrets.system) in a
+    directory of another owner: FAIL naming chown -R; group access:
+    warn chmod 700; under a public_html folder: warn."""
     data = tmp_path / "public_html" / "data"
     shutil.copytree(server.data, data, symlinks=True,
                     ignore=shutil.ignore_patterns("run", "*.sock*"))
@@ -355,7 +356,8 @@ def test_data_directory_owner_and_mode(server, tmp_path):
         for n in dirs + files:
             os.lchown(os.path.join(root, n), 65534, 65534)
     os.lchown(data, 65534, 65534)
-    os.chown(data / "data.mdb", 0, 0)
+    made = "data.mdb" if server.dsn is None else "secrets.system"
+    os.chown(data / made, 0, 0)
     env = dict(server.env, OIDCGI_DATA_DIR=str(data))
     rc, by, out = doctor(env, server.pub, server.adm)
     assert rc == 1, out
@@ -363,7 +365,7 @@ def test_data_directory_owner_and_mode(server, tmp_path):
     assert len(by["FAIL"]) == 1, out
     assert by["FAIL"][0].startswith(f"FAIL local: 1 file in {real} is not "
                                     "owned by "), out
-    assert f"({real}/data.mdb belongs to root)" in by["FAIL"][0], out
+    assert f"({real}/{made} belongs to root)" in by["FAIL"][0], out
     assert by["FAIL"][0].endswith(f": chown -R {by['FAIL'][0].split()[10]} "
                                   f"{real}"), out
     assert any("mode 0750, open to group or others: chmod 700" in l
@@ -371,7 +373,7 @@ def test_data_directory_owner_and_mode(server, tmp_path):
     assert any("seems to be under a document root" in l and "public_html"
                in l for l in by["warn"]), out
     # Put right, the same directory passes the local checks.
-    os.chown(data / "data.mdb", 65534, 65534)
+    os.chown(data / made, 65534, 65534)
     os.chmod(data, 0o700)
     os.rename(tmp_path / "public_html", tmp_path / "private")
     env["OIDCGI_DATA_DIR"] = str(tmp_path / "private" / "data")

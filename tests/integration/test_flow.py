@@ -2,7 +2,6 @@
 and consent challenges on the admin API, with authlib as the client."""
 
 import json
-import subprocess
 import threading
 import urllib.parse
 import uuid
@@ -12,7 +11,7 @@ import requests
 from authlib.integrations.requests_client import OAuth2Session
 from jwcrypto import jwk, jwt
 
-from conftest import Server
+from conftest import Server, store_bytes
 from flowlib import (accept_consent, accept_login, admin, auth_url,
                      challenge, go, login_and_consent, new_client, pkce, qs)
 
@@ -469,8 +468,7 @@ def test_store_holds_no_usable_credential(tmp_path):
             auth=(client["client_id"], client["client_secret"])).json()
     finally:
         s.stop()
-    dump = subprocess.run(["mdb_dump", "-a", "-p", s.data],
-                          capture_output=True, check=True).stdout
+    dump = store_bytes(s)
     for secret in (lch, cch, code, tok["access_token"],
                    tok["refresh_token"], client["client_secret"]):
         assert secret.encode() not in dump

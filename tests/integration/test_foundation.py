@@ -422,6 +422,7 @@ def test_secret_generated_once_private(server):
     assert open(path).read().strip() == secret
 
 
+@pytest.mark.lmdb_only("LMDB's data.mdb and lock.mdb")
 def test_store_files_private(server):
     for name in ("data.mdb", "lock.mdb"):
         st = os.stat(os.path.join(server.data, name))
@@ -482,6 +483,8 @@ def newer_format(data):
                    check=True)
 
 
+@pytest.mark.lmdb_only("LMDB's format record, written with mdb_load; "
+                       "test_postgres.py refuses a newer schema")
 def test_newer_store_format_refused(tmp_path):
     s = Server(tmp_path)
     subprocess.run([CLI, "init"], env=s.env, check=True)
@@ -492,6 +495,8 @@ def test_newer_store_format_refused(tmp_path):
     assert "format" in out.stderr and "999" in out.stderr
 
 
+@pytest.mark.lmdb_only("an LMDB store made unusable with mdb_load; "
+                       "test_postgres.py takes the database away")
 def test_ready_503_when_store_unusable(tmp_path):
     s = Server(tmp_path).start()
     try:

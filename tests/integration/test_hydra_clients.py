@@ -6,14 +6,13 @@ and concurrent creation."""
 import base64
 import json
 import os
-import subprocess
 import threading
 import urllib.parse
 
 import pytest
 import requests
 
-from conftest import Server
+from conftest import Server, store_bytes
 
 PREFIXES = ["", "/admin"]
 
@@ -409,8 +408,7 @@ def test_store_has_no_plain_secret(tmp_path):
         assert chosen["client_secret"] == "my-chosen-secret-1"
     finally:
         s.stop()
-    dump = subprocess.run(["mdb_dump", "-a", "-p", s.data],
-                          capture_output=True, check=True).stdout
+    dump = store_bytes(s)
     assert gen.encode() not in dump
     assert b"my-chosen-secret-1" not in dump
     assert b"$pbkdf2-sha256$i=25000,l=32$" in dump

@@ -17,6 +17,11 @@ from urllib.parse import quote
 import pytest
 
 from conftest import BUILD, TOP, make, version
+
+pytestmark = pytest.mark.lmdb_only(
+    "a deployment test: what it runs has data directories of its own, "
+    "never the test database, so it would only repeat the LMDB pass")
+
 PREFIX = "/usr/local"
 # The paths make install compiles in (lib/base/conf.h), as whole C strings.
 INSTALL_PATHS = {b"/usr/local/etc/oidcgi/oidcgi.conf",

@@ -23,6 +23,9 @@ from deploylib import check_deployment, prepare_site
 CONF = os.path.join(TOP, "conf", "lighttpd.conf")
 ADMIN_KEY = "lighttpd-test-admin-key-0123456789"
 ROOT = os.geteuid() == 0
+pytestmark = pytest.mark.lmdb_only(
+    "a deployment test: what it runs has data directories of its own, "
+    "never the test database, so it would only repeat the LMDB pass")
 
 
 def instantiate(text, values, pub_port, adm_port):

@@ -227,6 +227,13 @@ def test_exposition(msrv):
                         "wellknown", "flow", "oauth2", "ui", "other"), k
         assert k[1] in ("public", "admin"), k
         assert k[2] == "other" or re.fullmatch(r"[1-5][0-9][0-9]", k[2])
+
+
+@pytest.mark.lmdb_only("LMDB's map and its data file")
+def test_store_size_gauges(msrv):
+    """The store's size gauges follow LMDB's map: the default map, not
+    grown here, and the pages used, up to the data file's size."""
+    fams = scrape(msrv)
     size = fams["oidcgi_store_size_bytes"]["samples"][frozenset()]
     used = fams["oidcgi_store_used_bytes"]["samples"][frozenset()]
     ratio = fams["oidcgi_store_map_use_ratio"]["samples"][frozenset()]

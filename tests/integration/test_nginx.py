@@ -44,6 +44,9 @@ NGINX_CONF = os.path.join(TOP, "conf", "nginx", "oidcgi.conf")
 UNITS = os.path.join(TOP, "conf", "systemd")
 ADMIN_KEY = "nginx-test-admin-key-0123456789"
 ROOT = os.geteuid() == 0
+pytestmark = pytest.mark.lmdb_only(
+    "a deployment test: what it runs has data directories of its own, "
+    "never the test database, so it would only repeat the LMDB pass")
 
 
 def unit_read(name):

@@ -11,9 +11,9 @@ import time
 
 import requests
 
-from conftest import Server
-from test_token import (cc, check_jwt_access_token, entries, introspect,
-                        new_client, token, verify_jwt)
+from conftest import Server, store_count
+from test_token import (cc, check_jwt_access_token, introspect, new_client,
+                        token, verify_jwt)
 
 
 def revoke(server, client, tok):
@@ -31,10 +31,10 @@ def test_issuing_writes_no_token_record(server):
     c = new_client(server)
     first = token(server, c, scope="read")["access_token"]
     assert len(first) == 7 + 43 + 1 + 43
-    before = entries(server, "tokens")
+    before = store_count(server, "tokens")
     toks = [token(server, c, scope="read")["access_token"]
             for _ in range(20)]
-    assert entries(server, "tokens") == before
+    assert store_count(server, "tokens") == before
     assert len(set(toks + [first])) == 21
     for t in toks + [first]:
         i = introspect(server, t)
@@ -43,7 +43,7 @@ def test_issuing_writes_no_token_record(server):
         assert i["exp"] == i["iat"] + 3600
     # Another scope names another shared grant: one record at most.
     t = token(server, c, scope="read write")["access_token"]
-    assert entries(server, "tokens") <= before + 1
+    assert store_count(server, "tokens") <= before + 1
     assert introspect(server, t)["scope"] == "read write"
     assert userinfo(server, t).json() == {"sub": c["client_id"]}
 
@@ -51,11 +51,11 @@ def test_issuing_writes_no_token_record(server):
 def test_jwt_access_tokens_write_nothing(server):
     j = new_client(server, access_token_strategy="jwt")
     token(server, j)
-    before = entries(server, "tokens")
+    before = store_count(server, "tokens")
     toks = [token(server, j, scope="read",
                   audience="https://api.example")["access_token"]
             for _ in range(5)]
-    assert entries(server, "tokens") == before
+    assert store_count(server, "tokens") == before
     for t in toks:
         check_jwt_access_token(server, j, t)
         assert introspect(server, t)["active"] is True
@@ -71,16 +71,16 @@ def test_revocation_is_a_tombstone(server):
         # expired records per write) must not blur the count.
         r = requests.post(server.adm + "/admin/oauth2/flush", json={})
         assert r.status_code == 204
-        before = entries(server, "tokens")
+        before = store_count(server, "tokens")
         revoke(server, c, t1)
-        assert entries(server, "tokens") == before + 1
+        assert store_count(server, "tokens") == before + 1
         assert introspect(server, t1) == {"active": False}
         assert userinfo(server, t1).status_code == 401
         # Only that one; and revoking it again changes nothing.
         assert introspect(server, t2)["active"] is True
         revoke(server, c, t1)
         assert introspect(server, t1) == {"active": False}
-        assert entries(server, "tokens") == before + 1
+        assert store_count(server, "tokens") == before + 1
         # Another client cannot revoke it.
         other = new_client(server)
         r = requests.post(server.pub + "/oauth2/revoke",
@@ -158,11 +158,11 @@ def test_tombstones_and_grants_are_flushed(server):
     revoke(server, c, t)
     assert introspect(server, t) == {"active": False}
     time.sleep(2.1)
-    before = entries(server, "tokens")
+    before = store_count(server, "tokens")
     r = requests.post(server.adm + "/admin/oauth2/flush", json={})
     assert r.status_code == 204
     # The tombstone and the shared grant (a lifetime and a half).
-    assert entries(server, "tokens") <= before - 2
+    assert store_count(server, "tokens") <= before - 2
     assert introspect(server, t) == {"active": False}
     # A new token names a new shared grant, and works.
     t2 = token(server, c)["access_token"]
