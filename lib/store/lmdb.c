@@ -20,7 +20,6 @@
 #include <sys/types.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -28,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <lmdb.h>
@@ -382,101 +380,6 @@ sync_seen(size_t prev)
 }
 
 /*
- * How long a commit waits at most for a later one to make it durable
- * (group_sync()), in microseconds, and how often it looks.
- */
-#define GROUP_WAIT_US	2000
-#define GROUP_POLL_US	50
-/*
- * A byte of data.mdb on which a process holds a read lock (fcntl(), on
- * LMDB's descriptor of the file, which LMDB itself never locks: an
- * advisory lock, which no read or write of the file notices) while it
- * is in a write transaction: from before it waits for LMDB's write lock
- * until its commit.  The kernel drops it with the process, however that
- * ends.  It is only a hint (group_sync()).
- */
-#define WRITER_BYTE	((off_t)0x7fffffff)
-
-/* Microseconds of the monotonic clock. */
-static int64_t
-mono_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/*
- * Set (F_RDLCK) or clear (F_UNLCK) this process's writer mark, or with
- * F_GETLK, look for another process's.  Returns 1 if set or cleared,
- * or for F_GETLK when another process is in a write transaction; 0
- * otherwise (also when fcntl() fails: a hint lost costs only a wait).
- */
-static int
-writer_mark(int cmd, short type)
-{
-	struct flock	 fl;
-	int		 fd;
-
-	if (mdb_env_get_fd(env, &fd) != 0)
-		return 0;
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = type;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = WRITER_BYTE;
-	fl.l_len = 1;
-	if (fcntl(fd, cmd, &fl) == -1)
-		return 0;
-	return cmd != F_GETLK || fl.l_type != F_UNLCK;
-}
-
-/* 1 when a commit after n is visible: n is on disk (group_sync()). */
-static int
-committed_after(size_t n)
-{
-	MDB_envinfo	 info;
-
-	return mdb_env_info(env, &info) == 0 && info.me_last_txnid > n;
-}
-
-/*
- * Group commit: make this process's commit n durable before its
- * caller tells anyone.  With MDB_NOMETASYNC (env_create()) its data
- * pages are on disk and its meta page, which makes them current, is
- * written but may not be.  Every later commit syncs the file inside the
- * write lock, which it took after n's meta page was written, before it
- * writes its own meta page; so once a later commit is visible
- * (me_last_txnid > n, read from the map), a sync that started after n
- * was complete has finished, and n is on disk without a sync of its
- * own.  So when another process is in a write transaction (its writer
- * mark, writer_mark()), n waits up to GROUP_WAIT_US for a later commit;
- * otherwise, or when none comes in time, it syncs (mdb_env_sync).
- * Under load commits so share the disk's flushes; a lone writer, or two
- * that wait for nobody, sync at once.  Returns an LMDB status.
- */
-static int
-group_sync(size_t n)
-{
-	struct timespec	 ts;
-	int64_t		 until;
-
-	/* Committed: others must not wait for this process any more. */
-	writer_mark(F_SETLK, F_UNLCK);
-	if (writer_mark(F_GETLK, F_WRLCK)) {
-		until = mono_us() + GROUP_WAIT_US;
-		ts.tv_sec = 0;
-		ts.tv_nsec = GROUP_POLL_US * 1000;
-		do {
-			if (committed_after(n))
-				return 0;
-			nanosleep(&ts, NULL);
-		} while (mono_us() < until);
-	}
-	return committed_after(n) ? 0 : mdb_env_sync(env, 1);
-}
-
-/*
  * The write loop of olmdb_write() and olmdb_open(): run fn in a
  * write transaction, growing the map and running it again while it
  * runs out of room.  On a retry err is put back the way it was before
@@ -495,7 +398,6 @@ write_run(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 	memset(&saved, 0, sizeof(saved));
 	if (err != NULL)
 		saved = *err;
-	writer_mark(F_SETLK, F_RDLCK);
 	for (i = 0; i < WRITE_TRIES; i++) {
 		memset(&t, 0, sizeof(t));
 		if ((rc = begin_write(&t.txn)) != 0) {
@@ -518,7 +420,8 @@ write_run(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 			mdb_txn_abort(t.txn);
 			goto out;
 		} else if ((rc = mdb_txn_commit(t.txn)) == 0 &&	/* frees t.txn */
-		    (rc = t.dirty ? group_sync(id) : sync_seen(id - 1)) != 0) {
+		    (rc = t.dirty ? mdb_env_sync(env, 1) : sync_seen(id - 1)) !=
+		    0) {
 			/*
 			 * Committed, but not known to be on disk
 			 * (MDB_NOMETASYNC, env_create()): the caller must
@@ -553,7 +456,6 @@ write_run(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 	olog_err("store map still full after %d attempts", WRITE_TRIES);
 	oerr_set(err, OERR_SERVER_ERROR, "The store is full.");
 out:
-	writer_mark(F_SETLK, F_UNLCK);
 	return ok;
 }
 
@@ -706,14 +608,12 @@ env_create(const char *dir, size_t mapsize, MDB_env **ep, struct oerr *err)
 	 * the thread, so one reset-and-renewed handle keeps one slot.
 	 * MDB_NOMETASYNC: a commit syncs the data pages, then writes the
 	 * meta page that makes them current without syncing it, and
-	 * releases the write lock; write_run() then makes sure of a sync
-	 * after it (group_sync(): its own, or a later commit's) before
-	 * it returns.  So a write is on disk before anyone is told it
-	 * happened, exactly as with full sync, and LMDB keeps the store
-	 * consistent however a crash falls (the meta page is written only
-	 * after the pages it points to are on disk); but the second sync
-	 * no longer holds every other writer up, and under load commits
-	 * share it.
+	 * releases the write lock; write_run() then syncs (mdb_env_sync)
+	 * before it returns.  So a write is on disk before anyone is told
+	 * it happened, exactly as with full sync, and LMDB keeps the
+	 * store consistent however a crash falls (the meta page is
+	 * written only after the pages it points to are on disk); but the
+	 * second sync no longer holds every other writer up.
 	 * Left out on purpose: MDB_NOLOCK (many processes share the
 	 * store), MDB_NOSYNC/MDB_MAPASYNC (a crash could then corrupt the
 	 * store, or undo a committed grant), MDB_WRITEMAP (a stray pointer

@@ -1,6 +1,11 @@
 /*
- * test_groupsync.c: the LMDB store's group commit (lib/store/lmdb.c,
- * group_sync()) loses no acknowledged write when the power goes.
+ * test_durable.c: the LMDB store (lib/store/lmdb.c) loses no
+ * acknowledged write when the power goes: a commit (MDB_NOMETASYNC: the
+ * data pages synced inside the write lock, the meta page written after
+ * them) is on disk before ostore_write() returns (write_run()'s sync),
+ * whatever other processes do meanwhile.  A change to how commits are
+ * synced (a group commit, a sync shared between processes) must keep
+ * this test green.
  *
  * The test binary defines fdatasync(), which LMDB's library then calls
  * instead of the C library's (the executable's definition comes first
@@ -21,7 +26,6 @@
 #include <sys/wait.h>
 
 #include <dlfcn.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -254,8 +258,9 @@ image_ok(size_t *nacked)
 
 	*nacked = 0;
 	snprintf(img, sizeof(img), "%s/img", top);
-	if (snprintf(path, sizeof(path), "mkdir -m 700 '%s' && cp '%s/durable.mdb' "
-	    "'%s/data.mdb'", img, top, img) >= (int)sizeof(path) ||
+	if (snprintf(path, sizeof(path), "mkdir -m 700 '%s' && "
+	    "cp '%s/durable.mdb' '%s/data.mdb'", img, top, img) >=
+	    (int)sizeof(path) ||
 	    system(path) != 0)
 		return 0;
 	oerr_clear(&err);
@@ -306,7 +311,7 @@ power_cut(void)
 	int		 r, i, fd, status;
 
 	for (r = 0; r < ROUNDS; r++) {
-		snprintf(top, sizeof(top), "%s/test_groupsync.XXXXXX",
+		snprintf(top, sizeof(top), "%s/test_durable.XXXXXX",
 		    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
 		if (!CHECKED(mkdtemp(top) != NULL))
 			return;
@@ -347,7 +352,8 @@ power_cut(void)
 				continue;
 			}
 			waitpid(pid[i], &status, 0);
-			CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+			CHECK(WIFSIGNALED(status) &&
+			    WTERMSIG(status) == SIGKILL);
 		}
 		watching = 0;
 		if (CHECKED(image_ok(&nacked)))
