@@ -8,7 +8,9 @@
  *	tokens             id (32 bytes) -> token record (JSON)
  *	tokens_by_request  request_id NUL id -> ""
  *	tokens_by_client   client_id NUL id -> ""
- *	expiry             exp (8, BE) OSTORE_TOKENS id -> ""  (exp != 0)
+ *	expiry             flush time (8, BE) OSTORE_TOKENS id -> ""
+ *	                   (flush_at(): exp, a code's exp + TOMBSTONE_TTL;
+ *	                   none when exp is 0)
  *
  * The id of an opaque token is the 5 time bytes it starts with and 27
  * bytes of SHA-256 of its HMAC (the part after the dot, decoded:
@@ -47,8 +49,9 @@
 #define IDS_MAX		255	/* bytes of a request_id or client_id */
 #define INDEX_MAX	(IDS_MAX + 1 + OTOKEN_ID_LEN)
 /*
- * How long a used code stays as a tombstone, so that its replay is
- * recognised and revokes the chain (Hydra: 30 minutes).  A used refresh
+ * How long a code's record outlives its exp, used or not, so that a
+ * replay is recognised and revokes the chain for at least that long
+ * after the use (Hydra: 30 minutes): see flush_at().  A used refresh
  * token stays as long as its chain lives (RFC 9700 §4.14.2): see
  * otoken_use() and otoken_expire().
  */
@@ -291,6 +294,23 @@ index_key(const char *s, const unsigned char id[OTOKEN_ID_LEN],
 }
 
 /*
+ * When the flush may take a record of kind whose exp is exp: at exp,
+ * but a code at exp + TOMBSTONE_TTL, whether it is used or not.  So
+ * spending a code (otoken_use()) leaves its expiry entry where it is,
+ * which spares the code exchange's commit two leaves of the expiry
+ * B+tree, and the tombstone of a used code lives until TOMBSTONE_TTL
+ * after its exp, at least that long after the use.  Returns the time,
+ * or 0 (exp 0) for never: such a record has no expiry entry.
+ */
+static int64_t
+flush_at(enum otoken_kind kind, int64_t exp)
+{
+	if (exp <= 0 || kind != OTOKEN_CODE)
+		return exp;
+	return exp + TOMBSTONE_TTL;
+}
+
+/*
  * Remove the index entries of request_id, client_id and sid and the
  * expiry entry at exp (those that are NULL, "" or 0 are left alone) of
  * the record stored under id.  Returns 1, or 0 on a store failure.
@@ -365,7 +385,7 @@ otoken_store(struct ostore_txn *t, const struct otoken_rec *rec,
 	size_t			 rn, cn, sn = 0;
 	json_t			*j = NULL;
 	char			*buf = NULL;
-	int64_t			 exp = rec->exp;
+	int64_t			 exp = flush_at(rec->kind, rec->exp);
 	int			 rc = 0, same_r = 0, same_c = 0, same_e = 0;
 	int			 same_s = 0;
 
@@ -373,7 +393,7 @@ otoken_store(struct ostore_txn *t, const struct otoken_rec *rec,
 	if ((unsigned)rec->kind >= OTOKEN__MAX || g->request_id == NULL ||
 	    g->client_id == NULL || g->sub == NULL ||
 	    (rn = index_key(g->request_id, id, rk)) == 0 ||
-	    (cn = index_key(g->client_id, id, ck)) == 0 || exp < 0) {
+	    (cn = index_key(g->client_id, id, ck)) == 0 || rec->exp < 0) {
 		oerr_set(err, OERR_SERVER_ERROR, "The token record is "
 		    "incomplete.");
 		goto out;
@@ -382,21 +402,22 @@ otoken_store(struct ostore_txn *t, const struct otoken_rec *rec,
 	if (g->sid != NULL)
 		sn = index_key(g->sid, id, sk);
 	/*
-	 * A rewrite (a used tombstone) may move the exp and the indexes;
-	 * entries that stay the same are left alone (fewer pages to write).
+	 * A rewrite (a used tombstone) may move the flush time and the
+	 * indexes; entries that stay the same are left alone (fewer pages
+	 * to write).
 	 */
 	oerr_clear(&e);
 	if (otoken_load(t, id, &old, &e)) {
 		same_r = strcmp(old.grant.request_id, g->request_id) == 0;
 		same_c = strcmp(old.grant.client_id, g->client_id) == 0;
-		same_e = old.exp == exp;
+		same_e = flush_at(old.kind, old.exp) == exp;
 		same_s = (old.grant.sid == NULL && g->sid == NULL) ||
 		    (old.grant.sid != NULL && g->sid != NULL &&
 		    strcmp(old.grant.sid, g->sid) == 0);
 		if ((!same_r || !same_c || !same_e || !same_s) && !unindex(t,
 		    id, same_r ? "" : old.grant.request_id, same_c ? "" :
 		    old.grant.client_id, same_s ? NULL : old.grant.sid,
-		    same_e ? 0 : old.exp))
+		    same_e ? 0 : flush_at(old.kind, old.exp)))
 			goto store;
 	}
 	j = otoken_rec_json(rec);
@@ -434,7 +455,7 @@ otoken_delete(struct ostore_txn *t, const unsigned char id[OTOKEN_ID_LEN])
 	oerr_clear(&e);
 	if (otoken_load(t, id, &rec, &e) && !unindex(t, id,
 	    rec.grant.request_id, rec.grant.client_id, rec.grant.sid,
-	    rec.exp))
+	    flush_at(rec.kind, rec.exp)))
 		goto out;
 	if (ostore_del(t, OSTORE_TOKENS, id, OTOKEN_ID_LEN) == OSTORE_ERR)
 		goto out;
@@ -537,17 +558,15 @@ otoken_live(const struct otoken_rec *rec, enum otoken_kind kind,
 int
 otoken_use(struct ostore_txn *t, struct otoken_rec *rec, struct oerr *err)
 {
-	int64_t	 now = onow();
-
 	/*
-	 * A refresh token's tombstone first lives until its own exp (0:
+	 * Both keep their exp.  A used code stays until TOMBSTONE_TTL
+	 * after it (flush_at()), so the use moves no expiry entry.  A
+	 * refresh token's tombstone first lives until its own exp (0:
 	 * never); the flush then keeps it as long as a live refresh token
 	 * of its chain does (otoken_expire()).
 	 */
-	if (rec->kind != OTOKEN_REFRESH)
-		rec->exp = now + TOMBSTONE_TTL;
 	rec->active = 0;
-	rec->used_at = now;
+	rec->used_at = onow();
 	return otoken_store(t, rec, err);
 }
 
@@ -670,9 +689,12 @@ chain_exp(struct ostore_txn *t, const char *rid,
 
 /*
  * Expire one token or shared grant (the janitor): delete it when its
- * record's exp is before not_after, or when the record is gone or
- * unreadable.  A record whose exp moved (an entry left behind by a
- * rewrite) is kept.  The tombstone of a used refresh token is kept
+ * record's flush time (flush_at()) is before not_after, or when the
+ * record is gone or unreadable.  A record whose flush time is later
+ * (an entry left behind by a rewrite, or a code stored before codes
+ * were kept TOMBSTONE_TTL past their exp) is kept, with an expiry
+ * entry at its flush time, since the caller deletes the one it
+ * reached.  The tombstone of a used refresh token is kept
  * while its chain has a live refresh token, and its exp moves to the
  * latest of theirs (RFC 9700 §4.14.2: a replay revokes the chain for as
  * long as it lives); token_exp keeps the token's own.
@@ -684,7 +706,7 @@ otoken_expire(struct ostore_txn *t, const unsigned char *id, size_t idlen,
 {
 	struct otoken_rec	 rec;
 	struct oerr		 e;
-	int64_t			 cexp;
+	int64_t			 cexp, fat;
 	int			 rc = 1;
 
 	if (idlen == OTK_GRANT_ID_LEN)
@@ -694,8 +716,13 @@ otoken_expire(struct ostore_txn *t, const unsigned char *id, size_t idlen,
 	oerr_clear(&e);
 	if (!otoken_load(t, id, &rec, &e))
 		return ostore_del(t, OSTORE_TOKENS, id, idlen) != OSTORE_ERR;
-	if (rec.exp == 0 || rec.exp >= not_after)
+	if ((fat = flush_at(rec.kind, rec.exp)) == 0)
 		goto out;
+	if (fat >= not_after) {
+		rc = ostore_expiry_put(t, OSTORE_TOKENS, id, idlen, fat) ==
+		    OSTORE_OK;
+		goto out;
+	}
 	if (rec.kind == OTOKEN_REFRESH && !rec.active) {
 		if ((cexp = chain_exp(t, rec.grant.request_id, id,
 		    not_after)) == -2) {

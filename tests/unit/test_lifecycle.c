@@ -513,8 +513,9 @@ flush(void)
 		return;
 	CHECK(tok_put(&old1, OTOKEN_ACCESS, "ca", "r-old1", "alice",
 	    now - 100));
+	/* A code is flushed 30 minutes after its exp (tokens.c). */
 	CHECK(tok_put(&old2, OTOKEN_CODE, "ca", "r-old2", "alice",
-	    now - 90));
+	    now - 90 - 30 * 60));
 	CHECK(tok_put(&live, OTOKEN_ACCESS, "ca", "r-live", "alice",
 	    now + 3600));
 	m.id = "flow-old";

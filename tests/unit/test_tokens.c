@@ -353,7 +353,7 @@ new_code(const json_t *g, unsigned char id[OTOKEN_ID_LEN],
 static void
 code_store_delete(void)
 {
-	unsigned char	 id[OTOKEN_ID_LEN];
+	unsigned char	 id[OTOKEN_ID_LEN], k[600];
 	char		 code[OTOKEN_MAX];
 	json_t		*g = grant("req-code", "client-code", "[\"openid\"]");
 	json_t		*rec = NULL, *gg = NULL;
@@ -378,7 +378,9 @@ code_store_delete(void)
 	CHECK(jlive(rec, OTOKEN_CODE, onow()));
 	CHECK(!jlive(rec, OTOKEN_ACCESS, onow()));
 	CHECK(!jlive(rec, OTOKEN_CODE, exp));
-	CHECK(stored(id, "req-code", "client-code", exp));
+	/* A code's expiry entry is TOMBSTONE_TTL past its exp. */
+	CHECK(stored(id, "req-code", "client-code", exp + TOMBSTONE_TTL));
+	CHECK(tpresent(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 0);
 	/* otoken_grant() strips the token and code members. */
 	oerr_clear(&e);
 	CHECK(otoken_rec_decode(rec, &r, &e));
@@ -393,7 +395,7 @@ code_store_delete(void)
 	CHECK_STR(json_string_value(json_object_get(gg, "nonce")),
 	    "n-0S6_WzA2Mj");
 	CHECK(twrite(delete_fn, id));
-	CHECK(gone(id, "req-code", "client-code", exp));
+	CHECK(gone(id, "req-code", "client-code", exp + TOMBSTONE_TTL));
 	CHECK(load(id) == NULL);
 	/* Deleting what is not there is no error. */
 	CHECK(twrite(delete_fn, id));
@@ -480,13 +482,17 @@ tombstone(void)
 	CHECK(json_is_false(json_object_get(rec, "active")));
 	CHECK(json_integer_value(json_object_get(rec, "used_at")) >= onow() -
 	    5);
+	/*
+	 * The code keeps its exp, and its expiry entry stays where it was,
+	 * TOMBSTONE_TTL past it: the use moves nothing in the expiry
+	 * index, and the tombstone outlives the use by at least as long.
+	 */
 	nexp = json_integer_value(json_object_get(rec, "exp"));
-	CHECK(nexp >= onow() + TOMBSTONE_TTL - 5 &&
-	    nexp <= onow() + TOMBSTONE_TTL);
+	CHECK(nexp == exp);
 	CHECK(!jlive(rec, OTOKEN_CODE, onow()));
-	/* The expiry entry moved with the exp. */
 	CHECK(tpresent(OSTORE_EXPIRY, k, ekey(exp, id, k)) == 0);
-	CHECK(stored(id, "req-tomb", "client-tomb", nexp));
+	CHECK(stored(id, "req-tomb", "client-tomb", exp + TOMBSTONE_TTL));
+	CHECK(exp + TOMBSTONE_TTL >= onow() + TOMBSTONE_TTL);
 out:
 	json_decref(rec);
 	json_decref(g);
@@ -1117,6 +1123,96 @@ flush(void)
 		free((char *)old[i].rid);
 }
 
+/* Store a code of request rid expiring at exp, used or not. */
+struct code_put {
+	const char	*rid;
+	int64_t		 exp;
+	int		 active;
+	unsigned char	 id[OTOKEN_ID_LEN];
+};
+
+static int
+code_put_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct code_put	*op = arg;
+	char		 tok[OTOKEN_MAX];
+	json_t		*rec;
+	int		 rc;
+
+	otoken_mint(OTOKEN_CODE, tok, op->id);
+	rec = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:b}", "kind", "code",
+	    "request_id", op->rid, "client_id", "client-fl", "sub", "s",
+	    "iat", (json_int_t)(op->exp - 600), "exp", (json_int_t)op->exp,
+	    "active", op->active);
+	rc = store_json(t, op->id, rec, err);
+	json_decref(rec);
+	return rc;
+}
+
+/* An expiry entry of the token id moved from exp to to. */
+struct move_op {
+	const unsigned char	*id;
+	int64_t			 exp, to;
+};
+
+static int
+move_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct move_op	*op = arg;
+
+	return ostore_expiry_del(t, OSTORE_TOKENS, op->id, OTOKEN_ID_LEN,
+	    op->exp) == OSTORE_OK && ostore_expiry_put(t, OSTORE_TOKENS,
+	    op->id, OTOKEN_ID_LEN, op->to) == OSTORE_OK;
+}
+
+/*
+ * A code, used or not, is flushed TOMBSTONE_TTL after its exp, when
+ * its expiry entry is due; a code whose entry is at its exp (as codes
+ * were stored before) is kept then, with an entry at its flush time.
+ */
+static void
+flush_codes(void)
+{
+	struct code_put	 used, unused, old;
+	struct move_op	 m;
+	struct flush_op	 f;
+	unsigned char	 k[600];
+	int64_t		 now = onow();
+
+	used.rid = "req-fc-used";
+	used.exp = now - 100;
+	used.active = 0;
+	unused.rid = "req-fc-unused";
+	unused.exp = now - 90;
+	unused.active = 1;
+	old.rid = "req-fc-old";
+	old.exp = now - 80;
+	old.active = 1;
+	CHECK(twrite(code_put_fn, &used) && twrite(code_put_fn, &unused) &&
+	    twrite(code_put_fn, &old));
+	m.id = old.id;
+	m.exp = old.exp + TOMBSTONE_TTL;
+	m.to = old.exp;
+	CHECK(twrite(move_fn, &m));
+	/* Past their exp, within TOMBSTONE_TTL: only the old entry goes. */
+	f.not_after = now;
+	f.max = 0;
+	CHECK(twrite(flush_fn, &f) && f.n == 1);
+	CHECK(stored(used.id, used.rid, "client-fl", used.exp +
+	    TOMBSTONE_TTL));
+	CHECK(stored(unused.id, unused.rid, "client-fl", unused.exp +
+	    TOMBSTONE_TTL));
+	CHECK(stored(old.id, old.rid, "client-fl", old.exp + TOMBSTONE_TTL));
+	CHECK(tpresent(OSTORE_EXPIRY, k, ekey(old.exp, old.id, k)) == 0);
+	/* TOMBSTONE_TTL after their exp, they go. */
+	f.not_after = now + TOMBSTONE_TTL;
+	CHECK(twrite(flush_fn, &f) && f.n == 3);
+	CHECK(gone(used.id, used.rid, "client-fl", used.exp + TOMBSTONE_TTL));
+	CHECK(gone(unused.id, unused.rid, "client-fl", unused.exp +
+	    TOMBSTONE_TTL));
+	CHECK(gone(old.id, old.rid, "client-fl", old.exp + TOMBSTONE_TTL));
+}
+
 /* Store a refresh token of chain rid expiring at exp (0: never). */
 static int
 put_rt_fn(struct ostore_txn *t, void *arg, struct oerr *err)
@@ -1664,6 +1760,7 @@ main(void)
 		T(jwt_access),
 		T(revoke_chains),
 		T(flush),
+		T(flush_codes),
 		T(tombstone_chain),
 		T(record_bytes),
 		T(decode_fields),
