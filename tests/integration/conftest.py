@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import tarfile
+import tempfile
 import time
 
 import pytest
@@ -49,6 +50,7 @@ def children_of(pid):
 
 PGDIR = os.environ.get("OIDCGI_TEST_PGDIR")
 ON_PG = bool(PGDIR)
+PGTEST = os.path.join(TOP, "scripts", "pgtest")
 
 
 def pytest_configure(config):
@@ -71,6 +73,41 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="LMDB only: " + why))
 
 
+def pg_start():
+    """A private PostgreSQL of scripts/pgtest in a new folder: (folder,
+    DSN of its database postgres).  The test is skipped when PostgreSQL
+    is not installed."""
+    d = tempfile.mkdtemp(prefix="oidcgi-pg.")
+    r = subprocess.run([PGTEST, "start", d], capture_output=True,
+                       text=True)
+    if r.returncode != 0:
+        shutil.rmtree(d, ignore_errors=True)
+        pytest.skip("no PostgreSQL: " + r.stderr.strip()[:200])
+    return d, r.stdout.strip()
+
+
+def pg_stop(d):
+    """Stop the server of pg_start() and remove its folder."""
+    subprocess.run([PGTEST, "stop", d], capture_output=True)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def pg():
+    """A private PostgreSQL for the module's tests (pg_start())."""
+    d, dsn = pg_start()
+    yield d, dsn
+    pg_stop(d)
+
+
+def pg_sql(d, query, db="postgres"):
+    """Run SQL on database db of the server in folder d; its output."""
+    r = subprocess.run([PGTEST, "sql", d, query], capture_output=True,
+                       text=True, env=dict(os.environ, PGTEST_DB=db))
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
 def pg_database(tmp):
     """With OIDCGI_TEST_PGDIR naming a server of scripts/pgtest, the
     database of the Server in folder tmp (its DSN): made, with oidcgi's
@@ -85,9 +122,8 @@ def pg_database(tmp):
         with open(keep) as f:
             return f.read()
     name = "t%d_%d" % (os.getpid(), free_port())
-    subprocess.run([os.path.join(TOP, "scripts", "pgtest"), "sql", d,
-                    f"CREATE DATABASE {name}"], check=True,
-                   capture_output=True)
+    subprocess.run([PGTEST, "sql", d, f"CREATE DATABASE {name}"],
+                   check=True, capture_output=True)
     dsn = f"postgresql://oidcgi@/{name}?host={d}"
     subprocess.run([CLI, "migrate", "sql", dsn], check=True,
                    capture_output=True)
@@ -229,8 +265,7 @@ def store_records(srv, db=None):
         q = "SELECT db, encode(k, 'hex'), encode(v, 'hex') FROM oidcgi_kv"
         if db is not None:
             q += " WHERE db = %d" % names.index(db)
-        p = subprocess.run([os.path.join(TOP, "scripts", "pgtest"), "sql",
-                            pgdir, q + " ORDER BY db, k"],
+        p = subprocess.run([PGTEST, "sql", pgdir, q + " ORDER BY db, k"],
                            capture_output=True, text=True, timeout=60,
                            env=dict(os.environ, PGTEST_DB=dbname))
         assert p.returncode == 0 and p.stderr == "", p.stderr

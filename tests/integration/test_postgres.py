@@ -8,7 +8,6 @@ away gives JSON 503s (and /health/ready says so) until it is back."""
 import json
 import os
 import subprocess
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,24 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from conftest import CLI, TOP, Server
+from conftest import CLI, PGTEST, Server, pg_sql as sql
 from flowlib import login_and_consent, new_client, pkce, qs
 from test_races import THREADS, all_at_once, one_winner, post_token
-
-PGTEST = os.path.join(TOP, "scripts", "pgtest")
-
-
-@pytest.fixture(scope="module")
-def pg():
-    d = tempfile.mkdtemp(prefix="oidcgi-pg.")
-    r = subprocess.run([PGTEST, "start", d], capture_output=True,
-                       text=True)
-    if r.returncode != 0:
-        subprocess.run(["rm", "-rf", d])
-        pytest.skip("no PostgreSQL: " + r.stderr.strip()[:200])
-    yield d, r.stdout.strip()
-    subprocess.run([PGTEST, "stop", d], capture_output=True)
-    subprocess.run(["rm", "-rf", d])
 
 
 def cli(*args, env=None):
@@ -81,14 +65,6 @@ def test_unmigrated_database_refused(pg, tmp_path):
                                     "OIDCGI_DATA_DIR": str(tmp_path)})
     assert r.returncode != 0
     assert "not available" in r.stderr, r.stderr
-
-
-def sql(d, query, db="postgres"):
-    env = dict(os.environ, PGTEST_DB=db)
-    r = subprocess.run([PGTEST, "sql", d, query], capture_output=True,
-                       text=True, env=env)
-    assert r.returncode == 0, r.stderr
-    return r.stdout.strip()
 
 
 def test_newer_schema_refused(pg, tmp_path):

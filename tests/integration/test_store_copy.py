@@ -14,17 +14,15 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 
 import pytest
 import requests
 from jwcrypto import jwk, jws
 
-from conftest import CLI, TOP, Server
+from conftest import CLI, Server, pg_sql as sql
 from test_ui import full_flow
 from uilib import add_user, id_claims
 
-PGTEST = os.path.join(TOP, "scripts", "pgtest")
 CB = "https://rp.example/cb"
 NOWHERE = "postgresql://oidcgi@/postgres?host=/nonexistent"
 
@@ -34,27 +32,6 @@ def explicit_backends(monkeypatch):
     """Each server here names its own store: not the PostgreSQL of
     OIDCGI_TEST_PGDIR (conftest's Server would put it there)."""
     monkeypatch.delenv("OIDCGI_TEST_PGDIR", raising=False)
-
-
-@pytest.fixture(scope="module")
-def pg():
-    d = tempfile.mkdtemp(prefix="oidcgi-pg.")
-    r = subprocess.run([PGTEST, "start", d], capture_output=True,
-                       text=True)
-    if r.returncode != 0:
-        subprocess.run(["rm", "-rf", d])
-        pytest.skip("no PostgreSQL: " + r.stderr.strip()[:200])
-    yield d, r.stdout.strip()
-    subprocess.run([PGTEST, "stop", d], capture_output=True)
-    subprocess.run(["rm", "-rf", d])
-
-
-def sql(d, query, db="postgres"):
-    env = dict(os.environ, PGTEST_DB=db)
-    r = subprocess.run([PGTEST, "sql", d, query], capture_output=True,
-                       text=True, env=env)
-    assert r.returncode == 0, r.stderr
-    return r.stdout.strip()
 
 
 def database(pg, name, migrate=True):

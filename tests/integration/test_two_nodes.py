@@ -12,17 +12,15 @@ nodes, as on one node (test_races.py).  Skipped without PostgreSQL."""
 
 import os
 import subprocess
-import tempfile
 
 import pytest
 import requests
 
-from conftest import CLI, PGDIR, TOP, Server
+from conftest import CLI, PGDIR, Server, pg_sql, pg_start, pg_stop
 from flowlib import (accept_consent, accept_login, auth_url, challenge, go,
                      login_and_consent, new_client, pkce, qs)
-from test_races import all_at_once, one_winner
+from test_races import all_at_once, introspect, one_winner, post_token
 
-PGTEST = os.path.join(TOP, "scripts", "pgtest")
 ROUNDS = 30
 THREADS = 32            # per round: half to each node
 SECRET = "two-nodes-one-secret-0123456789abcdef"
@@ -36,24 +34,16 @@ def dsn():
     own = None
     d = PGDIR
     if not d:
-        own = d = tempfile.mkdtemp(prefix="oidcgi-pg.")
-        r = subprocess.run([PGTEST, "start", d], capture_output=True,
-                           text=True)
-        if r.returncode != 0:
-            subprocess.run(["rm", "-rf", d])
-            pytest.skip("no PostgreSQL: " + r.stderr.strip()[:200])
+        own = d = pg_start()[0]
     name = "two_nodes_%d" % os.getpid()
-    r = subprocess.run([PGTEST, "sql", d, f"CREATE DATABASE {name}"],
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    pg_sql(d, f"CREATE DATABASE {name}")
     url = f"postgresql://oidcgi@/{name}?host={d}"
     r = subprocess.run([CLI, "migrate", "sql", url], capture_output=True,
                        text=True)
     assert r.returncode == 0, r.stderr
     yield url
     if own:
-        subprocess.run([PGTEST, "stop", own], capture_output=True)
-        subprocess.run(["rm", "-rf", own])
+        pg_stop(own)
 
 
 @pytest.fixture(scope="module")
@@ -77,19 +67,6 @@ def nodes(dsn, tmp_path_factory):
             for mark in ("child signalled", "child exited", "Sanitizer",
                          "runtime error"):
                 assert mark not in log, log
-
-
-def post_token(server, client, data):
-    return requests.post(server.pub + "/oauth2/token", data=data,
-                         auth=(client["client_id"], client["client_secret"]),
-                         timeout=60)
-
-
-def introspect(server, tok):
-    r = requests.post(server.adm + "/admin/oauth2/introspect",
-                      data={"token": tok}, timeout=30)
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def revoke(server, client, tok):
