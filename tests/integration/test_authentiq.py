@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from flowlib import accept_consent, accept_login, challenge, go, pkce, qs
-from uilib import Browser, Forms, add_user, id_claims
+from uilib import Browser, add_user, id_claims
 
 MEMBERS = {"application_type", "client_id", "client_name", "client_uri",
            "contacts", "default_max_age", "default_scopes", "grant_types",

@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import http.server
 import json
-import os
 import shutil
 import subprocess
 import threading

@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import time
-import urllib.parse
 import uuid
 
 import pytest

@@ -6,7 +6,6 @@ device challenge, as Hydra's UI does), then signs in and consents."""
 import time
 import urllib.parse
 
-import pytest
 import requests
 
 from flowlib import (accept_consent, accept_login, admin, challenge, go,

@@ -7,7 +7,6 @@ tests/sdk/dpop.js (test_dpop_openid_client below)."""
 import base64
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -17,7 +16,7 @@ import pytest
 import requests
 from jwcrypto import jwk, jwt
 
-from conftest import SDK, Server
+from conftest import Server
 from flowlib import auth_url, login_and_consent, new_client, pkce, qs
 
 NODE = shutil.which("node")

@@ -4,10 +4,8 @@ secrets that are returned once and stored only hashed, the admin key,
 and concurrent creation."""
 
 import base64
-import json
 import os
 import threading
-import urllib.parse
 
 import pytest
 import requests

@@ -15,7 +15,6 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -23,9 +22,9 @@ import urllib.parse
 
 import pytest
 import requests
-from jwcrypto import jwk, jws, jwt
+from jwcrypto import jwk, jwt
 
-from conftest import TOP, free_port
+from conftest import free_port
 from flowlib import (accept_consent, accept_login, admin, auth_url,
                      challenge, go, new_client, pkce, qs)
 

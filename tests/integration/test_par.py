@@ -16,7 +16,7 @@ import time
 import pytest
 import requests
 
-from conftest import SDK, Server, free_port
+from conftest import Server, free_port
 from flowlib import auth_url, go, new_client, pkce, qs
 
 NODE = shutil.which("node")

@@ -8,7 +8,6 @@ that holds no issued token."""
 
 import base64
 import json
-import os
 import subprocess
 import time
 import uuid
@@ -271,7 +270,7 @@ def test_auth_method_must_match(server):
 def test_basic_credentials_are_form_encoded(server):
     # RFC 6749 §2.3.1: id and secret are form-urlencoded inside Basic.
     cid = "odd:id+/%" + uuid.uuid4().hex[:6]
-    c = new_client(server, client_id=cid, client_secret="s3cret:with+plus")
+    new_client(server, client_id=cid, client_secret="s3cret:with+plus")
     enc = requests.utils.quote(cid, safe="") + ":" + \
         requests.utils.quote("s3cret:with+plus", safe="")
     hdr = "Basic " + base64.b64encode(enc.encode()).decode()
