@@ -108,6 +108,13 @@ def pg_sql(d, query, db="postgres"):
     return r.stdout.strip()
 
 
+def pg_create_db(d, name):
+    """Make database name in the server of folder d, from template0: no
+    session is ever connected to it, whereas one on template1 (the
+    default template) makes CREATE DATABASE fail."""
+    pg_sql(d, f"CREATE DATABASE {name} TEMPLATE template0")
+
+
 def pg_database(tmp):
     """With OIDCGI_TEST_PGDIR naming a server of scripts/pgtest, the
     database of the Server in folder tmp (its DSN): made, with oidcgi's
@@ -122,8 +129,7 @@ def pg_database(tmp):
         with open(keep) as f:
             return f.read()
     name = "t%d_%d" % (os.getpid(), free_port())
-    subprocess.run([PGTEST, "sql", d, f"CREATE DATABASE {name}"],
-                   check=True, capture_output=True)
+    pg_create_db(d, name)
     dsn = f"postgresql://oidcgi@/{name}?host={d}"
     subprocess.run([CLI, "migrate", "sql", dsn], check=True,
                    capture_output=True)

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from conftest import CLI, PGTEST, Server, pg_sql as sql
+from conftest import CLI, PGTEST, Server, pg_create_db, pg_sql as sql
 from flowlib import login_and_consent, new_client, pkce, qs
 from test_races import THREADS, all_at_once, one_winner, post_token
 
@@ -71,7 +71,7 @@ def test_newer_schema_refused(pg, tmp_path):
     """A database migrated by a newer oidcgi: migrate refuses to touch
     it, and the store will not use it."""
     d, dsn = pg
-    sql(d, "CREATE DATABASE newer")
+    pg_create_db(d, "newer")
     newer = dsn.replace("/postgres?", "/newer?")
     r = cli("migrate", "sql", newer)
     assert r.returncode == 0, r.stderr

@@ -19,7 +19,7 @@ import pytest
 import requests
 from jwcrypto import jwk, jws
 
-from conftest import CLI, Server, pg_sql as sql
+from conftest import CLI, Server, pg_create_db, pg_sql as sql
 from test_ui import full_flow
 from uilib import add_user, id_claims
 
@@ -37,7 +37,7 @@ def explicit_backends(monkeypatch):
 def database(pg, name, migrate=True):
     """A new database of the pgtest server: its DSN."""
     d, dsn = pg
-    sql(d, f"CREATE DATABASE {name}")
+    pg_create_db(d, name)
     new = dsn.replace("/postgres?", f"/{name}?")
     if migrate:
         r = cli("migrate", "sql", new)

@@ -16,7 +16,7 @@ import subprocess
 import pytest
 import requests
 
-from conftest import CLI, PGDIR, Server, pg_sql, pg_start, pg_stop
+from conftest import CLI, PGDIR, Server, pg_create_db, pg_start, pg_stop
 from flowlib import (accept_consent, accept_login, auth_url, challenge, go,
                      login_and_consent, new_client, pkce, qs)
 from test_races import all_at_once, introspect, one_winner, post_token
@@ -36,7 +36,7 @@ def dsn():
     if not d:
         own = d = pg_start()[0]
     name = "two_nodes_%d" % os.getpid()
-    pg_sql(d, f"CREATE DATABASE {name}")
+    pg_create_db(d, name)
     url = f"postgresql://oidcgi@/{name}?host={d}"
     r = subprocess.run([CLI, "migrate", "sql", url], capture_output=True,
                        text=True)
