@@ -118,6 +118,21 @@ static int		 owed;		/* sync points whose results are unread */
  */
 static const char	*pending;
 
+/*
+ * What was sent in pipeline mode and not read yet, in order after the
+ * owed sync points: a BEGIN, a statement being prepared, a write not
+ * waited for (later()), the statement whose result is wanted.
+ */
+enum sent { SENT_BEGIN, SENT_PREPARE, SENT_LATER, SENT_STMT };
+#define MAXSENT		64
+static struct {
+	enum sent	 what;
+	int		 slot;		/* SENT_PREPARE: in prepared[] */
+} sentq[MAXSENT];
+static int		 nsent;
+/* A write not waited for failed: 1 to retry, 2 otherwise (later()). */
+static int		 later_failed;
+
 /* Each process's session: a transaction's defaults are a read's. */
 #define SESSION_READ	"SET SESSION CHARACTERISTICS AS TRANSACTION " \
 			"ISOLATION LEVEL REPEATABLE READ, READ ONLY"
@@ -213,7 +228,7 @@ forget_inherited(void)
 		return;
 	conn = NULL;
 	nprepared = 0;
-	piped = owed = 0;
+	piped = owed = nsent = 0;
 	pending = NULL;
 	free(dsn);
 	dsn = NULL;
@@ -254,7 +269,7 @@ conn_drop(void)
 		pq.finish(conn);
 	conn = NULL;
 	nprepared = 0;
-	piped = owed = 0;
+	piped = owed = nsent = 0;
 }
 
 /*
@@ -435,37 +450,37 @@ owed_read(void)
 }
 
 /*
- * One round trip: the open transaction's BEGIN when still pending,
- * then sql with n parameters, in one pipeline behind the results owed
- * before, then a sync point (sync; else a flush request: a read's
- * implicit transaction goes on); without pipeline mode a round trip
- * for each.  With bin, the
- * parameters after the first and the results are binary, and sql is
- * prepared on first use on this connection (each sql is a literal at
- * one call site, known by its address: statement i is "s<i>").
- * Returns sql's result (the failed prepare's, if that failed), which
- * the caller clears; NULL, with the connection dropped, when it broke
- * or the BEGIN was refused (nothing after it could be trusted).
+ * Send, in pipeline mode or not, the open transaction's BEGIN when
+ * still pending, then sql with n parameters.  With bin, the parameters
+ * after the first and the results are binary, and sql is prepared on
+ * first use on this connection (each sql is a literal at one call
+ * site, known by its address: statement slot i is "s<i>").  In
+ * pipeline mode nothing is read (what is sent is queued in sentq, as
+ * what); else the result is returned (NULL: lost).  Returns 1 in
+ * pipeline mode, or 0 when the connection broke.
  */
-static PGresult *
-trip(const char *sql, int n, const char *const *v, const int *len, int bin,
-    int sync)
+static int
+send_stmt(const char *sql, int n, const char *const *v, const int *len,
+    int bin, enum sent what, PGresult **res)
 {
 	static const int fmt[4] = { 0, 1, 1, 1 };
 	const char	*b = pending;
-	PGresult	*r = NULL, *x;
-	ExecStatusType	 s;
+	PGresult	*x;
 	char		 name[8];
 	int		 i = -1, fresh = 0;
 
 	pending = NULL;
+	if (b != NULL && b[0] == '\0')
+		b = NULL;
 	if (bin) {
 		for (i = 0; i < nprepared && prepared[i] != sql; i++)
 			continue;
 		if (i == nprepared) {
-			if (i < MAXPREP)
+			if (i < MAXPREP) {
+				/* Its slot taken now, freed if it fails. */
 				fresh = 1;
-			else
+				prepared[nprepared++] = sql;
+			} else
 				i = -1;
 		}
 		snprintf(name, sizeof(name), "s%d", i);
@@ -476,65 +491,124 @@ trip(const char *sql, int n, const char *const *v, const int *len, int bin,
 			if (x == NULL || pq.resultstatus(x) != PGRES_COMMAND_OK) {
 				if (x != NULL)
 					pq.clear(x);
-				goto lost;
+				return 0;
 			}
 			pq.clear(x);
 		}
 		if (fresh) {
 			x = pq.prepare(conn, name, sql, n, NULL);
-			if (x != NULL && pq.resultstatus(x) == PGRES_COMMAND_OK)
-				prepared[nprepared++] = sql;
-			else
+			if (x == NULL || pq.resultstatus(x) != PGRES_COMMAND_OK) {
+				prepared[i] = NULL;
 				i = -1;
+			}
 			if (x != NULL)
 				pq.clear(x);
 		}
-		r = i >= 0 ?
+		*res = i >= 0 ?
 		    pq.execprepared(conn, name, n, v, len, fmt, 1) :
 		    pq.execparams(conn, sql, n, NULL, v, len,
 		    bin ? fmt : NULL, bin);
-		if (r == NULL)
+		return *res != NULL;
+	}
+	if (nsent + 3 > MAXSENT)
+		return 0;
+	if (b != NULL) {
+		if (!pq.sendqueryparams(conn, b, 0, NULL, NULL, NULL, NULL, 0))
+			return 0;
+		sentq[nsent++].what = SENT_BEGIN;
+	}
+	if (fresh) {
+		if (!pq.sendprepare(conn, name, sql, n, NULL))
+			return 0;
+		sentq[nsent].what = SENT_PREPARE;
+		sentq[nsent++].slot = i;
+	}
+	if (i >= 0 ? !pq.sendqueryprepared(conn, name, n, v, len, fmt, 1) :
+	    !pq.sendqueryparams(conn, sql, n, NULL, v, len,
+	    bin ? fmt : NULL, bin))
+		return 0;
+	sentq[nsent++].what = what;
+	return 1;
+}
+
+/*
+ * Read what sentq says was sent, up to the SENT_STMT's result, which
+ * is returned (the caller clears it), or all of it when there is none
+ * (NULL).  A failed write not waited for sets later_failed.  *lost is
+ * set when the connection broke or a BEGIN was refused.
+ */
+static PGresult *
+sent_read(int *lost)
+{
+	PGresult	*x;
+	ExecStatusType	 s;
+	int		 i;
+
+	*lost = 0;
+	for (i = 0; i < nsent; i++) {
+		if ((x = next_result()) == NULL) {
+			*lost = 1;
+			break;
+		}
+		s = pq.resultstatus(x);
+		if (sentq[i].what == SENT_STMT) {
+			nsent = 0;
+			return x;
+		}
+		if (s == PGRES_COMMAND_OK) {
+			pq.clear(x);
+			continue;
+		}
+		if (sentq[i].what == SENT_BEGIN) {
+			olog_err("postgresql: BEGIN: %s",
+			    pq.resulterrormessage(x));
+			*lost = 1;
+		} else if (sentq[i].what == SENT_PREPARE)
+			prepared[sentq[i].slot] = NULL;
+		else if (s != PGRES_PIPELINE_ABORTED && later_failed == 0) {
+			later_failed = retryable(x) ? 1 : 2;
+			if (later_failed == 2)
+				olog_err("postgresql: %s",
+				    pq.resulterrormessage(x));
+		}
+		pq.clear(x);
+		if (*lost)
+			break;
+	}
+	nsent = 0;
+	return NULL;
+}
+
+/*
+ * One round trip: sql sent as send_stmt() does, in one pipeline behind
+ * what was sent before, then a sync point (sync; else a flush request:
+ * a read's implicit transaction goes on), and everything read up to
+ * its result.  Returns sql's result, which the caller clears (a
+ * statement skipped after a failure before it has the status
+ * PGRES_PIPELINE_ABORTED); NULL, with the connection dropped, when it
+ * broke or the BEGIN was refused (nothing after it could be trusted).
+ */
+static PGresult *
+trip(const char *sql, int n, const char *const *v, const int *len, int bin,
+    int sync)
+{
+	PGresult	*r = NULL, *x;
+	ExecStatusType	 s;
+	int		 lost;
+
+	if (!piped) {
+		if (!send_stmt(sql, n, v, len, bin, SENT_STMT, &r))
 			goto lost;
 		return r;
 	}
-	if (b != NULL && b[0] == '\0')
-		b = NULL;
-	if ((b != NULL && !pq.sendqueryparams(conn, b, 0, NULL, NULL, NULL,
-	    NULL, 0)) ||
-	    (fresh && !pq.sendprepare(conn, name, sql, n, NULL)) ||
-	    (i >= 0 && !pq.sendqueryprepared(conn, name, n, v, len, fmt, 1)) ||
-	    (i < 0 && !pq.sendqueryparams(conn, sql, n, NULL, v, len,
-	    bin ? fmt : NULL, bin)) ||
+	if (!send_stmt(sql, n, v, len, bin, SENT_STMT, &r) ||
 	    (sync && !pq.pipelinesync(conn)) ||
 	    (!sync && (!pq.sendflushrequest(conn) || pq.flush(conn) != 0)) ||
 	    !owed_read())
 		goto lost;
-	if (b != NULL) {
-		if ((x = next_result()) == NULL)
-			goto lost;
-		if (pq.resultstatus(x) != PGRES_COMMAND_OK) {
-			olog_err("postgresql: %s: %s", b,
-			    pq.resulterrormessage(x));
-			pq.clear(x);
-			goto lost;
-		}
-		pq.clear(x);
-	}
-	if (fresh) {
-		if ((x = next_result()) == NULL)
-			goto lost;
-		if (pq.resultstatus(x) == PGRES_COMMAND_OK) {
-			prepared[nprepared++] = sql;
-			pq.clear(x);
-		} else
-			r = x;		/* and the statement was skipped */
-	}
-	if ((x = next_result()) == NULL)
+	r = sent_read(&lost);
+	if (lost || r == NULL)
 		goto lost;
-	if (r == NULL)
-		r = x;
-	else
-		pq.clear(x);
 	if (!sync) {
 		s = pq.resultstatus(r);
 		if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
@@ -566,6 +640,61 @@ lost:
 }
 
 /*
+ * Send a write whose result is not needed now (pipeline mode only):
+ * read with the next statement's, or the COMMIT's; if it failed,
+ * later_failed says so then.  Returns 1, or 0 when the connection
+ * broke (dropped), or nothing was sent (run it now).
+ */
+static int
+later(const char *sql, int n, const char *const *v, const int *len)
+{
+	PGresult	*r = NULL;
+
+	/*
+	 * Not a transaction's first statement: a connection broken since
+	 * its last use is connected again there (run()).
+	 */
+	if (!piped || pending != NULL || nsent + 6 > MAXSENT)
+		return 0;
+	if (!send_stmt(sql, n, v, len, 1, SENT_LATER, &r)) {
+		olog_err("postgresql: %s", pq.errormessage(conn));
+		conn_drop();
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Read what was sent and not read yet (writes not waited for, the
+ * transaction ended without a statement after them), behind a sync
+ * point of its own, so that what ends the transaction comes after any
+ * failure of theirs.  Returns 1, or 0 when the connection broke
+ * (dropped).
+ */
+static int
+sent_drain(void)
+{
+	PGresult	*x;
+	int		 lost;
+
+	if (!pq.pipelinesync(conn) || !owed_read())
+		goto lost;
+	sent_read(&lost);
+	if (lost || (x = pq.getresult(conn)) == NULL)
+		goto lost;
+	if (pq.resultstatus(x) != PGRES_PIPELINE_SYNC) {
+		pq.clear(x);
+		goto lost;
+	}
+	pq.clear(x);
+	return 1;
+lost:
+	olog_err("postgresql: %s", pq.errormessage(conn));
+	conn_drop();
+	return 0;
+}
+
+/*
  * End the open transaction without waiting: a write's with sql
  * (ROLLBACK), a read's with its sync point alone (or a COMMIT without
  * pipeline mode).  In pipeline mode what it answers is owed, read
@@ -583,6 +712,8 @@ end_nowait(const char *sql)
 		simple(sql != NULL ? sql : "COMMIT", NULL);
 		return;
 	}
+	if (nsent > 0 && !sent_drain())
+		return;
 	if ((sql != NULL && !pq.sendqueryparams(conn, sql, 0, NULL, NULL,
 	    NULL, NULL, 0)) || !pq.pipelinesync(conn)) {
 		olog_err("postgresql: %s: %s", sql != NULL ? sql : "sync",
@@ -680,6 +811,20 @@ opg_read_end(struct ostore_txn *t)
 	rd_err = NULL;
 }
 
+/*
+ * Mark t as to retry or failed when a write of it not waited for
+ * failed (later()).  Returns 1 if one did.
+ */
+static int
+later_apply(struct ostore_txn *t)
+{
+	if (later_failed == 1)
+		t->retry = 1;
+	else if (later_failed == 2)
+		t->failed = 1;
+	return later_failed != 0;
+}
+
 /* Milliseconds on the monotonic clock. */
 static int64_t
 now_ms(void)
@@ -759,6 +904,7 @@ opg_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 		if (!conn_get(err))
 			return 0;
 		pending = BEGIN_WRITE;
+		later_failed = 0;
 		memset(&t, 0, sizeof(t));
 		t.active = 1;
 		writing = 1;
@@ -766,6 +912,7 @@ opg_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 		writing = 0;
 		t.active = 0;
 		kept_clear();
+		later_apply(&t);
 		if (conn == NULL || pq.status(conn) != CONNECTION_OK) {
 			/* Lost on the way: nothing was committed. */
 			pending = NULL;
@@ -788,12 +935,23 @@ opg_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 			pending = NULL;
 			return 1;
 		}
+		/* Writes not waited for are read first: any failed... */
 		if ((r = trip("COMMIT", 0, NULL, NULL, 0, 1)) == NULL)
 			goto unavailable;
 		if (pq.status(conn) != CONNECTION_OK) {
 			pq.clear(r);
 			conn_drop();
 			goto unavailable;
+		}
+		/* ... and the COMMIT after it was skipped. */
+		if (later_apply(&t)) {
+			pq.clear(r);
+			end_nowait("ROLLBACK");
+			if (t.retry)
+				continue;
+			oerr_set(err, OERR_SERVER_ERROR,
+			    "The store could not save the change.");
+			return 0;
 		}
 		if (pq.resultstatus(r) == PGRES_COMMAND_OK) {
 			pq.clear(r);
@@ -894,6 +1052,11 @@ run(struct ostore_txn *t, const char *sql, int n, const char *const *v,
 			conn_drop();
 		}
 	}
+	if (r != NULL && t != &rd && later_apply(t)) {
+		/* A write before it failed, and it was skipped. */
+		pq.clear(r);
+		return NULL;
+	}
 	if (r == NULL) {
 		/*
 		 * Lost: a write's ostore_write() answers 503 itself; a
@@ -982,6 +1145,21 @@ opg_put(struct ostore_txn *t, enum ostore_db db, const void *key,
 	v[2] = val != NULL ? val : "";
 	len[2] = (int)vallen;
 	t->dirty = 1;
+	if (t->failed || t->retry)
+		return OSTORE_ERR;
+	/*
+	 * An overwrite cannot find the key taken: not waited for, its
+	 * result read with the next statement's (a failure then fails
+	 * the transaction, which commits only if it succeeded).
+	 */
+	if (!(flags & OSTORE_NOOVERWRITE) && later(
+	    "INSERT INTO oidcgi_kv (db, k, v) VALUES ($1, $2, $3) "
+	    "ON CONFLICT (db, k) DO UPDATE SET v = excluded.v", 3, v, len))
+		return OSTORE_OK;
+	if (conn == NULL) {
+		t->failed = 1;
+		return OSTORE_ERR;
+	}
 	if ((r = run(t, (flags & OSTORE_NOOVERWRITE) ?
 	    "INSERT INTO oidcgi_kv (db, k, v) VALUES ($1, $2, $3) "
 	    "ON CONFLICT (db, k) DO NOTHING" :

@@ -525,6 +525,60 @@ test_interleaved(void)
 	free(s);
 }
 
+/*
+ * Inside one write transaction, what it wrote is what it reads, in
+ * order (on PostgreSQL an overwrite is not waited for: its result is
+ * read with the next statement's).
+ */
+static int
+own_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	int		*ok = arg;
+	const void	*v;
+	size_t		 len;
+	int		 i;
+
+	*ok = ostore_put(t, OSTORE_CLIENTS, "wa", 2, "1", 1, 0) ==
+	    OSTORE_OK &&
+	    ostore_put(t, OSTORE_CLIENTS, "wb", 2, "2", 1, 0) == OSTORE_OK &&
+	    ostore_put(t, OSTORE_CLIENTS, "wa", 2, "3", 1, 0) == OSTORE_OK &&
+	    ostore_get(t, OSTORE_CLIENTS, "wa", 2, &v, &len) == OSTORE_OK &&
+	    len == 1 && memcmp(v, "3", 1) == 0 &&
+	    ostore_put(t, OSTORE_CLIENTS, "wa", 2, "4", 1,
+	    OSTORE_NOOVERWRITE) == OSTORE_EXISTS &&
+	    ostore_put(t, OSTORE_CLIENTS, "wc", 2, "5", 1, 0) == OSTORE_OK &&
+	    ostore_del(t, OSTORE_CLIENTS, "wc", 2) == OSTORE_OK &&
+	    ostore_del(t, OSTORE_CLIENTS, "wc", 2) == OSTORE_NOTFOUND &&
+	    ostore_put(t, OSTORE_CLIENTS, "wb", 2, "6", 1, 0) == OSTORE_OK;
+	/* More writes than one pipeline holds. */
+	for (i = 0; *ok && i < 100; i++)
+		*ok = ostore_put(t, OSTORE_CLIENTS, "wd", 2, "7", 1, 0) ==
+		    OSTORE_OK;
+	return 1;
+}
+
+static void
+test_write_reads_own(void)
+{
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 buf[8];
+	int			 ok = 0;
+
+	if (!CHECKED(tfix_store_open(&d, "backend")))
+		return;
+	oerr_clear(&err);
+	CHECK(ostore_write(own_fn, &ok, &err));
+	CHECK(ok);
+	CHECK(get1("wa", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK_STR(buf, "3");
+	CHECK(get1("wb", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK_STR(buf, "6");
+	CHECK(get1("wc", buf, sizeof(buf)) == OSTORE_NOTFOUND);
+	CHECK(get1("wd", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK(tfix_store_close(&d));
+}
+
 /* Replace the database of dsn ("/postgres?") with name. */
 static int
 other_db(char *buf, size_t sz, const char *name)
@@ -658,6 +712,44 @@ test_pg_lost_between(void)
 	CHECK(tfix_store_close(&d));
 }
 
+/* Put "x", then have the connection terminated (arg: the command). */
+static int
+lostput_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	if (ostore_put(t, OSTORE_CLIENTS, "y", 1, "1", 1, 0) != OSTORE_OK ||
+	    ostore_put(t, OSTORE_CLIENTS, "x", 1, "1", 1, 0) != OSTORE_OK)
+		return 0;
+	return system(arg) == 0;
+}
+
+/*
+ * PostgreSQL: the connection lost after writes not waited for, before
+ * the commit: a 503, and none of them is there.
+ */
+static void
+test_pg_lost_mid_write(void)
+{
+	struct tfix_store	 d;
+	struct oerr		 err;
+	const char		*dir = getenv("OIDCGI_TEST_PGDIR");
+	char			 cmd[1536], buf[16];
+
+	if (tfix_dsn() == NULL || dir == NULL)
+		return;
+	if (!CHECKED(tfix_store_open(&d, "lost")))
+		return;
+	snprintf(cmd, sizeof(cmd), "scripts/pgtest sql '%s' \"SELECT "
+	    "count(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity "
+	    "WHERE datname = current_database() AND "
+	    "pid <> pg_backend_pid()\" >/dev/null", dir);
+	oerr_clear(&err);
+	CHECK(!ostore_write(lostput_fn, cmd, &err));
+	CHECK(err.status == 503);
+	CHECK(get1("x", buf, sizeof(buf)) == OSTORE_NOTFOUND);
+	CHECK(get1("y", buf, sizeof(buf)) == OSTORE_NOTFOUND);
+	CHECK(tfix_store_close(&d));
+}
+
 int
 main(void)
 {
@@ -670,9 +762,11 @@ main(void)
 		T(test_concurrent_writers),
 		T(test_snapshot),
 		T(test_interleaved),
+		T(test_write_reads_own),
 		T(test_pg_unavailable),
 		T(test_pg_lost_mid_read),
 		T(test_pg_lost_between),
+		T(test_pg_lost_mid_write),
 	};
 
 	printf("# backend: %s\n", tfix_dsn() != NULL ? "PostgreSQL" : "LMDB");
