@@ -15,7 +15,10 @@
  * is one REPEATABLE READ READ ONLY transaction (a snapshot); a write
  * transaction is SERIALIZABLE, and ostore_write() runs its function
  * again when PostgreSQL refuses it as a serialization failure or a
- * deadlock (SQLSTATE 40001, 40P01), a few times, then answers 503.
+ * deadlock (SQLSTATE 40001, 40P01, 23505), for up to WRITE_BUDGET ms,
+ * then answers 503.  With libpq >= 14 the connection is in pipeline
+ * mode, so that BEGIN, a read's end, a ROLLBACK and overwrites cost
+ * no round trip of their own (see piped, below).
  * The schema is made by `oidcgi migrate sql` (opg_migrate()) only.
  */
 #include <dlfcn.h>
