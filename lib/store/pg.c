@@ -15,7 +15,10 @@
  * is one REPEATABLE READ READ ONLY transaction (a snapshot); a write
  * transaction is SERIALIZABLE, and ostore_write() runs its function
  * again when PostgreSQL refuses it as a serialization failure or a
- * deadlock (SQLSTATE 40001, 40P01), a few times, then answers 503.
+ * deadlock (SQLSTATE 40001, 40P01, 23505), for up to WRITE_BUDGET ms,
+ * then answers 503.  With libpq >= 14 the connection is in pipeline
+ * mode, so that BEGIN, a read's end, a ROLLBACK and overwrites cost
+ * no round trip of their own (see piped, below).
  * The schema is made by `oidcgi migrate sql` (opg_migrate()) only.
  */
 #include <dlfcn.h>
@@ -34,8 +37,14 @@
 #include "store/store.h"
 #include "store/backend.h"
 
-/* Write attempts before a serialization failure becomes a 503. */
-#define WRITE_TRIES	8
+/*
+ * A write refused as a conflict runs again, up to WRITE_TRIES attempts
+ * within WRITE_BUDGET ms from the first, with a pause of BACKOFF_MAX ms
+ * at most between two; then it is a 503.
+ */
+#define WRITE_TRIES	32
+#define WRITE_BUDGET	1000
+#define BACKOFF_MAX	128
 /* Rows fetched by a scan's first query, and by each further one. */
 #define SCAN_FIRST	8
 #define SCAN_BATCH	256
@@ -61,6 +70,21 @@ static struct {
 	PGresult	*(*execprepared)(PGconn *, const char *, int,
 			    const char *const *, const int *, const int *,
 			    int);
+	char		*(*resulterrormessage)(const PGresult *);
+	int		 (*sendqueryparams)(PGconn *, const char *, int,
+			    const Oid *, const char *const *, const int *,
+			    const int *, int);
+	int		 (*sendprepare)(PGconn *, const char *, const char *,
+			    int, const Oid *);
+	int		 (*sendqueryprepared)(PGconn *, const char *, int,
+			    const char *const *, const int *, const int *,
+			    int);
+	PGresult	*(*getresult)(PGconn *);
+	/* libpq >= 14's pipeline mode; NULL when older. */
+	int		 (*enterpipelinemode)(PGconn *);
+	int		 (*pipelinesync)(PGconn *);
+	int		 (*sendflushrequest)(PGconn *);
+	int		 (*flush)(PGconn *);
 } pq;
 
 /*
@@ -75,6 +99,48 @@ static char		*dsn;		/* NULL when closed */
 static pid_t		 dsnpid;	/* the process that opened it */
 static PGconn		*conn;		/* NULL until the first transaction */
 static int		 writing;
+/*
+ * Pipeline mode (libpq >= 14): conn stays in it, and a round trip
+ * sends what is pending with the statement whose result is needed.
+ * A read transaction is the implicit transaction of the extended query
+ * protocol: its statements go out with a flush request, no BEGIN, the
+ * session's defaults making it REPEATABLE READ READ ONLY (one snapshot,
+ * taken at its first statement), and the sync point that ends it is
+ * not waited for.  A write transaction's BEGIN goes out with its first
+ * statement, each statement with a sync point (an explicit transaction
+ * outlives them), its ROLLBACK is not waited for, its COMMIT is.  The
+ * results not waited for are owed, read before the next statement's.
+ */
+static int		 piped;		/* conn is in pipeline mode */
+static int		 owed;		/* sync points whose results are unread */
+/*
+ * The BEGIN of the open transaction while not yet sent ("" when there
+ * is none to send): it goes out with the transaction's first statement
+ * (a snapshot is taken at the first statement anyway, not at BEGIN),
+ * or never when there is none.
+ */
+static const char	*pending;
+
+/*
+ * What was sent in pipeline mode and not read yet, in order after the
+ * owed sync points: a BEGIN, a statement being prepared, a write not
+ * waited for (later()), the statement whose result is wanted.
+ */
+enum sent { SENT_BEGIN, SENT_PREPARE, SENT_LATER, SENT_STMT };
+#define MAXSENT		64
+static struct {
+	enum sent	 what;
+	int		 slot;		/* SENT_PREPARE: in prepared[] */
+} sentq[MAXSENT];
+static int		 nsent;
+/* A write not waited for failed: 1 to retry, 2 otherwise (later()). */
+static int		 later_failed;
+
+/* Each process's session: a transaction's defaults are a read's. */
+#define SESSION_READ	"SET SESSION CHARACTERISTICS AS TRANSACTION " \
+			"ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+#define BEGIN_READ	"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+#define BEGIN_WRITE	"BEGIN ISOLATION LEVEL SERIALIZABLE READ WRITE"
 static struct ostore_txn rd;
 /*
  * The error of the open read transaction (ostore_read_begin()'s err,
@@ -107,7 +173,7 @@ static int
 pq_load(void)
 {
 	static int	 state;		/* 1 loaded, -1 failed */
-	void		*h;
+	void		*h, *p, *q, *f;
 
 	if (state != 0)
 		return state > 0;
@@ -130,8 +196,26 @@ pq_load(void)
 	    !sym(h, "PQntuples", &pq.ntuples) ||
 	    !sym(h, "PQcmdTuples", &pq.cmdtuples) ||
 	    !sym(h, "PQprepare", &pq.prepare) ||
-	    !sym(h, "PQexecPrepared", &pq.execprepared))
+	    !sym(h, "PQexecPrepared", &pq.execprepared) ||
+	    !sym(h, "PQresultErrorMessage", &pq.resulterrormessage) ||
+	    !sym(h, "PQsendQueryParams", &pq.sendqueryparams) ||
+	    !sym(h, "PQsendPrepare", &pq.sendprepare) ||
+	    !sym(h, "PQsendQueryPrepared", &pq.sendqueryprepared) ||
+	    !sym(h, "PQgetResult", &pq.getresult) ||
+	    !sym(h, "PQflush", &pq.flush))
 		return 0;
+	/*
+	 * Pipeline mode (libpq >= 14), or a round trip per statement.
+	 * OIDCGI_PG_NOPIPELINE=1 takes the second way (for the tests).
+	 */
+	if (getenv("OIDCGI_PG_NOPIPELINE") == NULL &&
+	    (p = dlsym(h, "PQenterPipelineMode")) != NULL &&
+	    (q = dlsym(h, "PQpipelineSync")) != NULL &&
+	    (f = dlsym(h, "PQsendFlushRequest")) != NULL) {
+		memcpy(&pq.enterpipelinemode, &p, sizeof(p));
+		memcpy(&pq.pipelinesync, &q, sizeof(q));
+		memcpy(&pq.sendflushrequest, &f, sizeof(f));
+	}
 	state = 1;
 	return 1;
 }
@@ -147,6 +231,8 @@ forget_inherited(void)
 		return;
 	conn = NULL;
 	nprepared = 0;
+	piped = owed = nsent = 0;
+	pending = NULL;
 	free(dsn);
 	dsn = NULL;
 	writing = 0;
@@ -186,6 +272,7 @@ conn_drop(void)
 		pq.finish(conn);
 	conn = NULL;
 	nprepared = 0;
+	piped = owed = nsent = 0;
 }
 
 /*
@@ -304,6 +391,16 @@ conn_get(struct oerr *err)
 		conn_drop();
 		return 0;
 	}
+	if (!simple(SESSION_READ, NULL))
+		goto fail;
+	if (pq.enterpipelinemode != NULL) {
+		if (!pq.enterpipelinemode(conn)) {
+			olog_err("postgresql: pipeline mode: %s",
+			    pq.errormessage(conn));
+			goto fail;
+		}
+		piped = 1;
+	}
 	return 1;
 fail:
 	conn_drop();
@@ -313,27 +410,321 @@ fail:
 }
 
 /*
- * Begin a transaction with sql, connecting first when needed.  A
- * connection that broke since its last use (the server restarted, say)
- * is only noticed now: then connect again, once.  Returns 1, or 0 with
- * a 503 in err (logged).
+ * The next result of a pipeline: a statement's (the NULL after it
+ * read too) or a sync point's.  NULL when the connection broke.
+ */
+static PGresult *
+next_result(void)
+{
+	PGresult	*r, *x;
+
+	if ((r = pq.getresult(conn)) == NULL)
+		return NULL;
+	if (pq.resultstatus(r) != PGRES_PIPELINE_SYNC)
+		while ((x = pq.getresult(conn)) != NULL)
+			pq.clear(x);
+	return r;
+}
+
+/*
+ * Read the results owed by earlier sync points (a read's COMMIT, a
+ * ROLLBACK; their failures are only logged: nothing was left to
+ * undo).  Returns 1, or 0 when the connection broke.
  */
 static int
-begin(const char *sql, struct oerr *err)
+owed_read(void)
 {
-	int	 i;
+	PGresult	*r;
+	ExecStatusType	 s;
 
-	for (i = 0; i < 2; i++) {
-		if (!conn_get(err))
+	while (owed > 0) {
+		if ((r = next_result()) == NULL)
 			return 0;
-		if (simple(sql, NULL))
-			return 1;
-		if (conn != NULL)
-			break;		/* refused on a working connection */
+		s = pq.resultstatus(r);
+		if (s == PGRES_PIPELINE_SYNC)
+			owed--;
+		else if (s != PGRES_COMMAND_OK)
+			olog_err("postgresql: %s", pq.resulterrormessage(r));
+		pq.clear(r);
+		if (pq.status(conn) != CONNECTION_OK)
+			return 0;
 	}
-	oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE,
-	    "The store is not available.");
+	return 1;
+}
+
+/*
+ * Send, in pipeline mode or not, the open transaction's BEGIN when
+ * still pending, then sql with n parameters.  With bin, the parameters
+ * after the first and the results are binary, and sql is prepared on
+ * first use on this connection (each sql is a literal at one call
+ * site, known by its address: statement slot i is "s<i>").  In
+ * pipeline mode nothing is read (what is sent is queued in sentq, as
+ * what); else the result is returned (NULL: lost).  Returns 1 in
+ * pipeline mode, or 0 when the connection broke.
+ */
+static int
+send_stmt(const char *sql, int n, const char *const *v, const int *len,
+    int bin, enum sent what, PGresult **res)
+{
+	static const int fmt[4] = { 0, 1, 1, 1 };
+	const char	*b = pending;
+	PGresult	*x;
+	char		 name[8];
+	int		 i = -1, fresh = 0;
+
+	pending = NULL;
+	if (b != NULL && b[0] == '\0')
+		b = NULL;
+	if (bin) {
+		for (i = 0; i < nprepared && prepared[i] != sql; i++)
+			continue;
+		if (i == nprepared) {
+			if (i < MAXPREP) {
+				/* Its slot taken now, freed if it fails. */
+				fresh = 1;
+				prepared[nprepared++] = sql;
+			} else
+				i = -1;
+		}
+		snprintf(name, sizeof(name), "s%d", i);
+	}
+	if (!piped) {
+		if (b != NULL) {
+			x = pq.exec(conn, b);
+			if (x == NULL || pq.resultstatus(x) != PGRES_COMMAND_OK) {
+				if (x != NULL)
+					pq.clear(x);
+				return 0;
+			}
+			pq.clear(x);
+		}
+		if (fresh) {
+			x = pq.prepare(conn, name, sql, n, NULL);
+			if (x == NULL || pq.resultstatus(x) != PGRES_COMMAND_OK) {
+				prepared[i] = NULL;
+				i = -1;
+			}
+			if (x != NULL)
+				pq.clear(x);
+		}
+		*res = i >= 0 ?
+		    pq.execprepared(conn, name, n, v, len, fmt, 1) :
+		    pq.execparams(conn, sql, n, NULL, v, len,
+		    bin ? fmt : NULL, bin);
+		return *res != NULL;
+	}
+	if (nsent + 3 > MAXSENT)
+		return 0;
+	if (b != NULL) {
+		if (!pq.sendqueryparams(conn, b, 0, NULL, NULL, NULL, NULL, 0))
+			return 0;
+		sentq[nsent++].what = SENT_BEGIN;
+	}
+	if (fresh) {
+		if (!pq.sendprepare(conn, name, sql, n, NULL))
+			return 0;
+		sentq[nsent].what = SENT_PREPARE;
+		sentq[nsent++].slot = i;
+	}
+	if (i >= 0 ? !pq.sendqueryprepared(conn, name, n, v, len, fmt, 1) :
+	    !pq.sendqueryparams(conn, sql, n, NULL, v, len,
+	    bin ? fmt : NULL, bin))
+		return 0;
+	sentq[nsent++].what = what;
+	return 1;
+}
+
+/*
+ * Read what sentq says was sent, up to the SENT_STMT's result, which
+ * is returned (the caller clears it), or all of it when there is none
+ * (NULL).  A failed write not waited for sets later_failed.  *lost is
+ * set when the connection broke or a BEGIN was refused.
+ */
+static PGresult *
+sent_read(int *lost)
+{
+	PGresult	*x;
+	ExecStatusType	 s;
+	int		 i;
+
+	*lost = 0;
+	for (i = 0; i < nsent; i++) {
+		if ((x = next_result()) == NULL) {
+			*lost = 1;
+			break;
+		}
+		s = pq.resultstatus(x);
+		if (sentq[i].what == SENT_STMT) {
+			nsent = 0;
+			return x;
+		}
+		if (s == PGRES_COMMAND_OK) {
+			pq.clear(x);
+			continue;
+		}
+		if (sentq[i].what == SENT_BEGIN) {
+			olog_err("postgresql: BEGIN: %s",
+			    pq.resulterrormessage(x));
+			*lost = 1;
+		} else if (sentq[i].what == SENT_PREPARE)
+			prepared[sentq[i].slot] = NULL;
+		else if (s != PGRES_PIPELINE_ABORTED && later_failed == 0) {
+			later_failed = retryable(x) ? 1 : 2;
+			if (later_failed == 2)
+				olog_err("postgresql: %s",
+				    pq.resulterrormessage(x));
+		}
+		pq.clear(x);
+		if (*lost)
+			break;
+	}
+	nsent = 0;
+	return NULL;
+}
+
+/*
+ * One round trip: sql sent as send_stmt() does, in one pipeline behind
+ * what was sent before, then a sync point (sync; else a flush request:
+ * a read's implicit transaction goes on), and everything read up to
+ * its result.  Returns sql's result, which the caller clears (a
+ * statement skipped after a failure before it has the status
+ * PGRES_PIPELINE_ABORTED); NULL, with the connection dropped, when it
+ * broke or the BEGIN was refused (nothing after it could be trusted).
+ */
+static PGresult *
+trip(const char *sql, int n, const char *const *v, const int *len, int bin,
+    int sync)
+{
+	PGresult	*r = NULL, *x;
+	ExecStatusType	 s;
+	int		 lost;
+
+	if (!piped) {
+		if (!send_stmt(sql, n, v, len, bin, SENT_STMT, &r))
+			goto lost;
+		return r;
+	}
+	if (!send_stmt(sql, n, v, len, bin, SENT_STMT, &r) ||
+	    (sync && !pq.pipelinesync(conn)) ||
+	    (!sync && (!pq.sendflushrequest(conn) || pq.flush(conn) != 0)) ||
+	    !owed_read())
+		goto lost;
+	r = sent_read(&lost);
+	if (lost || r == NULL)
+		goto lost;
+	if (!sync) {
+		s = pq.resultstatus(r);
+		if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+			return r;
+		/*
+		 * A read failed, its implicit transaction with it: end
+		 * it now, which also tells a lost connection (its error
+		 * arrives before libpq sees the end of the socket).
+		 */
+		if (!pq.pipelinesync(conn))
+			goto lost;
+		pending = "";
+	}
+	if ((x = pq.getresult(conn)) == NULL ||
+	    pq.resultstatus(x) != PGRES_PIPELINE_SYNC) {
+		if (x != NULL)
+			pq.clear(x);
+		goto lost;
+	}
+	pq.clear(x);
+	return r;
+lost:
+	if (r != NULL)
+		pq.clear(r);
+	if (conn != NULL)
+		olog_err("postgresql: %s", pq.errormessage(conn));
+	conn_drop();
+	return NULL;
+}
+
+/*
+ * Send a write whose result is not needed now (pipeline mode only):
+ * read with the next statement's, or the COMMIT's; if it failed,
+ * later_failed says so then.  Returns 1, or 0 when the connection
+ * broke (dropped), or nothing was sent (run it now).
+ */
+static int
+later(const char *sql, int n, const char *const *v, const int *len)
+{
+	PGresult	*r = NULL;
+
+	/*
+	 * Not a transaction's first statement: a connection broken since
+	 * its last use is connected again there (run()).
+	 */
+	if (!piped || pending != NULL || nsent + 6 > MAXSENT)
+		return 0;
+	if (!send_stmt(sql, n, v, len, 1, SENT_LATER, &r)) {
+		olog_err("postgresql: %s", pq.errormessage(conn));
+		conn_drop();
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Read what was sent and not read yet (writes not waited for, the
+ * transaction ended without a statement after them), behind a sync
+ * point of its own, so that what ends the transaction comes after any
+ * failure of theirs.  Returns 1, or 0 when the connection broke
+ * (dropped).
+ */
+static int
+sent_drain(void)
+{
+	PGresult	*x;
+	int		 lost;
+
+	if (!pq.pipelinesync(conn) || !owed_read())
+		goto lost;
+	sent_read(&lost);
+	if (lost || (x = pq.getresult(conn)) == NULL)
+		goto lost;
+	if (pq.resultstatus(x) != PGRES_PIPELINE_SYNC) {
+		pq.clear(x);
+		goto lost;
+	}
+	pq.clear(x);
+	return 1;
+lost:
+	olog_err("postgresql: %s", pq.errormessage(conn));
+	conn_drop();
 	return 0;
+}
+
+/*
+ * End the open transaction without waiting: a write's with sql
+ * (ROLLBACK), a read's with its sync point alone (or a COMMIT without
+ * pipeline mode).  In pipeline mode what it answers is owed, read
+ * with the next statement's.  Nothing is sent when the transaction
+ * sent nothing.
+ */
+static void
+end_nowait(const char *sql)
+{
+	if (pending != NULL || conn == NULL) {
+		pending = NULL;
+		return;
+	}
+	if (!piped) {
+		simple(sql != NULL ? sql : "COMMIT", NULL);
+		return;
+	}
+	if (nsent > 0 && !sent_drain())
+		return;
+	if ((sql != NULL && !pq.sendqueryparams(conn, sql, 0, NULL, NULL,
+	    NULL, NULL, 0)) || !pq.pipelinesync(conn)) {
+		olog_err("postgresql: %s: %s", sql != NULL ? sql : "sync",
+		    pq.errormessage(conn));
+		conn_drop();
+		return;
+	}
+	owed++;
 }
 
 /* Remember the DSN; the connection is made by the first transaction. */
@@ -381,7 +772,10 @@ opg_isopen(void)
 	return dsn != NULL;
 }
 
-/* Begin the read transaction: one snapshot (see store.h). */
+/*
+ * Begin the read transaction: one snapshot (see store.h).  Connects
+ * when needed; its BEGIN goes out with its first statement.
+ */
 struct ostore_txn *
 opg_read_begin(struct oerr *err)
 {
@@ -393,8 +787,9 @@ opg_read_begin(struct oerr *err)
 		    "The store is not available.");
 		return NULL;
 	}
-	if (!begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err))
+	if (!conn_get(err))
 		return NULL;
+	pending = piped ? "" : BEGIN_READ;
 	memset(&rd, 0, sizeof(rd));
 	rd.rdonly = 1;
 	rd.active = 1;
@@ -402,7 +797,11 @@ opg_read_begin(struct oerr *err)
 	return &rd;
 }
 
-/* End the read transaction; what it returned is gone. */
+/*
+ * End the read transaction; what it returned is gone.  Its COMMIT is
+ * not waited for: a read-only transaction has nothing to make durable,
+ * and its result is read with the next statement's.
+ */
 void
 opg_read_end(struct ostore_txn *t)
 {
@@ -410,43 +809,79 @@ opg_read_end(struct ostore_txn *t)
 	if (t == NULL || t != &rd || !rd.active)
 		return;
 	kept_clear();
-	if (conn != NULL)
-		simple("COMMIT", NULL);
+	end_nowait(NULL);
 	rd.active = 0;
 	rd_err = NULL;
 }
 
 /*
- * Sleep a little before attempt i (1 to WRITE_TRIES - 1): a random
- * 1 to 4 << i ms, so that processes that collided spread out.  The
- * generator is a process's own, seeded by its pid (rand()'s sequence
- * would be the same in every process).
+ * Mark t as to retry or failed when a write of it not waited for
+ * failed (later()).  Returns 1 if one did.
+ */
+static int
+later_apply(struct ostore_txn *t)
+{
+	if (later_failed == 1)
+		t->retry = 1;
+	else if (later_failed == 2)
+		t->failed = 1;
+	return later_failed != 0;
+}
+
+/* Milliseconds on the monotonic clock. */
+static int64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Sleep before attempt i (1 or more), at most left ms: a random time
+ * between half and all of 1 << i ms (2, 4, ... up to BACKOFF_MAX), so
+ * that processes that collided spread out, and back off further while
+ * they keep colliding.  The generator is a process's own, seeded by
+ * its pid (rand()'s sequence would be the same in every process).
  */
 static void
-backoff(int i)
+backoff(int i, int64_t left)
 {
 	static uint32_t	 x;
 	struct timespec	 ts;
+	int64_t		 cap, us;
 
 	if (x == 0)
 		x = (uint32_t)getpid() * 2654435761u | 1;
 	x ^= x << 13;
 	x ^= x >> 17;
 	x ^= x << 5;
-	ts.tv_sec = 0;
-	ts.tv_nsec = (long)(1 + x % (4u << i)) * 1000000L;
-	if (ts.tv_nsec > 500000000L)
-		ts.tv_nsec = 500000000L;
+	cap = i < 16 ? (int64_t)1 << i : BACKOFF_MAX;
+	if (cap > BACKOFF_MAX)
+		cap = BACKOFF_MAX;
+	us = cap * 500 + (int64_t)(x % (uint32_t)(cap * 500 + 1));
+	if (us > left * 1000)
+		us = left * 1000;
+	ts.tv_sec = us / 1000000;
+	ts.tv_nsec = (long)(us % 1000000) * 1000;
 	nanosleep(&ts, NULL);
 }
 
-/* Run fn in a SERIALIZABLE transaction, again on a conflict (top). */
+/*
+ * Run fn in a SERIALIZABLE transaction, again on a conflict (top), up
+ * to WRITE_TRIES attempts within WRITE_BUDGET ms, then a 503.  Its
+ * BEGIN goes out with its first statement; its COMMIT is waited for
+ * (durable before the answer); a ROLLBACK is not.
+ */
 int
 opg_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
     void *arg, struct oerr *err)
 {
 	struct ostore_txn	 t;
 	struct oerr		 saved;
+	PGresult		*r;
+	int64_t			 t0, spent;
 	int			 i, done, retry;
 
 	forget_inherited();
@@ -459,15 +894,20 @@ opg_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 	memset(&saved, 0, sizeof(saved));
 	if (err != NULL)
 		saved = *err;
-	for (i = 0; i < WRITE_TRIES; i++) {
+	t0 = now_ms();
+	for (i = 0; ; i++) {
 		if (i > 0) {
+			spent = now_ms() - t0;
+			if (i >= WRITE_TRIES || spent >= WRITE_BUDGET)
+				break;
 			if (err != NULL)
 				*err = saved;
-			backoff(i);
+			backoff(i, WRITE_BUDGET - spent);
 		}
-		retry = 0;
-		if (!begin("BEGIN ISOLATION LEVEL SERIALIZABLE", err))
+		if (!conn_get(err))
 			return 0;
+		pending = BEGIN_WRITE;
+		later_failed = 0;
 		memset(&t, 0, sizeof(t));
 		t.active = 1;
 		writing = 1;
@@ -475,34 +915,64 @@ opg_write(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 		writing = 0;
 		t.active = 0;
 		kept_clear();
+		later_apply(&t);
 		if (conn == NULL || pq.status(conn) != CONNECTION_OK) {
 			/* Lost on the way: nothing was committed. */
+			pending = NULL;
 			conn_drop();
 			goto unavailable;
 		}
 		if (t.retry) {
-			simple("ROLLBACK", NULL);
+			end_nowait("ROLLBACK");
 			continue;
 		}
 		if (!done || t.failed) {
-			simple("ROLLBACK", NULL);
+			end_nowait("ROLLBACK");
 			if (done)
 				oerr_set(err, OERR_SERVER_ERROR,
 				    "The store could not save the change.");
 			return 0;
 		}
-		if (simple("COMMIT", &retry))
+		if (pending != NULL) {
+			/* Nothing read or written: nothing to commit. */
+			pending = NULL;
 			return 1;
-		if (conn == NULL)
+		}
+		/* Writes not waited for are read first: any failed... */
+		if ((r = trip("COMMIT", 0, NULL, NULL, 0, 1)) == NULL)
 			goto unavailable;
+		if (pq.status(conn) != CONNECTION_OK) {
+			pq.clear(r);
+			conn_drop();
+			goto unavailable;
+		}
+		/* ... and the COMMIT after it was skipped. */
+		if (later_apply(&t)) {
+			pq.clear(r);
+			end_nowait("ROLLBACK");
+			if (t.retry)
+				continue;
+			oerr_set(err, OERR_SERVER_ERROR,
+			    "The store could not save the change.");
+			return 0;
+		}
+		if (pq.resultstatus(r) == PGRES_COMMAND_OK) {
+			pq.clear(r);
+			return 1;
+		}
+		retry = retryable(r);
+		if (!retry)
+			olog_err("ostore_write: postgresql: COMMIT: %s",
+			    pq.resulterrormessage(r));
+		pq.clear(r);
 		if (!retry) {
 			oerr_set(err, OERR_SERVER_ERROR,
 			    "The store could not save the change.");
 			return 0;
 		}
 	}
-	olog_err("ostore_write: still conflicting after %d attempts",
-	    WRITE_TRIES);
+	olog_err("ostore_write: still conflicting after %d attempts in "
+	    "%lld ms", i, (long long)(now_ms() - t0));
 	if (err != NULL)
 		*err = saved;
 	oerr_set(err, OERR_TEMPORARILY_UNAVAILABLE,
@@ -551,59 +1021,67 @@ txn_ok(const struct ostore_txn *t, enum ostore_db db, int write,
 
 /*
  * Run a statement with binary parameters (db first, as a smallint in
- * text) and binary results.  Returns the result, or NULL (logged; t
- * marked failed, or to retry).
+ * text) and binary results, with the transaction's BEGIN when it is
+ * its first.  Returns the result, or NULL (logged; t marked failed, or
+ * to retry).
  */
 static PGresult *
 run(struct ostore_txn *t, const char *sql, int n, const char *const *v,
     const int *len, const char *fn)
 {
-	static const int fmt[4] = { 0, 1, 1, 1 };
 	PGresult	*r;
 	ExecStatusType	 s;
-
-	char		 name[8];
-	int		 i;
+	const char	*b = pending;
 
 	if (t->failed || t->retry)
 		return NULL;
-	for (i = 0; i < nprepared && prepared[i] != sql; i++)
-		continue;
-	snprintf(name, sizeof(name), "s%d", i);
-	if (i == nprepared && i < MAXPREP) {
-		/* First use on this connection: parse and plan it once. */
-		r = pq.prepare(conn, name, sql, n, NULL);
-		s = r != NULL ? pq.resultstatus(r) : PGRES_FATAL_ERROR;
-		if (s == PGRES_COMMAND_OK)
-			prepared[nprepared++] = sql;
-		if (r != NULL)
-			pq.clear(r);
+	r = trip(sql, n, v, len, 1, !t->rdonly);
+	if (r != NULL && pq.status(conn) != CONNECTION_OK) {
+		pq.clear(r);
+		r = NULL;
+		conn_drop();
 	}
-	if (i < nprepared)
-		r = pq.execprepared(conn, name, n, v, len, fmt, 1);
-	else
-		r = pq.execparams(conn, sql, n, NULL, v, len, fmt, 1);
-	s = r != NULL ? pq.resultstatus(r) : PGRES_FATAL_ERROR;
+	if (r == NULL && b != NULL && conn_get(NULL)) {
+		/*
+		 * Broken since its last use (the server restarted, say),
+		 * noticed at the transaction's first statement, before
+		 * anything was read: connect again, once.
+		 */
+		pending = t->rdonly && piped ? "" : b;
+		r = trip(sql, n, v, len, 1, !t->rdonly);
+		if (r != NULL && pq.status(conn) != CONNECTION_OK) {
+			pq.clear(r);
+			r = NULL;
+			conn_drop();
+		}
+	}
+	if (r != NULL && t != &rd && later_apply(t)) {
+		/* A write before it failed, and it was skipped. */
+		pq.clear(r);
+		return NULL;
+	}
+	if (r == NULL) {
+		/*
+		 * Lost: a write's ostore_write() answers 503 itself; a
+		 * read's 503 goes to the error it began with.
+		 */
+		olog_err("%s: postgresql: the connection was lost", fn);
+		t->failed = 1;
+		if (t == &rd)
+			oerr_set(rd_err, OERR_TEMPORARILY_UNAVAILABLE,
+			    "The store is not available.");
+		return NULL;
+	}
+	s = pq.resultstatus(r);
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
 		return r;
 	if (retryable(r))
 		t->retry = 1;
 	else {
 		t->failed = 1;
-		olog_err("%s: postgresql: %s", fn, pq.errormessage(conn));
+		olog_err("%s: postgresql: %s", fn, pq.resulterrormessage(r));
 	}
-	if (pq.status(conn) != CONNECTION_OK) {
-		/*
-		 * Lost: a write's ostore_write() answers 503 itself; a
-		 * read's 503 goes to the error it began with.
-		 */
-		t->failed = 1;
-		if (t == &rd)
-			oerr_set(rd_err, OERR_TEMPORARILY_UNAVAILABLE,
-			    "The store is not available.");
-	}
-	if (r != NULL)
-		pq.clear(r);
+	pq.clear(r);
 	return NULL;
 }
 
@@ -670,6 +1148,21 @@ opg_put(struct ostore_txn *t, enum ostore_db db, const void *key,
 	v[2] = val != NULL ? val : "";
 	len[2] = (int)vallen;
 	t->dirty = 1;
+	if (t->failed || t->retry)
+		return OSTORE_ERR;
+	/*
+	 * An overwrite cannot find the key taken: not waited for, its
+	 * result read with the next statement's (a failure then fails
+	 * the transaction, which commits only if it succeeded).
+	 */
+	if (!(flags & OSTORE_NOOVERWRITE) && later(
+	    "INSERT INTO oidcgi_kv (db, k, v) VALUES ($1, $2, $3) "
+	    "ON CONFLICT (db, k) DO UPDATE SET v = excluded.v", 3, v, len))
+		return OSTORE_OK;
+	if (conn == NULL) {
+		t->failed = 1;
+		return OSTORE_ERR;
+	}
 	if ((r = run(t, (flags & OSTORE_NOOVERWRITE) ?
 	    "INSERT INTO oidcgi_kv (db, k, v) VALUES ($1, $2, $3) "
 	    "ON CONFLICT (db, k) DO NOTHING" :
@@ -865,11 +1358,16 @@ opg_ready(void)
 {
 	struct ostore_txn	*t;
 
+	PGresult		*r;
+
 	forget_inherited();
 	if (dsn == NULL || (t = opg_read_begin(NULL)) == NULL)
 		return 0;
+	/* A statement: the BEGIN goes out only with one. */
+	if ((r = run(t, "SELECT 1", 0, NULL, NULL, "ostore_ready")) != NULL)
+		pq.clear(r);
 	opg_read_end(t);
-	return 1;
+	return r != NULL;
 }
 
 /* No map: 0. */

@@ -391,6 +391,194 @@ test_concurrent_writers(void)
 	CHECK(tfix_store_close(&d));
 }
 
+/* In a child: open the store and put k -> v in OSTORE_CLIENTS. */
+static int
+child_put(struct tfix_store *d, const char *k, const char *v)
+{
+	struct oerr	 err;
+	const char	*dsn = tfix_dsn();
+	pid_t		 pid;
+	int		 st;
+
+	if ((pid = fork()) == -1)
+		return 0;
+	if (pid == 0) {
+		oerr_clear(&err);
+		if (!ostore_open(dsn != NULL ? dsn : d->var, 0, &err) ||
+		    put1(k, v, 0) != OSTORE_OK)
+			_exit(1);
+		_exit(0);
+	}
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0;
+}
+
+/* Whether t reads k as want (NULL: not there). */
+static int
+reads(struct ostore_txn *t, const char *k, const char *want)
+{
+	const void	*v;
+	size_t		 len;
+	enum ostore_rc	 rc;
+
+	rc = ostore_get(t, OSTORE_CLIENTS, k, strlen(k), &v, &len);
+	if (want == NULL)
+		return rc == OSTORE_NOTFOUND;
+	return rc == OSTORE_OK && len == strlen(want) &&
+	    memcmp(v, want, len) == 0;
+}
+
+/*
+ * A read transaction is one snapshot: what another process commits
+ * after its first read is not seen, neither a changed record nor a new
+ * one, until the next transaction.
+ */
+static void
+test_snapshot(void)
+{
+	struct tfix_store	 d;
+	struct ostore_txn	*t;
+	struct oerr		 err;
+	size_t			 n = 0;
+
+	if (!CHECKED(tfix_store_open(&d, "backend")))
+		return;
+	CHECK(put1("s1", "old", 0) == OSTORE_OK);
+	oerr_clear(&err);
+	if (CHECKED((t = ostore_read_begin(&err)) != NULL)) {
+		CHECK(reads(t, "s1", "old"));
+		CHECK(child_put(&d, "s1", "new"));
+		CHECK(child_put(&d, "s2", "new"));
+		CHECK(reads(t, "s1", "old"));
+		CHECK(reads(t, "s2", NULL));
+		CHECK(ostore_count(t, OSTORE_CLIENTS, &n) == OSTORE_OK);
+		CHECK(n == 1);
+		ostore_read_end(t);
+	}
+	if (CHECKED((t = ostore_read_begin(&err)) != NULL)) {
+		CHECK(reads(t, "s1", "new"));
+		CHECK(reads(t, "s2", "new"));
+		ostore_read_end(t);
+	}
+	CHECK(tfix_store_close(&d));
+}
+
+/* A write function that reads nothing and writes nothing. */
+static int
+noop_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	return 1;
+}
+
+/*
+ * Reads and writes one after another, each read transaction's end not
+ * waited for on PostgreSQL (its COMMIT read with the next statement):
+ * every read sees the write before it, hits and misses in one
+ * transaction return their own values, and empty transactions (no
+ * statement at all) come and go.
+ */
+static void
+test_interleaved(void)
+{
+	struct tfix_store	 d;
+	struct ostore_txn	*t;
+	struct oerr		 err;
+	struct seen		*s;
+	char			 k[16], v[16], buf[16];
+	int			 i, ok = 1;
+
+	s = calloc(1, sizeof(*s));
+	if (!CHECKED(s != NULL) || !CHECKED(tfix_store_open(&d, "backend"))) {
+		free(s);
+		return;
+	}
+	oerr_clear(&err);
+	for (i = 0; i < 40 && ok; i++) {
+		snprintf(k, sizeof(k), "i%02d", i);
+		snprintf(v, sizeof(v), "v%d", i);
+		ok = put1(k, v, 0) == OSTORE_OK &&
+		    get1(k, buf, sizeof(buf)) == OSTORE_OK &&
+		    strcmp(buf, v) == 0;
+		if ((t = ostore_read_begin(&err)) == NULL) {
+			ok = 0;
+			break;
+		}
+		ostore_read_end(t);
+		ok = ok && ostore_write(noop_fn, NULL, &err);
+	}
+	CHECK(ok);
+	if (CHECKED((t = ostore_read_begin(&err)) != NULL)) {
+		for (i = 0; i < 40; i++) {
+			snprintf(k, sizeof(k), "i%02d", i);
+			snprintf(v, sizeof(v), "v%d", i);
+			if (!reads(t, k, v) || !reads(t, "nothere", NULL))
+				ok = 0;
+		}
+		CHECK(ok);
+		CHECK(ostore_scan(t, OSTORE_CLIENTS, "i", 1, NULL, 0, seen_fn,
+		    s) == OSTORE_OK);
+		CHECK(s->n == 40);
+		CHECK(reads(t, "i07", "v7"));
+		ostore_read_end(t);
+	}
+	CHECK(tfix_store_close(&d));
+	free(s);
+}
+
+/*
+ * Inside one write transaction, what it wrote is what it reads, in
+ * order (on PostgreSQL an overwrite is not waited for: its result is
+ * read with the next statement's).
+ */
+static int
+own_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	int		*ok = arg;
+	const void	*v;
+	size_t		 len;
+	int		 i;
+
+	*ok = ostore_put(t, OSTORE_CLIENTS, "wa", 2, "1", 1, 0) ==
+	    OSTORE_OK &&
+	    ostore_put(t, OSTORE_CLIENTS, "wb", 2, "2", 1, 0) == OSTORE_OK &&
+	    ostore_put(t, OSTORE_CLIENTS, "wa", 2, "3", 1, 0) == OSTORE_OK &&
+	    ostore_get(t, OSTORE_CLIENTS, "wa", 2, &v, &len) == OSTORE_OK &&
+	    len == 1 && memcmp(v, "3", 1) == 0 &&
+	    ostore_put(t, OSTORE_CLIENTS, "wa", 2, "4", 1,
+	    OSTORE_NOOVERWRITE) == OSTORE_EXISTS &&
+	    ostore_put(t, OSTORE_CLIENTS, "wc", 2, "5", 1, 0) == OSTORE_OK &&
+	    ostore_del(t, OSTORE_CLIENTS, "wc", 2) == OSTORE_OK &&
+	    ostore_del(t, OSTORE_CLIENTS, "wc", 2) == OSTORE_NOTFOUND &&
+	    ostore_put(t, OSTORE_CLIENTS, "wb", 2, "6", 1, 0) == OSTORE_OK;
+	/* More writes than one pipeline holds. */
+	for (i = 0; *ok && i < 100; i++)
+		*ok = ostore_put(t, OSTORE_CLIENTS, "wd", 2, "7", 1, 0) ==
+		    OSTORE_OK;
+	return 1;
+}
+
+static void
+test_write_reads_own(void)
+{
+	struct tfix_store	 d;
+	struct oerr		 err;
+	char			 buf[8];
+	int			 ok = 0;
+
+	if (!CHECKED(tfix_store_open(&d, "backend")))
+		return;
+	oerr_clear(&err);
+	CHECK(ostore_write(own_fn, &ok, &err));
+	CHECK(ok);
+	CHECK(get1("wa", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK_STR(buf, "3");
+	CHECK(get1("wb", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK_STR(buf, "6");
+	CHECK(get1("wc", buf, sizeof(buf)) == OSTORE_NOTFOUND);
+	CHECK(get1("wd", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK(tfix_store_close(&d));
+}
+
 /* Replace the database of dsn ("/postgres?") with name. */
 static int
 other_db(char *buf, size_t sz, const char *name)
@@ -490,6 +678,78 @@ out:
 	CHECK(tfix_store_close(&d));
 }
 
+/*
+ * PostgreSQL: the connection lost between two transactions, while the
+ * first one's end is still unread (a read's COMMIT is not waited for):
+ * the next transaction connects again at its first statement and reads
+ * right; a write does too.
+ */
+static void
+test_pg_lost_between(void)
+{
+	struct tfix_store	 d;
+	const char		*dir = getenv("OIDCGI_TEST_PGDIR");
+	char			 cmd[1536], buf[16];
+
+	if (tfix_dsn() == NULL || dir == NULL)
+		return;
+	if (!CHECKED(tfix_store_open(&d, "lost")))
+		return;
+	CHECK(put1("k", "v", 0) == OSTORE_OK);
+	CHECK(get1("k", buf, sizeof(buf)) == OSTORE_OK);
+	snprintf(cmd, sizeof(cmd), "scripts/pgtest sql '%s' \"SELECT "
+	    "count(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity "
+	    "WHERE datname = current_database() AND "
+	    "pid <> pg_backend_pid()\" >/dev/null", dir);
+	CHECK(system(cmd) == 0);
+	CHECK(get1("k", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK_STR(buf, "v");
+	CHECK(get1("k", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK(system(cmd) == 0);
+	CHECK(put1("k", "w", 0) == OSTORE_OK);
+	CHECK(get1("k", buf, sizeof(buf)) == OSTORE_OK);
+	CHECK_STR(buf, "w");
+	CHECK(tfix_store_close(&d));
+}
+
+/* Put "x", then have the connection terminated (arg: the command). */
+static int
+lostput_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	if (ostore_put(t, OSTORE_CLIENTS, "y", 1, "1", 1, 0) != OSTORE_OK ||
+	    ostore_put(t, OSTORE_CLIENTS, "x", 1, "1", 1, 0) != OSTORE_OK)
+		return 0;
+	return system(arg) == 0;
+}
+
+/*
+ * PostgreSQL: the connection lost after writes not waited for, before
+ * the commit: a 503, and none of them is there.
+ */
+static void
+test_pg_lost_mid_write(void)
+{
+	struct tfix_store	 d;
+	struct oerr		 err;
+	const char		*dir = getenv("OIDCGI_TEST_PGDIR");
+	char			 cmd[1536], buf[16];
+
+	if (tfix_dsn() == NULL || dir == NULL)
+		return;
+	if (!CHECKED(tfix_store_open(&d, "lost")))
+		return;
+	snprintf(cmd, sizeof(cmd), "scripts/pgtest sql '%s' \"SELECT "
+	    "count(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity "
+	    "WHERE datname = current_database() AND "
+	    "pid <> pg_backend_pid()\" >/dev/null", dir);
+	oerr_clear(&err);
+	CHECK(!ostore_write(lostput_fn, cmd, &err));
+	CHECK(err.status == 503);
+	CHECK(get1("x", buf, sizeof(buf)) == OSTORE_NOTFOUND);
+	CHECK(get1("y", buf, sizeof(buf)) == OSTORE_NOTFOUND);
+	CHECK(tfix_store_close(&d));
+}
+
 int
 main(void)
 {
@@ -500,8 +760,13 @@ main(void)
 		T(test_scan_delete),
 		T(test_gen),
 		T(test_concurrent_writers),
+		T(test_snapshot),
+		T(test_interleaved),
+		T(test_write_reads_own),
 		T(test_pg_unavailable),
 		T(test_pg_lost_mid_read),
+		T(test_pg_lost_between),
+		T(test_pg_lost_mid_write),
 	};
 
 	printf("# backend: %s\n", tfix_dsn() != NULL ? "PostgreSQL" : "LMDB");
