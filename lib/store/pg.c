@@ -1085,6 +1085,32 @@ run(struct ostore_txn *t, const char *sql, int n, const char *const *v,
 	return NULL;
 }
 
+/*
+ * The statements of a put (each one text, so one prepared statement
+ * per connection: run() and later() know a statement by its address).
+ */
+static const char SQL_INSERT[] =
+    "INSERT INTO oidcgi_kv (db, k, v) VALUES ($1, $2, $3) "
+    "ON CONFLICT (db, k) DO NOTHING";
+static const char SQL_UPSERT[] =
+    "INSERT INTO oidcgi_kv (db, k, v) VALUES ($1, $2, $3) "
+    "ON CONFLICT (db, k) DO UPDATE SET v = excluded.v";
+
+/*
+ * The first two parameters of a statement on one record: db (as text,
+ * in d) and the key (binary).
+ */
+static void
+key_params(enum ostore_db db, char d[8], const void *key, size_t keylen,
+    const char **v, int *len)
+{
+	snprintf(d, 8, "%d", (int)db);
+	v[0] = d;
+	len[0] = 0;
+	v[1] = key;
+	len[1] = (int)keylen;
+}
+
 /* Look key up; *val stays valid until the transaction ends. */
 enum ostore_rc
 opg_get(struct ostore_txn *t, enum ostore_db db, const void *key,
@@ -1103,11 +1129,7 @@ opg_get(struct ostore_txn *t, enum ostore_db db, const void *key,
 		olog_err("ostore_get: empty key or nowhere to put the value");
 		return OSTORE_ERR;
 	}
-	snprintf(d, sizeof(d), "%d", (int)db);
-	v[0] = d;
-	len[0] = 0;
-	v[1] = key;
-	len[1] = (int)keylen;
+	key_params(db, d, key, keylen, v, len);
 	if ((r = run(t, "SELECT v FROM oidcgi_kv WHERE db = $1 AND k = $2",
 	    2, v, len, "ostore_get")) == NULL)
 		return OSTORE_ERR;
@@ -1140,11 +1162,7 @@ opg_put(struct ostore_txn *t, enum ostore_db db, const void *key,
 		olog_err("ostore_put: bad key, value or flags");
 		return OSTORE_ERR;
 	}
-	snprintf(d, sizeof(d), "%d", (int)db);
-	v[0] = d;
-	len[0] = 0;
-	v[1] = key;
-	len[1] = (int)keylen;
+	key_params(db, d, key, keylen, v, len);
 	v[2] = val != NULL ? val : "";
 	len[2] = (int)vallen;
 	t->dirty = 1;
@@ -1155,19 +1173,13 @@ opg_put(struct ostore_txn *t, enum ostore_db db, const void *key,
 	 * result read with the next statement's (a failure then fails
 	 * the transaction, which commits only if it succeeded).
 	 */
-	if (!(flags & OSTORE_NOOVERWRITE) && later(
-	    "INSERT INTO oidcgi_kv (db, k, v) VALUES ($1, $2, $3) "
-	    "ON CONFLICT (db, k) DO UPDATE SET v = excluded.v", 3, v, len))
+	if (!(flags & OSTORE_NOOVERWRITE) && later(SQL_UPSERT, 3, v, len))
 		return OSTORE_OK;
 	if (conn == NULL) {
 		t->failed = 1;
 		return OSTORE_ERR;
 	}
-	if ((r = run(t, (flags & OSTORE_NOOVERWRITE) ?
-	    "INSERT INTO oidcgi_kv (db, k, v) VALUES ($1, $2, $3) "
-	    "ON CONFLICT (db, k) DO NOTHING" :
-	    "INSERT INTO oidcgi_kv (db, k, v) VALUES ($1, $2, $3) "
-	    "ON CONFLICT (db, k) DO UPDATE SET v = excluded.v",
+	if ((r = run(t, (flags & OSTORE_NOOVERWRITE) ? SQL_INSERT : SQL_UPSERT,
 	    3, v, len, "ostore_put")) == NULL)
 		return OSTORE_ERR;
 	rc = strcmp(pq.cmdtuples(r), "1") == 0 ? OSTORE_OK : OSTORE_EXISTS;
@@ -1194,11 +1206,7 @@ opg_del(struct ostore_txn *t, enum ostore_db db, const void *key,
 		olog_err("ostore_del: empty key");
 		return OSTORE_ERR;
 	}
-	snprintf(d, sizeof(d), "%d", (int)db);
-	v[0] = d;
-	len[0] = 0;
-	v[1] = key;
-	len[1] = (int)keylen;
+	key_params(db, d, key, keylen, v, len);
 	t->dirty = 1;
 	if ((r = run(t, "DELETE FROM oidcgi_kv WHERE db = $1 AND k = $2",
 	    2, v, len, "ostore_del")) == NULL)
