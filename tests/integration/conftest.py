@@ -12,6 +12,7 @@ import subprocess
 import tarfile
 import tempfile
 import time
+import uuid
 
 import pytest
 import requests
@@ -128,7 +129,7 @@ def pg_database(tmp):
     if os.path.exists(keep):
         with open(keep) as f:
             return f.read()
-    name = "t%d_%d" % (os.getpid(), free_port())
+    name = "t%d_%s" % (os.getpid(), uuid.uuid4().hex)
     pg_create_db(d, name)
     dsn = f"postgresql://oidcgi@/{name}?host={d}"
     subprocess.run([CLI, "migrate", "sql", dsn], check=True,
