@@ -1128,6 +1128,35 @@ ogrant_finish(json_t *resp, struct oerr *err)
 }
 
 /*
+ * 1 if the access token of grant, issued for ttl seconds at now with a
+ * refresh token of rt_grant that expires at rt_exp (0: never), can be
+ * anchored to it (tokens.h, ANCHORED ACCESS TOKENS): an opaque token
+ * whose introspection the refresh token's record answers whole (the
+ * same scope and audience, no DPoP binding), that the refresh token's
+ * record outlives, and whose lifetime fits its 32 bits.
+ */
+static int
+anchorable(const struct ogrant *grant, const struct ogrant *rt_grant,
+    const struct oclient *client, int64_t ttl, int64_t now, int64_t rt_exp)
+{
+	size_t	 i;
+
+	if (otk_jwt_strategy(client) || grant->jkt != NULL ||
+	    rt_grant->jkt != NULL || ttl < 0 || ttl > UINT32_MAX ||
+	    (rt_exp != 0 && rt_exp < now + ttl) ||
+	    grant->scope.n != rt_grant->scope.n ||
+	    grant->aud.n != rt_grant->aud.n)
+		return 0;
+	for (i = 0; i < grant->scope.n; i++)
+		if (strcmp(grant->scope.v[i], rt_grant->scope.v[i]) != 0)
+			return 0;
+	for (i = 0; i < grant->aud.n; i++)
+		if (strcmp(grant->aud.v[i], rt_grant->aud.v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/*
  * Issue what is asked for (see ogrant_issue()); the refresh token
  * records rt_grant.
  */
@@ -1146,7 +1175,8 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 	struct ogrant	 seen;		/* with the client's subject */
 	json_t		*resp = NULL, *out = NULL, *c;
 	char		*psub = NULL;
-	int64_t		 now = onow(), ttl, exp;
+	int64_t		 now = onow(), ttl, rt_exp = 0;
+	int		 anchored = 0;
 
 	at[0] = rt[0] = '\0';
 	memset(&rec, 0, sizeof(rec));
@@ -1174,10 +1204,26 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 	}
 	resp = json_object();
 
+	/* Only for offline access (OpenID Connect Core §11). */
+	if ((what & OISSUE_REFRESH) && (ojson_strs_has(&rt_grant->scope,
+	    "offline") || ojson_strs_has(&rt_grant->scope,
+	    "offline_access"))) {
+		ttl = otk_lifespan_of(client, lifespan, "refresh_token",
+		    oconf->ttl_refresh_token);
+		rt_exp = ttl < 0 ? 0 : now + ttl;
+		otoken_mint(OTOKEN_REFRESH, rt, rtid);
+	}
+
 	if (what & OISSUE_ACCESS) {
 		ttl = otk_lifespan_of(client, lifespan, "access_token",
 		    oconf->ttl_access_token);
-		if (otk_jwt_strategy(client)) {
+		if (rt[0] != '\0' && anchorable(grant, rt_grant, client, ttl,
+		    now, rt_exp)) {
+			/* Stored nowhere: it names the refresh token. */
+			otk_anchored_mint(rtid, now, now + ttl, at, atid);
+			access = at;
+			anchored = 1;
+		} else if (otk_jwt_strategy(client)) {
 			if ((jwt = otk_access_jwt(&seen, now, now + ttl, NULL,
 			    err)) == NULL)
 				goto out;
@@ -1188,7 +1234,7 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 			access = at;
 		}
 		token_rec(&rec, grant, OTOKEN_ACCESS, atid, now, now + ttl);
-		if (!otoken_store(t, &rec, err))
+		if (!anchored && !otoken_store(t, &rec, err))
 			goto out;
 		json_object_set_new(resp, "access_token", json_string(access));
 		json_object_set_new(resp, "token_type", json_string(
@@ -1197,15 +1243,8 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 	}
 	json_object_set_new(resp, "scope", otk_scope_str(grant));
 
-	/* Only for offline access (OpenID Connect Core §11). */
-	if ((what & OISSUE_REFRESH) && (ojson_strs_has(&rt_grant->scope,
-	    "offline") || ojson_strs_has(&rt_grant->scope,
-	    "offline_access"))) {
-		ttl = otk_lifespan_of(client, lifespan, "refresh_token",
-		    oconf->ttl_refresh_token);
-		exp = ttl < 0 ? 0 : now + ttl;
-		otoken_mint(OTOKEN_REFRESH, rt, rtid);
-		token_rec(&rec, rt_grant, OTOKEN_REFRESH, rtid, now, exp);
+	if (rt[0] != '\0') {
+		token_rec(&rec, rt_grant, OTOKEN_REFRESH, rtid, now, rt_exp);
 		/*
 		 * RFC 9449 §5: only a public client's refresh token is
 		 * bound; a confidential client's is bound by its
@@ -1213,7 +1252,7 @@ issue(struct ostore_txn *t, const struct ogrant *grant,
 		 */
 		if (client->auth != OCLIENT_AUTH_NONE)
 			rec.grant.jkt = NULL;
-		if (access != NULL) {
+		if (access != NULL && !anchored) {
 			hex_id(atid, hex);
 			rec.access_id = hex;
 		}

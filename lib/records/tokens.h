@@ -41,7 +41,8 @@
  * or refresh token is used, kept as a tombstone for replay detection
  * until exp, which using shortens to at most 30 minutes from then),
  * "used_at" (when it was used), and for a refresh token "access_id" (hex
- * store id of the access token issued with it).  JWT access tokens (strategies.access_token: jwt, or
+ * store id of the access token issued with it, when that one is
+ * stored).  JWT access tokens (strategies.access_token: jwt, or
  * the client's access_token_strategy) get a record too, keyed by
  * SHA-256 of their signature segment, so they can be introspected and
  * revoked.
@@ -72,6 +73,21 @@
  * at DELETE /oauth2/tokens).  Whatever a client was told stays true
  * after a crash: the grant a token names is on disk before the token is
  * sent, and a revocation is a durable write.
+ *
+ * ANCHORED ACCESS TOKENS (stateless.c).  An opaque access token issued
+ * with a refresh token is not stored either: its 32 bytes hold the
+ * first 16 bytes of the refresh token's store id, its iat, its lifetime
+ * and 7 random bytes, MACed under a key of their own (HKDF info
+ * "oidcgi anchored tokens").  Its record is the refresh token's, seen
+ * as an access token (kind, iat and exp its own), and it is live while
+ * that refresh token's record is there and active: it goes when the
+ * refresh token is used, revoked, or its chain is, which is when Hydra
+ * deletes the access token.  So a code exchange or a refresh writes one
+ * token record, not two.  Only when that record says all there is to
+ * say: not for a JWT, a DPoP-bound token, a scope or audience narrower
+ * than the refresh token's, a lifetime the refresh token's record does
+ * not outlast, or none (ttl -1); those are stored, named by the refresh
+ * token's "access_id".
  */
 #ifndef OIDCGI_TOKENS_H
 #define OIDCGI_TOKENS_H

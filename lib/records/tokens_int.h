@@ -29,6 +29,7 @@ struct ostore_txn;
 #define OTK_TOKEN_LEN	(OTK_PREFIX_LEN + OTK_B64_LEN + 1 + OTK_B64_LEN)
 #define OTK_GRANT_ID_LEN 16	/* bytes of a shared grant's store id */
 #define OTK_SL_INFO	"oidcgi stateless tokens"	/* their MAC key */
+#define OTK_AN_INFO	"oidcgi anchored tokens"	/* anchored ones' */
 
 /* "kind" of a record, indexed by enum otoken_kind. */
 extern const char *const otk_kinds[OTOKEN__MAX];
@@ -76,6 +77,14 @@ char	*otk_access_jwt(const struct ogrant *grant, int64_t now, int64_t exp,
  * made (otoken_identify()).
  */
 int	 otk_sl_open(const char *tok, unsigned char id[OTOKEN_ID_LEN]);
+/*
+ * An anchored access token (tokens.h) into out: it names the refresh
+ * token whose store id is rtid and lives from iat to exp (exp - iat at
+ * most 2^32 - 1 seconds); its store id into id.
+ */
+void	 otk_anchored_mint(const unsigned char rtid[OTOKEN_ID_LEN],
+	    int64_t iat, int64_t exp, char out[OTOKEN_MAX],
+	    unsigned char id[OTOKEN_ID_LEN]);
 /*
  * Keep the claims (a reference is taken over) of the JWT access token
  * with store id id that otoken_identify() has just verified, for

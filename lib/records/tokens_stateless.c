@@ -1,8 +1,10 @@
 /*
  * tokens_stateless.c: access tokens that are not stored (see "STATELESS
- * ACCESS TOKENS" in tokens.h): opaque client_credentials tokens that
- * name a shared grant, and JWT client_credentials tokens whose jti says
- * they were issued statelessly; their lookup, revocation (a tombstone)
+ * ACCESS TOKENS" and "ANCHORED ACCESS TOKENS" in tokens.h): opaque
+ * client_credentials tokens that name a shared grant, JWT
+ * client_credentials tokens whose jti says they were issued
+ * statelessly, and opaque access tokens issued with a refresh token,
+ * which name it; their lookup, revocation (a tombstone, or the chain)
  * and the flush of shared grants.
  *
  * Store layout (schema/store.md):
@@ -38,6 +40,7 @@
 #define TOKEN_LEN	OTK_TOKEN_LEN
 #define GRANT_ID_LEN	OTK_GRANT_ID_LEN
 #define SL_INFO		OTK_SL_INFO
+#define AN_INFO		OTK_AN_INFO
 #define GRANT_KIND	"grant"	/* "kind" of a shared grant record */
 #define GRANT_CACHE	16	/* shared grants kept parsed per process */
 #define JTI_INFO	"oidcgi stateless jwt"	/* HKDF info, jti MACs */
@@ -46,11 +49,14 @@
 /*
  * What the 32 bytes before the dot of a stateless token hold: the
  * shared grant's id, iat (40 bits) and the lifetime (32 bits), both
- * big-endian, and 7 random bytes.
+ * big-endian, and 7 random bytes.  An anchored token holds the first
+ * 16 bytes of its refresh token's store id where a stateless one holds
+ * the shared grant's id; its MAC key (AN_INFO) tells it apart.
  */
 struct sltok {
-	unsigned char	 gid[GRANT_ID_LEN];
+	unsigned char	 gid[GRANT_ID_LEN];	/* or the anchor */
 	int64_t		 iat, exp;
+	int		 anchored;
 };
 
 /* Pack st with fresh random bytes into raw. */
@@ -88,10 +94,10 @@ sl_unpack(const unsigned char raw[RAW_LEN], struct sltok *st)
 }
 
 /*
- * Open a stateless access token: 1 with what it holds in st and its
- * store id (SHA-256 of its MAC: its raw part holds no time to sort
- * by), or 0 when it is no stateless token of this server (any
- * configured secret).
+ * Open a stateless or anchored access token: 1 with what it holds in
+ * st and its store id (SHA-256 of its MAC: its raw part holds no time
+ * to sort by), or 0 when it is neither kind of token of this server
+ * (any configured secret).
  */
 static int
 sl_open(const char *tok, struct sltok *st, unsigned char id[OTOKEN_ID_LEN])
@@ -127,9 +133,16 @@ sl_open(const char *tok, struct sltok *st, unsigned char id[OTOKEN_ID_LEN])
 		memcpy(id, last.id, OTOKEN_ID_LEN);
 		return 1;
 	}
-	if (otk_decode(tok, OTOKEN_ACCESS, raw, sig) &&
-	    (rc = otk_mac_ok(SL_INFO, OTOKEN_ACCESS, raw, sig))) {
+	if (otk_decode(tok, OTOKEN_ACCESS, raw, sig)) {
+		if (otk_mac_ok(SL_INFO, OTOKEN_ACCESS, raw, sig))
+			rc = 1;
+		else if (otk_mac_ok(AN_INFO, OTOKEN_ACCESS, raw, sig))
+			rc = 2;
+	}
+	if (rc != 0) {
 		sl_unpack(raw, st);
+		st->anchored = rc == 2;
+		rc = 1;
 		ocrypto_sha256(sig, SIG_LEN, id);
 		memcpy(last.hash, hash, sizeof(hash));
 		last.st = *st;
@@ -510,6 +523,86 @@ stateless_jwt_rec(struct ostore_txn *t, const json_t *c,
 	return rc;
 }
 
+/* What anchor_find() found: the store ids starting with the anchor. */
+struct anchor_hit {
+	unsigned char	 id[OTOKEN_ID_LEN];
+	size_t		 n;
+};
+
+static int
+anchor_hit(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	struct anchor_hit	*h = arg;
+
+	(void)v;
+	(void)vl;
+	if (kl != OTOKEN_ID_LEN)
+		return 1;	/* a shared grant's 16-byte id */
+	if (h->n++ == 0)
+		memcpy(h->id, k, OTOKEN_ID_LEN);
+	return h->n < 2;
+}
+
+/*
+ * The record of the anchored access token st (store id id) into rec:
+ * its refresh token's record, as the access token issued with it
+ * (kind, id, iat and exp its own), active while that refresh token is
+ * (neither used nor revoked: revoking deletes it).  Returns 1, or 0
+ * when the refresh token is gone (revoked, or flushed once the chain
+ * was over) or the anchor is not one refresh token's.
+ */
+static int
+anchored_rec(struct ostore_txn *t, const struct sltok *st,
+    const unsigned char id[OTOKEN_ID_LEN], struct otoken_rec *rec)
+{
+	struct anchor_hit	 h;
+	struct oerr		 e;
+
+	memset(&h, 0, sizeof(h));
+	if (ostore_scan(t, OSTORE_TOKENS, st->gid, GRANT_ID_LEN, NULL, 0,
+	    anchor_hit, &h) != OSTORE_OK || h.n != 1)
+		return 0;
+	oerr_clear(&e);
+	if (!otoken_load(t, h.id, rec, &e))
+		return 0;
+	if (rec->kind != OTOKEN_REFRESH || rec->grant.jkt != NULL) {
+		otoken_rec_free(rec);
+		return 0;
+	}
+	memcpy(rec->id, id, OTOKEN_ID_LEN);
+	rec->kind = OTOKEN_ACCESS;
+	rec->iat = st->iat;
+	rec->exp = st->exp;
+	rec->used_at = 0;
+	rec->token_exp = 0;
+	free(rec->access_id);
+	rec->access_id = NULL;
+	return 1;
+}
+
+void
+otk_anchored_mint(const unsigned char rtid[OTOKEN_ID_LEN], int64_t iat,
+    int64_t exp, char out[OTOKEN_MAX], unsigned char id[OTOKEN_ID_LEN])
+{
+	unsigned char	 raw[RAW_LEN], sig[SIG_LEN];
+	struct sltok	 st;
+
+	memset(&st, 0, sizeof(st));
+	memcpy(st.gid, rtid, GRANT_ID_LEN);
+	st.iat = iat;
+	st.exp = exp;
+	sl_pack(&st, raw);
+	/* NOTE: NO SECRET MEANS NO TOKEN, as in otoken_mint(). */
+	if (!otk_mac_in(AN_INFO, 0, OTOKEN_ACCESS, raw, sig)) {
+		olog_err("otk_anchored_mint: no system secret");
+		abort();
+	}
+	otk_encode(OTOKEN_ACCESS, raw, sig, out);
+	ocrypto_sha256(sig, SIG_LEN, id);
+	ocrypto_wipe(raw, sizeof(raw));
+	ocrypto_wipe(sig, sizeof(sig));
+}
+
 int
 otoken_lookup(struct ostore_txn *t, const char *tok,
     const unsigned char id[OTOKEN_ID_LEN], struct otoken_rec *rec,
@@ -531,6 +624,12 @@ otoken_lookup(struct ostore_txn *t, const char *tok,
 		if (e.code == OERR_NOT_FOUND && jwt_last.claims != NULL &&
 		    memcmp(jwt_last.id, id, OTOKEN_ID_LEN) == 0 &&
 		    stateless_jwt_rec(t, jwt_last.claims, id, rec))
+			return 1;
+		goto none;
+	}
+	/* Anchored: as live as its refresh token (revoked with it). */
+	if (st.anchored) {
+		if (anchored_rec(t, &st, id, rec))
 			return 1;
 		goto none;
 	}

@@ -383,8 +383,14 @@ sid_index(void)
 	struct oclientauth_in	 in;
 	struct oerr		 err;
 
-	CHECK(indexed("s-idx", sget(t, "access_token")));
+	/*
+	 * The access token, issued with a refresh token, is anchored to
+	 * it (tokens.h): only the refresh token is stored and indexed,
+	 * and the access token lives and goes with it.
+	 */
+	CHECK(!indexed("s-idx", sget(t, "access_token")));
 	CHECK(indexed("s-idx", sget(t, "refresh_token")));
+	CHECK(active(sget(t, "access_token")));
 	/* Revocation takes the entries along. */
 	tform_set("token", sget(t, "refresh_token"), "client_id", "app",
 	    "client_secret", SECRET, NULL);
@@ -392,16 +398,16 @@ sid_index(void)
 	in.p = &tform;
 	oerr_clear(&err);
 	CHECK(ogrants_revoke(&arena, &in, &err));
-	CHECK(!indexed("s-idx", sget(t, "access_token")));
 	CHECK(!indexed("s-idx", sget(t, "refresh_token")));
+	CHECK(!active(sget(t, "access_token")));
 	ogrants_response_free(t);
 	/* So does the flush of expired tokens. */
 	t = tokens("app", "s-flush");
-	CHECK(indexed("s-flush", sget(t, "access_token")));
+	CHECK(indexed("s-flush", sget(t, "refresh_token")));
 	oerr_clear(&err);
 	CHECK(ogrants_flush(onow() + 100LL * 365 * 86400, &err));
-	CHECK(!indexed("s-flush", sget(t, "access_token")));
 	CHECK(!indexed("s-flush", sget(t, "refresh_token")));
+	CHECK(!active(sget(t, "access_token")));
 	ogrants_response_free(t);
 }
 

@@ -1808,6 +1808,345 @@ flush_junk(void)
 	    k)) == 0);
 }
 
+/* --- anchored access tokens ---------------------------------------- */
+
+/*
+ * A user's grant as consent builds it (authorize.c): request rid,
+ * client cid, the scope JSON, a login session and session claims.
+ */
+static json_t *
+usergrant(const char *rid, const char *cid, const char *scope)
+{
+	json_t	*g;
+
+	g = json_pack("{s:s,s:s,s:s,s:s,s:o,s:[s],s:I,s:s,s:I,"
+	    "s:{s:{s:s},s:{s:s}},s:s}",
+	    "request_id", rid, "client_id", cid, "sub", "alice",
+	    "sid", "sess-an", "scope", J(scope), "aud", "https://api.a/",
+	    "auth_time", (json_int_t)onow(), "acr", "0",
+	    "requested_at", (json_int_t)onow(),
+	    "session", "id_token", "email", "alice@example.com",
+	    "access_token", "tier", "gold", "nonce", "n-1");
+	if (g == NULL)
+		abort();
+	return g;
+}
+
+struct user_op {
+	const char	*cid;
+	const json_t	*grant;		/* the new tokens' */
+	const json_t	*rt_grant;	/* the refresh token's; NULL: grant */
+	unsigned	 what;
+	json_t		*resp;
+};
+
+static int
+user_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct user_op	*op = arg;
+	const struct oclient *c;
+	struct ogrant	 g, rg;
+
+	json_decref(op->resp);
+	op->resp = NULL;
+	memset(&rg, 0, sizeof(rg));
+	if ((c = oclient_find(t, op->cid, err)) == NULL)
+		return 0;
+	if (ogrant_decode(op->grant, &g, err)) {
+		if (op->rt_grant == NULL || ogrant_decode(op->rt_grant, &rg,
+		    err))
+			op->resp = ogrant_issue_refresh(t, &g,
+			    op->rt_grant != NULL ? &rg : NULL, c, op->what,
+			    "authorization_code", err);
+		ogrant_free(&g);
+		ogrant_free(&rg);
+	}
+	oclient_release(c);
+	return op->resp != NULL;
+}
+
+/*
+ * ogrant_issue_refresh() of what for grant g (the refresh token's
+ * grant rg, NULL: g) to the stored client cid, as the token endpoint
+ * calls it: the response (new) or NULL.
+ */
+static json_t *
+user_issue(const char *cid, const json_t *g, const json_t *rg,
+    unsigned what)
+{
+	struct user_op	 op;
+	struct oerr	 err;
+
+	memset(&op, 0, sizeof(op));
+	op.cid = cid;
+	op.grant = g;
+	op.rt_grant = rg;
+	op.what = what;
+	oerr_clear(&err);
+	if (!ogrant_prepare(&err) || !twrite(user_fn, &op))
+		return NULL;
+	return op.resp;
+}
+
+struct userec_op {
+	const char	*tok;
+	int		 use;		/* 1: otoken_use(), 0: delete it */
+};
+
+/* The refresh token op->tok used (rotated) or deleted (revoked). */
+static int
+userec_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct userec_op	*op = arg;
+	struct otoken_rec	 rec;
+	unsigned char		 id[OTOKEN_ID_LEN];
+	int			 rc;
+
+	if (!otoken_check(op->tok, OTOKEN_REFRESH, id) ||
+	    !otoken_load(t, id, &rec, err))
+		return 0;
+	rc = op->use ? otoken_use(t, &rec, err) : otoken_delete(t, id);
+	otoken_rec_free(&rec);
+	return rc;
+}
+
+/* 1 if tok was stored: a record under its own id. */
+static int
+has_record(const char *tok)
+{
+	enum otoken_kind	 kind;
+	unsigned char		 id[OTOKEN_ID_LEN];
+
+	return otoken_identify(tok, &kind, id) &&
+	    present(OSTORE_TOKENS, id, OTOKEN_ID_LEN);
+}
+
+static void
+anchored_shape(void)
+{
+	json_t		*g = usergrant("req-an", "cc-an",
+			    "[\"openid\",\"offline_access\",\"read\"]");
+	json_t		*r = NULL, *rec = NULL;
+	unsigned char	 rtid[OTOKEN_ID_LEN], id[OTOKEN_ID_LEN];
+	enum otoken_kind kind;
+	struct raw	 raw;
+	char		*rt = NULL;
+	int		 known;
+
+	secrets(secret_a, NULL);
+	if (!mkclient("cc-an", "", NULL) || (r = user_issue("cc-an", g,
+	    NULL, OISSUE_ACCESS | OISSUE_REFRESH)) == NULL ||
+	    sget(r, "access_token") == NULL || sget(r, "refresh_token") ==
+	    NULL) {
+		CHECK(0);
+		goto out;
+	}
+	/* An opaque token of the usual shape, under neither other key. */
+	CHECK(strncmp(sget(r, "access_token"), "ory_at_", 7) == 0);
+	CHECK(decode(sget(r, "access_token"), &raw));
+	CHECK(!otoken_check(sget(r, "access_token"), OTOKEN_ACCESS, id));
+	CHECK(otoken_identify(sget(r, "access_token"), &kind, id) &&
+	    kind == OTOKEN_ACCESS && memcmp(id, raw.id, sizeof(id)) == 0);
+	/* It names its refresh token: the first 16 bytes of its id. */
+	CHECK(otoken_check(sget(r, "refresh_token"), OTOKEN_REFRESH, rtid));
+	CHECK(memcmp(raw.gid, rtid, GID_LEN) == 0);
+	CHECK(raw.iat >= onow() - 1 && raw.iat <= onow() && raw.ttl == 3600);
+	/* Nothing stored for it: no record, and none of its entries. */
+	CHECK(!has_record(sget(r, "access_token")));
+	if ((rt = stored_value(OSTORE_TOKENS, rtid, OTOKEN_ID_LEN)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	CHECK(strstr(rt, "\"access_id\"") == NULL);
+	/* Introspected as the stored one was: the refresh token's grant. */
+	rec = lookup(sget(r, "access_token"), &known);
+	CHECK(known == 1 && jlive(rec, OTOKEN_ACCESS, onow()));
+	CHECK_STR(sget(rec, "kind"), "access_token");
+	CHECK_STR(sget(rec, "sub"), "alice");
+	CHECK_STR(sget(rec, "client_id"), "cc-an");
+	CHECK_STR(sget(rec, "request_id"), "req-an");
+	CHECK_STR(sget(rec, "sid"), "sess-an");
+	CHECK(jeq(rec, "scope", "[\"openid\",\"offline_access\",\"read\"]"));
+	CHECK(jeq(rec, "aud", "[\"https://api.a/\"]"));
+	CHECK(jeq(json_object_get(rec, "session"), "access_token",
+	    "{\"tier\":\"gold\"}"));
+	CHECK(iget(rec, "iat") == raw.iat && iget(rec, "exp") == raw.iat +
+	    3600);
+	CHECK(json_object_get(rec, "access_id") == NULL &&
+	    json_object_get(rec, "used_at") == NULL);
+	CHECK(!jlive(rec, OTOKEN_ACCESS, raw.iat + 3600));
+out:
+	free(rt);
+	json_decref(rec);
+	json_decref(r);
+	json_decref(g);
+}
+
+static void
+anchored_follows(void)
+{
+	json_t		*g = usergrant("req-af", "cc-af",
+			    "[\"offline_access\"]");
+	json_t		*r1 = NULL, *r2 = NULL, *r3 = NULL, *r4 = NULL;
+	struct userec_op op;
+
+	secrets(secret_a, NULL);
+	if (!mkclient("cc-af", "", NULL) ||
+	    (r1 = user_issue("cc-af", g, NULL, OISSUE_ACCESS |
+	    OISSUE_REFRESH)) == NULL ||
+	    (r2 = user_issue("cc-af", g, NULL, OISSUE_ACCESS |
+	    OISSUE_REFRESH)) == NULL ||
+	    (r3 = user_issue("cc-af", g, NULL, OISSUE_ACCESS |
+	    OISSUE_REFRESH)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	CHECK(active(sget(r1, "access_token")));
+	/* Its refresh token used (rotated): it goes (Hydra's refresh). */
+	op.tok = sget(r1, "refresh_token");
+	op.use = 1;
+	CHECK(twrite(userec_fn, &op));
+	CHECK(!active(sget(r1, "access_token")));
+	CHECK(active(sget(r2, "access_token")));
+	/* Its refresh token deleted (revoked, flushed): it is unknown. */
+	op.tok = sget(r2, "refresh_token");
+	op.use = 0;
+	CHECK(twrite(userec_fn, &op));
+	CHECK(lookup(sget(r2, "access_token"), NULL) == NULL);
+	/* Revoking it (RFC 7009) revokes its chain, refresh token too. */
+	CHECK(revoke_tok(sget(r3, "access_token")));
+	CHECK(!active(sget(r3, "access_token")));
+	CHECK(!tlive(sget(r3, "refresh_token")));
+	/* The client's tokens voided (DELETE /oauth2/tokens). */
+	if ((r4 = user_issue("cc-af", g, NULL, OISSUE_ACCESS |
+	    OISSUE_REFRESH)) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	CHECK(active(sget(r4, "access_token")));
+	CHECK(twrite(void_fn, "cc-af"));
+	CHECK(!active(sget(r4, "access_token")));
+out:
+	json_decref(r1);
+	json_decref(r2);
+	json_decref(r3);
+	json_decref(r4);
+	json_decref(g);
+}
+
+static void
+anchored_not(void)
+{
+	json_t		*g = usergrant("req-an2", "cc-an2",
+			    "[\"offline_access\",\"read\"]");
+	json_t		*narrow = usergrant("req-an2", "cc-an2",
+			    "[\"offline_access\"]");
+	json_t		*bound = NULL, *r = NULL;
+	unsigned char	 id[OTOKEN_ID_LEN];
+	char		*rt = NULL;
+
+	secrets(secret_a, NULL);
+	if (!mkclient("cc-an2", "", NULL) || !mkclient("cc-an2j", "jwt",
+	    NULL)) {
+		CHECK(0);
+		goto out;
+	}
+	/* A narrowed scope (RFC 6749 §6): stored, named by access_id. */
+	r = user_issue("cc-an2", narrow, g, OISSUE_ACCESS | OISSUE_REFRESH);
+	CHECK(r != NULL && otoken_check(sget(r, "access_token"),
+	    OTOKEN_ACCESS, id) && has_record(sget(r, "access_token")));
+	CHECK(r != NULL && otoken_check(sget(r, "refresh_token"),
+	    OTOKEN_REFRESH, id) && (rt = stored_value(OSTORE_TOKENS, id,
+	    OTOKEN_ID_LEN)) != NULL && strstr(rt, "\"access_id\"") != NULL);
+	CHECK(r != NULL && active(sget(r, "access_token")));
+	json_decref(r);
+	/* No refresh token: stored. */
+	r = user_issue("cc-an2", narrow, NULL, OISSUE_ACCESS);
+	CHECK(r != NULL && has_record(sget(r, "access_token")));
+	json_decref(r);
+	/* A JWT access token: stored, as Hydra keeps one. */
+	json_object_set_new(g, "client_id", json_string("cc-an2j"));
+	r = user_issue("cc-an2j", g, NULL, OISSUE_ACCESS | OISSUE_REFRESH);
+	CHECK(r != NULL && strncmp(sget(r, "access_token"), "ey", 2) == 0 &&
+	    has_record(sget(r, "access_token")));
+	json_decref(r);
+	json_object_set_new(g, "client_id", json_string("cc-an2"));
+	/* A DPoP-bound one: its thumbprint must be on record. */
+	bound = json_deep_copy(g);
+	json_object_set_new(bound, "jkt", json_string(
+	    "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));
+	r = user_issue("cc-an2", bound, NULL, OISSUE_ACCESS | OISSUE_REFRESH);
+	CHECK(r != NULL && has_record(sget(r, "access_token")));
+	json_decref(r);
+	/* A refresh token that would expire first: stored. */
+	conf.ttl_refresh_token = 1800;
+	r = user_issue("cc-an2", g, NULL, OISSUE_ACCESS | OISSUE_REFRESH);
+	CHECK(r != NULL && has_record(sget(r, "access_token")));
+	conf.ttl_refresh_token = 720 * 3600;
+	json_decref(r);
+	/* One that never expires, or as long as the refresh token: not. */
+	conf.ttl_access_token = 720 * 3600;
+	r = user_issue("cc-an2", g, NULL, OISSUE_ACCESS | OISSUE_REFRESH);
+	CHECK(r != NULL && !has_record(sget(r, "access_token")) &&
+	    active(sget(r, "access_token")));
+	json_decref(r);
+	conf.ttl_access_token = -1;
+	r = user_issue("cc-an2", g, NULL, OISSUE_ACCESS | OISSUE_REFRESH);
+	CHECK(r != NULL && has_record(sget(r, "access_token")));
+	conf.ttl_access_token = 3600;
+out:
+	free(rt);
+	json_decref(r);
+	json_decref(bound);
+	json_decref(narrow);
+	json_decref(g);
+}
+
+static void
+anchored_keys(void)
+{
+	json_t		*g = usergrant("req-ak", "cc-ak",
+			    "[\"offline_access\"]");
+	json_t		*r = NULL;
+	char		*cc = NULL, swapped[OTOKEN_MAX];
+	unsigned char	 raw[34], sig[34];
+	size_t		 n;
+
+	secrets(secret_a, NULL);
+	if (!mkclient("cc-ak", "", NULL) || (r = user_issue("cc-ak", g,
+	    NULL, OISSUE_ACCESS | OISSUE_REFRESH)) == NULL ||
+	    (cc = issue("cc-ak", "[\"read\"]", "[]")) == NULL) {
+		CHECK(0);
+		goto out;
+	}
+	/* Still live while its secret is an older one; not once gone. */
+	secrets(secret_b, secret_a);
+	CHECK(active(sget(r, "access_token")));
+	secrets(secret_b, NULL);
+	CHECK(lookup(sget(r, "access_token"), NULL) == NULL);
+	secrets(secret_a, NULL);
+	/*
+	 * Its 32 bytes MACed as a stateless token's name no shared grant,
+	 * and a stateless token's MACed as an anchored one's name no
+	 * refresh token: each key means one kind.
+	 */
+	CHECK(ocrypto_b64url_decode(raw, sizeof(raw), &n,
+	    sget(r, "access_token") + 7, 43) && n == 32);
+	CHECK(otk_mac_in(OTK_SL_INFO, 0, OTOKEN_ACCESS, raw, sig));
+	otk_encode(OTOKEN_ACCESS, raw, sig, swapped);
+	CHECK(lookup(swapped, NULL) == NULL);
+	CHECK(ocrypto_b64url_decode(raw, sizeof(raw), &n, cc + 7, 43) &&
+	    n == 32);
+	CHECK(otk_mac_in(OTK_AN_INFO, 0, OTOKEN_ACCESS, raw, sig));
+	otk_encode(OTOKEN_ACCESS, raw, sig, swapped);
+	CHECK(lookup(swapped, NULL) == NULL);
+	CHECK(active(cc) && active(sget(r, "access_token")));
+out:
+	free(cc);
+	json_decref(r);
+	json_decref(g);
+}
+
 /* --- setup -------------------------------------------------------- */
 
 int
@@ -1826,6 +2165,10 @@ main(void)
 		T(flush_grants),
 		T(grant_rewrite),
 		T(flush_junk),
+		T(anchored_shape),
+		T(anchored_follows),
+		T(anchored_not),
+		T(anchored_keys),
 	};
 	struct tfix_store	 st;
 	int			 rc;

@@ -595,7 +595,7 @@ issue_shape(void)
 	json_t		*c = client("client-shape", "opaque");
 	json_t		*r = NULL, *rec = NULL;
 	unsigned char	 atid[OTOKEN_ID_LEN], rtid[OTOKEN_ID_LEN];
-	char		 hex[2 * OTOKEN_ID_LEN + 1];
+	enum otoken_kind kind;
 	const char	*k;
 	json_t		*v;
 	size_t		 n = 0;
@@ -621,25 +621,35 @@ issue_shape(void)
 	CHECK_STR(sget(r, "token_type"), "bearer");
 	CHECK(json_integer_value(json_object_get(r, "expires_in")) == 3600);
 	CHECK_STR(sget(r, "scope"), "openid offline email");
-	CHECK(otoken_check(sget(r, "access_token"), OTOKEN_ACCESS, atid));
+	/*
+	 * Issued with a refresh token, the access token is anchored to
+	 * it (tokens.h): no record, no access_id, live with it.
+	 */
+	CHECK(!otoken_check(sget(r, "access_token"), OTOKEN_ACCESS, atid));
+	CHECK(otoken_identify(sget(r, "access_token"), &kind, atid) &&
+	    kind == OTOKEN_ACCESS);
 	CHECK(otoken_check(sget(r, "refresh_token"), OTOKEN_REFRESH, rtid));
 	CHECK((rec = load(rtid)) != NULL);
-	hex_id(atid, hex);
-	CHECK_STR(sget(rec, "access_id"), hex);
+	CHECK(json_object_get(rec, "access_id") == NULL);
 	CHECK(json_integer_value(json_object_get(rec, "exp")) -
 	    json_integer_value(json_object_get(rec, "iat")) == 720 * 3600);
 	CHECK(jlive(rec, OTOKEN_REFRESH, onow()));
 	json_decref(rec);
+	rec = NULL;
+	CHECK(load(atid) == NULL);
+	CHECK(tlive(sget(r, "access_token")));
+	/* Only what was asked for; alone, the access token is stored. */
+	json_decref(r);
+	r = issue_for(g, c, OISSUE_ACCESS, NULL, "authorization_code");
+	CHECK(r != NULL && json_object_get(r, "refresh_token") == NULL &&
+	    json_object_get(r, "id_token") == NULL);
+	CHECK(r != NULL && otoken_check(sget(r, "access_token"),
+	    OTOKEN_ACCESS, atid));
 	CHECK((rec = load(atid)) != NULL);
 	CHECK(jlive(rec, OTOKEN_ACCESS, onow()));
 	CHECK_STR(sget(rec, "sub"), "alice");
 	CHECK(stored(atid, "req-shape", "client-shape",
 	    json_integer_value(json_object_get(rec, "exp"))));
-	/* Only what was asked for. */
-	json_decref(r);
-	r = issue_for(g, c, OISSUE_ACCESS, NULL, "authorization_code");
-	CHECK(r != NULL && json_object_get(r, "refresh_token") == NULL &&
-	    json_object_get(r, "id_token") == NULL);
 	json_decref(r);
 	r = issue_for(g, c, OISSUE_IDTOKEN, NULL, "implicit");
 	CHECK(r != NULL && json_object_get(r, "access_token") == NULL &&
@@ -963,6 +973,7 @@ revoke_chains(void)
 	unsigned char	 code[OTOKEN_ID_LEN], a1[OTOKEN_ID_LEN];
 	unsigned char	 f1[OTOKEN_ID_LEN], a2[OTOKEN_ID_LEN];
 	unsigned char	 f2[OTOKEN_ID_LEN], a3[OTOKEN_ID_LEN];
+	enum otoken_kind kind;
 
 	if (!new_code(g1, code, NULL) ||
 	    (r1 = issue_for(g1, c, OISSUE_ACCESS | OISSUE_REFRESH, NULL,
@@ -974,15 +985,18 @@ revoke_chains(void)
 		CHECK(0);
 		goto out;
 	}
-	CHECK(otoken_check(sget(r1, "access_token"), OTOKEN_ACCESS, a1));
+	/* Those issued with a refresh token are anchored to it. */
+	CHECK(otoken_identify(sget(r1, "access_token"), &kind, a1));
 	CHECK(otoken_check(sget(r1, "refresh_token"), OTOKEN_REFRESH, f1));
-	CHECK(otoken_check(sget(r2, "access_token"), OTOKEN_ACCESS, a2));
+	CHECK(otoken_identify(sget(r2, "access_token"), &kind, a2));
 	CHECK(otoken_check(sget(r2, "refresh_token"), OTOKEN_REFRESH, f2));
 	CHECK(otoken_check(sget(r3, "access_token"), OTOKEN_ACCESS, a3));
+	CHECK(tlive(sget(r1, "access_token")));
 	/* One chain: its code, access and refresh tokens, nothing else. */
 	CHECK(twrite(revoke_request_fn, "req-rv1"));
 	CHECK(load(code) == NULL && load(a1) == NULL && load(f1) == NULL);
-	CHECK(tpresent(OSTORE_TOKENS, a2, OTOKEN_ID_LEN) == 1);
+	CHECK(!tlive(sget(r1, "access_token")));
+	CHECK(tlive(sget(r2, "access_token")));
 	CHECK(tpresent(OSTORE_TOKENS, f2, OTOKEN_ID_LEN) == 1);
 	/* "req-rv1x" starts with "req-rv1" but is another chain. */
 	CHECK(tpresent(OSTORE_TOKENS, a3, OTOKEN_ID_LEN) == 1);
@@ -991,8 +1005,8 @@ revoke_chains(void)
 	CHECK(twrite(revoke_request_fn, ""));
 	/* A client: every token of it, with their index entries. */
 	CHECK(twrite(revoke_client_fn, "client-rv"));
-	CHECK(load(a2) == NULL && load(f2) == NULL);
-	CHECK(gone(a2, "req-rv2", "client-rv", 0));
+	CHECK(load(f2) == NULL && !tlive(sget(r2, "access_token")));
+	CHECK(gone(f2, "req-rv2", "client-rv", 0));
 	CHECK(tpresent(OSTORE_TOKENS, a3, OTOKEN_ID_LEN) == 1);
 	CHECK(twrite(revoke_client_fn, "client-rvx"));
 	CHECK(load(a3) == NULL);
@@ -1482,8 +1496,11 @@ record_bytes(void)
 
 	/*
 	 * A refresh token of the code's grant (without the code members,
-	 * as the token endpoint passes it), with the access token's id.
+	 * as the token endpoint passes it), with the access token's id:
+	 * a refresh token that expires before its access token would
+	 * has the access token stored, not anchored (tokens.h).
 	 */
+	conf.ttl_refresh_token = 1800;
 	gr = json_deep_copy(g);
 	json_object_del(gr, "redirect_uri");
 	json_object_del(gr, "code_challenge");
@@ -1512,6 +1529,7 @@ record_bytes(void)
 	CHECK(same_as_old_use(b, b2));
 	CHECK(round_trip(rtid));
 out:
+	conf.ttl_refresh_token = 720 * 3600;
 	free(b);
 	free(b2);
 	free(want);

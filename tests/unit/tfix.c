@@ -12,9 +12,11 @@
 
 #include "base/err.h"
 #include "base/form.h"
+#include "base/util.h"
 #include "store/store.h"
 #include "records/clients.h"
 #include "records/keys.h"
+#include "records/tokens.h"
 #include "tfix.h"
 
 #define TFORM_MAX	16
@@ -172,6 +174,28 @@ tpresent(enum ostore_db db, const void *key, size_t keylen)
 	rc = ostore_get(t, db, key, keylen, &v, &vl);
 	ostore_read_end(t);
 	return rc == OSTORE_OK;
+}
+
+int
+tlive(const char *tok)
+{
+	struct ostore_txn	*t;
+	struct otoken_rec	 rec;
+	struct oerr		 e;
+	enum otoken_kind	 kind;
+	unsigned char		 id[OTOKEN_ID_LEN];
+	int			 rc = 0;
+
+	if (!otoken_identify(tok, &kind, id) ||
+	    (t = ostore_read_begin(NULL)) == NULL)
+		return 0;
+	oerr_clear(&e);
+	if (otoken_lookup(t, tok, id, &rec, &e)) {
+		rc = otoken_live(&rec, kind, onow());
+		otoken_rec_free(&rec);
+	}
+	ostore_read_end(t);
+	return rc;
 }
 
 json_t *

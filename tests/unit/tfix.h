@@ -75,6 +75,13 @@ int	 twrite(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 int	 tpresent(enum ostore_db db, const void *key, size_t keylen);
 
 /*
+ * 1 if the access or refresh token tok is live now as introspection
+ * finds it (otoken_identify(), then otoken_lookup() and otoken_live()
+ * in a read transaction), 0 if not (unknown, revoked, used, expired).
+ */
+int	 tlive(const char *tok);
+
+/*
  * JSON text written in a test, parsed as any value (duplicate members
  * refused, NUL in strings allowed); a new reference.  Fatal on a typo.
  */
