@@ -812,6 +812,41 @@ def test_refresh_details(server):
     assert introspect(server, t3["refresh_token"])["active"] is True
 
 
+def test_access_token_anchored_to_its_refresh_token(server):
+    """An opaque access token issued with a refresh token is not stored
+    (schema/store.md, anchored access tokens): the exchange writes the
+    refresh token only, introspection answers from its record exactly
+    as for a stored access token, and it goes when the refresh token is
+    used."""
+    before = store_count(server, "tokens")
+    tok, c = consented(server, session={"access_token": {"tier": "gold"}})
+    # The spent code and the refresh token: no access token record.
+    assert store_count(server, "tokens") == before + 2
+    anchored = introspect(server, tok["access_token"])
+    # A refresh with a narrower scope issues a stored one (RFC 6749 §6).
+    tok2, c2 = consented(server, scope="openid offline_access email",
+                         session={"access_token": {"tier": "gold"}})
+    r = refresh(server, c2, tok2["refresh_token"], scope="openid email")
+    assert r.status_code == 200, r.text
+    stored = introspect(server, r.json()["access_token"])
+    assert sorted(anchored) == sorted(stored)
+    for k in ("active", "token_use", "token_type", "sub", "iss", "aud",
+              "ext"):
+        assert anchored[k] == stored[k], k
+    assert anchored["client_id"] == c["client_id"]
+    assert anchored["scope"] == "openid offline_access email"
+    assert anchored["exp"] - anchored["iat"] == 3600
+    # Rotated: the old pair's access token goes, the new one is live.
+    n = store_count(server, "tokens")
+    t2 = refresh(server, c, tok["refresh_token"]).json()
+    assert store_count(server, "tokens") == n + 1
+    assert introspect(server, tok["access_token"]) == {"active": False}
+    assert introspect(server, t2["access_token"])["active"] is True
+    r = requests.get(server.pub + "/userinfo", headers={
+        "Authorization": "Bearer " + t2["access_token"]})
+    assert r.status_code == 200 and r.json()["sub"] == "alice"
+
+
 def test_refresh_reuse_revokes_the_chain(server):
     tok, c = consented(server)
     t2 = refresh(server, c, tok["refresh_token"]).json()
