@@ -53,7 +53,7 @@
 
 static const struct ofield token_fields[] = {
 	{ "grant_type", 256, OFIELD_VSCHAR, OFIELD_REQUIRED | OFIELD_ONCE },
-	{ "code", OTOKEN_MAX, OFIELD_VSCHAR, OFIELD_ONCE },
+	{ "code", OCODE_MAX, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "redirect_uri", 2048, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "code_verifier", 128, OFIELD_VSCHAR, OFIELD_ONCE },
 	{ "refresh_token", OTOKEN_MAX, OFIELD_VSCHAR, OFIELD_ONCE },

@@ -925,12 +925,14 @@ issue(struct ostore_txn *t, struct oauthorize_step *s,
     const struct ogrant *grant, struct oerr *err)
 {
 	json_t		*tok;
-	char		 code[OTOKEN_MAX];
+	char		*code = NULL;
 	unsigned	 what = 0;
 	int		 ok = 0;
 
+	/* Sealed, not stored (tokens.h): only the consent is written. */
 	if (s->a->rt & RT_CODE) {
-		if (!ogrant_code(t, grant, code, err))
+		if ((code = ogrant_code(t, grant, s->a->client->epoch,
+		    err)) == NULL)
 			goto out;
 		json_object_set_new(s->out, "code", json_string(code));
 	}
@@ -948,7 +950,10 @@ issue(struct ostore_txn *t, struct oauthorize_step *s,
 	}
 	ok = 1;
 out:
-	ocrypto_wipe(code, sizeof(code));
+	if (code != NULL) {
+		ocrypto_wipe(code, strlen(code));
+		free(code);
+	}
 	return ok;
 }
 

@@ -18,6 +18,7 @@
 #include "jose/jose.h"
 #include "store/store.h"
 #include "records/clients.h"
+#include "records/flow.h"
 #include "records/jti.h"
 #include "records/keys.h"
 #include "records/lifecycle.h"
@@ -39,6 +40,8 @@ struct grant_op {
 	const struct oparams	*p;
 	unsigned char		 id[OTOKEN_ID_LEN]; /* code, refresh token */
 	const char		*code;
+	struct ocode		 sealed;	/* a sealed code, opened */
+	int			 is_sealed;
 	json_t			*scope;		/* requested, or NULL */
 	struct ogrant		 grant;		/* client_credentials,
 						   jwt-bearer */
@@ -116,6 +119,29 @@ pkce_ok(const struct ogrant *g, const char *verifier, struct oerr *err)
 }
 
 /*
+ * 1 if what would have deleted a stored code has voided the sealed code
+ * c (tokens.h, SEALED CODES): its client deleted or its tokens voided
+ * since (a new "_epoch"), its login session ended when logout revokes
+ * tokens, or its consent revoked.
+ */
+static int
+code_voided(struct ostore_txn *t, const struct ocode *c,
+    const struct oclient *client)
+{
+	const struct ogrant	*g = &c->rec.grant;
+
+	/* Another client's code is refused as such (code_grant()). */
+	if (strcmp(g->client_id, client->id) != 0)
+		return 0;
+	if (strcmp(c->epoch, client->epoch) != 0)
+		return 1;
+	if (oconf != NULL && oconf->logout_revoke && g->sid != NULL &&
+	    *g->sid != '\0' && oflow_session_ended(t, g->sid))
+		return 1;
+	return oflow_used(t, OFLOW_REVOKED_GRANT, g->request_id, NULL);
+}
+
+/*
  * authorization_code (RFC 6749 §4.1.3).  Returns 1 to commit (with the
  * response, or a refusal in op->fail), 0 to abort with err set.
  */
@@ -128,14 +154,40 @@ code_grant(struct ostore_txn *t, struct grant_op *op,
 	struct oerr		 e;
 	const char		*redirect = oclientauth_param(op->p,
 				    "redirect_uri");
-	int			 rc = 1;
+	int			 rc = 1, spend_sealed = 0;
 
 	memset(&grant, 0, sizeof(grant));
+	memset(&rec, 0, sizeof(rec));
 	oerr_clear(&e);
-	if (!otoken_load(t, op->id, &rec, &e) || rec.kind != OTOKEN_CODE) {
+	/*
+	 * A stored code, or a spent sealed one's tombstone; else a sealed
+	 * one not spent yet, as long as nothing voided it.
+	 */
+	if (otoken_load(t, op->id, &rec, &e)) {
+		if (rec.kind != OTOKEN_CODE) {
+			oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
+			oerr_hint(&op->fail, "The authorization code is not "
+			    "known.");
+			goto out;
+		}
+	} else if (!op->is_sealed || e.code != OERR_NOT_FOUND) {
 		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
 		oerr_hint(&op->fail, "The authorization code is not known.");
 		goto out;
+	} else if (code_voided(t, &op->sealed, client)) {
+		oerr_set(&op->fail, OERR_INVALID_GRANT, BAD_GRANT);
+		oerr_hint(&op->fail, "The authorization code has been "
+		    "revoked.");
+		goto out;
+	} else {
+		/* A copy: the transaction may run again (store.h). */
+		spend_sealed = 1;
+		memcpy(rec.id, op->sealed.rec.id, OTOKEN_ID_LEN);
+		rec.kind = OTOKEN_CODE;
+		rec.active = 1;
+		rec.iat = op->sealed.rec.iat;
+		rec.exp = op->sealed.rec.exp;
+		ogrant_copy(&rec.grant, &op->sealed.rec.grant);
 	}
 	/* Replay: the whole grant is revoked (RFC 6749 §4.1.2, §10.5). */
 	if (!rec.active) {
@@ -185,7 +237,8 @@ code_grant(struct ostore_txn *t, struct grant_op *op,
 	}
 	free(grant.jkt);
 	grant.jkt = op->dpop != NULL ? oxstrdup(op->dpop->jkt) : NULL;
-	if (!otoken_use(t, &rec, err) ||
+	if (!(spend_sealed ? ocode_spend(t, &rec, err) :
+	    otoken_use(t, &rec, err)) ||
 	    (op->resp = ogrant_issue(t, &grant, client, OISSUE_ACCESS |
 	    OISSUE_REFRESH | OISSUE_IDTOKEN | OISSUE_DEFER, op->code,
 	    "authorization_code", err)) == NULL)
@@ -569,7 +622,10 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 			    "missing the required parameter 'code'.");
 			goto out;
 		}
-		if (!otoken_check(tok, OTOKEN_CODE, op.id)) {
+		/* Sealed, or stored by an earlier version (tokens.h). */
+		if ((op.is_sealed = ocode_open(tok, &op.sealed)))
+			memcpy(op.id, op.sealed.rec.id, OTOKEN_ID_LEN);
+		else if (!otoken_check(tok, OTOKEN_CODE, op.id)) {
 			oerr_set(err, OERR_INVALID_GRANT, BAD_GRANT);
 			oerr_hint(err, "The authorization code is malformed "
 			    "or was not issued by this server.");
@@ -659,6 +715,7 @@ ogrants_token(struct oarena *arena, const struct oclientauth_in *in,
 out:
 	oclientauth_free(&auth);
 	json_decref(op.scope);
+	ocode_free(&op.sealed);
 	ogrant_free(&op.grant);
 	ogrants_response_free(op.resp);
 	return resp;

@@ -34,6 +34,8 @@ static const char *const purposes[OFLOW__MAX] = {
 	"ended_session",	/* OFLOW_ENDED_SESSION */
 	"device",		/* OFLOW_DEVICE */
 	"device_verifier",	/* OFLOW_DEVICE_VERIFIER */
+	"code",			/* OFLOW_CODE */
+	"revoked_grant",	/* OFLOW_REVOKED_GRANT */
 };
 
 /* The configured app a challenge of purpose p is sent to, or NULL. */
@@ -96,44 +98,51 @@ oflow_seal(enum oflow_purpose p, const json_t *state)
 }
 
 json_t *
-oflow_open(enum oflow_purpose p, const char *sealed, struct oerr *err)
+oflow_unseal(enum oflow_purpose p, const char *sealed)
 {
 	unsigned char	 key[OCRYPTO_AEAD_KEY_LEN], *ct = NULL, *pt = NULL;
 	size_t		 len, ctlen, ptlen = 0, i;
-	json_t		*state = NULL, *exp;
+	json_t		*state = NULL;
 	int		 opened = 0;
 
 	if (sealed == NULL || (len = strlen(sealed)) == 0 ||
 	    len > SEALED_MAX)
-		goto bad;
+		return NULL;
 	ct = oxmalloc(len);
 	pt = oxmalloc(len);
-	if (!ocrypto_b64url_decode(ct, len, &ctlen, sealed, len))
-		goto bad;
-	for (i = 0; !opened && oconf != NULL && i < oconf->nsecrets; i++)
-		opened = flow_key(i, key) && ocrypto_open(key, purposes[p],
-		    strlen(purposes[p]), ct, ctlen, pt, len, &ptlen);
-	ocrypto_wipe(key, sizeof(key));
-	if (!opened ||
-	    (state = json_loadb((char *)pt, ptlen, 0, NULL)) == NULL)
-		goto bad;
+	if (ocrypto_b64url_decode(ct, len, &ctlen, sealed, len)) {
+		for (i = 0; !opened && oconf != NULL && i < oconf->nsecrets;
+		    i++)
+			opened = flow_key(i, key) && ocrypto_open(key,
+			    purposes[p], strlen(purposes[p]), ct, ctlen, pt,
+			    len, &ptlen);
+		ocrypto_wipe(key, sizeof(key));
+	}
+	if (opened)
+		state = json_loadb((char *)pt, ptlen, 0, NULL);
+	ocrypto_wipe(pt, len);
+	free(ct);
+	free(pt);
+	return state;
+}
+
+json_t *
+oflow_open(enum oflow_purpose p, const char *sealed, struct oerr *err)
+{
+	json_t		*state, *exp;
+
+	if ((state = oflow_unseal(p, sealed)) == NULL) {
+		oerr_set(err, OERR_NOT_FOUND, "The %s is not one this server "
+		    "issued.", purposes[p]);
+		return NULL;
+	}
 	exp = json_object_get(state, "exp");
 	if (!json_is_integer(exp) || json_integer_value(exp) <= onow()) {
 		json_decref(state);
-		state = NULL;
 		oerr_set(err, OERR_NOT_FOUND, "The %s has expired.",
 		    purposes[p]);
-		goto out;
+		return NULL;
 	}
-	goto out;
-bad:
-	oerr_set(err, OERR_NOT_FOUND, "The %s is not one this server "
-	    "issued.", purposes[p]);
-out:
-	if (pt != NULL)
-		ocrypto_wipe(pt, len);
-	free(ct);
-	free(pt);
 	return state;
 }
 
@@ -254,8 +263,8 @@ session_end(struct ostore_txn *t, const char *sid, size_t sidlen)
 	memcpy(id, sid, sidlen);
 	id[sidlen] = '\0';
 	rc = oflow_use(t, OFLOW_ENDED_SESSION, id, onow() +
-	    OFLOW_ENDED_TTL(oconf != NULL ? oconf->ttl_login_consent : 3600),
-	    NULL);
+	    OFLOW_ENDED_TTL(oconf != NULL ? oconf->ttl_login_consent : 3600,
+	    oconf != NULL ? oconf->ttl_auth_code : 600), NULL);
 	return rc == OSTORE_OK || rc == OSTORE_EXISTS;
 }
 

@@ -51,6 +51,8 @@ enum oflow_purpose {
 	OFLOW_ENDED_SESSION,	/* a mark only: a login session logged out */
 	OFLOW_DEVICE,		/* device challenge (RFC 8628 user code entry) */
 	OFLOW_DEVICE_VERIFIER,	/* its verifier: a user code accepted */
+	OFLOW_CODE,		/* an authorization code (records/tokens.h) */
+	OFLOW_REVOKED_GRANT,	/* a mark only: a consent's grant revoked */
 	OFLOW__MAX
 };
 
@@ -71,6 +73,14 @@ char	*oflow_seal(enum oflow_purpose, const json_t *state);
  * "exp" passed).  Returns a new reference.
  */
 json_t	*oflow_open(enum oflow_purpose, const char *sealed, struct oerr *);
+
+/*
+ * Open sealed state of a purpose (any configured secret) without
+ * looking at its "exp": for a caller that tells an expired one apart.
+ * Returns a new reference, or NULL when it is malformed, forged or of
+ * another purpose.
+ */
+json_t	*oflow_unseal(enum oflow_purpose, const char *sealed);
 
 /*
  * A mark of the "flows" table (schema/store.md, flows) as stored:
@@ -119,9 +129,15 @@ int	 oflow_for_bundled_app(enum oflow_purpose p, const json_t *st);
  * it has expired (OFLOW_ENDED_TTL).
  */
 int	 oflow_session_ended(struct ostore_txn *, const char *sid);
-/* How long an ended session's mark is kept: 2 x ttl.login_consent_request
- * (no flow state outlives its login challenge by more) plus a minute. */
-#define OFLOW_ENDED_TTL(ttl)	(2 * (int64_t)(ttl) + 60)
+/*
+ * How long an ended session's mark is kept: 2 x ttl.login_consent_request
+ * (no flow state outlives its login challenge by more) plus a minute, or
+ * ttl.auth_code plus a minute when that is longer (an authorization code
+ * carries its sid and is void once it ended, records/tokens.h).
+ */
+#define OFLOW_ENDED_TTL(ttl, code_ttl) \
+	(2 * (int64_t)(ttl) + 60 > (int64_t)(code_ttl) + 60 ? \
+	2 * (int64_t)(ttl) + 60 : (int64_t)(code_ttl) + 60)
 
 /*
  * Login sessions (records/sessions.h holds the table).  Store one;

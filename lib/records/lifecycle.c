@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "base/conf.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/util.h"
@@ -60,6 +61,25 @@ olife_client_delete(const char *id, struct oerr *err)
 	return ostore_write(client_delete_fn, (void *)id, err);
 }
 
+/*
+ * Mark the grant of consent c revoked while a code issued under it may
+ * still be redeemed: codes are sealed, not stored (tokens.h), so the
+ * exchange looks for this mark on their request_id.  Returns 1, or 0
+ * on a store failure.
+ */
+static int
+grant_revoked(struct ostore_txn *t, const struct oconsent *c)
+{
+	int64_t		 until = c->handled_at + (oconf != NULL ?
+			    oconf->ttl_auth_code : 600) + 60;
+	enum ostore_rc	 rc;
+
+	if (until <= onow())
+		return 1;
+	rc = oflow_use(t, OFLOW_REVOKED_GRANT, c->request_id, until, NULL);
+	return rc == OSTORE_OK || rc == OSTORE_EXISTS;
+}
+
 int
 olife_consent_revoke(struct ostore_txn *t, const char *subject,
     const char *client_id, size_t *n)
@@ -74,6 +94,7 @@ olife_consent_revoke(struct ostore_txn *t, const char *subject,
 		return 0;
 	for (i = 0; i < nall; i++) {
 		if (!otoken_revoke_request(t, all[i].request_id) ||
+		    !grant_revoked(t, &all[i]) ||
 		    !oconsents_erase(t, &all[i], NULL)) {
 			ok = 0;
 			break;

@@ -829,25 +829,125 @@ token_rec(struct otoken_rec *rec, const struct ogrant *grant,
 	rec->grant = *grant;
 }
 
-int
-ogrant_code(struct ostore_txn *t, const struct ogrant *grant,
-    char out[OTOKEN_MAX], struct oerr *err)
+/*
+ * The store id of a sealed code's tombstone: the 5 bytes of its iat,
+ * big-endian (so that it sorts with what is written beside it), then
+ * the first 27 bytes of SHA-256 of the code.
+ */
+static void
+code_id(const char *code, int64_t iat, unsigned char id[OTOKEN_ID_LEN])
 {
-	struct otoken_rec	 rec;
-	unsigned char		 id[OTOKEN_ID_LEN];
-	int64_t			 now = onow();
+	unsigned char	 h[OCRYPTO_SHA256_LEN];
+	uint64_t	 v = (uint64_t)iat;
+	int		 i;
 
-	out[0] = '\0';
+	for (i = TIME_LEN - 1; i >= 0; i--, v >>= 8)
+		id[i] = (unsigned char)(v & 0xff);
+	ocrypto_sha256(code, strlen(code), h);
+	memcpy(id + TIME_LEN, h, OTOKEN_ID_LEN - TIME_LEN);
+}
+
+char *
+ogrant_code(struct ostore_txn *t, const struct ogrant *grant,
+    const char *epoch, struct oerr *err)
+{
+	struct otoken_rec rec;
+	unsigned char	 id[OTOKEN_ID_LEN];
+	json_t		*st;
+	char		*sealed, *out;
+	size_t		 n;
+	int64_t		 now = onow();
+
 	if (!otk_grant_ok(grant, err))
-		return 0;
-	otoken_mint(OTOKEN_CODE, out, id);
-	token_rec(&rec, grant, OTOKEN_CODE, id, now, now + (oconf != NULL ?
-	    oconf->ttl_auth_code : 600));
-	if (!otoken_store(t, &rec, err)) {
-		ocrypto_wipe(out, OTOKEN_MAX);
-		return 0;
+		return NULL;
+	st = json_pack("{s:I,s:I,s:s,s:o}", "exp", (json_int_t)(now +
+	    (oconf != NULL ? oconf->ttl_auth_code : 600)), "iat",
+	    (json_int_t)now, "epoch", epoch != NULL ? epoch : "", "grant",
+	    ogrant_json(grant));
+	if (st == NULL)
+		abort();
+	sealed = oflow_seal(OFLOW_CODE, st);
+	json_decref(st);
+	n = PREFIX_LEN + strlen(sealed) + 1;
+	if (n <= OCODE_MAX) {
+		out = oxmalloc(n);
+		snprintf(out, n, "%s%s", prefixes[OTOKEN_CODE], sealed);
+	} else {
+		/* Too large to travel: stored, as earlier versions did. */
+		out = oxmalloc(OTOKEN_MAX);
+		otoken_mint(OTOKEN_CODE, out, id);
+		token_rec(&rec, grant, OTOKEN_CODE, id, now, now +
+		    (oconf != NULL ? oconf->ttl_auth_code : 600));
+		if (!otoken_store(t, &rec, err)) {
+			ocrypto_wipe(out, OTOKEN_MAX);
+			free(out);
+			out = NULL;
+		}
 	}
-	return 1;
+	ocrypto_wipe(sealed, strlen(sealed));
+	free(sealed);
+	return out;
+}
+
+int
+ocode_open(const char *code, struct ocode *c)
+{
+	json_t		*st;
+	struct oerr	 e;
+	int		 ok = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (code == NULL || strncmp(code, prefixes[OTOKEN_CODE],
+	    PREFIX_LEN) != 0 ||
+	    (st = oflow_unseal(OFLOW_CODE, code + PREFIX_LEN)) == NULL)
+		return 0;
+	oerr_clear(&e);
+	if (json_is_integer(json_object_get(st, "exp")) &&
+	    json_is_integer(json_object_get(st, "iat")) &&
+	    json_is_string(json_object_get(st, "epoch")) &&
+	    ogrant_decode(json_object_get(st, "grant"), &c->rec.grant, &e)) {
+		c->rec.kind = OTOKEN_CODE;
+		c->rec.active = 1;
+		c->rec.iat = ojson_int(st, "iat");
+		c->rec.exp = ojson_int(st, "exp");
+		c->epoch = oxstrdup(ojson_str(st, "epoch"));
+		code_id(code, c->rec.iat, c->rec.id);
+		ok = 1;
+	} else
+		ocode_free(c);
+	json_decref(st);
+	return ok;
+}
+
+void
+ocode_free(struct ocode *c)
+{
+	otoken_rec_free(&c->rec);
+	free(c->epoch);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+ocode_spend(struct ostore_txn *t, struct otoken_rec *rec, struct oerr *err)
+{
+	json_t	*j;
+	char	*buf;
+	int	 rc;
+
+	rec->active = 0;
+	rec->used_at = onow();
+	j = otoken_rec_json(rec);
+	buf = json_dumps(j, JSON_COMPACT);
+	rc = ostore_put(t, OSTORE_TOKENS, rec->id, OTOKEN_ID_LEN, buf,
+	    strlen(buf), OSTORE_NOOVERWRITE) == OSTORE_OK &&
+	    ostore_expiry_put(t, OSTORE_TOKENS, rec->id, OTOKEN_ID_LEN,
+	    flush_at(OTOKEN_CODE, rec->exp)) == OSTORE_OK;
+	if (!rc)
+		oerr_set(err, OERR_SERVER_ERROR, "The authorization code "
+		    "could not be spent.");
+	free(buf);
+	json_decref(j);
+	return rc;
 }
 
 int

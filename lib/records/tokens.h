@@ -74,6 +74,20 @@
  * after a crash: the grant a token names is on disk before the token is
  * sent, and a revocation is a durable write.
  *
+ * SEALED CODES.  An authorization code is not stored when it is issued
+ * (unless its grant is too large, ogrant_code()): it is "ory_ac_" and, sealed as flow states are (records/flow.h,
+ * purpose "code"), {"exp", "iat", "epoch": the client's "_epoch",
+ * "grant": the grant}.  So the consent verifier's commit writes the
+ * consent and its flow's mark only.  Spending one stores its tombstone
+ * (ocode_spend()) under the 5 bytes of its iat and 27 of SHA-256 of the
+ * code, which is how a replay is refused, and revokes the chain, in
+ * every process.  What deleted a stored code voids a sealed one, and
+ * the exchange checks it: the client's "_epoch" (the client deleted,
+ * or DELETE /oauth2/tokens), the login session's end (its sid, when
+ * logout revokes tokens) and the consent's revocation (a mark on its
+ * request_id, records/lifecycle.c).  Codes stored by earlier versions
+ * are still redeemed from their records.
+ *
  * ANCHORED ACCESS TOKENS (stateless.c).  An opaque access token issued
  * with a refresh token is not stored either: its 32 bytes hold the
  * first 16 bytes of the refresh token's store id, its iat, its lifetime
@@ -291,13 +305,50 @@ int	 otoken_revoke_client(struct ostore_txn *, const char *client_id);
  */
 int	 otoken_revoke_sid(struct ostore_txn *, const char *sid);
 
+/* Bytes of an authorization code, NUL included (SEALED CODES). */
+#define OCODE_MAX	2048
+
 /*
- * Store an authorization code for grant (RFC 6749 §4.1.2), expiring
- * after ttl.auth_code.  The code string goes to out.  Inside the
- * caller's write transaction.  Returns 1, or 0 with err set.
+ * An authorization code for grant (RFC 6749 §4.1.2) to a client whose
+ * "_epoch" is epoch, expiring after ttl.auth_code: sealed, not stored
+ * (SEALED CODES above); a grant too large for a sealed code of
+ * OCODE_MAX bytes (session claims of kilobytes would not fit a
+ * redirect URL) gets an opaque one, stored in transaction t as earlier
+ * versions stored every code.  A new string (free(); wipe it first),
+ * or NULL with err set.
  */
-int	 ogrant_code(struct ostore_txn *, const struct ogrant *grant,
-	    char out[OTOKEN_MAX], struct oerr *err);
+char	*ogrant_code(struct ostore_txn *, const struct ogrant *grant,
+	    const char *epoch, struct oerr *err);
+
+/* A presented authorization code, opened by ocode_open(). */
+struct ocode {
+	/*
+	 * As a stored code's record (kind code, active, iat, exp, the
+	 * grant), its id the store id its tombstone is kept under.
+	 */
+	struct otoken_rec	 rec;
+	char			*epoch;		/* its client's "_epoch" */
+};
+
+/*
+ * Open a sealed code (any configured secret) into c (zeroed first;
+ * ocode_free()), expired or not.  Returns 1, or 0 when it is not a
+ * sealed code of this server: malformed, forged, or a code stored by an
+ * earlier version (otoken_check() tells those).
+ */
+int	 ocode_open(const char *code, struct ocode *c);
+void	 ocode_free(struct ocode *c);
+
+/*
+ * Spend a sealed code: store its tombstone (rec, made inactive with
+ * used_at now) under rec->id, with an expiry entry but no index
+ * entries, so that a replay is recognised (and revokes the chain) for
+ * 30 minutes past its exp.  Inside the caller's write transaction,
+ * which has found no record under that id.  Returns 1, or 0 with err
+ * set.
+ */
+int	 ocode_spend(struct ostore_txn *, struct otoken_rec *rec,
+	    struct oerr *err);
 
 /*
  * Issue tokens for grant to client (decoded, for lifespans and

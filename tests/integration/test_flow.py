@@ -11,7 +11,7 @@ import requests
 from authlib.integrations.requests_client import OAuth2Session
 from jwcrypto import jwk, jwt
 
-from conftest import Server, store_bytes
+from conftest import Server, store_bytes, store_count
 from flowlib import (accept_consent, accept_login, admin, auth_url,
                      challenge, go, login_and_consent, new_client, pkce, qs)
 
@@ -94,6 +94,56 @@ def test_code_is_single_use_and_replay_revokes(server):
     assert r2.status_code == 400 and r2.json()["error"] == "invalid_grant"
     assert not introspect(server, r1.json()["access_token"])["active"]
     assert not introspect(server, r1.json()["refresh_token"])["active"]
+
+
+def test_unspent_code_is_sealed_and_voided_like_a_stored_one(server):
+    """A code is sealed, not stored (schema/store.md, sealed codes): the
+    consent writes no token record, and what deleted a stored code (the
+    consent revoked, the client's tokens voided) voids it all the
+    same."""
+    sub = "sealed-" + uuid.uuid4().hex
+    client = new_client(server)
+    auth = (client["client_id"], client["client_secret"])
+
+    def code():
+        loc, _ = login_and_consent(server, client, login={"subject": sub},
+                                   scope="openid offline_access")
+        return qs(loc)["code"]
+
+    def redeem(c):
+        return requests.post(server.pub + "/oauth2/token", data={
+            "grant_type": "authorization_code", "code": c,
+            "redirect_uri": client["redirect_uris"][0]}, auth=auth)
+
+    before = store_count(server, "tokens")
+    c = code()
+    assert c.startswith("ory_ac_") and len(c) < 2048
+    assert store_count(server, "tokens") == before
+    # Its consent revoked before the exchange: refused.
+    r = admin(server, "DELETE", "/oauth2/auth/sessions/consent",
+              params={"subject": sub, "client": client["client_id"]})
+    assert r.status_code == 204, r.text
+    r = redeem(c)
+    assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+    assert "revoked" in r.json()["error_description"], r.text
+    # The client's tokens voided (DELETE /oauth2/tokens): refused.
+    c = code()
+    r = admin(server, "DELETE", "/oauth2/tokens",
+              params={"client_id": client["client_id"]})
+    assert r.status_code == 204, r.text
+    r = redeem(c)
+    assert r.status_code == 400 and "revoked" in r.json()[
+        "error_description"], r.text
+    # Otherwise redeemed once; spent, its tombstone is the one record.
+    c = code()
+    n = store_count(server, "tokens")
+    r = redeem(c)
+    assert r.status_code == 200, r.text
+    assert store_count(server, "tokens") == n + 2
+    r2 = redeem(c)
+    assert r2.status_code == 400 and "already been used" in r2.json()[
+        "error_description"], r2.text
+    assert not introspect(server, r.json()["access_token"])["active"]
 
 
 def test_pkce_is_checked(server):

@@ -25,6 +25,7 @@
 #include "jose/jose.h"
 #include "store/store.h"
 #include "records/clients.h"
+#include "records/flow.h"
 #include "records/keys.h"
 #include "records/tokens.h"
 #include "protocol/clientauth.h"
@@ -39,6 +40,7 @@
 #define VERIFIER	"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 
 static char		 secret_a[] = "grants-secret-aaaaaaaaaaaaaaaaaa";
+static char		 secret_b[] = "grants-secret-bbbbbbbbbbbbbbbbbb";
 static char		 issuer[] = "https://op.example/";
 static struct oconf	 conf;
 
@@ -64,20 +66,6 @@ str(const json_t *resp, const char *name)
 	return ojson_str(resp, name);
 }
 
-/* Store an authorization code. */
-struct code_op {
-	struct ogrant	 grant;
-	char		 code[OTOKEN_MAX];
-};
-
-static int
-code_fn(struct ostore_txn *t, void *arg, struct oerr *err)
-{
-	struct code_op	*op = arg;
-
-	return ogrant_code(t, &op->grant, op->code, err);
-}
-
 /*
  * A code for client cid under request rid, redirect_uri CB, with a
  * PKCE challenge and method (or "" for none): a static buffer.
@@ -86,11 +74,9 @@ static const char *
 code(const char *cid, const char *rid, const char *challenge,
     const char *method)
 {
-	static struct code_op	 op;
-	struct oerr		 err;
-	json_t			*g;
+	static char	*last;
+	json_t		*g;
 
-	oerr_clear(&err);
 	g = json_pack("{s:s,s:s,s:s,s:s,s:[s,s,s],s:[s],s:I,s:s,"
 	    "s:[s],s:s,s:I,s:{s:{s:s,s:s},s:{s:s}},s:s,s:s,s:s}",
 	    "request_id", rid, "client_id", cid, "sub", "alice",
@@ -102,14 +88,10 @@ code(const char *cid, const char *rid, const char *challenge,
 	    "https://evil.example/", "access_token", "tier", "gold",
 	    "redirect_uri", CB, "code_challenge", challenge,
 	    "code_challenge_method", method);
-	if (!ogrant_decode(g, &op.grant, &err) ||
-	    !ostore_write(code_fn, &op, &err)) {
-		fprintf(stderr, "code: %s\n", err.description);
-		abort();
-	}
+	free(last);
+	last = tcode(g);
 	json_decref(g);
-	ogrant_free(&op.grant);
-	return op.code;
+	return last;
 }
 
 /* The S256 challenge of v (RFC 7636 §4.2), static. */
@@ -268,6 +250,173 @@ code_mismatch(void)
 	/* None of that spent it. */
 	CHECK((resp = redeem("app", c, CB, NULL, &err)) != NULL);
 	ogrants_response_free(resp);
+}
+
+/* A code of client cid under request rid and login session sid (new). */
+static char *
+code_sid(const char *cid, const char *rid, const char *sid)
+{
+	json_t	*g;
+	char	*c;
+
+	g = json_pack("{s:s,s:s,s:s,s:s,s:[s,s],s:s}", "request_id", rid,
+	    "client_id", cid, "sub", "alice", "sid", sid, "scope", "openid",
+	    "offline_access", "redirect_uri", CB);
+	c = tcode(g);
+	json_decref(g);
+	return c;
+}
+
+static int
+end_session_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	return oflow_session_delete(t, arg, NULL);
+}
+
+static int
+revoke_grant_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	return oflow_use(t, OFLOW_REVOKED_GRANT, arg, onow() + 600, NULL) ==
+	    OSTORE_OK;
+}
+
+/* 1 if the index entry of request rid for store id id is stored. */
+static int
+by_request(const char *rid, const unsigned char id[OTOKEN_ID_LEN])
+{
+	unsigned char	 k[300];
+	size_t		 n = strlen(rid);
+
+	memcpy(k, rid, n + 1);
+	memcpy(k + n + 1, id, OTOKEN_ID_LEN);
+	return tpresent(OSTORE_TOKENS_BY_REQUEST, k, n + 1 + OTOKEN_ID_LEN);
+}
+
+struct big_op {
+	const char	*cid;
+	char		*code;
+};
+
+/* A code whose grant carries 4 KB of session claims, in a transaction. */
+static int
+big_code_fn(struct ostore_txn *t, void *arg, struct oerr *err)
+{
+	struct big_op	*op = arg;
+	struct ogrant	 g;
+	json_t		*j;
+	char		 pad[4097];
+
+	memset(pad, 'x', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	j = json_pack("{s:s,s:s,s:s,s:[s,s],s:s,s:{s:{s:s},s:{}}}",
+	    "request_id", "r-seal-big", "client_id", op->cid, "sub", "alice",
+	    "scope", "openid", "offline_access", "redirect_uri", CB,
+	    "session", "id_token", "pad", pad, "access_token");
+	if (!ogrant_decode(j, &g, err)) {
+		json_decref(j);
+		return 0;
+	}
+	json_decref(j);
+	op->code = ogrant_code(t, &g, "", err);
+	ogrant_free(&g);
+	return op->code != NULL;
+}
+
+static void
+code_sealed(void)
+{
+	struct big_op	 big;
+	struct oerr	 err;
+	struct ocode	 oc;
+	unsigned char	 id[OTOKEN_ID_LEN];
+	char		*c = code_sid("sealed", "r-seal", "s-seal");
+	char		*c2 = NULL, *bad = NULL, at[OTOKEN_MAX];
+	json_t		*resp;
+
+	/* Sealed: no record until it is spent, and no HMAC token. */
+	CHECK(strncmp(c, "ory_ac_", 7) == 0);
+	CHECK(!otoken_check(c, OTOKEN_CODE, id));
+	CHECK(ocode_open(c, &oc));
+	memcpy(id, oc.rec.id, OTOKEN_ID_LEN);
+	CHECK_STR(oc.rec.grant.request_id, "r-seal");
+	ocode_free(&oc);
+	CHECK(tpresent(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 0);
+	/* One character changed: not one this server issued. */
+	bad = oxstrdup(c);
+	bad[40] = bad[40] == 'A' ? 'B' : 'A';
+	CHECK(redeem("sealed", bad, CB, NULL, &err) == NULL);
+	CHECK(bad_grant(&err, "malformed"));
+	/* Spent: its tombstone, without index entries; a replay revokes. */
+	CHECK((resp = redeem("sealed", c, CB, NULL, &err)) != NULL);
+	snprintf(at, sizeof(at), "%s", str(resp, "access_token"));
+	ogrants_response_free(resp);
+	CHECK(tpresent(OSTORE_TOKENS, id, OTOKEN_ID_LEN) == 1);
+	CHECK(by_request("r-seal", id) == 0);
+	CHECK(live(at));
+	CHECK(redeem("sealed", c, CB, NULL, &err) == NULL);
+	CHECK_STR(err.description, "The authorization code has already been "
+	    "used.");
+	CHECK(!live(at));
+	free(c);
+	/* Expired. */
+	conf.ttl_auth_code = -5;
+	c = code_sid("sealed", "r-seal-exp", "s-seal");
+	conf.ttl_auth_code = 600;
+	CHECK(redeem("sealed", c, CB, NULL, &err) == NULL);
+	CHECK(bad_grant(&err, "expired"));
+	free(c);
+	/* Under an older secret while it is still configured. */
+	c = code_sid("sealed", "r-seal-rot", "s-seal");
+	conf.secrets[0] = secret_b;
+	conf.secrets[1] = secret_a;
+	conf.nsecrets = 2;
+	CHECK((resp = redeem("sealed", c, CB, NULL, &err)) != NULL);
+	ogrants_response_free(resp);
+	conf.secrets[0] = secret_a;
+	conf.nsecrets = 1;
+	free(c);
+	/* Its consent revoked (the mark lifecycle.c puts): void. */
+	c = code_sid("sealed", "r-seal-rv", "s-seal");
+	CHECK(twrite(revoke_grant_fn, "r-seal-rv"));
+	CHECK(redeem("sealed", c, CB, NULL, &err) == NULL);
+	CHECK(bad_grant(&err, "revoked"));
+	free(c);
+	/*
+	 * Its login session ended: void when logout revokes tokens
+	 * (oauth2.logout.revoke_tokens, ologout_revoke_tokens()), as the
+	 * session's stored codes were; not otherwise.
+	 */
+	c = code_sid("sealed", "r-seal-lo1", "s-seal-out");
+	c2 = code_sid("sealed", "r-seal-lo2", "s-seal-out");
+	CHECK(twrite(end_session_fn, "s-seal-out"));
+	CHECK((resp = redeem("sealed", c, CB, NULL, &err)) != NULL);
+	ogrants_response_free(resp);
+	conf.logout_revoke = 1;
+	CHECK(redeem("sealed", c2, CB, NULL, &err) == NULL);
+	CHECK(bad_grant(&err, "revoked"));
+	conf.logout_revoke = 0;
+	free(c);
+	free(c2);
+	/*
+	 * A grant too large to travel in a redirect URL: an opaque code,
+	 * stored as earlier versions stored every code, redeemed alike.
+	 */
+	big.cid = "sealed";
+	CHECK(twrite(big_code_fn, &big));
+	CHECK(strlen(big.code) < OTOKEN_MAX && otoken_check(big.code,
+	    OTOKEN_CODE, id) && tpresent(OSTORE_TOKENS, id, OTOKEN_ID_LEN));
+	CHECK((resp = redeem("sealed", big.code, CB, NULL, &err)) != NULL);
+	/* Its ID token carries the claims (base64url of 4 KB and more). */
+	CHECK(resp != NULL && strlen(str(resp, "id_token")) > 5000);
+	ogrants_response_free(resp);
+	free(big.code);
+	/* Its client's tokens voided (DELETE /oauth2/tokens): void. */
+	c = code_sid("sealed", "r-seal-void", "s-seal");
+	CHECK(ogrants_revoke_client("sealed", &err));
+	CHECK(redeem("sealed", c, CB, NULL, &err) == NULL);
+	CHECK(bad_grant(&err, "revoked"));
+	free(c);
+	free(bad);
 }
 
 /* Tokens of a fresh code: the access and refresh token into at, rt. */
@@ -579,6 +728,7 @@ main(void)
 		T(code_plain),
 		T(code_reuse),
 		T(code_mismatch),
+		T(code_sealed),
 		T(refresh_rotation),
 		T(refresh_replay),
 		T(refresh_scope),
@@ -615,6 +765,12 @@ main(void)
 	    "\"grant_types\":[\"authorization_code\",\"refresh_token\"],"
 	    "\"response_types\":[\"code\"],"
 	    "\"scope\":\"openid offline_access profile\","
+	    "\"redirect_uris\":[\"" CB "\"]}");
+	tclient("{\"client_id\":\"sealed\",\"client_secret\":\"" SECRET "\","
+	    "\"token_endpoint_auth_method\":\"client_secret_post\","
+	    "\"grant_types\":[\"authorization_code\",\"refresh_token\"],"
+	    "\"response_types\":[\"code\"],"
+	    "\"scope\":\"openid offline_access\","
 	    "\"redirect_uris\":[\"" CB "\"]}");
 	oarena_init(&arena);
 	rc = t_run(tests, NTESTS);

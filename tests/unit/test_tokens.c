@@ -315,17 +315,28 @@ struct code_op {
 	char		 code[OTOKEN_MAX];
 };
 
+/*
+ * A code as earlier versions stored it (codes are sealed now,
+ * tokens.h): an opaque code and its record, which the token endpoint
+ * still redeems.
+ */
 static int
 code_fn(struct ostore_txn *t, void *arg, struct oerr *err)
 {
-	struct code_op	*op = arg;
-	struct ogrant	 g;
-	int		 rc;
+	struct code_op		*op = arg;
+	struct otoken_rec	 rec;
+	int			 rc;
 
-	if (!ogrant_decode(op->grant, &g, err))
+	memset(&rec, 0, sizeof(rec));
+	if (!ogrant_decode(op->grant, &rec.grant, err))
 		return 0;
-	rc = ogrant_code(t, &g, op->code, err);
-	ogrant_free(&g);
+	otoken_mint(OTOKEN_CODE, op->code, rec.id);
+	rec.kind = OTOKEN_CODE;
+	rec.active = 1;
+	rec.iat = onow();
+	rec.exp = rec.iat + 600;
+	rc = otoken_store(t, &rec, err);
+	otoken_rec_free(&rec);
 	return rc;
 }
 

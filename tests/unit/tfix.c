@@ -176,6 +176,28 @@ tpresent(enum ostore_db db, const void *key, size_t keylen)
 	return rc == OSTORE_OK;
 }
 
+char *
+tcode(const json_t *g)
+{
+	struct ogrant	 grant;
+	struct oerr	 e;
+	json_t		*c;
+	char		*out;
+
+	oerr_clear(&e);
+	if (!ogrant_decode(g, &grant, &e)) {
+		fprintf(stderr, "tcode: %s\n", e.description);
+		abort();
+	}
+	c = oclient_get(grant.client_id, &e);
+	/* Sealed: the transaction is never used (tokens.h). */
+	out = ogrant_code(NULL, &grant, c != NULL ? sget(c, "_epoch") : "",
+	    &e);
+	json_decref(c);
+	ogrant_free(&grant);
+	return out;
+}
+
 int
 tlive(const char *tok)
 {

@@ -75,6 +75,14 @@ int	 twrite(int (*fn)(struct ostore_txn *, void *, struct oerr *),
 int	 tpresent(enum ostore_db db, const void *key, size_t keylen);
 
 /*
+ * An authorization code, sealed as the consent verifier issues one
+ * (ogrant_code()), for the grant g (JSON, as stored) to the stored
+ * client its client_id names: a new string (free()).  Fatal when the
+ * grant does not decode.
+ */
+char	*tcode(const json_t *g);
+
+/*
  * 1 if the access or refresh token tok is live now as introspection
  * finds it (otoken_identify(), then otoken_lookup() and otoken_live()
  * in a read transaction), 0 if not (unknown, revoked, used, expired).
