@@ -192,7 +192,7 @@ one_flow(CURL *hp, CURL *ha, struct buf *b)
 {
 	unsigned char	 raw[32], h[OCRYPTO_SHA256_LEN];
 	char		 verifier[64], chal[64], state[32], url[URL_MAX];
-	char		 loc[URL_MAX], ch[URL_MAX / 2], code[512], body[URL_MAX];
+	char		 loc[URL_MAX], ch[URL_MAX / 2], code[4096], body[URL_MAX];
 	char		*e;
 	size_t		 n;
 	json_t		*j;
