@@ -94,6 +94,35 @@ sl_unpack(const unsigned char raw[RAW_LEN], struct sltok *st)
 }
 
 /*
+ * Mint the opaque token of gid (a shared grant's id, or an anchor),
+ * iat and exp under MAC key info (SL_INFO or AN_INFO) into out, its
+ * store id (SHA-256 of its MAC) into id.
+ */
+static void
+sl_mint(const char *info, const unsigned char gid[GRANT_ID_LEN],
+    int64_t iat, int64_t exp, char out[OTOKEN_MAX],
+    unsigned char id[OTOKEN_ID_LEN])
+{
+	unsigned char	 raw[RAW_LEN], sig[SIG_LEN];
+	struct sltok	 st;
+
+	memset(&st, 0, sizeof(st));
+	memcpy(st.gid, gid, GRANT_ID_LEN);
+	st.iat = iat;
+	st.exp = exp;
+	sl_pack(&st, raw);
+	/* NOTE: NO SECRET MEANS NO TOKEN, as in otoken_mint(). */
+	if (!otk_mac_in(info, 0, OTOKEN_ACCESS, raw, sig)) {
+		olog_err("sl_mint: no system secret");
+		abort();
+	}
+	otk_encode(OTOKEN_ACCESS, raw, sig, out);
+	ocrypto_sha256(sig, SIG_LEN, id);
+	ocrypto_wipe(raw, sizeof(raw));
+	ocrypto_wipe(sig, sizeof(sig));
+}
+
+/*
  * Open a stateless or anchored access token: 1 with what it holds in
  * st and its store id (SHA-256 of its MAC: its raw part holds no time
  * to sort by), or 0 when it is neither kind of token of this server
@@ -584,23 +613,7 @@ void
 otk_anchored_mint(const unsigned char rtid[OTOKEN_ID_LEN], int64_t iat,
     int64_t exp, char out[OTOKEN_MAX], unsigned char id[OTOKEN_ID_LEN])
 {
-	unsigned char	 raw[RAW_LEN], sig[SIG_LEN];
-	struct sltok	 st;
-
-	memset(&st, 0, sizeof(st));
-	memcpy(st.gid, rtid, GRANT_ID_LEN);
-	st.iat = iat;
-	st.exp = exp;
-	sl_pack(&st, raw);
-	/* NOTE: NO SECRET MEANS NO TOKEN, as in otoken_mint(). */
-	if (!otk_mac_in(AN_INFO, 0, OTOKEN_ACCESS, raw, sig)) {
-		olog_err("otk_anchored_mint: no system secret");
-		abort();
-	}
-	otk_encode(OTOKEN_ACCESS, raw, sig, out);
-	ocrypto_sha256(sig, SIG_LEN, id);
-	ocrypto_wipe(raw, sizeof(raw));
-	ocrypto_wipe(sig, sizeof(sig));
+	sl_mint(AN_INFO, rtid, iat, exp, out, id);
 }
 
 int
@@ -747,10 +760,8 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
     const struct ogrant *grant, const struct oclient *client,
     const char *lifespan, json_t **resp, struct oerr *err)
 {
-	unsigned char	 gid[GRANT_ID_LEN], raw[RAW_LEN], sig[SIG_LEN];
-	unsigned char	 id[OTOKEN_ID_LEN];
+	unsigned char	 gid[GRANT_ID_LEN], id[OTOKEN_ID_LEN];
 	char		 tok[OTOKEN_MAX], jti[37], *jwt = NULL;
-	struct sltok	 st;
 	json_t		*scope = NULL, *aud = NULL, *v;
 	struct sgrant	 g;
 	const char	*k;
@@ -833,24 +844,12 @@ ogrant_issue_stateless(struct ostore_txn *t, int writable,
 		rc = OGRANT_ERR;
 		goto out;
 	}
-	memcpy(st.gid, gid, sizeof(gid));
-	st.iat = now;
-	st.exp = now + ttl;
-	sl_pack(&st, raw);
-	/* NOTE: NO SECRET MEANS NO TOKEN, as in otoken_mint(). */
-	if (!otk_mac_in(SL_INFO, 0, OTOKEN_ACCESS, raw, sig)) {
-		olog_err("ogrant_issue_stateless: no system secret");
-		abort();
-	}
-	otk_encode(OTOKEN_ACCESS, raw, sig, tok);
-	ocrypto_sha256(sig, SIG_LEN, id);
+	sl_mint(SL_INFO, gid, now, now + ttl, tok, id);
 	*resp = json_pack("{s:s,s:s,s:I,s:O}", "access_token", tok,
 	    "token_type", "bearer", "expires_in", (json_int_t)ttl, "scope",
 	    scope);
 	rc = OGRANT_OK;
 out:
-	ocrypto_wipe(raw, sizeof(raw));
-	ocrypto_wipe(sig, sizeof(sig));
 	ocrypto_wipe(tok, sizeof(tok));
 	ojose_free(jwt);
 	sgrant_free(&g);
