@@ -26,10 +26,20 @@ CRASH_MARKS = ("child signalled", "child exited", "died", "Sanitizer",
                "runtime error")
 
 
+_ports_given = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port free now and never handed out before by this
+    process: the kernel may offer the same free port to two calls in a
+    row (a server's public and admin ports once came out equal)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _ports_given:
+            _ports_given.add(port)
+            return port
 
 
 def children_of(pid):
