@@ -47,7 +47,9 @@
 
 #include <jansson.h>
 
+#include "base/arena.h"
 #include "base/crypto.h"
+#include "base/form.h"
 
 #define MAX_CONNS	256
 #define MAX_SAMPLES	(1 << 20)
@@ -511,28 +513,6 @@ worker(void *arg)
 	return NULL;
 }
 
-/* Percent-encode s into out (RFC 3986 unreserved characters kept). */
-static void
-pct(const char *s, char *out, size_t outsz)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	size_t			 n = 0;
-
-	for (; *s != '\0' && n + 4 < outsz; s++) {
-		unsigned char	 ch = (unsigned char)*s;
-
-		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-		    (ch >= '0' && ch <= '9') || strchr("-._~", ch) != NULL)
-			out[n++] = (char)ch;
-		else {
-			out[n++] = '%';
-			out[n++] = hex[ch >> 4];
-			out[n++] = hex[ch & 15];
-		}
-	}
-	out[n] = '\0';
-}
-
 static int
 cmp(const void *a, const void *b)
 {
@@ -567,7 +547,14 @@ main(int argc, char *argv[])
 	}
 	if ((samples = calloc(MAX_SAMPLES, sizeof(*samples))) == NULL)
 		return 1;
-	pct(redirect, redirect_enc, sizeof(redirect_enc));
+	{
+		struct oarena	 a;
+
+		oarena_init(&a);
+		snprintf(redirect_enc, sizeof(redirect_enc), "%s",
+		    oform_encode(&a, redirect));
+		oarena_free(&a);
+	}
 	{
 		char	 idsec[300];
 		size_t	 n;
