@@ -144,14 +144,6 @@ out:
 	return rc;
 }
 
-/* The MAC of a stored token. */
-static int
-mac(size_t i, enum otoken_kind kind, const unsigned char raw[RAW_LEN],
-    unsigned char sig[SIG_LEN])
-{
-	return otk_mac_in(MAC_INFO, i, kind, raw, sig);
-}
-
 /*
  * The store id of a stored token: the 5 time bytes its raw part starts
  * with, then the first 27 bytes of SHA-256(sig).  Records of tokens
@@ -232,6 +224,22 @@ otk_mac_ok(const char *info, enum otoken_kind kind,
 }
 
 void
+otk_make(const char *info, enum otoken_kind kind,
+    const unsigned char raw[RAW_LEN], unsigned char sig[SIG_LEN],
+    char out[OTOKEN_MAX])
+{
+	/*
+	 * NOTE: NO SECRET MEANS NO TOKEN.  omain() always has one; a
+	 * caller without a configuration is a bug, not an input error.
+	 */
+	if (!otk_mac_in(info, 0, kind, raw, sig)) {
+		olog_err("otk_make: no system secret");
+		abort();
+	}
+	otk_encode(kind, raw, sig, out);
+}
+
+void
 otoken_mint(enum otoken_kind kind, char out[OTOKEN_MAX],
     unsigned char id[OTOKEN_ID_LEN])
 {
@@ -246,15 +254,7 @@ otoken_mint(enum otoken_kind kind, char out[OTOKEN_MAX],
 	for (i = TIME_LEN - 1; i >= 0; i--, now >>= 8)
 		raw[i] = (unsigned char)(now & 0xff);
 	ocrypto_random(raw + TIME_LEN, sizeof(raw) - TIME_LEN);
-	/*
-	 * NOTE: NO SECRET MEANS NO TOKEN.  omain() always has one; a
-	 * caller without a configuration is a bug, not an input error.
-	 */
-	if (!mac(0, kind, raw, sig)) {
-		olog_err("otoken_mint: no system secret");
-		abort();
-	}
-	otk_encode(kind, raw, sig, out);
+	otk_make(MAC_INFO, kind, raw, sig, out);
 	store_id(raw, sig, id);
 	ocrypto_wipe(raw, sizeof(raw));
 	ocrypto_wipe(sig, sizeof(sig));

@@ -45,6 +45,14 @@ int	 otk_mac_in(const char *info, size_t i, enum otoken_kind,
 int	 otk_mac_ok(const char *info, enum otoken_kind,
 	    const unsigned char raw[OTK_RAW_LEN],
 	    const unsigned char sig[OTK_SIG_LEN]);
+/*
+ * sig = the MAC of raw under info with the first secret, and the token
+ * (otk_encode()) into out.  Aborts without a secret: no secret means no
+ * token.
+ */
+void	 otk_make(const char *info, enum otoken_kind,
+	    const unsigned char raw[OTK_RAW_LEN],
+	    unsigned char sig[OTK_SIG_LEN], char out[OTOKEN_MAX]);
 /* prefix b64url(raw) "." b64url(sig) into out. */
 void	 otk_encode(enum otoken_kind, const unsigned char raw[OTK_RAW_LEN],
 	    const unsigned char sig[OTK_SIG_LEN], char out[OTOKEN_MAX]);

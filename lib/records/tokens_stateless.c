@@ -111,12 +111,7 @@ sl_mint(const char *info, const unsigned char gid[GRANT_ID_LEN],
 	st.iat = iat;
 	st.exp = exp;
 	sl_pack(&st, raw);
-	/* NOTE: NO SECRET MEANS NO TOKEN, as in otoken_mint(). */
-	if (!otk_mac_in(info, 0, OTOKEN_ACCESS, raw, sig)) {
-		olog_err("sl_mint: no system secret");
-		abort();
-	}
-	otk_encode(OTOKEN_ACCESS, raw, sig, out);
+	otk_make(info, OTOKEN_ACCESS, raw, sig, out);
 	ocrypto_sha256(sig, SIG_LEN, id);
 	ocrypto_wipe(raw, sizeof(raw));
 	ocrypto_wipe(sig, sizeof(sig));
