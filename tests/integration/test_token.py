@@ -205,10 +205,17 @@ def test_missing_and_malformed_grant_parameters(server):
             ("authorization_code", "code", "ory_ac_" + "A" * 43 + "." +
              "B" * 43),
             ("authorization_code", "code", "not-a-code"),
+            # Of a sealed code's length, but sealed by no one.
+            ("authorization_code", "code", "ory_ac_" + "A" * 2000),
             ("refresh_token", "refresh_token", "ory_rt_x.y")):
         r = requests.post(url, data={"grant_type": grant, field: value},
                           auth=auth)
         error(r, 400, "invalid_grant")
+    # Longer than any code (2,048 bytes): named, before anything else.
+    b = error(requests.post(url, data={
+        "grant_type": "authorization_code", "code": "A" * 2049},
+        auth=auth), 400, "invalid_request")
+    assert "'code'" in b["error_description"], b
     # An access token is not a refresh token.
     at = token(server, c)["access_token"]
     r = requests.post(url, data={"grant_type": "refresh_token",
