@@ -4,13 +4,14 @@ usage: python3 steps.py PUBLIC ADMIN CLIENT_ID SECRET REDIRECT_URI \
            SERVER_PID [POSTGRES_PID] [N]
 
 Drives the six requests of bench/flow's code flow with PKCE, one at a
-time, and measures the CPU time each costs the server: the FastCGI
-processes (oidcgi: the children of SERVER_PID, lighttpd, but make
-bench's do-nothing bench/ceiling), lighttpd itself and, when
-POSTGRES_PID is given, the PostgreSQL server (that process and its
-children).  CPU times come from /proc/PID/schedstat (nanoseconds on
-the CPU), read before and after each batch; the client's own time is
-not counted.  POSTGRES_PID may be "-" for none.
+time, and measures the CPU time each costs the server: lighttpd
+(SERVER_PID), its FastCGI children (oidcgi; make bench's do-nothing
+bench/ceiling left out) and, when POSTGRES_PID is given, the PostgreSQL
+server (that process and its children).  CPU times come from
+/proc/PID/schedstat (nanoseconds on the CPU; /proc/PID/stat's clock
+ticks where the kernel has no schedstat), read before and after each
+batch; the client's own time is not counted.  POSTGRES_PID may be "-"
+for none.
 
   1. GET  /oauth2/auth                         repeated N times
   2. PUT  /admin/oauth2/auth/requests/login/accept     N times
@@ -58,7 +59,14 @@ def oncpu(pid):
         with open(f"/proc/{pid}/schedstat") as f:
             return int(f.read().split()[0])
     except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            a = f.read().rsplit(")", 1)[1].split()
+    except OSError:
         return 0
+    # utime and stime, fields 14 and 15 of stat(5), in clock ticks.
+    return (int(a[11]) + int(a[12])) * 10**9 // os.sysconf("SC_CLK_TCK")
 
 
 class Meter:
